@@ -1,0 +1,44 @@
+#pragma once
+
+#include "util/result.h"
+
+#include <QDate>
+#include <QString>
+
+#include <functional>
+
+namespace lmo {
+
+class Database;
+
+struct DemoOptions
+{
+    qint64 licenses = 100'000;
+    quint64 seed = 1;
+    // The last day of the generated history ("today" in the demo). The same seed, size and
+    // until date always give the same install base.
+    QDate until = QDate::currentDate();
+    // Replace whatever the database holds; without it a database with licenses is refused.
+    bool replace = false;
+};
+
+struct DemoSummary
+{
+    qint64 licenses = 0;
+    qint64 packages = 0;
+    qint64 packageVersions = 0;
+    qint64 subscriberOrgs = 0;
+    double seconds = 0;
+};
+
+// Called now and then with (licenses written, licenses asked for); return false to cancel, and
+// the database is left exactly as it was.
+using DemoProgress = std::function<bool(qint64 done, qint64 total)>;
+
+// Writes a realistic, deterministic install base: packages with version histories, installs
+// that grow with the seasons, trials that convert or lapse, uninstall churn, sandbox site
+// licenses, editions, instances and org statuses in plausible proportions. All in one
+// transaction, with the secondary indexes rebuilt after the load.
+Result<DemoSummary> generateDemo(Database &database, const DemoOptions &options, const DemoProgress &progress = {});
+
+} // namespace lmo

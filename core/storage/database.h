@@ -1,0 +1,71 @@
+#pragma once
+
+#include "storage/dialect.h"
+#include "util/result.h"
+
+#include <QSqlDatabase>
+#include <QString>
+
+#include <memory>
+
+namespace lmo {
+
+// What another thread needs to open its own connection to the same database.
+struct ConnectionSpec
+{
+    QString path;
+    QString databaseName; // what the driver opens: the path, or an SQLite URI
+    QString connectOptions;
+    bool readOnly = false;
+};
+
+// One LMO Desk database: an SQLite file by default. Opening checks what the file is, migrates
+// its schema forward, and refuses (touching nothing) what it cannot safely use.
+class Database
+{
+public:
+    struct OpenOptions
+    {
+        bool create = false;        // create the file (and its folder) if it does not exist
+        bool readOnly = false;      // never write, even if the file allows it
+        int busyTimeoutMs = 2000;   // how long to wait for another program's lock
+    };
+
+    static Result<std::unique_ptr<Database>> open(const QString &path, const OpenOptions &options);
+    ~Database();
+    Database(const Database &) = delete;
+    Database &operator=(const Database &) = delete;
+
+    QSqlDatabase connection() const;
+    QString connectionName() const { return m_connectionName; }
+    const QString &path() const { return m_path; }
+    const Dialect &dialect() const { return m_dialect; }
+    bool isReadOnly() const { return m_readOnly; }
+    // Why the database is read-only, in words for the status bar ("the file is read-only").
+    QString readOnlyReason() const { return m_readOnlyReason; }
+    int schemaVersion() const { return m_schemaVersion; }
+    // The SQLite handle (sqlite3*) for bulk work, or nullptr for other drivers.
+    void *sqliteHandle() const;
+
+    // A second connection to the same database, for a worker thread: call from that thread,
+    // and QSqlDatabase::removeDatabase(name) there when done.
+    ConnectionSpec connectionSpec() const { return {m_path, m_databaseName, m_connectOptions, m_readOnly}; }
+    static Result<QSqlDatabase> openConnection(const ConnectionSpec &spec, const QString &connectionName);
+
+    // Where the database lives: --db beats LMODESK_DB beats the default under the XDG data folder.
+    static QString defaultPath();
+    static QString resolvePath(const QString &commandLinePath);
+
+private:
+    Database() = default;
+    QString m_path;
+    QString m_connectionName;
+    QString m_databaseName;
+    QString m_connectOptions;
+    Dialect m_dialect = Dialect::forDriver(QStringLiteral("QSQLITE"));
+    bool m_readOnly = false;
+    QString m_readOnlyReason;
+    int m_schemaVersion = 0;
+};
+
+} // namespace lmo

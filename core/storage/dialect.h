@@ -1,0 +1,32 @@
+#pragma once
+
+#include <QString>
+
+namespace lmo {
+
+// The few places where SQL differs between the embedded SQLite database and a team PostgreSQL
+// one. Everything else in the core is written in the portable subset both understand.
+class Dialect
+{
+public:
+    enum class Kind { SQLite, PostgreSQL };
+
+    static Dialect forDriver(const QString &driverName);
+
+    Kind kind() const { return m_kind; }
+    QString name() const;
+
+    // Replaces the schema tokens of resources/sql/*.sql: ${ID} (an auto-numbered integer key),
+    // ${BIGINT}, ${TEXT}, ${BOOL} (0/1), ${DATE} (ISO text in SQLite), ${TIMESTAMP} (ISO text, UTC).
+    QString expand(QString sql) const;
+
+    // The SQL listing a table's secondary indexes as (name, create statement), so bulk loads can
+    // drop and rebuild them.
+    QString listIndexesSql() const;
+
+private:
+    explicit Dialect(Kind kind) : m_kind(kind) {}
+    Kind m_kind;
+};
+
+} // namespace lmo

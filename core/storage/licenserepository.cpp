@@ -1,0 +1,262 @@
+#include "storage/licenserepository.h"
+
+#include "storage/database.h"
+#include "storage/sqlutil.h"
+#include "storage/values.h"
+
+#include <QSqlQuery>
+
+#include <sqlite3.h>
+
+namespace lmo {
+
+namespace {
+
+const char *const kInsertSql =
+    "INSERT INTO licenses (sf_id, name, account_id, account_name, contact_id, lead_id, package_ref, "
+    "package_version_ref, version_number, status, license_status, seats, used_licenses, expiration, install_date, "
+    "org_id, org_edition, org_instance, org_status, org_trial_expiration, is_sandbox, package_license_id, "
+    "proxy_user, license_type, last_modified) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+} // namespace
+
+// Binds one value at a time, in column order, to whichever statement is in use.
+class LicenseWriter::Binder
+{
+public:
+    virtual ~Binder() = default;
+    virtual void text(const QString &value) = 0; // empty binds NULL
+    virtual void integer(qint64 value) = 0;
+    virtual void null() = 0;
+    virtual Result<qint64> run(const QString &what) = 0;
+
+    void id(const SalesforceId &v) { v.isNull() ? null() : text(v.to18()); }
+    void date(const QDate &v) { v.isValid() ? text(dateToSql(v)) : null(); }
+    void optionalRef(qint64 ref) { ref > 0 ? integer(ref) : null(); }
+
+    void bindLicense(const License &l)
+    {
+        id(l.id);
+        text(l.name);
+        id(l.accountId);
+        text(l.accountName);
+        id(l.contactId);
+        id(l.leadId);
+        integer(l.packageRowId);
+        optionalRef(l.packageVersionRowId);
+        text(l.versionNumber);
+        text(statusName(l.status));
+        text(l.licenseStatus);
+        integer(l.seats);
+        integer(l.usedLicenses);
+        date(l.expiration);
+        date(l.installDate);
+        text(l.subscriberOrgId.to15());
+        text(l.orgEdition);
+        text(l.orgInstance);
+        text(l.orgStatus);
+        date(l.orgTrialExpiration);
+        integer(l.isSandbox ? 1 : 0);
+        id(l.packageLicenseId);
+        text(l.proxyUser);
+        text(l.licenseType);
+        l.lastModified.isValid() ? text(dateTimeToSql(l.lastModified)) : null();
+    }
+};
+
+namespace {
+
+class SqliteBinder final : public LicenseWriter::Binder
+{
+public:
+    SqliteBinder(sqlite3 *db, sqlite3_stmt *stmt) : m_db(db), m_stmt(stmt) {}
+    ~SqliteBinder() override { sqlite3_finalize(m_stmt); }
+
+    void text(const QString &value) override
+    {
+        ++m_index;
+        if (value.isEmpty())
+            sqlite3_bind_null(m_stmt, m_index);
+        else
+            sqlite3_bind_text16(m_stmt, m_index, value.utf16(), int(value.size() * 2), SQLITE_TRANSIENT);
+    }
+    void integer(qint64 value) override { sqlite3_bind_int64(m_stmt, ++m_index, value); }
+    void null() override { sqlite3_bind_null(m_stmt, ++m_index); }
+    Result<qint64> run(const QString &what) override
+    {
+        m_index = 0;
+        const int rc = sqlite3_step(m_stmt);
+        sqlite3_reset(m_stmt);
+        if (rc != SQLITE_DONE) {
+            const int code = sqlite3_extended_errcode(m_db);
+            const QString message = QString::fromUtf8(sqlite3_errmsg(m_db));
+            if ((code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED)
+                return Error::make(Error::Code::Locked,
+                                   QStringLiteral("The database is locked by another program while saving %1.").arg(what));
+            return Error::make(Error::Code::Sql, QStringLiteral("Database error while saving %1: %2").arg(what, message));
+        }
+        return qint64(sqlite3_last_insert_rowid(m_db));
+    }
+
+private:
+    sqlite3 *m_db;
+    sqlite3_stmt *m_stmt;
+    int m_index = 0;
+};
+
+class QueryBinder final : public LicenseWriter::Binder
+{
+public:
+    explicit QueryBinder(QSqlQuery query) : m_query(std::move(query)) {}
+    void text(const QString &value) override { m_query.addBindValue(sqlValue(value)); }
+    void integer(qint64 value) override { m_query.addBindValue(value); }
+    void null() override { m_query.addBindValue(QVariant(QMetaType(QMetaType::QString))); }
+    Result<qint64> run(const QString &what) override
+    {
+        if (!m_query.exec())
+            return sqlError(m_query.lastError(), QStringLiteral("saving %1").arg(what));
+        return m_query.lastInsertId().toLongLong();
+    }
+
+private:
+    QSqlQuery m_query;
+};
+
+} // namespace
+
+LicenseWriter::LicenseWriter(const Database &database) : LicenseWriter(database, false) {}
+
+LicenseWriter::LicenseWriter(const Database &database, bool portableOnly)
+    : m_db(database.connection()), m_sqlite(database.sqliteHandle()), m_portableOnly(portableOnly)
+{
+}
+
+LicenseWriter::~LicenseWriter() = default;
+
+Result<void> LicenseWriter::prepare()
+{
+    if (m_sqlite && !m_portableOnly) {
+        auto *db = static_cast<sqlite3 *>(m_sqlite);
+        sqlite3_stmt *stmt = nullptr;
+        if (sqlite3_prepare_v2(db, kInsertSql, -1, &stmt, nullptr) != SQLITE_OK)
+            return Error::make(Error::Code::Sql, QStringLiteral("Database error while preparing to save licenses: %1")
+                                                     .arg(QString::fromUtf8(sqlite3_errmsg(db))));
+        m_binder = std::make_unique<SqliteBinder>(db, stmt);
+        return {};
+    }
+    QSqlQuery q(m_db);
+    if (!q.prepare(QString::fromLatin1(kInsertSql)))
+        return sqlError(q.lastError(), QStringLiteral("preparing to save licenses"));
+    m_binder = std::make_unique<QueryBinder>(std::move(q));
+    return {};
+}
+
+Result<qint64> LicenseWriter::insert(const License &license)
+{
+    if (!m_binder) {
+        if (auto r = prepare(); !r)
+            return r.error();
+    }
+    m_binder->bindLicense(license);
+    return m_binder->run(QStringLiteral("license %1").arg(license.name));
+}
+
+LicenseRepository::LicenseRepository(const Database &database) : m_database(database) {}
+
+Result<qint64> LicenseRepository::insert(const License &license)
+{
+    LicenseWriter writer(m_database, true);
+    return writer.insert(license);
+}
+
+QString LicenseRepository::selectColumns()
+{
+    return QStringLiteral(
+        "l.id, l.sf_id, l.name, l.account_id, l.account_name, l.contact_id, l.lead_id, l.package_ref, p.name, "
+        "l.package_version_ref, l.version_number, l.status, l.license_status, l.seats, l.used_licenses, "
+        "l.expiration, l.install_date, l.org_id, l.org_edition, l.org_instance, l.org_status, "
+        "l.org_trial_expiration, l.is_sandbox, l.package_license_id, l.proxy_user, l.license_type, "
+        "l.last_modified");
+}
+
+Result<std::vector<License>> LicenseRepository::select(const QString &where, const QVariantList &binds)
+{
+    QSqlDatabase db = m_database.connection();
+    QSqlQuery q(db);
+    q.setForwardOnly(true);
+    q.prepare(QStringLiteral("SELECT %1 FROM licenses l JOIN packages p ON p.id = l.package_ref WHERE %2 "
+                             "ORDER BY l.id")
+                  .arg(selectColumns(), where));
+    for (const QVariant &v : binds)
+        q.addBindValue(v);
+    if (!q.exec())
+        return sqlError(q.lastError(), QStringLiteral("reading licenses"));
+    std::vector<License> out;
+    while (q.next()) {
+        License l;
+        int c = 0;
+        l.rowId = q.value(c++).toLongLong();
+        l.id = SalesforceId::fromString(q.value(c++).toString());
+        l.name = q.value(c++).toString();
+        l.accountId = SalesforceId::fromString(q.value(c++).toString());
+        l.accountName = q.value(c++).toString();
+        l.contactId = SalesforceId::fromString(q.value(c++).toString());
+        l.leadId = SalesforceId::fromString(q.value(c++).toString());
+        l.packageRowId = q.value(c++).toLongLong();
+        l.packageName = q.value(c++).toString();
+        l.packageVersionRowId = q.value(c++).toLongLong();
+        l.versionNumber = q.value(c++).toString();
+        l.status = statusFromString(q.value(c++).toString()).value_or(Status::Active);
+        l.licenseStatus = q.value(c++).toString();
+        l.seats = q.value(c++).toInt();
+        l.usedLicenses = q.value(c++).toInt();
+        l.expiration = dateFromSql(q.value(c++));
+        l.installDate = dateFromSql(q.value(c++));
+        l.subscriberOrgId = SalesforceId::fromString(q.value(c++).toString());
+        l.orgEdition = q.value(c++).toString();
+        l.orgInstance = q.value(c++).toString();
+        l.orgStatus = q.value(c++).toString();
+        l.orgTrialExpiration = dateFromSql(q.value(c++));
+        l.isSandbox = q.value(c++).toInt() != 0;
+        l.packageLicenseId = SalesforceId::fromString(q.value(c++).toString());
+        l.proxyUser = q.value(c++).toString();
+        l.licenseType = q.value(c++).toString();
+        l.lastModified = dateTimeFromSql(q.value(c++));
+        out.push_back(std::move(l));
+    }
+    return out;
+}
+
+Result<std::optional<License>> LicenseRepository::findByRowId(qint64 rowId)
+{
+    auto rows = select(QStringLiteral("l.id = ?"), {rowId});
+    if (!rows)
+        return rows.error();
+    if (rows->empty())
+        return std::optional<License>();
+    return std::optional<License>(std::move(rows->front()));
+}
+
+Result<std::optional<License>> LicenseRepository::findById(const SalesforceId &id)
+{
+    auto rows = select(QStringLiteral("l.sf_id = ?"), {id.to18()});
+    if (!rows)
+        return rows.error();
+    if (rows->empty())
+        return std::optional<License>();
+    return std::optional<License>(std::move(rows->front()));
+}
+
+Result<std::vector<License>> LicenseRepository::forOrg(const SalesforceId &orgId)
+{
+    return select(QStringLiteral("l.org_id = ?"), {orgId.to15()});
+}
+
+Result<qint64> LicenseRepository::count()
+{
+    QSqlDatabase db = m_database.connection();
+    return queryNumber(db, QStringLiteral("SELECT COUNT(*) FROM licenses"), QStringLiteral("counting licenses"));
+}
+
+} // namespace lmo

@@ -1,0 +1,60 @@
+#pragma once
+
+#include "domain/license.h"
+#include "util/result.h"
+
+#include <QSqlDatabase>
+
+#include <memory>
+#include <optional>
+#include <vector>
+
+namespace lmo {
+
+class Database;
+
+// Writes many licenses fast: through SQLite's own prepared statement when the database is
+// SQLite (no QVariant per value), through QSqlQuery otherwise. The caller owns the transaction.
+class LicenseWriter
+{
+public:
+    explicit LicenseWriter(const Database &database);
+    // Forces the portable QSqlQuery path (what a server database uses); tests compare both.
+    LicenseWriter(const Database &database, bool portableOnly);
+    ~LicenseWriter();
+    LicenseWriter(const LicenseWriter &) = delete;
+    LicenseWriter &operator=(const LicenseWriter &) = delete;
+
+    Result<void> prepare();
+    // Inserts and returns the new rowId.
+    Result<qint64> insert(const License &license);
+
+    class Binder;
+
+private:
+    std::unique_ptr<Binder> m_binder;
+    QSqlDatabase m_db;
+    void *m_sqlite = nullptr;
+    bool m_portableOnly = false;
+};
+
+class LicenseRepository
+{
+public:
+    explicit LicenseRepository(const Database &database);
+
+    Result<qint64> insert(const License &license); // one license, outside bulk loads
+    Result<std::optional<License>> findByRowId(qint64 rowId);
+    Result<std::optional<License>> findById(const SalesforceId &id);
+    Result<std::vector<License>> forOrg(const SalesforceId &orgId);
+    Result<qint64> count();
+
+    // The column list every SELECT of a whole license uses, in the order readLicense expects.
+    static QString selectColumns();
+
+private:
+    Result<std::vector<License>> select(const QString &where, const QVariantList &binds);
+    const Database &m_database;
+};
+
+} // namespace lmo

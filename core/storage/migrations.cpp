@@ -1,0 +1,132 @@
+#include "storage/migrations.h"
+
+#include "storage/sqlutil.h"
+
+#include <QDateTime>
+#include <QFile>
+#include <QSqlQuery>
+#include <QStringList>
+
+namespace lmo {
+
+namespace {
+
+struct MigrationFile
+{
+    int version;
+    const char *description;
+    const char *resource;
+};
+
+// Add a line here, and the file to resources/CMakeLists.txt, for each new schema version.
+constexpr MigrationFile kMigrationFiles[] = {
+    {1, "Licenses, packages, package versions and the audit log", ":/sql/0001_initial.sql"},
+};
+
+} // namespace
+
+QStringList splitSqlScript(const QString &script)
+{
+    QStringList statements;
+    QString current;
+    const QStringList lines = script.split(QLatin1Char('\n'));
+    for (const QString &rawLine : lines) {
+        const QString line = rawLine.trimmed();
+        if (line.isEmpty() || line.startsWith(QStringLiteral("--")))
+            continue;
+        if (!current.isEmpty())
+            current += QLatin1Char('\n');
+        current += rawLine;
+        if (line.endsWith(QLatin1Char(';'))) {
+            current = current.trimmed();
+            current.chop(1);
+            statements << current;
+            current.clear();
+        }
+    }
+    if (!current.trimmed().isEmpty())
+        statements << current.trimmed();
+    return statements;
+}
+
+std::vector<Migration> schemaMigrations(const Dialect &dialect)
+{
+    std::vector<Migration> migrations;
+    for (const MigrationFile &file : kMigrationFiles) {
+        QFile f(QString::fromLatin1(file.resource));
+        // The files are compiled in; failing to read one is a build defect, not a user error.
+        if (!f.open(QIODevice::ReadOnly))
+            qFatal("LMO Desk: schema resource %s is missing from this build", file.resource);
+        migrations.push_back(Migration{file.version, QString::fromLatin1(file.description),
+                                       splitSqlScript(dialect.expand(QString::fromUtf8(f.readAll())))});
+    }
+    return migrations;
+}
+
+int latestSchemaVersion()
+{
+    return std::end(kMigrationFiles)[-1].version;
+}
+
+Migrator::Migrator(QSqlDatabase db, std::vector<Migration> migrations)
+    : m_db(std::move(db)), m_migrations(std::move(migrations))
+{
+}
+
+Result<void> Migrator::ensureVersionTable()
+{
+    if (m_db.tables().contains(QString::fromLatin1(kVersionTable)))
+        return {};
+    const Dialect dialect = Dialect::forDriver(m_db.driverName());
+    return execSql(m_db,
+                   dialect.expand(QStringLiteral("CREATE TABLE schema_migrations (version ${BIGINT} PRIMARY KEY, "
+                                                 "description ${TEXT} NOT NULL, applied_at ${TIMESTAMP} NOT NULL)")),
+                   QStringLiteral("creating the schema version table"));
+}
+
+Result<int> Migrator::currentVersion() const
+{
+    if (!m_db.tables().contains(QString::fromLatin1(kVersionTable)))
+        return 0;
+    QSqlQuery q(m_db);
+    if (!q.exec(QStringLiteral("SELECT MAX(version) FROM schema_migrations")))
+        return sqlError(q.lastError(), QStringLiteral("reading the schema version"));
+    return q.next() ? q.value(0).toInt() : 0;
+}
+
+Result<int> Migrator::migrate()
+{
+    auto version = currentVersion();
+    if (!version)
+        return version.error();
+    int current = version.value();
+    for (const Migration &migration : m_migrations) {
+        if (migration.version <= current)
+            continue;
+        Transaction transaction(m_db);
+        if (auto r = transaction.begin(QStringLiteral("starting schema migration %1").arg(migration.version)); !r)
+            return r.error();
+        if (auto r = ensureVersionTable(); !r)
+            return r.error();
+        for (const QString &statement : migration.statements) {
+            if (auto r = execSql(m_db, statement,
+                                 QStringLiteral("migrating the schema to version %1").arg(migration.version));
+                !r)
+                return r.error();
+        }
+        QSqlQuery record(m_db);
+        record.prepare(QStringLiteral(
+            "INSERT INTO schema_migrations (version, description, applied_at) VALUES (?, ?, ?)"));
+        record.addBindValue(migration.version);
+        record.addBindValue(migration.description);
+        record.addBindValue(QDateTime::currentDateTimeUtc().toString(Qt::ISODate));
+        if (!record.exec())
+            return sqlError(record.lastError(), QStringLiteral("recording schema version %1").arg(migration.version));
+        if (auto r = transaction.commit(QStringLiteral("committing schema version %1").arg(migration.version)); !r)
+            return r.error();
+        current = migration.version;
+    }
+    return current;
+}
+
+} // namespace lmo

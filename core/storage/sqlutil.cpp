@@ -1,0 +1,71 @@
+#include "storage/sqlutil.h"
+
+namespace lmo {
+
+bool isLockedError(const QSqlError &error)
+{
+    bool ok = false;
+    const int code = error.nativeErrorCode().toInt(&ok);
+    if (ok && ((code & 0xff) == 5 /* SQLITE_BUSY */ || (code & 0xff) == 6 /* SQLITE_LOCKED */))
+        return true;
+    const QString text = error.text();
+    return text.contains(QStringLiteral("database is locked"), Qt::CaseInsensitive)
+           || text.contains(QStringLiteral("database table is locked"), Qt::CaseInsensitive);
+}
+
+Error sqlError(const QSqlError &error, const QString &doing)
+{
+    if (isLockedError(error))
+        return Error::make(Error::Code::Locked,
+                           QStringLiteral("The database is locked by another program while %1. Close the other "
+                                          "program (or wait for it to finish) and try again.")
+                               .arg(doing));
+    QString detail = error.text().trimmed();
+    if (detail.isEmpty())
+        detail = QStringLiteral("no detail given");
+    return Error::make(Error::Code::Sql, QStringLiteral("Database error while %1: %2").arg(doing, detail));
+}
+
+Result<void> execSql(QSqlDatabase &db, const QString &sql, const QString &doing)
+{
+    QSqlQuery q(db);
+    if (!q.exec(sql))
+        return sqlError(q.lastError(), doing);
+    return {};
+}
+
+Result<qint64> queryNumber(QSqlDatabase &db, const QString &sql, const QString &doing)
+{
+    QSqlQuery q(db);
+    if (!q.exec(sql))
+        return sqlError(q.lastError(), doing);
+    if (!q.next())
+        return qint64(0);
+    return q.value(0).toLongLong();
+}
+
+Transaction::Transaction(QSqlDatabase db) : m_db(std::move(db)) {}
+
+Transaction::~Transaction()
+{
+    if (m_open)
+        m_db.rollback();
+}
+
+Result<void> Transaction::begin(const QString &doing)
+{
+    if (!m_db.transaction())
+        return sqlError(m_db.lastError(), doing);
+    m_open = true;
+    return {};
+}
+
+Result<void> Transaction::commit(const QString &doing)
+{
+    if (!m_db.commit())
+        return sqlError(m_db.lastError(), doing);
+    m_open = false;
+    return {};
+}
+
+} // namespace lmo

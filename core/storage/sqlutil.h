@@ -1,0 +1,41 @@
+#pragma once
+
+#include "util/result.h"
+
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QString>
+
+namespace lmo {
+
+// True when SQLite (or the server) said the database is busy or locked by someone else.
+bool isLockedError(const QSqlError &error);
+
+// An Error saying what we were doing and what the database answered.
+Error sqlError(const QSqlError &error, const QString &doing);
+
+// Runs one statement, checked.
+Result<void> execSql(QSqlDatabase &db, const QString &sql, const QString &doing);
+
+// Runs a query that answers one number, checked.
+Result<qint64> queryNumber(QSqlDatabase &db, const QString &sql, const QString &doing);
+
+// A transaction that rolls back unless committed: a failed or interrupted write leaves nothing.
+class Transaction
+{
+public:
+    explicit Transaction(QSqlDatabase db);
+    ~Transaction();
+    Transaction(const Transaction &) = delete;
+    Transaction &operator=(const Transaction &) = delete;
+
+    Result<void> begin(const QString &doing);
+    Result<void> commit(const QString &doing);
+
+private:
+    QSqlDatabase m_db;
+    bool m_open = false;
+};
+
+} // namespace lmo

@@ -1,0 +1,75 @@
+#pragma once
+
+#include <QString>
+
+#include <utility>
+#include <variant>
+
+namespace lmo {
+
+// What went wrong, said so a user can act on it: what happened, where, and what to do.
+struct Error
+{
+    enum class Code {
+        Generic,
+        Usage,
+        NotADatabase,
+        NotOurDatabase,
+        SchemaTooNew,
+        ReadOnly,
+        Locked,
+        Sql,
+        Io,
+        Invalid,
+        Cancelled,
+    };
+
+    Code code = Code::Generic;
+    QString message;
+
+    static Error make(Code code, QString message) { return Error{code, std::move(message)}; }
+};
+
+// A value or the error that prevented it (std::expected is C++23; this is the part we need).
+template<typename T>
+class [[nodiscard]] Result
+{
+public:
+    Result(T value) : m_state(std::move(value)) {}
+    Result(Error error) : m_state(std::move(error)) {}
+
+    bool ok() const { return std::holds_alternative<T>(m_state); }
+    explicit operator bool() const { return ok(); }
+
+    T &value() & { return std::get<T>(m_state); }
+    const T &value() const & { return std::get<T>(m_state); }
+    T &&value() && { return std::get<T>(std::move(m_state)); }
+    T *operator->() { return &value(); }
+    const T *operator->() const { return &value(); }
+    T &operator*() & { return value(); }
+    const T &operator*() const & { return value(); }
+
+    const Error &error() const { return std::get<Error>(m_state); }
+
+private:
+    std::variant<T, Error> m_state;
+};
+
+template<>
+class [[nodiscard]] Result<void>
+{
+public:
+    Result() = default;
+    Result(Error error) : m_error(std::move(error)), m_failed(true) {}
+
+    bool ok() const { return !m_failed; }
+    explicit operator bool() const { return ok(); }
+    const Error &error() const { return m_error; }
+
+private:
+    Error m_error;
+    bool m_failed = false;
+};
+
+
+} // namespace lmo

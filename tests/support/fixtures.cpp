@@ -1,0 +1,149 @@
+#include "fixtures.h"
+
+#include "storage/licenserepository.h"
+#include "storage/packagerepository.h"
+
+#include <QCryptographicHash>
+#include <QFile>
+#include <QSqlQuery>
+#include <QSqlRecord>
+#include <QtTest>
+
+namespace lmo::test {
+
+namespace {
+
+struct Row
+{
+    const char *name;
+    const char *org;
+    int package; // 0 = A, 1 = B
+    Status status;
+    int seats;
+    int used;
+    QDate expiration;
+    bool sandbox;
+};
+
+} // namespace
+
+std::vector<License> statsFixtureLicenses()
+{
+    const Row rows[] = {
+        {"L-00001", "00D000000000001", 0, Status::Active, 10, 8, QDate(2027, 1, 1), false},
+        {"L-00002", "00D000000000001", 1, Status::Active, -1, 40, QDate(), false},
+        {"L-00003", "00D000000000002", 0, Status::Trial, 5, 2, QDate(2026, 6, 15), false},
+        {"L-00004", "00D000000000002", 1, Status::Trial, 5, 1, QDate(2026, 6, 14), false},
+        {"L-00005", "00D000000000003", 0, Status::Active, 20, 25, QDate(2026, 7, 15), false},
+        {"L-00006", "00D000000000003", 1, Status::Active, 100, 50, QDate(2026, 7, 16), false},
+        {"L-00007", "00D000000000004", 0, Status::Active, -1, 3, QDate(), true},
+        {"L-00008", "00D000000000005", 0, Status::Suspended, 30, 0, QDate(2026, 1, 1), false},
+        {"L-00009", "00D000000000005", 1, Status::Uninstalled, 50, 7, QDate(2025, 12, 31), false},
+        {"L-00010", "00D000000000006", 0, Status::Uninstalled, -1, 12, QDate(), true},
+        {"L-00011", "00D000000000007", 0, Status::Active, 15, 15, QDate(2026, 6, 1), false},
+        // The same org as L-00011, written in its 18-character form.
+        {"L-00012", "00D000000000007EAA", 1, Status::Trial, 10, 0, QDate(2026, 7, 1), false},
+    };
+    std::vector<License> out;
+    int serial = 0;
+    for (const Row &r : rows) {
+        License l;
+        ++serial;
+        l.id = SalesforceId::fromString(QStringLiteral("a0B00000000%1").arg(serial, 4, 10, QLatin1Char('0')));
+        l.name = QString::fromLatin1(r.name);
+        l.accountName = QStringLiteral("Account of %1").arg(QString::fromLatin1(r.org).left(15));
+        l.packageRowId = r.package; // replaced by the real key when written
+        l.versionNumber = QStringLiteral("1.0");
+        l.status = r.status;
+        l.seats = r.seats;
+        l.usedLicenses = r.used;
+        l.expiration = r.expiration;
+        l.installDate = QDate(2025, 1, 1).addDays(serial * 10);
+        l.subscriberOrgId = SalesforceId::fromString(QString::fromLatin1(r.org));
+        l.orgEdition = r.sandbox ? QStringLiteral("Enterprise Edition") : QStringLiteral("Unlimited Edition");
+        l.orgInstance = r.sandbox ? QStringLiteral("CS42") : QStringLiteral("NA135");
+        l.orgStatus = QStringLiteral("ACTIVE");
+        l.isSandbox = r.sandbox;
+        l.lastModified = QDateTime(QDate(2026, 6, 1), QTime(12, 0), Qt::UTC);
+        out.push_back(l);
+    }
+    return out;
+}
+
+bool writeStatsFixture(Database &database)
+{
+    PackageRepository packages(database.connection());
+    qint64 keys[2] = {};
+    const char *names[] = {"Package A", "Package B", "Package C (no installs)"};
+    for (int i = 0; i < 3; ++i) {
+        Package p;
+        p.name = QString::fromLatin1(names[i]);
+        p.id = SalesforceId::fromString(QStringLiteral("a0800000000000%1").arg(i + 1));
+        p.packageId = SalesforceId::fromString(QStringLiteral("03300000000000%1").arg(i + 1));
+        p.latestVersion = QStringLiteral("1.0");
+        p.releaseDate = QDate(2024, 1, 1);
+        auto r = packages.insert(p);
+        if (!r) {
+            qWarning("%s", qPrintable(r.error().message));
+            return false;
+        }
+        if (i < 2)
+            keys[i] = p.rowId;
+    }
+    LicenseRepository licenses(database);
+    for (License l : statsFixtureLicenses()) {
+        l.packageRowId = keys[l.packageRowId];
+        auto r = licenses.insert(l);
+        if (!r) {
+            qWarning("%s", qPrintable(r.error().message));
+            return false;
+        }
+    }
+    return true;
+}
+
+std::unique_ptr<Database> createFixtureDatabase(const QString &path)
+{
+    Database::OpenOptions options;
+    options.create = true;
+    auto db = Database::open(path, options);
+    if (!db) {
+        qWarning("%s", qPrintable(db.error().message));
+        return nullptr;
+    }
+    if (!writeStatsFixture(*db.value()))
+        return nullptr;
+    return std::move(db.value());
+}
+
+QByteArray contentHash(Database &database)
+{
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    QSqlDatabase db = database.connection();
+    for (const char *table : {"packages", "package_versions", "licenses", "audit_log"}) {
+        QSqlQuery q(db);
+        q.setForwardOnly(true);
+        if (!q.exec(QStringLiteral("SELECT * FROM %1 ORDER BY id").arg(QLatin1String(table))))
+            return {};
+        while (q.next()) {
+            for (int c = 0; c < q.record().count(); ++c) {
+                hash.addData(q.value(c).toString().toUtf8());
+                hash.addData(QByteArrayView("\x1f", 1));
+            }
+            hash.addData(QByteArrayView("\x1e", 1));
+        }
+    }
+    return hash.result().toHex();
+}
+
+QByteArray fileHash(const QString &path)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return {};
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    hash.addData(&f);
+    return hash.result().toHex();
+}
+
+} // namespace lmo::test

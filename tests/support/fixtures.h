@@ -1,0 +1,33 @@
+#pragma once
+
+#include "domain/license.h"
+#include "storage/database.h"
+
+#include <QDate>
+#include <QString>
+
+#include <memory>
+#include <vector>
+
+namespace lmo::test {
+
+// The hand-made install base of tests/README.md ("the stats fixture"): 12 licenses in 7 orgs,
+// 3 packages (one without licenses), as of 2026-06-15. Its expected figures were worked out by
+// hand and are written down next to each test that uses them.
+inline const QDate kFixtureAsOf(2026, 6, 15);
+
+std::vector<License> statsFixtureLicenses();
+
+// Writes the fixture into an open database (packages first). Fails the calling test on error.
+bool writeStatsFixture(Database &database);
+
+// Creates a new database file with the fixture in it.
+std::unique_ptr<Database> createFixtureDatabase(const QString &path);
+
+// A hash of every row of every LMO table, in key order: equal hashes mean equal contents.
+QByteArray contentHash(Database &database);
+
+// The SHA-256 of a file's bytes.
+QByteArray fileHash(const QString &path);
+
+} // namespace lmo::test

@@ -1,0 +1,180 @@
+#include "fixtures.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace lmo;
+using namespace Qt::Literals::StringLiterals;
+
+namespace {
+
+struct Run
+{
+    int code = -1;
+    QString out;
+    QString err;
+};
+
+Run lmodesk(const QStringList &args, const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment())
+{
+    QProcess p;
+    p.setProcessEnvironment(env);
+    p.start(QStringLiteral(LMODESK_BINARY), args);
+    Run r;
+    if (!p.waitForFinished(300000))
+        return r;
+    r.code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+    r.out = QString::fromUtf8(p.readAllStandardOutput());
+    r.err = QString::fromUtf8(p.readAllStandardError());
+    return r;
+}
+
+} // namespace
+
+class TestCli : public QObject
+{
+    Q_OBJECT
+private slots:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        m_fixture = m_dir.filePath(QStringLiteral("fixture.sqlite"));
+        QVERIFY(test::createFixtureDatabase(m_fixture));
+    }
+
+    void versionAndHelp()
+    {
+        Run r = lmodesk({QStringLiteral("--version")});
+        QCOMPARE(r.code, 0);
+        QCOMPARE(r.out.trimmed(), QStringLiteral("lmodesk " LMODESK_VERSION));
+        r = lmodesk({QStringLiteral("--help")});
+        QCOMPARE(r.code, 0);
+        for (const char *word : {"demo", "stats", "--db", "--page", "LMODESK_DB", "--as-of", "--json"})
+            QVERIFY2(r.out.contains(QLatin1String(word)), word);
+        r = lmodesk({QStringLiteral("stats"), QStringLiteral("--help")});
+        QCOMPARE(r.code, 0);
+        QVERIFY(r.out.contains(QStringLiteral("--as-of")));
+    }
+
+    void statsJsonOnTheFixture()
+    {
+        Run r = lmodesk({QStringLiteral("stats"), QStringLiteral("--db"), m_fixture, QStringLiteral("--as-of"),
+                         QStringLiteral("2026-06-15"), QStringLiteral("--json")});
+        QCOMPARE(r.code, 0);
+        QJsonParseError error;
+        const QJsonObject json = QJsonDocument::fromJson(r.out.toUtf8(), &error).object();
+        QCOMPARE(error.error, QJsonParseError::NoError);
+        // Figures worked out by hand in tst_stats.cpp.
+        QCOMPARE(json.value(QStringLiteral("as_of")).toString(), QStringLiteral("2026-06-15"));
+        QCOMPARE(json.value(QStringLiteral("licenses")).toInt(), 12);
+        QCOMPARE(json.value(QStringLiteral("packages")).toInt(), 2);
+        QCOMPARE(json.value(QStringLiteral("subscriber_orgs")).toInt(), 7);
+        const QJsonObject byStatus = json.value(QStringLiteral("by_status")).toObject();
+        QCOMPARE(byStatus.value(QStringLiteral("Active")).toInt(), 6);
+        QCOMPARE(byStatus.value(QStringLiteral("Trial")).toInt(), 3);
+        QCOMPARE(byStatus.value(QStringLiteral("Suspended")).toInt(), 1);
+        QCOMPARE(byStatus.value(QStringLiteral("Uninstalled")).toInt(), 2);
+        const QJsonObject effective = json.value(QStringLiteral("by_effective_status")).toObject();
+        QCOMPARE(effective.value(QStringLiteral("Active")).toInt(), 5);
+        QCOMPARE(effective.value(QStringLiteral("Trial")).toInt(), 2);
+        QCOMPARE(effective.value(QStringLiteral("Suspended")).toInt(), 1);
+        QCOMPARE(effective.value(QStringLiteral("Uninstalled")).toInt(), 2);
+        QCOMPARE(effective.value(QStringLiteral("Expired")).toInt(), 2);
+        QCOMPARE(json.value(QStringLiteral("sandbox_licenses")).toInt(), 2);
+        QCOMPARE(json.value(QStringLiteral("site_licenses")).toInt(), 3);
+        QCOMPARE(json.value(QStringLiteral("perpetual_licenses")).toInt(), 3);
+        QCOMPARE(json.value(QStringLiteral("seats_licensed")).toInt(), 195);
+        QCOMPARE(json.value(QStringLiteral("seats_used")).toInt(), 144);
+        QCOMPARE(json.value(QStringLiteral("expiring_within_30_days")).toInt(), 3);
+    }
+
+    void statsDefaultsToTodayAndPrintsATable()
+    {
+        Run r = lmodesk({QStringLiteral("stats"), QStringLiteral("--db"), m_fixture, QStringLiteral("--json")});
+        QCOMPARE(r.code, 0);
+        const QJsonObject json = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        QCOMPARE(json.value(QStringLiteral("as_of")).toString(), QDate::currentDate().toString(Qt::ISODate));
+        r = lmodesk({QStringLiteral("stats"), QStringLiteral("--db"), m_fixture, QStringLiteral("--as-of"),
+                     QStringLiteral("2026-06-15")});
+        QCOMPARE(r.code, 0);
+        QVERIFY(r.out.contains(QStringLiteral("Seats licensed")));
+        QVERIFY(r.out.contains(QStringLiteral("Expiring within 30 days")));
+        QVERIFY(r.out.contains(QStringLiteral("195")));
+    }
+
+    void databaseFromTheEnvironment()
+    {
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("LMODESK_DB"), m_fixture);
+        Run r = lmodesk({QStringLiteral("stats"), QStringLiteral("--json"), QStringLiteral("--as-of"),
+                         QStringLiteral("2026-06-15")},
+                        env);
+        QCOMPARE(r.code, 0);
+        QCOMPARE(QJsonDocument::fromJson(r.out.toUtf8()).object().value(QStringLiteral("licenses")).toInt(), 12);
+    }
+
+    void demoWritesAndRefusesToOverwrite()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("demo.sqlite"));
+        Run r = lmodesk({QStringLiteral("demo"), QStringLiteral("--db"), path, QStringLiteral("--licenses"),
+                         QStringLiteral("2000"), QStringLiteral("--seed"), QStringLiteral("3"), QStringLiteral("--until"),
+                         QStringLiteral("2026-10-01")});
+        QCOMPARE(r.code, 0);
+        QVERIFY2(r.out.contains(QStringLiteral("Wrote 2,000 licenses")), qPrintable(r.out));
+        r = lmodesk({QStringLiteral("stats"), QStringLiteral("--db"), path, QStringLiteral("--json")});
+        QCOMPARE(QJsonDocument::fromJson(r.out.toUtf8()).object().value(QStringLiteral("licenses")).toInt(), 2000);
+        r = lmodesk({QStringLiteral("demo"), QStringLiteral("--db"), path, QStringLiteral("--licenses"), QStringLiteral("10")});
+        QCOMPARE(r.code, 2);
+        QVERIFY(r.err.contains(QStringLiteral("--replace")));
+    }
+
+    void badInputIsRefusedClearly_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<int>("code");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("bad date") << QStringList{u"stats"_s, u"--as-of"_s, u"31/12/2026"_s} << 2 << u"YYYY-MM-DD"_s;
+        QTest::newRow("unknown option") << QStringList{u"stats"_s, u"--frobnicate"_s} << 2 << u"frobnicate"_s;
+        QTest::newRow("unknown command") << QStringList{u"frobnicate"_s} << 2 << u"unknown command"_s;
+        QTest::newRow("missing database") << QStringList{u"stats"_s, u"--db"_s, u"/nonexistent/x.sqlite"_s} << 2 << u"does not exist"_s;
+        QTest::newRow("bad count") << QStringList{u"demo"_s, u"--db"_s, u"/tmp/never-written.sqlite"_s, u"--licenses"_s, u"lots"_s} << 2
+                                   << u"not a count"_s;
+        QTest::newRow("bad page") << QStringList{u"--page"_s, u"reports"_s} << 2 << u"licenses, subscribers, dashboard or lmo"_s;
+    }
+    void badInputIsRefusedClearly()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(int, code);
+        QFETCH(QString, message);
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+        env.insert(QStringLiteral("LMODESK_DB"), m_fixture);
+        Run r = lmodesk(args, env);
+        QCOMPARE(r.code, code);
+        QVERIFY2(r.err.contains(message), qPrintable(r.err));
+        QVERIFY(r.err.startsWith(QStringLiteral("lmodesk: ")));
+    }
+
+    void notADatabaseIsRefusedAndKept()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("notes.txt"));
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("just notes\n");
+        f.close();
+        Run r = lmodesk({QStringLiteral("stats"), QStringLiteral("--db"), path});
+        QCOMPARE(r.code, 2);
+        QVERIFY(r.err.contains(QStringLiteral("not an LMO Desk database")));
+        QCOMPARE(test::fileHash(path), QCryptographicHash::hash("just notes\n", QCryptographicHash::Sha256).toHex());
+    }
+
+private:
+    QTemporaryDir m_dir;
+    QString m_fixture;
+};
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "tst_cli.moc"

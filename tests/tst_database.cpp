@@ -1,0 +1,388 @@
+#include "fixtures.h"
+
+#include "storage/auditlog.h"
+#include "storage/database.h"
+#include "storage/licenserepository.h"
+#include "storage/migrations.h"
+#include "storage/packagerepository.h"
+
+#include <QFile>
+#include <QProcess>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <unistd.h>
+
+using namespace lmo;
+
+namespace {
+
+Database::OpenOptions createOptions()
+{
+    Database::OpenOptions o;
+    o.create = true;
+    return o;
+}
+
+QStringList tablesOf(const QString &path)
+{
+    const QString name = QStringLiteral("inspect");
+    QStringList tables;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
+        db.setDatabaseName(path);
+        db.setConnectOptions(QStringLiteral("QSQLITE_OPEN_READONLY"));
+        if (db.open())
+            tables = db.tables();
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(name);
+    return tables;
+}
+
+const char kReadOnlyChildEnv[] = "LMODESK_TEST_READONLY_DB";
+
+} // namespace
+
+class TestDatabase : public QObject
+{
+    Q_OBJECT
+private slots:
+    void init() { QVERIFY(m_dir.isValid()); }
+
+    void newDatabaseGetsTheWholeSchema()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("folder/that/does/not/exist/new.sqlite"));
+        auto db = Database::open(path, createOptions());
+        QVERIFY2(db.ok(), qPrintable(db.ok() ? QString() : db.error().message));
+        QCOMPARE(db.value()->schemaVersion(), latestSchemaVersion());
+        QVERIFY(!db.value()->isReadOnly());
+        const QStringList tables = db.value()->connection().tables();
+        for (const char *t : {"packages", "package_versions", "licenses", "audit_log", "schema_migrations"})
+            QVERIFY2(tables.contains(QLatin1String(t)), t);
+        QSqlQuery q(db.value()->connection());
+        QVERIFY(q.exec(QStringLiteral("PRAGMA journal_mode")) && q.next());
+        QCOMPARE(q.value(0).toString(), QStringLiteral("wal"));
+        QVERIFY(q.exec(QStringLiteral("PRAGMA foreign_keys")) && q.next());
+        QCOMPARE(q.value(0).toInt(), 1);
+    }
+
+    void sortAndFilterColumnsAreIndexed()
+    {
+        auto db = Database::open(m_dir.filePath(QStringLiteral("idx.sqlite")), createOptions());
+        QVERIFY(db.ok());
+        QSqlQuery q(db.value()->connection());
+        QVERIFY(q.exec(QStringLiteral("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'licenses'")));
+        QStringList indexes;
+        while (q.next())
+            indexes << q.value(0).toString();
+        for (const char *i : {"licenses_sf_id", "licenses_org_package", "licenses_package", "licenses_status",
+                              "licenses_expiration", "licenses_install_date", "licenses_name", "licenses_account_name"})
+            QVERIFY2(indexes.contains(QLatin1String(i)), i);
+    }
+
+    void missingFileIsNotCreatedUnlessAsked()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("missing.sqlite"));
+        auto db = Database::open(path, Database::OpenOptions());
+        QVERIFY(!db.ok());
+        QVERIFY(db.error().message.contains(QStringLiteral("does not exist")));
+        QVERIFY(!QFile::exists(path));
+    }
+
+    void foreignKeysAndChecksAreEnforced()
+    {
+        auto db = test::createFixtureDatabase(m_dir.filePath(QStringLiteral("fk.sqlite")));
+        QVERIFY(db);
+        QSqlQuery q(db->connection());
+        QVERIFY(!q.exec(QStringLiteral("INSERT INTO licenses (org_id, package_ref, status, seats) "
+                                       "VALUES ('00D000000000009', 999, 'Active', 1)")));
+        QVERIFY(!q.exec(QStringLiteral("INSERT INTO licenses (org_id, package_ref, status, seats) "
+                                       "VALUES ('00D000000000009', 1, 'Expired', 1)")));
+        // One license per package per org.
+        QVERIFY(!q.exec(QStringLiteral("INSERT INTO licenses (org_id, package_ref, status, seats) "
+                                       "VALUES ('00D000000000001', 1, 'Active', 1)")));
+    }
+
+    void licensesRoundTripThroughTheRepository()
+    {
+        auto db = test::createFixtureDatabase(m_dir.filePath(QStringLiteral("rt.sqlite")));
+        QVERIFY(db);
+        LicenseRepository repo(*db);
+        QCOMPARE(repo.count().value(), 12);
+        const std::vector<License> written = test::statsFixtureLicenses();
+        auto found = repo.findById(written[1].id);
+        QVERIFY(found.ok() && found->has_value());
+        const License &l = **found;
+        QCOMPARE(l.name, QStringLiteral("L-00002"));
+        QVERIFY(l.isSiteLicense());
+        QVERIFY(l.isPerpetual());
+        QCOMPARE(l.packageName, QStringLiteral("Package B"));
+        QCOMPARE(l.subscriberOrgId.to15(), QStringLiteral("00D000000000001"));
+        QCOMPARE(l.lastModified, QDateTime(QDate(2026, 6, 1), QTime(12, 0), Qt::UTC));
+        // An org written as 15 and as 18 characters is one org.
+        auto org7 = repo.forOrg(SalesforceId::fromString(u"00D000000000007EAA"));
+        QVERIFY(org7.ok());
+        QCOMPARE(int(org7->size()), 2);
+    }
+
+    void auditLogRecordsWhoWhenWhatAndWhence()
+    {
+        auto db = test::createFixtureDatabase(m_dir.filePath(QStringLiteral("audit.sqlite")));
+        QVERIFY(db);
+        AuditLog log(db->connection());
+        AuditEntry e;
+        e.recordType = QStringLiteral("license");
+        e.recordRef = 3;
+        e.recordSfId = QStringLiteral("a0B000000000003AAA");
+        e.field = QStringLiteral("seats");
+        e.oldValue = QStringLiteral("5");
+        e.newValue = QStringLiteral("25");
+        e.source = QStringLiteral("Modify License dialog");
+        QVERIFY(log.record(e).ok());
+        auto history = log.history(QStringLiteral("license"), 3);
+        QVERIFY(history.ok());
+        QCOMPARE(int(history->size()), 1);
+        const AuditEntry &h = history->front();
+        QCOMPARE(h.field, QStringLiteral("seats"));
+        QCOMPARE(h.oldValue, QStringLiteral("5"));
+        QCOMPARE(h.newValue, QStringLiteral("25"));
+        QCOMPARE(h.source, QStringLiteral("Modify License dialog"));
+        QVERIFY(!h.changedBy.isEmpty());
+        QVERIFY(qAbs(h.changedAt.secsTo(QDateTime::currentDateTimeUtc())) < 3600);
+    }
+
+    // --- Migrations ---
+
+    void migrationsRunForwardInOrderAndKeepData()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("migrate.sqlite"));
+        const QString name = QStringLiteral("migrate");
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
+            db.setDatabaseName(path);
+            QVERIFY(db.open());
+            std::vector<Migration> v1{{1, QStringLiteral("one"), {QStringLiteral("CREATE TABLE t (a TEXT)")}}};
+            Migrator first(db, v1);
+            QCOMPARE(first.currentVersion().value(), 0);
+            QCOMPARE(first.migrate().value(), 1);
+            QSqlQuery q(db);
+            QVERIFY(q.exec(QStringLiteral("INSERT INTO t (a) VALUES ('kept')")));
+
+            std::vector<Migration> v2 = v1;
+            v2.push_back({2, QStringLiteral("two"), {QStringLiteral("ALTER TABLE t ADD COLUMN b TEXT DEFAULT 'new'")}});
+            Migrator second(db, v2);
+            QCOMPARE(second.migrate().value(), 2);
+            QVERIFY(q.exec(QStringLiteral("SELECT a, b FROM t")) && q.next());
+            QCOMPARE(q.value(0).toString(), QStringLiteral("kept"));
+            QCOMPARE(q.value(1).toString(), QStringLiteral("new"));
+            // Running again changes nothing.
+            QCOMPARE(second.migrate().value(), 2);
+
+            // A migration that fails half-way is rolled back whole, and the version stays.
+            std::vector<Migration> v3 = v2;
+            v3.push_back({3, QStringLiteral("broken"),
+                          {QStringLiteral("CREATE TABLE half (x TEXT)"), QStringLiteral("INSERT INTO nowhere VALUES (1)")}});
+            Migrator third(db, v3);
+            auto r = third.migrate();
+            QVERIFY(!r.ok());
+            QVERIFY2(r.error().message.contains(QStringLiteral("version 3")), qPrintable(r.error().message));
+            QCOMPARE(third.currentVersion().value(), 2);
+            QVERIFY(!db.tables().contains(QStringLiteral("half")));
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(name);
+    }
+
+    void splitSqlScriptHandlesCommentsAndMultilineStatements()
+    {
+        const QStringList s = splitSqlScript(QStringLiteral("-- comment\nCREATE TABLE a (\n  x TEXT\n);\n\n"
+                                                            "CREATE INDEX i ON a (x);\n"));
+        QCOMPARE(s.size(), 2);
+        QVERIFY(s[0].startsWith(QStringLiteral("CREATE TABLE a (")));
+        QVERIFY(!s[0].endsWith(QLatin1Char(';')));
+        QCOMPARE(s[1], QStringLiteral("CREATE INDEX i ON a (x)"));
+    }
+
+    // --- Refusals: each leaves the file exactly as it was ---
+
+    void refusesAFileThatIsNotADatabase()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("notes.sqlite"));
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("Quarterly license notes, not a database.\n");
+        f.close();
+        const QByteArray before = test::fileHash(path);
+        auto db = Database::open(path, createOptions());
+        QVERIFY(!db.ok());
+        QCOMPARE(db.error().code, Error::Code::NotADatabase);
+        QVERIFY2(db.error().message.contains(QStringLiteral("not an LMO Desk database")), qPrintable(db.error().message));
+        QVERIFY(db.error().message.contains(QStringLiteral("notes.sqlite")));
+        QCOMPARE(test::fileHash(path), before);
+    }
+
+    void refusesAnotherProgramsSqliteDatabase()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("other.sqlite"));
+        {
+            QSqlDatabase other = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("other"));
+            other.setDatabaseName(path);
+            QVERIFY(other.open());
+            QSqlQuery q(other);
+            QVERIFY(q.exec(QStringLiteral("CREATE TABLE invoices (id INTEGER)")));
+            other.close();
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("other"));
+        const QByteArray before = test::fileHash(path);
+        auto db = Database::open(path, createOptions());
+        QVERIFY(!db.ok());
+        QCOMPARE(db.error().code, Error::Code::NotOurDatabase);
+        QVERIFY(db.error().message.contains(QStringLiteral("invoices")));
+        QCOMPARE(test::fileHash(path), before);
+        QCOMPARE(tablesOf(path), QStringList{QStringLiteral("invoices")});
+    }
+
+    void refusesANewerSchemaAndTouchesNothing()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("future.sqlite"));
+        {
+            auto db = Database::open(path, createOptions());
+            QVERIFY(db.ok());
+            QSqlQuery q(db.value()->connection());
+            QVERIFY(q.exec(QStringLiteral("INSERT INTO schema_migrations (version, description, applied_at) "
+                                          "VALUES (%1, 'from the future', '2030-01-01T00:00:00Z')")
+                               .arg(latestSchemaVersion() + 1)));
+        }
+        QVERIFY(!QFile::exists(path + QStringLiteral("-wal")));
+        const QByteArray before = test::fileHash(path);
+        auto db = Database::open(path, createOptions());
+        QVERIFY(!db.ok());
+        QCOMPARE(db.error().code, Error::Code::SchemaTooNew);
+        QVERIFY2(db.error().message.contains(QStringLiteral("newer LMO Desk")), qPrintable(db.error().message));
+        QVERIFY(db.error().message.contains(QStringLiteral("update LMO Desk")));
+        QCOMPARE(test::fileHash(path), before);
+    }
+
+    void waitsForALockThenSaysSo()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("locked.sqlite"));
+        { QVERIFY(test::createFixtureDatabase(path)); }
+        // Another program holding an exclusive lock, as an SQLite tool in the middle of a write.
+        const QString holder = QStringLiteral("holder");
+        {
+            QSqlDatabase other = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), holder);
+            other.setDatabaseName(path);
+            QVERIFY(other.open());
+            QSqlQuery q(other);
+            QVERIFY(q.exec(QStringLiteral("PRAGMA locking_mode=EXCLUSIVE")));
+            QVERIFY(q.exec(QStringLiteral("BEGIN EXCLUSIVE")));
+            QVERIFY(q.exec(QStringLiteral("UPDATE licenses SET used_licenses = used_licenses + 1")));
+
+            Database::OpenOptions options;
+            options.busyTimeoutMs = 300;
+            QElapsedTimer waited;
+            waited.start();
+            auto db = Database::open(path, options);
+            QVERIFY(!db.ok());
+            QCOMPARE(db.error().code, Error::Code::Locked);
+            QVERIFY2(db.error().message.contains(QStringLiteral("locked by another program")),
+                     qPrintable(db.error().message));
+            QVERIFY(waited.elapsed() >= 250); // it waited before giving up
+
+            QVERIFY(q.exec(QStringLiteral("ROLLBACK")));
+            other.close();
+        }
+        QSqlDatabase::removeDatabase(holder);
+        // Once the other program is done, the database opens and nothing was lost.
+        auto db = Database::open(path, Database::OpenOptions());
+        QVERIFY2(db.ok(), qPrintable(db.ok() ? QString() : db.error().message));
+        QCOMPARE(LicenseRepository(*db.value()).count().value(), 12);
+    }
+
+    void readOnlyFileOpensReadOnly()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("readonly.sqlite"));
+        { QVERIFY(test::createFixtureDatabase(path)); }
+        QVERIFY(QFile::setPermissions(path, QFile::ReadOwner | QFile::ReadGroup | QFile::ReadOther));
+        if (geteuid() != 0) {
+            checkReadOnly(path);
+            return;
+        }
+        // root may write anything: check as an ordinary user, in a child run of this test.
+        QVERIFY(QFile::setPermissions(m_dir.path(), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner
+                                                        | QFile::ReadGroup | QFile::ExeGroup | QFile::ReadOther
+                                                        | QFile::ExeOther));
+        QProcess child;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QString::fromLatin1(kReadOnlyChildEnv), path);
+        child.setProcessEnvironment(env);
+        child.setWorkingDirectory(QStringLiteral("/"));
+        child.start(QStringLiteral("setpriv"), {QStringLiteral("--reuid=65534"), QStringLiteral("--regid=65534"),
+                                                 QStringLiteral("--clear-groups"), QCoreApplication::applicationFilePath(),
+                                                 QStringLiteral("readOnlyChild")});
+        QVERIFY(child.waitForFinished(120000));
+        const QByteArray output = child.readAllStandardOutput() + child.readAllStandardError();
+        QVERIFY2(child.exitStatus() == QProcess::NormalExit && child.exitCode() == 0, output.constData());
+        QVERIFY2(output.contains("PASS   : TestDatabase::readOnlyChild()"), output.constData());
+    }
+
+    // Run by readOnlyFileOpensReadOnly as an unprivileged user; does nothing when run directly.
+    void readOnlyChild()
+    {
+        const QString path = qEnvironmentVariable(kReadOnlyChildEnv);
+        if (path.isEmpty())
+            return;
+        QVERIFY(geteuid() != 0);
+        checkReadOnly(path);
+    }
+
+    void readOnlyOnRequest()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("asked.sqlite"));
+        { QVERIFY(test::createFixtureDatabase(path)); }
+        Database::OpenOptions options;
+        options.readOnly = true;
+        auto db = Database::open(path, options);
+        QVERIFY(db.ok());
+        QVERIFY(db.value()->isReadOnly());
+        QCOMPARE(db.value()->readOnlyReason(), QStringLiteral("opened read-only as asked"));
+        QSqlQuery q(db.value()->connection());
+        QVERIFY(!q.exec(QStringLiteral("DELETE FROM licenses")));
+        QCOMPARE(LicenseRepository(*db.value()).count().value(), 12);
+    }
+
+    void pathResolution()
+    {
+        qputenv("LMODESK_DB", "/from/env.sqlite");
+        QCOMPARE(Database::resolvePath(QStringLiteral("/from/cli.sqlite")), QStringLiteral("/from/cli.sqlite"));
+        QCOMPARE(Database::resolvePath(QString()), QStringLiteral("/from/env.sqlite"));
+        qunsetenv("LMODESK_DB");
+        QCOMPARE(Database::resolvePath(QString()), Database::defaultPath());
+        qputenv("XDG_DATA_HOME", m_dir.path().toUtf8());
+        QCOMPARE(Database::defaultPath(), m_dir.filePath(QStringLiteral("lmodesk/lmodesk.sqlite")));
+        qunsetenv("XDG_DATA_HOME");
+    }
+
+private:
+    void checkReadOnly(const QString &path)
+    {
+        const QByteArray before = test::fileHash(path);
+        auto db = Database::open(path, Database::OpenOptions());
+        QVERIFY2(db.ok(), qPrintable(db.ok() ? QString() : db.error().message));
+        QVERIFY(db.value()->isReadOnly());
+        QCOMPARE(db.value()->readOnlyReason(), QStringLiteral("the file is read-only"));
+        QCOMPARE(LicenseRepository(*db.value()).count().value(), 12);
+        QSqlQuery q(db.value()->connection());
+        QVERIFY(!q.exec(QStringLiteral("UPDATE licenses SET seats = 1")));
+        db = Error::make(Error::Code::Generic, QString()); // close it
+        QCOMPARE(test::fileHash(path), before);
+    }
+
+    QTemporaryDir m_dir;
+};
+
+QTEST_GUILESS_MAIN(TestDatabase)
+#include "tst_database.moc"

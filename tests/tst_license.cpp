@@ -1,0 +1,77 @@
+#include "domain/license.h"
+
+#include <QtTest>
+
+using namespace lmo;
+using namespace Qt::Literals::StringLiterals;
+
+class TestLicense : public QObject
+{
+    Q_OBJECT
+private slots:
+    void effectiveStatusAroundTheAsOfDay_data()
+    {
+        QTest::addColumn<QString>("stored");
+        QTest::addColumn<QDate>("expiration");
+        QTest::addColumn<QString>("expected");
+        const QDate asOf(2026, 6, 15);
+        QTest::newRow("active, expires the day before") << u"Active"_s << asOf.addDays(-1) << u"Expired"_s;
+        QTest::newRow("active, expires on the day") << u"Active"_s << asOf << u"Active"_s;
+        QTest::newRow("active, expires the day after") << u"Active"_s << asOf.addDays(1) << u"Active"_s;
+        QTest::newRow("trial, expires the day before") << u"Trial"_s << asOf.addDays(-1) << u"Expired"_s;
+        QTest::newRow("trial, expires on the day") << u"Trial"_s << asOf << u"Trial"_s;
+        QTest::newRow("active, perpetual") << u"Active"_s << QDate() << u"Active"_s;
+        QTest::newRow("trial, perpetual") << u"Trial"_s << QDate() << u"Trial"_s;
+        QTest::newRow("suspended, long expired, stays suspended") << u"Suspended"_s << asOf.addYears(-1) << u"Suspended"_s;
+        QTest::newRow("uninstalled, expired, stays uninstalled") << u"Uninstalled"_s << asOf.addDays(-1) << u"Uninstalled"_s;
+        QTest::newRow("uninstalled, future") << u"Uninstalled"_s << asOf.addDays(10) << u"Uninstalled"_s;
+    }
+    void effectiveStatusAroundTheAsOfDay()
+    {
+        QFETCH(QString, stored);
+        QFETCH(QDate, expiration);
+        QFETCH(QString, expected);
+        License l;
+        l.status = *statusFromString(stored);
+        l.expiration = expiration;
+        QCOMPARE(statusName(l.effectiveStatusOn(QDate(2026, 6, 15))), expected);
+    }
+
+    void statusNamesRoundTrip()
+    {
+        for (Status s : kAllStatuses)
+            QCOMPARE(statusFromString(statusName(s)), s);
+        for (EffectiveStatus s : kAllEffectiveStatuses)
+            QCOMPARE(effectiveStatusFromString(statusName(s)), s);
+        QCOMPARE(statusFromString(u" active "), Status::Active);
+        QCOMPARE(statusFromString(u"ACTIVE"), Status::Active);
+        QVERIFY(!statusFromString(u"Expired").has_value()); // a formula value, not the picklist
+        QVERIFY(!statusFromString(u"Free").has_value());
+        QVERIFY(!statusFromString(u"").has_value());
+    }
+
+    void siteLicenseAndPerpetualSemantics()
+    {
+        License l;
+        l.seats = License::kSiteLicenseSeats;
+        QVERIFY(l.isSiteLicense());
+        QCOMPARE(l.licensedSeatsText(), QStringLiteral("Site License"));
+        l.seats = 25;
+        QVERIFY(!l.isSiteLicense());
+        QCOMPARE(l.licensedSeatsText(), QStringLiteral("25"));
+
+        QVERIFY(l.isPerpetual());
+        QCOMPARE(l.expirationDateText(), QStringLiteral("Does not expire"));
+        l.expiration = QDate(2027, 3, 31);
+        QVERIFY(!l.isPerpetual());
+        QCOMPARE(l.expirationDateText(), QStringLiteral("2027-03-31"));
+
+        // The LMA writes 1970-01-01 for "does not expire".
+        QVERIFY(isPerpetualMarker(QDate(1970, 1, 1)));
+        QVERIFY(isPerpetualMarker(QDate()));
+        QVERIFY(!isPerpetualMarker(QDate(1970, 1, 2)));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestLicense)
+#include "tst_license.moc"

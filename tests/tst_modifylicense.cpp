@@ -1,0 +1,169 @@
+#include "domain/modifylicense.h"
+
+#include <QtTest>
+
+using namespace lmo;
+
+namespace {
+
+const QDate kToday(2026, 6, 15);
+
+License license(Status status, int seats = 10, QDate expiration = QDate(2026, 12, 31))
+{
+    License l;
+    l.name = QStringLiteral("L-00042");
+    l.status = status;
+    l.seats = seats;
+    l.usedLicenses = 4;
+    l.expiration = expiration;
+    return l;
+}
+
+} // namespace
+
+class TestModifyLicense : public QObject
+{
+    Q_OBJECT
+private slots:
+    void uninstalledLicensesCannotBeEdited()
+    {
+        const License l = license(Status::Uninstalled);
+        LicenseChange change;
+        change.seats = 20;
+        ChangeVerdict v = ModifyLicenseRules::check(l, change, kToday);
+        QVERIFY(!v.allowed());
+        QVERIFY2(v.refusals.first().contains(QStringLiteral("Uninstalled")), qPrintable(v.refusals.first()));
+        change = {};
+        change.status = Status::Active;
+        QVERIFY(!ModifyLicenseRules::check(l, change, kToday).allowed());
+        change = {};
+        change.expiration = QDate();
+        QVERIFY(!ModifyLicenseRules::check(l, change, kToday).allowed());
+    }
+
+    void noReturnToTrialOnceActive()
+    {
+        LicenseChange change;
+        change.status = Status::Trial;
+        change.expiration = kToday.addDays(30);
+        ChangeVerdict v = ModifyLicenseRules::check(license(Status::Active), change, kToday);
+        QVERIFY(!v.allowed());
+        QVERIFY2(v.refusals.join(u' ').contains(QStringLiteral("back to Trial")), qPrintable(v.refusals.join(u' ')));
+        // A trial may stay a trial, and a suspended one may be put on trial again.
+        QVERIFY(ModifyLicenseRules::check(license(Status::Trial, 10, kToday.addDays(10)), change, kToday).allowed());
+    }
+
+    void uninstalledIsNotAStatusToChoose()
+    {
+        LicenseChange change;
+        change.status = Status::Uninstalled;
+        ChangeVerdict v = ModifyLicenseRules::check(license(Status::Active), change, kToday);
+        QVERIFY(!v.allowed());
+        QVERIFY(v.refusals.first().contains(QStringLiteral("uninstalls")));
+    }
+
+    void trialAtMostNinetyDays_data()
+    {
+        QTest::addColumn<int>("days");
+        QTest::addColumn<bool>("allowed");
+        QTest::newRow("30 days") << 30 << true;
+        QTest::newRow("89 days") << 89 << true;
+        QTest::newRow("90 days: the limit itself") << 90 << true;
+        QTest::newRow("91 days") << 91 << false;
+        QTest::newRow("a year") << 365 << false;
+    }
+    void trialAtMostNinetyDays()
+    {
+        QFETCH(int, days);
+        QFETCH(bool, allowed);
+        LicenseChange change;
+        change.expiration = kToday.addDays(days);
+        ChangeVerdict v = ModifyLicenseRules::check(license(Status::Trial, 10, kToday.addDays(5)), change, kToday);
+        QCOMPARE(v.allowed(), allowed);
+        if (!allowed)
+            QVERIFY2(v.refusals.first().contains(QStringLiteral("90 days")), qPrintable(v.refusals.first()));
+        // The same limit when a suspended license is put on trial.
+        change.status = Status::Trial;
+        QCOMPARE(ModifyLicenseRules::check(license(Status::Suspended), change, kToday).allowed(), allowed);
+    }
+
+    void trialMustExpire()
+    {
+        LicenseChange change;
+        change.expiration = QDate(); // does not expire
+        ChangeVerdict v = ModifyLicenseRules::check(license(Status::Trial, 10, kToday.addDays(5)), change, kToday);
+        QVERIFY(!v.allowed());
+        QVERIFY(v.refusals.first().contains(QStringLiteral("must expire")));
+        // Making it Active at the same time makes "does not expire" fine.
+        change.status = Status::Active;
+        QVERIFY(ModifyLicenseRules::check(license(Status::Trial, 10, kToday.addDays(5)), change, kToday).allowed());
+    }
+
+    void seatsRange_data()
+    {
+        QTest::addColumn<int>("seats");
+        QTest::addColumn<bool>("allowed");
+        QTest::newRow("site license") << License::kSiteLicenseSeats << true;
+        QTest::newRow("1") << 1 << true;
+        QTest::newRow("99,000,000") << 99'000'000 << true;
+        QTest::newRow("0") << 0 << false;
+        QTest::newRow("-2") << -2 << false;
+        QTest::newRow("99,000,001") << 99'000'001 << false;
+    }
+    void seatsRange()
+    {
+        QFETCH(int, seats);
+        QFETCH(bool, allowed);
+        LicenseChange change;
+        change.seats = seats;
+        ChangeVerdict v = ModifyLicenseRules::check(license(Status::Active), change, kToday);
+        QCOMPARE(v.allowed(), allowed);
+        if (!allowed)
+            QVERIFY2(v.refusals.first().contains(QStringLiteral("99,000,000")), qPrintable(v.refusals.first()));
+    }
+
+    void activeLicensesMayNotExpireOrExpireAnyTime()
+    {
+        LicenseChange change;
+        change.expiration = QDate();
+        QVERIFY(ModifyLicenseRules::check(license(Status::Active), change, kToday).allowed());
+        change.expiration = kToday.addYears(3);
+        QVERIFY(ModifyLicenseRules::check(license(Status::Active), change, kToday).allowed());
+        change.expiration = QDate(1970, 1, 1); // the LMA's "does not expire"
+        const License after = ModifyLicenseRules::applied(license(Status::Active), change);
+        QVERIFY(after.isPerpetual());
+    }
+
+    void warningsDoNotRefuse()
+    {
+        LicenseChange change;
+        change.expiration = kToday.addDays(-1);
+        ChangeVerdict v = ModifyLicenseRules::check(license(Status::Active), change, kToday);
+        QVERIFY(v.allowed());
+        QVERIFY(v.warnings.join(u' ').contains(QStringLiteral("Expired")));
+        change = {};
+        change.seats = 2; // 4 are in use
+        v = ModifyLicenseRules::check(license(Status::Active), change, kToday);
+        QVERIFY(v.allowed());
+        QVERIFY(v.warnings.join(u' ').contains(QStringLiteral("in use")));
+    }
+
+    void emptyChangeIsRefused()
+    {
+        QVERIFY(!ModifyLicenseRules::check(license(Status::Active), LicenseChange{}, kToday).allowed());
+    }
+
+    void appliedChangesOnlyWhatWasSet()
+    {
+        LicenseChange change;
+        change.seats = 50;
+        const License before = license(Status::Active);
+        const License after = ModifyLicenseRules::applied(before, change);
+        QCOMPARE(after.seats, 50);
+        QCOMPARE(after.status, before.status);
+        QCOMPARE(after.expiration, before.expiration);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestModifyLicense)
+#include "tst_modifylicense.moc"

@@ -1,0 +1,85 @@
+#include "shell/guilauncher.h"
+
+#include "shell/backgroundjob.h"
+#include "shell/demojob.h"
+#include "shell/mainwindow.h"
+#include "shell/welcomedialog.h"
+#include "storage/database.h"
+
+#include <QApplication>
+#include <QFileInfo>
+#include <QMessageBox>
+#include <QSettings>
+
+namespace lmo {
+
+namespace {
+
+// The first start, or a database that is gone: let the user pick what to start with.
+bool chooseFirstDatabase(MainWindow &window, const QString &suggested)
+{
+    for (;;) {
+        WelcomeDialog welcome(suggested, &window);
+        if (welcome.exec() != QDialog::Accepted)
+            return false;
+        QString error;
+        switch (welcome.choice()) {
+        case WelcomeDialog::Choice::OpenExisting:
+            if (window.openDatabase(welcome.path()))
+                return true;
+            break;
+        case WelcomeDialog::Choice::Empty: {
+            Database::OpenOptions create;
+            create.create = true;
+            if (window.openDatabase(welcome.path(), create))
+                return true;
+            break;
+        }
+        case WelcomeDialog::Choice::Demo: {
+            DemoOptions options;
+            options.licenses = welcome.demoLicenses();
+            if (runDemoWithProgress(&window, welcome.path(), options, &error)) {
+                if (window.openDatabase(welcome.path()))
+                    return true;
+            } else if (!error.isEmpty()) {
+                QMessageBox::warning(&window, QStringLiteral("Demo install base"), error);
+            }
+            break;
+        }
+        }
+    }
+}
+
+} // namespace
+
+int runGui(const GuiOptions &options)
+{
+    MainWindow window;
+    window.setPage(options.page);
+    window.show();
+
+    const QString last = QSettings().value(QStringLiteral("database/last")).toString();
+    if (!options.databasePath.isEmpty()) {
+        if (!QFileInfo::exists(options.databasePath)) {
+            if (!chooseFirstDatabase(window, options.databasePath))
+                return 0;
+        } else if (!window.openDatabase(options.databasePath)) {
+            return 2;
+        }
+    } else if (!last.isEmpty() && QFileInfo::exists(last)) {
+        QString error;
+        if (!window.openDatabase(last, {}, &error) && !chooseFirstDatabase(window, Database::defaultPath()))
+            return 0;
+    } else if (QFileInfo::exists(Database::defaultPath())) {
+        if (!window.openDatabase(Database::defaultPath()) && !chooseFirstDatabase(window, Database::defaultPath()))
+            return 0;
+    } else if (!chooseFirstDatabase(window, Database::defaultPath())) {
+        return 0;
+    }
+    window.setPage(options.page);
+    const int code = QApplication::exec();
+    BackgroundJobs::waitForAll();
+    return code;
+}
+
+} // namespace lmo

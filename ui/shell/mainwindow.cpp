@@ -1,0 +1,301 @@
+#include "shell/mainwindow.h"
+
+#include "browse/licensespage.h"
+#include "browse/subscriberspage.h"
+#include "dashboard/dashboardpage.h"
+#include "shell/backgroundjob.h"
+#include "storage/database.h"
+#include "storage/sqlutil.h"
+#include "wizard/lmosetuppage.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QListWidget>
+#include <QLocale>
+#include <QMenu>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QSettings>
+#include <QStackedWidget>
+#include <QStatusBar>
+
+namespace lmo {
+
+namespace {
+
+const QString kRecentKey = QStringLiteral("database/recent");
+const QString kLastKey = QStringLiteral("database/last");
+const QString kGeometryKey = QStringLiteral("window/geometry");
+const QString kStateKey = QStringLiteral("window/state");
+
+QIcon pageIcon(Page page)
+{
+    return QIcon(QStringLiteral(":/icons/%1.svg").arg(pageName(page)));
+}
+
+} // namespace
+
+MainWindow::MainWindow(QWidget *parent)
+    : QMainWindow(parent), m_sidebar(new QListWidget(this)), m_stack(new QStackedWidget(this)),
+      m_licenses(new LicensesPage(m_stack)), m_subscribers(new SubscribersPage(m_stack)),
+      m_dashboard(new DashboardPage(m_stack)), m_lmo(new LmoSetupPage(m_stack)), m_statusDatabase(new QLabel(this)),
+      m_statusReadOnly(new QLabel(this))
+{
+    setObjectName(QStringLiteral("mainWindow"));
+    setWindowIcon(QIcon(QStringLiteral(":/icons/lmodesk.svg")));
+    auto *central = new QWidget(this);
+    auto *layout = new QHBoxLayout(central);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+
+    m_sidebar->setObjectName(QStringLiteral("sidebar"));
+    m_sidebar->setIconSize(QSize(24, 24));
+    m_sidebar->setSpacing(2);
+    m_sidebar->setFrameShape(QFrame::NoFrame);
+    m_sidebar->setBackgroundRole(QPalette::Window);
+    for (Page page : kAllPages) {
+        auto *item = new QListWidgetItem(pageIcon(page), pageTitle(page), m_sidebar);
+        item->setSizeHint(QSize(150, 40));
+        item->setToolTip(QStringLiteral("%1 (Ctrl+%2)").arg(pageTitle(page)).arg(int(page) + 1));
+    }
+    m_sidebar->setFixedWidth(168);
+    layout->addWidget(m_sidebar);
+
+    for (DatabasePage *page : pages())
+        m_stack->addWidget(page);
+    layout->addWidget(m_stack, 1);
+    setCentralWidget(central);
+    connect(m_sidebar, &QListWidget::currentRowChanged, m_stack, &QStackedWidget::setCurrentIndex);
+
+    m_statusDatabase->setObjectName(QStringLiteral("statusDatabase"));
+    m_statusReadOnly->setObjectName(QStringLiteral("statusReadOnly"));
+    statusBar()->addWidget(m_statusDatabase, 1);
+    statusBar()->addPermanentWidget(m_statusReadOnly);
+    connect(m_licenses, &QueryTablePage::counted, this, &MainWindow::updateStatus);
+
+    buildMenus();
+    setPage(Page::Licenses);
+    updateStatus();
+
+    QSettings settings;
+    if (!restoreGeometry(settings.value(kGeometryKey).toByteArray()))
+        resize(1280, 800);
+    restoreState(settings.value(kStateKey).toByteArray());
+}
+
+MainWindow::~MainWindow()
+{
+    // Jobs hold no pointer to the database, but let them finish before the connection goes.
+    BackgroundJobs::waitForAll();
+}
+
+QList<DatabasePage *> MainWindow::pages() const
+{
+    return {m_licenses, m_subscribers, m_dashboard, m_lmo};
+}
+
+void MainWindow::buildMenus()
+{
+    QMenu *file = menuBar()->addMenu(QStringLiteral("&File"));
+    QAction *newAction = file->addAction(QStringLiteral("&New database…"), this, &MainWindow::newDatabase);
+    newAction->setShortcut(QKeySequence::New);
+    QAction *openAction = file->addAction(QStringLiteral("&Open database…"), this, [this] { openDatabaseDialog(false); });
+    openAction->setShortcut(QKeySequence::Open);
+    file->addAction(QStringLiteral("Open read-on&ly…"), this, [this] { openDatabaseDialog(true); });
+    m_recentMenu = file->addMenu(QStringLiteral("Open &recent"));
+    m_recentMenu->setObjectName(QStringLiteral("recentMenu"));
+    rebuildRecentMenu();
+    file->addSeparator();
+    QAction *quit = file->addAction(QStringLiteral("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence::Quit);
+    quit->setMenuRole(QAction::QuitRole);
+
+    QMenu *go = menuBar()->addMenu(QStringLiteral("&Go"));
+    for (Page page : kAllPages) {
+        QAction *action = go->addAction(pageIcon(page), pageTitle(page), this, [this, page] { setPage(page); });
+        action->setObjectName(QStringLiteral("goTo_") + pageName(page));
+        action->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + int(page))));
+        action->setShortcutContext(Qt::ApplicationShortcut);
+    }
+    go->addSeparator();
+    QAction *reload = go->addAction(QStringLiteral("&Reload"), this, [this] {
+        for (DatabasePage *page : pages())
+            page->reload();
+        updateStatus();
+    });
+    reload->setShortcut(QKeySequence::Refresh);
+
+    QMenu *help = menuBar()->addMenu(QStringLiteral("&Help"));
+    QAction *about = help->addAction(QStringLiteral("&About LMO Desk"), this, &MainWindow::showAbout);
+    about->setMenuRole(QAction::AboutRole);
+}
+
+void MainWindow::setPage(Page page)
+{
+    m_sidebar->setCurrentRow(int(page));
+}
+
+Page MainWindow::currentPage() const
+{
+    return kAllPages[size_t(qBound(0, m_stack->currentIndex(), int(kAllPages.size()) - 1))];
+}
+
+bool MainWindow::openDatabase(const QString &path, const Database::OpenOptions &options, QString *error, bool quiet)
+{
+    auto opened = Database::open(path, options);
+    if (!opened) {
+        if (error)
+            *error = opened.error().message;
+        if (!quiet)
+            QMessageBox::warning(this, QStringLiteral("Cannot open the database"), opened.error().message);
+        return false;
+    }
+    // Pages first let go of the old connection, then it closes.
+    for (DatabasePage *page : pages())
+        page->setDatabase(nullptr);
+    BackgroundJobs::waitForAll();
+    m_database = std::move(opened.value());
+    for (DatabasePage *page : pages())
+        page->setDatabase(m_database.get());
+    rememberRecent(m_database->path());
+    QSettings().setValue(kLastKey, m_database->path());
+    updateStatus();
+    emit databaseChanged();
+    return true;
+}
+
+void MainWindow::closeDatabase()
+{
+    for (DatabasePage *page : pages())
+        page->setDatabase(nullptr);
+    BackgroundJobs::waitForAll();
+    m_database.reset();
+    updateStatus();
+    emit databaseChanged();
+}
+
+void MainWindow::newDatabase()
+{
+    const QString start = QFileInfo(Database::defaultPath()).absolutePath();
+    QString path = QFileDialog::getSaveFileName(this, QStringLiteral("New database"), start,
+                                                QStringLiteral("LMO Desk databases (*.sqlite *.db);;All files (*)"));
+    if (path.isEmpty())
+        return;
+    if (QFileInfo(path).suffix().isEmpty())
+        path += QStringLiteral(".sqlite");
+    if (QFileInfo::exists(path)) {
+        // The save dialog already asked about replacing; an existing database is opened, never wiped.
+        QMessageBox::information(this, QStringLiteral("New database"),
+                                 QStringLiteral("%1 already exists: it is opened as it is, not emptied.")
+                                     .arg(QDir::toNativeSeparators(path)));
+    }
+    Database::OpenOptions options;
+    options.create = true;
+    openDatabase(path, options);
+}
+
+void MainWindow::openDatabaseDialog(bool readOnly)
+{
+    const QString start = m_database ? QFileInfo(m_database->path()).absolutePath()
+                                     : QFileInfo(Database::defaultPath()).absolutePath();
+    const QString path = QFileDialog::getOpenFileName(this, QStringLiteral("Open database"), start,
+                                                      QStringLiteral("LMO Desk databases (*.sqlite *.db);;All files (*)"));
+    Database::OpenOptions options;
+    options.readOnly = readOnly;
+    if (!path.isEmpty())
+        openDatabase(path, options);
+}
+
+QStringList MainWindow::recentDatabases() const
+{
+    return QSettings().value(kRecentKey).toStringList();
+}
+
+void MainWindow::rememberRecent(const QString &path)
+{
+    QStringList recent = recentDatabases();
+    recent.removeAll(path);
+    recent.prepend(path);
+    while (recent.size() > kMaxRecent)
+        recent.removeLast();
+    QSettings().setValue(kRecentKey, recent);
+    rebuildRecentMenu();
+}
+
+void MainWindow::rebuildRecentMenu()
+{
+    m_recentMenu->clear();
+    const QStringList recent = recentDatabases();
+    for (int i = 0; i < recent.size(); ++i) {
+        const QString path = recent[i];
+        QAction *action = m_recentMenu->addAction(QStringLiteral("&%1 %2").arg(i + 1).arg(QDir::toNativeSeparators(path)),
+                                                  this, [this, path] { openDatabase(path); });
+        action->setEnabled(QFileInfo::exists(path));
+    }
+    if (recent.isEmpty()) {
+        m_recentMenu->addAction(QStringLiteral("No recent databases"))->setEnabled(false);
+        return;
+    }
+    m_recentMenu->addSeparator();
+    m_recentMenu->addAction(QStringLiteral("Clear the list"), this, [this] {
+        QSettings().remove(kRecentKey);
+        rebuildRecentMenu();
+    });
+}
+
+QString MainWindow::statusText() const
+{
+    return m_statusDatabase->text() + (m_statusReadOnly->text().isEmpty() ? QString() : QStringLiteral(" | ") + m_statusReadOnly->text());
+}
+
+void MainWindow::updateStatus()
+{
+    if (!m_database) {
+        setWindowTitle(QStringLiteral("LMO Desk"));
+        m_statusDatabase->setText(QStringLiteral("No database open"));
+        m_statusReadOnly->clear();
+        return;
+    }
+    const QString path = QDir::toNativeSeparators(m_database->path());
+    setWindowTitle(QStringLiteral("%1 - LMO Desk").arg(QFileInfo(m_database->path()).fileName()));
+    QSqlDatabase db = m_database->connection();
+    // COUNT(*) over the licenses table walks its smallest index: a few milliseconds at 1M rows.
+    auto count = queryNumber(db, QStringLiteral("SELECT COUNT(*) FROM licenses"), QStringLiteral("counting licenses"));
+    m_statusDatabase->setText(count ? QStringLiteral("%1  —  %2 licenses").arg(path, QLocale().toString(count.value()))
+                                    : QStringLiteral("%1  —  %2").arg(path, count.error().message));
+    m_statusDatabase->setToolTip(path);
+    if (m_database->isReadOnly()) {
+        m_statusReadOnly->setText(QStringLiteral("Read-only: %1").arg(m_database->readOnlyReason()));
+        setWindowTitle(windowTitle() + QStringLiteral(" [read-only]"));
+    } else {
+        m_statusReadOnly->clear();
+    }
+}
+
+void MainWindow::showAbout()
+{
+    QMessageBox::about(
+        this, QStringLiteral("About LMO Desk"),
+        QStringLiteral("<h3>LMO Desk %1</h3>"
+                       "<p>Browse, chart and set up an AppExchange partner's License Management Org: every license "
+                       "and subscriber org, the install base at a glance, and the LMO designation done right.</p>"
+                       "<p>Free software under the GNU General Public License, version 3 or later.<br>"
+                       "Built with Qt %2 (running on %3).</p>")
+            .arg(QStringLiteral(LMODESK_VERSION), QStringLiteral(QT_VERSION_STR), QString::fromLatin1(qVersion())));
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    QSettings settings;
+    settings.setValue(kGeometryKey, saveGeometry());
+    settings.setValue(kStateKey, saveState());
+    QMainWindow::closeEvent(event);
+}
+
+} // namespace lmo

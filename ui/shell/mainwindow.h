@@ -1,0 +1,79 @@
+#pragma once
+
+#include "shell/pages.h"
+#include "storage/database.h"
+
+#include <QMainWindow>
+
+#include <memory>
+
+class QAction;
+class QLabel;
+class QListWidget;
+class QMenu;
+class QStackedWidget;
+
+namespace lmo {
+
+class DatabasePage;
+class DashboardPage;
+class LicensesPage;
+class LmoSetupPage;
+class SubscribersPage;
+
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+public:
+    explicit MainWindow(QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    // Opens (or creates, or opens read-only, as `options` say) a database and shows it on every
+    // page. On failure the current database stays open and the reason is returned (and shown in
+    // a message box unless `quiet`).
+    bool openDatabase(const QString &path, const Database::OpenOptions &options = {}, QString *error = nullptr,
+                      bool quiet = false);
+    void closeDatabase();
+    Database *database() const { return m_database.get(); }
+
+    void setPage(Page page);
+    Page currentPage() const;
+    QStringList recentDatabases() const;
+    QString statusText() const;
+
+    LicensesPage *licensesPage() const { return m_licenses; }
+    SubscribersPage *subscribersPage() const { return m_subscribers; }
+    DashboardPage *dashboardPage() const { return m_dashboard; }
+    LmoSetupPage *lmoPage() const { return m_lmo; }
+
+    static constexpr int kMaxRecent = 8;
+
+signals:
+    void databaseChanged();
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void buildMenus();
+    void newDatabase();
+    void openDatabaseDialog(bool readOnly);
+    void rememberRecent(const QString &path);
+    void rebuildRecentMenu();
+    void updateStatus();
+    void showAbout();
+    QList<DatabasePage *> pages() const;
+
+    std::unique_ptr<Database> m_database;
+    QListWidget *m_sidebar;
+    QStackedWidget *m_stack;
+    LicensesPage *m_licenses;
+    SubscribersPage *m_subscribers;
+    DashboardPage *m_dashboard;
+    LmoSetupPage *m_lmo;
+    QMenu *m_recentMenu = nullptr;
+    QLabel *m_statusDatabase;
+    QLabel *m_statusReadOnly;
+};
+
+} // namespace lmo

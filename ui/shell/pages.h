@@ -1,0 +1,19 @@
+#pragma once
+
+#include <QString>
+
+#include <array>
+#include <optional>
+
+namespace lmo {
+
+class Database;
+
+enum class Page { Licenses, Subscribers, Dashboard, Lmo };
+inline constexpr std::array<Page, 4> kAllPages{Page::Licenses, Page::Subscribers, Page::Dashboard, Page::Lmo};
+
+QString pageName(Page page);  // "licenses": what --page takes
+QString pageTitle(Page page); // "Licenses": what the sidebar shows
+std::optional<Page> pageFromName(const QString &name);
+
+} // namespace lmo

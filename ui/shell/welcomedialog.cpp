@@ -1,0 +1,113 @@
+#include "shell/welcomedialog.h"
+
+#include <QDialogButtonBox>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QRadioButton>
+#include <QSpinBox>
+#include <QVBoxLayout>
+
+namespace lmo {
+
+WelcomeDialog::WelcomeDialog(const QString &suggestedPath, QWidget *parent)
+    : QDialog(parent), m_demo(new QRadioButton(QStringLiteral("Explore a &demo install base"), this)),
+      m_empty(new QRadioButton(QStringLiteral("Start with an &empty database for my own data"), this)),
+      m_size(new QSpinBox(this)), m_path(new QLineEdit(suggestedPath, this))
+{
+    setObjectName(QStringLiteral("welcomeDialog"));
+    setWindowTitle(QStringLiteral("Welcome to LMO Desk"));
+    auto *layout = new QVBoxLayout(this);
+    auto *title = new QLabel(QStringLiteral("<h2>Welcome to LMO Desk</h2>"), this);
+    layout->addWidget(title);
+    auto *intro = new QLabel(
+        QStringLiteral("LMO Desk keeps your License Management Org's licenses in a database on this computer. "
+                       "There is none yet: start with a realistic demo to look around, or an empty one to fill "
+                       "with your own exports."),
+        this);
+    intro->setWordWrap(true);
+    layout->addWidget(intro);
+
+    m_demo->setObjectName(QStringLiteral("choiceDemo"));
+    m_empty->setObjectName(QStringLiteral("choiceEmpty"));
+    m_demo->setChecked(true);
+    layout->addWidget(m_demo);
+    auto *sizeRow = new QHBoxLayout;
+    sizeRow->addSpacing(24);
+    sizeRow->addWidget(new QLabel(QStringLiteral("Licenses:"), this));
+    m_size->setObjectName(QStringLiteral("demoSize"));
+    m_size->setRange(100, 5'000'000);
+    m_size->setSingleStep(10'000);
+    m_size->setValue(100'000);
+    m_size->setGroupSeparatorShown(true);
+    sizeRow->addWidget(m_size);
+    sizeRow->addStretch(1);
+    layout->addLayout(sizeRow);
+    layout->addWidget(m_empty);
+    connect(m_demo, &QRadioButton::toggled, m_size, &QWidget::setEnabled);
+
+    auto *pathRow = new QHBoxLayout;
+    m_path->setObjectName(QStringLiteral("databasePath"));
+    pathRow->addWidget(new QLabel(QStringLiteral("Database file:"), this));
+    pathRow->addWidget(m_path, 1);
+    auto *browseButton = new QPushButton(QStringLiteral("&Browse…"), this);
+    connect(browseButton, &QPushButton::clicked, this, &WelcomeDialog::browse);
+    pathRow->addWidget(browseButton);
+    layout->addLayout(pathRow);
+
+    auto *buttons = new QDialogButtonBox(this);
+    QPushButton *create = buttons->addButton(QStringLiteral("&Create"), QDialogButtonBox::AcceptRole);
+    create->setObjectName(QStringLiteral("createButton"));
+    create->setDefault(true);
+    QPushButton *open = buttons->addButton(QStringLiteral("&Open existing…"), QDialogButtonBox::ActionRole);
+    connect(open, &QPushButton::clicked, this, &WelcomeDialog::openExisting);
+    buttons->addButton(QStringLiteral("&Quit"), QDialogButtonBox::RejectRole);
+    connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    connect(m_path, &QLineEdit::textChanged, create, [create](const QString &t) { create->setEnabled(!t.trimmed().isEmpty()); });
+    layout->addWidget(buttons);
+    resize(560, sizeHint().height());
+}
+
+void WelcomeDialog::browse()
+{
+    const QString path = QFileDialog::getSaveFileName(this, QStringLiteral("Database file"), m_path->text(),
+                                                      QStringLiteral("LMO Desk databases (*.sqlite *.db)"));
+    if (!path.isEmpty())
+        m_path->setText(path);
+}
+
+void WelcomeDialog::openExisting()
+{
+    const QString path = QFileDialog::getOpenFileName(this, QStringLiteral("Open database"),
+                                                      QFileInfo(m_path->text()).absolutePath(),
+                                                      QStringLiteral("LMO Desk databases (*.sqlite *.db);;All files (*)"));
+    if (path.isEmpty())
+        return;
+    m_path->setText(path);
+    m_openExisting = true;
+    accept();
+}
+
+WelcomeDialog::Choice WelcomeDialog::choice() const
+{
+    if (m_openExisting)
+        return Choice::OpenExisting;
+    return m_demo->isChecked() ? Choice::Demo : Choice::Empty;
+}
+
+QString WelcomeDialog::path() const
+{
+    return m_path->text().trimmed();
+}
+
+qint64 WelcomeDialog::demoLicenses() const
+{
+    return m_size->value();
+}
+
+} // namespace lmo
