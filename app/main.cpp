@@ -88,6 +88,6 @@ int main(int argc, char **argv)
     QApplication app(argc, argv);
     setIdentity();
     QApplication::setApplicationDisplayName(QStringLiteral("LMO Desk"));
-    QApplication::setDesktopFileName(QStringLiteral("lmodesk"));
+    QApplication::setDesktopFileName(QStringLiteral("org.lmodesk.LmoDesk"));
     return lmo::runGui(*options);
 }

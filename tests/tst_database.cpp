@@ -315,13 +315,20 @@ private slots:
         QVERIFY(QFile::setPermissions(m_dir.path(), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner
                                                         | QFile::ReadGroup | QFile::ExeGroup | QFile::ReadOther
                                                         | QFile::ExeOther));
+        // A copy of this test program where the unprivileged user may run it: the build folder
+        // may sit under a home folder that user cannot enter.
+        const QString copy = m_dir.filePath(QStringLiteral("tst_database_child"));
+        QFile::remove(copy);
+        QVERIFY(QFile::copy(QCoreApplication::applicationFilePath(), copy));
+        QVERIFY(QFile::setPermissions(copy, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner | QFile::ReadGroup
+                                                | QFile::ExeGroup | QFile::ReadOther | QFile::ExeOther));
         QProcess child;
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(QString::fromLatin1(kReadOnlyChildEnv), path);
         child.setProcessEnvironment(env);
         child.setWorkingDirectory(QStringLiteral("/"));
         child.start(QStringLiteral("setpriv"), {QStringLiteral("--reuid=65534"), QStringLiteral("--regid=65534"),
-                                                 QStringLiteral("--clear-groups"), QCoreApplication::applicationFilePath(),
+                                                 QStringLiteral("--clear-groups"), copy,
                                                  QStringLiteral("readOnlyChild")});
         QVERIFY(child.waitForFinished(120000));
         const QByteArray output = child.readAllStandardOutput() + child.readAllStandardError();

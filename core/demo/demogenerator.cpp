@@ -476,7 +476,7 @@ Result<DemoSummary> generateDemo(Database &database, const DemoOptions &options,
             l.status = Status::Active;
             l.seats = License::kSiteLicenseSeats;
             l.expiration = QDate();
-            const double d = g.rng.exponential(900);
+            const double d = g.rng.exponential(1500);
             if (installDay + d <= last)
                 uninstallDay = installDay + int(d);
         } else if (org.kind == OrgKind::Developer) {
@@ -489,7 +489,7 @@ Result<DemoSummary> generateDemo(Database &database, const DemoOptions &options,
                 l.seats = License::kSiteLicenseSeats;
                 l.expiration = QDate();
             }
-            const double d = g.rng.exponential(420);
+            const double d = g.rng.exponential(650);
             if (installDay + d <= last)
                 uninstallDay = installDay + int(d);
         } else {
@@ -505,7 +505,7 @@ Result<DemoSummary> generateDemo(Database &database, const DemoOptions &options,
                 if (g.rng.chance(conversion)) {
                     paidFrom = installDay + int(g.rng.between(4, 34));
                     paid = paidFrom <= last; // converting after `until` means still a trial today
-                } else if (trialEnd < last && g.rng.chance(0.58)) {
+                } else if (trialEnd < last && g.rng.chance(0.5)) {
                     uninstallDay = std::min(last, trialEnd + int(g.rng.exponential(25)));
                 }
                 lastEvent = std::min(trialEnd, last);

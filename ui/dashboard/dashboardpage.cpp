@@ -151,17 +151,14 @@ void DashboardPage::show(const InstallBaseStats &s)
     QStringList categories;
     // Listed bottom to top in a horizontal bar chart: reverse so Active reads first.
     for (auto it = kAllEffectiveStatuses.rbegin(); it != kAllEffectiveStatuses.rend(); ++it) {
-        categories << statusName(*it);
+        // The count sits in the category label: bar labels cannot group thousands.
+        categories << QStringLiteral("%1  %2").arg(statusName(*it), n(s.byEffectiveStatus.value(*it)));
         *set << double(s.byEffectiveStatus.value(*it));
     }
     set->setColor(palette().color(QPalette::Highlight));
     set->setLabelColor(palette().color(QPalette::Text));
     auto *series = new QHorizontalBarSeries;
     series->append(set);
-    series->setLabelsVisible(true);
-    series->setLabelsPosition(QAbstractBarSeries::LabelsOutsideEnd);
-    series->setLabelsFormat(QStringLiteral("@value"));
-    series->setLabelsPrecision(12);
 
     auto *chart = new QChart;
     chart->setTitle(QStringLiteral("Licenses by effective status, as of %1").arg(s.asOf.toString(Qt::ISODate)));
@@ -181,7 +178,8 @@ void DashboardPage::show(const InstallBaseStats &s)
     qint64 maximum = 1;
     for (qint64 v : s.byEffectiveStatus)
         maximum = qMax(maximum, v);
-    axisX->setRange(0, double(maximum) * 1.15);
+    axisX->setRange(0, double(maximum) * 1.05);
+    axisX->applyNiceNumbers();
     axisX->setLabelsBrush(palette().brush(QPalette::Text));
     axisX->setTitleBrush(palette().brush(QPalette::Text));
     chart->addAxis(axisX, Qt::AlignBottom);

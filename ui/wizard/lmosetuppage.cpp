@@ -52,7 +52,8 @@ LmoSetupPage::LmoSetupPage(QWidget *parent)
     m_packages->setHeaderLabels({QStringLiteral("Package"), QStringLiteral("Package id (033)"),
                                  QStringLiteral("Latest version"), QStringLiteral("First release"),
                                  QStringLiteral("Last license refresh")});
-    m_packages->setMinimumHeight(140);
+    m_packages->setSizeAdjustPolicy(QAbstractScrollArea::AdjustToContents);
+    m_packages->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     m_packages->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
     factsLayout->addWidget(m_packages);
     layout->addWidget(factsBox);
@@ -98,11 +99,12 @@ void LmoSetupPage::reload()
         item->setText(2, p.latestVersion);
         item->setText(3, locale.toString(p.releaseDate, QLocale::ShortFormat));
         item->setText(4, p.lastLicenseRefresh.isValid()
-                             ? locale.toString(p.lastLicenseRefresh.toLocalTime(), QLocale::ShortFormat)
+                             ? locale.toString(p.lastLicenseRefresh.toLocalTime(), locale.dateFormat(QLocale::ShortFormat)
+                                                                                       + QStringLiteral(" HH:mm"))
                              : QStringLiteral("never"));
     }
     m_facts->setText(
-        QStringLiteral("%1 package(s) are registered in this database. The LMO itself (which org, who may see "
+        QStringLiteral("Packages registered in this database: %1. The LMO itself (which org, who may see "
                        "license data, how it is documented) is not recorded here yet: the steps below are what "
                        "designating it involves.")
             .arg(locale.toString(qint64(packages->size()))));
