@@ -1,4 +1,5 @@
 #include "domain/license.h"
+#include "domain/subscriber.h"
 
 #include <QtTest>
 
@@ -70,6 +71,43 @@ private slots:
         QVERIFY(isPerpetualMarker(QDate(1970, 1, 1)));
         QVERIFY(isPerpetualMarker(QDate()));
         QVERIFY(!isPerpetualMarker(QDate(1970, 1, 2)));
+    }
+
+    void subscriberIsTheOrgLevelViewOfItsLicenses()
+    {
+        const SalesforceId org = SalesforceId::fromString(u"00D000000000001");
+        auto make = [&](const char *package, Status status, int seats, int used, QDate installed, int modifiedDay) {
+            License l;
+            l.subscriberOrgId = org;
+            l.packageName = QString::fromLatin1(package);
+            l.status = status;
+            l.seats = seats;
+            l.usedLicenses = used;
+            l.installDate = installed;
+            l.orgEdition = QStringLiteral("Edition as of day %1").arg(modifiedDay);
+            l.accountName = QStringLiteral("Northwind");
+            l.lastModified = QDateTime(QDate(2026, 1, modifiedDay), QTime(9, 0), Qt::UTC);
+            return l;
+        };
+        License elsewhere = make("Other", Status::Active, 99, 99, QDate(2020, 1, 1), 30);
+        elsewhere.subscriberOrgId = SalesforceId::fromString(u"00D000000000002");
+        const std::vector<License> licenses{
+            make("Billing", Status::Active, 10, 8, QDate(2024, 5, 1), 3),
+            make("CPQ", Status::Trial, 5, 6, QDate(2023, 2, 1), 20), // newest change: its details win
+            make("Sign", Status::Uninstalled, 50, 40, QDate(2022, 1, 1), 10),
+            elsewhere,
+        };
+        const Subscriber s = Subscriber::fromLicenses(org, licenses);
+        QCOMPARE(s.licenses, 3);
+        QCOMPARE(s.activeLicenses, 2);
+        QCOMPARE(s.seatsLicensed, 15); // the uninstalled one does not count
+        QCOMPARE(s.seatsUsed, 14);
+        QVERIFY(!s.hasSiteLicense);
+        QCOMPARE(s.firstInstall, QDate(2022, 1, 1));
+        QCOMPARE(s.orgEdition, QStringLiteral("Edition as of day 20"));
+        QCOMPARE(s.lastChange, QDateTime(QDate(2026, 1, 20), QTime(9, 0), Qt::UTC));
+        QCOMPARE(s.packages, QStringLiteral("Billing, CPQ, Sign"));
+        QCOMPARE(s.accountName, QStringLiteral("Northwind"));
     }
 };
 

@@ -1,9 +1,12 @@
 #pragma once
 
+#include "domain/license.h"
 #include "domain/salesforceid.h"
 
 #include <QDate>
 #include <QString>
+
+#include <vector>
 
 namespace lmo {
 
@@ -25,6 +28,11 @@ struct Subscriber
     bool hasSiteLicense = false;
     QDate firstInstall;
     QDateTime lastChange;
+
+    // The org-level view of the licenses of one org (those with another org id are ignored).
+    // Seats and used count the licenses still installed; a site license among them makes the
+    // org's seats a site license.
+    static Subscriber fromLicenses(const SalesforceId &orgId, const std::vector<License> &licenses);
 };
 
 } // namespace lmo

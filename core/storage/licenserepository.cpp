@@ -228,9 +228,9 @@ Result<std::vector<License>> LicenseRepository::select(const QString &where, con
     return out;
 }
 
-Result<std::optional<License>> LicenseRepository::findByRowId(qint64 rowId)
+Result<std::optional<License>> LicenseRepository::selectOne(const QString &where, const QVariant &bind)
 {
-    auto rows = select(QStringLiteral("l.id = ?"), {rowId});
+    auto rows = select(where, {bind});
     if (!rows)
         return rows.error();
     if (rows->empty())
@@ -238,14 +238,14 @@ Result<std::optional<License>> LicenseRepository::findByRowId(qint64 rowId)
     return std::optional<License>(std::move(rows->front()));
 }
 
+Result<std::optional<License>> LicenseRepository::findByRowId(qint64 rowId)
+{
+    return selectOne(QStringLiteral("l.id = ?"), rowId);
+}
+
 Result<std::optional<License>> LicenseRepository::findById(const SalesforceId &id)
 {
-    auto rows = select(QStringLiteral("l.sf_id = ?"), {id.to18()});
-    if (!rows)
-        return rows.error();
-    if (rows->empty())
-        return std::optional<License>();
-    return std::optional<License>(std::move(rows->front()));
+    return selectOne(QStringLiteral("l.sf_id = ?"), id.to18());
 }
 
 Result<std::vector<License>> LicenseRepository::forOrg(const SalesforceId &orgId)

@@ -54,6 +54,7 @@ public:
 
 private:
     Result<std::vector<License>> select(const QString &where, const QVariantList &binds);
+    Result<std::optional<License>> selectOne(const QString &where, const QVariant &bind);
     const Database &m_database;
 };
 

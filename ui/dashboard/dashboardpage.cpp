@@ -1,5 +1,6 @@
 #include "dashboard/dashboardpage.h"
 
+#include "widgets/pagestyle.h"
 #include "shell/backgroundjob.h"
 #include "storage/database.h"
 
@@ -50,12 +51,7 @@ DashboardPage::DashboardPage(QWidget *parent)
 {
     setObjectName(QStringLiteral("dashboardPage"));
     auto *layout = new QVBoxLayout(this);
-    auto *heading = new QLabel(QStringLiteral("Dashboard"), this);
-    QFont font = heading->font();
-    font.setPointSizeF(font.pointSizeF() * 1.5);
-    font.setBold(true);
-    heading->setFont(font);
-    layout->addWidget(heading);
+    layout->addWidget(makePageHeading(QStringLiteral("Dashboard"), this));
     m_status->setObjectName(QStringLiteral("summary"));
     layout->addWidget(m_status);
 

@@ -4,7 +4,7 @@
 #include "storage/database.h"
 #include "storage/sqlutil.h"
 #include "storage/values.h"
-#include "widgets/tablestyle.h"
+#include "widgets/pagestyle.h"
 
 #include <QLabel>
 #include <QSqlQuery>
@@ -18,12 +18,7 @@ QueryTablePage::QueryTablePage(const QString &title, QWidget *parent)
     : DatabasePage(parent), m_model(new QSqlQueryModel(this)), m_table(new QTableView(this)), m_summary(new QLabel(this))
 {
     auto *layout = new QVBoxLayout(this);
-    auto *heading = new QLabel(title, this);
-    QFont font = heading->font();
-    font.setPointSizeF(font.pointSizeF() * 1.5);
-    font.setBold(true);
-    heading->setFont(font);
-    layout->addWidget(heading);
+    layout->addWidget(makePageHeading(title, this));
     m_summary->setObjectName(QStringLiteral("summary"));
     m_summary->setWordWrap(true);
     layout->addWidget(m_summary);

@@ -1,5 +1,6 @@
 #include "wizard/lmosetuppage.h"
 
+#include "widgets/pagestyle.h"
 #include "lmo/designationsteps.h"
 #include "storage/database.h"
 #include "storage/packagerepository.h"
@@ -28,12 +29,7 @@ LmoSetupPage::LmoSetupPage(QWidget *parent)
     auto *layout = new QVBoxLayout(content);
     scroll->setWidget(content);
 
-    auto *heading = new QLabel(QStringLiteral("LMO setup"), content);
-    QFont font = heading->font();
-    font.setPointSizeF(font.pointSizeF() * 1.5);
-    font.setBold(true);
-    heading->setFont(font);
-    layout->addWidget(heading);
+    layout->addWidget(makePageHeading(QStringLiteral("LMO setup"), content));
     auto *intro = new QLabel(
         QStringLiteral("Every managed package is tied to one License Management Org (LMO): the org where the License "
                        "Management App records each install. ")

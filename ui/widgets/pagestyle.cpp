@@ -1,8 +1,9 @@
-#include "widgets/tablestyle.h"
+#include "widgets/pagestyle.h"
 
 #include <QAbstractItemModel>
 #include <QFontMetrics>
 #include <QHeaderView>
+#include <QLabel>
 #include <QTableView>
 
 namespace lmo {
@@ -38,6 +39,17 @@ void fitColumnsToHeader(QTableView *table, int minimumWidth)
             width = qMax(width, cellFm.horizontalAdvance(model->index(r, c).data().toString()) + 20);
         table->setColumnWidth(c, qBound(minimumWidth, width, 320));
     }
+}
+
+QLabel *makePageHeading(const QString &title, QWidget *parent)
+{
+    auto *heading = new QLabel(title, parent);
+    QFont font = heading->font();
+    font.setPointSizeF(font.pointSizeF() * 1.5);
+    font.setBold(true);
+    heading->setFont(font);
+    heading->setAccessibleName(title);
+    return heading;
 }
 
 } // namespace lmo
