@@ -584,6 +584,9 @@ Result<DemoSummary> generateDemo(Database &database, const DemoOptions &options,
             return Error::make(Error::Code::Cancelled, QStringLiteral("The demo was cancelled; nothing was written."));
     }
 
+    // All rows are written; what follows (indexes, commit) takes a few more seconds.
+    if (progress && !progress(options.licenses, options.licenses))
+        return Error::make(Error::Code::Cancelled, QStringLiteral("The demo was cancelled; nothing was written."));
     for (const QString &statement : indexes) {
         if (auto r = execSql(db, statement, QStringLiteral("rebuilding the indexes")); !r)
             return r.error();
@@ -597,8 +600,6 @@ Result<DemoSummary> generateDemo(Database &database, const DemoOptions &options,
         return r.error();
     if (auto r = execSql(db, QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)"), QStringLiteral("checkpointing")); !r)
         return r.error();
-    if (progress)
-        progress(options.licenses, options.licenses);
 
     summary.licenses = options.licenses;
     summary.subscriberOrgs = qint64(g.orgs.size());

@@ -31,8 +31,9 @@ struct DemoSummary
     double seconds = 0;
 };
 
-// Called now and then with (licenses written, licenses asked for); return false to cancel, and
-// the database is left exactly as it was.
+// Called now and then with (licenses written, licenses asked for), and once more with
+// done == total when the rows are in and the indexes are being built; return false to cancel,
+// and the database is left exactly as it was.
 using DemoProgress = std::function<bool(qint64 done, qint64 total)>;
 
 // Writes a realistic, deterministic install base: packages with version histories, installs

@@ -57,6 +57,8 @@ bool runDemoWithProgress(QWidget *parent, const QString &path, const DemoOptions
         }
         if (options.licenses > 0)
             dialog.setValue(int(done.load() * 1000 / options.licenses));
+        if (done.load() == options.licenses)
+            dialog.setLabelText(QStringLiteral("Building the indexes and saving…"));
     });
     QEventLoop loop;
     QObject::connect(thread, &QThread::finished, &loop, &QEventLoop::quit);

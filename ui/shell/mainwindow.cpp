@@ -80,6 +80,8 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_licenses, &QueryTablePage::counted, this, &MainWindow::updateStatus);
 
     buildMenus();
+    for (DatabasePage *page : pages())
+        page->setDatabase(nullptr); // each page says that nothing is open yet
     setPage(Page::Licenses);
     updateStatus();
 
