@@ -39,7 +39,8 @@ int failWith(const Error &error)
 {
     const bool refusal = error.code == Error::Code::Usage || error.code == Error::Code::NotADatabase
                          || error.code == Error::Code::NotOurDatabase || error.code == Error::Code::SchemaTooNew
-                         || error.code == Error::Code::ReadOnly || error.code == Error::Code::Io;
+                         || error.code == Error::Code::ReadOnly || error.code == Error::Code::Io
+                         || error.code == Error::Code::Locked;
     return fail(error.message, refusal ? 2 : 1);
 }
 
@@ -191,7 +192,7 @@ QString usage()
         "LMO Desk %1: browse, chart and set up an AppExchange partner's License Management Org.\n"
         "\n"
         "Usage:\n"
-        "  lmodesk [--db PATH] [--page licenses|subscribers|dashboard|lmo]\n"
+        "  lmodesk [--db PATH | PATH] [--page licenses|subscribers|dashboard|lmo]\n"
         "      Open the window (on the last database, or the one given).\n"
         "  lmodesk demo [--db PATH] [--licenses N] [--seed S] [--until YYYY-MM-DD] [--replace]\n"
         "      Write a realistic, deterministic demo install base.\n"

@@ -3,11 +3,8 @@
 #include "shell/guilauncher.h"
 
 #include <QApplication>
-#include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QTextStream>
-
-#include <optional>
 
 namespace {
 
@@ -22,38 +19,6 @@ int usageError(const QString &message)
 {
     QTextStream(stderr) << "lmodesk: " << message << "\n\n" << lmo::cli::usage();
     return 2;
-}
-
-// The window's own options, read before any display is needed so that a typo is reported the
-// same way on a server as on a desktop.
-std::optional<lmo::GuiOptions> parseGuiOptions(const QStringList &args, int *exitCode)
-{
-    QCommandLineParser parser;
-    const QCommandLineOption dbOpt(QStringLiteral("db"), QStringLiteral("Database file."), QStringLiteral("PATH"));
-    const QCommandLineOption pageOpt(QStringLiteral("page"), QStringLiteral("Page to open."), QStringLiteral("PAGE"));
-    parser.addOptions({dbOpt, pageOpt});
-    if (!parser.parse(args)) {
-        *exitCode = usageError(parser.errorText());
-        return std::nullopt;
-    }
-    if (!parser.positionalArguments().isEmpty()) {
-        *exitCode = usageError(QStringLiteral("unknown command \"%1\"").arg(parser.positionalArguments().first()));
-        return std::nullopt;
-    }
-    lmo::GuiOptions options;
-    options.databasePath = parser.value(dbOpt);
-    if (options.databasePath.isEmpty())
-        options.databasePath = qEnvironmentVariable("LMODESK_DB");
-    if (parser.isSet(pageOpt)) {
-        const auto page = lmo::pageFromName(parser.value(pageOpt));
-        if (!page) {
-            *exitCode = usageError(QStringLiteral("--page \"%1\" is not a page: use licenses, subscribers, dashboard or lmo.")
-                                       .arg(parser.value(pageOpt)));
-            return std::nullopt;
-        }
-        options.page = *page;
-    }
-    return options;
 }
 
 } // namespace
@@ -80,10 +45,12 @@ int main(int argc, char **argv)
         return 0;
     }
 
-    int exitCode = 0;
-    const auto options = parseGuiOptions(args, &exitCode);
+    // The window's options are read before any display is needed, so that a typo is reported
+    // the same way on a server as on a desktop.
+    QString error;
+    const auto options = lmo::parseGuiArguments(args, &error);
     if (!options)
-        return exitCode;
+        return usageError(error);
 
     QApplication app(argc, argv);
     setIdentity();

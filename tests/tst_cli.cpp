@@ -3,6 +3,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -69,25 +70,25 @@ private slots:
         QCOMPARE(error.error, QJsonParseError::NoError);
         // Figures worked out by hand in tst_stats.cpp.
         QCOMPARE(json.value(QStringLiteral("as_of")).toString(), QStringLiteral("2026-06-15"));
-        QCOMPARE(json.value(QStringLiteral("licenses")).toInt(), 12);
+        QCOMPARE(json.value(QStringLiteral("licenses")).toInt(), 15);
         QCOMPARE(json.value(QStringLiteral("packages")).toInt(), 2);
-        QCOMPARE(json.value(QStringLiteral("subscriber_orgs")).toInt(), 7);
+        QCOMPARE(json.value(QStringLiteral("subscriber_orgs")).toInt(), 9);
         const QJsonObject byStatus = json.value(QStringLiteral("by_status")).toObject();
-        QCOMPARE(byStatus.value(QStringLiteral("Active")).toInt(), 6);
+        QCOMPARE(byStatus.value(QStringLiteral("Active")).toInt(), 7);
         QCOMPARE(byStatus.value(QStringLiteral("Trial")).toInt(), 3);
-        QCOMPARE(byStatus.value(QStringLiteral("Suspended")).toInt(), 1);
-        QCOMPARE(byStatus.value(QStringLiteral("Uninstalled")).toInt(), 2);
+        QCOMPARE(byStatus.value(QStringLiteral("Suspended")).toInt(), 2);
+        QCOMPARE(byStatus.value(QStringLiteral("Uninstalled")).toInt(), 3);
         const QJsonObject effective = json.value(QStringLiteral("by_effective_status")).toObject();
-        QCOMPARE(effective.value(QStringLiteral("Active")).toInt(), 5);
+        QCOMPARE(effective.value(QStringLiteral("Active")).toInt(), 6);
         QCOMPARE(effective.value(QStringLiteral("Trial")).toInt(), 2);
-        QCOMPARE(effective.value(QStringLiteral("Suspended")).toInt(), 1);
-        QCOMPARE(effective.value(QStringLiteral("Uninstalled")).toInt(), 2);
+        QCOMPARE(effective.value(QStringLiteral("Suspended")).toInt(), 2);
+        QCOMPARE(effective.value(QStringLiteral("Uninstalled")).toInt(), 3);
         QCOMPARE(effective.value(QStringLiteral("Expired")).toInt(), 2);
         QCOMPARE(json.value(QStringLiteral("sandbox_licenses")).toInt(), 2);
         QCOMPARE(json.value(QStringLiteral("site_licenses")).toInt(), 3);
-        QCOMPARE(json.value(QStringLiteral("perpetual_licenses")).toInt(), 3);
-        QCOMPARE(json.value(QStringLiteral("seats_licensed")).toInt(), 195);
-        QCOMPARE(json.value(QStringLiteral("seats_used")).toInt(), 144);
+        QCOMPARE(json.value(QStringLiteral("perpetual_licenses")).toInt(), 4);
+        QCOMPARE(json.value(QStringLiteral("seats_licensed")).toInt(), 215);
+        QCOMPARE(json.value(QStringLiteral("seats_used")).toInt(), 149);
         QCOMPARE(json.value(QStringLiteral("expiring_within_30_days")).toInt(), 3);
     }
 
@@ -102,7 +103,7 @@ private slots:
         QCOMPARE(r.code, 0);
         QVERIFY(r.out.contains(QStringLiteral("Seats licensed")));
         QVERIFY(r.out.contains(QStringLiteral("Expiring within 30 days")));
-        QVERIFY(r.out.contains(QStringLiteral("195")));
+        QVERIFY(r.out.contains(QStringLiteral("215")));
     }
 
     void databaseFromTheEnvironment()
@@ -113,7 +114,7 @@ private slots:
                          QStringLiteral("2026-06-15")},
                         env);
         QCOMPARE(r.code, 0);
-        QCOMPARE(QJsonDocument::fromJson(r.out.toUtf8()).object().value(QStringLiteral("licenses")).toInt(), 12);
+        QCOMPARE(QJsonDocument::fromJson(r.out.toUtf8()).object().value(QStringLiteral("licenses")).toInt(), 15);
     }
 
     void demoWritesAndRefusesToOverwrite()
@@ -143,6 +144,7 @@ private slots:
         QTest::newRow("bad count") << QStringList{u"demo"_s, u"--db"_s, u"/tmp/never-written.sqlite"_s, u"--licenses"_s, u"lots"_s} << 2
                                    << u"not a count"_s;
         QTest::newRow("bad page") << QStringList{u"--page"_s, u"reports"_s} << 2 << u"licenses, subscribers, dashboard or lmo"_s;
+        QTest::newRow("two databases") << QStringList{u"--db"_s, u"a.sqlite"_s, u"b.sqlite"_s} << 2 << u"two databases"_s;
     }
     void badInputIsRefusedClearly()
     {
@@ -156,6 +158,29 @@ private slots:
         QCOMPARE(r.code, code);
         QVERIFY2(r.err.contains(message), qPrintable(r.err));
         QVERIFY(r.err.startsWith(QStringLiteral("lmodesk: ")));
+    }
+
+    void aLockedDatabaseIsRefusedAfterAWait()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("locked.sqlite"));
+        QVERIFY(test::createFixtureDatabase(path));
+        const QString holder = QStringLiteral("holder");
+        {
+            QSqlDatabase other = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), holder);
+            other.setDatabaseName(path);
+            QVERIFY(other.open());
+            QSqlQuery q(other);
+            QVERIFY(q.exec(QStringLiteral("PRAGMA locking_mode=EXCLUSIVE")));
+            QVERIFY(q.exec(QStringLiteral("BEGIN EXCLUSIVE")));
+            QVERIFY(q.exec(QStringLiteral("UPDATE licenses SET used_licenses = used_licenses + 1")));
+            Run r = lmodesk({u"stats"_s, u"--db"_s, path});
+            QCOMPARE(r.code, 2);
+            QVERIFY2(r.err.contains(QStringLiteral("locked by another program")), qPrintable(r.err));
+            QVERIFY(q.exec(QStringLiteral("ROLLBACK")));
+            other.close();
+        }
+        QSqlDatabase::removeDatabase(holder);
+        QCOMPARE(lmodesk({u"stats"_s, u"--db"_s, path}).code, 0);
     }
 
     void notADatabaseIsRefusedAndKept()

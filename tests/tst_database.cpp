@@ -111,7 +111,7 @@ private slots:
         auto db = test::createFixtureDatabase(m_dir.filePath(QStringLiteral("rt.sqlite")));
         QVERIFY(db);
         LicenseRepository repo(*db);
-        QCOMPARE(repo.count().value(), 12);
+        QCOMPARE(repo.count().value(), 15);
         const std::vector<License> written = test::statsFixtureLicenses();
         auto found = repo.findById(written[1].id);
         QVERIFY(found.ok() && found->has_value());
@@ -121,11 +121,18 @@ private slots:
         QVERIFY(l.isPerpetual());
         QCOMPARE(l.packageName, QStringLiteral("Package B"));
         QCOMPARE(l.subscriberOrgId.to15(), QStringLiteral("00D000000000001"));
-        QCOMPARE(l.lastModified, QDateTime(QDate(2026, 6, 1), QTime(12, 0), Qt::UTC));
+        QCOMPARE(l.lastModified, QDateTime(QDate(2026, 6, 10), QTime(8, 0), Qt::UTC));
         // An org written as 15 and as 18 characters is one org.
         auto org7 = repo.forOrg(SalesforceId::fromString(u"00D000000000007EAA"));
         QVERIFY(org7.ok());
         QCOMPARE(int(org7->size()), 2);
+        // The LMA's 1970-01-01 is stored as "does not expire".
+        auto perpetual = repo.findById(written[13].id);
+        QVERIFY(perpetual.ok() && perpetual->has_value());
+        QVERIFY(!(*perpetual)->expiration.isValid());
+        QSqlQuery q(db->connection());
+        QVERIFY(q.exec(QStringLiteral("SELECT COUNT(*) FROM licenses WHERE expiration = '1970-01-01'")) && q.next());
+        QCOMPARE(q.value(0).toInt(), 0);
     }
 
     void auditLogRecordsWhoWhenWhatAndWhence()
@@ -299,7 +306,7 @@ private slots:
         // Once the other program is done, the database opens and nothing was lost.
         auto db = Database::open(path, Database::OpenOptions());
         QVERIFY2(db.ok(), qPrintable(db.ok() ? QString() : db.error().message));
-        QCOMPARE(LicenseRepository(*db.value()).count().value(), 12);
+        QCOMPARE(LicenseRepository(*db.value()).count().value(), 15);
     }
 
     void readOnlyFileOpensReadOnly()
@@ -358,7 +365,7 @@ private slots:
         QCOMPARE(db.value()->readOnlyReason(), QStringLiteral("opened read-only as asked"));
         QSqlQuery q(db.value()->connection());
         QVERIFY(!q.exec(QStringLiteral("DELETE FROM licenses")));
-        QCOMPARE(LicenseRepository(*db.value()).count().value(), 12);
+        QCOMPARE(LicenseRepository(*db.value()).count().value(), 15);
     }
 
     void pathResolution()
@@ -381,7 +388,7 @@ private:
         QVERIFY2(db.ok(), qPrintable(db.ok() ? QString() : db.error().message));
         QVERIFY(db.value()->isReadOnly());
         QCOMPARE(db.value()->readOnlyReason(), QStringLiteral("the file is read-only"));
-        QCOMPARE(LicenseRepository(*db.value()).count().value(), 12);
+        QCOMPARE(LicenseRepository(*db.value()).count().value(), 15);
         QSqlQuery q(db.value()->connection());
         QVERIFY(!q.exec(QStringLiteral("UPDATE licenses SET seats = 1")));
         db = Error::make(Error::Code::Generic, QString()); // close it

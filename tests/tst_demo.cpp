@@ -129,7 +129,10 @@ private slots:
         QVERIFY(s->byEffectiveStatus.value(EffectiveStatus::Expired) > 0); // lapsed trials and terms
         QVERIFY(s->expiringWithin30Days > 0);
         QVERIFY(share(s->sandboxLicenses) > 0.05 && share(s->sandboxLicenses) < 0.3);
-        // Trials that converted: Active licenses that started after a trial exist next to trials that lapsed.
+        // Trials that lapsed (still Trial, past their end) next to paid customers on a term.
+        QVERIFY(number(*m_db, QStringLiteral("SELECT COUNT(*) FROM licenses WHERE status = 'Trial' AND expiration < '2026-11-01'")) > 0);
+        QVERIFY(number(*m_db, QStringLiteral("SELECT COUNT(*) FROM licenses WHERE status = 'Active' AND is_sandbox = 0 "
+                                              "AND org_edition NOT LIKE '%Developer%' AND seats > 0")) > 0);
         const qint64 enterprise = number(*m_db, QStringLiteral("SELECT COUNT(*) FROM licenses WHERE org_edition = 'Enterprise Edition'"));
         const qint64 developer = number(*m_db, QStringLiteral("SELECT COUNT(*) FROM licenses WHERE org_edition LIKE '%Developer Edition'"));
         QVERIFY(enterprise > developer);
@@ -168,8 +171,19 @@ private slots:
         QCOMPARE(number(*m_db, QStringLiteral("SELECT COUNT(*) FROM licenses l JOIN package_versions v ON v.id = l.package_version_ref "
                                               "WHERE v.is_beta = 1 AND l.is_sandbox = 0 AND l.org_edition NOT LIKE '%Developer%'")),
                  0);
-        // Live installs mostly run the latest versions: more licenses on the newest release than on the first.
         QVERIFY(number(*m_db, QStringLiteral("SELECT COUNT(DISTINCT version_number) FROM licenses")) > 20);
+        // Live installs mostly run the latest release of their package: more of them on it than on
+        // any older one.
+        QSqlQuery q(m_db->connection());
+        QVERIFY(q.exec(QStringLiteral(
+            "SELECT p.latest_version, (SELECT l.version_number FROM licenses l WHERE l.package_ref = p.id "
+            "AND l.status <> 'Uninstalled' GROUP BY l.version_number ORDER BY COUNT(*) DESC LIMIT 1) FROM packages p")));
+        int packages = 0;
+        while (q.next()) {
+            QCOMPARE(q.value(1).toString(), q.value(0).toString());
+            ++packages;
+        }
+        QCOMPARE(packages, 5);
     }
 
     void subscribersHoldSeveralPackages()

@@ -23,6 +23,9 @@ private slots:
         QTest::newRow("trial, expires on the day") << u"Trial"_s << asOf << u"Trial"_s;
         QTest::newRow("active, perpetual") << u"Active"_s << QDate() << u"Active"_s;
         QTest::newRow("trial, perpetual") << u"Trial"_s << QDate() << u"Trial"_s;
+        QTest::newRow("active, the LMA's 1970-01-01") << u"Active"_s << QDate(1970, 1, 1) << u"Active"_s;
+        QTest::newRow("trial, the LMA's 1970-01-01") << u"Trial"_s << QDate(1970, 1, 1) << u"Trial"_s;
+        QTest::newRow("active, 1970-01-02 is a real date") << u"Active"_s << QDate(1970, 1, 2) << u"Expired"_s;
         QTest::newRow("suspended, long expired, stays suspended") << u"Suspended"_s << asOf.addYears(-1) << u"Suspended"_s;
         QTest::newRow("uninstalled, expired, stays uninstalled") << u"Uninstalled"_s << asOf.addDays(-1) << u"Uninstalled"_s;
         QTest::newRow("uninstalled, future") << u"Uninstalled"_s << asOf.addDays(10) << u"Uninstalled"_s;
@@ -68,6 +71,9 @@ private slots:
         QCOMPARE(l.expirationDateText(), QStringLiteral("2027-03-31"));
 
         // The LMA writes 1970-01-01 for "does not expire".
+        l.expiration = QDate(1970, 1, 1);
+        QVERIFY(l.isPerpetual());
+        QCOMPARE(l.expirationDateText(), QStringLiteral("Does not expire"));
         QVERIFY(isPerpetualMarker(QDate(1970, 1, 1)));
         QVERIFY(isPerpetualMarker(QDate()));
         QVERIFY(!isPerpetualMarker(QDate(1970, 1, 2)));

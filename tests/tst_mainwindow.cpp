@@ -5,6 +5,7 @@
 #include "dashboard/dashboardpage.h"
 #include "metrics/installbasestats.h"
 #include "shell/demojob.h"
+#include "shell/guilauncher.h"
 #include "shell/mainwindow.h"
 #include "shell/welcomedialog.h"
 #include "storage/licenserepository.h"
@@ -21,6 +22,7 @@
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSqlQueryModel>
+#include <QStackedWidget>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTimer>
@@ -28,6 +30,7 @@
 #include <QtTest>
 
 using namespace lmo;
+using namespace Qt::Literals::StringLiterals;
 
 class TestMainWindow : public QObject
 {
@@ -53,27 +56,39 @@ private slots:
         QSignalSpy counted(w.licensesPage(), &QueryTablePage::counted);
         QSignalSpy subscribersCounted(w.subscribersPage(), &QueryTablePage::counted);
         QVERIFY(w.openDatabase(m_fixture));
-        QVERIFY(w.statusText().contains(QStringLiteral("12 licenses")));
+        QVERIFY(w.statusText().contains(QStringLiteral("15 licenses")));
         QVERIFY(w.statusText().contains(QStringLiteral("fixture.sqlite")));
         QVERIFY(w.windowTitle().startsWith(QStringLiteral("fixture.sqlite")));
 
         // Licenses: newest first, with the LMA's wording for site licenses and perpetual terms.
         QSqlQueryModel *licenses = w.licensesPage()->model();
         QAbstractItemModelTester tester(licenses, QAbstractItemModelTester::FailureReportingMode::QtTest);
-        QCOMPARE(licenses->rowCount(), 12);
+        QCOMPARE(licenses->rowCount(), 15);
         QCOMPARE(licenses->headerData(0, Qt::Horizontal).toString(), QStringLiteral("License"));
-        QCOMPARE(licenses->index(0, 0).data().toString(), QStringLiteral("L-00012"));
-        QCOMPARE(licenses->index(10, 6).data().toString(), QStringLiteral("Site License"));   // L-00002
-        QCOMPARE(licenses->index(10, 8).data().toString(), QStringLiteral("Does not expire"));
-        QCOMPARE(licenses->index(1, 5).data().toString(), QStringLiteral("Expired")); // L-00011, expired 2026-06-01
+        QCOMPARE(licenses->index(0, 0).data().toString(), QStringLiteral("L-00015"));
+        QCOMPARE(licenses->index(13, 0).data().toString(), QStringLiteral("L-00002"));
+        QCOMPARE(licenses->index(13, 6).data().toString(), QStringLiteral("Site License"));
+        QCOMPARE(licenses->index(13, 8).data().toString(), QStringLiteral("Does not expire"));
+        QCOMPARE(licenses->index(1, 8).data().toString(), QStringLiteral("Does not expire")); // L-00014, 1970-01-01
+        QCOMPARE(licenses->index(4, 5).data().toString(), QStringLiteral("Expired")); // L-00011, expired 2026-06-01
         QVERIFY(counted.wait(5000) || counted.count() > 0);
-        QVERIFY(w.licensesPage()->summaryText().startsWith(QStringLiteral("12 licenses")));
+        QVERIFY(w.licensesPage()->summaryText().startsWith(QStringLiteral("15 licenses")));
 
-        // Subscribers: one row per 15-character org id (org 7 was written once as 18 characters).
-        QCOMPARE(w.subscribersPage()->model()->rowCount(), 7);
+        // Subscribers: one row per 15-character org id (org 7 was written once as 18 characters;
+        // 00D00000000000a and 00D00000000000A are two orgs).
+        QCOMPARE(w.subscribersPage()->model()->rowCount(), 9);
         QVERIFY(subscribersCounted.count() > 0 || subscribersCounted.wait(5000));
-        QVERIFY(w.subscribersPage()->summaryText().startsWith(QStringLiteral("7 subscriber orgs")));
-        QCOMPARE(w.subscribersPage()->model()->index(0, 6).data().toInt(), 2); // org 1 holds 2 licenses
+        QVERIFY(w.subscribersPage()->summaryText().startsWith(QStringLiteral("9 subscriber orgs")));
+        QSqlQueryModel *orgs = w.subscribersPage()->model();
+        QCOMPARE(orgs->index(0, 0).data().toString(), QStringLiteral("00D000000000001"));
+        QCOMPARE(orgs->index(0, 6).data().toInt(), 2); // org 1 holds 2 licenses
+        QCOMPARE(orgs->index(0, 8).data().toString(), QStringLiteral("Site License"));
+        // Its status is the one its most recently changed license reports (TRIAL before, ACTIVE now).
+        QCOMPARE(orgs->index(0, 4).data().toString(), QStringLiteral("ACTIVE"));
+        QCOMPARE(orgs->index(0, 11).data().toString(), QStringLiteral("2026-06-10"));
+        // Org 5: one suspended (30 seats), one uninstalled: only the installed one counts.
+        QCOMPARE(orgs->index(4, 7).data().toInt(), 1);
+        QCOMPARE(orgs->index(4, 8).data().toInt(), 30);
 
         // LMO setup: the registered packages and the six steps.
         QCOMPARE(w.lmoPage()->packagesTree()->topLevelItemCount(), 3);
@@ -97,7 +112,7 @@ private slots:
                  locale.toString(stats->byEffectiveStatus.value(EffectiveStatus::Expired)));
         QCOMPARE(w.dashboardPage()->tileText(QStringLiteral("expiring_within_30_days")),
                  locale.toString(stats->expiringWithin30Days));
-        QCOMPARE(w.dashboardPage()->tileText(QStringLiteral("seats_licensed")), locale.toString(195));
+        QCOMPARE(w.dashboardPage()->tileText(QStringLiteral("seats_licensed")), locale.toString(215));
     }
 
     void ctrlNumberKeysSwitchPages()
@@ -115,6 +130,38 @@ private slots:
         }
         w.setPage(Page::Dashboard);
         QCOMPARE(w.currentPage(), Page::Dashboard);
+    }
+
+    void windowCommandLine()
+    {
+        QString error;
+        auto options = parseGuiArguments({u"lmodesk"_s, u"--page"_s, u"dashboard"_s, u"--db"_s, m_fixture}, &error);
+        QVERIFY2(options.has_value(), qPrintable(error));
+        QCOMPARE(options->page, Page::Dashboard);
+        QCOMPARE(options->databasePath, m_fixture);
+        // What the desktop entry passes: the file alone.
+        options = parseGuiArguments({u"lmodesk"_s, m_fixture}, &error);
+        QVERIFY(options.has_value());
+        QCOMPARE(options->databasePath, m_fixture);
+        QCOMPARE(options->page, Page::Licenses);
+        QVERIFY(!parseGuiArguments({u"lmodesk"_s, u"--page"_s, u"reports"_s}, &error).has_value());
+        QVERIFY(error.contains(QStringLiteral("not a page")));
+        QVERIFY(!parseGuiArguments({u"lmodesk"_s, u"frobnicate"_s}, &error).has_value());
+        QVERIFY(error.contains(QStringLiteral("unknown command")));
+
+        // The page asked for is the one shown.
+        MainWindow w;
+        QVERIFY(w.openDatabase(m_fixture));
+        for (Page p : kAllPages) {
+            w.setPage(p);
+            QStackedWidget *stack = w.findChild<QStackedWidget *>();
+            QVERIFY(stack);
+            QWidget *expected = p == Page::Licenses      ? static_cast<QWidget *>(w.licensesPage())
+                                : p == Page::Subscribers ? static_cast<QWidget *>(w.subscribersPage())
+                                : p == Page::Dashboard   ? static_cast<QWidget *>(w.dashboardPage())
+                                                         : static_cast<QWidget *>(w.lmoPage());
+            QCOMPARE(stack->currentWidget(), expected);
+        }
     }
 
     void pageNamesForTheCommandLine()
@@ -141,7 +188,7 @@ private slots:
         QVERIFY(!w.openDatabase(bad, {}, &error, true));
         QVERIFY(error.contains(QStringLiteral("not an LMO Desk database")));
         QCOMPARE(w.database()->path(), QFileInfo(m_fixture).absoluteFilePath());
-        QVERIFY(w.statusText().contains(QStringLiteral("12 licenses")));
+        QVERIFY(w.statusText().contains(QStringLiteral("15 licenses")));
     }
 
     void readOnlyIsShownInTheStatusBar()
@@ -239,9 +286,18 @@ private slots:
         QString error = QStringLiteral("not set");
         QVERIFY(!runDemoWithProgress(nullptr, path, options, &error));
         QVERIFY2(error.isEmpty(), qPrintable(error)); // a cancel is not an error
-        auto db = Database::open(path, {});
+        // The file did not exist before: it is gone, so the next start offers the choice again.
+        QVERIFY(!QFile::exists(path));
+        QVERIFY(!QFile::exists(path + QStringLiteral("-wal")));
+
+        // Into an existing database (with --replace semantics), a cancel leaves it as it was.
+        const QString existing = m_dir.filePath(QStringLiteral("existing.sqlite"));
+        QVERIFY(test::createFixtureDatabase(existing));
+        options.replace = true;
+        QVERIFY(!runDemoWithProgress(nullptr, existing, options, &error));
+        auto db = Database::open(existing, {});
         QVERIFY(db.ok());
-        QCOMPARE(LicenseRepository(*db.value()).count().value(), 0);
+        QCOMPARE(LicenseRepository(*db.value()).count().value(), 15);
     }
 
 private:

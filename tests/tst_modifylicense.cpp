@@ -49,8 +49,13 @@ private slots:
         ChangeVerdict v = ModifyLicenseRules::check(license(Status::Active), change, kToday);
         QVERIFY(!v.allowed());
         QVERIFY2(v.refusals.join(u' ').contains(QStringLiteral("back to Trial")), qPrintable(v.refusals.join(u' ')));
-        // A trial may stay a trial, and a suspended one may be put on trial again.
+        // A trial may stay a trial, and a suspended trial may be put on trial again...
         QVERIFY(ModifyLicenseRules::check(license(Status::Trial, 10, kToday.addDays(10)), change, kToday).allowed());
+        QVERIFY(ModifyLicenseRules::check(license(Status::Suspended), change, kToday).allowed());
+        // ...but not a suspended license that was Active before.
+        v = ModifyLicenseRules::check(license(Status::Suspended), change, kToday, true);
+        QVERIFY(!v.allowed());
+        QVERIFY2(v.refusals.join(u' ').contains(QStringLiteral("has been Active")), qPrintable(v.refusals.join(u' ')));
     }
 
     void uninstalledIsNotAStatusToChoose()

@@ -52,6 +52,7 @@ private slots:
         QTest::newRow("upper") << QStringLiteral("A0BA0000000L2ZCMA0") << QStringLiteral("a0BA0000000L2ZC");
         QTest::newRow("lower") << QStringLiteral("a0ba0000000l2zcma0") << QStringLiteral("a0BA0000000L2ZC");
         QTest::newRow("lower campaign") << QStringLiteral("70130000001tcyiaaq") << QStringLiteral("70130000001tcyI");
+        QTest::newRow("only the suffix lowered") << QStringLiteral("a0BA0000000L2ZCma0") << QStringLiteral("a0BA0000000L2ZC");
         QTest::newRow("blanks trimmed") << QStringLiteral("  a0BA0000000L2ZCMA0\t") << QStringLiteral("a0BA0000000L2ZC");
     }
     void foldedEighteenCharIdsAreRestored()

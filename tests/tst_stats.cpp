@@ -27,14 +27,18 @@ using namespace Qt::Literals::StringLiterals;
 // 10   6    A   Uninstalled   site   12 never        yes     Uninstalled
 // 11   7    A   Active          15   15 2026-06-01           Expired
 // 12   7*   B   Trial           10    0 2026-07-01           Trial      yes
-//  (* org 7 written in its 18-character form; package C has no licenses)
+// 13   a    A   Suspended        8    2 2026-06-20           Suspended  no  (suspended)
+// 14   A    A   Active          12    3 1970-01-01 (never)   Active     no  (perpetual)
+// 15   A    B   Uninstalled      7    1 2026-06-25           Uninstalled no (uninstalled)
+//  (* org 7 written in its 18-character form; orgs "a" and "A" are 00D00000000000a and
+//   00D00000000000A, two orgs; package C has no licenses)
 //
-// licenses 12; packages 2; subscriber orgs 7
-// by status: Active 6 (1,2,5,6,7,11), Trial 3 (3,4,12), Suspended 1, Uninstalled 2
-// effective: Active 5 (1,2,5,6,7), Trial 2 (3,12), Suspended 1, Uninstalled 2, Expired 2 (4,11)
-// sandbox 2 (7,10); site 3 (2,7,10); perpetual 3 (2,7,10)
-// seats licensed = 10+5+5+20+100+30+15+10 = 195 (no site licenses, not 9)
-// seats used = 8+40+2+1+25+50+3+0+15+0 = 144 (all but 9 and 10)
+// licenses 15; packages 2; subscriber orgs 9 (1-7, a, A)
+// by status: Active 7 (1,2,5,6,7,11,14), Trial 3 (3,4,12), Suspended 2 (8,13), Uninstalled 3 (9,10,15)
+// effective: Active 6 (1,2,5,6,7,14), Trial 2 (3,12), Suspended 2, Uninstalled 3, Expired 2 (4,11)
+// sandbox 2 (7,10); site 3 (2,7,10); perpetual 4 (2,7,10,14)
+// seats licensed = 10+5+5+20+100+30+15+10+8+12 = 215 (no site licenses; not 9, 15)
+// seats used = 8+40+2+1+25+50+3+0+15+0+2+3 = 149 (all but 9, 10, 15)
 // expiring within 30 days = 3 (3, 5, 12)
 class TestStats : public QObject
 {
@@ -54,29 +58,30 @@ private slots:
         QVERIFY2(r.ok(), qPrintable(r.ok() ? QString() : r.error().message));
         const InstallBaseStats &s = r.value();
         QCOMPARE(s.asOf, test::kFixtureAsOf);
-        QCOMPARE(s.licenses, 12);
+        QCOMPARE(s.licenses, 15);
         QCOMPARE(s.packages, 2);
-        QCOMPARE(s.subscriberOrgs, 7);
-        QCOMPARE(s.byStatus.value(Status::Active), 6);
+        QCOMPARE(s.subscriberOrgs, 9);
+        QCOMPARE(s.byStatus.value(Status::Active), 7);
         QCOMPARE(s.byStatus.value(Status::Trial), 3);
-        QCOMPARE(s.byStatus.value(Status::Suspended), 1);
-        QCOMPARE(s.byStatus.value(Status::Uninstalled), 2);
-        QCOMPARE(s.byEffectiveStatus.value(EffectiveStatus::Active), 5);
+        QCOMPARE(s.byStatus.value(Status::Suspended), 2);
+        QCOMPARE(s.byStatus.value(Status::Uninstalled), 3);
+        QCOMPARE(s.byEffectiveStatus.value(EffectiveStatus::Active), 6);
         QCOMPARE(s.byEffectiveStatus.value(EffectiveStatus::Trial), 2);
-        QCOMPARE(s.byEffectiveStatus.value(EffectiveStatus::Suspended), 1);
-        QCOMPARE(s.byEffectiveStatus.value(EffectiveStatus::Uninstalled), 2);
+        QCOMPARE(s.byEffectiveStatus.value(EffectiveStatus::Suspended), 2);
+        QCOMPARE(s.byEffectiveStatus.value(EffectiveStatus::Uninstalled), 3);
         QCOMPARE(s.byEffectiveStatus.value(EffectiveStatus::Expired), 2);
         QCOMPARE(s.sandboxLicenses, 2);
         QCOMPARE(s.siteLicenses, 3);
-        QCOMPARE(s.perpetualLicenses, 3);
-        QCOMPARE(s.seatsLicensed, 195);
-        QCOMPARE(s.seatsUsed, 144);
+        QCOMPARE(s.perpetualLicenses, 4);
+        QCOMPARE(s.seatsLicensed, 215);
+        QCOMPARE(s.seatsUsed, 149);
         QCOMPARE(s.expiringWithin30Days, 3);
     }
 
     void theDayAfterMovesTheBoundaries()
     {
-        // On 2026-06-16 license 3 has expired, and license 6 enters the 30-day window.
+        // On 2026-06-16 license 3 has expired, and license 6 enters the 30-day window (13 and 15,
+        // suspended and uninstalled, stay out of it).
         auto r = computeInstallBaseStats(m_db->connection(), test::kFixtureAsOf.addDays(1));
         QVERIFY(r.ok());
         QCOMPARE(r->byEffectiveStatus.value(EffectiveStatus::Trial), 1);
@@ -119,12 +124,12 @@ private slots:
         auto r = computeInstallBaseStats(m_db->connection(), test::kFixtureAsOf);
         QVERIFY(r.ok());
         const QJsonObject json = r->toJson();
-        QCOMPARE(json.value(QStringLiteral("seats_licensed")).toInt(), 195);
+        QCOMPARE(json.value(QStringLiteral("seats_licensed")).toInt(), 215);
         QCOMPARE(json.value(QStringLiteral("by_effective_status")).toObject().value(QStringLiteral("Expired")).toInt(), 2);
-        QCOMPARE(json.value(QStringLiteral("subscriber_orgs")).toInt(), 7);
+        QCOMPARE(json.value(QStringLiteral("subscriber_orgs")).toInt(), 9);
         const QString text = r->toText();
         QVERIFY(text.contains(QStringLiteral("Seats licensed")));
-        QVERIFY(text.contains(QStringLiteral("195")));
+        QVERIFY(text.contains(QStringLiteral("215")));
         QVERIFY(text.contains(QStringLiteral("2026-06-15")));
     }
 
@@ -149,7 +154,7 @@ private slots:
             QCOMPARE(q.value(1).toString(), statusName((*l)->effectiveStatusOn(asOf)));
             ++checked;
         }
-        QCOMPARE(checked, 12);
+        QCOMPARE(checked, 15);
     }
 
 private:

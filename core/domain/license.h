@@ -11,6 +11,9 @@ namespace lmo {
 
 // sfLma__License__c: one package installed in one subscriber org. Field comments give the API
 // name. Lookups hold the related record's id (and, where exports carry it, its name).
+// Dates the LMA uses to mean "does not expire": blank, or 1970-01-01.
+bool isPerpetualMarker(const QDate &date);
+
 struct License
 {
     static constexpr int kSiteLicenseSeats = -1; // sfLma__Seats__c = -1
@@ -31,7 +34,7 @@ struct License
     QString licenseStatus;            // sfLma__License_Status__c (record type name, as exported)
     int seats = 0;                    // sfLma__Seats__c, -1 for a site license
     int usedLicenses = 0;             // sfLma__Used_Licenses__c
-    QDate expiration;                 // sfLma__Expiration__c; null: does not expire
+    QDate expiration;                 // sfLma__Expiration__c; null (or the LMA's 1970-01-01): does not expire
     QDate installDate;                // sfLma__Install_Date__c
     SalesforceId subscriberOrgId;     // sfLma__Subscriber_Org_ID__c (15- or 18-char in exports)
     QString orgEdition;               // sfLma__Org_Edition__c / sfLma__Org_Type__c
@@ -45,15 +48,12 @@ struct License
     QDateTime lastModified;           // sfLma__Last_Modified__c, UTC
 
     bool isSiteLicense() const { return seats == kSiteLicenseSeats; }
-    bool isPerpetual() const { return !expiration.isValid(); }
+    bool isPerpetual() const { return isPerpetualMarker(expiration); }
     EffectiveStatus effectiveStatusOn(const QDate &asOf) const { return effectiveStatus(status, expiration, asOf); }
 
     // The LMA's text formulas.
     QString licensedSeatsText() const;  // sfLma__Licensed_Seats__c: "25" or "Site License"
     QString expirationDateText() const; // sfLma__Expiration_Date__c: "2026-03-31" or "Does not expire"
 };
-
-// Dates the LMA uses to mean "does not expire".
-bool isPerpetualMarker(const QDate &date);
 
 } // namespace lmo

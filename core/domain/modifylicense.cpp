@@ -16,7 +16,7 @@ License applied(const License &current, const LicenseChange &change)
     return after;
 }
 
-ChangeVerdict check(const License &current, const LicenseChange &change, const QDate &today)
+ChangeVerdict check(const License &current, const LicenseChange &change, const QDate &today, bool hasBeenActive)
 {
     ChangeVerdict verdict;
     if (change.isEmpty()) {
@@ -40,6 +40,9 @@ ChangeVerdict check(const License &current, const LicenseChange &change, const Q
         if (*change.status == Status::Trial && current.status == Status::Active)
             verdict.refusals << QStringLiteral(
                 "An Active license cannot go back to Trial: keep it Active or Suspend it.");
+        else if (*change.status == Status::Trial && current.status != Status::Trial && hasBeenActive)
+            verdict.refusals << QStringLiteral(
+                "This license has been Active before, so it cannot go back to Trial: make it Active again instead.");
     }
 
     if (change.seats) {

@@ -31,8 +31,11 @@ struct ChangeVerdict
 namespace ModifyLicenseRules {
 inline constexpr int kMaxTrialDays = 90;
 
-// Checks a change against the license as it is today. `today` is the date the change is made.
-ChangeVerdict check(const License &current, const LicenseChange &change, const QDate &today);
+// Checks a change against the license as it is today. `today` is the date the change is made;
+// `hasBeenActive` says the license was Active at some time before (from its audit history): a
+// Suspended license that was once Active may not go back to Trial either.
+ChangeVerdict check(const License &current, const LicenseChange &change, const QDate &today,
+                    bool hasBeenActive = false);
 
 // The license as it would be after the change (no checks).
 License applied(const License &current, const LicenseChange &change);

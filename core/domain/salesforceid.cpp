@@ -71,7 +71,8 @@ Result<SalesforceId> SalesforceId::parse(QStringView text)
         return SalesforceId(std::move(body));
 
     const QStringView suffix = id.right(3);
-    if (QStringView(checksumOf(body)) == suffix)
+    // The checksum alphabet is upper case: a lower-case suffix on an intact body is still right.
+    if (QStringView(checksumOf(body)).compare(suffix, Qt::CaseInsensitive) == 0)
         return SalesforceId(std::move(body));
 
     // The checksum exists so that an id survives case folding. Restore the case only when the

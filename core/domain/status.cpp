@@ -53,7 +53,8 @@ EffectiveStatus effectiveStatus(Status stored, const QDate &expiration, const QD
     case Status::Trial:
     case Status::Active:
         // Expires at the end of its expiration day: expired only from the day after.
-        if (expiration.isValid() && expiration < asOf)
+        // 1970-01-01 is the LMA's "does not expire", not a date long past.
+        if (expiration.isValid() && expiration != QDate(1970, 1, 1) && expiration < asOf)
             return EffectiveStatus::Expired;
         return stored == Status::Trial ? EffectiveStatus::Trial : EffectiveStatus::Active;
     }

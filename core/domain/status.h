@@ -29,7 +29,7 @@ std::optional<Status> statusFromString(QStringView text);
 std::optional<EffectiveStatus> effectiveStatusFromString(QStringView text);
 
 // The one rule for effective status; the SQL form in metrics/ is tested against it.
-// A null expiration means the license does not expire.
+// A null expiration, or the LMA's 1970-01-01, means the license does not expire.
 EffectiveStatus effectiveStatus(Status stored, const QDate &expiration, const QDate &asOf);
 
 } // namespace lmo

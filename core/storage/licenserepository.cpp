@@ -50,7 +50,7 @@ public:
         text(l.licenseStatus);
         integer(l.seats);
         integer(l.usedLicenses);
-        date(l.expiration);
+        date(l.isPerpetual() ? QDate() : l.expiration); // "does not expire" is stored as NULL
         date(l.installDate);
         text(l.subscriberOrgId.to15());
         text(l.orgEdition);

@@ -43,6 +43,11 @@ std::vector<License> statsFixtureLicenses()
         {"L-00011", "00D000000000007", 0, Status::Active, 15, 15, QDate(2026, 6, 1), false},
         // The same org as L-00011, written in its 18-character form.
         {"L-00012", "00D000000000007EAA", 1, Status::Trial, 10, 0, QDate(2026, 7, 1), false},
+        // Two orgs whose 15-character ids differ only in the case of one letter: two orgs.
+        {"L-00013", "00D00000000000a", 0, Status::Suspended, 8, 2, QDate(2026, 6, 20), false},
+        // 1970-01-01 is the LMA's "does not expire".
+        {"L-00014", "00D00000000000A", 0, Status::Active, 12, 3, QDate(1970, 1, 1), false},
+        {"L-00015", "00D00000000000A", 1, Status::Uninstalled, 7, 1, QDate(2026, 6, 25), false},
     };
     std::vector<License> out;
     int serial = 0;
@@ -67,6 +72,10 @@ std::vector<License> statsFixtureLicenses()
         l.lastModified = QDateTime(QDate(2026, 6, 1), QTime(12, 0), Qt::UTC);
         out.push_back(l);
     }
+    // Org 1 was on trial when L-00001 last changed; L-00002, changed later, says it is active now.
+    out[0].orgStatus = QStringLiteral("TRIAL");
+    out[0].lastModified = QDateTime(QDate(2026, 5, 1), QTime(8, 0), Qt::UTC);
+    out[1].lastModified = QDateTime(QDate(2026, 6, 10), QTime(8, 0), Qt::UTC);
     return out;
 }
 

@@ -11,9 +11,9 @@
 
 namespace lmo::test {
 
-// The hand-made install base of tests/README.md ("the stats fixture"): 12 licenses in 7 orgs,
-// 3 packages (one without licenses), as of 2026-06-15. Its expected figures were worked out by
-// hand and are written down next to each test that uses them.
+// The hand-made install base ("the stats fixture"): 15 licenses in 9 orgs, 3 packages (one
+// without licenses), judged as of 2026-06-15. Its expected figures were worked out by hand and
+// are written down in tst_stats.cpp.
 inline const QDate kFixtureAsOf(2026, 6, 15);
 
 std::vector<License> statsFixtureLicenses();

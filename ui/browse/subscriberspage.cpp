@@ -9,25 +9,35 @@ SubscribersPage::SubscribersPage(QWidget *parent) : QueryTablePage(QStringLitera
 {
     setObjectName(QStringLiteral("subscribersPage"));
     table()->setObjectName(QStringLiteral("subscribersTable"));
-    // Grouped along the (org_id, package_ref) index, so the first rows stream out at once.
+    // Grouped along the (org_id, package_ref) index, so the first rows stream out at once. The
+    // org's details come from its most recently changed license, as in lmo::Subscriber; a
+    // subquery per column keeps the stream (a join to a grouped subquery would materialise it).
+    auto latest = [](const QString &column) {
+        return QStringLiteral("(SELECT x.%1 FROM licenses x WHERE x.org_id = l.org_id "
+                              "ORDER BY x.last_modified DESC, x.id DESC LIMIT 1)")
+            .arg(column);
+    };
     setQuery(
         {
-            {QStringLiteral("Subscriber org"), QStringLiteral("org_id")},
-            {QStringLiteral("Account"), QStringLiteral("MAX(account_name)")},
-            {QStringLiteral("Edition"), QStringLiteral("MAX(org_edition)")},
-            {QStringLiteral("Instance"), QStringLiteral("MAX(org_instance)")},
-            {QStringLiteral("Org status"), QStringLiteral("MAX(org_status)")},
-            {QStringLiteral("Sandbox"), QStringLiteral("CASE WHEN MAX(is_sandbox) = 1 THEN 'Yes' ELSE 'No' END")},
+            {QStringLiteral("Subscriber org"), QStringLiteral("l.org_id")},
+            {QStringLiteral("Account"), latest(QStringLiteral("account_name"))},
+            {QStringLiteral("Edition"), latest(QStringLiteral("org_edition"))},
+            {QStringLiteral("Instance"), latest(QStringLiteral("org_instance"))},
+            {QStringLiteral("Org status"), latest(QStringLiteral("org_status"))},
+            {QStringLiteral("Sandbox"),
+             QStringLiteral("CASE WHEN %1 = 1 THEN 'Yes' ELSE 'No' END").arg(latest(QStringLiteral("is_sandbox")))},
             {QStringLiteral("Licenses"), QStringLiteral("COUNT(*)")},
-            {QStringLiteral("Installed"), QStringLiteral("SUM(CASE WHEN status <> 'Uninstalled' THEN 1 ELSE 0 END)")},
+            {QStringLiteral("Installed"), QStringLiteral("SUM(CASE WHEN l.status <> 'Uninstalled' THEN 1 ELSE 0 END)")},
             {QStringLiteral("Seats"),
-             QStringLiteral("CASE WHEN MIN(CASE WHEN status <> 'Uninstalled' THEN seats END) = -1 THEN 'Site License' "
-                            "ELSE SUM(CASE WHEN status <> 'Uninstalled' AND seats <> -1 THEN seats ELSE 0 END) END")},
-            {QStringLiteral("Used"), QStringLiteral("SUM(CASE WHEN status <> 'Uninstalled' THEN used_licenses ELSE 0 END)")},
-            {QStringLiteral("First install"), QStringLiteral("MIN(install_date)")},
-            {QStringLiteral("Last change"), QStringLiteral("SUBSTR(MAX(last_modified), 1, 10)")},
+             QStringLiteral("CASE WHEN SUM(CASE WHEN l.status <> 'Uninstalled' AND l.seats = -1 THEN 1 ELSE 0 END) > 0 "
+                            "THEN 'Site License' "
+                            "ELSE SUM(CASE WHEN l.status <> 'Uninstalled' AND l.seats <> -1 THEN l.seats ELSE 0 END) END")},
+            {QStringLiteral("Used"),
+             QStringLiteral("SUM(CASE WHEN l.status <> 'Uninstalled' THEN l.used_licenses ELSE 0 END)")},
+            {QStringLiteral("First install"), QStringLiteral("MIN(l.install_date)")},
+            {QStringLiteral("Last change"), QStringLiteral("SUBSTR(MAX(l.last_modified), 1, 10)")},
         },
-        QStringLiteral("licenses GROUP BY org_id ORDER BY org_id"),
+        QStringLiteral("licenses l GROUP BY l.org_id ORDER BY l.org_id"),
         QStringLiteral("SELECT COUNT(*) FROM (SELECT org_id FROM licenses GROUP BY org_id) o"));
 }
 

@@ -3,6 +3,7 @@
 #include "storage/database.h"
 #include "util/result.h"
 
+#include <QCoreApplication>
 #include <QMetaObject>
 #include <QObject>
 #include <QPointer>
@@ -42,15 +43,15 @@ void runInBackground(QObject *receiver, const ConnectionSpec &spec, std::functio
                 *result = work(db.value());
         }
         QSqlDatabase::removeDatabase(name);
-        if (guard) {
-            QMetaObject::invokeMethod(
-                guard.data(),
-                [guard, done, result]() {
-                    if (guard)
-                        done(*result);
-                },
-                Qt::QueuedConnection);
-        }
+        // Delivered through the application object, which outlives every page; the receiver
+        // is checked there, on the UI thread, where it can only be deleted.
+        QMetaObject::invokeMethod(
+            QCoreApplication::instance(),
+            [guard, done, result]() {
+                if (guard)
+                    done(*result);
+            },
+            Qt::QueuedConnection);
     });
     BackgroundJobs::track(thread);
     thread->start();

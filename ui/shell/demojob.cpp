@@ -3,6 +3,8 @@
 #include "storage/database.h"
 
 #include <QEventLoop>
+#include <QFile>
+#include <QFileInfo>
 #include <QLocale>
 #include <QProgressDialog>
 #include <QThread>
@@ -18,6 +20,9 @@ bool runDemoWithProgress(QWidget *parent, const QString &path, const DemoOptions
     std::atomic<bool> cancel{false};
     QString failure;
     bool cancelled = false;
+    // A file this job creates goes again if the demo does not finish: a cancelled first start
+    // must not leave an empty database that later starts would open as if chosen.
+    const bool existedBefore = QFileInfo::exists(path);
 
     QThread *thread = QThread::create([&] {
         Database::OpenOptions openOptions;
@@ -69,6 +74,10 @@ bool runDemoWithProgress(QWidget *parent, const QString &path, const DemoOptions
     thread->wait();
     delete thread;
 
+    if ((cancelled || !failure.isEmpty()) && !existedBefore) {
+        for (const QString &suffix : {QString(), QStringLiteral("-wal"), QStringLiteral("-shm")})
+            QFile::remove(path + suffix);
+    }
     if (cancelled) {
         if (error)
             error->clear();

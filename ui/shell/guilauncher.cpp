@@ -7,6 +7,7 @@
 #include "storage/database.h"
 
 #include <QApplication>
+#include <QCommandLineParser>
 #include <QFileInfo>
 #include <QMessageBox>
 #include <QSettings>
@@ -50,7 +51,55 @@ bool chooseFirstDatabase(MainWindow &window, const QString &suggested)
     }
 }
 
+bool looksLikeDatabasePath(const QString &word)
+{
+    return QFileInfo(word).isFile() || word.contains(QLatin1Char('/')) || word.endsWith(QStringLiteral(".sqlite"))
+           || word.endsWith(QStringLiteral(".db"));
+}
+
 } // namespace
+
+std::optional<GuiOptions> parseGuiArguments(const QStringList &arguments, QString *error)
+{
+    QCommandLineParser parser;
+    const QCommandLineOption dbOpt(QStringLiteral("db"), QStringLiteral("Database file."), QStringLiteral("PATH"));
+    const QCommandLineOption pageOpt(QStringLiteral("page"), QStringLiteral("Page to open."), QStringLiteral("PAGE"));
+    parser.addOptions({dbOpt, pageOpt});
+    if (!parser.parse(arguments)) {
+        *error = parser.errorText();
+        return std::nullopt;
+    }
+    GuiOptions options;
+    options.databasePath = parser.value(dbOpt);
+    const QStringList positional = parser.positionalArguments();
+    if (positional.size() > 1) {
+        *error = QStringLiteral("unexpected argument \"%1\": give one database at most").arg(positional.at(1));
+        return std::nullopt;
+    }
+    if (positional.size() == 1) {
+        if (!looksLikeDatabasePath(positional.first())) {
+            *error = QStringLiteral("unknown command \"%1\"").arg(positional.first());
+            return std::nullopt;
+        }
+        if (!options.databasePath.isEmpty()) {
+            *error = QStringLiteral("two databases given (--db and \"%1\"): give one").arg(positional.first());
+            return std::nullopt;
+        }
+        options.databasePath = positional.first();
+    }
+    if (options.databasePath.isEmpty())
+        options.databasePath = qEnvironmentVariable("LMODESK_DB");
+    if (parser.isSet(pageOpt)) {
+        const auto page = pageFromName(parser.value(pageOpt));
+        if (!page) {
+            *error = QStringLiteral("--page \"%1\" is not a page: use licenses, subscribers, dashboard or lmo.")
+                         .arg(parser.value(pageOpt));
+            return std::nullopt;
+        }
+        options.page = *page;
+    }
+    return options;
+}
 
 int runGui(const GuiOptions &options)
 {

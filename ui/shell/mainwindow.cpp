@@ -158,10 +158,10 @@ bool MainWindow::openDatabase(const QString &path, const Database::OpenOptions &
             QMessageBox::warning(this, QStringLiteral("Cannot open the database"), opened.error().message);
         return false;
     }
-    // Pages first let go of the old connection, then it closes.
+    // Pages first let go of the old connection, then it closes. Background jobs have their own
+    // connections and their late answers are dropped, so there is nothing to wait for.
     for (DatabasePage *page : pages())
         page->setDatabase(nullptr);
-    BackgroundJobs::waitForAll();
     m_database = std::move(opened.value());
     for (DatabasePage *page : pages())
         page->setDatabase(m_database.get());
@@ -176,7 +176,6 @@ void MainWindow::closeDatabase()
 {
     for (DatabasePage *page : pages())
         page->setDatabase(nullptr);
-    BackgroundJobs::waitForAll();
     m_database.reset();
     updateStatus();
     emit databaseChanged();
