@@ -42,8 +42,6 @@ QStringList tablesOf(const QString &path)
     return tables;
 }
 
-const char kReadOnlyChildEnv[] = "LMODESK_TEST_READONLY_DB";
-
 } // namespace
 
 class TestDatabase : public QObject
@@ -313,40 +311,16 @@ private slots:
     {
         const QString path = m_dir.filePath(QStringLiteral("readonly.sqlite"));
         { QVERIFY(test::createFixtureDatabase(path)); }
-        QVERIFY(QFile::setPermissions(path, QFile::ReadOwner | QFile::ReadGroup | QFile::ReadOther));
-        if (geteuid() != 0) {
+        QByteArray output;
+        QVERIFY2(test::makeReadOnlyAndCheckAsUser(path, QStringLiteral("readOnlyChild"), &output), output.constData());
+        if (output.isEmpty()) // not root: check here
             checkReadOnly(path);
-            return;
-        }
-        // root may write anything: check as an ordinary user, in a child run of this test.
-        QVERIFY(QFile::setPermissions(m_dir.path(), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner
-                                                        | QFile::ReadGroup | QFile::ExeGroup | QFile::ReadOther
-                                                        | QFile::ExeOther));
-        // A copy of this test program where the unprivileged user may run it: the build folder
-        // may sit under a home folder that user cannot enter.
-        const QString copy = m_dir.filePath(QStringLiteral("tst_database_child"));
-        QFile::remove(copy);
-        QVERIFY(QFile::copy(QCoreApplication::applicationFilePath(), copy));
-        QVERIFY(QFile::setPermissions(copy, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner | QFile::ReadGroup
-                                                | QFile::ExeGroup | QFile::ReadOther | QFile::ExeOther));
-        QProcess child;
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(QString::fromLatin1(kReadOnlyChildEnv), path);
-        child.setProcessEnvironment(env);
-        child.setWorkingDirectory(QStringLiteral("/"));
-        child.start(QStringLiteral("setpriv"), {QStringLiteral("--reuid=65534"), QStringLiteral("--regid=65534"),
-                                                 QStringLiteral("--clear-groups"), copy,
-                                                 QStringLiteral("readOnlyChild")});
-        QVERIFY(child.waitForFinished(120000));
-        const QByteArray output = child.readAllStandardOutput() + child.readAllStandardError();
-        QVERIFY2(child.exitStatus() == QProcess::NormalExit && child.exitCode() == 0, output.constData());
-        QVERIFY2(output.contains("PASS   : TestDatabase::readOnlyChild()"), output.constData());
     }
 
     // Run by readOnlyFileOpensReadOnly as an unprivileged user; does nothing when run directly.
     void readOnlyChild()
     {
-        const QString path = qEnvironmentVariable(kReadOnlyChildEnv);
+        const QString path = qEnvironmentVariable(test::kReadOnlyChildEnv);
         if (path.isEmpty())
             return;
         QVERIFY(geteuid() != 0);

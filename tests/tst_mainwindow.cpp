@@ -203,6 +203,25 @@ private slots:
         QVERIFY(!w.statusText().contains(QStringLiteral("Read-only")));
     }
 
+    void aReadOnlyFileIsShownReadOnly()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("readonly.sqlite"));
+        QVERIFY(test::createFixtureDatabase(path));
+        QByteArray output;
+        QVERIFY2(test::makeReadOnlyAndCheckAsUser(path, QStringLiteral("readOnlyChild"), &output), output.constData());
+        if (output.isEmpty()) // not root: check here
+            checkReadOnlyWindow(path);
+    }
+
+    // Run by aReadOnlyFileIsShownReadOnly as an unprivileged user; does nothing when run directly.
+    void readOnlyChild()
+    {
+        const QString path = qEnvironmentVariable(test::kReadOnlyChildEnv);
+        if (!path.isEmpty())
+            checkReadOnlyWindow(path);
+    }
+
     void recentDatabasesAndLastDatabaseAreRemembered()
     {
         const QString second = m_dir.filePath(QStringLiteral("second.sqlite"));
@@ -301,6 +320,15 @@ private slots:
     }
 
 private:
+    void checkReadOnlyWindow(const QString &path)
+    {
+        MainWindow w;
+        QVERIFY(w.openDatabase(path));
+        QVERIFY2(w.statusText().contains(QStringLiteral("Read-only: the file is read-only")), qPrintable(w.statusText()));
+        QVERIFY(w.windowTitle().contains(QStringLiteral("read-only")));
+        QCOMPARE(w.licensesPage()->model()->rowCount(), 15);
+    }
+
     QTemporaryDir m_dir;
     QString m_fixture;
 };

@@ -4,7 +4,12 @@
 #include "storage/packagerepository.h"
 
 #include <QCryptographicHash>
+#include <QDir>
 #include <QFile>
+#include <QFileInfo>
+#include <QProcess>
+
+#include <unistd.h>
 #include <QSqlQuery>
 #include <QSqlRecord>
 #include <QtTest>
@@ -153,6 +158,45 @@ QByteArray fileHash(const QString &path)
     QCryptographicHash hash(QCryptographicHash::Sha256);
     hash.addData(&f);
     return hash.result().toHex();
+}
+
+bool makeReadOnlyAndCheckAsUser(const QString &path, const QString &testFunction, QByteArray *output)
+{
+    output->clear();
+    const QFile::Permissions readable = QFile::ReadOwner | QFile::ReadGroup | QFile::ReadOther;
+    const QFile::Permissions runnable = readable | QFile::WriteOwner | QFile::ExeOwner | QFile::ExeGroup | QFile::ExeOther;
+    if (!QFile::setPermissions(path, readable))
+        return false;
+    if (geteuid() != 0)
+        return true;
+    // The folder must be enterable, and the program runnable, by nobody: the build folder may
+    // sit under a home folder nobody cannot enter, so a copy goes beside the database.
+    const QString folder = QFileInfo(path).absolutePath();
+    if (!QFile::setPermissions(folder, runnable))
+        return false;
+    const QString copy = QDir(folder).filePath(QFileInfo(QCoreApplication::applicationFilePath()).fileName() + QStringLiteral("_child"));
+    QFile::remove(copy);
+    if (!QFile::copy(QCoreApplication::applicationFilePath(), copy) || !QFile::setPermissions(copy, runnable))
+        return false;
+    QProcess child;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QString::fromLatin1(kReadOnlyChildEnv), path);
+    env.insert(QStringLiteral("XDG_CONFIG_HOME"), folder + QStringLiteral("/child-config"));
+    env.insert(QStringLiteral("XDG_RUNTIME_DIR"), folder);
+    env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+    child.setProcessEnvironment(env);
+    child.setWorkingDirectory(QStringLiteral("/"));
+    child.start(QStringLiteral("setpriv"), {QStringLiteral("--reuid=65534"), QStringLiteral("--regid=65534"),
+                                             QStringLiteral("--clear-groups"), copy, testFunction});
+    if (!child.waitForFinished(120000))
+        return false;
+    *output = child.readAllStandardOutput() + child.readAllStandardError();
+    // It must have run the function and passed, not merely exited 0.
+    const QByteArray passed = "::" + testFunction.toUtf8() + "()";
+    bool ran = false;
+    for (const QByteArray &line : output->split('\n'))
+        ran |= line.startsWith("PASS") && line.contains(passed);
+    return child.exitStatus() == QProcess::NormalExit && child.exitCode() == 0 && ran;
 }
 
 } // namespace lmo::test

@@ -30,4 +30,12 @@ QByteArray contentHash(Database &database);
 // The SHA-256 of a file's bytes.
 QByteArray fileHash(const QString &path);
 
+// Makes `path` read-only. Root may write anything, so a test run as root checks read-only files
+// as an ordinary user: it runs `testFunction` of a copy of this test program as nobody, with
+// LMODESK_TEST_READONLY_DB=path, and returns that run's output in `output`. Returns false (and
+// fails the calling test) if the child failed. When not root it returns true with an empty
+// output, and the caller checks directly.
+bool makeReadOnlyAndCheckAsUser(const QString &path, const QString &testFunction, QByteArray *output);
+inline constexpr char kReadOnlyChildEnv[] = "LMODESK_TEST_READONLY_DB";
+
 } // namespace lmo::test
