@@ -164,6 +164,37 @@ private slots:
         }
     }
 
+    void startupOpensWhatTheUserMeant()
+    {
+        const QString missing = m_dir.filePath(QStringLiteral("not-yet.sqlite"));
+        const QString defaultPath = m_dir.filePath(QStringLiteral("default.sqlite"));
+        GuiOptions named;
+        named.databasePath = m_fixture;
+        StartupPlan plan = planStartup(named, QString(), defaultPath);
+        QCOMPARE(plan.open, m_fixture);
+        QVERIFY(plan.strict);
+        // A named file that does not exist yet: the first-start choice, proposing that file.
+        named.databasePath = missing;
+        plan = planStartup(named, m_fixture, defaultPath);
+        QVERIFY(plan.open.isEmpty());
+        QCOMPARE(plan.suggestNew, missing);
+        // Nothing named: the last database, if it is still there...
+        plan = planStartup(GuiOptions(), m_fixture, defaultPath);
+        QCOMPARE(plan.open, m_fixture);
+        QVERIFY(!plan.strict);
+        // ...else the default one, if it exists...
+        plan = planStartup(GuiOptions(), missing, defaultPath);
+        QVERIFY(plan.open.isEmpty());
+        QCOMPARE(plan.suggestNew, defaultPath);
+        QVERIFY(test::createFixtureDatabase(defaultPath));
+        plan = planStartup(GuiOptions(), missing, defaultPath);
+        QCOMPARE(plan.open, defaultPath);
+        // ...and on the very first start, the choice of a demo or an empty database.
+        plan = planStartup(GuiOptions(), QString(), m_dir.filePath(QStringLiteral("nothing-here.sqlite")));
+        QVERIFY(plan.open.isEmpty());
+        QCOMPARE(plan.suggestNew, m_dir.filePath(QStringLiteral("nothing-here.sqlite")));
+    }
+
     void pageNamesForTheCommandLine()
     {
         QCOMPARE(pageFromName(QStringLiteral("licenses")), Page::Licenses);

@@ -101,29 +101,40 @@ std::optional<GuiOptions> parseGuiArguments(const QStringList &arguments, QStrin
     return options;
 }
 
+StartupPlan planStartup(const GuiOptions &options, const QString &lastDatabase, const QString &defaultPath)
+{
+    StartupPlan plan;
+    plan.suggestNew = defaultPath;
+    if (!options.databasePath.isEmpty()) {
+        // Named on the command line: open it, or offer to create it there.
+        if (QFileInfo::exists(options.databasePath)) {
+            plan.open = options.databasePath;
+            plan.strict = true;
+        } else {
+            plan.suggestNew = options.databasePath;
+        }
+    } else if (!lastDatabase.isEmpty() && QFileInfo::exists(lastDatabase)) {
+        plan.open = lastDatabase;
+    } else if (QFileInfo::exists(defaultPath)) {
+        plan.open = defaultPath;
+    }
+    return plan;
+}
+
 int runGui(const GuiOptions &options)
 {
     MainWindow window;
     window.setPage(options.page);
     window.show();
 
-    const QString last = QSettings().value(QStringLiteral("database/last")).toString();
-    if (!options.databasePath.isEmpty()) {
-        if (!QFileInfo::exists(options.databasePath)) {
-            if (!chooseFirstDatabase(window, options.databasePath))
-                return 0;
-        } else if (!window.openDatabase(options.databasePath)) {
-            return 2;
-        }
-    } else if (!last.isEmpty() && QFileInfo::exists(last)) {
-        QString error;
-        if (!window.openDatabase(last, {}, &error) && !chooseFirstDatabase(window, Database::defaultPath()))
+    const StartupPlan plan = planStartup(options, QSettings().value(QStringLiteral("database/last")).toString(),
+                                         Database::defaultPath());
+    const bool opened = !plan.open.isEmpty() && window.openDatabase(plan.open);
+    if (!opened) {
+        if (!plan.open.isEmpty() && plan.strict)
+            return 2; // the reason was shown
+        if (!chooseFirstDatabase(window, plan.suggestNew))
             return 0;
-    } else if (QFileInfo::exists(Database::defaultPath())) {
-        if (!window.openDatabase(Database::defaultPath()) && !chooseFirstDatabase(window, Database::defaultPath()))
-            return 0;
-    } else if (!chooseFirstDatabase(window, Database::defaultPath())) {
-        return 0;
     }
     window.setPage(options.page);
     const int code = QApplication::exec();
