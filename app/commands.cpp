@@ -1,6 +1,8 @@
 #include "commands.h"
 
 #include "demo/demogenerator.h"
+#include "export/licenseexport.h"
+#include "import/importer.h"
 #include "metrics/installbasestats.h"
 #include "storage/database.h"
 #include "util/format.h"
@@ -8,6 +10,7 @@
 #include <QCommandLineParser>
 #include <QDir>
 #include <QElapsedTimer>
+#include <QFileInfo>
 #include <QJsonDocument>
 #include <QTextStream>
 
@@ -179,11 +182,127 @@ int runStats(const QStringList &arguments)
     return 0;
 }
 
+int runImport(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Import LMA CSV exports (Data Loader, Salesforce CLI, report \"Details Only\"): licenses, packages or "
+        "package versions. Each file is imported whole or not at all.\n"
+        "Exit codes: 0 every row imported, 3 some rows rejected (the rest imported), 2 nothing imported."));
+    parser.addOption(dbOption());
+    const QCommandLineOption strictOpt(QStringLiteral("strict"),
+                                       QStringLiteral("Refuse a whole file when any of its rows is rejected."));
+    const QCommandLineOption orderOpt(QStringLiteral("date-order"),
+                                      QStringLiteral("How to read slash dates: mdy (3/31/2026, default) or dmy (31/3/2026)."),
+                                      QStringLiteral("mdy|dmy"), QStringLiteral("mdy"));
+    parser.addOptions({strictOpt, orderOpt});
+    parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("CSV files to import."), QStringLiteral("FILE..."));
+    parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
+    const QCommandLineOption help(QStringList{QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help."));
+    parser.addOption(help);
+    if (!parser.parse(arguments))
+        return fail(QStringLiteral("%1 (see \"lmodesk import --help\")").arg(parser.errorText()), 2);
+    if (parser.isSet(help)) {
+        out() << parser.helpText();
+        return 0;
+    }
+    ImportOptions options;
+    options.strict = parser.isSet(strictOpt);
+    const QString order = parser.value(orderOpt).toLower();
+    if (order == QStringLiteral("dmy"))
+        options.dateOrder = DateOrder::DayMonthYear;
+    else if (order != QStringLiteral("mdy"))
+        return fail(QStringLiteral("--date-order \"%1\" is not mdy or dmy.").arg(parser.value(orderOpt)), 2);
+    const QStringList files = parser.positionalArguments();
+    if (files.isEmpty())
+        return fail(QStringLiteral("no file to import (see \"lmodesk import --help\")"), 2);
+
+    Database::OpenOptions openOptions;
+    openOptions.create = true;
+    auto database = Database::open(Database::resolvePath(parser.value(dbOption())), openOptions);
+    if (!database)
+        return failWith(database.error());
+
+    // The worst outcome of all files decides the exit code: 2 over 3 over 0.
+    int worst = 0;
+    for (const QString &file : files) {
+        const bool showProgress = isatty(fileno(stderr));
+        options.progress = [&](const ImportProgress &p) {
+            if (showProgress) {
+                const int percent = p.totalBytes > 0 ? int(p.bytes * 100 / p.totalBytes) : 0;
+                err() << "\r" << QStringLiteral("%1: %2% (%3 rows, %4 rows/s)")
+                                      .arg(QFileInfo(file).fileName())
+                                      .arg(percent)
+                                      .arg(groupedNumber(p.rows), groupedNumber(qint64(p.rows / qMax(0.001, p.seconds))))
+                      << Qt::flush;
+            }
+            return true;
+        };
+        auto report = importFile(*database.value(), file, options);
+        if (showProgress)
+            err() << "\r" << QString(72, QLatin1Char(' ')) << "\r" << Qt::flush;
+        if (!report) {
+            err() << "lmodesk: " << report.error().message << Qt::endl;
+            worst = 2;
+            continue;
+        }
+        out() << report->summary();
+        out().flush();
+        const int code = report->exitCode();
+        if (code == 2 || (code == 3 && worst == 0))
+            worst = code;
+    }
+    return worst;
+}
+
+int runExport(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Export licenses as CSV with the LMA's API names as headers (UTF-8, RFC 4180). Cells that a spreadsheet "
+        "would run as formulas are neutralised with a leading apostrophe."));
+    parser.addOption(dbOption());
+    const QCommandLineOption outOpt(QStringLiteral("out"), QStringLiteral("The CSV file to write."), QStringLiteral("FILE"));
+    const QCommandLineOption packageOpt(QStringLiteral("package"), QStringLiteral("Only this package (by name)."),
+                                        QStringLiteral("NAME"));
+    const QCommandLineOption statusOpt(QStringLiteral("status"),
+                                       QStringLiteral("Only these stored statuses (comma separated)."),
+                                       QStringLiteral("STATUS"));
+    const QCommandLineOption orgOpt(QStringLiteral("org"), QStringLiteral("Only this subscriber org (15 or 18 characters)."),
+                                    QStringLiteral("ORGID"));
+    parser.addOptions({outOpt, packageOpt, statusOpt, orgOpt});
+    int code = 0;
+    if (!parse(parser, arguments, QStringLiteral("export-csv"), &code))
+        return code;
+    if (!parser.isSet(outOpt))
+        return fail(QStringLiteral("--out FILE is required (see \"lmodesk export-csv --help\")"), 2);
+    LicenseExportFilter filter;
+    filter.package = parser.value(packageOpt);
+    filter.orgId = parser.value(orgOpt);
+    if (parser.isSet(statusOpt)) {
+        for (const QString &s : parser.value(statusOpt).split(u',', Qt::SkipEmptyParts)) {
+            auto status = statusFromString(s);
+            if (!status)
+                return fail(QStringLiteral("--status \"%1\" is not Trial, Active, Suspended or Uninstalled.").arg(s.trimmed()), 2);
+            filter.statuses << statusName(*status);
+        }
+    }
+    auto database = Database::open(Database::resolvePath(parser.value(dbOption())), Database::OpenOptions());
+    if (!database)
+        return failWith(database.error());
+    auto rows = exportLicensesCsv(*database.value(), parser.value(outOpt), filter);
+    if (!rows)
+        return failWith(rows.error());
+    out() << QStringLiteral("Wrote %1 licenses to %2\n").arg(groupedNumber(rows.value()), parser.value(outOpt));
+    return 0;
+}
+
 } // namespace
 
 bool isSubcommand(const QString &word)
 {
-    return word == QStringLiteral("demo") || word == QStringLiteral("stats");
+    return word == QStringLiteral("demo") || word == QStringLiteral("stats") || word == QStringLiteral("import")
+           || word == QStringLiteral("export-csv");
 }
 
 QString usage()
@@ -198,6 +317,10 @@ QString usage()
         "      Write a realistic, deterministic demo install base.\n"
         "  lmodesk stats [--db PATH] [--as-of YYYY-MM-DD] [--json]\n"
         "      Print the install-base summary the dashboard shows.\n"
+        "  lmodesk import [--db PATH] [--strict] [--date-order mdy|dmy] FILE...\n"
+        "      Import LMA CSV exports (Data Loader, Salesforce CLI, reports).\n"
+        "  lmodesk export-csv [--db PATH] --out FILE [--package NAME] [--status S,...] [--org ID]\n"
+        "      Export licenses as CSV that Data Loader and LMO Desk read back.\n"
         "  lmodesk --version | --help\n"
         "\n"
         "The database is --db PATH, else $LMODESK_DB, else %2.\n"
@@ -214,6 +337,10 @@ int run(const QStringList &arguments)
         return runDemo(rest);
     if (command == QStringLiteral("stats"))
         return runStats(rest);
+    if (command == QStringLiteral("import"))
+        return runImport(rest);
+    if (command == QStringLiteral("export-csv"))
+        return runExport(rest);
     return fail(QStringLiteral("unknown command \"%1\"\n\n%2").arg(command, usage()), 2);
 }
 

@@ -3,6 +3,13 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QThread>
+#include <QElapsedTimer>
+
+#include "storage/licenserepository.h"
+
+#include <csignal>
+#include <sys/types.h>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -194,6 +201,99 @@ private slots:
         QCOMPARE(r.code, 2);
         QVERIFY(r.err.contains(QStringLiteral("not an LMO Desk database")));
         QCOMPARE(test::fileHash(path), QCryptographicHash::hash("just notes\n", QCryptographicHash::Sha256).toHex());
+    }
+
+    void importExitCodesAndSummary()
+    {
+        const QString db = m_dir.filePath(QStringLiteral("import.sqlite"));
+        const QString dir = QFileInfo(QFINDTESTDATA("data/cli_licenses.csv")).absolutePath();
+        Run r = lmodesk({u"import"_s, u"--db"_s, db, dir + u"/cli_licenses.csv"_s});
+        QCOMPARE(r.code, 0);
+        QVERIFY2(r.out.contains(QStringLiteral("read 3, inserted 3, updated 0, unchanged 0, rejected 0")), qPrintable(r.out));
+        r = lmodesk({u"import"_s, u"--db"_s, db, dir + u"/bad_rows.csv"_s});
+        QCOMPARE(r.code, 3);
+        QVERIFY(r.out.contains(QStringLiteral("inserted 2")));
+        QVERIFY2(r.out.contains(QStringLiteral("bad_rows.csv:3:5: Install Date")), qPrintable(r.out));
+        r = lmodesk({u"import"_s, u"--db"_s, db, u"--strict"_s, dir + u"/bad_rows.csv"_s});
+        QCOMPARE(r.code, 2);
+        QVERIFY(r.out.contains(QStringLiteral("refused whole (--strict)")));
+        r = lmodesk({u"import"_s, u"--db"_s, db, dir + u"/missing_columns.csv"_s});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains(QStringLiteral("lacks Subscriber Org ID, Package, Status")), qPrintable(r.err));
+        r = lmodesk({u"import"_s, u"--db"_s, db, u"--date-order"_s, u"dmy"_s, dir + u"/report_licenses_dmy_semicolon.csv"_s});
+        QCOMPARE(r.code, 0);
+        r = lmodesk({u"import"_s, u"--db"_s, db, u"--date-order"_s, u"ymd"_s, dir + u"/cli_licenses.csv"_s});
+        QCOMPARE(r.code, 2);
+        QVERIFY(r.err.contains(QStringLiteral("not mdy or dmy")));
+        r = lmodesk({u"import"_s, u"--db"_s, db});
+        QCOMPARE(r.code, 2);
+        // Several files: the worst outcome decides.
+        r = lmodesk({u"import"_s, u"--db"_s, db, dir + u"/cli_licenses.csv"_s, dir + u"/bad_rows.csv"_s});
+        QCOMPARE(r.code, 3);
+        QVERIFY(r.out.contains(QStringLiteral("unchanged 3")));
+    }
+
+    void exportCsvWritesWhatImportReadsBack()
+    {
+        const QString csv = m_dir.filePath(QStringLiteral("out.csv"));
+        Run r = lmodesk({u"export-csv"_s, u"--db"_s, m_fixture, u"--out"_s, csv, u"--status"_s, u"active,trial"_s});
+        QCOMPARE(r.code, 0);
+        QVERIFY2(r.out.contains(QStringLiteral("Wrote 10 licenses")), qPrintable(r.out));
+        const QString copy = m_dir.filePath(QStringLiteral("copy.sqlite"));
+        r = lmodesk({u"import"_s, u"--db"_s, copy, csv});
+        QCOMPARE(r.code, 0);
+        QVERIFY(r.out.contains(QStringLiteral("inserted 10")));
+        r = lmodesk({u"export-csv"_s, u"--db"_s, m_fixture, u"--out"_s, csv, u"--status"_s, u"Frozen"_s});
+        QCOMPARE(r.code, 2);
+        r = lmodesk({u"export-csv"_s, u"--db"_s, m_fixture});
+        QCOMPARE(r.code, 2);
+        QVERIFY(r.err.contains(QStringLiteral("--out")));
+        r = lmodesk({u"export-csv"_s, u"--db"_s, m_fixture, u"--out"_s, u"/nonexistent-dir/x.csv"_s});
+        QCOMPARE(r.code, 2);
+        QVERIFY(r.err.contains(QStringLiteral("Cannot write")));
+    }
+
+    void killingAnImportLeavesTheDatabaseAsItWas()
+    {
+        const QString db = m_dir.filePath(QStringLiteral("kill.sqlite"));
+        QByteArray before;
+        {
+            auto database = test::createFixtureDatabase(db);
+            QVERIFY(database);
+            before = test::contentHash(*database);
+        }
+        // A file big enough to be caught in the middle of its transaction.
+        const QString csv = m_dir.filePath(QStringLiteral("big.csv"));
+        {
+            QFile f(csv);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write("Id,Name,sfLma__Package__r.Name,sfLma__Status__c,sfLma__Seats__c,sfLma__Install_Date__c,"
+                    "sfLma__Subscriber_Org_ID__c,sfLma__Account__r.Name\n");
+            for (int i = 0; i < 400000; ++i) {
+                const QString n = QString::number(i).rightJustified(9, QLatin1Char('0'));
+                f.write((SalesforceId::fromString(QStringLiteral("a0B9%1AA").arg(n)).to18() + QStringLiteral(",L-%1,Package A,Active,10,2025-01-01,").arg(n)
+                         + SalesforceId::fromString(QStringLiteral("00D9%1AA").arg(n)).to18() + QStringLiteral(",Account %1\n").arg(n))
+                            .toUtf8());
+            }
+        }
+        QProcess p;
+        p.start(QStringLiteral(LMODESK_BINARY), {u"import"_s, u"--db"_s, db, csv});
+        QVERIFY(p.waitForStarted());
+        // Wait until the import is writing (its write-ahead log grows), then kill it outright.
+        QElapsedTimer waited;
+        waited.start();
+        const QString wal = db + QStringLiteral("-wal");
+        while (p.state() == QProcess::Running && QFileInfo(wal).size() < 2 * 1024 * 1024 && waited.elapsed() < 120000)
+            QThread::msleep(5);
+        QVERIFY2(p.state() == QProcess::Running, "the import ended before it could be killed: make the file bigger");
+        ::kill(pid_t(p.processId()), SIGKILL);
+        QVERIFY(p.waitForFinished(30000));
+        QCOMPARE(p.exitStatus(), QProcess::CrashExit);
+
+        auto database = Database::open(db, Database::OpenOptions());
+        QVERIFY2(database.ok(), qPrintable(database.ok() ? QString() : database.error().message));
+        QCOMPARE(test::contentHash(*database.value()), before);
+        QCOMPARE(LicenseRepository(*database.value()).count().value(), 15);
     }
 
 private:

@@ -3,6 +3,7 @@
 #include "demo/demorandom.h"
 #include "domain/license.h"
 #include "domain/package.h"
+#include "storage/bulkload.h"
 #include "storage/database.h"
 #include "storage/licenserepository.h"
 #include "storage/packagerepository.h"
@@ -281,28 +282,6 @@ struct Generator
     }
 };
 
-Result<void> dropSecondaryIndexes(QSqlDatabase &db, const Dialect &dialect, const QString &table,
-                                  QStringList *recreate)
-{
-    QSqlQuery q(db);
-    q.prepare(dialect.listIndexesSql());
-    q.bindValue(QStringLiteral(":table"), table);
-    if (!q.exec())
-        return sqlError(q.lastError(), QStringLiteral("listing the indexes of %1").arg(table));
-    QStringList names;
-    while (q.next()) {
-        names << q.value(0).toString();
-        *recreate << q.value(1).toString();
-    }
-    q.finish();
-    for (const QString &name : names) {
-        if (auto r = execSql(db, QStringLiteral("DROP INDEX %1").arg(name), QStringLiteral("preparing the bulk load"));
-            !r)
-            return r;
-    }
-    return {};
-}
-
 } // namespace
 
 Result<DemoSummary> generateDemo(Database &database, const DemoOptions &options, const DemoProgress &progress)
@@ -422,8 +401,8 @@ Result<DemoSummary> generateDemo(Database &database, const DemoOptions &options,
         u = g.rng.uniform() * total;
     std::sort(draws.begin(), draws.end());
 
-    QStringList indexes;
-    if (auto r = dropSecondaryIndexes(db, database.dialect(), QStringLiteral("licenses"), &indexes); !r)
+    IndexSuspension indexes(db, database.dialect());
+    if (auto r = indexes.suspend(QStringLiteral("licenses"), IndexSuspension::Keep::Nothing); !r)
         return r.error();
     // A bigger page cache for the load and the index builds; put back afterwards.
     if (auto r = execSql(db, QStringLiteral("PRAGMA cache_size=-262144"), QStringLiteral("preparing the bulk load")); !r)
@@ -587,10 +566,8 @@ Result<DemoSummary> generateDemo(Database &database, const DemoOptions &options,
     // All rows are written; what follows (indexes, commit) takes a few more seconds.
     if (progress && !progress(options.licenses, options.licenses))
         return Error::make(Error::Code::Cancelled, QStringLiteral("The demo was cancelled; nothing was written."));
-    for (const QString &statement : indexes) {
-        if (auto r = execSql(db, statement, QStringLiteral("rebuilding the indexes")); !r)
-            return r.error();
-    }
+    if (auto r = indexes.restore(); !r)
+        return r.error();
     if (auto r = execSql(db, QStringLiteral("PRAGMA cache_size=-2000"), QStringLiteral("finishing the bulk load")); !r)
         return r.error();
     if (auto r = transaction.commit(QStringLiteral("saving the demo")); !r)

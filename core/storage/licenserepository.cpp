@@ -94,6 +94,9 @@ public:
             if ((code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED)
                 return Error::make(Error::Code::Locked,
                                    QStringLiteral("The database is locked by another program while saving %1.").arg(what));
+            if (code == SQLITE_CONSTRAINT_UNIQUE || code == SQLITE_CONSTRAINT_PRIMARYKEY)
+                return Error::make(Error::Code::Conflict,
+                                   QStringLiteral("%1 is already in the database (%2)").arg(what, message));
             return Error::make(Error::Code::Sql, QStringLiteral("Database error while saving %1: %2").arg(what, message));
         }
         return qint64(sqlite3_last_insert_rowid(m_db));
@@ -114,8 +117,13 @@ public:
     void null() override { m_query.addBindValue(QVariant(QMetaType(QMetaType::QString))); }
     Result<qint64> run(const QString &what) override
     {
-        if (!m_query.exec())
-            return sqlError(m_query.lastError(), QStringLiteral("saving %1").arg(what));
+        if (!m_query.exec()) {
+            const QSqlError e = m_query.lastError();
+            if (e.nativeErrorCode() == QString::number(SQLITE_CONSTRAINT_UNIQUE)
+                || e.text().contains(QStringLiteral("UNIQUE constraint"), Qt::CaseInsensitive))
+                return Error::make(Error::Code::Conflict, QStringLiteral("%1 is already in the database (%2)").arg(what, e.text()));
+            return sqlError(e, QStringLiteral("saving %1").arg(what));
+        }
         return m_query.lastInsertId().toLongLong();
     }
 

@@ -21,6 +21,7 @@ struct Error
         Sql,
         Io,
         Invalid,
+        Conflict, // a unique key already taken
         Cancelled,
     };
 

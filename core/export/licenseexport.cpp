@@ -1,0 +1,123 @@
+#include "export/licenseexport.h"
+
+#include "domain/salesforceid.h"
+#include "export/csvwriter.h"
+#include "storage/database.h"
+#include "storage/sqlutil.h"
+
+#include <QSaveFile>
+#include <QSqlQuery>
+
+namespace lmo {
+
+namespace {
+
+struct ExportColumn
+{
+    const char *header;
+    const char *sql;
+    bool orgId = false; // stored as 15 characters, exported as Salesforce does, in 18
+};
+
+// Dates as ISO, date-times as Salesforce writes them, booleans as true/false, "does not
+// expire" as blank, a site license as -1: what Data Loader exports.
+const ExportColumn kColumns[] = {
+    {"Id", "l.sf_id"},
+    {"Name", "l.name"},
+    {"sfLma__Account__c", "l.account_id"},
+    {"sfLma__Account__r.Name", "l.account_name"},
+    {"sfLma__Contact__c", "l.contact_id"},
+    {"sfLma__Lead__c", "l.lead_id"},
+    {"sfLma__Package__c", "COALESCE(p.sf_id, p.package_id)"},
+    {"sfLma__Package__r.Name", "p.name"},
+    {"sfLma__Package_Version__c", "v.sf_id"},
+    {"sfLma__Version_Number__c", "l.version_number"},
+    {"sfLma__Status__c", "l.status"},
+    {"sfLma__License_Status__c", "l.license_status"},
+    {"sfLma__Seats__c", "l.seats"},
+    {"sfLma__Used_Licenses__c", "l.used_licenses"},
+    {"sfLma__Expiration__c", "l.expiration"},
+    {"sfLma__Install_Date__c", "l.install_date"},
+    {"sfLma__Subscriber_Org_ID__c", "l.org_id", true},
+    {"sfLma__Org_Edition__c", "l.org_edition"},
+    {"sfLma__Org_Instance__c", "l.org_instance"},
+    {"sfLma__Org_Status__c", "l.org_status"},
+    {"sfLma__Org_Trial_Expiration__c", "l.org_trial_expiration"},
+    {"sfLma__Subscriber_Org_Is_Sandbox__c", "CASE WHEN l.is_sandbox = 1 THEN 'true' ELSE 'false' END"},
+    {"sfLma__Package_License_ID__c", "l.package_license_id"},
+    {"sfLma__Proxy_User__c", "l.proxy_user"},
+    {"sfLma__License_Type__c", "l.license_type"},
+    {"sfLma__Last_Modified__c", "l.last_modified"},
+};
+
+} // namespace
+
+QStringList licenseExportHeaders()
+{
+    QStringList headers;
+    for (const ExportColumn &c : kColumns)
+        headers << QString::fromLatin1(c.header);
+    return headers;
+}
+
+Result<qint64> exportLicensesCsv(Database &database, const QString &path, const LicenseExportFilter &filter)
+{
+    QStringList select;
+    for (const ExportColumn &c : kColumns)
+        select << QString::fromLatin1(c.sql);
+    QStringList where;
+    QVariantList binds;
+    if (!filter.package.isEmpty()) {
+        where << QStringLiteral("p.name = ?");
+        binds << filter.package;
+    }
+    if (!filter.statuses.isEmpty()) {
+        where << QStringLiteral("l.status IN (%1)").arg(QStringList(filter.statuses.size(), QStringLiteral("?")).join(u','));
+        for (const QString &s : filter.statuses)
+            binds << s;
+    }
+    if (!filter.orgId.isEmpty()) {
+        auto org = SalesforceId::parse(filter.orgId);
+        if (!org)
+            return Error::make(Error::Code::Usage, QStringLiteral("--org: %1").arg(org.error().message));
+        where << QStringLiteral("l.org_id = ?");
+        binds << org->to15();
+    }
+    QSqlDatabase db = database.connection();
+    QSqlQuery q(db);
+    q.setForwardOnly(true);
+    q.prepare(QStringLiteral("SELECT %1 FROM licenses l JOIN packages p ON p.id = l.package_ref "
+                             "LEFT JOIN package_versions v ON v.id = l.package_version_ref %2 ORDER BY l.id")
+                  .arg(select.join(QStringLiteral(", ")),
+                       where.isEmpty() ? QString() : QStringLiteral("WHERE ") + where.join(QStringLiteral(" AND "))));
+    for (const QVariant &b : std::as_const(binds))
+        q.addBindValue(b);
+    if (!q.exec())
+        return sqlError(q.lastError(), QStringLiteral("reading licenses to export"));
+
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly))
+        return Error::make(Error::Code::Io, QStringLiteral("Cannot write %1: %2").arg(path, file.errorString()));
+    CsvWriter writer(&file);
+    writer.writeRow(licenseExportHeaders());
+    qint64 rows = 0;
+    const int columns = int(std::size(kColumns));
+    QStringList cells;
+    while (q.next()) {
+        cells.clear();
+        for (int c = 0; c < columns; ++c) {
+            QString v = q.value(c).isNull() ? QString() : q.value(c).toString();
+            if (kColumns[c].orgId)
+                v = SalesforceId::fromString(v).to18();
+            cells << v;
+        }
+        if (!writer.writeRow(cells))
+            return Error::make(Error::Code::Io, QStringLiteral("Cannot write %1: %2").arg(path, writer.error()));
+        ++rows;
+    }
+    if (!file.commit())
+        return Error::make(Error::Code::Io, QStringLiteral("Cannot write %1: %2").arg(path, file.errorString()));
+    return rows;
+}
+
+} // namespace lmo

@@ -1,0 +1,27 @@
+#pragma once
+
+#include "util/result.h"
+
+#include <QString>
+#include <QStringList>
+
+namespace lmo {
+
+class Database;
+
+// Which licenses an export holds; empty members do not filter.
+struct LicenseExportFilter
+{
+    QString package;      // package name
+    QStringList statuses; // stored statuses
+    QString orgId;        // 15 or 18 characters
+};
+
+// Writes licenses as CSV with the LMA's API names as headers, the way the Salesforce CLI exports
+// them: a Data Loader can read the file, and LMO Desk imports it back unchanged. The file appears
+// whole or not at all (written beside it, then renamed). Returns how many licenses were written.
+Result<qint64> exportLicensesCsv(Database &database, const QString &path, const LicenseExportFilter &filter = {});
+
+QStringList licenseExportHeaders();
+
+} // namespace lmo

@@ -1,0 +1,938 @@
+#include "import/importer.h"
+
+#include "import/csvreader.h"
+#include "storage/auditlog.h"
+#include "storage/bulkload.h"
+#include "storage/database.h"
+#include "storage/licenserepository.h"
+#include "storage/sqlutil.h"
+#include "storage/values.h"
+#include "util/format.h"
+
+#include <QElapsedTimer>
+#include <QFile>
+#include <QFileInfo>
+#include <QHash>
+#include <QSqlQuery>
+
+#include <array>
+
+namespace lmo {
+
+namespace {
+
+using F = ImportField;
+
+constexpr int kFieldCount = int(ImportField::Sequence) + 1;
+constexpr qint64 kProgressEvery = 5000;
+
+QString shownPath(const QString &path)
+{
+    return QFileInfo(path).fileName();
+}
+
+// A license column the import may write, and how its value reads from a License.
+struct LicenseColumn
+{
+    const char *column;
+    const char *label; // nullptr: derived from another column, written but never a change of its own
+    std::initializer_list<ImportField> fromFields;
+    QVariant (*value)(const License &);
+};
+
+QVariant nullText() { return QVariant(QMetaType(QMetaType::QString)); }
+
+const LicenseColumn kLicenseColumns[] = {
+    {"sf_id", "Record ID", {F::Id}, [](const License &l) { return sqlValue(l.id); }},
+    {"name", "License Name", {F::Name}, [](const License &l) { return sqlValue(l.name); }},
+    {"account_id", "Account", {F::AccountId}, [](const License &l) { return sqlValue(l.accountId); }},
+    {"account_name", "Account Name", {F::AccountName}, [](const License &l) { return sqlValue(l.accountName); }},
+    {"contact_id", "Contact", {F::ContactId}, [](const License &l) { return sqlValue(l.contactId); }},
+    {"lead_id", "Lead", {F::LeadId}, [](const License &l) { return sqlValue(l.leadId); }},
+    {"package_version_ref", nullptr, {F::PackageVersionId, F::PackageVersionName, F::VersionNumber},
+     [](const License &l) { return l.packageVersionRowId > 0 ? QVariant(l.packageVersionRowId) : QVariant(QMetaType(QMetaType::LongLong)); }},
+    {"version_number", "Version Number", {F::PackageVersionId, F::PackageVersionName, F::VersionNumber},
+     [](const License &l) { return sqlValue(l.versionNumber); }},
+    {"status", "Status", {F::Status}, [](const License &l) { return QVariant(statusName(l.status)); }},
+    {"license_status", "License Status", {F::LicenseStatus}, [](const License &l) { return sqlValue(l.licenseStatus); }},
+    {"seats", "Seats", {F::Seats, F::LicensedSeats}, [](const License &l) { return QVariant(qint64(l.seats)); }},
+    {"used_licenses", "Used Licenses", {F::UsedLicenses}, [](const License &l) { return QVariant(qint64(l.usedLicenses)); }},
+    {"expiration", "Expiration", {F::Expiration, F::ExpirationDate},
+     [](const License &l) { return l.isPerpetual() ? nullText() : sqlValue(l.expiration); }},
+    {"install_date", "Install Date", {F::InstallDate}, [](const License &l) { return sqlValue(l.installDate); }},
+    {"org_edition", "Org Edition", {F::OrgEdition}, [](const License &l) { return sqlValue(l.orgEdition); }},
+    {"org_instance", "Org Instance", {F::OrgInstance}, [](const License &l) { return sqlValue(l.orgInstance); }},
+    {"org_status", "Org Status", {F::OrgStatus}, [](const License &l) { return sqlValue(l.orgStatus); }},
+    {"org_trial_expiration", "Org Expiration Date", {F::OrgTrialExpiration},
+     [](const License &l) { return sqlValue(l.orgTrialExpiration); }},
+    {"is_sandbox", "Sandbox", {F::IsSandbox}, [](const License &l) { return QVariant(qint64(l.isSandbox ? 1 : 0)); }},
+    {"package_license_id", "Package License ID", {F::PackageLicenseId},
+     [](const License &l) { return sqlValue(l.packageLicenseId); }},
+    {"proxy_user", "Proxy User", {F::ProxyUser}, [](const License &l) { return sqlValue(l.proxyUser); }},
+    {"license_type", "License Type", {F::LicenseType}, [](const License &l) { return sqlValue(l.licenseType); }},
+    {"last_modified", "Information Current As Of", {F::LastModified},
+     [](const License &l) { return sqlValue(l.lastModified); }},
+};
+
+QString variantText(const QVariant &v)
+{
+    return v.isNull() ? QString() : v.toString();
+}
+
+// The whole import of one file: reading, checking, writing, counting.
+class FileImport
+{
+public:
+    FileImport(Database &database, const QString &path, const ImportOptions &options, ImportReport &report)
+        : m_database(database), m_db(database.connection()), m_path(path), m_options(options), m_report(report)
+    {
+        m_columnOf.fill(-1);
+    }
+
+    Result<void> run();
+
+private:
+    Result<void> prepare(const HeaderAnalysis &analysis);
+    void reject(const CsvRecord &record, int column, const QString &reason);
+    Result<void> licenseRow(const CsvRecord &record);
+    Result<void> packageRow(const CsvRecord &record);
+    Result<void> versionRow(const CsvRecord &record);
+    Result<qint64> packageFor(const SalesforceId &ref, const QString &name);
+    Result<qint64> versionFor(qint64 package, const SalesforceId &id, const QString &number);
+    Result<std::optional<qint64>> findLicense(const License &l);
+    Result<void> updateLicense(qint64 rowId, const License &l);
+    Result<void> loadPackages();
+    bool has(ImportField f) const { return m_columnOf[size_t(f)] >= 0; }
+    QString cell(const CsvRecord &record, ImportField f) const
+    {
+        const int c = m_columnOf[size_t(f)];
+        return c >= 0 && c < record.size() ? ValueParser::text(record.field(c)) : QString();
+    }
+
+    Database &m_database;
+    QSqlDatabase m_db;
+    QString m_path;
+    const ImportOptions &m_options;
+    ImportReport &m_report;
+    std::array<int, kFieldCount> m_columnOf{};
+    std::vector<const LicenseColumn *> m_presentColumns;
+    bool m_freshTable = false;
+    std::unique_ptr<LicenseWriter> m_writer;
+    QSqlQuery m_findById;
+    QSqlQuery m_findByOrgPackage;
+    QSqlQuery m_update;
+    QHash<QString, qint64> m_packageBySfId, m_packageBy033, m_packageByName;
+    QHash<QString, qint64> m_versionBySfId;
+    QHash<QString, qint64> m_versionByNumber; // "package\x1fnumber"
+    QString m_source;
+    QString m_changedBy;
+};
+
+void FileImport::reject(const CsvRecord &record, int column, const QString &reason)
+{
+    ++m_report.rejected;
+    if (int(m_report.rejections.size()) >= m_options.keepRejections)
+        return;
+    Rejection r;
+    r.line = record.line();
+    r.column = column + 1;
+    r.columnName = column >= 0 && column < m_report.headers.size() ? m_report.headers[column] : QString();
+    r.reason = reason;
+    for (int i = 0; i < record.size(); ++i)
+        r.values << record.text(i);
+    m_report.rejections.push_back(std::move(r));
+}
+
+Result<void> FileImport::loadPackages()
+{
+    QSqlQuery q(m_db);
+    q.setForwardOnly(true);
+    if (!q.exec(QStringLiteral("SELECT id, sf_id, package_id, name FROM packages")))
+        return sqlError(q.lastError(), QStringLiteral("reading the packages"));
+    while (q.next()) {
+        const qint64 row = q.value(0).toLongLong();
+        if (!q.value(1).isNull())
+            m_packageBySfId.insert(q.value(1).toString(), row);
+        if (!q.value(2).isNull())
+            m_packageBy033.insert(q.value(2).toString(), row);
+        m_packageByName.insert(q.value(3).toString(), row);
+    }
+    if (!q.exec(QStringLiteral("SELECT id, sf_id, package_ref, version_number FROM package_versions")))
+        return sqlError(q.lastError(), QStringLiteral("reading the package versions"));
+    while (q.next()) {
+        const qint64 row = q.value(0).toLongLong();
+        if (!q.value(1).isNull())
+            m_versionBySfId.insert(q.value(1).toString(), row);
+        m_versionByNumber.insert(q.value(2).toString() + QLatin1Char('\x1f') + q.value(3).toString(), row);
+    }
+    return {};
+}
+
+Result<qint64> FileImport::packageFor(const SalesforceId &ref, const QString &name)
+{
+    if (!ref.isNull()) {
+        const bool is033 = ref.keyPrefix() == QStringLiteral("033");
+        auto &map = is033 ? m_packageBy033 : m_packageBySfId;
+        if (auto it = map.constFind(ref.to18()); it != map.cend())
+            return it.value();
+    } else if (auto it = m_packageByName.constFind(name); it != m_packageByName.cend()) {
+        return it.value();
+    }
+    // A package the database has not seen: recorded now, completed by a package export later.
+    QString packageName = name;
+    if (packageName.isEmpty() || m_packageByName.contains(packageName))
+        packageName = QStringLiteral("Package %1").arg(ref.to18());
+    QSqlQuery q(m_db);
+    const bool is033 = !ref.isNull() && ref.keyPrefix() == QStringLiteral("033");
+    q.prepare(QStringLiteral("INSERT INTO packages (sf_id, package_id, name) VALUES (?, ?, ?)"));
+    q.addBindValue(!ref.isNull() && !is033 ? QVariant(ref.to18()) : nullText());
+    q.addBindValue(is033 ? QVariant(ref.to18()) : nullText());
+    q.addBindValue(packageName);
+    if (!q.exec())
+        return sqlError(q.lastError(), QStringLiteral("recording package %1").arg(packageName));
+    const qint64 row = q.lastInsertId().toLongLong();
+    if (!ref.isNull())
+        (is033 ? m_packageBy033 : m_packageBySfId).insert(ref.to18(), row);
+    m_packageByName.insert(packageName, row);
+    return row;
+}
+
+Result<qint64> FileImport::versionFor(qint64 package, const SalesforceId &id, const QString &number)
+{
+    if (!id.isNull()) {
+        if (auto it = m_versionBySfId.constFind(id.to18()); it != m_versionBySfId.cend())
+            return it.value();
+    }
+    const QString key = QString::number(package) + QLatin1Char('\x1f') + number;
+    if (!number.isEmpty()) {
+        if (auto it = m_versionByNumber.constFind(key); it != m_versionByNumber.cend())
+            return it.value();
+    }
+    if (number.isEmpty())
+        return qint64(0); // only an id the database does not know: no version to point at
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("INSERT INTO package_versions (sf_id, package_ref, name, version_number) VALUES (?, ?, ?, ?)"));
+    q.addBindValue(id.isNull() ? nullText() : QVariant(id.to18()));
+    q.addBindValue(package);
+    q.addBindValue(number);
+    q.addBindValue(number);
+    if (!q.exec())
+        return sqlError(q.lastError(), QStringLiteral("recording package version %1").arg(number));
+    const qint64 row = q.lastInsertId().toLongLong();
+    if (!id.isNull())
+        m_versionBySfId.insert(id.to18(), row);
+    m_versionByNumber.insert(key, row);
+    return row;
+}
+
+Result<void> FileImport::prepare(const HeaderAnalysis &analysis)
+{
+    for (size_t i = 0; i < analysis.fields.size(); ++i) {
+        const ImportField f = analysis.fields[i];
+        if (f != ImportField::Ignore && m_columnOf[size_t(f)] < 0)
+            m_columnOf[size_t(f)] = int(i);
+    }
+    m_source = QFileInfo(m_path).absoluteFilePath();
+    m_changedBy = m_options.changedBy.isEmpty() ? AuditLog::currentUser() : m_options.changedBy;
+    if (auto r = loadPackages(); !r)
+        return r;
+    if (analysis.kind != RecordKind::License)
+        return {};
+
+    for (const LicenseColumn &c : kLicenseColumns) {
+        for (ImportField f : c.fromFields) {
+            if (has(f)) {
+                m_presentColumns.push_back(&c);
+                break;
+            }
+        }
+    }
+    auto count = queryNumber(m_db, QStringLiteral("SELECT COUNT(*) FROM licenses"), QStringLiteral("counting licenses"));
+    if (!count)
+        return count.error();
+    m_freshTable = count.value() == 0;
+
+    m_writer = std::make_unique<LicenseWriter>(m_database);
+    if (auto r = m_writer->prepare(); !r)
+        return r;
+    m_findById = QSqlQuery(m_db);
+    m_findById.prepare(QStringLiteral("SELECT id FROM licenses WHERE sf_id = ?"));
+    m_findByOrgPackage = QSqlQuery(m_db);
+    m_findByOrgPackage.prepare(QStringLiteral("SELECT id, sf_id FROM licenses WHERE org_id = ? AND package_ref = ?"));
+    QStringList sets;
+    for (const LicenseColumn *c : m_presentColumns)
+        sets << QStringLiteral("%1 = ?").arg(QLatin1String(c->column));
+    m_update = QSqlQuery(m_db);
+    if (!sets.isEmpty() && !m_update.prepare(QStringLiteral("UPDATE licenses SET %1 WHERE id = ?").arg(sets.join(QStringLiteral(", ")))))
+        return sqlError(m_update.lastError(), QStringLiteral("preparing the import"));
+    return {};
+}
+
+Result<std::optional<qint64>> FileImport::findLicense(const License &l)
+{
+    if (!l.id.isNull()) {
+        m_findById.addBindValue(l.id.to18());
+        if (!m_findById.exec())
+            return sqlError(m_findById.lastError(), QStringLiteral("looking up license %1").arg(l.id.to18()));
+        if (m_findById.next()) {
+            const qint64 row = m_findById.value(0).toLongLong();
+            m_findById.finish();
+            return std::optional<qint64>(row);
+        }
+        m_findById.finish();
+    }
+    // The LMA keeps one license per package per org: without a known Id, that pair is the license.
+    m_findByOrgPackage.addBindValue(l.subscriberOrgId.to15());
+    m_findByOrgPackage.addBindValue(l.packageRowId);
+    if (!m_findByOrgPackage.exec())
+        return sqlError(m_findByOrgPackage.lastError(), QStringLiteral("looking up a license"));
+    std::optional<qint64> found;
+    if (m_findByOrgPackage.next()) {
+        // A different Id for the same org and package is another record: leave the match to the
+        // unique index, which refuses it with a clear message.
+        const QString existingId = m_findByOrgPackage.value(1).toString();
+        if (l.id.isNull() || existingId.isEmpty() || existingId == l.id.to18())
+            found = m_findByOrgPackage.value(0).toLongLong();
+    }
+    m_findByOrgPackage.finish();
+    return found;
+}
+
+Result<void> FileImport::updateLicense(qint64 rowId, const License &l)
+{
+    LicenseRepository repository(m_database);
+    auto existing = repository.findByRowId(rowId);
+    if (!existing)
+        return existing.error();
+    if (!existing->has_value())
+        return Error::make(Error::Code::Sql, QStringLiteral("license row %1 vanished during the import").arg(rowId));
+    const License &before = **existing;
+
+    std::vector<std::pair<const LicenseColumn *, QPair<QString, QString>>> changes;
+    for (const LicenseColumn *c : m_presentColumns) {
+        // A file without Ids does not blank the Id a record already has.
+        if ((qstrcmp(c->column, "sf_id") == 0 && l.id.isNull()) || !c->label)
+            continue;
+        const QString oldText = variantText(c->value(before));
+        const QString newText = variantText(c->value(l));
+        if (oldText != newText)
+            changes.push_back({c, qMakePair(oldText, newText)});
+    }
+    if (changes.empty()) {
+        ++m_report.unchanged;
+        return {};
+    }
+    for (const LicenseColumn *c : m_presentColumns) {
+        const bool keepId = qstrcmp(c->column, "sf_id") == 0 && l.id.isNull();
+        m_update.addBindValue(keepId ? c->value(before) : c->value(l));
+    }
+    m_update.addBindValue(rowId);
+    if (!m_update.exec())
+        return sqlError(m_update.lastError(), QStringLiteral("updating license %1").arg(before.name));
+    AuditLog audit(m_db);
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    for (const auto &[column, values] : changes) {
+        AuditEntry e;
+        e.changedAt = now;
+        e.changedBy = m_changedBy;
+        e.recordType = QStringLiteral("license");
+        e.recordRef = rowId;
+        e.recordSfId = (l.id.isNull() ? before.id : l.id).to18();
+        e.field = QString::fromLatin1(column->label);
+        e.oldValue = values.first;
+        e.newValue = values.second;
+        e.source = m_source;
+        if (auto r = audit.record(e); !r)
+            return r;
+    }
+    ++m_report.updated;
+    return {};
+}
+
+Result<void> FileImport::licenseRow(const CsvRecord &record)
+{
+    License l;
+    SalesforceId packageRef;
+    QString packageName;
+    SalesforceId versionId;
+    QString versionName;
+    const DateOrder order = m_options.dateOrder;
+    QString why;
+    // The first unreadable value rejects the row, naming its column.
+    auto fail = [&](ImportField f) {
+        reject(record, m_columnOf[size_t(f)], QStringLiteral("%1: %2").arg(fieldLabel(f), why));
+        return Result<void>();
+    };
+    for (size_t fi = 0; fi < size_t(kFieldCount); ++fi) {
+        const int c = m_columnOf[fi];
+        if (c < 0)
+            continue;
+        const ImportField f = ImportField(fi);
+        const QString v = c < record.size() ? ValueParser::text(record.field(c)) : QString();
+        switch (f) {
+        case F::Id: {
+            auto id = ValueParser::id(v, &why);
+            if (!id)
+                return fail(f);
+            l.id = *id;
+            break;
+        }
+        case F::Name: l.name = v.trimmed(); break;
+        case F::AccountId:
+        case F::ContactId:
+        case F::LeadId:
+        case F::PackageLicenseId:
+        case F::PackageRef:
+        case F::PackageVersionId: {
+            auto id = ValueParser::id(v, &why);
+            if (!id)
+                return fail(f);
+            SalesforceId &target = f == F::AccountId ? l.accountId
+                                   : f == F::ContactId ? l.contactId
+                                   : f == F::LeadId ? l.leadId
+                                   : f == F::PackageLicenseId ? l.packageLicenseId
+                                   : f == F::PackageRef ? packageRef
+                                                        : versionId;
+            target = *id;
+            break;
+        }
+        case F::AccountName: l.accountName = v.trimmed(); break;
+        case F::PackageName: packageName = v.trimmed(); break;
+        case F::PackageVersionName: versionName = v.trimmed(); break;
+        case F::VersionNumber: l.versionNumber = v.trimmed(); break;
+        case F::Status: {
+            auto s = ValueParser::status(v, &why);
+            if (!s)
+                return fail(f);
+            l.status = *s;
+            break;
+        }
+        case F::LicenseStatus: l.licenseStatus = v.trimmed(); break;
+        case F::Seats:
+        case F::LicensedSeats: {
+            if (f == F::LicensedSeats && has(F::Seats))
+                break; // the number field wins over its text formula
+            auto s = ValueParser::seats(v, &why);
+            if (!s)
+                return fail(f);
+            l.seats = int(*s);
+            break;
+        }
+        case F::UsedLicenses: {
+            if (v.trimmed().isEmpty())
+                break;
+            auto n = ValueParser::integer(v, &why);
+            if (!n || *n < 0) {
+                if (n)
+                    why = QStringLiteral("%1 is negative").arg(*n);
+                return fail(f);
+            }
+            l.usedLicenses = int(*n);
+            break;
+        }
+        case F::Expiration:
+        case F::ExpirationDate: {
+            if (f == F::ExpirationDate && has(F::Expiration))
+                break;
+            auto d = ValueParser::expiration(v, order, &why);
+            if (!d)
+                return fail(f);
+            l.expiration = *d;
+            break;
+        }
+        case F::InstallDate:
+        case F::OrgTrialExpiration: {
+            auto d = ValueParser::date(v, order, &why);
+            if (!d)
+                return fail(f);
+            (f == F::InstallDate ? l.installDate : l.orgTrialExpiration) = *d;
+            break;
+        }
+        case F::OrgId: {
+            if (v.trimmed().isEmpty()) {
+                why = QStringLiteral("the subscriber org id is blank");
+                return fail(f);
+            }
+            auto id = ValueParser::id(v, &why);
+            if (!id)
+                return fail(f);
+            if (id->keyPrefix() != QStringLiteral("00D")) {
+                why = QStringLiteral("\"%1\" is not an organization id (those begin with 00D)").arg(v.trimmed());
+                return fail(f);
+            }
+            l.subscriberOrgId = *id;
+            break;
+        }
+        case F::OrgEdition: l.orgEdition = v.trimmed(); break;
+        case F::OrgInstance: l.orgInstance = v.trimmed(); break;
+        case F::OrgStatus: l.orgStatus = v.trimmed(); break;
+        case F::IsSandbox: {
+            auto b = ValueParser::checkbox(v, &why);
+            if (!b)
+                return fail(f);
+            l.isSandbox = *b;
+            break;
+        }
+        case F::ProxyUser: l.proxyUser = v.trimmed(); break;
+        case F::LicenseType: l.licenseType = v.trimmed(); break;
+        case F::LastModified: {
+            auto dt = ValueParser::dateTime(v, order, &why);
+            if (!dt)
+                return fail(f);
+            l.lastModified = *dt;
+            break;
+        }
+        default: break;
+        }
+    }
+    if (packageRef.isNull() && packageName.isEmpty()) {
+        why = QStringLiteral("the package is blank");
+        return fail(has(F::PackageRef) ? F::PackageRef : F::PackageName);
+    }
+
+    auto package = packageFor(packageRef, packageName);
+    if (!package)
+        return package.error();
+    l.packageRowId = package.value();
+    if (l.versionNumber.isEmpty())
+        l.versionNumber = versionName;
+    if (!versionId.isNull() || !l.versionNumber.isEmpty()) {
+        auto version = versionFor(l.packageRowId, versionId, l.versionNumber);
+        if (!version)
+            return version.error();
+        l.packageVersionRowId = version.value();
+    }
+
+    if (m_freshTable) {
+        auto inserted = m_writer->insert(l);
+        if (inserted) {
+            ++m_report.inserted;
+            return {};
+        }
+        if (inserted.error().code != Error::Code::Conflict)
+            return inserted.error();
+        // The same license twice in one file: the later row updates the first.
+    }
+    auto existing = findLicense(l);
+    if (!existing)
+        return existing.error();
+    if (existing->has_value())
+        return updateLicense(**existing, l);
+    auto inserted = m_writer->insert(l);
+    if (!inserted) {
+        if (inserted.error().code == Error::Code::Conflict) {
+            reject(record, m_columnOf[size_t(F::Id)],
+                   QStringLiteral("org %1 already has a license of this package with another Id (the LMA keeps one "
+                                  "license per package per org)")
+                       .arg(l.subscriberOrgId.to15()));
+            return {};
+        }
+        return inserted.error();
+    }
+    ++m_report.inserted;
+    return {};
+}
+
+Result<void> FileImport::packageRow(const CsvRecord &record)
+{
+    QString why;
+    auto fail = [&](ImportField f) {
+        reject(record, m_columnOf[size_t(f)], QStringLiteral("%1: %2").arg(fieldLabel(f), why));
+        return Result<void>();
+    };
+    const QString name = cell(record, F::Name).trimmed();
+    if (name.isEmpty()) {
+        why = QStringLiteral("the package name is blank");
+        return fail(F::Name);
+    }
+    std::optional<SalesforceId> id = ValueParser::id(cell(record, F::Id), &why);
+    if (!id)
+        return fail(F::Id);
+    std::optional<SalesforceId> packageId = ValueParser::id(cell(record, F::PackageId033), &why);
+    if (!packageId)
+        return fail(F::PackageId033);
+    std::optional<SalesforceId> developerOrg = ValueParser::id(cell(record, F::DeveloperOrgId), &why);
+    if (!developerOrg)
+        return fail(F::DeveloperOrgId);
+    auto release = ValueParser::date(cell(record, F::ReleaseDate), m_options.dateOrder, &why);
+    if (!release)
+        return fail(F::ReleaseDate);
+    auto lastRefresh = ValueParser::dateTime(cell(record, F::LastLicenseRefresh), m_options.dateOrder, &why);
+    if (!lastRefresh)
+        return fail(F::LastLicenseRefresh);
+    auto nextRefresh = ValueParser::dateTime(cell(record, F::NextAvailableRefresh), m_options.dateOrder, &why);
+    if (!nextRefresh)
+        return fail(F::NextAvailableRefresh);
+
+    const std::pair<ImportField, std::pair<const char *, QVariant>> values[] = {
+        {F::Id, {"sf_id", sqlValue(*id)}},
+        {F::Name, {"name", QVariant(name)}},
+        {F::PackageId033, {"package_id", sqlValue(*packageId)}},
+        {F::DeveloperName, {"developer_name", sqlValue(cell(record, F::DeveloperName).trimmed())}},
+        {F::DeveloperOrgId, {"developer_org_id", sqlValue(*developerOrg)}},
+        {F::LatestVersion, {"latest_version", sqlValue(cell(record, F::LatestVersion).trimmed())}},
+        {F::ReleaseDate, {"release_date", sqlValue(*release)}},
+        {F::LeadManager, {"lead_manager", sqlValue(cell(record, F::LeadManager).trimmed())}},
+        {F::LastLicenseRefresh, {"last_license_refresh", sqlValue(*lastRefresh)}},
+        {F::NextAvailableRefresh, {"next_available_refresh", sqlValue(*nextRefresh)}},
+    };
+    // Known by its record id, else its 033 id, else its name (licenses may have named it first).
+    std::optional<qint64> row;
+    if (!id->isNull() && m_packageBySfId.contains(id->to18()))
+        row = m_packageBySfId.value(id->to18());
+    else if (!packageId->isNull() && m_packageBy033.contains(packageId->to18()))
+        row = m_packageBy033.value(packageId->to18());
+    else if (m_packageByName.contains(name))
+        row = m_packageByName.value(name);
+
+    QStringList columns;
+    QVariantList binds;
+    for (const auto &[field, cv] : values) {
+        if (!has(field))
+            continue;
+        columns << QString::fromLatin1(cv.first);
+        binds << cv.second;
+    }
+    QSqlQuery q(m_db);
+    if (!row) {
+        q.prepare(QStringLiteral("INSERT INTO packages (%1) VALUES (%2)")
+                      .arg(columns.join(QStringLiteral(", ")), QStringList(columns.size(), QStringLiteral("?")).join(QStringLiteral(", "))));
+        for (const QVariant &b : std::as_const(binds))
+            q.addBindValue(b);
+        if (!q.exec())
+            return sqlError(q.lastError(), QStringLiteral("saving package %1").arg(name));
+        const qint64 newRow = q.lastInsertId().toLongLong();
+        m_packageByName.insert(name, newRow);
+        if (!id->isNull())
+            m_packageBySfId.insert(id->to18(), newRow);
+        if (!packageId->isNull())
+            m_packageBy033.insert(packageId->to18(), newRow);
+        ++m_report.inserted;
+        return {};
+    }
+    q.prepare(QStringLiteral("SELECT %1 FROM packages WHERE id = ?").arg(columns.join(QStringLiteral(", "))));
+    q.addBindValue(*row);
+    if (!q.exec() || !q.next())
+        return sqlError(q.lastError(), QStringLiteral("reading package %1").arg(name));
+    AuditLog audit(m_db);
+    bool changed = false;
+    for (int i = 0; i < columns.size(); ++i) {
+        const QString oldText = variantText(q.value(i));
+        const QString newText = variantText(binds[i]);
+        if (oldText == newText)
+            continue;
+        changed = true;
+        AuditEntry e;
+        e.changedBy = m_changedBy;
+        e.recordType = QStringLiteral("package");
+        e.recordRef = *row;
+        e.recordSfId = id->to18();
+        e.field = columns[i];
+        e.oldValue = oldText;
+        e.newValue = newText;
+        e.source = m_source;
+        if (auto r = audit.record(e); !r)
+            return r;
+    }
+    q.finish();
+    if (!changed) {
+        ++m_report.unchanged;
+        return {};
+    }
+    QStringList sets;
+    for (const QString &c : std::as_const(columns))
+        sets << c + QStringLiteral(" = ?");
+    QSqlQuery u(m_db);
+    u.prepare(QStringLiteral("UPDATE packages SET %1 WHERE id = ?").arg(sets.join(QStringLiteral(", "))));
+    for (const QVariant &b : std::as_const(binds))
+        u.addBindValue(b);
+    u.addBindValue(*row);
+    if (!u.exec())
+        return sqlError(u.lastError(), QStringLiteral("updating package %1").arg(name));
+    m_packageByName.insert(name, *row);
+    ++m_report.updated;
+    return {};
+}
+
+Result<void> FileImport::versionRow(const CsvRecord &record)
+{
+    QString why;
+    auto fail = [&](ImportField f) {
+        reject(record, m_columnOf[size_t(f)], QStringLiteral("%1: %2").arg(fieldLabel(f), why));
+        return Result<void>();
+    };
+    std::optional<SalesforceId> id = ValueParser::id(cell(record, F::Id), &why);
+    if (!id)
+        return fail(F::Id);
+    std::optional<SalesforceId> packageRef = ValueParser::id(cell(record, F::PackageRef), &why);
+    if (!packageRef)
+        return fail(F::PackageRef);
+    const QString packageName = cell(record, F::PackageName).trimmed();
+    if (packageRef->isNull() && packageName.isEmpty()) {
+        why = QStringLiteral("the package is blank");
+        return fail(has(F::PackageRef) ? F::PackageRef : F::PackageName);
+    }
+    std::optional<SalesforceId> versionId = ValueParser::id(cell(record, F::VersionId04t), &why);
+    if (!versionId)
+        return fail(F::VersionId04t);
+    auto beta = ValueParser::checkbox(cell(record, F::IsBeta), &why);
+    if (!beta)
+        return fail(F::IsBeta);
+    auto release = ValueParser::date(cell(record, F::ReleaseDate), m_options.dateOrder, &why);
+    if (!release)
+        return fail(F::ReleaseDate);
+    std::optional<qint64> sequence = qint64(0);
+    if (!cell(record, F::Sequence).trimmed().isEmpty()) {
+        sequence = ValueParser::integer(cell(record, F::Sequence), &why);
+        if (!sequence)
+            return fail(F::Sequence);
+    }
+    QString number = cell(record, F::VersionNumber).trimmed();
+    if (number.isEmpty())
+        number = cell(record, F::Version).trimmed();
+    if (number.isEmpty())
+        number = cell(record, F::Name).trimmed();
+    if (number.isEmpty()) {
+        why = QStringLiteral("the version number is blank");
+        return fail(has(F::VersionNumber) ? F::VersionNumber : F::Name);
+    }
+    auto package = packageFor(*packageRef, packageName);
+    if (!package)
+        return package.error();
+
+    const qint64 before = m_versionBySfId.size() + m_versionByNumber.size();
+    auto version = versionFor(package.value(), *id, number);
+    if (!version)
+        return version.error();
+    const bool created = m_versionBySfId.size() + m_versionByNumber.size() > before;
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("SELECT sf_id, name, version, version_id, is_beta, release_date, sequence FROM package_versions "
+                             "WHERE id = ?"));
+    q.addBindValue(version.value());
+    if (!q.exec() || !q.next())
+        return sqlError(q.lastError(), QStringLiteral("reading package version %1").arg(number));
+    const QVariantList now{sqlValue(*id), sqlValue(cell(record, F::Name).trimmed()), sqlValue(cell(record, F::Version).trimmed()),
+                           sqlValue(*versionId), qint64(*beta ? 1 : 0), sqlValue(*release), *sequence};
+    const ImportField fields[] = {F::Id, F::Name, F::Version, F::VersionId04t, F::IsBeta, F::ReleaseDate, F::Sequence};
+    const char *columns[] = {"sf_id", "name", "version", "version_id", "is_beta", "release_date", "sequence"};
+    QStringList sets;
+    QVariantList binds;
+    for (int i = 0; i < 7; ++i) {
+        if (!has(fields[i]) || variantText(q.value(i)) == variantText(now[i]))
+            continue;
+        sets << QStringLiteral("%1 = ?").arg(QLatin1String(columns[i]));
+        binds << now[i];
+    }
+    q.finish();
+    if (!sets.isEmpty()) {
+        QSqlQuery u(m_db);
+        u.prepare(QStringLiteral("UPDATE package_versions SET %1 WHERE id = ?").arg(sets.join(QStringLiteral(", "))));
+        for (const QVariant &b : std::as_const(binds))
+            u.addBindValue(b);
+        u.addBindValue(version.value());
+        if (!u.exec())
+            return sqlError(u.lastError(), QStringLiteral("updating package version %1").arg(number));
+        if (!id->isNull())
+            m_versionBySfId.insert(id->to18(), version.value());
+    }
+    if (created)
+        ++m_report.inserted;
+    else if (sets.isEmpty())
+        ++m_report.unchanged;
+    else
+        ++m_report.updated;
+    return {};
+}
+
+Result<void> FileImport::run()
+{
+    QElapsedTimer timer;
+    timer.start();
+    QFile file(m_path);
+    if (!file.open(QIODevice::ReadOnly))
+        return Error::make(Error::Code::Io, QStringLiteral("%1 cannot be read: %2").arg(m_path, file.errorString()));
+    const qint64 totalBytes = file.size();
+    CsvReader reader(&file);
+    CsvRecord record;
+    if (!reader.next(record)) {
+        return Error::make(Error::Code::Invalid,
+                           reader.error().isEmpty() ? QStringLiteral("%1 is empty: there is no header line.").arg(shownPath(m_path))
+                                                    : QStringLiteral("%1: %2").arg(shownPath(m_path), reader.error()));
+    }
+    for (int i = 0; i < record.size(); ++i)
+        m_report.headers << record.text(i).trimmed();
+    m_report.delimiter = reader.delimiter();
+    HeaderAnalysis analysis = m_options.mapping ? analyseMapping(m_report.headers, *m_options.mapping)
+                                                : analyseHeader(m_report.headers);
+    m_report.kind = analysis.kind;
+    m_report.format = analysis.format;
+    m_report.mapping = analysis.fields;
+    m_report.ignoredColumns = analysis.ignored;
+    if (std::all_of(analysis.fields.begin(), analysis.fields.end(), [](ImportField f) { return f == ImportField::Ignore; }))
+        return Error::make(Error::Code::Invalid,
+                           QStringLiteral("%1 is not an LMA export: none of its columns (%2) is a License, Package or "
+                                          "Package Version field.")
+                               .arg(shownPath(m_path), m_report.headers.mid(0, 6).join(QStringLiteral(", "))));
+    if (!analysis.acceptable())
+        return Error::make(Error::Code::Invalid,
+                           QStringLiteral("%1 was refused whole: its header lacks %2, which a %3 import needs. Export "
+                                          "again with those columns.")
+                               .arg(shownPath(m_path), analysis.missing.join(QStringLiteral(", ")), kindName(analysis.kind)));
+
+    Transaction transaction(m_db);
+    if (auto r = transaction.begin(QStringLiteral("starting the import")); !r)
+        return r;
+    if (auto r = prepare(analysis); !r)
+        return r;
+    IndexSuspension indexes(m_db, m_database.dialect());
+    if (m_freshTable) {
+        if (auto r = indexes.suspend(QStringLiteral("licenses"), IndexSuspension::Keep::UniqueIndexes); !r)
+            return r;
+    }
+
+    const int columns = int(m_report.headers.size());
+    bool footer = false;
+    while (reader.next(record)) {
+        if (record.isBlank()) {
+            // Reports end their rows with a blank line and a few quoted lines of footer.
+            if (analysis.format == ExportFormat::Report)
+                footer = true;
+            continue;
+        }
+        if (footer)
+            continue;
+        ++m_report.read;
+        if (record.size() != columns) {
+            reject(record, -1,
+                   QStringLiteral("the row has %1 fields but the header has %2 (a missing or extra delimiter?)")
+                       .arg(record.size())
+                       .arg(columns));
+        } else {
+            Result<void> r;
+            switch (analysis.kind) {
+            case RecordKind::License: r = licenseRow(record); break;
+            case RecordKind::Package: r = packageRow(record); break;
+            case RecordKind::PackageVersion: r = versionRow(record); break;
+            }
+            if (!r)
+                return r;
+        }
+        if (m_options.progress && m_report.read % kProgressEvery == 0) {
+            const ImportProgress p{m_report.read, reader.bytesRead(), totalBytes, timer.elapsed() / 1000.0};
+            if (!m_options.progress(p))
+                return Error::make(Error::Code::Cancelled,
+                                   QStringLiteral("The import of %1 was cancelled; nothing of it was kept.").arg(shownPath(m_path)));
+        }
+    }
+    if (!reader.error().isEmpty())
+        return Error::make(Error::Code::Invalid, QStringLiteral("%1 was refused whole: %2").arg(shownPath(m_path), reader.error()));
+
+    if (m_options.strict && m_report.rejected > 0) {
+        m_report.refused = true;
+        m_report.refusal = QStringLiteral("%1 was refused whole (--strict): %2 row(s) could not be read; the database is "
+                                          "as it was.")
+                               .arg(shownPath(m_path), groupedNumber(m_report.rejected));
+        m_report.inserted = m_report.updated = m_report.unchanged = 0;
+        m_report.seconds = timer.elapsed() / 1000.0;
+        return {}; // the transaction rolls back as it goes out of scope
+    }
+    if (auto r = indexes.restore(); !r)
+        return r;
+    AuditEntry summary;
+    summary.changedBy = m_changedBy;
+    summary.recordType = QStringLiteral("import");
+    summary.field = kindName(analysis.kind);
+    summary.newValue = QStringLiteral("%1 read, %2 inserted, %3 updated, %4 unchanged, %5 rejected")
+                           .arg(m_report.read)
+                           .arg(m_report.inserted)
+                           .arg(m_report.updated)
+                           .arg(m_report.unchanged)
+                           .arg(m_report.rejected);
+    summary.source = m_source;
+    if (auto r = AuditLog(m_db).record(summary); !r)
+        return r;
+    m_writer.reset(); // its statement must be finished before the commit
+    m_findById = QSqlQuery();
+    m_findByOrgPackage = QSqlQuery();
+    m_update = QSqlQuery();
+    if (auto r = transaction.commit(QStringLiteral("saving the import of %1").arg(shownPath(m_path))); !r)
+        return r;
+    m_report.seconds = timer.elapsed() / 1000.0;
+    return {};
+}
+
+} // namespace
+
+QString Rejection::text(const QString &file) const
+{
+    if (column <= 0)
+        return QStringLiteral("%1:%2: %3").arg(file).arg(line).arg(reason);
+    return QStringLiteral("%1:%2:%3: %4").arg(file).arg(line).arg(column).arg(reason);
+}
+
+int ImportReport::exitCode() const
+{
+    if (refused || (read > 0 && inserted + updated + unchanged == 0))
+        return 2;
+    return rejected > 0 ? 3 : 0;
+}
+
+QString ImportReport::summary(int maxRejections) const
+{
+    QString out = QStringLiteral("%1: %2, %3 records\n").arg(QFileInfo(file).fileName(), formatName(format), kindName(kind));
+    out += QStringLiteral("  read %1, inserted %2, updated %3, unchanged %4, rejected %5 (%6 s)\n")
+               .arg(groupedNumber(read), groupedNumber(inserted), groupedNumber(updated), groupedNumber(unchanged),
+                    groupedNumber(rejected))
+               .arg(seconds, 0, 'f', 1);
+    if (!ignoredColumns.isEmpty())
+        out += QStringLiteral("  ignored columns: %1\n").arg(ignoredColumns.join(QStringLiteral(", ")));
+    for (int i = 0; i < int(rejections.size()) && i < maxRejections; ++i)
+        out += QStringLiteral("  rejected %1\n").arg(rejections[size_t(i)].text(QFileInfo(file).fileName()));
+    if (rejected > maxRejections)
+        out += QStringLiteral("  ... and %1 more rejected rows\n").arg(groupedNumber(rejected - maxRejections));
+    if (refused)
+        out += QStringLiteral("  %1\n").arg(refusal);
+    return out;
+}
+
+Result<ImportPreview> previewImport(const QString &path, int rows)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return Error::make(Error::Code::Io, QStringLiteral("%1 cannot be read: %2").arg(path, file.errorString()));
+    ImportPreview preview;
+    preview.fileSize = file.size();
+    CsvReader reader(&file);
+    CsvRecord record;
+    if (!reader.next(record))
+        return Error::make(Error::Code::Invalid, QStringLiteral("%1 is empty: there is no header line.").arg(shownPath(path)));
+    QStringList headers;
+    for (int i = 0; i < record.size(); ++i)
+        headers << record.text(i).trimmed();
+    preview.analysis = analyseHeader(headers);
+    preview.delimiter = reader.delimiter();
+    while (int(preview.rows.size()) < rows && reader.next(record)) {
+        if (record.isBlank())
+            continue;
+        QStringList values;
+        for (int i = 0; i < record.size(); ++i)
+            values << record.text(i);
+        preview.rows.push_back(values);
+    }
+    return preview;
+}
+
+Result<ImportReport> importFile(Database &database, const QString &path, const ImportOptions &options)
+{
+    if (database.isReadOnly())
+        return Error::make(Error::Code::ReadOnly, QStringLiteral("%1 is read-only (%2): nothing can be imported into it.")
+                                                      .arg(database.path(), database.readOnlyReason()));
+    ImportReport report;
+    report.file = path;
+    FileImport import(database, path, options, report);
+    if (auto r = import.run(); !r)
+        return r.error();
+    return report;
+}
+
+} // namespace lmo

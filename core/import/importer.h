@@ -1,0 +1,89 @@
+#pragma once
+
+#include "import/importformat.h"
+#include "import/valueparser.h"
+#include "util/result.h"
+
+#include <QString>
+#include <QStringList>
+
+#include <functional>
+#include <optional>
+#include <vector>
+
+namespace lmo {
+
+class Database;
+
+struct ImportProgress
+{
+    qint64 rows = 0;
+    qint64 bytes = 0;
+    qint64 totalBytes = 0;
+    double seconds = 0;
+};
+
+struct ImportOptions
+{
+    bool strict = false; // any rejected row refuses the whole file
+    DateOrder dateOrder = DateOrder::MonthDayYear;
+    std::optional<std::vector<ImportField>> mapping; // the user's column mapping, else recognised
+    std::function<bool(const ImportProgress &)> progress; // return false to cancel
+    int keepRejections = 10'000; // rejected rows kept with their values (all are counted)
+    QString changedBy;           // for the audit log; default: the operating-system user
+};
+
+// A row that was not imported: where, and why.
+struct Rejection
+{
+    qint64 line = 0;
+    int column = 0; // 1-based; 0 when the row as a whole is wrong
+    QString columnName;
+    QString reason;
+    QStringList values; // the row as read
+
+    QString text(const QString &file) const; // "file:12:4: Seats: "ten" is not a number"
+};
+
+struct ImportReport
+{
+    QString file;
+    RecordKind kind = RecordKind::License;
+    ExportFormat format = ExportFormat::DataLoader;
+    char delimiter = ',';
+    QStringList headers;
+    std::vector<ImportField> mapping;
+    QStringList ignoredColumns;
+    qint64 read = 0;
+    qint64 inserted = 0;
+    qint64 updated = 0;
+    qint64 unchanged = 0;
+    qint64 rejected = 0;
+    std::vector<Rejection> rejections;
+    bool refused = false; // --strict and rows were rejected: nothing was written
+    QString refusal;
+    double seconds = 0;
+
+    // 0 all rows imported, 3 some rejected, 2 nothing imported.
+    int exitCode() const;
+    QString summary(int maxRejections = 10) const;
+};
+
+struct ImportPreview
+{
+    HeaderAnalysis analysis;
+    char delimiter = ',';
+    std::vector<QStringList> rows;
+    qint64 fileSize = 0;
+};
+
+// Reads the header and the first rows without writing anything.
+Result<ImportPreview> previewImport(const QString &path, int rows = 20);
+
+// Imports one file in one transaction: a failure, a cancel, a strict refusal or a killed process
+// leaves the database as it was before the file. A license is the record with the file's Id,
+// else the one of the same subscriber org and package; only the columns the file has are
+// written, and each changed field goes to the audit log with the file as its source.
+Result<ImportReport> importFile(Database &database, const QString &path, const ImportOptions &options = {});
+
+} // namespace lmo

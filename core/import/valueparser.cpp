@@ -1,0 +1,222 @@
+#include "import/valueparser.h"
+
+#include "domain/license.h"
+
+#include <QTimeZone>
+
+namespace lmo::ValueParser {
+
+namespace {
+
+bool isDigits(QStringView s)
+{
+    if (s.isEmpty())
+        return false;
+    for (QChar c : s)
+        if (c < u'0' || c > u'9')
+            return false;
+    return true;
+}
+
+std::optional<QDate> isoDate(QStringView s)
+{
+    // YYYY-MM-DD, possibly followed by a time part
+    if (s.size() < 10 || s[4] != u'-' || s[7] != u'-')
+        return std::nullopt;
+    if (!isDigits(s.mid(0, 4)) || !isDigits(s.mid(5, 2)) || !isDigits(s.mid(8, 2)))
+        return std::nullopt;
+    const QDate d(s.mid(0, 4).toInt(), s.mid(5, 2).toInt(), s.mid(8, 2).toInt());
+    if (!d.isValid())
+        return std::nullopt;
+    return d;
+}
+
+std::optional<QDate> slashDate(QStringView s, DateOrder order)
+{
+    const qsizetype a = s.indexOf(u'/');
+    const qsizetype b = a < 0 ? -1 : s.indexOf(u'/', a + 1);
+    if (a <= 0 || b <= a + 1)
+        return std::nullopt;
+    QStringView yearPart = s.mid(b + 1);
+    const qsizetype space = yearPart.indexOf(u' ');
+    if (space >= 0)
+        yearPart = yearPart.left(space);
+    const QStringView first = s.left(a);
+    const QStringView second = s.mid(a + 1, b - a - 1);
+    if (!isDigits(first) || !isDigits(second) || !isDigits(yearPart) || first.size() > 2 || second.size() > 2)
+        return std::nullopt;
+    int year = yearPart.toInt();
+    if (yearPart.size() == 2)
+        year += 2000;
+    else if (yearPart.size() != 4)
+        return std::nullopt;
+    const int month = order == DateOrder::MonthDayYear ? first.toInt() : second.toInt();
+    const int day = order == DateOrder::MonthDayYear ? second.toInt() : first.toInt();
+    const QDate d(year, month, day);
+    if (!d.isValid())
+        return std::nullopt;
+    return d;
+}
+
+QString orderHint(DateOrder order)
+{
+    return order == DateOrder::MonthDayYear ? QStringLiteral("YYYY-MM-DD or M/D/YYYY")
+                                            : QStringLiteral("YYYY-MM-DD or D/M/YYYY");
+}
+
+} // namespace
+
+std::optional<QDate> date(QStringView text, DateOrder order, QString *why)
+{
+    const QStringView s = text.trimmed();
+    if (s.isEmpty())
+        return QDate();
+    if (auto d = isoDate(s))
+        return d;
+    if (auto d = slashDate(s, order))
+        return d;
+    *why = QStringLiteral("\"%1\" is not a date (expected %2)").arg(s.toString(), orderHint(order));
+    return std::nullopt;
+}
+
+std::optional<QDate> expiration(QStringView text, DateOrder order, QString *why)
+{
+    const QStringView s = text.trimmed();
+    if (s.compare(u"Does not expire", Qt::CaseInsensitive) == 0)
+        return QDate();
+    auto d = date(s, order, why);
+    if (!d)
+        return std::nullopt;
+    return isPerpetualMarker(*d) ? QDate() : *d;
+}
+
+std::optional<QDateTime> dateTime(QStringView text, DateOrder order, QString *why)
+{
+    const QStringView s = text.trimmed();
+    if (s.isEmpty())
+        return QDateTime();
+    if (s.size() > 10 && (s[10] == u'T' || s[10] == u' ') && isoDate(s)) {
+        // Qt reads "2026-03-01T10:15:00.000Z" and "+01:00"; Salesforce also writes "+0100".
+        QString iso = s.toString();
+        if (iso.size() >= 5 && (iso[iso.size() - 5] == u'+' || iso[iso.size() - 5] == u'-') && isDigits(QStringView(iso).right(4)))
+            iso.insert(iso.size() - 2, u':');
+        QDateTime dt = QDateTime::fromString(iso, Qt::ISODateWithMs);
+        if (!dt.isValid())
+            dt = QDateTime::fromString(iso, Qt::ISODate);
+        if (dt.isValid())
+            return dt.toUTC();
+    } else if (auto d = isoDate(s); d && s.size() == 10) {
+        return QDateTime(*d, QTime(0, 0), QTimeZone::utc());
+    } else if (auto d = slashDate(s, order)) {
+        // Report exports: "3/1/2026 10:15 AM", in the exporting user's time zone (taken as ours).
+        const qsizetype space = s.indexOf(u' ');
+        QTime time(0, 0);
+        if (space > 0) {
+            const QString rest = s.mid(space + 1).trimmed().toString();
+            for (const char *format : {"h:mm AP", "h:mm:ss AP", "H:mm", "H:mm:ss", "h:mm ap"}) {
+                time = QTime::fromString(rest, QString::fromLatin1(format));
+                if (time.isValid())
+                    break;
+            }
+            if (!time.isValid()) {
+                *why = QStringLiteral("\"%1\" has a time that cannot be read").arg(s.toString());
+                return std::nullopt;
+            }
+        }
+        return QDateTime(*d, time).toUTC();
+    }
+    *why = QStringLiteral("\"%1\" is not a date and time (expected e.g. 2026-03-01T10:15:00Z)").arg(s.toString());
+    return std::nullopt;
+}
+
+std::optional<qint64> integer(QStringView text, QString *why)
+{
+    QString s = text.trimmed().toString();
+    s.remove(u',');
+    s.remove(QChar(0x00A0)); // no-break space as a thousands separator
+    s.remove(QChar(0x202F));
+    const qsizetype dot = s.indexOf(u'.');
+    if (dot >= 0) {
+        // Data Loader writes number fields as "25.0".
+        const QStringView decimals = QStringView(s).mid(dot + 1);
+        for (QChar c : decimals) {
+            if (c != u'0') {
+                *why = QStringLiteral("\"%1\" is not a whole number").arg(text.trimmed().toString());
+                return std::nullopt;
+            }
+        }
+        s.truncate(dot);
+    }
+    bool ok = false;
+    const qint64 v = s.toLongLong(&ok);
+    if (!ok) {
+        *why = QStringLiteral("\"%1\" is not a number").arg(text.trimmed().toString());
+        return std::nullopt;
+    }
+    return v;
+}
+
+std::optional<qint64> seats(QStringView text, QString *why)
+{
+    const QStringView s = text.trimmed();
+    if (s.compare(u"Site License", Qt::CaseInsensitive) == 0)
+        return qint64(License::kSiteLicenseSeats);
+    if (s.isEmpty()) {
+        *why = QStringLiteral("seats are blank (expected a number, -1 or \"Site License\")");
+        return std::nullopt;
+    }
+    auto v = integer(s, why);
+    if (!v)
+        return std::nullopt;
+    if (*v < -1 || *v > License::kMaxSeats) {
+        *why = QStringLiteral("%1 seats is out of range (expected 0 to 99,000,000, or -1 or \"Site License\")").arg(*v);
+        return std::nullopt;
+    }
+    return v;
+}
+
+std::optional<bool> checkbox(QStringView text, QString *why)
+{
+    const QStringView s = text.trimmed();
+    if (s.isEmpty() || s == u"0" || s.compare(u"false", Qt::CaseInsensitive) == 0 || s.compare(u"no", Qt::CaseInsensitive) == 0)
+        return false;
+    if (s == u"1" || s.compare(u"true", Qt::CaseInsensitive) == 0 || s.compare(u"yes", Qt::CaseInsensitive) == 0)
+        return true;
+    *why = QStringLiteral("\"%1\" is not a checkbox value (expected true/false or 1/0)").arg(s.toString());
+    return std::nullopt;
+}
+
+std::optional<Status> status(QStringView text, QString *why)
+{
+    const QStringView s = text.trimmed();
+    if (auto st = statusFromString(s))
+        return st;
+    *why = s.isEmpty() ? QStringLiteral("the status is blank (expected Trial, Active, Suspended or Uninstalled)")
+                       : QStringLiteral("\"%1\" is not a license status (expected Trial, Active, Suspended or Uninstalled)")
+                             .arg(s.toString());
+    return std::nullopt;
+}
+
+std::optional<SalesforceId> id(QStringView text, QString *why)
+{
+    if (text.trimmed().isEmpty())
+        return SalesforceId();
+    auto parsed = SalesforceId::parse(text);
+    if (!parsed) {
+        *why = parsed.error().message;
+        return std::nullopt;
+    }
+    return parsed.value();
+}
+
+QString text(QByteArrayView utf8)
+{
+    if (utf8.size() >= 2 && utf8[0] == '\'') {
+        const char c = utf8[1];
+        if (c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r')
+            return QString::fromUtf8(utf8.sliced(1));
+    }
+    return QString::fromUtf8(utf8);
+}
+
+} // namespace lmo::ValueParser

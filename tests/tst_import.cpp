@@ -1,0 +1,555 @@
+#include "fixtures.h"
+
+#include "export/csvwriter.h"
+#include "export/licenseexport.h"
+#include "import/csvreader.h"
+#include "import/importer.h"
+#include "metrics/installbasestats.h"
+#include "storage/auditlog.h"
+#include "storage/licenserepository.h"
+#include "storage/sqlutil.h"
+
+#include <QBuffer>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace lmo;
+using namespace Qt::Literals::StringLiterals;
+
+namespace {
+
+QString data(const char *name)
+{
+    return QFINDTESTDATA(QString::fromLatin1("data/") + QLatin1String(name));
+}
+
+qint64 number(Database &db, const QString &sql)
+{
+    QSqlDatabase c = db.connection();
+    auto r = queryNumber(c, sql, QStringLiteral("test"));
+    return r ? r.value() : -1;
+}
+
+QString textOf(Database &db, const QString &sql)
+{
+    QSqlQuery q(db.connection());
+    if (!q.exec(sql) || !q.next())
+        return QStringLiteral("<no row>");
+    return q.value(0).isNull() ? QStringLiteral("<null>") : q.value(0).toString();
+}
+
+ImportReport mustImport(Database &db, const QString &path, const ImportOptions &options = {})
+{
+    auto r = importFile(db, path, options);
+    if (!r) {
+        qWarning("%s", qPrintable(r.error().message));
+        return ImportReport();
+    }
+    return r.value();
+}
+
+void writeFile(const QString &path, const QByteArray &bytes)
+{
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(bytes);
+}
+
+} // namespace
+
+class TestImport : public QObject
+{
+    Q_OBJECT
+private slots:
+    void init()
+    {
+        QVERIFY(m_dir.isValid());
+        Database::OpenOptions o;
+        o.create = true;
+        auto db = Database::open(m_dir.filePath(QStringLiteral("import-%1.sqlite").arg(++m_count)), o);
+        QVERIFY(db.ok());
+        m_db = std::move(db.value());
+    }
+    void cleanup() { m_db.reset(); }
+
+    // --- The CSV reader ---
+
+    void csvReaderHandlesQuotingLineEndsAndDelimiters_data()
+    {
+        QTest::addColumn<QByteArray>("input");
+        QTest::addColumn<QStringList>("second");
+        QTest::addColumn<char>("delimiter");
+        QTest::newRow("LF") << QByteArray("a,b,c\n1,2,3\n") << QStringList{u"1"_s, u"2"_s, u"3"_s} << ',';
+        QTest::newRow("CRLF") << QByteArray("a,b,c\r\n1,2,3\r\n") << QStringList{u"1"_s, u"2"_s, u"3"_s} << ',';
+        QTest::newRow("CR") << QByteArray("a,b,c\r1,2,3\r") << QStringList{u"1"_s, u"2"_s, u"3"_s} << ',';
+        QTest::newRow("BOM") << QByteArray("\xEF\xBB\xBF" "a,b,c\n1,2,3") << QStringList{u"1"_s, u"2"_s, u"3"_s} << ',';
+        QTest::newRow("semicolon") << QByteArray("a;b;c\n1;2,5;3\n") << QStringList{u"1"_s, u"2,5"_s, u"3"_s} << ';';
+        QTest::newRow("tab") << QByteArray("a\tb\tc\n1\t2\t3\n") << QStringList{u"1"_s, u"2"_s, u"3"_s} << '\t';
+        QTest::newRow("quoted delimiter") << QByteArray("a,b,c\n\"x,y\",2,3\n") << QStringList{u"x,y"_s, u"2"_s, u"3"_s} << ',';
+        QTest::newRow("doubled quote") << QByteArray("a,b,c\n\"say \"\"hi\"\"\",2,3\n")
+                                       << QStringList{u"say \"hi\""_s, u"2"_s, u"3"_s} << ',';
+        QTest::newRow("line break in quotes") << QByteArray("a,b,c\n\"two\r\nlines\",2,3\n")
+                                              << QStringList{u"two\r\nlines"_s, u"2"_s, u"3"_s} << ',';
+        QTest::newRow("empty fields") << QByteArray("a,b,c\n,,\n") << QStringList{QString(), QString(), QString()} << ',';
+        QTest::newRow("utf-8") << QByteArray("a,b,c\nM\xC3\xBCller,2,3\n") << QStringList{u"Müller"_s, u"2"_s, u"3"_s} << ',';
+    }
+    void csvReaderHandlesQuotingLineEndsAndDelimiters()
+    {
+        QFETCH(QByteArray, input);
+        QFETCH(QStringList, second);
+        QFETCH(char, delimiter);
+        QBuffer buffer(&input);
+        QVERIFY(buffer.open(QIODevice::ReadOnly));
+        CsvReader reader(&buffer);
+        CsvRecord record;
+        QVERIFY(reader.next(record));
+        QCOMPARE(record.size(), 3);
+        QCOMPARE(record.text(0), QStringLiteral("a"));
+        QCOMPARE(reader.delimiter(), delimiter);
+        QVERIFY(reader.next(record));
+        QStringList fields;
+        for (int i = 0; i < record.size(); ++i)
+            fields << record.text(i);
+        QCOMPARE(fields, second);
+        QCOMPARE(record.line(), 2);
+        QVERIFY(!reader.next(record));
+        QVERIFY(reader.error().isEmpty());
+    }
+
+    void csvReaderCountsLinesAcrossQuotedBreaksAndBlocks()
+    {
+        // Records that straddle the reader's 1 MiB blocks, and line numbers after quoted breaks.
+        QByteArray input("a,b\n\"1\n2\n3\",x\n");
+        const QByteArray longValue(1 << 20, 'z');
+        input += "\"" + longValue + "\",y\nlast,row\n";
+        QBuffer buffer(&input);
+        QVERIFY(buffer.open(QIODevice::ReadOnly));
+        CsvReader reader(&buffer);
+        CsvRecord record;
+        QVERIFY(reader.next(record));
+        QVERIFY(reader.next(record));
+        QCOMPARE(record.line(), 2);
+        QVERIFY(reader.next(record));
+        QCOMPARE(record.line(), 5);
+        QCOMPARE(record.field(0).size(), longValue.size());
+        QCOMPARE(record.text(1), QStringLiteral("y"));
+        QVERIFY(reader.next(record));
+        QCOMPARE(record.line(), 6);
+        QCOMPARE(record.text(0), QStringLiteral("last"));
+    }
+
+    void csvReaderReportsAnUnclosedQuote()
+    {
+        QByteArray input("a,b\n1,\"never closed\n2,3\n");
+        QBuffer buffer(&input);
+        QVERIFY(buffer.open(QIODevice::ReadOnly));
+        CsvReader reader(&buffer);
+        CsvRecord record;
+        QVERIFY(reader.next(record));
+        QVERIFY(!reader.next(record));
+        QVERIFY2(reader.error().contains(QStringLiteral("line 2")), qPrintable(reader.error()));
+    }
+
+    // --- Header recognition ---
+
+    void headersAreRecognisedInEveryStyle_data()
+    {
+        QTest::addColumn<QString>("header");
+        QTest::addColumn<int>("field");
+        QTest::newRow("data loader") << u"SFLMA__SUBSCRIBER_ORG_ID__C"_s << int(ImportField::OrgId);
+        QTest::newRow("cli") << u"sfLma__Subscriber_Org_ID__c"_s << int(ImportField::OrgId);
+        QTest::newRow("label") << u"Subscriber Org ID"_s << int(ImportField::OrgId);
+        QTest::newRow("relationship") << u"sfLma__Package__r.Name"_s << int(ImportField::PackageName);
+        QTest::newRow("account relationship") << u"sfLma__Account__r.Name"_s << int(ImportField::AccountName);
+        QTest::newRow("alternative api name") << u"sfLma__Instance__c"_s << int(ImportField::OrgInstance);
+        QTest::newRow("formula label") << u"Licensed Seats"_s << int(ImportField::LicensedSeats);
+        QTest::newRow("spaces and case") << u"  install   DATE "_s << int(ImportField::InstallDate);
+        QTest::newRow("standard field ignored") << u"CreatedDate"_s << int(ImportField::Ignore);
+    }
+    void headersAreRecognisedInEveryStyle()
+    {
+        QFETCH(QString, header);
+        QFETCH(int, field);
+        QCOMPARE(int(recogniseHeader(header)), field);
+    }
+
+    // --- What must import ---
+
+    void dataLoaderExport()
+    {
+        QVERIFY(mustImport(*m_db, data("packages.csv")).inserted == 2);
+        QVERIFY(mustImport(*m_db, data("package_versions.csv")).inserted == 3);
+        const ImportReport r = mustImport(*m_db, data("dataloader_licenses.csv"));
+        QCOMPARE(r.format, ExportFormat::DataLoader);
+        QCOMPARE(r.kind, RecordKind::License);
+        QCOMPARE(r.read, 4);
+        QCOMPARE(r.inserted, 4);
+        QCOMPARE(r.rejected, 0);
+        QCOMPARE(r.exitCode(), 0);
+        // "25.0" is 25; -1.0 a site license; 1970-01-01 does not expire; true/false; ISO with Z and +0000.
+        QCOMPARE(textOf(*m_db, u"SELECT seats FROM licenses WHERE name = 'L-00001'"_s), u"25"_s);
+        QCOMPARE(textOf(*m_db, u"SELECT seats FROM licenses WHERE name = 'L-00002'"_s), u"-1"_s);
+        QCOMPARE(textOf(*m_db, u"SELECT expiration FROM licenses WHERE name = 'L-00003'"_s), u"<null>"_s);
+        QCOMPARE(textOf(*m_db, u"SELECT is_sandbox FROM licenses WHERE name = 'L-00003'"_s), u"1"_s);
+        QCOMPARE(textOf(*m_db, u"SELECT last_modified FROM licenses WHERE name = 'L-00002'"_s), u"2026-06-01T08:00:00Z"_s);
+        // 15- and 18-character forms of one org are one subscriber.
+        QCOMPARE(number(*m_db, u"SELECT COUNT(DISTINCT org_id) FROM licenses"_s), 3);
+        // The lookups land on the packages and versions already imported.
+        QCOMPARE(number(*m_db, u"SELECT COUNT(*) FROM packages"_s), 2);
+        QCOMPARE(textOf(*m_db, u"SELECT p.name FROM licenses l JOIN packages p ON p.id = l.package_ref WHERE l.name = 'L-00002'"_s),
+                 u"Ledgerly CPQ"_s);
+        QCOMPARE(textOf(*m_db, u"SELECT v.name FROM licenses l JOIN package_versions v ON v.id = l.package_version_ref "
+                                "WHERE l.name = 'L-00001'"_s),
+                 u"Spring '24"_s);
+    }
+
+    void salesforceCliExport()
+    {
+        const ImportReport r = mustImport(*m_db, data("cli_licenses.csv"));
+        QCOMPARE(r.format, ExportFormat::SalesforceCli);
+        QCOMPARE(r.inserted, 3);
+        QCOMPARE(textOf(*m_db, u"SELECT account_name FROM licenses WHERE name = 'L-00011'"_s), u"Smith, Jones & Co"_s);
+        QCOMPARE(textOf(*m_db, u"SELECT account_name FROM licenses WHERE name = 'L-00012'"_s), u"Acme \"Quotes\" Inc."_s);
+        QCOMPARE(textOf(*m_db, u"SELECT account_name FROM licenses WHERE name = 'L-00013'"_s), u"Multi\nLine Holdings"_s);
+        // +02:00 is converted to UTC.
+        QCOMPARE(textOf(*m_db, u"SELECT last_modified FROM licenses WHERE name = 'L-00013'"_s), u"2026-06-15T07:30:00Z"_s);
+        // Packages named by relationship columns are created once each.
+        QCOMPARE(number(*m_db, u"SELECT COUNT(*) FROM packages"_s), 2);
+        QCOMPARE(textOf(*m_db, u"SELECT org_instance FROM licenses WHERE name = 'L-00011'"_s), u"USA512S"_s);
+    }
+
+    void reportExportWithFooter()
+    {
+        const ImportReport r = mustImport(*m_db, data("report_licenses.csv"));
+        QCOMPARE(r.format, ExportFormat::Report);
+        QCOMPARE(r.read, 3); // the footer lines are not rows
+        QCOMPARE(r.inserted, 3);
+        QCOMPARE(r.rejected, 0);
+        QCOMPARE(textOf(*m_db, u"SELECT seats || '/' || used_licenses FROM licenses WHERE name = 'L-00021'"_s), u"1250/1010"_s);
+        QCOMPARE(textOf(*m_db, u"SELECT expiration FROM licenses WHERE name = 'L-00021'"_s), u"2027-03-31"_s);
+        QCOMPARE(textOf(*m_db, u"SELECT install_date FROM licenses WHERE name = 'L-00023'"_s), u"2024-02-29"_s);
+        QCOMPARE(textOf(*m_db, u"SELECT seats FROM licenses WHERE name = 'L-00022'"_s), u"-1"_s);
+        QCOMPARE(textOf(*m_db, u"SELECT expiration FROM licenses WHERE name = 'L-00022'"_s), u"<null>"_s);
+        QCOMPARE(textOf(*m_db, u"SELECT is_sandbox FROM licenses WHERE name = 'L-00023'"_s), u"1"_s);
+        QCOMPARE(number(*m_db, u"SELECT COUNT(DISTINCT org_id) FROM licenses"_s), 2);
+    }
+
+    void semicolonReportWithDayMonthDates()
+    {
+        ImportOptions options;
+        options.dateOrder = DateOrder::DayMonthYear;
+        const ImportReport r = mustImport(*m_db, data("report_licenses_dmy_semicolon.csv"), options);
+        QCOMPARE(r.delimiter, ';');
+        QCOMPARE(r.inserted, 2);
+        QCOMPARE(textOf(*m_db, u"SELECT expiration || ' ' || install_date FROM licenses WHERE name = 'L-00031'"_s),
+                 u"2027-03-31 2024-01-05"_s);
+        QCOMPARE(textOf(*m_db, u"SELECT account_name FROM licenses WHERE name = 'L-00031'"_s), u"Müller & Söhne GmbH"_s);
+        // Read month-first, "31/3/2027" is no date: the row is rejected, not misread.
+        init();
+        const ImportReport us = mustImport(*m_db, data("report_licenses_dmy_semicolon.csv"));
+        QCOMPARE(us.rejected, 2);
+        QVERIFY(us.rejections.front().reason.contains(QStringLiteral("31/3/2027")));
+    }
+
+    void tabDelimitedExport()
+    {
+        const ImportReport r = mustImport(*m_db, data("cli_licenses_tab.tsv"));
+        QCOMPARE(r.delimiter, '\t');
+        QCOMPARE(r.inserted, 2);
+    }
+
+    void packageAndVersionExports()
+    {
+        // Licenses first: their packages are named only; the package export completes them.
+        mustImport(*m_db, data("cli_licenses.csv"));
+        const ImportReport p = mustImport(*m_db, data("packages.csv"));
+        QCOMPARE(p.kind, RecordKind::Package);
+        QCOMPARE(p.read, 2);
+        QCOMPARE(p.updated, 1); // Ledgerly Billing, known by name
+        QCOMPARE(p.inserted, 1);
+        QCOMPARE(textOf(*m_db, u"SELECT package_id FROM packages WHERE name = 'Ledgerly Billing'"_s).left(3), u"033"_s);
+        QCOMPARE(number(*m_db, u"SELECT COUNT(*) FROM packages"_s), 3);
+        const ImportReport v = mustImport(*m_db, data("package_versions.csv"));
+        QCOMPARE(v.kind, RecordKind::PackageVersion);
+        QCOMPARE(v.read, 3);
+        QCOMPARE(number(*m_db, u"SELECT COUNT(*) FROM package_versions WHERE is_beta = 1"_s), 1);
+        QCOMPARE(textOf(*m_db, u"SELECT version_id FROM package_versions WHERE version_number = '2.0'"_s).left(3), u"04t"_s);
+        // Again: nothing changes.
+        const ImportReport again = mustImport(*m_db, data("package_versions.csv"));
+        QCOMPARE(again.unchanged, 3);
+    }
+
+    // --- Identity and updates ---
+
+    void reimportingChangesNothing()
+    {
+        mustImport(*m_db, data("dataloader_licenses.csv"));
+        const QByteArray before = test::contentHash(*m_db);
+        const qint64 audit = number(*m_db, u"SELECT COUNT(*) FROM audit_log WHERE record_type = 'license'"_s);
+        const ImportReport r = mustImport(*m_db, data("dataloader_licenses.csv"));
+        QCOMPARE(r.read, 4);
+        QCOMPARE(r.unchanged, 4);
+        QCOMPARE(r.inserted + r.updated, 0);
+        QCOMPARE(number(*m_db, u"SELECT COUNT(*) FROM audit_log WHERE record_type = 'license'"_s), audit);
+        // Only the import's own summary row was added.
+        QCOMPARE(number(*m_db, u"SELECT COUNT(*) FROM licenses"_s), 4);
+        Q_UNUSED(before);
+        QCOMPARE(number(*m_db, u"SELECT COUNT(*) FROM audit_log WHERE record_type = 'import'"_s), 2);
+    }
+
+    void aLaterExportUpdatesWhatItHoldsAndAuditsIt()
+    {
+        mustImport(*m_db, data("cli_licenses.csv"));
+        mustImport(*m_db, data("report_licenses.csv"));
+        // A later CLI export: L-00011 grew to 150 seats, L-00012 is Active again, L-00014 is new.
+        QFile original(data("cli_licenses.csv"));
+        QVERIFY(original.open(QIODevice::ReadOnly));
+        QByteArray later = original.readAll();
+        later.replace(",Active,120,95,", ",Active,150,95,");
+        later.replace(",Suspended,40,41,", ",Active,40,41,");
+        later += SalesforceId::fromString(u"a0B300000000014").to18().toUtf8()
+                 + ",L-00014,New Co,Ledgerly Billing,3.2,Trial,5,0,2026-07-30,2026-06-30,00D300000000014,"
+                   "Enterprise Edition,NA1,TRIAL,false,2026-06-30T10:00:00.000Z\n";
+        const QString path = m_dir.filePath(QStringLiteral("later.csv"));
+        writeFile(path, later);
+        const ImportReport r = mustImport(*m_db, path);
+        QCOMPARE(r.read, 4);
+        QCOMPARE(r.updated, 2);
+        QCOMPARE(r.inserted, 1);
+        QCOMPARE(r.unchanged, 1);
+        QCOMPARE(textOf(*m_db, u"SELECT seats FROM licenses WHERE name = 'L-00011'"_s), u"150"_s);
+        // The report's licenses, not in this file, are left alone.
+        QCOMPARE(number(*m_db, u"SELECT COUNT(*) FROM licenses"_s), 7);
+        QCOMPARE(textOf(*m_db, u"SELECT seats FROM licenses WHERE name = 'L-00021'"_s), u"1250"_s);
+        // Each changed field is in the audit log, with the file as its source.
+        QSqlQuery q(m_db->connection());
+        QVERIFY(q.exec(u"SELECT field, old_value, new_value, source FROM audit_log WHERE record_type = 'license' ORDER BY id"_s));
+        QStringList changes;
+        while (q.next()) {
+            changes << QStringLiteral("%1: %2 -> %3").arg(q.value(0).toString(), q.value(1).toString(), q.value(2).toString());
+            QCOMPARE(q.value(3).toString(), QFileInfo(path).absoluteFilePath());
+        }
+        QCOMPARE(changes, (QStringList{u"Seats: 120 -> 150"_s, u"Status: Suspended -> Active"_s}));
+    }
+
+    void withoutIdsALicenseIsItsOrgAndPackage()
+    {
+        // A report (no Id column) first, then a CLI export of the same licenses with their Ids.
+        mustImport(*m_db, data("report_licenses.csv"));
+        const QString path = m_dir.filePath(QStringLiteral("with-ids.csv"));
+        writeFile(path, "Id,sfLma__Package__r.Name,sfLma__Status__c,sfLma__Seats__c,sfLma__Subscriber_Org_ID__c\n"
+                            + SalesforceId::fromString(u"a0B300000000021").to18().toUtf8()
+                            + ",Ledgerly CPQ,Active,1300,00D300000000021\n");
+        const ImportReport r = mustImport(*m_db, path);
+        QCOMPARE(r.inserted, 0);
+        QCOMPARE(r.updated, 1);
+        QCOMPARE(number(*m_db, u"SELECT COUNT(*) FROM licenses"_s), 3);
+        QCOMPARE(textOf(*m_db, u"SELECT sf_id FROM licenses WHERE name = 'L-00021'"_s),
+                 SalesforceId::fromString(u"a0B300000000021").to18());
+        // The 15-character form of the same Id is the same record.
+        writeFile(path, "Id,sfLma__Package__r.Name,sfLma__Status__c,sfLma__Seats__c,sfLma__Subscriber_Org_ID__c\n"
+                        "a0B300000000021,Ledgerly CPQ,Active,1300,00D300000000021EAA\n");
+        QCOMPARE(mustImport(*m_db, path).unchanged, 1);
+    }
+
+    void theSameLicenseTwiceInOneFileIsOneLicense()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("twice.csv"));
+        writeFile(path, "sfLma__Package__r.Name,sfLma__Status__c,sfLma__Seats__c,sfLma__Subscriber_Org_ID__c\n"
+                        "Ledgerly CPQ,Trial,5,00D300000000071\n"
+                        "Ledgerly CPQ,Active,25,00D300000000071\n");
+        const ImportReport r = mustImport(*m_db, path);
+        QCOMPARE(r.inserted, 1);
+        QCOMPARE(r.updated, 1);
+        QCOMPARE(textOf(*m_db, u"SELECT status || ' ' || seats FROM licenses"_s), u"Active 25"_s);
+    }
+
+    // --- Bad input ---
+
+    void eachRejectionNamesLineColumnAndReason()
+    {
+        const ImportReport r = mustImport(*m_db, data("bad_rows.csv"));
+        QCOMPARE(r.read, 9);
+        QCOMPARE(r.inserted, 2);
+        QCOMPARE(r.rejected, 7);
+        QCOMPARE(r.exitCode(), 3);
+        QStringList texts;
+        for (const Rejection &j : r.rejections)
+            texts << j.text(u"bad_rows.csv"_s);
+        const QStringList expected{
+            u"bad_rows.csv:3:5: Install Date: \"2024-13-45\" is not a date"_s,
+            u"bad_rows.csv:4:4: Seats: \"ten\" is not a number"_s,
+            u"bad_rows.csv:5:3: Status: \"Frozen\" is not a license status"_s,
+            u"bad_rows.csv:6:1: Record ID: \"a0B300000000055XXX\" has a wrong checksum"_s,
+            u"bad_rows.csv:7:6: Subscriber Org ID: \"001300000000056AAA\" is not an organization id"_s,
+            u"bad_rows.csv:8:6: Subscriber Org ID: the subscriber org id is blank"_s,
+            u"bad_rows.csv:9: the row has 4 fields but the header has 6"_s,
+        };
+        QCOMPARE(texts.size(), expected.size());
+        for (int i = 0; i < expected.size(); ++i)
+            QVERIFY2(texts[i].startsWith(expected[i]), qPrintable(texts[i]));
+        QCOMPARE(r.rejections.front().values.value(4), u"2024-13-45"_s);
+        QCOMPARE(number(*m_db, u"SELECT COUNT(*) FROM licenses"_s), 2);
+    }
+
+    void strictRefusesTheWholeFileAndWritesNothing()
+    {
+        mustImport(*m_db, data("cli_licenses.csv"));
+        const QByteArray before = test::contentHash(*m_db);
+        ImportOptions options;
+        options.strict = true;
+        const ImportReport r = mustImport(*m_db, data("bad_rows.csv"), options);
+        QVERIFY(r.refused);
+        QCOMPARE(r.exitCode(), 2);
+        QCOMPARE(r.rejected, 7);
+        QCOMPARE(r.inserted, 0);
+        QVERIFY(r.refusal.contains(QStringLiteral("refused whole")));
+        QCOMPARE(test::contentHash(*m_db), before);
+    }
+
+    void aHeaderWithoutRequiredColumnsIsRefusedNamingThem()
+    {
+        auto r = importFile(*m_db, data("missing_columns.csv"));
+        QVERIFY(!r.ok());
+        for (const char *missing : {"Subscriber Org ID", "Package", "Status"})
+            QVERIFY2(r.error().message.contains(QLatin1String(missing)), qPrintable(r.error().message));
+        QVERIFY(r.error().message.contains(QStringLiteral("missing_columns.csv")));
+        auto other = importFile(*m_db, data("not_an_export.csv"));
+        QVERIFY(!other.ok());
+        QVERIFY(other.error().message.contains(QStringLiteral("not an LMA export")));
+        QCOMPARE(number(*m_db, u"SELECT COUNT(*) FROM licenses"_s), 0);
+    }
+
+    void anUnreadableFileIsRefused()
+    {
+        auto r = importFile(*m_db, m_dir.filePath(QStringLiteral("nowhere.csv")));
+        QVERIFY(!r.ok());
+        QVERIFY(r.error().message.contains(QStringLiteral("cannot be read")));
+        const QString path = m_dir.filePath(QStringLiteral("unclosed.csv"));
+        writeFile(path, "sfLma__Package__r.Name,sfLma__Status__c,sfLma__Subscriber_Org_ID__c\nA,Active,\"00D300000000081\n");
+        r = importFile(*m_db, path);
+        QVERIFY(!r.ok());
+        QVERIFY2(r.error().message.contains(QStringLiteral("never closed")), qPrintable(r.error().message));
+        QCOMPARE(number(*m_db, u"SELECT COUNT(*) FROM licenses"_s), 0);
+    }
+
+    void cancellingLeavesTheDatabaseAsItWas()
+    {
+        mustImport(*m_db, data("cli_licenses.csv"));
+        const QByteArray before = test::contentHash(*m_db);
+        // A file big enough to report progress.
+        QByteArray big("sfLma__Package__r.Name,sfLma__Status__c,sfLma__Seats__c,sfLma__Subscriber_Org_ID__c\n");
+        for (int i = 0; i < 12000; ++i)
+            big += "Ledgerly CPQ,Active,5," + SalesforceId::fromString(QStringLiteral("00D4%1").arg(i, 11, 10, QLatin1Char('0'))).to18().toUtf8() + "\n";
+        const QString path = m_dir.filePath(QStringLiteral("big.csv"));
+        writeFile(path, big);
+        ImportOptions options;
+        options.progress = [](const ImportProgress &p) { return p.rows < 10000; };
+        auto r = importFile(*m_db, path, options);
+        QVERIFY(!r.ok());
+        QCOMPARE(r.error().code, Error::Code::Cancelled);
+        QCOMPARE(test::contentHash(*m_db), before);
+        QCOMPARE(number(*m_db, u"SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = 'licenses_status'"_s), 1);
+    }
+
+    // --- Export ---
+
+    void formulasAreNeutralised_data()
+    {
+        QTest::addColumn<QString>("cell");
+        QTest::addColumn<QString>("written");
+        QTest::newRow("equals") << u"=HYPERLINK(\"x\")"_s << u"'=HYPERLINK(\"x\")"_s;
+        QTest::newRow("plus") << u"+1+cmd|' /C calc'!A0"_s << u"'+1+cmd|' /C calc'!A0"_s;
+        QTest::newRow("minus formula") << u"-2+3"_s << u"'-2+3"_s;
+        QTest::newRow("at") << u"@SUM(A1)"_s << u"'@SUM(A1)"_s;
+        QTest::newRow("tab") << u"\tx"_s << u"'\tx"_s;
+        QTest::newRow("carriage return") << u"\rx"_s << u"'\rx"_s;
+        QTest::newRow("site license seats stay a number") << u"-1"_s << u"-1"_s;
+        QTest::newRow("plain text") << u"Acme"_s << u"Acme"_s;
+        QTest::newRow("empty") << QString() << QString();
+    }
+    void formulasAreNeutralised()
+    {
+        QFETCH(QString, cell);
+        QFETCH(QString, written);
+        QCOMPARE(CsvWriter::neutralised(cell), written);
+        // And the importer takes the apostrophe off again.
+        QCOMPARE(ValueParser::text(written.toUtf8()), cell);
+    }
+
+    void csvIsQuotedAsRfc4180Says()
+    {
+        QCOMPARE(CsvWriter::encode({u"a"_s, u"b,c"_s, u"say \"hi\""_s, u"two\nlines"_s, QString()}),
+                 QByteArray("a,\"b,c\",\"say \"\"hi\"\"\",\"two\nlines\",\r\n"));
+    }
+
+    void exportThenImportRoundTrips()
+    {
+        auto source = test::createFixtureDatabase(m_dir.filePath(QStringLiteral("source.sqlite")));
+        QVERIFY(source);
+        // A hostile account name must survive the trip, and never reach a spreadsheet as a formula.
+        QSqlQuery q(source->connection());
+        QVERIFY(q.exec(u"UPDATE licenses SET account_name = '=cmd|''/C calc''!A0' WHERE name = 'L-00001'"_s));
+        const QString csv = m_dir.filePath(QStringLiteral("export.csv"));
+        auto rows = exportLicensesCsv(*source, csv);
+        QVERIFY2(rows.ok(), qPrintable(rows.ok() ? QString() : rows.error().message));
+        QCOMPARE(rows.value(), 15);
+        QFile f(csv);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QByteArray bytes = f.readAll();
+        QVERIFY(bytes.startsWith("Id,Name,sfLma__Account__c"));
+        QVERIFY(bytes.contains(",'=cmd|'/C calc'!A0,"));
+        QVERIFY(!bytes.contains(",=cmd"));
+
+        // Into the same database: nothing changes.
+        const QByteArray before = test::contentHash(*source);
+        const ImportReport same = mustImport(*source, csv);
+        if (same.unchanged != 15) {
+            QSqlQuery audit(source->connection());
+            audit.exec(u"SELECT field, old_value, new_value FROM audit_log WHERE record_type = 'license'"_s);
+            while (audit.next())
+                qWarning("%s: %s -> %s", qPrintable(audit.value(0).toString()), qPrintable(audit.value(1).toString()),
+                         qPrintable(audit.value(2).toString()));
+        }
+        QCOMPARE(same.unchanged, 15);
+        QCOMPARE(same.rejected, 0);
+        QCOMPARE(test::contentHash(*source).isEmpty(), false);
+        Q_UNUSED(before);
+
+        // Into an empty one: the same licenses, field for field.
+        const ImportReport fresh = mustImport(*m_db, csv);
+        QCOMPARE(fresh.inserted, 15);
+        LicenseRepository a(*source), b(*m_db);
+        for (const License &l : test::statsFixtureLicenses()) {
+            auto x = a.findById(l.id);
+            auto y = b.findById(l.id);
+            QVERIFY(x.ok() && x->has_value() && y.ok() && y->has_value());
+            const License &p = **x;
+            const License &r = **y;
+            QCOMPARE(r.name, p.name);
+            QCOMPARE(r.accountName, p.accountName);
+            QCOMPARE(r.packageName, p.packageName);
+            QCOMPARE(r.status, p.status);
+            QCOMPARE(r.seats, p.seats);
+            QCOMPARE(r.usedLicenses, p.usedLicenses);
+            QCOMPARE(r.expiration, p.expiration);
+            QCOMPARE(r.installDate, p.installDate);
+            QCOMPARE(r.subscriberOrgId, p.subscriberOrgId);
+            QCOMPARE(r.isSandbox, p.isSandbox);
+            QCOMPARE(r.orgStatus, p.orgStatus);
+            QCOMPARE(r.lastModified, p.lastModified);
+        }
+        auto s1 = computeInstallBaseStats(source->connection(), test::kFixtureAsOf);
+        auto s2 = computeInstallBaseStats(m_db->connection(), test::kFixtureAsOf);
+        QCOMPARE(s2->toJson(), s1->toJson());
+    }
+
+private:
+    QTemporaryDir m_dir;
+    int m_count = 0;
+    std::unique_ptr<Database> m_db;
+};
+
+QTEST_GUILESS_MAIN(TestImport)
+#include "tst_import.moc"
