@@ -26,27 +26,32 @@ int checksumValue(QChar c)
     return -1;
 }
 
-} // namespace
-
-QString SalesforceId::checksumOf(QStringView id15)
+void checksumInto(QStringView id15, QChar *out)
 {
-    QString suffix(3, QChar());
     for (int group = 0; group < 3; ++group) {
         int bits = 0;
         for (int j = 0; j < 5; ++j) {
             if (isUpperAscii(id15[group * 5 + j]))
                 bits |= 1 << j;
         }
-        suffix[group] = QChar(kChecksumAlphabet[bits]);
+        out[group] = QChar(kChecksumAlphabet[bits]);
     }
+}
+
+} // namespace
+
+QString SalesforceId::checksumOf(QStringView id15)
+{
+    QString suffix(3, QChar());
+    checksumInto(id15, suffix.data());
     return suffix;
 }
 
-QString SalesforceId::to18() const
+SalesforceId SalesforceId::fromBody(QString id15)
 {
-    if (m_id15.isEmpty())
-        return {};
-    return m_id15 + checksumOf(m_id15);
+    id15.resize(18);
+    checksumInto(QStringView(id15).left(15), id15.data() + 15);
+    return SalesforceId(std::move(id15));
 }
 
 Result<SalesforceId> SalesforceId::parse(QStringView text)
@@ -68,12 +73,14 @@ Result<SalesforceId> SalesforceId::parse(QStringView text)
     }
     QString body = id.left(15).toString();
     if (id.size() == 15)
-        return SalesforceId(std::move(body));
+        return fromBody(std::move(body));
 
     const QStringView suffix = id.right(3);
     // The checksum alphabet is upper case: a lower-case suffix on an intact body is still right.
-    if (QStringView(checksumOf(body)).compare(suffix, Qt::CaseInsensitive) == 0)
-        return SalesforceId(std::move(body));
+    QChar expected[3];
+    checksumInto(body, expected);
+    if (QStringView(expected, 3).compare(suffix, Qt::CaseInsensitive) == 0)
+        return fromBody(std::move(body));
 
     // The checksum exists so that an id survives case folding. Restore the case only when the
     // body looks folded (its letters all of one case); a mixed-case body with a wrong suffix is
@@ -103,7 +110,7 @@ Result<SalesforceId> SalesforceId::parse(QStringView text)
             }
         }
     }
-    return SalesforceId(std::move(body));
+    return fromBody(std::move(body));
 }
 
 SalesforceId SalesforceId::fromString(QStringView text)

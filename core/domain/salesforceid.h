@@ -25,21 +25,24 @@ public:
     // The three-character checksum of a 15-character id.
     static QString checksumOf(QStringView id15);
 
-    bool isNull() const { return m_id15.isEmpty(); }
-    QString to15() const { return m_id15; }
-    QString to18() const;
-    QString keyPrefix() const { return m_id15.left(3); }
+    bool isNull() const { return m_id18.isEmpty(); }
+    QString to15() const { return m_id18.left(15); }
+    QString to18() const { return m_id18; }
+    QString keyPrefix() const { return m_id18.left(3); }
+    bool hasKeyPrefix(QStringView prefix) const { return m_id18.startsWith(prefix); }
 
-    // 15-character ids are case-sensitive: a0B... and A0B... are different records.
-    friend bool operator==(const SalesforceId &a, const SalesforceId &b) { return a.m_id15 == b.m_id15; }
-    friend bool operator<(const SalesforceId &a, const SalesforceId &b) { return a.m_id15 < b.m_id15; }
+    // 15-character ids are case-sensitive: a0B... and A0B... are different records. (The 18
+    // characters held add only a function of the first 15, so comparing them compares those.)
+    friend bool operator==(const SalesforceId &a, const SalesforceId &b) { return a.m_id18 == b.m_id18; }
+    friend bool operator<(const SalesforceId &a, const SalesforceId &b) { return a.m_id18 < b.m_id18; }
+    friend size_t qHash(const SalesforceId &id, size_t seed = 0) { return qHash(id.m_id18, seed); }
 
 private:
-    explicit SalesforceId(QString id15) : m_id15(std::move(id15)) {}
-    QString m_id15;
+    // Held in the 18-character form, made once: exports and the database use it row after row.
+    static SalesforceId fromBody(QString id15);
+    explicit SalesforceId(QString id18) : m_id18(std::move(id18)) {}
+    QString m_id18;
 };
-
-inline size_t qHash(const SalesforceId &id, size_t seed = 0) { return qHash(id.to15(), seed); }
 
 // Key prefixes the LMA's data carries.
 namespace KeyPrefix {

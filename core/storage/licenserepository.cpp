@@ -29,7 +29,8 @@ public:
     virtual void text(const QString &value) = 0; // empty binds NULL
     virtual void integer(qint64 value) = 0;
     virtual void null() = 0;
-    virtual Result<qint64> run(const QString &what) = 0;
+    // `name` is only used to word an error.
+    virtual Result<qint64> run(const QString &name) = 0;
 
     void id(const SalesforceId &v) { v.isNull() ? null() : text(v.to18()); }
     void date(const QDate &v) { v.isValid() ? text(dateToSql(v)) : null(); }
@@ -83,12 +84,13 @@ public:
     }
     void integer(qint64 value) override { sqlite3_bind_int64(m_stmt, ++m_index, value); }
     void null() override { sqlite3_bind_null(m_stmt, ++m_index); }
-    Result<qint64> run(const QString &what) override
+    Result<qint64> run(const QString &name) override
     {
         m_index = 0;
         const int rc = sqlite3_step(m_stmt);
         sqlite3_reset(m_stmt);
         if (rc != SQLITE_DONE) {
+            const QString what = QStringLiteral("license %1").arg(name);
             const int code = sqlite3_extended_errcode(m_db);
             const QString message = QString::fromUtf8(sqlite3_errmsg(m_db));
             if ((code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED)
@@ -115,9 +117,10 @@ public:
     void text(const QString &value) override { m_query.addBindValue(sqlValue(value)); }
     void integer(qint64 value) override { m_query.addBindValue(value); }
     void null() override { m_query.addBindValue(QVariant(QMetaType(QMetaType::QString))); }
-    Result<qint64> run(const QString &what) override
+    Result<qint64> run(const QString &name) override
     {
         if (!m_query.exec()) {
+            const QString what = QStringLiteral("license %1").arg(name);
             const QSqlError e = m_query.lastError();
             if (e.nativeErrorCode() == QString::number(SQLITE_CONSTRAINT_UNIQUE)
                 || e.text().contains(QStringLiteral("UNIQUE constraint"), Qt::CaseInsensitive))
@@ -167,7 +170,7 @@ Result<qint64> LicenseWriter::insert(const License &license)
             return r.error();
     }
     m_binder->bindLicense(license);
-    return m_binder->run(QStringLiteral("license %1").arg(license.name));
+    return m_binder->run(license.name);
 }
 
 LicenseRepository::LicenseRepository(const Database &database) : m_database(database) {}

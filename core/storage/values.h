@@ -11,11 +11,8 @@ namespace lmo {
 
 // How values are written to and read from the database: dates as ISO text, date-times as ISO
 // UTC text, record ids in 18-character form, blanks as NULL.
-inline QString dateToSql(const QDate &d) { return d.isValid() ? d.toString(Qt::ISODate) : QString(); }
-inline QString dateTimeToSql(const QDateTime &dt)
-{
-    return dt.isValid() ? dt.toUTC().toString(Qt::ISODate) : QString();
-}
+QString dateToSql(const QDate &d);         // "2026-03-31"
+QString dateTimeToSql(const QDateTime &dt); // "2026-03-31T10:15:00Z", in UTC
 inline QVariant sqlValue(const QString &s) { return s.isEmpty() ? QVariant(QMetaType(QMetaType::QString)) : QVariant(s); }
 inline QVariant sqlValue(const QDate &d) { return sqlValue(dateToSql(d)); }
 inline QVariant sqlValue(const QDateTime &dt) { return sqlValue(dateTimeToSql(dt)); }

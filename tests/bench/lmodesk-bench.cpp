@@ -5,10 +5,18 @@
 //       Writes a demo install base into a fresh database (a temporary one unless --db) and
 //       reports generation time, rows per second, peak memory, file size and the time of the
 //       install-base summary (`lmodesk stats`) on the result.
+//
+//   lmodesk-bench import [--rows N] [--file PATH] [--json]
+//       Writes a Data Loader export of sfLma__License__c (21 upper-case API-name columns, every
+//       field quoted, about 300 bytes a row; kept at --file if given), then imports it twice into
+//       empty databases, side by side: with the sqlite3 shell's `.import` into a plain 21-column
+//       TEXT table, and with `lmodesk import`. Prints both times, the ratio sqlite3 / lmodesk, and
+//       each process's peak resident memory.
 
 #include "demo/demogenerator.h"
 #include "metrics/installbasestats.h"
 #include "storage/database.h"
+#include "storage/sqlutil.h"
 #include "util/format.h"
 
 #include <QCommandLineParser>
@@ -21,7 +29,18 @@
 #include <QTemporaryDir>
 #include <QTextStream>
 
+#include "domain/salesforceid.h"
+#include "demo/demorandom.h"
+
+#include <QDir>
+#include <QProcess>
+
+#include <fcntl.h>
+#include <spawn.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
+
+extern char **environ;
 
 namespace {
 
@@ -103,6 +122,204 @@ int benchDemo(const QStringList &args)
     return 0;
 }
 
+struct ChildRun
+{
+    int exitCode = -1;
+    double seconds = 0;
+    double peakRssMb = 0;
+};
+
+// Runs a program to its end and reads its own peak memory from the kernel (wait4), which a
+// QProcess does not expose.
+ChildRun runChild(const QStringList &command, const QString &stdinPath = QString())
+{
+    ChildRun run;
+    std::vector<QByteArray> storage;
+    std::vector<char *> argv;
+    for (const QString &a : command)
+        storage.push_back(a.toLocal8Bit());
+    for (QByteArray &a : storage)
+        argv.push_back(a.data());
+    argv.push_back(nullptr);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    QByteArray input = stdinPath.toLocal8Bit();
+    if (!stdinPath.isEmpty())
+        posix_spawn_file_actions_addopen(&actions, 0, input.constData(), O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+    QElapsedTimer timer;
+    timer.start();
+    pid_t pid = 0;
+    if (posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), environ) != 0) {
+        posix_spawn_file_actions_destroy(&actions);
+        return run;
+    }
+    int status = 0;
+    rusage usage{};
+    wait4(pid, &status, 0, &usage);
+    run.seconds = timer.nsecsElapsed() / 1e9;
+    posix_spawn_file_actions_destroy(&actions);
+    run.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    run.peakRssMb = usage.ru_maxrss / 1024.0;
+    return run;
+}
+
+// A Data Loader export as Salesforce writes it: upper-case API names, every value quoted,
+// ISO dates, numbers as "25.0", CRLF.
+bool writeDataLoaderExport(const QString &path, qint64 rows)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::WriteOnly))
+        return false;
+    f.write("\"ID\",\"NAME\",\"SFLMA__ACCOUNT__C\",\"SFLMA__CONTACT__C\",\"SFLMA__LEAD__C\",\"SFLMA__PACKAGE__C\","
+            "\"SFLMA__PACKAGE_VERSION__C\",\"SFLMA__VERSION_NUMBER__C\",\"SFLMA__STATUS__C\",\"SFLMA__LICENSE_STATUS__C\","
+            "\"SFLMA__SEATS__C\",\"SFLMA__USED_LICENSES__C\",\"SFLMA__EXPIRATION__C\",\"SFLMA__INSTALL_DATE__C\","
+            "\"SFLMA__SUBSCRIBER_ORG_ID__C\",\"SFLMA__ORG_EDITION__C\",\"SFLMA__ORG_INSTANCE__C\",\"SFLMA__ORG_STATUS__C\","
+            "\"SFLMA__SUBSCRIBER_ORG_IS_SANDBOX__C\",\"SFLMA__PACKAGE_LICENSE_ID__C\",\"SFLMA__LAST_MODIFIED__C\"\r\n");
+    lmo::DemoRandom rng(20261128);
+    auto id = [](const char *prefix, qint64 serial) {
+        QString body = QString::fromLatin1(prefix) + QStringLiteral("5f") + QString::number(serial, 36).toUpper().rightJustified(10, QLatin1Char('0'));
+        return lmo::SalesforceId::fromString(body).to18();
+    };
+    const char *statuses[] = {"Active", "Active", "Active", "Trial", "Uninstalled", "Suspended"};
+    const char *editions[] = {"Enterprise Edition", "Unlimited Edition", "Professional Edition", "Developer Edition"};
+    QByteArray buffer;
+    for (qint64 i = 1; i <= rows; ++i) {
+        const int package = int(rng.below(5));
+        const int version = int(rng.below(12));
+        const char *status = statuses[rng.below(6)];
+        const qint64 seats = rng.chance(0.2) ? -1 : 1 + rng.below(500);
+        const QDate install = QDate(2019, 1, 1).addDays(rng.below(2800));
+        const bool perpetual = rng.chance(0.3);
+        const QDate expiration = install.addYears(1 + int(rng.below(3)));
+        const QStringList cells{
+            id("a0B", i),
+            QStringLiteral("L-%1").arg(i, 7, 10, QLatin1Char('0')),
+            id("001", i),
+            id("003", i),
+            QString(),
+            id("a08", package + 1),
+            id("a09", package * 100 + version + 1),
+            QStringLiteral("%1.%2").arg(1 + package).arg(version),
+            QString::fromLatin1(status),
+            QString::fromLatin1(status),
+            QStringLiteral("%1.0").arg(seats),
+            QStringLiteral("%1.0").arg(seats < 0 ? rng.below(50) : rng.below(seats + 1)),
+            perpetual ? QString() : expiration.toString(Qt::ISODate),
+            install.toString(Qt::ISODate),
+            id("00D", i),
+            QString::fromLatin1(editions[rng.below(4)]),
+            QStringLiteral("NA%1").arg(10 + rng.below(200)),
+            QStringLiteral("ACTIVE"),
+            rng.chance(0.12) ? QStringLiteral("true") : QStringLiteral("false"),
+            id("050", i),
+            QStringLiteral("2026-0%1-1%2T10:15:00.000Z").arg(1 + rng.below(9)).arg(rng.below(10)),
+        };
+        for (qsizetype c = 0; c < cells.size(); ++c) {
+            if (c)
+                buffer += ',';
+            buffer += '"';
+            buffer += cells[c].toUtf8();
+            buffer += '"';
+        }
+        buffer += "\r\n";
+        if (buffer.size() > (1 << 20)) {
+            f.write(buffer);
+            buffer.clear();
+        }
+    }
+    f.write(buffer);
+    return f.flush();
+}
+
+int benchImport(const QStringList &args)
+{
+    QCommandLineParser parser;
+    const QCommandLineOption rowsOpt(QStringLiteral("rows"), QStringLiteral("Rows (default 1000000)."),
+                                     QStringLiteral("N"), QStringLiteral("1000000"));
+    const QCommandLineOption fileOpt(QStringLiteral("file"), QStringLiteral("Keep (or reuse) the export here."),
+                                     QStringLiteral("PATH"));
+    const QCommandLineOption jsonOpt(QStringLiteral("json"), QStringLiteral("Print one JSON object."));
+    parser.addOptions({rowsOpt, fileOpt, jsonOpt});
+    parser.addHelpOption();
+    parser.process(args);
+    QTextStream err(stderr);
+
+    QTemporaryDir dir;
+    const qint64 rows = parser.value(rowsOpt).toLongLong();
+    const QString csv = parser.isSet(fileOpt) ? parser.value(fileOpt) : dir.filePath(QStringLiteral("licenses.csv"));
+    QElapsedTimer timer;
+    timer.start();
+    if (!QFileInfo::exists(csv)) {
+        err << "writing " << lmo::groupedNumber(rows) << " rows to " << csv << "..." << Qt::endl;
+        if (!writeDataLoaderExport(csv, rows)) {
+            err << "lmodesk-bench: cannot write " << csv << Qt::endl;
+            return 1;
+        }
+    }
+    const double fileMb = QFileInfo(csv).size() / (1024.0 * 1024.0);
+    // Read it once so that both runs find it in the page cache.
+    {
+        QFile warm(csv);
+        if (warm.open(QIODevice::ReadOnly))
+            while (!warm.read(1 << 22).isEmpty()) {
+            }
+    }
+
+    // sqlite3's own CSV import: a plain table, every column TEXT, no checks, no indexes.
+    const QString plain = dir.filePath(QStringLiteral("sqlite3.sqlite"));
+    const QString script = dir.filePath(QStringLiteral("import.sql"));
+    {
+        QFile f(script);
+        if (!f.open(QIODevice::WriteOnly))
+            return 1;
+        QByteArray sql = "CREATE TABLE licenses (";
+        for (int c = 0; c < 21; ++c)
+            sql += (c ? ", c" : "c") + QByteArray::number(c) + " TEXT";
+        sql += ");\n.mode csv\n.import --skip 1 " + csv.toUtf8() + " licenses\n";
+        f.write(sql);
+    }
+    err << "sqlite3 .import..." << Qt::endl;
+    const ChildRun sqlite = runChild({QStringLiteral("sqlite3"), plain}, script);
+    err << "lmodesk import..." << Qt::endl;
+    const QString ours = dir.filePath(QStringLiteral("lmodesk.sqlite"));
+    const ChildRun lmodesk = runChild({QStringLiteral(LMODESK_BINARY), QStringLiteral("import"), QStringLiteral("--db"), ours, csv});
+    if (sqlite.exitCode != 0 || lmodesk.exitCode != 0) {
+        err << "lmodesk-bench: a run failed (sqlite3 exit " << sqlite.exitCode << ", lmodesk exit " << lmodesk.exitCode << ")"
+            << Qt::endl;
+        return 1;
+    }
+    lmo::Database::OpenOptions open;
+    auto db = lmo::Database::open(ours, open);
+    qint64 imported = -1;
+    if (db) {
+        QSqlDatabase c = db.value()->connection();
+        auto n = lmo::queryNumber(c, QStringLiteral("SELECT COUNT(*) FROM licenses"), QStringLiteral("counting"));
+        imported = n ? n.value() : -1;
+    }
+    const QJsonObject result{
+        {QStringLiteral("rows"), rows},
+        {QStringLiteral("file_mb"), qRound(fileMb)},
+        {QStringLiteral("sqlite3_import_s"), qRound(sqlite.seconds * 100) / 100.0},
+        {QStringLiteral("lmodesk_import_s"), qRound(lmodesk.seconds * 100) / 100.0},
+        {QStringLiteral("ratio_sqlite3_over_lmodesk"), qRound(sqlite.seconds / lmodesk.seconds * 100) / 100.0},
+        {QStringLiteral("sqlite3_peak_rss_mb"), qRound(sqlite.peakRssMb)},
+        {QStringLiteral("lmodesk_peak_rss_mb"), qRound(lmodesk.peakRssMb)},
+        {QStringLiteral("licenses_imported"), imported},
+    };
+    QTextStream out(stdout);
+    if (parser.isSet(jsonOpt)) {
+        out << QJsonDocument(result).toJson(QJsonDocument::Indented);
+    } else {
+        out << "import of a " << lmo::groupedNumber(rows) << "-row Data Loader export (" << qRound(fileMb) << " MB)\n"
+            << "  sqlite3 .import   " << QString::number(sqlite.seconds, 'f', 2) << " s, peak RSS " << qRound(sqlite.peakRssMb) << " MB\n"
+            << "  lmodesk import    " << QString::number(lmodesk.seconds, 'f', 2) << " s, peak RSS " << qRound(lmodesk.peakRssMb)
+            << " MB (" << lmo::groupedNumber(imported) << " licenses, indexes included)\n"
+            << "  ratio sqlite3 / lmodesk: " << QString::number(sqlite.seconds / lmodesk.seconds, 'f', 2) << "\n";
+    }
+    return 0;
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -114,6 +331,11 @@ int main(int argc, char **argv)
         args.removeAt(1);
         return benchDemo(args);
     }
-    QTextStream(stderr) << "usage: lmodesk-bench demo [--licenses N] [--seed S] [--db PATH] [--json]\n";
+    if (command == QStringLiteral("import")) {
+        args.removeAt(1);
+        return benchImport(args);
+    }
+    QTextStream(stderr) << "usage: lmodesk-bench demo [--licenses N] [--seed S] [--db PATH] [--json]\n"
+                           "       lmodesk-bench import [--rows N] [--file PATH] [--json]\n";
     return command.isEmpty() || command == QStringLiteral("--help") ? 0 : 2;
 }
