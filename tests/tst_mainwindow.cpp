@@ -4,6 +4,7 @@
 #include "browse/subscriberspage.h"
 #include "dashboard/dashboardpage.h"
 #include "metrics/installbasestats.h"
+#include "import/importdialog.h"
 #include "shell/demojob.h"
 #include "shell/guilauncher.h"
 #include "shell/mainwindow.h"
@@ -14,7 +15,9 @@
 #include <QAbstractItemModelTester>
 #include <QApplication>
 #include <QGroupBox>
+#include <QLabel>
 #include <QLineEdit>
+#include <QPushButton>
 #include <QLocale>
 #include <QMenu>
 #include <QProgressDialog>
@@ -24,6 +27,7 @@
 #include <QSqlQueryModel>
 #include <QStackedWidget>
 #include <QTableView>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTimer>
 #include <QTreeWidget>
@@ -348,6 +352,109 @@ private slots:
         auto db = Database::open(existing, {});
         QVERIFY(db.ok());
         QCOMPARE(LicenseRepository(*db.value()).count().value(), 15);
+    }
+
+    void importDialogPreviewsAndImports()
+    {
+        const QString db = m_dir.filePath(QStringLiteral("dialog-import.sqlite"));
+        QVERIFY(test::createFixtureDatabase(db));
+        ImportDialog dialog(db, QFINDTESTDATA("data/cli_licenses.csv"));
+        QVERIFY(dialog.previewOk());
+        QVERIFY2(dialog.formatText().contains(QStringLiteral("Salesforce CLI")), qPrintable(dialog.formatText()));
+        QVERIFY(dialog.formatText().contains(QStringLiteral("License records")));
+        QCOMPARE(int(dialog.mapping().size()), 16);
+        QCOMPARE(dialog.mapping()[2], ImportField::AccountName);
+        QTableWidget *preview = dialog.findChild<QTableWidget *>(QStringLiteral("previewTable"));
+        QVERIFY(preview);
+        QCOMPARE(preview->rowCount(), 4); // the mapping row and three data rows
+        QCOMPARE(preview->item(2, 2)->text(), QStringLiteral("Acme \"Quotes\" Inc."));
+        QSignalSpy finished(&dialog, &ImportDialog::finished);
+        dialog.startImport();
+        QVERIFY(finished.wait(30000));
+        QVERIFY(dialog.report().has_value());
+        QCOMPARE(dialog.report()->inserted, 3);
+        QVERIFY(dialog.findChild<QLabel *>(QStringLiteral("summaryLabel"))->text().contains(QStringLiteral("3 inserted")));
+        QCOMPARE(finished.first().first().toBool(), true);
+    }
+
+    void importDialogLetsTheUserMapUnknownColumns()
+    {
+        const QString csv = m_dir.filePath(QStringLiteral("odd-headers.csv"));
+        {
+            QFile f(csv);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write("Customer org,Product,State,Notes\n00D300000000091,Ledgerly CPQ,Active,keep\n");
+        }
+        const QString db = m_dir.filePath(QStringLiteral("dialog-map.sqlite"));
+        QVERIFY(test::createFixtureDatabase(db));
+        ImportDialog dialog(db, csv);
+        QVERIFY(dialog.previewOk());
+        QPushButton *importButton = dialog.findChild<QPushButton *>(QStringLiteral("importButton"));
+        QVERIFY(!importButton->isEnabled());
+        QVERIFY(dialog.findChild<QLabel *>(QStringLiteral("missingLabel"))->text().contains(QStringLiteral("Subscriber Org ID")));
+        dialog.setMapping(0, ImportField::OrgId);
+        dialog.setMapping(1, ImportField::PackageName);
+        dialog.setMapping(2, ImportField::Status);
+        QVERIFY(dialog.missingText().isEmpty());
+        QVERIFY(importButton->isEnabled());
+        QVERIFY(dialog.findChild<QLabel *>(QStringLiteral("ignoredLabel"))->text().contains(QStringLiteral("Notes")));
+        QSignalSpy finished(&dialog, &ImportDialog::finished);
+        QTest::mouseClick(importButton, Qt::LeftButton);
+        QVERIFY(finished.wait(30000));
+        QCOMPARE(dialog.report()->inserted, 1);
+    }
+
+    void importDialogShowsAndSavesRejectedRows()
+    {
+        const QString db = m_dir.filePath(QStringLiteral("dialog-bad.sqlite"));
+        QVERIFY(test::createFixtureDatabase(db));
+        ImportDialog dialog(db, QFINDTESTDATA("data/bad_rows.csv"));
+        QSignalSpy finished(&dialog, &ImportDialog::finished);
+        dialog.startImport();
+        QVERIFY(finished.wait(30000));
+        QCOMPARE(dialog.rejectionsTable()->rowCount(), 7);
+        QCOMPARE(dialog.rejectionsTable()->item(0, 0)->text(), QStringLiteral("3"));
+        QVERIFY(dialog.rejectionsTable()->item(0, 2)->text().contains(QStringLiteral("not a date")));
+        const QString saved = m_dir.filePath(QStringLiteral("rejected.csv"));
+        QString error;
+        QVERIFY2(dialog.saveRejections(saved, &error), qPrintable(error));
+        QFile f(saved);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QList<QByteArray> lines = f.readAll().split('\n');
+        QCOMPARE(lines.size(), 9); // header, 7 rows, the empty end
+        QVERIFY(lines[0].endsWith("Line,Reason\r"));
+        QVERIFY(lines[1].contains("2024-13-45"));
+    }
+
+    void cancellingTheImportDialogKeepsNothing()
+    {
+        const QString db = m_dir.filePath(QStringLiteral("dialog-cancel.sqlite"));
+        QByteArray before;
+        {
+            auto database = test::createFixtureDatabase(db);
+            QVERIFY(database);
+            before = test::contentHash(*database);
+        }
+        const QString csv = m_dir.filePath(QStringLiteral("dialog-big.csv"));
+        {
+            QFile f(csv);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write("sfLma__Package__r.Name,sfLma__Status__c,sfLma__Seats__c,sfLma__Subscriber_Org_ID__c\n");
+            for (int i = 0; i < 200000; ++i)
+                f.write("Package A,Active,5," + SalesforceId::fromString(QStringLiteral("00D8%1").arg(i, 11, 10, QLatin1Char('0'))).to18().toUtf8() + "\n");
+        }
+        ImportDialog dialog(db, csv);
+        QSignalSpy finished(&dialog, &ImportDialog::finished);
+        dialog.startImport();
+        QVERIFY(dialog.isRunning());
+        QTRY_VERIFY_WITH_TIMEOUT(dialog.findChild<QLabel *>(QStringLiteral("progressLabel"))->text().contains(QStringLiteral("rows read")), 30000);
+        dialog.cancelImport();
+        QVERIFY(finished.count() > 0 || finished.wait(60000));
+        QVERIFY(!dialog.report().has_value());
+        QVERIFY2(dialog.errorText().contains(QStringLiteral("cancelled")), qPrintable(dialog.errorText()));
+        auto database = Database::open(db, {});
+        QVERIFY(database.ok());
+        QCOMPARE(test::contentHash(*database.value()), before);
     }
 
 private:

@@ -3,6 +3,8 @@
 #include "browse/licensespage.h"
 #include "browse/subscriberspage.h"
 #include "dashboard/dashboardpage.h"
+#include "export/licenseexport.h"
+#include "import/importdialog.h"
 #include "shell/backgroundjob.h"
 #include "storage/database.h"
 #include "storage/sqlutil.h"
@@ -20,6 +22,9 @@
 #include <QLocale>
 #include <QMenu>
 #include <QMenuBar>
+#include <QEventLoop>
+#include <QProgressDialog>
+#include <QThread>
 #include <QMessageBox>
 #include <QSettings>
 #include <QStackedWidget>
@@ -114,6 +119,13 @@ void MainWindow::buildMenus()
     m_recentMenu->setObjectName(QStringLiteral("recentMenu"));
     rebuildRecentMenu();
     file->addSeparator();
+    QAction *importAction = file->addAction(QStringLiteral("&Import…"), this, &MainWindow::importFiles);
+    importAction->setObjectName(QStringLiteral("importAction"));
+    importAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_I));
+    QAction *exportAction = file->addAction(QStringLiteral("&Export licenses as CSV…"), this, &MainWindow::exportLicenses);
+    exportAction->setObjectName(QStringLiteral("exportAction"));
+    exportAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    file->addSeparator();
     QAction *quit = file->addAction(QStringLiteral("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
     quit->setMenuRole(QAction::QuitRole);
@@ -126,11 +138,7 @@ void MainWindow::buildMenus()
         action->setShortcutContext(Qt::ApplicationShortcut);
     }
     go->addSeparator();
-    QAction *reload = go->addAction(QStringLiteral("&Reload"), this, [this] {
-        for (DatabasePage *page : pages())
-            page->reload();
-        updateStatus();
-    });
+    QAction *reload = go->addAction(QStringLiteral("&Reload"), this, &MainWindow::reloadAll);
     reload->setShortcut(QKeySequence::Refresh);
 
     QMenu *help = menuBar()->addMenu(QStringLiteral("&Help"));
@@ -179,6 +187,73 @@ void MainWindow::closeDatabase()
     m_database.reset();
     updateStatus();
     emit databaseChanged();
+}
+
+void MainWindow::reloadAll()
+{
+    for (DatabasePage *page : pages())
+        page->reload();
+    updateStatus();
+}
+
+void MainWindow::importFiles()
+{
+    if (!m_database) {
+        QMessageBox::information(this, QStringLiteral("Import"), QStringLiteral("Open or create a database first."));
+        return;
+    }
+    if (m_database->isReadOnly()) {
+        QMessageBox::information(this, QStringLiteral("Import"),
+                                 QStringLiteral("This database is read-only (%1): nothing can be imported into it.")
+                                     .arg(m_database->readOnlyReason()));
+        return;
+    }
+    const QStringList files = QFileDialog::getOpenFileNames(
+        this, QStringLiteral("Import LMA exports"), QDir::homePath(),
+        QStringLiteral("CSV exports (*.csv *.tsv *.txt);;All files (*)"));
+    for (const QString &file : files) {
+        ImportDialog dialog(m_database->path(), file, this);
+        connect(&dialog, &ImportDialog::finished, this, [this](bool imported) {
+            if (imported)
+                reloadAll();
+        });
+        if (dialog.exec() == QDialog::Rejected && !dialog.report())
+            break; // the user cancelled before importing: skip the remaining files too
+    }
+}
+
+void MainWindow::exportLicenses()
+{
+    if (!m_database)
+        return;
+    QString path = QFileDialog::getSaveFileName(this, QStringLiteral("Export licenses as CSV"),
+                                                QDir::home().filePath(QStringLiteral("licenses.csv")),
+                                                QStringLiteral("CSV files (*.csv)"));
+    if (path.isEmpty())
+        return;
+    // Its own connection on its own thread: a million rows take a few seconds.
+    const QString databasePath = m_database->path();
+    Result<qint64> outcome = Error::make(Error::Code::Generic, QString());
+    QThread *thread = QThread::create([&] {
+        Database::OpenOptions options;
+        options.readOnly = true;
+        auto database = Database::open(databasePath, options);
+        outcome = database ? exportLicensesCsv(*database.value(), path) : Result<qint64>(database.error());
+    });
+    QProgressDialog progress(QStringLiteral("Exporting licenses to %1…").arg(QFileInfo(path).fileName()), QString(), 0, 0, this);
+    progress.setWindowModality(Qt::WindowModal);
+    progress.setMinimumDuration(300);
+    QEventLoop loop;
+    connect(thread, &QThread::finished, &loop, &QEventLoop::quit);
+    thread->start();
+    loop.exec();
+    thread->wait();
+    delete thread;
+    progress.close();
+    if (!outcome)
+        QMessageBox::warning(this, QStringLiteral("Export licenses"), outcome.error().message);
+    else
+        statusBar()->showMessage(QStringLiteral("Exported %1 licenses to %2").arg(QLocale().toString(outcome.value()), path), 8000);
 }
 
 void MainWindow::newDatabase()

@@ -34,6 +34,8 @@ public:
     bool openDatabase(const QString &path, const Database::OpenOptions &options = {}, QString *error = nullptr,
                       bool quiet = false);
     void closeDatabase();
+    // Reads every page again (after an import, say) and the status bar.
+    void reloadAll();
     Database *database() const { return m_database.get(); }
 
     void setPage(Page page);
@@ -58,6 +60,8 @@ private:
     void buildMenus();
     void newDatabase();
     void openDatabaseDialog(bool readOnly);
+    void importFiles();
+    void exportLicenses();
     void rememberRecent(const QString &path);
     void rebuildRecentMenu();
     void updateStatus();

@@ -1,0 +1,388 @@
+#include "import/importdialog.h"
+
+#include "export/csvwriter.h"
+#include "storage/database.h"
+#include "util/format.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLocale>
+#include <QMessageBox>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSaveFile>
+#include <QStackedWidget>
+#include <QTableWidget>
+#include <QThread>
+#include <QTimer>
+#include <QVBoxLayout>
+
+namespace lmo {
+
+ImportDialog::ImportDialog(const QString &databasePath, const QString &file, QWidget *parent)
+    : QDialog(parent), m_databasePath(databasePath), m_file(file), m_pages(new QStackedWidget(this))
+{
+    setObjectName(QStringLiteral("importDialog"));
+    setWindowTitle(QStringLiteral("Import %1").arg(QFileInfo(file).fileName()));
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(m_pages);
+    auto preview = previewImport(file, 20);
+    if (preview)
+        m_preview = std::move(preview.value());
+    else
+        m_error = preview.error().message;
+    buildPreviewPage();
+    buildProgressPage();
+    buildSummaryPage();
+    resize(980, 620);
+}
+
+ImportDialog::~ImportDialog()
+{
+    if (m_thread) {
+        m_cancel = true;
+        m_thread->wait();
+    }
+}
+
+void ImportDialog::buildPreviewPage()
+{
+    auto *page = new QWidget(m_pages);
+    auto *layout = new QVBoxLayout(page);
+    auto *title = new QLabel(QStringLiteral("<b>%1</b>").arg(QFileInfo(m_file).fileName().toHtmlEscaped()), page);
+    layout->addWidget(title);
+    m_formatLabel = new QLabel(page);
+    m_formatLabel->setObjectName(QStringLiteral("formatLabel"));
+    m_formatLabel->setWordWrap(true);
+    layout->addWidget(m_formatLabel);
+
+    auto *buttons = new QDialogButtonBox(page);
+    m_importButton = buttons->addButton(QStringLiteral("&Import"), QDialogButtonBox::AcceptRole);
+    m_importButton->setObjectName(QStringLiteral("importButton"));
+    buttons->addButton(QDialogButtonBox::Cancel);
+    connect(m_importButton, &QPushButton::clicked, this, &ImportDialog::startImport);
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+
+    if (!m_preview) {
+        m_formatLabel->setText(m_error);
+        m_importButton->setEnabled(false);
+        layout->addStretch(1);
+        layout->addWidget(buttons);
+        m_pages->addWidget(page);
+        return;
+    }
+
+    auto *hint = new QLabel(QStringLiteral("Each column's first row says how it will be read; change it where the file "
+                                           "means something else, or set it to (ignore)."),
+                            page);
+    hint->setWordWrap(true);
+    layout->addWidget(hint);
+
+    const QStringList &headers = m_preview->analysis.headers;
+    m_previewTable = new QTableWidget(int(m_preview->rows.size()) + 1, int(headers.size()), page);
+    m_previewTable->setObjectName(QStringLiteral("previewTable"));
+    m_previewTable->setHorizontalHeaderLabels(headers);
+    m_previewTable->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_previewTable->verticalHeader()->setVisible(false);
+    const std::vector<ImportField> choices = fieldsFor(RecordKind::License);
+    std::vector<ImportField> all = choices;
+    for (RecordKind kind : {RecordKind::Package, RecordKind::PackageVersion})
+        for (ImportField f : fieldsFor(kind))
+            if (std::find(all.begin(), all.end(), f) == all.end())
+                all.push_back(f);
+    for (int c = 0; c < headers.size(); ++c) {
+        auto *box = new QComboBox(m_previewTable);
+        for (ImportField f : all)
+            box->addItem(f == ImportField::Ignore ? QStringLiteral("(ignore)")
+                                                  : QStringLiteral("%1 (%2)").arg(fieldLabel(f), fieldApiName(f)),
+                         int(f));
+        box->setCurrentIndex(box->findData(int(m_preview->analysis.fields[size_t(c)])));
+        connect(box, &QComboBox::currentIndexChanged, this, &ImportDialog::refreshAnalysis);
+        m_previewTable->setCellWidget(0, c, box);
+        m_mappingBoxes.push_back(box);
+        for (int r = 0; r < int(m_preview->rows.size()); ++r)
+            m_previewTable->setItem(r + 1, c, new QTableWidgetItem(m_preview->rows[size_t(r)].value(c)));
+    }
+    m_previewTable->resizeColumnsToContents();
+    for (int c = 0; c < headers.size(); ++c)
+        m_previewTable->setColumnWidth(c, qBound(120, m_previewTable->columnWidth(c), 260));
+    layout->addWidget(m_previewTable, 1);
+
+    m_ignoredLabel = new QLabel(page);
+    m_ignoredLabel->setObjectName(QStringLiteral("ignoredLabel"));
+    m_ignoredLabel->setWordWrap(true);
+    layout->addWidget(m_ignoredLabel);
+    m_missingLabel = new QLabel(page);
+    m_missingLabel->setObjectName(QStringLiteral("missingLabel"));
+    m_missingLabel->setWordWrap(true);
+    QPalette warning = m_missingLabel->palette();
+    warning.setColor(QPalette::WindowText, QColor(0xb0, 0x1c, 0x1c));
+    m_missingLabel->setPalette(warning);
+    layout->addWidget(m_missingLabel);
+
+    auto *options = new QHBoxLayout;
+    options->addWidget(new QLabel(QStringLiteral("Slash dates are"), page));
+    m_dateOrder = new QComboBox(page);
+    m_dateOrder->setObjectName(QStringLiteral("dateOrder"));
+    m_dateOrder->addItem(QStringLiteral("month first (3/31/2026, US)"), int(DateOrder::MonthDayYear));
+    m_dateOrder->addItem(QStringLiteral("day first (31/3/2026)"), int(DateOrder::DayMonthYear));
+    options->addWidget(m_dateOrder);
+    options->addSpacing(24);
+    m_strict = new QCheckBox(QStringLiteral("Refuse the whole file if any row is rejected"), page);
+    m_strict->setObjectName(QStringLiteral("strict"));
+    options->addWidget(m_strict);
+    options->addStretch(1);
+    layout->addLayout(options);
+    layout->addWidget(buttons);
+    m_pages->addWidget(page);
+    refreshAnalysis();
+}
+
+void ImportDialog::buildProgressPage()
+{
+    auto *page = new QWidget(m_pages);
+    auto *layout = new QVBoxLayout(page);
+    layout->addStretch(1);
+    layout->addWidget(new QLabel(QStringLiteral("Importing %1…").arg(QFileInfo(m_file).fileName()), page));
+    m_progress = new QProgressBar(page);
+    m_progress->setObjectName(QStringLiteral("progress"));
+    m_progress->setRange(0, 1000);
+    layout->addWidget(m_progress);
+    m_progressLabel = new QLabel(page);
+    m_progressLabel->setObjectName(QStringLiteral("progressLabel"));
+    layout->addWidget(m_progressLabel);
+    auto *row = new QHBoxLayout;
+    row->addStretch(1);
+    m_cancelButton = new QPushButton(QStringLiteral("Cancel"), page);
+    m_cancelButton->setObjectName(QStringLiteral("cancelButton"));
+    connect(m_cancelButton, &QPushButton::clicked, this, &ImportDialog::cancelImport);
+    row->addWidget(m_cancelButton);
+    layout->addLayout(row);
+    layout->addStretch(1);
+    m_pages->addWidget(page);
+}
+
+void ImportDialog::buildSummaryPage()
+{
+    auto *page = new QWidget(m_pages);
+    auto *layout = new QVBoxLayout(page);
+    m_summaryLabel = new QLabel(page);
+    m_summaryLabel->setObjectName(QStringLiteral("summaryLabel"));
+    m_summaryLabel->setWordWrap(true);
+    m_summaryLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    layout->addWidget(m_summaryLabel);
+    m_rejections = new QTableWidget(0, 4, page);
+    m_rejections->setObjectName(QStringLiteral("rejectionsTable"));
+    m_rejections->setHorizontalHeaderLabels({QStringLiteral("Line"), QStringLiteral("Column"), QStringLiteral("Reason"),
+                                             QStringLiteral("Row as read")});
+    m_rejections->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_rejections->verticalHeader()->setVisible(false);
+    m_rejections->horizontalHeader()->setStretchLastSection(true);
+    layout->addWidget(m_rejections, 1);
+    auto *buttons = new QDialogButtonBox(page);
+    m_saveRejections = buttons->addButton(QStringLiteral("&Save rejected rows…"), QDialogButtonBox::ActionRole);
+    m_saveRejections->setObjectName(QStringLiteral("saveRejections"));
+    connect(m_saveRejections, &QPushButton::clicked, this, &ImportDialog::saveRejectionsDialog);
+    buttons->addButton(QDialogButtonBox::Close);
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::accept);
+    layout->addWidget(buttons);
+    m_pages->addWidget(page);
+}
+
+std::vector<ImportField> ImportDialog::mapping() const
+{
+    std::vector<ImportField> fields;
+    for (const QComboBox *box : m_mappingBoxes)
+        fields.push_back(ImportField(box->currentData().toInt()));
+    return fields;
+}
+
+void ImportDialog::setMapping(int column, ImportField field)
+{
+    if (column >= 0 && column < int(m_mappingBoxes.size()))
+        m_mappingBoxes[size_t(column)]->setCurrentIndex(m_mappingBoxes[size_t(column)]->findData(int(field)));
+}
+
+void ImportDialog::setStrict(bool strict)
+{
+    if (m_strict)
+        m_strict->setChecked(strict);
+}
+
+void ImportDialog::setDateOrder(DateOrder order)
+{
+    if (m_dateOrder)
+        m_dateOrder->setCurrentIndex(m_dateOrder->findData(int(order)));
+}
+
+QString ImportDialog::formatText() const
+{
+    return m_formatLabel->text();
+}
+
+QStringList ImportDialog::missingText() const
+{
+    return m_analysis.missing;
+}
+
+void ImportDialog::refreshAnalysis()
+{
+    if (!m_preview)
+        return;
+    m_analysis = analyseMapping(m_preview->analysis.headers, mapping());
+    const QString delimiter = m_preview->delimiter == '\t' ? QStringLiteral("tab")
+                              : m_preview->delimiter == ';' ? QStringLiteral("semicolon")
+                                                            : QStringLiteral("comma");
+    m_formatLabel->setText(QStringLiteral("%1 of %2 records, %3-separated, %4 columns, %5.")
+                               .arg(formatName(m_analysis.format), kindName(m_analysis.kind), delimiter)
+                               .arg(m_analysis.headers.size())
+                               .arg(QLocale().formattedDataSize(m_preview->fileSize)));
+    m_ignoredLabel->setText(m_analysis.ignored.isEmpty()
+                                ? QStringLiteral("Every column will be read.")
+                                : QStringLiteral("Ignored columns: %1.").arg(m_analysis.ignored.join(QStringLiteral(", "))));
+    m_missingLabel->setText(m_analysis.missing.isEmpty()
+                                ? QString()
+                                : QStringLiteral("Cannot import: no column is %1. Map a column to it, or export again "
+                                                 "with it.")
+                                      .arg(m_analysis.missing.join(QStringLiteral(", "))));
+    m_importButton->setEnabled(m_analysis.acceptable());
+}
+
+void ImportDialog::startImport()
+{
+    if (!m_preview || !m_analysis.acceptable() || m_thread)
+        return;
+    ImportOptions options;
+    options.strict = m_strict->isChecked();
+    options.dateOrder = DateOrder(m_dateOrder->currentData().toInt());
+    options.mapping = mapping();
+    options.progress = [this](const ImportProgress &p) {
+        m_rows = p.rows;
+        m_bytes = p.bytes;
+        m_elapsedMs = qint64(p.seconds * 1000);
+        return !m_cancel.load();
+    };
+    m_cancel = false;
+    m_pages->setCurrentIndex(1);
+    const QString databasePath = m_databasePath;
+    const QString file = m_file;
+    auto outcome = std::make_shared<std::optional<Result<ImportReport>>>();
+    // Its own connection, on its own thread: the window stays responsive, and a cancel or a
+    // failure rolls the whole file back.
+    m_thread = QThread::create([databasePath, file, options, outcome]() {
+        auto database = Database::open(databasePath, Database::OpenOptions());
+        if (!database) {
+            *outcome = Result<ImportReport>(database.error());
+            return;
+        }
+        *outcome = importFile(*database.value(), file, options);
+    });
+    m_poll = new QTimer(this);
+    const qint64 total = qMax<qint64>(1, m_preview->fileSize);
+    connect(m_poll, &QTimer::timeout, this, [this, total] {
+        m_progress->setValue(int(m_bytes.load() * 1000 / total));
+        const double seconds = m_elapsedMs.load() / 1000.0;
+        m_progressLabel->setText(QStringLiteral("%1 rows read, %2 rows per second")
+                                     .arg(QLocale().toString(m_rows.load()),
+                                          QLocale().toString(seconds > 0 ? qint64(m_rows.load() / seconds) : 0)));
+    });
+    connect(m_thread, &QThread::finished, this, [this, outcome] {
+        m_poll->stop();
+        m_thread->deleteLater();
+        m_thread = nullptr;
+        if (outcome->has_value() && outcome->value().ok()) {
+            m_report = outcome->value().value();
+        } else if (outcome->has_value()) {
+            m_error = outcome->value().error().message;
+        }
+        showSummary();
+        emit finished(m_report.has_value() && !m_report->refused && m_report->inserted + m_report->updated > 0);
+    });
+    m_poll->start(100);
+    m_thread->start();
+}
+
+void ImportDialog::cancelImport()
+{
+    m_cancel = true;
+    m_cancelButton->setEnabled(false);
+    m_progressLabel->setText(QStringLiteral("Cancelling: nothing of this file will be kept…"));
+}
+
+void ImportDialog::showSummary()
+{
+    m_pages->setCurrentIndex(2);
+    m_rejections->setRowCount(0);
+    if (!m_report) {
+        m_summaryLabel->setText(m_error.isEmpty() ? QStringLiteral("The import did not run.") : m_error);
+        m_saveRejections->setEnabled(false);
+        return;
+    }
+    const ImportReport &r = *m_report;
+    const QLocale locale;
+    QString text = QStringLiteral("<b>%1</b>: %2 rows read: %3 inserted, %4 updated, %5 unchanged, %6 rejected.")
+                       .arg(QFileInfo(m_file).fileName().toHtmlEscaped(), locale.toString(r.read),
+                            locale.toString(r.inserted), locale.toString(r.updated), locale.toString(r.unchanged),
+                            locale.toString(r.rejected));
+    if (r.refused)
+        text += QStringLiteral("<br>") + r.refusal.toHtmlEscaped();
+    if (r.rejected > qint64(r.rejections.size()))
+        text += QStringLiteral("<br>The first %1 rejected rows are listed.").arg(locale.toString(qint64(r.rejections.size())));
+    m_summaryLabel->setText(text);
+    m_rejections->setRowCount(int(r.rejections.size()));
+    for (int i = 0; i < int(r.rejections.size()); ++i) {
+        const Rejection &j = r.rejections[size_t(i)];
+        m_rejections->setItem(i, 0, new QTableWidgetItem(QString::number(j.line)));
+        m_rejections->setItem(i, 1, new QTableWidgetItem(j.column > 0 ? QStringLiteral("%1 (%2)").arg(j.column).arg(j.columnName)
+                                                                      : QStringLiteral("(whole row)")));
+        m_rejections->setItem(i, 2, new QTableWidgetItem(j.reason));
+        m_rejections->setItem(i, 3, new QTableWidgetItem(j.values.join(QStringLiteral(" | "))));
+    }
+    m_rejections->resizeColumnToContents(0);
+    m_rejections->resizeColumnToContents(1);
+    m_rejections->setColumnWidth(2, 420);
+    m_saveRejections->setEnabled(!r.rejections.empty());
+}
+
+bool ImportDialog::saveRejections(const QString &path, QString *error) const
+{
+    if (!m_report)
+        return false;
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly)) {
+        *error = file.errorString();
+        return false;
+    }
+    CsvWriter writer(&file);
+    writer.writeRow(m_report->headers + QStringList{QStringLiteral("Line"), QStringLiteral("Reason")});
+    for (const Rejection &j : m_report->rejections)
+        writer.writeRow(j.values + QStringList{QString::number(j.line), j.reason});
+    if (!file.commit()) {
+        *error = file.errorString();
+        return false;
+    }
+    return true;
+}
+
+void ImportDialog::saveRejectionsDialog()
+{
+    const QFileInfo info(m_file);
+    const QString path = QFileDialog::getSaveFileName(
+        this, QStringLiteral("Save rejected rows"), info.absolutePath() + QStringLiteral("/") + info.completeBaseName()
+                                                          + QStringLiteral("-rejected.csv"),
+        QStringLiteral("CSV files (*.csv)"));
+    if (path.isEmpty())
+        return;
+    QString error;
+    if (!saveRejections(path, &error))
+        QMessageBox::warning(this, QStringLiteral("Save rejected rows"), QStringLiteral("Cannot write %1: %2").arg(path, error));
+}
+
+} // namespace lmo

@@ -1,0 +1,97 @@
+#pragma once
+
+#include "import/importer.h"
+
+#include <QDialog>
+
+#include <atomic>
+#include <memory>
+#include <optional>
+
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QProgressBar;
+class QPushButton;
+class QStackedWidget;
+class QTableWidget;
+class QThread;
+
+namespace lmo {
+
+// File > Import: a preview of the file (what it is, its first rows, how each column will be
+// read, with the mapping open to correction), then the import with progress, rows per second
+// and Cancel, then a summary whose rejected rows can be read and saved as CSV.
+class ImportDialog : public QDialog
+{
+    Q_OBJECT
+public:
+    ImportDialog(const QString &databasePath, const QString &file, QWidget *parent = nullptr);
+    ~ImportDialog() override;
+
+    // False (with the reason shown in the dialog) when the file cannot be previewed.
+    bool previewOk() const { return m_preview.has_value(); }
+    QString formatText() const;
+    QStringList missingText() const;
+    // The column mapping as it stands (the user may have changed it).
+    std::vector<ImportField> mapping() const;
+    void setMapping(int column, ImportField field);
+    void setStrict(bool strict);
+    void setDateOrder(DateOrder order);
+
+    // Starts the import (as the Import button does).
+    void startImport();
+    void cancelImport();
+    bool isRunning() const { return m_thread != nullptr; }
+    // After the import: what happened.
+    const std::optional<ImportReport> &report() const { return m_report; }
+    QString errorText() const { return m_error; }
+    // Writes the rejected rows (the file's columns, then line and reason) as CSV.
+    bool saveRejections(const QString &path, QString *error) const;
+    QTableWidget *rejectionsTable() const { return m_rejections; }
+
+signals:
+    void finished(bool imported);
+
+private:
+    void buildPreviewPage();
+    void buildProgressPage();
+    void buildSummaryPage();
+    void refreshAnalysis();
+    void showSummary();
+    void saveRejectionsDialog();
+
+    QString m_databasePath;
+    QString m_file;
+    std::optional<ImportPreview> m_preview;
+    HeaderAnalysis m_analysis;
+    std::optional<ImportReport> m_report;
+    QString m_error;
+
+    QStackedWidget *m_pages;
+    QLabel *m_formatLabel = nullptr;
+    QLabel *m_ignoredLabel = nullptr;
+    QLabel *m_missingLabel = nullptr;
+    QTableWidget *m_previewTable = nullptr;
+    std::vector<QComboBox *> m_mappingBoxes;
+    QComboBox *m_dateOrder = nullptr;
+    QCheckBox *m_strict = nullptr;
+    QPushButton *m_importButton = nullptr;
+
+    QProgressBar *m_progress = nullptr;
+    QLabel *m_progressLabel = nullptr;
+    QPushButton *m_cancelButton = nullptr;
+
+    QLabel *m_summaryLabel = nullptr;
+    QTableWidget *m_rejections = nullptr;
+    QPushButton *m_saveRejections = nullptr;
+
+    QThread *m_thread = nullptr;
+    std::atomic<bool> m_cancel{false};
+    std::atomic<qint64> m_rows{0};
+    std::atomic<qint64> m_bytes{0};
+    std::atomic<qint64> m_elapsedMs{0};
+    QTimer *m_poll = nullptr;
+};
+
+} // namespace lmo
