@@ -377,6 +377,26 @@ private slots:
         QCOMPARE(finished.first().first().toBool(), true);
     }
 
+    void theWindowShowsWhatAnImportAdded()
+    {
+        const QString db = m_dir.filePath(QStringLiteral("window-import.sqlite"));
+        QVERIFY(test::createFixtureDatabase(db));
+        MainWindow w;
+        QVERIFY(w.openDatabase(db));
+        // The pages hold their queries open, as they do while the user scrolls.
+        QCOMPARE(w.licensesPage()->model()->rowCount(), 15);
+        QCOMPARE(w.subscribersPage()->model()->rowCount(), 9);
+        ImportDialog dialog(db, QFINDTESTDATA("data/report_licenses.csv"));
+        QCOMPARE(dialog.findChild<QTableWidget *>(QStringLiteral("previewTable"))->rowCount(), 4); // no footer rows
+        QSignalSpy finished(&dialog, &ImportDialog::finished);
+        dialog.startImport();
+        QVERIFY(finished.wait(30000));
+        w.reloadAll();
+        QVERIFY2(w.statusText().contains(QStringLiteral("18 licenses")), qPrintable(w.statusText()));
+        QCOMPARE(w.licensesPage()->model()->rowCount(), 18);
+        QCOMPARE(w.subscribersPage()->model()->rowCount(), 11);
+    }
+
     void importDialogLetsTheUserMapUnknownColumns()
     {
         const QString csv = m_dir.filePath(QStringLiteral("odd-headers.csv"));

@@ -936,8 +936,11 @@ Result<ImportPreview> previewImport(const QString &path, int rows)
     preview.analysis = analyseHeader(headers);
     preview.delimiter = reader.delimiter();
     while (int(preview.rows.size()) < rows && reader.next(record)) {
-        if (record.isBlank())
+        if (record.isBlank()) {
+            if (preview.analysis.format == ExportFormat::Report)
+                break; // what follows is the report's footer
             continue;
+        }
         QStringList values;
         for (int i = 0; i < record.size(); ++i)
             values << record.text(i);

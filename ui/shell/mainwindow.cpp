@@ -191,8 +191,13 @@ void MainWindow::closeDatabase()
 
 void MainWindow::reloadAll()
 {
+    // Every page first lets go of its open query, then all read again: SQLite keeps one read
+    // snapshot per connection while any statement is open, so a page reloaded while another
+    // still holds the old statement would see the old data.
     for (DatabasePage *page : pages())
-        page->reload();
+        page->setDatabase(nullptr);
+    for (DatabasePage *page : pages())
+        page->setDatabase(m_database.get());
     updateStatus();
 }
 
