@@ -31,11 +31,13 @@ public:
     {
         exec(QStringLiteral("PRAGMA cache_size=-98304")); // 96 MiB
         exec(QStringLiteral("PRAGMA threads=2"));
+        exec(QStringLiteral("PRAGMA temp_store=MEMORY")); // index sorts in memory, not temp files
     }
     ~BulkPragmas()
     {
         exec(QStringLiteral("PRAGMA cache_size=-2000"));
         exec(QStringLiteral("PRAGMA threads=0"));
+        exec(QStringLiteral("PRAGMA temp_store=DEFAULT"));
     }
 
 private:
@@ -123,6 +125,7 @@ private:
     Result<std::optional<qint64>> findLicense(const License &l);
     Result<void> updateLicense(qint64 rowId, const License &l);
     Result<void> loadPackages();
+    Result<void> loadRows(const HeaderAnalysis &analysis, bool fast);
     bool has(ImportField f) const { return m_columnOf[size_t(f)] >= 0; }
     QString cell(const CsvRecord &record, ImportField f) const
     {
@@ -765,7 +768,7 @@ Result<void> FileImport::versionRow(const CsvRecord &record)
     return {};
 }
 
-Result<void> FileImport::run()
+Result<void> FileImport::loadRows(const HeaderAnalysis &analysis, bool fast)
 {
     QElapsedTimer timer;
     timer.start();
@@ -775,44 +778,18 @@ Result<void> FileImport::run()
     const qint64 totalBytes = file.size();
     CsvReader reader(&file);
     CsvRecord record;
-    if (!reader.next(record)) {
-        return Error::make(Error::Code::Invalid,
-                           reader.error().isEmpty() ? QStringLiteral("%1 is empty: there is no header line.").arg(shownPath(m_path))
-                                                    : QStringLiteral("%1: %2").arg(shownPath(m_path), reader.error()));
-    }
-    for (int i = 0; i < record.size(); ++i)
-        m_report.headers << record.text(i).trimmed();
-    m_report.delimiter = reader.delimiter();
-    HeaderAnalysis analysis = m_options.mapping ? analyseMapping(m_report.headers, *m_options.mapping)
-                                                : analyseHeader(m_report.headers);
-    m_report.kind = analysis.kind;
-    m_report.format = analysis.format;
-    m_report.mapping = analysis.fields;
-    m_report.ignoredColumns = analysis.ignored;
-    if (std::all_of(analysis.fields.begin(), analysis.fields.end(), [](ImportField f) { return f == ImportField::Ignore; }))
-        return Error::make(Error::Code::Invalid,
-                           QStringLiteral("%1 is not an LMA export: none of its columns (%2) is a License, Package or "
-                                          "Package Version field.")
-                               .arg(shownPath(m_path), m_report.headers.mid(0, 6).join(QStringLiteral(", "))));
-    if (!analysis.acceptable())
-        return Error::make(Error::Code::Invalid,
-                           QStringLiteral("%1 was refused whole: its header lacks %2, which a %3 import needs. Export "
-                                          "again with those columns.")
-                               .arg(shownPath(m_path), analysis.missing.join(QStringLiteral(", ")), kindName(analysis.kind)));
+    reader.next(record); // the header, read already
 
-    Transaction transaction(m_db);
-    if (auto r = transaction.begin(QStringLiteral("starting the import")); !r)
-        return r;
-    if (auto r = prepare(analysis); !r)
-        return r;
+    // Into an empty table every index goes and is built once at the end, from sorted keys; the
+    // unique ones then also prove the file held no license twice. Otherwise the unique indexes
+    // stay, to find the licenses the file updates.
     IndexSuspension indexes(m_db, m_database.dialect());
     if (m_freshTable) {
-        if (auto r = indexes.suspend(QStringLiteral("licenses"), IndexSuspension::Keep::UniqueIndexes); !r)
+        if (auto r = indexes.suspend(QStringLiteral("licenses"),
+                                     fast ? IndexSuspension::Keep::Nothing : IndexSuspension::Keep::UniqueIndexes);
+            !r)
             return r;
     }
-    // A larger page cache while loading keeps the b-trees in memory; the index builds may sort
-    // on a second thread. Both are put back when this import is done.
-    BulkPragmas pragmas(m_db);
 
     const int columns = int(m_report.headers.size());
     bool footer = false;
@@ -850,6 +827,86 @@ Result<void> FileImport::run()
     }
     if (!reader.error().isEmpty())
         return Error::make(Error::Code::Invalid, QStringLiteral("%1 was refused whole: %2").arg(shownPath(m_path), reader.error()));
+    if (m_options.strict && m_report.rejected > 0)
+        return {}; // refused whole: the caller rolls back, indexes and all
+    if (auto r = indexes.restore(); !r) {
+        if (fast && r.error().message.contains(QStringLiteral("UNIQUE constraint"), Qt::CaseInsensitive))
+            return Error::make(Error::Code::Conflict, r.error().message);
+        return r;
+    }
+    return {};
+}
+
+Result<void> FileImport::run()
+{
+    QElapsedTimer timer;
+    timer.start();
+    {
+        QFile file(m_path);
+        if (!file.open(QIODevice::ReadOnly))
+            return Error::make(Error::Code::Io, QStringLiteral("%1 cannot be read: %2").arg(m_path, file.errorString()));
+        CsvReader reader(&file);
+        CsvRecord record;
+        if (!reader.next(record)) {
+            return Error::make(Error::Code::Invalid,
+                               reader.error().isEmpty()
+                                   ? QStringLiteral("%1 is empty: there is no header line.").arg(shownPath(m_path))
+                                   : QStringLiteral("%1: %2").arg(shownPath(m_path), reader.error()));
+        }
+        for (int i = 0; i < record.size(); ++i)
+            m_report.headers << record.text(i).trimmed();
+        m_report.delimiter = reader.delimiter();
+    }
+    HeaderAnalysis analysis = m_options.mapping ? analyseMapping(m_report.headers, *m_options.mapping)
+                                                : analyseHeader(m_report.headers);
+    m_report.kind = analysis.kind;
+    m_report.format = analysis.format;
+    m_report.mapping = analysis.fields;
+    m_report.ignoredColumns = analysis.ignored;
+    if (std::all_of(analysis.fields.begin(), analysis.fields.end(), [](ImportField f) { return f == ImportField::Ignore; }))
+        return Error::make(Error::Code::Invalid,
+                           QStringLiteral("%1 is not an LMA export: none of its columns (%2) is a License, Package or "
+                                          "Package Version field.")
+                               .arg(shownPath(m_path), m_report.headers.mid(0, 6).join(QStringLiteral(", "))));
+    if (!analysis.acceptable())
+        return Error::make(Error::Code::Invalid,
+                           QStringLiteral("%1 was refused whole: its header lacks %2, which a %3 import needs. Export "
+                                          "again with those columns.")
+                               .arg(shownPath(m_path), analysis.missing.join(QStringLiteral(", ")), kindName(analysis.kind)));
+
+    Transaction transaction(m_db);
+    if (auto r = transaction.begin(QStringLiteral("starting the import")); !r)
+        return r;
+    if (auto r = prepare(analysis); !r)
+        return r;
+    // A larger page cache while loading keeps the b-trees in memory; the index builds may sort
+    // on a second thread. Both are put back when this import is done.
+    BulkPragmas pragmas(m_db);
+
+    bool fast = m_freshTable && analysis.kind == RecordKind::License;
+    if (fast) {
+        if (auto r = execSql(m_db, QStringLiteral("SAVEPOINT fast_load"), QStringLiteral("starting the import")); !r)
+            return r;
+    }
+    auto loaded = loadRows(analysis, fast);
+    if (!loaded && fast && loaded.error().code == Error::Code::Conflict) {
+        // The file holds some license twice: load it again the careful way, where the later
+        // row updates the earlier one.
+        if (auto r = execSql(m_db, QStringLiteral("ROLLBACK TO fast_load"), QStringLiteral("restarting the import")); !r)
+            return r;
+        m_report.read = m_report.inserted = m_report.updated = m_report.unchanged = m_report.rejected = 0;
+        m_report.rejections.clear();
+        m_packageBySfId.clear();
+        m_packageBy033.clear();
+        m_packageByName.clear();
+        m_versionBySfId.clear();
+        m_versionByNumber.clear();
+        if (auto r = loadPackages(); !r)
+            return r;
+        loaded = loadRows(analysis, false);
+    }
+    if (!loaded)
+        return loaded;
 
     if (m_options.strict && m_report.rejected > 0) {
         m_report.refused = true;
@@ -860,8 +917,6 @@ Result<void> FileImport::run()
         m_report.seconds = timer.elapsed() / 1000.0;
         return {}; // the transaction rolls back as it goes out of scope
     }
-    if (auto r = indexes.restore(); !r)
-        return r;
     AuditEntry summary;
     summary.changedBy = m_changedBy;
     summary.recordType = QStringLiteral("import");
