@@ -365,6 +365,93 @@ private slots:
         QCOMPARE(textOf(*m_db, u"SELECT status || ' ' || seats FROM licenses"_s), u"Active 25"_s);
     }
 
+    void aReportPackageLearnsItsIdFromALaterExport()
+    {
+        mustImport(*m_db, data("report_licenses.csv"));
+        const QString pkg = SalesforceId::fromString(u"a083000000BBBBB").to18();
+        const QString path = m_dir.filePath(QStringLiteral("with-package-id.csv"));
+        writeFile(path, "Id,sfLma__Package__c,sfLma__Package__r.Name,sfLma__Status__c,sfLma__Seats__c,sfLma__Subscriber_Org_ID__c\n"
+                        "a0B300000000021," + pkg.toUtf8() + ",Ledgerly CPQ,Active,1250,00D300000000021\n");
+        const ImportReport r = mustImport(*m_db, path);
+        QCOMPARE(r.inserted, 0);
+        QCOMPARE(r.updated, 1); // the Id is new to the record
+        QCOMPARE(number(*m_db, u"SELECT COUNT(*) FROM packages"_s), 2);
+        QCOMPARE(textOf(*m_db, u"SELECT sf_id FROM packages WHERE name = 'Ledgerly CPQ'"_s), pkg);
+        // And the package export that follows completes that package instead of failing.
+        const ImportReport p = mustImport(*m_db, data("packages.csv"));
+        QCOMPARE(p.rejected, 0);
+        QCOMPARE(number(*m_db, u"SELECT COUNT(*) FROM packages"_s), 2);
+    }
+
+    void onlyTheVersionsIdLeavesTheNumberAlone()
+    {
+        mustImport(*m_db, data("cli_licenses.csv"));
+        const QString path = m_dir.filePath(QStringLiteral("version-id.csv"));
+        writeFile(path, "Id,sfLma__Package__r.Name,sfLma__Package_Version__c,sfLma__Status__c,sfLma__Subscriber_Org_ID__c\n"
+                        "a0B300000000011,Ledgerly Billing,a093000000ZZZ01,Active,00D300000000011\n");
+        mustImport(*m_db, path);
+        QCOMPARE(textOf(*m_db, u"SELECT version_number FROM licenses WHERE name = 'L-00011'"_s), u"3.2"_s);
+        QVERIFY(number(*m_db, u"SELECT package_version_ref FROM licenses WHERE name = 'L-00011'"_s) > 0);
+        QCOMPARE(number(*m_db, u"SELECT COUNT(*) FROM audit_log WHERE field = 'Version Number'"_s), 0);
+    }
+
+    void aReportsPackageVersionIsANameNotANumber()
+    {
+        mustImport(*m_db, data("packages.csv"));
+        mustImport(*m_db, data("package_versions.csv"));
+        const QString path = m_dir.filePath(QStringLiteral("version-name.csv"));
+        writeFile(path, "Package,Package Version,Status,Subscriber Org ID\n"
+                        "Ledgerly Billing,Spring '24,Active,00D300000000095\n");
+        QCOMPARE(mustImport(*m_db, path).inserted, 1);
+        QCOMPARE(textOf(*m_db, u"SELECT version_number FROM licenses"_s), u"1.4"_s);
+        QCOMPARE(number(*m_db, u"SELECT COUNT(*) FROM package_versions"_s), 3);
+    }
+
+    void europeanReportNumbersAndDates()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("eu.csv"));
+        writeFile(path, "Package;Status;Licensed Seats;Used Licenses;Expiration Date;Subscriber Org ID\n"
+                        "Ledgerly CPQ;Active;25.000;1.250;31/12/2027;00D300000000096\n");
+        ImportOptions options;
+        options.dateOrder = DateOrder::DayMonthYear;
+        QCOMPARE(mustImport(*m_db, path, options).inserted, 1);
+        QCOMPARE(textOf(*m_db, u"SELECT seats || '/' || used_licenses || ' ' || expiration FROM licenses"_s),
+                 u"25000/1250 2027-12-31"_s);
+    }
+
+    void reportDateTimesInOtherLocalesAndTwoDigitYears()
+    {
+        QString why;
+        QVERIFY(ValueParser::dateTime(u"3/1/2026, 10:15 PM", DateOrder::MonthDayYear, &why).has_value());
+        QVERIFY(ValueParser::dateTime(u"3/1/2026 10:15\u202FPM", DateOrder::MonthDayYear, &why).has_value());
+        QCOMPARE(ValueParser::dateTime(u"3/1/2026 10:15 PM", DateOrder::MonthDayYear, &why)->toLocalTime().time(), QTime(22, 15));
+        QCOMPARE(*ValueParser::date(u"1/2/99", DateOrder::MonthDayYear, &why), QDate(1999, 1, 2));
+        QCOMPARE(*ValueParser::date(u"1/2/26", DateOrder::MonthDayYear, &why), QDate(2026, 1, 2));
+        QVERIFY(!ValueParser::expiration(u"1/1/70", DateOrder::MonthDayYear, &why)->isValid()); // does not expire
+    }
+
+    void aFileThatIsNotUtf8IsReadAsLatin1()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("latin1.csv"));
+        writeFile(path, "Account Name,Package,Status,Subscriber Org ID\n"
+                        "Soci\xE9t\xE9 G\xE9n\xE9rale,Ledgerly CPQ,Active,00D300000000097\n");
+        const ImportReport r = mustImport(*m_db, path);
+        QVERIFY(r.latin1);
+        QVERIFY(r.summary().contains(QStringLiteral("ISO-8859-1")));
+        QCOMPARE(textOf(*m_db, u"SELECT account_name FROM licenses"_s), u"Société Générale"_s);
+    }
+
+    void aCancelAfterTheLastProgressReportStillCounts()
+    {
+        const QByteArray before = test::contentHash(*m_db);
+        ImportOptions options;
+        options.progress = [](const ImportProgress &) { return false; };
+        auto r = importFile(*m_db, data("cli_licenses.csv"), options); // 3 rows: no report during the rows
+        QVERIFY(!r.ok());
+        QCOMPARE(r.error().code, Error::Code::Cancelled);
+        QCOMPARE(test::contentHash(*m_db), before);
+    }
+
     // --- Bad input ---
 
     void eachRejectionNamesLineColumnAndReason()
@@ -475,7 +562,7 @@ private slots:
         QFETCH(QString, written);
         QCOMPARE(CsvWriter::neutralised(cell), written);
         // And the importer takes the apostrophe off again.
-        QCOMPARE(ValueParser::text(written.toUtf8()), cell);
+        QCOMPARE(ValueParser::text(written), cell);
     }
 
     void csvIsQuotedAsRfc4180Says()

@@ -468,7 +468,8 @@ private slots:
         dialog.startImport();
         QVERIFY(dialog.isRunning());
         QTRY_VERIFY_WITH_TIMEOUT(dialog.findChild<QLabel *>(QStringLiteral("progressLabel"))->text().contains(QStringLiteral("rows read")), 30000);
-        dialog.cancelImport();
+        dialog.reject(); // Escape or the close button while it runs: a cancel, and the dialog stays
+        QVERIFY(dialog.isRunning() || finished.count() > 0);
         QVERIFY(finished.count() > 0 || finished.wait(60000));
         QVERIFY(!dialog.report().has_value());
         QVERIFY2(dialog.errorText().contains(QStringLiteral("cancelled")), qPrintable(dialog.errorText()));

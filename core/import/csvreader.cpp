@@ -71,8 +71,13 @@ bool CsvReader::next(CsvRecord &record)
         m_started = true;
         if (!fill())
             return false;
-        if (m_buffer.startsWith("\xEF\xBB\xBF"))
+        if (m_buffer.startsWith("\xEF\xBB\xBF")) {
             m_pos = 3;
+        } else {
+            // A block may end inside a character: leave its last bytes out of the check.
+            const qsizetype checked = m_eof || m_buffer.size() < kBlockSize ? m_buffer.size() : m_buffer.size() - 4;
+            m_latin1 = !QByteArrayView(m_buffer.constData(), checked).isValidUtf8();
+        }
         if (m_delimiter == 0)
             detectDelimiter();
     }
@@ -80,6 +85,7 @@ bool CsvReader::next(CsvRecord &record)
         return false;
 
     record.m_line = m_line;
+    record.m_latin1 = m_latin1;
     const char delimiter = m_delimiter;
     // Appends buffered bytes up to the first of `stops` (or the end of the input); returns that
     // byte, consumed, or -1 at the end.

@@ -20,7 +20,9 @@ public:
         const int begin = i == 0 ? 0 : m_ends[size_t(i - 1)];
         return QByteArrayView(m_data.constData() + begin, m_ends[size_t(i)] - begin);
     }
-    QString text(int i) const { return QString::fromUtf8(field(i)); }
+    // The field as text, decoded as the file is written (UTF-8, or ISO-8859-1 where the file is
+    // not valid UTF-8).
+    QString text(int i) const { return m_latin1 ? QString::fromLatin1(field(i)) : QString::fromUtf8(field(i)); }
     // True for a line with nothing on it.
     bool isBlank() const { return size() == 1 && m_ends[0] == 0; }
     qint64 line() const { return m_line; }
@@ -35,6 +37,7 @@ private:
     QByteArray m_data;
     std::vector<int> m_ends;
     qint64 m_line = 0;
+    bool m_latin1 = false;
 };
 
 // Streams RFC 4180 CSV from a device: UTF-8 with or without a byte-order mark, LF, CRLF or CR
@@ -49,6 +52,9 @@ public:
     bool next(CsvRecord &record);
 
     char delimiter() const { return m_delimiter; }
+    // True when the start of the file is not valid UTF-8: the file is then read as ISO-8859-1
+    // (what report exports offer besides UTF-8) rather than with replacement characters.
+    bool isLatin1() const { return m_latin1; }
     // What went wrong, with the line: an unterminated quoted field, a read error.
     QString error() const { return m_error; }
     bool atEnd() const { return m_eof && m_pos >= m_buffer.size(); }
@@ -68,6 +74,7 @@ private:
     char m_delimiter;
     bool m_eof = false;
     bool m_started = false;
+    bool m_latin1 = false;
     QString m_error;
 };
 

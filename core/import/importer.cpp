@@ -13,6 +13,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QHash>
+#include <QSet>
 #include <QSqlQuery>
 
 #include <array>
@@ -74,7 +75,7 @@ const LicenseColumn kLicenseColumns[] = {
     {"lead_id", "Lead", {F::LeadId}, [](const License &l) { return sqlValue(l.leadId); }},
     {"package_version_ref", nullptr, {F::PackageVersionId, F::PackageVersionName, F::VersionNumber},
      [](const License &l) { return l.packageVersionRowId > 0 ? QVariant(l.packageVersionRowId) : QVariant(QMetaType(QMetaType::LongLong)); }},
-    {"version_number", "Version Number", {F::PackageVersionId, F::PackageVersionName, F::VersionNumber},
+    {"version_number", "Version Number", {F::VersionNumber},
      [](const License &l) { return sqlValue(l.versionNumber); }},
     {"status", "Status", {F::Status}, [](const License &l) { return QVariant(statusName(l.status)); }},
     {"license_status", "License Status", {F::LicenseStatus}, [](const License &l) { return sqlValue(l.licenseStatus); }},
@@ -127,10 +128,14 @@ private:
     Result<void> loadPackages();
     Result<void> loadRows(const HeaderAnalysis &analysis, bool fast);
     bool has(ImportField f) const { return m_columnOf[size_t(f)] >= 0; }
+    ValueParser::NumberStyle numberStyle() const
+    {
+        return m_report.format == ExportFormat::Report ? ValueParser::NumberStyle::Report : ValueParser::NumberStyle::Plain;
+    }
     QString cell(const CsvRecord &record, ImportField f) const
     {
         const int c = m_columnOf[size_t(f)];
-        return c >= 0 && c < record.size() ? ValueParser::text(record.field(c)) : QString();
+        return c >= 0 && c < record.size() ? ValueParser::text(record.text(c)) : QString();
     }
 
     Database &m_database;
@@ -146,7 +151,10 @@ private:
     QSqlQuery m_findByOrgPackage;
     QSqlQuery m_update;
     QHash<QString, qint64> m_packageBySfId, m_packageBy033, m_packageByName;
+    QSet<qint64> m_packagesWithSfId, m_packagesWith033;
     QHash<QString, qint64> m_versionBySfId;
+    QHash<QPair<qint64, QString>, qint64> m_versionByName; // (package, version name)
+    QHash<qint64, QString> m_numberOfVersion;
     QHash<QPair<qint64, QString>, qint64> m_versionByNumber; // (package, version number)
     QString m_source;
     QString m_changedBy;
@@ -175,19 +183,26 @@ Result<void> FileImport::loadPackages()
         return sqlError(q.lastError(), QStringLiteral("reading the packages"));
     while (q.next()) {
         const qint64 row = q.value(0).toLongLong();
-        if (!q.value(1).isNull())
+        if (!q.value(1).isNull()) {
             m_packageBySfId.insert(q.value(1).toString(), row);
-        if (!q.value(2).isNull())
+            m_packagesWithSfId.insert(row);
+        }
+        if (!q.value(2).isNull()) {
             m_packageBy033.insert(q.value(2).toString(), row);
+            m_packagesWith033.insert(row);
+        }
         m_packageByName.insert(q.value(3).toString(), row);
     }
-    if (!q.exec(QStringLiteral("SELECT id, sf_id, package_ref, version_number FROM package_versions")))
+    if (!q.exec(QStringLiteral("SELECT id, sf_id, package_ref, version_number, name FROM package_versions")))
         return sqlError(q.lastError(), QStringLiteral("reading the package versions"));
     while (q.next()) {
         const qint64 row = q.value(0).toLongLong();
         if (!q.value(1).isNull())
             m_versionBySfId.insert(q.value(1).toString(), row);
         m_versionByNumber.insert(qMakePair(q.value(2).toLongLong(), q.value(3).toString()), row);
+        if (!q.value(4).isNull())
+            m_versionByName.insert(qMakePair(q.value(2).toLongLong(), q.value(4).toString()), row);
+        m_numberOfVersion.insert(row, q.value(3).toString());
     }
     return {};
 }
@@ -199,6 +214,23 @@ Result<qint64> FileImport::packageFor(const SalesforceId &ref, const QString &na
         auto &map = is033 ? m_packageBy033 : m_packageBySfId;
         if (auto it = map.constFind(ref.to18()); it != map.cend())
             return it.value();
+        // A package first seen by name only (in a report): this file tells its id.
+        if (auto it = m_packageByName.constFind(name); !name.isEmpty() && it != m_packageByName.cend()) {
+            const qint64 row = it.value();
+            QSet<qint64> &withId = is033 ? m_packagesWith033 : m_packagesWithSfId;
+            if (!withId.contains(row)) {
+                QSqlQuery q(m_db);
+                q.prepare(QStringLiteral("UPDATE packages SET %1 = ? WHERE id = ?")
+                              .arg(is033 ? QStringLiteral("package_id") : QStringLiteral("sf_id")));
+                q.addBindValue(ref.to18());
+                q.addBindValue(row);
+                if (!q.exec())
+                    return sqlError(q.lastError(), QStringLiteral("recording the id of package %1").arg(name));
+                map.insert(ref.to18(), row);
+                withId.insert(row);
+                return row;
+            }
+        }
     } else if (auto it = m_packageByName.constFind(name); it != m_packageByName.cend()) {
         return it.value();
     }
@@ -215,8 +247,10 @@ Result<qint64> FileImport::packageFor(const SalesforceId &ref, const QString &na
     if (!q.exec())
         return sqlError(q.lastError(), QStringLiteral("recording package %1").arg(packageName));
     const qint64 row = q.lastInsertId().toLongLong();
-    if (!ref.isNull())
+    if (!ref.isNull()) {
         (is033 ? m_packageBy033 : m_packageBySfId).insert(ref.to18(), row);
+        (is033 ? m_packagesWith033 : m_packagesWithSfId).insert(row);
+    }
     m_packageByName.insert(packageName, row);
     return row;
 }
@@ -246,6 +280,7 @@ Result<qint64> FileImport::versionFor(qint64 package, const SalesforceId &id, co
     if (!id.isNull())
         m_versionBySfId.insert(id.to18(), row);
     m_versionByNumber.insert(key, row);
+    m_numberOfVersion.insert(row, number);
     return row;
 }
 
@@ -347,8 +382,10 @@ Result<void> FileImport::updateLicense(qint64 rowId, const License &l)
         return {};
     }
     for (const LicenseColumn *c : m_presentColumns) {
-        const bool keepId = qstrcmp(c->column, "sf_id") == 0 && l.id.isNull();
-        m_update.addBindValue(keepId ? c->value(before) : c->value(l));
+        // Kept as they are: an Id the file does not have, a version the file names but the
+        // database does not know.
+        const bool keep = (qstrcmp(c->column, "sf_id") == 0 && l.id.isNull()) || (!c->label && c->value(l).isNull());
+        m_update.addBindValue(keep ? c->value(before) : c->value(l));
     }
     m_update.addBindValue(rowId);
     if (!m_update.exec())
@@ -392,7 +429,7 @@ Result<void> FileImport::licenseRow(const CsvRecord &record)
         if (c < 0)
             continue;
         const ImportField f = ImportField(fi);
-        const QString v = c < record.size() ? ValueParser::text(record.field(c)) : QString();
+        const QString v = c < record.size() ? ValueParser::text(record.text(c)) : QString();
         switch (f) {
         case F::Id: {
             auto id = ValueParser::id(v, &why);
@@ -436,7 +473,7 @@ Result<void> FileImport::licenseRow(const CsvRecord &record)
         case F::LicensedSeats: {
             if (f == F::LicensedSeats && has(F::Seats))
                 break; // the number field wins over its text formula
-            auto s = ValueParser::seats(v, &why);
+            auto s = ValueParser::seats(v, &why, numberStyle());
             if (!s)
                 return fail(f);
             l.seats = int(*s);
@@ -445,7 +482,7 @@ Result<void> FileImport::licenseRow(const CsvRecord &record)
         case F::UsedLicenses: {
             if (v.trimmed().isEmpty())
                 break;
-            auto n = ValueParser::integer(v, &why);
+            auto n = ValueParser::integer(v, &why, numberStyle());
             if (!n || *n < 0) {
                 if (n)
                     why = QStringLiteral("%1 is negative").arg(*n);
@@ -518,14 +555,20 @@ Result<void> FileImport::licenseRow(const CsvRecord &record)
     if (!package)
         return package.error();
     l.packageRowId = package.value();
-    if (l.versionNumber.isEmpty())
-        l.versionNumber = versionName;
-    if (!versionId.isNull() || !l.versionNumber.isEmpty()) {
+    // The version: by its record id, else by its name (a report's "Package Version"), else by
+    // its number. A name is not a number: it never becomes one.
+    if (!versionId.isNull() && m_versionBySfId.contains(versionId.to18())) {
+        l.packageVersionRowId = m_versionBySfId.value(versionId.to18());
+    } else if (!versionName.isEmpty() && m_versionByName.contains(qMakePair(l.packageRowId, versionName))) {
+        l.packageVersionRowId = m_versionByName.value(qMakePair(l.packageRowId, versionName));
+    } else if (!versionId.isNull() || !l.versionNumber.isEmpty()) {
         auto version = versionFor(l.packageRowId, versionId, l.versionNumber);
         if (!version)
             return version.error();
         l.packageVersionRowId = version.value();
     }
+    if (l.versionNumber.isEmpty() && l.packageVersionRowId > 0)
+        l.versionNumber = m_numberOfVersion.value(l.packageVersionRowId);
 
     if (m_freshTable) {
         auto inserted = m_writer->insert(l);
@@ -610,12 +653,20 @@ Result<void> FileImport::packageRow(const CsvRecord &record)
         row = m_packageByName.value(name);
 
     QStringList columns;
+    QStringList labels;
     QVariantList binds;
     for (const auto &[field, cv] : values) {
         if (!has(field))
             continue;
         columns << QString::fromLatin1(cv.first);
+        labels << fieldLabel(field);
         binds << cv.second;
+    }
+    if (row && m_packageByName.contains(name) && m_packageByName.value(name) != *row) {
+        why = QStringLiteral("\"%1\" is already the name of another package in this database (one first seen without "
+                             "its id); the two cannot be told apart from this file")
+                  .arg(name);
+        return fail(F::Name);
     }
     QSqlQuery q(m_db);
     if (!row) {
@@ -650,8 +701,8 @@ Result<void> FileImport::packageRow(const CsvRecord &record)
         e.changedBy = m_changedBy;
         e.recordType = QStringLiteral("package");
         e.recordRef = *row;
-        e.recordSfId = id->to18();
-        e.field = columns[i];
+        e.recordSfId = id->isNull() ? packageId->to18() : id->to18();
+        e.field = labels[i];
         e.oldValue = oldText;
         e.newValue = newText;
         e.source = m_source;
@@ -827,6 +878,11 @@ Result<void> FileImport::loadRows(const HeaderAnalysis &analysis, bool fast)
     }
     if (!reader.error().isEmpty())
         return Error::make(Error::Code::Invalid, QStringLiteral("%1 was refused whole: %2").arg(shownPath(m_path), reader.error()));
+    // Once more at the end, so that a cancel after the last progress report still counts.
+    if (m_options.progress
+        && !m_options.progress(ImportProgress{m_report.read, reader.bytesRead(), totalBytes, timer.elapsed() / 1000.0}))
+        return Error::make(Error::Code::Cancelled,
+                           QStringLiteral("The import of %1 was cancelled; nothing of it was kept.").arg(shownPath(m_path)));
     if (m_options.strict && m_report.rejected > 0)
         return {}; // refused whole: the caller rolls back, indexes and all
     if (auto r = indexes.restore(); !r) {
@@ -856,6 +912,7 @@ Result<void> FileImport::run()
         for (int i = 0; i < record.size(); ++i)
             m_report.headers << record.text(i).trimmed();
         m_report.delimiter = reader.delimiter();
+        m_report.latin1 = reader.isLatin1();
     }
     HeaderAnalysis analysis = m_options.mapping ? analyseMapping(m_report.headers, *m_options.mapping)
                                                 : analyseHeader(m_report.headers);
@@ -963,6 +1020,8 @@ QString ImportReport::summary(int maxRejections) const
                .arg(groupedNumber(read), groupedNumber(inserted), groupedNumber(updated), groupedNumber(unchanged),
                     groupedNumber(rejected))
                .arg(seconds, 0, 'f', 1);
+    if (latin1)
+        out += QStringLiteral("  the file is not UTF-8: it was read as ISO-8859-1 (Western European)\n");
     if (!ignoredColumns.isEmpty())
         out += QStringLiteral("  ignored columns: %1\n").arg(ignoredColumns.join(QStringLiteral(", ")));
     for (int i = 0; i < int(rejections.size()) && i < maxRejections; ++i)

@@ -51,6 +51,7 @@ struct ImportReport
     RecordKind kind = RecordKind::License;
     ExportFormat format = ExportFormat::DataLoader;
     char delimiter = ',';
+    bool latin1 = false; // the file was not UTF-8 and was read as ISO-8859-1
     QStringList headers;
     std::vector<ImportField> mapping;
     QStringList ignoredColumns;

@@ -38,16 +38,20 @@ std::optional<QDate> slashDate(QStringView s, DateOrder order)
     if (a <= 0 || b <= a + 1)
         return std::nullopt;
     QStringView yearPart = s.mid(b + 1);
-    const qsizetype space = yearPart.indexOf(u' ');
-    if (space >= 0)
-        yearPart = yearPart.left(space);
+    for (qsizetype i = 0; i < yearPart.size(); ++i) {
+        // The year ends at a space or a comma (some locales write "3/1/2026, 10:15 PM").
+        if (yearPart[i] == u' ' || yearPart[i] == u',' || yearPart[i] == QChar(0x00A0) || yearPart[i] == QChar(0x202F)) {
+            yearPart = yearPart.left(i);
+            break;
+        }
+    }
     const QStringView first = s.left(a);
     const QStringView second = s.mid(a + 1, b - a - 1);
     if (!isDigits(first) || !isDigits(second) || !isDigits(yearPart) || first.size() > 2 || second.size() > 2)
         return std::nullopt;
     int year = yearPart.toInt();
     if (yearPart.size() == 2)
-        year += 2000;
+        year += year >= 70 ? 1900 : 2000; // as POSIX reads two-digit years: 70-99 are 19xx
     else if (yearPart.size() != 4)
         return std::nullopt;
     const int month = order == DateOrder::MonthDayYear ? first.toInt() : second.toInt();
@@ -166,10 +170,12 @@ std::optional<QDateTime> dateTime(QStringView text, DateOrder order, QString *wh
         return QDateTime(*d, QTime(0, 0), QTimeZone::utc());
     } else if (auto d = slashDate(s, order)) {
         // Report exports: "3/1/2026 10:15 AM", in the exporting user's time zone (taken as ours).
-        const qsizetype space = s.indexOf(u' ');
+        QString normal = s.toString();
+        normal.replace(QChar(0x00A0), u' ').replace(QChar(0x202F), u' ').replace(QStringLiteral(", "), QStringLiteral(" "));
+        const qsizetype space = normal.indexOf(u' ');
         QTime time(0, 0);
         if (space > 0) {
-            const QString rest = s.mid(space + 1).trimmed().toString();
+            const QString rest = normal.mid(space + 1).trimmed();
             for (const char *format : {"h:mm AP", "h:mm:ss AP", "H:mm", "H:mm:ss", "h:mm ap"}) {
                 time = QTime::fromString(rest, QString::fromLatin1(format));
                 if (time.isValid())
@@ -186,12 +192,22 @@ std::optional<QDateTime> dateTime(QStringView text, DateOrder order, QString *wh
     return std::nullopt;
 }
 
-std::optional<qint64> integer(QStringView text, QString *why)
+std::optional<qint64> integer(QStringView text, QString *why, NumberStyle style)
 {
     QString s = text.trimmed().toString();
     s.remove(u',');
     s.remove(QChar(0x00A0)); // no-break space as a thousands separator
     s.remove(QChar(0x202F));
+    s.remove(u' ');
+    if (style == NumberStyle::Report && s.contains(u'.')) {
+        // "1.250" or "1.250.000": every group after a dot has three digits.
+        const QStringList groups = s.split(u'.');
+        bool thousands = groups.size() > 1 && !groups.first().isEmpty();
+        for (qsizetype i = 1; i < groups.size() && thousands; ++i)
+            thousands = groups[i].size() == 3 && isDigits(groups[i]);
+        if (thousands)
+            s.remove(u'.');
+    }
     const qsizetype dot = s.indexOf(u'.');
     if (dot >= 0) {
         // Data Loader writes number fields as "25.0".
@@ -213,7 +229,7 @@ std::optional<qint64> integer(QStringView text, QString *why)
     return v;
 }
 
-std::optional<qint64> seats(QStringView text, QString *why)
+std::optional<qint64> seats(QStringView text, QString *why, NumberStyle style)
 {
     const QStringView s = text.trimmed();
     if (s.compare(u"Site License", Qt::CaseInsensitive) == 0)
@@ -222,7 +238,7 @@ std::optional<qint64> seats(QStringView text, QString *why)
         *why = QStringLiteral("seats are blank (expected a number, -1 or \"Site License\")");
         return std::nullopt;
     }
-    auto v = integer(s, why);
+    auto v = integer(s, why, style);
     if (!v)
         return std::nullopt;
     if (*v < -1 || *v > License::kMaxSeats) {
@@ -266,14 +282,14 @@ std::optional<SalesforceId> id(QStringView text, QString *why)
     return parsed.value();
 }
 
-QString text(QByteArrayView utf8)
+QString text(QString cell)
 {
-    if (utf8.size() >= 2 && utf8[0] == '\'') {
-        const char c = utf8[1];
-        if (c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r')
-            return QString::fromUtf8(utf8.sliced(1));
+    if (cell.size() >= 2 && cell[0] == u'\'') {
+        const QChar c = cell[1];
+        if (c == u'=' || c == u'+' || c == u'-' || c == u'@' || c == u'\t' || c == u'\r')
+            cell.remove(0, 1);
     }
-    return QString::fromUtf8(utf8);
+    return cell;
 }
 
 } // namespace lmo::ValueParser

@@ -27,10 +27,15 @@ std::optional<QDate> expiration(QStringView text, DateOrder order, QString *why)
 // ISO date-times with Z or an offset (2026-03-01T10:15:00.000Z, ...+0100), a bare ISO date, and
 // report date-times ("3/1/2026 10:15 AM"); blank: null.
 std::optional<QDateTime> dateTime(QStringView text, DateOrder order, QString *why);
+// How a file writes thousands: Data Loader and the APIs write "1250" or "1250.0"; a report
+// writes the user's locale, "1,250" or (in much of Europe) "1.250".
+enum class NumberStyle { Plain, Report };
+
 // A whole number: thousands separators and a ".0" decimal part as Data Loader writes are fine.
-std::optional<qint64> integer(QStringView text, QString *why);
+// In a report, a dot between groups of three digits ("1.250") is a thousands separator.
+std::optional<qint64> integer(QStringView text, QString *why, NumberStyle style = NumberStyle::Plain);
 // Seats: a whole number from 0, -1 or "Site License" (-1).
-std::optional<qint64> seats(QStringView text, QString *why);
+std::optional<qint64> seats(QStringView text, QString *why, NumberStyle style = NumberStyle::Plain);
 // true/false, 1/0, yes/no; blank: false.
 std::optional<bool> checkbox(QStringView text, QString *why);
 std::optional<Status> status(QStringView text, QString *why);
@@ -39,7 +44,7 @@ std::optional<SalesforceId> id(QStringView text, QString *why);
 
 // The cell as text, with the protection LMO Desk's own export adds against spreadsheet
 // formulas ("'=...") taken off again, so that an export imports back unchanged.
-QString text(QByteArrayView utf8);
+QString text(QString cell);
 
 } // namespace ValueParser
 

@@ -5,6 +5,7 @@
 #include "util/format.h"
 
 #include <QCheckBox>
+#include <QCloseEvent>
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFileDialog>
@@ -287,6 +288,8 @@ void ImportDialog::startImport()
     m_poll = new QTimer(this);
     const qint64 total = qMax<qint64>(1, m_preview->fileSize);
     connect(m_poll, &QTimer::timeout, this, [this, total] {
+        if (m_cancel)
+            return; // the label says it is cancelling
         m_progress->setValue(int(m_bytes.load() * 1000 / total));
         const double seconds = m_elapsedMs.load() / 1000.0;
         m_progressLabel->setText(QStringLiteral("%1 rows read, %2 rows per second")
@@ -307,6 +310,25 @@ void ImportDialog::startImport()
     });
     m_poll->start(100);
     m_thread->start();
+}
+
+void ImportDialog::reject()
+{
+    if (m_thread) {
+        cancelImport();
+        return;
+    }
+    QDialog::reject();
+}
+
+void ImportDialog::closeEvent(QCloseEvent *event)
+{
+    if (m_thread) {
+        cancelImport();
+        event->ignore();
+        return;
+    }
+    QDialog::closeEvent(event);
 }
 
 void ImportDialog::cancelImport()

@@ -53,6 +53,14 @@ public:
 signals:
     void finished(bool imported);
 
+public slots:
+    // While the import runs, Escape and the close button cancel it (it then rolls back)
+    // instead of hiding a dialog whose work goes on.
+    void reject() override;
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
 private:
     void buildPreviewPage();
     void buildProgressPage();
