@@ -171,22 +171,13 @@ private slots:
     {
         const QString path = m_dir.filePath(QStringLiteral("locked.sqlite"));
         QVERIFY(test::createFixtureDatabase(path));
-        const QString holder = QStringLiteral("holder");
         {
-            QSqlDatabase other = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), holder);
-            other.setDatabaseName(path);
-            QVERIFY(other.open());
-            QSqlQuery q(other);
-            QVERIFY(q.exec(QStringLiteral("PRAGMA locking_mode=EXCLUSIVE")));
-            QVERIFY(q.exec(QStringLiteral("BEGIN EXCLUSIVE")));
-            QVERIFY(q.exec(QStringLiteral("UPDATE licenses SET used_licenses = used_licenses + 1")));
+            test::ExclusiveLock lock(path);
+            QVERIFY(lock.isHeld());
             Run r = lmodesk({u"stats"_s, u"--db"_s, path});
             QCOMPARE(r.code, 2);
             QVERIFY2(r.err.contains(QStringLiteral("locked by another program")), qPrintable(r.err));
-            QVERIFY(q.exec(QStringLiteral("ROLLBACK")));
-            other.close();
         }
-        QSqlDatabase::removeDatabase(holder);
         QCOMPARE(lmodesk({u"stats"_s, u"--db"_s, path}).code, 0);
     }
 

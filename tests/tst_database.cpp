@@ -275,17 +275,10 @@ private slots:
     {
         const QString path = m_dir.filePath(QStringLiteral("locked.sqlite"));
         { QVERIFY(test::createFixtureDatabase(path)); }
-        // Another program holding an exclusive lock, as an SQLite tool in the middle of a write.
-        const QString holder = QStringLiteral("holder");
         {
-            QSqlDatabase other = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), holder);
-            other.setDatabaseName(path);
-            QVERIFY(other.open());
-            QSqlQuery q(other);
-            QVERIFY(q.exec(QStringLiteral("PRAGMA locking_mode=EXCLUSIVE")));
-            QVERIFY(q.exec(QStringLiteral("BEGIN EXCLUSIVE")));
-            QVERIFY(q.exec(QStringLiteral("UPDATE licenses SET used_licenses = used_licenses + 1")));
-
+            // Another program holding an exclusive lock, as an SQLite tool in the middle of a write.
+            test::ExclusiveLock lock(path);
+            QVERIFY(lock.isHeld());
             Database::OpenOptions options;
             options.busyTimeoutMs = 300;
             QElapsedTimer waited;
@@ -296,11 +289,7 @@ private slots:
             QVERIFY2(db.error().message.contains(QStringLiteral("locked by another program")),
                      qPrintable(db.error().message));
             QVERIFY(waited.elapsed() >= 250); // it waited before giving up
-
-            QVERIFY(q.exec(QStringLiteral("ROLLBACK")));
-            other.close();
         }
-        QSqlDatabase::removeDatabase(holder);
         // Once the other program is done, the database opens and nothing was lost.
         auto db = Database::open(path, Database::OpenOptions());
         QVERIFY2(db.ok(), qPrintable(db.ok() ? QString() : db.error().message));

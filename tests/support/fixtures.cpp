@@ -199,4 +199,27 @@ bool makeReadOnlyAndCheckAsUser(const QString &path, const QString &testFunction
     return child.exitStatus() == QProcess::NormalExit && child.exitCode() == 0 && ran;
 }
 
+ExclusiveLock::ExclusiveLock(const QString &path) : m_connection(QStringLiteral("exclusive-lock-holder"))
+{
+    QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connection);
+    db.setDatabaseName(path);
+    if (!db.open())
+        return;
+    QSqlQuery q(db);
+    m_held = q.exec(QStringLiteral("PRAGMA locking_mode=EXCLUSIVE")) && q.exec(QStringLiteral("BEGIN EXCLUSIVE"))
+             && q.exec(QStringLiteral("UPDATE licenses SET used_licenses = used_licenses + 1"));
+}
+
+ExclusiveLock::~ExclusiveLock()
+{
+    {
+        QSqlDatabase db = QSqlDatabase::database(m_connection, false);
+        if (db.isOpen()) {
+            QSqlQuery(db).exec(QStringLiteral("ROLLBACK"));
+            db.close();
+        }
+    }
+    QSqlDatabase::removeDatabase(m_connection);
+}
+
 } // namespace lmo::test

@@ -30,6 +30,20 @@ QByteArray contentHash(Database &database);
 // The SHA-256 of a file's bytes.
 QByteArray fileHash(const QString &path);
 
+// Another program's exclusive lock on a database, as an SQLite tool in the middle of a write
+// holds it, for as long as this object lives. isHeld() says whether taking it worked.
+class ExclusiveLock
+{
+public:
+    explicit ExclusiveLock(const QString &path);
+    ~ExclusiveLock();
+    bool isHeld() const { return m_held; }
+
+private:
+    QString m_connection;
+    bool m_held = false;
+};
+
 // Makes `path` read-only. Root may write anything, so a test run as root checks read-only files
 // as an ordinary user: it runs `testFunction` of a copy of this test program as nobody, with
 // LMODESK_TEST_READONLY_DB=path, and returns that run's output in `output`. Returns false (and
