@@ -150,6 +150,7 @@ private:
     QSqlQuery m_findById;
     QSqlQuery m_findByOrgPackage;
     QSqlQuery m_update;
+    QSqlQuery m_fetch; // a whole license by its row, to compare with the file
     QHash<QString, qint64> m_packageBySfId, m_packageBy033, m_packageByName;
     QSet<qint64> m_packagesWithSfId, m_packagesWith033;
     QHash<QString, qint64> m_versionBySfId;
@@ -316,6 +317,10 @@ Result<void> FileImport::prepare(const HeaderAnalysis &analysis)
         return r;
     m_findById = QSqlQuery(m_db);
     m_findById.prepare(QStringLiteral("SELECT id FROM licenses WHERE sf_id = ?"));
+    m_fetch = QSqlQuery(m_db);
+    m_fetch.setForwardOnly(true);
+    if (!m_fetch.prepare(LicenseRepository::selectSql(QStringLiteral("l.id = ?"))))
+        return sqlError(m_fetch.lastError(), QStringLiteral("preparing the import"));
     m_findByOrgPackage = QSqlQuery(m_db);
     m_findByOrgPackage.prepare(QStringLiteral("SELECT id, sf_id FROM licenses WHERE org_id = ? AND package_ref = ?"));
     QStringList sets;
@@ -359,13 +364,13 @@ Result<std::optional<qint64>> FileImport::findLicense(const License &l)
 
 Result<void> FileImport::updateLicense(qint64 rowId, const License &l)
 {
-    LicenseRepository repository(m_database);
-    auto existing = repository.findByRowId(rowId);
-    if (!existing)
-        return existing.error();
-    if (!existing->has_value())
+    m_fetch.addBindValue(rowId);
+    if (!m_fetch.exec())
+        return sqlError(m_fetch.lastError(), QStringLiteral("reading license row %1").arg(rowId));
+    if (!m_fetch.next())
         return Error::make(Error::Code::Sql, QStringLiteral("license row %1 vanished during the import").arg(rowId));
-    const License &before = **existing;
+    const License before = LicenseRepository::readLicense(m_fetch);
+    m_fetch.finish();
 
     std::vector<std::pair<const LicenseColumn *, QPair<QString, QString>>> changes;
     for (const LicenseColumn *c : m_presentColumns) {
@@ -991,6 +996,7 @@ Result<void> FileImport::run()
     m_findById = QSqlQuery();
     m_findByOrgPackage = QSqlQuery();
     m_update = QSqlQuery();
+    m_fetch = QSqlQuery();
     if (auto r = transaction.commit(QStringLiteral("saving the import of %1").arg(shownPath(m_path))); !r)
         return r;
     m_report.seconds = timer.elapsed() / 1000.0;

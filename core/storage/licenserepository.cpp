@@ -191,51 +191,59 @@ QString LicenseRepository::selectColumns()
         "l.last_modified");
 }
 
+License LicenseRepository::readLicense(const QSqlQuery &q)
+{
+    License l;
+    int c = 0;
+    l.rowId = q.value(c++).toLongLong();
+    l.id = SalesforceId::fromString(q.value(c++).toString());
+    l.name = q.value(c++).toString();
+    l.accountId = SalesforceId::fromString(q.value(c++).toString());
+    l.accountName = q.value(c++).toString();
+    l.contactId = SalesforceId::fromString(q.value(c++).toString());
+    l.leadId = SalesforceId::fromString(q.value(c++).toString());
+    l.packageRowId = q.value(c++).toLongLong();
+    l.packageName = q.value(c++).toString();
+    l.packageVersionRowId = q.value(c++).toLongLong();
+    l.versionNumber = q.value(c++).toString();
+    l.status = statusFromString(q.value(c++).toString()).value_or(Status::Active);
+    l.licenseStatus = q.value(c++).toString();
+    l.seats = q.value(c++).toInt();
+    l.usedLicenses = q.value(c++).toInt();
+    l.expiration = dateFromSql(q.value(c++));
+    l.installDate = dateFromSql(q.value(c++));
+    l.subscriberOrgId = SalesforceId::fromString(q.value(c++).toString());
+    l.orgEdition = q.value(c++).toString();
+    l.orgInstance = q.value(c++).toString();
+    l.orgStatus = q.value(c++).toString();
+    l.orgTrialExpiration = dateFromSql(q.value(c++));
+    l.isSandbox = q.value(c++).toInt() != 0;
+    l.packageLicenseId = SalesforceId::fromString(q.value(c++).toString());
+    l.proxyUser = q.value(c++).toString();
+    l.licenseType = q.value(c++).toString();
+    l.lastModified = dateTimeFromSql(q.value(c++));
+    return l;
+}
+
+QString LicenseRepository::selectSql(const QString &where)
+{
+    return QStringLiteral("SELECT %1 FROM licenses l JOIN packages p ON p.id = l.package_ref WHERE %2 ORDER BY l.id")
+        .arg(selectColumns(), where);
+}
+
 Result<std::vector<License>> LicenseRepository::select(const QString &where, const QVariantList &binds)
 {
     QSqlDatabase db = m_database.connection();
     QSqlQuery q(db);
     q.setForwardOnly(true);
-    q.prepare(QStringLiteral("SELECT %1 FROM licenses l JOIN packages p ON p.id = l.package_ref WHERE %2 "
-                             "ORDER BY l.id")
-                  .arg(selectColumns(), where));
+    q.prepare(selectSql(where));
     for (const QVariant &v : binds)
         q.addBindValue(v);
     if (!q.exec())
         return sqlError(q.lastError(), QStringLiteral("reading licenses"));
     std::vector<License> out;
-    while (q.next()) {
-        License l;
-        int c = 0;
-        l.rowId = q.value(c++).toLongLong();
-        l.id = SalesforceId::fromString(q.value(c++).toString());
-        l.name = q.value(c++).toString();
-        l.accountId = SalesforceId::fromString(q.value(c++).toString());
-        l.accountName = q.value(c++).toString();
-        l.contactId = SalesforceId::fromString(q.value(c++).toString());
-        l.leadId = SalesforceId::fromString(q.value(c++).toString());
-        l.packageRowId = q.value(c++).toLongLong();
-        l.packageName = q.value(c++).toString();
-        l.packageVersionRowId = q.value(c++).toLongLong();
-        l.versionNumber = q.value(c++).toString();
-        l.status = statusFromString(q.value(c++).toString()).value_or(Status::Active);
-        l.licenseStatus = q.value(c++).toString();
-        l.seats = q.value(c++).toInt();
-        l.usedLicenses = q.value(c++).toInt();
-        l.expiration = dateFromSql(q.value(c++));
-        l.installDate = dateFromSql(q.value(c++));
-        l.subscriberOrgId = SalesforceId::fromString(q.value(c++).toString());
-        l.orgEdition = q.value(c++).toString();
-        l.orgInstance = q.value(c++).toString();
-        l.orgStatus = q.value(c++).toString();
-        l.orgTrialExpiration = dateFromSql(q.value(c++));
-        l.isSandbox = q.value(c++).toInt() != 0;
-        l.packageLicenseId = SalesforceId::fromString(q.value(c++).toString());
-        l.proxyUser = q.value(c++).toString();
-        l.licenseType = q.value(c++).toString();
-        l.lastModified = dateTimeFromSql(q.value(c++));
-        out.push_back(std::move(l));
-    }
+    while (q.next())
+        out.push_back(readLicense(q));
     return out;
 }
 

@@ -4,6 +4,7 @@
 #include "util/result.h"
 
 #include <QSqlDatabase>
+#include <QSqlQuery>
 
 #include <memory>
 #include <optional>
@@ -51,6 +52,9 @@ public:
 
     // The column list every SELECT of a whole license uses, in the order readLicense expects.
     static QString selectColumns();
+    // A whole-license SELECT with a condition on "l.", and reading its current row.
+    static QString selectSql(const QString &where);
+    static License readLicense(const QSqlQuery &query);
 
 private:
     Result<std::vector<License>> select(const QString &where, const QVariantList &binds);
