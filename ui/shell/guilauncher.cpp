@@ -10,7 +10,6 @@
 #include <QCommandLineParser>
 #include <QFileInfo>
 #include <QMessageBox>
-#include <QSettings>
 
 namespace lmo {
 
@@ -127,7 +126,7 @@ int runGui(const GuiOptions &options)
     window.setPage(options.page);
     window.show();
 
-    const StartupPlan plan = planStartup(options, QSettings().value(QStringLiteral("database/last")).toString(),
+    const StartupPlan plan = planStartup(options, MainWindow::lastDatabase(),
                                          Database::defaultPath());
     const bool opened = !plan.open.isEmpty() && window.openDatabase(plan.open);
     if (!opened) {

@@ -293,6 +293,11 @@ void MainWindow::openDatabaseDialog(bool readOnly)
         openDatabase(path, options);
 }
 
+QString MainWindow::lastDatabase()
+{
+    return QSettings().value(kLastKey).toString();
+}
+
 QStringList MainWindow::recentDatabases() const
 {
     return QSettings().value(kRecentKey).toStringList();

@@ -41,6 +41,8 @@ public:
     void setPage(Page page);
     Page currentPage() const;
     QStringList recentDatabases() const;
+    // The database open when the window last closed (from the settings).
+    static QString lastDatabase();
     QString statusText() const;
 
     LicensesPage *licensesPage() const { return m_licenses; }
