@@ -17,6 +17,11 @@
 #include <QSqlQuery>
 
 #include <array>
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
 
 namespace lmo {
 
@@ -103,6 +108,18 @@ QString variantText(const QVariant &v)
     return v.isNull() ? QString() : v.toString();
 }
 
+// A license row as read from the file, before the database is asked anything: what a reading
+// thread hands to the writing one.
+struct ParsedLicense
+{
+    License l;
+    SalesforceId packageRef;
+    QString packageName;
+    SalesforceId versionId;
+    QString versionName;
+    std::optional<Rejection> rejection; // set when the row cannot be read
+};
+
 // The whole import of one file: reading, checking, writing, counting.
 class FileImport
 {
@@ -117,8 +134,13 @@ public:
 
 private:
     Result<void> prepare(const HeaderAnalysis &analysis);
+    Rejection makeRejection(const CsvRecord &record, int column, const QString &reason) const;
+    void addRejection(Rejection rejection);
     void reject(const CsvRecord &record, int column, const QString &reason);
     Result<void> licenseRow(const CsvRecord &record);
+    ParsedLicense parseLicense(const CsvRecord &record) const;
+    Result<void> storeLicense(ParsedLicense &row, const CsvRecord *record);
+    Result<void> loadLicensesPipelined(const HeaderAnalysis &analysis);
     Result<void> packageRow(const CsvRecord &record);
     Result<void> versionRow(const CsvRecord &record);
     Result<qint64> packageFor(const SalesforceId &ref, const QString &name);
@@ -161,11 +183,8 @@ private:
     QString m_changedBy;
 };
 
-void FileImport::reject(const CsvRecord &record, int column, const QString &reason)
+Rejection FileImport::makeRejection(const CsvRecord &record, int column, const QString &reason) const
 {
-    ++m_report.rejected;
-    if (int(m_report.rejections.size()) >= m_options.keepRejections)
-        return;
     Rejection r;
     r.line = record.line();
     r.column = column + 1;
@@ -173,7 +192,19 @@ void FileImport::reject(const CsvRecord &record, int column, const QString &reas
     r.reason = reason;
     for (int i = 0; i < record.size(); ++i)
         r.values << record.text(i);
-    m_report.rejections.push_back(std::move(r));
+    return r;
+}
+
+void FileImport::addRejection(Rejection rejection)
+{
+    ++m_report.rejected;
+    if (int(m_report.rejections.size()) < m_options.keepRejections)
+        m_report.rejections.push_back(std::move(rejection));
+}
+
+void FileImport::reject(const CsvRecord &record, int column, const QString &reason)
+{
+    addRejection(makeRejection(record, column, reason));
 }
 
 Result<void> FileImport::loadPackages()
@@ -417,17 +448,28 @@ Result<void> FileImport::updateLicense(qint64 rowId, const License &l)
 
 Result<void> FileImport::licenseRow(const CsvRecord &record)
 {
-    License l;
-    SalesforceId packageRef;
-    QString packageName;
-    SalesforceId versionId;
-    QString versionName;
+    ParsedLicense row = parseLicense(record);
+    if (row.rejection) {
+        addRejection(std::move(*row.rejection));
+        return {};
+    }
+    return storeLicense(row, &record);
+}
+
+ParsedLicense FileImport::parseLicense(const CsvRecord &record) const
+{
+    ParsedLicense row;
+    License &l = row.l;
+    SalesforceId &packageRef = row.packageRef;
+    QString &packageName = row.packageName;
+    SalesforceId &versionId = row.versionId;
+    QString &versionName = row.versionName;
     const DateOrder order = m_options.dateOrder;
     QString why;
     // The first unreadable value rejects the row, naming its column.
     auto fail = [&](ImportField f) {
-        reject(record, m_columnOf[size_t(f)], QStringLiteral("%1: %2").arg(fieldLabel(f), why));
-        return Result<void>();
+        row.rejection = makeRejection(record, m_columnOf[size_t(f)], QStringLiteral("%1: %2").arg(fieldLabel(f), why));
+        return std::move(row);
     };
     for (size_t fi = 0; fi < size_t(kFieldCount); ++fi) {
         const int c = m_columnOf[fi];
@@ -555,8 +597,15 @@ Result<void> FileImport::licenseRow(const CsvRecord &record)
         why = QStringLiteral("the package is blank");
         return fail(has(F::PackageRef) ? F::PackageRef : F::PackageName);
     }
+    return row;
+}
 
-    auto package = packageFor(packageRef, packageName);
+Result<void> FileImport::storeLicense(ParsedLicense &row, const CsvRecord *record)
+{
+    License &l = row.l;
+    const SalesforceId &versionId = row.versionId;
+    const QString &versionName = row.versionName;
+    auto package = packageFor(row.packageRef, row.packageName);
     if (!package)
         return package.error();
     l.packageRowId = package.value();
@@ -592,8 +641,8 @@ Result<void> FileImport::licenseRow(const CsvRecord &record)
         return updateLicense(**existing, l);
     auto inserted = m_writer->insert(l);
     if (!inserted) {
-        if (inserted.error().code == Error::Code::Conflict) {
-            reject(record, m_columnOf[size_t(F::Id)],
+        if (inserted.error().code == Error::Code::Conflict && record) {
+            reject(*record, m_columnOf[size_t(F::Id)],
                    QStringLiteral("org %1 already has a license of this package with another Id (the LMA keeps one "
                                   "license per package per org)")
                        .arg(l.subscriberOrgId.to15()));
@@ -824,6 +873,128 @@ Result<void> FileImport::versionRow(const CsvRecord &record)
     return {};
 }
 
+Result<void> FileImport::loadLicensesPipelined(const HeaderAnalysis &analysis)
+{
+    // Reading and checking on one core, writing on the other: a batch at a time, a few batches
+    // in flight at most, so memory stays flat.
+    struct Batch
+    {
+        std::vector<ParsedLicense> rows;
+        qint64 bytes = 0;
+        bool last = false;
+        QString error;
+    };
+    constexpr size_t kBatchRows = 2048;
+    constexpr size_t kMaxBatches = 4;
+    std::mutex mutex;
+    std::condition_variable changed;
+    std::deque<Batch> queue;
+    std::atomic<bool> stop{false};
+    qint64 totalBytes = 0;
+    {
+        QFileInfo info(m_path);
+        totalBytes = info.size();
+    }
+    const int columns = int(m_report.headers.size());
+    const bool report = analysis.format == ExportFormat::Report;
+    const QString headerCount = QString::number(columns);
+
+    std::thread reader([&] {
+        auto push = [&](Batch &&batch) {
+            std::unique_lock lock(mutex);
+            changed.wait(lock, [&] { return queue.size() < kMaxBatches || stop.load(); });
+            queue.push_back(std::move(batch));
+            changed.notify_all();
+        };
+        Batch batch;
+        QFile file(m_path);
+        if (!file.open(QIODevice::ReadOnly)) {
+            batch.error = QStringLiteral("%1 cannot be read: %2").arg(m_path, file.errorString());
+            batch.last = true;
+            push(std::move(batch));
+            return;
+        }
+        CsvReader csv(&file);
+        CsvRecord record;
+        csv.next(record); // the header, read already
+        bool footer = false;
+        while (!stop.load() && csv.next(record)) {
+            if (record.isBlank()) {
+                footer = footer || report; // a report's rows end at a blank line; its footer follows
+                continue;
+            }
+            if (footer)
+                continue;
+            if (record.size() != columns) {
+                ParsedLicense bad;
+                bad.rejection = makeRejection(record, -1,
+                                              QStringLiteral("the row has %1 fields but the header has %2 (a missing "
+                                                             "or extra delimiter?)")
+                                                  .arg(record.size())
+                                                  .arg(headerCount));
+                batch.rows.push_back(std::move(bad));
+            } else {
+                batch.rows.push_back(parseLicense(record));
+            }
+            if (batch.rows.size() >= kBatchRows) {
+                batch.bytes = csv.bytesRead();
+                push(std::move(batch));
+                batch = Batch();
+            }
+        }
+        batch.bytes = csv.bytesRead();
+        batch.error = csv.error();
+        batch.last = true;
+        push(std::move(batch));
+    });
+    auto finish = [&]() {
+        {
+            std::lock_guard lock(mutex);
+            stop = true;
+        }
+        changed.notify_all();
+        reader.join();
+    };
+
+    QElapsedTimer timer;
+    timer.start();
+    for (;;) {
+        Batch batch;
+        {
+            std::unique_lock lock(mutex);
+            changed.wait(lock, [&] { return !queue.empty(); });
+            batch = std::move(queue.front());
+            queue.pop_front();
+            changed.notify_all();
+        }
+        for (ParsedLicense &row : batch.rows) {
+            ++m_report.read;
+            if (row.rejection) {
+                addRejection(std::move(*row.rejection));
+            } else if (auto r = storeLicense(row, nullptr); !r) {
+                finish();
+                return r;
+            }
+            if (m_options.progress && m_report.read % kProgressEvery == 0
+                && !m_options.progress(ImportProgress{m_report.read, batch.bytes, totalBytes, timer.elapsed() / 1000.0})) {
+                finish();
+                return Error::make(Error::Code::Cancelled,
+                                   QStringLiteral("The import of %1 was cancelled; nothing of it was kept.").arg(shownPath(m_path)));
+            }
+        }
+        if (batch.last) {
+            finish();
+            if (!batch.error.isEmpty())
+                return Error::make(Error::Code::Invalid, QStringLiteral("%1 was refused whole: %2").arg(shownPath(m_path), batch.error));
+            if (m_options.progress
+                && !m_options.progress(ImportProgress{m_report.read, batch.bytes, totalBytes, timer.elapsed() / 1000.0}))
+                return Error::make(Error::Code::Cancelled,
+                                   QStringLiteral("The import of %1 was cancelled; nothing of it was kept.").arg(shownPath(m_path)));
+            return {};
+        }
+    }
+}
+
 Result<void> FileImport::loadRows(const HeaderAnalysis &analysis, bool fast)
 {
     QElapsedTimer timer;
@@ -845,6 +1016,19 @@ Result<void> FileImport::loadRows(const HeaderAnalysis &analysis, bool fast)
                                      fast ? IndexSuspension::Keep::Nothing : IndexSuspension::Keep::UniqueIndexes);
             !r)
             return r;
+    }
+
+    if (fast) {
+        if (auto r = loadLicensesPipelined(analysis); !r)
+            return r;
+        if (m_options.strict && m_report.rejected > 0)
+            return {}; // refused whole: the caller rolls back, indexes and all
+        if (auto r = indexes.restore(); !r) {
+            if (r.error().message.contains(QStringLiteral("UNIQUE constraint"), Qt::CaseInsensitive))
+                return Error::make(Error::Code::Conflict, r.error().message);
+            return r;
+        }
+        return {};
     }
 
     const int columns = int(m_report.headers.size());
