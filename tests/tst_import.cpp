@@ -441,6 +441,34 @@ private slots:
         QCOMPARE(textOf(*m_db, u"SELECT account_name FROM licenses"_s), u"Société Générale"_s);
     }
 
+    void anEmptyDatabaseIsLoadedAsWholeOrNotAtAll()
+    {
+        // The fast path for an empty table (indexes dropped, rows read on another thread) keeps
+        // the same promises: strict refusal, a cancel half-way, indexes back either way.
+        const QByteArray before = test::contentHash(*m_db);
+        ImportOptions strict;
+        strict.strict = true;
+        const ImportReport refused = mustImport(*m_db, data("bad_rows.csv"), strict);
+        QVERIFY(refused.refused);
+        QCOMPARE(test::contentHash(*m_db), before);
+
+        QByteArray big("sfLma__Package__r.Name,sfLma__Status__c,sfLma__Seats__c,sfLma__Subscriber_Org_ID__c\n");
+        for (int i = 0; i < 30000; ++i)
+            big += "Ledgerly CPQ,Active,5," + SalesforceId::fromString(QStringLiteral("00D5%1").arg(i, 11, 10, QLatin1Char('0'))).to18().toUtf8() + "\n";
+        const QString path = m_dir.filePath(QStringLiteral("fresh-big.csv"));
+        writeFile(path, big);
+        ImportOptions cancel;
+        cancel.progress = [](const ImportProgress &p) { return p.rows < 15000; };
+        auto r = importFile(*m_db, path, cancel);
+        QVERIFY(!r.ok());
+        QCOMPARE(r.error().code, Error::Code::Cancelled);
+        QCOMPARE(test::contentHash(*m_db), before);
+        QCOMPARE(number(*m_db, u"SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'licenses'"_s), 8);
+        // And without the cancel it all arrives, indexes included.
+        QCOMPARE(mustImport(*m_db, path).inserted, 30000);
+        QCOMPARE(number(*m_db, u"SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'licenses'"_s), 8);
+    }
+
     void aCancelAfterTheLastProgressReportStillCounts()
     {
         const QByteArray before = test::contentHash(*m_db);
