@@ -137,10 +137,19 @@ private:
     Rejection makeRejection(const CsvRecord &record, int column, const QString &reason) const;
     void addRejection(Rejection rejection);
     void reject(const CsvRecord &record, int column, const QString &reason);
+    // Rejects the row for the value in `field`'s column; the row is done, the import goes on.
+    Result<void> rejectField(const CsvRecord &record, ImportField field, const QString &why);
     Result<void> licenseRow(const CsvRecord &record);
     ParsedLicense parseLicense(const CsvRecord &record) const;
     Result<void> storeLicense(ParsedLicense &row, const CsvRecord *record);
-    Result<void> loadLicensesPipelined(const HeaderAnalysis &analysis);
+    // The data rows, past blank lines and a report's footer.
+    bool nextDataRecord(CsvReader &reader, CsvRecord &record, bool &footer, bool report) const;
+    std::optional<Rejection> shapeRejection(const CsvRecord &record) const;
+    // Reports progress; a cancel comes back as the error to return.
+    Result<void> progressed(qint64 bytes, qint64 totalBytes, const QElapsedTimer &timer);
+    Result<void> readRowsHere(CsvReader &reader, const HeaderAnalysis &analysis, qint64 totalBytes,
+                              const QElapsedTimer &timer);
+    Result<void> readLicensesOnTwoThreads(const HeaderAnalysis &analysis, qint64 totalBytes, const QElapsedTimer &timer);
     Result<void> packageRow(const CsvRecord &record);
     Result<void> versionRow(const CsvRecord &record);
     Result<qint64> packageFor(const SalesforceId &ref, const QString &name);
@@ -205,6 +214,12 @@ void FileImport::addRejection(Rejection rejection)
 void FileImport::reject(const CsvRecord &record, int column, const QString &reason)
 {
     addRejection(makeRejection(record, column, reason));
+}
+
+Result<void> FileImport::rejectField(const CsvRecord &record, ImportField field, const QString &why)
+{
+    reject(record, m_columnOf[size_t(field)], QStringLiteral("%1: %2").arg(fieldLabel(field), why));
+    return {};
 }
 
 Result<void> FileImport::loadPackages()
@@ -657,10 +672,7 @@ Result<void> FileImport::storeLicense(ParsedLicense &row, const CsvRecord *recor
 Result<void> FileImport::packageRow(const CsvRecord &record)
 {
     QString why;
-    auto fail = [&](ImportField f) {
-        reject(record, m_columnOf[size_t(f)], QStringLiteral("%1: %2").arg(fieldLabel(f), why));
-        return Result<void>();
-    };
+    auto fail = [&](ImportField f) { return rejectField(record, f, why); };
     const QString name = cell(record, F::Name).trimmed();
     if (name.isEmpty()) {
         why = QStringLiteral("the package name is blank");
@@ -786,10 +798,7 @@ Result<void> FileImport::packageRow(const CsvRecord &record)
 Result<void> FileImport::versionRow(const CsvRecord &record)
 {
     QString why;
-    auto fail = [&](ImportField f) {
-        reject(record, m_columnOf[size_t(f)], QStringLiteral("%1: %2").arg(fieldLabel(f), why));
-        return Result<void>();
-    };
+    auto fail = [&](ImportField f) { return rejectField(record, f, why); };
     std::optional<SalesforceId> id = ValueParser::id(cell(record, F::Id), &why);
     if (!id)
         return fail(F::Id);
@@ -873,7 +882,68 @@ Result<void> FileImport::versionRow(const CsvRecord &record)
     return {};
 }
 
-Result<void> FileImport::loadLicensesPipelined(const HeaderAnalysis &analysis)
+bool FileImport::nextDataRecord(CsvReader &reader, CsvRecord &record, bool &footer, bool report) const
+{
+    while (reader.next(record)) {
+        if (record.isBlank()) {
+            footer = footer || report; // a report's rows end at a blank line; its footer follows
+            continue;
+        }
+        if (!footer)
+            return true;
+    }
+    return false;
+}
+
+std::optional<Rejection> FileImport::shapeRejection(const CsvRecord &record) const
+{
+    if (record.size() == int(m_report.headers.size()))
+        return std::nullopt;
+    return makeRejection(record, -1,
+                         QStringLiteral("the row has %1 fields but the header has %2 (a missing or extra delimiter?)")
+                             .arg(record.size())
+                             .arg(m_report.headers.size()));
+}
+
+Result<void> FileImport::progressed(qint64 bytes, qint64 totalBytes, const QElapsedTimer &timer)
+{
+    if (!m_options.progress || m_options.progress(ImportProgress{m_report.read, bytes, totalBytes, timer.elapsed() / 1000.0}))
+        return {};
+    return Error::make(Error::Code::Cancelled,
+                       QStringLiteral("The import of %1 was cancelled; nothing of it was kept.").arg(shownPath(m_path)));
+}
+
+Result<void> FileImport::readRowsHere(CsvReader &reader, const HeaderAnalysis &analysis, qint64 totalBytes,
+                                      const QElapsedTimer &timer)
+{
+    CsvRecord record;
+    bool footer = false;
+    while (nextDataRecord(reader, record, footer, analysis.format == ExportFormat::Report)) {
+        ++m_report.read;
+        if (auto bad = shapeRejection(record)) {
+            addRejection(std::move(*bad));
+        } else {
+            Result<void> r;
+            switch (analysis.kind) {
+            case RecordKind::License: r = licenseRow(record); break;
+            case RecordKind::Package: r = packageRow(record); break;
+            case RecordKind::PackageVersion: r = versionRow(record); break;
+            }
+            if (!r)
+                return r;
+        }
+        if (m_report.read % kProgressEvery == 0) {
+            if (auto r = progressed(reader.bytesRead(), totalBytes, timer); !r)
+                return r;
+        }
+    }
+    if (!reader.error().isEmpty())
+        return Error::make(Error::Code::Invalid, QStringLiteral("%1 was refused whole: %2").arg(shownPath(m_path), reader.error()));
+    return {};
+}
+
+Result<void> FileImport::readLicensesOnTwoThreads(const HeaderAnalysis &analysis, qint64 totalBytes,
+                                                  const QElapsedTimer &timer)
 {
     // Reading and checking on one core, writing on the other: a batch at a time, a few batches
     // in flight at most, so memory stays flat.
@@ -890,14 +960,7 @@ Result<void> FileImport::loadLicensesPipelined(const HeaderAnalysis &analysis)
     std::condition_variable changed;
     std::deque<Batch> queue;
     std::atomic<bool> stop{false};
-    qint64 totalBytes = 0;
-    {
-        QFileInfo info(m_path);
-        totalBytes = info.size();
-    }
-    const int columns = int(m_report.headers.size());
     const bool report = analysis.format == ExportFormat::Report;
-    const QString headerCount = QString::number(columns);
 
     std::thread reader([&] {
         auto push = [&](Batch &&batch) {
@@ -918,21 +981,11 @@ Result<void> FileImport::loadLicensesPipelined(const HeaderAnalysis &analysis)
         CsvRecord record;
         csv.next(record); // the header, read already
         bool footer = false;
-        while (!stop.load() && csv.next(record)) {
-            if (record.isBlank()) {
-                footer = footer || report; // a report's rows end at a blank line; its footer follows
-                continue;
-            }
-            if (footer)
-                continue;
-            if (record.size() != columns) {
-                ParsedLicense bad;
-                bad.rejection = makeRejection(record, -1,
-                                              QStringLiteral("the row has %1 fields but the header has %2 (a missing "
-                                                             "or extra delimiter?)")
-                                                  .arg(record.size())
-                                                  .arg(headerCount));
-                batch.rows.push_back(std::move(bad));
+        while (!stop.load() && nextDataRecord(csv, record, footer, report)) {
+            if (auto bad = shapeRejection(record)) {
+                ParsedLicense row;
+                row.rejection = std::move(bad);
+                batch.rows.push_back(std::move(row));
             } else {
                 batch.rows.push_back(parseLicense(record));
             }
@@ -956,8 +1009,6 @@ Result<void> FileImport::loadLicensesPipelined(const HeaderAnalysis &analysis)
         reader.join();
     };
 
-    QElapsedTimer timer;
-    timer.start();
     for (;;) {
         Batch batch;
         {
@@ -969,27 +1020,22 @@ Result<void> FileImport::loadLicensesPipelined(const HeaderAnalysis &analysis)
         }
         for (ParsedLicense &row : batch.rows) {
             ++m_report.read;
-            if (row.rejection) {
+            Result<void> r;
+            if (row.rejection)
                 addRejection(std::move(*row.rejection));
-            } else if (auto r = storeLicense(row, nullptr); !r) {
+            else
+                r = storeLicense(row, nullptr);
+            if (r && m_report.read % kProgressEvery == 0)
+                r = progressed(batch.bytes, totalBytes, timer);
+            if (!r) {
                 finish();
                 return r;
-            }
-            if (m_options.progress && m_report.read % kProgressEvery == 0
-                && !m_options.progress(ImportProgress{m_report.read, batch.bytes, totalBytes, timer.elapsed() / 1000.0})) {
-                finish();
-                return Error::make(Error::Code::Cancelled,
-                                   QStringLiteral("The import of %1 was cancelled; nothing of it was kept.").arg(shownPath(m_path)));
             }
         }
         if (batch.last) {
             finish();
             if (!batch.error.isEmpty())
                 return Error::make(Error::Code::Invalid, QStringLiteral("%1 was refused whole: %2").arg(shownPath(m_path), batch.error));
-            if (m_options.progress
-                && !m_options.progress(ImportProgress{m_report.read, batch.bytes, totalBytes, timer.elapsed() / 1000.0}))
-                return Error::make(Error::Code::Cancelled,
-                                   QStringLiteral("The import of %1 was cancelled; nothing of it was kept.").arg(shownPath(m_path)));
             return {};
         }
     }
@@ -1003,9 +1049,6 @@ Result<void> FileImport::loadRows(const HeaderAnalysis &analysis, bool fast)
     if (!file.open(QIODevice::ReadOnly))
         return Error::make(Error::Code::Io, QStringLiteral("%1 cannot be read: %2").arg(m_path, file.errorString()));
     const qint64 totalBytes = file.size();
-    CsvReader reader(&file);
-    CsvRecord record;
-    reader.next(record); // the header, read already
 
     // Into an empty table every index goes and is built once at the end, from sorted keys; the
     // unique ones then also prove the file held no license twice. Otherwise the unique indexes
@@ -1018,60 +1061,20 @@ Result<void> FileImport::loadRows(const HeaderAnalysis &analysis, bool fast)
             return r;
     }
 
+    Result<void> rows;
     if (fast) {
-        if (auto r = loadLicensesPipelined(analysis); !r)
-            return r;
-        if (m_options.strict && m_report.rejected > 0)
-            return {}; // refused whole: the caller rolls back, indexes and all
-        if (auto r = indexes.restore(); !r) {
-            if (r.error().message.contains(QStringLiteral("UNIQUE constraint"), Qt::CaseInsensitive))
-                return Error::make(Error::Code::Conflict, r.error().message);
-            return r;
-        }
-        return {};
+        rows = readLicensesOnTwoThreads(analysis, totalBytes, timer);
+    } else {
+        CsvReader reader(&file);
+        CsvRecord header;
+        reader.next(header); // read already
+        rows = readRowsHere(reader, analysis, totalBytes, timer);
     }
-
-    const int columns = int(m_report.headers.size());
-    bool footer = false;
-    while (reader.next(record)) {
-        if (record.isBlank()) {
-            // Reports end their rows with a blank line and a few quoted lines of footer.
-            if (analysis.format == ExportFormat::Report)
-                footer = true;
-            continue;
-        }
-        if (footer)
-            continue;
-        ++m_report.read;
-        if (record.size() != columns) {
-            reject(record, -1,
-                   QStringLiteral("the row has %1 fields but the header has %2 (a missing or extra delimiter?)")
-                       .arg(record.size())
-                       .arg(columns));
-        } else {
-            Result<void> r;
-            switch (analysis.kind) {
-            case RecordKind::License: r = licenseRow(record); break;
-            case RecordKind::Package: r = packageRow(record); break;
-            case RecordKind::PackageVersion: r = versionRow(record); break;
-            }
-            if (!r)
-                return r;
-        }
-        if (m_options.progress && m_report.read % kProgressEvery == 0) {
-            const ImportProgress p{m_report.read, reader.bytesRead(), totalBytes, timer.elapsed() / 1000.0};
-            if (!m_options.progress(p))
-                return Error::make(Error::Code::Cancelled,
-                                   QStringLiteral("The import of %1 was cancelled; nothing of it was kept.").arg(shownPath(m_path)));
-        }
-    }
-    if (!reader.error().isEmpty())
-        return Error::make(Error::Code::Invalid, QStringLiteral("%1 was refused whole: %2").arg(shownPath(m_path), reader.error()));
+    if (!rows)
+        return rows;
     // Once more at the end, so that a cancel after the last progress report still counts.
-    if (m_options.progress
-        && !m_options.progress(ImportProgress{m_report.read, reader.bytesRead(), totalBytes, timer.elapsed() / 1000.0}))
-        return Error::make(Error::Code::Cancelled,
-                           QStringLiteral("The import of %1 was cancelled; nothing of it was kept.").arg(shownPath(m_path)));
+    if (auto r = progressed(totalBytes, totalBytes, timer); !r)
+        return r;
     if (m_options.strict && m_report.rejected > 0)
         return {}; // refused whole: the caller rolls back, indexes and all
     if (auto r = indexes.restore(); !r) {
