@@ -255,18 +255,7 @@ private slots:
         }
         // A file big enough to be caught in the middle of its transaction.
         const QString csv = m_dir.filePath(QStringLiteral("big.csv"));
-        {
-            QFile f(csv);
-            QVERIFY(f.open(QIODevice::WriteOnly));
-            f.write("Id,Name,sfLma__Package__r.Name,sfLma__Status__c,sfLma__Seats__c,sfLma__Install_Date__c,"
-                    "sfLma__Subscriber_Org_ID__c,sfLma__Account__r.Name\n");
-            for (int i = 0; i < 400000; ++i) {
-                const QString n = QString::number(i).rightJustified(9, QLatin1Char('0'));
-                f.write((SalesforceId::fromString(QStringLiteral("a0B9%1AA").arg(n)).to18() + QStringLiteral(",L-%1,Package A,Active,10,2025-01-01,").arg(n)
-                         + SalesforceId::fromString(QStringLiteral("00D9%1AA").arg(n)).to18() + QStringLiteral(",Account %1\n").arg(n))
-                            .toUtf8());
-            }
-        }
+        QVERIFY(test::writeLicenseCsv(csv, 400000, QStringLiteral("Package A")));
         QProcess p;
         p.start(QStringLiteral(LMODESK_BINARY), {u"import"_s, u"--db"_s, db, csv});
         QVERIFY(p.waitForStarted());

@@ -452,11 +452,8 @@ private slots:
         QVERIFY(refused.refused);
         QCOMPARE(test::contentHash(*m_db), before);
 
-        QByteArray big("sfLma__Package__r.Name,sfLma__Status__c,sfLma__Seats__c,sfLma__Subscriber_Org_ID__c\n");
-        for (int i = 0; i < 30000; ++i)
-            big += "Ledgerly CPQ,Active,5," + SalesforceId::fromString(QStringLiteral("00D5%1").arg(i, 11, 10, QLatin1Char('0'))).to18().toUtf8() + "\n";
         const QString path = m_dir.filePath(QStringLiteral("fresh-big.csv"));
-        writeFile(path, big);
+        QVERIFY(test::writeLicenseCsv(path, 30000, QStringLiteral("Ledgerly CPQ")));
         ImportOptions cancel;
         cancel.progress = [](const ImportProgress &p) { return p.rows < 15000; };
         auto r = importFile(*m_db, path, cancel);
@@ -554,11 +551,8 @@ private slots:
         mustImport(*m_db, data("cli_licenses.csv"));
         const QByteArray before = test::contentHash(*m_db);
         // A file big enough to report progress.
-        QByteArray big("sfLma__Package__r.Name,sfLma__Status__c,sfLma__Seats__c,sfLma__Subscriber_Org_ID__c\n");
-        for (int i = 0; i < 12000; ++i)
-            big += "Ledgerly CPQ,Active,5," + SalesforceId::fromString(QStringLiteral("00D4%1").arg(i, 11, 10, QLatin1Char('0'))).to18().toUtf8() + "\n";
         const QString path = m_dir.filePath(QStringLiteral("big.csv"));
-        writeFile(path, big);
+        QVERIFY(test::writeLicenseCsv(path, 12000, QStringLiteral("Ledgerly CPQ")));
         ImportOptions options;
         options.progress = [](const ImportProgress &p) { return p.rows < 10000; };
         auto r = importFile(*m_db, path, options);

@@ -456,13 +456,7 @@ private slots:
             before = test::contentHash(*database);
         }
         const QString csv = m_dir.filePath(QStringLiteral("dialog-big.csv"));
-        {
-            QFile f(csv);
-            QVERIFY(f.open(QIODevice::WriteOnly));
-            f.write("sfLma__Package__r.Name,sfLma__Status__c,sfLma__Seats__c,sfLma__Subscriber_Org_ID__c\n");
-            for (int i = 0; i < 200000; ++i)
-                f.write("Package A,Active,5," + SalesforceId::fromString(QStringLiteral("00D8%1").arg(i, 11, 10, QLatin1Char('0'))).to18().toUtf8() + "\n");
-        }
+        QVERIFY(test::writeLicenseCsv(csv, 200000, QStringLiteral("Package A")));
         ImportDialog dialog(db, csv);
         QSignalSpy finished(&dialog, &ImportDialog::finished);
         dialog.startImport();

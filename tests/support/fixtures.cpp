@@ -150,6 +150,24 @@ QByteArray contentHash(Database &database)
     return hash.result().toHex();
 }
 
+bool writeLicenseCsv(const QString &path, int rows, const QString &package)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::WriteOnly))
+        return false;
+    f.write("Id,Name,sfLma__Package__r.Name,sfLma__Status__c,sfLma__Seats__c,sfLma__Install_Date__c,"
+            "sfLma__Subscriber_Org_ID__c,sfLma__Account__r.Name\n");
+    const QByteArray packageBytes = package.toUtf8();
+    for (int i = 0; i < rows; ++i) {
+        const QByteArray n = QByteArray::number(i).rightJustified(9, '0');
+        f.write(SalesforceId::fromString(QString::fromLatin1("a0B9" + n + "AA")).to18().toLatin1() + ",L-" + n + ","
+                + packageBytes + ",Active,10,2025-01-01,"
+                + SalesforceId::fromString(QString::fromLatin1("00D9" + n + "AA")).to18().toLatin1() + ",Account " + n
+                + "\n");
+    }
+    return f.flush();
+}
+
 QByteArray fileHash(const QString &path)
 {
     QFile f(path);

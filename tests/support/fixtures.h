@@ -27,6 +27,10 @@ std::unique_ptr<Database> createFixtureDatabase(const QString &path);
 // A hash of every row of every LMO table, in key order: equal hashes mean equal contents.
 QByteArray contentHash(Database &database);
 
+// Writes a CLI-style license export of `rows` licenses of `package`, each in its own org: big
+// enough to catch an import in the middle of its work.
+bool writeLicenseCsv(const QString &path, int rows, const QString &package);
+
 // The SHA-256 of a file's bytes.
 QByteArray fileHash(const QString &path);
 
