@@ -48,6 +48,7 @@ void QueryTablePage::setDatabase(Database *database)
 void QueryTablePage::reload()
 {
     ++m_generation;
+    m_count.reset();
     // A fresh model each time: QSqlQueryModel::clear() keeps a result bound to the old
     // connection's driver, which dangles once that database is closed.
     auto *model = new QSqlQueryModel(this);
@@ -88,6 +89,8 @@ void QueryTablePage::reload()
         [this, generation](const Result<qint64> &count) {
             if (generation != m_generation)
                 return;
+            if (count)
+                m_count = count.value();
             m_summary->setText(count ? summaryFor(count.value()) : count.error().message);
             emit counted();
         });

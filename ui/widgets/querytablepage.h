@@ -5,6 +5,8 @@
 #include <QDate>
 #include <QStringList>
 
+#include <optional>
+
 class QLabel;
 class QSqlQueryModel;
 class QTableView;
@@ -30,6 +32,8 @@ public:
     QTableView *table() const { return m_table; }
     QSqlQueryModel *model() const { return m_model; }
     QString summaryText() const;
+    // The row count once the background count has come back (counted() says when).
+    std::optional<qint64> count() const { return m_count; }
 
 signals:
     // The row count has arrived and the summary line shows it.
@@ -49,6 +53,7 @@ private:
     QTableView *m_table;
     QLabel *m_summary;
     int m_generation = 0;
+    std::optional<qint64> m_count;
 };
 
 } // namespace lmo
