@@ -4,6 +4,7 @@
 #include "export/licenseexport.h"
 #include "import/importer.h"
 #include "metrics/installbasestats.h"
+#include "storage/bulkload.h"
 #include "storage/database.h"
 #include "util/format.h"
 
@@ -251,6 +252,30 @@ int runImport(const QStringList &arguments)
         const int code = report->exitCode();
         if (code == 2 || (code == 3 && worst == 0))
             worst = code;
+    }
+
+    // A load into an empty table saves its rows first and leaves the indexes for after: build
+    // them now, so that the next window opens ready to browse.
+    QSqlDatabase connection = database.value()->connection();
+    auto pending = deferredIndexCount(connection);
+    if (pending && pending.value() > 0) {
+        QElapsedTimer timer;
+        timer.start();
+        const bool showProgress = isatty(fileno(stderr));
+        auto built = buildDeferredIndexes(connection, [&](int done, int total) {
+            if (showProgress)
+                err() << "\r" << QStringLiteral("building indexes: %1 of %2").arg(done).arg(total) << Qt::flush;
+            return true;
+        });
+        if (showProgress)
+            err() << "\r" << QString(40, QLatin1Char(' ')) << "\r" << Qt::flush;
+        if (!built) {
+            err() << "lmodesk: " << built.error().message
+                  << " The licenses are saved; LMO Desk builds the rest of the indexes when it next opens the database."
+                  << Qt::endl;
+        } else {
+            out() << QStringLiteral("indexes: built %1 in %2 s\n").arg(pending.value()).arg(timer.elapsed() / 1000.0, 0, 'f', 1);
+        }
     }
     return worst;
 }

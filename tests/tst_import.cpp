@@ -4,13 +4,16 @@
 #include "export/licenseexport.h"
 #include "import/csvreader.h"
 #include "import/importer.h"
+#include "import/licenserowencoder.h"
 #include "metrics/installbasestats.h"
 #include "storage/auditlog.h"
+#include "storage/bulkload.h"
 #include "storage/licenserepository.h"
 #include "storage/sqlutil.h"
 
 #include <QBuffer>
 #include <QSqlQuery>
+#include <QSqlRecord>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -461,9 +464,177 @@ private slots:
         QCOMPARE(r.error().code, Error::Code::Cancelled);
         QCOMPARE(test::contentHash(*m_db), before);
         QCOMPARE(number(*m_db, u"SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'licenses'"_s), 8);
-        // And without the cancel it all arrives, indexes included.
+        // Without the cancel it all arrives; the indexes are left to build once the rows are
+        // saved, and recorded as such.
         QCOMPARE(mustImport(*m_db, path).inserted, 30000);
+        QCOMPARE(number(*m_db, u"SELECT COUNT(*) FROM licenses"_s), 30000);
+        QCOMPARE(number(*m_db, u"SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'licenses'"_s), 0);
+        QCOMPARE(deferredIndexCount(m_db->connection()).value(), 8);
+        // The next import builds them before it looks anything up (it needs the unique ones).
+        const ImportReport again = mustImport(*m_db, path);
+        QCOMPARE(again.unchanged, 30000);
         QCOMPARE(number(*m_db, u"SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'licenses'"_s), 8);
+        QCOMPARE(deferredIndexCount(m_db->connection()).value(), 0);
+    }
+
+    // The fast path reads plain values straight from the bytes and hands everything else to the
+    // careful reader: whatever it accepts must come out exactly as the careful path stores it.
+    void theFastPathStoresEveryRowAsTheCarefulPathDoes_data()
+    {
+        QTest::addColumn<QString>("file");
+        QTest::addColumn<bool>("dmy");
+        QTest::newRow("data loader") << data("dataloader_licenses.csv") << false;
+        QTest::newRow("cli") << data("cli_licenses.csv") << false;
+        QTest::newRow("cli tab") << data("cli_licenses_tab.tsv") << false;
+        QTest::newRow("report") << data("report_licenses.csv") << false;
+        QTest::newRow("report dmy") << data("report_licenses_dmy_semicolon.csv") << true;
+        QTest::newRow("bad rows") << data("bad_rows.csv") << false;
+        // Values at the edge of what the fast reader takes.
+        const QString edges = m_dir.filePath(QStringLiteral("edges.csv"));
+        const QString id1 = SalesforceId::fromString(u"a0B300000000001").to18();
+        const QString id2 = SalesforceId::fromString(u"a0B3000000000Zz").to18();
+        QByteArray csv = "Id,Name,sfLma__Package__r.Name,sfLma__Package_Version__r.Name,sfLma__Version_Number__c,"
+                         "sfLma__Status__c,sfLma__Seats__c,sfLma__Used_Licenses__c,sfLma__Expiration__c,"
+                         "sfLma__Install_Date__c,sfLma__Subscriber_Org_ID__c,sfLma__Account__r.Name,"
+                         "sfLma__Subscriber_Org_Is_Sandbox__c,sfLma__Last_Modified__c\n";
+        const QList<QByteArray> rows = {
+            // plain; lower-case checksum; 15-character ids; a folded id (careful reader restores it)
+            id1.toLatin1() + ",L-1,Pkg,Winter '26,1.0,Active,25.0,3,2027-01-31,2026-01-02,00D300000000001EAA,Acme,false,2026-03-01T10:15:00.000Z",
+            id2.toLower().toLatin1().left(15) + id2.right(3).toLower().toLatin1() + ",L-2,Pkg,,1.0,Trial,-1,0,1970-01-01,2026-02-29,00D300000000002,Acme,true,2026-03-01T10:15:00Z",
+            "A0B300000000003EAA,L-3,Pkg,,,Suspended,0,,,2024-02-29,00d300000000003eaa,Beta,1,",
+            // blanks and spaces around values, a formula guard, Unicode text and a no-break space at an end
+            "  ,  L-4  ,Pkg,, 2.0 ,Uninstalled , 7 , 1.0 ,2027-12-31T00:00:00.000Z,2026-03-01,00D300000000004,'=SUM(A1),0,2026-03-01T10:15:00",
+            ",L-5,Pkg,,,Active,5,2,,,00D300000000005,\"Soci\xC3\xA9t\xC3\xA9 G\xC3\xA9n\xC3\xA9rale\xC2\xA0\",FALSE,2026-03-01T10:15:00+01:00",
+            // values only the careful reader takes, or rejects
+            ",L-6,Pkg,,,active,\"1,250\",0,Does not expire,3/4/2026,00D300000000006,Acme,yes,",
+            ",L-7,Pkg,,,Active,Site License,0,,,00D300000000007,Acme,,",
+            ",L-8,Pkg,,,Active,12.5,0,,,00D300000000008,Acme,,",
+            ",L-9,Pkg,,,Active,5,0,2026-02-30,,00D300000000009,Acme,,",
+            ",L-10,Pkg,,,Active,5,0,,,001300000000001,Acme,,",
+            ",L-11,Pkg,,,Active,5,-2,,,00D300000000011,Acme,,",
+            ",L-12,,,,Active,5,0,,,00D300000000012,Acme,,",
+            ",L-13,Pkg,,,Active,5,0,,,00D300000000013,Acme,maybe,",
+            ",L-14,Pkg,,,Active,5,0,,,00D300000000014,Acme,,2026-03-01T25:15:00Z",
+            ",L-15,Pkg,,,Active,99000001,0,,,00D300000000015,Acme,,",
+            ",L-16,Pkg,,,Active,5,0,0999-01-01,,00D300000000016,Acme,,",
+        };
+        for (const QByteArray &row : rows)
+            csv += row + "\n";
+        writeFile(edges, csv);
+        QTest::newRow("edges") << edges << false;
+    }
+    void theFastPathStoresEveryRowAsTheCarefulPathDoes()
+    {
+        QFETCH(QString, file);
+        QFETCH(bool, dmy);
+        auto load = [&](bool fast, ImportReport *report) -> QString {
+            Database::OpenOptions o;
+            o.create = true;
+            auto db = Database::open(m_dir.filePath(QStringLiteral("path-%1-%2.sqlite").arg(++m_count).arg(fast)), o);
+            if (!db)
+                return QStringLiteral("cannot open");
+            ImportOptions options;
+            options.fastLoad = fast;
+            options.dateOrder = dmy ? DateOrder::DayMonthYear : DateOrder::MonthDayYear;
+            *report = mustImport(*db.value(), file, options);
+            QString dump;
+            for (const char *table : {"packages", "package_versions", "licenses"}) {
+                QSqlQuery q(db.value()->connection());
+                if (!q.exec(QStringLiteral("SELECT * FROM %1 ORDER BY id").arg(QLatin1String(table))))
+                    return q.lastError().text();
+                while (q.next()) {
+                    for (int c = 0; c < q.record().count(); ++c)
+                        dump += (q.value(c).isNull() ? QStringLiteral("<null>") : q.value(c).toString()) + u'|';
+                    dump += u'\n';
+                }
+            }
+            return dump;
+        };
+        ImportReport fastReport, carefulReport;
+        const QString fast = load(true, &fastReport);
+        const QString careful = load(false, &carefulReport);
+        QCOMPARE(fast, careful);
+        QVERIFY(fastReport.inserted > 0);
+        QCOMPARE(fastReport.inserted, carefulReport.inserted);
+        QCOMPARE(fastReport.rejected, carefulReport.rejected);
+        QCOMPARE(fastReport.rejections.size(), carefulReport.rejections.size());
+        for (size_t i = 0; i < fastReport.rejections.size(); ++i)
+            QCOMPARE(fastReport.rejections[i].text(file), carefulReport.rejections[i].text(file));
+    }
+
+    void theFastReaderTakesPlainDataLoaderValues()
+    {
+        // A Data Loader row with nothing unusual is read straight from its bytes.
+        std::array<int, kImportFieldCount> columns;
+        columns.fill(-1);
+        columns[size_t(ImportField::Id)] = 0;
+        columns[size_t(ImportField::PackageRef)] = 1;
+        columns[size_t(ImportField::Status)] = 2;
+        columns[size_t(ImportField::Seats)] = 3;
+        columns[size_t(ImportField::Expiration)] = 4;
+        columns[size_t(ImportField::OrgId)] = 5;
+        columns[size_t(ImportField::IsSandbox)] = 6;
+        columns[size_t(ImportField::LastModified)] = 7;
+        const LicenseRowEncoder encoder(columns, DateOrder::MonthDayYear, ValueParser::NumberStyle::Plain);
+        QBuffer buffer;
+        buffer.setData("a0B300000000001EAA,a083000000AAAAAAA5,Active,25.0,1970-01-01,00D300000000001EAA,true,"
+                       "2026-05-01T10:15:00.000Z\n");
+        QVERIFY(buffer.open(QIODevice::ReadOnly));
+        CsvReader reader(&buffer, ',');
+        CsvRecord record;
+        QVERIFY(reader.next(record));
+        LicenseRowBatch batch(LicenseRowEncoder::Width);
+        QVERIFY(encoder.encodeFast(record, batch));
+        QCOMPARE(batch.size(), size_t(1));
+        const LicenseRowBatch::Cell *row = batch.row(0);
+        QCOMPARE(batch.text(row[LicenseRowBatch::SfId]), std::string_view("a0B300000000001EAA"));
+        QCOMPARE(batch.text(row[LicenseRowEncoder::PackageRefKey]), std::string_view("a083000000AAAAAAA5"));
+        QCOMPARE(row[LicenseRowBatch::Seats].number, 25);
+        QVERIFY(row[LicenseRowBatch::Expiration].isNull()); // does not expire
+        QCOMPARE(batch.text(row[LicenseRowBatch::OrgId]), std::string_view("00D300000000001"));
+        QCOMPARE(row[LicenseRowBatch::IsSandbox].number, 1);
+        QCOMPARE(batch.text(row[LicenseRowBatch::LastModified]), std::string_view("2026-05-01T10:15:00Z"));
+        // A folded id needs the careful reader: declined, and the batch is as it was.
+        QBuffer folded;
+        folded.setData("A0B300000000001EAA,a083000000AAAAAAA5,Active,25,,00D300000000001,false,\n");
+        QVERIFY(folded.open(QIODevice::ReadOnly));
+        CsvReader reader2(&folded, ',');
+        QVERIFY(reader2.next(record));
+        QVERIFY(!encoder.encodeFast(record, batch));
+        QCOMPARE(batch.size(), size_t(1));
+    }
+
+    void deferredIndexesAreBuiltOneAtATimeAndCanBeStopped()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("deferred.csv"));
+        QVERIFY(test::writeLicenseCsv(path, 2000, QStringLiteral("Ledgerly CPQ")));
+        QCOMPARE(mustImport(*m_db, path).inserted, 2000);
+        QCOMPARE(deferredIndexCount(m_db->connection()).value(), 8);
+        // Stopped after three: those three exist, five are still recorded.
+        std::vector<std::pair<int, int>> seen;
+        auto stopped = buildDeferredIndexes(m_db->connection(), [&](int done, int total) {
+            seen.emplace_back(done, total);
+            return done < 3;
+        });
+        QVERIFY(!stopped.ok());
+        QCOMPARE(stopped.error().code, Error::Code::Cancelled);
+        QVERIFY2(stopped.error().message.contains(QStringLiteral("5 of 8")), qPrintable(stopped.error().message));
+        QCOMPARE(number(*m_db, u"SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'licenses'"_s), 3);
+        QCOMPARE(deferredIndexCount(m_db->connection()).value(), 5);
+        QCOMPARE(seen.front(), std::make_pair(0, 8));
+        // Going on finishes the rest, reporting the end.
+        seen.clear();
+        QVERIFY(buildDeferredIndexes(m_db->connection(), [&](int done, int total) {
+                    seen.emplace_back(done, total);
+                    return true;
+                }).ok());
+        QCOMPARE(seen.back(), std::make_pair(5, 5));
+        QCOMPARE(number(*m_db, u"SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'licenses'"_s), 8);
+        QCOMPARE(deferredIndexCount(m_db->connection()).value(), 0);
+        // The unique ones hold again.
+        QSqlQuery q(m_db->connection());
+        QVERIFY(!q.exec(u"INSERT INTO licenses (sf_id, package_ref, status, seats, org_id) SELECT sf_id, package_ref, "
+                        "status, seats, org_id FROM licenses LIMIT 1"_s));
     }
 
     void aCancelAfterTheLastProgressReportStillCounts()

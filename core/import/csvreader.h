@@ -26,6 +26,8 @@ public:
     // True for a line with nothing on it.
     bool isBlank() const { return size() == 1 && m_ends[0] == 0; }
     qint64 line() const { return m_line; }
+    // Read as ISO-8859-1: field() is then not UTF-8.
+    bool isLatin1() const { return m_latin1; }
 
 private:
     friend class CsvReader;

@@ -1,6 +1,7 @@
 #include "import/importer.h"
 
 #include "import/csvreader.h"
+#include "import/licenserowencoder.h"
 #include "storage/auditlog.h"
 #include "storage/bulkload.h"
 #include "storage/database.h"
@@ -22,6 +23,7 @@
 #include <deque>
 #include <mutex>
 #include <thread>
+#include <unordered_map>
 
 namespace lmo {
 
@@ -52,7 +54,34 @@ private:
     QSqlDatabase m_db;
 };
 
-constexpr int kFieldCount = int(ImportField::Sequence) + 1;
+// For a load into an empty table: a rollback journal instead of the write-ahead log, so that
+// the pages are written once (into the file) rather than twice (the log, then the checkpoint).
+// Pages added past the end of the file need no journal, and a killed load is still rolled back
+// (by the journal, when the file is next opened). SQLite allows the switch only with no other
+// connection open; otherwise the load keeps the log.
+class RollbackJournalForLoad
+{
+public:
+    explicit RollbackJournalForLoad(QSqlDatabase db) : m_db(std::move(db))
+    {
+        QSqlQuery q(m_db);
+        m_switched = q.exec(QStringLiteral("PRAGMA journal_mode=DELETE")) && q.next()
+                     && q.value(0).toString().compare(QStringLiteral("delete"), Qt::CaseInsensitive) == 0;
+    }
+    ~RollbackJournalForLoad()
+    {
+        if (m_switched)
+            QSqlQuery(m_db).exec(QStringLiteral("PRAGMA journal_mode=WAL"));
+    }
+    RollbackJournalForLoad(const RollbackJournalForLoad &) = delete;
+    RollbackJournalForLoad &operator=(const RollbackJournalForLoad &) = delete;
+
+private:
+    QSqlDatabase m_db;
+    bool m_switched = false;
+};
+
+constexpr int kFieldCount = kImportFieldCount;
 constexpr qint64 kProgressEvery = 5000;
 
 QString shownPath(const QString &path)
@@ -142,6 +171,15 @@ private:
     Result<void> licenseRow(const CsvRecord &record);
     ParsedLicense parseLicense(const CsvRecord &record) const;
     Result<void> storeLicense(ParsedLicense &row, const CsvRecord *record);
+    // The version a license row names: by record id, by name, by number; 0 for none.
+    Result<qint64> resolveVersion(qint64 package, const SalesforceId &versionId, const QString &versionName,
+                                  const QString &versionNumber);
+    // Row `r` of a fast load's batch: its package and version looked up (once per distinct
+    // value), then inserted.
+    Result<void> storeEncoded(LicenseRowBatch &batch, size_t r);
+    // A fast load has no unique index to stop a license coming twice: its keys' hashes are
+    // kept and compared at the end. A Conflict sends the file down the careful path.
+    Result<void> checkNoDuplicates();
     // The data rows, past blank lines and a report's footer.
     bool nextDataRecord(CsvReader &reader, CsvRecord &record, bool &footer, bool report) const;
     std::optional<Rejection> shapeRejection(const CsvRecord &record) const;
@@ -190,6 +228,11 @@ private:
     QHash<QPair<qint64, QString>, qint64> m_versionByNumber; // (package, version number)
     QString m_source;
     QString m_changedBy;
+    // Fast loads: lookups already made, and the keys seen.
+    std::string m_key;
+    std::unordered_map<std::string, qint64> m_packageMemo;
+    std::unordered_map<std::string, std::pair<qint64, std::string>> m_versionMemo;
+    std::vector<size_t> m_idHashes, m_orgPackageHashes;
 };
 
 Rejection FileImport::makeRejection(const CsvRecord &record, int column, const QString &reason) const
@@ -615,6 +658,94 @@ ParsedLicense FileImport::parseLicense(const CsvRecord &record) const
     return row;
 }
 
+Result<qint64> FileImport::resolveVersion(qint64 package, const SalesforceId &versionId, const QString &versionName,
+                                          const QString &versionNumber)
+{
+    // By its record id, else by its name (a report's "Package Version"), else by its number. A
+    // name is not a number: it never becomes one.
+    if (!versionId.isNull() && m_versionBySfId.contains(versionId.to18()))
+        return m_versionBySfId.value(versionId.to18());
+    if (!versionName.isEmpty() && m_versionByName.contains(qMakePair(package, versionName)))
+        return m_versionByName.value(qMakePair(package, versionName));
+    if (!versionId.isNull() || !versionNumber.isEmpty())
+        return versionFor(package, versionId, versionNumber);
+    return qint64(0);
+}
+
+Result<void> FileImport::storeEncoded(LicenseRowBatch &batch, size_t r)
+{
+    using B = LicenseRowBatch;
+    using E = LicenseRowEncoder;
+    auto qs = [](std::string_view v) { return QString::fromUtf8(v.data(), qsizetype(v.size())); };
+    B::Cell *cells = batch.row(r);
+
+    const std::string_view ref = batch.text(cells[E::PackageRefKey]);
+    const std::string_view name = batch.text(cells[E::PackageNameKey]);
+    m_key.assign(ref).push_back('\x1f');
+    m_key.append(name);
+    qint64 package = 0;
+    if (auto it = m_packageMemo.find(m_key); it != m_packageMemo.end()) {
+        package = it->second;
+    } else {
+        auto found = packageFor(SalesforceId::fromString(qs(ref)), qs(name));
+        if (!found)
+            return found.error();
+        package = found.value();
+        m_packageMemo.emplace(m_key, package);
+    }
+
+    const std::string_view versionId = batch.text(cells[E::VersionIdKey]);
+    const std::string_view versionName = batch.text(cells[E::VersionNameKey]);
+    const std::string_view number = batch.text(cells[B::VersionNumber]);
+    m_key.assign(reinterpret_cast<const char *>(&package), sizeof package);
+    m_key.append(versionId).push_back('\x1f');
+    m_key.append(versionName).push_back('\x1f');
+    m_key.append(number);
+    auto it = m_versionMemo.find(m_key);
+    if (it == m_versionMemo.end()) {
+        auto version = resolveVersion(package, SalesforceId::fromString(qs(versionId)), qs(versionName), qs(number));
+        if (!version)
+            return version.error();
+        std::string knownNumber;
+        if (number.empty() && version.value() > 0)
+            knownNumber = m_numberOfVersion.value(version.value()).toStdString();
+        it = m_versionMemo.emplace(m_key, std::make_pair(version.value(), std::move(knownNumber))).first;
+    }
+    const bool fillNumber = number.empty() && !it->second.second.empty();
+
+    m_key.assign(batch.text(cells[B::OrgId]));
+    m_key.append(reinterpret_cast<const char *>(&package), sizeof package);
+    m_orgPackageHashes.push_back(std::hash<std::string>{}(m_key));
+    if (!cells[B::SfId].isNull())
+        m_idHashes.push_back(std::hash<std::string_view>{}(batch.text(cells[B::SfId])));
+
+    cells[B::PackageRef].number = package;
+    cells[B::PackageRef].length = B::Cell::kInteger;
+    if (it->second.first > 0) {
+        cells[B::PackageVersionRef].number = it->second.first;
+        cells[B::PackageVersionRef].length = B::Cell::kInteger;
+    }
+    if (fillNumber)
+        batch.setTextOf(r, B::VersionNumber, it->second.second);
+    auto inserted = m_writer->insert(batch, r);
+    if (!inserted)
+        return inserted.error();
+    ++m_report.inserted;
+    return {};
+}
+
+Result<void> FileImport::checkNoDuplicates()
+{
+    for (std::vector<size_t> *hashes : {&m_idHashes, &m_orgPackageHashes}) {
+        std::sort(hashes->begin(), hashes->end());
+        if (std::adjacent_find(hashes->begin(), hashes->end()) != hashes->end())
+            return Error::make(Error::Code::Conflict, QStringLiteral("the file may hold a license twice"));
+        hashes->clear();
+        hashes->shrink_to_fit();
+    }
+    return {};
+}
+
 Result<void> FileImport::storeLicense(ParsedLicense &row, const CsvRecord *record)
 {
     License &l = row.l;
@@ -624,18 +755,10 @@ Result<void> FileImport::storeLicense(ParsedLicense &row, const CsvRecord *recor
     if (!package)
         return package.error();
     l.packageRowId = package.value();
-    // The version: by its record id, else by its name (a report's "Package Version"), else by
-    // its number. A name is not a number: it never becomes one.
-    if (!versionId.isNull() && m_versionBySfId.contains(versionId.to18())) {
-        l.packageVersionRowId = m_versionBySfId.value(versionId.to18());
-    } else if (!versionName.isEmpty() && m_versionByName.contains(qMakePair(l.packageRowId, versionName))) {
-        l.packageVersionRowId = m_versionByName.value(qMakePair(l.packageRowId, versionName));
-    } else if (!versionId.isNull() || !l.versionNumber.isEmpty()) {
-        auto version = versionFor(l.packageRowId, versionId, l.versionNumber);
-        if (!version)
-            return version.error();
-        l.packageVersionRowId = version.value();
-    }
+    auto version = resolveVersion(l.packageRowId, versionId, versionName, l.versionNumber);
+    if (!version)
+        return version.error();
+    l.packageVersionRowId = version.value();
     if (l.versionNumber.isEmpty() && l.packageVersionRowId > 0)
         l.versionNumber = m_numberOfVersion.value(l.packageVersionRowId);
 
@@ -946,21 +1069,24 @@ Result<void> FileImport::readLicensesOnTwoThreads(const HeaderAnalysis &analysis
                                                   const QElapsedTimer &timer)
 {
     // Reading and checking on one core, writing on the other: a batch at a time, a few batches
-    // in flight at most, so memory stays flat.
+    // in flight at most, so memory stays flat. The reading thread hands over rows ready to bind.
     struct Batch
     {
-        std::vector<ParsedLicense> rows;
+        LicenseRowBatch rows{LicenseRowEncoder::Width};
+        std::vector<Rejection> rejections;
+        qint64 read = 0;
         qint64 bytes = 0;
         bool last = false;
         QString error;
     };
-    constexpr size_t kBatchRows = 2048;
+    constexpr qint64 kBatchRows = 4096;
     constexpr size_t kMaxBatches = 4;
     std::mutex mutex;
     std::condition_variable changed;
     std::deque<Batch> queue;
     std::atomic<bool> stop{false};
     const bool report = analysis.format == ExportFormat::Report;
+    const LicenseRowEncoder encoder(m_columnOf, m_options.dateOrder, numberStyle());
 
     std::thread reader([&] {
         auto push = [&](Batch &&batch) {
@@ -982,14 +1108,18 @@ Result<void> FileImport::readLicensesOnTwoThreads(const HeaderAnalysis &analysis
         csv.next(record); // the header, read already
         bool footer = false;
         while (!stop.load() && nextDataRecord(csv, record, footer, report)) {
+            ++batch.read;
             if (auto bad = shapeRejection(record)) {
-                ParsedLicense row;
-                row.rejection = std::move(bad);
-                batch.rows.push_back(std::move(row));
-            } else {
-                batch.rows.push_back(parseLicense(record));
+                batch.rejections.push_back(std::move(*bad));
+            } else if (!encoder.encodeFast(record, batch.rows)) {
+                ParsedLicense row = parseLicense(record);
+                if (row.rejection)
+                    batch.rejections.push_back(std::move(*row.rejection));
+                else
+                    LicenseRowEncoder::encode(row.l, row.packageRef, row.packageName, row.versionId, row.versionName,
+                                              batch.rows);
             }
-            if (batch.rows.size() >= kBatchRows) {
+            if (batch.read >= kBatchRows) {
                 batch.bytes = csv.bytesRead();
                 push(std::move(batch));
                 batch = Batch();
@@ -1018,25 +1148,23 @@ Result<void> FileImport::readLicensesOnTwoThreads(const HeaderAnalysis &analysis
             queue.pop_front();
             changed.notify_all();
         }
-        for (ParsedLicense &row : batch.rows) {
-            ++m_report.read;
-            Result<void> r;
-            if (row.rejection)
-                addRejection(std::move(*row.rejection));
-            else
-                r = storeLicense(row, nullptr);
-            if (r && m_report.read % kProgressEvery == 0)
-                r = progressed(batch.bytes, totalBytes, timer);
-            if (!r) {
-                finish();
-                return r;
-            }
+        m_report.read += batch.read;
+        for (Rejection &rejection : batch.rejections)
+            addRejection(std::move(rejection));
+        Result<void> r;
+        for (size_t i = 0; i < batch.rows.size() && r; ++i)
+            r = storeEncoded(batch.rows, i);
+        if (r)
+            r = progressed(batch.bytes, totalBytes, timer);
+        if (!r) {
+            finish();
+            return r;
         }
         if (batch.last) {
             finish();
             if (!batch.error.isEmpty())
                 return Error::make(Error::Code::Invalid, QStringLiteral("%1 was refused whole: %2").arg(shownPath(m_path), batch.error));
-            return {};
+            return checkNoDuplicates();
         }
     }
 }
@@ -1050,9 +1178,9 @@ Result<void> FileImport::loadRows(const HeaderAnalysis &analysis, bool fast)
         return Error::make(Error::Code::Io, QStringLiteral("%1 cannot be read: %2").arg(m_path, file.errorString()));
     const qint64 totalBytes = file.size();
 
-    // Into an empty table every index goes and is built once at the end, from sorted keys; the
-    // unique ones then also prove the file held no license twice. Otherwise the unique indexes
-    // stay, to find the licenses the file updates.
+    // Into an empty table the indexes go, to be built once the rows are saved, from sorted keys
+    // (buildDeferredIndexes). The fast path keeps none and checks the keys itself; the careful
+    // one keeps the unique indexes, to find the licenses the file updates.
     IndexSuspension indexes(m_db, m_database.dialect());
     if (m_freshTable) {
         if (auto r = indexes.suspend(QStringLiteral("licenses"),
@@ -1077,12 +1205,7 @@ Result<void> FileImport::loadRows(const HeaderAnalysis &analysis, bool fast)
         return r;
     if (m_options.strict && m_report.rejected > 0)
         return {}; // refused whole: the caller rolls back, indexes and all
-    if (auto r = indexes.restore(); !r) {
-        if (fast && r.error().message.contains(QStringLiteral("UNIQUE constraint"), Qt::CaseInsensitive))
-            return Error::make(Error::Code::Conflict, r.error().message);
-        return r;
-    }
-    return {};
+    return indexes.defer();
 }
 
 Result<void> FileImport::run()
@@ -1123,6 +1246,14 @@ Result<void> FileImport::run()
                                           "again with those columns.")
                                .arg(shownPath(m_path), analysis.missing.join(QStringLiteral(", ")), kindName(analysis.kind)));
 
+    std::optional<RollbackJournalForLoad> journal;
+    if (analysis.kind == RecordKind::License) {
+        auto count = queryNumber(m_db, QStringLiteral("SELECT COUNT(*) FROM licenses"), QStringLiteral("counting licenses"));
+        if (!count)
+            return count.error();
+        if (count.value() == 0 && m_database.dialect().kind() == Dialect::Kind::SQLite)
+            journal.emplace(m_db);
+    }
     Transaction transaction(m_db);
     if (auto r = transaction.begin(QStringLiteral("starting the import")); !r)
         return r;
@@ -1132,7 +1263,7 @@ Result<void> FileImport::run()
     // on a second thread. Both are put back when this import is done.
     BulkPragmas pragmas(m_db);
 
-    bool fast = m_freshTable && analysis.kind == RecordKind::License;
+    bool fast = m_options.fastLoad && m_freshTable && analysis.kind == RecordKind::License;
     if (fast) {
         if (auto r = execSql(m_db, QStringLiteral("SAVEPOINT fast_load"), QStringLiteral("starting the import")); !r)
             return r;
@@ -1261,6 +1392,14 @@ Result<ImportReport> importFile(Database &database, const QString &path, const I
     if (database.isReadOnly())
         return Error::make(Error::Code::ReadOnly, QStringLiteral("%1 is read-only (%2): nothing can be imported into it.")
                                                       .arg(database.path(), database.readOnlyReason()));
+    // An earlier load may have left indexes to build; updates need the unique ones.
+    auto pending = deferredIndexCount(database.connection());
+    if (!pending)
+        return pending.error();
+    if (pending.value() > 0) {
+        if (auto r = buildDeferredIndexes(database.connection()); !r)
+            return r.error();
+    }
     ImportReport report;
     report.file = path;
     FileImport import(database, path, options, report);

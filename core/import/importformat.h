@@ -57,6 +57,8 @@ enum class ImportField {
     Sequence,
 };
 
+inline constexpr int kImportFieldCount = int(ImportField::Sequence) + 1;
+
 enum class RecordKind { License, Package, PackageVersion };
 enum class ExportFormat { DataLoader, SalesforceCli, Report };
 

@@ -2,7 +2,11 @@
 
 #include "storage/sqlutil.h"
 
+#include <QScopeGuard>
 #include <QSqlQuery>
+
+#include <utility>
+#include <vector>
 
 namespace lmo {
 
@@ -27,6 +31,7 @@ Result<void> IndexSuspension::suspend(const QString &table, Keep keep)
             !r)
             return r;
     }
+    m_names = names;
     return {};
 }
 
@@ -37,6 +42,85 @@ Result<void> IndexSuspension::restore()
             return r;
     }
     m_recreate.clear();
+    m_names.clear();
+    return {};
+}
+
+Result<void> IndexSuspension::defer()
+{
+    QSqlQuery q(m_db);
+    if (!q.prepare(QStringLiteral("INSERT INTO deferred_indexes (name, definition) VALUES (?, ?)")))
+        return sqlError(q.lastError(), QStringLiteral("recording the indexes to build"));
+    for (qsizetype i = 0; i < m_names.size(); ++i) {
+        q.addBindValue(m_names[i]);
+        q.addBindValue(m_recreate[i]);
+        if (!q.exec())
+            return sqlError(q.lastError(), QStringLiteral("recording the indexes to build"));
+    }
+    m_recreate.clear();
+    m_names.clear();
+    return {};
+}
+
+Result<int> deferredIndexCount(QSqlDatabase db)
+{
+    auto n = queryNumber(db, QStringLiteral("SELECT COUNT(*) FROM deferred_indexes"),
+                         QStringLiteral("reading the indexes to build"));
+    if (!n)
+        return n.error();
+    return int(n.value());
+}
+
+Result<void> buildDeferredIndexes(QSqlDatabase db, const std::function<bool(int done, int total)> &progress)
+{
+    std::vector<std::pair<QString, QString>> pending;
+    {
+        QSqlQuery q(db);
+        q.setForwardOnly(true);
+        if (!q.exec(QStringLiteral("SELECT name, definition FROM deferred_indexes ORDER BY name")))
+            return sqlError(q.lastError(), QStringLiteral("reading the indexes to build"));
+        while (q.next())
+            pending.emplace_back(q.value(0).toString(), q.value(1).toString());
+    }
+    const int total = int(pending.size());
+    // A larger page cache and a second sorting thread make each build quicker.
+    QSqlQuery(db).exec(QStringLiteral("PRAGMA cache_size=-98304"));
+    QSqlQuery(db).exec(QStringLiteral("PRAGMA threads=2"));
+    auto restorePragmas = qScopeGuard([&db] {
+        QSqlQuery(db).exec(QStringLiteral("PRAGMA cache_size=-2000"));
+        QSqlQuery(db).exec(QStringLiteral("PRAGMA threads=0"));
+    });
+    for (int i = 0; i < total; ++i) {
+        if (progress && !progress(i, total))
+            return Error::make(Error::Code::Cancelled, QStringLiteral("Building the indexes was stopped; %1 of %2 are left.")
+                                                           .arg(total - i)
+                                                           .arg(total));
+        const auto &[name, definition] = pending[size_t(i)];
+        Transaction t(db);
+        if (auto r = t.begin(QStringLiteral("building index %1").arg(name)); !r)
+            return r;
+        // Built already (by another window on the same file, say): only the record goes.
+        QSqlQuery exists(db);
+        exists.prepare(QStringLiteral("SELECT COUNT(*) FROM deferred_indexes WHERE name = ?"));
+        exists.addBindValue(name);
+        if (!exists.exec() || !exists.next())
+            return sqlError(exists.lastError(), QStringLiteral("building index %1").arg(name));
+        const bool stillPending = exists.value(0).toLongLong() > 0;
+        exists.finish();
+        if (stillPending) {
+            if (auto r = execSql(db, definition, QStringLiteral("building index %1").arg(name)); !r)
+                return r;
+            QSqlQuery done(db);
+            done.prepare(QStringLiteral("DELETE FROM deferred_indexes WHERE name = ?"));
+            done.addBindValue(name);
+            if (!done.exec())
+                return sqlError(done.lastError(), QStringLiteral("building index %1").arg(name));
+        }
+        if (auto r = t.commit(QStringLiteral("building index %1").arg(name)); !r)
+            return r;
+    }
+    if (progress)
+        progress(total, total);
     return {};
 }
 

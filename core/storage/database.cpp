@@ -96,6 +96,22 @@ QString Database::resolvePath(const QString &commandLinePath)
     return defaultPath();
 }
 
+namespace {
+
+// Before the first connection: SQLite's memory statistics take a global lock on every
+// allocation, which a bulk load makes millions of; LMO Desk never reads them. (Once SQLite is
+// initialised the call is refused, harmlessly.)
+void configureSqliteOnce()
+{
+    static const bool configured = [] {
+        sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+        return true;
+    }();
+    Q_UNUSED(configured);
+}
+
+} // namespace
+
 Result<std::unique_ptr<Database>> Database::open(const QString &path, const OpenOptions &options)
 {
     if (path.isEmpty())
@@ -153,6 +169,7 @@ Result<std::unique_ptr<Database>> Database::open(const QString &path, const Open
     database->m_connectionName = newConnectionName();
     database->m_connectOptions = connectOptions(database->m_readOnly, immutable, options.busyTimeoutMs);
     ConnectionGuard guard(database->m_connectionName);
+    configureSqliteOnce();
     QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), database->m_connectionName);
     db.setDatabaseName(database->m_databaseName);
     db.setConnectOptions(database->m_connectOptions);
@@ -214,8 +231,8 @@ Result<std::unique_ptr<Database>> Database::open(const QString &path, const Open
         return database;
     }
 
-    // WAL lets the browser read while an import writes; foreign keys keep versions tied to packages.
     QSqlQuery pragma(db);
+    // WAL lets the browser read while an import writes; foreign keys keep versions tied to packages.
     if (!pragma.exec(QStringLiteral("PRAGMA journal_mode=WAL"))) {
         if (isLockedError(pragma.lastError()))
             return lockedError(path);
@@ -264,6 +281,7 @@ void *Database::sqliteHandle() const
 
 Result<QSqlDatabase> Database::openConnection(const ConnectionSpec &spec, const QString &connectionName)
 {
+    configureSqliteOnce();
     QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), connectionName);
     db.setDatabaseName(spec.databaseName);
     db.setConnectOptions(spec.connectOptions);

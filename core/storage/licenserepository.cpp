@@ -8,6 +8,8 @@
 
 #include <sqlite3.h>
 
+#include <functional>
+
 namespace lmo {
 
 namespace {
@@ -29,12 +31,26 @@ public:
     virtual void text(const QString &value) = 0; // empty binds NULL
     virtual void integer(qint64 value) = 0;
     virtual void null() = 0;
-    // `name` is only used to word an error.
-    virtual Result<qint64> run(const QString &name) = 0;
+    virtual void utf8(std::string_view value) = 0; // not empty
+    // `name` is only asked for to word an error.
+    virtual Result<qint64> run(const std::function<QString()> &name) = 0;
 
     void id(const SalesforceId &v) { v.isNull() ? null() : text(v.to18()); }
     void date(const QDate &v) { v.isValid() ? text(dateToSql(v)) : null(); }
     void optionalRef(qint64 ref) { ref > 0 ? integer(ref) : null(); }
+
+    void bindCells(const LicenseRowBatch &batch, const LicenseRowBatch::Cell *cells)
+    {
+        for (int i = 0; i < LicenseRowBatch::InsertColumns; ++i) {
+            const LicenseRowBatch::Cell &c = cells[i];
+            if (c.isInteger())
+                integer(c.number);
+            else if (c.isNull())
+                null();
+            else
+                utf8(batch.text(c));
+        }
+    }
 
     void bindLicense(const License &l)
     {
@@ -84,13 +100,18 @@ public:
     }
     void integer(qint64 value) override { sqlite3_bind_int64(m_stmt, ++m_index, value); }
     void null() override { sqlite3_bind_null(m_stmt, ++m_index); }
-    Result<qint64> run(const QString &name) override
+    // The batch outlives the step: no copy.
+    void utf8(std::string_view value) override
+    {
+        sqlite3_bind_text(m_stmt, ++m_index, value.data(), int(value.size()), SQLITE_STATIC);
+    }
+    Result<qint64> run(const std::function<QString()> &name) override
     {
         m_index = 0;
         const int rc = sqlite3_step(m_stmt);
         sqlite3_reset(m_stmt);
         if (rc != SQLITE_DONE) {
-            const QString what = QStringLiteral("license %1").arg(name);
+            const QString what = QStringLiteral("license %1").arg(name());
             const int code = sqlite3_extended_errcode(m_db);
             const QString message = QString::fromUtf8(sqlite3_errmsg(m_db));
             if ((code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED)
@@ -117,10 +138,14 @@ public:
     void text(const QString &value) override { m_query.addBindValue(sqlValue(value)); }
     void integer(qint64 value) override { m_query.addBindValue(value); }
     void null() override { m_query.addBindValue(QVariant(QMetaType(QMetaType::QString))); }
-    Result<qint64> run(const QString &name) override
+    void utf8(std::string_view value) override
+    {
+        m_query.addBindValue(QString::fromUtf8(value.data(), qsizetype(value.size())));
+    }
+    Result<qint64> run(const std::function<QString()> &name) override
     {
         if (!m_query.exec()) {
-            const QString what = QStringLiteral("license %1").arg(name);
+            const QString what = QStringLiteral("license %1").arg(name());
             const QSqlError e = m_query.lastError();
             if (e.nativeErrorCode() == QString::number(SQLITE_CONSTRAINT_UNIQUE)
                 || e.text().contains(QStringLiteral("UNIQUE constraint"), Qt::CaseInsensitive))
@@ -170,7 +195,21 @@ Result<qint64> LicenseWriter::insert(const License &license)
             return r.error();
     }
     m_binder->bindLicense(license);
-    return m_binder->run(license.name);
+    return m_binder->run([&] { return license.name; });
+}
+
+Result<qint64> LicenseWriter::insert(const LicenseRowBatch &batch, size_t r)
+{
+    if (!m_binder) {
+        if (auto p = prepare(); !p)
+            return p.error();
+    }
+    const LicenseRowBatch::Cell *cells = batch.row(r);
+    m_binder->bindCells(batch, cells);
+    return m_binder->run([&] {
+        const std::string_view name = batch.text(cells[LicenseRowBatch::Name]);
+        return QString::fromUtf8(name.data(), qsizetype(name.size()));
+    });
 }
 
 LicenseRepository::LicenseRepository(const Database &database) : m_database(database) {}

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "domain/license.h"
+#include "storage/licenserow.h"
 #include "util/result.h"
 
 #include <QSqlDatabase>
@@ -29,6 +30,8 @@ public:
     Result<void> prepare();
     // Inserts and returns the new rowId.
     Result<qint64> insert(const License &license);
+    // Inserts row `r` of a batch (its first InsertColumns cells), as bound; the same rowId.
+    Result<qint64> insert(const LicenseRowBatch &batch, size_t r);
 
     class Binder;
 

@@ -21,6 +21,7 @@ struct MigrationFile
 // Add a line here, and the file to resources/CMakeLists.txt, for each new schema version.
 constexpr MigrationFile kMigrationFiles[] = {
     {1, "Licenses, packages, package versions and the audit log", ":/sql/0001_initial.sql"},
+    {2, "Indexes deferred by a bulk load", ":/sql/0002_deferred_indexes.sql"},
 };
 
 } // namespace
