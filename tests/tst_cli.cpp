@@ -1,18 +1,20 @@
 #include "fixtures.h"
 
+#include "storage/bulkload.h"
+#include "storage/licenserepository.h"
+#include "storage/sqlutil.h"
+
+#include <QElapsedTimer>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QSqlQuery>
+#include <QTemporaryDir>
 #include <QThread>
-#include <QElapsedTimer>
-
-#include "storage/licenserepository.h"
+#include <QtTest>
 
 #include <csignal>
 #include <sys/types.h>
-#include <QSqlQuery>
-#include <QTemporaryDir>
-#include <QtTest>
 
 using namespace lmo;
 using namespace Qt::Literals::StringLiterals;
@@ -274,6 +276,85 @@ private slots:
         QVERIFY2(database.ok(), qPrintable(database.ok() ? QString() : database.error().message));
         QCOMPARE(test::contentHash(*database.value()), before);
         QCOMPARE(LicenseRepository(*database.value()).count().value(), 15);
+    }
+
+    void killingALoadIntoAnEmptyDatabaseLeavesItEmpty()
+    {
+        // The fast path writes through a rollback journal, not the write-ahead log: a kill in the
+        // middle is rolled back by that journal when the file is next opened.
+        const QString db = m_dir.filePath(QStringLiteral("kill-fresh.sqlite"));
+        QByteArray before;
+        {
+            Database::OpenOptions create;
+            create.create = true;
+            auto database = Database::open(db, create);
+            QVERIFY(database.ok());
+            before = test::contentHash(*database.value());
+        }
+        const QString csv = m_dir.filePath(QStringLiteral("big-fresh.csv"));
+        QVERIFY(test::writeLicenseCsv(csv, 600000, QStringLiteral("Package A")));
+        QProcess p;
+        p.start(QStringLiteral(LMODESK_BINARY), {u"import"_s, u"--db"_s, db, csv});
+        QVERIFY(p.waitForStarted());
+        QElapsedTimer waited;
+        waited.start();
+        const qint64 startSize = QFileInfo(db).size();
+        while (p.state() == QProcess::Running && QFileInfo(db).size() < startSize + 4 * 1024 * 1024
+               && waited.elapsed() < 120000)
+            QThread::msleep(2);
+        QVERIFY2(p.state() == QProcess::Running, "the import ended before it could be killed: make the file bigger");
+        QVERIFY(QFileInfo::exists(db + QStringLiteral("-journal")));
+        ::kill(pid_t(p.processId()), SIGKILL);
+        QVERIFY(p.waitForFinished(30000));
+
+        auto database = Database::open(db, Database::OpenOptions());
+        QVERIFY2(database.ok(), qPrintable(database.ok() ? QString() : database.error().message));
+        QCOMPARE(test::contentHash(*database.value()), before);
+        QCOMPARE(LicenseRepository(*database.value()).count().value(), 0);
+        QCOMPARE(deferredIndexCount(database.value()->connection()).value(), 0);
+        QSqlDatabase connection = database.value()->connection();
+        QCOMPARE(queryNumber(connection, u"SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'licenses'"_s,
+                             u"test"_s)
+                     .value(),
+                 8);
+    }
+
+    void killingTheIndexBuildKeepsTheLicensesAndTheRestIsBuiltLater()
+    {
+        const QString db = m_dir.filePath(QStringLiteral("kill-index.sqlite"));
+        const QString csv = m_dir.filePath(QStringLiteral("big-index.csv"));
+        QVERIFY(test::writeLicenseCsv(csv, 400000, QStringLiteral("Package A")));
+        QProcess p;
+        p.start(QStringLiteral(LMODESK_BINARY), {u"import"_s, u"--db"_s, db, csv});
+        QVERIFY(p.waitForStarted());
+        // The summary is printed once the licenses are saved, before the indexes are built.
+        QByteArray output;
+        while (p.state() == QProcess::Running && !output.contains("inserted")) {
+            p.waitForReadyRead(100);
+            output += p.readAllStandardOutput();
+        }
+        QVERIFY2(p.state() == QProcess::Running, output.constData());
+        ::kill(pid_t(p.processId()), SIGKILL);
+        QVERIFY(p.waitForFinished(30000));
+        QVERIFY2(!output.contains("indexes: built"), output.constData());
+        {
+            auto database = Database::open(db, Database::OpenOptions());
+            QVERIFY(database.ok());
+            QCOMPARE(LicenseRepository(*database.value()).count().value(), 400000);
+            QVERIFY(deferredIndexCount(database.value()->connection()).value() > 0);
+        }
+        // Importing the file again finds every license unchanged, with its indexes back first.
+        Run r = lmodesk({u"import"_s, u"--db"_s, db, csv});
+        QCOMPARE(r.code, 0);
+        QVERIFY2(r.out.contains(QStringLiteral("unchanged 400,000")), qPrintable(r.out));
+        auto database = Database::open(db, Database::OpenOptions());
+        QVERIFY(database.ok());
+        QCOMPARE(deferredIndexCount(database.value()->connection()).value(), 0);
+        QSqlDatabase connection = database.value()->connection();
+        QCOMPARE(queryNumber(connection, u"SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'licenses'"_s,
+                             u"test"_s)
+                     .value(),
+                 8);
     }
 
 private:

@@ -5,6 +5,8 @@
 #include "dashboard/dashboardpage.h"
 #include "metrics/installbasestats.h"
 #include "import/importdialog.h"
+#include "import/importer.h"
+#include "storage/bulkload.h"
 #include "shell/demojob.h"
 #include "shell/guilauncher.h"
 #include "shell/mainwindow.h"
@@ -31,6 +33,7 @@
 #include <QTemporaryDir>
 #include <QTimer>
 #include <QTreeWidget>
+#include <QStatusBar>
 #include <QtTest>
 
 using namespace lmo;
@@ -395,6 +398,59 @@ private slots:
         QTRY_VERIFY2(w.statusText().contains(QStringLiteral("18 licenses")), qPrintable(w.statusText()));
         QCOMPARE(w.licensesPage()->model()->rowCount(), 18);
         QCOMPARE(w.subscribersPage()->model()->rowCount(), 11);
+    }
+
+    void anImportIntoAnEmptyDatabaseBuildsItsIndexesBeforeItIsDone()
+    {
+        const QString db = m_dir.filePath(QStringLiteral("dialog-empty.sqlite"));
+        {
+            Database::OpenOptions create;
+            create.create = true;
+            QVERIFY(Database::open(db, create).ok());
+        }
+        ImportDialog dialog(db, QFINDTESTDATA("data/dataloader_licenses.csv"));
+        QSignalSpy finished(&dialog, &ImportDialog::finished);
+        dialog.startImport();
+        QVERIFY(finished.wait(30000));
+        QVERIFY(dialog.report()->inserted > 0);
+        auto database = Database::open(db, Database::OpenOptions());
+        QVERIFY(database.ok());
+        QCOMPARE(deferredIndexCount(database.value()->connection()).value(), 0);
+    }
+
+    void theWindowBuildsIndexesAnEarlierLoadLeftAndImportWaitsForThem()
+    {
+        const QString db = m_dir.filePath(QStringLiteral("deferred-window.sqlite"));
+        const QString csv = m_dir.filePath(QStringLiteral("deferred-window.csv"));
+        QVERIFY(test::writeLicenseCsv(csv, 20000, QStringLiteral("Package A")));
+        {
+            Database::OpenOptions create;
+            create.create = true;
+            auto database = Database::open(db, create);
+            QVERIFY(database.ok());
+            QVERIFY(importFile(*database.value(), csv, ImportOptions()).ok()); // the CLI would build them next
+            QCOMPARE(deferredIndexCount(database.value()->connection()).value(), 8);
+        }
+        MainWindow w;
+        QVERIFY(w.openDatabase(db));
+        QLabel *indexes = w.findChild<QLabel *>(QStringLiteral("statusIndexes"));
+        QVERIFY(indexes);
+        QVERIFY2(indexes->text().contains(QStringLiteral("Building indexes")), qPrintable(indexes->text()));
+        QAction *import = nullptr;
+        for (QAction *a : w.findChildren<QAction *>())
+            if (a->text() == QStringLiteral("&Import…"))
+                import = a;
+        QVERIFY(import);
+        QVERIFY(!import->isEnabled());
+        QTRY_VERIFY_WITH_TIMEOUT(indexes->text().isEmpty(), 60000);
+        QVERIFY(import->isEnabled());
+        QVERIFY2(w.statusBar()->currentMessage().contains(QStringLiteral("Indexes built")),
+                 qPrintable(w.statusBar()->currentMessage()));
+        // (Through a connection of its own: the window's pages keep their read snapshot.)
+        auto fresh = Database::open(db, Database::OpenOptions());
+        QVERIFY(fresh.ok());
+        QCOMPARE(deferredIndexCount(fresh.value()->connection()).value(), 0);
+        QCOMPARE(w.licensesPage()->model()->rowCount() > 0, true);
     }
 
     void importDialogLetsTheUserMapUnknownColumns()

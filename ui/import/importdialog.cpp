@@ -1,6 +1,7 @@
 #include "import/importdialog.h"
 
 #include "export/csvwriter.h"
+#include "storage/bulkload.h"
 #include "storage/database.h"
 #include "util/format.h"
 
@@ -277,19 +278,39 @@ void ImportDialog::startImport()
     auto outcome = std::make_shared<std::optional<Result<ImportReport>>>();
     // Its own connection, on its own thread: the window stays responsive, and a cancel or a
     // failure rolls the whole file back.
-    m_thread = QThread::create([databasePath, file, options, outcome]() {
+    m_indexesDone = -1;
+    m_thread = QThread::create([this, databasePath, file, options, outcome]() {
         auto database = Database::open(databasePath, Database::OpenOptions());
         if (!database) {
             *outcome = Result<ImportReport>(database.error());
             return;
         }
         *outcome = importFile(*database.value(), file, options);
+        if (!outcome->value())
+            return;
+        // The licenses are saved; a load into an empty table left its indexes to build now.
+        // (If this fails, the main window builds them: the import itself stands.)
+        const auto built = buildDeferredIndexes(database.value()->connection(), [this](int done, int total) {
+            m_indexesTotal = total;
+            m_indexesDone = done;
+            return true;
+        });
+        Q_UNUSED(built);
     });
     m_poll = new QTimer(this);
     const qint64 total = qMax<qint64>(1, m_preview->fileSize);
     connect(m_poll, &QTimer::timeout, this, [this, total] {
         if (m_cancel)
             return; // the label says it is cancelling
+        if (const int done = m_indexesDone.load(); done >= 0) {
+            m_cancelButton->setEnabled(false);
+            m_progress->setValue(1000);
+            m_progressLabel->setText(QStringLiteral("%1 rows saved. Building indexes for browsing: %2 of %3…")
+                                         .arg(QLocale().toString(m_rows.load()))
+                                         .arg(qMin(done + 1, m_indexesTotal.load()))
+                                         .arg(m_indexesTotal.load()));
+            return;
+        }
         m_progress->setValue(int(m_bytes.load() * 1000 / total));
         const double seconds = m_elapsedMs.load() / 1000.0;
         m_progressLabel->setText(QStringLiteral("%1 rows read, %2 rows per second")

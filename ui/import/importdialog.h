@@ -99,6 +99,9 @@ private:
     std::atomic<qint64> m_rows{0};
     std::atomic<qint64> m_bytes{0};
     std::atomic<qint64> m_elapsedMs{0};
+    // After the rows are saved: the indexes an empty table's load builds last (-1: not yet).
+    std::atomic<int> m_indexesDone{-1};
+    std::atomic<int> m_indexesTotal{0};
     QTimer *m_poll = nullptr;
 };
 

@@ -6,6 +6,7 @@
 #include "export/licenseexport.h"
 #include "import/importdialog.h"
 #include "shell/backgroundjob.h"
+#include "storage/bulkload.h"
 #include "storage/database.h"
 #include "wizard/lmosetuppage.h"
 
@@ -28,6 +29,7 @@
 #include <QSettings>
 #include <QStackedWidget>
 #include <QStatusBar>
+#include <QTimer>
 
 namespace lmo {
 
@@ -49,7 +51,7 @@ MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent), m_sidebar(new QListWidget(this)), m_stack(new QStackedWidget(this)),
       m_licenses(new LicensesPage(m_stack)), m_subscribers(new SubscribersPage(m_stack)),
       m_dashboard(new DashboardPage(m_stack)), m_lmo(new LmoSetupPage(m_stack)), m_statusDatabase(new QLabel(this)),
-      m_statusReadOnly(new QLabel(this))
+      m_statusReadOnly(new QLabel(this)), m_statusIndexes(new QLabel(this)), m_indexPoll(new QTimer(this))
 {
     setObjectName(QStringLiteral("mainWindow"));
     setWindowIcon(QIcon(QStringLiteral(":/icons/lmodesk.svg")));
@@ -81,6 +83,15 @@ MainWindow::MainWindow(QWidget *parent)
     m_statusReadOnly->setObjectName(QStringLiteral("statusReadOnly"));
     statusBar()->addWidget(m_statusDatabase, 1);
     statusBar()->addPermanentWidget(m_statusReadOnly);
+    m_statusIndexes->setObjectName(QStringLiteral("statusIndexes"));
+    statusBar()->addPermanentWidget(m_statusIndexes);
+    m_indexPoll->setInterval(200);
+    connect(m_indexPoll, &QTimer::timeout, this, [this] {
+        if (m_indexJob)
+            m_statusIndexes->setText(QStringLiteral("Building indexes for browsing: %1 of %2…")
+                                         .arg(m_indexJob->done.load() + 1)
+                                         .arg(qMax(1, m_indexJob->total.load())));
+    });
     connect(m_licenses, &QueryTablePage::counted, this, &MainWindow::updateStatus);
 
     buildMenus();
@@ -97,6 +108,7 @@ MainWindow::MainWindow(QWidget *parent)
 
 MainWindow::~MainWindow()
 {
+    stopIndexJob();
     // Jobs hold no pointer to the database, but let them finish before the connection goes.
     BackgroundJobs::waitForAll();
 }
@@ -118,7 +130,7 @@ void MainWindow::buildMenus()
     m_recentMenu->setObjectName(QStringLiteral("recentMenu"));
     rebuildRecentMenu();
     file->addSeparator();
-    QAction *importAction = file->addAction(QStringLiteral("&Import…"), this, &MainWindow::importFiles);
+    QAction *importAction = m_importAction = file->addAction(QStringLiteral("&Import…"), this, &MainWindow::importFiles);
     importAction->setObjectName(QStringLiteral("importAction"));
     importAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_I));
     QAction *exportAction = file->addAction(QStringLiteral("&Export licenses as CSV…"), this, &MainWindow::exportLicenses);
@@ -167,6 +179,7 @@ bool MainWindow::openDatabase(const QString &path, const Database::OpenOptions &
     }
     // Pages first let go of the old connection, then it closes. Background jobs have their own
     // connections and their late answers are dropped, so there is nothing to wait for.
+    stopIndexJob();
     for (DatabasePage *page : pages())
         page->setDatabase(nullptr);
     m_database = std::move(opened.value());
@@ -176,11 +189,13 @@ bool MainWindow::openDatabase(const QString &path, const Database::OpenOptions &
     QSettings().setValue(kLastKey, m_database->path());
     updateStatus();
     emit databaseChanged();
+    buildDeferredIndexesInBackground();
     return true;
 }
 
 void MainWindow::closeDatabase()
 {
+    stopIndexJob();
     for (DatabasePage *page : pages())
         page->setDatabase(nullptr);
     m_database.reset();
@@ -220,6 +235,7 @@ void MainWindow::importFiles()
         connect(&dialog, &ImportDialog::finished, this, [this](bool imported) {
             if (imported)
                 reloadAll();
+            buildDeferredIndexesInBackground(); // left by an import stopped while building them
         });
         if (dialog.exec() == QDialog::Rejected && !dialog.report())
             break; // the user cancelled before importing: skip the remaining files too
@@ -360,6 +376,65 @@ void MainWindow::updateStatus()
     } else {
         m_statusReadOnly->clear();
     }
+}
+
+void MainWindow::buildDeferredIndexesInBackground()
+{
+    if (!m_database || m_database->isReadOnly() || m_indexJob)
+        return;
+    QSqlDatabase connection = m_database->connection();
+    auto pending = deferredIndexCount(connection);
+    if (!pending || pending.value() == 0)
+        return;
+    auto job = std::make_shared<IndexJob>();
+    job->total = pending.value();
+    m_indexJob = job;
+    m_importAction->setEnabled(false);
+    m_importAction->setToolTip(QStringLiteral("Import waits until the indexes are built."));
+    m_statusIndexes->setText(QStringLiteral("Building indexes for browsing…"));
+    m_statusIndexes->setToolTip(QStringLiteral("An import saved its licenses first and left the indexes that make "
+                                               "sorting and filtering fast to be built now. Everything can be "
+                                               "browsed meanwhile, more slowly."));
+    m_indexPoll->start();
+    runInBackground<bool>(
+        this, m_database->connectionSpec(),
+        [job](QSqlDatabase &db) -> Result<bool> {
+            auto built = buildDeferredIndexes(db, [job](int done, int total) {
+                job->done = done;
+                job->total = total;
+                return !job->stop.load();
+            });
+            if (!built)
+                return built.error();
+            return true;
+        },
+        [this, job](const Result<bool> &result) {
+            if (m_indexJob != job)
+                return; // stopped, and another database may be open now
+            m_indexJob.reset();
+            m_indexPoll->stop();
+            m_importAction->setEnabled(true);
+            m_importAction->setToolTip(QString());
+            m_statusIndexes->clear();
+            m_statusIndexes->setToolTip(QString());
+            if (result)
+                statusBar()->showMessage(QStringLiteral("Indexes built: sorting and filtering are at full speed."), 8000);
+            else
+                statusBar()->showMessage(QStringLiteral("The indexes could not be built: %1").arg(result.error().message));
+        });
+}
+
+void MainWindow::stopIndexJob()
+{
+    if (!m_indexJob)
+        return;
+    // Between two indexes the job stops; what it has not built stays recorded for next time.
+    m_indexJob->stop = true;
+    m_indexJob.reset();
+    m_indexPoll->stop();
+    m_statusIndexes->clear();
+    if (m_importAction)
+        m_importAction->setEnabled(true);
 }
 
 void MainWindow::showAbout()

@@ -5,10 +5,12 @@
 
 #include <QMainWindow>
 
+#include <atomic>
 #include <memory>
 
 class QAction;
 class QLabel;
+class QTimer;
 class QListWidget;
 class QMenu;
 class QStackedWidget;
@@ -68,6 +70,10 @@ private:
     void rebuildRecentMenu();
     void updateStatus();
     void showAbout();
+    // Builds, in the background, the indexes a bulk load left for later; the status bar shows
+    // how far it is, and Import waits for it.
+    void buildDeferredIndexesInBackground();
+    void stopIndexJob();
     QList<DatabasePage *> pages() const;
 
     std::unique_ptr<Database> m_database;
@@ -80,6 +86,16 @@ private:
     QMenu *m_recentMenu = nullptr;
     QLabel *m_statusDatabase;
     QLabel *m_statusReadOnly;
+    QLabel *m_statusIndexes;
+    QAction *m_importAction = nullptr;
+    struct IndexJob
+    {
+        std::atomic<int> done{0};
+        std::atomic<int> total{0};
+        std::atomic<bool> stop{false};
+    };
+    std::shared_ptr<IndexJob> m_indexJob; // set while one runs
+    QTimer *m_indexPoll;
 };
 
 } // namespace lmo
