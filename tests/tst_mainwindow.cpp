@@ -429,7 +429,7 @@ private slots:
             auto database = Database::open(db, create);
             QVERIFY(database.ok());
             QVERIFY(importFile(*database.value(), csv, ImportOptions()).ok()); // the CLI would build them next
-            QCOMPARE(deferredIndexCount(database.value()->connection()).value(), 8);
+            QCOMPARE(deferredIndexCount(database.value()->connection()).value(), 15);
         }
         MainWindow w;
         QVERIFY(w.openDatabase(db));

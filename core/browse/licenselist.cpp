@@ -1,0 +1,217 @@
+#include "browse/licenselist.h"
+
+#include "storage/sqlutil.h"
+#include "storage/values.h"
+
+#include <QSqlQuery>
+
+#include <algorithm>
+#include <unordered_map>
+
+namespace lmo {
+
+namespace {
+
+const QString kFrom = QStringLiteral("licenses l JOIN packages p ON p.id = l.package_ref");
+
+LicenseRow readRow(const QSqlQuery &q, const QDate &asOf)
+{
+    LicenseRow r;
+    r.id = q.value(0).toLongLong();
+    r.name = q.value(1).toString();
+    r.account = q.value(2).toString();
+    r.package = q.value(3).toString();
+    r.version = q.value(4).toString();
+    r.status = statusFromString(q.value(5).toString()).value_or(Status::Active);
+    r.seats = q.value(6).toInt();
+    r.used = q.value(7).toInt();
+    r.expiration = dateFromSql(q.value(8));
+    r.installDate = dateFromSql(q.value(9));
+    r.orgId = q.value(10).toString();
+    r.edition = q.value(11).toString();
+    r.instance = q.value(12).toString();
+    r.orgStatus = q.value(13).toString();
+    r.sandbox = q.value(14).toInt() != 0;
+    r.effective = effectiveStatus(r.status, r.expiration, asOf);
+    return r;
+}
+
+void bindAll(QSqlQuery &q, const QVariantList &binds)
+{
+    for (const QVariant &v : binds)
+        q.addBindValue(v);
+}
+
+QStringList distinctValues(QSqlDatabase db, const QString &column, QString *error)
+{
+    QSqlQuery q(db);
+    q.setForwardOnly(true);
+    QStringList out;
+    if (!q.exec(QStringLiteral("SELECT DISTINCT %1 FROM licenses WHERE %1 IS NOT NULL ORDER BY %1").arg(column))) {
+        *error = q.lastError().text();
+        return out;
+    }
+    while (q.next())
+        out << q.value(0).toString();
+    return out;
+}
+
+} // namespace
+
+QString LicenseListReader::rowColumnsSql()
+{
+    return QStringLiteral("l.id, l.name, l.account_name, p.name, l.version_number, l.status, l.seats, l.used_licenses, "
+                          "l.expiration, l.install_date, l.org_id, l.org_edition, l.org_instance, l.org_status, "
+                          "l.is_sandbox");
+}
+
+Result<std::vector<PackageName>> LicenseListReader::packages()
+{
+    QSqlQuery q(m_db);
+    q.setForwardOnly(true);
+    if (!q.exec(QStringLiteral("SELECT id, name FROM packages ORDER BY name, id")))
+        return sqlError(q.lastError(), QStringLiteral("reading the packages"));
+    std::vector<PackageName> out;
+    while (q.next())
+        out.push_back({q.value(0).toLongLong(), q.value(1).toString()});
+    return out;
+}
+
+Result<LicenseFilterChoices> LicenseListReader::choices()
+{
+    LicenseFilterChoices c;
+    auto p = packages();
+    if (!p)
+        return p.error();
+    c.packages = std::move(p.value());
+    QString error;
+    c.versions = distinctValues(m_db, QStringLiteral("version_number"), &error);
+    c.editions = distinctValues(m_db, QStringLiteral("org_edition"), &error);
+    c.instances = distinctValues(m_db, QStringLiteral("org_instance"), &error);
+    if (!error.isEmpty())
+        return Error::make(Error::Code::Sql, QStringLiteral("Database error while reading the filter choices: %1").arg(error));
+    // Versions as people read them: 1.9 before 1.10.
+    std::sort(c.versions.begin(), c.versions.end(), [](const QString &a, const QString &b) {
+        const QStringList pa = a.split(QLatin1Char('.')), pb = b.split(QLatin1Char('.'));
+        for (qsizetype i = 0; i < qMin(pa.size(), pb.size()); ++i) {
+            bool oka = false, okb = false;
+            const int na = pa[i].toInt(&oka), nb = pb[i].toInt(&okb);
+            if (oka && okb && na != nb)
+                return na < nb;
+            if (!(oka && okb) && pa[i] != pb[i])
+                return pa[i] < pb[i];
+        }
+        return pa.size() < pb.size();
+    });
+    return c;
+}
+
+Result<qint64> LicenseListReader::total()
+{
+    return queryNumber(m_db, QStringLiteral("SELECT COUNT(*) FROM licenses"), QStringLiteral("counting licenses"));
+}
+
+Result<std::vector<qint64>> LicenseListReader::segmentCounts(const std::vector<LicenseQuerySegment> &segments)
+{
+    std::vector<qint64> counts;
+    for (const LicenseQuerySegment &s : segments) {
+        QSqlQuery q(m_db);
+        q.setForwardOnly(true);
+        q.prepare(QStringLiteral("SELECT COUNT(*) FROM licenses l WHERE %1").arg(s.where));
+        bindAll(q, s.binds);
+        if (!q.exec() || !q.next())
+            return sqlError(q.lastError(), QStringLiteral("counting licenses"));
+        counts.push_back(q.value(0).toLongLong());
+    }
+    return counts;
+}
+
+Result<std::vector<LicenseRow>> LicenseListReader::window(const std::vector<LicenseQuerySegment> &segments,
+                                                          const std::vector<qint64> &counts, qint64 offset, int limit,
+                                                          const QDate &asOf)
+{
+    std::vector<LicenseRow> out;
+    const bool counted = counts.size() == segments.size();
+    for (size_t i = 0; i < segments.size() && int(out.size()) < limit; ++i) {
+        const qint64 count = counted ? counts[i] : -1;
+        if (counted && offset >= count) {
+            offset -= count;
+            continue;
+        }
+        const int want = limit - int(out.size());
+        // Past the middle of a long segment, read it backwards from its end: the database then
+        // steps over the rows after the window rather than all those before it.
+        const bool fromEnd = counted && offset > count / 2;
+        const qint64 skip = fromEnd ? qMax<qint64>(0, count - offset - want) : offset;
+        const qint64 take = fromEnd ? qMin<qint64>(want, count - offset) : want;
+        const LicenseQuerySegment &s = segments[i];
+        QSqlQuery q(m_db);
+        q.setForwardOnly(true);
+        q.prepare(QStringLiteral("SELECT %1 FROM %2 WHERE %3 ORDER BY %4 LIMIT ? OFFSET ?")
+                      .arg(rowColumnsSql(), kFrom, s.where, fromEnd ? s.reverseOrderBy : s.orderBy));
+        bindAll(q, s.binds);
+        q.addBindValue(take);
+        q.addBindValue(skip);
+        if (!q.exec())
+            return sqlError(q.lastError(), QStringLiteral("reading licenses"));
+        std::vector<LicenseRow> part;
+        while (q.next())
+            part.push_back(readRow(q, asOf));
+        if (fromEnd)
+            std::reverse(part.begin(), part.end());
+        for (LicenseRow &r : part)
+            out.push_back(std::move(r));
+        offset = 0;
+    }
+    return out;
+}
+
+Result<std::vector<qint64>> LicenseListReader::ids(const std::vector<LicenseQuerySegment> &segments,
+                                                   const std::atomic<bool> *stop)
+{
+    std::vector<qint64> out;
+    for (const LicenseQuerySegment &s : segments) {
+        QSqlQuery q(m_db);
+        q.setForwardOnly(true);
+        q.prepare(QStringLiteral("SELECT l.id FROM licenses l WHERE %1 ORDER BY %2").arg(s.where, s.orderBy));
+        bindAll(q, s.binds);
+        if (!q.exec())
+            return sqlError(q.lastError(), QStringLiteral("listing licenses"));
+        qint64 n = 0;
+        while (q.next()) {
+            out.push_back(q.value(0).toLongLong());
+            if ((++n & 0xffff) == 0 && stop && stop->load())
+                return Error::make(Error::Code::Cancelled, QStringLiteral("stopped"));
+        }
+    }
+    return out;
+}
+
+Result<std::vector<LicenseRow>> LicenseListReader::rowsById(const qint64 *ids, size_t count, const QDate &asOf)
+{
+    std::vector<LicenseRow> out;
+    if (count == 0)
+        return out;
+    QSqlQuery q(m_db);
+    q.setForwardOnly(true);
+    QStringList marks;
+    for (size_t i = 0; i < count; ++i)
+        marks << QString::number(ids[i]); // integers from our own list: no injection possible
+    if (!q.exec(QStringLiteral("SELECT %1 FROM %2 WHERE l.id IN (%3)").arg(rowColumnsSql(), kFrom, marks.join(u','))))
+        return sqlError(q.lastError(), QStringLiteral("reading licenses"));
+    std::unordered_map<qint64, LicenseRow> byId;
+    byId.reserve(count);
+    while (q.next()) {
+        LicenseRow r = readRow(q, asOf);
+        const qint64 id = r.id;
+        byId.emplace(id, std::move(r));
+    }
+    out.reserve(count);
+    for (size_t i = 0; i < count; ++i) {
+        auto it = byId.find(ids[i]);
+        out.push_back(it != byId.end() ? std::move(it->second) : LicenseRow());
+    }
+    return out;
+}
+
+} // namespace lmo

@@ -1,0 +1,79 @@
+#pragma once
+
+#include "browse/licensequery.h"
+#include "domain/status.h"
+#include "util/result.h"
+
+#include <QDate>
+#include <QSqlDatabase>
+#include <QString>
+
+#include <atomic>
+#include <vector>
+
+namespace lmo {
+
+// One line of the license list: what its columns show, compact enough to cache thousands.
+struct LicenseRow
+{
+    qint64 id = 0;
+    QString name;
+    QString account;
+    QString package;
+    QString version;
+    Status status = Status::Active;
+    EffectiveStatus effective = EffectiveStatus::Active;
+    int seats = 0;
+    int used = 0;
+    QDate expiration; // null: does not expire
+    QDate installDate;
+    QString orgId; // 15 characters
+    QString edition;
+    QString instance;
+    QString orgStatus;
+    bool sandbox = false;
+};
+
+// The values the filter bar offers, as the database holds them.
+struct LicenseFilterChoices
+{
+    std::vector<PackageName> packages; // by name
+    QStringList versions;
+    QStringList editions;
+    QStringList instances;
+};
+
+// Reads a sorted, filtered license list through one connection, a window at a time. Used on
+// the browser's worker threads, by the benchmark and by tests; knows nothing of widgets.
+class LicenseListReader
+{
+public:
+    LicenseListReader(QSqlDatabase db, Dialect dialect) : m_db(std::move(db)), m_dialect(dialect) {}
+
+    Result<std::vector<PackageName>> packages();
+    Result<LicenseFilterChoices> choices();
+    // Every license, unfiltered.
+    Result<qint64> total();
+
+    // How many rows each segment holds.
+    Result<std::vector<qint64>> segmentCounts(const std::vector<LicenseQuerySegment> &segments);
+    // Rows [offset, offset + limit) of the list. Without counts, only from the start (offset 0).
+    // A window nearer the end of a segment is read from that end.
+    Result<std::vector<LicenseRow>> window(const std::vector<LicenseQuerySegment> &segments,
+                                           const std::vector<qint64> &counts, qint64 offset, int limit,
+                                           const QDate &asOf);
+    // The row ids of the whole list, in order (about 8 MB for a million). `stop` ends it early
+    // with Error::Code::Cancelled.
+    Result<std::vector<qint64>> ids(const std::vector<LicenseQuerySegment> &segments,
+                                    const std::atomic<bool> *stop = nullptr);
+    // These licenses, in the order given; one no longer in the database comes back with id 0.
+    Result<std::vector<LicenseRow>> rowsById(const qint64 *ids, size_t count, const QDate &asOf);
+
+    static QString rowColumnsSql(); // the SELECT list readRow() expects, on "licenses l JOIN packages p"
+
+private:
+    QSqlDatabase m_db;
+    Dialect m_dialect;
+};
+
+} // namespace lmo

@@ -1,0 +1,94 @@
+#pragma once
+
+#include "domain/status.h"
+#include "storage/dialect.h"
+
+#include <QDate>
+#include <QList>
+#include <QString>
+#include <QStringList>
+#include <QVariantList>
+
+#include <optional>
+#include <vector>
+
+namespace lmo {
+
+// The columns of the license list, in their default order.
+enum class LicenseColumn {
+    Name,
+    Account,
+    Package,
+    Version,
+    Status,
+    EffectiveStatus,
+    Seats,
+    Used,
+    Expiration,
+    InstallDate,
+    OrgId,
+    Edition,
+    Instance,
+    OrgStatus,
+    Sandbox,
+};
+inline constexpr int kLicenseColumnCount = int(LicenseColumn::Sandbox) + 1;
+QString licenseColumnTitle(LicenseColumn column);
+// A stable name for settings and saved views ("install_date").
+QString licenseColumnKey(LicenseColumn column);
+std::optional<LicenseColumn> licenseColumnFromKey(const QString &key);
+
+// What the license list shows. Empty lists and unset options mean "any"; filters combine.
+struct LicenseFilter
+{
+    // License name, account name, subscriber org id (15 or 18 characters, exact) or package
+    // name; an 18- or 15-character record id finds that license or that account.
+    QString text;
+    QList<Status> statuses;
+    QList<EffectiveStatus> effectiveStatuses;
+    QList<qint64> packages; // package row ids
+    QStringList versions;   // version numbers
+    QStringList editions;
+    QStringList instances;
+    std::optional<bool> sandbox;
+    std::optional<bool> siteLicense;
+    QDate installedFrom, installedTo; // inclusive; null: open
+    std::optional<int> expiringWithinDays; // Active or Trial, expiring from asOf to asOf + N
+    QDate asOf;                            // "today" for effective status and expiring
+
+    bool isEmpty() const;
+    friend bool operator==(const LicenseFilter &, const LicenseFilter &) = default;
+};
+
+struct LicenseQuery
+{
+    LicenseFilter filter;
+    LicenseColumn sortColumn = LicenseColumn::InstallDate;
+    Qt::SortOrder order = Qt::DescendingOrder;
+    friend bool operator==(const LicenseQuery &, const LicenseQuery &) = default;
+};
+
+// A package as the query builder needs it: sorting by package sorts by name.
+struct PackageName
+{
+    qint64 rowId = 0;
+    QString name;
+};
+
+// A sorted, filtered license list as SQL: one or more segments, whose rows, concatenated in
+// order, are the list. Most sorts are one segment with an ORDER BY an index can serve; sorting
+// by package is one segment per package (by name), by effective status one per status: each
+// then still reads in index order, where one ORDER BY over a computed value would sort the
+// whole table first.
+struct LicenseQuerySegment
+{
+    QString where;    // on "licenses l"; includes the filter
+    QVariantList binds; // positional, for `where`
+    QString orderBy;  // ends with the row id, so the order is total
+    QString reverseOrderBy; // the same backwards: the end of a long list read from its end
+};
+
+std::vector<LicenseQuerySegment> buildLicenseQuery(const LicenseQuery &query, const std::vector<PackageName> &packages,
+                                                   Dialect dialect);
+
+} // namespace lmo

@@ -1,0 +1,332 @@
+// The license list in SQL: every filter and sort of the Licenses page, on the hand-made
+// fixture (15 licenses, as of 2026-06-15), whose answers are worked out below.
+#include "fixtures.h"
+
+#include "browse/licenselist.h"
+#include "browse/licensequery.h"
+
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace lmo;
+using namespace Qt::Literals::StringLiterals;
+
+Q_DECLARE_METATYPE(lmo::LicenseFilter)
+
+class TestLicenseList : public QObject
+{
+    Q_OBJECT
+private slots:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        m_db = test::createFixtureDatabase(m_dir.filePath(u"list.sqlite"_s));
+        QVERIFY(m_db);
+        auto packages = reader().packages();
+        QVERIFY(packages.ok());
+        m_packages = packages.value();
+        QCOMPARE(int(m_packages.size()), 3);
+    }
+
+    void filters_data()
+    {
+        QTest::addColumn<LicenseFilter>("filter");
+        QTest::addColumn<QStringList>("expected"); // license names, any order
+        auto names = [](std::initializer_list<int> serials) {
+            QStringList out;
+            for (int s : serials)
+                out << QStringLiteral("L-%1").arg(s, 5, 10, QLatin1Char('0'));
+            return out;
+        };
+        LicenseFilter f;
+        f.asOf = test::kFixtureAsOf;
+        QTest::newRow("none") << f << names({1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15});
+
+        LicenseFilter active = f;
+        active.statuses = {Status::Active};
+        QTest::newRow("stored Active") << active << names({1, 2, 5, 6, 7, 11, 14});
+        LicenseFilter two = f;
+        two.statuses = {Status::Suspended, Status::Uninstalled};
+        QTest::newRow("Suspended or Uninstalled") << two << names({8, 9, 10, 13, 15});
+
+        // Expired: Active or Trial with an expiration before 2026-06-15 (L-00003 expires on it:
+        // still a trial that day; L-00014's 1970-01-01 means it never expires).
+        LicenseFilter expired = f;
+        expired.effectiveStatuses = {EffectiveStatus::Expired};
+        QTest::newRow("effectively Expired") << expired << names({4, 11});
+        LicenseFilter effActive = f;
+        effActive.effectiveStatuses = {EffectiveStatus::Active};
+        QTest::newRow("effectively Active") << effActive << names({1, 2, 5, 6, 7, 14});
+        LicenseFilter effTrialOrExpired = f;
+        effTrialOrExpired.effectiveStatuses = {EffectiveStatus::Trial, EffectiveStatus::Expired};
+        QTest::newRow("effectively Trial or Expired") << effTrialOrExpired << names({3, 4, 11, 12});
+
+        LicenseFilter packageB = f;
+        packageB.packages = {m_packages[1].rowId}; // by name: A, B, C
+        QTest::newRow("package B") << packageB << names({2, 4, 6, 9, 12, 15});
+        LicenseFilter packageC = f;
+        packageC.packages = {m_packages[2].rowId};
+        QTest::newRow("package C has none") << packageC << QStringList();
+
+        LicenseFilter version = f;
+        version.versions = {u"1.0"_s};
+        QTest::newRow("version 1.0") << version << names({1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15});
+        LicenseFilter noVersion = f;
+        noVersion.versions = {u"2.0"_s};
+        QTest::newRow("version 2.0") << noVersion << QStringList();
+
+        LicenseFilter edition = f;
+        edition.editions = {u"Enterprise Edition"_s};
+        QTest::newRow("edition") << edition << names({7, 10});
+        LicenseFilter instance = f;
+        instance.instances = {u"NA135"_s};
+        QTest::newRow("instance") << instance << names({1, 2, 3, 4, 5, 6, 8, 9, 11, 12, 13, 14, 15});
+
+        LicenseFilter sandbox = f;
+        sandbox.sandbox = true;
+        QTest::newRow("sandboxes") << sandbox << names({7, 10});
+        LicenseFilter production = f;
+        production.sandbox = false;
+        QTest::newRow("not sandboxes") << production << names({1, 2, 3, 4, 5, 6, 8, 9, 11, 12, 13, 14, 15});
+
+        LicenseFilter site = f;
+        site.siteLicense = true;
+        QTest::newRow("site licenses") << site << names({2, 7, 10});
+        LicenseFilter seats = f;
+        seats.siteLicense = false;
+        QTest::newRow("seat licenses") << seats << names({1, 3, 4, 5, 6, 8, 9, 11, 12, 13, 14, 15});
+
+        // Installed on 2025-01-01 + 10 days x serial: 4 (2025-02-10) to 8 (2025-03-22).
+        LicenseFilter installed = f;
+        installed.installedFrom = QDate(2025, 2, 1);
+        installed.installedTo = QDate(2025, 3, 31);
+        QTest::newRow("installed Feb-Mar 2025") << installed << names({4, 5, 6, 7, 8});
+        LicenseFilter since = f;
+        since.installedFrom = QDate(2025, 5, 31); // L-00015's day exactly
+        QTest::newRow("installed from") << since << names({15});
+
+        // Active or Trial, expiring 2026-06-15 to 2026-07-15: L-00003 (that day), L-00012
+        // (07-01), L-00005 (07-15); not L-00006 (07-16), nor the suspended L-00013.
+        LicenseFilter expiring = f;
+        expiring.expiringWithinDays = 30;
+        QTest::newRow("expiring within 30 days") << expiring << names({3, 5, 12});
+
+        LicenseFilter text = f;
+        text.text = u"l-0001"_s;
+        QTest::newRow("text: license name, any case") << text << names({10, 11, 12, 13, 14, 15});
+        LicenseFilter org18 = f;
+        org18.text = u" 00D000000000007EAA "_s;
+        QTest::newRow("text: org id, 18 characters") << org18 << names({11, 12});
+        LicenseFilter org15 = f;
+        org15.text = u"00D00000000000a"_s; // differs from ...A only in case: another org
+        QTest::newRow("text: org id, 15 characters, case-sensitive") << org15 << names({13});
+        LicenseFilter package = f;
+        package.text = u"package b"_s;
+        QTest::newRow("text: package name") << package << names({2, 4, 6, 9, 12, 15});
+        LicenseFilter percent = f;
+        percent.text = u"100%"_s;
+        QTest::newRow("text: % is literal") << percent << QStringList();
+        LicenseFilter account = f;
+        account.text = u"of 00D000000000005"_s;
+        QTest::newRow("text: account name") << account << names({8, 9});
+
+        LicenseFilter combined = f;
+        combined.statuses = {Status::Active};
+        combined.packages = {m_packages[0].rowId};
+        combined.siteLicense = false;
+        QTest::newRow("Active, package A, seats") << combined << names({1, 5, 11, 14});
+    }
+    void filters()
+    {
+        QFETCH(LicenseFilter, filter);
+        QFETCH(QStringList, expected);
+        LicenseQuery query;
+        query.filter = filter;
+        const auto segments = buildLicenseQuery(query, m_packages, m_db->dialect());
+        auto counts = reader().segmentCounts(segments);
+        QVERIFY(counts.ok());
+        qint64 total = 0;
+        for (qint64 c : counts.value())
+            total += c;
+        QCOMPARE(total, qint64(expected.size()));
+        auto rows = reader().window(segments, counts.value(), 0, 100, test::kFixtureAsOf);
+        QVERIFY(rows.ok());
+        QStringList names;
+        for (const LicenseRow &r : rows.value())
+            names << r.name;
+        names.sort();
+        expected.sort();
+        QCOMPARE(names, expected);
+    }
+
+    // Every sort, both ways: the list is ordered by the column's value, and every window of
+    // it, read from the start or from the end, agrees with the id list.
+    void sorts_data()
+    {
+        QTest::addColumn<int>("column");
+        QTest::addColumn<bool>("descending");
+        for (int c = 0; c < kLicenseColumnCount; ++c) {
+            QTest::addRow("%s asc", qPrintable(licenseColumnKey(LicenseColumn(c)))) << c << false;
+            QTest::addRow("%s desc", qPrintable(licenseColumnKey(LicenseColumn(c)))) << c << true;
+        }
+    }
+    void sorts()
+    {
+        QFETCH(int, column);
+        QFETCH(bool, descending);
+        LicenseQuery query;
+        query.filter.asOf = test::kFixtureAsOf;
+        query.sortColumn = LicenseColumn(column);
+        query.order = descending ? Qt::DescendingOrder : Qt::AscendingOrder;
+        const auto segments = buildLicenseQuery(query, m_packages, m_db->dialect());
+        auto ids = reader().ids(segments);
+        QVERIFY(ids.ok());
+        QCOMPARE(int(ids->size()), 15);
+        auto counts = reader().segmentCounts(segments);
+        QVERIFY(counts.ok());
+        auto all = reader().rowsById(ids->data(), ids->size(), test::kFixtureAsOf);
+        QVERIFY(all.ok());
+        for (int i = 1; i < 15; ++i) {
+            const int c = compare(all.value()[size_t(i - 1)], all.value()[size_t(i)], LicenseColumn(column));
+            QVERIFY2(descending ? c >= 0 : c <= 0,
+                     qPrintable(u"%1 before %2"_s.arg(all.value()[size_t(i - 1)].name, all.value()[size_t(i)].name)));
+        }
+        for (int offset = 0; offset < 15; ++offset) {
+            for (int limit : {1, 4, 15}) {
+                auto window = reader().window(segments, counts.value(), offset, limit, test::kFixtureAsOf);
+                QVERIFY(window.ok());
+                QCOMPARE(int(window->size()), qMin(limit, 15 - offset));
+                for (size_t k = 0; k < window->size(); ++k)
+                    QCOMPARE(window.value()[k].id, ids.value()[size_t(offset) + k]);
+            }
+        }
+        // Without counts, the first window still comes right.
+        auto first = reader().window(segments, {}, 0, 5, test::kFixtureAsOf);
+        QVERIFY(first.ok());
+        QCOMPARE(int(first->size()), 5);
+        QCOMPARE(first.value()[0].id, ids.value()[0]);
+        QCOMPARE(first.value()[4].id, ids.value()[4]);
+    }
+
+    void expirationSortsDoesNotExpireLast()
+    {
+        LicenseQuery query;
+        query.filter.asOf = test::kFixtureAsOf;
+        query.sortColumn = LicenseColumn::Expiration;
+        query.order = Qt::AscendingOrder;
+        const auto segments = buildLicenseQuery(query, m_packages, m_db->dialect());
+        auto rows = reader().window(segments, {}, 0, 15, test::kFixtureAsOf);
+        QVERIFY(rows.ok());
+        QStringList names;
+        for (const LicenseRow &r : rows.value())
+            names << r.name.right(2);
+        // 2025-12-31, 2026-01-01, 06-01, 06-14, 06-15, 06-20, 06-25, 07-01, 07-15, 07-16,
+        // 2027-01-01, then the four that do not expire, by id.
+        QCOMPARE(names.join(u' '), u"09 08 11 04 03 13 15 12 05 06 01 02 07 10 14"_s);
+    }
+
+    void effectiveStatusSortGroupsByStatusOnTheDay()
+    {
+        LicenseQuery query;
+        query.filter.asOf = test::kFixtureAsOf;
+        query.sortColumn = LicenseColumn::EffectiveStatus;
+        query.order = Qt::AscendingOrder;
+        const auto segments = buildLicenseQuery(query, m_packages, m_db->dialect());
+        QCOMPARE(int(segments.size()), 5);
+        auto counts = reader().segmentCounts(segments);
+        QVERIFY(counts.ok());
+        // Active 6, Expired 2, Suspended 2, Trial 2, Uninstalled 3.
+        QCOMPARE(counts.value(), (std::vector<qint64>{6, 2, 2, 2, 3}));
+    }
+
+    void rowsByIdKeepTheOrderAskedAndMarkWhatIsGone()
+    {
+        const qint64 ids[] = {3, 999999, 1};
+        auto rows = reader().rowsById(ids, 3, test::kFixtureAsOf);
+        QVERIFY(rows.ok());
+        QCOMPARE(int(rows->size()), 3);
+        QCOMPARE(rows.value()[0].id, 3);
+        QCOMPARE(rows.value()[1].id, 0);
+        QCOMPARE(rows.value()[2].id, 1);
+        QCOMPARE(rows.value()[0].package, u"Package A"_s);
+        QCOMPARE(rows.value()[0].effective, EffectiveStatus::Trial);
+    }
+
+    void theFilterOffersWhatTheDatabaseHolds()
+    {
+        auto choices = reader().choices();
+        QVERIFY(choices.ok());
+        QCOMPARE(int(choices->packages.size()), 3);
+        QCOMPARE(choices->packages[0].name, u"Package A"_s);
+        QCOMPARE(choices->versions, QStringList{u"1.0"_s});
+        QCOMPARE(choices->editions, (QStringList{u"Enterprise Edition"_s, u"Unlimited Edition"_s}));
+        QCOMPARE(choices->instances, (QStringList{u"CS42"_s, u"NA135"_s}));
+        QCOMPARE(reader().total().value(), 15);
+    }
+
+    void everySortAndFilterColumnHasAnIndex()
+    {
+        // What makes the first rows of any sort come at once on a million licenses: the plan
+        // reads an index in order instead of sorting ("USE TEMP B-TREE").
+        for (int c = 0; c < kLicenseColumnCount; ++c) {
+            for (Qt::SortOrder order : {Qt::AscendingOrder, Qt::DescendingOrder}) {
+                LicenseQuery query;
+                query.sortColumn = LicenseColumn(c);
+                query.order = order;
+                for (const LicenseQuerySegment &s : buildLicenseQuery(query, m_packages, m_db->dialect())) {
+                    QSqlQuery q(m_db->connection());
+                    q.prepare(u"EXPLAIN QUERY PLAN SELECT %1 FROM licenses l JOIN packages p ON p.id = l.package_ref "
+                              "WHERE %2 ORDER BY %3 LIMIT 10"_s.arg(LicenseListReader::rowColumnsSql(), s.where, s.orderBy));
+                    for (const QVariant &v : s.binds)
+                        q.addBindValue(v);
+                    QVERIFY2(q.exec(), qPrintable(q.lastError().text()));
+                    QString plan;
+                    while (q.next())
+                        plan += q.value(3).toString() + u'\n';
+                    QVERIFY2(!plan.contains(u"TEMP B-TREE"_s),
+                             qPrintable(u"%1 %2:\n%3"_s.arg(licenseColumnKey(LicenseColumn(c))).arg(int(order)).arg(plan)));
+                }
+            }
+        }
+    }
+
+private:
+    LicenseListReader reader() { return LicenseListReader(m_db->connection(), m_db->dialect()); }
+
+    static int compare(const LicenseRow &a, const LicenseRow &b, LicenseColumn c)
+    {
+        auto cmp = [](const auto &x, const auto &y) { return x < y ? -1 : (y < x ? 1 : 0); };
+        switch (c) {
+        case LicenseColumn::Name: return cmp(a.name, b.name);
+        case LicenseColumn::Account: return cmp(a.account, b.account);
+        case LicenseColumn::Package: return cmp(a.package, b.package);
+        case LicenseColumn::Version: return cmp(a.version, b.version);
+        case LicenseColumn::Status: return cmp(statusName(a.status), statusName(b.status));
+        case LicenseColumn::EffectiveStatus: return cmp(statusName(a.effective), statusName(b.effective));
+        case LicenseColumn::Seats: return cmp(a.seats, b.seats);
+        case LicenseColumn::Used: return cmp(a.used, b.used);
+        case LicenseColumn::Expiration: {
+            // Does not expire (null) after every date.
+            if (a.expiration.isNull() != b.expiration.isNull())
+                return a.expiration.isNull() ? 1 : -1;
+            return cmp(a.expiration, b.expiration);
+        }
+        case LicenseColumn::InstallDate: return cmp(a.installDate, b.installDate);
+        case LicenseColumn::OrgId: return cmp(a.orgId, b.orgId);
+        case LicenseColumn::Edition: return cmp(a.edition, b.edition);
+        case LicenseColumn::Instance: return cmp(a.instance, b.instance);
+        case LicenseColumn::OrgStatus: return cmp(a.orgStatus, b.orgStatus);
+        case LicenseColumn::Sandbox: return cmp(a.sandbox, b.sandbox);
+        }
+        return 0;
+    }
+
+    QTemporaryDir m_dir;
+    std::unique_ptr<Database> m_db;
+    std::vector<PackageName> m_packages;
+};
+
+QTEST_GUILESS_MAIN(TestLicenseList)
+#include "tst_licenselist.moc"
