@@ -167,7 +167,7 @@ Result<std::vector<LicenseRow>> LicenseListReader::window(const std::vector<Lice
 }
 
 Result<std::vector<qint64>> LicenseListReader::ids(const std::vector<LicenseQuerySegment> &segments,
-                                                   const std::atomic<bool> *stop)
+                                                   const std::function<bool()> &stopped)
 {
     std::vector<qint64> out;
     for (const LicenseQuerySegment &s : segments) {
@@ -180,7 +180,7 @@ Result<std::vector<qint64>> LicenseListReader::ids(const std::vector<LicenseQuer
         qint64 n = 0;
         while (q.next()) {
             out.push_back(q.value(0).toLongLong());
-            if ((++n & 0xffff) == 0 && stop && stop->load())
+            if ((++n & 0xffff) == 0 && stopped && stopped())
                 return Error::make(Error::Code::Cancelled, QStringLiteral("stopped"));
         }
     }

@@ -8,7 +8,7 @@
 #include <QSqlDatabase>
 #include <QString>
 
-#include <atomic>
+#include <functional>
 #include <vector>
 
 namespace lmo {
@@ -62,10 +62,10 @@ public:
     Result<std::vector<LicenseRow>> window(const std::vector<LicenseQuerySegment> &segments,
                                            const std::vector<qint64> &counts, qint64 offset, int limit,
                                            const QDate &asOf);
-    // The row ids of the whole list, in order (about 8 MB for a million). `stop` ends it early
-    // with Error::Code::Cancelled.
+    // The row ids of the whole list, in order (about 8 MB for a million). `stopped` returning
+    // true ends it early with Error::Code::Cancelled.
     Result<std::vector<qint64>> ids(const std::vector<LicenseQuerySegment> &segments,
-                                    const std::atomic<bool> *stop = nullptr);
+                                    const std::function<bool()> &stopped = {});
     // These licenses, in the order given; one no longer in the database comes back with id 0.
     Result<std::vector<LicenseRow>> rowsById(const qint64 *ids, size_t count, const QDate &asOf);
 

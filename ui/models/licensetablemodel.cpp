@@ -1,0 +1,504 @@
+#include "models/licensetablemodel.h"
+
+#include "models/sqlworker.h"
+
+#include <QBrush>
+#include <QFont>
+#include <QGuiApplication>
+#include <QLocale>
+#include <QPalette>
+
+#include <algorithm>
+#include <unordered_map>
+
+namespace lmo {
+
+namespace {
+
+constexpr int kExpiringSoonDays = 30;
+
+bool darkPalette()
+{
+    return QGuiApplication::palette().color(QPalette::Base).lightness() < 128;
+}
+
+} // namespace
+
+LicenseTableModel::LicenseTableModel(QObject *parent) : QAbstractTableModel(parent) {}
+
+LicenseTableModel::~LicenseTableModel()
+{
+    m_live->store(~quint64(0)); // running jobs see they are stale and stop early
+    m_blocks.reset();
+    m_scans.reset();
+}
+
+QDate LicenseTableModel::asOf() const
+{
+    return m_query.filter.asOf.isValid() ? m_query.filter.asOf : QDate::currentDate();
+}
+
+void LicenseTableModel::setDatabase(const Database *database)
+{
+    m_live->store(++m_generation);
+    m_blocks.reset();
+    m_scans.reset();
+    m_database = database;
+    m_packages.clear();
+    m_total.reset();
+    m_error.clear();
+    if (m_database) {
+        m_blocks = std::make_unique<SqlWorker>(m_database->connectionSpec());
+        m_scans = std::make_unique<SqlWorker>(m_database->connectionSpec());
+        auto packages = LicenseListReader(m_database->connection(), m_database->dialect()).packages();
+        if (packages)
+            m_packages = std::move(packages.value());
+        else
+            m_error = packages.error().message;
+    }
+    restart(false);
+}
+
+void LicenseTableModel::setQuery(const LicenseQuery &query)
+{
+    m_query = query;
+    restart(false);
+}
+
+void LicenseTableModel::refresh()
+{
+    if (m_database) {
+        auto packages = LicenseListReader(m_database->connection(), m_database->dialect()).packages();
+        if (packages)
+            m_packages = std::move(packages.value());
+    }
+    restart(m_rows > 0);
+}
+
+void LicenseTableModel::sort(int column, Qt::SortOrder order)
+{
+    if (column < 0 || column >= kLicenseColumnCount)
+        return;
+    LicenseQuery q = m_query;
+    q.sortColumn = LicenseColumn(column);
+    q.order = order;
+    if (q == m_query && m_rows > 0)
+        return;
+    setQuery(q);
+}
+
+void LicenseTableModel::restart(bool keepRows)
+{
+    const quint64 generation = ++m_generation;
+    m_live->store(generation);
+    if (m_blocks) {
+        m_blocks->clear();
+        m_scans->clear();
+    }
+    if (!keepRows) {
+        beginResetModel();
+        m_rows = 0;
+        m_cache.clear();
+        m_recent.clear();
+        m_ids.clear();
+        m_ids.shrink_to_fit();
+        m_idsLoaded = false;
+        m_segmentCounts.clear();
+        m_matching.reset();
+        endResetModel();
+    }
+    m_pending.clear();
+    m_refreshing = keepRows;
+    if (!m_database)
+        return;
+    m_segments = buildLicenseQuery(m_query, m_packages, m_database->dialect());
+
+    const auto live = m_live;
+    const auto segments = m_segments;
+    const QDate day = asOf();
+    const Dialect dialect = m_database->dialect();
+    if (!keepRows) {
+        m_pending.insert(0);
+        m_blocks->post(
+            [this, live, generation, segments, day, dialect](QSqlDatabase &db) {
+                if (live->load() != generation)
+                    return;
+                auto rows = std::make_shared<Result<std::vector<LicenseRow>>>(
+                    LicenseListReader(db, dialect).window(segments, {}, 0, kBlockSize, day));
+                QMetaObject::invokeMethod(
+                    this,
+                    [this, generation, rows] {
+                        if (!*rows)
+                            fail(generation, rows->error().message);
+                        else
+                            firstWindow(generation, std::move(rows->value()));
+                    },
+                    Qt::QueuedConnection);
+            },
+            true);
+    }
+    m_scans->post([this, live, generation, segments, dialect](QSqlDatabase &db) {
+        if (live->load() != generation)
+            return;
+        LicenseListReader reader(db, dialect);
+        auto counts = std::make_shared<Result<std::vector<qint64>>>(reader.segmentCounts(segments));
+        auto total = std::make_shared<Result<qint64>>(reader.total());
+        QMetaObject::invokeMethod(
+            this,
+            [this, generation, counts, total] {
+                if (!*counts)
+                    fail(generation, counts->error().message);
+                else if (!*total)
+                    fail(generation, total->error().message);
+                else
+                    counted(generation, std::move(counts->value()), total->value());
+            },
+            Qt::QueuedConnection);
+        if (!*counts || live->load() != generation)
+            return;
+        auto ids = std::make_shared<Result<std::vector<qint64>>>(
+            reader.ids(segments, [&] { return live->load() != generation; }));
+        if (!*ids && ids->error().code == Error::Code::Cancelled)
+            return;
+        QMetaObject::invokeMethod(
+            this,
+            [this, generation, ids] {
+                if (!*ids)
+                    fail(generation, ids->error().message);
+                else
+                    listed(generation, std::move(ids->value()));
+            },
+            Qt::QueuedConnection);
+    });
+}
+
+void LicenseTableModel::setRowCount(qint64 rows)
+{
+    const int n = int(qMin<qint64>(rows, std::numeric_limits<int>::max()));
+    if (n > m_rows) {
+        beginInsertRows(QModelIndex(), m_rows, n - 1);
+        m_rows = n;
+        endInsertRows();
+    } else if (n < m_rows) {
+        beginRemoveRows(QModelIndex(), n, m_rows - 1);
+        m_rows = n;
+        for (auto it = m_cache.begin(); it != m_cache.end();) {
+            if (it.key() * kBlockSize >= n) {
+                m_recent.remove(it.key());
+                it = m_cache.erase(it);
+            } else {
+                ++it;
+            }
+        }
+        endRemoveRows();
+    }
+}
+
+void LicenseTableModel::firstWindow(quint64 generation, Block rows)
+{
+    if (generation != m_generation)
+        return;
+    m_pending.remove(0);
+    const int n = int(rows.size());
+    m_cache.insert(0, std::move(rows));
+    touch(0);
+    if (!m_matching) {
+        setRowCount(n);
+    } else if (n > 0) {
+        emit dataChanged(index(0, 0), index(qMin(n, m_rows) - 1, kLicenseColumnCount - 1));
+    }
+    emit firstRowsArrived();
+    if (n > 0)
+        emit rowsArrived(0, n - 1);
+}
+
+void LicenseTableModel::counted(quint64 generation, std::vector<qint64> segmentCounts, qint64 total)
+{
+    if (generation != m_generation)
+        return;
+    qint64 matching = 0;
+    for (qint64 c : segmentCounts)
+        matching += c;
+    m_segmentCounts = std::move(segmentCounts);
+    m_total = total;
+    if (!m_refreshing) {
+        m_matching = matching;
+        setRowCount(matching);
+    }
+    emit countsChanged();
+}
+
+void LicenseTableModel::listed(quint64 generation, std::vector<qint64> ids)
+{
+    if (generation != m_generation)
+        return;
+    if (m_refreshing) {
+        // The same list read again: the rows the views hold on to (selection, current) follow
+        // their license to wherever it is now.
+        emit layoutAboutToBeChanged();
+        const QModelIndexList from = persistentIndexList();
+        std::unordered_map<qint64, int> where;
+        for (const QModelIndex &i : from)
+            if (const qint64 id = licenseIdAt(i.row()))
+                where.emplace(id, -1);
+        if (!where.empty())
+            for (size_t r = 0; r < ids.size(); ++r)
+                if (auto it = where.find(ids[r]); it != where.end())
+                    it->second = int(r);
+        QModelIndexList to;
+        to.reserve(from.size());
+        for (const QModelIndex &i : from) {
+            const qint64 id = licenseIdAt(i.row());
+            const int row = id ? where[id] : -1;
+            to << (row >= 0 ? createIndex(row, i.column()) : QModelIndex());
+        }
+        m_ids = std::move(ids);
+        m_idsLoaded = true;
+        m_rows = int(m_ids.size());
+        m_matching = qint64(m_ids.size());
+        m_cache.clear();
+        m_recent.clear();
+        m_pending.clear();
+        changePersistentIndexList(from, to);
+        m_refreshing = false;
+        emit layoutChanged();
+        emit countsChanged();
+        emit idsArrived();
+        return;
+    }
+    m_ids = std::move(ids);
+    m_idsLoaded = true;
+    if (qint64(m_ids.size()) != m_rows) { // changed between the count and the list
+        m_matching = qint64(m_ids.size());
+        setRowCount(qint64(m_ids.size()));
+        emit countsChanged();
+    }
+    emit idsArrived();
+}
+
+void LicenseTableModel::blockArrived(quint64 generation, int block, Block rows)
+{
+    if (generation != m_generation)
+        return;
+    m_pending.remove(block);
+    const int first = block * kBlockSize;
+    const int last = qMin(first + int(rows.size()), m_rows) - 1;
+    m_cache.insert(block, std::move(rows));
+    touch(block);
+    while (m_cache.size() > kMaxBlocks && !m_recent.empty()) {
+        const int oldest = m_recent.back();
+        m_recent.pop_back();
+        m_cache.remove(oldest);
+    }
+    if (last >= first) {
+        emit dataChanged(index(first, 0), index(last, kLicenseColumnCount - 1));
+        emit rowsArrived(first, last);
+    }
+}
+
+void LicenseTableModel::fail(quint64 generation, const QString &message)
+{
+    if (generation != m_generation)
+        return;
+    m_error = message;
+    emit failed(message);
+}
+
+void LicenseTableModel::touch(int block) const
+{
+    if (!m_recent.empty() && m_recent.front() == block)
+        return;
+    m_recent.remove(block);
+    m_recent.push_front(block);
+}
+
+void LicenseTableModel::requestBlock(int block) const
+{
+    if (!m_blocks || m_pending.contains(block))
+        return;
+    const int first = block * kBlockSize;
+    if (first >= m_rows)
+        return;
+    const quint64 generation = m_generation;
+    const auto live = m_live;
+    const QDate day = asOf();
+    const Dialect dialect = m_database->dialect();
+    auto self = const_cast<LicenseTableModel *>(this);
+    auto deliver = [self, generation, block](std::shared_ptr<Result<std::vector<LicenseRow>>> rows) {
+        QMetaObject::invokeMethod(
+            self,
+            [self, generation, block, rows] {
+                if (!*rows)
+                    self->fail(generation, rows->error().message);
+                else
+                    self->blockArrived(generation, block, std::move(rows->value()));
+            },
+            Qt::QueuedConnection);
+    };
+    if (m_idsLoaded) {
+        const size_t end = qMin(m_ids.size(), size_t(first + kBlockSize));
+        std::vector<qint64> slice(m_ids.begin() + first, m_ids.begin() + qint64(end));
+        m_pending.insert(block);
+        m_blocks->post(
+            [live, generation, day, dialect, slice = std::move(slice), deliver](QSqlDatabase &db) {
+                if (live->load() != generation)
+                    return;
+                deliver(std::make_shared<Result<std::vector<LicenseRow>>>(
+                    LicenseListReader(db, dialect).rowsById(slice.data(), slice.size(), day)));
+            },
+            true);
+    } else if (!m_segmentCounts.empty()) {
+        m_pending.insert(block);
+        m_blocks->post(
+            [live, generation, day, dialect, segments = m_segments, counts = m_segmentCounts, first, deliver](
+                QSqlDatabase &db) {
+                if (live->load() != generation)
+                    return;
+                deliver(std::make_shared<Result<std::vector<LicenseRow>>>(
+                    LicenseListReader(db, dialect).window(segments, counts, first, kBlockSize, day)));
+            },
+            true);
+    }
+    // Otherwise only the first rows exist yet, and they are on their way.
+}
+
+int LicenseTableModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : m_rows;
+}
+
+int LicenseTableModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : kLicenseColumnCount;
+}
+
+const LicenseRow *LicenseTableModel::rowAt(int row) const
+{
+    if (row < 0 || row >= m_rows)
+        return nullptr;
+    auto it = m_cache.constFind(row / kBlockSize);
+    if (it == m_cache.constEnd() || size_t(row % kBlockSize) >= it->size())
+        return nullptr;
+    const LicenseRow &r = (*it)[size_t(row % kBlockSize)];
+    return r.id ? &r : nullptr;
+}
+
+qint64 LicenseTableModel::licenseIdAt(int row) const
+{
+    if (row < 0 || row >= m_rows)
+        return 0;
+    if (m_idsLoaded && size_t(row) < m_ids.size())
+        return m_ids[size_t(row)];
+    const LicenseRow *r = rowAt(row);
+    return r ? r->id : 0;
+}
+
+int LicenseTableModel::rowOfLicense(qint64 id) const
+{
+    if (!m_idsLoaded)
+        return -1;
+    auto it = std::find(m_ids.begin(), m_ids.end(), id);
+    return it == m_ids.end() ? -1 : int(it - m_ids.begin());
+}
+
+QVariant LicenseTableModel::data(const QModelIndex &index, int role) const
+{
+    if (!index.isValid() || index.row() >= m_rows || index.column() >= kLicenseColumnCount)
+        return QVariant();
+    const int block = index.row() / kBlockSize;
+    auto it = m_cache.constFind(block);
+    if (it == m_cache.constEnd() || size_t(index.row() % kBlockSize) >= it->size()) {
+        requestBlock(block);
+        if (role == LoadedRole)
+            return false;
+        if (role == LicenseIdRole)
+            return licenseIdAt(index.row());
+        if (role == Qt::DisplayRole && index.column() == 0)
+            return QStringLiteral("…");
+        if (role == Qt::ForegroundRole)
+            return QGuiApplication::palette().brush(QPalette::Disabled, QPalette::Text);
+        return QVariant();
+    }
+    touch(block);
+    const LicenseRow &r = (*it)[size_t(index.row() % kBlockSize)];
+    if (r.id == 0) // removed since the list was read
+        return role == Qt::DisplayRole && index.column() == 0 ? QVariant(QStringLiteral("(removed)")) : QVariant();
+    const LicenseColumn column = LicenseColumn(index.column());
+    const QDate day = asOf();
+    const bool expiringSoon = (r.effective == EffectiveStatus::Active || r.effective == EffectiveStatus::Trial)
+                              && r.expiration.isValid() && r.expiration <= day.addDays(kExpiringSoonDays);
+    switch (role) {
+    case LicenseIdRole: return r.id;
+    case LoadedRole: return true;
+    case Qt::DisplayRole:
+        switch (column) {
+        case LicenseColumn::Name: return r.name;
+        case LicenseColumn::Account: return r.account;
+        case LicenseColumn::Package: return r.package;
+        case LicenseColumn::Version: return r.version;
+        case LicenseColumn::Status: return statusName(r.status);
+        case LicenseColumn::EffectiveStatus: return statusName(r.effective);
+        case LicenseColumn::Seats: return r.seats == -1 ? QStringLiteral("Site License") : QLocale().toString(r.seats);
+        case LicenseColumn::Used: return QLocale().toString(r.used);
+        case LicenseColumn::Expiration:
+            return r.expiration.isValid() ? r.expiration.toString(Qt::ISODate) : QStringLiteral("Does not expire");
+        case LicenseColumn::InstallDate: return r.installDate.toString(Qt::ISODate);
+        case LicenseColumn::OrgId: return r.orgId;
+        case LicenseColumn::Edition: return r.edition;
+        case LicenseColumn::Instance: return r.instance;
+        case LicenseColumn::OrgStatus: return r.orgStatus;
+        case LicenseColumn::Sandbox: return r.sandbox ? QStringLiteral("Yes") : QStringLiteral("No");
+        }
+        return QVariant();
+    case Qt::TextAlignmentRole:
+        if (column == LicenseColumn::Seats || column == LicenseColumn::Used)
+            return QVariant(Qt::AlignRight | Qt::AlignVCenter);
+        return QVariant(Qt::AlignLeft | Qt::AlignVCenter);
+    case Qt::ForegroundRole: {
+        const bool dark = darkPalette();
+        if (r.effective == EffectiveStatus::Expired)
+            return QBrush(dark ? QColor(0xff, 0x8a, 0x80) : QColor(0xb7, 0x1c, 0x1c));
+        if (r.effective == EffectiveStatus::Uninstalled)
+            return QGuiApplication::palette().brush(QPalette::Disabled, QPalette::Text);
+        if (r.effective == EffectiveStatus::Suspended)
+            return QBrush(dark ? QColor(0xce, 0x93, 0xd8) : QColor(0x6a, 0x1b, 0x9a));
+        if (expiringSoon)
+            return QBrush(dark ? QColor(0xff, 0xcc, 0x80) : QColor(0xa8, 0x4f, 0x00));
+        return QVariant();
+    }
+    case Qt::FontRole:
+        if (r.effective == EffectiveStatus::Uninstalled) {
+            QFont f;
+            f.setItalic(true);
+            return f;
+        }
+        return QVariant();
+    case Qt::ToolTipRole:
+        if (column == LicenseColumn::EffectiveStatus || column == LicenseColumn::Expiration) {
+            if (!r.expiration.isValid())
+                return QStringLiteral("Does not expire");
+            const qint64 days = day.daysTo(r.expiration);
+            if (r.effective == EffectiveStatus::Expired)
+                return QStringLiteral("Expired %1 days ago, on %2").arg(-days).arg(r.expiration.toString(Qt::ISODate));
+            if (expiringSoon)
+                return QStringLiteral("Expires in %1 days, on %2").arg(days).arg(r.expiration.toString(Qt::ISODate));
+            return QStringLiteral("Expires on %1").arg(r.expiration.toString(Qt::ISODate));
+        }
+        return QVariant();
+    default: return QVariant();
+    }
+}
+
+QVariant LicenseTableModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || section < 0 || section >= kLicenseColumnCount)
+        return QAbstractTableModel::headerData(section, orientation, role);
+    if (role == Qt::DisplayRole)
+        return licenseColumnTitle(LicenseColumn(section));
+    if (role == Qt::ToolTipRole && LicenseColumn(section) == LicenseColumn::EffectiveStatus)
+        return QStringLiteral("The status on %1: an Active or Trial license past its expiration is Expired.")
+            .arg(QLocale().toString(asOf(), QLocale::LongFormat));
+    return QVariant();
+}
+
+} // namespace lmo

@@ -1,0 +1,110 @@
+#pragma once
+
+#include "browse/licenselist.h"
+#include "browse/licensequery.h"
+#include "storage/database.h"
+
+#include <QAbstractTableModel>
+#include <QHash>
+#include <QSet>
+
+#include <atomic>
+#include <list>
+#include <memory>
+#include <optional>
+#include <vector>
+
+namespace lmo {
+
+class SqlWorker;
+
+// The license list as a table model that stays quick at a million rows. Sorting and filtering
+// happen in SQL (LicenseQuery); rows arrive in blocks from a worker thread with its own
+// connection and are cached (a bounded number of blocks, least recently used dropped); a second
+// worker counts and lists the ids in order, after which any block is a lookup by id. Answers
+// to an older query are dropped by a generation number. A row not here yet shows "…" until it
+// arrives. Nothing here blocks the UI thread on the database.
+class LicenseTableModel : public QAbstractTableModel
+{
+    Q_OBJECT
+public:
+    enum Role {
+        LicenseIdRole = Qt::UserRole + 1, // qint64, 0 while the row is loading
+        LoadedRole,                       // bool
+        SortValueRole,
+    };
+    static constexpr int kBlockSize = 256;
+    static constexpr int kMaxBlocks = 64; // 16,384 rows cached at most
+
+    explicit LicenseTableModel(QObject *parent = nullptr);
+    ~LicenseTableModel() override;
+
+    // nullptr empties the model. The database must outlive the model's use of it.
+    void setDatabase(const Database *database);
+    void setQuery(const LicenseQuery &query);
+    const LicenseQuery &query() const { return m_query; }
+    // Reads again after a change (an edit, an import): keeps the rows the views select, by id.
+    void refresh();
+
+    int rowCount(const QModelIndex &parent = QModelIndex()) const override;
+    int columnCount(const QModelIndex &parent = QModelIndex()) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+    void sort(int column, Qt::SortOrder order = Qt::AscendingOrder) override;
+
+    // Known once counted: the rows that match, and all licenses.
+    std::optional<qint64> matchingCount() const { return m_matching; }
+    std::optional<qint64> totalCount() const { return m_total; }
+    bool idsLoaded() const { return m_idsLoaded; }
+    // The row, if it has arrived.
+    const LicenseRow *rowAt(int row) const;
+    // The license at a row (known for every row once the ids are loaded), or 0.
+    qint64 licenseIdAt(int row) const;
+    // Where a license is in the list (once the ids are loaded), or -1.
+    int rowOfLicense(qint64 id) const;
+    QString lastError() const { return m_error; }
+    const std::vector<PackageName> &packages() const { return m_packages; }
+    QDate asOf() const;
+
+signals:
+    void countsChanged();
+    void firstRowsArrived();
+    void idsArrived();
+    void rowsArrived(int firstRow, int lastRow);
+    void failed(const QString &message);
+
+private:
+    using Block = std::vector<LicenseRow>;
+    void restart(bool keepRows);
+    void requestBlock(int block) const;
+    void firstWindow(quint64 generation, Block rows);
+    void counted(quint64 generation, std::vector<qint64> segmentCounts, qint64 total);
+    void listed(quint64 generation, std::vector<qint64> ids);
+    void blockArrived(quint64 generation, int block, Block rows);
+    void fail(quint64 generation, const QString &message);
+    void setRowCount(qint64 rows);
+    void touch(int block) const;
+
+    const Database *m_database = nullptr;
+    std::unique_ptr<SqlWorker> m_blocks; // windows of rows: quick, urgent
+    std::unique_ptr<SqlWorker> m_scans;  // counts and id lists: slower
+    std::shared_ptr<std::atomic<quint64>> m_live = std::make_shared<std::atomic<quint64>>(0);
+    quint64 m_generation = 0;
+    LicenseQuery m_query;
+    std::vector<PackageName> m_packages;
+    std::vector<LicenseQuerySegment> m_segments;
+    std::vector<qint64> m_segmentCounts;
+    std::vector<qint64> m_ids;
+    bool m_idsLoaded = false;
+    bool m_refreshing = false;
+    int m_rows = 0;
+    std::optional<qint64> m_matching;
+    std::optional<qint64> m_total;
+    QString m_error;
+    // Mutable: data() asks for what it lacks and marks what it used.
+    mutable QHash<int, Block> m_cache;
+    mutable std::list<int> m_recent; // most recently used first
+    mutable QSet<int> m_pending;
+};
+
+} // namespace lmo
