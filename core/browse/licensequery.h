@@ -88,7 +88,22 @@ struct LicenseQuerySegment
     QString reverseOrderBy; // the same backwards: the end of a long list read from its end
 };
 
+// How SQLite should read a filtered list. Natural lets its planner choose, which for a filter
+// on an indexed column means: find every match through that index, then sort them. That is
+// right when few rows match; when many do (a quarter of all licenses are site licenses, say)
+// the first rows come far sooner by walking the sort's index and testing each row, which
+// FollowSortOrder asks for. (SQLite's statistics keep one average per index and cannot see how
+// skewed a column is; the caller decides from the count. PostgreSQL plans from histograms:
+// there the hint is not written.)
+enum class LicensePlan { Natural, FollowSortOrder };
+
 std::vector<LicenseQuerySegment> buildLicenseQuery(const LicenseQuery &query, const std::vector<PackageName> &packages,
-                                                   Dialect dialect);
+                                                   Dialect dialect, LicensePlan plan = LicensePlan::Natural);
+
+// Whether the first rows should wait for the count to choose the plan: a filter on indexed
+// columns only (a text search scans anyway).
+bool planDependsOnCount(const LicenseFilter &filter);
+// The plan for a list of `matching` rows out of `total`.
+LicensePlan choosePlan(qint64 matching, qint64 total);
 
 } // namespace lmo

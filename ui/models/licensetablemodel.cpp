@@ -119,12 +119,27 @@ void LicenseTableModel::restart(bool keepRows)
     const Dialect dialect = m_database->dialect();
     if (!keepRows) {
         m_pending.insert(0);
+        const bool countFirst = planDependsOnCount(m_query.filter);
         m_blocks->post(
-            [this, live, generation, segments, day, dialect](QSqlDatabase &db) {
+            [this, live, generation, segments, day, dialect, countFirst, query = m_query, packages = m_packages](
+                QSqlDatabase &db) {
                 if (live->load() != generation)
                     return;
-                auto rows = std::make_shared<Result<std::vector<LicenseRow>>>(
-                    LicenseListReader(db, dialect).window(segments, {}, 0, kBlockSize, day));
+                LicenseListReader reader(db, dialect);
+                // With a filter on indexed columns, the count (quick through those indexes)
+                // says whether to find the matches first or to walk the sort order.
+                std::vector<LicenseQuerySegment> plan = segments;
+                if (countFirst) {
+                    auto counts = reader.segmentCounts(segments);
+                    auto total = reader.total();
+                    if (counts && total) {
+                        qint64 matching = 0;
+                        for (qint64 c : counts.value())
+                            matching += c;
+                        plan = buildLicenseQuery(query, packages, dialect, choosePlan(matching, total.value()));
+                    }
+                }
+                auto rows = std::make_shared<Result<std::vector<LicenseRow>>>(reader.window(plan, {}, 0, kBlockSize, day));
                 QMetaObject::invokeMethod(
                     this,
                     [this, generation, rows] {
