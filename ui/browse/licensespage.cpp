@@ -1,42 +1,752 @@
 #include "browse/licensespage.h"
 
-#include "metrics/installbasestats.h"
+#include "browse/licensedetail.h"
+#include "browse/licenselist.h"
+#include "models/licensetablemodel.h"
+#include "storage/database.h"
+#include "widgets/multiselectbutton.h"
+#include "widgets/pagestyle.h"
 
+#include <QApplication>
+#include <QCheckBox>
+#include <QClipboard>
+#include <QComboBox>
+#include <QDateEdit>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QInputDialog>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QKeyEvent>
+#include <QLabel>
+#include <QLineEdit>
 #include <QLocale>
+#include <QMenu>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QSettings>
+#include <QShortcut>
+#include <QSpinBox>
+#include <QSplitter>
 #include <QTableView>
+#include <QTimer>
+#include <QVBoxLayout>
 
 namespace lmo {
 
-LicensesPage::LicensesPage(QWidget *parent) : QueryTablePage(QStringLiteral("Licenses"), parent)
+namespace {
+
+const QString kHeaderKey = QStringLiteral("licenses/header");
+const QString kSplitterKey = QStringLiteral("licenses/splitter");
+const QString kViewsGroup = QStringLiteral("licenses/views");
+constexpr int kMaxCopyRows = 100'000;
+
+QJsonArray toJson(const QStringList &list)
 {
-    setObjectName(QStringLiteral("licensesPage"));
-    table()->setObjectName(QStringLiteral("licensesTable"));
-    setQuery(
-        {
-            {QStringLiteral("License"), QStringLiteral("l.name")},
-            {QStringLiteral("Account"), QStringLiteral("l.account_name")},
-            {QStringLiteral("Package"), QStringLiteral("p.name")},
-            {QStringLiteral("Version"), QStringLiteral("l.version_number")},
-            {QStringLiteral("Status"), QStringLiteral("l.status")},
-            {QStringLiteral("Effective status"), effectiveStatusSql(QStringLiteral(":as_of"), QStringLiteral("l"))},
-            {QStringLiteral("Seats"), QStringLiteral("CASE WHEN l.seats = -1 THEN 'Site License' ELSE l.seats END")},
-            {QStringLiteral("Used"), QStringLiteral("l.used_licenses")},
-            {QStringLiteral("Expiration"), QStringLiteral("COALESCE(l.expiration, 'Does not expire')")},
-            {QStringLiteral("Install date"), QStringLiteral("l.install_date")},
-            {QStringLiteral("Subscriber org"), QStringLiteral("l.org_id")},
-            {QStringLiteral("Edition"), QStringLiteral("l.org_edition")},
-            {QStringLiteral("Instance"), QStringLiteral("l.org_instance")},
-            {QStringLiteral("Org status"), QStringLiteral("l.org_status")},
-            {QStringLiteral("Sandbox"), QStringLiteral("CASE WHEN l.is_sandbox = 1 THEN 'Yes' ELSE 'No' END")},
-        },
-        QStringLiteral("licenses l JOIN packages p ON p.id = l.package_ref ORDER BY l.id DESC"),
-        QStringLiteral("SELECT COUNT(*) FROM licenses"));
+    return QJsonArray::fromStringList(list);
 }
 
-QString LicensesPage::summaryFor(qint64 count) const
+QStringList fromJson(const QJsonValue &v)
 {
-    return QStringLiteral("%1 licenses, newest first. Effective status as of today, %2.")
-        .arg(QLocale().toString(count), QLocale().toString(QDate::currentDate(), QLocale::LongFormat));
+    QStringList out;
+    for (const QJsonValue &x : v.toArray())
+        out << x.toString();
+    return out;
+}
+
+} // namespace
+
+LicensesPage::LicensesPage(QWidget *parent)
+    : DatabasePage(parent), m_model(new LicenseTableModel(this)), m_table(new QTableView(this)),
+      m_detail(new LicenseDetailPanel(this)), m_splitter(new QSplitter(Qt::Horizontal, this)), m_summary(new QLabel(this)),
+      m_search(new QLineEdit(this)), m_status(new MultiSelectButton(QStringLiteral("Status"), this)),
+      m_effective(new MultiSelectButton(QStringLiteral("Effective status"), this)),
+      m_package(new MultiSelectButton(QStringLiteral("Package"), this)),
+      m_version(new MultiSelectButton(QStringLiteral("Version"), this)),
+      m_edition(new MultiSelectButton(QStringLiteral("Edition"), this)),
+      m_instance(new MultiSelectButton(QStringLiteral("Instance"), this)), m_sandbox(new QComboBox(this)),
+      m_site(new QComboBox(this)), m_installed(new QCheckBox(QStringLiteral("Installed from"), this)),
+      m_installedFrom(new QDateEdit(this)), m_installedTo(new QDateEdit(this)),
+      m_expiring(new QCheckBox(QStringLiteral("Expiring within"), this)), m_expiringDays(new QSpinBox(this)),
+      m_clear(new QPushButton(QStringLiteral("Clear filters"), this)), m_views(new QComboBox(this)),
+      m_saveView(new QPushButton(QStringLiteral("Save view…"), this)),
+      m_deleteView(new QPushButton(QStringLiteral("Delete view"), this)), m_searchDelay(new QTimer(this))
+{
+    setObjectName(QStringLiteral("licensesPage"));
+    m_table->setObjectName(QStringLiteral("licensesTable"));
+    auto *layout = new QVBoxLayout(this);
+
+    auto *top = new QHBoxLayout;
+    top->addWidget(makePageHeading(QStringLiteral("Licenses"), this));
+    top->addStretch(1);
+    auto *viewLabel = new QLabel(QStringLiteral("View:"), this);
+    top->addWidget(viewLabel);
+    m_views->setObjectName(QStringLiteral("savedViews"));
+    m_views->setMinimumWidth(180);
+    m_views->setToolTip(QStringLiteral("Named views keep the filters, the sort and the columns"));
+    viewLabel->setBuddy(m_views);
+    top->addWidget(m_views);
+    m_saveView->setObjectName(QStringLiteral("saveView"));
+    m_deleteView->setObjectName(QStringLiteral("deleteView"));
+    top->addWidget(m_saveView);
+    top->addWidget(m_deleteView);
+    layout->addLayout(top);
+
+    buildFilterBar();
+    layout->addWidget(m_summary);
+    m_summary->setObjectName(QStringLiteral("summary"));
+
+    m_table->setModel(m_model);
+    applyBigTableStyle(m_table);
+    // The indicator first: turning sorting on sorts by whatever it shows.
+    m_table->horizontalHeader()->setSortIndicator(int(m_model->query().sortColumn), m_model->query().order);
+    m_table->horizontalHeader()->setSortIndicatorShown(true);
+    m_table->setSortingEnabled(true);
+    m_table->horizontalHeader()->setSectionsMovable(true);
+    m_table->horizontalHeader()->setContextMenuPolicy(Qt::CustomContextMenu);
+    m_table->horizontalHeader()->setToolTip(QStringLiteral("Click to sort; drag to reorder; right-click to show or hide columns"));
+    const QFontMetrics fm(m_table->font());
+    for (int c = 0; c < kLicenseColumnCount; ++c) {
+        const LicenseColumn column = LicenseColumn(c);
+        int chars = 12;
+        switch (column) {
+        case LicenseColumn::Account: chars = 26; break;
+        case LicenseColumn::Package: chars = 20; break;
+        case LicenseColumn::OrgId: chars = 17; break;
+        case LicenseColumn::Edition: chars = 20; break;
+        case LicenseColumn::EffectiveStatus: chars = 15; break;
+        case LicenseColumn::Expiration: chars = 15; break;
+        case LicenseColumn::Version:
+        case LicenseColumn::Used:
+        case LicenseColumn::Sandbox: chars = 8; break;
+        default: break;
+        }
+        const int header = QFontMetrics(m_table->horizontalHeader()->font()).horizontalAdvance(licenseColumnTitle(column)) + 30;
+        m_table->setColumnWidth(c, qMax(header, fm.averageCharWidth() * chars + 16));
+    }
+    connect(m_table->horizontalHeader(), &QHeaderView::customContextMenuRequested, this, &LicensesPage::showColumnMenu);
+    connect(m_table->horizontalHeader(), &QHeaderView::sectionMoved, this, &LicensesPage::saveHeaderState);
+    connect(m_table->horizontalHeader(), &QHeaderView::sectionResized, this, [this] { saveHeaderState(); });
+    connect(m_table->horizontalHeader(), &QHeaderView::sortIndicatorChanged, this, [this] { saveHeaderState(); });
+    m_table->installEventFilter(this);
+
+    m_splitter->addWidget(m_table);
+    m_splitter->addWidget(m_detail);
+    m_splitter->setStretchFactor(0, 3);
+    m_splitter->setStretchFactor(1, 1);
+    m_splitter->setCollapsible(0, false);
+    layout->addWidget(m_splitter, 1);
+    restoreHeaderState();
+    if (!m_splitter->restoreState(QSettings().value(kSplitterKey).toByteArray()))
+        m_splitter->setSizes({900, 340});
+    connect(m_splitter, &QSplitter::splitterMoved, this,
+            [this] { QSettings().setValue(kSplitterKey, m_splitter->saveState()); });
+
+    connect(m_model, &LicenseTableModel::countsChanged, this, [this] {
+        updateSummary();
+        emit counted();
+    });
+    connect(m_model, &LicenseTableModel::modelReset, this, &LicensesPage::updateSummary);
+    connect(m_model, &LicenseTableModel::failed, this, [this](const QString &message) { m_summary->setText(message); });
+    connect(m_model, &LicenseTableModel::rowsArrived, this, [this](int first, int last) {
+        // The current row's license may have just arrived.
+        const int current = m_table->currentIndex().row();
+        if (current >= first && current <= last && m_detail->licenseId() == 0)
+            currentChanged();
+    });
+    connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &LicensesPage::currentChanged);
+    connect(m_detail, &LicenseDetailPanel::subscriberRequested, this, &LicensesPage::subscriberRequested);
+    connect(m_detail, &LicenseDetailPanel::modifyRequested, this, &LicensesPage::modifyRequested);
+
+    auto *find = new QShortcut(QKeySequence::Find, this, this, &LicensesPage::focusSearch);
+    find->setContext(Qt::WidgetWithChildrenShortcut);
+
+    connect(m_views, &QComboBox::activated, this, [this](int index) {
+        if (index > 0)
+            applyView(m_views->itemText(index));
+    });
+    connect(m_saveView, &QPushButton::clicked, this, [this] {
+        bool ok = false;
+        const QString name = QInputDialog::getText(this, QStringLiteral("Save view"),
+                                                   QStringLiteral("Name of this view (filters, sort and columns):"),
+                                                   QLineEdit::Normal, m_views->currentIndex() > 0 ? m_views->currentText() : QString(), &ok)
+                                 .trimmed();
+        if (ok && !name.isEmpty())
+            saveView(name);
+    });
+    connect(m_deleteView, &QPushButton::clicked, this, [this] {
+        if (m_views->currentIndex() <= 0)
+            return;
+        const QString name = m_views->currentText();
+        if (QMessageBox::question(this, QStringLiteral("Delete view"), QStringLiteral("Delete the view \"%1\"?").arg(name))
+            == QMessageBox::Yes)
+            deleteView(name);
+    });
+    refreshViewList();
+    updateSummary();
+}
+
+LicensesPage::~LicensesPage()
+{
+    saveHeaderState();
+}
+
+void LicensesPage::buildFilterBar()
+{
+    auto *row1 = new QHBoxLayout;
+    m_search->setObjectName(QStringLiteral("search"));
+    m_search->setPlaceholderText(QStringLiteral("Search license, account, org id or package (Ctrl+F)"));
+    m_search->setClearButtonEnabled(true);
+    m_search->setMinimumWidth(220);
+    m_search->setMaximumWidth(520);
+    m_search->setAccessibleName(QStringLiteral("Search"));
+    row1->addWidget(m_search, 3);
+    QList<QPair<QString, QVariant>> statuses;
+    for (Status s : kAllStatuses)
+        statuses.append({statusName(s), int(s)});
+    m_status->setChoices(statuses);
+    m_status->setObjectName(QStringLiteral("statusFilter"));
+    QList<QPair<QString, QVariant>> effective;
+    for (EffectiveStatus s : kAllEffectiveStatuses)
+        effective.append({statusName(s), int(s)});
+    m_effective->setChoices(effective);
+    m_effective->setObjectName(QStringLiteral("effectiveFilter"));
+    m_effective->setToolTip(QStringLiteral("The status today: an Active or Trial license past its expiration is Expired"));
+    m_package->setObjectName(QStringLiteral("packageFilter"));
+    m_version->setObjectName(QStringLiteral("versionFilter"));
+    m_edition->setObjectName(QStringLiteral("editionFilter"));
+    m_instance->setObjectName(QStringLiteral("instanceFilter"));
+    auto *row2 = new QHBoxLayout;
+    for (MultiSelectButton *b : {m_status, m_effective, m_package, m_version, m_edition, m_instance}) {
+        (b == m_status || b == m_effective || b == m_package ? row1 : row2)->addWidget(b);
+        connect(b, &MultiSelectButton::changed, this, &LicensesPage::applyFilter);
+    }
+    row1->addStretch(1);
+    layout()->addItem(row1);
+
+    m_sandbox->setObjectName(QStringLiteral("sandboxFilter"));
+    m_sandbox->addItems({QStringLiteral("Sandboxes and production"), QStringLiteral("Sandboxes only"),
+                         QStringLiteral("Production only")});
+    m_site->setObjectName(QStringLiteral("siteFilter"));
+    m_site->addItems({QStringLiteral("Site and seat licenses"), QStringLiteral("Site licenses only"),
+                      QStringLiteral("Seat licenses only")});
+    row2->addWidget(m_sandbox);
+    row2->addWidget(m_site);
+    row2->addStretch(1);
+    layout()->addItem(row2);
+    auto *row3 = new QHBoxLayout;
+    m_installed->setObjectName(QStringLiteral("installedFilter"));
+    row3->addWidget(m_installed);
+    for (QDateEdit *d : {m_installedFrom, m_installedTo}) {
+        d->setCalendarPopup(true);
+        d->setDisplayFormat(QStringLiteral("yyyy-MM-dd"));
+        d->setEnabled(false);
+    }
+    m_installedFrom->setObjectName(QStringLiteral("installedFrom"));
+    m_installedTo->setObjectName(QStringLiteral("installedTo"));
+    m_installedFrom->setDate(QDate::currentDate().addYears(-1));
+    m_installedTo->setDate(QDate::currentDate());
+    row3->addWidget(m_installedFrom);
+    row3->addWidget(new QLabel(QStringLiteral("to"), this));
+    row3->addWidget(m_installedTo);
+    m_expiring->setObjectName(QStringLiteral("expiringFilter"));
+    m_expiring->setToolTip(QStringLiteral("Active or Trial licenses whose expiration falls from today to today + N days"));
+    m_expiringDays->setObjectName(QStringLiteral("expiringDays"));
+    m_expiringDays->setRange(0, 3650);
+    m_expiringDays->setValue(30);
+    m_expiringDays->setSuffix(QStringLiteral(" days"));
+    m_expiringDays->setEnabled(false);
+    row3->addWidget(m_expiring);
+    row3->addWidget(m_expiringDays);
+    m_clear->setObjectName(QStringLiteral("clearFilters"));
+    row3->addWidget(m_clear);
+    row3->addStretch(1);
+    layout()->addItem(row3);
+
+    m_searchDelay->setSingleShot(true);
+    m_searchDelay->setInterval(200);
+    connect(m_search, &QLineEdit::textChanged, m_searchDelay, qOverload<>(&QTimer::start));
+    connect(m_searchDelay, &QTimer::timeout, this, &LicensesPage::applyFilter);
+    connect(m_search, &QLineEdit::returnPressed, this, [this] {
+        m_searchDelay->stop();
+        applyFilter();
+        m_table->setFocus();
+    });
+    connect(m_sandbox, &QComboBox::currentIndexChanged, this, &LicensesPage::applyFilter);
+    connect(m_site, &QComboBox::currentIndexChanged, this, &LicensesPage::applyFilter);
+    connect(m_installed, &QCheckBox::toggled, this, [this](bool on) {
+        m_installedFrom->setEnabled(on);
+        m_installedTo->setEnabled(on);
+        applyFilter();
+    });
+    connect(m_installedFrom, &QDateEdit::dateChanged, this, &LicensesPage::applyFilter);
+    connect(m_installedTo, &QDateEdit::dateChanged, this, &LicensesPage::applyFilter);
+    connect(m_expiring, &QCheckBox::toggled, this, [this](bool on) {
+        m_expiringDays->setEnabled(on);
+        applyFilter();
+    });
+    connect(m_expiringDays, &QSpinBox::valueChanged, this, &LicensesPage::applyFilter);
+    connect(m_clear, &QPushButton::clicked, this, [this] {
+        LicenseFilter none;
+        setFilter(none);
+    });
+}
+
+void LicensesPage::setDatabase(Database *database)
+{
+    m_database = database;
+    m_detail->setDatabase(database);
+    refreshChoices();
+    LicenseQuery q = m_model->query();
+    q.filter = filter();
+    m_model->setQuery(q);
+    m_model->setDatabase(database);
+    updateSummary();
+}
+
+void LicensesPage::reload()
+{
+    refreshChoices();
+    m_model->refresh();
+    currentChanged();
+}
+
+std::optional<qint64> LicensesPage::count() const
+{
+    return m_model->totalCount();
+}
+
+QString LicensesPage::summaryText() const
+{
+    return m_summary->text();
+}
+
+void LicensesPage::refreshChoices()
+{
+    if (!m_database) {
+        for (MultiSelectButton *b : {m_package, m_version, m_edition, m_instance})
+            b->setChoices({});
+        return;
+    }
+    auto choices = LicenseListReader(m_database->connection(), m_database->dialect()).choices();
+    if (!choices) {
+        m_summary->setText(choices.error().message);
+        return;
+    }
+    const bool was = m_applying;
+    m_applying = true;
+    QList<QPair<QString, QVariant>> packages, versions, editions, instances;
+    for (const PackageName &p : choices->packages)
+        packages.append({p.name, p.rowId});
+    for (const QString &v : std::as_const(choices->versions))
+        versions.append({v, v});
+    for (const QString &v : std::as_const(choices->editions))
+        editions.append({v, v});
+    for (const QString &v : std::as_const(choices->instances))
+        instances.append({v, v});
+    m_package->setChoices(packages);
+    m_version->setChoices(versions);
+    m_edition->setChoices(editions);
+    m_instance->setChoices(instances);
+    m_applying = was;
+}
+
+LicenseFilter LicensesPage::filter() const
+{
+    LicenseFilter f;
+    f.asOf = QDate::currentDate();
+    f.text = m_search->text().trimmed();
+    for (const QVariant &v : m_status->selected())
+        f.statuses << Status(v.toInt());
+    for (const QVariant &v : m_effective->selected())
+        f.effectiveStatuses << EffectiveStatus(v.toInt());
+    for (const QVariant &v : m_package->selected())
+        f.packages << v.toLongLong();
+    for (const QVariant &v : m_version->selected())
+        f.versions << v.toString();
+    for (const QVariant &v : m_edition->selected())
+        f.editions << v.toString();
+    for (const QVariant &v : m_instance->selected())
+        f.instances << v.toString();
+    if (m_sandbox->currentIndex() > 0)
+        f.sandbox = m_sandbox->currentIndex() == 1;
+    if (m_site->currentIndex() > 0)
+        f.siteLicense = m_site->currentIndex() == 1;
+    if (m_installed->isChecked()) {
+        f.installedFrom = m_installedFrom->date();
+        f.installedTo = m_installedTo->date();
+    }
+    if (m_expiring->isChecked())
+        f.expiringWithinDays = m_expiringDays->value();
+    return f;
+}
+
+void LicensesPage::setFilter(const LicenseFilter &f)
+{
+    m_applying = true;
+    m_search->setText(f.text);
+    m_searchDelay->stop();
+    QVariantList statuses, effective, packages, versions, editions, instances;
+    for (Status s : f.statuses)
+        statuses << int(s);
+    for (EffectiveStatus s : f.effectiveStatuses)
+        effective << int(s);
+    for (qint64 p : f.packages)
+        packages << p;
+    for (const QString &v : f.versions)
+        versions << v;
+    for (const QString &v : f.editions)
+        editions << v;
+    for (const QString &v : f.instances)
+        instances << v;
+    m_status->setSelected(statuses);
+    m_effective->setSelected(effective);
+    m_package->setSelected(packages);
+    m_version->setSelected(versions);
+    m_edition->setSelected(editions);
+    m_instance->setSelected(instances);
+    m_sandbox->setCurrentIndex(!f.sandbox ? 0 : (*f.sandbox ? 1 : 2));
+    m_site->setCurrentIndex(!f.siteLicense ? 0 : (*f.siteLicense ? 1 : 2));
+    m_installed->setChecked(f.installedFrom.isValid() || f.installedTo.isValid());
+    if (f.installedFrom.isValid())
+        m_installedFrom->setDate(f.installedFrom);
+    if (f.installedTo.isValid())
+        m_installedTo->setDate(f.installedTo);
+    m_expiring->setChecked(f.expiringWithinDays.has_value());
+    if (f.expiringWithinDays)
+        m_expiringDays->setValue(*f.expiringWithinDays);
+    m_applying = false;
+    applyFilter();
+}
+
+void LicensesPage::showOrg(const QString &orgId15)
+{
+    LicenseFilter f;
+    f.text = orgId15;
+    setFilter(f);
+}
+
+void LicensesPage::applyFilter()
+{
+    if (m_applying)
+        return;
+    LicenseQuery q = m_model->query();
+    q.filter = filter();
+    m_clear->setEnabled(!q.filter.isEmpty());
+    if (!(q == m_model->query()))
+        m_model->setQuery(q);
+    updateSummary();
+}
+
+void LicensesPage::updateSummary()
+{
+    m_clear->setEnabled(!filter().isEmpty());
+    if (!m_database) {
+        m_summary->setText(QStringLiteral("No database is open: use File > Open database or File > New database."));
+        return;
+    }
+    const QLocale locale;
+    const auto matching = m_model->matchingCount();
+    const auto total = m_model->totalCount();
+    const QString day = locale.toString(m_model->asOf(), QLocale::LongFormat);
+    if (!matching || !total) {
+        m_summary->setText(QStringLiteral("Counting…"));
+        return;
+    }
+    const QString sort = QStringLiteral("sorted by %1, %2")
+                             .arg(licenseColumnTitle(m_model->query().sortColumn).toLower(),
+                                  m_model->query().order == Qt::AscendingOrder ? QStringLiteral("ascending")
+                                                                               : QStringLiteral("descending"));
+    if (m_model->query().filter.isEmpty())
+        m_summary->setText(QStringLiteral("%1 licenses, %2. Effective status as of today, %3.")
+                               .arg(locale.toString(*total), sort, day));
+    else
+        m_summary->setText(QStringLiteral("%1 of %2 licenses, %3. Effective status as of today, %4.")
+                               .arg(locale.toString(*matching), locale.toString(*total), sort, day));
+}
+
+void LicensesPage::currentChanged()
+{
+    const QModelIndex current = m_table->currentIndex();
+    const qint64 id = current.isValid() ? m_model->licenseIdAt(current.row()) : 0;
+    if (id != m_detail->licenseId() || id == 0)
+        m_detail->showLicense(id);
+}
+
+void LicensesPage::focusSearch()
+{
+    m_search->setFocus(Qt::ShortcutFocusReason);
+    m_search->selectAll();
+}
+
+bool LicensesPage::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_table && event->type() == QEvent::KeyPress) {
+        auto *key = static_cast<QKeyEvent *>(event);
+        if (key->matches(QKeySequence::Copy)) {
+            copySelection();
+            return true;
+        }
+        if (key->key() == Qt::Key_Return || key->key() == Qt::Key_Enter) {
+            // Enter opens the detail: the panel comes back if it was folded away.
+            QList<int> sizes = m_splitter->sizes();
+            if (sizes.size() == 2 && sizes[1] == 0)
+                m_splitter->setSizes({qMax(200, sizes[0] - 340), 340});
+            currentChanged();
+            m_detail->setFocus();
+            return true;
+        }
+    }
+    return DatabasePage::eventFilter(watched, event);
+}
+
+QString LicensesPage::selectionAsText() const
+{
+    QList<int> rows;
+    for (const QModelIndex &i : m_table->selectionModel()->selectedRows())
+        rows << i.row();
+    std::sort(rows.begin(), rows.end());
+    if (rows.size() > kMaxCopyRows)
+        rows.resize(kMaxCopyRows);
+    QHeaderView *header = m_table->horizontalHeader();
+    QList<int> columns;
+    for (int v = 0; v < header->count(); ++v) {
+        const int logical = header->logicalIndex(v);
+        if (!header->isSectionHidden(logical))
+            columns << logical;
+    }
+    // Rows not here yet are read now, by id (the list knows every id once it is loaded).
+    std::vector<qint64> missing;
+    for (int r : rows)
+        if (!m_model->rowAt(r) && m_model->licenseIdAt(r))
+            missing.push_back(m_model->licenseIdAt(r));
+    QHash<qint64, LicenseRow> fetched;
+    if (!missing.empty() && m_database) {
+        auto more = LicenseListReader(m_database->connection(), m_database->dialect())
+                        .rowsById(missing.data(), missing.size(), m_model->asOf());
+        if (more)
+            for (LicenseRow &r : more.value())
+                if (r.id)
+                    fetched.insert(r.id, std::move(r));
+    }
+    auto cell = [&](int row, int column) -> QString {
+        if (m_model->rowAt(row))
+            return m_model->index(row, column).data().toString();
+        const LicenseRow *r = fetched.contains(m_model->licenseIdAt(row)) ? &fetched[m_model->licenseIdAt(row)] : nullptr;
+        if (!r)
+            return QString();
+        switch (LicenseColumn(column)) {
+        case LicenseColumn::Name: return r->name;
+        case LicenseColumn::Account: return r->account;
+        case LicenseColumn::Package: return r->package;
+        case LicenseColumn::Version: return r->version;
+        case LicenseColumn::Status: return statusName(r->status);
+        case LicenseColumn::EffectiveStatus: return statusName(r->effective);
+        case LicenseColumn::Seats: return r->seats == -1 ? QStringLiteral("Site License") : QLocale().toString(r->seats);
+        case LicenseColumn::Used: return QLocale().toString(r->used);
+        case LicenseColumn::Expiration: return r->expiration.isValid() ? r->expiration.toString(Qt::ISODate) : QStringLiteral("Does not expire");
+        case LicenseColumn::InstallDate: return r->installDate.toString(Qt::ISODate);
+        case LicenseColumn::OrgId: return r->orgId;
+        case LicenseColumn::Edition: return r->edition;
+        case LicenseColumn::Instance: return r->instance;
+        case LicenseColumn::OrgStatus: return r->orgStatus;
+        case LicenseColumn::Sandbox: return r->sandbox ? QStringLiteral("Yes") : QStringLiteral("No");
+        }
+        return QString();
+    };
+    QStringList lines;
+    QStringList head;
+    for (int c : columns)
+        head << licenseColumnTitle(LicenseColumn(c));
+    lines << head.join(u'\t');
+    for (int r : rows) {
+        QStringList cells;
+        for (int c : columns)
+            cells << cell(r, c).replace(u'\t', u' ').replace(u'\n', u' ');
+        lines << cells.join(u'\t');
+    }
+    return lines.join(u'\n') + u'\n';
+}
+
+void LicensesPage::copySelection() const
+{
+    if (m_table->selectionModel()->selectedRows().isEmpty())
+        return;
+    QApplication::clipboard()->setText(selectionAsText());
+}
+
+void LicensesPage::showColumnMenu(const QPoint &pos)
+{
+    QHeaderView *header = m_table->horizontalHeader();
+    QMenu menu(this);
+    int visible = 0;
+    for (int c = 0; c < kLicenseColumnCount; ++c)
+        visible += header->isSectionHidden(c) ? 0 : 1;
+    for (int v = 0; v < header->count(); ++v) {
+        const int c = header->logicalIndex(v);
+        QAction *a = menu.addAction(licenseColumnTitle(LicenseColumn(c)));
+        a->setCheckable(true);
+        a->setChecked(!header->isSectionHidden(c));
+        a->setEnabled(header->isSectionHidden(c) || visible > 1); // one column always stays
+        connect(a, &QAction::toggled, this, [this, header, c](bool on) {
+            header->setSectionHidden(c, !on);
+            saveHeaderState();
+        });
+    }
+    menu.addSeparator();
+    menu.addAction(QStringLiteral("Show all columns in their first order"), this, [this, header] {
+        for (int c = 0; c < kLicenseColumnCount; ++c) {
+            header->setSectionHidden(c, false);
+            header->moveSection(header->visualIndex(c), c);
+        }
+        saveHeaderState();
+    });
+    menu.exec(header->mapToGlobal(pos));
+}
+
+void LicensesPage::saveHeaderState() const
+{
+    QSettings().setValue(kHeaderKey, m_table->horizontalHeader()->saveState());
+}
+
+void LicensesPage::restoreHeaderState()
+{
+    const QByteArray state = QSettings().value(kHeaderKey).toByteArray();
+    if (!state.isEmpty())
+        m_table->horizontalHeader()->restoreState(state);
+    // The sort lives in the model's query; the header only shows it.
+    LicenseQuery q = m_model->query();
+    QHeaderView *header = m_table->horizontalHeader();
+    if (header->sortIndicatorSection() >= 0 && header->sortIndicatorSection() < kLicenseColumnCount) {
+        q.sortColumn = LicenseColumn(header->sortIndicatorSection());
+        q.order = header->sortIndicatorOrder();
+        m_model->setQuery(q);
+    }
+}
+
+QStringList LicensesPage::savedViews() const
+{
+    QSettings settings;
+    settings.beginGroup(kViewsGroup);
+    QStringList names;
+    for (const QString &key : settings.childKeys())
+        names << settings.value(key).toJsonObject().value(QStringLiteral("name")).toString(key);
+    names.sort(Qt::CaseInsensitive);
+    return names;
+}
+
+void LicensesPage::saveView(const QString &name)
+{
+    const LicenseFilter f = filter();
+    QJsonObject filter;
+    filter[QStringLiteral("text")] = f.text;
+    QStringList statuses, effective, packages;
+    for (Status s : f.statuses)
+        statuses << statusName(s);
+    for (EffectiveStatus s : f.effectiveStatuses)
+        effective << statusName(s);
+    // Packages by name: row ids belong to one database, a view to the user.
+    for (qint64 id : f.packages)
+        for (const PackageName &p : m_model->packages())
+            if (p.rowId == id)
+                packages << p.name;
+    filter[QStringLiteral("statuses")] = toJson(statuses);
+    filter[QStringLiteral("effective_statuses")] = toJson(effective);
+    filter[QStringLiteral("packages")] = toJson(packages);
+    filter[QStringLiteral("versions")] = toJson(f.versions);
+    filter[QStringLiteral("editions")] = toJson(f.editions);
+    filter[QStringLiteral("instances")] = toJson(f.instances);
+    if (f.sandbox)
+        filter[QStringLiteral("sandbox")] = *f.sandbox;
+    if (f.siteLicense)
+        filter[QStringLiteral("site_license")] = *f.siteLicense;
+    if (f.installedFrom.isValid())
+        filter[QStringLiteral("installed_from")] = f.installedFrom.toString(Qt::ISODate);
+    if (f.installedTo.isValid())
+        filter[QStringLiteral("installed_to")] = f.installedTo.toString(Qt::ISODate);
+    if (f.expiringWithinDays)
+        filter[QStringLiteral("expiring_within_days")] = *f.expiringWithinDays;
+    QJsonObject view{
+        {QStringLiteral("name"), name},
+        {QStringLiteral("filter"), filter},
+        {QStringLiteral("sort"), licenseColumnKey(m_model->query().sortColumn)},
+        {QStringLiteral("ascending"), m_model->query().order == Qt::AscendingOrder},
+        {QStringLiteral("header"), QString::fromLatin1(m_table->horizontalHeader()->saveState().toBase64())},
+    };
+    QSettings settings;
+    settings.beginGroup(kViewsGroup);
+    settings.setValue(QString::fromLatin1(name.toUtf8().toHex()), view);
+    settings.endGroup();
+    refreshViewList();
+    m_views->setCurrentText(name);
+}
+
+bool LicensesPage::applyView(const QString &name)
+{
+    QSettings settings;
+    settings.beginGroup(kViewsGroup);
+    const QJsonObject view = settings.value(QString::fromLatin1(name.toUtf8().toHex())).toJsonObject();
+    settings.endGroup();
+    if (view.isEmpty())
+        return false;
+    const QJsonObject j = view.value(QStringLiteral("filter")).toObject();
+    LicenseFilter f;
+    f.text = j.value(QStringLiteral("text")).toString();
+    for (const QString &s : fromJson(j.value(QStringLiteral("statuses"))))
+        if (auto st = statusFromString(s))
+            f.statuses << *st;
+    for (const QString &s : fromJson(j.value(QStringLiteral("effective_statuses"))))
+        if (auto st = effectiveStatusFromString(s))
+            f.effectiveStatuses << *st;
+    for (const QString &name : fromJson(j.value(QStringLiteral("packages"))))
+        for (const PackageName &p : m_model->packages())
+            if (p.name == name)
+                f.packages << p.rowId;
+    f.versions = fromJson(j.value(QStringLiteral("versions")));
+    f.editions = fromJson(j.value(QStringLiteral("editions")));
+    f.instances = fromJson(j.value(QStringLiteral("instances")));
+    if (j.contains(QStringLiteral("sandbox")))
+        f.sandbox = j.value(QStringLiteral("sandbox")).toBool();
+    if (j.contains(QStringLiteral("site_license")))
+        f.siteLicense = j.value(QStringLiteral("site_license")).toBool();
+    f.installedFrom = QDate::fromString(j.value(QStringLiteral("installed_from")).toString(), Qt::ISODate);
+    f.installedTo = QDate::fromString(j.value(QStringLiteral("installed_to")).toString(), Qt::ISODate);
+    if (j.contains(QStringLiteral("expiring_within_days")))
+        f.expiringWithinDays = j.value(QStringLiteral("expiring_within_days")).toInt();
+    const QByteArray header = QByteArray::fromBase64(view.value(QStringLiteral("header")).toString().toLatin1());
+    if (!header.isEmpty())
+        m_table->horizontalHeader()->restoreState(header);
+    LicenseQuery q = m_model->query();
+    q.sortColumn = licenseColumnFromKey(view.value(QStringLiteral("sort")).toString()).value_or(LicenseColumn::InstallDate);
+    q.order = view.value(QStringLiteral("ascending")).toBool() ? Qt::AscendingOrder : Qt::DescendingOrder;
+    m_model->setQuery(q);
+    m_table->horizontalHeader()->setSortIndicator(int(q.sortColumn), q.order);
+    setFilter(f);
+    saveHeaderState();
+    m_views->setCurrentText(name);
+    return true;
+}
+
+void LicensesPage::deleteView(const QString &name)
+{
+    QSettings settings;
+    settings.beginGroup(kViewsGroup);
+    settings.remove(QString::fromLatin1(name.toUtf8().toHex()));
+    settings.endGroup();
+    refreshViewList();
+}
+
+void LicensesPage::refreshViewList()
+{
+    const QString current = m_views->currentText();
+    const QSignalBlocker block(m_views);
+    m_views->clear();
+    m_views->addItem(QStringLiteral("(current filters)"));
+    m_views->addItems(savedViews());
+    const int at = m_views->findText(current);
+    m_views->setCurrentIndex(at > 0 ? at : 0);
+    m_deleteView->setEnabled(m_views->count() > 1);
 }
 
 } // namespace lmo

@@ -1,19 +1,109 @@
 #pragma once
 
-#include "widgets/querytablepage.h"
+#include "browse/licensequery.h"
+#include "shell/databasepage.h"
+
+#include <optional>
+
+class QCheckBox;
+class QComboBox;
+class QDateEdit;
+class QLabel;
+class QLineEdit;
+class QPushButton;
+class QSpinBox;
+class QSplitter;
+class QTableView;
+class QTimer;
 
 namespace lmo {
 
-// Every license, newest first. (A first table: filters, sorting and editing come with the
-// windowed license browser.)
-class LicensesPage : public QueryTablePage
+class Database;
+class LicenseDetailPanel;
+class LicenseTableModel;
+class MultiSelectButton;
+
+// Every license: sort by any column, filter by anything the LMA holds, named views, a detail
+// panel with the history. Fed by LicenseTableModel, so a million licenses feel like a hundred.
+class LicensesPage : public DatabasePage
 {
     Q_OBJECT
 public:
     explicit LicensesPage(QWidget *parent = nullptr);
+    ~LicensesPage() override;
+
+    void setDatabase(Database *database) override;
+    void reload() override;
+
+    LicenseTableModel *model() const { return m_model; }
+    QTableView *table() const { return m_table; }
+    LicenseDetailPanel *detail() const { return m_detail; }
+    QString summaryText() const;
+    // All licenses, once counted (counted() says when).
+    std::optional<qint64> count() const;
+
+    // The filter as the bar shows it (with today as the as-of day).
+    LicenseFilter filter() const;
+    void setFilter(const LicenseFilter &filter);
+    // Shows the licenses of one subscriber org (from the Subscribers page).
+    void showOrg(const QString &orgId15);
+    // Named views: the filter, the sort and the columns, kept in the settings.
+    QStringList savedViews() const;
+    void saveView(const QString &name);
+    bool applyView(const QString &name);
+    void deleteView(const QString &name);
+    // The selected rows as tab-separated text with a header line, as Copy puts it.
+    QString selectionAsText() const;
+
+public slots:
+    void focusSearch();
+    void copySelection() const;
+
+signals:
+    void counted();
+    void subscriberRequested(const QString &orgId15);
+    void modifyRequested();
 
 protected:
-    QString summaryFor(qint64 count) const override;
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
+private:
+    void buildFilterBar();
+    void refreshChoices();
+    void applyFilter();
+    void updateSummary();
+    void showColumnMenu(const QPoint &pos);
+    void saveHeaderState() const;
+    void restoreHeaderState();
+    void refreshViewList();
+    void currentChanged();
+
+    Database *m_database = nullptr;
+    LicenseTableModel *m_model;
+    QTableView *m_table;
+    LicenseDetailPanel *m_detail;
+    QSplitter *m_splitter;
+    QLabel *m_summary;
+    QLineEdit *m_search;
+    MultiSelectButton *m_status;
+    MultiSelectButton *m_effective;
+    MultiSelectButton *m_package;
+    MultiSelectButton *m_version;
+    MultiSelectButton *m_edition;
+    MultiSelectButton *m_instance;
+    QComboBox *m_sandbox;
+    QComboBox *m_site;
+    QCheckBox *m_installed;
+    QDateEdit *m_installedFrom;
+    QDateEdit *m_installedTo;
+    QCheckBox *m_expiring;
+    QSpinBox *m_expiringDays;
+    QPushButton *m_clear;
+    QComboBox *m_views;
+    QPushButton *m_saveView;
+    QPushButton *m_deleteView;
+    QTimer *m_searchDelay;
+    bool m_applying = false;
 };
 
 } // namespace lmo

@@ -92,7 +92,7 @@ MainWindow::MainWindow(QWidget *parent)
                                          .arg(m_indexJob->done.load() + 1)
                                          .arg(qMax(1, m_indexJob->total.load())));
     });
-    connect(m_licenses, &QueryTablePage::counted, this, &MainWindow::updateStatus);
+    connect(m_licenses, &LicensesPage::counted, this, &MainWindow::updateStatus);
 
     buildMenus();
     for (DatabasePage *page : pages())

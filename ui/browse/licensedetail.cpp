@@ -1,0 +1,192 @@
+#include "browse/licensedetail.h"
+
+#include "storage/auditlog.h"
+#include "storage/database.h"
+#include "storage/licenserepository.h"
+
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLocale>
+#include <QPushButton>
+#include <QScrollArea>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+namespace lmo {
+
+namespace {
+
+QString dateText(const QDate &d, const QString &none = QStringLiteral("—"))
+{
+    return d.isValid() ? d.toString(Qt::ISODate) : none;
+}
+
+QString idText(const SalesforceId &id)
+{
+    return id.isNull() ? QStringLiteral("—") : id.to18();
+}
+
+QString orDash(const QString &s)
+{
+    return s.isEmpty() ? QStringLiteral("—") : s;
+}
+
+} // namespace
+
+LicenseDetailPanel::LicenseDetailPanel(QWidget *parent)
+    : QWidget(parent), m_title(new QLabel(this)), m_fields(new QWidget), m_form(new QFormLayout(m_fields)),
+      m_history(new QTableWidget(0, 5, this)), m_subscriber(new QPushButton(QStringLiteral("Show subscriber"), this)),
+      m_modify(new QPushButton(QStringLiteral("Modify…"), this))
+{
+    setObjectName(QStringLiteral("licenseDetail"));
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(8, 0, 0, 0);
+    QFont titleFont = m_title->font();
+    titleFont.setBold(true);
+    titleFont.setPointSizeF(titleFont.pointSizeF() * 1.2);
+    m_title->setFont(titleFont);
+    m_title->setWordWrap(true);
+    layout->addWidget(m_title);
+    auto *buttons = new QHBoxLayout;
+    m_subscriber->setObjectName(QStringLiteral("showSubscriber"));
+    m_subscriber->setToolTip(QStringLiteral("Every license of this subscriber org (Subscribers page)"));
+    m_modify->setObjectName(QStringLiteral("modifyLicense"));
+    buttons->addWidget(m_modify);
+    buttons->addWidget(m_subscriber);
+    buttons->addStretch(1);
+    layout->addLayout(buttons);
+    m_form->setLabelAlignment(Qt::AlignRight);
+    m_form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+    auto *scroll = new QScrollArea(this);
+    scroll->setWidget(m_fields);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    layout->addWidget(scroll, 3);
+    auto *historyLabel = new QLabel(QStringLiteral("History"), this);
+    historyLabel->setFont(titleFont);
+    layout->addWidget(historyLabel);
+    m_history->setObjectName(QStringLiteral("licenseHistory"));
+    m_history->setHorizontalHeaderLabels(
+        {QStringLiteral("When"), QStringLiteral("Field"), QStringLiteral("Was"), QStringLiteral("Became"), QStringLiteral("By, through")});
+    m_history->verticalHeader()->setVisible(false);
+    m_history->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_history->horizontalHeader()->setStretchLastSection(true);
+    m_history->setWordWrap(false);
+    layout->addWidget(m_history, 2);
+    connect(m_subscriber, &QPushButton::clicked, this, [this] {
+        if (!m_orgId.isEmpty())
+            emit subscriberRequested(m_orgId);
+    });
+    connect(m_modify, &QPushButton::clicked, this, &LicenseDetailPanel::modifyRequested);
+    showLicense(0);
+}
+
+void LicenseDetailPanel::setDatabase(Database *database)
+{
+    m_database = database;
+    showLicense(0);
+}
+
+QString LicenseDetailPanel::fieldText(const QString &label) const
+{
+    for (int r = 0; r < m_form->rowCount(); ++r) {
+        auto *l = qobject_cast<QLabel *>(m_form->itemAt(r, QFormLayout::LabelRole) ? m_form->itemAt(r, QFormLayout::LabelRole)->widget() : nullptr);
+        auto *v = qobject_cast<QLabel *>(m_form->itemAt(r, QFormLayout::FieldRole) ? m_form->itemAt(r, QFormLayout::FieldRole)->widget() : nullptr);
+        if (l && v && l->text() == label)
+            return v->text();
+    }
+    return QString();
+}
+
+int LicenseDetailPanel::historyRows() const
+{
+    return m_history->rowCount();
+}
+
+void LicenseDetailPanel::showLicense(qint64 rowId)
+{
+    m_rowId = rowId;
+    m_orgId.clear();
+    while (m_form->rowCount() > 0)
+        m_form->removeRow(0);
+    m_history->setRowCount(0);
+    m_subscriber->setEnabled(false);
+    m_modify->setEnabled(false);
+    if (!m_database || rowId <= 0) {
+        m_title->setText(QStringLiteral("Select a license to see every field and its history."));
+        return;
+    }
+    auto found = LicenseRepository(*m_database).findByRowId(rowId);
+    if (!found || !found->has_value()) {
+        m_title->setText(found ? QStringLiteral("This license is no longer in the database.") : found.error().message);
+        m_rowId = 0;
+        return;
+    }
+    const License &l = **found;
+    const QDate today = QDate::currentDate();
+    const EffectiveStatus effective = l.effectiveStatusOn(today);
+    m_title->setText(QStringLiteral("%1 — %2").arg(l.name.isEmpty() ? QStringLiteral("(no name)") : l.name,
+                                                     l.accountName.isEmpty() ? l.subscriberOrgId.to15() : l.accountName));
+    auto add = [this](const QString &label, const QString &value) {
+        auto *v = new QLabel(value);
+        v->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
+        v->setWordWrap(true);
+        m_form->addRow(label, v);
+    };
+    add(QStringLiteral("Record Id"), idText(l.id));
+    add(QStringLiteral("License"), orDash(l.name));
+    add(QStringLiteral("Account"), l.accountId.isNull() ? orDash(l.accountName)
+                                                        : QStringLiteral("%1 (%2)").arg(orDash(l.accountName), l.accountId.to18()));
+    add(QStringLiteral("Contact"), idText(l.contactId));
+    add(QStringLiteral("Lead"), idText(l.leadId));
+    add(QStringLiteral("Package"), orDash(l.packageName));
+    add(QStringLiteral("Version"), orDash(l.versionNumber));
+    add(QStringLiteral("Status"), statusName(l.status));
+    add(QStringLiteral("Effective status"), QStringLiteral("%1 (today, %2)").arg(statusName(effective), QLocale().toString(today, QLocale::ShortFormat)));
+    add(QStringLiteral("License status"), orDash(l.licenseStatus));
+    add(QStringLiteral("Seats"), l.isSiteLicense() ? QStringLiteral("Site License") : QLocale().toString(l.seats));
+    add(QStringLiteral("Used"), QLocale().toString(l.usedLicenses));
+    add(QStringLiteral("Expiration"), l.isPerpetual() ? QStringLiteral("Does not expire") : dateText(l.expiration));
+    add(QStringLiteral("Install date"), dateText(l.installDate));
+    add(QStringLiteral("Subscriber org"), l.subscriberOrgId.isNull() ? QStringLiteral("—")
+                                                                     : QStringLiteral("%1 (%2)").arg(l.subscriberOrgId.to15(), l.subscriberOrgId.to18()));
+    add(QStringLiteral("Edition"), orDash(l.orgEdition));
+    add(QStringLiteral("Instance"), orDash(l.orgInstance));
+    add(QStringLiteral("Org status"), orDash(l.orgStatus));
+    add(QStringLiteral("Org trial expiration"), dateText(l.orgTrialExpiration));
+    add(QStringLiteral("Sandbox"), l.isSandbox ? QStringLiteral("Yes") : QStringLiteral("No"));
+    add(QStringLiteral("Package license"), idText(l.packageLicenseId));
+    add(QStringLiteral("Proxy user"), orDash(l.proxyUser));
+    add(QStringLiteral("License type"), orDash(l.licenseType));
+    add(QStringLiteral("Information current as of"),
+        l.lastModified.isValid() ? QLocale().toString(l.lastModified.toLocalTime(), QLocale::ShortFormat) : QStringLiteral("—"));
+    m_orgId = l.subscriberOrgId.to15();
+    m_subscriber->setEnabled(!m_orgId.isEmpty());
+    m_modify->setEnabled(!m_database->isReadOnly());
+
+    auto history = AuditLog(m_database->connection()).history(QStringLiteral("license"), rowId);
+    if (!history) {
+        m_history->setRowCount(1);
+        m_history->setItem(0, 0, new QTableWidgetItem(history.error().message));
+        return;
+    }
+    m_history->setRowCount(int(history->size()));
+    int r = 0;
+    // Newest first.
+    for (auto it = history->rbegin(); it != history->rend(); ++it) {
+        const AuditEntry &e = *it;
+        m_history->setItem(r, 0, new QTableWidgetItem(QLocale().toString(e.changedAt.toLocalTime(), QLocale::ShortFormat)));
+        m_history->setItem(r, 1, new QTableWidgetItem(e.field));
+        m_history->setItem(r, 2, new QTableWidgetItem(e.oldValue));
+        m_history->setItem(r, 3, new QTableWidgetItem(e.newValue));
+        auto *source = new QTableWidgetItem(QStringLiteral("%1, %2").arg(e.changedBy, e.source));
+        source->setToolTip(e.source);
+        m_history->setItem(r, 4, source);
+        ++r;
+    }
+    m_history->resizeColumnsToContents();
+}
+
+} // namespace lmo
