@@ -159,8 +159,7 @@ LicensesPage::LicensesPage(QWidget *parent)
     connect(m_detail, &LicenseDetailPanel::subscriberRequested, this, &LicensesPage::subscriberRequested);
     connect(m_detail, &LicenseDetailPanel::modifyRequested, this, &LicensesPage::modifyRequested);
 
-    auto *find = new QShortcut(QKeySequence::Find, this, this, &LicensesPage::focusSearch);
-    find->setContext(Qt::WidgetWithChildrenShortcut);
+    // Ctrl+F is the window's Edit > Find licenses, which calls focusSearch().
 
     connect(m_views, &QComboBox::activated, this, [this](int index) {
         if (index > 0)
@@ -499,6 +498,19 @@ bool LicensesPage::eventFilter(QObject *watched, QEvent *event)
         }
     }
     return DatabasePage::eventFilter(watched, event);
+}
+
+std::vector<qint64> LicensesPage::selectedLicenseIds() const
+{
+    QList<int> rows;
+    for (const QModelIndex &i : m_table->selectionModel()->selectedRows())
+        rows << i.row();
+    std::sort(rows.begin(), rows.end());
+    std::vector<qint64> ids;
+    for (int r : rows)
+        if (const qint64 id = m_model->licenseIdAt(r))
+            ids.push_back(id);
+    return ids;
 }
 
 QString LicensesPage::selectionAsText() const

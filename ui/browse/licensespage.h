@@ -52,6 +52,8 @@ public:
     void saveView(const QString &name);
     bool applyView(const QString &name);
     void deleteView(const QString &name);
+    // The licenses selected (those whose row has been read or whose id is known).
+    std::vector<qint64> selectedLicenseIds() const;
     // The selected rows as tab-separated text with a header line, as Copy puts it.
     QString selectionAsText() const;
 

@@ -1,6 +1,8 @@
 #include "shell/mainwindow.h"
 
 #include "browse/licensespage.h"
+#include "browse/modifylicensedialog.h"
+#include "browse/modifylicensescommand.h"
 #include "browse/subscriberspage.h"
 #include "dashboard/dashboardpage.h"
 #include "export/licenseexport.h"
@@ -30,6 +32,7 @@
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QTimer>
+#include <QUndoStack>
 
 namespace lmo {
 
@@ -51,7 +54,7 @@ MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent), m_sidebar(new QListWidget(this)), m_stack(new QStackedWidget(this)),
       m_licenses(new LicensesPage(m_stack)), m_subscribers(new SubscribersPage(m_stack)),
       m_dashboard(new DashboardPage(m_stack)), m_lmo(new LmoSetupPage(m_stack)), m_statusDatabase(new QLabel(this)),
-      m_statusReadOnly(new QLabel(this)), m_statusIndexes(new QLabel(this)), m_indexPoll(new QTimer(this))
+      m_statusReadOnly(new QLabel(this)), m_statusIndexes(new QLabel(this)), m_undo(new QUndoStack(this)), m_indexPoll(new QTimer(this))
 {
     setObjectName(QStringLiteral("mainWindow"));
     setWindowIcon(QIcon(QStringLiteral(":/icons/lmodesk.svg")));
@@ -93,6 +96,7 @@ MainWindow::MainWindow(QWidget *parent)
                                          .arg(qMax(1, m_indexJob->total.load())));
     });
     connect(m_licenses, &LicensesPage::counted, this, &MainWindow::updateStatus);
+    connect(m_licenses, &LicensesPage::modifyRequested, this, &MainWindow::modifySelectedLicenses);
 
     buildMenus();
     for (DatabasePage *page : pages())
@@ -141,6 +145,29 @@ void MainWindow::buildMenus()
     quit->setShortcut(QKeySequence::Quit);
     quit->setMenuRole(QAction::QuitRole);
 
+    QMenu *edit = menuBar()->addMenu(QStringLiteral("&Edit"));
+    QAction *undo = m_undo->createUndoAction(this, QStringLiteral("&Undo"));
+    undo->setObjectName(QStringLiteral("undoAction"));
+    undo->setShortcut(QKeySequence::Undo);
+    QAction *redo = m_undo->createRedoAction(this, QStringLiteral("&Redo"));
+    redo->setObjectName(QStringLiteral("redoAction"));
+    redo->setShortcuts({QKeySequence::Redo, QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z)});
+    edit->addAction(undo);
+    edit->addAction(redo);
+    edit->addSeparator();
+    m_modifyAction = edit->addAction(QStringLiteral("&Modify License…"), this, &MainWindow::modifySelectedLicenses);
+    m_modifyAction->setObjectName(QStringLiteral("modifyAction"));
+    m_modifyAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_M));
+    m_modifyAction->setToolTip(QStringLiteral("Change the status, seats or expiration of the selected licenses"));
+    QAction *copy = edit->addAction(QStringLiteral("&Copy selected licenses"), this, [this] { m_licenses->copySelection(); });
+    copy->setObjectName(QStringLiteral("copyAction"));
+    QAction *find = edit->addAction(QStringLiteral("&Find licenses"), this, [this] {
+        setPage(Page::Licenses);
+        m_licenses->focusSearch();
+    });
+    find->setShortcut(QKeySequence::Find);
+    find->setShortcutContext(Qt::ApplicationShortcut);
+
     QMenu *go = menuBar()->addMenu(QStringLiteral("&Go"));
     for (Page page : kAllPages) {
         QAction *action = go->addAction(pageIcon(page), pageTitle(page), this, [this, page] { setPage(page); });
@@ -180,6 +207,7 @@ bool MainWindow::openDatabase(const QString &path, const Database::OpenOptions &
     // Pages first let go of the old connection, then it closes. Background jobs have their own
     // connections and their late answers are dropped, so there is nothing to wait for.
     stopIndexJob();
+    m_undo->clear(); // its steps belong to the database they were made in
     for (DatabasePage *page : pages())
         page->setDatabase(nullptr);
     m_database = std::move(opened.value());
@@ -196,6 +224,7 @@ bool MainWindow::openDatabase(const QString &path, const Database::OpenOptions &
 void MainWindow::closeDatabase()
 {
     stopIndexJob();
+    m_undo->clear();
     for (DatabasePage *page : pages())
         page->setDatabase(nullptr);
     m_database.reset();
@@ -422,6 +451,45 @@ void MainWindow::buildDeferredIndexesInBackground()
             else
                 statusBar()->showMessage(QStringLiteral("The indexes could not be built: %1").arg(result.error().message));
         });
+}
+
+void MainWindow::modifySelectedLicenses()
+{
+    if (!m_database) {
+        QMessageBox::information(this, QStringLiteral("Modify License"), QStringLiteral("Open a database first."));
+        return;
+    }
+    if (m_database->isReadOnly()) {
+        QMessageBox::information(this, QStringLiteral("Modify License"),
+                                 QStringLiteral("This database is read-only (%1): licenses cannot be modified.")
+                                     .arg(m_database->readOnlyReason()));
+        return;
+    }
+    const std::vector<qint64> ids = m_licenses->selectedLicenseIds();
+    if (ids.empty()) {
+        setPage(Page::Licenses);
+        QMessageBox::information(this, QStringLiteral("Modify License"),
+                                 QStringLiteral("Select one or more licenses on the Licenses page first."));
+        return;
+    }
+    ModifyLicenseDialog dialog(*m_database, ids, this);
+    if (dialog.exec() != QDialog::Accepted || dialog.plan().changes.empty())
+        return;
+    m_undo->push(new ModifyLicensesCommand(*m_database, dialog.plan().changes, dialog.description(),
+                                           [this](const QString &error) { afterLicenseEdit(error); }));
+}
+
+void MainWindow::afterLicenseEdit(const QString &error)
+{
+    if (!error.isEmpty()) {
+        QMessageBox::warning(this, QStringLiteral("Modify License"), error);
+        return;
+    }
+    // The list keeps its scroll position and selection; the other pages count again.
+    m_licenses->reload();
+    m_subscribers->reload();
+    m_dashboard->reload();
+    statusBar()->showMessage(QStringLiteral("%1 — Edit > Undo takes it back.").arg(m_undo->undoText().isEmpty() ? QStringLiteral("Done") : m_undo->undoText()), 6000);
 }
 
 void MainWindow::stopIndexJob()

@@ -11,6 +11,7 @@
 class QAction;
 class QLabel;
 class QTimer;
+class QUndoStack;
 class QListWidget;
 class QMenu;
 class QStackedWidget;
@@ -73,6 +74,13 @@ private:
     // Builds, in the background, the indexes a bulk load left for later; the status bar shows
     // how far it is, and Import waits for it.
     void buildDeferredIndexesInBackground();
+public:
+    // Edit > Modify License… on the Licenses page's selection (one undoable step).
+    void modifySelectedLicenses();
+    QUndoStack *undoStack() const { return m_undo; }
+
+private:
+    void afterLicenseEdit(const QString &error);
     void stopIndexJob();
     QList<DatabasePage *> pages() const;
 
@@ -88,6 +96,8 @@ private:
     QLabel *m_statusReadOnly;
     QLabel *m_statusIndexes;
     QAction *m_importAction = nullptr;
+    QAction *m_modifyAction = nullptr;
+    QUndoStack *m_undo;
     struct IndexJob
     {
         std::atomic<int> done{0};

@@ -1,0 +1,219 @@
+#include "browse/modifylicensedialog.h"
+
+#include "storage/database.h"
+#include "storage/licenserepository.h"
+
+#include <QComboBox>
+#include <QDateEdit>
+#include <QDialogButtonBox>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLocale>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QVBoxLayout>
+
+namespace lmo {
+
+ModifyLicenseDialog::ModifyLicenseDialog(Database &database, std::vector<qint64> rowIds, QWidget *parent)
+    : QDialog(parent), m_database(database), m_rowIds(std::move(rowIds)), m_heading(new QLabel(this)),
+      m_status(new QComboBox(this)), m_seatsMode(new QComboBox(this)), m_seats(new QSpinBox(this)),
+      m_expirationMode(new QComboBox(this)), m_expiration(new QDateEdit(this)), m_days(new QSpinBox(this)),
+      m_verdict(new QLabel(this)), m_buttons(new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this))
+{
+    setObjectName(QStringLiteral("modifyLicenseDialog"));
+    if (m_rowIds.size() > size_t(kMaxLicenses))
+        m_rowIds.resize(size_t(kMaxLicenses));
+    auto *layout = new QVBoxLayout(this);
+    m_heading->setWordWrap(true);
+    layout->addWidget(m_heading);
+
+    auto *form = new QFormLayout;
+    m_status->setObjectName(QStringLiteral("statusChoice"));
+    m_status->addItems({QStringLiteral("Keep as it is"), QStringLiteral("Active"), QStringLiteral("Trial (at most 90 days)"),
+                        QStringLiteral("Suspended")});
+    form->addRow(QStringLiteral("&Status:"), m_status);
+
+    auto *seatsRow = new QHBoxLayout;
+    m_seatsMode->setObjectName(QStringLiteral("seatsChoice"));
+    m_seatsMode->addItems({QStringLiteral("Keep as they are"), QStringLiteral("Seats:"), QStringLiteral("Site License")});
+    m_seats->setObjectName(QStringLiteral("seats"));
+    m_seats->setRange(1, License::kMaxSeats);
+    m_seats->setGroupSeparatorShown(true);
+    seatsRow->addWidget(m_seatsMode);
+    seatsRow->addWidget(m_seats, 1);
+    form->addRow(QStringLiteral("S&eats:"), seatsRow);
+
+    auto *expirationRow = new QHBoxLayout;
+    m_expirationMode->setObjectName(QStringLiteral("expirationChoice"));
+    m_expirationMode->addItems({QStringLiteral("Keep as it is"), QStringLiteral("On:"), QStringLiteral("Does not expire"),
+                                QStringLiteral("Later by:")});
+    m_expiration->setObjectName(QStringLiteral("expirationDate"));
+    m_expiration->setCalendarPopup(true);
+    m_expiration->setDisplayFormat(QStringLiteral("yyyy-MM-dd"));
+    m_expiration->setDate(QDate::currentDate().addYears(1));
+    m_days->setObjectName(QStringLiteral("extendDays"));
+    m_days->setRange(-3650, 3650);
+    m_days->setValue(30);
+    m_days->setSuffix(QStringLiteral(" days"));
+    expirationRow->addWidget(m_expirationMode);
+    expirationRow->addWidget(m_expiration, 1);
+    expirationRow->addWidget(m_days, 1);
+    form->addRow(QStringLiteral("E&xpiration:"), expirationRow);
+    layout->addLayout(form);
+
+    m_verdict->setObjectName(QStringLiteral("verdict"));
+    m_verdict->setWordWrap(true);
+    m_verdict->setTextFormat(Qt::RichText);
+    m_verdict->setMinimumHeight(60);
+    m_verdict->setAlignment(Qt::AlignTop | Qt::AlignLeft);
+    layout->addWidget(m_verdict, 1);
+    layout->addWidget(m_buttons);
+    connect(m_buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
+    connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+
+    // One license: the controls start from its terms.
+    if (m_rowIds.size() == 1) {
+        auto found = LicenseRepository(m_database).findByRowId(m_rowIds.front());
+        if (found && found->has_value()) {
+            const License &l = **found;
+            m_singleName = l.name;
+            m_heading->setText(QStringLiteral("<b>%1</b> — %2, %3<br>Now: %4, %5, %6.")
+                                   .arg(l.name.toHtmlEscaped(), l.accountName.toHtmlEscaped(), l.packageName.toHtmlEscaped(),
+                                        statusName(l.status),
+                                        l.isSiteLicense() ? QStringLiteral("site license")
+                                                          : QStringLiteral("%1 seats").arg(QLocale().toString(l.seats)),
+                                        l.isPerpetual() ? QStringLiteral("does not expire")
+                                                        : QStringLiteral("expires %1").arg(l.expiration.toString(Qt::ISODate))));
+            if (!l.isSiteLicense())
+                m_seats->setValue(qMax(1, l.seats));
+            if (!l.isPerpetual())
+                m_expiration->setDate(l.expiration);
+        }
+        setWindowTitle(QStringLiteral("Modify License"));
+    } else {
+        m_heading->setText(QStringLiteral("<b>%1 licenses</b> selected. Each is checked against the LMA's rules; those it "
+                                          "refuses are named below and left as they are.")
+                               .arg(QLocale().toString(qint64(m_rowIds.size()))));
+        setWindowTitle(QStringLiteral("Modify %1 Licenses").arg(QLocale().toString(qint64(m_rowIds.size()))));
+    }
+    for (QComboBox *c : {m_status, m_seatsMode, m_expirationMode})
+        connect(c, &QComboBox::currentIndexChanged, this, &ModifyLicenseDialog::update);
+    connect(m_seats, &QSpinBox::valueChanged, this, &ModifyLicenseDialog::update);
+    connect(m_days, &QSpinBox::valueChanged, this, &ModifyLicenseDialog::update);
+    connect(m_expiration, &QDateEdit::dateChanged, this, &ModifyLicenseDialog::update);
+    resize(560, 360);
+    update();
+}
+
+QString ModifyLicenseDialog::description() const
+{
+    if (m_rowIds.size() == 1 && !m_singleName.isEmpty())
+        return QStringLiteral("Modify %1").arg(m_singleName);
+    return QStringLiteral("Modify %1 licenses").arg(QLocale().toString(qint64(m_plan.changes.size())));
+}
+
+void ModifyLicenseDialog::setStatus(StatusChoice choice)
+{
+    m_status->setCurrentIndex(int(choice));
+}
+
+void ModifyLicenseDialog::setSeats(SeatsChoice choice, int seats)
+{
+    if (choice == SeatsChoice::Seats)
+        m_seats->setValue(seats);
+    m_seatsMode->setCurrentIndex(int(choice));
+}
+
+void ModifyLicenseDialog::setExpiration(ExpirationChoice choice, const QDate &date, int days)
+{
+    if (choice == ExpirationChoice::OnDate)
+        m_expiration->setDate(date);
+    if (choice == ExpirationChoice::ExtendByDays)
+        m_days->setValue(days);
+    m_expirationMode->setCurrentIndex(int(choice));
+}
+
+QString ModifyLicenseDialog::verdictText() const
+{
+    return m_verdict->text();
+}
+
+bool ModifyLicenseDialog::canApply() const
+{
+    return m_buttons->button(QDialogButtonBox::Ok)->isEnabled();
+}
+
+LicenseChange ModifyLicenseDialog::changeFor(const License &current) const
+{
+    LicenseChange c;
+    switch (StatusChoice(m_status->currentIndex())) {
+    case StatusChoice::Keep: break;
+    case StatusChoice::Active: c.status = Status::Active; break;
+    case StatusChoice::Trial: c.status = Status::Trial; break;
+    case StatusChoice::Suspended: c.status = Status::Suspended; break;
+    }
+    switch (SeatsChoice(m_seatsMode->currentIndex())) {
+    case SeatsChoice::Keep: break;
+    case SeatsChoice::Seats: c.seats = m_seats->value(); break;
+    case SeatsChoice::SiteLicense: c.seats = License::kSiteLicenseSeats; break;
+    }
+    switch (ExpirationChoice(m_expirationMode->currentIndex())) {
+    case ExpirationChoice::Keep: break;
+    case ExpirationChoice::OnDate: c.expiration = m_expiration->date(); break;
+    case ExpirationChoice::DoesNotExpire: c.expiration = QDate(); break;
+    case ExpirationChoice::ExtendByDays:
+        // "Later by" moves each license's own date; one that does not expire stays so.
+        if (!current.isPerpetual())
+            c.expiration = current.expiration.addDays(m_days->value());
+        break;
+    }
+    return c;
+}
+
+void ModifyLicenseDialog::update()
+{
+    m_seats->setEnabled(SeatsChoice(m_seatsMode->currentIndex()) == SeatsChoice::Seats);
+    m_expiration->setVisible(ExpirationChoice(m_expirationMode->currentIndex()) == ExpirationChoice::OnDate);
+    m_days->setVisible(ExpirationChoice(m_expirationMode->currentIndex()) == ExpirationChoice::ExtendByDays);
+    QPushButton *ok = m_buttons->button(QDialogButtonBox::Ok);
+    const bool nothing = m_status->currentIndex() == 0 && m_seatsMode->currentIndex() == 0 && m_expirationMode->currentIndex() == 0;
+    if (nothing) {
+        m_plan = ModificationPlan();
+        m_verdict->setText(QStringLiteral("Choose a status, seats or an expiration."));
+        ok->setText(QStringLiteral("Apply"));
+        ok->setEnabled(false);
+        return;
+    }
+    auto plan = planModification(m_database, m_rowIds, [this](const License &l) { return changeFor(l); },
+                                 QDate::currentDate());
+    if (!plan) {
+        m_plan = ModificationPlan();
+        m_verdict->setText(plan.error().message.toHtmlEscaped());
+        ok->setEnabled(false);
+        return;
+    }
+    m_plan = std::move(plan.value());
+    QStringList lines;
+    const int shown = 8;
+    for (int i = 0; i < m_plan.refusals.size() && i < shown; ++i)
+        lines << QStringLiteral("<span style='color:#c62828'>✖ %1</span>").arg(m_plan.refusals[i].toHtmlEscaped());
+    if (m_plan.refusals.size() > shown)
+        lines << QStringLiteral("<span style='color:#c62828'>… and %1 more refused</span>").arg(m_plan.refusals.size() - shown);
+    for (int i = 0; i < m_plan.warnings.size() && i < shown; ++i)
+        lines << QStringLiteral("<span style='color:#a84f00'>⚠ %1</span>").arg(m_plan.warnings[i].toHtmlEscaped());
+    if (m_plan.warnings.size() > shown)
+        lines << QStringLiteral("<span style='color:#a84f00'>… and %1 more warnings</span>").arg(m_plan.warnings.size() - shown);
+    const int n = int(m_plan.changes.size());
+    if (n > 0)
+        lines << QStringLiteral("✔ %1 will change.").arg(n == 1 && m_rowIds.size() == 1 ? QStringLiteral("The license")
+                                                                                      : QStringLiteral("%1 licenses").arg(QLocale().toString(n)));
+    if (m_plan.unchanged > 0)
+        lines << QStringLiteral("%1 already as chosen.").arg(QLocale().toString(m_plan.unchanged));
+    m_verdict->setText(lines.join(QStringLiteral("<br>")));
+    ok->setEnabled(n > 0);
+    ok->setText(m_rowIds.size() == 1 ? QStringLiteral("Apply") : QStringLiteral("Apply to %1").arg(QLocale().toString(n)));
+}
+
+} // namespace lmo
