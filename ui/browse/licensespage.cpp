@@ -308,7 +308,8 @@ void LicensesPage::reload()
 {
     refreshChoices();
     m_model->refresh();
-    currentChanged();
+    // The license shown may be the one that changed: read it again.
+    m_detail->showLicense(m_detail->licenseId());
 }
 
 std::optional<qint64> LicensesPage::count() const
@@ -354,7 +355,7 @@ void LicensesPage::refreshChoices()
 LicenseFilter LicensesPage::filter() const
 {
     LicenseFilter f;
-    f.asOf = QDate::currentDate();
+    f.asOf = m_asOf.isValid() ? m_asOf : QDate::currentDate();
     f.text = m_search->text().trimmed();
     for (const QVariant &v : m_status->selected())
         f.statuses << Status(v.toInt());
@@ -419,6 +420,12 @@ void LicensesPage::setFilter(const LicenseFilter &f)
     applyFilter();
 }
 
+void LicensesPage::setAsOf(const QDate &day)
+{
+    m_asOf = day;
+    applyFilter();
+}
+
 void LicensesPage::showOrg(const QString &orgId15)
 {
     LicenseFilter f;
@@ -449,6 +456,7 @@ void LicensesPage::updateSummary()
     const auto matching = m_model->matchingCount();
     const auto total = m_model->totalCount();
     const QString day = locale.toString(m_model->asOf(), QLocale::LongFormat);
+    const QString when = m_model->asOf() == QDate::currentDate() ? QStringLiteral("today, %1").arg(day) : day;
     if (!matching || !total) {
         m_summary->setText(QStringLiteral("Counting…"));
         return;
@@ -458,11 +466,11 @@ void LicensesPage::updateSummary()
                                   m_model->query().order == Qt::AscendingOrder ? QStringLiteral("ascending")
                                                                                : QStringLiteral("descending"));
     if (m_model->query().filter.isEmpty())
-        m_summary->setText(QStringLiteral("%1 licenses, %2. Effective status as of today, %3.")
-                               .arg(locale.toString(*total), sort, day));
+        m_summary->setText(QStringLiteral("%1 licenses, %2. Effective status as of %3.")
+                               .arg(locale.toString(*total), sort, when));
     else
-        m_summary->setText(QStringLiteral("%1 of %2 licenses, %3. Effective status as of today, %4.")
-                               .arg(locale.toString(*matching), locale.toString(*total), sort, day));
+        m_summary->setText(QStringLiteral("%1 of %2 licenses, %3. Effective status as of %4.")
+                               .arg(locale.toString(*matching), locale.toString(*total), sort, when));
 }
 
 void LicensesPage::currentChanged()

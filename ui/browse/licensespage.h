@@ -42,7 +42,9 @@ public:
     // All licenses, once counted (counted() says when).
     std::optional<qint64> count() const;
 
-    // The filter as the bar shows it (with today as the as-of day).
+    // The day effective status and "expiring within" are judged on: today unless set.
+    void setAsOf(const QDate &day);
+    // The filter as the bar shows it.
     LicenseFilter filter() const;
     void setFilter(const LicenseFilter &filter);
     // Shows the licenses of one subscriber org (from the Subscribers page).
@@ -106,6 +108,7 @@ private:
     QPushButton *m_deleteView;
     QTimer *m_searchDelay;
     bool m_applying = false;
+    QDate m_asOf;
 };
 
 } // namespace lmo

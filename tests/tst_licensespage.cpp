@@ -1,0 +1,376 @@
+// The Licenses page as a user drives it, offscreen: search, filters, sort, selection and the
+// detail panel, copy, named views and columns, Modify License with undo, and bulk modify.
+#include "fixtures.h"
+
+#include "browse/licensedetail.h"
+#include "browse/licensespage.h"
+#include "browse/modifylicensedialog.h"
+#include "models/licensetablemodel.h"
+#include "shell/mainwindow.h"
+#include "storage/licenserepository.h"
+#include "widgets/multiselectbutton.h"
+
+#include <QAbstractItemModelTester>
+#include <QApplication>
+#include <QCheckBox>
+#include <QClipboard>
+#include <QComboBox>
+#include <QDateEdit>
+#include <QPushButton>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMenu>
+#include <QSettings>
+#include <QSpinBox>
+#include <QSqlQuery>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTimer>
+#include <QUndoStack>
+#include <QtTest>
+
+using namespace lmo;
+using namespace Qt::Literals::StringLiterals;
+
+namespace {
+
+bool settled(LicensesPage *page)
+{
+    LicenseTableModel *m = page->model();
+    if (!m->idsLoaded())
+        return false;
+    for (int r = 0; r < m->rowCount(); ++r)
+        if (!m->index(r, 0).data(LicenseTableModel::LoadedRole).toBool())
+            return false;
+    return true;
+}
+
+QStringList names(LicensesPage *page)
+{
+    QStringList out;
+    for (int r = 0; r < page->model()->rowCount(); ++r)
+        out << page->model()->index(r, 0).data().toString();
+    return out;
+}
+
+void check(MultiSelectButton *button, const QString &choice)
+{
+    for (QAction *a : button->menu()->actions())
+        if (a->text() == choice)
+            a->setChecked(true);
+}
+
+int rowOf(LicensesPage *page, const QString &name)
+{
+    return int(names(page).indexOf(name));
+}
+
+} // namespace
+
+class TestLicensesPage : public QObject
+{
+    Q_OBJECT
+private slots:
+    void initTestCase()
+    {
+        QCoreApplication::setOrganizationName(u"lmodesk-tests"_s);
+        QCoreApplication::setApplicationName(u"tst_licensespage"_s);
+        QVERIFY(m_dir.isValid());
+    }
+    void init()
+    {
+        QSettings().clear();
+        m_path = m_dir.filePath(u"page-%1.sqlite"_s.arg(++m_count));
+        QVERIFY(test::createFixtureDatabase(m_path));
+        m_window = std::make_unique<MainWindow>();
+        QVERIFY(m_window->openDatabase(m_path));
+        m_page = m_window->licensesPage();
+        m_page->setAsOf(test::kFixtureAsOf);
+        m_tester = std::make_unique<QAbstractItemModelTester>(m_page->model(),
+                                                              QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QTRY_VERIFY(settled(m_page));
+        QCOMPARE(m_page->model()->rowCount(), 15);
+    }
+    void cleanup()
+    {
+        m_tester.reset();
+        m_window.reset();
+    }
+
+    void searchFiltersAndTheCountSaysHowMany()
+    {
+        auto *search = m_page->findChild<QLineEdit *>(u"search"_s);
+        QVERIFY(search);
+        m_window->show();
+        QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+        // Ctrl+F goes to the search box, from anywhere in the window.
+        m_page->table()->setFocus();
+        QTest::keyClick(m_window.get(), Qt::Key_F, Qt::ControlModifier);
+        QTRY_VERIFY(search->hasFocus());
+        QTest::keyClicks(search, u"L-0001"_s);
+        QTRY_COMPARE(m_page->model()->rowCount(), 6);
+        QTRY_VERIFY2(m_page->summaryText().startsWith(u"6 of 15 licenses"_s), qPrintable(m_page->summaryText()));
+        // An org id in its 18-character form finds the org's licenses.
+        search->setText(u"00D000000000007EAA"_s);
+        QTRY_COMPARE(m_page->model()->rowCount(), 2);
+        auto *clear = m_page->findChild<QPushButton *>(u"clearFilters"_s);
+        QVERIFY(clear->isEnabled());
+        QTest::mouseClick(clear, Qt::LeftButton);
+        QTRY_COMPARE(m_page->model()->rowCount(), 15);
+        QVERIFY(search->text().isEmpty());
+        QTRY_VERIFY(m_page->summaryText().startsWith(u"15 licenses"_s));
+    }
+
+    void everyFilterOfTheBar()
+    {
+        auto count = [&] {
+            if (!QTest::qWaitFor([&] { return settled(m_page); }, 10000))
+                return -1;
+            return m_page->model()->rowCount();
+        };
+        check(m_page->findChild<MultiSelectButton *>(u"statusFilter"_s), u"Trial"_s);
+        QCOMPARE(count(), 3);
+        check(m_page->findChild<MultiSelectButton *>(u"statusFilter"_s), u"Active"_s);
+        QCOMPARE(count(), 10);
+        m_page->setFilter(LicenseFilter());
+        check(m_page->findChild<MultiSelectButton *>(u"effectiveFilter"_s), u"Expired"_s);
+        QCOMPARE(count(), 2);
+        m_page->setFilter(LicenseFilter());
+        check(m_page->findChild<MultiSelectButton *>(u"packageFilter"_s), u"Package B"_s);
+        QCOMPARE(count(), 6);
+        QVERIFY(m_page->findChild<MultiSelectButton *>(u"packageFilter"_s)->text().contains(u"Package B"_s));
+        m_page->setFilter(LicenseFilter());
+        check(m_page->findChild<MultiSelectButton *>(u"versionFilter"_s), u"1.0"_s);
+        QCOMPARE(count(), 15);
+        m_page->setFilter(LicenseFilter());
+        check(m_page->findChild<MultiSelectButton *>(u"editionFilter"_s), u"Enterprise Edition"_s);
+        QCOMPARE(count(), 2);
+        m_page->setFilter(LicenseFilter());
+        check(m_page->findChild<MultiSelectButton *>(u"instanceFilter"_s), u"NA135"_s);
+        QCOMPARE(count(), 13);
+        m_page->setFilter(LicenseFilter());
+        m_page->findChild<QComboBox *>(u"sandboxFilter"_s)->setCurrentIndex(1);
+        QCOMPARE(count(), 2);
+        m_page->findChild<QComboBox *>(u"sandboxFilter"_s)->setCurrentIndex(2);
+        QCOMPARE(count(), 13);
+        m_page->setFilter(LicenseFilter());
+        m_page->findChild<QComboBox *>(u"siteFilter"_s)->setCurrentIndex(1);
+        QCOMPARE(count(), 3);
+        m_page->setFilter(LicenseFilter());
+        m_page->findChild<QDateEdit *>(u"installedFrom"_s)->setDate(QDate(2025, 2, 1));
+        m_page->findChild<QDateEdit *>(u"installedTo"_s)->setDate(QDate(2025, 3, 31));
+        m_page->findChild<QCheckBox *>(u"installedFilter"_s)->setChecked(true);
+        QCOMPARE(count(), 5);
+        m_page->setFilter(LicenseFilter());
+        m_page->findChild<QSpinBox *>(u"expiringDays"_s)->setValue(30);
+        m_page->findChild<QCheckBox *>(u"expiringFilter"_s)->setChecked(true);
+        QCOMPARE(count(), 3);
+        // Filters combine: Active, package A, seat licenses.
+        m_page->setFilter(LicenseFilter());
+        check(m_page->findChild<MultiSelectButton *>(u"statusFilter"_s), u"Active"_s);
+        check(m_page->findChild<MultiSelectButton *>(u"packageFilter"_s), u"Package A"_s);
+        m_page->findChild<QComboBox *>(u"siteFilter"_s)->setCurrentIndex(2);
+        QCOMPARE(count(), 4);
+        QVERIFY2(m_page->summaryText().startsWith(u"4 of 15 licenses"_s), qPrintable(m_page->summaryText()));
+    }
+
+    void clickingAHeaderSorts()
+    {
+        QHeaderView *header = m_page->table()->horizontalHeader();
+        m_window->show();
+        QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+        const int x = header->sectionViewportPosition(int(LicenseColumn::Name)) + 10;
+        QTest::mouseClick(header->viewport(), Qt::LeftButton, {}, QPoint(x, header->height() / 2));
+        QTRY_COMPARE(m_page->model()->query().sortColumn, LicenseColumn::Name);
+        QTRY_VERIFY(settled(m_page));
+        const Qt::SortOrder first = m_page->model()->query().order;
+        QCOMPARE(names(m_page).first(), first == Qt::AscendingOrder ? u"L-00001"_s : u"L-00015"_s);
+        QTest::mouseClick(header->viewport(), Qt::LeftButton, {}, QPoint(x, header->height() / 2));
+        QTRY_VERIFY(m_page->model()->query().order != first);
+        QTRY_VERIFY(settled(m_page));
+        QCOMPARE(names(m_page).first(), first == Qt::AscendingOrder ? u"L-00015"_s : u"L-00001"_s);
+        QVERIFY(m_page->summaryText().contains(u"sorted by license"_s));
+    }
+
+    void selectingShowsEveryFieldAndEnterOpensIt()
+    {
+        m_window->show();
+        QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+        const int row = rowOf(m_page, u"L-00002"_s);
+        m_page->table()->setFocus();
+        m_page->table()->setCurrentIndex(m_page->model()->index(row, 0));
+        LicenseDetailPanel *detail = m_page->detail();
+        QTRY_COMPARE(detail->fieldText(u"License"_s), u"L-00002"_s);
+        QCOMPARE(detail->fieldText(u"Seats"_s), u"Site License"_s);
+        QCOMPARE(detail->fieldText(u"Expiration"_s), u"Does not expire"_s);
+        QCOMPARE(detail->fieldText(u"Package"_s), u"Package B"_s);
+        QVERIFY(detail->fieldText(u"Subscriber org"_s).startsWith(u"00D000000000001 ("_s));
+        QCOMPARE(detail->historyRows(), 0);
+        // Down arrow moves on; Enter opens (focuses) the detail.
+        QTest::keyClick(m_page->table(), Qt::Key_Down);
+        QTRY_VERIFY(detail->fieldText(u"License"_s) != u"L-00002"_s);
+        QTest::keyClick(m_page->table(), Qt::Key_Return);
+        QTRY_VERIFY(detail->hasFocus() || detail->isAncestorOf(QApplication::focusWidget()));
+    }
+
+    void copyPutsTheSelectedRowsOnTheClipboard()
+    {
+        QItemSelectionModel *selection = m_page->table()->selectionModel();
+        selection->select(m_page->model()->index(rowOf(m_page, u"L-00003"_s), 0),
+                          QItemSelectionModel::Select | QItemSelectionModel::Rows);
+        selection->select(m_page->model()->index(rowOf(m_page, u"L-00007"_s), 0),
+                          QItemSelectionModel::Select | QItemSelectionModel::Rows);
+        m_page->table()->setFocus();
+        QTest::keyClick(m_page->table(), Qt::Key_C, Qt::ControlModifier);
+        const QStringList lines = QApplication::clipboard()->text().split(u'\n', Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), 3);
+        QVERIFY(lines[0].startsWith(u"License\tAccount\tPackage"_s));
+        QVERIFY(lines[1].startsWith(u"L-00007\t"_s) || lines[2].startsWith(u"L-00007\t"_s));
+        QVERIFY(QApplication::clipboard()->text().contains(u"Site License"_s)); // L-00007
+    }
+
+    void namedViewsKeepFiltersSortAndColumns()
+    {
+        check(m_page->findChild<MultiSelectButton *>(u"statusFilter"_s), u"Trial"_s);
+        m_page->model()->sort(int(LicenseColumn::Name), Qt::AscendingOrder);
+        QHeaderView *header = m_page->table()->horizontalHeader();
+        header->setSectionHidden(int(LicenseColumn::Instance), true);
+        QTRY_VERIFY(settled(m_page));
+        m_page->saveView(u"Trials by name"_s);
+        QCOMPARE(m_page->savedViews(), QStringList{u"Trials by name"_s});
+
+        m_page->setFilter(LicenseFilter());
+        m_page->model()->sort(int(LicenseColumn::InstallDate), Qt::DescendingOrder);
+        header->setSectionHidden(int(LicenseColumn::Instance), false);
+        QTRY_COMPARE(m_page->model()->rowCount(), 15);
+
+        QVERIFY(m_page->applyView(u"Trials by name"_s));
+        QTRY_VERIFY(settled(m_page));
+        QCOMPARE(names(m_page), (QStringList{u"L-00003"_s, u"L-00004"_s, u"L-00012"_s}));
+        QCOMPARE(m_page->model()->query().sortColumn, LicenseColumn::Name);
+        QVERIFY(header->isSectionHidden(int(LicenseColumn::Instance)));
+
+        // A new window finds the view, and the columns as they were left.
+        m_tester.reset();
+        m_window = std::make_unique<MainWindow>();
+        QVERIFY(m_window->openDatabase(m_path));
+        m_page = m_window->licensesPage();
+        QCOMPARE(m_page->savedViews(), QStringList{u"Trials by name"_s});
+        QVERIFY(m_page->table()->horizontalHeader()->isSectionHidden(int(LicenseColumn::Instance)));
+        m_page->deleteView(u"Trials by name"_s);
+        QVERIFY(m_page->savedViews().isEmpty());
+    }
+
+    void modifyOneLicenseThenUndoAndRedo()
+    {
+        m_page->model()->sort(int(LicenseColumn::Name), Qt::AscendingOrder);
+        QTRY_VERIFY(settled(m_page));
+        // Scroll and select L-00005 (Active, 20 seats, 2026-07-15).
+        const int row = rowOf(m_page, u"L-00005"_s);
+        m_page->table()->selectRow(row);
+        const qint64 id = m_page->model()->licenseIdAt(row);
+        QTimer::singleShot(0, this, [] {
+            auto *dialog = qobject_cast<ModifyLicenseDialog *>(QApplication::activeModalWidget());
+            QVERIFY(dialog);
+            // The LMA's rules as the user chooses: an Active license cannot go back to Trial.
+            dialog->setStatus(ModifyLicenseDialog::StatusChoice::Trial);
+            QVERIFY(!dialog->canApply());
+            QVERIFY2(dialog->verdictText().contains(u"cannot go back to Trial"_s), qPrintable(dialog->verdictText()));
+            dialog->setStatus(ModifyLicenseDialog::StatusChoice::Keep);
+            dialog->setSeats(ModifyLicenseDialog::SeatsChoice::Seats, 50);
+            dialog->setExpiration(ModifyLicenseDialog::ExpirationChoice::DoesNotExpire);
+            QVERIFY(dialog->canApply());
+            dialog->accept();
+        });
+        m_window->modifySelectedLicenses();
+        auto license = [&] { return LicenseRepository(*m_window->database()).findByRowId(id).value().value(); };
+        QCOMPARE(license().seats, 50);
+        QVERIFY(license().isPerpetual());
+        QCOMPARE(m_window->undoStack()->undoText(), u"Modify L-00005"_s);
+        // The list shows it, and the same license stays selected.
+        QTRY_VERIFY(settled(m_page));
+        QTRY_COMPARE(m_page->model()->index(rowOf(m_page, u"L-00005"_s), int(LicenseColumn::Seats)).data().toString(), u"50"_s);
+        QCOMPARE(m_page->selectedLicenseIds(), std::vector<qint64>{id});
+        QTRY_VERIFY(m_page->detail()->historyRows() >= 2); // seats and expiration
+        QCOMPARE(m_page->detail()->fieldText(u"Seats"_s), u"50"_s);
+
+        m_window->undoStack()->undo();
+        QCOMPARE(license().seats, 20);
+        QCOMPARE(license().expiration, QDate(2026, 7, 15));
+        QTRY_COMPARE(m_page->model()->index(rowOf(m_page, u"L-00005"_s), int(LicenseColumn::Seats)).data().toString(), u"20"_s);
+        m_window->undoStack()->redo();
+        QCOMPARE(license().seats, 50);
+        // Every step is in the audit log: the edit, its undo, its redo (two fields each).
+        QSqlQuery q(m_window->database()->connection());
+        QVERIFY(q.exec(u"SELECT COUNT(*) FROM audit_log WHERE record_type = 'license' AND record_ref = %1"_s.arg(id)) && q.next());
+        QCOMPARE(q.value(0).toInt(), 6);
+    }
+
+    void bulkModifyIsOneUndoableStep()
+    {
+        // Every Active license: expiration 30 days later for the dated ones.
+        check(m_page->findChild<MultiSelectButton *>(u"statusFilter"_s), u"Active"_s);
+        QTRY_VERIFY(settled(m_page));
+        QCOMPARE(m_page->model()->rowCount(), 7);
+        m_page->table()->selectAll();
+        std::map<qint64, QDate> before;
+        for (qint64 id : m_page->selectedLicenseIds())
+            before[id] = LicenseRepository(*m_window->database()).findByRowId(id).value()->expiration;
+        QCOMPARE(int(before.size()), 7);
+        QTimer::singleShot(0, this, [] {
+            auto *dialog = qobject_cast<ModifyLicenseDialog *>(QApplication::activeModalWidget());
+            QVERIFY(dialog);
+            dialog->setExpiration(ModifyLicenseDialog::ExpirationChoice::ExtendByDays, {}, 30);
+            QVERIFY(dialog->canApply());
+            // Four have a date (L-00001, 05, 06, 11); three do not expire and stay so.
+            QCOMPARE(int(dialog->plan().changes.size()), 4);
+            QVERIFY2(dialog->verdictText().contains(u"4 licenses will change"_s), qPrintable(dialog->verdictText()));
+            dialog->accept();
+        });
+        m_window->modifySelectedLicenses();
+        QCOMPARE(m_window->undoStack()->count(), 1);
+        QCOMPARE(m_window->undoStack()->undoText(), u"Modify 4 licenses"_s);
+        for (const auto &[id, date] : before) {
+            const QDate now = LicenseRepository(*m_window->database()).findByRowId(id).value()->expiration;
+            QCOMPARE(now, date.isValid() && date != QDate(1970, 1, 1) ? date.addDays(30) : now);
+        }
+        m_window->undoStack()->undo();
+        for (const auto &[id, date] : before) {
+            const License l = LicenseRepository(*m_window->database()).findByRowId(id).value().value();
+            QCOMPARE(l.isPerpetual(), !date.isValid() || date == QDate(1970, 1, 1));
+            if (!l.isPerpetual())
+                QCOMPARE(l.expiration, date);
+        }
+        // The selection survived both refreshes.
+        QTRY_VERIFY(settled(m_page));
+        QCOMPARE(int(m_page->selectedLicenseIds().size()), 7);
+    }
+
+    void anUninstalledLicenseCannotBeModified()
+    {
+        const int row = rowOf(m_page, u"L-00009"_s);
+        m_page->table()->selectRow(row);
+        QTimer::singleShot(0, this, [] {
+            auto *dialog = qobject_cast<ModifyLicenseDialog *>(QApplication::activeModalWidget());
+            QVERIFY(dialog);
+            dialog->setSeats(ModifyLicenseDialog::SeatsChoice::Seats, 10);
+            QVERIFY(!dialog->canApply());
+            QVERIFY(dialog->verdictText().contains(u"Uninstalled"_s));
+            dialog->reject();
+        });
+        m_window->modifySelectedLicenses();
+        QCOMPARE(m_window->undoStack()->count(), 0);
+    }
+
+private:
+    QTemporaryDir m_dir;
+    QString m_path;
+    int m_count = 0;
+    std::unique_ptr<MainWindow> m_window;
+    LicensesPage *m_page = nullptr;
+    std::unique_ptr<QAbstractItemModelTester> m_tester;
+};
+
+QTEST_MAIN(TestLicensesPage)
+#include "tst_licensespage.moc"
