@@ -316,7 +316,7 @@ private slots:
         QCOMPARE(queryNumber(connection, u"SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'licenses'"_s,
                              u"test"_s)
                      .value(),
-                 15);
+                 16);
     }
 
     void killingTheIndexBuildKeepsTheLicensesAndTheRestIsBuiltLater()
@@ -354,7 +354,7 @@ private slots:
         QCOMPARE(queryNumber(connection, u"SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'licenses'"_s,
                              u"test"_s)
                      .value(),
-                 15);
+                 16);
     }
 
 private:

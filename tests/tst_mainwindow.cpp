@@ -430,7 +430,7 @@ private slots:
             auto database = Database::open(db, create);
             QVERIFY(database.ok());
             QVERIFY(importFile(*database.value(), csv, ImportOptions()).ok()); // the CLI would build them next
-            QCOMPARE(deferredIndexCount(database.value()->connection()).value(), 15);
+            QCOMPARE(deferredIndexCount(database.value()->connection()).value(), 17);
         }
         MainWindow w;
         QVERIFY(w.openDatabase(db));

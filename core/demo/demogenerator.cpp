@@ -4,6 +4,7 @@
 #include "domain/license.h"
 #include "domain/package.h"
 #include "storage/bulkload.h"
+#include "storage/subscribersummary.h"
 #include "storage/database.h"
 #include "storage/licenserepository.h"
 #include "storage/packagerepository.h"
@@ -567,6 +568,10 @@ Result<DemoSummary> generateDemo(Database &database, const DemoOptions &options,
     if (progress && !progress(options.licenses, options.licenses))
         return Error::make(Error::Code::Cancelled, QStringLiteral("The demo was cancelled; nothing was written."));
     if (auto r = indexes.restore(); !r)
+        return r.error();
+    if (auto r = SubscriberSummary::rebuild(db, database.dialect()); !r)
+        return r.error();
+    if (auto r = execSql(db, QStringLiteral("DELETE FROM deferred_indexes WHERE name = '~subscribers'"), QStringLiteral("finishing the bulk load")); !r)
         return r.error();
     if (auto r = execSql(db, QStringLiteral("PRAGMA cache_size=-2000"), QStringLiteral("finishing the bulk load")); !r)
         return r.error();

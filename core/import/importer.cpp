@@ -4,6 +4,7 @@
 #include "import/licenserowencoder.h"
 #include "storage/auditlog.h"
 #include "storage/bulkload.h"
+#include "storage/subscribersummary.h"
 #include "storage/database.h"
 #include "storage/licenserepository.h"
 #include "storage/sqlutil.h"
@@ -1310,6 +1311,11 @@ Result<void> FileImport::run()
     summary.source = m_source;
     if (auto r = AuditLog(m_db).record(summary); !r)
         return r;
+    // The subscriber orgs are worked out again once the licenses (and their indexes) are in.
+    if (analysis.kind == RecordKind::License && m_report.inserted + m_report.updated > 0) {
+        if (auto r = SubscriberSummary::markStale(m_db); !r)
+            return r;
+    }
     m_writer.reset(); // its statement must be finished before the commit
     m_findById = QSqlQuery();
     m_findByOrgPackage = QSqlQuery();

@@ -1,6 +1,7 @@
 #include "storage/bulkload.h"
 
 #include "storage/sqlutil.h"
+#include "storage/subscribersummary.h"
 
 #include <QScopeGuard>
 #include <QSqlQuery>
@@ -108,8 +109,12 @@ Result<void> buildDeferredIndexes(QSqlDatabase db, const std::function<bool(int 
         const bool stillPending = exists.value(0).toLongLong() > 0;
         exists.finish();
         if (stillPending) {
-            if (auto r = execSql(db, definition, QStringLiteral("building index %1").arg(name)); !r)
+            if (definition == QLatin1String(SubscriberSummary::kDeferredMarker)) {
+                if (auto r = SubscriberSummary::rebuild(db, Dialect::forDriver(db.driverName())); !r)
+                    return r;
+            } else if (auto r = execSql(db, definition, QStringLiteral("building index %1").arg(name)); !r) {
                 return r;
+            }
             QSqlQuery done(db);
             done.prepare(QStringLiteral("DELETE FROM deferred_indexes WHERE name = ?"));
             done.addBindValue(name);
@@ -119,6 +124,9 @@ Result<void> buildDeferredIndexes(QSqlDatabase db, const std::function<bool(int 
         if (auto r = t.commit(QStringLiteral("building index %1").arg(name)); !r)
             return r;
     }
+    // Row counts for the query planner, now that the indexes are there.
+    if (total > 0)
+        QSqlQuery(db).exec(QStringLiteral("ANALYZE"));
     if (progress)
         progress(total, total);
     return {};

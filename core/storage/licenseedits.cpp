@@ -4,6 +4,7 @@
 #include "storage/database.h"
 #include "storage/licenserepository.h"
 #include "storage/sqlutil.h"
+#include "storage/subscribersummary.h"
 #include "storage/values.h"
 
 #include <QSqlQuery>
@@ -129,6 +130,18 @@ Result<void> writeTerms(Database &database, const std::vector<TermsChange> &chan
         if (auto r = record("Expiration", expirationText(from.expiration), expirationText(to.expiration)); !r)
             return r;
     }
+    // The orgs of these licenses: their seats and statuses are summed on the Subscribers page.
+    QStringList orgs;
+    QSqlQuery org(db);
+    org.prepare(QStringLiteral("SELECT org_id FROM licenses WHERE id = ?"));
+    for (const TermsChange &c : changes) {
+        org.addBindValue(c.rowId);
+        if (org.exec() && org.next() && !orgs.contains(org.value(0).toString()))
+            orgs << org.value(0).toString();
+        org.finish();
+    }
+    if (auto r = SubscriberSummary::refresh(db, database.dialect(), orgs); !r)
+        return r;
     return t.commit(QStringLiteral("modifying licenses"));
 }
 

@@ -23,6 +23,7 @@ constexpr MigrationFile kMigrationFiles[] = {
     {1, "Licenses, packages, package versions and the audit log", ":/sql/0001_initial.sql"},
     {2, "Indexes deferred by a bulk load", ":/sql/0002_deferred_indexes.sql"},
     {3, "An index for every sortable and filterable license column", ":/sql/0003_browse_indexes.sql"},
+    {4, "Subscriber orgs, summarised", ":/sql/0004_subscribers.sql"},
 };
 
 } // namespace

@@ -1,0 +1,28 @@
+#pragma once
+
+#include "storage/dialect.h"
+#include "util/result.h"
+
+#include <QSqlDatabase>
+#include <QStringList>
+
+namespace lmo {
+
+// The subscribers table (schema 4): one row per subscriber org, derived from the licenses.
+namespace SubscriberSummary {
+
+// What deferred_indexes holds to have the summary rebuilt after the indexes.
+inline constexpr char kDeferredName[] = "~subscribers";
+inline constexpr char kDeferredMarker[] = "REBUILD SUBSCRIBERS";
+
+// Every org again, from the licenses (seconds at a million licenses). Use inside a transaction.
+Result<void> rebuild(QSqlDatabase db, Dialect dialect);
+// These orgs again (15-character ids), after an edit of some of their licenses.
+Result<void> refresh(QSqlDatabase db, Dialect dialect, const QStringList &orgIds);
+// Records that the summary must be rebuilt (by buildDeferredIndexes), inside the transaction
+// that changed the licenses.
+Result<void> markStale(QSqlDatabase db);
+
+} // namespace SubscriberSummary
+
+} // namespace lmo
