@@ -14,16 +14,18 @@ Subscriber Subscriber::fromLicenses(const SalesforceId &orgId, const std::vector
         if (!(l.subscriberOrgId == orgId))
             continue;
         ++s.licenses;
-        if (!l.packageName.isEmpty() && !packages.contains(l.packageName))
-            packages << l.packageName;
         if (l.installDate.isValid() && (!s.firstInstall.isValid() || l.installDate < s.firstInstall))
             s.firstInstall = l.installDate;
-        // The org's details are whatever its most recently refreshed license says.
-        if (!latest || l.lastModified > latest->lastModified)
+        // The org's details are whatever its most recently refreshed license says (on a tie,
+        // the one recorded last).
+        if (!latest || l.lastModified > latest->lastModified
+            || (l.lastModified == latest->lastModified && l.rowId >= latest->rowId))
             latest = &l;
         if (l.status == Status::Uninstalled)
             continue;
         ++s.activeLicenses;
+        if (!l.packageName.isEmpty() && !packages.contains(l.packageName))
+            packages << l.packageName;
         s.seatsUsed += l.usedLicenses;
         if (l.isSiteLicense())
             s.hasSiteLicense = true;

@@ -22,7 +22,7 @@ struct Subscriber
     bool isSandbox = false;
     int licenses = 0;
     int activeLicenses = 0; // not Uninstalled
-    QString packages;       // names, comma separated
+    QString packages;       // the installed ones' names, sorted, comma separated
     qint64 seatsLicensed = 0;
     qint64 seatsUsed = 0;
     bool hasSiteLicense = false;

@@ -234,6 +234,8 @@ private:
     std::unordered_map<std::string, qint64> m_packageMemo;
     std::unordered_map<std::string, std::pair<qint64, std::string>> m_versionMemo;
     std::vector<size_t> m_idHashes, m_orgPackageHashes;
+    // The subscriber orgs a careful load changed, to summarise again.
+    QSet<QString> m_touchedOrgs;
 };
 
 Rejection FileImport::makeRejection(const CsvRecord &record, int column, const QString &reason) const
@@ -502,6 +504,8 @@ Result<void> FileImport::updateLicense(qint64 rowId, const License &l)
             return r;
     }
     ++m_report.updated;
+    m_touchedOrgs.insert(before.subscriberOrgId.to15());
+    m_touchedOrgs.insert(l.subscriberOrgId.to15());
     return {};
 }
 
@@ -790,6 +794,7 @@ Result<void> FileImport::storeLicense(ParsedLicense &row, const CsvRecord *recor
         return inserted.error();
     }
     ++m_report.inserted;
+    m_touchedOrgs.insert(l.subscriberOrgId.to15());
     return {};
 }
 
@@ -1311,10 +1316,17 @@ Result<void> FileImport::run()
     summary.source = m_source;
     if (auto r = AuditLog(m_db).record(summary); !r)
         return r;
-    // The subscriber orgs are worked out again once the licenses (and their indexes) are in.
+    // The subscriber orgs: a few are summarised again now; after a big load all of them are,
+    // once the licenses and their indexes are in (deferred work).
     if (analysis.kind == RecordKind::License && m_report.inserted + m_report.updated > 0) {
-        if (auto r = SubscriberSummary::markStale(m_db); !r)
+        constexpr qsizetype kRefreshAtMost = 5000;
+        if (fast || m_freshTable || m_touchedOrgs.size() > kRefreshAtMost) {
+            if (auto r = SubscriberSummary::markStale(m_db); !r)
+                return r;
+        } else if (auto r = SubscriberSummary::refresh(m_db, m_database.dialect(), QStringList(m_touchedOrgs.begin(), m_touchedOrgs.end()));
+                   !r) {
             return r;
+        }
     }
     m_writer.reset(); // its statement must be finished before the commit
     m_findById = QSqlQuery();

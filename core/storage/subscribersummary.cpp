@@ -12,26 +12,30 @@ namespace {
 // in table order and group them by a sort; each org's latest license is one index seek.
 QString summarySql(Dialect dialect, const QString &where)
 {
-    const QString names = dialect.kind() == Dialect::Kind::PostgreSQL
-                              ? QStringLiteral("STRING_AGG(CASE WHEN l.status <> 'Uninstalled' THEN p.name END, ', ')")
-                              : QStringLiteral("GROUP_CONCAT(CASE WHEN l.status <> 'Uninstalled' THEN p.name END, ', ')");
-    const QString notIndexed = dialect.kind() == Dialect::Kind::SQLite && where.isEmpty() ? QStringLiteral(" NOT INDEXED")
-                                                                                         : QString();
+    // Package names in name order: the rows reach the aggregate sorted so (PostgreSQL says so
+    // in the aggregate; SQLite 3.40 has no ORDER BY there, and concatenates in input order).
+    const bool pg = dialect.kind() == Dialect::Kind::PostgreSQL;
+    const QString names = pg ? QStringLiteral("STRING_AGG(CASE WHEN s.status <> 'Uninstalled' THEN s.package END, ', ' "
+                                              "ORDER BY s.package)")
+                             : QStringLiteral("GROUP_CONCAT(CASE WHEN s.status <> 'Uninstalled' THEN s.package END, ', ')");
+    const QString notIndexed = !pg && where.isEmpty() ? QStringLiteral(" NOT INDEXED") : QString();
     return QStringLiteral(
                "INSERT INTO subscribers (org_id, account_name, org_edition, org_instance, org_status, is_sandbox, "
                "licenses, installed, packages, seats, site_licenses, used, first_install, last_change) "
                "SELECT a.org_id, d.account_name, d.org_edition, d.org_instance, d.org_status, d.is_sandbox, "
                "a.licenses, a.installed, a.packages, a.seats, a.site_licenses, a.used, a.first_install, a.last_change "
-               "FROM (SELECT l.org_id, COUNT(*) AS licenses, "
-               "SUM(CASE WHEN l.status <> 'Uninstalled' THEN 1 ELSE 0 END) AS installed, "
+               "FROM (SELECT s.org_id, COUNT(*) AS licenses, "
+               "SUM(CASE WHEN s.status <> 'Uninstalled' THEN 1 ELSE 0 END) AS installed, "
                "%1 AS packages, "
-               "SUM(CASE WHEN l.status <> 'Uninstalled' AND l.seats <> -1 THEN l.seats ELSE 0 END) AS seats, "
-               "SUM(CASE WHEN l.status <> 'Uninstalled' AND l.seats = -1 THEN 1 ELSE 0 END) AS site_licenses, "
-               "SUM(CASE WHEN l.status <> 'Uninstalled' THEN l.used_licenses ELSE 0 END) AS used, "
-               "MIN(l.install_date) AS first_install, MAX(l.last_modified) AS last_change, "
-               "(SELECT x.id FROM licenses x WHERE x.org_id = l.org_id "
+               "SUM(CASE WHEN s.status <> 'Uninstalled' AND s.seats <> -1 THEN s.seats ELSE 0 END) AS seats, "
+               "SUM(CASE WHEN s.status <> 'Uninstalled' AND s.seats = -1 THEN 1 ELSE 0 END) AS site_licenses, "
+               "SUM(CASE WHEN s.status <> 'Uninstalled' THEN s.used_licenses ELSE 0 END) AS used, "
+               "MIN(s.install_date) AS first_install, MAX(s.last_modified) AS last_change, "
+               "(SELECT x.id FROM licenses x WHERE x.org_id = s.org_id "
                "ORDER BY x.last_modified DESC, x.id DESC LIMIT 1) AS latest "
-               "FROM licenses l%2 JOIN packages p ON p.id = l.package_ref %3 GROUP BY l.org_id) a "
+               "FROM (SELECT l.org_id, l.status, l.seats, l.used_licenses, l.install_date, l.last_modified, "
+               "p.name AS package FROM licenses l%2 JOIN packages p ON p.id = l.package_ref %3 "
+               "ORDER BY l.org_id, p.name) s GROUP BY s.org_id) a "
                "JOIN licenses d ON d.id = a.latest")
         .arg(names, notIndexed, where.isEmpty() ? QString() : QStringLiteral("WHERE ") + where);
 }
@@ -42,7 +46,14 @@ Result<void> rebuild(QSqlDatabase db, Dialect dialect)
 {
     if (auto r = execSql(db, QStringLiteral("DELETE FROM subscribers"), QStringLiteral("summarising subscriber orgs")); !r)
         return r;
-    return execSql(db, summarySql(dialect, QString()), QStringLiteral("summarising subscriber orgs"));
+    // The grouping sorts every license; a larger cache gives the sort room (its overflow goes
+    // to a temporary file, not to memory: the app stays small while it runs).
+    if (dialect.kind() == Dialect::Kind::SQLite)
+        QSqlQuery(db).exec(QStringLiteral("PRAGMA cache_size=-32768"));
+    auto r = execSql(db, summarySql(dialect, QString()), QStringLiteral("summarising subscriber orgs"));
+    if (dialect.kind() == Dialect::Kind::SQLite)
+        QSqlQuery(db).exec(QStringLiteral("PRAGMA cache_size=-2000"));
+    return r;
 }
 
 Result<void> refresh(QSqlDatabase db, Dialect dialect, const QStringList &orgIds)
