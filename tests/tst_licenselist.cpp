@@ -4,6 +4,9 @@
 
 #include "browse/licenselist.h"
 #include "browse/licensequery.h"
+#include "browse/subscriberlist.h"
+#include "domain/subscriber.h"
+#include "storage/licenserepository.h"
 
 #include <QSqlError>
 #include <QSqlQuery>
@@ -290,6 +293,48 @@ private slots:
                 }
             }
         }
+    }
+
+    // The subscribers table says, for every org, what the domain rule says of its licenses.
+    void theSubscriberSummaryAgreesWithTheDomainRule()
+    {
+        const std::vector<License> all = [&] {
+            std::vector<License> out;
+            for (qint64 id = 1; id <= 15; ++id)
+                out.push_back(LicenseRepository(*m_db).findByRowId(id).value().value());
+            return out;
+        }();
+        SubscriberListReader orgs(m_db->connection(), m_db->dialect());
+        QCOMPARE(orgs.summaryPending().value(), false);
+        QCOMPARE(orgs.total().value(), 9);
+        auto rows = orgs.window(SubscriberQuery(), 0, 100, 9);
+        QVERIFY(rows.ok());
+        QCOMPARE(int(rows->size()), 9);
+        for (const SubscriberRow &row : rows.value()) {
+            const Subscriber s = Subscriber::fromLicenses(SalesforceId::fromString(row.orgId), all);
+            QCOMPARE(row.licenses, qint64(s.licenses));
+            QCOMPARE(row.installed, qint64(s.activeLicenses));
+            QCOMPARE(row.seats, s.seatsLicensed);
+            QCOMPARE(row.siteLicenses > 0, s.hasSiteLicense);
+            QCOMPARE(row.used, s.seatsUsed);
+            QCOMPARE(row.firstInstall, s.firstInstall);
+            QCOMPARE(row.lastChange, s.lastChange);
+            QCOMPARE(row.account, s.accountName);
+            QCOMPARE(row.orgStatus, s.orgStatus);
+            QCOMPARE(row.edition, s.orgEdition);
+            QCOMPARE(row.sandbox, s.isSandbox);
+            QCOMPARE(row.packages, s.packages);
+        }
+        // Sorted by licenses, descending; the end read from the end.
+        SubscriberQuery bySize;
+        bySize.sortColumn = SubscriberColumn::Licenses;
+        bySize.order = Qt::DescendingOrder;
+        auto first = orgs.window(bySize, 0, 9, 9);
+        auto last = orgs.window(bySize, 7, 2, 9);
+        QVERIFY(first.ok() && last.ok());
+        QCOMPARE(first->front().licenses, 2);
+        QCOMPARE(last->back().orgId, first->back().orgId);
+        QCOMPARE(last->front().orgId, first.value()[7].orgId);
     }
 
 private:

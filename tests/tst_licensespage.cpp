@@ -5,8 +5,11 @@
 #include "browse/licensedetail.h"
 #include "browse/licensespage.h"
 #include "browse/modifylicensedialog.h"
+#include "browse/subscriberspage.h"
+#include "models/subscribertablemodel.h"
 #include "models/licensetablemodel.h"
 #include "shell/mainwindow.h"
+#include "shell/pages.h"
 #include "storage/licenserepository.h"
 #include "widgets/multiselectbutton.h"
 
@@ -25,6 +28,7 @@
 #include <QSpinBox>
 #include <QSqlQuery>
 #include <QTableView>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTimer>
 #include <QUndoStack>
@@ -361,6 +365,55 @@ private slots:
         });
         m_window->modifySelectedLicenses();
         QCOMPARE(m_window->undoStack()->count(), 0);
+    }
+
+    void subscribersSearchSelectAndJumpBothWays()
+    {
+        SubscribersPage *orgs = m_window->subscribersPage();
+        QAbstractItemModelTester tester(orgs->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QTRY_COMPARE(orgs->model()->rowCount(), 9);
+        // Search by org id: 15 characters are case-sensitive (00D...a and 00D...A are two orgs).
+        auto *search = orgs->findChild<QLineEdit *>(u"subscriberSearch"_s);
+        search->setText(u"00D00000000000a"_s);
+        QTRY_COMPARE(orgs->model()->rowCount(), 1);
+        QTRY_COMPARE(orgs->model()->index(0, int(SubscriberColumn::Licenses)).data().toInt(), 1);
+        search->setText(u"account of 00D000000000005"_s); // by account, any case
+        QTRY_COMPARE(orgs->model()->rowCount(), 1);
+        QTRY_COMPARE(orgs->model()->index(0, 0).data().toString(), u"00D000000000005"_s);
+        QVERIFY(orgs->summaryText().startsWith(u"1 of 9 subscriber orgs"_s));
+
+        // From a license to its org: the detail's "Show subscriber".
+        m_page->table()->setCurrentIndex(m_page->model()->index(rowOf(m_page, u"L-00006"_s), 0));
+        QTRY_COMPARE(m_page->detail()->fieldText(u"License"_s), u"L-00006"_s);
+        QTest::mouseClick(m_page->detail()->findChild<QPushButton *>(u"showSubscriber"_s), Qt::LeftButton);
+        QCOMPARE(m_window->currentPage(), Page::Subscribers);
+        QTRY_COMPARE(orgs->selectedOrg(), u"00D000000000003"_s);
+        QTRY_COMPARE(orgs->table()->selectionModel()->selectedRows().size(), 1);
+        QCOMPARE(orgs->licensesTable()->rowCount(), 2); // L-00005 and L-00006
+        QCOMPARE(orgs->model()->index(0, int(SubscriberColumn::Seats)).data().toInt(), 120);
+        QCOMPARE(orgs->model()->index(0, int(SubscriberColumn::Packages)).data().toString(), u"Package A, Package B"_s);
+
+        // And back: opening one of the org's licenses shows it on the Licenses page.
+        int l5 = -1;
+        for (int r = 0; r < orgs->licensesTable()->rowCount(); ++r)
+            if (orgs->licensesTable()->item(r, 0)->text() == u"L-00005"_s)
+                l5 = r;
+        QVERIFY(l5 >= 0);
+        emit orgs->licensesTable()->doubleClicked(orgs->licensesTable()->model()->index(l5, 0));
+        QCOMPARE(m_window->currentPage(), Page::Licenses);
+        QTRY_COMPARE(m_page->model()->rowCount(), 2);
+        QTRY_COMPARE(m_page->detail()->fieldText(u"License"_s), u"L-00005"_s);
+
+        // A seat change shows in the org's totals.
+        QTimer::singleShot(0, this, [] {
+            auto *dialog = qobject_cast<ModifyLicenseDialog *>(QApplication::activeModalWidget());
+            QVERIFY(dialog);
+            dialog->setSeats(ModifyLicenseDialog::SeatsChoice::Seats, 50);
+            dialog->accept();
+        });
+        m_window->modifySelectedLicenses();
+        QTRY_COMPARE(orgs->model()->rowCount(), 1);
+        QTRY_COMPARE(orgs->model()->index(0, int(SubscriberColumn::Seats)).data().toInt(), 150);
     }
 
 private:

@@ -156,6 +156,17 @@ LicensesPage::LicensesPage(QWidget *parent)
             currentChanged();
     });
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &LicensesPage::currentChanged);
+    connect(m_model, &LicenseTableModel::idsArrived, this, [this] {
+        if (!m_licenseToSelect)
+            return;
+        const int row = m_model->rowOfLicense(m_licenseToSelect);
+        m_licenseToSelect = 0;
+        if (row < 0)
+            return;
+        m_table->selectRow(row);
+        m_table->scrollTo(m_model->index(row, 0));
+        currentChanged();
+    });
     connect(m_detail, &LicenseDetailPanel::subscriberRequested, this, &LicensesPage::subscriberRequested);
     connect(m_detail, &LicenseDetailPanel::modifyRequested, this, &LicensesPage::modifyRequested);
 
@@ -426,8 +437,9 @@ void LicensesPage::setAsOf(const QDate &day)
     applyFilter();
 }
 
-void LicensesPage::showOrg(const QString &orgId15)
+void LicensesPage::showOrg(const QString &orgId15, qint64 selectLicense)
 {
+    m_licenseToSelect = selectLicense;
     LicenseFilter f;
     f.text = orgId15;
     setFilter(f);

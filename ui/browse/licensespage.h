@@ -47,8 +47,9 @@ public:
     // The filter as the bar shows it.
     LicenseFilter filter() const;
     void setFilter(const LicenseFilter &filter);
-    // Shows the licenses of one subscriber org (from the Subscribers page).
-    void showOrg(const QString &orgId15);
+    // Shows the licenses of one subscriber org (from the Subscribers page), selecting one of
+    // them (0: none) once the list is there.
+    void showOrg(const QString &orgId15, qint64 selectLicense = 0);
     // Named views: the filter, the sort and the columns, kept in the settings.
     QStringList savedViews() const;
     void saveView(const QString &name);
@@ -109,6 +110,7 @@ private:
     QTimer *m_searchDelay;
     bool m_applying = false;
     QDate m_asOf;
+    qint64 m_licenseToSelect = 0;
 };
 
 } // namespace lmo

@@ -1,50 +1,215 @@
 #include "browse/subscriberspage.h"
 
+#include "models/subscribertablemodel.h"
+#include "storage/database.h"
+#include "storage/licenserepository.h"
+#include "widgets/pagestyle.h"
+
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
 #include <QLocale>
+#include <QSplitter>
 #include <QTableView>
+#include <QTableWidget>
+#include <QTimer>
+#include <QVBoxLayout>
 
 namespace lmo {
 
-SubscribersPage::SubscribersPage(QWidget *parent) : QueryTablePage(QStringLiteral("Subscribers"), parent)
+SubscribersPage::SubscribersPage(QWidget *parent)
+    : DatabasePage(parent), m_model(new SubscriberTableModel(this)), m_table(new QTableView(this)),
+      m_licenses(new QTableWidget(0, 8, this)), m_summary(new QLabel(this)), m_licensesTitle(new QLabel(this)),
+      m_search(new QLineEdit(this)), m_searchDelay(new QTimer(this))
 {
     setObjectName(QStringLiteral("subscribersPage"));
-    table()->setObjectName(QStringLiteral("subscribersTable"));
-    // Grouped along the (org_id, package_ref) index, so the first rows stream out at once. The
-    // org's details come from its most recently changed license, as in lmo::Subscriber; a
-    // subquery per column keeps the stream (a join to a grouped subquery would materialise it).
-    auto latest = [](const QString &column) {
-        return QStringLiteral("(SELECT x.%1 FROM licenses x WHERE x.org_id = l.org_id "
-                              "ORDER BY x.last_modified DESC, x.id DESC LIMIT 1)")
-            .arg(column);
+    m_table->setObjectName(QStringLiteral("subscribersTable"));
+    m_licenses->setObjectName(QStringLiteral("orgLicenses"));
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(makePageHeading(QStringLiteral("Subscribers"), this));
+    m_search->setObjectName(QStringLiteral("subscriberSearch"));
+    m_search->setPlaceholderText(QStringLiteral("Find an org by its id (15 or 18 characters, or its start) or by account"));
+    m_search->setClearButtonEnabled(true);
+    m_search->setMaximumWidth(520);
+    m_search->setAccessibleName(QStringLiteral("Find a subscriber org"));
+    layout->addWidget(m_search);
+    m_summary->setObjectName(QStringLiteral("summary"));
+    m_summary->setWordWrap(true);
+    layout->addWidget(m_summary);
+
+    m_table->setModel(m_model);
+    applyBigTableStyle(m_table);
+    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_table->horizontalHeader()->setSortIndicator(0, Qt::AscendingOrder);
+    m_table->horizontalHeader()->setSortIndicatorShown(true);
+    m_table->setSortingEnabled(true);
+    m_table->horizontalHeader()->setSectionsMovable(true);
+    const QFontMetrics fm(m_table->font());
+    const int widths[kSubscriberColumnCount] = {17, 26, 20, 10, 11, 9, 9, 9, 12, 9, 12, 12, 30};
+    for (int c = 0; c < kSubscriberColumnCount; ++c)
+        m_table->setColumnWidth(c, qMax(fm.horizontalAdvance(subscriberColumnTitle(SubscriberColumn(c))) + 30,
+                                        fm.averageCharWidth() * widths[c] + 16));
+
+    auto *below = new QWidget(this);
+    auto *belowLayout = new QVBoxLayout(below);
+    belowLayout->setContentsMargins(0, 4, 0, 0);
+    QFont bold = m_licensesTitle->font();
+    bold.setBold(true);
+    m_licensesTitle->setFont(bold);
+    belowLayout->addWidget(m_licensesTitle);
+    m_licenses->setHorizontalHeaderLabels({QStringLiteral("License"), QStringLiteral("Package"), QStringLiteral("Version"),
+                                           QStringLiteral("Status"), QStringLiteral("Seats"), QStringLiteral("Used"),
+                                           QStringLiteral("Expiration"), QStringLiteral("Install date")});
+    m_licenses->verticalHeader()->setVisible(false);
+    m_licenses->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_licenses->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_licenses->horizontalHeader()->setStretchLastSection(true);
+    m_licenses->setToolTip(QStringLiteral("Double-click (or Enter) to open the license on the Licenses page"));
+    belowLayout->addWidget(m_licenses);
+    auto *splitter = new QSplitter(Qt::Vertical, this);
+    splitter->addWidget(m_table);
+    splitter->addWidget(below);
+    splitter->setStretchFactor(0, 3);
+    splitter->setStretchFactor(1, 1);
+    layout->addWidget(splitter, 1);
+
+    m_searchDelay->setSingleShot(true);
+    m_searchDelay->setInterval(200);
+    connect(m_search, &QLineEdit::textChanged, m_searchDelay, qOverload<>(&QTimer::start));
+    connect(m_searchDelay, &QTimer::timeout, this, [this] {
+        SubscriberQuery q = m_model->query();
+        q.text = m_search->text().trimmed();
+        m_model->setQuery(q);
+    });
+    connect(m_model, &SubscriberTableModel::countsChanged, this, [this] {
+        updateSummary();
+        emit counted();
+    });
+    connect(m_model, &SubscriberTableModel::modelReset, this, &SubscribersPage::updateSummary);
+    connect(m_model, &SubscriberTableModel::failed, m_summary, &QLabel::setText);
+    connect(m_model, &SubscriberTableModel::rowsArrived, this, [this](int first, int last) {
+        if (m_orgToSelect.isEmpty())
+            return;
+        for (int r = first; r <= last; ++r) {
+            const SubscriberRow *row = m_model->rowAt(r);
+            if (row && row->orgId == m_orgToSelect) {
+                m_orgToSelect.clear();
+                m_table->selectRow(r);
+                m_table->scrollTo(m_model->index(r, 0));
+                return;
+            }
+        }
+    });
+    connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex &current) {
+        const SubscriberRow *row = current.isValid() ? m_model->rowAt(current.row()) : nullptr;
+        showLicensesOf(row ? row->orgId : QString());
+    });
+    auto open = [this](const QModelIndex &index) {
+        QTableWidgetItem *item = m_licenses->item(index.row(), 0);
+        if (item && !m_shownOrg.isEmpty())
+            emit licenseRequested(m_shownOrg, item->data(Qt::UserRole).toLongLong());
     };
-    setQuery(
-        {
-            {QStringLiteral("Subscriber org"), QStringLiteral("l.org_id")},
-            {QStringLiteral("Account"), latest(QStringLiteral("account_name"))},
-            {QStringLiteral("Edition"), latest(QStringLiteral("org_edition"))},
-            {QStringLiteral("Instance"), latest(QStringLiteral("org_instance"))},
-            {QStringLiteral("Org status"), latest(QStringLiteral("org_status"))},
-            {QStringLiteral("Sandbox"),
-             QStringLiteral("CASE WHEN %1 = 1 THEN 'Yes' ELSE 'No' END").arg(latest(QStringLiteral("is_sandbox")))},
-            {QStringLiteral("Licenses"), QStringLiteral("COUNT(*)")},
-            {QStringLiteral("Installed"), QStringLiteral("SUM(CASE WHEN l.status <> 'Uninstalled' THEN 1 ELSE 0 END)")},
-            {QStringLiteral("Seats"),
-             QStringLiteral("CASE WHEN SUM(CASE WHEN l.status <> 'Uninstalled' AND l.seats = -1 THEN 1 ELSE 0 END) > 0 "
-                            "THEN 'Site License' "
-                            "ELSE SUM(CASE WHEN l.status <> 'Uninstalled' AND l.seats <> -1 THEN l.seats ELSE 0 END) END")},
-            {QStringLiteral("Used"),
-             QStringLiteral("SUM(CASE WHEN l.status <> 'Uninstalled' THEN l.used_licenses ELSE 0 END)")},
-            {QStringLiteral("First install"), QStringLiteral("MIN(l.install_date)")},
-            {QStringLiteral("Last change"), QStringLiteral("SUBSTR(MAX(l.last_modified), 1, 10)")},
-        },
-        QStringLiteral("licenses l GROUP BY l.org_id ORDER BY l.org_id"),
-        QStringLiteral("SELECT COUNT(*) FROM (SELECT org_id FROM licenses GROUP BY org_id) o"));
+    connect(m_licenses, &QTableWidget::doubleClicked, this, open);
+    connect(m_licenses, &QTableWidget::activated, this, open);
+    showLicensesOf(QString());
+    updateSummary();
 }
 
-QString SubscribersPage::summaryFor(qint64 count) const
+void SubscribersPage::setDatabase(Database *database)
 {
-    return QStringLiteral("%1 subscriber orgs: one row per org id, totals over the licenses still installed.")
-        .arg(QLocale().toString(count));
+    m_database = database;
+    m_model->setDatabase(database);
+    showLicensesOf(QString());
+    updateSummary();
+}
+
+void SubscribersPage::reload()
+{
+    const QString keep = m_shownOrg;
+    m_model->refresh();
+    if (!keep.isEmpty()) {
+        m_orgToSelect = keep;
+        showLicensesOf(keep);
+    }
+}
+
+QString SubscribersPage::summaryText() const
+{
+    return m_summary->text();
+}
+
+std::optional<qint64> SubscribersPage::count() const
+{
+    return m_model->totalCount();
+}
+
+void SubscribersPage::showOrg(const QString &orgId15)
+{
+    m_orgToSelect = orgId15;
+    m_search->setText(orgId15);
+    m_searchDelay->stop();
+    SubscriberQuery q = m_model->query();
+    q.text = orgId15;
+    m_model->setQuery(q);
+    showLicensesOf(orgId15);
+}
+
+void SubscribersPage::updateSummary()
+{
+    if (!m_database) {
+        m_summary->setText(QStringLiteral("No database is open: use File > Open database or File > New database."));
+        return;
+    }
+    const auto matching = m_model->matchingCount();
+    const auto total = m_model->totalCount();
+    if (!matching || !total) {
+        m_summary->setText(QStringLiteral("Counting…"));
+        return;
+    }
+    const QLocale locale;
+    QString text = m_model->query().text.isEmpty()
+                       ? QStringLiteral("%1 subscriber orgs: one row per org id, totals over the licenses still installed.")
+                             .arg(locale.toString(*total))
+                       : QStringLiteral("%1 of %2 subscriber orgs: one row per org id, totals over the licenses still "
+                                        "installed.")
+                             .arg(locale.toString(*matching), locale.toString(*total));
+    if (m_model->summaryPending())
+        text += QStringLiteral(" Being summarised again after an import: the list is complete once that is done.");
+    m_summary->setText(text);
+}
+
+void SubscribersPage::showLicensesOf(const QString &orgId15)
+{
+    m_shownOrg = orgId15;
+    m_licenses->setRowCount(0);
+    if (!m_database || orgId15.isEmpty()) {
+        m_licensesTitle->setText(QStringLiteral("Select an org to see its licenses."));
+        return;
+    }
+    auto licenses = LicenseRepository(*m_database).forOrg(SalesforceId::fromString(orgId15));
+    if (!licenses) {
+        m_licensesTitle->setText(licenses.error().message);
+        return;
+    }
+    m_licensesTitle->setText(QStringLiteral("Licenses of %1 (%2)").arg(orgId15).arg(licenses->size()));
+    m_licenses->setRowCount(int(licenses->size()));
+    const QLocale locale;
+    int r = 0;
+    for (const License &l : licenses.value()) {
+        auto *name = new QTableWidgetItem(l.name);
+        name->setData(Qt::UserRole, l.rowId);
+        m_licenses->setItem(r, 0, name);
+        m_licenses->setItem(r, 1, new QTableWidgetItem(l.packageName));
+        m_licenses->setItem(r, 2, new QTableWidgetItem(l.versionNumber));
+        m_licenses->setItem(r, 3, new QTableWidgetItem(statusName(l.effectiveStatusOn(QDate::currentDate()))));
+        m_licenses->setItem(r, 4, new QTableWidgetItem(l.isSiteLicense() ? QStringLiteral("Site License") : locale.toString(l.seats)));
+        m_licenses->setItem(r, 5, new QTableWidgetItem(locale.toString(l.usedLicenses)));
+        m_licenses->setItem(r, 6, new QTableWidgetItem(l.isPerpetual() ? QStringLiteral("Does not expire")
+                                                                       : l.expiration.toString(Qt::ISODate)));
+        m_licenses->setItem(r, 7, new QTableWidgetItem(l.installDate.toString(Qt::ISODate)));
+        ++r;
+    }
+    m_licenses->resizeColumnsToContents();
 }
 
 } // namespace lmo

@@ -1,18 +1,59 @@
 #pragma once
 
-#include "widgets/querytablepage.h"
+#include "shell/databasepage.h"
+
+#include <optional>
+
+class QLabel;
+class QLineEdit;
+class QTableView;
+class QTableWidget;
+class QTimer;
 
 namespace lmo {
 
-// One row per subscriber org (licenses sharing a 15-character org id).
-class SubscribersPage : public QueryTablePage
+class Database;
+class SubscriberTableModel;
+
+// One row per subscriber org, as the Subscriber Support Console would list them: search by
+// org id or account, sort by the columns, and the selected org's licenses beneath.
+class SubscribersPage : public DatabasePage
 {
     Q_OBJECT
 public:
     explicit SubscribersPage(QWidget *parent = nullptr);
 
-protected:
-    QString summaryFor(qint64 count) const override;
+    void setDatabase(Database *database) override;
+    void reload() override;
+
+    SubscriberTableModel *model() const { return m_model; }
+    QTableView *table() const { return m_table; }
+    QTableWidget *licensesTable() const { return m_licenses; }
+    QString summaryText() const;
+    std::optional<qint64> count() const;
+    // Finds the org (from a license) and selects it once it is there.
+    void showOrg(const QString &orgId15);
+    QString selectedOrg() const { return m_shownOrg; }
+
+signals:
+    void counted();
+    // A license of the selected org was opened: show it on the Licenses page.
+    void licenseRequested(const QString &orgId15, qint64 licenseRowId);
+
+private:
+    void updateSummary();
+    void showLicensesOf(const QString &orgId15);
+
+    Database *m_database = nullptr;
+    SubscriberTableModel *m_model;
+    QTableView *m_table;
+    QTableWidget *m_licenses;
+    QLabel *m_summary;
+    QLabel *m_licensesTitle;
+    QLineEdit *m_search;
+    QTimer *m_searchDelay;
+    QString m_shownOrg;
+    QString m_orgToSelect;
 };
 
 } // namespace lmo

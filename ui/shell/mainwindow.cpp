@@ -97,6 +97,15 @@ MainWindow::MainWindow(QWidget *parent)
     });
     connect(m_licenses, &LicensesPage::counted, this, &MainWindow::updateStatus);
     connect(m_licenses, &LicensesPage::modifyRequested, this, &MainWindow::modifySelectedLicenses);
+    // From a license to its subscriber org, and from an org's license back to the license.
+    connect(m_licenses, &LicensesPage::subscriberRequested, this, [this](const QString &org) {
+        setPage(Page::Subscribers);
+        m_subscribers->showOrg(org);
+    });
+    connect(m_subscribers, &SubscribersPage::licenseRequested, this, [this](const QString &org, qint64 license) {
+        setPage(Page::Licenses);
+        m_licenses->showOrg(org, license);
+    });
 
     buildMenus();
     for (DatabasePage *page : pages())
@@ -446,8 +455,10 @@ void MainWindow::buildDeferredIndexesInBackground()
             m_importAction->setToolTip(QString());
             m_statusIndexes->clear();
             m_statusIndexes->setToolTip(QString());
-            if (result)
+            if (result) {
                 statusBar()->showMessage(QStringLiteral("Indexes built: sorting and filtering are at full speed."), 8000);
+                m_subscribers->reload(); // the org summary is complete now
+            }
             else
                 statusBar()->showMessage(QStringLiteral("The indexes could not be built: %1").arg(result.error().message));
         });
