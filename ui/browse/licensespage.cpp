@@ -125,6 +125,7 @@ LicensesPage::LicensesPage(QWidget *parent)
         const int header = QFontMetrics(m_table->horizontalHeader()->font()).horizontalAdvance(licenseColumnTitle(column)) + 30;
         m_table->setColumnWidth(c, qMax(header, fm.averageCharWidth() * chars + 16));
     }
+    m_table->setColumnWidth(int(LicenseColumn::OrgId), fm.horizontalAdvance(QStringLiteral("00D5f0000004C93WW")) + 24);
     connect(m_table->horizontalHeader(), &QHeaderView::customContextMenuRequested, this, &LicensesPage::showColumnMenu);
     connect(m_table->horizontalHeader(), &QHeaderView::sectionMoved, this, &LicensesPage::saveHeaderState);
     connect(m_table->horizontalHeader(), &QHeaderView::sectionResized, this, [this] { saveHeaderState(); });
@@ -139,7 +140,7 @@ LicensesPage::LicensesPage(QWidget *parent)
     layout->addWidget(m_splitter, 1);
     restoreHeaderState();
     if (!m_splitter->restoreState(QSettings().value(kSplitterKey).toByteArray()))
-        m_splitter->setSizes({900, 340});
+        m_splitter->setSizes({860, 400});
     connect(m_splitter, &QSplitter::splitterMoved, this,
             [this] { QSettings().setValue(kSplitterKey, m_splitter->saveState()); });
 

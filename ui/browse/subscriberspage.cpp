@@ -49,6 +49,8 @@ SubscribersPage::SubscribersPage(QWidget *parent)
     for (int c = 0; c < kSubscriberColumnCount; ++c)
         m_table->setColumnWidth(c, qMax(fm.horizontalAdvance(subscriberColumnTitle(SubscriberColumn(c))) + 30,
                                         fm.averageCharWidth() * widths[c] + 16));
+    // Org ids are all digits and capitals: wider than average text.
+    m_table->setColumnWidth(int(SubscriberColumn::OrgId), fm.horizontalAdvance(QStringLiteral("00D5f0000004C93WW")) + 24);
 
     auto *below = new QWidget(this);
     auto *belowLayout = new QVBoxLayout(below);
@@ -168,10 +170,11 @@ void SubscribersPage::updateSummary()
     }
     const QLocale locale;
     QString text = m_model->query().text.isEmpty()
-                       ? QStringLiteral("%1 subscriber orgs: one row per org id, totals over the licenses still installed.")
+                       ? QStringLiteral("%1 subscriber orgs: one row per org id, totals over the licenses still "
+                                        "installed (greyed: nothing installed any more).")
                              .arg(locale.toString(*total))
                        : QStringLiteral("%1 of %2 subscriber orgs: one row per org id, totals over the licenses still "
-                                        "installed.")
+                                        "installed (greyed: nothing installed any more).")
                              .arg(locale.toString(*matching), locale.toString(*total));
     if (m_model->summaryPending())
         text += QStringLiteral(" Being summarised again after an import: the list is complete once that is done.");
