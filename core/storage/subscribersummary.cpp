@@ -1,44 +1,94 @@
 #include "storage/subscribersummary.h"
 
+#include "domain/subscriber.h"
+#include "storage/bulkload.h"
 #include "storage/sqlutil.h"
+#include "storage/values.h"
 
+#include <QHash>
+#include <QSqlError>
 #include <QSqlQuery>
 
 namespace lmo::SubscriberSummary {
 
 namespace {
 
-// The summary of the orgs `where` selects (on licenses "l"). The aggregates read the licenses
-// in table order and group them by a sort; each org's latest license is one index seek.
-QString summarySql(Dialect dialect, const QString &where)
+// Every org the query's rows (licenses ordered by org id) cover, worked out by the domain rule
+// (Subscriber::fromLicenses) one org at a time: memory stays flat whatever the size, and the
+// summary cannot disagree with the rule.
+Result<void> summarise(QSqlDatabase db, QSqlQuery &licenses)
 {
-    // Package names in name order: the rows reach the aggregate sorted so (PostgreSQL says so
-    // in the aggregate; SQLite 3.40 has no ORDER BY there, and concatenates in input order).
-    const bool pg = dialect.kind() == Dialect::Kind::PostgreSQL;
-    const QString names = pg ? QStringLiteral("STRING_AGG(CASE WHEN s.status <> 'Uninstalled' THEN s.package END, ', ' "
-                                              "ORDER BY s.package)")
-                             : QStringLiteral("GROUP_CONCAT(CASE WHEN s.status <> 'Uninstalled' THEN s.package END, ', ')");
-    const QString notIndexed = !pg && where.isEmpty() ? QStringLiteral(" NOT INDEXED") : QString();
-    return QStringLiteral(
-               "INSERT INTO subscribers (org_id, account_name, org_edition, org_instance, org_status, is_sandbox, "
-               "licenses, installed, packages, seats, site_licenses, used, first_install, last_change) "
-               "SELECT a.org_id, d.account_name, d.org_edition, d.org_instance, d.org_status, d.is_sandbox, "
-               "a.licenses, a.installed, a.packages, a.seats, a.site_licenses, a.used, a.first_install, a.last_change "
-               "FROM (SELECT s.org_id, COUNT(*) AS licenses, "
-               "SUM(CASE WHEN s.status <> 'Uninstalled' THEN 1 ELSE 0 END) AS installed, "
-               "%1 AS packages, "
-               "SUM(CASE WHEN s.status <> 'Uninstalled' AND s.seats <> -1 THEN s.seats ELSE 0 END) AS seats, "
-               "SUM(CASE WHEN s.status <> 'Uninstalled' AND s.seats = -1 THEN 1 ELSE 0 END) AS site_licenses, "
-               "SUM(CASE WHEN s.status <> 'Uninstalled' THEN s.used_licenses ELSE 0 END) AS used, "
-               "MIN(s.install_date) AS first_install, MAX(s.last_modified) AS last_change, "
-               "(SELECT x.id FROM licenses x WHERE x.org_id = s.org_id "
-               "ORDER BY x.last_modified DESC, x.id DESC LIMIT 1) AS latest "
-               "FROM (SELECT l.org_id, l.status, l.seats, l.used_licenses, l.install_date, l.last_modified, "
-               "p.name AS package FROM licenses l%2 JOIN packages p ON p.id = l.package_ref %3 "
-               "ORDER BY l.org_id, p.name) s GROUP BY s.org_id) a "
-               "JOIN licenses d ON d.id = a.latest")
-        .arg(names, notIndexed, where.isEmpty() ? QString() : QStringLiteral("WHERE ") + where);
+    QHash<qint64, QString> packageNames;
+    {
+        QSqlQuery p(db);
+        p.setForwardOnly(true);
+        if (!p.exec(QStringLiteral("SELECT id, name FROM packages")))
+            return sqlError(p.lastError(), QStringLiteral("summarising subscriber orgs"));
+        while (p.next())
+            packageNames.insert(p.value(0).toLongLong(), p.value(1).toString());
+    }
+    QSqlQuery insert(db);
+    if (!insert.prepare(QStringLiteral(
+            "INSERT INTO subscribers (org_id, account_name, org_edition, org_instance, org_status, is_sandbox, licenses, "
+            "installed, packages, seats, site_licenses, used, first_install, last_change) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")))
+        return sqlError(insert.lastError(), QStringLiteral("summarising subscriber orgs"));
+    std::vector<License> group;
+    QString groupOrg;
+    auto flush = [&]() -> Result<void> {
+        if (group.empty())
+            return {};
+        const Subscriber s = Subscriber::fromLicenses(group.front().subscriberOrgId, group);
+        insert.addBindValue(groupOrg);
+        insert.addBindValue(sqlValue(s.accountName));
+        insert.addBindValue(sqlValue(s.orgEdition));
+        insert.addBindValue(sqlValue(s.orgInstance));
+        insert.addBindValue(sqlValue(s.orgStatus));
+        insert.addBindValue(s.isSandbox ? 1 : 0);
+        insert.addBindValue(s.licenses);
+        insert.addBindValue(s.activeLicenses);
+        insert.addBindValue(sqlValue(s.packages));
+        insert.addBindValue(s.seatsLicensed);
+        insert.addBindValue(s.hasSiteLicense ? 1 : 0);
+        insert.addBindValue(s.seatsUsed);
+        insert.addBindValue(sqlValue(s.firstInstall));
+        insert.addBindValue(sqlValue(s.lastChange));
+        if (!insert.exec())
+            return sqlError(insert.lastError(), QStringLiteral("summarising subscriber org %1").arg(groupOrg));
+        group.clear();
+        return {};
+    };
+    while (licenses.next()) {
+        const QString org = licenses.value(1).toString();
+        if (org != groupOrg) {
+            if (auto r = flush(); !r)
+                return r;
+            groupOrg = org;
+        }
+        License l;
+        l.rowId = licenses.value(0).toLongLong();
+        l.subscriberOrgId = group.empty() ? SalesforceId::fromString(org) : group.front().subscriberOrgId;
+        l.accountName = licenses.value(2).toString();
+        l.orgEdition = licenses.value(3).toString();
+        l.orgInstance = licenses.value(4).toString();
+        l.orgStatus = licenses.value(5).toString();
+        l.isSandbox = licenses.value(6).toInt() != 0;
+        l.status = statusFromString(licenses.value(7).toString()).value_or(Status::Active);
+        l.seats = licenses.value(8).toInt();
+        l.usedLicenses = licenses.value(9).toInt();
+        l.installDate = dateFromSql(licenses.value(10));
+        l.lastModified = dateTimeFromSql(licenses.value(11));
+        l.packageName = packageNames.value(licenses.value(12).toLongLong());
+        group.push_back(std::move(l));
+    }
+    if (licenses.lastError().isValid())
+        return sqlError(licenses.lastError(), QStringLiteral("summarising subscriber orgs"));
+    return flush();
 }
+
+const QString kLicenseColumns = QStringLiteral(
+    "SELECT id, org_id, account_name, org_edition, org_instance, org_status, is_sandbox, status, seats, used_licenses, "
+    "install_date, last_modified, package_ref FROM licenses");
 
 } // namespace
 
@@ -46,29 +96,38 @@ Result<void> rebuild(QSqlDatabase db, Dialect dialect)
 {
     if (auto r = execSql(db, QStringLiteral("DELETE FROM subscribers"), QStringLiteral("summarising subscriber orgs")); !r)
         return r;
-    // The grouping sorts every license; a larger cache gives the sort room (its overflow goes
-    // to a temporary file, not to memory: the app stays small while it runs).
-    if (dialect.kind() == Dialect::Kind::SQLite)
-        QSqlQuery(db).exec(QStringLiteral("PRAGMA cache_size=-32768"));
-    auto r = execSql(db, summarySql(dialect, QString()), QStringLiteral("summarising subscriber orgs"));
-    if (dialect.kind() == Dialect::Kind::SQLite)
-        QSqlQuery(db).exec(QStringLiteral("PRAGMA cache_size=-2000"));
-    return r;
+    // Rows go in in key order; the other indexes are built once at the end from sorted keys.
+    IndexSuspension indexes(db, dialect);
+    if (auto r = indexes.suspend(QStringLiteral("subscribers"), IndexSuspension::Keep::Nothing); !r)
+        return r;
+    QSqlQuery licenses(db);
+    licenses.setForwardOnly(true);
+    // Read in org order through the (org_id, package_ref) index.
+    if (!licenses.exec(kLicenseColumns + QStringLiteral(" ORDER BY org_id")))
+        return sqlError(licenses.lastError(), QStringLiteral("summarising subscriber orgs"));
+    if (auto r = summarise(db, licenses); !r)
+        return r;
+    licenses.finish();
+    return indexes.restore();
 }
 
 Result<void> refresh(QSqlDatabase db, Dialect dialect, const QStringList &orgIds)
 {
+    Q_UNUSED(dialect);
     for (const QString &org : orgIds) {
         QSqlQuery remove(db);
         remove.prepare(QStringLiteral("DELETE FROM subscribers WHERE org_id = ?"));
         remove.addBindValue(org);
         if (!remove.exec())
             return sqlError(remove.lastError(), QStringLiteral("updating subscriber org %1").arg(org));
-        QSqlQuery insert(db);
-        insert.prepare(summarySql(dialect, QStringLiteral("l.org_id = ?")));
-        insert.addBindValue(org);
-        if (!insert.exec())
-            return sqlError(insert.lastError(), QStringLiteral("updating subscriber org %1").arg(org));
+        QSqlQuery licenses(db);
+        licenses.setForwardOnly(true);
+        licenses.prepare(kLicenseColumns + QStringLiteral(" WHERE org_id = ? ORDER BY org_id"));
+        licenses.addBindValue(org);
+        if (!licenses.exec())
+            return sqlError(licenses.lastError(), QStringLiteral("updating subscriber org %1").arg(org));
+        if (auto r = summarise(db, licenses); !r)
+            return r;
     }
     return {};
 }
