@@ -330,6 +330,10 @@ private slots:
             // Four have a date (L-00001, 05, 06, 11); three do not expire and stay so.
             QCOMPARE(int(dialog->plan().changes.size()), 4);
             QVERIFY2(dialog->verdictText().contains(u"4 licenses will change"_s), qPrintable(dialog->verdictText()));
+            // The three that do not expire are left as they are, not refused.
+            QVERIFY2(dialog->plan().refusals.isEmpty(), qPrintable(dialog->plan().refusals.join(u'\n')));
+            QCOMPARE(dialog->plan().unchanged, 3);
+            QVERIFY(dialog->verdictText().contains(u"3 licenses left as it is"_s));
             dialog->accept();
         });
         m_window->modifySelectedLicenses();

@@ -52,6 +52,10 @@ Result<ModificationPlan> planModification(Database &database, const std::vector<
         }
         const License &current = **found;
         const LicenseChange change = edit(current);
+        if (change.isEmpty()) { // nothing applies to this one ("30 days later" of one that does not expire)
+            ++plan.unchanged;
+            continue;
+        }
         auto active = hasBeenActive(database, rowId);
         if (!active)
             return active.error();

@@ -43,7 +43,9 @@ ModifyLicenseDialog::ModifyLicenseDialog(Database &database, std::vector<qint64>
     m_seats->setGroupSeparatorShown(true);
     seatsRow->addWidget(m_seatsMode);
     seatsRow->addWidget(m_seats, 1);
-    form->addRow(QStringLiteral("S&eats:"), seatsRow);
+    auto *seatsLabel = new QLabel(QStringLiteral("S&eats:"), this);
+    seatsLabel->setBuddy(m_seatsMode); // a row of two widgets gets no buddy by itself
+    form->addRow(seatsLabel, seatsRow);
 
     auto *expirationRow = new QHBoxLayout;
     m_expirationMode->setObjectName(QStringLiteral("expirationChoice"));
@@ -60,7 +62,9 @@ ModifyLicenseDialog::ModifyLicenseDialog(Database &database, std::vector<qint64>
     expirationRow->addWidget(m_expirationMode);
     expirationRow->addWidget(m_expiration, 1);
     expirationRow->addWidget(m_days, 1);
-    form->addRow(QStringLiteral("E&xpiration:"), expirationRow);
+    auto *expirationLabel = new QLabel(QStringLiteral("E&xpiration:"), this);
+    expirationLabel->setBuddy(m_expirationMode);
+    form->addRow(expirationLabel, expirationRow);
     layout->addLayout(form);
 
     m_verdict->setObjectName(QStringLiteral("verdict"));
@@ -210,7 +214,8 @@ void ModifyLicenseDialog::update()
         lines << QStringLiteral("✔ %1 will change.").arg(n == 1 && m_rowIds.size() == 1 ? QStringLiteral("The license")
                                                                                       : QStringLiteral("%1 licenses").arg(QLocale().toString(n)));
     if (m_plan.unchanged > 0)
-        lines << QStringLiteral("%1 already as chosen.").arg(QLocale().toString(m_plan.unchanged));
+        lines << QStringLiteral("%1 left as it is (already so, or nothing of the change applies to it).")
+                     .arg(m_plan.unchanged == 1 ? QStringLiteral("1 license") : QStringLiteral("%1 licenses").arg(QLocale().toString(m_plan.unchanged)));
     m_verdict->setText(lines.join(QStringLiteral("<br>")));
     ok->setEnabled(n > 0);
     ok->setText(m_rowIds.size() == 1 ? QStringLiteral("Apply") : QStringLiteral("Apply to %1").arg(QLocale().toString(n)));
