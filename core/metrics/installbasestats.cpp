@@ -19,10 +19,60 @@ QString effectiveStatusSql(const QString &asOf, const QString &alias)
         .arg(p, asOf);
 }
 
+QString InstallBaseFilter::describe() const
+{
+    QStringList parts;
+    if (!package.isEmpty())
+        parts << QStringLiteral("package %1").arg(package);
+    if (installedFrom.isValid() && installedTo.isValid())
+        parts << QStringLiteral("installed %1 to %2").arg(installedFrom.toString(Qt::ISODate), installedTo.toString(Qt::ISODate));
+    else if (installedFrom.isValid())
+        parts << QStringLiteral("installed from %1").arg(installedFrom.toString(Qt::ISODate));
+    else if (installedTo.isValid())
+        parts << QStringLiteral("installed up to %1").arg(installedTo.toString(Qt::ISODate));
+    if (!includeSandboxes)
+        parts << QStringLiteral("sandboxes left out");
+    return parts.join(QStringLiteral(", "));
+}
+
+QString InstallBaseFilter::whereSql(const QString &alias) const
+{
+    const QString p = alias.isEmpty() ? QString() : alias + QLatin1Char('.');
+    QStringList where;
+    if (!package.isEmpty())
+        where << QStringLiteral("%1package_ref IN (SELECT id FROM packages WHERE name = :f_package)").arg(p);
+    if (installedFrom.isValid())
+        where << QStringLiteral("%1install_date >= :f_from").arg(p);
+    if (installedTo.isValid())
+        where << QStringLiteral("%1install_date <= :f_to").arg(p);
+    if (!includeSandboxes)
+        where << QStringLiteral("%1is_sandbox = 0").arg(p);
+    return where.isEmpty() ? QStringLiteral("1 = 1") : where.join(QStringLiteral(" AND "));
+}
+
+void InstallBaseFilter::bind(QSqlQuery &query) const
+{
+    if (!package.isEmpty())
+        query.bindValue(QStringLiteral(":f_package"), package);
+    if (installedFrom.isValid())
+        query.bindValue(QStringLiteral(":f_from"), dateToSql(installedFrom));
+    if (installedTo.isValid())
+        query.bindValue(QStringLiteral(":f_to"), dateToSql(installedTo));
+}
+
 Result<InstallBaseStats> computeInstallBaseStats(QSqlDatabase db, const QDate &asOf)
 {
+    InstallBaseFilter filter;
+    filter.asOf = asOf;
+    return computeInstallBaseStats(db, filter);
+}
+
+Result<InstallBaseStats> computeInstallBaseStats(QSqlDatabase db, const InstallBaseFilter &filter)
+{
     InstallBaseStats stats;
+    const QDate asOf = filter.day();
     stats.asOf = asOf;
+    const QString where = filter.whereSql(QString());
 
     QStringList columns{QStringLiteral("COUNT(*)")};
     for (Status s : kAllStatuses)
@@ -41,8 +91,9 @@ Result<InstallBaseStats> computeInstallBaseStats(QSqlDatabase db, const QDate &a
 
     QSqlQuery q(db);
     q.setForwardOnly(true);
-    q.prepare(QStringLiteral("SELECT %1 FROM licenses").arg(columns.join(QStringLiteral(", "))));
+    q.prepare(QStringLiteral("SELECT %1 FROM licenses WHERE %2").arg(columns.join(QStringLiteral(", ")), where));
     q.bindValue(QStringLiteral(":as_of"), dateToSql(asOf));
+    filter.bind(q);
     q.bindValue(QStringLiteral(":window_end"), dateToSql(asOf.addDays(InstallBaseStats::kExpiringWindowDays)));
     if (!q.exec() || !q.next())
         return sqlError(q.lastError(), QStringLiteral("computing the install-base summary"));
@@ -62,14 +113,24 @@ Result<InstallBaseStats> computeInstallBaseStats(QSqlDatabase db, const QDate &a
 
     // Counted over the (org_id, package_ref) index: a distinct count in the big query above would
     // sort a million ids instead.
-    auto orgs = queryNumber(db, QStringLiteral("SELECT COUNT(*) FROM (SELECT org_id FROM licenses GROUP BY org_id) o"),
-                            QStringLiteral("counting subscriber orgs"));
+    auto count = [&](const QString &sql, const QString &doing) -> Result<qint64> {
+        QSqlQuery c(db);
+        c.setForwardOnly(true);
+        c.prepare(sql);
+        filter.bind(c);
+        if (!c.exec() || !c.next())
+            return sqlError(c.lastError(), doing);
+        return c.value(0).toLongLong();
+    };
+    auto orgs = count(QStringLiteral("SELECT COUNT(*) FROM (SELECT org_id FROM licenses WHERE %1 GROUP BY org_id) o").arg(where),
+                      QStringLiteral("counting subscriber orgs"));
     if (!orgs)
         return orgs.error();
     stats.subscriberOrgs = orgs.value();
-    auto packages = queryNumber(
-        db, QStringLiteral("SELECT COUNT(*) FROM packages p WHERE EXISTS (SELECT 1 FROM licenses l WHERE l.package_ref = p.id)"),
-        QStringLiteral("counting packages"));
+    auto packages = count(QStringLiteral("SELECT COUNT(*) FROM packages p WHERE EXISTS (SELECT 1 FROM licenses l WHERE "
+                                         "l.package_ref = p.id AND %1)")
+                              .arg(filter.whereSql(QStringLiteral("l"))),
+                          QStringLiteral("counting packages"));
     if (!packages)
         return packages.error();
     stats.packages = packages.value();

@@ -35,10 +35,29 @@ struct InstallBaseStats
     QString toText() const;
 };
 
+// Which licenses a summary (and the dashboard) counts. The defaults count every license.
+struct InstallBaseFilter
+{
+    QDate asOf;               // the day to judge by; null: today
+    QString package;          // a package name; empty: all
+    QDate installedFrom;      // inclusive; null: open
+    QDate installedTo;        // inclusive; null: open
+    bool includeSandboxes = true;
+
+    QDate day() const { return asOf.isValid() ? asOf : QDate::currentDate(); }
+    // "package Ledgerly CPQ, installed 2025-01-01 to 2025-12-31, sandboxes left out"; empty for none.
+    QString describe() const;
+    // The condition on licenses (alias "l" unless given), with named binds :f_package,
+    // :f_from, :f_to as needed; "1 = 1" for none.
+    QString whereSql(const QString &alias = QStringLiteral("l")) const;
+    void bind(class QSqlQuery &query) const;
+};
+
 // The SQL expression of lmo::effectiveStatus over the licenses table, with the as-of date bound
 // to `asOfPlaceholder`. The one SQL form of the rule: every query that needs it uses this.
 QString effectiveStatusSql(const QString &asOfPlaceholder, const QString &tableAlias = QString());
 
 Result<InstallBaseStats> computeInstallBaseStats(QSqlDatabase db, const QDate &asOf);
+Result<InstallBaseStats> computeInstallBaseStats(QSqlDatabase db, const InstallBaseFilter &filter);
 
 } // namespace lmo
