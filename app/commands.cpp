@@ -3,6 +3,8 @@
 #include "demo/demogenerator.h"
 #include "export/licenseexport.h"
 #include "import/importer.h"
+#include "dashboard/chartrenderer.h"
+#include "metrics/dashboardmetrics.h"
 #include "metrics/installbasestats.h"
 #include "storage/bulkload.h"
 #include "storage/database.h"
@@ -13,6 +15,7 @@
 #include <QElapsedTimer>
 #include <QFileInfo>
 #include <QJsonDocument>
+#include <QSqlQuery>
 #include <QTextStream>
 
 #include <cstdio>
@@ -154,6 +157,157 @@ int runDemo(const QStringList &arguments)
     return 0;
 }
 
+// The dashboard's filters, shared by stats, export-chart and export-report. The dashboard leaves
+// sandboxes out unless asked (--include-sandboxes); stats counts every license unless asked
+// (--exclude-sandboxes), as it always has.
+struct FilterOptions
+{
+    QCommandLineOption package{QStringLiteral("package"), QStringLiteral("Only this package (by name)."), QStringLiteral("NAME")};
+    QCommandLineOption from{QStringLiteral("installed-from"), QStringLiteral("Only licenses installed on or after this day."),
+                            QStringLiteral("YYYY-MM-DD")};
+    QCommandLineOption to{QStringLiteral("installed-to"), QStringLiteral("Only licenses installed on or before this day."),
+                          QStringLiteral("YYYY-MM-DD")};
+    QCommandLineOption sandboxes;
+    bool dashboardDefaults;
+
+    FilterOptions(QCommandLineParser &parser, bool dashboard)
+        : sandboxes(dashboard ? QStringLiteral("include-sandboxes") : QStringLiteral("exclude-sandboxes"),
+                    dashboard ? QStringLiteral("Count sandbox installs too (left out by default: customers, not sandboxes).")
+                              : QStringLiteral("Leave sandbox installs out, as the dashboard does by default.")),
+          dashboardDefaults(dashboard)
+    {
+        parser.addOptions({package, from, to, sandboxes});
+    }
+
+    bool read(const QCommandLineParser &parser, InstallBaseFilter *filter, int *code) const
+    {
+        filter->package = parser.value(package).trimmed();
+        if (parser.isSet(from) && !parseDate(parser.value(from), QStringLiteral("--installed-from"), &filter->installedFrom, code))
+            return false;
+        if (parser.isSet(to) && !parseDate(parser.value(to), QStringLiteral("--installed-to"), &filter->installedTo, code))
+            return false;
+        filter->includeSandboxes = dashboardDefaults ? parser.isSet(sandboxes) : !parser.isSet(sandboxes);
+        return true;
+    }
+};
+
+// What export-chart and export-report share: open the database, check it, compute.
+Result<DashboardMetrics> dashboardFor(const QCommandLineParser &parser, const InstallBaseFilter &filter)
+{
+    auto database = Database::open(Database::resolvePath(parser.value(dbOption())), Database::OpenOptions());
+    if (!database)
+        return database.error();
+    if (!filter.package.isEmpty()) {
+        QSqlQuery q(database.value()->connection());
+        q.prepare(QStringLiteral("SELECT COUNT(*) FROM packages WHERE name = ?"));
+        q.addBindValue(filter.package);
+        if (q.exec() && q.next() && q.value(0).toLongLong() == 0)
+            return Error::make(Error::Code::Usage, QStringLiteral("there is no package named \"%1\" in %2.")
+                                                       .arg(filter.package, database.value()->path()));
+    }
+    auto metrics = computeDashboard(database.value()->connection(), filter);
+    if (!metrics)
+        return metrics.error();
+    if (metrics->stats.licenses == 0)
+        return Error::make(Error::Code::Invalid,
+                           QStringLiteral("%1 holds no licenses%2: there is nothing to chart. Import an export first "
+                                          "(lmodesk import), or try the demo (lmodesk demo).")
+                               .arg(QDir::toNativeSeparators(database.value()->path()),
+                                    filter.describe().isEmpty() ? QString() : QStringLiteral(" for these filters (%1)").arg(filter.describe())));
+    return metrics;
+}
+
+int runExportChart(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    QStringList ids;
+    for (int i = 0; i < kChartCount; ++i)
+        ids << chartKey(ChartId(i));
+    parser.setApplicationDescription(QStringLiteral("Write one dashboard chart as PNG, SVG or PDF (from the file name), "
+                                                    "laid out at its own size. Charts: %1.")
+                                         .arg(ids.join(QStringLiteral(", "))));
+    parser.addOption(dbOption());
+    const QCommandLineOption chartOpt(QStringLiteral("chart"), QStringLiteral("Which chart."), QStringLiteral("ID"));
+    const QCommandLineOption outOpt(QStringLiteral("out"), QStringLiteral("The file: .png, .svg or .pdf."), QStringLiteral("FILE"));
+    const QCommandLineOption sizeOpt(QStringLiteral("size"), QStringLiteral("Width x height (default 1200x750)."),
+                                     QStringLiteral("WxH"), QStringLiteral("1200x750"));
+    const QCommandLineOption scaleOpt(QStringLiteral("scale"), QStringLiteral("PNG pixels per point (default 1; 2 for sharp slides)."),
+                                      QStringLiteral("N"), QStringLiteral("1"));
+    const QCommandLineOption asOfOpt(QStringLiteral("as-of"), QStringLiteral("The day to judge by (default today)."),
+                                     QStringLiteral("YYYY-MM-DD"));
+    parser.addOptions({chartOpt, outOpt, sizeOpt, scaleOpt, asOfOpt});
+    const FilterOptions filterOptions(parser, true);
+    int code = 0;
+    if (!parse(parser, arguments, QStringLiteral("export-chart"), &code))
+        return code;
+    const auto id = chartFromKey(parser.value(chartOpt).trimmed());
+    if (!parser.isSet(chartOpt) || !id)
+        return fail(QStringLiteral("--chart must be one of: %1 (got \"%2\")").arg(ids.join(QStringLiteral(", ")), parser.value(chartOpt)), 2);
+    if (!parser.isSet(outOpt))
+        return fail(QStringLiteral("--out FILE is required (.png, .svg or .pdf)"), 2);
+    const QString outPath = parser.value(outOpt);
+    const QString suffix = QFileInfo(outPath).suffix().toLower();
+    if (suffix != QStringLiteral("png") && suffix != QStringLiteral("svg") && suffix != QStringLiteral("pdf"))
+        return fail(QStringLiteral("%1: the file name must end in .png, .svg or .pdf (that decides the format)").arg(outPath), 2);
+    const QStringList wh = parser.value(sizeOpt).toLower().split(QLatin1Char('x'));
+    bool okW = false, okH = false;
+    const QSize size = wh.size() == 2 ? QSize(wh[0].toInt(&okW), wh[1].toInt(&okH)) : QSize();
+    if (!okW || !okH || size.width() < 200 || size.height() < 150 || size.width() > 10000 || size.height() > 10000)
+        return fail(QStringLiteral("--size \"%1\" is not WIDTHxHEIGHT from 200x150 to 10000x10000").arg(parser.value(sizeOpt)), 2);
+    bool okScale = false;
+    const double scale = parser.value(scaleOpt).toDouble(&okScale);
+    if (!okScale || scale < 0.25 || scale > 8)
+        return fail(QStringLiteral("--scale \"%1\" is not a number from 0.25 to 8").arg(parser.value(scaleOpt)), 2);
+    InstallBaseFilter filter;
+    if (!filterOptions.read(parser, &filter, &code))
+        return code;
+    if (parser.isSet(asOfOpt) && !parseDate(parser.value(asOfOpt), QStringLiteral("--as-of"), &filter.asOf, &code))
+        return code;
+    filter.asOf = filter.day();
+    auto metrics = dashboardFor(parser, filter);
+    if (!metrics)
+        return failWith(metrics.error());
+    if (auto r = ChartRenderer::exportChart(metrics->chart(*id), outPath, size, scale); !r)
+        return failWith(r.error());
+    out() << QStringLiteral("Wrote %1 (%2) to %3\n").arg(chartKey(*id), metrics->chart(*id).title, QDir::toNativeSeparators(outPath));
+    return 0;
+}
+
+int runExportReport(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Write the dashboard report: a PDF with a title page (as-of day, filters, "
+                                                    "key figures) and one chart per page with its numbers beneath."));
+    parser.addOption(dbOption());
+    const QCommandLineOption outOpt(QStringLiteral("out"), QStringLiteral("The PDF file."), QStringLiteral("FILE.pdf"));
+    const QCommandLineOption asOfOpt(QStringLiteral("as-of"), QStringLiteral("The day to judge by (default today)."),
+                                     QStringLiteral("YYYY-MM-DD"));
+    parser.addOptions({outOpt, asOfOpt});
+    const FilterOptions filterOptions(parser, true);
+    int code = 0;
+    if (!parse(parser, arguments, QStringLiteral("export-report"), &code))
+        return code;
+    if (!parser.isSet(outOpt))
+        return fail(QStringLiteral("--out FILE.pdf is required"), 2);
+    const QString outPath = parser.value(outOpt);
+    if (QFileInfo(outPath).suffix().toLower() != QStringLiteral("pdf"))
+        return fail(QStringLiteral("%1: the report is a PDF; give a file name ending in .pdf").arg(outPath), 2);
+    InstallBaseFilter filter;
+    if (!filterOptions.read(parser, &filter, &code))
+        return code;
+    if (parser.isSet(asOfOpt) && !parseDate(parser.value(asOfOpt), QStringLiteral("--as-of"), &filter.asOf, &code))
+        return code;
+    filter.asOf = filter.day();
+    auto metrics = dashboardFor(parser, filter);
+    if (!metrics)
+        return failWith(metrics.error());
+    auto pages = ChartRenderer::exportReport(metrics.value(), outPath);
+    if (!pages)
+        return failWith(pages.error());
+    out() << QStringLiteral("Wrote the dashboard report (%1 pages) to %2\n").arg(pages.value()).arg(QDir::toNativeSeparators(outPath));
+    return 0;
+}
+
 int runStats(const QStringList &arguments)
 {
     QCommandLineParser parser;
@@ -163,17 +317,21 @@ int runStats(const QStringList &arguments)
                                      QStringLiteral("YYYY-MM-DD"));
     const QCommandLineOption jsonOpt(QStringLiteral("json"), QStringLiteral("Print one JSON object."));
     parser.addOptions({asOfOpt, jsonOpt});
+    const FilterOptions filterOptions(parser, false);
     int code = 0;
     if (!parse(parser, arguments, QStringLiteral("stats"), &code))
         return code;
-    QDate asOf = QDate::currentDate();
-    if (parser.isSet(asOfOpt) && !parseDate(parser.value(asOfOpt), QStringLiteral("--as-of"), &asOf, &code))
+    InstallBaseFilter filter;
+    if (!filterOptions.read(parser, &filter, &code))
         return code;
+    if (parser.isSet(asOfOpt) && !parseDate(parser.value(asOfOpt), QStringLiteral("--as-of"), &filter.asOf, &code))
+        return code;
+    filter.asOf = filter.day();
 
     auto database = Database::open(Database::resolvePath(parser.value(dbOption())), Database::OpenOptions());
     if (!database)
         return failWith(database.error());
-    auto stats = computeInstallBaseStats(database.value()->connection(), asOf);
+    auto stats = computeInstallBaseStats(database.value()->connection(), filter);
     if (!stats)
         return failWith(stats.error());
     if (parser.isSet(jsonOpt))
@@ -327,7 +485,12 @@ int runExport(const QStringList &arguments)
 bool isSubcommand(const QString &word)
 {
     return word == QStringLiteral("demo") || word == QStringLiteral("stats") || word == QStringLiteral("import")
-           || word == QStringLiteral("export-csv");
+           || word == QStringLiteral("export-csv") || needsGraphics(word);
+}
+
+bool needsGraphics(const QString &word)
+{
+    return word == QStringLiteral("export-chart") || word == QStringLiteral("export-report");
 }
 
 QString usage()
@@ -340,12 +503,19 @@ QString usage()
         "      Open the window (on the last database, or the one given).\n"
         "  lmodesk demo [--db PATH] [--licenses N] [--seed S] [--until YYYY-MM-DD] [--replace]\n"
         "      Write a realistic, deterministic demo install base.\n"
-        "  lmodesk stats [--db PATH] [--as-of YYYY-MM-DD] [--json]\n"
+        "  lmodesk stats [--db PATH] [--as-of YYYY-MM-DD] [--package NAME] [--installed-from D] [--installed-to D]\n"
+        "                [--exclude-sandboxes] [--json]\n"
         "      Print the install-base summary the dashboard shows.\n"
         "  lmodesk import [--db PATH] [--strict] [--date-order mdy|dmy] FILE...\n"
         "      Import LMA CSV exports (Data Loader, Salesforce CLI, reports).\n"
         "  lmodesk export-csv [--db PATH] --out FILE [--package NAME] [--status S,...] [--org ID]\n"
         "      Export licenses as CSV that Data Loader and LMO Desk read back.\n"
+        "  lmodesk export-chart [--db PATH] --chart ID --out FILE.png|svg|pdf [--size WxH] [--scale N]\n"
+        "                       [--as-of D] [--package NAME] [--installed-from D] [--installed-to D] [--include-sandboxes]\n"
+        "      Write one dashboard chart (IDs: installs-by-month, status-mix, edition-mix, version-adoption,\n"
+        "      seat-utilization, expirations-by-month, top-instances).\n"
+        "  lmodesk export-report [--db PATH] --out FILE.pdf [the same filters]\n"
+        "      Write the dashboard report as a PDF.\n"
         "  lmodesk --version | --help\n"
         "\n"
         "The database is --db PATH, else $LMODESK_DB, else %2.\n"
@@ -366,6 +536,10 @@ int run(const QStringList &arguments)
         return runImport(rest);
     if (command == QStringLiteral("export-csv"))
         return runExport(rest);
+    if (command == QStringLiteral("export-chart"))
+        return runExportChart(rest);
+    if (command == QStringLiteral("export-report"))
+        return runExportReport(rest);
     return fail(QStringLiteral("unknown command \"%1\"\n\n%2").arg(command, usage()), 2);
 }
 

@@ -32,7 +32,15 @@ int main(int argc, char **argv)
     const bool subcommand = args.size() > 1 && lmo::cli::isSubcommand(args.at(1));
     if (subcommand || args.contains(QStringLiteral("--version")) || args.contains(QStringLiteral("-v"))
         || args.contains(QStringLiteral("--help")) || args.contains(QStringLiteral("-h"))) {
-        // No display needed: the command line works on a server, in CI and over ssh.
+        // No display needed: the command line works on a server, in CI and over ssh. Charts are
+        // drawn offscreen, by the same code as on screen.
+        if (subcommand && lmo::cli::needsGraphics(args.at(1))) {
+            if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+                qputenv("QT_QPA_PLATFORM", "offscreen");
+            QApplication app(argc, argv);
+            setIdentity();
+            return lmo::cli::run(args);
+        }
         QCoreApplication app(argc, argv);
         setIdentity();
         if (subcommand)

@@ -10,6 +10,7 @@ packages=(
   libsqlite3-dev sqlite3
   xvfb xauth fonts-dejavu-core
   desktop-file-utils appstream dpkg-dev file
+  poppler-utils
 )
 
 missing=()
