@@ -1,10 +1,12 @@
 #include "fixtures.h"
 
+#include "metrics/dashboardmetrics.h"
 #include "storage/bulkload.h"
 #include "storage/licenserepository.h"
 #include "storage/sqlutil.h"
 
 #include <QElapsedTimer>
+#include <QImage>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -244,6 +246,91 @@ private slots:
         r = lmodesk({u"export-csv"_s, u"--db"_s, m_fixture, u"--out"_s, u"/nonexistent-dir/x.csv"_s});
         QCOMPARE(r.code, 2);
         QVERIFY(r.err.contains(QStringLiteral("Cannot write")));
+    }
+
+    void exportChartWritesEachFormatWithNoDisplay()
+    {
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.remove(u"DISPLAY"_s);
+        env.remove(u"WAYLAND_DISPLAY"_s);
+        env.remove(u"QT_QPA_PLATFORM"_s); // the command picks offscreen itself
+        for (const char *suffix : {"png", "svg", "pdf"}) {
+            const QString file = m_dir.filePath(u"status."_s + QLatin1String(suffix));
+            Run r = lmodesk({u"export-chart"_s, u"--db"_s, m_fixture, u"--chart"_s, u"status-mix"_s, u"--out"_s, file,
+                             u"--size"_s, u"640x400"_s, u"--as-of"_s, u"2026-06-15"_s},
+                            env);
+            QVERIFY2(r.code == 0, qPrintable(r.err));
+            QVERIFY(r.out.contains(u"Licenses by effective status"_s));
+            QVERIFY(QFileInfo(file).size() > 500);
+        }
+        QCOMPARE(QImage(m_dir.filePath(u"status.png"_s)).size(), QSize(640, 400));
+        Run scaled = lmodesk({u"export-chart"_s, u"--db"_s, m_fixture, u"--chart"_s, u"installs-by-month"_s, u"--out"_s,
+                              m_dir.filePath(u"installs@2x.png"_s), u"--size"_s, u"640x400"_s, u"--scale"_s, u"2"_s,
+                              u"--package"_s, u"Package A"_s, u"--include-sandboxes"_s},
+                             env);
+        QVERIFY2(scaled.code == 0, qPrintable(scaled.err));
+        QCOMPARE(QImage(m_dir.filePath(u"installs@2x.png"_s)).size(), QSize(1280, 800));
+
+        Run report = lmodesk({u"export-report"_s, u"--db"_s, m_fixture, u"--out"_s, m_dir.filePath(u"report.pdf"_s),
+                              u"--as-of"_s, u"2026-06-15"_s},
+                             env);
+        QVERIFY2(report.code == 0, qPrintable(report.err));
+        QVERIFY(report.out.contains(u"8 pages"_s));
+    }
+
+    void exportChartRefusesWhatItCannotDo()
+    {
+        const QString png = m_dir.filePath(u"x.png"_s);
+        Run r = lmodesk({u"export-chart"_s, u"--db"_s, m_fixture, u"--chart"_s, u"pie-of-everything"_s, u"--out"_s, png});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains(u"installs-by-month"_s) && r.err.contains(u"top-instances"_s), qPrintable(r.err));
+        r = lmodesk({u"export-chart"_s, u"--db"_s, m_fixture, u"--chart"_s, u"status-mix"_s, u"--out"_s,
+                     u"/nonexistent-dir/x.png"_s});
+        QVERIFY(r.code != 0);
+        QVERIFY2(r.err.contains(u"Cannot write"_s), qPrintable(r.err));
+        r = lmodesk({u"export-chart"_s, u"--db"_s, m_fixture, u"--chart"_s, u"status-mix"_s, u"--out"_s, m_dir.filePath(u"x.gif"_s)});
+        QCOMPARE(r.code, 2);
+        QVERIFY(r.err.contains(u".png, .svg or .pdf"_s));
+        r = lmodesk({u"export-chart"_s, u"--db"_s, m_fixture, u"--chart"_s, u"status-mix"_s, u"--out"_s, png, u"--size"_s, u"big"_s});
+        QCOMPARE(r.code, 2);
+        r = lmodesk({u"export-chart"_s, u"--db"_s, m_fixture, u"--chart"_s, u"status-mix"_s, u"--out"_s, png, u"--package"_s,
+                     u"No Such Package"_s});
+        QCOMPARE(r.code, 2);
+        QVERIFY(r.err.contains(u"no package named"_s));
+        // An empty database: nothing to chart, said so, nothing written.
+        const QString empty = m_dir.filePath(u"empty-charts.sqlite"_s);
+        Database::OpenOptions create;
+        create.create = true;
+        QVERIFY(Database::open(empty, create).ok());
+        const QString none = m_dir.filePath(u"none.png"_s);
+        r = lmodesk({u"export-chart"_s, u"--db"_s, empty, u"--chart"_s, u"status-mix"_s, u"--out"_s, none});
+        QVERIFY(r.code != 0);
+        QVERIFY2(r.err.contains(u"holds no licenses"_s), qPrintable(r.err));
+        QVERIFY(!QFileInfo::exists(none));
+        r = lmodesk({u"export-report"_s, u"--db"_s, empty, u"--out"_s, m_dir.filePath(u"none.pdf"_s)});
+        QVERIFY(r.code != 0);
+        QVERIFY(r.err.contains(u"holds no licenses"_s));
+        r = lmodesk({u"export-report"_s, u"--db"_s, m_fixture, u"--out"_s, m_dir.filePath(u"report.png"_s)});
+        QCOMPARE(r.code, 2);
+    }
+
+    void statsTakeTheDashboardFiltersAndAgreeWithIt()
+    {
+        Run r = lmodesk({u"stats"_s, u"--db"_s, m_fixture, u"--json"_s, u"--as-of"_s, u"2026-06-15"_s, u"--package"_s,
+                         u"Package A"_s, u"--exclude-sandboxes"_s});
+        QCOMPARE(r.code, 0);
+        const QJsonObject cli = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        InstallBaseFilter f;
+        f.asOf = QDate(2026, 6, 15);
+        f.package = u"Package A"_s;
+        f.includeSandboxes = false;
+        auto db = Database::open(m_fixture, Database::OpenOptions());
+        QVERIFY(db.ok());
+        auto dashboard = computeDashboard(db.value()->connection(), f);
+        QVERIFY(dashboard.ok());
+        QCOMPARE(cli, dashboard->stats.toJson());
+        // Package A without its sandboxes (L-00007, L-00010): 9 - 2 = 7 licenses.
+        QCOMPARE(cli.value(u"licenses"_s).toInt(), 7);
     }
 
     void killingAnImportLeavesTheDatabaseAsItWas()

@@ -1,0 +1,163 @@
+// Chart and report exports: each format valid, drawn at its own size, the title inside.
+#include "fixtures.h"
+
+#include "dashboard/chartrenderer.h"
+#include "metrics/dashboardmetrics.h"
+
+#include <QAbstractAxis>
+#include <QChart>
+#include <QImage>
+#include <QProcess>
+#include <QStandardPaths>
+#include <QSvgRenderer>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace lmo;
+using namespace Qt::Literals::StringLiterals;
+
+namespace {
+
+// The text of a PDF, through poppler's pdftotext (installed by packaging/install-deps.sh).
+QString pdfText(const QString &path)
+{
+    QProcess p;
+    p.start(u"pdftotext"_s, {u"-layout"_s, path, u"-"_s});
+    if (!p.waitForFinished(30000))
+        return {};
+    // Compatibility form: the fonts' ligatures (ﬀ, ﬁ) come out as their letters.
+    return QString::fromUtf8(p.readAllStandardOutput()).normalized(QString::NormalizationForm_KC);
+}
+
+int pdfPages(const QString &path)
+{
+    QProcess p;
+    p.start(u"pdfinfo"_s, {path});
+    if (!p.waitForFinished(30000))
+        return -1;
+    for (const QString &line : QString::fromUtf8(p.readAllStandardOutput()).split(u'\n'))
+        if (line.startsWith(u"Pages:"_s))
+            return line.mid(6).trimmed().toInt();
+    return -1;
+}
+
+} // namespace
+
+class TestChartExport : public QObject
+{
+    Q_OBJECT
+private slots:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        QVERIFY2(!QStandardPaths::findExecutable(u"pdftotext"_s).isEmpty(), "poppler-utils is missing: run packaging/install-deps.sh");
+        m_db = test::createFixtureDatabase(m_dir.filePath(u"charts.sqlite"_s));
+        QVERIFY(m_db);
+        InstallBaseFilter f;
+        f.asOf = test::kFixtureAsOf;
+        auto m = computeDashboard(m_db->connection(), f);
+        QVERIFY(m.ok());
+        m_metrics = m.value();
+    }
+
+    void everyChartInEveryFormat_data()
+    {
+        QTest::addColumn<int>("chart");
+        for (int i = 0; i < kChartCount; ++i)
+            QTest::addRow("%s", qPrintable(chartKey(ChartId(i)))) << i;
+    }
+    void everyChartInEveryFormat()
+    {
+        QFETCH(int, chart);
+        const ChartData &data = m_metrics.chart(ChartId(chart));
+        const QString base = m_dir.filePath(chartKey(ChartId(chart)));
+
+        // PNG at twice the size asked: laid out at 800x500, drawn with 1600x1000 pixels.
+        QVERIFY(ChartRenderer::exportChart(data, base + u".png"_s, QSize(800, 500), 2.0).ok());
+        QImage png(base + u".png"_s);
+        QVERIFY(!png.isNull());
+        QCOMPARE(png.size(), QSize(1600, 1000));
+        QCOMPARE(png.text(u"Title"_s), data.title);
+        // Not blank: the chart drew something besides the white background.
+        int inked = 0;
+        for (int y = 0; y < png.height(); y += 7)
+            for (int x = 0; x < png.width(); x += 7)
+                inked += png.pixel(x, y) != qRgb(255, 255, 255);
+        QVERIFY(inked > 100);
+
+        QVERIFY(ChartRenderer::exportChart(data, base + u".svg"_s, QSize(800, 500)).ok());
+        QSvgRenderer svg(base + u".svg"_s);
+        QVERIFY(svg.isValid());
+        QFile svgFile(base + u".svg"_s);
+        QVERIFY(svgFile.open(QIODevice::ReadOnly));
+        const QString svgText = QString::fromUtf8(svgFile.readAll());
+        QVERIFY2(svgText.contains(u">%1<"_s.arg(data.title.toHtmlEscaped())), "the title is text in the SVG");
+        QVERIFY(svgText.contains(u"<path"_s) || svgText.contains(u"<rect"_s) || svgText.contains(u"<polyline"_s));
+
+        QVERIFY(ChartRenderer::exportChart(data, base + u".pdf"_s, QSize(800, 500)).ok());
+        QFile pdf(base + u".pdf"_s);
+        QVERIFY(pdf.open(QIODevice::ReadOnly));
+        QVERIFY(pdf.read(5) == "%PDF-");
+        QCOMPARE(pdfPages(base + u".pdf"_s), 1);
+        QVERIFY2(pdfText(base + u".pdf"_s).contains(data.title), qPrintable(pdfText(base + u".pdf"_s)));
+    }
+
+    void theReportHasATitlePageAndAPagePerChart()
+    {
+        const QString path = m_dir.filePath(u"report.pdf"_s);
+        auto pages = ChartRenderer::exportReport(m_metrics, path);
+        QVERIFY(pages.ok());
+        QCOMPARE(pages.value(), 1 + kChartCount);
+        QCOMPARE(pdfPages(path), 1 + kChartCount);
+        const QString text = pdfText(path);
+        QVERIFY(text.contains(u"Install base report"_s));
+        QVERIFY(text.contains(u"Key figures"_s));
+        QVERIFY(text.contains(u"Seat utilisation"_s));
+        for (const ChartData &c : m_metrics.charts)
+            QVERIFY2(text.contains(c.title), qPrintable(c.title));
+        // The data tables: the fixture's May 2025 installs, the edition counts.
+        QVERIFY(text.contains(u"2025-05"_s));
+        QVERIFY(text.contains(u"Unlimited Edition"_s));
+    }
+
+    void badPathsAndFormatsAreRefused()
+    {
+        const ChartData &data = m_metrics.chart(ChartId::StatusMix);
+        auto wrongSuffix = ChartRenderer::exportChart(data, m_dir.filePath(u"chart.gif"_s), QSize(800, 500));
+        QVERIFY(!wrongSuffix.ok());
+        QVERIFY(wrongSuffix.error().message.contains(u".png, .svg or .pdf"_s));
+        for (const char *suffix : {"png", "svg", "pdf"}) {
+            auto r = ChartRenderer::exportChart(data, u"/nonexistent-dir/chart."_s + QLatin1String(suffix), QSize(800, 500));
+            QVERIFY2(!r.ok(), suffix);
+            QVERIFY(r.error().message.contains(u"Cannot write"_s));
+        }
+        QVERIFY(!ChartRenderer::exportReport(m_metrics, u"/nonexistent-dir/report.pdf"_s).ok());
+        QVERIFY(!ChartRenderer::exportReport(m_metrics, m_dir.filePath(u"report.png"_s)).ok());
+    }
+
+    void darkAndLightPalettesKeepTextReadable()
+    {
+        QPalette dark;
+        dark.setColor(QPalette::Window, QColor(0x20, 0x20, 0x20));
+        dark.setColor(QPalette::Base, QColor(0x20, 0x20, 0x20));
+        dark.setColor(QPalette::WindowText, QColor(0xee, 0xee, 0xee));
+        for (const QPalette &palette : {ChartRenderer::exportPalette(), dark}) {
+            std::unique_ptr<QChart> chart(ChartRenderer::build(m_metrics.chart(ChartId::InstallsByMonth), palette));
+            QCOMPARE(chart->title(), m_metrics.chart(ChartId::InstallsByMonth).title);
+            const QColor text = chart->titleBrush().color();
+            const QColor background = chart->backgroundBrush().color();
+            QVERIFY(qAbs(text.lightness() - background.lightness()) > 150);
+            QCOMPARE(chart->axes().size() >= 2, true);
+            for (QAbstractAxis *axis : chart->axes())
+                QVERIFY(!axis->isVisible() || !axis->titleText().isEmpty());
+        }
+    }
+
+private:
+    QTemporaryDir m_dir;
+    std::unique_ptr<Database> m_db;
+    DashboardMetrics m_metrics;
+};
+
+QTEST_MAIN(TestChartExport)
+#include "tst_chartexport.moc"
