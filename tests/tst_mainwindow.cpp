@@ -3,6 +3,7 @@
 #include "browse/licensespage.h"
 #include "browse/subscriberspage.h"
 #include "dashboard/dashboardpage.h"
+#include "metrics/dashboardmetrics.h"
 #include "metrics/installbasestats.h"
 #include "import/importdialog.h"
 #include "models/licensetablemodel.h"
@@ -18,6 +19,10 @@
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
+#include <QChart>
+#include <QChartView>
+#include <QImage>
+#include <QJsonObject>
 #include <QGroupBox>
 #include <QLabel>
 #include <QLineEdit>
@@ -111,18 +116,104 @@ private slots:
         QSignalSpy refreshed(w.dashboardPage(), &DashboardPage::refreshed);
         QVERIFY(w.openDatabase(m_fixture));
         QVERIFY(refreshed.wait(10000));
-        auto stats = computeInstallBaseStats(w.database()->connection(), QDate::currentDate());
-        QVERIFY(stats.ok());
+        DashboardPage *page = w.dashboardPage();
         const QLocale locale;
-        QCOMPARE(w.dashboardPage()->tileText(QStringLiteral("licenses")), locale.toString(stats->licenses));
-        QCOMPARE(w.dashboardPage()->tileText(QStringLiteral("subscriber_orgs")), locale.toString(stats->subscriberOrgs));
-        QCOMPARE(w.dashboardPage()->tileText(QStringLiteral("seats_licensed")), locale.toString(stats->seatsLicensed));
-        QCOMPARE(w.dashboardPage()->tileText(QStringLiteral("seats_used")), locale.toString(stats->seatsUsed));
-        QCOMPARE(w.dashboardPage()->tileText(QStringLiteral("expired")),
-                 locale.toString(stats->byEffectiveStatus.value(EffectiveStatus::Expired)));
-        QCOMPARE(w.dashboardPage()->tileText(QStringLiteral("expiring_within_30_days")),
-                 locale.toString(stats->expiringWithin30Days));
-        QCOMPARE(w.dashboardPage()->tileText(QStringLiteral("seats_licensed")), locale.toString(215));
+        // Every figure of `lmodesk stats` equals its tile, for the page's filters: first the
+        // defaults (today, sandboxes left out), then a package, sandboxes in, a past day.
+        auto check = [&](const InstallBaseFilter &f) {
+            auto stats = computeInstallBaseStats(w.database()->connection(), f);
+            QVERIFY(stats.ok());
+            const QJsonObject json = stats->toJson();
+            for (const QString &key : {u"licenses"_s, u"subscriber_orgs"_s, u"packages"_s, u"expiring_within_30_days"_s,
+                                       u"site_licenses"_s, u"perpetual_licenses"_s, u"sandbox_licenses"_s,
+                                       u"seats_licensed"_s, u"seats_used"_s})
+                QCOMPARE(page->tileText(key), locale.toString(json.value(key).toInteger()));
+            const QJsonObject effective = json.value(u"by_effective_status"_s).toObject();
+            QCOMPARE(page->tileText(u"active"_s), locale.toString(effective.value(u"Active"_s).toInteger()));
+            QCOMPARE(page->tileText(u"trial"_s), locale.toString(effective.value(u"Trial"_s).toInteger()));
+            QCOMPARE(page->tileText(u"expired"_s), locale.toString(effective.value(u"Expired"_s).toInteger()));
+            QCOMPARE(page->tileText(u"suspended"_s), locale.toString(effective.value(u"Suspended"_s).toInteger()));
+            QCOMPARE(page->tileText(u"uninstalled"_s), locale.toString(effective.value(u"Uninstalled"_s).toInteger()));
+        };
+        QCOMPARE(page->filter().includeSandboxes, false);
+        check(page->filter());
+        QCOMPARE(page->tileText(u"licenses"_s), locale.toString(13)); // L-00007 and L-00010 are sandboxes
+
+        InstallBaseFilter f;
+        f.asOf = test::kFixtureAsOf;
+        f.package = u"Package A"_s;
+        f.includeSandboxes = true;
+        refreshed.clear();
+        page->setFilter(f);
+        QVERIFY(refreshed.wait(10000));
+        QCOMPARE(page->filter().package, u"Package A"_s);
+        check(page->filter());
+        QCOMPARE(page->tileText(u"licenses"_s), locale.toString(9));
+        QVERIFY(page->summaryText().contains(u"package Package A"_s));
+        // The KPIs beyond the summary, as hand-worked in tst_dashboard for package A: used 8+2+25+0+15+2+3
+        // of seats 10+5+20+30+15+8+12.
+        QCOMPARE(page->tileText(u"seat_utilisation"_s), u"%1%"_s.arg(locale.toString(55.0 / 100.0 * 100.0, 'f', 1)));
+    }
+
+    void clickingAChartPartListsThoseLicenses()
+    {
+        MainWindow w;
+        QSignalSpy refreshed(w.dashboardPage(), &DashboardPage::refreshed);
+        QVERIFY(w.openDatabase(m_fixture));
+        QVERIFY(refreshed.wait(10000));
+        DashboardPage *page = w.dashboardPage();
+        InstallBaseFilter f;
+        f.asOf = test::kFixtureAsOf;
+        f.includeSandboxes = false;
+        refreshed.clear();
+        page->setFilter(f);
+        QVERIFY(refreshed.wait(10000));
+        QString why;
+        auto expired = page->licensesFor(ChartId::StatusMix, u"Expired"_s, QString(), &why);
+        QVERIFY(expired);
+        QCOMPARE(expired->effectiveStatuses, QList<EffectiveStatus>{EffectiveStatus::Expired});
+        QCOMPARE(expired->sandbox, std::optional<bool>(false));
+        // Emitted by a click, it opens the Licenses page on exactly those: L-00004 and L-00011.
+        emit page->licensesRequested(*expired);
+        QCOMPARE(w.currentPage(), Page::Licenses);
+        QTRY_COMPARE(w.licensesPage()->model()->rowCount(), 2);
+        QTRY_COMPARE(w.licensesPage()->model()->matchingCount().value_or(-1), 2);
+        // January 2025's installs: L-00001 to L-00003.
+        auto january = page->licensesFor(ChartId::InstallsByMonth, u"2025-01"_s, u"Installs"_s, &why);
+        QVERIFY(january);
+        QCOMPARE(january->installedFrom, QDate(2025, 1, 1));
+        QCOMPARE(january->installedTo, QDate(2025, 1, 31));
+        emit page->licensesRequested(*january);
+        QTRY_COMPARE(w.licensesPage()->model()->matchingCount().value_or(-1), 3);
+        auto edition = page->licensesFor(ChartId::EditionMix, u"Unlimited Edition"_s, QString(), &why);
+        QVERIFY(edition);
+        emit page->licensesRequested(*edition);
+        QTRY_COMPARE(w.licensesPage()->model()->matchingCount().value_or(-1), 11); // installed, not sandboxes
+        // What the list cannot express is said, not guessed.
+        QVERIFY(!page->licensesFor(ChartId::SeatUtilization, u"0%"_s, QString(), &why));
+        QVERIFY(why.contains(u"cannot filter"_s));
+        QVERIFY(!page->licensesFor(ChartId::InstallsByMonth, u"2026-06"_s, u"Uninstalls"_s, &why));
+        QVERIFY(!page->licensesFor(ChartId::TopInstances, u"Other"_s, QString(), &why));
+    }
+
+    void theDashboardExportsWhatItShows()
+    {
+        MainWindow w;
+        QSignalSpy refreshed(w.dashboardPage(), &DashboardPage::refreshed);
+        QVERIFY(w.openDatabase(m_fixture));
+        QVERIFY(refreshed.wait(10000));
+        DashboardPage *page = w.dashboardPage();
+        for (int i = 0; i < kChartCount; ++i) {
+            QChartView *view = page->chartView(ChartId(i));
+            QVERIFY(view && view->chart());
+            QCOMPARE(view->chart()->title(), page->metrics()->chart(ChartId(i)).title);
+        }
+        const QString png = m_dir.filePath(u"dash.png"_s);
+        QVERIFY(page->exportChart(ChartId::EditionMix, png, 2.0).ok());
+        QCOMPARE(QImage(png).size(), QSize(2400, 1500));
+        auto pages = page->exportReport(m_dir.filePath(u"dash.pdf"_s));
+        QVERIFY(pages.ok());
+        QCOMPARE(pages.value(), 8);
     }
 
     void ctrlNumberKeysSwitchPages()

@@ -1,21 +1,28 @@
 #pragma once
 
-#include "metrics/installbasestats.h"
+#include "browse/licensequery.h"
+#include "metrics/dashboardmetrics.h"
 #include "shell/databasepage.h"
 
 #include <QMap>
 
-class QChart;
+#include <optional>
+
+class QCheckBox;
 class QChartView;
-class QLabel;
+class QComboBox;
+class QDateEdit;
 class QGridLayout;
+class QLabel;
+class QPushButton;
 
 namespace lmo {
 
 class KpiTile;
 
-// The install base at a glance: the figures of `lmodesk stats` as tiles, and the effective
-// status mix as a chart. Computed off the UI thread.
+// The install base at a glance: key figures as tiles and seven charts, all from one core
+// computation (computeDashboard) under one set of filters, refreshed off the UI thread. Each
+// chart exports (PNG, SVG, PDF, clipboard) at its own size; the whole page exports as a report.
 class DashboardPage : public DatabasePage
 {
     Q_OBJECT
@@ -24,23 +31,52 @@ public:
     void setDatabase(Database *database) override;
     void reload() override;
 
-    // The figure a tile shows, by its key in `lmodesk stats --json` ("licenses", "seats_used", ...).
+    // The figure a tile shows, by its key in `lmodesk stats --json` ("licenses", "seats_used",
+    // "active", ...) or the dashboard's own ("trial_conversion", "uninstalls_30_days",
+    // "net_growth", "seat_utilisation").
     QString tileText(const QString &key) const;
+    QStringList tileKeys() const { return m_tileByKey.keys(); }
+    InstallBaseFilter filter() const;
+    void setFilter(const InstallBaseFilter &filter);
+    const std::optional<DashboardMetrics> &metrics() const { return m_metrics; }
+    QChartView *chartView(ChartId id) const { return m_views.value(int(id)); }
+    QString summaryText() const;
+
+    // What a click on a bar or slice would show: the Licenses page's filter for exactly those
+    // licenses, or nothing (with the reason) where the list cannot express it.
+    std::optional<LicenseFilter> licensesFor(ChartId chart, const QString &category, const QString &series,
+                                             QString *why) const;
+
+    Result<void> exportChart(ChartId id, const QString &path, double scale = 1.0) const;
+    Result<int> exportReport(const QString &path) const;
 
 signals:
     void refreshed();
+    void licensesRequested(const lmo::LicenseFilter &filter);
 
 private:
-    void show(const InstallBaseStats &stats);
-    void replaceChart(QChart *chart);
-    void addTile(const QString &key, const QString &caption, int row, int column);
+    void show(const DashboardMetrics &m);
+    void addTile(const QString &key, const QString &caption, const QString &tip, int row, int column);
+    void buildChartCard(ChartId id, QGridLayout *grid, int row, int column);
+    void chartClicked(ChartId id, const QString &category, const QString &series);
+    void askExportChart(ChartId id, const QString &format, double scale);
+    void askExportReport();
 
     Database *m_database = nullptr;
     int m_generation = 0;
+    bool m_applying = false;
     QLabel *m_status;
+    QComboBox *m_package;
+    QCheckBox *m_installed;
+    QDateEdit *m_from;
+    QDateEdit *m_to;
+    QCheckBox *m_sandboxes;
+    QDateEdit *m_asOf;
+    QPushButton *m_report;
     QGridLayout *m_tiles;
     QMap<QString, KpiTile *> m_tileByKey;
-    QChartView *m_chartView;
+    QMap<int, QChartView *> m_views;
+    std::optional<DashboardMetrics> m_metrics;
 };
 
 } // namespace lmo

@@ -102,6 +102,12 @@ MainWindow::MainWindow(QWidget *parent)
         setPage(Page::Subscribers);
         m_subscribers->showOrg(org);
     });
+    // A bar or slice of the dashboard: exactly those licenses.
+    connect(m_dashboard, &DashboardPage::licensesRequested, this, [this](const LicenseFilter &filter) {
+        setPage(Page::Licenses);
+        m_licenses->setAsOf(filter.asOf);
+        m_licenses->setFilter(filter);
+    });
     connect(m_subscribers, &SubscribersPage::licenseRequested, this, [this](const QString &org, qint64 license) {
         setPage(Page::Licenses);
         m_licenses->showOrg(org, license);
