@@ -47,7 +47,7 @@ Result<void> each(QSqlDatabase db, const InstallBaseFilter &f, const QString &sq
 }
 
 // The largest `keep` categories, then "Other" for the rest (if any).
-void topWithOther(ChartData &chart, std::vector<std::pair<QString, qint64>> counts, size_t keep)
+void topWithOther(ChartData &chart, std::vector<std::pair<QString, qint64>> counts, size_t keep, bool withOther = true)
 {
     std::stable_sort(counts.begin(), counts.end(), [](const auto &a, const auto &b) { return a.second > b.second; });
     ChartData::Series s{chart.valueAxis, {}, false};
@@ -60,7 +60,7 @@ void topWithOther(ChartData &chart, std::vector<std::pair<QString, qint64>> coun
             other += counts[i].second;
         }
     }
-    if (other > 0) {
+    if (other > 0 && withOther) {
         chart.categories << QStringLiteral("Other");
         s.values.push_back(other);
     }
@@ -282,11 +282,11 @@ Result<DashboardMetrics> computeDashboard(QSqlDatabase db, const InstallBaseFilt
         c.id = ChartId::SeatUtilization;
         c.kind = ChartData::Kind::Bars;
         c.title = QStringLiteral("Seat utilisation");
-        c.categoryAxis = QStringLiteral("Seats used of seats licensed");
+        c.categoryAxis = QStringLiteral("Seats used of seats licensed (%)");
         c.valueAxis = QStringLiteral("Licenses");
         c.note = QStringLiteral("Licenses not uninstalled with a seat count (site licenses have none to fill).");
-        c.categories = {QStringLiteral("0%"), QStringLiteral("1–25%"), QStringLiteral("26–50%"), QStringLiteral("51–75%"),
-                        QStringLiteral("76–100%"), QStringLiteral("Over 100%")};
+        c.categories = {QStringLiteral("0"), QStringLiteral("1–25"), QStringLiteral("26–50"), QStringLiteral("51–75"),
+                        QStringLiteral("76–100"), QStringLiteral(">100")};
         ChartData::Series s{QStringLiteral("Licenses"), std::vector<qint64>(6, 0), false};
         // Buckets by whole percent: used * 100 against seats * 25, 50, 75, 100 (no division).
         auto r = each(db, filter,
@@ -347,11 +347,11 @@ Result<DashboardMetrics> computeDashboard(QSqlDatabase db, const InstallBaseFilt
         c.title = QStringLiteral("Top instances");
         c.categoryAxis = QStringLiteral("Instance");
         c.valueAxis = QStringLiteral("Licenses");
-        c.note = QStringLiteral("Licenses not uninstalled, by the Salesforce instance of the org; the 10 largest, then Other.");
+        c.note = QStringLiteral("Licenses not uninstalled, by the Salesforce instance of the org: the 10 with the most.");
         auto counts = counted(QStringLiteral("COALESCE(org_instance, '')"), QStringLiteral("status <> 'Uninstalled'"));
         if (!counts)
             return counts.error();
-        topWithOther(c, counts.value(), 10);
+        topWithOther(c, counts.value(), 10, false); // the rest would dwarf them: this chart is about the top
         m.charts.push_back(std::move(c));
     }
     return m;

@@ -116,12 +116,15 @@ QChart *build(const ChartData &data, const QPalette &palette)
             slice->setColor(statusColor(data.categories[i], dark));
             slice->setBorderColor(palette.color(QPalette::Base));
             slice->setLabelColor(palette.color(QPalette::WindowText));
-            slice->setLabelVisible(true);
             slice->setProperty("category", data.categories[i]);
         }
         chart->addSeries(pie);
+        // The values in the legend beside the ring: small slices' labels would collide.
         chart->legend()->setAlignment(Qt::AlignRight);
-        chart->legend()->setVisible(false);
+        chart->legend()->setVisible(true);
+        QFont legendFont = chart->legend()->font();
+        legendFont.setPointSizeF(legendFont.pointSizeF() * 1.1);
+        chart->legend()->setFont(legendFont);
         return chart;
     }
 
@@ -171,8 +174,15 @@ QChart *build(const ChartData &data, const QPalette &palette)
     auto *categoryAxis = new QBarCategoryAxis;
     categoryAxis->append(shown);
     styleAxis(categoryAxis, palette, data.categoryAxis);
-    if (!horizontal && data.categories.size() > 12)
-        categoryAxis->setLabelsAngle(-45);
+    // Qt Charts shortens a label to "…" once it is wider than its slot: upright labels when
+    // there are many, and a smaller font for long lists.
+    if (!horizontal && data.categories.size() > 8)
+        categoryAxis->setLabelsAngle(-90);
+    if (data.categories.size() > 8) {
+        QFont small = categoryAxis->labelsFont();
+        small.setPointSizeF(small.pointSizeF() * 0.9);
+        categoryAxis->setLabelsFont(small);
+    }
     auto *valueAxis = new QValueAxis;
     styleAxis(valueAxis, palette, data.valueAxis);
     qint64 top = std::max<qint64>(1, maxValue(data));

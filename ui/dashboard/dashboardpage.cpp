@@ -149,8 +149,10 @@ DashboardPage::DashboardPage(QWidget *parent)
     contentLayout->addLayout(m_tiles);
     auto *grid = new QGridLayout;
     grid->setSpacing(10);
-    for (int i = 0; i < kChartCount; ++i)
-        buildChartCard(ChartId(i), grid, i / 2, i % 2);
+    // Installs per month across the page (24 months need the width); the others in pairs.
+    buildChartCard(ChartId::InstallsByMonth, grid, 0, 0);
+    for (int i = 1; i < kChartCount; ++i)
+        buildChartCard(ChartId(i), grid, 1 + (i - 1) / 2, (i - 1) % 2);
     contentLayout->addLayout(grid);
     contentLayout->addStretch(1);
     scroll->setWidget(content);
@@ -221,11 +223,17 @@ void DashboardPage::buildChartCard(ChartId id, QGridLayout *grid, int row, int c
     auto *view = new QChartView(card);
     view->setObjectName(QStringLiteral("chart_") + chartKey(id));
     view->setRenderHint(QPainter::Antialiasing);
-    view->setMinimumHeight(id == ChartId::InstallsByMonth ? 340 : 300);
+    // Room for every category label of the longest lists (10 and "Other").
+    view->setMinimumHeight(id == ChartId::InstallsByMonth ? 380
+                           : id == ChartId::VersionAdoption || id == ChartId::TopInstances ? 420
+                                                                                            : 320);
     view->setChart(new QChart);
     layout->addWidget(view, 1);
     m_views.insert(int(id), view);
-    grid->addWidget(card, row, column);
+    if (id == ChartId::InstallsByMonth)
+        grid->addWidget(card, row, 0, 1, 2);
+    else
+        grid->addWidget(card, row, column);
 }
 
 InstallBaseFilter DashboardPage::filter() const
