@@ -3,6 +3,8 @@
 #include "storage/sqlutil.h"
 #include "storage/values.h"
 
+#include <QElapsedTimer>
+#include <QScopeGuard>
 #include <QSqlQuery>
 
 #include <algorithm>
@@ -27,11 +29,28 @@ QString monthLabel(const QDate &d)
     return d.toString(QStringLiteral("yyyy-MM"));
 }
 
+thread_local std::vector<DashboardMetrics::QueryTiming> *g_timings = nullptr; // set by computeDashboard, one thread each
+thread_local QString t_queryName;
+
 // Runs a query with the filter's binds and :as_of; calls `row` for each result row.
 template<typename Row>
 Result<void> each(QSqlDatabase db, const InstallBaseFilter &f, const QString &sql, const QList<QPair<QString, QVariant>> &binds,
                   Row row)
 {
+    QElapsedTimer timer;
+    timer.start();
+    auto record = qScopeGuard([&] {
+        if (!g_timings)
+            return;
+        QList<QPair<QString, QVariant>> all = binds;
+        if (!f.package.isEmpty() && sql.contains(QStringLiteral(":f_package")))
+            all.append({QStringLiteral(":f_package"), f.package});
+        if (f.installedFrom.isValid() && sql.contains(QStringLiteral(":f_from")))
+            all.append({QStringLiteral(":f_from"), dateToSql(f.installedFrom)});
+        if (f.installedTo.isValid() && sql.contains(QStringLiteral(":f_to")))
+            all.append({QStringLiteral(":f_to"), dateToSql(f.installedTo)});
+        g_timings->push_back({t_queryName, sql, all, timer.nsecsElapsed() / 1e6});
+    });
     QSqlQuery q(db);
     q.setForwardOnly(true);
     if (!q.prepare(sql))
@@ -109,10 +128,17 @@ Result<DashboardMetrics> computeDashboard(QSqlDatabase db, const InstallBaseFilt
 {
     DashboardMetrics m;
     m.filter = filter;
+    thread_local std::vector<DashboardMetrics::QueryTiming> timings;
+    timings.clear();
+    g_timings = &timings;
+    auto done = qScopeGuard([] { g_timings = nullptr; });
+    QElapsedTimer summaryTimer;
+    summaryTimer.start();
     auto stats = computeInstallBaseStats(db, filter);
     if (!stats)
         return stats.error();
     m.stats = stats.value();
+    timings.push_back({QStringLiteral("summary (lmodesk stats)"), QString(), {}, summaryTimer.nsecsElapsed() / 1e6});
     const QDate asOf = filter.day();
     const QString where = filter.whereSql(QString());
     const QString today = dateToSql(asOf);
@@ -121,6 +147,7 @@ Result<DashboardMetrics> computeDashboard(QSqlDatabase db, const InstallBaseFilt
     const QString uninstallDay = QStringLiteral("SUBSTR(last_modified, 1, 10)");
 
     // KPIs beyond the summary, in one pass.
+    t_queryName = QStringLiteral("kpis");
     const QDate thisMonth = monthStart(asOf);
     const QDate lastMonth = thisMonth.addMonths(-1);
     {
@@ -157,6 +184,7 @@ Result<DashboardMetrics> computeDashboard(QSqlDatabase db, const InstallBaseFilt
     }
 
     // Installs and uninstalls per month, the last 24 months to the as-of month, and the net.
+    t_queryName = QStringLiteral("installs-by-month");
     {
         ChartData c;
         c.id = ChartId::InstallsByMonth;
@@ -233,6 +261,7 @@ Result<DashboardMetrics> computeDashboard(QSqlDatabase db, const InstallBaseFilt
     };
 
     // Editions of the orgs with the package installed.
+    t_queryName = QStringLiteral("edition-mix");
     {
         ChartData c;
         c.id = ChartId::EditionMix;
@@ -249,6 +278,7 @@ Result<DashboardMetrics> computeDashboard(QSqlDatabase db, const InstallBaseFilt
     }
 
     // Version adoption: the versions installed now, per package.
+    t_queryName = QStringLiteral("version-adoption");
     {
         ChartData c;
         c.id = ChartId::VersionAdoption;
@@ -277,6 +307,7 @@ Result<DashboardMetrics> computeDashboard(QSqlDatabase db, const InstallBaseFilt
     }
 
     // Seat utilisation: used over licensed, in buckets, for installed seat licenses.
+    t_queryName = QStringLiteral("seat-utilization");
     {
         ChartData c;
         c.id = ChartId::SeatUtilization;
@@ -309,6 +340,7 @@ Result<DashboardMetrics> computeDashboard(QSqlDatabase db, const InstallBaseFilt
     }
 
     // Expirations per month, the next 12 months from the as-of day.
+    t_queryName = QStringLiteral("expirations-by-month");
     {
         ChartData c;
         c.id = ChartId::ExpirationsByMonth;
@@ -340,6 +372,7 @@ Result<DashboardMetrics> computeDashboard(QSqlDatabase db, const InstallBaseFilt
     }
 
     // Top instances.
+    t_queryName = QStringLiteral("top-instances");
     {
         ChartData c;
         c.id = ChartId::TopInstances;
@@ -354,6 +387,7 @@ Result<DashboardMetrics> computeDashboard(QSqlDatabase db, const InstallBaseFilt
         topWithOther(c, counts.value(), 10, false); // the rest would dwarf them: this chart is about the top
         m.charts.push_back(std::move(c));
     }
+    m.timings = timings;
     return m;
 }
 

@@ -65,6 +65,17 @@ struct DashboardMetrics
     qint64 utilisationLicensed = 0;
     std::vector<ChartData> charts; // in ChartId order
 
+    // How long each query took (for lmodesk-bench dashboard), with its SQL and named binds so
+    // the same aggregation can be run bare elsewhere. The summary is one entry without SQL.
+    struct QueryTiming
+    {
+        QString name;
+        QString sql;
+        QList<QPair<QString, QVariant>> binds;
+        double ms = 0;
+    };
+    std::vector<QueryTiming> timings;
+
     std::optional<double> trialConversion() const;
     std::optional<double> seatUtilisation() const;
     const ChartData &chart(ChartId id) const { return charts[size_t(id)]; }

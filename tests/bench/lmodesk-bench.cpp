@@ -11,6 +11,10 @@
 //       each sort, each filter, the jump to the end, peak memory; beside each, the same SQL run
 //       bare; and a QSqlQueryModel + QSortFilterProxyModel on 100,000 rows for comparison.
 //
+//   lmodesk-bench dashboard --db PATH [--json]
+//       The dashboard's full refresh (three runs) and each of its queries, beside the same
+//       aggregations run bare by the sqlite3 shell on the same file (dashboardbench.cpp).
+//
 //   lmodesk-bench import [--rows N] [--file PATH] [--json]
 //       Writes a Data Loader export of sfLma__License__c (21 upper-case API-name columns, every
 //       field quoted, about 300 bytes a row; kept at --file if given), then imports it twice into
@@ -20,6 +24,7 @@
 //       (the browse indexes built too); both ratios sqlite3 / lmodesk; each process's peak memory.
 
 #include "browsebench.h"
+#include "dashboardbench.h"
 #include "demo/demogenerator.h"
 #include "metrics/installbasestats.h"
 #include "storage/database.h"
@@ -389,8 +394,13 @@ int main(int argc, char **argv)
         args.removeAt(1);
         return benchImport(args);
     }
+    if (command == QStringLiteral("dashboard")) {
+        args.removeAt(1);
+        return benchDashboard(args);
+    }
     QTextStream(stderr) << "usage: lmodesk-bench demo [--licenses N] [--seed S] [--db PATH] [--json]\n"
                            "       lmodesk-bench import [--rows N] [--file PATH] [--json]\n"
-                           "       lmodesk-bench browse --db PATH [--json]\n";
+                           "       lmodesk-bench browse --db PATH [--json]\n"
+                           "       lmodesk-bench dashboard --db PATH [--json]\n";
     return command.isEmpty() || command == QStringLiteral("--help") ? 0 : 2;
 }
