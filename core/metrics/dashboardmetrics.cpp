@@ -5,11 +5,19 @@
 
 #include <QElapsedTimer>
 #include <QScopeGuard>
+#include <QHash>
+#include <QSqlDriver>
+#include <QSqlError>
 #include <QSqlQuery>
+
+#include <sqlite3.h>
 
 #include <algorithm>
 #include <array>
 #include <map>
+#include <set>
+#include <string>
+#include <string_view>
 
 namespace lmo {
 
@@ -27,42 +35,6 @@ QDate monthStart(const QDate &d)
 QString monthLabel(const QDate &d)
 {
     return d.toString(QStringLiteral("yyyy-MM"));
-}
-
-thread_local std::vector<DashboardMetrics::QueryTiming> *g_timings = nullptr; // set by computeDashboard, one thread each
-thread_local QString t_queryName;
-
-// Runs a query with the filter's binds and :as_of; calls `row` for each result row.
-template<typename Row>
-Result<void> each(QSqlDatabase db, const InstallBaseFilter &f, const QString &sql, const QList<QPair<QString, QVariant>> &binds,
-                  Row row)
-{
-    QElapsedTimer timer;
-    timer.start();
-    auto record = qScopeGuard([&] {
-        if (!g_timings)
-            return;
-        QList<QPair<QString, QVariant>> all = binds;
-        if (!f.package.isEmpty() && sql.contains(QStringLiteral(":f_package")))
-            all.append({QStringLiteral(":f_package"), f.package});
-        if (f.installedFrom.isValid() && sql.contains(QStringLiteral(":f_from")))
-            all.append({QStringLiteral(":f_from"), dateToSql(f.installedFrom)});
-        if (f.installedTo.isValid() && sql.contains(QStringLiteral(":f_to")))
-            all.append({QStringLiteral(":f_to"), dateToSql(f.installedTo)});
-        g_timings->push_back({t_queryName, sql, all, timer.nsecsElapsed() / 1e6});
-    });
-    QSqlQuery q(db);
-    q.setForwardOnly(true);
-    if (!q.prepare(sql))
-        return sqlError(q.lastError(), QStringLiteral("computing the dashboard"));
-    f.bind(q);
-    for (const auto &[name, value] : binds)
-        q.bindValue(name, value);
-    if (!q.exec())
-        return sqlError(q.lastError(), QStringLiteral("computing the dashboard"));
-    while (q.next())
-        row(q);
-    return {};
 }
 
 // The largest `keep` categories, then "Other" for the rest (if any).
@@ -124,67 +96,276 @@ std::optional<double> DashboardMetrics::seatUtilisation() const
     return double(utilisationUsed) / double(utilisationLicensed);
 }
 
-Result<DashboardMetrics> computeDashboard(QSqlDatabase db, const InstallBaseFilter &filter)
-{
-    DashboardMetrics m;
-    m.filter = filter;
-    thread_local std::vector<DashboardMetrics::QueryTiming> timings;
-    timings.clear();
-    g_timings = &timings;
-    auto done = qScopeGuard([] { g_timings = nullptr; });
-    QElapsedTimer summaryTimer;
-    summaryTimer.start();
-    auto stats = computeInstallBaseStats(db, filter);
-    if (!stats)
-        return stats.error();
-    m.stats = stats.value();
-    timings.push_back({QStringLiteral("summary (lmodesk stats)"), QString(), {}, summaryTimer.nsecsElapsed() / 1e6});
-    const QDate asOf = filter.day();
-    const QString where = filter.whereSql(QString());
-    const QString today = dateToSql(asOf);
-    // The LMA records no uninstall date: an uninstalled license's last change is when the LMA
-    // heard of it, which is the uninstall for all practical purposes.
-    const QString uninstallDay = QStringLiteral("SUBSTR(last_modified, 1, 10)");
+namespace {
 
-    // KPIs beyond the summary, in one pass.
-    t_queryName = QStringLiteral("kpis");
-    const QDate thisMonth = monthStart(asOf);
-    const QDate lastMonth = thisMonth.addMonths(-1);
+// One row of the single pass, as the database hands it over (text as bytes, NULL as empty).
+struct PassRow
+{
+    std::string_view status, expiration, installDate, lastModified, edition, instance, version, orgId;
+    bool expirationNull = true;
+    qint64 seats = 0, used = 0, packageRef = 0;
+    bool sandbox = false;
+};
+
+// "2026-06" of "2026-06-15..." as a month number (year * 12 + month - 1), or -1.
+int monthOf(std::string_view date)
+{
+    if (date.size() < 7 || date[4] != '-')
+        return -1;
+    int y = 0, m = 0;
+    for (int i = 0; i < 4; ++i) {
+        if (date[size_t(i)] < '0' || date[size_t(i)] > '9')
+            return -1;
+        y = y * 10 + (date[size_t(i)] - '0');
+    }
+    if (date[5] < '0' || date[5] > '9' || date[6] < '0' || date[6] > '9')
+        return -1;
+    m = (date[5] - '0') * 10 + (date[6] - '0');
+    return y * 12 + m - 1;
+}
+
+int monthOf(const QDate &d)
+{
+    return d.year() * 12 + d.month() - 1;
+}
+
+// Everything the dashboard shows, summed over the rows of one SELECT.
+class Pass
+{
+public:
+    explicit Pass(const InstallBaseFilter &f) : m_asOf(f.day())
     {
-        const QString sql = QStringLiteral(
-            "SELECT "
-            "SUM(CASE WHEN install_date > :d90 AND install_date <= :as_of AND status IN ('Active', 'Trial') THEN 1 ELSE 0 END), "
-            "SUM(CASE WHEN install_date > :d90 AND install_date <= :as_of AND status = 'Active' THEN 1 ELSE 0 END), "
-            "SUM(CASE WHEN status = 'Uninstalled' AND %1 > :d30 AND %1 <= :as_of THEN 1 ELSE 0 END), "
-            "SUM(CASE WHEN install_date >= :m0 AND install_date <= :as_of THEN 1 ELSE 0 END) "
-            " - SUM(CASE WHEN status = 'Uninstalled' AND %1 >= :m0 AND %1 <= :as_of THEN 1 ELSE 0 END), "
-            "SUM(CASE WHEN install_date >= :m1 AND install_date < :m0 THEN 1 ELSE 0 END) "
-            " - SUM(CASE WHEN status = 'Uninstalled' AND %1 >= :m1 AND %1 < :m0 THEN 1 ELSE 0 END), "
-            "SUM(CASE WHEN status <> 'Uninstalled' AND seats <> -1 THEN used_licenses ELSE 0 END), "
-            "SUM(CASE WHEN status <> 'Uninstalled' AND seats <> -1 THEN seats ELSE 0 END) "
-            "FROM licenses WHERE %2")
-                                .arg(uninstallDay, where);
-        auto r = each(db, filter, sql,
-                      {{QStringLiteral(":d90"), dateToSql(asOf.addDays(-90))},
-                       {QStringLiteral(":d30"), dateToSql(asOf.addDays(-30))},
-                       {QStringLiteral(":as_of"), today},
-                       {QStringLiteral(":m0"), dateToSql(thisMonth)},
-                       {QStringLiteral(":m1"), dateToSql(lastMonth)}},
-                      [&](const QSqlQuery &q) {
-                          m.recentInstalls90 = q.value(0).toLongLong();
-                          m.recentConverted90 = q.value(1).toLongLong();
-                          m.uninstalls30 = q.value(2).toLongLong();
-                          m.netThisMonth = q.value(3).toLongLong();
-                          m.netLastMonth = q.value(4).toLongLong();
-                          m.utilisationUsed = q.value(5).toLongLong();
-                          m.utilisationLicensed = q.value(6).toLongLong();
-                      });
-        if (!r)
-            return r.error();
+        const QDate asOf = m_asOf;
+        m_today = dateToSql(asOf).toStdString();
+        m_window = dateToSql(asOf.addDays(InstallBaseStats::kExpiringWindowDays)).toStdString();
+        m_d90 = dateToSql(asOf.addDays(-90)).toStdString();
+        m_d30 = dateToSql(asOf.addDays(-30)).toStdString();
+        m_thisMonth = monthOf(asOf);
+        m_firstMonth = m_thisMonth - 23;
+        m_expEnd = dateToSql(QDate(asOf.year(), asOf.month(), 1).addMonths(12).addDays(-1)).toStdString();
     }
 
-    // Installs and uninstalls per month, the last 24 months to the as-of month, and the net.
-    t_queryName = QStringLiteral("installs-by-month");
+    void add(const PassRow &r)
+    {
+        InstallBaseStats &s = m.stats;
+        ++s.licenses;
+        const bool uninstalled = r.status == "Uninstalled";
+        const bool active = r.status == "Active";
+        const bool trial = r.status == "Trial";
+        const Status st = active ? Status::Active : trial ? Status::Trial : uninstalled ? Status::Uninstalled : Status::Suspended;
+        ++byStatus[size_t(st)];
+        // lmo::effectiveStatus, on ISO text: an Active or Trial license past its expiration.
+        const bool expired = (active || trial) && !r.expirationNull && r.expiration < m_today;
+        const EffectiveStatus effective = expired       ? EffectiveStatus::Expired
+                                          : active      ? EffectiveStatus::Active
+                                          : trial       ? EffectiveStatus::Trial
+                                          : uninstalled ? EffectiveStatus::Uninstalled
+                                                        : EffectiveStatus::Suspended;
+        ++byEffective[size_t(effective)];
+        if (r.sandbox)
+            ++s.sandboxLicenses;
+        if (r.seats == -1)
+            ++s.siteLicenses;
+        if (r.expirationNull)
+            ++s.perpetualLicenses;
+        if (r.seats != -1 && !uninstalled)
+            s.seatsLicensed += r.seats;
+        if (!uninstalled)
+            s.seatsUsed += r.used;
+        if ((active || trial) && !r.expirationNull && r.expiration >= m_today && r.expiration <= m_window)
+            ++s.expiringWithin30Days;
+        m_orgs.push_back(std::hash<std::string_view>{}(r.orgId));
+        m_packages.insert(r.packageRef);
+
+        // The KPIs beyond the summary.
+        const bool recent = r.installDate > m_d90 && r.installDate <= m_today;
+        if (recent && (active || trial))
+            ++m.recentInstalls90;
+        if (recent && active)
+            ++m.recentConverted90;
+        // The LMA records no uninstall date: the license's last change stands for it.
+        const std::string_view uninstallDay = r.lastModified.substr(0, 10);
+        if (uninstalled && uninstallDay > m_d30 && uninstallDay <= m_today)
+            ++m.uninstalls30;
+        const int installMonth = r.installDate <= m_today ? monthOf(r.installDate) : -1;
+        const int uninstallMonth = uninstalled && uninstallDay <= m_today ? monthOf(uninstallDay) : -1;
+        if (installMonth == m_thisMonth)
+            ++m.netThisMonth;
+        if (uninstallMonth == m_thisMonth)
+            --m.netThisMonth;
+        if (installMonth == m_thisMonth - 1)
+            ++m.netLastMonth;
+        if (uninstallMonth == m_thisMonth - 1)
+            --m.netLastMonth;
+        if (installMonth >= m_firstMonth && installMonth <= m_thisMonth)
+            ++installs[size_t(installMonth - m_firstMonth)];
+        if (uninstallMonth >= m_firstMonth && uninstallMonth <= m_thisMonth)
+            ++uninstalls[size_t(uninstallMonth - m_firstMonth)];
+        if (!uninstalled && r.seats != -1) {
+            m.utilisationUsed += r.used;
+            m.utilisationLicensed += r.seats;
+            // Buckets by whole percent, without division: as 25, 50, 75, 100 of the seats.
+            const int bucket = r.used <= 0                  ? 0
+                               : r.used * 100 <= r.seats * 25 ? 1
+                               : r.used * 100 <= r.seats * 50 ? 2
+                               : r.used * 100 <= r.seats * 75 ? 3
+                               : r.used <= r.seats           ? 4
+                                                             : 5;
+            ++seatBuckets[size_t(bucket)];
+        }
+        if ((active || trial) && !r.expirationNull && r.expiration >= m_today && r.expiration <= m_expEnd) {
+            const int month = monthOf(r.expiration) - m_thisMonth;
+            if (month >= 0 && month < 12)
+                ++expirations[size_t(month)];
+        }
+        if (!uninstalled) {
+            ++editions[std::string(r.edition)];
+            ++instances[std::string(r.instance)];
+            ++versions[{r.packageRef, std::string(r.version)}];
+        }
+    }
+
+    DashboardMetrics finish()
+    {
+        for (Status st : kAllStatuses)
+            m.stats.byStatus[st] = byStatus[size_t(st)];
+        for (EffectiveStatus e : kAllEffectiveStatuses)
+            m.stats.byEffectiveStatus[e] = byEffective[size_t(e)];
+        std::sort(m_orgs.begin(), m_orgs.end());
+        m.stats.subscriberOrgs = qint64(std::unique(m_orgs.begin(), m_orgs.end()) - m_orgs.begin());
+        m.stats.packages = qint64(m_packages.size());
+        m.stats.asOf = m_asOf;
+        return m;
+    }
+
+    DashboardMetrics m;
+    std::array<qint64, 4> byStatus{};
+    std::array<qint64, 5> byEffective{}; // by EffectiveStatus
+    std::array<qint64, 24> installs{};
+    std::array<qint64, 24> uninstalls{};
+    std::array<qint64, 6> seatBuckets{};
+    std::array<qint64, 12> expirations{};
+    std::map<std::string, qint64> editions, instances;
+    std::map<std::pair<qint64, std::string>, qint64> versions;
+    QDate m_asOf;
+    int m_thisMonth = 0;
+    int m_firstMonth = 0;
+
+private:
+    std::string m_today, m_window, m_d90, m_d30, m_expEnd;
+    std::vector<size_t> m_orgs;
+    std::set<qint64> m_packages;
+};
+
+const char *const kPassColumns = "l.status, l.expiration, l.install_date, l.last_modified, l.seats, l.used_licenses, "
+                                 "l.is_sandbox, l.org_edition, l.org_instance, l.version_number, l.package_ref, l.org_id";
+
+// Reads the pass through SQLite's own API when the connection is SQLite (no QVariant per
+// value: a million rows in a fraction of a second), else through QSqlQuery.
+Result<void> runPass(QSqlDatabase db, const InstallBaseFilter &f, Pass &pass)
+{
+    const QString sql = QStringLiteral("SELECT %1 FROM licenses l WHERE %2").arg(QLatin1String(kPassColumns), f.whereSql(QStringLiteral("l")));
+    const QVariant handle = db.driver()->handle();
+    if (handle.isValid() && qstrcmp(handle.typeName(), "sqlite3*") == 0) {
+        sqlite3 *h = *static_cast<sqlite3 *const *>(handle.constData());
+        sqlite3_stmt *stmt = nullptr;
+        const QByteArray utf8 = sql.toUtf8();
+        if (sqlite3_prepare_v2(h, utf8.constData(), int(utf8.size()), &stmt, nullptr) != SQLITE_OK)
+            return Error::make(Error::Code::Sql, QStringLiteral("Database error while computing the dashboard: %1")
+                                                     .arg(QString::fromUtf8(sqlite3_errmsg(h))));
+        auto finalize = qScopeGuard([stmt] { sqlite3_finalize(stmt); });
+        const QByteArray package = f.package.toUtf8();
+        const QByteArray from = dateToSql(f.installedFrom).toUtf8();
+        const QByteArray to = dateToSql(f.installedTo).toUtf8();
+        auto bind = [&](const char *name, const QByteArray &value) {
+            if (const int i = sqlite3_bind_parameter_index(stmt, name))
+                sqlite3_bind_text(stmt, i, value.constData(), int(value.size()), SQLITE_STATIC);
+        };
+        bind(":f_package", package);
+        bind(":f_from", from);
+        bind(":f_to", to);
+        auto text = [stmt](int c) {
+            const auto *p = reinterpret_cast<const char *>(sqlite3_column_text(stmt, c));
+            return p ? std::string_view(p, size_t(sqlite3_column_bytes(stmt, c))) : std::string_view();
+        };
+        int rc;
+        PassRow r;
+        while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+            r.status = text(0);
+            r.expirationNull = sqlite3_column_type(stmt, 1) == SQLITE_NULL;
+            r.expiration = text(1);
+            r.installDate = text(2);
+            r.lastModified = text(3);
+            r.seats = sqlite3_column_int64(stmt, 4);
+            r.used = sqlite3_column_int64(stmt, 5);
+            r.sandbox = sqlite3_column_int64(stmt, 6) != 0;
+            r.edition = text(7);
+            r.instance = text(8);
+            r.version = text(9);
+            r.packageRef = sqlite3_column_int64(stmt, 10);
+            r.orgId = text(11);
+            pass.add(r);
+        }
+        if (rc != SQLITE_DONE)
+            return Error::make(Error::Code::Sql, QStringLiteral("Database error while computing the dashboard: %1")
+                                                     .arg(QString::fromUtf8(sqlite3_errmsg(h))));
+        return {};
+    }
+    QSqlQuery q(db);
+    q.setForwardOnly(true);
+    q.prepare(sql);
+    f.bind(q);
+    if (!q.exec())
+        return sqlError(q.lastError(), QStringLiteral("computing the dashboard"));
+    std::array<QByteArray, 12> held;
+    while (q.next()) {
+        for (int c : {0, 1, 2, 3, 7, 8, 9, 11})
+            held[size_t(c)] = q.value(c).toString().toUtf8();
+        auto view = [&](int c) { return std::string_view(held[size_t(c)].constData(), size_t(held[size_t(c)].size())); };
+        PassRow r;
+        r.status = view(0);
+        r.expirationNull = q.value(1).isNull();
+        r.expiration = view(1);
+        r.installDate = view(2);
+        r.lastModified = view(3);
+        r.seats = q.value(4).toLongLong();
+        r.used = q.value(5).toLongLong();
+        r.sandbox = q.value(6).toInt() != 0;
+        r.edition = view(7);
+        r.instance = view(8);
+        r.version = view(9);
+        r.packageRef = q.value(10).toLongLong();
+        r.orgId = view(11);
+        pass.add(r);
+    }
+    return {};
+}
+
+} // namespace
+
+Result<DashboardMetrics> computeDashboard(QSqlDatabase db, const InstallBaseFilter &filter)
+{
+    QElapsedTimer timer;
+    timer.start();
+    Pass pass(filter);
+    if (auto r = runPass(db, filter, pass); !r)
+        return r.error();
+    DashboardMetrics m = pass.finish();
+    m.filter = filter;
+    const double passMs = timer.nsecsElapsed() / 1e6;
+    const QDate asOf = filter.day();
+    const QDate thisMonth = monthStart(asOf);
+    auto toQString = [](const std::string &s) { return QString::fromUtf8(s.data(), qsizetype(s.size())); };
+
+    QHash<qint64, QString> packageNames;
+    {
+        QSqlQuery p(db);
+        if (!p.exec(QStringLiteral("SELECT id, name FROM packages")))
+            return sqlError(p.lastError(), QStringLiteral("computing the dashboard"));
+        while (p.next())
+            packageNames.insert(p.value(0).toLongLong(), p.value(1).toString());
+    }
+
     {
         ChartData c;
         c.id = ChartId::InstallsByMonth;
@@ -194,43 +375,18 @@ Result<DashboardMetrics> computeDashboard(QSqlDatabase db, const InstallBaseFilt
         c.valueAxis = QStringLiteral("Licenses");
         c.note = QStringLiteral("Installs by install date; uninstalls by the day the LMA last changed the license. "
                                 "Net = installs − uninstalls.");
-        const QDate first = thisMonth.addMonths(-23);
-        std::map<QString, std::pair<qint64, qint64>> byMonth;
-        for (int i = 0; i < 24; ++i)
-            byMonth[monthLabel(first.addMonths(i))] = {0, 0};
-        const QString end = dateToSql(asOf);
-        auto r = each(db, filter,
-                      QStringLiteral("SELECT SUBSTR(install_date, 1, 7), COUNT(*) FROM licenses WHERE %1 AND install_date >= "
-                                     ":first AND install_date <= :as_of GROUP BY 1")
-                          .arg(where),
-                      {{QStringLiteral(":first"), dateToSql(first)}, {QStringLiteral(":as_of"), end}},
-                      [&](const QSqlQuery &q) { byMonth[q.value(0).toString()].first = q.value(1).toLongLong(); });
-        if (!r)
-            return r.error();
-        r = each(db, filter,
-                 QStringLiteral("SELECT SUBSTR(last_modified, 1, 7), COUNT(*) FROM licenses WHERE %1 AND status = "
-                                "'Uninstalled' AND %2 >= :first AND %2 <= :as_of GROUP BY 1")
-                     .arg(where, uninstallDay),
-                 {{QStringLiteral(":first"), dateToSql(first)}, {QStringLiteral(":as_of"), end}},
-                 [&](const QSqlQuery &q) { byMonth[q.value(0).toString()].second = q.value(1).toLongLong(); });
-        if (!r)
-            return r.error();
         ChartData::Series installs{QStringLiteral("Installs"), {}, false};
         ChartData::Series uninstalls{QStringLiteral("Uninstalls"), {}, false};
         ChartData::Series net{QStringLiteral("Net"), {}, true};
-        for (const auto &[month, v] : byMonth) {
-            if (!c.categories.contains(month) && c.categories.size() >= 24)
-                continue;
-            c.categories << month;
-            installs.values.push_back(v.first);
-            uninstalls.values.push_back(v.second);
-            net.values.push_back(v.first - v.second);
+        for (int i = 0; i < 24; ++i) {
+            c.categories << monthLabel(thisMonth.addMonths(i - 23));
+            installs.values.push_back(pass.installs[size_t(i)]);
+            uninstalls.values.push_back(pass.uninstalls[size_t(i)]);
+            net.values.push_back(pass.installs[size_t(i)] - pass.uninstalls[size_t(i)]);
         }
         c.series = {installs, uninstalls, net};
         m.charts.push_back(std::move(c));
     }
-
-    // Effective status mix.
     {
         ChartData c;
         c.id = ChartId::StatusMix;
@@ -248,20 +404,12 @@ Result<DashboardMetrics> computeDashboard(QSqlDatabase db, const InstallBaseFilt
         c.series.push_back(std::move(s));
         m.charts.push_back(std::move(c));
     }
-
-    auto counted = [&](const QString &expression, const QString &extraWhere) -> Result<std::vector<std::pair<QString, qint64>>> {
+    auto counts = [&](const std::map<std::string, qint64> &from) {
         std::vector<std::pair<QString, qint64>> out;
-        auto r = each(db, filter,
-                      QStringLiteral("SELECT %1, COUNT(*) FROM licenses WHERE %2 AND %3 GROUP BY 1")
-                          .arg(expression, where, extraWhere),
-                      {}, [&](const QSqlQuery &q) { out.emplace_back(q.value(0).toString(), q.value(1).toLongLong()); });
-        if (!r)
-            return r.error();
+        for (const auto &[k, v] : from)
+            out.emplace_back(toQString(k), v);
         return out;
     };
-
-    // Editions of the orgs with the package installed.
-    t_queryName = QStringLiteral("edition-mix");
     {
         ChartData c;
         c.id = ChartId::EditionMix;
@@ -270,15 +418,9 @@ Result<DashboardMetrics> computeDashboard(QSqlDatabase db, const InstallBaseFilt
         c.categoryAxis = QStringLiteral("Edition");
         c.valueAxis = QStringLiteral("Licenses");
         c.note = QStringLiteral("Licenses not uninstalled, by the edition of the subscriber org; the 8 largest, then Other.");
-        auto counts = counted(QStringLiteral("COALESCE(org_edition, '')"), QStringLiteral("status <> 'Uninstalled'"));
-        if (!counts)
-            return counts.error();
-        topWithOther(c, counts.value(), 8);
+        topWithOther(c, counts(pass.editions), 8);
         m.charts.push_back(std::move(c));
     }
-
-    // Version adoption: the versions installed now, per package.
-    t_queryName = QStringLiteral("version-adoption");
     {
         ChartData c;
         c.id = ChartId::VersionAdoption;
@@ -287,27 +429,17 @@ Result<DashboardMetrics> computeDashboard(QSqlDatabase db, const InstallBaseFilt
         c.categoryAxis = QStringLiteral("Package and version");
         c.valueAxis = QStringLiteral("Licenses");
         c.note = QStringLiteral("Licenses not uninstalled, by the version installed; the 10 most installed, then Other.");
-        std::vector<std::pair<QString, qint64>> counts;
-        auto r = each(db, filter,
-                      QStringLiteral("SELECT p.name, COALESCE(l.version_number, ''), COUNT(*) FROM licenses l JOIN packages p "
-                                     "ON p.id = l.package_ref WHERE %1 AND l.status <> 'Uninstalled' GROUP BY 1, 2")
-                          .arg(filter.whereSql(QStringLiteral("l"))),
-                      {}, [&](const QSqlQuery &q) {
-                          const QString version = q.value(1).toString();
-                          counts.emplace_back(
-                              filter.package.isEmpty()
-                                  ? QStringLiteral("%1 %2").arg(q.value(0).toString(), version.isEmpty() ? QStringLiteral("(no version)") : version)
-                                  : (version.isEmpty() ? QStringLiteral("(no version)") : version),
-                              q.value(2).toLongLong());
-                      });
-        if (!r)
-            return r.error();
-        topWithOther(c, counts, 10);
+        std::vector<std::pair<QString, qint64>> labelled;
+        for (const auto &[key, n] : pass.versions) {
+            const QString version = key.second.empty() ? QStringLiteral("(no version)") : toQString(key.second);
+            labelled.emplace_back(filter.package.isEmpty() ? QStringLiteral("%1 %2").arg(packageNames.value(key.first), version)
+                                                           : version,
+                                  n);
+        }
+        std::sort(labelled.begin(), labelled.end(), [](const auto &a, const auto &b) { return a.first < b.first; });
+        topWithOther(c, labelled, 10);
         m.charts.push_back(std::move(c));
     }
-
-    // Seat utilisation: used over licensed, in buckets, for installed seat licenses.
-    t_queryName = QStringLiteral("seat-utilization");
     {
         ChartData c;
         c.id = ChartId::SeatUtilization;
@@ -318,29 +450,9 @@ Result<DashboardMetrics> computeDashboard(QSqlDatabase db, const InstallBaseFilt
         c.note = QStringLiteral("Licenses not uninstalled with a seat count (site licenses have none to fill).");
         c.categories = {QStringLiteral("0"), QStringLiteral("1–25"), QStringLiteral("26–50"), QStringLiteral("51–75"),
                         QStringLiteral("76–100"), QStringLiteral(">100")};
-        ChartData::Series s{QStringLiteral("Licenses"), std::vector<qint64>(6, 0), false};
-        // Buckets by whole percent: used * 100 against seats * 25, 50, 75, 100 (no division).
-        auto r = each(db, filter,
-                      QStringLiteral("SELECT CASE WHEN used_licenses <= 0 THEN 0 "
-                                     "WHEN used_licenses * 100 <= seats * 25 THEN 1 "
-                                     "WHEN used_licenses * 100 <= seats * 50 THEN 2 "
-                                     "WHEN used_licenses * 100 <= seats * 75 THEN 3 "
-                                     "WHEN used_licenses <= seats THEN 4 ELSE 5 END, COUNT(*) "
-                                     "FROM licenses WHERE %1 AND status <> 'Uninstalled' AND seats <> -1 GROUP BY 1")
-                          .arg(where),
-                      {}, [&](const QSqlQuery &q) {
-                          const int bucket = q.value(0).toInt();
-                          if (bucket >= 0 && bucket < 6)
-                              s.values[size_t(bucket)] = q.value(1).toLongLong();
-                      });
-        if (!r)
-            return r.error();
-        c.series.push_back(std::move(s));
+        c.series.push_back({QStringLiteral("Licenses"), std::vector<qint64>(pass.seatBuckets.begin(), pass.seatBuckets.end()), false});
         m.charts.push_back(std::move(c));
     }
-
-    // Expirations per month, the next 12 months from the as-of day.
-    t_queryName = QStringLiteral("expirations-by-month");
     {
         ChartData c;
         c.id = ChartId::ExpirationsByMonth;
@@ -350,29 +462,14 @@ Result<DashboardMetrics> computeDashboard(QSqlDatabase db, const InstallBaseFilt
         c.valueAxis = QStringLiteral("Licenses");
         c.note = QStringLiteral("Active and Trial licenses expiring from %1 to the end of the 12th month.")
                      .arg(asOf.toString(Qt::ISODate));
-        std::map<QString, qint64> byMonth;
-        for (int i = 0; i < 12; ++i)
-            byMonth[monthLabel(thisMonth.addMonths(i))] = 0;
-        const QDate end = thisMonth.addMonths(12).addDays(-1);
-        auto r = each(db, filter,
-                      QStringLiteral("SELECT SUBSTR(expiration, 1, 7), COUNT(*) FROM licenses WHERE %1 AND status IN "
-                                     "('Active', 'Trial') AND expiration >= :as_of AND expiration <= :end GROUP BY 1")
-                          .arg(where),
-                      {{QStringLiteral(":as_of"), today}, {QStringLiteral(":end"), dateToSql(end)}},
-                      [&](const QSqlQuery &q) { byMonth[q.value(0).toString()] = q.value(1).toLongLong(); });
-        if (!r)
-            return r.error();
         ChartData::Series s{QStringLiteral("Licenses"), {}, false};
-        for (const auto &[month, n] : byMonth) {
-            c.categories << month;
-            s.values.push_back(n);
+        for (int i = 0; i < 12; ++i) {
+            c.categories << monthLabel(thisMonth.addMonths(i));
+            s.values.push_back(pass.expirations[size_t(i)]);
         }
         c.series.push_back(std::move(s));
         m.charts.push_back(std::move(c));
     }
-
-    // Top instances.
-    t_queryName = QStringLiteral("top-instances");
     {
         ChartData c;
         c.id = ChartId::TopInstances;
@@ -381,13 +478,22 @@ Result<DashboardMetrics> computeDashboard(QSqlDatabase db, const InstallBaseFilt
         c.categoryAxis = QStringLiteral("Instance");
         c.valueAxis = QStringLiteral("Licenses");
         c.note = QStringLiteral("Licenses not uninstalled, by the Salesforce instance of the org: the 10 with the most.");
-        auto counts = counted(QStringLiteral("COALESCE(org_instance, '')"), QStringLiteral("status <> 'Uninstalled'"));
-        if (!counts)
-            return counts.error();
-        topWithOther(c, counts.value(), 10, false); // the rest would dwarf them: this chart is about the top
+        topWithOther(c, counts(pass.instances), 10, false); // the rest would dwarf them: this chart is about the top
         m.charts.push_back(std::move(c));
     }
-    m.timings = timings;
+    m.timings.push_back({QStringLiteral("one pass over the licenses"),
+                         QStringLiteral("SELECT %1 FROM licenses l WHERE %2").arg(QLatin1String(kPassColumns), filter.whereSql(QStringLiteral("l"))),
+                         [&] {
+                             QList<QPair<QString, QVariant>> binds;
+                             if (!filter.package.isEmpty())
+                                 binds.append({QStringLiteral(":f_package"), filter.package});
+                             if (filter.installedFrom.isValid())
+                                 binds.append({QStringLiteral(":f_from"), dateToSql(filter.installedFrom)});
+                             if (filter.installedTo.isValid())
+                                 binds.append({QStringLiteral(":f_to"), dateToSql(filter.installedTo)});
+                             return binds;
+                         }(),
+                         passMs});
     return m;
 }
 
