@@ -3,7 +3,9 @@
 // changes 2026-06-01, except L-00001 (2026-05-01) and L-00002 (2026-06-10).
 #include "fixtures.h"
 
+#include "import/importer.h"
 #include "metrics/dashboardmetrics.h"
+#include "storage/bulkload.h"
 
 #include <QTemporaryDir>
 #include <QtTest>
@@ -137,6 +139,29 @@ private slots:
         auto stats = computeInstallBaseStats(m_db->connection(), f);
         QVERIFY(stats.ok());
         QCOMPARE(m.stats.toJson(), stats->toJson());
+    }
+
+    void aBigTableIsReadOnTwoThreadsWithTheSameSums()
+    {
+        // Past 100,000 licenses the pass splits the table by row id over two connections.
+        Database::OpenOptions create;
+        create.create = true;
+        auto big = Database::open(m_dir.filePath(u"big-dashboard.sqlite"_s), create);
+        QVERIFY(big.ok());
+        const QString csv = m_dir.filePath(u"big-dashboard.csv"_s);
+        QVERIFY(test::writeLicenseCsv(csv, 120000, u"Package A"_s));
+        QVERIFY(importFile(*big.value(), csv, ImportOptions()).ok());
+        QVERIFY(buildDeferredIndexes(big.value()->connection()).ok());
+        InstallBaseFilter f;
+        f.asOf = test::kFixtureAsOf;
+        auto m = computeDashboard(big.value()->connection(), f);
+        QVERIFY(m.ok());
+        auto stats = computeInstallBaseStats(big.value()->connection(), f);
+        QVERIFY(stats.ok());
+        QCOMPARE(m->stats.toJson(), stats->toJson());
+        QCOMPARE(m->stats.licenses, 120000);
+        QCOMPARE(m->chart(ChartId::StatusMix).total(), 120000);
+        QCOMPARE(m->utilisationLicensed, m->stats.seatsLicensed); // nothing uninstalled or site-licensed here
     }
 
     void chartKeys()

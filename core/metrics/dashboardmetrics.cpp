@@ -15,7 +15,10 @@
 #include <algorithm>
 #include <array>
 #include <map>
+#include <cstring>
 #include <set>
+#include <thread>
+#include <unordered_map>
 #include <string>
 #include <string_view>
 
@@ -219,14 +222,75 @@ public:
                 ++expirations[size_t(month)];
         }
         if (!uninstalled) {
-            ++editions[std::string(r.edition)];
-            ++instances[std::string(r.instance)];
-            ++versions[{r.packageRef, std::string(r.version)}];
+            count(editions, r.edition);
+            count(instances, r.instance);
+            m_versionKey.assign(reinterpret_cast<const char *>(&r.packageRef), sizeof r.packageRef);
+            m_versionKey.append(r.version);
+            count(versionCounts, m_versionKey);
         }
+    }
+
+    // Counts by a text key, without making a string per row (the keys repeat).
+    struct Hash
+    {
+        using is_transparent = void;
+        size_t operator()(std::string_view v) const { return std::hash<std::string_view>{}(v); }
+    };
+    using Counts = std::unordered_map<std::string, qint64, Hash, std::equal_to<>>;
+    static void count(Counts &counts, std::string_view key)
+    {
+        auto it = counts.find(key);
+        if (it == counts.end())
+            it = counts.emplace(std::string(key), 0).first;
+        ++it->second;
+    }
+
+    // Adds another pass's sums (over other rows of the same filter) to this one.
+    void merge(const Pass &o)
+    {
+        InstallBaseStats &s = m.stats;
+        const InstallBaseStats &t = o.m.stats;
+        s.licenses += t.licenses;
+        s.sandboxLicenses += t.sandboxLicenses;
+        s.siteLicenses += t.siteLicenses;
+        s.perpetualLicenses += t.perpetualLicenses;
+        s.seatsLicensed += t.seatsLicensed;
+        s.seatsUsed += t.seatsUsed;
+        s.expiringWithin30Days += t.expiringWithin30Days;
+        m.recentInstalls90 += o.m.recentInstalls90;
+        m.recentConverted90 += o.m.recentConverted90;
+        m.uninstalls30 += o.m.uninstalls30;
+        m.netThisMonth += o.m.netThisMonth;
+        m.netLastMonth += o.m.netLastMonth;
+        m.utilisationUsed += o.m.utilisationUsed;
+        m.utilisationLicensed += o.m.utilisationLicensed;
+        auto add = [](auto &a, const auto &b) {
+            for (size_t i = 0; i < a.size(); ++i)
+                a[i] += b[i];
+        };
+        add(byStatus, o.byStatus);
+        add(byEffective, o.byEffective);
+        add(installs, o.installs);
+        add(uninstalls, o.uninstalls);
+        add(seatBuckets, o.seatBuckets);
+        add(expirations, o.expirations);
+        for (const auto &[k, v] : o.editions)
+            editions[k] += v;
+        for (const auto &[k, v] : o.instances)
+            instances[k] += v;
+        for (const auto &[k, v] : o.versionCounts)
+            versionCounts[k] += v;
+        m_orgs.insert(m_orgs.end(), o.m_orgs.begin(), o.m_orgs.end());
+        m_packages.insert(o.m_packages.begin(), o.m_packages.end());
     }
 
     DashboardMetrics finish()
     {
+        for (const auto &[key, n] : versionCounts) {
+            qint64 package = 0;
+            memcpy(&package, key.data(), sizeof package);
+            versions[{package, key.substr(sizeof package)}] += n;
+        }
         for (Status st : kAllStatuses)
             m.stats.byStatus[st] = byStatus[size_t(st)];
         for (EffectiveStatus e : kAllEffectiveStatuses)
@@ -245,7 +309,7 @@ public:
     std::array<qint64, 24> uninstalls{};
     std::array<qint64, 6> seatBuckets{};
     std::array<qint64, 12> expirations{};
-    std::map<std::string, qint64> editions, instances;
+    Counts editions, instances, versionCounts;
     std::map<std::pair<qint64, std::string>, qint64> versions;
     QDate m_asOf;
     int m_thisMonth = 0;
@@ -253,6 +317,7 @@ public:
 
 private:
     std::string m_today, m_window, m_d90, m_d30, m_expEnd;
+    std::string m_versionKey;
     std::vector<size_t> m_orgs;
     std::set<qint64> m_packages;
 };
@@ -260,60 +325,107 @@ private:
 const char *const kPassColumns = "l.status, l.expiration, l.install_date, l.last_modified, l.seats, l.used_licenses, "
                                  "l.is_sandbox, l.org_edition, l.org_instance, l.version_number, l.package_ref, l.org_id";
 
+// Steps a prepared pass statement to its end, adding each row.
+Result<void> stepPass(sqlite3 *h, sqlite3_stmt *stmt, Pass &pass)
+{
+    auto text = [stmt](int c) {
+        const auto *p = reinterpret_cast<const char *>(sqlite3_column_text(stmt, c));
+        return p ? std::string_view(p, size_t(sqlite3_column_bytes(stmt, c))) : std::string_view();
+    };
+    int rc;
+    PassRow r;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        r.status = text(0);
+        r.expirationNull = sqlite3_column_type(stmt, 1) == SQLITE_NULL;
+        r.expiration = text(1);
+        r.installDate = text(2);
+        r.lastModified = text(3);
+        r.seats = sqlite3_column_int64(stmt, 4);
+        r.used = sqlite3_column_int64(stmt, 5);
+        r.sandbox = sqlite3_column_int64(stmt, 6) != 0;
+        r.edition = text(7);
+        r.instance = text(8);
+        r.version = text(9);
+        r.packageRef = sqlite3_column_int64(stmt, 10);
+        r.orgId = text(11);
+        pass.add(r);
+    }
+    if (rc != SQLITE_DONE)
+        return Error::make(Error::Code::Sql, QStringLiteral("Database error while computing the dashboard: %1")
+                                                 .arg(QString::fromUtf8(sqlite3_errmsg(h))));
+    return {};
+}
+
+// The pass over the rows with lo < id <= hi, on a connection of its own.
+Result<void> passOverRange(sqlite3 *h, const QString &where, const InstallBaseFilter &f, qint64 lo, qint64 hi, Pass &pass)
+{
+    const QByteArray sql = QStringLiteral("SELECT %1 FROM licenses l WHERE %2 AND l.id > :lo AND l.id <= :hi")
+                               .arg(QLatin1String(kPassColumns), where)
+                               .toUtf8();
+    sqlite3_stmt *stmt = nullptr;
+    if (sqlite3_prepare_v2(h, sql.constData(), int(sql.size()), &stmt, nullptr) != SQLITE_OK)
+        return Error::make(Error::Code::Sql, QStringLiteral("Database error while computing the dashboard: %1")
+                                                 .arg(QString::fromUtf8(sqlite3_errmsg(h))));
+    auto finalize = qScopeGuard([stmt] { sqlite3_finalize(stmt); });
+    const QByteArray package = f.package.toUtf8();
+    const QByteArray from = dateToSql(f.installedFrom).toUtf8();
+    const QByteArray to = dateToSql(f.installedTo).toUtf8();
+    auto bindText = [&](const char *name, const QByteArray &value) {
+        if (const int i = sqlite3_bind_parameter_index(stmt, name))
+            sqlite3_bind_text(stmt, i, value.constData(), int(value.size()), SQLITE_STATIC);
+    };
+    bindText(":f_package", package);
+    bindText(":f_from", from);
+    bindText(":f_to", to);
+    sqlite3_bind_int64(stmt, sqlite3_bind_parameter_index(stmt, ":lo"), lo);
+    sqlite3_bind_int64(stmt, sqlite3_bind_parameter_index(stmt, ":hi"), hi);
+    return stepPass(h, stmt, pass);
+}
+
 // Reads the pass through SQLite's own API when the connection is SQLite (no QVariant per
-// value: a million rows in a fraction of a second), else through QSqlQuery.
+// value), the table split in two by row id and read on two threads (the second through its own
+// read-only connection to the same file), else through QSqlQuery.
 Result<void> runPass(QSqlDatabase db, const InstallBaseFilter &f, Pass &pass)
 {
-    const QString sql = QStringLiteral("SELECT %1 FROM licenses l WHERE %2").arg(QLatin1String(kPassColumns), f.whereSql(QStringLiteral("l")));
+    const QString where = f.whereSql(QStringLiteral("l"));
     const QVariant handle = db.driver()->handle();
     if (handle.isValid() && qstrcmp(handle.typeName(), "sqlite3*") == 0) {
         sqlite3 *h = *static_cast<sqlite3 *const *>(handle.constData());
-        sqlite3_stmt *stmt = nullptr;
-        const QByteArray utf8 = sql.toUtf8();
-        if (sqlite3_prepare_v2(h, utf8.constData(), int(utf8.size()), &stmt, nullptr) != SQLITE_OK)
-            return Error::make(Error::Code::Sql, QStringLiteral("Database error while computing the dashboard: %1")
-                                                     .arg(QString::fromUtf8(sqlite3_errmsg(h))));
-        auto finalize = qScopeGuard([stmt] { sqlite3_finalize(stmt); });
-        const QByteArray package = f.package.toUtf8();
-        const QByteArray from = dateToSql(f.installedFrom).toUtf8();
-        const QByteArray to = dateToSql(f.installedTo).toUtf8();
-        auto bind = [&](const char *name, const QByteArray &value) {
-            if (const int i = sqlite3_bind_parameter_index(stmt, name))
-                sqlite3_bind_text(stmt, i, value.constData(), int(value.size()), SQLITE_STATIC);
-        };
-        bind(":f_package", package);
-        bind(":f_from", from);
-        bind(":f_to", to);
-        auto text = [stmt](int c) {
-            const auto *p = reinterpret_cast<const char *>(sqlite3_column_text(stmt, c));
-            return p ? std::string_view(p, size_t(sqlite3_column_bytes(stmt, c))) : std::string_view();
-        };
-        int rc;
-        PassRow r;
-        while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-            r.status = text(0);
-            r.expirationNull = sqlite3_column_type(stmt, 1) == SQLITE_NULL;
-            r.expiration = text(1);
-            r.installDate = text(2);
-            r.lastModified = text(3);
-            r.seats = sqlite3_column_int64(stmt, 4);
-            r.used = sqlite3_column_int64(stmt, 5);
-            r.sandbox = sqlite3_column_int64(stmt, 6) != 0;
-            r.edition = text(7);
-            r.instance = text(8);
-            r.version = text(9);
-            r.packageRef = sqlite3_column_int64(stmt, 10);
-            r.orgId = text(11);
-            pass.add(r);
+        QSqlQuery range(db);
+        if (!range.exec(QStringLiteral("SELECT COALESCE(MIN(id), 0), COALESCE(MAX(id), 0) FROM licenses")) || !range.next())
+            return sqlError(range.lastError(), QStringLiteral("computing the dashboard"));
+        const qint64 lo = range.value(0).toLongLong() - 1;
+        const qint64 hi = range.value(1).toLongLong();
+        range.finish();
+        const qint64 mid = lo + (hi - lo) / 2;
+        // The second half on a second connection: a file database only (":memory:" is private).
+        const QString file = db.databaseName();
+        sqlite3 *second = nullptr;
+        const bool split = hi - lo > 100000 && !file.isEmpty() && file != QLatin1String(":memory:")
+                           && sqlite3_open_v2(file.toUtf8().constData(), &second, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, nullptr)
+                                  == SQLITE_OK;
+        if (!split) {
+            if (second)
+                sqlite3_close(second);
+            return passOverRange(h, where, f, lo, hi, pass);
         }
-        if (rc != SQLITE_DONE)
-            return Error::make(Error::Code::Sql, QStringLiteral("Database error while computing the dashboard: %1")
-                                                     .arg(QString::fromUtf8(sqlite3_errmsg(h))));
+        sqlite3_busy_timeout(second, 2000);
+        Pass other(f);
+        Result<void> otherResult;
+        std::thread worker([&] { otherResult = passOverRange(second, where, f, mid, hi, other); });
+        Result<void> mine = passOverRange(h, where, f, lo, mid, pass);
+        worker.join();
+        sqlite3_close(second);
+        if (!mine)
+            return mine;
+        if (!otherResult)
+            return otherResult;
+        pass.merge(other);
         return {};
     }
     QSqlQuery q(db);
     q.setForwardOnly(true);
-    q.prepare(sql);
+    q.prepare(QStringLiteral("SELECT %1 FROM licenses l WHERE %2").arg(QLatin1String(kPassColumns), where));
     f.bind(q);
     if (!q.exec())
         return sqlError(q.lastError(), QStringLiteral("computing the dashboard"));
@@ -404,10 +516,12 @@ Result<DashboardMetrics> computeDashboard(QSqlDatabase db, const InstallBaseFilt
         c.series.push_back(std::move(s));
         m.charts.push_back(std::move(c));
     }
-    auto counts = [&](const std::map<std::string, qint64> &from) {
+    // In key order first, so that ties among the largest always fall the same way.
+    auto counts = [&](const Pass::Counts &from) {
         std::vector<std::pair<QString, qint64>> out;
         for (const auto &[k, v] : from)
             out.emplace_back(toQString(k), v);
+        std::sort(out.begin(), out.end(), [](const auto &a, const auto &b) { return a.first < b.first; });
         return out;
     };
     {
