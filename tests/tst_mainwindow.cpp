@@ -19,6 +19,8 @@
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
+#include <QClipboard>
+#include <QToolButton>
 #include <QChart>
 #include <QChartView>
 #include <QImage>
@@ -214,6 +216,16 @@ private slots:
         auto pages = page->exportReport(m_dir.filePath(u"dash.pdf"_s));
         QVERIFY(pages.ok());
         QCOMPARE(pages.value(), 8);
+        // Copy to clipboard: the chart drawn at 1200x750, twice the pixels, not a grab of the screen.
+        auto *button = page->findChild<QToolButton *>(u"export_top-instances"_s);
+        QVERIFY(button && button->menu());
+        QAction *copy = nullptr;
+        for (QAction *a : button->menu()->actions())
+            if (a->text() == u"Copy to clipboard"_s)
+                copy = a;
+        QVERIFY(copy);
+        copy->trigger();
+        QCOMPARE(QApplication::clipboard()->image().size(), QSize(2400, 1500));
     }
 
     void ctrlNumberKeysSwitchPages()

@@ -40,7 +40,8 @@ double sqlite3Ms(const QString &db, const QString &sql)
 {
     QProcess p;
     p.start(QStringLiteral("sqlite3"), {db});
-    p.write(QStringLiteral(".timer on\n%1;\n").arg(sql).toUtf8());
+    // Rows to /dev/null (the timer still reports): the shell's printing is not the query's work.
+    p.write(QStringLiteral(".timer on\n.output /dev/null\n%1;\n").arg(sql).toUtf8());
     p.closeWriteChannel();
     if (!p.waitForFinished(600000))
         return -1;
@@ -52,6 +53,59 @@ double sqlite3Ms(const QString &db, const QString &sql)
 QJsonValue ms(double v)
 {
     return qRound(v * 10) / 10.0;
+}
+
+// The same aggregations as SQL, chart by chart (what the dashboard ran before its single pass),
+// for the default filter: today, sandboxes left out.
+QList<QPair<QString, QString>> bareAggregations(const QDate &asOf)
+{
+    const QString d = QLatin1Char('\'') + asOf.toString(Qt::ISODate) + QLatin1Char('\'');
+    auto day = [](const QDate &x) { return QLatin1Char('\'') + x.toString(Qt::ISODate) + QLatin1Char('\''); };
+    const QDate m0(asOf.year(), asOf.month(), 1);
+    const QString w = QStringLiteral("is_sandbox = 0");
+    const QString eff = QStringLiteral("(CASE WHEN status IN ('Uninstalled', 'Suspended') THEN status WHEN expiration IS NOT "
+                                       "NULL AND expiration < %1 THEN 'Expired' ELSE status END)").arg(d);
+    return {
+        {QStringLiteral("summary"),
+         QStringLiteral("SELECT COUNT(*), SUM(status = 'Active'), SUM(status = 'Trial'), SUM(status = 'Suspended'), "
+                        "SUM(status = 'Uninstalled'), SUM(%1 = 'Active'), SUM(%1 = 'Trial'), SUM(%1 = 'Expired'), "
+                        "SUM(is_sandbox), SUM(seats = -1), SUM(expiration IS NULL), SUM(CASE WHEN seats <> -1 AND status <> "
+                        "'Uninstalled' THEN seats ELSE 0 END), SUM(CASE WHEN status <> 'Uninstalled' THEN used_licenses ELSE 0 "
+                        "END), SUM(status IN ('Active','Trial') AND expiration >= %2 AND expiration <= %3) FROM licenses WHERE %4")
+             .arg(eff, d, day(asOf.addDays(30)), w)},
+        {QStringLiteral("subscriber orgs"),
+         QStringLiteral("SELECT COUNT(*) FROM (SELECT org_id FROM licenses WHERE %1 GROUP BY org_id)").arg(w)},
+        {QStringLiteral("kpis"),
+         QStringLiteral("SELECT SUM(install_date > %1 AND install_date <= %2 AND status IN ('Active','Trial')), "
+                        "SUM(status = 'Uninstalled' AND SUBSTR(last_modified,1,10) > %3), SUM(install_date >= %4), "
+                        "SUM(CASE WHEN status <> 'Uninstalled' AND seats <> -1 THEN used_licenses ELSE 0 END) FROM licenses WHERE %5")
+             .arg(day(asOf.addDays(-90)), d, day(asOf.addDays(-30)), day(m0), w)},
+        {QStringLiteral("installs-by-month"),
+         QStringLiteral("SELECT SUBSTR(install_date,1,7), COUNT(*) FROM licenses WHERE %1 AND install_date >= %2 GROUP BY 1")
+             .arg(w, day(m0.addMonths(-23)))},
+        {QStringLiteral("uninstalls-by-month"),
+         QStringLiteral("SELECT SUBSTR(last_modified,1,7), COUNT(*) FROM licenses WHERE %1 AND status = 'Uninstalled' AND "
+                        "SUBSTR(last_modified,1,10) >= %2 GROUP BY 1")
+             .arg(w, day(m0.addMonths(-23)))},
+        {QStringLiteral("edition-mix"),
+         QStringLiteral("SELECT org_edition, COUNT(*) FROM licenses WHERE %1 AND status <> 'Uninstalled' GROUP BY 1").arg(w)},
+        {QStringLiteral("version-adoption"),
+         QStringLiteral("SELECT package_ref, version_number, COUNT(*) FROM licenses WHERE %1 AND status <> 'Uninstalled' "
+                        "GROUP BY 1, 2")
+             .arg(w)},
+        {QStringLiteral("seat-utilization"),
+         QStringLiteral("SELECT CASE WHEN used_licenses <= 0 THEN 0 WHEN used_licenses * 100 <= seats * 25 THEN 1 WHEN "
+                        "used_licenses * 100 <= seats * 50 THEN 2 WHEN used_licenses * 100 <= seats * 75 THEN 3 WHEN "
+                        "used_licenses <= seats THEN 4 ELSE 5 END, COUNT(*) FROM licenses WHERE %1 AND status <> "
+                        "'Uninstalled' AND seats <> -1 GROUP BY 1")
+             .arg(w)},
+        {QStringLiteral("expirations-by-month"),
+         QStringLiteral("SELECT SUBSTR(expiration,1,7), COUNT(*) FROM licenses WHERE %1 AND status IN ('Active','Trial') AND "
+                        "expiration >= %2 AND expiration <= %3 GROUP BY 1")
+             .arg(w, d, day(m0.addMonths(12).addDays(-1)))},
+        {QStringLiteral("top-instances"),
+         QStringLiteral("SELECT org_instance, COUNT(*) FROM licenses WHERE %1 AND status <> 'Uninstalled' GROUP BY 1").arg(w)},
+    };
 }
 
 } // namespace
@@ -94,18 +148,19 @@ int benchDashboard(const QStringList &args)
         last = m.value();
     }
     QJsonObject queries;
-    double bareTotal = 0;
-    QMap<QString, int> seen;
     for (const auto &t : last.timings) {
-        const int n = ++seen[t.name];
-        const QString key = n == 1 ? t.name : QStringLiteral("%1 #%2").arg(t.name).arg(n);
         QJsonObject q{{QStringLiteral("ms"), ms(t.ms)}};
-        if (!t.sql.isEmpty()) {
-            const double bare = sqlite3Ms(database.value()->path(), literalSql(t));
-            q[QStringLiteral("sqlite3_ms")] = ms(bare);
-            bareTotal += std::max(0.0, bare);
-        }
-        queries[key] = q;
+        // The pass's SELECT in the shell (which also prints every row it reads).
+        if (!t.sql.isEmpty())
+            q[QStringLiteral("same_select_in_sqlite3_ms")] = ms(sqlite3Ms(database.value()->path(), literalSql(t)));
+        queries[t.name] = q;
+    }
+    QJsonObject bare;
+    double bareTotal = 0;
+    for (const auto &[name, sql] : bareAggregations(last.filter.day())) {
+        const double t = sqlite3Ms(database.value()->path(), sql);
+        bare[name] = ms(t);
+        bareTotal += std::max(0.0, t);
     }
     rusage usage{};
     getrusage(RUSAGE_SELF, &usage);
@@ -114,7 +169,8 @@ int benchDashboard(const QStringList &args)
         {QStringLiteral("full_refresh_ms"), refreshes},
         {QStringLiteral("full_refresh_best_ms"), ms(best)},
         {QStringLiteral("queries"), queries},
-        {QStringLiteral("sqlite3_total_ms_without_summary"), ms(bareTotal)},
+        {QStringLiteral("sqlite3_aggregations_ms"), bare},
+        {QStringLiteral("sqlite3_aggregations_total_ms"), ms(bareTotal)},
         {QStringLiteral("peak_rss_mb"), qRound(usage.ru_maxrss / 1024.0)},
     };
     QTextStream(stdout) << QJsonDocument(result).toJson(QJsonDocument::Indented);
