@@ -453,6 +453,18 @@ Result<void> runPass(QSqlDatabase db, const InstallBaseFilter &f, Pass &pass)
     return {};
 }
 
+ChartData chartHead(ChartId id, ChartData::Kind kind, const QString &title, const QString &categoryAxis, const QString &note)
+{
+    ChartData c;
+    c.id = id;
+    c.kind = kind;
+    c.title = title;
+    c.categoryAxis = categoryAxis;
+    c.valueAxis = QStringLiteral("Licenses");
+    c.note = note;
+    return c;
+}
+
 } // namespace
 
 Result<DashboardMetrics> computeDashboard(QSqlDatabase db, const InstallBaseFilter &filter)
@@ -479,14 +491,10 @@ Result<DashboardMetrics> computeDashboard(QSqlDatabase db, const InstallBaseFilt
     }
 
     {
-        ChartData c;
-        c.id = ChartId::InstallsByMonth;
-        c.kind = ChartData::Kind::BarsAndLine;
-        c.title = QStringLiteral("Installs and uninstalls per month");
-        c.categoryAxis = QStringLiteral("Month");
-        c.valueAxis = QStringLiteral("Licenses");
-        c.note = QStringLiteral("Installs by install date; uninstalls by the day the LMA last changed the license. "
-                                "Net = installs − uninstalls.");
+        ChartData c = chartHead(ChartId::InstallsByMonth, ChartData::Kind::BarsAndLine,
+                                QStringLiteral("Installs and uninstalls per month"), QStringLiteral("Month"),
+                                QStringLiteral("Installs by install date; uninstalls by the day the LMA last changed the license. "
+                                "Net = installs − uninstalls."));
         ChartData::Series installs{QStringLiteral("Installs"), {}, false};
         ChartData::Series uninstalls{QStringLiteral("Uninstalls"), {}, false};
         ChartData::Series net{QStringLiteral("Net"), {}, true};
@@ -500,14 +508,9 @@ Result<DashboardMetrics> computeDashboard(QSqlDatabase db, const InstallBaseFilt
         m.charts.push_back(std::move(c));
     }
     {
-        ChartData c;
-        c.id = ChartId::StatusMix;
-        c.kind = ChartData::Kind::Donut;
-        c.title = QStringLiteral("Licenses by effective status");
-        c.categoryAxis = QStringLiteral("Effective status");
-        c.valueAxis = QStringLiteral("Licenses");
-        c.note = QStringLiteral("As of %1: an Active or Trial license past its expiration counts as Expired.")
-                     .arg(asOf.toString(Qt::ISODate));
+        ChartData c = chartHead(ChartId::StatusMix, ChartData::Kind::Donut, QStringLiteral("Licenses by effective status"), QStringLiteral("Effective status"),
+                                QStringLiteral("As of %1: an Active or Trial license past its expiration counts as Expired.")
+                     .arg(asOf.toString(Qt::ISODate)));
         ChartData::Series s{QStringLiteral("Licenses"), {}, false};
         for (EffectiveStatus e : kAllEffectiveStatuses) {
             c.categories << statusName(e);
@@ -525,24 +528,14 @@ Result<DashboardMetrics> computeDashboard(QSqlDatabase db, const InstallBaseFilt
         return out;
     };
     {
-        ChartData c;
-        c.id = ChartId::EditionMix;
-        c.kind = ChartData::Kind::HorizontalBars;
-        c.title = QStringLiteral("Installed licenses by org edition");
-        c.categoryAxis = QStringLiteral("Edition");
-        c.valueAxis = QStringLiteral("Licenses");
-        c.note = QStringLiteral("Licenses not uninstalled, by the edition of the subscriber org; the 8 largest, then Other.");
+        ChartData c = chartHead(ChartId::EditionMix, ChartData::Kind::HorizontalBars, QStringLiteral("Installed licenses by org edition"), QStringLiteral("Edition"),
+                                QStringLiteral("Licenses not uninstalled, by the edition of the subscriber org; the 8 largest, then Other."));
         topWithOther(c, counts(pass.editions), 8);
         m.charts.push_back(std::move(c));
     }
     {
-        ChartData c;
-        c.id = ChartId::VersionAdoption;
-        c.kind = ChartData::Kind::HorizontalBars;
-        c.title = QStringLiteral("Version adoption");
-        c.categoryAxis = QStringLiteral("Package and version");
-        c.valueAxis = QStringLiteral("Licenses");
-        c.note = QStringLiteral("Licenses not uninstalled, by the version installed; the 10 most installed, then Other.");
+        ChartData c = chartHead(ChartId::VersionAdoption, ChartData::Kind::HorizontalBars, QStringLiteral("Version adoption"), QStringLiteral("Package and version"),
+                                QStringLiteral("Licenses not uninstalled, by the version installed; the 10 most installed, then Other."));
         std::vector<std::pair<QString, qint64>> labelled;
         for (const auto &[key, n] : pass.versions) {
             const QString version = key.second.empty() ? QStringLiteral("(no version)") : toQString(key.second);
@@ -555,27 +548,17 @@ Result<DashboardMetrics> computeDashboard(QSqlDatabase db, const InstallBaseFilt
         m.charts.push_back(std::move(c));
     }
     {
-        ChartData c;
-        c.id = ChartId::SeatUtilization;
-        c.kind = ChartData::Kind::Bars;
-        c.title = QStringLiteral("Seat utilisation");
-        c.categoryAxis = QStringLiteral("Seats used of seats licensed (%)");
-        c.valueAxis = QStringLiteral("Licenses");
-        c.note = QStringLiteral("Licenses not uninstalled with a seat count (site licenses have none to fill).");
+        ChartData c = chartHead(ChartId::SeatUtilization, ChartData::Kind::Bars, QStringLiteral("Seat utilisation"), QStringLiteral("Seats used of seats licensed (%)"),
+                                QStringLiteral("Licenses not uninstalled with a seat count (site licenses have none to fill)."));
         c.categories = {QStringLiteral("0"), QStringLiteral("1–25"), QStringLiteral("26–50"), QStringLiteral("51–75"),
                         QStringLiteral("76–100"), QStringLiteral(">100")};
         c.series.push_back({QStringLiteral("Licenses"), std::vector<qint64>(pass.seatBuckets.begin(), pass.seatBuckets.end()), false});
         m.charts.push_back(std::move(c));
     }
     {
-        ChartData c;
-        c.id = ChartId::ExpirationsByMonth;
-        c.kind = ChartData::Kind::Bars;
-        c.title = QStringLiteral("Expirations in the next 12 months");
-        c.categoryAxis = QStringLiteral("Month");
-        c.valueAxis = QStringLiteral("Licenses");
-        c.note = QStringLiteral("Active and Trial licenses expiring from %1 to the end of the 12th month.")
-                     .arg(asOf.toString(Qt::ISODate));
+        ChartData c = chartHead(ChartId::ExpirationsByMonth, ChartData::Kind::Bars, QStringLiteral("Expirations in the next 12 months"), QStringLiteral("Month"),
+                                QStringLiteral("Active and Trial licenses expiring from %1 to the end of the 12th month.")
+                     .arg(asOf.toString(Qt::ISODate)));
         ChartData::Series s{QStringLiteral("Licenses"), {}, false};
         for (int i = 0; i < 12; ++i) {
             c.categories << monthLabel(thisMonth.addMonths(i));
@@ -585,13 +568,8 @@ Result<DashboardMetrics> computeDashboard(QSqlDatabase db, const InstallBaseFilt
         m.charts.push_back(std::move(c));
     }
     {
-        ChartData c;
-        c.id = ChartId::TopInstances;
-        c.kind = ChartData::Kind::HorizontalBars;
-        c.title = QStringLiteral("Top instances");
-        c.categoryAxis = QStringLiteral("Instance");
-        c.valueAxis = QStringLiteral("Licenses");
-        c.note = QStringLiteral("Licenses not uninstalled, by the Salesforce instance of the org: the 10 with the most.");
+        ChartData c = chartHead(ChartId::TopInstances, ChartData::Kind::HorizontalBars, QStringLiteral("Top instances"), QStringLiteral("Instance"),
+                                QStringLiteral("Licenses not uninstalled, by the Salesforce instance of the org: the 10 with the most."));
         topWithOther(c, counts(pass.instances), 10, false); // the rest would dwarf them: this chart is about the top
         m.charts.push_back(std::move(c));
     }

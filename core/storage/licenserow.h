@@ -84,17 +84,7 @@ public:
         c.length = Cell::kInteger;
     }
     // Empty text is stored as NULL, as everywhere in the database.
-    void setText(int column, std::string_view text)
-    {
-        Cell &c = last(column);
-        if (text.empty()) {
-            c = Cell();
-            return;
-        }
-        c.offset = qint32(m_bytes.size());
-        c.length = qint32(text.size());
-        m_bytes.append(text);
-    }
+    void setText(int column, std::string_view text) { store(last(column), text); }
     // Room for `length` bytes of text, written by the caller.
     char *reserveText(int column, int length)
     {
@@ -112,9 +102,11 @@ public:
         return c.length > 0 ? std::string_view(m_bytes.data() + c.offset, size_t(c.length)) : std::string_view();
     }
     // Sets a cell of an earlier row to text kept elsewhere (the writer fills in looked-up values).
-    void setTextOf(size_t r, int column, std::string_view text)
+    void setTextOf(size_t r, int column, std::string_view text) { store(row(r)[column], text); }
+
+private:
+    void store(Cell &c, std::string_view text)
     {
-        Cell &c = row(r)[column];
         if (text.empty()) {
             c = Cell();
             return;
@@ -123,8 +115,6 @@ public:
         c.length = qint32(text.size());
         m_bytes.append(text);
     }
-
-private:
     Cell &last(int column) { return m_cells[m_cells.size() - size_t(m_width) + size_t(column)]; }
 
     int m_width;
