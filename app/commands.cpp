@@ -4,6 +4,7 @@
 #include "export/licenseexport.h"
 #include "import/importer.h"
 #include "dashboard/chartrenderer.h"
+#include "lmo/lmoprofile.h"
 #include "metrics/dashboardmetrics.h"
 #include "metrics/installbasestats.h"
 #include "storage/bulkload.h"
@@ -14,6 +15,7 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFileInfo>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QSqlQuery>
 #include <QTextStream>
@@ -308,6 +310,59 @@ int runExportReport(const QStringList &arguments)
     return 0;
 }
 
+int runLmo(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "lmodesk lmo show: the LMO this database belongs to, as the setup wizard recorded it (and the LMOs it replaced)."));
+    parser.addOption(dbOption());
+    const QCommandLineOption jsonOpt(QStringLiteral("json"), QStringLiteral("Print one JSON object."));
+    parser.addOption(jsonOpt);
+    parser.addPositionalArgument(QStringLiteral("show"), QStringLiteral("Show the LMO."), QStringLiteral("show"));
+    int code = 0;
+    if (!parse(parser, arguments, QStringLiteral("lmo"), &code))
+        return code;
+    if (parser.positionalArguments() != QStringList{QStringLiteral("show")})
+        return fail(QStringLiteral("usage: lmodesk lmo show [--db PATH] [--json]"), 2);
+    auto database = Database::open(Database::resolvePath(parser.value(dbOption())), Database::OpenOptions());
+    if (!database)
+        return failWith(database.error());
+    LmoRepository repository(database.value()->connection());
+    auto current = repository.current();
+    if (!current)
+        return failWith(current.error());
+    auto former = repository.former();
+    if (!former)
+        return failWith(former.error());
+    const bool designated = current->designatedAt.isValid();
+    if (parser.isSet(jsonOpt)) {
+        QJsonArray formerJson;
+        for (const auto &[profile, replaced] : former.value()) {
+            QJsonObject o = profile.toJson();
+            o.insert(QStringLiteral("replaced_on"), replaced.toString(Qt::ISODate));
+            formerJson.append(o);
+        }
+        QJsonObject o{{QStringLiteral("designated"), designated},
+                      {QStringLiteral("lmo"), current->toJson()},
+                      {QStringLiteral("former"), formerJson}};
+        out() << QJsonDocument(o).toJson(QJsonDocument::Indented);
+        return 0;
+    }
+    if (current->org.name.isEmpty() && current->pagesDone == 0) {
+        out() << "No LMO recorded for this database yet.\n";
+        return 0;
+    }
+    out() << QStringLiteral("LMO            %1 (%2)\n").arg(current->org.name, current->org.orgId)
+          << QStringLiteral("Status         %1\n")
+                 .arg(designated ? QStringLiteral("designated %1").arg(current->designatedAt.toUTC().toString(Qt::ISODate))
+                                 : QStringLiteral("being set up: %1 of 6 pages done").arg(current->pagesDone));
+    for (const LinkedPackage &p : current->packages)
+        out() << QStringLiteral("Package        %1 (%2, %3)\n").arg(p.name, p.namespacePrefix, p.packageId);
+    for (const auto &[profile, replaced] : former.value())
+        out() << QStringLiteral("Former LMO     %1 (%2), replaced %3\n").arg(profile.org.name, profile.org.orgId, replaced.toString(Qt::ISODate));
+    return 0;
+}
+
 int runStats(const QStringList &arguments)
 {
     QCommandLineParser parser;
@@ -485,7 +540,7 @@ int runExport(const QStringList &arguments)
 bool isSubcommand(const QString &word)
 {
     return word == QStringLiteral("demo") || word == QStringLiteral("stats") || word == QStringLiteral("import")
-           || word == QStringLiteral("export-csv") || needsGraphics(word);
+           || word == QStringLiteral("export-csv") || word == QStringLiteral("lmo") || needsGraphics(word);
 }
 
 bool needsGraphics(const QString &word)
@@ -516,6 +571,8 @@ QString usage()
         "      seat-utilization, expirations-by-month, top-instances).\n"
         "  lmodesk export-report [--db PATH] --out FILE.pdf [the same filters]\n"
         "      Write the dashboard report as a PDF.\n"
+        "  lmodesk lmo show [--db PATH] [--json]\n"
+        "      Show the LMO this database belongs to, as the setup wizard recorded it.\n"
         "  lmodesk --version | --help\n"
         "\n"
         "The database is --db PATH, else $LMODESK_DB, else %2.\n"
@@ -538,6 +595,8 @@ int run(const QStringList &arguments)
         return runExport(rest);
     if (command == QStringLiteral("export-chart"))
         return runExportChart(rest);
+    if (command == QStringLiteral("lmo"))
+        return runLmo(rest);
     if (command == QStringLiteral("export-report"))
         return runExportReport(rest);
     return fail(QStringLiteral("unknown command \"%1\"\n\n%2").arg(command, usage()), 2);

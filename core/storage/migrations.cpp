@@ -24,6 +24,7 @@ constexpr MigrationFile kMigrationFiles[] = {
     {2, "Indexes deferred by a bulk load", ":/sql/0002_deferred_indexes.sql"},
     {3, "An index for every sortable and filterable license column", ":/sql/0003_browse_indexes.sql"},
     {4, "Subscriber orgs, summarised", ":/sql/0004_subscribers.sql"},
+    {5, "The LMO profile the setup wizard records", ":/sql/0005_lmo_profiles.sql"},
 };
 
 } // namespace

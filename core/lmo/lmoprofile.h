@@ -1,0 +1,122 @@
+#pragma once
+
+#include "util/result.h"
+
+#include <QDate>
+#include <QDateTime>
+#include <QJsonObject>
+#include <QList>
+#include <QSqlDatabase>
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+namespace lmo {
+
+// What the LMO setup wizard records, page by page (DOMAIN.md, "Designating the LMO"). Plain
+// data with the rules beside it; the wizard, the runbook and `lmodesk lmo show` all read it.
+enum class OrgKind { Production, Sandbox, DeveloperEdition, Trial, Scratch };
+QString orgKindName(OrgKind kind);
+std::optional<OrgKind> orgKindFromName(const QString &name);
+
+enum class OrgPlacement { PrimaryInternal, Dedicated };
+enum class Access { None, Read, Edit };
+QString accessName(Access access);
+
+struct LmoOrg
+{
+    QString name;
+    QString orgId; // 18 characters once checked
+    QString edition;
+    OrgKind kind = OrgKind::Production;
+    bool confirmedPaidAndPermanent = false;
+    QStringList whoNeedsData;   // "Partner ops", "Customer success", ...
+    QStringList integrations;   // "Billing", "Support", ...
+    QString stability;          // in the partner's words: how long the org is meant to live
+    OrgPlacement placement = OrgPlacement::PrimaryInternal;
+};
+
+struct LinkedPackage
+{
+    QString name;
+    QString namespacePrefix;
+    QString packageId; // 033..., 18 characters once checked
+};
+
+struct RoleAccess
+{
+    QString role;
+    Access licenses = Access::None;
+    Access subscribers = Access::None;
+};
+
+struct StorageForecast
+{
+    static constexpr double kKilobytesPerLicense = 2.0; // most LMA records count 2 KB
+    double usedMb = 0;
+    double allocationMb = 0;
+    double growthMbPerMonth = 0;
+    std::optional<double> yearsLeft; // none when the storage does not grow
+    QString warning;                 // set when it runs out within 3 years or is already out
+};
+
+struct LmoProfile
+{
+    int pagesDone = 0; // 0..6: the wizard resumes after the last page done
+    LmoOrg org;
+    QList<LinkedPackage> packages;
+    QDate registeredOn;
+    QString lmaVersion;
+    bool lmaObjectsVisible = false;
+    QString lmaVerification; // what "verify now" found
+    QList<RoleAccess> roles;
+    QStringList dashboards;
+    QString billing; // Stripe, NetSuite, other, none
+    QStringList integrationPatterns; // Apex triggers, REST endpoints, iPaaS
+    qint64 licensesToday = 0;
+    qint64 growthPerMonth = 0;
+    double storageAllocationMb = 0;
+    bool documented = false;
+    QDateTime designatedAt; // when it was marked as this database's LMO
+
+    QJsonObject toJson() const;
+    static LmoProfile fromJson(const QJsonObject &json);
+};
+
+namespace LmoRules {
+// Why this org may not be the LMO (empty: it may): the kinds that expire or get refreshed, an
+// unconfirmed "paid and permanent", a wrong id.
+QStringList orgRefusals(const LmoOrg &org);
+// A 15- or 18-character id with the given key prefix, as its 18 characters, or the reason.
+Result<QString> checkId(const QString &text, const QString &prefix, const QString &what);
+QStringList packageRefusals(const QList<LinkedPackage> &packages);
+// Roles granted something: a warning when every role can read or edit.
+QStringList permissionWarnings(const QList<RoleAccess> &roles);
+QList<RoleAccess> defaultRoles(); // restrictive: only those who need license data
+StorageForecast forecast(qint64 licensesToday, qint64 growthPerMonth, double allocationMb);
+// The trade-offs of putting the LMA in the primary org or a dedicated one.
+QString placementTradeOffs(OrgPlacement placement);
+} // namespace LmoRules
+
+// The LMO runbook, as Markdown: identity, why this org, packages, LMA version, roles,
+// integrations, storage forecast, the do-not-retire warning and the switching procedure.
+QString lmoRunbookMarkdown(const LmoProfile &profile, const QDate &today);
+
+// The profiles a database keeps (schema 5): the current one, and those it replaced.
+class LmoRepository
+{
+public:
+    explicit LmoRepository(QSqlDatabase db) : m_db(std::move(db)) {}
+    // The profile being set up or designated (an empty one when none yet).
+    Result<LmoProfile> current();
+    Result<void> save(const LmoProfile &profile);
+    // Records a new LMO from `since`: the current one is kept as a former LMO.
+    Result<void> switchTo(const LmoProfile &next, const QDate &since);
+    Result<QList<QPair<LmoProfile, QDate>>> former(); // with the day each was replaced
+
+private:
+    QSqlDatabase m_db;
+};
+
+} // namespace lmo
