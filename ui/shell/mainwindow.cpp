@@ -11,6 +11,7 @@
 #include "storage/bulkload.h"
 #include "storage/database.h"
 #include "wizard/lmosetuppage.h"
+#include "wizard/lmowizard.h"
 
 #include <QAction>
 #include <QApplication>
@@ -54,7 +55,7 @@ MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent), m_sidebar(new QListWidget(this)), m_stack(new QStackedWidget(this)),
       m_licenses(new LicensesPage(m_stack)), m_subscribers(new SubscribersPage(m_stack)),
       m_dashboard(new DashboardPage(m_stack)), m_lmo(new LmoSetupPage(m_stack)), m_statusDatabase(new QLabel(this)),
-      m_statusReadOnly(new QLabel(this)), m_statusIndexes(new QLabel(this)), m_undo(new QUndoStack(this)), m_indexPoll(new QTimer(this))
+      m_statusReadOnly(new QLabel(this)), m_statusIndexes(new QLabel(this)), m_statusLmo(new QLabel(this)), m_undo(new QUndoStack(this)), m_indexPoll(new QTimer(this))
 {
     setObjectName(QStringLiteral("mainWindow"));
     setWindowIcon(QIcon(QStringLiteral(":/icons/lmodesk.svg")));
@@ -86,6 +87,8 @@ MainWindow::MainWindow(QWidget *parent)
     m_statusReadOnly->setObjectName(QStringLiteral("statusReadOnly"));
     statusBar()->addWidget(m_statusDatabase, 1);
     statusBar()->addPermanentWidget(m_statusReadOnly);
+    m_statusLmo->setObjectName(QStringLiteral("statusLmo"));
+    statusBar()->addPermanentWidget(m_statusLmo);
     m_statusIndexes->setObjectName(QStringLiteral("statusIndexes"));
     statusBar()->addPermanentWidget(m_statusIndexes);
     m_indexPoll->setInterval(200);
@@ -182,6 +185,12 @@ void MainWindow::buildMenus()
     });
     find->setShortcut(QKeySequence::Find);
     find->setShortcutContext(Qt::ApplicationShortcut);
+
+    QMenu *tools = menuBar()->addMenu(QStringLiteral("&Tools"));
+    QAction *wizard = tools->addAction(QStringLiteral("&LMO setup wizard…"), this, [this] { openLmoWizard(false); });
+    wizard->setObjectName(QStringLiteral("lmoWizardAction"));
+    QAction *switchLmo = tools->addAction(QStringLiteral("&Switch LMO…"), this, [this] { openLmoWizard(true); });
+    switchLmo->setObjectName(QStringLiteral("switchLmoAction"));
 
     QMenu *go = menuBar()->addMenu(QStringLiteral("&Go"));
     for (Page page : kAllPages) {
@@ -404,11 +413,19 @@ void MainWindow::updateStatus()
     if (!m_database) {
         setWindowTitle(QStringLiteral("LMO Desk"));
         m_statusDatabase->setText(QStringLiteral("No database open"));
+        m_statusLmo->clear();
         m_statusReadOnly->clear();
         return;
     }
     const QString path = QDir::toNativeSeparators(m_database->path());
     setWindowTitle(QStringLiteral("%1 - LMO Desk").arg(QFileInfo(m_database->path()).fileName()));
+    auto lmo = LmoRepository(m_database->connection()).current();
+    if (lmo && lmo->designatedAt.isValid())
+        m_statusLmo->setText(QStringLiteral("LMO: %1 (%2)").arg(lmo->org.name, lmo->org.orgId.left(15)));
+    else if (lmo && lmo->pagesDone > 0)
+        m_statusLmo->setText(QStringLiteral("LMO: being set up (%1 of 6 steps)").arg(lmo->pagesDone));
+    else
+        m_statusLmo->setText(QStringLiteral("LMO: not designated (Tools > LMO setup wizard)"));
     // The Licenses page counts in the background; the status bar shows its answer when it comes.
     const std::optional<qint64> count = m_licenses->count();
     m_statusDatabase->setText(count ? QStringLiteral("%1  —  %2 licenses").arg(path, QLocale().toString(*count))
@@ -494,6 +511,20 @@ void MainWindow::modifySelectedLicenses()
         return;
     m_undo->push(new ModifyLicensesCommand(*m_database, dialog.plan().changes, dialog.description(),
                                            [this](const QString &error) { afterLicenseEdit(error); }));
+}
+
+void MainWindow::openLmoWizard(bool switchLmo)
+{
+    if (!m_database || m_database->isReadOnly()) {
+        QMessageBox::information(this, QStringLiteral("LMO setup"),
+                                 m_database ? QStringLiteral("This database is read-only: the LMO cannot be recorded in it.")
+                                            : QStringLiteral("Open or create a database first."));
+        return;
+    }
+    LmoWizard wizard(*m_database, switchLmo, this);
+    wizard.exec();
+    updateStatus();
+    m_lmo->reload();
 }
 
 void MainWindow::afterLicenseEdit(const QString &error)

@@ -77,6 +77,8 @@ private:
 public:
     // Edit > Modify License… on the Licenses page's selection (one undoable step).
     void modifySelectedLicenses();
+    // Tools > LMO setup wizard… / Switch LMO…
+    void openLmoWizard(bool switchLmo);
     QUndoStack *undoStack() const { return m_undo; }
 
 private:
@@ -95,6 +97,7 @@ private:
     QLabel *m_statusDatabase;
     QLabel *m_statusReadOnly;
     QLabel *m_statusIndexes;
+    QLabel *m_statusLmo;
     QAction *m_importAction = nullptr;
     QAction *m_modifyAction = nullptr;
     QUndoStack *m_undo;
