@@ -524,7 +524,8 @@ void LmoWizard::load(const LmoProfile &p)
 {
     m_orgName->setText(p.org.name);
     m_orgId->setText(p.org.orgId);
-    m_edition->setCurrentText(p.org.edition);
+    if (!p.org.edition.isEmpty())
+        m_edition->setCurrentText(p.org.edition);
     m_kind->setCurrentIndex(int(p.org.kind));
     m_paid->setChecked(p.org.confirmedPaidAndPermanent);
     setChecked(m_who, p.org.whoNeedsData);
