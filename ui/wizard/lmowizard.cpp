@@ -48,7 +48,7 @@ public:
         if (step >= 1 && step <= 6) {
             const DesignationStep &s = designationSteps()[size_t(step - 1)];
             setTitle(QStringLiteral("Step %1 of 6: %2").arg(step).arg(s.title));
-            setSubTitle(s.why);
+            setSubTitle(QStringLiteral("%1\nThis step decides: %2").arg(s.why, s.decides));
         }
         if (m_problemsLabel) {
             m_problemsLabel->setWordWrap(true);
