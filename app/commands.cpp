@@ -169,6 +169,8 @@ struct FilterOptions
                             QStringLiteral("YYYY-MM-DD")};
     QCommandLineOption to{QStringLiteral("installed-to"), QStringLiteral("Only licenses installed on or before this day."),
                           QStringLiteral("YYYY-MM-DD")};
+    QCommandLineOption asOf{QStringLiteral("as-of"), QStringLiteral("The day to judge by (default today)."),
+                            QStringLiteral("YYYY-MM-DD")};
     QCommandLineOption sandboxes;
     bool dashboardDefaults;
 
@@ -178,7 +180,7 @@ struct FilterOptions
                               : QStringLiteral("Leave sandbox installs out, as the dashboard does by default.")),
           dashboardDefaults(dashboard)
     {
-        parser.addOptions({package, from, to, sandboxes});
+        parser.addOptions({asOf, package, from, to, sandboxes});
     }
 
     bool read(const QCommandLineParser &parser, InstallBaseFilter *filter, int *code) const
@@ -189,6 +191,9 @@ struct FilterOptions
         if (parser.isSet(to) && !parseDate(parser.value(to), QStringLiteral("--installed-to"), &filter->installedTo, code))
             return false;
         filter->includeSandboxes = dashboardDefaults ? parser.isSet(sandboxes) : !parser.isSet(sandboxes);
+        if (parser.isSet(asOf) && !parseDate(parser.value(asOf), QStringLiteral("--as-of"), &filter->asOf, code))
+            return false;
+        filter->asOf = filter->day();
         return true;
     }
 };
@@ -235,9 +240,7 @@ int runExportChart(const QStringList &arguments)
                                      QStringLiteral("WxH"), QStringLiteral("1200x750"));
     const QCommandLineOption scaleOpt(QStringLiteral("scale"), QStringLiteral("PNG pixels per point (default 1; 2 for sharp slides)."),
                                       QStringLiteral("N"), QStringLiteral("1"));
-    const QCommandLineOption asOfOpt(QStringLiteral("as-of"), QStringLiteral("The day to judge by (default today)."),
-                                     QStringLiteral("YYYY-MM-DD"));
-    parser.addOptions({chartOpt, outOpt, sizeOpt, scaleOpt, asOfOpt});
+    parser.addOptions({chartOpt, outOpt, sizeOpt, scaleOpt});
     const FilterOptions filterOptions(parser, true);
     int code = 0;
     if (!parse(parser, arguments, QStringLiteral("export-chart"), &code))
@@ -263,9 +266,6 @@ int runExportChart(const QStringList &arguments)
     InstallBaseFilter filter;
     if (!filterOptions.read(parser, &filter, &code))
         return code;
-    if (parser.isSet(asOfOpt) && !parseDate(parser.value(asOfOpt), QStringLiteral("--as-of"), &filter.asOf, &code))
-        return code;
-    filter.asOf = filter.day();
     auto metrics = dashboardFor(parser, filter);
     if (!metrics)
         return failWith(metrics.error());
@@ -282,9 +282,7 @@ int runExportReport(const QStringList &arguments)
                                                     "key figures) and one chart per page with its numbers beneath."));
     parser.addOption(dbOption());
     const QCommandLineOption outOpt(QStringLiteral("out"), QStringLiteral("The PDF file."), QStringLiteral("FILE.pdf"));
-    const QCommandLineOption asOfOpt(QStringLiteral("as-of"), QStringLiteral("The day to judge by (default today)."),
-                                     QStringLiteral("YYYY-MM-DD"));
-    parser.addOptions({outOpt, asOfOpt});
+    parser.addOption(outOpt);
     const FilterOptions filterOptions(parser, true);
     int code = 0;
     if (!parse(parser, arguments, QStringLiteral("export-report"), &code))
@@ -297,9 +295,6 @@ int runExportReport(const QStringList &arguments)
     InstallBaseFilter filter;
     if (!filterOptions.read(parser, &filter, &code))
         return code;
-    if (parser.isSet(asOfOpt) && !parseDate(parser.value(asOfOpt), QStringLiteral("--as-of"), &filter.asOf, &code))
-        return code;
-    filter.asOf = filter.day();
     auto metrics = dashboardFor(parser, filter);
     if (!metrics)
         return failWith(metrics.error());
@@ -368,10 +363,8 @@ int runStats(const QStringList &arguments)
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Print the install-base summary."));
     parser.addOption(dbOption());
-    const QCommandLineOption asOfOpt(QStringLiteral("as-of"), QStringLiteral("The day to judge by (default today)."),
-                                     QStringLiteral("YYYY-MM-DD"));
     const QCommandLineOption jsonOpt(QStringLiteral("json"), QStringLiteral("Print one JSON object."));
-    parser.addOptions({asOfOpt, jsonOpt});
+    parser.addOption(jsonOpt);
     const FilterOptions filterOptions(parser, false);
     int code = 0;
     if (!parse(parser, arguments, QStringLiteral("stats"), &code))
@@ -379,9 +372,6 @@ int runStats(const QStringList &arguments)
     InstallBaseFilter filter;
     if (!filterOptions.read(parser, &filter, &code))
         return code;
-    if (parser.isSet(asOfOpt) && !parseDate(parser.value(asOfOpt), QStringLiteral("--as-of"), &filter.asOf, &code))
-        return code;
-    filter.asOf = filter.day();
 
     auto database = Database::open(Database::resolvePath(parser.value(dbOption())), Database::OpenOptions());
     if (!database)

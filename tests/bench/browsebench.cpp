@@ -6,6 +6,7 @@
 // no thread and no cache: the floor. naive_100k does what the architecture rules out, a
 // QSqlQueryModel with a QSortFilterProxyModel, on the first 100,000 licenses.
 #include "browsebench.h"
+#include "benchutil.h"
 
 #include "browse/licenselist.h"
 #include "browse/licensequery.h"
@@ -23,7 +24,6 @@
 #include <QTextStream>
 #include <QTimer>
 
-#include <sys/resource.h>
 
 namespace {
 
@@ -31,9 +31,7 @@ using namespace lmo;
 
 double rssMb()
 {
-    rusage usage{};
-    getrusage(RUSAGE_SELF, &usage);
-    return usage.ru_maxrss / 1024.0;
+    return benchPeakRssMb();
 }
 
 // Runs `change`, then the event loop until `done()` holds; returns the milliseconds.
@@ -97,7 +95,7 @@ double rawFirstWindow(QSqlDatabase db, const std::vector<LicenseQuerySegment> &s
 
 QJsonValue ms(double v)
 {
-    return qRound(v * 10) / 10.0;
+    return benchMs(v);
 }
 
 } // namespace

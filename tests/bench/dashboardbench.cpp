@@ -1,4 +1,5 @@
 #include "dashboardbench.h"
+#include "benchutil.h"
 
 #include "metrics/dashboardmetrics.h"
 #include "storage/database.h"
@@ -12,9 +13,9 @@
 #include <QRegularExpression>
 #include <QTextStream>
 
-#include <sys/resource.h>
 
 #include <algorithm>
+#include <optional>
 
 namespace {
 
@@ -35,8 +36,9 @@ QString literalSql(const DashboardMetrics::QueryTiming &t)
     return sql;
 }
 
-// The sqlite3 shell's own timer for one statement (process start not included).
-double sqlite3Ms(const QString &db, const QString &sql)
+// The sqlite3 shell's own timer for one statement (process start not included); nothing when
+// the shell could not run it or printed no timing.
+std::optional<double> sqlite3Ms(const QString &db, const QString &sql)
 {
     QProcess p;
     p.start(QStringLiteral("sqlite3"), {db});
@@ -44,15 +46,17 @@ double sqlite3Ms(const QString &db, const QString &sql)
     p.write(QStringLiteral(".timer on\n.output /dev/null\n%1;\n").arg(sql).toUtf8());
     p.closeWriteChannel();
     if (!p.waitForFinished(600000))
-        return -1;
+        return std::nullopt;
     const QString out = QString::fromUtf8(p.readAllStandardOutput());
     const auto m = QRegularExpression(QStringLiteral("Run Time: real ([0-9.]+)")).match(out);
-    return m.hasMatch() ? m.captured(1).toDouble() * 1000.0 : -1;
+    if (!m.hasMatch())
+        return std::nullopt;
+    return m.captured(1).toDouble() * 1000.0; // the pattern admits only digits and a dot
 }
 
-QJsonValue ms(double v)
+QJsonValue ms(std::optional<double> v)
 {
-    return qRound(v * 10) / 10.0;
+    return v ? QJsonValue(benchMs(*v)) : QJsonValue(QJsonValue::Null); // null: the shell gave no time
 }
 
 // The same aggregations as SQL, chart by chart (what the dashboard ran before its single pass),
@@ -158,12 +162,10 @@ int benchDashboard(const QStringList &args)
     QJsonObject bare;
     double bareTotal = 0;
     for (const auto &[name, sql] : bareAggregations(last.filter.day())) {
-        const double t = sqlite3Ms(database.value()->path(), sql);
+        const auto t = sqlite3Ms(database.value()->path(), sql);
         bare[name] = ms(t);
-        bareTotal += std::max(0.0, t);
+        bareTotal += t.value_or(0);
     }
-    rusage usage{};
-    getrusage(RUSAGE_SELF, &usage);
     const QJsonObject result{
         {QStringLiteral("licenses"), last.stats.licenses},
         {QStringLiteral("full_refresh_ms"), refreshes},
@@ -171,7 +173,7 @@ int benchDashboard(const QStringList &args)
         {QStringLiteral("queries"), queries},
         {QStringLiteral("sqlite3_aggregations_ms"), bare},
         {QStringLiteral("sqlite3_aggregations_total_ms"), ms(bareTotal)},
-        {QStringLiteral("peak_rss_mb"), qRound(usage.ru_maxrss / 1024.0)},
+        {QStringLiteral("peak_rss_mb"), qRound(benchPeakRssMb())},
     };
     QTextStream(stdout) << QJsonDocument(result).toJson(QJsonDocument::Indented);
     return 0;

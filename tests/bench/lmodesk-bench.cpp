@@ -23,6 +23,7 @@
 //       licenses saved (its summary line: committed, typed, checked) and to the end of the process
 //       (the browse indexes built too); both ratios sqlite3 / lmodesk; each process's peak memory.
 
+#include "benchutil.h"
 #include "browsebench.h"
 #include "dashboardbench.h"
 #include "demo/demogenerator.h"
@@ -60,9 +61,7 @@ namespace {
 
 double peakRssMb()
 {
-    rusage usage{};
-    getrusage(RUSAGE_SELF, &usage);
-    return usage.ru_maxrss / 1024.0; // kilobytes on Linux
+    return benchPeakRssMb();
 }
 
 int benchDemo(const QStringList &args)

@@ -564,29 +564,12 @@ QString LicensesPage::selectionAsText() const
                     fetched.insert(r.id, std::move(r));
     }
     auto cell = [&](int row, int column) -> QString {
-        if (m_model->rowAt(row))
-            return m_model->index(row, column).data().toString();
-        const LicenseRow *r = fetched.contains(m_model->licenseIdAt(row)) ? &fetched[m_model->licenseIdAt(row)] : nullptr;
-        if (!r)
-            return QString();
-        switch (LicenseColumn(column)) {
-        case LicenseColumn::Name: return r->name;
-        case LicenseColumn::Account: return r->account;
-        case LicenseColumn::Package: return r->package;
-        case LicenseColumn::Version: return r->version;
-        case LicenseColumn::Status: return statusName(r->status);
-        case LicenseColumn::EffectiveStatus: return statusName(r->effective);
-        case LicenseColumn::Seats: return r->seats == -1 ? QStringLiteral("Site License") : QLocale().toString(r->seats);
-        case LicenseColumn::Used: return QLocale().toString(r->used);
-        case LicenseColumn::Expiration: return r->expiration.isValid() ? r->expiration.toString(Qt::ISODate) : QStringLiteral("Does not expire");
-        case LicenseColumn::InstallDate: return r->installDate.toString(Qt::ISODate);
-        case LicenseColumn::OrgId: return r->orgId;
-        case LicenseColumn::Edition: return r->edition;
-        case LicenseColumn::Instance: return r->instance;
-        case LicenseColumn::OrgStatus: return r->orgStatus;
-        case LicenseColumn::Sandbox: return r->sandbox ? QStringLiteral("Yes") : QStringLiteral("No");
+        const LicenseRow *r = m_model->rowAt(row);
+        if (!r) {
+            auto it = fetched.constFind(m_model->licenseIdAt(row));
+            r = it == fetched.constEnd() ? nullptr : &*it;
         }
-        return QString();
+        return r ? LicenseTableModel::cellText(*r, LicenseColumn(column)) : QString();
     };
     QStringList lines;
     QStringList head;

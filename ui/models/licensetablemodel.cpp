@@ -416,6 +416,29 @@ int LicenseTableModel::rowOfLicense(qint64 id) const
     return it == m_ids.end() ? -1 : int(it - m_ids.begin());
 }
 
+QString LicenseTableModel::cellText(const LicenseRow &r, LicenseColumn column)
+{
+    switch (column) {
+    case LicenseColumn::Name: return r.name;
+    case LicenseColumn::Account: return r.account;
+    case LicenseColumn::Package: return r.package;
+    case LicenseColumn::Version: return r.version;
+    case LicenseColumn::Status: return statusName(r.status);
+    case LicenseColumn::EffectiveStatus: return statusName(r.effective);
+    case LicenseColumn::Seats: return r.seats == -1 ? QStringLiteral("Site License") : QLocale().toString(r.seats);
+    case LicenseColumn::Used: return QLocale().toString(r.used);
+    case LicenseColumn::Expiration:
+        return r.expiration.isValid() ? r.expiration.toString(Qt::ISODate) : QStringLiteral("Does not expire");
+    case LicenseColumn::InstallDate: return r.installDate.toString(Qt::ISODate);
+    case LicenseColumn::OrgId: return r.orgId;
+    case LicenseColumn::Edition: return r.edition;
+    case LicenseColumn::Instance: return r.instance;
+    case LicenseColumn::OrgStatus: return r.orgStatus;
+    case LicenseColumn::Sandbox: return r.sandbox ? QStringLiteral("Yes") : QStringLiteral("No");
+    }
+    return QString();
+}
+
 QVariant LicenseTableModel::data(const QModelIndex &index, int role) const
 {
     if (!index.isValid() || index.row() >= m_rows || index.column() >= kLicenseColumnCount)
@@ -445,26 +468,7 @@ QVariant LicenseTableModel::data(const QModelIndex &index, int role) const
     switch (role) {
     case LicenseIdRole: return r.id;
     case LoadedRole: return true;
-    case Qt::DisplayRole:
-        switch (column) {
-        case LicenseColumn::Name: return r.name;
-        case LicenseColumn::Account: return r.account;
-        case LicenseColumn::Package: return r.package;
-        case LicenseColumn::Version: return r.version;
-        case LicenseColumn::Status: return statusName(r.status);
-        case LicenseColumn::EffectiveStatus: return statusName(r.effective);
-        case LicenseColumn::Seats: return r.seats == -1 ? QStringLiteral("Site License") : QLocale().toString(r.seats);
-        case LicenseColumn::Used: return QLocale().toString(r.used);
-        case LicenseColumn::Expiration:
-            return r.expiration.isValid() ? r.expiration.toString(Qt::ISODate) : QStringLiteral("Does not expire");
-        case LicenseColumn::InstallDate: return r.installDate.toString(Qt::ISODate);
-        case LicenseColumn::OrgId: return r.orgId;
-        case LicenseColumn::Edition: return r.edition;
-        case LicenseColumn::Instance: return r.instance;
-        case LicenseColumn::OrgStatus: return r.orgStatus;
-        case LicenseColumn::Sandbox: return r.sandbox ? QStringLiteral("Yes") : QStringLiteral("No");
-        }
-        return QVariant();
+    case Qt::DisplayRole: return cellText(r, column);
     case Qt::TextAlignmentRole:
         if (column == LicenseColumn::Seats || column == LicenseColumn::Used)
             return QVariant(Qt::AlignRight | Qt::AlignVCenter);

@@ -37,6 +37,10 @@ public:
     static constexpr int kMaxBlocks = 64; // 16,384 rows cached at most
 
     explicit LicenseTableModel(QObject *parent = nullptr);
+
+    // What a cell shows for a license ("Site License", "Does not expire", ...): the one
+    // formatting of the list, for the table and for what is copied from it.
+    static QString cellText(const LicenseRow &row, LicenseColumn column);
     ~LicenseTableModel() override;
 
     // nullptr empties the model. The database must outlive the model's use of it.
