@@ -99,7 +99,6 @@ void LicenseTableModel::restart(bool keepRows)
         beginResetModel();
         m_rows = 0;
         m_cache.clear();
-        m_recent.clear();
         m_ids.clear();
         m_ids.shrink_to_fit();
         m_idsLoaded = false;
@@ -197,14 +196,7 @@ void LicenseTableModel::setRowCount(qint64 rows)
     } else if (n < m_rows) {
         beginRemoveRows(QModelIndex(), n, m_rows - 1);
         m_rows = n;
-        for (auto it = m_cache.begin(); it != m_cache.end();) {
-            if (it.key() * kBlockSize >= n) {
-                m_recent.remove(it.key());
-                it = m_cache.erase(it);
-            } else {
-                ++it;
-            }
-        }
+        m_cache.dropFrom(n);
         endRemoveRows();
     }
 }
@@ -215,8 +207,7 @@ void LicenseTableModel::firstWindow(quint64 generation, Block rows)
         return;
     m_pending.remove(0);
     const int n = int(rows.size());
-    m_cache.insert(0, std::move(rows));
-    touch(0);
+    m_cache.put(0, std::move(rows));
     if (!m_matching) {
         setRowCount(n);
     } else if (n > 0) {
@@ -272,7 +263,6 @@ void LicenseTableModel::listed(quint64 generation, std::vector<qint64> ids)
         m_rows = int(m_ids.size());
         m_matching = qint64(m_ids.size());
         m_cache.clear();
-        m_recent.clear();
         m_pending.clear();
         changePersistentIndexList(from, to);
         m_refreshing = false;
@@ -298,13 +288,7 @@ void LicenseTableModel::blockArrived(quint64 generation, int block, Block rows)
     m_pending.remove(block);
     const int first = block * kBlockSize;
     const int last = qMin(first + int(rows.size()), m_rows) - 1;
-    m_cache.insert(block, std::move(rows));
-    touch(block);
-    while (m_cache.size() > kMaxBlocks && !m_recent.empty()) {
-        const int oldest = m_recent.back();
-        m_recent.pop_back();
-        m_cache.remove(oldest);
-    }
+    m_cache.put(block, std::move(rows));
     if (last >= first) {
         emit dataChanged(index(first, 0), index(last, kLicenseColumnCount - 1));
         emit rowsArrived(first, last);
@@ -317,14 +301,6 @@ void LicenseTableModel::fail(quint64 generation, const QString &message)
         return;
     m_error = message;
     emit failed(message);
-}
-
-void LicenseTableModel::touch(int block) const
-{
-    if (!m_recent.empty() && m_recent.front() == block)
-        return;
-    m_recent.remove(block);
-    m_recent.push_front(block);
 }
 
 void LicenseTableModel::requestBlock(int block) const
@@ -391,11 +367,8 @@ const LicenseRow *LicenseTableModel::rowAt(int row) const
 {
     if (row < 0 || row >= m_rows)
         return nullptr;
-    auto it = m_cache.constFind(row / kBlockSize);
-    if (it == m_cache.constEnd() || size_t(row % kBlockSize) >= it->size())
-        return nullptr;
-    const LicenseRow &r = (*it)[size_t(row % kBlockSize)];
-    return r.id ? &r : nullptr;
+    const LicenseRow *r = m_cache.find(row);
+    return r && r->id ? r : nullptr;
 }
 
 qint64 LicenseTableModel::licenseIdAt(int row) const
@@ -443,10 +416,9 @@ QVariant LicenseTableModel::data(const QModelIndex &index, int role) const
 {
     if (!index.isValid() || index.row() >= m_rows || index.column() >= kLicenseColumnCount)
         return QVariant();
-    const int block = index.row() / kBlockSize;
-    auto it = m_cache.constFind(block);
-    if (it == m_cache.constEnd() || size_t(index.row() % kBlockSize) >= it->size()) {
-        requestBlock(block);
+    const LicenseRow *found = m_cache.find(index.row());
+    if (!found) {
+        requestBlock(index.row() / kBlockSize);
         if (role == LoadedRole)
             return false;
         if (role == LicenseIdRole)
@@ -457,8 +429,7 @@ QVariant LicenseTableModel::data(const QModelIndex &index, int role) const
             return QGuiApplication::palette().brush(QPalette::Disabled, QPalette::Text);
         return QVariant();
     }
-    touch(block);
-    const LicenseRow &r = (*it)[size_t(index.row() % kBlockSize)];
+    const LicenseRow &r = *found;
     if (r.id == 0) // removed since the list was read
         return role == Qt::DisplayRole && index.column() == 0 ? QVariant(QStringLiteral("(removed)")) : QVariant();
     const LicenseColumn column = LicenseColumn(index.column());

@@ -2,6 +2,7 @@
 
 #include "browse/licenselist.h"
 #include "browse/licensequery.h"
+#include "models/blockcache.h"
 #include "storage/database.h"
 
 #include <QAbstractTableModel>
@@ -9,7 +10,6 @@
 #include <QSet>
 
 #include <atomic>
-#include <list>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -87,7 +87,6 @@ private:
     void blockArrived(quint64 generation, int block, Block rows);
     void fail(quint64 generation, const QString &message);
     void setRowCount(qint64 rows);
-    void touch(int block) const;
 
     const Database *m_database = nullptr;
     std::unique_ptr<SqlWorker> m_blocks; // windows of rows: quick, urgent
@@ -106,8 +105,7 @@ private:
     std::optional<qint64> m_total;
     QString m_error;
     // Mutable: data() asks for what it lacks and marks what it used.
-    mutable QHash<int, Block> m_cache;
-    mutable std::list<int> m_recent; // most recently used first
+    mutable BlockCache<LicenseRow, kBlockSize, kMaxBlocks> m_cache;
     mutable QSet<int> m_pending;
 };
 

@@ -59,7 +59,6 @@ void SubscriberTableModel::restart()
     beginResetModel();
     m_rows = 0;
     m_cache.clear();
-    m_recent.clear();
     m_pending.clear();
     m_matching.reset();
     endResetModel();
@@ -152,13 +151,7 @@ void SubscriberTableModel::blockArrived(quint64 generation, int block, Block row
     m_pending.remove(block);
     const int first = block * kBlockSize;
     const int last = qMin(first + int(rows.size()), m_rows) - 1;
-    m_cache.insert(block, std::move(rows));
-    m_recent.remove(block);
-    m_recent.push_front(block);
-    while (m_cache.size() > kMaxBlocks && !m_recent.empty()) {
-        m_cache.remove(m_recent.back());
-        m_recent.pop_back();
-    }
+    m_cache.put(block, std::move(rows));
     if (last >= first) {
         emit dataChanged(index(first, 0), index(last, kSubscriberColumnCount - 1));
         emit rowsArrived(first, last);
@@ -179,10 +172,7 @@ const SubscriberRow *SubscriberTableModel::rowAt(int row) const
 {
     if (row < 0 || row >= m_rows)
         return nullptr;
-    auto it = m_cache.constFind(row / kBlockSize);
-    if (it == m_cache.constEnd() || size_t(row % kBlockSize) >= it->size())
-        return nullptr;
-    return &(*it)[size_t(row % kBlockSize)];
+    return m_cache.find(row);
 }
 
 QVariant SubscriberTableModel::data(const QModelIndex &index, int role) const
@@ -197,11 +187,6 @@ QVariant SubscriberTableModel::data(const QModelIndex &index, int role) const
         if (role == Qt::DisplayRole && index.column() == 0)
             return QStringLiteral("…");
         return QVariant();
-    }
-    const int block = index.row() / kBlockSize;
-    if (m_recent.empty() || m_recent.front() != block) {
-        m_recent.remove(block);
-        m_recent.push_front(block);
     }
     const QLocale locale;
     switch (role) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "browse/subscriberlist.h"
+#include "models/blockcache.h"
 #include "storage/database.h"
 
 #include <QAbstractTableModel>
@@ -8,7 +9,6 @@
 #include <QSet>
 
 #include <atomic>
-#include <list>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -68,8 +68,7 @@ private:
     std::optional<qint64> m_matching;
     std::optional<qint64> m_total;
     bool m_pendingSummary = false;
-    mutable QHash<int, Block> m_cache;
-    mutable std::list<int> m_recent;
+    mutable BlockCache<SubscriberRow, kBlockSize, kMaxBlocks> m_cache;
     mutable QSet<int> m_pending;
 };
 
