@@ -118,6 +118,10 @@ private slots:
         // An org id in its 18-character form finds the org's licenses.
         search->setText(u"00D000000000007EAA"_s);
         QTRY_COMPARE(m_page->model()->rowCount(), 2);
+        // One with a wrong checksum finds nothing, and the page says why.
+        search->setText(u"00D000000000007XXX"_s);
+        QTRY_VERIFY2(m_page->summaryText().contains(u"wrong checksum"_s), qPrintable(m_page->summaryText()));
+        QCOMPARE(m_page->model()->rowCount(), 0);
         auto *clear = m_page->findChild<QPushButton *>(u"clearFilters"_s);
         QVERIFY(clear->isEnabled());
         QTest::mouseClick(clear, Qt::LeftButton);

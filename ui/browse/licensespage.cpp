@@ -2,6 +2,7 @@
 
 #include "browse/licensedetail.h"
 #include "browse/licenselist.h"
+#include "domain/salesforceid.h"
 #include "models/licensetablemodel.h"
 #include "storage/database.h"
 #include "widgets/multiselectbutton.h"
@@ -478,12 +479,23 @@ void LicensesPage::updateSummary()
                              .arg(licenseColumnTitle(m_model->query().sortColumn).toLower(),
                                   m_model->query().order == Qt::AscendingOrder ? QStringLiteral("ascending")
                                                                                : QStringLiteral("descending"));
-    if (m_model->query().filter.isEmpty())
+    if (m_model->query().filter.isEmpty()) {
         m_summary->setText(QStringLiteral("%1 licenses, %2. Effective status as of %3.")
                                .arg(locale.toString(*total), sort, when));
-    else
-        m_summary->setText(QStringLiteral("%1 of %2 licenses, %3. Effective status as of %4.")
-                               .arg(locale.toString(*matching), locale.toString(*total), sort, when));
+        return;
+    }
+    QString text = QStringLiteral("%1 of %2 licenses, %3. Effective status as of %4.")
+                       .arg(locale.toString(*matching), locale.toString(*total), sort, when);
+    // Nothing found for what looks like an id that is not one: say why, rather than an empty list.
+    const QString search = m_model->query().filter.text.trimmed();
+    const bool idShaped = (search.size() == 15 || search.size() == 18)
+                          && std::all_of(search.begin(), search.end(), [](QChar c) { return c.isLetterOrNumber() && c.unicode() < 128; });
+    if (*matching == 0 && idShaped) {
+        if (auto parsed = SalesforceId::parse(search); !parsed)
+            text += QStringLiteral(" The search looks like a Salesforce id, but: %1. Check it was copied whole.")
+                        .arg(parsed.error().message);
+    }
+    m_summary->setText(text);
 }
 
 void LicensesPage::currentChanged()
