@@ -9,6 +9,7 @@
 #include "metrics/installbasestats.h"
 #include "storage/bulkload.h"
 #include "storage/database.h"
+#include "storage/sqlutil.h"
 #include "util/format.h"
 
 #include <QCommandLineParser>
@@ -159,6 +160,21 @@ int runDemo(const QStringList &arguments)
     return 0;
 }
 
+// The LMO a --lmo option names, among the database's.
+Result<KnownLmo> lmoOption(const QString &text, QSqlDatabase db)
+{
+    auto known = LmoRepository(std::move(db)).all();
+    if (!known)
+        return known.error();
+    auto ref = resolveLmo(known.value(), text);
+    if (!ref)
+        return Error::make(Error::Code::Usage, QStringLiteral("--lmo: %1").arg(ref.error().message));
+    for (const KnownLmo &k : known.value())
+        if (k.ref == ref.value())
+            return k;
+    return Error::make(Error::Code::Usage, QStringLiteral("--lmo: no LMO %1").arg(ref.value()));
+}
+
 // The dashboard's filters, shared by stats, export-chart and export-report. The dashboard leaves
 // sandboxes out unless asked (--include-sandboxes); stats counts every license unless asked
 // (--exclude-sandboxes), as it always has.
@@ -171,6 +187,9 @@ struct FilterOptions
                           QStringLiteral("YYYY-MM-DD")};
     QCommandLineOption asOf{QStringLiteral("as-of"), QStringLiteral("The day to judge by (default today)."),
                             QStringLiteral("YYYY-MM-DD")};
+    QCommandLineOption lmo{QStringLiteral("lmo"),
+                           QStringLiteral("Only licenses from this LMO: its number or org id, or \"current\" (see lmodesk lmo show)."),
+                           QStringLiteral("LMO")};
     QCommandLineOption sandboxes;
     bool dashboardDefaults;
 
@@ -180,7 +199,7 @@ struct FilterOptions
                               : QStringLiteral("Leave sandbox installs out, as the dashboard does by default.")),
           dashboardDefaults(dashboard)
     {
-        parser.addOptions({asOf, package, from, to, sandboxes});
+        parser.addOptions({asOf, package, from, to, sandboxes, lmo});
     }
 
     bool read(const QCommandLineParser &parser, InstallBaseFilter *filter, int *code) const
@@ -196,14 +215,30 @@ struct FilterOptions
         filter->asOf = filter->day();
         return true;
     }
+
+    // --lmo needs the database to say which LMOs there are.
+    Result<void> readLmo(const QCommandLineParser &parser, QSqlDatabase db, InstallBaseFilter *filter) const
+    {
+        if (!parser.isSet(lmo))
+            return {};
+        auto chosen = lmoOption(parser.value(lmo), db);
+        if (!chosen)
+            return chosen.error();
+        filter->lmo = chosen->ref;
+        filter->lmoName = chosen->name();
+        return {};
+    }
 };
 
 // What export-chart and export-report share: open the database, check it, compute.
-Result<DashboardMetrics> dashboardFor(const QCommandLineParser &parser, const InstallBaseFilter &filter)
+Result<DashboardMetrics> dashboardFor(const QCommandLineParser &parser, const FilterOptions &options,
+                                      InstallBaseFilter filter)
 {
     auto database = Database::open(Database::resolvePath(parser.value(dbOption())), Database::OpenOptions());
     if (!database)
         return database.error();
+    if (auto r = options.readLmo(parser, database.value()->connection(), &filter); !r)
+        return r.error();
     if (!filter.package.isEmpty()) {
         QSqlQuery q(database.value()->connection());
         q.prepare(QStringLiteral("SELECT COUNT(*) FROM packages WHERE name = ?"));
@@ -266,7 +301,7 @@ int runExportChart(const QStringList &arguments)
     InstallBaseFilter filter;
     if (!filterOptions.read(parser, &filter, &code))
         return code;
-    auto metrics = dashboardFor(parser, filter);
+    auto metrics = dashboardFor(parser, filterOptions, filter);
     if (!metrics)
         return failWith(metrics.error());
     if (auto r = ChartRenderer::exportChart(metrics->chart(*id), outPath, size, scale); !r)
@@ -295,7 +330,7 @@ int runExportReport(const QStringList &arguments)
     InstallBaseFilter filter;
     if (!filterOptions.read(parser, &filter, &code))
         return code;
-    auto metrics = dashboardFor(parser, filter);
+    auto metrics = dashboardFor(parser, filterOptions, filter);
     if (!metrics)
         return failWith(metrics.error());
     auto pages = ChartRenderer::exportReport(metrics.value(), outPath);
@@ -329,6 +364,18 @@ int runLmo(const QStringList &arguments)
     auto former = repository.former();
     if (!former)
         return failWith(former.error());
+    auto known = repository.all();
+    if (!known)
+        return failWith(known.error());
+    // How many licenses came from each LMO.
+    QHash<qint64, qint64> licenses;
+    {
+        QSqlQuery q(database.value()->connection());
+        if (!q.exec(QStringLiteral("SELECT lmo_ref, COUNT(*) FROM licenses GROUP BY lmo_ref")))
+            return failWith(sqlError(q.lastError(), QStringLiteral("counting the licenses of each LMO")));
+        while (q.next())
+            licenses.insert(q.value(0).toLongLong(), q.value(1).toLongLong());
+    }
     const bool designated = current->designatedAt.isValid();
     if (parser.isSet(jsonOpt)) {
         QJsonArray formerJson;
@@ -337,14 +384,27 @@ int runLmo(const QStringList &arguments)
             o.insert(QStringLiteral("replaced_on"), replaced.toString(Qt::ISODate));
             formerJson.append(o);
         }
+        QJsonArray all;
+        for (const KnownLmo &k : known.value()) {
+            all.append(QJsonObject{{QStringLiteral("number"), k.ref},
+                                   {QStringLiteral("name"), k.name()},
+                                   {QStringLiteral("org_id"), k.profile.org.orgId},
+                                   {QStringLiteral("current"), k.current},
+                                   {QStringLiteral("replaced_on"), k.replacedOn.isValid() ? QJsonValue(k.replacedOn.toString(Qt::ISODate))
+                                                                                          : QJsonValue()},
+                                   {QStringLiteral("licenses"), licenses.value(k.ref)}});
+        }
         QJsonObject o{{QStringLiteral("designated"), designated},
                       {QStringLiteral("lmo"), current->toJson()},
-                      {QStringLiteral("former"), formerJson}};
+                      {QStringLiteral("former"), formerJson},
+                      {QStringLiteral("lmos"), all}};
         out() << QJsonDocument(o).toJson(QJsonDocument::Indented);
         return 0;
     }
-    if (current->org.name.isEmpty() && current->pagesDone == 0) {
-        out() << "No LMO recorded for this database yet.\n";
+    if (current->org.name.isEmpty() && current->pagesDone == 0 && known->size() == 1) {
+        out() << QStringLiteral("No LMO recorded for this database yet (%1 licenses). Designate it with the setup wizard: "
+                                "Tools > LMO setup wizard.\n")
+                     .arg(groupedNumber(licenses.value(1)));
         return 0;
     }
     out() << QStringLiteral("LMO            %1 (%2)\n").arg(current->org.name, current->org.orgId)
@@ -355,6 +415,12 @@ int runLmo(const QStringList &arguments)
         out() << QStringLiteral("Package        %1 (%2, %3)\n").arg(p.name, p.namespacePrefix, p.packageId);
     for (const auto &[profile, replaced] : former.value())
         out() << QStringLiteral("Former LMO     %1 (%2), replaced %3\n").arg(profile.org.name, profile.org.orgId, replaced.toString(Qt::ISODate));
+    if (known->size() > 1) {
+        out() << "\nLicenses by the LMO they came from (--lmo NUMBER chooses one in import, stats, export-csv and the "
+                 "chart exports):\n";
+        for (const KnownLmo &k : known.value())
+            out() << QStringLiteral("  %1  %2: %3 licenses\n").arg(k.ref).arg(k.label(), groupedNumber(licenses.value(k.ref)));
+    }
     return 0;
 }
 
@@ -376,6 +442,8 @@ int runStats(const QStringList &arguments)
     auto database = Database::open(Database::resolvePath(parser.value(dbOption())), Database::OpenOptions());
     if (!database)
         return failWith(database.error());
+    if (auto r = filterOptions.readLmo(parser, database.value()->connection(), &filter); !r)
+        return failWith(r.error());
     auto stats = computeInstallBaseStats(database.value()->connection(), filter);
     if (!stats)
         return failWith(stats.error());
@@ -399,7 +467,12 @@ int runImport(const QStringList &arguments)
     const QCommandLineOption orderOpt(QStringLiteral("date-order"),
                                       QStringLiteral("How to read slash dates: mdy (3/31/2026, default) or dmy (31/3/2026)."),
                                       QStringLiteral("mdy|dmy"), QStringLiteral("mdy"));
-    parser.addOptions({strictOpt, orderOpt});
+    const QCommandLineOption lmoOpt(QStringLiteral("lmo"),
+                                    QStringLiteral("The LMO the files were exported from: its number or org id, or "
+                                                   "\"current\". Needed once the database has more than one LMO "
+                                                   "(see lmodesk lmo show)."),
+                                    QStringLiteral("LMO"));
+    parser.addOptions({strictOpt, orderOpt, lmoOpt});
     parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("CSV files to import."), QStringLiteral("FILE..."));
     parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
     const QCommandLineOption help(QStringList{QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help."));
@@ -426,6 +499,12 @@ int runImport(const QStringList &arguments)
     auto database = Database::open(Database::resolvePath(parser.value(dbOption())), openOptions);
     if (!database)
         return failWith(database.error());
+    if (parser.isSet(lmoOpt)) {
+        auto chosen = lmoOption(parser.value(lmoOpt), database.value()->connection());
+        if (!chosen)
+            return fail(chosen.error().message, 2);
+        options.lmoRef = chosen->ref;
+    }
 
     // The worst outcome of all files decides the exit code: 2 over 3 over 0.
     int worst = 0;
@@ -498,7 +577,10 @@ int runExport(const QStringList &arguments)
                                        QStringLiteral("STATUS"));
     const QCommandLineOption orgOpt(QStringLiteral("org"), QStringLiteral("Only this subscriber org (15 or 18 characters)."),
                                     QStringLiteral("ORGID"));
-    parser.addOptions({outOpt, packageOpt, statusOpt, orgOpt});
+    const QCommandLineOption lmoOpt(QStringLiteral("lmo"),
+                                    QStringLiteral("Only licenses from this LMO: its number or org id, or \"current\"."),
+                                    QStringLiteral("LMO"));
+    parser.addOptions({outOpt, packageOpt, statusOpt, orgOpt, lmoOpt});
     int code = 0;
     if (!parse(parser, arguments, QStringLiteral("export-csv"), &code))
         return code;
@@ -518,6 +600,12 @@ int runExport(const QStringList &arguments)
     auto database = Database::open(Database::resolvePath(parser.value(dbOption())), Database::OpenOptions());
     if (!database)
         return failWith(database.error());
+    if (parser.isSet(lmoOpt)) {
+        auto chosen = lmoOption(parser.value(lmoOpt), database.value()->connection());
+        if (!chosen)
+            return fail(chosen.error().message, 2);
+        filter.lmo = chosen->ref;
+    }
     auto rows = exportLicensesCsv(*database.value(), parser.value(outOpt), filter);
     if (!rows)
         return failWith(rows.error());
@@ -549,20 +637,22 @@ QString usage()
         "  lmodesk demo [--db PATH] [--licenses N] [--seed S] [--until YYYY-MM-DD] [--replace]\n"
         "      Write a realistic, deterministic demo install base.\n"
         "  lmodesk stats [--db PATH] [--as-of YYYY-MM-DD] [--package NAME] [--installed-from D] [--installed-to D]\n"
-        "                [--exclude-sandboxes] [--json]\n"
+        "                [--exclude-sandboxes] [--lmo LMO] [--json]\n"
         "      Print the install-base summary the dashboard shows.\n"
-        "  lmodesk import [--db PATH] [--strict] [--date-order mdy|dmy] FILE...\n"
+        "  lmodesk import [--db PATH] [--strict] [--date-order mdy|dmy] [--lmo LMO] FILE...\n"
         "      Import LMA CSV exports (Data Loader, Salesforce CLI, reports).\n"
-        "  lmodesk export-csv [--db PATH] --out FILE [--package NAME] [--status S,...] [--org ID]\n"
+        "  lmodesk export-csv [--db PATH] --out FILE [--package NAME] [--status S,...] [--org ID] [--lmo LMO]\n"
         "      Export licenses as CSV that Data Loader and LMO Desk read back.\n"
         "  lmodesk export-chart [--db PATH] --chart ID --out FILE.png|svg|pdf [--size WxH] [--scale N]\n"
         "                       [--as-of D] [--package NAME] [--installed-from D] [--installed-to D] [--include-sandboxes]\n"
+        "                       [--lmo LMO]\n"
         "      Write one dashboard chart (IDs: installs-by-month, status-mix, edition-mix, version-adoption,\n"
         "      seat-utilization, expirations-by-month, top-instances).\n"
         "  lmodesk export-report [--db PATH] --out FILE.pdf [the same filters]\n"
         "      Write the dashboard report as a PDF.\n"
         "  lmodesk lmo show [--db PATH] [--json]\n"
-        "      Show the LMO this database belongs to, as the setup wizard recorded it.\n"
+        "      Show the LMO this database belongs to, as the setup wizard recorded it, the LMOs it replaced,\n"
+        "      and how many licenses came from each. LMO is a number from this list, an org id, or \"current\".\n"
         "  lmodesk --version | --help\n"
         "\n"
         "The database is --db PATH, else $LMODESK_DB, else %2.\n"

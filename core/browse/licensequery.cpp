@@ -32,7 +32,7 @@ constexpr std::array<ColumnInfo, kLicenseColumnCount> kColumns{{
     // Dated licenses first, soonest first; "does not expire" (NULL) after them.
     {LicenseColumn::Expiration, "expiration", "Expiration", "(l.expiration IS NULL)|l.expiration"},
     {LicenseColumn::InstallDate, "install_date", "Install date", "l.install_date"},
-    {LicenseColumn::OrgId, "org_id", "Subscriber org", "l.org_id|l.package_ref"},
+    {LicenseColumn::OrgId, "org_id", "Subscriber org", "l.org_id|l.package_ref|l.lmo_ref"},
     {LicenseColumn::Edition, "edition", "Edition", "l.org_edition"},
     {LicenseColumn::Instance, "instance", "Instance", "l.org_instance"},
     {LicenseColumn::OrgStatus, "org_status", "Org status", "l.org_status"},
@@ -118,7 +118,7 @@ bool LicenseFilter::isEmpty() const
 {
     return text.trimmed().isEmpty() && statuses.isEmpty() && effectiveStatuses.isEmpty() && packages.isEmpty()
            && versions.isEmpty() && editions.isEmpty() && instances.isEmpty() && !sandbox && !siteLicense
-           && installedFrom.isNull() && installedTo.isNull() && !expiringWithinDays;
+           && installedFrom.isNull() && installedTo.isNull() && !expiringWithinDays && !lmo;
 }
 
 bool planDependsOnCount(const LicenseFilter &filter)
@@ -204,6 +204,10 @@ std::vector<LicenseQuerySegment> buildLicenseQuery(const LicenseQuery &query, co
     if (f.installedTo.isValid()) {
         where << QStringLiteral("%1 <= ?").arg(col(u"l.install_date"));
         binds << dateToSql(f.installedTo);
+    }
+    if (f.lmo) {
+        where << QStringLiteral("%1 = ?").arg(col(u"l.lmo_ref"));
+        binds << *f.lmo;
     }
     if (f.expiringWithinDays) {
         where << QStringLiteral("(%1 IN ('Active', 'Trial') AND %2 >= ? AND %2 <= ?)").arg(col(u"l.status"), col(u"l.expiration"));

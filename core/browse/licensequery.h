@@ -55,6 +55,7 @@ struct LicenseFilter
     QDate installedFrom, installedTo; // inclusive; null: open
     std::optional<int> expiringWithinDays; // Active or Trial, expiring from asOf to asOf + N
     QDate asOf;                            // "today" for effective status and expiring
+    std::optional<qint64> lmo;             // the LMO the licenses came from (lmo_ref); none: every LMO
 
     bool isEmpty() const;
     friend bool operator==(const LicenseFilter &, const LicenseFilter &) = default;

@@ -55,19 +55,26 @@ Result<bool> SubscriberListReader::summaryPending()
 
 QString SubscriberListReader::where(const SubscriberQuery &query, QVariantList &binds) const
 {
+    QStringList parts;
     const QString text = query.text.trimmed();
-    if (text.isEmpty())
-        return QStringLiteral("1 = 1");
     const SalesforceId id = SalesforceId::fromString(text);
     if (!id.isNull()) {
         binds << id.to15();
-        return QStringLiteral("org_id = ?");
+        parts << QStringLiteral("org_id = ?");
+    } else if (!text.isEmpty()) {
+        QString pattern = text;
+        pattern.replace(QLatin1Char('\\'), QStringLiteral("\\\\")).replace(QLatin1Char('%'), QStringLiteral("\\%")).replace(QLatin1Char('_'), QStringLiteral("\\_"));
+        const QString like = m_dialect.kind() == Dialect::Kind::PostgreSQL ? QStringLiteral("ILIKE") : QStringLiteral("LIKE");
+        binds << pattern + QLatin1Char('%') << QLatin1Char('%') + pattern + QLatin1Char('%');
+        parts << QStringLiteral("(org_id %1 ? ESCAPE '\\' OR account_name %1 ? ESCAPE '\\')").arg(like);
     }
-    QString pattern = text;
-    pattern.replace(QLatin1Char('\\'), QStringLiteral("\\\\")).replace(QLatin1Char('%'), QStringLiteral("\\%")).replace(QLatin1Char('_'), QStringLiteral("\\_"));
-    const QString like = m_dialect.kind() == Dialect::Kind::PostgreSQL ? QStringLiteral("ILIKE") : QStringLiteral("LIKE");
-    binds << pattern + QLatin1Char('%') << QLatin1Char('%') + pattern + QLatin1Char('%');
-    return QStringLiteral("(org_id %1 ? ESCAPE '\\' OR account_name %1 ? ESCAPE '\\')").arg(like);
+    // An org belongs to each LMO it has a license from (one that reinstalled after a switch, to
+    // both); the (org_id, package_ref, lmo_ref) index answers without reading licenses.
+    if (query.lmo) {
+        binds << *query.lmo;
+        parts << QStringLiteral("EXISTS (SELECT 1 FROM licenses l WHERE l.org_id = subscribers.org_id AND l.lmo_ref = ?)");
+    }
+    return parts.isEmpty() ? QStringLiteral("1 = 1") : parts.join(QStringLiteral(" AND "));
 }
 
 Result<qint64> SubscriberListReader::count(const SubscriberQuery &query)

@@ -9,6 +9,7 @@
 #include <QString>
 #include <QVariantList>
 
+#include <optional>
 #include <vector>
 
 namespace lmo {
@@ -56,6 +57,7 @@ struct SubscriberQuery
     QString text;
     SubscriberColumn sortColumn = SubscriberColumn::OrgId;
     Qt::SortOrder order = Qt::AscendingOrder;
+    std::optional<qint64> lmo; // orgs with a license from this LMO (lmo_ref); none: every LMO
     friend bool operator==(const SubscriberQuery &, const SubscriberQuery &) = default;
 };
 

@@ -83,6 +83,10 @@ Result<qint64> exportLicensesCsv(Database &database, const QString &path, const 
         where << QStringLiteral("l.org_id = ?");
         binds << org->to15();
     }
+    if (filter.lmo) {
+        where << QStringLiteral("l.lmo_ref = ?");
+        binds << *filter.lmo;
+    }
     QSqlDatabase db = database.connection();
     QSqlQuery q(db);
     q.setForwardOnly(true);

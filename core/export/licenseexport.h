@@ -5,6 +5,8 @@
 #include <QString>
 #include <QStringList>
 
+#include <optional>
+
 namespace lmo {
 
 class Database;
@@ -15,6 +17,7 @@ struct LicenseExportFilter
     QString package;      // package name
     QStringList statuses; // stored statuses
     QString orgId;        // 15 or 18 characters
+    std::optional<qint64> lmo; // the LMO the licenses came from (lmo_ref)
 };
 
 // Writes licenses as CSV with the LMA's API names as headers, the way the Salesforce CLI exports

@@ -2,6 +2,7 @@
 
 #include "import/csvreader.h"
 #include "import/licenserowencoder.h"
+#include "lmo/lmoprofile.h"
 #include "storage/auditlog.h"
 #include "storage/bulkload.h"
 #include "storage/subscribersummary.h"
@@ -193,6 +194,8 @@ private:
     Result<void> versionRow(const CsvRecord &record);
     Result<qint64> packageFor(const SalesforceId &ref, const QString &name);
     Result<qint64> versionFor(qint64 package, const SalesforceId &id, const QString &number);
+    // The LMO the licenses are filed under: the caller's choice, else the only one.
+    Result<void> chooseLmo();
     Result<std::optional<qint64>> findLicense(const License &l);
     Result<void> updateLicense(qint64 rowId, const License &l);
     Result<void> loadPackages();
@@ -229,6 +232,7 @@ private:
     QHash<QPair<qint64, QString>, qint64> m_versionByNumber; // (package, version number)
     QString m_source;
     QString m_changedBy;
+    qint64 m_lmoRef = 1;
     // Fast loads: lookups already made, and the keys seen.
     std::string m_key;
     std::unordered_map<std::string, qint64> m_packageMemo;
@@ -390,6 +394,8 @@ Result<void> FileImport::prepare(const HeaderAnalysis &analysis)
         return r;
     if (analysis.kind != RecordKind::License)
         return {};
+    if (auto r = chooseLmo(); !r)
+        return r;
 
     for (const LicenseColumn &c : kLicenseColumns) {
         for (ImportField f : c.fromFields) {
@@ -405,6 +411,7 @@ Result<void> FileImport::prepare(const HeaderAnalysis &analysis)
     m_freshTable = count.value() == 0;
 
     m_writer = std::make_unique<LicenseWriter>(m_database);
+    m_writer->setLmoRef(m_lmoRef);
     if (auto r = m_writer->prepare(); !r)
         return r;
     m_findById = QSqlQuery(m_db);
@@ -414,13 +421,41 @@ Result<void> FileImport::prepare(const HeaderAnalysis &analysis)
     if (!m_fetch.prepare(LicenseRepository::selectSql(QStringLiteral("l.id = ?"))))
         return sqlError(m_fetch.lastError(), QStringLiteral("preparing the import"));
     m_findByOrgPackage = QSqlQuery(m_db);
-    m_findByOrgPackage.prepare(QStringLiteral("SELECT id, sf_id FROM licenses WHERE org_id = ? AND package_ref = ?"));
+    m_findByOrgPackage.prepare(QStringLiteral("SELECT id, sf_id FROM licenses WHERE org_id = ? AND package_ref = ? AND lmo_ref = ?"));
     QStringList sets;
     for (const LicenseColumn *c : m_presentColumns)
         sets << QStringLiteral("%1 = ?").arg(QLatin1String(c->column));
     m_update = QSqlQuery(m_db);
     if (!sets.isEmpty() && !m_update.prepare(QStringLiteral("UPDATE licenses SET %1 WHERE id = ?").arg(sets.join(QStringLiteral(", ")))))
         return sqlError(m_update.lastError(), QStringLiteral("preparing the import"));
+    return {};
+}
+
+Result<void> FileImport::chooseLmo()
+{
+    LmoRepository lmos(m_db);
+    auto known = lmos.all();
+    if (!known)
+        return known.error();
+    if (m_options.lmoRef) {
+        for (const KnownLmo &k : known.value())
+            if (k.ref == *m_options.lmoRef) {
+                m_lmoRef = k.ref;
+                return {};
+            }
+        return Error::make(Error::Code::Usage,
+                           QStringLiteral("LMO %1 is not one this database knows (see lmodesk lmo show).").arg(*m_options.lmoRef));
+    }
+    if (known->size() > 1) {
+        QStringList choices;
+        for (const KnownLmo &k : known.value())
+            choices << QStringLiteral("%1 = %2").arg(k.ref).arg(k.label());
+        return Error::make(Error::Code::Usage,
+                           QStringLiteral("This database has licenses from more than one LMO: say which org %1 was exported "
+                                          "from (--lmo %2).")
+                               .arg(QFileInfo(m_path).fileName(), choices.join(QStringLiteral(", "))));
+    }
+    m_lmoRef = known->first().ref;
     return {};
 }
 
@@ -440,6 +475,7 @@ Result<std::optional<qint64>> FileImport::findLicense(const License &l)
     // The LMA keeps one license per package per org: without a known Id, that pair is the license.
     m_findByOrgPackage.addBindValue(l.subscriberOrgId.to15());
     m_findByOrgPackage.addBindValue(l.packageRowId);
+    m_findByOrgPackage.addBindValue(m_lmoRef);
     if (!m_findByOrgPackage.exec())
         return sqlError(m_findByOrgPackage.lastError(), QStringLiteral("looking up a license"));
     std::optional<qint64> found;
@@ -754,6 +790,7 @@ Result<void> FileImport::checkNoDuplicates()
 Result<void> FileImport::storeLicense(ParsedLicense &row, const CsvRecord *record)
 {
     License &l = row.l;
+    l.lmoRef = m_lmoRef;
     const SalesforceId &versionId = row.versionId;
     const QString &versionName = row.versionName;
     auto package = packageFor(row.packageRef, row.packageName);

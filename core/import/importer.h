@@ -31,6 +31,9 @@ struct ImportOptions
     std::function<bool(const ImportProgress &)> progress; // return false to cancel
     int keepRejections = 10'000; // rejected rows kept with their values (all are counted)
     QString changedBy;           // for the audit log; default: the operating-system user
+    // The LMO the file was exported from (its lmo_profiles row). None: the database's one LMO;
+    // a database that knows more than one refuses the file until the caller says which.
+    std::optional<qint64> lmoRef;
     // A license file into an empty table takes the fast path (two threads, rows read straight
     // from the bytes, indexes built after). Tests turn it off to compare with the careful path.
     bool fastLoad = true;

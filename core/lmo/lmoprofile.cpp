@@ -363,6 +363,21 @@ Result<void> LmoRepository::switchTo(const LmoProfile &next, const QDate &since)
     Transaction t(m_db);
     if (auto r = t.begin(QStringLiteral("switching the LMO")); !r)
         return r;
+    // Licenses recorded before any LMO was described belong to LMO 1: a switch made first
+    // keeps that first LMO, unnamed, as the former one, so they do not move to the new org.
+    auto profiles = queryNumber(m_db, QStringLiteral("SELECT COUNT(*) FROM lmo_profiles"), QStringLiteral("switching the LMO"));
+    if (!profiles)
+        return profiles.error();
+    auto licenses = queryNumber(m_db, QStringLiteral("SELECT COUNT(*) FROM licenses"), QStringLiteral("switching the LMO"));
+    if (!licenses)
+        return licenses.error();
+    if (profiles.value() == 0 && licenses.value() > 0) {
+        QSqlQuery first(m_db);
+        first.prepare(QStringLiteral("INSERT INTO lmo_profiles (id, data, is_current) VALUES (1, ?, 1)"));
+        first.addBindValue(QString::fromUtf8(QJsonDocument(LmoProfile().toJson()).toJson(QJsonDocument::Compact)));
+        if (!first.exec())
+            return sqlError(first.lastError(), QStringLiteral("switching the LMO"));
+    }
     QSqlQuery retire(m_db);
     retire.prepare(QStringLiteral("UPDATE lmo_profiles SET is_current = 0, replaced_on = ? WHERE is_current = 1"));
     retire.addBindValue(dateToSql(since));
@@ -385,6 +400,88 @@ Result<QList<QPair<LmoProfile, QDate>>> LmoRepository::former()
     while (q.next())
         out.append({LmoProfile::fromJson(QJsonDocument::fromJson(q.value(0).toString().toUtf8()).object()), dateFromSql(q.value(1))});
     return out;
+}
+
+QString KnownLmo::name() const
+{
+    const QString org = profile.org.name.trimmed();
+    if (org.isEmpty() && profile.org.orgId.isEmpty())
+        return QStringLiteral("LMO %1").arg(ref);
+    if (org.isEmpty())
+        return profile.org.orgId;
+    return profile.org.orgId.isEmpty() ? org : QStringLiteral("%1 (%2)").arg(org, profile.org.orgId);
+}
+
+QString KnownLmo::label() const
+{
+    if (current)
+        return QStringLiteral("%1, current").arg(name());
+    if (replacedOn.isValid())
+        return QStringLiteral("%1, until %2").arg(name(), replacedOn.toString(Qt::ISODate));
+    return name();
+}
+
+Result<qint64> resolveLmo(const QList<KnownLmo> &known, const QString &text)
+{
+    const QString t = text.trimmed();
+    auto choices = [&] {
+        QStringList lines;
+        for (const KnownLmo &k : known)
+            lines << QStringLiteral("%1: %2").arg(k.ref).arg(k.label());
+        return lines.join(QStringLiteral("; "));
+    };
+    if (t.compare(QStringLiteral("current"), Qt::CaseInsensitive) == 0) {
+        for (const KnownLmo &k : known)
+            if (k.current)
+                return k.ref;
+        if (known.size() == 1)
+            return known.first().ref;
+    }
+    bool isNumber = false;
+    const qint64 number = t.toLongLong(&isNumber);
+    for (const KnownLmo &k : known) {
+        if (isNumber && k.ref == number)
+            return k.ref;
+        const SalesforceId id = SalesforceId::fromString(t);
+        if (!id.isNull() && !k.profile.org.orgId.isEmpty()
+            && SalesforceId::fromString(k.profile.org.orgId).to15() == id.to15())
+            return k.ref;
+    }
+    return Error::make(Error::Code::Usage, QStringLiteral("\"%1\" is not an LMO of this database. Give its number, its org id "
+                                                         "or \"current\": %2.")
+                                               .arg(t, choices()));
+}
+
+Result<QList<KnownLmo>> LmoRepository::all()
+{
+    QSqlQuery q(m_db);
+    if (!q.exec(QStringLiteral("SELECT id, data, is_current, replaced_on FROM lmo_profiles ORDER BY id")))
+        return sqlError(q.lastError(), QStringLiteral("reading the LMOs"));
+    QList<KnownLmo> out;
+    while (q.next()) {
+        KnownLmo k;
+        k.ref = q.value(0).toLongLong();
+        k.profile = LmoProfile::fromJson(QJsonDocument::fromJson(q.value(1).toString().toUtf8()).object());
+        k.current = q.value(2).toInt() != 0;
+        k.replacedOn = dateFromSql(q.value(3));
+        out.append(k);
+    }
+    if (out.isEmpty()) {
+        KnownLmo first;
+        first.current = true;
+        out.append(first);
+    }
+    return out;
+}
+
+Result<std::optional<qint64>> LmoRepository::defaultImportLmo()
+{
+    auto known = all();
+    if (!known)
+        return known.error();
+    if (known->size() > 1)
+        return std::optional<qint64>();
+    return std::optional<qint64>(known->first().ref);
 }
 
 } // namespace lmo

@@ -103,6 +103,25 @@ QString placementTradeOffs(OrgPlacement placement);
 // integrations, storage forecast, the do-not-retire warning and the switching procedure.
 QString lmoRunbookMarkdown(const LmoProfile &profile, const QDate &today);
 
+// An LMO this database has licenses from (or may have): its profile row, which licenses carry
+// as lmo_ref (schema 6).
+struct KnownLmo
+{
+    qint64 ref = 1;
+    LmoProfile profile;
+    bool current = false;
+    QDate replacedOn; // a former LMO: the day the next one took over
+
+    // "Acme Licensing (00D…)" or "LMO 1" for one not named yet.
+    QString name() const;
+    // The name with its place: "(current)", "(until 2026-03-01)".
+    QString label() const;
+};
+
+// Which LMO a user means: its number (1, 2), its org id (15 or 18 characters) or "current".
+// The reason, naming the choices, when it is none of the known ones.
+Result<qint64> resolveLmo(const QList<KnownLmo> &known, const QString &text);
+
 // The profiles a database keeps (schema 5): the current one, and those it replaced.
 class LmoRepository
 {
@@ -114,6 +133,12 @@ public:
     // Records a new LMO from `since`: the current one is kept as a former LMO.
     Result<void> switchTo(const LmoProfile &next, const QDate &since);
     Result<QList<QPair<LmoProfile, QDate>>> former(); // with the day each was replaced
+    // Every LMO, first first. A database with no profile yet has its one unnamed LMO, row 1,
+    // which all its licenses carry.
+    Result<QList<KnownLmo>> all();
+    // The LMO an import should file licenses under when the user does not say: the current one
+    // when there is one LMO; none (the user must choose) when there are more.
+    Result<std::optional<qint64>> defaultImportLmo();
 
 private:
     QSqlDatabase m_db;

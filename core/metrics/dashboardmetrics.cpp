@@ -377,6 +377,8 @@ Result<void> passOverRange(sqlite3 *h, const QString &where, const InstallBaseFi
     bindText(":f_package", package);
     bindText(":f_from", from);
     bindText(":f_to", to);
+    if (const int i = sqlite3_bind_parameter_index(stmt, ":f_lmo"); i && f.lmo)
+        sqlite3_bind_int64(stmt, i, *f.lmo);
     sqlite3_bind_int64(stmt, sqlite3_bind_parameter_index(stmt, ":lo"), lo);
     sqlite3_bind_int64(stmt, sqlite3_bind_parameter_index(stmt, ":hi"), hi);
     return stepPass(h, stmt, pass);
@@ -583,6 +585,8 @@ Result<DashboardMetrics> computeDashboard(QSqlDatabase db, const InstallBaseFilt
                                  binds.append({QStringLiteral(":f_from"), dateToSql(filter.installedFrom)});
                              if (filter.installedTo.isValid())
                                  binds.append({QStringLiteral(":f_to"), dateToSql(filter.installedTo)});
+                             if (filter.lmo)
+                                 binds.append({QStringLiteral(":f_lmo"), *filter.lmo});
                              return binds;
                          }(),
                          passMs});

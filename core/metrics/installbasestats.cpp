@@ -30,6 +30,8 @@ QString InstallBaseFilter::describe() const
         parts << QStringLiteral("installed from %1").arg(installedFrom.toString(Qt::ISODate));
     else if (installedTo.isValid())
         parts << QStringLiteral("installed up to %1").arg(installedTo.toString(Qt::ISODate));
+    if (lmo)
+        parts << QStringLiteral("from LMO %1").arg(lmoName.isEmpty() ? QString::number(*lmo) : lmoName);
     if (!includeSandboxes)
         parts << QStringLiteral("sandboxes left out");
     return parts.join(QStringLiteral(", "));
@@ -49,6 +51,8 @@ QString InstallBaseFilter::whereSql(const QString &alias) const
     // reading the table straight through beats reading it in index order.
     if (!includeSandboxes)
         where << QStringLiteral("+%1is_sandbox = 0").arg(p);
+    if (lmo)
+        where << QStringLiteral("%1lmo_ref = :f_lmo").arg(p);
     return where.isEmpty() ? QStringLiteral("1 = 1") : where.join(QStringLiteral(" AND "));
 }
 
@@ -60,6 +64,8 @@ void InstallBaseFilter::bind(QSqlQuery &query) const
         query.bindValue(QStringLiteral(":f_from"), dateToSql(installedFrom));
     if (installedTo.isValid())
         query.bindValue(QStringLiteral(":f_to"), dateToSql(installedTo));
+    if (lmo)
+        query.bindValue(QStringLiteral(":f_lmo"), *lmo);
 }
 
 Result<InstallBaseStats> computeInstallBaseStats(QSqlDatabase db, const QDate &asOf)

@@ -9,6 +9,8 @@
 #include <QSqlDatabase>
 #include <QString>
 
+#include <optional>
+
 namespace lmo {
 
 // The install-base summary: what `lmodesk stats` prints and the dashboard shows.
@@ -43,12 +45,14 @@ struct InstallBaseFilter
     QDate installedFrom;      // inclusive; null: open
     QDate installedTo;        // inclusive; null: open
     bool includeSandboxes = true;
+    std::optional<qint64> lmo; // the LMO the licenses came from (lmo_ref); none: every LMO
+    QString lmoName;           // how describe() names it
 
     QDate day() const { return asOf.isValid() ? asOf : QDate::currentDate(); }
     // "package Ledgerly CPQ, installed 2025-01-01 to 2025-12-31, sandboxes left out"; empty for none.
     QString describe() const;
     // The condition on licenses (alias "l" unless given), with named binds :f_package,
-    // :f_from, :f_to as needed; "1 = 1" for none.
+    // :f_from, :f_to, :f_lmo as needed; "1 = 1" for none.
     QString whereSql(const QString &alias = QStringLiteral("l")) const;
     void bind(class QSqlQuery &query) const;
 };

@@ -18,8 +18,8 @@ const char *const kInsertSql =
     "INSERT INTO licenses (sf_id, name, account_id, account_name, contact_id, lead_id, package_ref, "
     "package_version_ref, version_number, status, license_status, seats, used_licenses, expiration, install_date, "
     "org_id, org_edition, org_instance, org_status, org_trial_expiration, is_sandbox, package_license_id, "
-    "proxy_user, license_type, last_modified) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    "proxy_user, license_type, last_modified, lmo_ref) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
 } // namespace
 
@@ -79,6 +79,7 @@ public:
         text(l.proxyUser);
         text(l.licenseType);
         l.lastModified.isValid() ? text(dateTimeToSql(l.lastModified)) : null();
+        integer(l.lmoRef);
     }
 };
 
@@ -206,6 +207,7 @@ Result<qint64> LicenseWriter::insert(const LicenseRowBatch &batch, size_t r)
     }
     const LicenseRowBatch::Cell *cells = batch.row(r);
     m_binder->bindCells(batch, cells);
+    m_binder->integer(m_lmoRef);
     return m_binder->run([&] {
         const std::string_view name = batch.text(cells[LicenseRowBatch::Name]);
         return QString::fromUtf8(name.data(), qsizetype(name.size()));
@@ -227,7 +229,7 @@ QString LicenseRepository::selectColumns()
         "l.package_version_ref, l.version_number, l.status, l.license_status, l.seats, l.used_licenses, "
         "l.expiration, l.install_date, l.org_id, l.org_edition, l.org_instance, l.org_status, "
         "l.org_trial_expiration, l.is_sandbox, l.package_license_id, l.proxy_user, l.license_type, "
-        "l.last_modified");
+        "l.last_modified, l.lmo_ref");
 }
 
 License LicenseRepository::readLicense(const QSqlQuery &q)
@@ -261,6 +263,7 @@ License LicenseRepository::readLicense(const QSqlQuery &q)
     l.proxyUser = q.value(c++).toString();
     l.licenseType = q.value(c++).toString();
     l.lastModified = dateTimeFromSql(q.value(c++));
+    l.lmoRef = q.value(c++).toLongLong();
     return l;
 }
 

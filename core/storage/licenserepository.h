@@ -32,6 +32,8 @@ public:
     Result<qint64> insert(const License &license);
     // Inserts row `r` of a batch (its first InsertColumns cells), as bound; the same rowId.
     Result<qint64> insert(const LicenseRowBatch &batch, size_t r);
+    // The LMO the batch's rows came from (a License carries its own).
+    void setLmoRef(qint64 lmoRef) { m_lmoRef = lmoRef; }
 
     class Binder;
 
@@ -40,6 +42,7 @@ private:
     QSqlDatabase m_db;
     void *m_sqlite = nullptr;
     bool m_portableOnly = false;
+    qint64 m_lmoRef = 1;
 };
 
 class LicenseRepository

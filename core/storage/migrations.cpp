@@ -25,6 +25,7 @@ constexpr MigrationFile kMigrationFiles[] = {
     {3, "An index for every sortable and filterable license column", ":/sql/0003_browse_indexes.sql"},
     {4, "Subscriber orgs, summarised", ":/sql/0004_subscribers.sql"},
     {5, "The LMO profile the setup wizard records", ":/sql/0005_lmo_profiles.sql"},
+    {6, "The LMO each license came from", ":/sql/0006_license_lmo.sql"},
 };
 
 } // namespace
