@@ -5,6 +5,7 @@
 #include "domain/salesforceid.h"
 #include "models/licensetablemodel.h"
 #include "storage/database.h"
+#include "widgets/lmochooser.h"
 #include "widgets/multiselectbutton.h"
 #include "widgets/pagestyle.h"
 
@@ -67,7 +68,7 @@ LicensesPage::LicensesPage(QWidget *parent)
       m_version(new MultiSelectButton(QStringLiteral("Version"), this)),
       m_edition(new MultiSelectButton(QStringLiteral("Edition"), this)),
       m_instance(new MultiSelectButton(QStringLiteral("Instance"), this)), m_sandbox(new QComboBox(this)),
-      m_site(new QComboBox(this)), m_installed(new QCheckBox(QStringLiteral("Installed from"), this)),
+      m_site(new QComboBox(this)), m_lmo(new LmoChooser(LmoChooser::Mode::Filter, this)), m_installed(new QCheckBox(QStringLiteral("Installed from"), this)),
       m_installedFrom(new QDateEdit(this)), m_installedTo(new QDateEdit(this)),
       m_expiring(new QCheckBox(QStringLiteral("Expiring within"), this)), m_expiringDays(new QSpinBox(this)),
       m_clear(new QPushButton(QStringLiteral("Clear filters"), this)), m_views(new QComboBox(this)),
@@ -245,6 +246,7 @@ void LicensesPage::buildFilterBar()
                       QStringLiteral("Seat licenses only")});
     row2->addWidget(m_sandbox);
     row2->addWidget(m_site);
+    row2->addWidget(m_lmo);
     row2->addStretch(1);
     layout()->addItem(row2);
     auto *row3 = new QHBoxLayout;
@@ -287,6 +289,7 @@ void LicensesPage::buildFilterBar()
     });
     connect(m_sandbox, &QComboBox::currentIndexChanged, this, &LicensesPage::applyFilter);
     connect(m_site, &QComboBox::currentIndexChanged, this, &LicensesPage::applyFilter);
+    connect(m_lmo, &LmoChooser::lmoChanged, this, &LicensesPage::applyFilter);
     connect(m_installed, &QCheckBox::toggled, this, [this](bool on) {
         m_installedFrom->setEnabled(on);
         m_installedTo->setEnabled(on);
@@ -340,6 +343,7 @@ void LicensesPage::refreshChoices()
     if (!m_database) {
         for (MultiSelectButton *b : {m_package, m_version, m_edition, m_instance})
             b->setChoices({});
+        m_lmo->clearChoices();
         return;
     }
     auto choices = LicenseListReader(m_database->connection(), m_database->dialect()).choices();
@@ -362,6 +366,7 @@ void LicensesPage::refreshChoices()
     m_version->setChoices(versions);
     m_edition->setChoices(editions);
     m_instance->setChoices(instances);
+    m_lmo->load(m_database->connection());
     m_applying = was;
 }
 
@@ -392,6 +397,7 @@ LicenseFilter LicensesPage::filter() const
     }
     if (m_expiring->isChecked())
         f.expiringWithinDays = m_expiringDays->value();
+    f.lmo = m_lmo->lmo();
     return f;
 }
 
@@ -421,6 +427,7 @@ void LicensesPage::setFilter(const LicenseFilter &f)
     m_instance->setSelected(instances);
     m_sandbox->setCurrentIndex(!f.sandbox ? 0 : (*f.sandbox ? 1 : 2));
     m_site->setCurrentIndex(!f.siteLicense ? 0 : (*f.siteLicense ? 1 : 2));
+    m_lmo->setLmo(f.lmo);
     m_installed->setChecked(f.installedFrom.isValid() || f.installedTo.isValid());
     if (f.installedFrom.isValid())
         m_installedFrom->setDate(f.installedFrom);
@@ -695,6 +702,8 @@ void LicensesPage::saveView(const QString &name)
         filter[QStringLiteral("installed_to")] = f.installedTo.toString(Qt::ISODate);
     if (f.expiringWithinDays)
         filter[QStringLiteral("expiring_within_days")] = *f.expiringWithinDays;
+    if (f.lmo)
+        filter[QStringLiteral("lmo")] = *f.lmo;
     QJsonObject view{
         {QStringLiteral("name"), name},
         {QStringLiteral("filter"), filter},
@@ -742,6 +751,8 @@ bool LicensesPage::applyView(const QString &name)
     f.installedTo = QDate::fromString(j.value(QStringLiteral("installed_to")).toString(), Qt::ISODate);
     if (j.contains(QStringLiteral("expiring_within_days")))
         f.expiringWithinDays = j.value(QStringLiteral("expiring_within_days")).toInt();
+    if (j.contains(QStringLiteral("lmo")))
+        f.lmo = j.value(QStringLiteral("lmo")).toInteger();
     const QByteArray header = QByteArray::fromBase64(view.value(QStringLiteral("header")).toString().toLatin1());
     if (!header.isEmpty())
         m_table->horizontalHeader()->restoreState(header);

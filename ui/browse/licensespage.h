@@ -22,6 +22,7 @@ class Database;
 class LicenseDetailPanel;
 class LicenseTableModel;
 class MultiSelectButton;
+class LmoChooser;
 
 // Every license: sort by any column, filter by anything the LMA holds, named views, a detail
 // panel with the history. Fed by LicenseTableModel, so a million licenses feel like a hundred.
@@ -98,6 +99,7 @@ private:
     MultiSelectButton *m_instance;
     QComboBox *m_sandbox;
     QComboBox *m_site;
+    LmoChooser *m_lmo;
     QCheckBox *m_installed;
     QDateEdit *m_installedFrom;
     QDateEdit *m_installedTo;

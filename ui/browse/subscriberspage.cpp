@@ -3,6 +3,7 @@
 #include "models/subscribertablemodel.h"
 #include "storage/database.h"
 #include "storage/licenserepository.h"
+#include "widgets/lmochooser.h"
 #include "widgets/pagestyle.h"
 
 #include <QHeaderView>
@@ -19,8 +20,8 @@ namespace lmo {
 
 SubscribersPage::SubscribersPage(QWidget *parent)
     : DatabasePage(parent), m_model(new SubscriberTableModel(this)), m_table(new QTableView(this)),
-      m_licenses(new QTableWidget(0, 8, this)), m_summary(new QLabel(this)), m_licensesTitle(new QLabel(this)),
-      m_search(new QLineEdit(this)), m_searchDelay(new QTimer(this))
+      m_licenses(new QTableWidget(0, 9, this)), m_summary(new QLabel(this)), m_licensesTitle(new QLabel(this)),
+      m_search(new QLineEdit(this)), m_lmo(new LmoChooser(LmoChooser::Mode::Filter, this)), m_searchDelay(new QTimer(this))
 {
     setObjectName(QStringLiteral("subscribersPage"));
     m_table->setObjectName(QStringLiteral("subscribersTable"));
@@ -32,7 +33,11 @@ SubscribersPage::SubscribersPage(QWidget *parent)
     m_search->setClearButtonEnabled(true);
     m_search->setMaximumWidth(520);
     m_search->setAccessibleName(QStringLiteral("Find a subscriber org"));
-    layout->addWidget(m_search);
+    auto *searchRow = new QHBoxLayout;
+    searchRow->addWidget(m_search, 1);
+    searchRow->addWidget(m_lmo);
+    searchRow->addStretch(0);
+    layout->addLayout(searchRow);
     m_summary->setObjectName(QStringLiteral("summary"));
     m_summary->setWordWrap(true);
     layout->addWidget(m_summary);
@@ -61,7 +66,8 @@ SubscribersPage::SubscribersPage(QWidget *parent)
     belowLayout->addWidget(m_licensesTitle);
     m_licenses->setHorizontalHeaderLabels({QStringLiteral("License"), QStringLiteral("Package"), QStringLiteral("Version"),
                                            QStringLiteral("Status"), QStringLiteral("Seats"), QStringLiteral("Used"),
-                                           QStringLiteral("Expiration"), QStringLiteral("Install date")});
+                                           QStringLiteral("Expiration"), QStringLiteral("Install date"), QStringLiteral("LMO")});
+    m_licenses->setColumnHidden(8, true); // shown once the database has licenses from more than one LMO
     m_licenses->verticalHeader()->setVisible(false);
     m_licenses->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_licenses->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -81,6 +87,11 @@ SubscribersPage::SubscribersPage(QWidget *parent)
     connect(m_searchDelay, &QTimer::timeout, this, [this] {
         SubscriberQuery q = m_model->query();
         q.text = m_search->text().trimmed();
+        m_model->setQuery(q);
+    });
+    connect(m_lmo, &LmoChooser::lmoChanged, this, [this] {
+        SubscriberQuery q = m_model->query();
+        q.lmo = m_lmo->lmo();
         m_model->setQuery(q);
     });
     connect(m_model, &SubscriberTableModel::countsChanged, this, [this] {
@@ -120,7 +131,20 @@ SubscribersPage::SubscribersPage(QWidget *parent)
 void SubscribersPage::setDatabase(Database *database)
 {
     m_database = database;
+    {
+        const QSignalBlocker block(m_lmo); // the query follows below, once the model has the database
+        if (database)
+            m_lmo->load(database->connection());
+        else
+            m_lmo->clearChoices();
+    }
+    m_licenses->setColumnHidden(8, m_lmo->lmoCount() < 2);
     m_model->setDatabase(database);
+    if (m_model->query().lmo != m_lmo->lmo()) {
+        SubscriberQuery q = m_model->query();
+        q.lmo = m_lmo->lmo();
+        m_model->setQuery(q);
+    }
     showLicensesOf(QString());
     updateSummary();
 }
@@ -128,7 +152,18 @@ void SubscribersPage::setDatabase(Database *database)
 void SubscribersPage::reload()
 {
     const QString keep = m_shownOrg;
-    m_model->refresh();
+    if (m_database) {
+        const QSignalBlocker block(m_lmo);
+        m_lmo->load(m_database->connection());
+        m_licenses->setColumnHidden(8, m_lmo->lmoCount() < 2);
+    }
+    if (m_model->query().lmo != m_lmo->lmo()) {
+        SubscriberQuery q = m_model->query();
+        q.lmo = m_lmo->lmo();
+        m_model->setQuery(q);
+    } else {
+        m_model->refresh();
+    }
     if (!keep.isEmpty()) {
         m_orgToSelect = keep;
         showLicensesOf(keep);
@@ -169,7 +204,7 @@ void SubscribersPage::updateSummary()
         return;
     }
     const QLocale locale;
-    QString text = m_model->query().text.isEmpty()
+    QString text = m_model->query().text.isEmpty() && !m_model->query().lmo
                        ? QStringLiteral("%1 subscriber orgs: one row per org id, totals over the licenses still "
                                         "installed (greyed: nothing installed any more).")
                              .arg(locale.toString(*total))
@@ -210,6 +245,7 @@ void SubscribersPage::showLicensesOf(const QString &orgId15)
         m_licenses->setItem(r, 6, new QTableWidgetItem(l.isPerpetual() ? QStringLiteral("Does not expire")
                                                                        : l.expiration.toString(Qt::ISODate)));
         m_licenses->setItem(r, 7, new QTableWidgetItem(l.installDate.toString(Qt::ISODate)));
+        m_licenses->setItem(r, 8, new QTableWidgetItem(QString::number(l.lmoRef)));
         ++r;
     }
     m_licenses->resizeColumnsToContents();

@@ -14,6 +14,7 @@ namespace lmo {
 
 class Database;
 class SubscriberTableModel;
+class LmoChooser;
 
 // One row per subscriber org, as the Subscriber Support Console would list them: search by
 // org id or account, sort by the columns, and the selected org's licenses beneath.
@@ -51,6 +52,7 @@ private:
     QLabel *m_summary;
     QLabel *m_licensesTitle;
     QLineEdit *m_search;
+    LmoChooser *m_lmo;
     QTimer *m_searchDelay;
     QString m_shownOrg;
     QString m_orgToSelect;

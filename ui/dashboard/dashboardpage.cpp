@@ -3,6 +3,7 @@
 #include "dashboard/chartrenderer.h"
 #include "shell/backgroundjob.h"
 #include "storage/database.h"
+#include "widgets/lmochooser.h"
 #include "widgets/pagestyle.h"
 
 #include <QAbstractBarSeries>
@@ -66,6 +67,7 @@ private:
 
 DashboardPage::DashboardPage(QWidget *parent)
     : DatabasePage(parent), m_status(new QLabel(this)), m_package(new QComboBox(this)),
+      m_lmo(new LmoChooser(LmoChooser::Mode::Filter, this)),
       m_installed(new QCheckBox(QStringLiteral("Installed from"), this)), m_from(new QDateEdit(this)),
       m_to(new QDateEdit(this)), m_sandboxes(new QCheckBox(QStringLiteral("Include sandboxes"), this)),
       m_asOf(new QDateEdit(this)), m_report(new QPushButton(QStringLiteral("Export dashboard report…"), this)),
@@ -85,6 +87,8 @@ DashboardPage::DashboardPage(QWidget *parent)
     m_package->setMinimumWidth(150);
     m_package->setAccessibleName(QStringLiteral("Package"));
     filters->addWidget(m_package);
+    m_lmo->setObjectName(QStringLiteral("dashboardLmo"));
+    filters->addWidget(m_lmo);
     m_installed->setObjectName(QStringLiteral("dashboardInstalled"));
     filters->addWidget(m_installed);
     for (QDateEdit *d : {m_from, m_to, m_asOf}) {
@@ -159,6 +163,7 @@ DashboardPage::DashboardPage(QWidget *parent)
     layout->addWidget(scroll, 1);
 
     connect(m_package, &QComboBox::currentIndexChanged, this, &DashboardPage::reload);
+    connect(m_lmo, &LmoChooser::lmoChanged, this, &DashboardPage::reload);
     connect(m_installed, &QCheckBox::toggled, this, [this](bool on) {
         m_from->setEnabled(on);
         m_to->setEnabled(on);
@@ -246,6 +251,9 @@ InstallBaseFilter DashboardPage::filter() const
         f.installedTo = m_to->date();
     }
     f.includeSandboxes = m_sandboxes->isChecked();
+    f.lmo = m_lmo->lmo();
+    if (f.lmo)
+        f.lmoName = m_lmo->lmoName();
     return f;
 }
 
@@ -261,6 +269,7 @@ void DashboardPage::setFilter(const InstallBaseFilter &f)
     if (f.installedTo.isValid())
         m_to->setDate(f.installedTo);
     m_sandboxes->setChecked(f.includeSandboxes);
+    m_lmo->setLmo(f.lmo);
     m_applying = false;
     reload();
 }
@@ -292,6 +301,10 @@ void DashboardPage::setDatabase(Database *database)
     }
     const int at = m_package->findText(keep);
     m_package->setCurrentIndex(at > 0 ? at : 0);
+    if (m_database)
+        m_lmo->load(m_database->connection());
+    else
+        m_lmo->clearChoices();
     m_applying = false;
     reload();
 }
@@ -415,6 +428,7 @@ std::optional<LicenseFilter> DashboardPage::licensesFor(ChartId chart, const QSt
         l.sandbox = false;
     l.installedFrom = f.installedFrom;
     l.installedTo = f.installedTo;
+    l.lmo = f.lmo;
     if (!f.package.isEmpty()) {
         QSqlQuery q(m_database->connection());
         q.prepare(QStringLiteral("SELECT id FROM packages WHERE name = ?"));

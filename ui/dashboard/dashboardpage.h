@@ -67,6 +67,7 @@ private:
     bool m_applying = false;
     QLabel *m_status;
     QComboBox *m_package;
+    class LmoChooser *m_lmo;
     QCheckBox *m_installed;
     QDateEdit *m_from;
     QDateEdit *m_to;

@@ -4,6 +4,7 @@
 #include "storage/bulkload.h"
 #include "storage/database.h"
 #include "util/format.h"
+#include "widgets/lmochooser.h"
 
 #include <QCheckBox>
 #include <QCloseEvent>
@@ -140,6 +141,16 @@ void ImportDialog::buildPreviewPage()
     m_strict = new QCheckBox(QStringLiteral("Refuse the whole file if any row is rejected"), page);
     m_strict->setObjectName(QStringLiteral("strict"));
     options->addWidget(m_strict);
+    options->addSpacing(24);
+    m_lmoLabel = new QLabel(QStringLiteral("Exported from"), page);
+    m_lmo = new LmoChooser(LmoChooser::Mode::Required, page);
+    m_lmo->setObjectName(QStringLiteral("importLmo"));
+    m_lmoLabel->setBuddy(m_lmo);
+    m_lmoLabel->setVisible(false);
+    m_lmo->setVisible(false);
+    connect(m_lmo, &LmoChooser::lmoChanged, this, &ImportDialog::refreshAnalysis);
+    options->addWidget(m_lmoLabel);
+    options->addWidget(m_lmo);
     options->addStretch(1);
     layout->addLayout(options);
     layout->addWidget(buttons);
@@ -249,12 +260,40 @@ void ImportDialog::refreshAnalysis()
     m_ignoredLabel->setText(m_analysis.ignored.isEmpty()
                                 ? QStringLiteral("Every column will be read.")
                                 : QStringLiteral("Ignored columns: %1.").arg(m_analysis.ignored.join(QStringLiteral(", "))));
-    m_missingLabel->setText(m_analysis.missing.isEmpty()
-                                ? QString()
-                                : QStringLiteral("Cannot import: no column is %1. Map a column to it, or export again "
-                                                 "with it.")
-                                      .arg(m_analysis.missing.join(QStringLiteral(", "))));
-    m_importButton->setEnabled(m_analysis.acceptable());
+    const bool licenses = m_analysis.kind == RecordKind::License;
+    m_lmoLabel->setVisible(licenses && asksForLmo());
+    m_lmo->setVisible(licenses && asksForLmo());
+    const bool lmoMissing = licenses && asksForLmo() && !m_lmo->lmo();
+    if (!m_analysis.missing.isEmpty())
+        m_missingLabel->setText(QStringLiteral("Cannot import: no column is %1. Map a column to it, or export again "
+                                               "with it.")
+                                    .arg(m_analysis.missing.join(QStringLiteral(", "))));
+    else if (lmoMissing)
+        m_missingLabel->setText(QStringLiteral("This database has licenses from more than one LMO: choose the org this "
+                                               "file was exported from (Exported from, below). Old installs stay in "
+                                               "the old LMO, new ones land in the new."));
+    else
+        m_missingLabel->clear();
+    m_importButton->setEnabled(m_analysis.acceptable() && !lmoMissing);
+}
+
+void ImportDialog::offerLmos(QSqlDatabase db)
+{
+    if (!m_lmo)
+        return;
+    m_lmo->load(std::move(db));
+    refreshAnalysis();
+}
+
+void ImportDialog::setLmo(qint64 lmo)
+{
+    if (m_lmo)
+        m_lmo->setLmo(lmo);
+}
+
+bool ImportDialog::asksForLmo() const
+{
+    return m_lmo && m_lmo->lmoCount() > 1;
 }
 
 void ImportDialog::startImport()
@@ -265,6 +304,11 @@ void ImportDialog::startImport()
     options.strict = m_strict->isChecked();
     options.dateOrder = DateOrder(m_dateOrder->currentData().toInt());
     options.mapping = mapping();
+    if (asksForLmo()) {
+        if (m_analysis.kind == RecordKind::License && !m_lmo->lmo())
+            return;
+        options.lmoRef = m_lmo->lmo();
+    }
     options.progress = [this](const ImportProgress &p) {
         m_rows = p.rows;
         m_bytes = p.bytes;

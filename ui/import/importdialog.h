@@ -3,6 +3,7 @@
 #include "import/importer.h"
 
 #include <QDialog>
+#include <QSqlDatabase>
 
 #include <atomic>
 #include <memory>
@@ -38,6 +39,11 @@ public:
     void setMapping(int column, ImportField field);
     void setStrict(bool strict);
     void setDateOrder(DateOrder order);
+    // Once the database has licenses from more than one LMO, a license file must say which LMO
+    // it was exported from: the dialog asks, and Import waits for the answer.
+    void offerLmos(QSqlDatabase db);
+    void setLmo(qint64 lmo);
+    bool asksForLmo() const;
 
     // Starts the import (as the Import button does).
     void startImport();
@@ -84,6 +90,8 @@ private:
     std::vector<QComboBox *> m_mappingBoxes;
     QComboBox *m_dateOrder = nullptr;
     QCheckBox *m_strict = nullptr;
+    class LmoChooser *m_lmo = nullptr;
+    QLabel *m_lmoLabel = nullptr;
     QPushButton *m_importButton = nullptr;
 
     QProgressBar *m_progress = nullptr;

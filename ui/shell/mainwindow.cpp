@@ -285,6 +285,7 @@ void MainWindow::importFiles()
         QStringLiteral("CSV exports (*.csv *.tsv *.txt);;All files (*)"));
     for (const QString &file : files) {
         ImportDialog dialog(m_database->path(), file, this);
+        dialog.offerLmos(m_database->connection());
         connect(&dialog, &ImportDialog::finished, this, [this](bool imported) {
             if (imported)
                 reloadAll();

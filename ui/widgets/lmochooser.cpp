@@ -1,0 +1,78 @@
+#include "widgets/lmochooser.h"
+
+#include "lmo/lmoprofile.h"
+
+namespace lmo {
+
+LmoChooser::LmoChooser(Mode mode, QWidget *parent) : QComboBox(parent), m_mode(mode)
+{
+    setObjectName(QStringLiteral("lmoChooser"));
+    setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    setToolTip(mode == Mode::Filter
+                   ? QStringLiteral("After a switch of LMO, old installs stay in the old org and new ones land in the "
+                                    "new: show one LMO's licenses, or every LMO's together.")
+                   : QStringLiteral("The LMO org this export was made from. Its licenses are kept apart from the "
+                                    "other LMO's."));
+    connect(this, &QComboBox::currentIndexChanged, this, &LmoChooser::lmoChanged);
+    if (mode == Mode::Filter)
+        setVisible(false);
+}
+
+void LmoChooser::clearChoices()
+{
+    const QSignalBlocker block(this);
+    clear();
+    m_names.clear();
+    m_count = 0;
+    if (m_mode == Mode::Filter)
+        setVisible(false);
+}
+
+int LmoChooser::load(QSqlDatabase db)
+{
+    const std::optional<qint64> chosen = lmo();
+    auto known = LmoRepository(std::move(db)).all();
+    {
+        const QSignalBlocker block(this);
+        clear();
+        m_names.clear();
+        m_count = known ? int(known->size()) : 0;
+        addItem(m_mode == Mode::Filter ? QStringLiteral("Every LMO") : QStringLiteral("Choose the LMO…"));
+        m_names << QString();
+        if (known) {
+            for (const KnownLmo &k : known.value()) {
+                addItem(QStringLiteral("LMO %1: %2").arg(k.ref).arg(k.label()), k.ref);
+                m_names << k.name();
+            }
+        }
+        int index = chosen ? findData(*chosen) : 0;
+        setCurrentIndex(index < 0 ? 0 : index);
+    }
+    if (m_mode == Mode::Filter)
+        setVisible(m_count > 1);
+    if (lmo() != chosen)
+        emit lmoChanged();
+    return m_count;
+}
+
+std::optional<qint64> LmoChooser::lmo() const
+{
+    const QVariant data = currentData();
+    if (!data.isValid())
+        return std::nullopt;
+    return data.toLongLong();
+}
+
+void LmoChooser::setLmo(std::optional<qint64> lmo)
+{
+    const int index = lmo ? findData(*lmo) : 0;
+    setCurrentIndex(index < 0 ? 0 : index);
+}
+
+QString LmoChooser::lmoName() const
+{
+    const int i = currentIndex();
+    return i >= 0 && i < m_names.size() ? m_names.at(i) : QString();
+}
+
+} // namespace lmo
