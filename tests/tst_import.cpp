@@ -4,6 +4,7 @@
 #include "export/licenseexport.h"
 #include "import/csvreader.h"
 #include "import/importer.h"
+#include "lmo/lmoprofile.h"
 #include "import/licenserowencoder.h"
 #include "metrics/installbasestats.h"
 #include "storage/auditlog.h"
@@ -354,6 +355,87 @@ private slots:
         writeFile(path, "Id,sfLma__Package__r.Name,sfLma__Status__c,sfLma__Seats__c,sfLma__Subscriber_Org_ID__c\n"
                         "a0B300000000021,Ledgerly CPQ,Active,1300,00D300000000021EAA\n");
         QCOMPARE(mustImport(*m_db, path).unchanged, 1);
+    }
+
+    // --- The LMO a file came from ---
+    void licensesCarryTheLmoTheyCameFrom()
+    {
+        // One LMO (not yet described): licenses go to it without being asked.
+        mustImport(*m_db, data("report_licenses.csv"));
+        QCOMPARE(number(*m_db, u"SELECT COUNT(*) FROM licenses WHERE lmo_ref = 1"_s), 3);
+
+        // The partner switches: LMO 1 stays as the former one, LMO 2 is current.
+        LmoRepository lmos(m_db->connection());
+        LmoProfile next;
+        next.org.name = u"Ledgerly LMO 2"_s;
+        next.org.orgId = SalesforceId::fromString(u"00D5f000000LmoB"_s).to18();
+        QVERIFY(lmos.switchTo(next, QDate(2026, 6, 1)).ok());
+        auto known = lmos.all();
+        QVERIFY(known.ok());
+        QCOMPARE(known->size(), 2);
+        QCOMPARE(known->at(0).ref, 1);
+        QVERIFY(!known->at(0).current);
+        QCOMPARE(known->at(0).replacedOn, QDate(2026, 6, 1));
+        QCOMPARE(known->at(1).ref, 2);
+        QVERIFY(known->at(1).current);
+
+        // Now a license file must say which LMO it came from; unsaid, nothing is written.
+        const QString path = m_dir.filePath(QStringLiteral("after-switch.csv"));
+        writeFile(path, "sfLma__Package__r.Name,sfLma__Status__c,sfLma__Seats__c,sfLma__Subscriber_Org_ID__c\n"
+                        "Ledgerly CPQ,Active,40,00D300000000021\n"
+                        "Ledgerly CPQ,Trial,5,00D300000000099\n");
+        auto refused = importFile(*m_db, path);
+        QVERIFY(!refused.ok());
+        QCOMPARE(refused.error().code, Error::Code::Usage);
+        QVERIFY2(refused.error().message.contains(u"more than one LMO"_s), qPrintable(refused.error().message));
+        QVERIFY(refused.error().message.contains(u"2 = Ledgerly LMO 2"_s));
+        QCOMPARE(number(*m_db, u"SELECT COUNT(*) FROM licenses"_s), 3);
+        ImportOptions unknown;
+        unknown.lmoRef = 7;
+        QVERIFY(!importFile(*m_db, path, unknown).ok());
+
+        // From LMO 2: org ...021 reinstalled the package after the switch, so it has a license in
+        // each LMO (the LMA keeps one per package per org in each); the old one is untouched.
+        ImportOptions fromNew;
+        fromNew.lmoRef = 2;
+        const ImportReport r = mustImport(*m_db, path, fromNew);
+        QCOMPARE(r.inserted, 2);
+        QCOMPARE(r.updated, 0);
+        QCOMPARE(number(*m_db, u"SELECT COUNT(*) FROM licenses l JOIN packages p ON p.id = l.package_ref "
+                                u"WHERE org_id = '00D300000000021' AND p.name = 'Ledgerly CPQ'"_s),
+                 2);
+        QCOMPARE(textOf(*m_db, u"SELECT seats FROM licenses l JOIN packages p ON p.id = l.package_ref "
+                               u"WHERE org_id = '00D300000000021' AND p.name = 'Ledgerly CPQ' AND lmo_ref = 1"_s),
+                 u"1250"_s);
+        QCOMPARE(number(*m_db, u"SELECT COUNT(*) FROM licenses WHERE lmo_ref = 2"_s), 2);
+        // Again: each row finds its own LMO's license.
+        const ImportReport again = mustImport(*m_db, path, fromNew);
+        QCOMPARE(again.unchanged, 2);
+        QCOMPARE(again.inserted, 0);
+        // The old LMO's export still updates the old licenses only.
+        ImportOptions fromOld;
+        fromOld.lmoRef = 1;
+        const ImportReport old = mustImport(*m_db, data("report_licenses.csv"), fromOld);
+        QCOMPARE(old.inserted, 0);
+        QCOMPARE(number(*m_db, u"SELECT COUNT(*) FROM licenses"_s), 5);
+    }
+
+    void anEmptyDatabaseLoadsIntoTheChosenLmo()
+    {
+        LmoRepository lmos(m_db->connection());
+        LmoProfile first;
+        first.org.name = u"First"_s;
+        QVERIFY(lmos.save(first).ok());
+        LmoProfile second;
+        second.org.name = u"Second"_s;
+        QVERIFY(lmos.switchTo(second, QDate(2026, 1, 1)).ok());
+        ImportOptions o;
+        o.lmoRef = 2;
+        const ImportReport r = mustImport(*m_db, data("dataloader_licenses.csv"), o); // the fast path
+        QVERIFY(r.inserted > 0);
+        QCOMPARE(number(*m_db, u"SELECT COUNT(*) FROM licenses WHERE lmo_ref = 2"_s), r.inserted);
+        QVERIFY(buildDeferredIndexes(m_db->connection()).ok());
+        QCOMPARE(number(*m_db, u"SELECT COUNT(*) FROM licenses WHERE lmo_ref <> 2"_s), 0);
     }
 
     void theSameLicenseTwiceInOneFileIsOneLicense()

@@ -41,6 +41,7 @@
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTimer>
+#include <QTextBrowser>
 #include <QTreeWidget>
 #include <QStatusBar>
 #include <QtTest>
@@ -107,9 +108,18 @@ private slots:
         QCOMPARE(orgs->index(4, 7).data().toInt(), 1);
         QCOMPARE(orgs->index(4, 8).data().toInt(), 30);
 
-        // LMO setup: the registered packages and the six steps.
+        // LMO setup: no LMO yet, so the wizard is offered with the six steps it walks; the
+        // registered packages; no runbook and no list of LMOs.
         QCOMPARE(w.lmoPage()->packagesTree()->topLevelItemCount(), 3);
-        QCOMPARE(w.lmoPage()->findChildren<QGroupBox *>().size(), 7); // "This database" + 6 steps
+        QVERIFY(w.lmoPage()->identityLabel()->text().contains(u"No LMO designated yet"_s));
+        QCOMPARE(w.lmoPage()->wizardButton()->text(), u"Start the LMO setup wizard…"_s);
+        QVERIFY(w.lmoPage()->wizardButton()->isEnabled());
+        int steps = 0;
+        for (QGroupBox *box : w.lmoPage()->findChildren<QGroupBox *>())
+            steps += box->title().startsWith(u"Step "_s) && box->isVisibleTo(w.lmoPage()) ? 1 : 0;
+        QCOMPARE(steps, 6);
+        QVERIFY(!w.lmoPage()->runbookView()->isVisibleTo(w.lmoPage()));
+        QVERIFY(!w.lmoPage()->lmosTree()->isVisibleTo(w.lmoPage()));
     }
 
     void dashboardShowsWhatStatsComputes()

@@ -10,12 +10,14 @@
 #include <QCommandLineParser>
 #include <QFileInfo>
 #include <QMessageBox>
+#include <QTimer>
 
 namespace lmo {
 
 namespace {
 
-// The first start, or a database that is gone: let the user pick what to start with.
+// The first start, or a database that is gone: let the user pick what to start with, and offer
+// the LMO setup wizard once it is open.
 bool chooseFirstDatabase(MainWindow &window, const QString &suggested)
 {
     for (;;) {
@@ -23,30 +25,32 @@ bool chooseFirstDatabase(MainWindow &window, const QString &suggested)
         if (welcome.exec() != QDialog::Accepted)
             return false;
         QString error;
+        bool opened = false;
         switch (welcome.choice()) {
         case WelcomeDialog::Choice::OpenExisting:
-            if (window.openDatabase(welcome.path()))
-                return true;
+            opened = window.openDatabase(welcome.path());
             break;
         case WelcomeDialog::Choice::Empty: {
             Database::OpenOptions create;
             create.create = true;
-            if (window.openDatabase(welcome.path(), create))
-                return true;
+            opened = window.openDatabase(welcome.path(), create);
             break;
         }
         case WelcomeDialog::Choice::Demo: {
             DemoOptions options;
             options.licenses = welcome.demoLicenses();
-            if (runDemoWithProgress(&window, welcome.path(), options, &error)) {
-                if (window.openDatabase(welcome.path()))
-                    return true;
-            } else if (!error.isEmpty()) {
+            if (runDemoWithProgress(&window, welcome.path(), options, &error))
+                opened = window.openDatabase(welcome.path());
+            else if (!error.isEmpty())
                 QMessageBox::warning(&window, QStringLiteral("Demo install base"), error);
-            }
             break;
         }
         }
+        if (!opened)
+            continue;
+        if (welcome.setUpLmo() && !window.lmoDesignated())
+            QTimer::singleShot(0, &window, [&window] { window.openLmoWizard(false); });
+        return true;
     }
 }
 

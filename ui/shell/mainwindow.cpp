@@ -98,6 +98,7 @@ MainWindow::MainWindow(QWidget *parent)
                                          .arg(m_indexJob->done.load() + 1)
                                          .arg(qMax(1, m_indexJob->total.load())));
     });
+    connect(m_lmo, &LmoSetupPage::wizardRequested, this, &MainWindow::openLmoWizard);
     connect(m_licenses, &LicensesPage::counted, this, &MainWindow::updateStatus);
     connect(m_licenses, &LicensesPage::modifyRequested, this, &MainWindow::modifySelectedLicenses);
     // From a license to its subscriber org, and from an org's license back to the license.
@@ -514,6 +515,14 @@ void MainWindow::modifySelectedLicenses()
                                            [this](const QString &error) { afterLicenseEdit(error); }));
 }
 
+bool MainWindow::lmoDesignated() const
+{
+    if (!m_database)
+        return false;
+    auto lmo = LmoRepository(m_database->connection()).current();
+    return lmo && lmo->designatedAt.isValid();
+}
+
 void MainWindow::openLmoWizard(bool switchLmo)
 {
     if (!m_database || m_database->isReadOnly()) {
@@ -522,10 +531,18 @@ void MainWindow::openLmoWizard(bool switchLmo)
                                             : QStringLiteral("Open or create a database first."));
         return;
     }
+    auto lmoCount = [this] {
+        auto known = LmoRepository(m_database->connection()).all();
+        return known ? known->size() : 0;
+    };
+    const auto before = lmoCount();
     LmoWizard wizard(*m_database, switchLmo, this);
     wizard.exec();
+    if (lmoCount() != before)
+        reloadAll(); // a new LMO: every page's LMO choice changes
+    else
+        m_lmo->reload();
     updateStatus();
-    m_lmo->reload();
 }
 
 void MainWindow::afterLicenseEdit(const QString &error)

@@ -79,6 +79,8 @@ public:
     void modifySelectedLicenses();
     // Tools > LMO setup wizard… / Switch LMO…
     void openLmoWizard(bool switchLmo);
+    // Whether the open database records its LMO as designated.
+    bool lmoDesignated() const;
     QUndoStack *undoStack() const { return m_undo; }
 
 private:

@@ -1,5 +1,6 @@
 #include "shell/welcomedialog.h"
 
+#include <QCheckBox>
 #include <QDialogButtonBox>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -17,7 +18,8 @@ namespace lmo {
 WelcomeDialog::WelcomeDialog(const QString &suggestedPath, QWidget *parent)
     : QDialog(parent), m_demo(new QRadioButton(QStringLiteral("Explore a &demo install base"), this)),
       m_empty(new QRadioButton(QStringLiteral("Start with an &empty database for my own data"), this)),
-      m_size(new QSpinBox(this)), m_path(new QLineEdit(suggestedPath, this))
+      m_size(new QSpinBox(this)), m_path(new QLineEdit(suggestedPath, this)),
+      m_setUpLmo(new QCheckBox(QStringLiteral("Then &walk me through designating our LMO (setup wizard, six steps)"), this))
 {
     setObjectName(QStringLiteral("welcomeDialog"));
     setWindowTitle(QStringLiteral("Welcome to LMO Desk"));
@@ -58,6 +60,13 @@ WelcomeDialog::WelcomeDialog(const QString &suggestedPath, QWidget *parent)
     connect(browseButton, &QPushButton::clicked, this, &WelcomeDialog::browse);
     pathRow->addWidget(browseButton);
     layout->addLayout(pathRow);
+
+    m_setUpLmo->setObjectName(QStringLiteral("setUpLmo"));
+    m_setUpLmo->setToolTip(QStringLiteral("Which org is the License Management Org is effectively permanent: the wizard "
+                                          "checks the choice and writes the runbook. It is always under Tools."));
+    layout->addWidget(m_setUpLmo);
+    // Offered by default with one's own data; a demo is for looking around first.
+    connect(m_empty, &QRadioButton::toggled, m_setUpLmo, &QCheckBox::setChecked);
 
     auto *buttons = new QDialogButtonBox(this);
     QPushButton *create = buttons->addButton(QStringLiteral("&Create"), QDialogButtonBox::AcceptRole);
@@ -103,6 +112,11 @@ WelcomeDialog::Choice WelcomeDialog::choice() const
 QString WelcomeDialog::path() const
 {
     return m_path->text().trimmed();
+}
+
+bool WelcomeDialog::setUpLmo() const
+{
+    return m_setUpLmo->isChecked();
 }
 
 qint64 WelcomeDialog::demoLicenses() const

@@ -2,6 +2,7 @@
 
 #include <QDialog>
 
+class QCheckBox;
 class QLineEdit;
 class QRadioButton;
 class QSpinBox;
@@ -9,7 +10,7 @@ class QSpinBox;
 namespace lmo {
 
 // The first start: no database yet. Offers a demo install base to explore, an empty database
-// for real data, or an existing file.
+// for real data, or an existing file; and to designate the LMO with the setup wizard after.
 class WelcomeDialog : public QDialog
 {
     Q_OBJECT
@@ -21,6 +22,9 @@ public:
     Choice choice() const;
     QString path() const;
     qint64 demoLicenses() const;
+    // Whether to walk through designating the LMO once the database is open (the first-run
+    // offer of the setup wizard; on by default for an empty database of one's own).
+    bool setUpLmo() const;
 
 private:
     void browse();
@@ -30,6 +34,7 @@ private:
     QRadioButton *m_empty;
     QSpinBox *m_size;
     QLineEdit *m_path;
+    QCheckBox *m_setUpLmo;
     bool m_openExisting = false;
 };
 

@@ -1,23 +1,49 @@
 #include "wizard/lmosetuppage.h"
 
-#include "widgets/pagestyle.h"
 #include "lmo/designationsteps.h"
+#include "lmo/lmoprofile.h"
 #include "storage/database.h"
 #include "storage/packagerepository.h"
 #include "storage/sqlutil.h"
+#include "widgets/pagestyle.h"
+#include "wizard/runbookfile.h"
 
+#include <QFileDialog>
 #include <QGroupBox>
+#include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLocale>
+#include <QMessageBox>
+#include <QPushButton>
 #include <QScrollArea>
+#include <QSqlQuery>
+#include <QTextBrowser>
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
 namespace lmo {
 
+namespace {
+
+QTreeWidget *makeTree(const QStringList &headers, QWidget *parent)
+{
+    auto *tree = new QTreeWidget(parent);
+    tree->setRootIsDecorated(false);
+    tree->setHeaderLabels(headers);
+    tree->setSizeAdjustPolicy(QAbstractScrollArea::AdjustToContents);
+    tree->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    tree->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    return tree;
+}
+
+} // namespace
+
 LmoSetupPage::LmoSetupPage(QWidget *parent)
-    : DatabasePage(parent), m_facts(new QLabel(this)), m_packages(new QTreeWidget(this))
+    : DatabasePage(parent), m_identity(new QLabel(this)), m_wizard(new QPushButton(this)),
+      m_switch(new QPushButton(QStringLiteral("Switch LMO…"), this)),
+      m_savePdf(new QPushButton(QStringLiteral("Save runbook as PDF…"), this)),
+      m_saveMarkdown(new QPushButton(QStringLiteral("Save runbook as Markdown…"), this)), m_facts(new QLabel(this))
 {
     setObjectName(QStringLiteral("lmoPage"));
     auto *outer = new QVBoxLayout(this);
@@ -38,24 +64,72 @@ LmoSetupPage::LmoSetupPage(QWidget *parent)
     intro->setWordWrap(true);
     layout->addWidget(intro);
 
-    auto *factsBox = new QGroupBox(QStringLiteral("This database"), content);
+    auto *identityBox = new QGroupBox(QStringLiteral("This database's LMO"), content);
+    auto *identityLayout = new QVBoxLayout(identityBox);
+    m_identity->setObjectName(QStringLiteral("lmoIdentity"));
+    m_identity->setWordWrap(true);
+    m_identity->setTextFormat(Qt::RichText);
+    identityLayout->addWidget(m_identity);
+    auto *buttons = new QHBoxLayout;
+    m_wizard->setObjectName(QStringLiteral("lmoWizardButton"));
+    m_switch->setObjectName(QStringLiteral("lmoSwitchButton"));
+    m_savePdf->setObjectName(QStringLiteral("lmoSavePdf"));
+    m_saveMarkdown->setObjectName(QStringLiteral("lmoSaveMarkdown"));
+    for (QPushButton *b : {m_wizard, m_switch, m_savePdf, m_saveMarkdown})
+        buttons->addWidget(b);
+    buttons->addStretch(1);
+    identityLayout->addLayout(buttons);
+    layout->addWidget(identityBox);
+    connect(m_wizard, &QPushButton::clicked, this, [this] { emit wizardRequested(false); });
+    connect(m_switch, &QPushButton::clicked, this, [this] { emit wizardRequested(true); });
+    connect(m_savePdf, &QPushButton::clicked, this, [this] { saveRunbookAs(QStringLiteral("pdf")); });
+    connect(m_saveMarkdown, &QPushButton::clicked, this, [this] { saveRunbookAs(QStringLiteral("md")); });
+
+    auto *lmosBox = new QGroupBox(QStringLiteral("LMOs and their licenses"), content);
+    m_lmosBox = lmosBox;
+    auto *lmosLayout = new QVBoxLayout(lmosBox);
+    auto *lmosNote = new QLabel(
+        QStringLiteral("After a switch the install base is split: installs made before it stay in the old LMO, new ones "
+                       "land in the new. Each license keeps the LMO it came from; Licenses, Subscribers and the Dashboard "
+                       "show one LMO or every LMO together, and an import asks which LMO its file came from."),
+        lmosBox);
+    lmosNote->setWordWrap(true);
+    lmosLayout->addWidget(lmosNote);
+    m_lmos = makeTree({QStringLiteral("LMO"), QStringLiteral("Org"), QStringLiteral("Org id"), QStringLiteral("Period"),
+                       QStringLiteral("Licenses")},
+                      lmosBox);
+    m_lmos->setObjectName(QStringLiteral("lmoList"));
+    lmosLayout->addWidget(m_lmos);
+    layout->addWidget(lmosBox);
+
+    auto *factsBox = new QGroupBox(QStringLiteral("Packages in this database"), content);
     auto *factsLayout = new QVBoxLayout(factsBox);
     m_facts->setObjectName(QStringLiteral("lmoFacts"));
     m_facts->setWordWrap(true);
     factsLayout->addWidget(m_facts);
+    m_packages = makeTree({QStringLiteral("Package"), QStringLiteral("Package id (033)"), QStringLiteral("Latest version"),
+                           QStringLiteral("First release"), QStringLiteral("Last license refresh")},
+                          factsBox);
     m_packages->setObjectName(QStringLiteral("lmoPackages"));
-    m_packages->setRootIsDecorated(false);
-    m_packages->setHeaderLabels({QStringLiteral("Package"), QStringLiteral("Package id (033)"),
-                                 QStringLiteral("Latest version"), QStringLiteral("First release"),
-                                 QStringLiteral("Last license refresh")});
-    m_packages->setSizeAdjustPolicy(QAbstractScrollArea::AdjustToContents);
-    m_packages->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    m_packages->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
     factsLayout->addWidget(m_packages);
     layout->addWidget(factsBox);
 
+    auto *runbookBox = new QGroupBox(QStringLiteral("Runbook"), content);
+    m_runbookBox = runbookBox;
+    auto *runbookLayout = new QVBoxLayout(runbookBox);
+    m_runbook = new QTextBrowser(runbookBox);
+    m_runbook->setObjectName(QStringLiteral("lmoRunbook"));
+    m_runbook->setOpenExternalLinks(false);
+    m_runbook->setMinimumHeight(520);
+    runbookLayout->addWidget(m_runbook);
+    layout->addWidget(runbookBox);
+
+    auto *steps = new QWidget(content);
+    m_stepsBox = steps;
+    auto *stepsLayout = new QVBoxLayout(steps);
+    stepsLayout->setContentsMargins(0, 0, 0, 0);
     for (const DesignationStep &step : designationSteps()) {
-        auto *box = new QGroupBox(QStringLiteral("Step %1: %2").arg(step.number).arg(step.title), content);
+        auto *box = new QGroupBox(QStringLiteral("Step %1: %2").arg(step.number).arg(step.title), steps);
         auto *boxLayout = new QVBoxLayout(box);
         auto *why = new QLabel(step.why, box);
         why->setWordWrap(true);
@@ -63,8 +137,9 @@ LmoSetupPage::LmoSetupPage(QWidget *parent)
         decides->setWordWrap(true);
         boxLayout->addWidget(why);
         boxLayout->addWidget(decides);
-        layout->addWidget(box);
+        stepsLayout->addWidget(box);
     }
+    layout->addWidget(steps);
     layout->addStretch(1);
 }
 
@@ -77,33 +152,123 @@ void LmoSetupPage::setDatabase(Database *database)
 void LmoSetupPage::reload()
 {
     m_packages->clear();
-    if (!m_database) {
-        m_facts->setText(QStringLiteral("No database is open."));
+    m_lmos->clear();
+    m_runbookMarkdown.clear();
+    m_runbook->clear();
+    const bool open = m_database != nullptr;
+    const bool writable = open && !m_database->isReadOnly();
+    if (!open) {
+        m_identity->setText(QStringLiteral("No database is open."));
+        m_facts->clear();
+        m_wizard->setText(QStringLiteral("Start the LMO setup wizard…"));
+        for (QPushButton *b : {m_wizard, m_switch, m_savePdf, m_saveMarkdown})
+            b->setEnabled(false);
+        m_lmosBox->setVisible(false);
+        m_runbookBox->setVisible(false);
+        m_stepsBox->setVisible(true);
         return;
     }
     QSqlDatabase db = m_database->connection();
+    LmoRepository repository(db);
+    auto current = repository.current();
+    auto known = repository.all();
+    if (!current || !known) {
+        m_identity->setText((current ? known.error() : current.error()).message.toHtmlEscaped());
+        return;
+    }
+    const LmoProfile &p = current.value();
+    const bool designated = p.designatedAt.isValid();
+    const QLocale locale;
+    if (designated) {
+        m_identity->setText(
+            QStringLiteral("<p><b>%1</b> (org id %2), %3 %4, designated on %5.</p>"
+                           "<p>%6 package(s) registered to it; LMA version %7. Do not retire, trial-expire or refresh "
+                           "this org: it holds every license of the packages tied to it.</p>")
+                .arg(p.org.name.toHtmlEscaped(), p.org.orgId.toHtmlEscaped(), p.org.edition.toHtmlEscaped(),
+                     orgKindName(p.org.kind).toLower().toHtmlEscaped(),
+                     locale.toString(p.designatedAt.toLocalTime().date(), QLocale::LongFormat))
+                .arg(p.packages.size())
+                .arg(p.lmaVersion.isEmpty() ? QStringLiteral("not recorded") : p.lmaVersion.toHtmlEscaped()));
+        m_wizard->setText(QStringLiteral("Review in the wizard…"));
+    } else if (p.pagesDone > 0) {
+        m_identity->setText(QStringLiteral("<p><b>Setup in progress:</b> %1 of 6 steps done%2. The wizard resumes at step "
+                                           "%3 with your earlier answers filled in.</p>")
+                                .arg(p.pagesDone)
+                                .arg(p.org.name.isEmpty() ? QString() : QStringLiteral(" for %1").arg(p.org.name.toHtmlEscaped()))
+                                .arg(qMin(p.pagesDone + 1, 6)));
+        m_wizard->setText(QStringLiteral("Continue the LMO setup wizard…"));
+    } else {
+        m_identity->setText(QStringLiteral("<p><b>No LMO designated yet.</b> The wizard walks through the six steps below "
+                                           "(about ten minutes) and writes the runbook your team keeps.</p>"));
+        m_wizard->setText(QStringLiteral("Start the LMO setup wizard…"));
+    }
+    m_wizard->setEnabled(writable);
+    m_switch->setEnabled(writable && designated);
+    m_switch->setToolTip(designated ? QStringLiteral("Record a new LMO from a transition day; this one stays as a former LMO.")
+                                    : QStringLiteral("Designate the first LMO before switching."));
+    m_savePdf->setEnabled(designated);
+    m_saveMarkdown->setEnabled(designated);
+    if (designated) {
+        m_runbookMarkdown = lmoRunbookMarkdown(p, QDate::currentDate());
+        m_runbook->setMarkdown(m_runbookMarkdown);
+    }
+    m_runbookBox->setVisible(designated);
+    m_stepsBox->setVisible(!designated);
+
+    // Every LMO with its licenses, once there is more than one.
+    const bool several = known->size() > 1;
+    m_lmosBox->setVisible(several);
+    if (several) {
+        QHash<qint64, qint64> licenses;
+        QSqlQuery q(db);
+        if (q.exec(QStringLiteral("SELECT lmo_ref, COUNT(*) FROM licenses GROUP BY lmo_ref")))
+            while (q.next())
+                licenses.insert(q.value(0).toLongLong(), q.value(1).toLongLong());
+        QDate from;
+        for (const KnownLmo &k : known.value()) {
+            auto *item = new QTreeWidgetItem(m_lmos);
+            item->setText(0, QString::number(k.ref));
+            item->setText(1, k.profile.org.name.isEmpty() ? QStringLiteral("(not described)") : k.profile.org.name);
+            item->setText(2, k.profile.org.orgId);
+            const QString since = from.isValid() ? from.toString(Qt::ISODate) : QStringLiteral("the start");
+            item->setText(3, k.current ? QStringLiteral("from %1 (current)").arg(since)
+                                       : QStringLiteral("%1 to %2").arg(since, k.replacedOn.toString(Qt::ISODate)));
+            item->setText(4, locale.toString(licenses.value(k.ref)));
+            item->setTextAlignment(4, Qt::AlignRight | Qt::AlignVCenter);
+            from = k.replacedOn;
+        }
+    }
+
     auto packages = PackageRepository(db).all();
     if (!packages) {
         m_facts->setText(packages.error().message);
         return;
     }
-    const QLocale locale;
-    for (const Package &p : packages.value()) {
+    for (const Package &pk : packages.value()) {
         auto *item = new QTreeWidgetItem(m_packages);
-        item->setText(0, p.name);
-        item->setText(1, p.packageId.isNull() ? QStringLiteral("not recorded") : p.packageId.to18());
-        item->setText(2, p.latestVersion);
-        item->setText(3, locale.toString(p.releaseDate, QLocale::ShortFormat));
-        item->setText(4, p.lastLicenseRefresh.isValid()
-                             ? locale.toString(p.lastLicenseRefresh.toLocalTime(), locale.dateFormat(QLocale::ShortFormat)
-                                                                                       + QStringLiteral(" HH:mm"))
+        item->setText(0, pk.name);
+        item->setText(1, pk.packageId.isNull() ? QStringLiteral("not recorded") : pk.packageId.to18());
+        item->setText(2, pk.latestVersion);
+        item->setText(3, locale.toString(pk.releaseDate, QLocale::ShortFormat));
+        item->setText(4, pk.lastLicenseRefresh.isValid()
+                             ? locale.toString(pk.lastLicenseRefresh.toLocalTime(), locale.dateFormat(QLocale::ShortFormat)
+                                                                                        + QStringLiteral(" HH:mm"))
                              : QStringLiteral("never"));
     }
-    m_facts->setText(
-        QStringLiteral("Packages registered in this database: %1. The LMO itself (which org, who may see "
-                       "license data, how it is documented) is not recorded here yet: the steps below are what "
-                       "designating it involves.")
-            .arg(locale.toString(qint64(packages->size()))));
+    m_facts->setText(QStringLiteral("Packages whose licenses this database holds: %1.").arg(locale.toString(qint64(packages->size()))));
+}
+
+void LmoSetupPage::saveRunbookAs(const QString &suffix)
+{
+    if (m_runbookMarkdown.isEmpty())
+        return;
+    const QString filter = suffix == QLatin1String("pdf") ? QStringLiteral("PDF (*.pdf)") : QStringLiteral("Markdown (*.md)");
+    const QString path = QFileDialog::getSaveFileName(this, QStringLiteral("Save the LMO runbook"),
+                                                      QStringLiteral("lmo-runbook.%1").arg(suffix), filter);
+    if (path.isEmpty())
+        return;
+    if (auto r = saveRunbookFile(m_runbookMarkdown, path); !r)
+        QMessageBox::warning(this, QStringLiteral("Save the LMO runbook"), r.error().message);
 }
 
 } // namespace lmo

@@ -3,12 +3,16 @@
 #include "shell/databasepage.h"
 
 class QLabel;
+class QPushButton;
+class QTextBrowser;
 class QTreeWidget;
+class QWidget;
 
 namespace lmo {
 
-// The six steps of designating the LMO, each with why it matters, and what this database
-// already knows about the packages registered to it.
+// The LMO this database belongs to: which org, how far its setup got, the LMOs it replaced
+// and how many licenses came from each, the packages registered to it, and its runbook (or,
+// before it is designated, the six steps that designating it involves).
 class LmoSetupPage : public DatabasePage
 {
     Q_OBJECT
@@ -18,11 +22,32 @@ public:
     void reload() override;
 
     QTreeWidget *packagesTree() const { return m_packages; }
+    QTreeWidget *lmosTree() const { return m_lmos; }
+    QLabel *identityLabel() const { return m_identity; }
+    QTextBrowser *runbookView() const { return m_runbook; }
+    QPushButton *wizardButton() const { return m_wizard; }
+    QString runbookMarkdown() const { return m_runbookMarkdown; }
+
+signals:
+    void wizardRequested(bool switchLmo);
 
 private:
+    void saveRunbookAs(const QString &suffix);
+
     Database *m_database = nullptr;
+    QLabel *m_identity;
+    QPushButton *m_wizard;
+    QPushButton *m_switch;
+    QPushButton *m_savePdf;
+    QPushButton *m_saveMarkdown;
+    QWidget *m_lmosBox;
+    QTreeWidget *m_lmos;
     QLabel *m_facts;
     QTreeWidget *m_packages;
+    QWidget *m_runbookBox;
+    QTextBrowser *m_runbook;
+    QWidget *m_stepsBox;
+    QString m_runbookMarkdown;
 };
 
 } // namespace lmo

@@ -1,9 +1,11 @@
 #include "wizard/lmowizard.h"
 
+
 #include "import/importer.h"
 #include "lmo/designationsteps.h"
 #include "storage/database.h"
 #include "storage/licenserepository.h"
+#include "wizard/runbookfile.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -580,31 +582,7 @@ QString LmoWizard::runbookMarkdown() const
 
 Result<void> LmoWizard::saveRunbook(const QString &path) const
 {
-    const QString md = runbookMarkdown();
-    const QString suffix = QFileInfo(path).suffix().toLower();
-    if (suffix == QLatin1String("md")) {
-        QFile f(path);
-        if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate))
-            return Error::make(Error::Code::Io, QStringLiteral("Cannot write %1: %2").arg(path, f.errorString()));
-        f.write(md.toUtf8());
-        return {};
-    }
-    if (suffix == QLatin1String("pdf")) {
-        QPdfWriter pdf(path);
-        pdf.setTitle(QStringLiteral("LMO runbook"));
-        pdf.setPageSize(QPageSize(QPageSize::A4));
-        pdf.setPageMargins(QMarginsF(18, 18, 18, 18), QPageLayout::Millimeter);
-        QTextDocument doc;
-        doc.setMarkdown(md);
-        QFont font(QStringLiteral("DejaVu Sans"));
-        font.setPointSizeF(10);
-        doc.setDefaultFont(font);
-        if (!QFileInfo(QFileInfo(path).absolutePath()).isWritable())
-            return Error::make(Error::Code::Io, QStringLiteral("Cannot write %1: the folder is missing or not writable.").arg(path));
-        doc.print(&pdf);
-        return {};
-    }
-    return Error::make(Error::Code::Usage, QStringLiteral("%1: save the runbook as .md or .pdf.").arg(path));
+    return saveRunbookFile(runbookMarkdown(), path);
 }
 
 void LmoWizard::accept()
