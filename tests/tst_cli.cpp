@@ -1,18 +1,23 @@
 #include "fixtures.h"
 
+#include "domain/salesforceid.h"
+#include "lmo/lmoprofile.h"
 #include "metrics/dashboardmetrics.h"
 #include "storage/bulkload.h"
+#include "storage/database.h"
 #include "storage/licenserepository.h"
 #include "storage/sqlutil.h"
 
 #include <QElapsedTimer>
 #include <QImage>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QThread>
+#include <QTimeZone>
 #include <QtTest>
 
 #include <csignal>
@@ -226,6 +231,70 @@ private slots:
         r = lmodesk({u"import"_s, u"--db"_s, db, dir + u"/cli_licenses.csv"_s, dir + u"/bad_rows.csv"_s});
         QCOMPARE(r.code, 3);
         QVERIFY(r.out.contains(QStringLiteral("unchanged 3")));
+    }
+
+    void theLmoOptionChoosesWhichLmosLicenses()
+    {
+        // The fixture's 15 licenses, then a switch of LMO, then the new LMO's export.
+        const QString db = m_dir.filePath(QStringLiteral("two-lmos.sqlite"));
+        QVERIFY(QFile::copy(m_fixture, db));
+        {
+            auto database = Database::open(db, Database::OpenOptions());
+            QVERIFY(database.ok());
+            LmoRepository lmos(database.value()->connection());
+            LmoProfile first;
+            first.org.name = u"Old LMO"_s;
+            first.org.orgId = SalesforceId::fromString(u"00D5f000000OldA"_s).to18();
+            first.designatedAt = QDateTime(QDate(2020, 1, 1), QTime(9, 0), Qt::UTC);
+            QVERIFY(lmos.save(first).ok());
+            LmoProfile next;
+            next.org.name = u"New LMO"_s;
+            next.org.orgId = SalesforceId::fromString(u"00D5f000000NewB"_s).to18();
+            next.designatedAt = QDateTime(QDate(2026, 6, 1), QTime(9, 0), Qt::UTC);
+            QVERIFY(lmos.switchTo(next, QDate(2026, 6, 1)).ok());
+        }
+        const QString file = QFINDTESTDATA("data/cli_licenses.csv");
+        Run r = lmodesk({u"import"_s, u"--db"_s, db, file});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains(u"more than one LMO"_s) && r.err.contains(u"--lmo 1 = Old LMO"_s), qPrintable(r.err));
+        r = lmodesk({u"import"_s, u"--db"_s, db, u"--lmo"_s, u"Elsewhere"_s, file});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains(u"is not an LMO of this database"_s), qPrintable(r.err));
+        // By org id, 15 characters for the 18 stored.
+        r = lmodesk({u"import"_s, u"--db"_s, db, u"--lmo"_s, u"00D5f000000NewB"_s, file});
+        QCOMPARE(r.code, 0);
+        QVERIFY2(r.out.contains(u"inserted 3"_s), qPrintable(r.out));
+
+        auto licensesIn = [&](const QString &lmo) {
+            const Run s = lmodesk({u"stats"_s, u"--db"_s, db, u"--json"_s, u"--as-of"_s, u"2026-06-15"_s, u"--lmo"_s, lmo});
+            return s.code == 0 ? QJsonDocument::fromJson(s.out.toUtf8()).object().value(u"licenses"_s).toInteger() : -1;
+        };
+        QCOMPARE(licensesIn(u"1"_s), 15);
+        QCOMPARE(licensesIn(u"current"_s), 3);
+        QCOMPARE(licensesIn(u"2"_s), 3);
+        r = lmodesk({u"stats"_s, u"--db"_s, db, u"--json"_s});
+        QCOMPARE(QJsonDocument::fromJson(r.out.toUtf8()).object().value(u"licenses"_s).toInteger(), 18);
+
+        const QString csv = m_dir.filePath(QStringLiteral("new-lmo.csv"));
+        r = lmodesk({u"export-csv"_s, u"--db"_s, db, u"--out"_s, csv, u"--lmo"_s, u"2"_s});
+        QCOMPARE(r.code, 0);
+        QVERIFY2(r.out.contains(u"Wrote 3 licenses"_s), qPrintable(r.out));
+
+        r = lmodesk({u"lmo"_s, u"show"_s, u"--db"_s, db});
+        QCOMPARE(r.code, 0);
+        QVERIFY2(r.out.contains(u"1  Old LMO (00D5f000000OldA"_s) && r.out.contains(u"until 2026-06-01: 15 licenses"_s),
+                 qPrintable(r.out));
+        QVERIFY2(r.out.contains(u"current: 3 licenses"_s), qPrintable(r.out));
+        r = lmodesk({u"lmo"_s, u"show"_s, u"--db"_s, db, u"--json"_s});
+        const QJsonArray lmos = QJsonDocument::fromJson(r.out.toUtf8()).object().value(u"lmos"_s).toArray();
+        QCOMPARE(lmos.size(), 2);
+        QCOMPARE(lmos.at(0).toObject().value(u"licenses"_s).toInteger(), 15);
+        QCOMPARE(lmos.at(1).toObject().value(u"current"_s).toBool(), true);
+
+        const QString png = m_dir.filePath(QStringLiteral("new-lmo.png"));
+        r = lmodesk({u"export-chart"_s, u"--db"_s, db, u"--chart"_s, u"status-mix"_s, u"--out"_s, png, u"--lmo"_s, u"2"_s});
+        QCOMPARE(r.code, 0);
+        QVERIFY(!QImage(png).isNull());
     }
 
     void exportCsvWritesWhatImportReadsBack()

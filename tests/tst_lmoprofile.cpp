@@ -157,6 +157,41 @@ private slots:
         QCOMPARE(shown.value(u"former"_s).toArray().first().toObject().value(u"replaced_on"_s).toString(), u"2026-09-01"_s);
     }
 
+    void eachLmoIsKnownByItsNumberOrOrgId()
+    {
+        QTemporaryDir dir;
+        auto db = test::createFixtureDatabase(dir.filePath(u"lmos.sqlite"_s));
+        QVERIFY(db);
+        LmoRepository repository(db->connection());
+        // Nothing described yet: the one LMO all licenses belong to, unnamed.
+        auto known = repository.all().value();
+        QCOMPARE(known.size(), 1);
+        QCOMPARE(known.first().ref, 1);
+        QCOMPARE(known.first().label(), u"LMO 1, current"_s);
+        QCOMPARE(repository.defaultImportLmo().value(), std::optional<qint64>(1));
+
+        // A switch made before any LMO was described keeps the licenses with the first LMO.
+        LmoProfile next = goodProfile();
+        QVERIFY(repository.switchTo(next, QDate(2026, 9, 1)).ok());
+        known = repository.all().value();
+        QCOMPARE(known.size(), 2);
+        QCOMPARE(known.at(0).label(), u"LMO 1, until 2026-09-01"_s);
+        QCOMPARE(known.at(1).ref, 2);
+        QCOMPARE(known.at(1).label(), u"Acme Partner Production (%1), current"_s.arg(next.org.orgId));
+        QCOMPARE(repository.defaultImportLmo().value(), std::optional<qint64>()); // the user must say
+        QCOMPARE(repository.current().value().org.name, next.org.name);
+
+        QCOMPARE(resolveLmo(known, u"1"_s).value(), 1);
+        QCOMPARE(resolveLmo(known, u"current"_s).value(), 2);
+        QCOMPARE(resolveLmo(known, next.org.orgId.left(15)).value(), 2);
+        QCOMPARE(resolveLmo(known, next.org.orgId.toLower()).value(), 2); // 18 characters: case does not matter
+        QCOMPARE(resolveLmo(known, next.org.orgId.left(15).toLower()).ok(), false); // 15: it does
+        auto wrong = resolveLmo(known, u"3"_s);
+        QVERIFY(!wrong.ok());
+        QVERIFY2(wrong.error().message.contains(u"1: LMO 1, until 2026-09-01; 2: Acme Partner Production"_s),
+                 qPrintable(wrong.error().message));
+    }
+
     void theRunbookSaysWhatMatters()
     {
         const QString md = lmoRunbookMarkdown(goodProfile(), QDate(2026, 11, 29));

@@ -4,7 +4,9 @@
 
 #include "domain/salesforceid.h"
 #include "lmo/lmoprofile.h"
+#include "wizard/lmosetuppage.h"
 #include "wizard/lmowizard.h"
+#include "wizard/runbookfile.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -13,6 +15,8 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QProcess>
+#include <QPushButton>
+#include <QSignalSpy>
 #include <QSpinBox>
 #include <QTableWidget>
 #include <QTemporaryDir>
@@ -157,6 +161,25 @@ private slots:
         QVERIFY(cli.waitForFinished(30000));
         const QString out = QString::fromUtf8(cli.readAllStandardOutput());
         QVERIFY2(out.contains(u"Acme Partner Production"_s) && out.contains(u"designated"_s), qPrintable(out));
+
+        // The LMO page now shows the designated org and its runbook, not the steps to take.
+        LmoSetupPage page;
+        page.setDatabase(m_db.get());
+        QVERIFY2(page.identityLabel()->text().contains(u"<b>Acme Partner Production</b>"_s), qPrintable(page.identityLabel()->text()));
+        QVERIFY(page.identityLabel()->text().contains(u"designated on"_s));
+        QCOMPARE(page.wizardButton()->text(), u"Review in the wizard…"_s);
+        QVERIFY(page.runbookView()->isVisibleTo(&page));
+        QVERIFY(page.runbookView()->toPlainText().contains(u"Do not retire"_s));
+        QVERIFY(page.runbookMarkdown().contains(u"LMO runbook: Acme Partner Production"_s));
+        QVERIFY(page.findChild<QPushButton *>(u"lmoSavePdf"_s)->isEnabled());
+        QVERIFY(page.findChild<QPushButton *>(u"lmoSwitchButton"_s)->isEnabled());
+        const QString pageMd = m_dir.filePath(u"page-runbook.md"_s);
+        QVERIFY(saveRunbookFile(page.runbookMarkdown(), pageMd).ok());
+        QVERIFY(QFileInfo(pageMd).size() > 1000);
+        QSignalSpy wanted(&page, &LmoSetupPage::wizardRequested);
+        page.findChild<QPushButton *>(u"lmoSwitchButton"_s)->click();
+        QCOMPARE(wanted.size(), 1);
+        QCOMPARE(wanted.first().first().toBool(), true);
     }
 
     void switchingRecordsANewLmoAndKeepsTheOld()

@@ -3,6 +3,8 @@
 #include "browse/licensespage.h"
 #include "browse/subscriberspage.h"
 #include "dashboard/dashboardpage.h"
+#include "lmo/lmoprofile.h"
+#include "storage/database.h"
 #include "metrics/dashboardmetrics.h"
 #include "metrics/installbasestats.h"
 #include "import/importdialog.h"
@@ -22,6 +24,7 @@
 #include <QClipboard>
 #include <QToolButton>
 #include <QChart>
+#include <QComboBox>
 #include <QChartView>
 #include <QImage>
 #include <QJsonObject>
@@ -416,8 +419,11 @@ private slots:
         WelcomeDialog d(m_dir.filePath(QStringLiteral("first.sqlite")));
         QCOMPARE(d.choice(), WelcomeDialog::Choice::Demo);
         QCOMPARE(d.demoLicenses(), 100000);
+        // The setup wizard is offered for one's own data, not pressed on a demo.
+        QVERIFY(!d.setUpLmo());
         d.findChild<QRadioButton *>(QStringLiteral("choiceEmpty"))->setChecked(true);
         QCOMPARE(d.choice(), WelcomeDialog::Choice::Empty);
+        QVERIFY(d.setUpLmo());
         QCOMPARE(d.path(), m_dir.filePath(QStringLiteral("first.sqlite")));
     }
 
@@ -471,6 +477,81 @@ private slots:
         auto db = Database::open(existing, {});
         QVERIFY(db.ok());
         QCOMPARE(LicenseRepository(*db.value()).count().value(), 15);
+    }
+
+    void theInstallBaseSplitAcrossTwoLmosCanBeShownApartOrTogether()
+    {
+        const QString db = m_dir.filePath(QStringLiteral("two-lmos.sqlite"));
+        QVERIFY(test::createFixtureDatabase(db));
+        {
+            auto database = Database::open(db, Database::OpenOptions());
+            QVERIFY(database.ok());
+            LmoRepository lmos(database.value()->connection());
+            LmoProfile first;
+            first.org.name = u"Old LMO"_s;
+            first.designatedAt = QDateTime::currentDateTimeUtc();
+            QVERIFY(lmos.save(first).ok());
+            LmoProfile next;
+            next.org.name = u"New LMO"_s;
+            next.designatedAt = QDateTime::currentDateTimeUtc();
+            QVERIFY(lmos.switchTo(next, QDate(2026, 6, 1)).ok());
+        }
+        // The import asks which LMO the file came from, and waits for the answer.
+        {
+            auto database = Database::open(db, Database::OpenOptions());
+            QVERIFY(database.ok());
+            ImportDialog dialog(db, QFINDTESTDATA("data/cli_licenses.csv"));
+            dialog.offerLmos(database.value()->connection());
+            QVERIFY(dialog.asksForLmo());
+            auto *import = dialog.findChild<QPushButton *>(u"importButton"_s);
+            QVERIFY(!import->isEnabled());
+            QVERIFY(dialog.findChild<QLabel *>(u"missingLabel"_s)->text().contains(u"more than one LMO"_s));
+            auto *chooser = dialog.findChild<QComboBox *>(u"importLmo"_s);
+            QCOMPARE(chooser->count(), 3); // "Choose…" and the two LMOs
+            QCOMPARE(chooser->itemText(2), u"LMO 2: New LMO, current"_s);
+            dialog.setLmo(2);
+            QVERIFY(import->isEnabled());
+            QSignalSpy finished(&dialog, &ImportDialog::finished);
+            dialog.startImport();
+            QVERIFY(finished.wait(30000));
+            QCOMPARE(dialog.report()->inserted, 3);
+            QCOMPARE(LicenseRepository(*database.value()).count().value(), 18);
+        }
+
+        MainWindow w;
+        QVERIFY(w.openDatabase(db));
+        auto *licensesLmo = w.licensesPage()->findChild<QComboBox *>(u"lmoChooser"_s);
+        QVERIFY(licensesLmo && licensesLmo->isVisibleTo(w.licensesPage()));
+        QCOMPARE(licensesLmo->itemText(0), u"Every LMO"_s);
+        QTRY_COMPARE(w.licensesPage()->model()->rowCount(), 18);
+        licensesLmo->setCurrentIndex(2);
+        QTRY_COMPARE(w.licensesPage()->model()->rowCount(), 3);
+        licensesLmo->setCurrentIndex(1);
+        QTRY_COMPARE(w.licensesPage()->model()->rowCount(), 15);
+
+        auto *subscribersLmo = w.subscribersPage()->findChild<QComboBox *>(u"lmoChooser"_s);
+        QVERIFY(subscribersLmo && subscribersLmo->isVisibleTo(w.subscribersPage()));
+        QTRY_COMPARE(w.subscribersPage()->model()->rowCount(), 12);
+        subscribersLmo->setCurrentIndex(2);
+        QTRY_COMPARE(w.subscribersPage()->model()->rowCount(), 3);
+        QTRY_VERIFY(w.subscribersPage()->summaryText().startsWith(u"3 of 12 subscriber orgs"_s));
+
+        auto *dashboardLmo = w.dashboardPage()->findChild<QComboBox *>(u"dashboardLmo"_s);
+        QVERIFY(dashboardLmo && dashboardLmo->isVisibleTo(w.dashboardPage()));
+        QSignalSpy refreshed(w.dashboardPage(), &DashboardPage::refreshed);
+        dashboardLmo->setCurrentIndex(2);
+        QTRY_VERIFY(w.dashboardPage()->metrics() && w.dashboardPage()->metrics()->filter.lmo == 2);
+        QTRY_COMPARE(w.dashboardPage()->metrics()->stats.licenses, 3);
+
+        // The LMO page lists both, with their licenses.
+        QTreeWidget *list = w.lmoPage()->lmosTree();
+        QVERIFY(list->isVisibleTo(w.lmoPage()));
+        QCOMPARE(list->topLevelItemCount(), 2);
+        QCOMPARE(list->topLevelItem(0)->text(1), u"Old LMO"_s);
+        QCOMPARE(list->topLevelItem(0)->text(3), u"the start to 2026-06-01"_s);
+        QCOMPARE(list->topLevelItem(0)->text(4), QLocale().toString(15));
+        QCOMPARE(list->topLevelItem(1)->text(3), u"from 2026-06-01 (current)"_s);
+        QCOMPARE(list->topLevelItem(1)->text(4), QLocale().toString(3));
     }
 
     void importDialogPreviewsAndImports()
