@@ -110,6 +110,15 @@ private slots:
         QCOMPARE(again.orgName()->text(), u"Acme Partner Production"_s); // the earlier answers are there
         QCOMPARE(again.packagesTable()->rowCount(), 1);
         QVERIFY(!again.currentPage()->isComplete());
+        // The page says why the step matters and what it decides, and why Next waits.
+        QVERIFY(again.currentPage()->findChild<QLabel *>(u"stepIntro"_s)->text().contains(u"This step decides:"_s));
+        QCOMPARE(again.currentPage()->findChild<QLabel *>(u"lmaProblems"_s)->text(),
+                 u"Give the LMA's version and confirm its objects are visible."_s);
+        // The pages already done are behind Back.
+        again.back();
+        QCOMPARE(again.currentId(), int(LmoWizard::PackagesPage));
+        again.next();
+        QCOMPARE(again.currentId(), int(LmoWizard::LmaPage));
         again.lmaVersion()->setText(u"1.15"_s);
         again.objectsVisible()->setChecked(true);
         again.next();

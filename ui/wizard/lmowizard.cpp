@@ -40,23 +40,37 @@ namespace lmo {
 
 namespace {
 
-// A page whose Next waits until `problems` is empty; the problems are shown in red.
+// A page whose Next waits until `problems` is empty; the problems are shown in red. A step's
+// page opens with why the step matters and what it decides, in the page itself: QWizard's
+// header clips a subtitle that wraps past two lines.
 class StepPage : public QWizardPage
 {
 public:
     StepPage(int step, QLabel *problemsLabel, std::function<QStringList()> problems, QWidget *parent)
-        : QWizardPage(parent), m_problemsLabel(problemsLabel), m_problems(std::move(problems))
+        : QWizardPage(parent), m_body(new QVBoxLayout(this)), m_problemsLabel(problemsLabel), m_problems(std::move(problems))
     {
         if (step >= 1 && step <= 6) {
             const DesignationStep &s = designationSteps()[size_t(step - 1)];
             setTitle(QStringLiteral("Step %1 of 6: %2").arg(step).arg(s.title));
-            setSubTitle(QStringLiteral("%1\nThis step decides: %2").arg(s.why, s.decides));
+            auto *intro = new QLabel(QStringLiteral("<p>%1</p><p><b>This step decides:</b> %2</p>")
+                                         .arg(s.why.toHtmlEscaped(), s.decides.toHtmlEscaped()),
+                                     this);
+            intro->setObjectName(QStringLiteral("stepIntro"));
+            intro->setWordWrap(true);
+            intro->setTextFormat(Qt::RichText);
+            m_body->addWidget(intro);
         }
+        if (!m_problemsLabel && m_problems)
+            m_problemsLabel = new QLabel(this);
         if (m_problemsLabel) {
             m_problemsLabel->setWordWrap(true);
             m_problemsLabel->setStyleSheet(QStringLiteral("color: #c62828;"));
         }
     }
+    // Where the page's own fields go, beneath the introduction.
+    QVBoxLayout *body() const { return m_body; }
+    // Where the caller places it (usually last).
+    QLabel *problemsLabel() const { return m_problemsLabel; }
     bool isComplete() const override { return !m_problems || m_problems().isEmpty(); }
     void changed()
     {
@@ -66,6 +80,7 @@ public:
     }
 
 private:
+    QVBoxLayout *m_body;
     QLabel *m_problemsLabel;
     std::function<QStringList()> m_problems;
 };
@@ -116,8 +131,12 @@ LmoWizard::LmoWizard(Database &database, bool switchLmo, QWidget *parent)
     if (saved && !switchLmo) {
         m_saved = saved.value();
         load(m_saved);
-        // Resume after the last page done (the summary when all are).
-        setStartId(qBound(0, m_saved.pagesDone, int(SummaryPage)));
+        // Resume after the last page done (the summary when all are), with the pages before it
+        // behind Back as if just walked through.
+        const int resumeAt = qBound(0, m_saved.pagesDone, int(SummaryPage));
+        restart();
+        while (currentId() < resumeAt && currentPage() && currentPage()->isComplete())
+            next();
     } else {
         m_roles->setRowCount(0);
         for (const RoleAccess &r : LmoRules::defaultRoles()) {
@@ -169,7 +188,7 @@ void LmoWizard::buildPages()
     m_orgProblems = new QLabel;
     m_orgProblems->setObjectName(QStringLiteral("orgProblems"));
     auto *org = new StepPage(1, m_orgProblems, [this] { return problems(OrgPage); }, this);
-    auto *orgLayout = new QVBoxLayout(org);
+    auto *orgLayout = org->body();
     auto *form = new QFormLayout;
     form->addRow(QStringLiteral("Org &name:"), m_orgName);
     form->addRow(QStringLiteral("Org &id:"), m_orgId);
@@ -220,7 +239,7 @@ void LmoWizard::buildPages()
     m_registered->setDisplayFormat(QStringLiteral("yyyy-MM-dd"));
     m_packageProblems = new QLabel;
     auto *packages = new StepPage(2, m_packageProblems, [this] { return problems(PackagesPage); }, this);
-    auto *pl = new QVBoxLayout(packages);
+    auto *pl = packages->body();
     pl->addWidget(m_packages);
     auto *buttons = new QHBoxLayout;
     auto *add = new QPushButton(QStringLiteral("&Add package"));
@@ -249,7 +268,7 @@ void LmoWizard::buildPages()
     m_verification = new QLabel;
     m_verification->setWordWrap(true);
     auto *lma = new StepPage(3, nullptr, [this] { return problems(LmaPage); }, this);
-    auto *ll = new QVBoxLayout(lma);
+    auto *ll = lma->body();
     auto *lf = new QFormLayout;
     lf->addRow(QStringLiteral("LMA &version:"), m_lmaVersion);
     ll->addLayout(lf);
@@ -259,6 +278,8 @@ void LmoWizard::buildPages()
                                       "says what it holds; nothing is written to this database."));
     ll->addWidget(verify);
     ll->addWidget(m_verification);
+    lma->problemsLabel()->setObjectName(QStringLiteral("lmaProblems"));
+    ll->addWidget(lma->problemsLabel());
     ll->addStretch(1);
     addPage(lma);
     connect(m_lmaVersion, &QLineEdit::textChanged, this, &LmoWizard::refresh);
@@ -295,8 +316,8 @@ void LmoWizard::buildPages()
     m_roleWarnings = new QLabel;
     m_roleWarnings->setWordWrap(true);
     m_roleWarnings->setStyleSheet(QStringLiteral("color: #a84f00;"));
-    auto *perms = new StepPage(4, nullptr, [this] { return problems(PermissionsPage); }, this);
-    auto *rl = new QVBoxLayout(perms);
+    auto *perms = new StepPage(4, nullptr, {}, this);
+    auto *rl = perms->body();
     rl->addWidget(new QLabel(QStringLiteral("Restrictive by default: only those who work with licenses can see them. Saved as the "
                                             "access policy the team database will enforce.")));
     rl->addWidget(m_roles);
@@ -336,8 +357,8 @@ void LmoWizard::buildPages()
     m_forecast = new QLabel;
     m_forecast->setObjectName(QStringLiteral("forecast"));
     m_forecast->setWordWrap(true);
-    auto *integ = new StepPage(5, nullptr, [this] { return problems(IntegrationsPage); }, this);
-    auto *il = new QVBoxLayout(integ);
+    auto *integ = new StepPage(5, nullptr, {}, this);
+    auto *il = integ->body();
     auto *dash = new QGroupBox(QStringLiteral("Dashboards to use"));
     auto *dl = new QHBoxLayout(dash);
     for (const QString &d : kDashboards) {
@@ -371,7 +392,7 @@ void LmoWizard::buildPages()
     m_mark->setObjectName(QStringLiteral("markAsLmo"));
     m_mark->setChecked(true);
     auto *doc = new StepPage(6, nullptr, [this] { return problems(DocumentPage); }, this);
-    auto *docl = new QVBoxLayout(doc);
+    auto *docl = doc->body();
     docl->addWidget(new QLabel(QStringLiteral("The runbook says what this org is, why it was chosen, who may touch it and "
                                               "how to change the LMO if ever needed. Keep it where every future admin "
                                               "will find it.")));
@@ -388,8 +409,10 @@ void LmoWizard::buildPages()
         auto *switchBox = new QGroupBox(QStringLiteral("Switching the LMO"));
         auto *sl = new QFormLayout(switchBox);
         auto *explain = new QLabel(QStringLiteral(
-            "Existing installs stay in the old LMO; installs from the transition day land in the new one. The install "
-            "base is split in two from then on, and LMO Desk keeps both LMOs on record."));
+            "Existing installs stay in the old LMO; installs from the transition day land in the new one, and license "
+            "records do not move between them. The install base is split in two from then on: LMO Desk keeps both LMOs "
+            "on record, files each license under the LMO it came from (an import asks which), and shows one LMO or "
+            "both together on Licenses, Subscribers and the Dashboard."));
         explain->setWordWrap(true);
         sl->addRow(explain);
         sl->addRow(QStringLiteral("&Transition day:"), m_transition);
@@ -397,6 +420,8 @@ void LmoWizard::buildPages()
     } else {
         m_transition->hide();
     }
+    doc->problemsLabel()->setObjectName(QStringLiteral("documentProblems"));
+    docl->addWidget(doc->problemsLabel());
     docl->addStretch(1);
     addPage(doc);
     auto save = [this](const QString &filter, const QString &suffix) {
@@ -417,7 +442,7 @@ void LmoWizard::buildPages()
     summary->setTitle(m_switch ? QStringLiteral("Summary: the new LMO") : QStringLiteral("Summary"));
     summary->setSubTitle(QStringLiteral("Everything the wizard recorded, as the runbook reads. Finish marks the org as this "
                                         "database's LMO."));
-    auto *sl2 = new QVBoxLayout(summary);
+    auto *sl2 = summary->body();
     sl2->addWidget(m_summary);
     addPage(summary);
 }
