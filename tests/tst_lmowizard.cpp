@@ -203,6 +203,9 @@ private slots:
         w.show();
         QCOMPARE(w.currentId(), int(LmoWizard::OrgPage)); // a switch starts afresh
         QVERIFY(w.orgName()->text().isEmpty());
+        auto *note = w.findChild<QLabel *>(u"switchNote"_s);
+        QVERIFY(note->isVisibleTo(&w));
+        QVERIFY2(note->text().contains(u"Old LMO stays on record as the former LMO"_s), qPrintable(note->text()));
         w.orgName()->setText(u"New LMO"_s);
         w.orgId()->setText(u"00D000000000002"_s);
         w.paidAndPermanent()->setChecked(true);

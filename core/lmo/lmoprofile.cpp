@@ -277,7 +277,7 @@ QString lmoRunbookMarkdown(const LmoProfile &p, const QDate &today)
                          "each install; if the org goes, the whole license history goes with it, and switching to another "
                          "LMO needs a Partner Support case and leaves the existing installs behind.\n\n");
     md += QStringLiteral("Written by LMO Desk on %1.\n\n").arg(today.toString(Qt::ISODate));
-    md += QStringLiteral("## Identity\n\n| | |\n|---|---|\n");
+    md += QStringLiteral("## Identity\n\n| Recorded | Value |\n|---|---|\n");
     md += QStringLiteral("| Org name | %1 |\n| Org id | %2 |\n| Edition | %3 |\n| Kind | %4 |\n| Designated | %5 |\n\n")
               .arg(p.org.name, p.org.orgId, p.org.edition, orgKindName(p.org.kind),
                    p.designatedAt.isValid() ? p.designatedAt.toUTC().toString(Qt::ISODate) : QStringLiteral("not yet"));

@@ -182,12 +182,12 @@ void LmoSetupPage::reload()
     if (designated) {
         m_identity->setText(
             QStringLiteral("<p><b>%1</b> (org id %2), %3 %4, designated on %5.</p>"
-                           "<p>%6 package(s) registered to it; LMA version %7. Do not retire, trial-expire or refresh "
+                           "<p>%6 registered to it; LMA version %7. Do not retire, trial-expire or refresh "
                            "this org: it holds every license of the packages tied to it.</p>")
                 .arg(p.org.name.toHtmlEscaped(), p.org.orgId.toHtmlEscaped(), p.org.edition.toHtmlEscaped(),
                      orgKindName(p.org.kind).toLower().toHtmlEscaped(),
                      locale.toString(p.designatedAt.toLocalTime().date(), QLocale::LongFormat))
-                .arg(p.packages.size())
+                .arg(p.packages.size() == 1 ? QStringLiteral("1 package") : QStringLiteral("%1 packages").arg(p.packages.size()))
                 .arg(p.lmaVersion.isEmpty() ? QStringLiteral("not recorded") : p.lmaVersion.toHtmlEscaped()));
         m_wizard->setText(QStringLiteral("Review in the wizard…"));
     } else if (p.pagesDone > 0) {

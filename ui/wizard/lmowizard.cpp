@@ -28,6 +28,7 @@
 #include <QPushButton>
 #include <QRadioButton>
 #include <QSpinBox>
+#include <QSqlQuery>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTextBrowser>
@@ -125,7 +126,7 @@ LmoWizard::LmoWizard(Database &database, bool switchLmo, QWidget *parent)
     setWindowTitle(switchLmo ? QStringLiteral("Switch the LMO") : QStringLiteral("Designate the LMO"));
     setWizardStyle(QWizard::ModernStyle);
     setOption(QWizard::NoBackButtonOnStartPage, false);
-    resize(820, 640);
+    resize(880, 740);
     buildPages();
     auto saved = LmoRepository(m_database.connection()).current();
     if (saved && !switchLmo) {
@@ -146,10 +147,30 @@ LmoWizard::LmoWizard(Database &database, bool switchLmo, QWidget *parent)
             m_roles->setCellWidget(row, 1, accessBox(r.licenses));
             m_roles->setCellWidget(row, 2, accessBox(r.subscribers));
         }
+        // A switch usually moves the same packages (through a Partner Support case): start from
+        // the current LMO's list, which the user trims or extends.
+        if (saved && switchLmo) {
+            for (const LinkedPackage &p : saved->packages)
+                addPackage(p.name, p.namespacePrefix, p.packageId);
+            const QString old = saved->org.name.isEmpty() ? QStringLiteral("The current LMO") : saved->org.name;
+            m_switchNote->setText(QStringLiteral("<b>Switching the LMO.</b> You are recording the org that takes over. %1 stays "
+                                                 "on record as the former LMO, with every license it holds; installs from the "
+                                                 "transition day (step 6) land in the new one.")
+                                      .arg(old.toHtmlEscaped()));
+            m_switchNote->setVisible(true);
+        }
     }
     auto count = LicenseRepository(m_database).count();
     if (count && m_licensesToday->value() == 0)
         m_licensesToday->setValue(int(qMin<qint64>(count.value(), 2'000'000'000)));
+    // The growth the install base has shown: licenses installed in the last twelve months.
+    if (m_growth->value() == 0) {
+        QSqlQuery q(m_database.connection());
+        q.prepare(QStringLiteral("SELECT COUNT(*) FROM licenses WHERE install_date > ?"));
+        q.addBindValue(QDate::currentDate().addYears(-1).toString(Qt::ISODate));
+        if (q.exec() && q.next())
+            m_growth->setValue(int(qMin<qint64>(q.value(0).toLongLong() / 12, 100'000'000)));
+    }
     connect(this, &QWizard::currentIdChanged, this, [this](int id) {
         // Arriving on a page means the ones before it are done: save them.
         if (id > 0)
@@ -189,6 +210,13 @@ void LmoWizard::buildPages()
     m_orgProblems->setObjectName(QStringLiteral("orgProblems"));
     auto *org = new StepPage(1, m_orgProblems, [this] { return problems(OrgPage); }, this);
     auto *orgLayout = org->body();
+    m_switchNote = new QLabel;
+    m_switchNote->setObjectName(QStringLiteral("switchNote"));
+    m_switchNote->setWordWrap(true);
+    m_switchNote->setTextFormat(Qt::RichText);
+    m_switchNote->setStyleSheet(QStringLiteral("background: #fff4e0; color: #4a3000; border: 1px solid #e0b060; padding: 6px;"));
+    m_switchNote->setVisible(false);
+    orgLayout->insertWidget(0, m_switchNote);
     auto *form = new QFormLayout;
     form->addRow(QStringLiteral("Org &name:"), m_orgName);
     form->addRow(QStringLiteral("Org &id:"), m_orgId);
@@ -318,8 +346,10 @@ void LmoWizard::buildPages()
     m_roleWarnings->setStyleSheet(QStringLiteral("color: #a84f00;"));
     auto *perms = new StepPage(4, nullptr, {}, this);
     auto *rl = perms->body();
-    rl->addWidget(new QLabel(QStringLiteral("Restrictive by default: only those who work with licenses can see them. Saved as the "
-                                            "access policy the team database will enforce.")));
+    auto *permsNote = new QLabel(QStringLiteral("Restrictive by default: only those who work with licenses can see them. "
+                                                "Saved as the access policy the team database will enforce."));
+    permsNote->setWordWrap(true);
+    rl->addWidget(permsNote);
     rl->addWidget(m_roles);
     auto *addRole = new QPushButton(QStringLiteral("Add &role…"));
     rl->addWidget(addRole, 0, Qt::AlignLeft);
@@ -353,6 +383,9 @@ void LmoWizard::buildPages()
     m_storage->setRange(0, 100'000'000);
     m_storage->setDecimals(0);
     m_storage->setSuffix(QStringLiteral(" MB"));
+    m_storage->setGroupSeparatorShown(true);
+    m_storage->setToolTip(QStringLiteral("Setup > Company Information > Data Storage: the org's allocation"));
+    m_growth->setToolTip(QStringLiteral("Filled in from the licenses installed in the last twelve months"));
     m_storage->setValue(10240);
     m_forecast = new QLabel;
     m_forecast->setObjectName(QStringLiteral("forecast"));
@@ -393,9 +426,11 @@ void LmoWizard::buildPages()
     m_mark->setChecked(true);
     auto *doc = new StepPage(6, nullptr, [this] { return problems(DocumentPage); }, this);
     auto *docl = doc->body();
-    docl->addWidget(new QLabel(QStringLiteral("The runbook says what this org is, why it was chosen, who may touch it and "
+    auto *docNote = new QLabel(QStringLiteral("The runbook says what this org is, why it was chosen, who may touch it and "
                                               "how to change the LMO if ever needed. Keep it where every future admin "
-                                              "will find it.")));
+                                              "will find it. The summary, next, shows it whole."));
+    docNote->setWordWrap(true);
+    docl->addWidget(docNote);
     auto *md = new QPushButton(QStringLiteral("Save the runbook as &Markdown…"));
     auto *pdf = new QPushButton(QStringLiteral("Save the runbook as &PDF…"));
     docl->addWidget(md, 0, Qt::AlignLeft);
@@ -539,6 +574,9 @@ void LmoWizard::refresh()
                             locale.toString(f.allocationMb, 'f', 0));
     if (f.yearsLeft)
         text += QStringLiteral(" About %1 years of room.").arg(locale.toString(*f.yearsLeft, 'f', 1));
+    else if (f.warning.isEmpty())
+        text += QStringLiteral(" Without new licenses the storage does not run out; give the licenses a month you "
+                               "expect for a forecast.");
     if (!f.warning.isEmpty())
         text += QStringLiteral("\n⚠ ") + f.warning;
     m_forecast->setText(text);

@@ -81,6 +81,7 @@ private:
     QRadioButton *m_dedicated;
     QLabel *m_placementNote;
     QLabel *m_orgProblems;
+    QLabel *m_switchNote;
     QTableWidget *m_packages;
     QDateEdit *m_registered;
     QLabel *m_packageProblems;
