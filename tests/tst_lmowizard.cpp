@@ -4,6 +4,7 @@
 
 #include "domain/salesforceid.h"
 #include "lmo/lmoprofile.h"
+#include "storage/licenserepository.h"
 #include "wizard/lmosetuppage.h"
 #include "wizard/lmowizard.h"
 #include "wizard/runbookfile.h"
@@ -113,12 +114,20 @@ private slots:
         // The page says why the step matters and what it decides, and why Next waits.
         QVERIFY(again.currentPage()->findChild<QLabel *>(u"stepIntro"_s)->text().contains(u"This step decides:"_s));
         QCOMPARE(again.currentPage()->findChild<QLabel *>(u"lmaProblems"_s)->text(),
-                 u"Give the LMA's version and confirm its objects are visible."_s);
+                 u"Give the LMA's version (Setup > Installed Packages > License Management App).\n"
+                 u"Confirm the License and Subscriber objects are visible, or verify with an export."_s);
         // The pages already done are behind Back.
         again.back();
         QCOMPARE(again.currentId(), int(LmoWizard::PackagesPage));
         again.next();
         QCOMPARE(again.currentId(), int(LmoWizard::LmaPage));
+        // "Verify now" reads an export and says what it holds, writing nothing here.
+        const QString found = again.verifyExport(QFINDTESTDATA("data/dataloader_licenses.csv"));
+        QVERIFY2(found.startsWith(u"Found 4 licenses (0 rejected) in dataloader_licenses.csv"_s), qPrintable(found));
+        QVERIFY2(found.contains(u"By package: "_s) && found.contains(u"By status: "_s), qPrintable(found));
+        QVERIFY(again.objectsVisible()->isChecked());
+        QCOMPARE(LicenseRepository(*m_db).count().value(), 15);
+        QVERIFY(again.verifyExport(m_dir.filePath(u"missing.csv"_s)).contains(u"missing.csv"_s));
         again.lmaVersion()->setText(u"1.15"_s);
         again.objectsVisible()->setChecked(true);
         again.next();

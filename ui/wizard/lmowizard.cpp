@@ -261,6 +261,8 @@ void LmoWizard::buildPages()
     m_packages->setObjectName(QStringLiteral("packagesTable"));
     m_packages->setHorizontalHeaderLabels({QStringLiteral("Package name"), QStringLiteral("Namespace"), QStringLiteral("Package id (033…)")});
     m_packages->horizontalHeader()->setStretchLastSection(true);
+    m_packages->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
+    m_packages->horizontalHeader()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
     m_packages->verticalHeader()->setVisible(false);
     m_registered = new QDateEdit(QDate::currentDate());
     m_registered->setCalendarPopup(true);
@@ -315,23 +317,8 @@ void LmoWizard::buildPages()
     connect(verify, &QPushButton::clicked, this, [this] {
         const QString file = QFileDialog::getOpenFileName(this, QStringLiteral("A License export from the LMO"), QString(),
                                                           QStringLiteral("CSV (*.csv *.tsv *.txt)"));
-        if (file.isEmpty())
-            return;
-        QTemporaryDir dir;
-        Database::OpenOptions create;
-        create.create = true;
-        auto scratch = Database::open(dir.filePath(QStringLiteral("verify.sqlite")), create);
-        if (!scratch) {
-            m_verification->setText(scratch.error().message);
-            return;
-        }
-        auto report = importFile(*scratch.value(), file, ImportOptions());
-        m_verification->setText(report ? QStringLiteral("Found %1 licenses (%2 rejected) in %3: the LMA's data can be read.")
-                                             .arg(QLocale().toString(report->inserted), QLocale().toString(report->rejected),
-                                                  QFileInfo(file).fileName())
-                                       : report.error().message);
-        if (report && report->inserted > 0)
-            m_visible->setChecked(true);
+        if (!file.isEmpty())
+            verifyExport(file);
     });
 
     // 4. Permissions.
@@ -549,10 +536,14 @@ QStringList LmoWizard::problems(int page) const
     switch (page) {
     case OrgPage: return LmoRules::orgRefusals(p.org);
     case PackagesPage: return LmoRules::packageRefusals(p.packages);
-    case LmaPage:
-        if (p.lmaVersion.isEmpty() || !p.lmaObjectsVisible)
-            return {QStringLiteral("Give the LMA's version and confirm its objects are visible.")};
-        return {};
+    case LmaPage: {
+        QStringList missing;
+        if (p.lmaVersion.isEmpty())
+            missing << QStringLiteral("Give the LMA's version (Setup > Installed Packages > License Management App).");
+        if (!p.lmaObjectsVisible)
+            missing << QStringLiteral("Confirm the License and Subscriber objects are visible, or verify with an export.");
+        return missing;
+    }
     case DocumentPage:
         if (!p.documented)
             return {QStringLiteral("Mark the org as this database's LMO to finish.")};
@@ -633,6 +624,44 @@ void LmoWizard::saveProgress(int pageDone)
         m_error = r.error().message;
     else
         m_saved = p;
+}
+
+QString LmoWizard::verifyExport(const QString &file)
+{
+    QTemporaryDir dir;
+    Database::OpenOptions create;
+    create.create = true;
+    auto scratch = Database::open(dir.filePath(QStringLiteral("verify.sqlite")), create);
+    if (!scratch) {
+        m_verification->setText(scratch.error().message);
+        return m_verification->text();
+    }
+    auto report = importFile(*scratch.value(), file, ImportOptions());
+    if (!report) {
+        m_verification->setText(report.error().message);
+        return m_verification->text();
+    }
+    // What the export holds: its licenses by package and by status.
+    const QLocale locale;
+    auto tally = [&](const QString &sql) {
+        QStringList parts;
+        QSqlQuery q(scratch.value()->connection());
+        if (q.exec(sql))
+            while (q.next())
+                parts << QStringLiteral("%1 %2").arg(q.value(0).toString(), locale.toString(q.value(1).toLongLong()));
+        return parts.join(QStringLiteral(", "));
+    };
+    QString text = QStringLiteral("Found %1 licenses (%2 rejected) in %3: the LMA's data can be read.")
+                       .arg(locale.toString(report->inserted), locale.toString(report->rejected), QFileInfo(file).fileName());
+    if (report->inserted > 0)
+        text += QStringLiteral("\nBy package: %1.\nBy status: %2.")
+                    .arg(tally(QStringLiteral("SELECT p.name, COUNT(*) FROM licenses l JOIN packages p ON p.id = l.package_ref "
+                                              "GROUP BY p.name ORDER BY COUNT(*) DESC, p.name")),
+                         tally(QStringLiteral("SELECT status, COUNT(*) FROM licenses GROUP BY status ORDER BY COUNT(*) DESC, status")));
+    m_verification->setText(text);
+    if (report && report->inserted > 0)
+        m_visible->setChecked(true);
+    return m_verification->text();
 }
 
 QString LmoWizard::runbookMarkdown() const

@@ -37,6 +37,9 @@ public:
     // Why the current page cannot go on (empty when it can).
     QStringList problems(int page) const;
     QString runbookMarkdown() const;
+    // Step 3's "verify now": reads a License export into a scratch database (nothing is written
+    // to this one) and says what it holds; ticks "objects visible" when it holds licenses.
+    QString verifyExport(const QString &file);
     Result<void> saveRunbook(const QString &path) const; // .md or .pdf
     QString lastError() const { return m_error; }
 
