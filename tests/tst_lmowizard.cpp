@@ -229,6 +229,10 @@ private slots:
         QCOMPARE(w.currentId(), int(LmoWizard::DocumentPage));
         QVERIFY(w.transitionDate()->isVisibleTo(&w));
         w.transitionDate()->setDate(QDate(2026, 12, 1));
+        // The new LMO's runbook records the one it replaces, and from when.
+        const QString runbook = w.runbookMarkdown();
+        QVERIFY2(runbook.contains(u"## The LMOs before this one"_s), qPrintable(runbook));
+        QVERIFY(runbook.contains(u"| Old LMO | %1 | 2026-12-01 |"_s.arg(first.org.orgId)));
         w.next();
         w.accept();
         LmoRepository repository(m_db->connection());

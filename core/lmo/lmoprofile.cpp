@@ -267,7 +267,7 @@ QString placementTradeOffs(OrgPlacement placement)
 
 } // namespace LmoRules
 
-QString lmoRunbookMarkdown(const LmoProfile &p, const QDate &today)
+QString lmoRunbookMarkdown(const LmoProfile &p, const QDate &today, const QList<QPair<LmoProfile, QDate>> &former)
 {
     const QLocale locale;
     QString md;
@@ -317,6 +317,15 @@ QString lmoRunbookMarkdown(const LmoProfile &p, const QDate &today)
     md += QStringLiteral("\n");
     if (!f.warning.isEmpty())
         md += QStringLiteral("\n> Warning: %1\n").arg(f.warning);
+    if (!former.isEmpty()) {
+        md += QStringLiteral("\n## The LMOs before this one\n\nInstalls made before each switch stay in the org that was the "
+                             "LMO then, with their license records: keep those orgs, and their LMA, for as long as any of "
+                             "those installs exist.\n\n| Org | Org id | LMO until |\n|---|---|---|\n");
+        for (const auto &[old, until] : former)
+            md += QStringLiteral("| %1 | %2 | %3 |\n")
+                      .arg(old.org.name.isEmpty() ? QStringLiteral("(not described)") : old.org.name,
+                           old.org.orgId.isEmpty() ? QStringLiteral("—") : old.org.orgId, until.toString(Qt::ISODate));
+    }
     md += QStringLiteral(
         "\n## If the LMO ever has to change\n\n"
         "1. Open a case with Salesforce Partner Support: only they can link a package to another LMO.\n"

@@ -101,7 +101,9 @@ QString placementTradeOffs(OrgPlacement placement);
 
 // The LMO runbook, as Markdown: identity, why this org, packages, LMA version, roles,
 // integrations, storage forecast, the do-not-retire warning and the switching procedure.
-QString lmoRunbookMarkdown(const LmoProfile &profile, const QDate &today);
+// `former`: the LMOs this one replaced, with the day each was replaced (their installs stay there).
+QString lmoRunbookMarkdown(const LmoProfile &profile, const QDate &today,
+                           const QList<QPair<LmoProfile, QDate>> &former = {});
 
 // An LMO this database has licenses from (or may have): its profile row, which licenses carry
 // as lmo_ref (schema 6).

@@ -209,7 +209,8 @@ void LmoSetupPage::reload()
     m_savePdf->setEnabled(designated);
     m_saveMarkdown->setEnabled(designated);
     if (designated) {
-        m_runbookMarkdown = lmoRunbookMarkdown(p, QDate::currentDate());
+        auto former = repository.former();
+        m_runbookMarkdown = lmoRunbookMarkdown(p, QDate::currentDate(), former ? former.value() : QList<QPair<LmoProfile, QDate>>());
         m_runbook->setMarkdown(m_runbookMarkdown);
     }
     m_runbookBox->setVisible(designated);

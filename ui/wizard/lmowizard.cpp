@@ -150,6 +150,7 @@ LmoWizard::LmoWizard(Database &database, bool switchLmo, QWidget *parent)
         // A switch usually moves the same packages (through a Partner Support case): start from
         // the current LMO's list, which the user trims or extends.
         if (saved && switchLmo) {
+            m_replacing = saved.value();
             for (const LinkedPackage &p : saved->packages)
                 addPackage(p.name, p.namespacePrefix, p.packageId);
             const QString old = saved->org.name.isEmpty() ? QStringLiteral("The current LMO") : saved->org.name;
@@ -669,7 +670,11 @@ QString LmoWizard::runbookMarkdown() const
     LmoProfile p = profile();
     if (!p.designatedAt.isValid())
         p.designatedAt = QDateTime::currentDateTimeUtc();
-    return lmoRunbookMarkdown(p, QDate::currentDate());
+    auto former = LmoRepository(m_database.connection()).former();
+    QList<QPair<LmoProfile, QDate>> replaced = former ? former.value() : QList<QPair<LmoProfile, QDate>>();
+    if (m_replacing)
+        replaced.append({*m_replacing, m_transition->date()});
+    return lmoRunbookMarkdown(p, QDate::currentDate(), replaced);
 }
 
 Result<void> LmoWizard::saveRunbook(const QString &path) const

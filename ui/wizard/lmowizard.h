@@ -71,6 +71,7 @@ private:
     Database &m_database;
     bool m_switch;
     LmoProfile m_saved;
+    std::optional<LmoProfile> m_replacing; // switch mode: the LMO being replaced
     QString m_error;
     QLineEdit *m_orgName;
     QLineEdit *m_orgId;
