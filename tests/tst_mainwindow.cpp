@@ -515,6 +515,8 @@ private slots:
             dialog.startImport();
             QVERIFY(finished.wait(30000));
             QCOMPARE(dialog.report()->inserted, 3);
+            QVERIFY(dialog.findChild<QLabel *>(u"summaryLabel"_s)->text().contains(u"filed under LMO 2: New LMO"_s));
+            QVERIFY(!dialog.rejectionsTable()->isVisibleTo(&dialog)); // nothing rejected: no empty table
             QCOMPARE(LicenseRepository(*database.value()).count().value(), 18);
         }
 

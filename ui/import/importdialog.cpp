@@ -199,6 +199,7 @@ void ImportDialog::buildSummaryPage()
     m_rejections->verticalHeader()->setVisible(false);
     m_rejections->horizontalHeader()->setStretchLastSection(true);
     layout->addWidget(m_rejections, 1);
+    layout->addStretch(0); // takes the room when no row was rejected and the table is hidden
     auto *buttons = new QDialogButtonBox(page);
     m_saveRejections = buttons->addButton(QStringLiteral("&Save rejected rows…"), QDialogButtonBox::ActionRole);
     m_saveRejections->setObjectName(QStringLiteral("saveRejections"));
@@ -422,7 +423,12 @@ void ImportDialog::showSummary()
         text += QStringLiteral("<br>") + r.refusal.toHtmlEscaped();
     if (r.rejected > qint64(r.rejections.size()))
         text += QStringLiteral("<br>The first %1 rejected rows are listed.").arg(locale.toString(qint64(r.rejections.size())));
+    if (r.kind == RecordKind::License && asksForLmo() && m_lmo->lmo() && !r.refused)
+        text += QStringLiteral("<br>The licenses are filed under LMO %1: %2.").arg(*m_lmo->lmo()).arg(m_lmo->lmoName().toHtmlEscaped());
+    if (r.rejected == 0 && !r.refused)
+        text += QStringLiteral("<br>No row was rejected.");
     m_summaryLabel->setText(text);
+    m_rejections->setVisible(r.rejected > 0);
     m_rejections->setRowCount(int(r.rejections.size()));
     for (int i = 0; i < int(r.rejections.size()); ++i) {
         const Rejection &j = r.rejections[size_t(i)];
@@ -436,6 +442,7 @@ void ImportDialog::showSummary()
     m_rejections->resizeColumnToContents(1);
     m_rejections->setColumnWidth(2, 420);
     m_saveRejections->setEnabled(!r.rejections.empty());
+    m_saveRejections->setVisible(r.rejected > 0);
 }
 
 bool ImportDialog::saveRejections(const QString &path, QString *error) const
