@@ -1,5 +1,6 @@
 #include "browse/licensedetail.h"
 
+#include "lmo/lmoprofile.h"
 #include "storage/auditlog.h"
 #include "storage/database.h"
 #include "storage/licenserepository.h"
@@ -160,6 +161,16 @@ void LicenseDetailPanel::showLicense(qint64 rowId)
     add(QStringLiteral("Package license"), idText(l.packageLicenseId));
     add(QStringLiteral("Proxy user"), orDash(l.proxyUser));
     add(QStringLiteral("License type"), orDash(l.licenseType));
+    {
+        // The LMO it came from, named as the LMO setup page names it.
+        QString lmoText = QStringLiteral("LMO %1").arg(l.lmoRef);
+        if (auto known = LmoRepository(m_database->connection()).all()) {
+            for (const KnownLmo &k : known.value())
+                if (k.ref == l.lmoRef)
+                    lmoText = QStringLiteral("LMO %1: %2").arg(k.ref).arg(k.label());
+        }
+        add(QStringLiteral("Came from"), lmoText);
+    }
     add(QStringLiteral("Information current as of"),
         l.lastModified.isValid() ? QLocale().toString(l.lastModified.toLocalTime(), QLocale::ShortFormat) : QStringLiteral("—"));
     m_orgId = l.subscriberOrgId.to15();

@@ -2,12 +2,16 @@
 
 #include "lmo/lmoprofile.h"
 
+#include <QAbstractItemView>
+
 namespace lmo {
 
 LmoChooser::LmoChooser(Mode mode, QWidget *parent) : QComboBox(parent), m_mode(mode)
 {
     setObjectName(QStringLiteral("lmoChooser"));
-    setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    // Narrow in the filter bar; the list that drops down is as wide as its longest choice.
+    setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    setMinimumContentsLength(mode == Mode::Filter ? 30 : 34);
     setToolTip(mode == Mode::Filter
                    ? QStringLiteral("After a switch of LMO, old installs stay in the old org and new ones land in the "
                                     "new: show one LMO's licenses, or every LMO's together.")
@@ -41,13 +45,22 @@ int LmoChooser::load(QSqlDatabase db)
         m_names << QString();
         if (known) {
             for (const KnownLmo &k : known.value()) {
-                addItem(QStringLiteral("LMO %1: %2").arg(k.ref).arg(k.label()), k.ref);
+                // The filter bar is narrow: the org's name and its place; the import names it whole.
+                const QString name = k.profile.org.name.trimmed();
+                const QString shortLabel = QStringLiteral("LMO %1%2 (%3)")
+                                               .arg(k.ref)
+                                               .arg(name.isEmpty() ? QString() : QStringLiteral(": ") + name,
+                                                    k.current ? QStringLiteral("current")
+                                                              : QStringLiteral("to %1").arg(k.replacedOn.toString(Qt::ISODate)));
+                addItem(m_mode == Mode::Filter ? shortLabel : QStringLiteral("LMO %1: %2").arg(k.ref).arg(k.label()), k.ref);
+                setItemData(count() - 1, QStringLiteral("LMO %1: %2").arg(k.ref).arg(k.label()), Qt::ToolTipRole);
                 m_names << k.name();
             }
         }
         int index = chosen ? findData(*chosen) : 0;
         setCurrentIndex(index < 0 ? 0 : index);
     }
+    view()->setMinimumWidth(view()->sizeHintForColumn(0) + 24);
     if (m_mode == Mode::Filter)
         setVisible(m_count > 1);
     if (lmo() != chosen)
