@@ -185,7 +185,8 @@ QChart *build(const ChartData &data, const QPalette &palette)
     }
     auto *valueAxis = new QValueAxis;
     styleAxis(valueAxis, palette, data.valueAxis);
-    qint64 top = std::max<qint64>(1, maxValue(data));
+    // At least 0 to 4: a smaller range would label its ticks 0, 0, 1, 1 in whole numbers.
+    qint64 top = std::max<qint64>(4, maxValue(data));
     qint64 bottom = 0;
     if (line)
         for (const auto &s : data.series)
