@@ -10,6 +10,7 @@
 #include "shell/backgroundjob.h"
 #include "storage/bulkload.h"
 #include "storage/database.h"
+#include "storage/sqlutil.h"
 #include "wizard/lmosetuppage.h"
 #include "wizard/lmowizard.h"
 
@@ -449,6 +450,14 @@ void MainWindow::buildDeferredIndexesInBackground()
     auto pending = deferredIndexCount(connection);
     if (!pending || pending.value() == 0)
         return;
+    // A new database has only the org summary's marker to clear: nothing to tell the user.
+    auto licenses = queryNumber(connection, QStringLiteral("SELECT COUNT(*) FROM licenses"), QStringLiteral("counting licenses"));
+    const bool quiet = licenses && licenses.value() == 0;
+    if (quiet) {
+        if (auto built = buildDeferredIndexes(connection); !built)
+            statusBar()->showMessage(QStringLiteral("The indexes could not be built: %1").arg(built.error().message));
+        return;
+    }
     auto job = std::make_shared<IndexJob>();
     job->total = pending.value();
     m_indexJob = job;
