@@ -9,6 +9,7 @@
 #include "wizard/lmowizard.h"
 #include "wizard/runbookfile.h"
 
+#include <QAbstractButton>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDateEdit>
@@ -66,10 +67,17 @@ private slots:
         QCOMPARE(w.currentId(), int(LmoWizard::OrgPage));
         fillOrg(w);
         QVERIFY(w.currentPage()->isComplete());
-        for (OrgKind kind : {OrgKind::Sandbox, OrgKind::DeveloperEdition, OrgKind::Trial, OrgKind::Scratch}) {
+        const QList<QPair<OrgKind, QString>> refusals{
+            {OrgKind::Sandbox, u"A sandbox cannot be the LMO: it is refreshed from production"_s},
+            {OrgKind::DeveloperEdition, u"A Developer Edition org cannot be the LMO: it is not a paid org"_s},
+            {OrgKind::Trial, u"A trial org cannot be the LMO: when the trial ends"_s},
+            {OrgKind::Scratch, u"A scratch org cannot be the LMO: it expires within days."_s}};
+        for (const auto &[kind, reason] : refusals) {
             w.orgKind()->setCurrentIndex(int(kind));
             QVERIFY(!w.currentPage()->isComplete());
-            QVERIFY(!w.findChild<QLabel *>(u"orgProblems"_s)->text().isEmpty());
+            const QString shown = w.findChild<QLabel *>(u"orgProblems"_s)->text();
+            QVERIFY2(shown.startsWith(reason), qPrintable(shown)); // the reason, on the page, in red
+            QVERIFY(!w.button(QWizard::NextButton)->isEnabled());
         }
         w.orgKind()->setCurrentIndex(int(OrgKind::Production));
         w.orgId()->setText(u"0015f000000AbCd"_s); // an account id
@@ -149,6 +157,15 @@ private slots:
         QVERIFY(again.forecastLabel()->text().contains(u"Plan more storage"_s));
         again.next();
         QCOMPARE(again.currentId(), int(LmoWizard::DocumentPage));
+        // Not marking the org as the LMO is refused, with the reason.
+        again.findChild<QCheckBox *>(u"markAsLmo"_s)->setChecked(false);
+        QVERIFY(!again.currentPage()->isComplete());
+        QCOMPARE(again.currentPage()->findChild<QLabel *>(u"documentProblems"_s)->text(),
+                 u"Mark the org as this database's LMO to finish."_s);
+        QVERIFY(!again.button(QWizard::NextButton)->isEnabled());
+        again.findChild<QCheckBox *>(u"markAsLmo"_s)->setChecked(true);
+        QVERIFY(again.button(QWizard::NextButton)->isEnabled());
+        QVERIFY(again.currentPage()->isComplete());
         // The runbook, both ways.
         const QString md = m_dir.filePath(u"runbook.md"_s);
         const QString pdf = m_dir.filePath(u"runbook.pdf"_s);

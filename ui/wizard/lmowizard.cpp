@@ -443,6 +443,7 @@ void LmoWizard::buildPages()
     } else {
         m_transition->hide();
     }
+    connect(m_mark, &QCheckBox::toggled, this, &LmoWizard::refresh);
     doc->problemsLabel()->setObjectName(QStringLiteral("documentProblems"));
     docl->addWidget(doc->problemsLabel());
     docl->addStretch(1);
