@@ -3,6 +3,8 @@
 #include "export/csvwriter.h"
 #include "export/licenseexport.h"
 #include "import/csvreader.h"
+#include "browse/licensequery.h"
+#include "demo/demogenerator.h"
 #include "import/importer.h"
 #include "lmo/lmoprofile.h"
 #include "import/licenserowencoder.h"
@@ -844,6 +846,53 @@ private slots:
     {
         QCOMPARE(CsvWriter::encode({u"a"_s, u"b,c"_s, u"say \"hi\""_s, u"two\nlines"_s, QString()}),
                  QByteArray("a,\"b,c\",\"say \"\"hi\"\"\",\"two\nlines\",\r\n"));
+    }
+
+    void exportingAViewWritesItsLicensesInItsOrder()
+    {
+        auto source = test::createFixtureDatabase(m_dir.filePath(QStringLiteral("view-source.sqlite")));
+        QVERIFY(source);
+        LicenseQuery view;
+        view.filter.statuses = {Status::Active};
+        view.sortColumn = LicenseColumn::Name;
+        view.order = Qt::DescendingOrder;
+        const QString csv = m_dir.filePath(QStringLiteral("view.csv"));
+        auto rows = exportLicenseViewCsv(*source, csv, view);
+        QVERIFY2(rows.ok(), qPrintable(rows.ok() ? QString() : rows.error().message));
+        const qint64 active = number(*source, u"SELECT COUNT(*) FROM licenses WHERE status = 'Active'"_s);
+        QCOMPARE(rows.value(), active);
+        QFile f(csv);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QList<QByteArray> lines = f.readAll().split('\n');
+        QStringList names;
+        for (qsizetype i = 1; i < lines.size(); ++i)
+            if (!lines[i].trimmed().isEmpty())
+                names << QString::fromUtf8(lines[i].split(',').value(1));
+        QCOMPARE(names.size(), active);
+        QStringList sorted = names;
+        std::sort(sorted.begin(), sorted.end(), std::greater<QString>());
+        QCOMPARE(names, sorted); // the view's order: name, descending
+        // Sorting by package goes package by package: every license still comes once.
+        view.sortColumn = LicenseColumn::Package;
+        QCOMPARE(exportLicenseViewCsv(*source, csv, view).value(), active);
+
+        // Cancelled, it leaves no file (and an earlier one untouched).
+        DemoOptions demo;
+        demo.licenses = 3000;
+        QVERIFY(generateDemo(*m_db, demo).ok());
+        const QByteArray earlier = "kept\n";
+        writeFile(csv, earlier);
+        int calls = 0;
+        auto cancelled = exportLicenseViewCsv(*m_db, csv, LicenseQuery(), [&](qint64 written) {
+            ++calls;
+            return written < 2000;
+        });
+        QVERIFY(!cancelled.ok());
+        QCOMPARE(cancelled.error().code, Error::Code::Cancelled);
+        QCOMPARE(calls, 2);
+        QFile kept(csv);
+        QVERIFY(kept.open(QIODevice::ReadOnly));
+        QCOMPARE(kept.readAll(), earlier);
     }
 
     void exportThenImportRoundTrips()

@@ -20,6 +20,7 @@
 #include "wizard/lmosetuppage.h"
 
 #include <QAbstractItemModelTester>
+#include <QAction>
 #include <QApplication>
 #include <QClipboard>
 #include <QToolButton>
@@ -554,6 +555,29 @@ private slots:
         QCOMPARE(list->topLevelItem(0)->text(4), QLocale().toString(15));
         QCOMPARE(list->topLevelItem(1)->text(3), u"from 2026-06-01 (current)"_s);
         QCOMPARE(list->topLevelItem(1)->text(4), QLocale().toString(3));
+    }
+
+    void fileExportViewWritesWhatTheLicensesPageLists()
+    {
+        MainWindow w;
+        QVERIFY(w.openDatabase(m_fixture));
+        QVERIFY(w.findChild<QAction *>(u"exportViewAction"_s));
+        QCOMPARE(w.findChild<QAction *>(u"exportViewAction"_s)->shortcut(), QKeySequence(Qt::CTRL | Qt::Key_E));
+        LicenseFilter trials;
+        trials.statuses = {Status::Trial};
+        w.licensesPage()->setFilter(trials);
+        QTRY_VERIFY(w.licensesPage()->model()->matchingCount().has_value());
+        const qint64 listed = *w.licensesPage()->model()->matchingCount();
+        QVERIFY(listed > 0 && listed < 15);
+        const QString view = m_dir.filePath(u"view.csv"_s);
+        auto written = w.exportLicensesTo(view, true);
+        QVERIFY2(written.ok(), qPrintable(written.ok() ? QString() : written.error().message));
+        QCOMPARE(written.value(), listed);
+        QFile f(view);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QByteArray bytes = f.readAll();
+        QCOMPARE(bytes.count(",Trial,"), listed);
+        QCOMPARE(w.exportLicensesTo(m_dir.filePath(u"all.csv"_s), false).value(), 15);
     }
 
     void importDialogPreviewsAndImports()

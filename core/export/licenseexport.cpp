@@ -1,12 +1,17 @@
 #include "export/licenseexport.h"
 
+#include "browse/licensequery.h"
 #include "domain/salesforceid.h"
 #include "export/csvwriter.h"
 #include "storage/database.h"
 #include "storage/sqlutil.h"
 
 #include <QSaveFile>
+#include <QSqlError>
 #include <QSqlQuery>
+
+#include <functional>
+#include <vector>
 
 namespace lmo {
 
@@ -60,11 +65,67 @@ QStringList licenseExportHeaders()
     return headers;
 }
 
-Result<qint64> exportLicensesCsv(Database &database, const QString &path, const LicenseExportFilter &filter)
+namespace {
+
+// One part of the list to write: a condition on "licenses l" (with "packages p" and
+// "package_versions v" joined), its binds, and its order.
+struct ExportPart
+{
+    QString where;
+    QVariantList binds;
+    QString orderBy;
+};
+
+Result<qint64> writeParts(Database &database, const QString &path, const std::vector<ExportPart> &parts,
+                          const std::function<bool(qint64)> &progress)
 {
     QStringList select;
     for (const ExportColumn &c : kColumns)
         select << QString::fromLatin1(c.sql);
+    QSqlDatabase db = database.connection();
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly))
+        return Error::make(Error::Code::Io, QStringLiteral("Cannot write %1: %2").arg(path, file.errorString()));
+    CsvWriter writer(&file);
+    writer.writeRow(licenseExportHeaders());
+    qint64 rows = 0;
+    const int columns = int(std::size(kColumns));
+    QStringList cells;
+    for (const ExportPart &part : parts) {
+        QSqlQuery q(db);
+        q.setForwardOnly(true);
+        q.prepare(QStringLiteral("SELECT %1 FROM licenses l JOIN packages p ON p.id = l.package_ref "
+                                 "LEFT JOIN package_versions v ON v.id = l.package_version_ref WHERE %2 ORDER BY %3")
+                      .arg(select.join(QStringLiteral(", ")), part.where, part.orderBy));
+        for (const QVariant &b : part.binds)
+            q.addBindValue(b);
+        if (!q.exec())
+            return sqlError(q.lastError(), QStringLiteral("reading licenses to export"));
+        while (q.next()) {
+            cells.clear();
+            for (int c = 0; c < columns; ++c) {
+                QString v = q.value(c).isNull() ? QString() : q.value(c).toString();
+                if (kColumns[c].orgId)
+                    v = SalesforceId::fromString(v).to18();
+                cells << v;
+            }
+            if (!writer.writeRow(cells))
+                return Error::make(Error::Code::Io, QStringLiteral("Cannot write %1: %2").arg(path, writer.error()));
+            ++rows;
+            // A cancel leaves no file: QSaveFile discards what it wrote.
+            if (progress && rows % 1000 == 0 && !progress(rows))
+                return Error::make(Error::Code::Cancelled, QStringLiteral("The export was cancelled: %1 was not written.").arg(path));
+        }
+    }
+    if (!file.commit())
+        return Error::make(Error::Code::Io, QStringLiteral("Cannot write %1: %2").arg(path, file.errorString()));
+    return rows;
+}
+
+} // namespace
+
+Result<qint64> exportLicensesCsv(Database &database, const QString &path, const LicenseExportFilter &filter)
+{
     QStringList where;
     QVariantList binds;
     if (!filter.package.isEmpty()) {
@@ -87,41 +148,27 @@ Result<qint64> exportLicensesCsv(Database &database, const QString &path, const 
         where << QStringLiteral("l.lmo_ref = ?");
         binds << *filter.lmo;
     }
-    QSqlDatabase db = database.connection();
-    QSqlQuery q(db);
-    q.setForwardOnly(true);
-    q.prepare(QStringLiteral("SELECT %1 FROM licenses l JOIN packages p ON p.id = l.package_ref "
-                             "LEFT JOIN package_versions v ON v.id = l.package_version_ref %2 ORDER BY l.id")
-                  .arg(select.join(QStringLiteral(", ")),
-                       where.isEmpty() ? QString() : QStringLiteral("WHERE ") + where.join(QStringLiteral(" AND "))));
-    for (const QVariant &b : std::as_const(binds))
-        q.addBindValue(b);
-    if (!q.exec())
-        return sqlError(q.lastError(), QStringLiteral("reading licenses to export"));
+    return writeParts(database, path,
+                      {ExportPart{where.isEmpty() ? QStringLiteral("1 = 1") : where.join(QStringLiteral(" AND ")), binds,
+                                  QStringLiteral("l.id")}},
+                      {});
+}
 
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly))
-        return Error::make(Error::Code::Io, QStringLiteral("Cannot write %1: %2").arg(path, file.errorString()));
-    CsvWriter writer(&file);
-    writer.writeRow(licenseExportHeaders());
-    qint64 rows = 0;
-    const int columns = int(std::size(kColumns));
-    QStringList cells;
-    while (q.next()) {
-        cells.clear();
-        for (int c = 0; c < columns; ++c) {
-            QString v = q.value(c).isNull() ? QString() : q.value(c).toString();
-            if (kColumns[c].orgId)
-                v = SalesforceId::fromString(v).to18();
-            cells << v;
-        }
-        if (!writer.writeRow(cells))
-            return Error::make(Error::Code::Io, QStringLiteral("Cannot write %1: %2").arg(path, writer.error()));
-        ++rows;
+Result<qint64> exportLicenseViewCsv(Database &database, const QString &path, const LicenseQuery &query,
+                                    const std::function<bool(qint64)> &progress)
+{
+    std::vector<PackageName> packages;
+    {
+        QSqlQuery q(database.connection());
+        if (!q.exec(QStringLiteral("SELECT id, name FROM packages")))
+            return sqlError(q.lastError(), QStringLiteral("reading the packages"));
+        while (q.next())
+            packages.push_back({q.value(0).toLongLong(), q.value(1).toString()});
     }
-    if (!file.commit())
-        return Error::make(Error::Code::Io, QStringLiteral("Cannot write %1: %2").arg(path, file.errorString()));
-    return rows;
+    std::vector<ExportPart> parts;
+    for (const LicenseQuerySegment &segment : buildLicenseQuery(query, packages, database.dialect()))
+        parts.push_back({segment.where, segment.binds, segment.orderBy});
+    return writeParts(database, path, parts, progress);
 }
 
 } // namespace lmo

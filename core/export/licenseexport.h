@@ -5,11 +5,14 @@
 #include <QString>
 #include <QStringList>
 
+#include <functional>
 #include <optional>
 
 namespace lmo {
 
 class Database;
+
+struct LicenseQuery;
 
 // Which licenses an export holds; empty members do not filter.
 struct LicenseExportFilter
@@ -24,6 +27,11 @@ struct LicenseExportFilter
 // them: a Data Loader can read the file, and LMO Desk imports it back unchanged. The file appears
 // whole or not at all (written beside it, then renamed). Returns how many licenses were written.
 Result<qint64> exportLicensesCsv(Database &database, const QString &path, const LicenseExportFilter &filter = {});
+
+// Writes the licenses a list shows (the Licenses page's filters), in its order, the same way.
+// `progress` is told the rows written so far and returns false to cancel (no file is left).
+Result<qint64> exportLicenseViewCsv(Database &database, const QString &path, const LicenseQuery &query,
+                                    const std::function<bool(qint64)> &progress = {});
 
 QStringList licenseExportHeaders();
 

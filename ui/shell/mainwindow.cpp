@@ -7,6 +7,7 @@
 #include "dashboard/dashboardpage.h"
 #include "export/licenseexport.h"
 #include "import/importdialog.h"
+#include "models/licensetablemodel.h"
 #include "shell/backgroundjob.h"
 #include "storage/bulkload.h"
 #include "storage/database.h"
@@ -157,9 +158,12 @@ void MainWindow::buildMenus()
     QAction *importAction = m_importAction = file->addAction(QStringLiteral("&Import…"), this, &MainWindow::importFiles);
     importAction->setObjectName(QStringLiteral("importAction"));
     importAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_I));
-    QAction *exportAction = file->addAction(QStringLiteral("&Export licenses as CSV…"), this, &MainWindow::exportLicenses);
+    QAction *exportView = file->addAction(QStringLiteral("&Export view as CSV…"), this, [this] { exportLicenses(true); });
+    exportView->setObjectName(QStringLiteral("exportViewAction"));
+    exportView->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    exportView->setToolTip(QStringLiteral("The licenses the Licenses page lists, with its filters, in its order"));
+    QAction *exportAction = file->addAction(QStringLiteral("Export &all licenses as CSV…"), this, [this] { exportLicenses(false); });
     exportAction->setObjectName(QStringLiteral("exportAction"));
-    exportAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
     file->addSeparator();
     QAction *quit = file->addAction(QStringLiteral("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
@@ -298,38 +302,76 @@ void MainWindow::importFiles()
     }
 }
 
-void MainWindow::exportLicenses()
+void MainWindow::exportLicenses(bool view)
 {
     if (!m_database)
         return;
-    QString path = QFileDialog::getSaveFileName(this, QStringLiteral("Export licenses as CSV"),
-                                                QDir::home().filePath(QStringLiteral("licenses.csv")),
-                                                QStringLiteral("CSV files (*.csv)"));
+    const QString suggested = view ? QStringLiteral("licenses-view.csv") : QStringLiteral("licenses.csv");
+    QString path = QFileDialog::getSaveFileName(this, view ? QStringLiteral("Export view as CSV") : QStringLiteral("Export all licenses as CSV"),
+                                                QDir::home().filePath(suggested), QStringLiteral("CSV files (*.csv)"));
     if (path.isEmpty())
         return;
-    // Its own connection on its own thread: a million rows take a few seconds.
+    auto written = exportLicensesTo(path, view);
+    if (!written) {
+        if (written.error().code != Error::Code::Cancelled)
+            QMessageBox::warning(this, QStringLiteral("Export licenses"), written.error().message);
+        else
+            statusBar()->showMessage(written.error().message, 8000);
+        return;
+    }
+    statusBar()->showMessage(QStringLiteral("Exported %1 licenses to %2").arg(QLocale().toString(written.value()), path), 8000);
+}
+
+Result<qint64> MainWindow::exportLicensesTo(const QString &path, bool view)
+{
+    if (!m_database)
+        return Error::make(Error::Code::Usage, QStringLiteral("No database is open."));
+    // Its own connection on its own thread: a million rows take a few seconds, with progress
+    // and Cancel (a cancelled export leaves no file).
     const QString databasePath = m_database->path();
+    const LicenseQuery query = m_licenses->model()->query();
+    const std::optional<qint64> expected = view ? m_licenses->model()->matchingCount() : m_licenses->model()->totalCount();
+    std::atomic<qint64> done{0};
+    std::atomic<bool> cancel{false};
     Result<qint64> outcome = Error::make(Error::Code::Generic, QString());
     QThread *thread = QThread::create([&] {
         Database::OpenOptions options;
         options.readOnly = true;
         auto database = Database::open(databasePath, options);
-        outcome = database ? exportLicensesCsv(*database.value(), path) : Result<qint64>(database.error());
+        if (!database) {
+            outcome = database.error();
+            return;
+        }
+        auto progress = [&](qint64 rows) {
+            done = rows;
+            return !cancel.load();
+        };
+        outcome = view ? exportLicenseViewCsv(*database.value(), path, query, progress)
+                       : exportLicensesCsv(*database.value(), path, LicenseExportFilter());
     });
-    QProgressDialog progress(QStringLiteral("Exporting licenses to %1…").arg(QFileInfo(path).fileName()), QString(), 0, 0, this);
+    QProgressDialog progress(QStringLiteral("Exporting licenses to %1…").arg(QFileInfo(path).fileName()),
+                             view ? QStringLiteral("Cancel") : QString(), 0, expected ? int(qMin<qint64>(*expected, INT_MAX)) : 0, this);
+    progress.setObjectName(QStringLiteral("exportProgress"));
     progress.setWindowModality(Qt::WindowModal);
     progress.setMinimumDuration(300);
+    connect(&progress, &QProgressDialog::canceled, this, [&cancel] { cancel = true; });
+    QTimer poll;
+    connect(&poll, &QTimer::timeout, this, [&] {
+        if (expected)
+            progress.setValue(int(qMin<qint64>(done.load(), progress.maximum())));
+        progress.setLabelText(QStringLiteral("Exporting licenses to %1: %2 written…")
+                                  .arg(QFileInfo(path).fileName(), QLocale().toString(done.load())));
+    });
+    poll.start(100);
     QEventLoop loop;
     connect(thread, &QThread::finished, &loop, &QEventLoop::quit);
     thread->start();
     loop.exec();
     thread->wait();
     delete thread;
-    progress.close();
-    if (!outcome)
-        QMessageBox::warning(this, QStringLiteral("Export licenses"), outcome.error().message);
-    else
-        statusBar()->showMessage(QStringLiteral("Exported %1 licenses to %2").arg(QLocale().toString(outcome.value()), path), 8000);
+    poll.stop();
+    progress.reset();
+    return outcome;
 }
 
 void MainWindow::newDatabase()

@@ -66,7 +66,8 @@ private:
     void newDatabase();
     void openDatabaseDialog(bool readOnly);
     void importFiles();
-    void exportLicenses();
+    // File > Export view as CSV… (the Licenses page's filters and order) / Export all licenses.
+    void exportLicenses(bool view);
     void rememberRecent(const QString &path);
     void rebuildRecentMenu();
     void updateStatus();
@@ -81,6 +82,8 @@ public:
     void openLmoWizard(bool switchLmo);
     // Whether the open database records its LMO as designated.
     bool lmoDesignated() const;
+    // Writes the view (or every license) to `path`, with progress; what File > Export does.
+    Result<qint64> exportLicensesTo(const QString &path, bool view);
     QUndoStack *undoStack() const { return m_undo; }
 
 private:
