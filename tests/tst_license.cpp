@@ -114,6 +114,17 @@ private slots:
         QCOMPARE(s.lastChange, QDateTime(QDate(2026, 1, 20), QTime(9, 0), Qt::UTC));
         QCOMPARE(s.packages, QStringLiteral("Billing, CPQ")); // installed ones only
         QCOMPARE(s.accountName, QStringLiteral("Northwind"));
+        QCOMPARE(s.lmoMask, Subscriber::lmoBit(1)); // every license from the first LMO
+
+        // After a switch of LMO the org reinstalled CPQ: it belongs to both LMOs.
+        std::vector<License> split = licenses;
+        License again = make("CPQ", Status::Active, 5, 1, QDate(2026, 3, 1), 25);
+        again.lmoRef = 2;
+        split.push_back(again);
+        const Subscriber both = Subscriber::fromLicenses(org, split);
+        QCOMPARE(both.lmoMask, Subscriber::lmoBit(1) | Subscriber::lmoBit(2));
+        QCOMPARE(both.licenses, 4);
+        QCOMPARE(Subscriber::lmoBit(3), qint64(4));
     }
 };
 

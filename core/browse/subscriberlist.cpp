@@ -1,6 +1,7 @@
 #include "browse/subscriberlist.h"
 
 #include "domain/salesforceid.h"
+#include "domain/subscriber.h"
 #include "storage/sqlutil.h"
 #include "storage/subscribersummary.h"
 #include "storage/values.h"
@@ -69,10 +70,10 @@ QString SubscriberListReader::where(const SubscriberQuery &query, QVariantList &
         parts << QStringLiteral("(org_id %1 ? ESCAPE '\\' OR account_name %1 ? ESCAPE '\\')").arg(like);
     }
     // An org belongs to each LMO it has a license from (one that reinstalled after a switch, to
-    // both); the (org_id, package_ref, lmo_ref) index answers without reading licenses.
+    // both): the summary keeps them as bits, so the filter reads no license.
     if (query.lmo) {
-        binds << *query.lmo;
-        parts << QStringLiteral("EXISTS (SELECT 1 FROM licenses l WHERE l.org_id = subscribers.org_id AND l.lmo_ref = ?)");
+        binds << Subscriber::lmoBit(*query.lmo);
+        parts << QStringLiteral("(lmo_mask & ?) <> 0");
     }
     return parts.isEmpty() ? QStringLiteral("1 = 1") : parts.join(QStringLiteral(" AND "));
 }

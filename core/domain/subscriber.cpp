@@ -14,6 +14,7 @@ Subscriber Subscriber::fromLicenses(const SalesforceId &orgId, const std::vector
         if (!(l.subscriberOrgId == orgId))
             continue;
         ++s.licenses;
+        s.lmoMask |= lmoBit(l.lmoRef);
         if (l.installDate.isValid() && (!s.firstInstall.isValid() || l.installDate < s.firstInstall))
             s.firstInstall = l.installDate;
         // The org's details are whatever its most recently refreshed license says (on a tie,

@@ -28,6 +28,9 @@ struct Subscriber
     bool hasSiteLicense = false;
     QDate firstInstall;
     QDateTime lastChange;
+    qint64 lmoMask = 0; // bit n-1 set: the org has a license from LMO n (lmoBit)
+
+    static qint64 lmoBit(qint64 lmoRef) { return qint64(1) << qBound(qint64(0), lmoRef - 1, qint64(62)); }
 
     // The org-level view of the licenses of one org (those with another org id are ignored).
     // Seats and used count the licenses still installed; a site license among them makes the

@@ -30,8 +30,8 @@ Result<void> summarise(QSqlDatabase db, QSqlQuery &licenses)
     QSqlQuery insert(db);
     if (!insert.prepare(QStringLiteral(
             "INSERT INTO subscribers (org_id, account_name, org_edition, org_instance, org_status, is_sandbox, licenses, "
-            "installed, packages, seats, site_licenses, used, first_install, last_change) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")))
+            "installed, packages, seats, site_licenses, used, first_install, last_change, lmo_mask) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")))
         return sqlError(insert.lastError(), QStringLiteral("summarising subscriber orgs"));
     std::vector<License> group;
     QString groupOrg;
@@ -53,6 +53,7 @@ Result<void> summarise(QSqlDatabase db, QSqlQuery &licenses)
         insert.addBindValue(s.seatsUsed);
         insert.addBindValue(sqlValue(s.firstInstall));
         insert.addBindValue(sqlValue(s.lastChange));
+        insert.addBindValue(s.lmoMask);
         if (!insert.exec())
             return sqlError(insert.lastError(), QStringLiteral("summarising subscriber org %1").arg(groupOrg));
         group.clear();
@@ -79,6 +80,7 @@ Result<void> summarise(QSqlDatabase db, QSqlQuery &licenses)
         l.installDate = dateFromSql(licenses.value(10));
         l.lastModified = dateTimeFromSql(licenses.value(11));
         l.packageName = packageNames.value(licenses.value(12).toLongLong());
+        l.lmoRef = licenses.value(13).toLongLong();
         group.push_back(std::move(l));
     }
     if (licenses.lastError().isValid())
@@ -88,7 +90,7 @@ Result<void> summarise(QSqlDatabase db, QSqlQuery &licenses)
 
 const QString kLicenseColumns = QStringLiteral(
     "SELECT id, org_id, account_name, org_edition, org_instance, org_status, is_sandbox, status, seats, used_licenses, "
-    "install_date, last_modified, package_ref FROM licenses");
+    "install_date, last_modified, package_ref, lmo_ref FROM licenses");
 
 } // namespace
 
