@@ -2,6 +2,7 @@
 
 #include "storage/auditlog.h"
 #include "storage/database.h"
+#include "storage/dialect.h"
 #include "storage/licenserepository.h"
 #include "storage/migrations.h"
 #include "storage/packagerepository.h"
@@ -199,6 +200,60 @@ private slots:
             db.close();
         }
         QSqlDatabase::removeDatabase(name);
+    }
+
+    void aSwitchRecordedBeforeSchema6FilesEachLicenseByItsInstallDay()
+    {
+        // A database at schema 5 that recorded a switch of LMO on 2026-06-01, with licenses
+        // installed before and after it.
+        const QString path = m_dir.filePath(QStringLiteral("schema5.sqlite"));
+        const QString name = QStringLiteral("schema5");
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
+            db.setDatabaseName(path);
+            QVERIFY(db.open());
+            std::vector<Migration> all = schemaMigrations(Dialect::forDriver(QStringLiteral("QSQLITE")));
+            std::vector<Migration> upTo5(all.begin(), all.begin() + 5);
+            QCOMPARE(Migrator(db, upTo5).migrate().value(), 5);
+            QSqlQuery q(db);
+            QVERIFY(q.exec(QStringLiteral("INSERT INTO packages (name) VALUES ('CPQ')")));
+            QVERIFY(q.exec(QStringLiteral("INSERT INTO lmo_profiles (data, is_current, replaced_on) VALUES ('{}', 0, '2026-06-01')")));
+            QVERIFY(q.exec(QStringLiteral("INSERT INTO lmo_profiles (data, is_current) VALUES ('{}', 1)")));
+            QVERIFY(q.exec(QStringLiteral(
+                "INSERT INTO licenses (name, package_ref, status, seats, org_id, install_date) VALUES "
+                "('before', 1, 'Active', 5, '00D000000000001', '2026-05-31'), "
+                "('on the day', 1, 'Active', 5, '00D000000000002', '2026-06-01'), "
+                "('after', 1, 'Active', 5, '00D000000000003', '2026-09-01'), "
+                "('unknown day', 1, 'Active', 5, '00D000000000004', NULL)")));
+            QCOMPARE(Migrator(db, all).migrate().value(), latestSchemaVersion());
+            auto lmoOf = [&](const QString &license) {
+                QSqlQuery l(db);
+                l.prepare(QStringLiteral("SELECT lmo_ref FROM licenses WHERE name = ?"));
+                l.addBindValue(license);
+                return l.exec() && l.next() ? l.value(0).toInt() : -1;
+            };
+            QCOMPARE(lmoOf(QStringLiteral("before")), 1);
+            QCOMPARE(lmoOf(QStringLiteral("on the day")), 2);
+            QCOMPARE(lmoOf(QStringLiteral("after")), 2);
+            QCOMPARE(lmoOf(QStringLiteral("unknown day")), 1);
+            // The org summary is rebuilt with the split.
+            QVERIFY(q.exec(QStringLiteral("SELECT COUNT(*) FROM deferred_indexes WHERE name = '~subscribers'")) && q.next());
+            QCOMPARE(q.value(0).toInt(), 1);
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(name);
+
+        // A new database has its first LMO as row 1 before anything is described.
+        const QString fresh = m_dir.filePath(QStringLiteral("fresh-lmo.sqlite"));
+        Database::OpenOptions create;
+        create.create = true;
+        auto db = Database::open(fresh, create);
+        QVERIFY(db.ok());
+        QSqlQuery q(db.value()->connection());
+        QVERIFY(q.exec(QStringLiteral("SELECT id, is_current FROM lmo_profiles")) && q.next());
+        QCOMPARE(q.value(0).toInt(), 1);
+        QCOMPARE(q.value(1).toInt(), 1);
+        QVERIFY(!q.next());
     }
 
     void splitSqlScriptHandlesCommentsAndMultilineStatements()

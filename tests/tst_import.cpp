@@ -420,6 +420,20 @@ private slots:
         const ImportReport old = mustImport(*m_db, data("report_licenses.csv"), fromOld);
         QCOMPARE(old.inserted, 0);
         QCOMPARE(number(*m_db, u"SELECT COUNT(*) FROM licenses"_s), 5);
+
+        // A record Id belongs to one org: the old LMO's record, in a file said to come from the
+        // new one, is refused with the reason, and nothing moves.
+        const QString withId = m_dir.filePath(QStringLiteral("old-record.csv"));
+        writeFile(withId, "Id,sfLma__Package__r.Name,sfLma__Status__c,sfLma__Seats__c,sfLma__Subscriber_Org_ID__c\n"
+                              + SalesforceId::fromString(u"a0B300000000021"_s).to18().toUtf8()
+                              + ",Ledgerly CPQ,Active,1250,00D300000000021\n");
+        QCOMPARE(mustImport(*m_db, withId, fromOld).updated, 1); // the Id is recorded on the old license
+        const ImportReport wrong = mustImport(*m_db, withId, fromNew);
+        QCOMPARE(wrong.rejected, 1);
+        QCOMPARE(wrong.updated + wrong.inserted, 0);
+        QVERIFY2(wrong.rejections.front().reason.contains(u"is filed under LMO 1, and this file was said to come from LMO 2"_s),
+                 qPrintable(wrong.rejections.front().reason));
+        QCOMPARE(number(*m_db, u"SELECT COUNT(*) FROM licenses"_s), 5);
     }
 
     void anEmptyDatabaseLoadsIntoTheChosenLmo()

@@ -124,7 +124,8 @@ Result<qint64> writeParts(Database &database, const QString &path, const std::ve
 
 } // namespace
 
-Result<qint64> exportLicensesCsv(Database &database, const QString &path, const LicenseExportFilter &filter)
+Result<qint64> exportLicensesCsv(Database &database, const QString &path, const LicenseExportFilter &filter,
+                                 const std::function<bool(qint64)> &progress)
 {
     QStringList where;
     QVariantList binds;
@@ -151,7 +152,7 @@ Result<qint64> exportLicensesCsv(Database &database, const QString &path, const 
     return writeParts(database, path,
                       {ExportPart{where.isEmpty() ? QStringLiteral("1 = 1") : where.join(QStringLiteral(" AND ")), binds,
                                   QStringLiteral("l.id")}},
-                      {});
+                      progress);
 }
 
 Result<qint64> exportLicenseViewCsv(Database &database, const QString &path, const LicenseQuery &query,

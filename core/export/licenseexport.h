@@ -26,7 +26,8 @@ struct LicenseExportFilter
 // Writes licenses as CSV with the LMA's API names as headers, the way the Salesforce CLI exports
 // them: a Data Loader can read the file, and LMO Desk imports it back unchanged. The file appears
 // whole or not at all (written beside it, then renamed). Returns how many licenses were written.
-Result<qint64> exportLicensesCsv(Database &database, const QString &path, const LicenseExportFilter &filter = {});
+Result<qint64> exportLicensesCsv(Database &database, const QString &path, const LicenseExportFilter &filter = {},
+                                 const std::function<bool(qint64)> &progress = {});
 
 // Writes the licenses a list shows (the Licenses page's filters), in its order, the same way.
 // `progress` is told the rows written so far and returns false to cancel (no file is left).

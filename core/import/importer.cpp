@@ -233,6 +233,7 @@ private:
     QString m_source;
     QString m_changedBy;
     qint64 m_lmoRef = 1;
+    qint64 m_foundInLmo = 1; // the LMO of the license findLicense found
     // Fast loads: lookups already made, and the keys seen.
     std::string m_key;
     std::unordered_map<std::string, qint64> m_packageMemo;
@@ -415,7 +416,7 @@ Result<void> FileImport::prepare(const HeaderAnalysis &analysis)
     if (auto r = m_writer->prepare(); !r)
         return r;
     m_findById = QSqlQuery(m_db);
-    m_findById.prepare(QStringLiteral("SELECT id FROM licenses WHERE sf_id = ?"));
+    m_findById.prepare(QStringLiteral("SELECT id, lmo_ref FROM licenses WHERE sf_id = ?"));
     m_fetch = QSqlQuery(m_db);
     m_fetch.setForwardOnly(true);
     if (!m_fetch.prepare(LicenseRepository::selectSql(QStringLiteral("l.id = ?"))))
@@ -467,6 +468,7 @@ Result<std::optional<qint64>> FileImport::findLicense(const License &l)
             return sqlError(m_findById.lastError(), QStringLiteral("looking up license %1").arg(l.id.to18()));
         if (m_findById.next()) {
             const qint64 row = m_findById.value(0).toLongLong();
+            m_foundInLmo = m_findById.value(1).toLongLong();
             m_findById.finish();
             return std::optional<qint64>(row);
         }
@@ -483,8 +485,10 @@ Result<std::optional<qint64>> FileImport::findLicense(const License &l)
         // A different Id for the same org and package is another record: leave the match to the
         // unique index, which refuses it with a clear message.
         const QString existingId = m_findByOrgPackage.value(1).toString();
-        if (l.id.isNull() || existingId.isEmpty() || existingId == l.id.to18())
+        if (l.id.isNull() || existingId.isEmpty() || existingId == l.id.to18()) {
             found = m_findByOrgPackage.value(0).toLongLong();
+            m_foundInLmo = m_lmoRef;
+        }
     }
     m_findByOrgPackage.finish();
     return found;
@@ -817,6 +821,17 @@ Result<void> FileImport::storeLicense(ParsedLicense &row, const CsvRecord *recor
     auto existing = findLicense(l);
     if (!existing)
         return existing.error();
+    // A record Id lives in one org: found under another LMO, the file is not from the LMO the
+    // import was told (or the record was filed wrongly). Nothing is moved on a guess.
+    if (existing->has_value() && m_foundInLmo != m_lmoRef && record) {
+        reject(*record, m_columnOf[size_t(F::Id)],
+               QStringLiteral("record %1 is filed under LMO %2, and this file was said to come from LMO %3: import it "
+                              "with the LMO it was exported from (lmodesk lmo show lists them)")
+                   .arg(l.id.to18())
+                   .arg(m_foundInLmo)
+                   .arg(m_lmoRef));
+        return {};
+    }
     if (existing->has_value())
         return updateLicense(**existing, l);
     auto inserted = m_writer->insert(l);

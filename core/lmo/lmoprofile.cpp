@@ -372,21 +372,6 @@ Result<void> LmoRepository::switchTo(const LmoProfile &next, const QDate &since)
     Transaction t(m_db);
     if (auto r = t.begin(QStringLiteral("switching the LMO")); !r)
         return r;
-    // Licenses recorded before any LMO was described belong to LMO 1: a switch made first
-    // keeps that first LMO, unnamed, as the former one, so they do not move to the new org.
-    auto profiles = queryNumber(m_db, QStringLiteral("SELECT COUNT(*) FROM lmo_profiles"), QStringLiteral("switching the LMO"));
-    if (!profiles)
-        return profiles.error();
-    auto licenses = queryNumber(m_db, QStringLiteral("SELECT COUNT(*) FROM licenses"), QStringLiteral("switching the LMO"));
-    if (!licenses)
-        return licenses.error();
-    if (profiles.value() == 0 && licenses.value() > 0) {
-        QSqlQuery first(m_db);
-        first.prepare(QStringLiteral("INSERT INTO lmo_profiles (id, data, is_current) VALUES (1, ?, 1)"));
-        first.addBindValue(QString::fromUtf8(QJsonDocument(LmoProfile().toJson()).toJson(QJsonDocument::Compact)));
-        if (!first.exec())
-            return sqlError(first.lastError(), QStringLiteral("switching the LMO"));
-    }
     QSqlQuery retire(m_db);
     retire.prepare(QStringLiteral("UPDATE lmo_profiles SET is_current = 0, replaced_on = ? WHERE is_current = 1"));
     retire.addBindValue(dateToSql(since));

@@ -31,7 +31,7 @@ QString InstallBaseFilter::describe() const
     else if (installedTo.isValid())
         parts << QStringLiteral("installed up to %1").arg(installedTo.toString(Qt::ISODate));
     if (lmo)
-        parts << QStringLiteral("from LMO %1").arg(lmoName.isEmpty() ? QString::number(*lmo) : lmoName);
+        parts << (lmoName.isEmpty() ? QStringLiteral("from LMO %1").arg(*lmo) : QStringLiteral("from %1").arg(lmoName));
     if (!includeSandboxes)
         parts << QStringLiteral("sandboxes left out");
     return parts.join(QStringLiteral(", "));

@@ -702,8 +702,11 @@ void LicensesPage::saveView(const QString &name)
         filter[QStringLiteral("installed_to")] = f.installedTo.toString(Qt::ISODate);
     if (f.expiringWithinDays)
         filter[QStringLiteral("expiring_within_days")] = *f.expiringWithinDays;
-    if (f.lmo)
+    if (f.lmo) {
+        // Views are the user's, not the database's: the LMO by its name (org and id) too.
         filter[QStringLiteral("lmo")] = *f.lmo;
+        filter[QStringLiteral("lmo_name")] = m_lmo->lmoName();
+    }
     QJsonObject view{
         {QStringLiteral("name"), name},
         {QStringLiteral("filter"), filter},
@@ -751,8 +754,13 @@ bool LicensesPage::applyView(const QString &name)
     f.installedTo = QDate::fromString(j.value(QStringLiteral("installed_to")).toString(), Qt::ISODate);
     if (j.contains(QStringLiteral("expiring_within_days")))
         f.expiringWithinDays = j.value(QStringLiteral("expiring_within_days")).toInt();
-    if (j.contains(QStringLiteral("lmo")))
-        f.lmo = j.value(QStringLiteral("lmo")).toInteger();
+    QString missingLmo;
+    if (j.contains(QStringLiteral("lmo"))) {
+        const QString lmoName = j.value(QStringLiteral("lmo_name")).toString();
+        f.lmo = m_lmo->find(j.value(QStringLiteral("lmo")).toInteger(), lmoName);
+        if (!f.lmo)
+            missingLmo = lmoName.isEmpty() ? QStringLiteral("LMO %1").arg(j.value(QStringLiteral("lmo")).toInteger()) : lmoName;
+    }
     const QByteArray header = QByteArray::fromBase64(view.value(QStringLiteral("header")).toString().toLatin1());
     if (!header.isEmpty())
         m_table->horizontalHeader()->restoreState(header);
@@ -764,6 +772,11 @@ bool LicensesPage::applyView(const QString &name)
     setFilter(f);
     saveHeaderState();
     m_views->setCurrentText(name);
+    if (!missingLmo.isEmpty())
+        QMessageBox::information(this, QStringLiteral("View %1").arg(name),
+                                 QStringLiteral("The view \"%1\" shows the licenses of %2, which this database does not "
+                                                "have: it shows every LMO's instead.")
+                                     .arg(name, missingLmo));
     return true;
 }
 

@@ -211,6 +211,10 @@ void SubscribersPage::updateSummary()
                        : QStringLiteral("%1 of %2 subscriber orgs: one row per org id, totals over the licenses still "
                                         "installed (greyed: nothing installed any more).")
                              .arg(locale.toString(*matching), locale.toString(*total));
+    if (m_model->query().lmo)
+        text += QStringLiteral(" Orgs with a license from %1; their totals count every LMO's licenses (the list beneath "
+                               "says which LMO each came from).")
+                    .arg(m_lmo->lmoName());
     if (m_model->summaryPending())
         text += QStringLiteral(" Being summarised again after an import: the list is complete once that is done.");
     m_summary->setText(text);

@@ -48,7 +48,7 @@ bool chooseFirstDatabase(MainWindow &window, const QString &suggested)
         }
         if (!opened)
             continue;
-        if (welcome.setUpLmo() && !window.lmoDesignated())
+        if (welcome.setUpLmo() && !window.lmoDesignated() && window.database() && !window.database()->isReadOnly())
             QTimer::singleShot(0, &window, [&window] { window.openLmoWizard(false); });
         return true;
     }

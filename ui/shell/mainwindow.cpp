@@ -347,10 +347,10 @@ Result<qint64> MainWindow::exportLicensesTo(const QString &path, bool view)
             return !cancel.load();
         };
         outcome = view ? exportLicenseViewCsv(*database.value(), path, query, progress)
-                       : exportLicensesCsv(*database.value(), path, LicenseExportFilter());
+                       : exportLicensesCsv(*database.value(), path, LicenseExportFilter(), progress);
     });
     QProgressDialog progress(QStringLiteral("Exporting licenses to %1…").arg(QFileInfo(path).fileName()),
-                             view ? QStringLiteral("Cancel") : QString(), 0, expected ? int(qMin<qint64>(*expected, INT_MAX)) : 0, this);
+                             QStringLiteral("Cancel"), 0, expected ? int(qMin<qint64>(*expected, INT_MAX)) : 0, this);
     progress.setObjectName(QStringLiteral("exportProgress"));
     progress.setWindowModality(Qt::WindowModal);
     progress.setMinimumDuration(300);
@@ -580,6 +580,12 @@ void MainWindow::openLmoWizard(bool switchLmo)
         QMessageBox::information(this, QStringLiteral("LMO setup"),
                                  m_database ? QStringLiteral("This database is read-only: the LMO cannot be recorded in it.")
                                             : QStringLiteral("Open or create a database first."));
+        return;
+    }
+    if (switchLmo && !lmoDesignated()) {
+        QMessageBox::information(this, QStringLiteral("Switch LMO"),
+                                 QStringLiteral("This database has no designated LMO to switch from yet. Designate it first "
+                                                "with Tools > LMO setup wizard…; a switch then records the org that takes over."));
         return;
     }
     auto lmoCount = [this] {

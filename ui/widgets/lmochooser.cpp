@@ -82,6 +82,16 @@ void LmoChooser::setLmo(std::optional<qint64> lmo)
     setCurrentIndex(index < 0 ? 0 : index);
 }
 
+std::optional<qint64> LmoChooser::find(qint64 number, const QString &name) const
+{
+    for (int i = 1; i < count() && i < m_names.size(); ++i)
+        if (!name.isEmpty() && m_names.at(i) == name)
+            return itemData(i).toLongLong();
+    if (name.isEmpty() && findData(number) > 0)
+        return number;
+    return std::nullopt;
+}
+
 QString LmoChooser::lmoName() const
 {
     const int i = currentIndex();

@@ -26,6 +26,9 @@ public:
     // The name of the LMO chosen, for a caption ("Acme Licensing (00D…)").
     QString lmoName() const;
     int lmoCount() const { return m_count; }
+    // The LMO a saved choice means in this database: the one of that name (its org and id),
+    // else the one of that number when no name was saved; none when neither is here.
+    std::optional<qint64> find(qint64 number, const QString &name) const;
 
 signals:
     void lmoChanged();

@@ -149,7 +149,7 @@ LmoWizard::LmoWizard(Database &database, bool switchLmo, QWidget *parent)
         }
         // A switch usually moves the same packages (through a Partner Support case): start from
         // the current LMO's list, which the user trims or extends.
-        if (saved && switchLmo) {
+        if (saved && switchLmo && saved->designatedAt.isValid()) {
             m_replacing = saved.value();
             for (const LinkedPackage &p : saved->packages)
                 addPackage(p.name, p.namespacePrefix, p.packageId);
