@@ -529,6 +529,15 @@ private slots:
         QTRY_COMPARE(w.licensesPage()->model()->rowCount(), 18);
         licensesLmo->setCurrentIndex(2);
         QTRY_COMPARE(w.licensesPage()->model()->rowCount(), 3);
+        // A saved view keeps its LMO, by name.
+        w.licensesPage()->saveView(u"New LMO only"_s);
+        w.licensesPage()->setFilter(LicenseFilter());
+        QTRY_COMPARE(w.licensesPage()->model()->rowCount(), 18);
+        QCOMPARE(licensesLmo->currentIndex(), 0);
+        QVERIFY(w.licensesPage()->applyView(u"New LMO only"_s));
+        QCOMPARE(licensesLmo->currentIndex(), 2);
+        QTRY_COMPARE(w.licensesPage()->model()->rowCount(), 3);
+        w.licensesPage()->deleteView(u"New LMO only"_s);
         licensesLmo->setCurrentIndex(1);
         QTRY_COMPARE(w.licensesPage()->model()->rowCount(), 15);
 
