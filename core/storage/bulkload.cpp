@@ -85,7 +85,7 @@ Result<void> buildDeferredIndexes(QSqlDatabase db, const std::function<bool(int 
     }
     const int total = int(pending.size());
     // A larger page cache and a second sorting thread make each build quicker.
-    QSqlQuery(db).exec(QStringLiteral("PRAGMA cache_size=-98304"));
+    QSqlQuery(db).exec(QStringLiteral("PRAGMA cache_size=-65536"));
     QSqlQuery(db).exec(QStringLiteral("PRAGMA threads=2"));
     auto restorePragmas = qScopeGuard([&db] {
         QSqlQuery(db).exec(QStringLiteral("PRAGMA cache_size=-2000"));
