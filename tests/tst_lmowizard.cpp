@@ -197,6 +197,20 @@ private slots:
         const QString out = QString::fromUtf8(cli.readAllStandardOutput());
         QVERIFY2(out.contains(u"Acme Partner Production"_s) && out.contains(u"designated"_s), qPrintable(out));
 
+        // Reviewing it later opens on the summary and keeps the day it was designated.
+        {
+            const QDateTime designated = done->designatedAt;
+            LmoWizard review(*m_db, false);
+            review.show();
+            QCOMPARE(review.currentId(), int(LmoWizard::SummaryPage));
+            review.back();
+            QCOMPARE(review.currentId(), int(LmoWizard::DocumentPage));
+            review.next();
+            QTest::qWait(1100);
+            review.accept();
+            QCOMPARE(LmoRepository(m_db->connection()).current()->designatedAt, designated);
+        }
+
         // The LMO page now shows the designated org and its runbook, not the steps to take.
         LmoSetupPage page;
         page.setDatabase(m_db.get());

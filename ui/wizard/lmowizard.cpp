@@ -688,7 +688,8 @@ void LmoWizard::accept()
     LmoProfile p = profile();
     p.pagesDone = int(SummaryPage);
     p.documented = true;
-    p.designatedAt = QDateTime::currentDateTimeUtc();
+    // Reviewing a designated LMO keeps the day it was designated.
+    p.designatedAt = !m_switch && m_saved.designatedAt.isValid() ? m_saved.designatedAt : QDateTime::currentDateTimeUtc();
     LmoRepository repository(m_database.connection());
     auto r = m_switch ? repository.switchTo(p, m_transition->date()) : repository.save(p);
     if (!r) {
