@@ -115,7 +115,11 @@ int runDemo(const QStringList &arguments)
                                       QStringLiteral("YYYY-MM-DD"));
     const QCommandLineOption replaceOpt(QStringLiteral("replace"),
                                         QStringLiteral("Replace everything the database already holds."));
-    parser.addOptions({licensesOpt, seedOpt, untilOpt, replaceOpt});
+    const QCommandLineOption switchOpt(QStringLiteral("switch-lmo"),
+                                       QStringLiteral("Record a switch of LMO on this day: two LMOs, the licenses installed "
+                                                      "from then on coming from the second."),
+                                       QStringLiteral("YYYY-MM-DD"));
+    parser.addOptions({licensesOpt, seedOpt, untilOpt, replaceOpt, switchOpt});
     int code = 0;
     if (!parse(parser, arguments, QStringLiteral("demo"), &code))
         return code;
@@ -133,6 +137,9 @@ int runDemo(const QStringList &arguments)
     if (parser.isSet(untilOpt) && !parseDate(parser.value(untilOpt), QStringLiteral("--until"), &options.until, &code))
         return code;
     options.replace = parser.isSet(replaceOpt);
+    if (parser.isSet(switchOpt)
+        && !parseDate(parser.value(switchOpt), QStringLiteral("--switch-lmo"), &options.switchLmoOn, &code))
+        return code;
 
     const QString path = Database::resolvePath(parser.value(dbOption()));
     Database::OpenOptions openOptions;
@@ -634,7 +641,7 @@ QString usage()
         "Usage:\n"
         "  lmodesk [--db PATH | PATH] [--page licenses|subscribers|dashboard|lmo]\n"
         "      Open the window (on the last database, or the one given).\n"
-        "  lmodesk demo [--db PATH] [--licenses N] [--seed S] [--until YYYY-MM-DD] [--replace]\n"
+        "  lmodesk demo [--db PATH] [--licenses N] [--seed S] [--until YYYY-MM-DD] [--replace] [--switch-lmo D]\n"
         "      Write a realistic, deterministic demo install base.\n"
         "  lmodesk stats [--db PATH] [--as-of YYYY-MM-DD] [--package NAME] [--installed-from D] [--installed-to D]\n"
         "                [--exclude-sandboxes] [--lmo LMO] [--json]\n"

@@ -1,6 +1,7 @@
 #include "fixtures.h"
 
 #include "demo/demogenerator.h"
+#include "lmo/lmoprofile.h"
 #include "metrics/installbasestats.h"
 #include "storage/database.h"
 #include "storage/sqlutil.h"
@@ -67,6 +68,41 @@ private slots:
         QVERIFY(generateDemo(*c, o).ok());
         QCOMPARE(test::contentHash(*a), test::contentHash(*b));
         QVERIFY(test::contentHash(*a) != test::contentHash(*c));
+    }
+
+    void aSwitchOfLmoSplitsTheInstallBaseOnItsDay()
+    {
+        // One LMO unless asked: every license from LMO 1.
+        QCOMPARE(number(*m_db, QStringLiteral("SELECT COUNT(*) FROM licenses WHERE lmo_ref <> 1")), 0);
+
+        auto db = newDatabase(m_dir.filePath(QStringLiteral("switch.sqlite")));
+        QVERIFY(db);
+        DemoOptions o;
+        o.licenses = 5000;
+        o.until = kUntil;
+        o.switchLmoOn = kUntil.addYears(-1);
+        auto r = generateDemo(*db, o);
+        QVERIFY2(r.ok(), qPrintable(r.ok() ? QString() : r.error().message));
+        const QString day = o.switchLmoOn.toString(Qt::ISODate);
+        QCOMPARE(number(*db, QStringLiteral("SELECT COUNT(*) FROM licenses WHERE lmo_ref = 2 AND install_date < '%1'").arg(day)), 0);
+        QCOMPARE(number(*db, QStringLiteral("SELECT COUNT(*) FROM licenses WHERE lmo_ref = 1 AND install_date >= '%1'").arg(day)), 0);
+        QVERIFY(number(*db, QStringLiteral("SELECT COUNT(*) FROM licenses WHERE lmo_ref = 2")) > 500);
+        auto known = LmoRepository(db->connection()).all();
+        QVERIFY(known.ok());
+        QCOMPARE(known->size(), 2);
+        QCOMPARE(known->at(0).replacedOn, o.switchLmoOn);
+        QVERIFY(known->at(1).current && known->at(1).profile.designatedAt.isValid());
+        QCOMPARE(known->at(1).profile.packages.size(), 5);
+        QVERIFY(LmoRules::packageRefusals(known->at(1).profile.packages).isEmpty()); // valid 033 ids
+        // The org summary knows which orgs have licenses from the new LMO.
+        QCOMPARE(number(*db, QStringLiteral("SELECT COUNT(*) FROM subscribers WHERE (lmo_mask & 2) <> 0")),
+                 number(*db, QStringLiteral("SELECT COUNT(DISTINCT org_id) FROM licenses WHERE lmo_ref = 2")));
+
+        // A switch outside the history is refused, and nothing is written.
+        auto other = newDatabase(m_dir.filePath(QStringLiteral("switch-bad.sqlite")));
+        o.switchLmoOn = kUntil.addDays(1);
+        QVERIFY(!generateDemo(*other, o).ok());
+        QCOMPARE(number(*other, QStringLiteral("SELECT COUNT(*) FROM licenses")), 0);
     }
 
     void everyIdIsAValidSalesforceId()

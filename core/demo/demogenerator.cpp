@@ -3,14 +3,18 @@
 #include "demo/demorandom.h"
 #include "domain/license.h"
 #include "domain/package.h"
+#include "lmo/lmoprofile.h"
 #include "storage/bulkload.h"
 #include "storage/subscribersummary.h"
 #include "storage/database.h"
 #include "storage/licenserepository.h"
 #include "storage/packagerepository.h"
 #include "storage/sqlutil.h"
+#include "storage/values.h"
 
 #include <QElapsedTimer>
+#include <QJsonDocument>
+#include <QRegularExpression>
 #include <QSqlQuery>
 
 #include <algorithm>
@@ -83,7 +87,7 @@ const char *const kAccountTrades[] = {
 };
 const char *const kAccountSuffixes[] = {"Inc.", "LLC", "Ltd", "GmbH", "Group", "Corp.", "S.A.", "Pty Ltd", "AG", "plc", "B.V.", "Co."};
 
-enum class OrgKind { Production, Sandbox, Developer, TrialOrg };
+enum class DemoOrgKind { Production, Sandbox, Developer, TrialOrg };
 
 struct Org
 {
@@ -93,7 +97,7 @@ struct Org
     SalesforceId contactId;
     SalesforceId leadId;
     bool converted = false;
-    OrgKind kind = OrgKind::Production;
+    DemoOrgKind kind = DemoOrgKind::Production;
     QString edition;
     QString instance;
     QString status;
@@ -118,9 +122,9 @@ struct Generator
 
     QDate date(int day) const { return epoch.addDays(day); }
 
-    QString instanceFor(OrgKind kind)
+    QString instanceFor(DemoOrgKind kind)
     {
-        if (kind == OrgKind::Sandbox)
+        if (kind == DemoOrgKind::Sandbox)
             return QStringLiteral("CS%1").arg(rng.between(1, 220));
         const double r = rng.uniform();
         if (r < 0.47)
@@ -167,7 +171,7 @@ struct Generator
         if (r < 0.15 && !productionOrgs.empty()) {
             // A sandbox belongs to a customer that already has a production org.
             const Org &parent = orgs[productionOrgs[rng.below(qint64(productionOrgs.size()))]];
-            org.kind = OrgKind::Sandbox;
+            org.kind = DemoOrgKind::Sandbox;
             org.accountName = parent.accountName;
             org.accountId = parent.accountId;
             org.contactId = parent.contactId;
@@ -176,12 +180,12 @@ struct Generator
             org.edition = parent.edition;
             org.status = QStringLiteral("ACTIVE");
         } else if (r < 0.27) {
-            org.kind = OrgKind::Developer;
+            org.kind = DemoOrgKind::Developer;
             org.edition = rng.chance(0.85) ? QStringLiteral("Developer Edition") : QStringLiteral("Partner Developer Edition");
             org.status = QStringLiteral("FREE");
             assignAccount(org, 0.2);
         } else if (r < 0.31) {
-            org.kind = OrgKind::TrialOrg;
+            org.kind = DemoOrgKind::TrialOrg;
             org.edition = productionEdition();
             // A Salesforce trial org lives 30 days; after that it is deleted or signed up.
             org.status = day + 30 >= lastDay ? QStringLiteral("TRIAL")
@@ -190,7 +194,7 @@ struct Generator
                 org.status = QStringLiteral("SIGNING_UP");
             assignAccount(org, 0.5);
         } else {
-            org.kind = OrgKind::Production;
+            org.kind = DemoOrgKind::Production;
             org.edition = productionEdition();
             const double s = rng.uniform();
             org.status = s < 0.975 ? QStringLiteral("ACTIVE")
@@ -201,7 +205,7 @@ struct Generator
         org.instance = instanceFor(org.kind);
         orgs.push_back(std::move(org));
         const int index = int(orgs.size() - 1);
-        if (orgs.back().kind == OrgKind::Production)
+        if (orgs.back().kind == DemoOrgKind::Production)
             productionOrgs.push_back(index);
         return index;
     }
@@ -263,11 +267,11 @@ struct Generator
         return int(std::clamp(std::round(rng.logNormal(mu, 1.25)), 1.0, 250000.0));
     }
 
-    int usedFor(int seats, OrgKind kind)
+    int usedFor(int seats, DemoOrgKind kind)
     {
         if (seats == License::kSiteLicenseSeats) {
             // Sandboxes and developer orgs have a handful of users; customers on a site license more.
-            if (kind == OrgKind::Sandbox || kind == OrgKind::Developer)
+            if (kind == DemoOrgKind::Sandbox || kind == DemoOrgKind::Developer)
                 return int(std::round(rng.logNormal(0.8, 0.7)));
             return int(std::round(rng.logNormal(3.2, 1.2)));
         }
@@ -282,6 +286,66 @@ struct Generator
         return std::max(0, int(std::round(seats * utilisation)));
     }
 };
+
+} // namespace
+
+namespace {
+
+// The two LMOs of a demo with a switch: the partner's first org, designated when the oldest
+// package was registered and replaced on the switch day, and the org that took over. Both
+// designated, with the demo's packages linked.
+Result<void> recordDemoLmos(QSqlDatabase db, const DemoOptions &options, const QDate &epoch)
+{
+    QList<LinkedPackage> linked;
+    {
+        QSqlQuery q(db);
+        if (!q.exec(QStringLiteral("SELECT name, package_id FROM packages ORDER BY name")))
+            return sqlError(q.lastError(), QStringLiteral("recording the demo's LMOs"));
+        while (q.next()) {
+            const QString name = q.value(0).toString();
+            QString ns = name.toLower();
+            ns.remove(QRegularExpression(QStringLiteral("[^a-z0-9]")));
+            linked.append({name, ns.left(15), q.value(1).toString()});
+        }
+    }
+    auto profile = [&](const QString &name, const QString &id15, const QDateTime &designated) {
+        LmoProfile p;
+        p.pagesDone = 6;
+        p.org.name = name;
+        p.org.orgId = SalesforceId::fromString(id15).to18();
+        p.org.edition = QStringLiteral("Enterprise Edition");
+        p.org.confirmedPaidAndPermanent = true;
+        p.org.whoNeedsData = {QStringLiteral("Partner ops"), QStringLiteral("Customer success"), QStringLiteral("Support")};
+        p.org.integrations = {QStringLiteral("Billing")};
+        p.org.placement = OrgPlacement::Dedicated;
+        p.packages = linked;
+        p.registeredOn = designated.date();
+        p.lmaVersion = QStringLiteral("1.15");
+        p.lmaObjectsVisible = true;
+        p.roles = LmoRules::defaultRoles();
+        p.billing = QStringLiteral("Stripe");
+        p.documented = true;
+        p.designatedAt = designated;
+        return QString::fromUtf8(QJsonDocument(p.toJson()).toJson(QJsonDocument::Compact));
+    };
+    if (auto r = execSql(db, QStringLiteral("DELETE FROM lmo_profiles"), QStringLiteral("recording the demo's LMOs")); !r)
+        return r;
+    QSqlQuery insert(db);
+    insert.prepare(QStringLiteral("INSERT INTO lmo_profiles (id, data, is_current, replaced_on) VALUES (?, ?, ?, ?)"));
+    const QVariantList rows[] = {
+        {1, profile(QStringLiteral("Ledgerly Licensing (first org)"), QStringLiteral("00D5f000000LmoA"), QDateTime(epoch, QTime(9, 0), Qt::UTC)), 0,
+         dateToSql(options.switchLmoOn)},
+        {2, profile(QStringLiteral("Ledgerly Licensing"), QStringLiteral("00D5f000000LmoB"), QDateTime(options.switchLmoOn, QTime(9, 0), Qt::UTC)), 1,
+         QVariant(QMetaType(QMetaType::QString))},
+    };
+    for (const QVariantList &row : rows) {
+        for (const QVariant &v : row)
+            insert.addBindValue(v);
+        if (!insert.exec())
+            return sqlError(insert.lastError(), QStringLiteral("recording the demo's LMOs"));
+    }
+    return {};
+}
 
 } // namespace
 
@@ -311,6 +375,10 @@ Result<DemoSummary> generateDemo(Database &database, const DemoOptions &options,
     Transaction transaction(db);
     if (auto r = transaction.begin(QStringLiteral("starting the demo")); !r)
         return r.error();
+    if (options.switchLmoOn.isValid() && (options.switchLmoOn <= options.until.addYears(-6) || options.switchLmoOn > options.until))
+        return Error::make(Error::Code::Usage, QStringLiteral("The LMO switch must fall within the demo's history (the six "
+                                                             "years up to %1).")
+                                                   .arg(options.until.toString(Qt::ISODate)));
     if (existing.value() > 0) {
         for (const char *table : {"audit_log", "licenses", "package_versions", "packages"}) {
             if (auto r = execSql(db, QStringLiteral("DELETE FROM %1").arg(QLatin1String(table)),
@@ -402,6 +470,11 @@ Result<DemoSummary> generateDemo(Database &database, const DemoOptions &options,
         u = g.rng.uniform() * total;
     std::sort(draws.begin(), draws.end());
 
+    if (options.switchLmoOn.isValid()) {
+        if (auto r = recordDemoLmos(db, options, g.epoch); !r)
+            return r.error();
+    }
+
     IndexSuspension indexes(db, database.dialect());
     if (auto r = indexes.suspend(QStringLiteral("licenses"), IndexSuspension::Keep::Nothing); !r)
         return r.error();
@@ -442,8 +515,8 @@ Result<DemoSummary> generateDemo(Database &database, const DemoOptions &options,
         l.orgEdition = org.edition;
         l.orgInstance = org.instance;
         l.orgStatus = org.status;
-        l.isSandbox = org.kind == OrgKind::Sandbox;
-        l.orgTrialExpiration = org.kind == OrgKind::TrialOrg ? g.date(org.createdDay + 30) : QDate();
+        l.isSandbox = org.kind == DemoOrgKind::Sandbox;
+        l.orgTrialExpiration = org.kind == DemoOrgKind::TrialOrg ? g.date(org.createdDay + 30) : QDate();
         l.packageLicenseId = makeId("050", g.serialBase + quint64(i) + 1);
         l.proxyUser = QStringLiteral("%1@%2.lma").arg(QString::fromLatin1(kPackages[pkg].developerName), org.id.to15());
 
@@ -451,7 +524,7 @@ Result<DemoSummary> generateDemo(Database &database, const DemoOptions &options,
         const int last = g.lastDay;
         int uninstallDay = -1;
         int lastEvent = installDay;
-        if (org.kind == OrgKind::Sandbox) {
+        if (org.kind == DemoOrgKind::Sandbox) {
             // Sandboxes get a free site license; refreshes and deletions uninstall them.
             l.status = Status::Active;
             l.seats = License::kSiteLicenseSeats;
@@ -459,7 +532,7 @@ Result<DemoSummary> generateDemo(Database &database, const DemoOptions &options,
             const double d = g.rng.exponential(1500);
             if (installDay + d <= last)
                 uninstallDay = installDay + int(d);
-        } else if (org.kind == OrgKind::Developer) {
+        } else if (org.kind == DemoOrgKind::Developer) {
             if (g.rng.chance(0.55)) {
                 l.status = Status::Trial;
                 l.seats = kPackages[pkg].trialSeats;
@@ -481,7 +554,7 @@ Result<DemoSummary> generateDemo(Database &database, const DemoOptions &options,
                 l.status = Status::Trial;
                 l.seats = kPackages[pkg].trialSeats;
                 l.expiration = g.date(trialEnd);
-                const double conversion = org.kind == OrgKind::TrialOrg ? 0.18 : 0.42;
+                const double conversion = org.kind == DemoOrgKind::TrialOrg ? 0.18 : 0.42;
                 if (g.rng.chance(conversion)) {
                     paidFrom = installDay + int(g.rng.between(4, 34));
                     paid = paidFrom <= last; // converting after `until` means still a trial today
@@ -532,7 +605,7 @@ Result<DemoSummary> generateDemo(Database &database, const DemoOptions &options,
 
         // Versions: installed on the newest release; live installs mostly upgrade, betas only
         // where Salesforce allows them.
-        const bool betaAllowed = org.kind == OrgKind::Sandbox || org.kind == OrgKind::Developer;
+        const bool betaAllowed = org.kind == DemoOrgKind::Sandbox || org.kind == DemoOrgKind::Developer;
         const int endDay = uninstallDay >= 0 ? uninstallDay : last;
         int version = g.versionOn(pkg, installDay, betaAllowed && g.rng.chance(0.25));
         const int newest = g.versionOn(pkg, endDay, false);
@@ -558,6 +631,7 @@ Result<DemoSummary> generateDemo(Database &database, const DemoOptions &options,
         l.lastModified = QDateTime(g.date(std::min(last, lastEvent)), QTime(int(g.rng.below(24)), int(g.rng.below(60))),
                                    Qt::UTC);
 
+        l.lmoRef = options.switchLmoOn.isValid() && l.installDate >= options.switchLmoOn ? 2 : 1;
         if (auto r = writer.insert(l); !r)
             return r.error();
         if (progress && (i + 1) % 20000 == 0 && !progress(i + 1, options.licenses))

@@ -20,6 +20,9 @@ struct DemoOptions
     QDate until = QDate::currentDate();
     // Replace whatever the database holds; without it a database with licenses is refused.
     bool replace = false;
+    // A switch of LMO on this day (none: one LMO, not yet described). The demo then records two
+    // designated LMOs, and the licenses installed from that day come from the second.
+    QDate switchLmoOn;
 };
 
 struct DemoSummary
