@@ -256,7 +256,7 @@ private slots:
         const QString file = QFINDTESTDATA("data/cli_licenses.csv");
         Run r = lmodesk({u"import"_s, u"--db"_s, db, file});
         QCOMPARE(r.code, 2);
-        QVERIFY2(r.err.contains(u"more than one LMO"_s) && r.err.contains(u"--lmo 1 = Old LMO"_s), qPrintable(r.err));
+        QVERIFY2(r.err.contains(u"more than one LMO"_s) && r.err.contains(u"with --lmo: 1 for Old LMO"_s), qPrintable(r.err));
         r = lmodesk({u"import"_s, u"--db"_s, db, u"--lmo"_s, u"Elsewhere"_s, file});
         QCOMPARE(r.code, 2);
         QVERIFY2(r.err.contains(u"is not an LMO of this database"_s), qPrintable(r.err));

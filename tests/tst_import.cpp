@@ -390,7 +390,7 @@ private slots:
         QVERIFY(!refused.ok());
         QCOMPARE(refused.error().code, Error::Code::Usage);
         QVERIFY2(refused.error().message.contains(u"more than one LMO"_s), qPrintable(refused.error().message));
-        QVERIFY(refused.error().message.contains(u"2 = Ledgerly LMO 2"_s));
+        QVERIFY(refused.error().message.contains(u"; 2 for Ledgerly LMO 2"_s));
         QCOMPARE(number(*m_db, u"SELECT COUNT(*) FROM licenses"_s), 3);
         ImportOptions unknown;
         unknown.lmoRef = 7;

@@ -450,11 +450,11 @@ Result<void> FileImport::chooseLmo()
     if (known->size() > 1) {
         QStringList choices;
         for (const KnownLmo &k : known.value())
-            choices << QStringLiteral("%1 = %2").arg(k.ref).arg(k.label());
+            choices << QStringLiteral("%1 for %2").arg(k.ref).arg(k.label());
         return Error::make(Error::Code::Usage,
                            QStringLiteral("This database has licenses from more than one LMO: say which org %1 was exported "
-                                          "from (--lmo %2).")
-                               .arg(QFileInfo(m_path).fileName(), choices.join(QStringLiteral(", "))));
+                                          "from with --lmo: %2.")
+                               .arg(QFileInfo(m_path).fileName(), choices.join(QStringLiteral("; "))));
     }
     m_lmoRef = known->first().ref;
     return {};
