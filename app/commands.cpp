@@ -4,6 +4,8 @@
 #include "export/licenseexport.h"
 #include "import/importer.h"
 #include "dashboard/chartrenderer.h"
+#include "domain/salesforceid.h"
+#include "lmo/lmoassign.h"
 #include "lmo/lmoprofile.h"
 #include "metrics/dashboardmetrics.h"
 #include "metrics/installbasestats.h"
@@ -347,20 +349,81 @@ int runExportReport(const QStringList &arguments)
     return 0;
 }
 
+int runLmoAssign(const QCommandLineParser &parser, const QCommandLineOption &toOpt, const QCommandLineOption &fromOpt,
+                 const QCommandLineOption &installedFromOpt, const QCommandLineOption &installedToOpt,
+                 const QCommandLineOption &orgOpt)
+{
+    const QString usage = QStringLiteral("usage: lmodesk lmo assign [--db PATH] --to LMO [--from LMO] [--installed-from D] "
+                                         "[--installed-to D] [--org ORGID]");
+    if (!parser.isSet(toOpt))
+        return fail(QStringLiteral("--to LMO is required (%1)").arg(usage), 2);
+    LicenseFilter filter;
+    int code = 0;
+    if (parser.isSet(installedFromOpt)
+        && !parseDate(parser.value(installedFromOpt), QStringLiteral("--installed-from"), &filter.installedFrom, &code))
+        return code;
+    if (parser.isSet(installedToOpt)
+        && !parseDate(parser.value(installedToOpt), QStringLiteral("--installed-to"), &filter.installedTo, &code))
+        return code;
+    if (parser.isSet(orgOpt)) {
+        auto org = SalesforceId::parse(parser.value(orgOpt));
+        if (!org || !org->hasKeyPrefix(u"00D"))
+            return fail(QStringLiteral("--org \"%1\" is not an org id (15 or 18 characters beginning with 00D).")
+                            .arg(parser.value(orgOpt)),
+                        2);
+        filter.text = org->to15();
+    }
+    auto database = Database::open(Database::resolvePath(parser.value(dbOption())), Database::OpenOptions());
+    if (!database)
+        return failWith(database.error());
+    QSqlDatabase db = database.value()->connection();
+    auto to = lmoOption(parser.value(toOpt), db);
+    if (!to)
+        return fail(QStringLiteral("--to: %1").arg(to.error().message.section(QStringLiteral("--lmo: "), -1)), 2);
+    if (parser.isSet(fromOpt)) {
+        auto from = lmoOption(parser.value(fromOpt), db);
+        if (!from)
+            return fail(QStringLiteral("--from: %1").arg(from.error().message.section(QStringLiteral("--lmo: "), -1)), 2);
+        filter.lmo = from->ref;
+    }
+    auto moved = assignLicensesToLmo(*database.value(), filter, to->ref, QStringLiteral("lmodesk lmo assign"));
+    if (!moved)
+        return failWith(moved.error());
+    out() << QStringLiteral("Moved %1 licenses to LMO %2: %3\n").arg(groupedNumber(moved.value())).arg(to->ref).arg(to->label());
+    return 0;
+}
+
 int runLmo(const QStringList &arguments)
 {
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
-        "lmodesk lmo show: the LMO this database belongs to, as the setup wizard recorded it (and the LMOs it replaced)."));
+        "lmodesk lmo show: the LMO this database belongs to, as the setup wizard recorded it (and the LMOs it replaced).\n"
+        "lmodesk lmo assign: file the licenses chosen by --from, --installed-from/--installed-to and --org under the "
+        "LMO --to (each move is in the audit log)."));
     parser.addOption(dbOption());
-    const QCommandLineOption jsonOpt(QStringLiteral("json"), QStringLiteral("Print one JSON object."));
-    parser.addOption(jsonOpt);
-    parser.addPositionalArgument(QStringLiteral("show"), QStringLiteral("Show the LMO."), QStringLiteral("show"));
+    const QCommandLineOption jsonOpt(QStringLiteral("json"), QStringLiteral("Print one JSON object (show)."));
+    const QCommandLineOption toOpt(QStringLiteral("to"), QStringLiteral("assign: the LMO to file the licenses under."),
+                                   QStringLiteral("LMO"));
+    const QCommandLineOption fromOpt(QStringLiteral("from"), QStringLiteral("assign: only licenses now under this LMO."),
+                                     QStringLiteral("LMO"));
+    const QCommandLineOption installedFromOpt(QStringLiteral("installed-from"),
+                                              QStringLiteral("assign: only licenses installed on or after this day."),
+                                              QStringLiteral("YYYY-MM-DD"));
+    const QCommandLineOption installedToOpt(QStringLiteral("installed-to"),
+                                            QStringLiteral("assign: only licenses installed on or before this day."),
+                                            QStringLiteral("YYYY-MM-DD"));
+    const QCommandLineOption orgOpt(QStringLiteral("org"), QStringLiteral("assign: only this subscriber org's licenses."),
+                                    QStringLiteral("ORGID"));
+    parser.addOptions({jsonOpt, toOpt, fromOpt, installedFromOpt, installedToOpt, orgOpt});
+    parser.addPositionalArgument(QStringLiteral("show|assign"), QStringLiteral("Show the LMO, or move licenses to one."),
+                                 QStringLiteral("show|assign"));
     int code = 0;
     if (!parse(parser, arguments, QStringLiteral("lmo"), &code))
         return code;
+    if (parser.positionalArguments() == QStringList{QStringLiteral("assign")})
+        return runLmoAssign(parser, toOpt, fromOpt, installedFromOpt, installedToOpt, orgOpt);
     if (parser.positionalArguments() != QStringList{QStringLiteral("show")})
-        return fail(QStringLiteral("usage: lmodesk lmo show [--db PATH] [--json]"), 2);
+        return fail(QStringLiteral("usage: lmodesk lmo show [--db PATH] [--json], or lmodesk lmo assign --to LMO ..."), 2);
     auto database = Database::open(Database::resolvePath(parser.value(dbOption())), Database::OpenOptions());
     if (!database)
         return failWith(database.error());
@@ -660,6 +723,8 @@ QString usage()
         "  lmodesk lmo show [--db PATH] [--json]\n"
         "      Show the LMO this database belongs to, as the setup wizard recorded it, the LMOs it replaced,\n"
         "      and how many licenses came from each. LMO is a number from this list, an org id, or \"current\".\n"
+        "  lmodesk lmo assign [--db PATH] --to LMO [--from LMO] [--installed-from D] [--installed-to D] [--org ID]\n"
+        "      File the licenses chosen under another LMO (a correction; each move is audited).\n"
         "  lmodesk --version | --help\n"
         "\n"
         "The database is --db PATH, else $LMODESK_DB, else %2.\n"

@@ -295,6 +295,18 @@ private slots:
         r = lmodesk({u"export-chart"_s, u"--db"_s, db, u"--chart"_s, u"status-mix"_s, u"--out"_s, png, u"--lmo"_s, u"2"_s});
         QCOMPARE(r.code, 0);
         QVERIFY(!QImage(png).isNull());
+
+        // Filed under the wrong LMO: moved back, with the audit trail, by `lmo assign`.
+        r = lmodesk({u"lmo"_s, u"assign"_s, u"--db"_s, db, u"--to"_s, u"1"_s});
+        QCOMPARE(r.code, 2); // which licenses? all at once is refused
+        r = lmodesk({u"lmo"_s, u"assign"_s, u"--db"_s, db, u"--from"_s, u"2"_s});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains(u"--to LMO is required"_s), qPrintable(r.err));
+        r = lmodesk({u"lmo"_s, u"assign"_s, u"--db"_s, db, u"--from"_s, u"current"_s, u"--to"_s, u"00D5f000000OldA"_s});
+        QCOMPARE(r.code, 0);
+        QVERIFY2(r.out.startsWith(u"Moved 3 licenses to LMO 1: Old LMO"_s), qPrintable(r.out));
+        QCOMPARE(licensesIn(u"1"_s), 18);
+        QCOMPARE(licensesIn(u"2"_s), 0);
     }
 
     void exportCsvWritesWhatImportReadsBack()

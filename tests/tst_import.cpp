@@ -6,6 +6,7 @@
 #include "browse/licensequery.h"
 #include "demo/demogenerator.h"
 #include "import/importer.h"
+#include "lmo/lmoassign.h"
 #include "lmo/lmoprofile.h"
 #include "import/licenserowencoder.h"
 #include "metrics/installbasestats.h"
@@ -434,6 +435,26 @@ private slots:
         QVERIFY2(wrong.rejections.front().reason.contains(u"is filed under LMO 1, and this file was said to come from LMO 2"_s),
                  qPrintable(wrong.rejections.front().reason));
         QCOMPARE(number(*m_db, u"SELECT COUNT(*) FROM licenses"_s), 5);
+
+        // Licenses filed under the wrong LMO can be moved, each move audited. A move that would
+        // put an org's package twice in one LMO is refused whole.
+        LicenseFilter both;
+        both.lmo = 2;
+        both.text = u"00D300000000021"_s;
+        auto clash = assignLicensesToLmo(*m_db, both, 1, u"test"_s);
+        QVERIFY(!clash.ok());
+        QCOMPARE(clash.error().code, Error::Code::Conflict);
+        QVERIFY2(clash.error().message.contains(u"already in LMO 1"_s), qPrintable(clash.error().message));
+        QCOMPARE(number(*m_db, u"SELECT COUNT(*) FROM licenses WHERE lmo_ref = 2"_s), 2);
+        LicenseFilter one;
+        one.lmo = 2;
+        one.text = u"00D300000000099"_s;
+        QCOMPARE(assignLicensesToLmo(*m_db, one, 1, u"test"_s).value(), 1);
+        QCOMPARE(number(*m_db, u"SELECT COUNT(*) FROM licenses WHERE org_id = '00D300000000099' AND lmo_ref = 1"_s), 1);
+        QCOMPARE(textOf(*m_db, u"SELECT old_value || '>' || new_value FROM audit_log WHERE field = 'LMO'"_s), u"2>1"_s);
+        QCOMPARE(number(*m_db, u"SELECT lmo_mask FROM subscribers WHERE org_id = '00D300000000099'"_s), 1);
+        QVERIFY(!assignLicensesToLmo(*m_db, LicenseFilter(), 2, u"test"_s).ok()); // everything at once: refused
+        QVERIFY(!assignLicensesToLmo(*m_db, one, 9, u"test"_s).ok());            // no LMO 9
     }
 
     void anEmptyDatabaseLoadsIntoTheChosenLmo()
