@@ -826,7 +826,8 @@ Result<void> FileImport::storeLicense(ParsedLicense &row, const CsvRecord *recor
     if (existing->has_value() && m_foundInLmo != m_lmoRef && record) {
         reject(*record, m_columnOf[size_t(F::Id)],
                QStringLiteral("record %1 is filed under LMO %2, and this file was said to come from LMO %3: import it "
-                              "with the LMO it was exported from (lmodesk lmo show lists them)")
+                              "with the LMO it was exported from (lmodesk lmo show lists them), or move the record "
+                              "with lmodesk lmo assign")
                    .arg(l.id.to18())
                    .arg(m_foundInLmo)
                    .arg(m_lmoRef));
