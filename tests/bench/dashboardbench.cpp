@@ -51,7 +51,11 @@ std::optional<double> sqlite3Ms(const QString &db, const QString &sql)
     const auto m = QRegularExpression(QStringLiteral("Run Time: real ([0-9.]+)")).match(out);
     if (!m.hasMatch())
         return std::nullopt;
-    return m.captured(1).toDouble() * 1000.0; // the pattern admits only digits and a dot
+    bool ok = false;
+    const double seconds = m.captured(1).toDouble(&ok); // "1.2.3" would match the pattern: say so, not 0
+    if (!ok)
+        return std::nullopt;
+    return seconds * 1000.0;
 }
 
 QJsonValue ms(std::optional<double> v)
