@@ -169,19 +169,19 @@ int runDemo(const QStringList &arguments)
     return 0;
 }
 
-// The LMO a --lmo option names, among the database's.
-Result<KnownLmo> lmoOption(const QString &text, QSqlDatabase db)
+// The LMO an option (--lmo, --to, --from) names, among the database's.
+Result<KnownLmo> lmoOption(const QString &text, QSqlDatabase db, const QString &option = QStringLiteral("--lmo"))
 {
     auto known = LmoRepository(std::move(db)).all();
     if (!known)
         return known.error();
     auto ref = resolveLmo(known.value(), text);
     if (!ref)
-        return Error::make(Error::Code::Usage, QStringLiteral("--lmo: %1").arg(ref.error().message));
+        return Error::make(Error::Code::Usage, QStringLiteral("%1: %2").arg(option, ref.error().message));
     for (const KnownLmo &k : known.value())
         if (k.ref == ref.value())
             return k;
-    return Error::make(Error::Code::Usage, QStringLiteral("--lmo: no LMO %1").arg(ref.value()));
+    return Error::make(Error::Code::Usage, QStringLiteral("%1: no LMO %2").arg(option).arg(ref.value()));
 }
 
 // The dashboard's filters, shared by stats, export-chart and export-report. The dashboard leaves
@@ -377,13 +377,13 @@ int runLmoAssign(const QCommandLineParser &parser, const QCommandLineOption &toO
     if (!database)
         return failWith(database.error());
     QSqlDatabase db = database.value()->connection();
-    auto to = lmoOption(parser.value(toOpt), db);
+    auto to = lmoOption(parser.value(toOpt), db, QStringLiteral("--to"));
     if (!to)
-        return fail(QStringLiteral("--to: %1").arg(to.error().message.section(QStringLiteral("--lmo: "), -1)), 2);
+        return fail(to.error().message, 2);
     if (parser.isSet(fromOpt)) {
-        auto from = lmoOption(parser.value(fromOpt), db);
+        auto from = lmoOption(parser.value(fromOpt), db, QStringLiteral("--from"));
         if (!from)
-            return fail(QStringLiteral("--from: %1").arg(from.error().message.section(QStringLiteral("--lmo: "), -1)), 2);
+            return fail(from.error().message, 2);
         filter.lmo = from->ref;
     }
     auto moved = assignLicensesToLmo(*database.value(), filter, to->ref, QStringLiteral("lmodesk lmo assign"));
@@ -437,15 +437,10 @@ int runLmo(const QStringList &arguments)
     auto known = repository.all();
     if (!known)
         return failWith(known.error());
-    // How many licenses came from each LMO.
-    QHash<qint64, qint64> licenses;
-    {
-        QSqlQuery q(database.value()->connection());
-        if (!q.exec(QStringLiteral("SELECT lmo_ref, COUNT(*) FROM licenses GROUP BY lmo_ref")))
-            return failWith(sqlError(q.lastError(), QStringLiteral("counting the licenses of each LMO")));
-        while (q.next())
-            licenses.insert(q.value(0).toLongLong(), q.value(1).toLongLong());
-    }
+    auto counted = repository.licensesByLmo();
+    if (!counted)
+        return failWith(counted.error());
+    const QHash<qint64, qint64> &licenses = counted.value();
     const bool designated = current->designatedAt.isValid();
     if (parser.isSet(jsonOpt)) {
         QJsonArray formerJson;

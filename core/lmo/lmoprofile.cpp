@@ -468,6 +468,17 @@ Result<QList<KnownLmo>> LmoRepository::all()
     return out;
 }
 
+Result<QHash<qint64, qint64>> LmoRepository::licensesByLmo()
+{
+    QSqlQuery q(m_db);
+    if (!q.exec(QStringLiteral("SELECT lmo_ref, COUNT(*) FROM licenses GROUP BY lmo_ref")))
+        return sqlError(q.lastError(), QStringLiteral("counting the licenses of each LMO"));
+    QHash<qint64, qint64> counts;
+    while (q.next())
+        counts.insert(q.value(0).toLongLong(), q.value(1).toLongLong());
+    return counts;
+}
+
 Result<std::optional<qint64>> LmoRepository::defaultImportLmo()
 {
     auto known = all();

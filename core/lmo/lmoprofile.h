@@ -4,6 +4,7 @@
 
 #include <QDate>
 #include <QDateTime>
+#include <QHash>
 #include <QJsonObject>
 #include <QList>
 #include <QSqlDatabase>
@@ -141,6 +142,8 @@ public:
     // The LMO an import should file licenses under when the user does not say: the current one
     // when there is one LMO; none (the user must choose) when there are more.
     Result<std::optional<qint64>> defaultImportLmo();
+    // How many licenses came from each LMO (by lmo_ref); LMOs with none are absent.
+    Result<QHash<qint64, qint64>> licensesByLmo();
 
 private:
     QSqlDatabase m_db;

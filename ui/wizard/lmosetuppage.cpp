@@ -17,7 +17,6 @@
 #include <QMessageBox>
 #include <QPushButton>
 #include <QScrollArea>
-#include <QSqlQuery>
 #include <QTextBrowser>
 #include <QTreeWidget>
 #include <QVBoxLayout>
@@ -220,11 +219,8 @@ void LmoSetupPage::reload()
     const bool several = known->size() > 1;
     m_lmosBox->setVisible(several);
     if (several) {
-        QHash<qint64, qint64> licenses;
-        QSqlQuery q(db);
-        if (q.exec(QStringLiteral("SELECT lmo_ref, COUNT(*) FROM licenses GROUP BY lmo_ref")))
-            while (q.next())
-                licenses.insert(q.value(0).toLongLong(), q.value(1).toLongLong());
+        auto counted = repository.licensesByLmo();
+        const QHash<qint64, qint64> licenses = counted ? counted.value() : QHash<qint64, qint64>();
         QDate from;
         for (const KnownLmo &k : known.value()) {
             auto *item = new QTreeWidgetItem(m_lmos);
