@@ -89,11 +89,7 @@ SubscribersPage::SubscribersPage(QWidget *parent)
         q.text = m_search->text().trimmed();
         m_model->setQuery(q);
     });
-    connect(m_lmo, &LmoChooser::lmoChanged, this, [this] {
-        SubscriberQuery q = m_model->query();
-        q.lmo = m_lmo->lmo();
-        m_model->setQuery(q);
-    });
+    connect(m_lmo, &LmoChooser::lmoChanged, this, &SubscribersPage::applyLmoChoice);
     connect(m_model, &SubscriberTableModel::countsChanged, this, [this] {
         updateSummary();
         emit counted();
@@ -128,23 +124,32 @@ SubscribersPage::SubscribersPage(QWidget *parent)
     updateSummary();
 }
 
+void SubscribersPage::loadLmoChoices()
+{
+    const QSignalBlocker block(m_lmo); // the caller applies the choice to the query
+    if (m_database)
+        m_lmo->load(m_database->connection());
+    else
+        m_lmo->clearChoices();
+    m_licenses->setColumnHidden(8, m_lmo->lmoCount() < 2);
+}
+
+bool SubscribersPage::applyLmoChoice()
+{
+    if (m_model->query().lmo == m_lmo->lmo())
+        return false;
+    SubscriberQuery q = m_model->query();
+    q.lmo = m_lmo->lmo();
+    m_model->setQuery(q);
+    return true;
+}
+
 void SubscribersPage::setDatabase(Database *database)
 {
     m_database = database;
-    {
-        const QSignalBlocker block(m_lmo); // the query follows below, once the model has the database
-        if (database)
-            m_lmo->load(database->connection());
-        else
-            m_lmo->clearChoices();
-    }
-    m_licenses->setColumnHidden(8, m_lmo->lmoCount() < 2);
-    m_model->setDatabase(database);
-    if (m_model->query().lmo != m_lmo->lmo()) {
-        SubscriberQuery q = m_model->query();
-        q.lmo = m_lmo->lmo();
-        m_model->setQuery(q);
-    }
+    loadLmoChoices();
+    m_model->setDatabase(database); // before the query changes: the old database is let go first
+    applyLmoChoice();
     showLicensesOf(QString());
     updateSummary();
 }
@@ -152,18 +157,10 @@ void SubscribersPage::setDatabase(Database *database)
 void SubscribersPage::reload()
 {
     const QString keep = m_shownOrg;
-    if (m_database) {
-        const QSignalBlocker block(m_lmo);
-        m_lmo->load(m_database->connection());
-        m_licenses->setColumnHidden(8, m_lmo->lmoCount() < 2);
-    }
-    if (m_model->query().lmo != m_lmo->lmo()) {
-        SubscriberQuery q = m_model->query();
-        q.lmo = m_lmo->lmo();
-        m_model->setQuery(q);
-    } else {
+    if (m_database)
+        loadLmoChoices();
+    if (!applyLmoChoice())
         m_model->refresh();
-    }
     if (!keep.isEmpty()) {
         m_orgToSelect = keep;
         showLicensesOf(keep);

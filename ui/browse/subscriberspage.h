@@ -42,6 +42,11 @@ signals:
     void licenseRequested(const QString &orgId15, qint64 licenseRowId);
 
 private:
+    // The LMO chooser from the database's LMOs (the LMO column shown when there are several),
+    // and its choice into the list's query: true when the query changed (and was re-run).
+    void loadLmoChoices();
+    bool applyLmoChoice();
+
     void updateSummary();
     void showLicensesOf(const QString &orgId15);
 
