@@ -1,5 +1,6 @@
 #include "export/licenseexport.h"
 
+#include "browse/licenselist.h"
 #include "browse/licensequery.h"
 #include "domain/salesforceid.h"
 #include "export/csvwriter.h"
@@ -158,16 +159,11 @@ Result<qint64> exportLicensesCsv(Database &database, const QString &path, const 
 Result<qint64> exportLicenseViewCsv(Database &database, const QString &path, const LicenseQuery &query,
                                     const std::function<bool(qint64)> &progress)
 {
-    std::vector<PackageName> packages;
-    {
-        QSqlQuery q(database.connection());
-        if (!q.exec(QStringLiteral("SELECT id, name FROM packages")))
-            return sqlError(q.lastError(), QStringLiteral("reading the packages"));
-        while (q.next())
-            packages.push_back({q.value(0).toLongLong(), q.value(1).toString()});
-    }
+    auto packages = LicenseListReader(database.connection(), database.dialect()).packages();
+    if (!packages)
+        return packages.error();
     std::vector<ExportPart> parts;
-    for (const LicenseQuerySegment &segment : buildLicenseQuery(query, packages, database.dialect()))
+    for (const LicenseQuerySegment &segment : buildLicenseQuery(query, packages.value(), database.dialect()))
         parts.push_back({segment.where, segment.binds, segment.orderBy});
     return writeParts(database, path, parts, progress);
 }
