@@ -583,12 +583,16 @@ private slots:
         QCOMPARE(r.error().code, Error::Code::Cancelled);
         QCOMPARE(test::contentHash(*m_db), before);
         QCOMPARE(number(*m_db, u"SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'licenses'"_s), 16);
+        // The load checks no foreign key itself (it makes every reference); the check is back on.
+        QCOMPARE(number(*m_db, u"PRAGMA foreign_keys"_s), 1);
         // Without the cancel it all arrives; the indexes are left to build once the rows are
         // saved, and recorded as such.
         QCOMPARE(mustImport(*m_db, path).inserted, 30000);
         QCOMPARE(number(*m_db, u"SELECT COUNT(*) FROM licenses"_s), 30000);
         QCOMPARE(number(*m_db, u"SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'licenses'"_s), 0);
         QCOMPARE(deferredIndexCount(m_db->connection()).value(), 17);
+        QCOMPARE(number(*m_db, u"PRAGMA foreign_keys"_s), 1);
+        QCOMPARE(number(*m_db, u"SELECT COUNT(*) FROM pragma_foreign_key_check"_s), 0);
         // The next import builds them before it looks anything up (it needs the unique ones).
         const ImportReport again = mustImport(*m_db, path);
         QCOMPARE(again.unchanged, 30000);
@@ -641,6 +645,34 @@ private slots:
             csv += row + "\n";
         writeFile(edges, csv);
         QTest::newRow("edges") << edges << false;
+
+        // Enough rows to cross the reading thread's batches (4,096 rows) and fill the writer's
+        // many-row statements, with a remainder; careful-only values mixed in; three packages.
+        auto many = [this](const QString &name, bool twice) {
+            const QString path = m_dir.filePath(name);
+            QByteArray text = "Id,Name,sfLma__Package__r.Name,sfLma__Status__c,sfLma__Seats__c,sfLma__Used_Licenses__c,"
+                              "sfLma__Expiration__c,sfLma__Install_Date__c,sfLma__Subscriber_Org_ID__c,"
+                              "sfLma__Account__r.Name\n";
+            const char *packages[] = {"Ledgerly CPQ", "Ledgerly Billing", "Ledgerly Sign"};
+            const char *statuses[] = {"Active", "Trial", "Suspended", "Uninstalled"};
+            for (int i = 0; i < 4203; ++i) {
+                const QByteArray n = QByteArray::number(i).rightJustified(9, '0');
+                // Row 4,150 repeats row 7's license: by its Id in one file, by org and package in the other.
+                const QByteArray key = twice && i == 4150 ? QByteArray::number(7).rightJustified(9, '0') : n;
+                const QByteArray id = twice && i == 4150 ? QByteArray()
+                                                         : SalesforceId::fromString(QString::fromLatin1("a0B9" + n + "AA")).to18().toLatin1();
+                text += id + ",L-" + n + "," + packages[(twice && i == 4150 ? 7 : i) % 3] + "," + statuses[i % 4] + ","
+                        + (i % 97 == 0 ? "Site License" : QByteArray::number(i % 50)) + "," + QByteArray::number(i % 5) + ","
+                        + (i % 3 == 0 ? QByteArray() : "2027-0" + QByteArray::number(1 + i % 9) + "-15") + ","
+                        + (i % 11 == 0 ? "3/4/2026" : "2025-1" + QByteArray::number(i % 3) + "-01") + ","
+                        + SalesforceId::fromString(QString::fromLatin1("00D9" + key + "AA")).to18().toLatin1()
+                        + ",\"Account " + n + ", Inc.\"\n";
+            }
+            writeFile(path, text);
+            return path;
+        };
+        QTest::newRow("4,203 rows") << many(QStringLiteral("many.csv"), false) << false;
+        QTest::newRow("4,203 rows, one license twice") << many(QStringLiteral("many-twice.csv"), true) << false;
     }
     void theFastPathStoresEveryRowAsTheCarefulPathDoes()
     {

@@ -37,9 +37,11 @@ using F = ImportField;
 class BulkPragmas
 {
 public:
-    explicit BulkPragmas(QSqlDatabase db) : m_db(std::move(db))
+    // A load into an empty table only appends, and needs few pages at hand; one that updates
+    // looks licenses up all over the table and its indexes, and keeps more of them in memory.
+    BulkPragmas(QSqlDatabase db, bool appendOnly) : m_db(std::move(db))
     {
-        exec(QStringLiteral("PRAGMA cache_size=-98304")); // 96 MiB
+        setAppendOnly(appendOnly);
         exec(QStringLiteral("PRAGMA threads=2"));
         exec(QStringLiteral("PRAGMA temp_store=MEMORY")); // index sorts in memory, not temp files
     }
@@ -48,6 +50,12 @@ public:
         exec(QStringLiteral("PRAGMA cache_size=-2000"));
         exec(QStringLiteral("PRAGMA threads=0"));
         exec(QStringLiteral("PRAGMA temp_store=DEFAULT"));
+    }
+
+    void setAppendOnly(bool appendOnly)
+    {
+        exec(appendOnly ? QStringLiteral("PRAGMA cache_size=-16384")   // 16 MiB
+                        : QStringLiteral("PRAGMA cache_size=-98304")); // 96 MiB
     }
 
 private:
@@ -77,6 +85,30 @@ public:
     }
     RollbackJournalForLoad(const RollbackJournalForLoad &) = delete;
     RollbackJournalForLoad &operator=(const RollbackJournalForLoad &) = delete;
+
+private:
+    QSqlDatabase m_db;
+    bool m_switched = false;
+};
+
+// For a load into an empty table: SQLite's foreign-key check looks up each license's package,
+// version and LMO, a million lookups for a million rows, to confirm what the import knows
+// already: every reference it writes is a row it has just found or created itself. The pragma
+// is a no-op inside a transaction, so it is set before the load's begins and put back after.
+class ForeignKeysOffForLoad
+{
+public:
+    explicit ForeignKeysOffForLoad(QSqlDatabase db) : m_db(std::move(db))
+    {
+        m_switched = QSqlQuery(m_db).exec(QStringLiteral("PRAGMA foreign_keys=OFF"));
+    }
+    ~ForeignKeysOffForLoad()
+    {
+        if (m_switched)
+            QSqlQuery(m_db).exec(QStringLiteral("PRAGMA foreign_keys=ON"));
+    }
+    ForeignKeysOffForLoad(const ForeignKeysOffForLoad &) = delete;
+    ForeignKeysOffForLoad &operator=(const ForeignKeysOffForLoad &) = delete;
 
 private:
     QSqlDatabase m_db;
@@ -177,8 +209,13 @@ private:
     Result<qint64> resolveVersion(qint64 package, const SalesforceId &versionId, const QString &versionName,
                                   const QString &versionNumber);
     // Row `r` of a fast load's batch: its package and version looked up (once per distinct
-    // value), then inserted.
-    Result<void> storeEncoded(LicenseRowBatch &batch, size_t r);
+    // value, creating them when new), ready to insert. `orgHash` is the hash of its org id,
+    // taken on the reading thread.
+    Result<void> resolveEncoded(LicenseRowBatch &batch, size_t r, size_t orgHash);
+    // A fast load's batch, resolved row by row, then inserted many rows a statement.
+    // `orgHashes` has one per row; `idHashes`, one per row with a record Id.
+    Result<void> storeEncoded(LicenseRowBatch &batch, const std::vector<size_t> &orgHashes,
+                              const std::vector<size_t> &idHashes);
     // A fast load has no unique index to stop a license coming twice: its keys' hashes are
     // kept and compared at the end. A Conflict sends the file down the careful path.
     Result<void> checkNoDuplicates();
@@ -717,7 +754,7 @@ Result<qint64> FileImport::resolveVersion(qint64 package, const SalesforceId &ve
     return qint64(0);
 }
 
-Result<void> FileImport::storeEncoded(LicenseRowBatch &batch, size_t r)
+Result<void> FileImport::resolveEncoded(LicenseRowBatch &batch, size_t r, size_t orgHash)
 {
     using B = LicenseRowBatch;
     using E = LicenseRowEncoder;
@@ -758,11 +795,8 @@ Result<void> FileImport::storeEncoded(LicenseRowBatch &batch, size_t r)
     }
     const bool fillNumber = number.empty() && !it->second.second.empty();
 
-    m_key.assign(batch.text(cells[B::OrgId]));
-    m_key.append(reinterpret_cast<const char *>(&package), sizeof package);
-    m_orgPackageHashes.push_back(std::hash<std::string>{}(m_key));
-    if (!cells[B::SfId].isNull())
-        m_idHashes.push_back(std::hash<std::string_view>{}(batch.text(cells[B::SfId])));
+    // (org, package): the org's hash mixed with the package's row id (a 64-bit multiplicative mix).
+    m_orgPackageHashes.push_back((orgHash ^ size_t(package)) * size_t(0x9E3779B97F4A7C15ull) + size_t(package));
 
     cells[B::PackageRef].number = package;
     cells[B::PackageRef].length = B::Cell::kInteger;
@@ -772,22 +806,38 @@ Result<void> FileImport::storeEncoded(LicenseRowBatch &batch, size_t r)
     }
     if (fillNumber)
         batch.setTextOf(r, B::VersionNumber, it->second.second);
-    auto inserted = m_writer->insert(batch, r);
-    if (!inserted)
-        return inserted.error();
-    ++m_report.inserted;
+    return {};
+}
+
+Result<void> FileImport::storeEncoded(LicenseRowBatch &batch, const std::vector<size_t> &orgHashes,
+                                      const std::vector<size_t> &idHashes)
+{
+    for (size_t r = 0; r < batch.size(); ++r) {
+        if (auto resolved = resolveEncoded(batch, r, orgHashes[r]); !resolved)
+            return resolved;
+    }
+    m_idHashes.insert(m_idHashes.end(), idHashes.begin(), idHashes.end());
+    if (auto inserted = m_writer->insertRows(batch, 0, batch.size()); !inserted)
+        return inserted;
+    m_report.inserted += qint64(batch.size());
     return {};
 }
 
 Result<void> FileImport::checkNoDuplicates()
 {
-    for (std::vector<size_t> *hashes : {&m_idHashes, &m_orgPackageHashes}) {
-        std::sort(hashes->begin(), hashes->end());
-        if (std::adjacent_find(hashes->begin(), hashes->end()) != hashes->end())
-            return Error::make(Error::Code::Conflict, QStringLiteral("the file may hold a license twice"));
-        hashes->clear();
-        hashes->shrink_to_fit();
-    }
+    // The two lists are checked side by side, one on another thread: the load waits for this.
+    auto hasRepeat = [](std::vector<size_t> &hashes) {
+        std::sort(hashes.begin(), hashes.end());
+        const bool repeat = std::adjacent_find(hashes.begin(), hashes.end()) != hashes.end();
+        std::vector<size_t>().swap(hashes);
+        return repeat;
+    };
+    bool idRepeat = false;
+    std::thread ids([&] { idRepeat = hasRepeat(m_idHashes); });
+    const bool orgPackageRepeat = hasRepeat(m_orgPackageHashes);
+    ids.join();
+    if (idRepeat || orgPackageRepeat)
+        return Error::make(Error::Code::Conflict, QStringLiteral("the file may hold a license twice"));
     return {};
 }
 
@@ -1132,6 +1182,8 @@ Result<void> FileImport::readLicensesOnTwoThreads(const HeaderAnalysis &analysis
     struct Batch
     {
         LicenseRowBatch rows{LicenseRowEncoder::Width};
+        std::vector<size_t> orgHashes; // a row's org id, one per row
+        std::vector<size_t> idHashes;  // a row's record Id, one per row that has one
         std::vector<Rejection> rejections;
         qint64 read = 0;
         qint64 bytes = 0;
@@ -1178,6 +1230,13 @@ Result<void> FileImport::readLicensesOnTwoThreads(const HeaderAnalysis &analysis
                     LicenseRowEncoder::encode(row.l, row.packageRef, row.packageName, row.versionId, row.versionName,
                                               batch.rows);
             }
+            // Hashed here, where there is time to spare, for the duplicate check.
+            if (batch.orgHashes.size() < batch.rows.size()) {
+                const LicenseRowBatch::Cell *cells = batch.rows.row(batch.rows.size() - 1);
+                batch.orgHashes.push_back(std::hash<std::string_view>{}(batch.rows.text(cells[LicenseRowBatch::OrgId])));
+                if (!cells[LicenseRowBatch::SfId].isNull())
+                    batch.idHashes.push_back(std::hash<std::string_view>{}(batch.rows.text(cells[LicenseRowBatch::SfId])));
+            }
             if (batch.read >= kBatchRows) {
                 batch.bytes = csv.bytesRead();
                 push(std::move(batch));
@@ -1210,9 +1269,7 @@ Result<void> FileImport::readLicensesOnTwoThreads(const HeaderAnalysis &analysis
         m_report.read += batch.read;
         for (Rejection &rejection : batch.rejections)
             addRejection(std::move(rejection));
-        Result<void> r;
-        for (size_t i = 0; i < batch.rows.size() && r; ++i)
-            r = storeEncoded(batch.rows, i);
+        Result<void> r = storeEncoded(batch.rows, batch.orgHashes, batch.idHashes);
         if (r)
             r = progressed(batch.bytes, totalBytes, timer);
         if (!r) {
@@ -1306,23 +1363,26 @@ Result<void> FileImport::run()
                                .arg(shownPath(m_path), analysis.missing.join(QStringLiteral(", ")), kindName(analysis.kind)));
 
     std::optional<RollbackJournalForLoad> journal;
+    std::optional<ForeignKeysOffForLoad> foreignKeys;
     if (analysis.kind == RecordKind::License) {
         auto count = queryNumber(m_db, QStringLiteral("SELECT COUNT(*) FROM licenses"), QStringLiteral("counting licenses"));
         if (!count)
             return count.error();
-        if (count.value() == 0 && m_database.dialect().kind() == Dialect::Kind::SQLite)
+        if (count.value() == 0 && m_database.dialect().kind() == Dialect::Kind::SQLite) {
             journal.emplace(m_db);
+            foreignKeys.emplace(m_db);
+        }
     }
     Transaction transaction(m_db);
     if (auto r = transaction.begin(QStringLiteral("starting the import")); !r)
         return r;
     if (auto r = prepare(analysis); !r)
         return r;
+    bool fast = m_options.fastLoad && m_freshTable && analysis.kind == RecordKind::License;
     // A larger page cache while loading keeps the b-trees in memory; the index builds may sort
     // on a second thread. Both are put back when this import is done.
-    BulkPragmas pragmas(m_db);
+    BulkPragmas pragmas(m_db, fast);
 
-    bool fast = m_options.fastLoad && m_freshTable && analysis.kind == RecordKind::License;
     if (fast) {
         if (auto r = execSql(m_db, QStringLiteral("SAVEPOINT fast_load"), QStringLiteral("starting the import")); !r)
             return r;
@@ -1342,6 +1402,7 @@ Result<void> FileImport::run()
         m_versionByNumber.clear();
         if (auto r = loadPackages(); !r)
             return r;
+        pragmas.setAppendOnly(false);
         loaded = loadRows(analysis, false);
     }
     if (!loaded)

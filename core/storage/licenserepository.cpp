@@ -14,12 +14,28 @@ namespace lmo {
 
 namespace {
 
-const char *const kInsertSql =
+const char *const kInsertColumns =
     "INSERT INTO licenses (sf_id, name, account_id, account_name, contact_id, lead_id, package_ref, "
     "package_version_ref, version_number, status, license_status, seats, used_licenses, expiration, install_date, "
     "org_id, org_edition, org_instance, org_status, org_trial_expiration, is_sandbox, package_license_id, "
-    "proxy_user, license_type, last_modified, lmo_ref) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    "proxy_user, license_type, last_modified, lmo_ref) VALUES ";
+constexpr int kBoundColumns = LicenseRowBatch::InsertColumns + 1; // and lmo_ref
+
+// The INSERT of `rows` rows, each with kBoundColumns parameters.
+QByteArray insertSql(int rows)
+{
+    QByteArray row = "(?";
+    for (int c = 1; c < kBoundColumns; ++c)
+        row += ", ?";
+    row += ')';
+    QByteArray sql = kInsertColumns;
+    for (int r = 0; r < rows; ++r) {
+        if (r > 0)
+            sql += ", ";
+        sql += row;
+    }
+    return sql;
+}
 
 } // namespace
 
@@ -175,15 +191,26 @@ Result<void> LicenseWriter::prepare()
 {
     if (m_sqlite && !m_portableOnly) {
         auto *db = static_cast<sqlite3 *>(m_sqlite);
-        sqlite3_stmt *stmt = nullptr;
-        if (sqlite3_prepare_v2(db, kInsertSql, -1, &stmt, nullptr) != SQLITE_OK)
-            return Error::make(Error::Code::Sql, QStringLiteral("Database error while preparing to save licenses: %1")
-                                                     .arg(QString::fromUtf8(sqlite3_errmsg(db))));
-        m_binder = std::make_unique<SqliteBinder>(db, stmt);
+        auto prepareRows = [db](int rows) -> Result<std::unique_ptr<Binder>> {
+            sqlite3_stmt *stmt = nullptr;
+            const QByteArray sql = insertSql(rows);
+            if (sqlite3_prepare_v2(db, sql.constData(), int(sql.size()), &stmt, nullptr) != SQLITE_OK)
+                return Error::make(Error::Code::Sql, QStringLiteral("Database error while preparing to save licenses: %1")
+                                                         .arg(QString::fromUtf8(sqlite3_errmsg(db))));
+            return std::unique_ptr<Binder>(std::make_unique<SqliteBinder>(db, stmt));
+        };
+        auto one = prepareRows(1);
+        if (!one)
+            return one.error();
+        auto many = prepareRows(kRowsPerStatement);
+        if (!many)
+            return many.error();
+        m_binder = std::move(one.value());
+        m_manyRows = std::move(many.value());
         return {};
     }
     QSqlQuery q(m_db);
-    if (!q.prepare(QString::fromLatin1(kInsertSql)))
+    if (!q.prepare(QString::fromLatin1(insertSql(1))))
         return sqlError(q.lastError(), QStringLiteral("preparing to save licenses"));
     m_binder = std::make_unique<QueryBinder>(std::move(q));
     return {};
@@ -212,6 +239,37 @@ Result<qint64> LicenseWriter::insert(const LicenseRowBatch &batch, size_t r)
         const std::string_view name = batch.text(cells[LicenseRowBatch::Name]);
         return QString::fromUtf8(name.data(), qsizetype(name.size()));
     });
+}
+
+Result<void> LicenseWriter::insertRows(const LicenseRowBatch &batch, size_t first, size_t count)
+{
+    if (!m_binder) {
+        if (auto p = prepare(); !p)
+            return p;
+    }
+    auto rowName = [&batch](size_t r) {
+        const std::string_view name = batch.text(batch.row(r)[LicenseRowBatch::Name]);
+        return QString::fromUtf8(name.data(), qsizetype(name.size()));
+    };
+    size_t r = first;
+    const size_t end = first + count;
+    if (m_manyRows) {
+        for (; end - r >= size_t(kRowsPerStatement); r += kRowsPerStatement) {
+            for (size_t i = r; i < r + kRowsPerStatement; ++i) {
+                m_manyRows->bindCells(batch, batch.row(i));
+                m_manyRows->integer(m_lmoRef);
+            }
+            const size_t at = r;
+            if (auto done = m_manyRows->run([&] { return QStringLiteral("%1 (or one of the %2 after it)").arg(rowName(at)).arg(kRowsPerStatement - 1); });
+                !done)
+                return done.error();
+        }
+    }
+    for (; r < end; ++r) {
+        if (auto done = insert(batch, r); !done)
+            return done.error();
+    }
+    return {};
 }
 
 LicenseRepository::LicenseRepository(const Database &database) : m_database(database) {}

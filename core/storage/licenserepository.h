@@ -32,6 +32,12 @@ public:
     Result<qint64> insert(const License &license);
     // Inserts row `r` of a batch (its first InsertColumns cells), as bound; the same rowId.
     Result<qint64> insert(const LicenseRowBatch &batch, size_t r);
+    // Inserts rows [first, first + count) of a batch. On SQLite, kRowsPerStatement rows go in one
+    // statement: SQLite's work to start and finish a statement (the transaction check, opening
+    // and closing the table's cursor) is then paid once for them all. For bulk loads into a table
+    // with no unique index (a conflict is not told apart here, and no rowId is returned).
+    Result<void> insertRows(const LicenseRowBatch &batch, size_t first, size_t count);
+    static constexpr int kRowsPerStatement = 32;
     // The LMO the batch's rows came from (a License carries its own).
     void setLmoRef(qint64 lmoRef) { m_lmoRef = lmoRef; }
 
@@ -39,6 +45,7 @@ public:
 
 private:
     std::unique_ptr<Binder> m_binder;
+    std::unique_ptr<Binder> m_manyRows; // kRowsPerStatement rows a statement; SQLite only
     QSqlDatabase m_db;
     void *m_sqlite = nullptr;
     bool m_portableOnly = false;
