@@ -7,9 +7,12 @@
 #include "browse/subscriberlist.h"
 #include "domain/subscriber.h"
 #include "storage/licenserepository.h"
+#include "storage/subscribersummary.h"
+#include "storage/sqlutil.h"
 
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QSqlRecord>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -335,6 +338,62 @@ private slots:
         QCOMPARE(first->front().licenses, 2);
         QCOMPARE(last->back().orgId, first->back().orgId);
         QCOMPARE(last->front().orgId, first.value()[7].orgId);
+    }
+
+    // The rebuild after an import reads and writes through SQLite's own statements; an edit's
+    // refresh goes through QSqlQuery, as a server database would. Both say the same of every org,
+    // whatever form a stored date-time has.
+    void theRebuildAndTheRefreshSayTheSame()
+    {
+        auto db = test::createFixtureDatabase(m_dir.filePath(u"rebuild.sqlite"_s));
+        QVERIFY(db);
+        QSqlDatabase c = db->connection();
+        auto table = [&c] {
+            QSqlQuery q(c);
+            if (!q.exec(u"SELECT * FROM subscribers ORDER BY org_id"_s))
+                return q.lastError().text();
+            QString dump;
+            while (q.next()) {
+                for (int i = 0; i < q.record().count(); ++i)
+                    dump += (q.value(i).isNull() ? u"<null>"_s : q.value(i).toString()) + u'|';
+                dump += u'\n';
+            }
+            return dump;
+        };
+        auto rebuild = [&] {
+            Transaction t(c);
+            return t.begin(u"test"_s) && SubscriberSummary::rebuild(c, db->dialect()) && t.commit(u"test"_s);
+        };
+        auto refreshAll = [&] {
+            QStringList orgs;
+            QSqlQuery q(c);
+            q.exec(u"SELECT DISTINCT org_id FROM licenses"_s);
+            while (q.next())
+                orgs << q.value(0).toString();
+            Transaction t(c);
+            return t.begin(u"test"_s) && SubscriberSummary::refresh(c, db->dialect(), orgs) && t.commit(u"test"_s);
+        };
+        const QString before = table();
+        QVERIFY(before.count(u'\n') >= 9);
+        QVERIFY(rebuild());
+        QCOMPARE(table(), before);
+
+        // Date-times as other programs write them, a tie on the latest change, blank dates.
+        const QStringList edits = {
+            u"UPDATE licenses SET last_modified = '2026-03-01T10:15:00.000Z' WHERE id = 1"_s,
+            u"UPDATE licenses SET last_modified = '2026-03-01T12:15:00+01:00' WHERE id = 2"_s,
+            u"UPDATE licenses SET last_modified = '2026-03-01 10:15:00' WHERE id = 3"_s,
+            u"UPDATE licenses SET last_modified = NULL, install_date = NULL WHERE id = 4"_s,
+            u"UPDATE licenses SET install_date = '2026-02-30' WHERE id = 5"_s,
+            u"UPDATE licenses SET last_modified = (SELECT last_modified FROM licenses WHERE id = 7) WHERE id = 6"_s,
+        };
+        for (const QString &sql : edits)
+            QVERIFY2(QSqlQuery(c).exec(sql), qPrintable(sql));
+        QVERIFY(rebuild());
+        const QString rebuilt = table();
+        QVERIFY(rebuilt != before);
+        QVERIFY(refreshAll());
+        QCOMPARE(table(), rebuilt);
     }
 
 private:

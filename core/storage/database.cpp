@@ -273,7 +273,14 @@ QSqlDatabase Database::connection() const
 
 void *Database::sqliteHandle() const
 {
-    const QVariant handle = connection().driver()->handle();
+    return sqliteHandleOf(connection());
+}
+
+void *sqliteHandleOf(const QSqlDatabase &db)
+{
+    if (!db.isValid() || !db.driver())
+        return nullptr;
+    const QVariant handle = db.driver()->handle();
     if (handle.isValid() && qstrcmp(handle.typeName(), "sqlite3*") == 0)
         return *static_cast<sqlite3 *const *>(handle.constData());
     return nullptr;

@@ -45,7 +45,7 @@ public:
     QString readOnlyReason() const { return m_readOnlyReason; }
     int schemaVersion() const { return m_schemaVersion; }
     // The SQLite handle (sqlite3*) for bulk work, or nullptr for other drivers.
-    void *sqliteHandle() const;
+    void *sqliteHandle() const; // sqliteHandleOf(connection())
 
     // A second connection to the same database, for a worker thread: call from that thread,
     // and QSqlDatabase::removeDatabase(name) there when done.
@@ -67,5 +67,8 @@ private:
     QString m_readOnlyReason;
     int m_schemaVersion = 0;
 };
+
+// The sqlite3* under a connection of the SQLite driver; nullptr for any other driver.
+void *sqliteHandleOf(const QSqlDatabase &db);
 
 } // namespace lmo

@@ -2,73 +2,198 @@
 
 #include "domain/subscriber.h"
 #include "storage/bulkload.h"
+#include "storage/database.h"
 #include "storage/sqlutil.h"
 #include "storage/values.h"
 
 #include <QHash>
 #include <QSqlError>
+#include <QScopeGuard>
 #include <QSqlQuery>
+
+#include <sqlite3.h>
+
+#include <string>
+#include <string_view>
+#include <vector>
 
 namespace lmo::SubscriberSummary {
 
 namespace {
 
-// Every org the query's rows (licenses ordered by org id) cover, worked out by the domain rule
-// (Subscriber::fromLicenses) one org at a time: memory stays flat whatever the size, and the
-// summary cannot disagree with the rule.
-Result<void> summarise(QSqlDatabase db, QSqlQuery &licenses)
+const char kInsertSql[] =
+    "INSERT INTO subscribers (org_id, account_name, org_edition, org_instance, org_status, is_sandbox, licenses, "
+    "installed, packages, seats, site_licenses, used, first_install, last_change, lmo_mask) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+const QString kLicenseColumns = QStringLiteral(
+    "SELECT id, org_id, account_name, org_edition, org_instance, org_status, is_sandbox, status, seats, used_licenses, "
+    "install_date, last_modified, package_ref, lmo_ref FROM licenses");
+
+Result<QHash<qint64, QString>> packageNames(QSqlDatabase db)
 {
-    QHash<qint64, QString> packageNames;
+    QHash<qint64, QString> names;
+    QSqlQuery p(db);
+    p.setForwardOnly(true);
+    if (!p.exec(QStringLiteral("SELECT id, name FROM packages")))
+        return sqlError(p.lastError(), QStringLiteral("summarising subscriber orgs"));
+    while (p.next())
+        names.insert(p.value(0).toLongLong(), p.value(1).toString());
+    return names;
+}
+
+// Writes one org's summary row.
+class SummaryWriter
+{
+public:
+    virtual ~SummaryWriter() = default;
+    virtual Result<void> write(const QString &org, const Subscriber &s) = 0;
+};
+
+class QueryWriter final : public SummaryWriter
+{
+public:
+    explicit QueryWriter(QSqlDatabase db) : m_insert(db) {}
+    Result<void> prepare()
     {
-        QSqlQuery p(db);
-        p.setForwardOnly(true);
-        if (!p.exec(QStringLiteral("SELECT id, name FROM packages")))
-            return sqlError(p.lastError(), QStringLiteral("summarising subscriber orgs"));
-        while (p.next())
-            packageNames.insert(p.value(0).toLongLong(), p.value(1).toString());
-    }
-    QSqlQuery insert(db);
-    if (!insert.prepare(QStringLiteral(
-            "INSERT INTO subscribers (org_id, account_name, org_edition, org_instance, org_status, is_sandbox, licenses, "
-            "installed, packages, seats, site_licenses, used, first_install, last_change, lmo_mask) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")))
-        return sqlError(insert.lastError(), QStringLiteral("summarising subscriber orgs"));
-    std::vector<License> group;
-    QString groupOrg;
-    auto flush = [&]() -> Result<void> {
-        if (group.empty())
-            return {};
-        const Subscriber s = Subscriber::fromLicenses(group.front().subscriberOrgId, group);
-        insert.addBindValue(groupOrg);
-        insert.addBindValue(sqlValue(s.accountName));
-        insert.addBindValue(sqlValue(s.orgEdition));
-        insert.addBindValue(sqlValue(s.orgInstance));
-        insert.addBindValue(sqlValue(s.orgStatus));
-        insert.addBindValue(s.isSandbox ? 1 : 0);
-        insert.addBindValue(s.licenses);
-        insert.addBindValue(s.activeLicenses);
-        insert.addBindValue(sqlValue(s.packages));
-        insert.addBindValue(s.seatsLicensed);
-        insert.addBindValue(s.hasSiteLicense ? 1 : 0);
-        insert.addBindValue(s.seatsUsed);
-        insert.addBindValue(sqlValue(s.firstInstall));
-        insert.addBindValue(sqlValue(s.lastChange));
-        insert.addBindValue(s.lmoMask);
-        if (!insert.exec())
-            return sqlError(insert.lastError(), QStringLiteral("summarising subscriber org %1").arg(groupOrg));
-        group.clear();
+        if (!m_insert.prepare(QString::fromLatin1(kInsertSql)))
+            return sqlError(m_insert.lastError(), QStringLiteral("summarising subscriber orgs"));
         return {};
-    };
-    while (licenses.next()) {
-        const QString org = licenses.value(1).toString();
-        if (org != groupOrg) {
+    }
+    Result<void> write(const QString &org, const Subscriber &s) override
+    {
+        m_insert.addBindValue(org);
+        m_insert.addBindValue(sqlValue(s.accountName));
+        m_insert.addBindValue(sqlValue(s.orgEdition));
+        m_insert.addBindValue(sqlValue(s.orgInstance));
+        m_insert.addBindValue(sqlValue(s.orgStatus));
+        m_insert.addBindValue(s.isSandbox ? 1 : 0);
+        m_insert.addBindValue(s.licenses);
+        m_insert.addBindValue(s.activeLicenses);
+        m_insert.addBindValue(sqlValue(s.packages));
+        m_insert.addBindValue(s.seatsLicensed);
+        m_insert.addBindValue(s.hasSiteLicense ? 1 : 0);
+        m_insert.addBindValue(s.seatsUsed);
+        m_insert.addBindValue(sqlValue(s.firstInstall));
+        m_insert.addBindValue(sqlValue(s.lastChange));
+        m_insert.addBindValue(s.lmoMask);
+        if (!m_insert.exec())
+            return sqlError(m_insert.lastError(), QStringLiteral("summarising subscriber org %1").arg(org));
+        return {};
+    }
+
+private:
+    QSqlQuery m_insert;
+};
+
+// The same row through SQLite's own statement: no QVariant per value, which at a million orgs
+// is most of the rebuild's time.
+class SqliteWriter final : public SummaryWriter
+{
+public:
+    explicit SqliteWriter(sqlite3 *db) : m_db(db) {}
+    ~SqliteWriter() override { sqlite3_finalize(m_stmt); }
+    SqliteWriter(const SqliteWriter &) = delete;
+    SqliteWriter &operator=(const SqliteWriter &) = delete;
+
+    Result<void> prepare()
+    {
+        if (sqlite3_prepare_v2(m_db, kInsertSql, -1, &m_stmt, nullptr) != SQLITE_OK)
+            return failure(QStringLiteral("summarising subscriber orgs"));
+        return {};
+    }
+    Result<void> write(const QString &org, const Subscriber &s) override
+    {
+        // The strings outlive the step: bound without a copy.
+        int i = 0;
+        auto text = [&](const QString &v) {
+            if (v.isEmpty())
+                sqlite3_bind_null(m_stmt, ++i);
+            else
+                sqlite3_bind_text16(m_stmt, ++i, v.utf16(), int(v.size() * 2), SQLITE_STATIC);
+        };
+        auto integer = [&](qint64 v) { sqlite3_bind_int64(m_stmt, ++i, v); };
+        const QString firstInstall = dateToSql(s.firstInstall);
+        const QString lastChange = dateTimeToSql(s.lastChange);
+        text(org);
+        text(s.accountName);
+        text(s.orgEdition);
+        text(s.orgInstance);
+        text(s.orgStatus);
+        integer(s.isSandbox ? 1 : 0);
+        integer(s.licenses);
+        integer(s.activeLicenses);
+        text(s.packages);
+        integer(s.seatsLicensed);
+        integer(s.hasSiteLicense ? 1 : 0);
+        integer(s.seatsUsed);
+        text(firstInstall);
+        text(lastChange);
+        integer(s.lmoMask);
+        const int rc = sqlite3_step(m_stmt);
+        sqlite3_reset(m_stmt);
+        if (rc != SQLITE_DONE)
+            return failure(QStringLiteral("summarising subscriber org %1").arg(org));
+        return {};
+    }
+
+private:
+    Error failure(const QString &doing) const
+    {
+        return Error::make(Error::Code::Sql, QStringLiteral("Database error while %1: %2").arg(doing, QString::fromUtf8(sqlite3_errmsg(m_db))));
+    }
+    sqlite3 *m_db;
+    sqlite3_stmt *m_stmt = nullptr;
+};
+
+// Licenses arrive ordered by org id; each org is worked out by the domain rule
+// (Subscriber::fromLicenses) when its last license has arrived: memory stays flat whatever the
+// size, and the summary cannot disagree with the rule.
+class OrgGroups
+{
+public:
+    explicit OrgGroups(SummaryWriter &writer) : m_writer(writer) {}
+    // Starts a license of `org`: the one returned, to be filled in.
+    Result<License *> add(const QString &org)
+    {
+        if (org != m_org) {
             if (auto r = flush(); !r)
-                return r;
-            groupOrg = org;
+                return r.error();
+            m_org = org;
         }
-        License l;
+        m_group.emplace_back();
+        License &l = m_group.back();
+        l.subscriberOrgId = m_group.size() == 1 ? SalesforceId::fromString(org) : m_group.front().subscriberOrgId;
+        return &l;
+    }
+    Result<void> flush()
+    {
+        if (m_group.empty())
+            return {};
+        const Subscriber s = Subscriber::fromLicenses(m_group.front().subscriberOrgId, m_group);
+        m_group.clear();
+        return m_writer.write(m_org, s);
+    }
+
+private:
+    SummaryWriter &m_writer;
+    std::vector<License> m_group;
+    QString m_org;
+};
+
+// Every org the query's rows (kLicenseColumns, ordered by org id) cover.
+Result<void> summarise(QSqlDatabase db, QSqlQuery &licenses, SummaryWriter &writer)
+{
+    auto names = packageNames(db);
+    if (!names)
+        return names.error();
+    OrgGroups groups(writer);
+    while (licenses.next()) {
+        auto added = groups.add(licenses.value(1).toString());
+        if (!added)
+            return added.error();
+        License &l = *added.value();
         l.rowId = licenses.value(0).toLongLong();
-        l.subscriberOrgId = group.empty() ? SalesforceId::fromString(org) : group.front().subscriberOrgId;
         l.accountName = licenses.value(2).toString();
         l.orgEdition = licenses.value(3).toString();
         l.orgInstance = licenses.value(4).toString();
@@ -79,18 +204,114 @@ Result<void> summarise(QSqlDatabase db, QSqlQuery &licenses)
         l.usedLicenses = licenses.value(9).toInt();
         l.installDate = dateFromSql(licenses.value(10));
         l.lastModified = dateTimeFromSql(licenses.value(11));
-        l.packageName = packageNames.value(licenses.value(12).toLongLong());
+        l.packageName = names->value(licenses.value(12).toLongLong());
         l.lmoRef = licenses.value(13).toLongLong();
-        group.push_back(std::move(l));
     }
     if (licenses.lastError().isValid())
         return sqlError(licenses.lastError(), QStringLiteral("summarising subscriber orgs"));
-    return flush();
+    return groups.flush();
 }
 
-const QString kLicenseColumns = QStringLiteral(
-    "SELECT id, org_id, account_name, org_edition, org_instance, org_status, is_sandbox, status, seats, used_licenses, "
-    "install_date, last_modified, package_ref, lmo_ref FROM licenses");
+std::string_view columnBytes(sqlite3_stmt *stmt, int column)
+{
+    const auto *text = reinterpret_cast<const char *>(sqlite3_column_text(stmt, column));
+    return text ? std::string_view(text, size_t(sqlite3_column_bytes(stmt, column))) : std::string_view();
+}
+
+QString columnText(sqlite3_stmt *stmt, int column)
+{
+    const std::string_view v = columnBytes(stmt, column);
+    return QString::fromUtf8(v.data(), qsizetype(v.size()));
+}
+
+// Digits at [from, from + n) of `v`, or -1.
+int digitsAt(std::string_view v, size_t from, size_t n)
+{
+    int value = 0;
+    for (size_t i = from; i < from + n; ++i) {
+        if (v[i] < '0' || v[i] > '9')
+            return -1;
+        value = value * 10 + (v[i] - '0');
+    }
+    return value;
+}
+
+// The forms dateToSql and dateTimeToSql write ("2026-03-31", "2026-03-31T10:15:00Z") are read
+// here; anything else as dateFromSql and dateTimeFromSql read it.
+QDate columnDate(sqlite3_stmt *stmt, int column)
+{
+    const std::string_view v = columnBytes(stmt, column);
+    if (v.empty())
+        return {};
+    if (v.size() == 10 && v[4] == '-' && v[7] == '-') {
+        const int y = digitsAt(v, 0, 4), m = digitsAt(v, 5, 2), d = digitsAt(v, 8, 2);
+        if (y > 0 && m >= 0 && d >= 0)
+            return QDate(y, m, d);
+    }
+    return dateFromSql(columnText(stmt, column));
+}
+
+QDateTime columnDateTime(sqlite3_stmt *stmt, int column)
+{
+    const std::string_view v = columnBytes(stmt, column);
+    if (v.empty())
+        return {};
+    if (v.size() == 20 && v[4] == '-' && v[7] == '-' && v[10] == 'T' && v[13] == ':' && v[16] == ':' && v[19] == 'Z') {
+        const int y = digitsAt(v, 0, 4), mo = digitsAt(v, 5, 2), d = digitsAt(v, 8, 2);
+        const int h = digitsAt(v, 11, 2), mi = digitsAt(v, 14, 2), s = digitsAt(v, 17, 2);
+        const QDate date = y > 0 && mo >= 0 && d >= 0 ? QDate(y, mo, d) : QDate();
+        const QTime time = h >= 0 && mi >= 0 && s >= 0 ? QTime(h, mi, s) : QTime();
+        if (date.isValid() && time.isValid())
+            return QDateTime(date, time, Qt::UTC);
+    }
+    return dateTimeFromSql(columnText(stmt, column));
+}
+
+// The same rows through SQLite's own statement: the orgs' licenses are read without a QVariant
+// per value, and an org's id is compared as bytes.
+Result<void> summariseSqlite(QSqlDatabase db, sqlite3 *handle, const QString &sql, SummaryWriter &writer)
+{
+    auto names = packageNames(db);
+    if (!names)
+        return names.error();
+    sqlite3_stmt *stmt = nullptr;
+    const QByteArray utf8 = sql.toUtf8();
+    if (sqlite3_prepare_v2(handle, utf8.constData(), int(utf8.size()), &stmt, nullptr) != SQLITE_OK)
+        return Error::make(Error::Code::Sql, QStringLiteral("Database error while summarising subscriber orgs: %1")
+                                                 .arg(QString::fromUtf8(sqlite3_errmsg(handle))));
+    auto finalize = qScopeGuard([stmt] { sqlite3_finalize(stmt); });
+    OrgGroups groups(writer);
+    std::string lastOrg;
+    QString org;
+    int rc = SQLITE_ROW;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        if (const std::string_view bytes = columnBytes(stmt, 1); bytes != lastOrg || org.isNull()) {
+            lastOrg.assign(bytes);
+            org = QString::fromUtf8(bytes.data(), qsizetype(bytes.size()));
+        }
+        auto added = groups.add(org);
+        if (!added)
+            return added.error();
+        License &l = *added.value();
+        l.rowId = sqlite3_column_int64(stmt, 0);
+        l.accountName = columnText(stmt, 2);
+        l.orgEdition = columnText(stmt, 3);
+        l.orgInstance = columnText(stmt, 4);
+        l.orgStatus = columnText(stmt, 5);
+        l.isSandbox = sqlite3_column_int64(stmt, 6) != 0;
+        l.status = statusFromString(columnText(stmt, 7)).value_or(Status::Active);
+        l.seats = int(sqlite3_column_int64(stmt, 8));
+        l.usedLicenses = int(sqlite3_column_int64(stmt, 9));
+        l.installDate = columnDate(stmt, 10);
+        l.lastModified = columnDateTime(stmt, 11);
+        l.packageName = names->value(sqlite3_column_int64(stmt, 12));
+        l.lmoRef = sqlite3_column_int64(stmt, 13);
+    }
+    if (rc != SQLITE_DONE)
+        return Error::make(Error::Code::Sql, QStringLiteral("Database error while summarising subscriber orgs: %1")
+                                                 .arg(QString::fromUtf8(sqlite3_errmsg(handle))));
+    return groups.flush();
+}
 
 } // namespace
 
@@ -102,14 +323,25 @@ Result<void> rebuild(QSqlDatabase db, Dialect dialect)
     IndexSuspension indexes(db, dialect);
     if (auto r = indexes.suspend(QStringLiteral("subscribers"), IndexSuspension::Keep::Nothing); !r)
         return r;
-    QSqlQuery licenses(db);
-    licenses.setForwardOnly(true);
     // Read in org order through the (org_id, package_ref) index.
-    if (!licenses.exec(kLicenseColumns + QStringLiteral(" ORDER BY org_id")))
-        return sqlError(licenses.lastError(), QStringLiteral("summarising subscriber orgs"));
-    if (auto r = summarise(db, licenses); !r)
-        return r;
-    licenses.finish();
+    const QString sql = kLicenseColumns + QStringLiteral(" ORDER BY org_id");
+    if (auto *handle = static_cast<sqlite3 *>(sqliteHandleOf(db))) {
+        SqliteWriter writer(handle);
+        if (auto r = writer.prepare(); !r)
+            return r;
+        if (auto r = summariseSqlite(db, handle, sql, writer); !r)
+            return r;
+    } else {
+        QueryWriter writer(db);
+        if (auto r = writer.prepare(); !r)
+            return r;
+        QSqlQuery licenses(db);
+        licenses.setForwardOnly(true);
+        if (!licenses.exec(sql))
+            return sqlError(licenses.lastError(), QStringLiteral("summarising subscriber orgs"));
+        if (auto r = summarise(db, licenses, writer); !r)
+            return r;
+    }
     return indexes.restore();
 }
 
@@ -128,7 +360,10 @@ Result<void> refresh(QSqlDatabase db, Dialect dialect, const QStringList &orgIds
         licenses.addBindValue(org);
         if (!licenses.exec())
             return sqlError(licenses.lastError(), QStringLiteral("updating subscriber org %1").arg(org));
-        if (auto r = summarise(db, licenses); !r)
+        QueryWriter writer(db);
+        if (auto r = writer.prepare(); !r)
+            return r;
+        if (auto r = summarise(db, licenses, writer); !r)
             return r;
     }
     return {};
