@@ -583,8 +583,10 @@ private slots:
         QCOMPARE(r.error().code, Error::Code::Cancelled);
         QCOMPARE(test::contentHash(*m_db), before);
         QCOMPARE(number(*m_db, u"SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'licenses'"_s), 16);
-        // The load checks no foreign key itself (it makes every reference); the check is back on.
+        // The load checks no foreign key itself (it makes every reference), and the table's
+        // CHECK rules in the writer; SQLite's checks are back on.
         QCOMPARE(number(*m_db, u"PRAGMA foreign_keys"_s), 1);
+        QCOMPARE(number(*m_db, u"PRAGMA ignore_check_constraints"_s), 0);
         // Without the cancel it all arrives; the indexes are left to build once the rows are
         // saved, and recorded as such.
         QCOMPARE(mustImport(*m_db, path).inserted, 30000);
@@ -593,11 +595,67 @@ private slots:
         QCOMPARE(deferredIndexCount(m_db->connection()).value(), 17);
         QCOMPARE(number(*m_db, u"PRAGMA foreign_keys"_s), 1);
         QCOMPARE(number(*m_db, u"SELECT COUNT(*) FROM pragma_foreign_key_check"_s), 0);
+        QCOMPARE(number(*m_db, u"PRAGMA ignore_check_constraints"_s), 0);
+        QVERIFY(!QSqlQuery(m_db->connection()).exec(u"UPDATE licenses SET status = 'Bogus' WHERE id = 1"_s));
         // The next import builds them before it looks anything up (it needs the unique ones).
         const ImportReport again = mustImport(*m_db, path);
         QCOMPARE(again.unchanged, 30000);
         QCOMPARE(number(*m_db, u"SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'licenses'"_s), 16);
         QCOMPARE(deferredIndexCount(m_db->connection()).value(), 0);
+    }
+
+    // A load into an empty table turns SQLite's CHECK constraints off; the writer then holds
+    // every row to the licenses table's rules itself, before any of a batch goes in.
+    void theWriterHoldsRowsToTheTableRulesWhenSqliteDoesNot()
+    {
+        QSqlDatabase c = m_db->connection();
+        QVERIFY(QSqlQuery(c).exec(u"INSERT INTO packages (name) VALUES ('Ledgerly CPQ')"_s));
+        const qint64 package = number(*m_db, u"SELECT id FROM packages"_s);
+        auto batchWith = [package](std::string_view badStatus, qint64 badSeats) {
+            LicenseRowBatch batch;
+            for (int i = 0; i < 70; ++i) { // two many-row statements and a remainder
+                batch.addRow();
+                const std::string name = "L-" + std::to_string(i);
+                const std::string org = "00D9000000" + std::to_string(10000 + i);
+                batch.setText(LicenseRowBatch::Name, name);
+                batch.setText(LicenseRowBatch::OrgId, org);
+                batch.setInteger(LicenseRowBatch::PackageRef, package);
+                batch.setText(LicenseRowBatch::Status, i == 40 && !badStatus.empty() ? badStatus : "Active");
+                batch.setInteger(LicenseRowBatch::Seats, i == 41 ? badSeats : 5);
+                batch.setInteger(LicenseRowBatch::UsedLicenses, 0);
+                batch.setInteger(LicenseRowBatch::IsSandbox, 0);
+            }
+            return batch;
+        };
+        QVERIFY(QSqlQuery(c).exec(u"PRAGMA ignore_check_constraints=ON"_s));
+        QVERIFY(QSqlQuery(c).exec(u"BEGIN"_s));
+        {
+            LicenseWriter writer(*m_db);
+            writer.checkTableRules(true);
+            for (const auto &[status, seats] : {std::pair<std::string_view, qint64>{"Bogus", 5}, {"", -2}, {"active", 5}}) {
+                const LicenseRowBatch batch = batchWith(status, seats);
+                auto r = writer.insertRows(batch, 0, batch.size());
+                QVERIFY(!r.ok());
+                QVERIFY2(r.error().message.contains(u"CHECK constraint failed"_s), qPrintable(r.error().message));
+                QVERIFY2(r.error().message.contains(u"L-4"_s), qPrintable(r.error().message)); // L-40 or L-41
+                QCOMPARE(number(*m_db, u"SELECT COUNT(*) FROM licenses"_s), 0); // not one row of the batch
+                QVERIFY(!writer.insert(batch, status.empty() ? 41 : 40).ok()); // one at a time too
+                QCOMPARE(number(*m_db, u"SELECT COUNT(*) FROM licenses"_s), 0);
+            }
+            const LicenseRowBatch good = batchWith("", 5);
+            QVERIFY(writer.insertRows(good, 0, good.size()).ok());
+            QCOMPARE(number(*m_db, u"SELECT COUNT(*) FROM licenses"_s), 70);
+        }
+        {
+            // What the writer's check stands in for: with the pragma on, SQLite lets it through.
+            LicenseWriter unchecked(*m_db);
+            QVERIFY(QSqlQuery(c).exec(u"DELETE FROM licenses"_s));
+            const LicenseRowBatch bad = batchWith("Bogus", 5);
+            QVERIFY(unchecked.insertRows(bad, 0, bad.size()).ok());
+            QCOMPARE(number(*m_db, u"SELECT COUNT(*) FROM licenses WHERE status = 'Bogus'"_s), 1);
+        }
+        QVERIFY(QSqlQuery(c).exec(u"ROLLBACK"_s));
+        QVERIFY(QSqlQuery(c).exec(u"PRAGMA ignore_check_constraints=OFF"_s));
     }
 
     // The fast path reads plain values straight from the bytes and hands everything else to the

@@ -21,6 +21,20 @@ const char *const kInsertColumns =
     "proxy_user, license_type, last_modified, lmo_ref) VALUES ";
 constexpr int kBoundColumns = LicenseRowBatch::InsertColumns + 1; // and lmo_ref
 
+// The licenses table's CHECK constraints (0001_initial.sql), for a writer that holds rows to them.
+bool statusAllowed(std::string_view status)
+{
+    return status == "Active" || status == "Trial" || status == "Suspended" || status == "Uninstalled";
+}
+bool seatsAllowed(qint64 seats) { return seats == -1 || seats >= 0; }
+
+Error ruleBroken(const QString &license)
+{
+    return Error::make(Error::Code::Sql, QStringLiteral("Database error while saving license %1: CHECK constraint failed "
+                                                        "(status must be Trial, Active, Suspended or Uninstalled; seats -1 or more)")
+                                             .arg(license));
+}
+
 // The INSERT of `rows` rows, each with kBoundColumns parameters.
 QByteArray insertSql(int rows)
 {
@@ -222,6 +236,8 @@ Result<qint64> LicenseWriter::insert(const License &license)
         if (auto r = prepare(); !r)
             return r.error();
     }
+    if (m_checkRules && !seatsAllowed(license.seats))
+        return ruleBroken(license.name);
     m_binder->bindLicense(license);
     return m_binder->run([&] { return license.name; });
 }
@@ -233,12 +249,23 @@ Result<qint64> LicenseWriter::insert(const LicenseRowBatch &batch, size_t r)
             return p.error();
     }
     const LicenseRowBatch::Cell *cells = batch.row(r);
+    auto name = [&] {
+        const std::string_view text = batch.text(cells[LicenseRowBatch::Name]);
+        return QString::fromUtf8(text.data(), qsizetype(text.size()));
+    };
+    if (m_checkRules && !rowAllowed(batch, cells))
+        return ruleBroken(name());
     m_binder->bindCells(batch, cells);
     m_binder->integer(m_lmoRef);
-    return m_binder->run([&] {
-        const std::string_view name = batch.text(cells[LicenseRowBatch::Name]);
-        return QString::fromUtf8(name.data(), qsizetype(name.size()));
-    });
+    return m_binder->run(name);
+}
+
+bool LicenseWriter::rowAllowed(const LicenseRowBatch &batch, const LicenseRowBatch::Cell *cells)
+{
+    const LicenseRowBatch::Cell &status = cells[LicenseRowBatch::Status];
+    const LicenseRowBatch::Cell &seats = cells[LicenseRowBatch::Seats];
+    return !status.isNull() && !status.isInteger() && statusAllowed(batch.text(status)) && seats.isInteger()
+           && seatsAllowed(seats.number);
 }
 
 Result<void> LicenseWriter::insertRows(const LicenseRowBatch &batch, size_t first, size_t count)
@@ -253,6 +280,12 @@ Result<void> LicenseWriter::insertRows(const LicenseRowBatch &batch, size_t firs
     };
     size_t r = first;
     const size_t end = first + count;
+    if (m_checkRules) {
+        for (size_t i = first; i < end; ++i) {
+            if (!rowAllowed(batch, batch.row(i)))
+                return ruleBroken(rowName(i));
+        }
+    }
     if (m_manyRows) {
         for (; end - r >= size_t(kRowsPerStatement); r += kRowsPerStatement) {
             for (size_t i = r; i < r + kRowsPerStatement; ++i) {
