@@ -324,23 +324,40 @@ void ImportDialog::startImport()
     // Its own connection, on its own thread: the window stays responsive, and a cancel or a
     // failure rolls the whole file back.
     m_indexesDone = -1;
+    m_indexesLeft = 0;
     m_thread = QThread::create([this, databasePath, file, options, outcome]() {
         auto database = Database::open(databasePath, Database::OpenOptions());
         if (!database) {
             *outcome = Result<ImportReport>(database.error());
             return;
         }
+        QSqlDatabase connection = database.value()->connection();
+        // An earlier load may have left indexes to build, and this import needs the unique
+        // ones to find what it updates: built first, with progress, and Cancel stops between two.
+        auto pending = deferredIndexCount(connection);
+        if (pending && pending.value() > 0) {
+            auto built = buildDeferredIndexes(connection, [this](int done, int total) {
+                m_indexesTotal = total;
+                m_indexesDone = done;
+                return !m_cancel.load();
+            });
+            m_indexesDone = -1;
+            if (!built) {
+                *outcome = Result<ImportReport>(built.error().code == Error::Code::Cancelled
+                                                    ? Error::make(Error::Code::Cancelled,
+                                                                  QStringLiteral("Cancelled before the import began: "
+                                                                                 "nothing of this file was imported."))
+                                                    : built.error());
+                return;
+            }
+        }
         *outcome = importFile(*database.value(), file, options);
-        if (!outcome->value())
-            return;
-        // The licenses are saved; a load into an empty table left its indexes to build now.
-        // (If this fails, the main window builds them: the import itself stands.)
-        const auto built = buildDeferredIndexes(database.value()->connection(), [this](int done, int total) {
-            m_indexesTotal = total;
-            m_indexesDone = done;
-            return true;
-        });
-        Q_UNUSED(built);
+        // A load into an empty table saves its licenses first and leaves the indexes for
+        // browsing to build after: the window builds them in the background.
+        if (outcome->value()) {
+            auto left = deferredIndexCount(connection);
+            m_indexesLeft = left ? left.value() : 0;
+        }
     });
     m_poll = new QTimer(this);
     const qint64 total = qMax<qint64>(1, m_preview->fileSize);
@@ -348,14 +365,15 @@ void ImportDialog::startImport()
         if (m_cancel)
             return; // the label says it is cancelling
         if (const int done = m_indexesDone.load(); done >= 0) {
-            m_cancelButton->setEnabled(false);
-            m_progress->setValue(1000);
-            m_progressLabel->setText(QStringLiteral("%1 rows saved. Building indexes for browsing: %2 of %3…")
-                                         .arg(QLocale().toString(m_rows.load()))
+            m_progress->setRange(0, qMax(1, m_indexesTotal.load()));
+            m_progress->setValue(done);
+            m_progressLabel->setText(QStringLiteral("First, the indexes an earlier import left to build, which this "
+                                                    "one needs: %1 of %2…")
                                          .arg(qMin(done + 1, m_indexesTotal.load()))
                                          .arg(m_indexesTotal.load()));
             return;
         }
+        m_progress->setRange(0, 1000);
         m_progress->setValue(int(m_bytes.load() * 1000 / total));
         const double seconds = m_elapsedMs.load() / 1000.0;
         m_progressLabel->setText(QStringLiteral("%1 rows read, %2 rows per second")
@@ -427,6 +445,9 @@ void ImportDialog::showSummary()
         text += QStringLiteral("<br>The licenses are filed under LMO %1: %2.").arg(*m_lmo->lmo()).arg(m_lmo->lmoName().toHtmlEscaped());
     if (r.rejected == 0 && !r.refused)
         text += QStringLiteral("<br>No row was rejected.");
+    if (m_indexesLeft.load() > 0 && !r.refused)
+        text += QStringLiteral("<br>The licenses are saved. LMO Desk now builds the indexes that make sorting and "
+                               "filtering fast, in the background: you can browse meanwhile, a little more slowly.");
     m_summaryLabel->setText(text);
     m_rejections->setVisible(r.rejected > 0);
     m_rejections->setRowCount(int(r.rejections.size()));

@@ -107,9 +107,11 @@ private:
     std::atomic<qint64> m_rows{0};
     std::atomic<qint64> m_bytes{0};
     std::atomic<qint64> m_elapsedMs{0};
-    // After the rows are saved: the indexes an empty table's load builds last (-1: not yet).
+    // Before the rows: the indexes an earlier load left, built first (-1: not building).
     std::atomic<int> m_indexesDone{-1};
     std::atomic<int> m_indexesTotal{0};
+    // After: how many this load left for the window to build in the background.
+    std::atomic<int> m_indexesLeft{0};
     QTimer *m_poll = nullptr;
 };
 

@@ -290,6 +290,9 @@ void MainWindow::importFiles()
         this, QStringLiteral("Import LMA exports"), QDir::homePath(),
         QStringLiteral("CSV exports (*.csv *.tsv *.txt);;All files (*)"));
     for (const QString &file : files) {
+        // The import builds what is left of the indexes first (it needs the unique ones), with
+        // progress in its dialog; the window takes the rest up again when it is done.
+        pauseIndexJobForImport();
         ImportDialog dialog(m_database->path(), file, this);
         dialog.offerLmos(m_database->connection());
         connect(&dialog, &ImportDialog::finished, this, [this](bool imported) {
@@ -503,8 +506,6 @@ void MainWindow::buildDeferredIndexesInBackground()
     auto job = std::make_shared<IndexJob>();
     job->total = pending.value();
     m_indexJob = job;
-    m_importAction->setEnabled(false);
-    m_importAction->setToolTip(QStringLiteral("Import waits until the indexes are built."));
     m_statusIndexes->setText(QStringLiteral("Building indexes for browsing…"));
     m_statusIndexes->setToolTip(QStringLiteral("An import saved its licenses first and left the indexes that make "
                                                "sorting and filtering fast to be built now. Everything can be "
@@ -518,6 +519,7 @@ void MainWindow::buildDeferredIndexesInBackground()
                 job->total = total;
                 return !job->stop.load();
             });
+            job->finished = true;
             if (!built)
                 return built.error();
             return true;
@@ -527,8 +529,6 @@ void MainWindow::buildDeferredIndexesInBackground()
                 return; // stopped, and another database may be open now
             m_indexJob.reset();
             m_indexPoll->stop();
-            m_importAction->setEnabled(true);
-            m_importAction->setToolTip(QString());
             m_statusIndexes->clear();
             m_statusIndexes->setToolTip(QString());
             if (result) {
@@ -624,8 +624,18 @@ void MainWindow::stopIndexJob()
     m_indexJob.reset();
     m_indexPoll->stop();
     m_statusIndexes->clear();
-    if (m_importAction)
-        m_importAction->setEnabled(true);
+}
+
+void MainWindow::pauseIndexJobForImport()
+{
+    const std::shared_ptr<IndexJob> job = m_indexJob;
+    if (!job)
+        return;
+    stopIndexJob();
+    QApplication::setOverrideCursor(Qt::WaitCursor);
+    while (!job->finished.load())
+        QThread::msleep(10);
+    QApplication::restoreOverrideCursor();
 }
 
 void MainWindow::showAbout()
