@@ -1386,7 +1386,7 @@ Result<void> FileImport::run()
         }
     }
     Transaction transaction(m_db);
-    if (auto r = transaction.begin(QStringLiteral("starting the import")); !r)
+    if (auto r = transaction.beginWrite(QStringLiteral("starting the import")); !r)
         return r;
     if (auto r = prepare(analysis); !r)
         return r;

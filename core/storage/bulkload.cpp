@@ -99,7 +99,7 @@ Result<void> buildDeferredIndexes(QSqlDatabase db, const std::function<bool(int 
                                                            .arg(total));
         const auto &[name, definition] = pending[size_t(i)];
         Transaction t(db);
-        if (auto r = t.begin(QStringLiteral("building index %1").arg(name)); !r)
+        if (auto r = t.beginWrite(QStringLiteral("building index %1").arg(name)); !r)
             return r;
         // Built already (by another window on the same file, say): only the record goes.
         QSqlQuery exists(db);

@@ -60,6 +60,17 @@ Result<void> Transaction::begin(const QString &doing)
     return {};
 }
 
+Result<void> Transaction::beginWrite(const QString &doing)
+{
+    if (m_db.driverName() != QLatin1String("QSQLITE"))
+        return begin(doing);
+    QSqlQuery q(m_db);
+    if (!q.exec(QStringLiteral("BEGIN IMMEDIATE")))
+        return sqlError(q.lastError(), doing);
+    m_open = true;
+    return {};
+}
+
 Result<void> Transaction::commit(const QString &doing)
 {
     if (!m_db.commit())

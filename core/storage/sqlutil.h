@@ -31,6 +31,11 @@ public:
     Transaction &operator=(const Transaction &) = delete;
 
     Result<void> begin(const QString &doing);
+    // For a transaction that will write: on SQLite it takes the write lock at once (BEGIN
+    // IMMEDIATE), waiting for another connection's as long as the busy timeout allows. A
+    // deferred BEGIN that reads first and writes later fails at once instead if another
+    // connection wrote in between (its snapshot is stale).
+    Result<void> beginWrite(const QString &doing);
     Result<void> commit(const QString &doing);
 
 private:

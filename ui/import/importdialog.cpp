@@ -326,7 +326,12 @@ void ImportDialog::startImport()
     m_indexesDone = -1;
     m_indexesLeft = 0;
     m_thread = QThread::create([this, databasePath, file, options, outcome]() {
-        auto database = Database::open(databasePath, Database::OpenOptions());
+        // The window's background index build may still be finishing the index it was
+        // building when the import paused it (MainWindow::pauseIndexJobForImport): wait for its
+        // lock longer than SQLite's usual two seconds.
+        Database::OpenOptions open;
+        open.busyTimeoutMs = 30000;
+        auto database = Database::open(databasePath, open);
         if (!database) {
             *outcome = Result<ImportReport>(database.error());
             return;

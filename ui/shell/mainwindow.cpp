@@ -519,7 +519,6 @@ void MainWindow::buildDeferredIndexesInBackground()
                 job->total = total;
                 return !job->stop.load();
             });
-            job->finished = true;
             if (!built)
                 return built.error();
             return true;
@@ -628,14 +627,10 @@ void MainWindow::stopIndexJob()
 
 void MainWindow::pauseIndexJobForImport()
 {
-    const std::shared_ptr<IndexJob> job = m_indexJob;
-    if (!job)
-        return;
+    // The job stops after the index it is building (a second or two at a million licenses);
+    // the import's connection waits for that lock (ImportDialog opens it with a long busy
+    // timeout) rather than the window waiting here, which would freeze it.
     stopIndexJob();
-    QApplication::setOverrideCursor(Qt::WaitCursor);
-    while (!job->finished.load())
-        QThread::msleep(10);
-    QApplication::restoreOverrideCursor();
 }
 
 void MainWindow::showAbout()

@@ -39,9 +39,8 @@ public:
     void closeDatabase();
     // Reads every page again (after an import, say) and the status bar.
     void reloadAll();
-    // Stops the background build of indexes an import left, and waits until its thread lets
-    // go of the database (at most the index being built): an import writes next. The window
-    // takes the build up again once the import is done.
+    // Stops the background build of indexes an import left, after the index it is building:
+    // an import writes next. The window takes the build up again once the import is done.
     void pauseIndexJobForImport();
     Database *database() const { return m_database.get(); }
 
@@ -115,7 +114,6 @@ private:
         std::atomic<int> done{0};
         std::atomic<int> total{0};
         std::atomic<bool> stop{false};
-        std::atomic<bool> finished{false}; // its thread is done with the database
     };
     std::shared_ptr<IndexJob> m_indexJob; // set while one runs
     QTimer *m_indexPoll;
