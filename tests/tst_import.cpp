@@ -475,6 +475,21 @@ private slots:
         QCOMPARE(number(*m_db, u"SELECT COUNT(*) FROM licenses WHERE lmo_ref <> 2"_s), 0);
     }
 
+    void aRepeatAfterAPackageLearnsItsIdKeepsOnePackage()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("learned.csv"));
+        writeFile(path, "sfLma__Package__c,sfLma__Package__r.Name,sfLma__Status__c,sfLma__Seats__c,sfLma__Subscriber_Org_ID__c\n"
+                        ",Ledgerly CPQ,Active,5,00D300000000081\n"
+                        "a08300000000001,Ledgerly CPQ,Active,5,00D300000000082\n"
+                        "a08300000000001,Ledgerly CPQ,Trial,7,00D300000000082\n");
+        const ImportReport r = mustImport(*m_db, path);
+        QCOMPARE(r.inserted, 2);
+        QCOMPARE(r.updated, 1);
+        QCOMPARE(number(*m_db, u"SELECT COUNT(*) FROM packages"_s), 1);
+        QCOMPARE(textOf(*m_db, u"SELECT name || ' ' || sf_id FROM packages"_s),
+                 u"Ledgerly CPQ "_s + SalesforceId::fromString(u"a08300000000001"_s).to18());
+    }
+
     void theSameLicenseTwiceInOneFileIsOneLicense()
     {
         const QString path = m_dir.filePath(QStringLiteral("twice.csv"));
@@ -706,32 +721,50 @@ private slots:
 
         // Enough rows to cross the reading thread's batches (4,096 rows) and fill the writer's
         // many-row statements, with a remainder; careful-only values mixed in; three packages.
-        auto many = [this](const QString &name, bool twice) {
+        enum class Twice { No, ByOrgAndPackage, ById };
+        auto many = [this](const QString &name, Twice twice) {
             const QString path = m_dir.filePath(name);
             QByteArray text = "Id,Name,sfLma__Package__r.Name,sfLma__Status__c,sfLma__Seats__c,sfLma__Used_Licenses__c,"
                               "sfLma__Expiration__c,sfLma__Install_Date__c,sfLma__Subscriber_Org_ID__c,"
                               "sfLma__Account__r.Name\n";
             const char *packages[] = {"Ledgerly CPQ", "Ledgerly Billing", "Ledgerly Sign"};
             const char *statuses[] = {"Active", "Trial", "Suspended", "Uninstalled"};
+            auto id = [](const QByteArray &prefix, const QByteArray &n) {
+                return SalesforceId::fromString(QString::fromLatin1(prefix + n + "AA")).to18().toLatin1();
+            };
+            const QByteArray seven = QByteArray::number(7).rightJustified(9, '0');
             for (int i = 0; i < 4203; ++i) {
                 const QByteArray n = QByteArray::number(i).rightJustified(9, '0');
-                // Row 4,150 repeats row 7's license: by its Id in one file, by org and package in the other.
-                const QByteArray key = twice && i == 4150 ? QByteArray::number(7).rightJustified(9, '0') : n;
-                const QByteArray id = twice && i == 4150 ? QByteArray()
-                                                         : SalesforceId::fromString(QString::fromLatin1("a0B9" + n + "AA")).to18().toLatin1();
-                text += id + ",L-" + n + "," + packages[(twice && i == 4150 ? 7 : i) % 3] + "," + statuses[i % 4] + ","
-                        + (i % 97 == 0 ? "Site License" : QByteArray::number(i % 50)) + "," + QByteArray::number(i % 5) + ","
+                // Row 4,150 repeats row 7's license, in the next batch: by org and package (no Id),
+                // or by its record Id alone (another org).
+                const bool repeat = i == 4150 && twice != Twice::No;
+                const QByteArray recordId = !repeat ? id("a0B9", n) : twice == Twice::ById ? id("a0B9", seven) : QByteArray();
+                const QByteArray org = repeat && twice == Twice::ByOrgAndPackage ? id("00D9", seven) : id("00D9", n);
+                text += recordId + ",L-" + n + "," + packages[(repeat && twice == Twice::ByOrgAndPackage ? 7 : i) % 3] + ","
+                        + statuses[i % 4] + "," + (i % 97 == 0 ? "Site License" : QByteArray::number(i % 50)) + ","
+                        + QByteArray::number(i % 5) + ","
                         + (i % 3 == 0 ? QByteArray() : "2027-0" + QByteArray::number(1 + i % 9) + "-15") + ","
-                        + (i % 11 == 0 ? "3/4/2026" : "2025-1" + QByteArray::number(i % 3) + "-01") + ","
-                        + SalesforceId::fromString(QString::fromLatin1("00D9" + key + "AA")).to18().toLatin1()
+                        + (i % 11 == 0 ? "3/4/2026" : "2025-1" + QByteArray::number(i % 3) + "-01") + "," + org
                         + ",\"Account " + n + ", Inc.\"\n";
             }
             writeFile(path, text);
             return path;
         };
-        QTest::newRow("4,203 rows") << many(QStringLiteral("many.csv"), false) << false;
-        QTest::newRow("4,203 rows, one license twice") << many(QStringLiteral("many-twice.csv"), true) << false;
+        QTest::newRow("4,203 rows") << many(QStringLiteral("many.csv"), Twice::No) << false;
+        QTest::newRow("4,203 rows, a license twice by org and package")
+            << many(QStringLiteral("many-twice.csv"), Twice::ByOrgAndPackage) << false;
+        QTest::newRow("4,203 rows, a license twice by Id") << many(QStringLiteral("many-twice-id.csv"), Twice::ById) << false;
+
+        // A repeat sends the load down the careful path after a rollback: what the fast pass
+        // learned of the packages (here, that the package named first gained its id) must go too.
+        const QString learned = m_dir.filePath(QStringLiteral("package-learned.csv"));
+        writeFile(learned, "sfLma__Package__c,sfLma__Package__r.Name,sfLma__Status__c,sfLma__Seats__c,sfLma__Subscriber_Org_ID__c\n"
+                           ",Ledgerly CPQ,Active,5,00D300000000081\n"
+                           "a08300000000001,Ledgerly CPQ,Active,5,00D300000000082\n"
+                           "a08300000000001,Ledgerly CPQ,Trial,7,00D300000000082\n");
+        QTest::newRow("a package learns its id, then a repeat") << learned << false;
     }
+
     void theFastPathStoresEveryRowAsTheCarefulPathDoes()
     {
         QFETCH(QString, file);
@@ -840,6 +873,8 @@ private slots:
         QCOMPARE(seen.back(), std::make_pair(14, 14));
         QCOMPARE(number(*m_db, u"SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'licenses'"_s), 16);
         QCOMPARE(deferredIndexCount(m_db->connection()).value(), 0);
+        // Built out of the write-ahead log (this connection was alone), which is back now.
+        QCOMPARE(textOf(*m_db, u"PRAGMA journal_mode"_s), u"wal"_s);
         // The unique ones hold again.
         QSqlQuery q(m_db->connection());
         QVERIFY(!q.exec(u"INSERT INTO licenses (sf_id, package_ref, status, seats, org_id) SELECT sf_id, package_ref, "

@@ -721,6 +721,45 @@ private slots:
         QCOMPARE(queryNumber(c, QStringLiteral("SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'licenses'"), QString()).value(), 16);
     }
 
+    // Indexes an earlier load left are built before the import, in the dialog, and Cancel
+    // stops between two of them: nothing of the file is imported.
+    void theImportDialogBuildsWhatAnEarlierLoadLeftFirst()
+    {
+        const QString db = m_dir.filePath(QStringLiteral("dialog-first.sqlite"));
+        const QString csv = m_dir.filePath(QStringLiteral("dialog-first.csv"));
+        QVERIFY(test::writeLicenseCsv(csv, 20000, QStringLiteral("Package A")));
+        {
+            Database::OpenOptions create;
+            create.create = true;
+            auto database = Database::open(db, create);
+            QVERIFY(database.ok());
+            QVERIFY(importFile(*database.value(), csv, ImportOptions()).ok());
+            QCOMPARE(deferredIndexCount(database.value()->connection()).value(), 17);
+        }
+        auto pending = [&db] {
+            auto database = Database::open(db, Database::OpenOptions());
+            return database ? deferredIndexCount(database.value()->connection()).value() : -1;
+        };
+        {
+            ImportDialog dialog(db, csv);
+            QSignalSpy finished(&dialog, &ImportDialog::finished);
+            dialog.startImport();
+            dialog.cancelImport();
+            QVERIFY(finished.wait(60000));
+            QVERIFY(!dialog.report());
+            const QString summary = dialog.findChild<QLabel *>(QStringLiteral("summaryLabel"))->text();
+            QVERIFY2(summary.contains(QStringLiteral("Cancelled before the import began")), qPrintable(summary));
+            QVERIFY(pending() > 0);
+        }
+        ImportDialog dialog(db, csv);
+        QSignalSpy finished(&dialog, &ImportDialog::finished);
+        dialog.startImport();
+        QVERIFY(finished.wait(60000));
+        QVERIFY(dialog.report());
+        QCOMPARE(dialog.report()->unchanged, 20000);
+        QCOMPARE(pending(), 0);
+    }
+
     void importDialogLetsTheUserMapUnknownColumns()
     {
         const QString csv = m_dir.filePath(QStringLiteral("odd-headers.csv"));

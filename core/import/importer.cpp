@@ -64,56 +64,35 @@ private:
     QSqlDatabase m_db;
 };
 
-// For a load into an empty table: a rollback journal instead of the write-ahead log, so that
-// the pages are written once (into the file) rather than twice (the log, then the checkpoint).
-// Pages added past the end of the file need no journal, and a killed load is still rolled back
-// (by the journal, when the file is next opened). SQLite allows the switch only with no other
-// connection open; otherwise the load keeps the log.
-class RollbackJournalForLoad
-{
-public:
-    explicit RollbackJournalForLoad(QSqlDatabase db) : m_db(std::move(db))
-    {
-        QSqlQuery q(m_db);
-        m_switched = q.exec(QStringLiteral("PRAGMA journal_mode=DELETE")) && q.next()
-                     && q.value(0).toString().compare(QStringLiteral("delete"), Qt::CaseInsensitive) == 0;
-    }
-    ~RollbackJournalForLoad()
-    {
-        if (m_switched)
-            QSqlQuery(m_db).exec(QStringLiteral("PRAGMA journal_mode=WAL"));
-    }
-    RollbackJournalForLoad(const RollbackJournalForLoad &) = delete;
-    RollbackJournalForLoad &operator=(const RollbackJournalForLoad &) = delete;
-
-private:
-    QSqlDatabase m_db;
-    bool m_switched = false;
-};
-
-// A connection setting for the length of a load into an empty table, put back after. Both used
-// here are no-ops inside a transaction or compiled into statements when they are prepared, so
-// they are set before the load's transaction begins.
+// A connection setting for the length of a load into an empty table, put back as it was after.
+// Set before the load's transaction begins: foreign_keys is a no-op inside a transaction, and
+// ignore_check_constraints is compiled into statements (setting it makes SQLite prepare them
+// again).
 class PragmaForLoad
 {
 public:
     PragmaForLoad(QSqlDatabase db, const char *name, bool value) : m_db(std::move(db)), m_name(QString::fromLatin1(name))
     {
+        QSqlQuery was(m_db);
+        if (!was.exec(QStringLiteral("PRAGMA %1").arg(m_name)) || !was.next())
+            return;
+        m_was = was.value(0).toInt() != 0;
+        was.finish();
         m_switched = QSqlQuery(m_db).exec(QStringLiteral("PRAGMA %1=%2").arg(m_name, value ? u"ON" : u"OFF"));
-        m_value = value;
     }
     ~PragmaForLoad()
     {
         if (m_switched)
-            QSqlQuery(m_db).exec(QStringLiteral("PRAGMA %1=%2").arg(m_name, m_value ? u"OFF" : u"ON"));
+            QSqlQuery(m_db).exec(QStringLiteral("PRAGMA %1=%2").arg(m_name, m_was ? u"ON" : u"OFF"));
     }
+    bool switched() const { return m_switched; }
     PragmaForLoad(const PragmaForLoad &) = delete;
     PragmaForLoad &operator=(const PragmaForLoad &) = delete;
 
 private:
     QSqlDatabase m_db;
     QString m_name;
-    bool m_value = false;
+    bool m_was = false;
     bool m_switched = false;
 };
 
@@ -237,6 +216,8 @@ private:
     Result<void> chooseLmo();
     Result<std::optional<qint64>> findLicense(const License &l);
     Result<void> updateLicense(qint64 rowId, const License &l);
+    // Empties every package and version lookup (after a rollback that took their rows).
+    void forgetPackages();
     Result<void> loadPackages();
     Result<void> loadRows(const HeaderAnalysis &analysis, bool fast);
     bool has(ImportField f) const { return m_columnOf[size_t(f)] >= 0; }
@@ -311,6 +292,21 @@ Result<void> FileImport::rejectField(const CsvRecord &record, ImportField field,
 {
     reject(record, m_columnOf[size_t(field)], QStringLiteral("%1: %2").arg(fieldLabel(field), why));
     return {};
+}
+
+void FileImport::forgetPackages()
+{
+    m_packageBySfId.clear();
+    m_packageBy033.clear();
+    m_packageByName.clear();
+    m_packagesWithSfId.clear();
+    m_packagesWith033.clear();
+    m_versionBySfId.clear();
+    m_versionByName.clear();
+    m_numberOfVersion.clear();
+    m_versionByNumber.clear();
+    m_packageMemo.clear();
+    m_versionMemo.clear();
 }
 
 Result<void> FileImport::loadPackages()
@@ -1366,7 +1362,7 @@ Result<void> FileImport::run()
                                           "again with those columns.")
                                .arg(shownPath(m_path), analysis.missing.join(QStringLiteral(", ")), kindName(analysis.kind)));
 
-    std::optional<RollbackJournalForLoad> journal;
+    std::optional<RollbackJournalWhileAlone> journal;
     std::optional<PragmaForLoad> foreignKeys, checks;
     if (analysis.kind == RecordKind::License) {
         auto count = queryNumber(m_db, QStringLiteral("SELECT COUNT(*) FROM licenses"), QStringLiteral("counting licenses"));
@@ -1382,7 +1378,7 @@ Result<void> FileImport::run()
             // writer holds every row to them itself (LicenseWriter::checkTableRules), and an
             // update writes only values the import has read and checked.
             checks.emplace(m_db, "ignore_check_constraints", true);
-            m_tableRulesInWriter = true;
+            m_tableRulesInWriter = checks->switched();
         }
     }
     Transaction transaction(m_db);
@@ -1407,11 +1403,7 @@ Result<void> FileImport::run()
             return r;
         m_report.read = m_report.inserted = m_report.updated = m_report.unchanged = m_report.rejected = 0;
         m_report.rejections.clear();
-        m_packageBySfId.clear();
-        m_packageBy033.clear();
-        m_packageByName.clear();
-        m_versionBySfId.clear();
-        m_versionByNumber.clear();
+        forgetPackages(); // rolled back with the rest: what the fast pass learned is gone
         if (auto r = loadPackages(); !r)
             return r;
         pragmas.setAppendOnly(false);

@@ -6,6 +6,8 @@
 #include <QScopeGuard>
 #include <QSqlQuery>
 
+#include <optional>
+
 #include <utility>
 #include <vector>
 
@@ -63,6 +65,21 @@ Result<void> IndexSuspension::defer()
     return {};
 }
 
+RollbackJournalWhileAlone::RollbackJournalWhileAlone(QSqlDatabase db) : m_db(std::move(db))
+{
+    if (m_db.driverName() != QLatin1String("QSQLITE"))
+        return;
+    QSqlQuery q(m_db);
+    m_switched = q.exec(QStringLiteral("PRAGMA journal_mode=DELETE")) && q.next()
+                 && q.value(0).toString().compare(QStringLiteral("delete"), Qt::CaseInsensitive) == 0;
+}
+
+RollbackJournalWhileAlone::~RollbackJournalWhileAlone()
+{
+    if (m_switched)
+        QSqlQuery(m_db).exec(QStringLiteral("PRAGMA journal_mode=WAL"));
+}
+
 Result<int> deferredIndexCount(QSqlDatabase db)
 {
     auto n = queryNumber(db, QStringLiteral("SELECT COUNT(*) FROM deferred_indexes"),
@@ -88,6 +105,11 @@ Result<void> buildDeferredIndexes(QSqlDatabase db, const std::function<bool(int 
     // million-license load under 200 MB resident (96 MiB was no faster and went over).
     QSqlQuery(db).exec(QStringLiteral("PRAGMA cache_size=-65536"));
     QSqlQuery(db).exec(QStringLiteral("PRAGMA threads=2"));
+    // Out of the write-ahead log while alone (see RollbackJournalWhileAlone): about a tenth
+    // quicker at a million licenses, the index pages written once.
+    std::optional<RollbackJournalWhileAlone> journal;
+    if (total > 0)
+        journal.emplace(db);
     auto restorePragmas = qScopeGuard([&db] {
         QSqlQuery(db).exec(QStringLiteral("PRAGMA cache_size=-2000"));
         QSqlQuery(db).exec(QStringLiteral("PRAGMA threads=0"));

@@ -36,6 +36,26 @@ private:
     QStringList m_recreate;
 };
 
+// For bulk work on SQLite (a load into an empty table, the index builds after it): a rollback
+// journal instead of the write-ahead log while it lasts, so that new pages are written once
+// (into the file) rather than twice (the log, then the checkpoint). Pages added past the end of
+// the file need no journal, and killed work is still rolled back (by the journal, when the file
+// is next opened). SQLite allows the switch only when no other connection is open (the command
+// line, not the window); otherwise the work keeps the log. Not inside a transaction.
+class RollbackJournalWhileAlone
+{
+public:
+    explicit RollbackJournalWhileAlone(QSqlDatabase db);
+    ~RollbackJournalWhileAlone();
+    RollbackJournalWhileAlone(const RollbackJournalWhileAlone &) = delete;
+    RollbackJournalWhileAlone &operator=(const RollbackJournalWhileAlone &) = delete;
+    bool switched() const { return m_switched; }
+
+private:
+    QSqlDatabase m_db;
+    bool m_switched = false;
+};
+
 // How many indexes wait to be built.
 Result<int> deferredIndexCount(QSqlDatabase db);
 

@@ -303,6 +303,8 @@ void MainWindow::importFiles()
         if (dialog.exec() == QDialog::Rejected && !dialog.report())
             break; // the user cancelled before importing: skip the remaining files too
     }
+    // Whatever happened in the dialogs (an import, or none), the paused build goes on.
+    buildDeferredIndexesInBackground();
 }
 
 void MainWindow::exportLicenses(bool view)
