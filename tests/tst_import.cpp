@@ -881,6 +881,28 @@ private slots:
                         "status, seats, org_id FROM licenses LIMIT 1"_s));
     }
 
+    // What the window needs soonest is built first: the unique indexes, the default order's,
+    // then the org summary.
+    void deferredIndexesComeInTheOrderTheWindowNeedsThem()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("order.csv"));
+        QVERIFY(test::writeLicenseCsv(path, 200, QStringLiteral("Ledgerly CPQ")));
+        QCOMPARE(mustImport(*m_db, path).inserted, 200);
+        QCOMPARE(deferredIndexCount(m_db->connection()).value(), 17);
+        auto stopped = buildDeferredIndexes(m_db->connection(), [](int done, int) { return done < 4; });
+        QVERIFY(!stopped.ok());
+        QCOMPARE(stopped.error().code, Error::Code::Cancelled);
+        QCOMPARE(deferredIndexCount(m_db->connection()).value(), 13);
+        QStringList built;
+        QSqlQuery q(m_db->connection());
+        QVERIFY(q.exec(u"SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'licenses' ORDER BY name"_s));
+        while (q.next())
+            built << q.value(0).toString();
+        QCOMPARE(built, QStringList({u"licenses_install_date"_s, u"licenses_org_package"_s, u"licenses_sf_id"_s}));
+        QCOMPARE(number(*m_db, u"SELECT COUNT(*) FROM deferred_indexes WHERE name = '~subscribers'"_s), 0);
+        QCOMPARE(number(*m_db, u"SELECT COUNT(*) FROM subscribers"_s), 200);
+    }
+
     void aCancelAfterTheLastProgressReportStillCounts()
     {
         const QByteArray before = test::contentHash(*m_db);

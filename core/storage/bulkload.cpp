@@ -6,6 +6,7 @@
 #include <QScopeGuard>
 #include <QSqlQuery>
 
+#include <algorithm>
 #include <optional>
 
 #include <utility>
@@ -100,6 +101,20 @@ Result<void> buildDeferredIndexes(QSqlDatabase db, const std::function<bool(int 
         while (q.next())
             pending.emplace_back(q.value(0).toString(), q.value(1).toString());
     }
+    // What the window needs soonest goes first, while the user browses: the unique indexes
+    // (an import looks licenses up by them, and the org summary reads in org order through one),
+    // the index of the Licenses page's default order (newest install first), then the org
+    // summary the Subscribers page lists; the other sorts' indexes after.
+    auto rank = [](const std::pair<QString, QString> &p) {
+        if (p.second.startsWith(QLatin1String("CREATE UNIQUE INDEX")))
+            return 0;
+        if (p.first == QLatin1String("licenses_install_date"))
+            return 1;
+        if (p.second == QLatin1String(SubscriberSummary::kDeferredMarker))
+            return 2;
+        return 3;
+    };
+    std::stable_sort(pending.begin(), pending.end(), [&rank](const auto &a, const auto &b) { return rank(a) < rank(b); });
     const int total = int(pending.size());
     // A larger page cache and a second sorting thread make each build quicker; 64 MiB keeps a
     // million-license load under 200 MB resident (96 MiB was no faster and went over).
