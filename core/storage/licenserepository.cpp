@@ -38,17 +38,7 @@ Error ruleBroken(const QString &license)
 // The INSERT of `rows` rows, each with kBoundColumns parameters.
 QByteArray insertSql(int rows)
 {
-    QByteArray row = "(?";
-    for (int c = 1; c < kBoundColumns; ++c)
-        row += ", ?";
-    row += ')';
-    QByteArray sql = kInsertColumns;
-    for (int r = 0; r < rows; ++r) {
-        if (r > 0)
-            sql += ", ";
-        sql += row;
-    }
-    return sql;
+    return insertRowsSql(kInsertColumns, kBoundColumns, rows);
 }
 
 } // namespace

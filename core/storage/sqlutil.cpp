@@ -52,6 +52,21 @@ Transaction::~Transaction()
         m_db.rollback();
 }
 
+QByteArray insertRowsSql(const char *head, int columns, int rows)
+{
+    QByteArray row = "(?";
+    for (int c = 1; c < columns; ++c)
+        row += ", ?";
+    row += ')';
+    QByteArray sql = head;
+    for (int r = 0; r < rows; ++r) {
+        if (r > 0)
+            sql += ", ";
+        sql += row;
+    }
+    return sql;
+}
+
 Result<void> Transaction::begin(const QString &doing)
 {
     if (!m_db.transaction())

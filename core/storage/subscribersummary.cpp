@@ -21,10 +21,10 @@ namespace lmo::SubscriberSummary {
 
 namespace {
 
-const char kInsertSql[] =
+const char kInsertHead[] =
     "INSERT INTO subscribers (org_id, account_name, org_edition, org_instance, org_status, is_sandbox, licenses, "
-    "installed, packages, seats, site_licenses, used, first_install, last_change, lmo_mask) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    "installed, packages, seats, site_licenses, used, first_install, last_change, lmo_mask) VALUES ";
+constexpr int kInsertColumns = 15;
 
 const QString kLicenseColumns = QStringLiteral(
     "SELECT id, org_id, account_name, org_edition, org_instance, org_status, is_sandbox, status, seats, used_licenses, "
@@ -58,7 +58,7 @@ public:
     explicit QueryWriter(QSqlDatabase db) : m_insert(db) {}
     Result<void> prepare()
     {
-        if (!m_insert.prepare(QString::fromLatin1(kInsertSql)))
+        if (!m_insert.prepare(QString::fromLatin1(insertRowsSql(kInsertHead, kInsertColumns, 1))))
             return sqlError(m_insert.lastError(), QStringLiteral("summarising subscriber orgs"));
         return {};
     }
@@ -105,11 +105,8 @@ public:
 
     Result<void> prepare()
     {
-        const QByteArray one(kInsertSql);
-        QByteArray many = one;
-        const QByteArray values = one.mid(one.indexOf("VALUES ") + 7);
-        for (int r = 1; r < kRows; ++r)
-            many += ", " + values;
+        const QByteArray one = insertRowsSql(kInsertHead, kInsertColumns, 1);
+        const QByteArray many = insertRowsSql(kInsertHead, kInsertColumns, kRows);
         if (sqlite3_prepare_v2(m_db, one.constData(), int(one.size()), &m_one, nullptr) != SQLITE_OK
             || sqlite3_prepare_v2(m_db, many.constData(), int(many.size()), &m_many, nullptr) != SQLITE_OK)
             return failure(QStringLiteral("summarising subscriber orgs"));
@@ -127,7 +124,6 @@ public:
 
 private:
     static constexpr int kRows = 32;
-    static constexpr int kColumns = 15;
     struct Row
     {
         QString org;
@@ -183,7 +179,7 @@ private:
             text(row.lastChange);
             integer(s.lmoMask);
         }
-        Q_ASSERT(i == int(count) * kColumns);
+        Q_ASSERT(i == int(count) * kInsertColumns);
         const int rc = sqlite3_step(stmt);
         sqlite3_reset(stmt);
         if (rc != SQLITE_DONE)
