@@ -348,11 +348,14 @@ void ImportDialog::startImport()
             });
             m_indexesDone = -1;
             if (!built) {
-                *outcome = Result<ImportReport>(built.error().code == Error::Code::Cancelled
-                                                    ? Error::make(Error::Code::Cancelled,
-                                                                  QStringLiteral("Cancelled before the import began: "
-                                                                                 "nothing of this file was imported."))
-                                                    : built.error());
+                Error e = built.error();
+                if (e.code == Error::Code::Cancelled)
+                    e.message = QStringLiteral("Cancelled before the import began: nothing of this file was imported.");
+                else if (e.code == Error::Code::Locked)
+                    e.message = QStringLiteral("Nothing of this file was imported: the database stayed locked for 30 "
+                                               "seconds, by LMO Desk's own index build in another window or by another "
+                                               "program. Try the import again in a moment.");
+                *outcome = Result<ImportReport>(e);
                 return;
             }
         }
