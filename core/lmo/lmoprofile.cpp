@@ -1,5 +1,6 @@
 #include "lmo/lmoprofile.h"
 
+#include "util/json.h"
 #include "domain/salesforceid.h"
 #include "storage/sqlutil.h"
 #include "storage/values.h"
@@ -17,19 +18,6 @@ namespace {
 
 const char *const kKinds[] = {"production", "sandbox", "developer-edition", "trial", "scratch"};
 const char *const kAccess[] = {"none", "read", "edit"};
-
-QJsonArray strings(const QStringList &list)
-{
-    return QJsonArray::fromStringList(list);
-}
-
-QStringList strings(const QJsonValue &v)
-{
-    QStringList out;
-    for (const QJsonValue &x : v.toArray())
-        out << x.toString();
-    return out;
-}
 
 Access accessFrom(const QString &s)
 {
@@ -79,8 +67,8 @@ QJsonObject LmoProfile::toJson() const
                      {QStringLiteral("edition"), org.edition},
                      {QStringLiteral("kind"), orgKindName(org.kind)},
                      {QStringLiteral("confirmed_paid_and_permanent"), org.confirmedPaidAndPermanent},
-                     {QStringLiteral("who_needs_data"), strings(org.whoNeedsData)},
-                     {QStringLiteral("integrations"), strings(org.integrations)},
+                     {QStringLiteral("who_needs_data"), QJsonArray::fromStringList(org.whoNeedsData)},
+                     {QStringLiteral("integrations"), QJsonArray::fromStringList(org.integrations)},
                      {QStringLiteral("stability"), org.stability},
                      {QStringLiteral("placement"),
                       org.placement == OrgPlacement::Dedicated ? QStringLiteral("dedicated") : QStringLiteral("primary")}}},
@@ -90,9 +78,9 @@ QJsonObject LmoProfile::toJson() const
         {QStringLiteral("lma_objects_visible"), lmaObjectsVisible},
         {QStringLiteral("lma_verification"), lmaVerification},
         {QStringLiteral("roles"), rolesJson},
-        {QStringLiteral("dashboards"), strings(dashboards)},
+        {QStringLiteral("dashboards"), QJsonArray::fromStringList(dashboards)},
         {QStringLiteral("billing"), billing},
-        {QStringLiteral("integration_patterns"), strings(integrationPatterns)},
+        {QStringLiteral("integration_patterns"), QJsonArray::fromStringList(integrationPatterns)},
         {QStringLiteral("licenses_today"), licensesToday},
         {QStringLiteral("growth_per_month"), growthPerMonth},
         {QStringLiteral("storage_allocation_mb"), storageAllocationMb},
@@ -111,8 +99,8 @@ LmoProfile LmoProfile::fromJson(const QJsonObject &j)
     p.org.edition = o.value(QStringLiteral("edition")).toString();
     p.org.kind = orgKindFromName(o.value(QStringLiteral("kind")).toString()).value_or(OrgKind::Production);
     p.org.confirmedPaidAndPermanent = o.value(QStringLiteral("confirmed_paid_and_permanent")).toBool();
-    p.org.whoNeedsData = strings(o.value(QStringLiteral("who_needs_data")));
-    p.org.integrations = strings(o.value(QStringLiteral("integrations")));
+    p.org.whoNeedsData = stringsFromJson(o.value(QStringLiteral("who_needs_data")));
+    p.org.integrations = stringsFromJson(o.value(QStringLiteral("integrations")));
     p.org.stability = o.value(QStringLiteral("stability")).toString();
     p.org.placement = o.value(QStringLiteral("placement")).toString() == QLatin1String("dedicated") ? OrgPlacement::Dedicated
                                                                                                       : OrgPlacement::PrimaryInternal;
@@ -130,9 +118,9 @@ LmoProfile LmoProfile::fromJson(const QJsonObject &j)
         p.roles.append({x.value(QStringLiteral("role")).toString(), accessFrom(x.value(QStringLiteral("licenses")).toString()),
                         accessFrom(x.value(QStringLiteral("subscribers")).toString())});
     }
-    p.dashboards = strings(j.value(QStringLiteral("dashboards")));
+    p.dashboards = stringsFromJson(j.value(QStringLiteral("dashboards")));
     p.billing = j.value(QStringLiteral("billing")).toString();
-    p.integrationPatterns = strings(j.value(QStringLiteral("integration_patterns")));
+    p.integrationPatterns = stringsFromJson(j.value(QStringLiteral("integration_patterns")));
     p.licensesToday = j.value(QStringLiteral("licenses_today")).toInteger();
     p.growthPerMonth = j.value(QStringLiteral("growth_per_month")).toInteger();
     p.storageAllocationMb = j.value(QStringLiteral("storage_allocation_mb")).toDouble();

@@ -1,5 +1,6 @@
 #include "browse/licensespage.h"
 
+#include "util/json.h"
 #include "browse/licensedetail.h"
 #include "browse/licenselist.h"
 #include "domain/salesforceid.h"
@@ -43,19 +44,6 @@ const QString kHeaderKey = QStringLiteral("licenses/header");
 const QString kSplitterKey = QStringLiteral("licenses/splitter");
 const QString kViewsGroup = QStringLiteral("licenses/views");
 constexpr int kMaxCopyRows = 100'000;
-
-QJsonArray toJson(const QStringList &list)
-{
-    return QJsonArray::fromStringList(list);
-}
-
-QStringList fromJson(const QJsonValue &v)
-{
-    QStringList out;
-    for (const QJsonValue &x : v.toArray())
-        out << x.toString();
-    return out;
-}
 
 } // namespace
 
@@ -686,12 +674,12 @@ void LicensesPage::saveView(const QString &name)
         for (const PackageName &p : m_model->packages())
             if (p.rowId == id)
                 packages << p.name;
-    filter[QStringLiteral("statuses")] = toJson(statuses);
-    filter[QStringLiteral("effective_statuses")] = toJson(effective);
-    filter[QStringLiteral("packages")] = toJson(packages);
-    filter[QStringLiteral("versions")] = toJson(f.versions);
-    filter[QStringLiteral("editions")] = toJson(f.editions);
-    filter[QStringLiteral("instances")] = toJson(f.instances);
+    filter[QStringLiteral("statuses")] = QJsonArray::fromStringList(statuses);
+    filter[QStringLiteral("effective_statuses")] = QJsonArray::fromStringList(effective);
+    filter[QStringLiteral("packages")] = QJsonArray::fromStringList(packages);
+    filter[QStringLiteral("versions")] = QJsonArray::fromStringList(f.versions);
+    filter[QStringLiteral("editions")] = QJsonArray::fromStringList(f.editions);
+    filter[QStringLiteral("instances")] = QJsonArray::fromStringList(f.instances);
     if (f.sandbox)
         filter[QStringLiteral("sandbox")] = *f.sandbox;
     if (f.siteLicense)
@@ -733,19 +721,19 @@ bool LicensesPage::applyView(const QString &name)
     const QJsonObject j = view.value(QStringLiteral("filter")).toObject();
     LicenseFilter f;
     f.text = j.value(QStringLiteral("text")).toString();
-    for (const QString &s : fromJson(j.value(QStringLiteral("statuses"))))
+    for (const QString &s : stringsFromJson(j.value(QStringLiteral("statuses"))))
         if (auto st = statusFromString(s))
             f.statuses << *st;
-    for (const QString &s : fromJson(j.value(QStringLiteral("effective_statuses"))))
+    for (const QString &s : stringsFromJson(j.value(QStringLiteral("effective_statuses"))))
         if (auto st = effectiveStatusFromString(s))
             f.effectiveStatuses << *st;
-    for (const QString &name : fromJson(j.value(QStringLiteral("packages"))))
+    for (const QString &name : stringsFromJson(j.value(QStringLiteral("packages"))))
         for (const PackageName &p : m_model->packages())
             if (p.name == name)
                 f.packages << p.rowId;
-    f.versions = fromJson(j.value(QStringLiteral("versions")));
-    f.editions = fromJson(j.value(QStringLiteral("editions")));
-    f.instances = fromJson(j.value(QStringLiteral("instances")));
+    f.versions = stringsFromJson(j.value(QStringLiteral("versions")));
+    f.editions = stringsFromJson(j.value(QStringLiteral("editions")));
+    f.instances = stringsFromJson(j.value(QStringLiteral("instances")));
     if (j.contains(QStringLiteral("sandbox")))
         f.sandbox = j.value(QStringLiteral("sandbox")).toBool();
     if (j.contains(QStringLiteral("site_license")))
