@@ -232,6 +232,35 @@ private:
     QString m_org;
 };
 
+// A license of kLicenseColumns's row, read through whichever kind of row (QueryRow, StatementRow)
+// gives `integer`, `text`, `date` and `dateTime` by column.
+template<typename Row>
+void fillLicense(License &l, const Row &row, const QHash<qint64, QString> &packageNames)
+{
+    l.rowId = row.integer(0);
+    l.accountName = row.text(2);
+    l.orgEdition = row.text(3);
+    l.orgInstance = row.text(4);
+    l.orgStatus = row.text(5);
+    l.isSandbox = row.integer(6) != 0;
+    l.status = statusFromString(row.text(7)).value_or(Status::Active);
+    l.seats = int(row.integer(8));
+    l.usedLicenses = int(row.integer(9));
+    l.installDate = row.date(10);
+    l.lastModified = row.dateTime(11);
+    l.packageName = packageNames.value(row.integer(12));
+    l.lmoRef = row.integer(13);
+}
+
+struct QueryRow
+{
+    const QSqlQuery &q;
+    qint64 integer(int c) const { return q.value(c).toLongLong(); }
+    QString text(int c) const { return q.value(c).toString(); }
+    QDate date(int c) const { return dateFromSql(q.value(c)); }
+    QDateTime dateTime(int c) const { return dateTimeFromSql(q.value(c)); }
+};
+
 // Every org the query's rows (kLicenseColumns, ordered by org id) cover.
 Result<void> summarise(QSqlDatabase db, QSqlQuery &licenses, SummaryWriter &writer)
 {
@@ -243,20 +272,7 @@ Result<void> summarise(QSqlDatabase db, QSqlQuery &licenses, SummaryWriter &writ
         auto added = groups.add(licenses.value(1).toString());
         if (!added)
             return added.error();
-        License &l = *added.value();
-        l.rowId = licenses.value(0).toLongLong();
-        l.accountName = licenses.value(2).toString();
-        l.orgEdition = licenses.value(3).toString();
-        l.orgInstance = licenses.value(4).toString();
-        l.orgStatus = licenses.value(5).toString();
-        l.isSandbox = licenses.value(6).toInt() != 0;
-        l.status = statusFromString(licenses.value(7).toString()).value_or(Status::Active);
-        l.seats = licenses.value(8).toInt();
-        l.usedLicenses = licenses.value(9).toInt();
-        l.installDate = dateFromSql(licenses.value(10));
-        l.lastModified = dateTimeFromSql(licenses.value(11));
-        l.packageName = names->value(licenses.value(12).toLongLong());
-        l.lmoRef = licenses.value(13).toLongLong();
+        fillLicense(*added.value(), QueryRow{licenses}, names.value());
     }
     if (licenses.lastError().isValid())
         return sqlError(licenses.lastError(), QStringLiteral("summarising subscriber orgs"));
@@ -318,6 +334,15 @@ QDateTime columnDateTime(sqlite3_stmt *stmt, int column)
     return dateTimeFromSql(columnText(stmt, column));
 }
 
+struct StatementRow
+{
+    sqlite3_stmt *stmt;
+    qint64 integer(int c) const { return sqlite3_column_int64(stmt, c); }
+    QString text(int c) const { return columnText(stmt, c); }
+    QDate date(int c) const { return columnDate(stmt, c); }
+    QDateTime dateTime(int c) const { return columnDateTime(stmt, c); }
+};
+
 // The same rows through SQLite's own statement: the orgs' licenses are read without a QVariant
 // per value, and an org's id is compared as bytes.
 Result<void> summariseSqlite(QSqlDatabase db, sqlite3 *handle, const QString &sql, SummaryWriter &writer)
@@ -343,20 +368,7 @@ Result<void> summariseSqlite(QSqlDatabase db, sqlite3 *handle, const QString &sq
         auto added = groups.add(org);
         if (!added)
             return added.error();
-        License &l = *added.value();
-        l.rowId = sqlite3_column_int64(stmt, 0);
-        l.accountName = columnText(stmt, 2);
-        l.orgEdition = columnText(stmt, 3);
-        l.orgInstance = columnText(stmt, 4);
-        l.orgStatus = columnText(stmt, 5);
-        l.isSandbox = sqlite3_column_int64(stmt, 6) != 0;
-        l.status = statusFromString(columnText(stmt, 7)).value_or(Status::Active);
-        l.seats = int(sqlite3_column_int64(stmt, 8));
-        l.usedLicenses = int(sqlite3_column_int64(stmt, 9));
-        l.installDate = columnDate(stmt, 10);
-        l.lastModified = columnDateTime(stmt, 11);
-        l.packageName = names->value(sqlite3_column_int64(stmt, 12));
-        l.lmoRef = sqlite3_column_int64(stmt, 13);
+        fillLicense(*added.value(), StatementRow{stmt}, names.value());
     }
     if (rc != SQLITE_DONE)
         return Error::make(Error::Code::Sql, QStringLiteral("Database error while summarising subscriber orgs: %1")
