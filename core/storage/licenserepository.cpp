@@ -35,6 +35,13 @@ Error ruleBroken(const QString &license)
                                              .arg(license));
 }
 
+// Row `r`'s license name, to word an error.
+QString rowName(const LicenseRowBatch &batch, size_t r)
+{
+    const std::string_view name = batch.text(batch.row(r)[LicenseRowBatch::Name]);
+    return QString::fromUtf8(name.data(), qsizetype(name.size()));
+}
+
 // The INSERT of `rows` rows, each with kBoundColumns parameters.
 QByteArray insertSql(int rows)
 {
@@ -239,15 +246,11 @@ Result<qint64> LicenseWriter::insert(const LicenseRowBatch &batch, size_t r)
             return p.error();
     }
     const LicenseRowBatch::Cell *cells = batch.row(r);
-    auto name = [&] {
-        const std::string_view text = batch.text(cells[LicenseRowBatch::Name]);
-        return QString::fromUtf8(text.data(), qsizetype(text.size()));
-    };
     if (m_checkRules && !rowAllowed(batch, cells))
-        return ruleBroken(name());
+        return ruleBroken(rowName(batch, r));
     m_binder->bindCells(batch, cells);
     m_binder->integer(m_lmoRef);
-    return m_binder->run(name);
+    return m_binder->run([&] { return rowName(batch, r); });
 }
 
 bool LicenseWriter::rowAllowed(const LicenseRowBatch &batch, const LicenseRowBatch::Cell *cells)
@@ -264,16 +267,12 @@ Result<void> LicenseWriter::insertRows(const LicenseRowBatch &batch, size_t firs
         if (auto p = prepare(); !p)
             return p;
     }
-    auto rowName = [&batch](size_t r) {
-        const std::string_view name = batch.text(batch.row(r)[LicenseRowBatch::Name]);
-        return QString::fromUtf8(name.data(), qsizetype(name.size()));
-    };
     size_t r = first;
     const size_t end = first + count;
     if (m_checkRules) {
         for (size_t i = first; i < end; ++i) {
             if (!rowAllowed(batch, batch.row(i)))
-                return ruleBroken(rowName(i));
+                return ruleBroken(rowName(batch, i));
         }
     }
     if (m_manyRows) {
@@ -283,7 +282,7 @@ Result<void> LicenseWriter::insertRows(const LicenseRowBatch &batch, size_t firs
                 m_manyRows->integer(m_lmoRef);
             }
             const size_t at = r;
-            if (auto done = m_manyRows->run([&] { return QStringLiteral("%1 (or one of the %2 after it)").arg(rowName(at)).arg(kRowsPerStatement - 1); });
+            if (auto done = m_manyRows->run([&] { return QStringLiteral("%1 (or one of the %2 after it)").arg(rowName(batch, at)).arg(kRowsPerStatement - 1); });
                 !done)
                 return done.error();
         }

@@ -327,7 +327,7 @@ void ImportDialog::startImport()
     m_indexesLeft = 0;
     m_thread = QThread::create([this, databasePath, file, options, outcome]() {
         // The window's background index build may still be finishing the index it was
-        // building when the import paused it (MainWindow::pauseIndexJobForImport): wait for its
+        // building when the import stopped it (MainWindow::importFiles): wait for its
         // lock longer than SQLite's usual two seconds.
         Database::OpenOptions open;
         open.busyTimeoutMs = 30000;

@@ -291,8 +291,10 @@ void MainWindow::importFiles()
         QStringLiteral("CSV exports (*.csv *.tsv *.txt);;All files (*)"));
     for (const QString &file : files) {
         // The import builds what is left of the indexes first (it needs the unique ones), with
-        // progress in its dialog; the window takes the rest up again when it is done.
-        pauseIndexJobForImport();
+        // progress in its dialog; the window takes the rest up again when it is done. The job
+        // stops after the index it is building, and the import's connection waits for that lock
+        // (ImportDialog opens it with a long busy timeout): the window never waits.
+        stopIndexJob();
         ImportDialog dialog(m_database->path(), file, this);
         dialog.offerLmos(m_database->connection());
         connect(&dialog, &ImportDialog::finished, this, [this](bool imported) {
@@ -625,14 +627,6 @@ void MainWindow::stopIndexJob()
     m_indexJob.reset();
     m_indexPoll->stop();
     m_statusIndexes->clear();
-}
-
-void MainWindow::pauseIndexJobForImport()
-{
-    // The job stops after the index it is building (a second or two at a million licenses);
-    // the import's connection waits for that lock (ImportDialog opens it with a long busy
-    // timeout) rather than the window waiting here, which would freeze it.
-    stopIndexJob();
 }
 
 void MainWindow::showAbout()

@@ -39,9 +39,9 @@ public:
     void closeDatabase();
     // Reads every page again (after an import, say) and the status bar.
     void reloadAll();
-    // Stops the background build of indexes an import left, after the index it is building:
-    // an import writes next. The window takes the build up again once the import is done.
-    void pauseIndexJobForImport();
+    // Stops the background build of indexes an import left, after the index it is building
+    // (what is left stays recorded): before an import, or when the database closes.
+    void stopIndexJob();
     Database *database() const { return m_database.get(); }
 
     void setPage(Page page);
@@ -91,7 +91,6 @@ public:
 
 private:
     void afterLicenseEdit(const QString &error);
-    void stopIndexJob();
     QList<DatabasePage *> pages() const;
 
     std::unique_ptr<Database> m_database;
