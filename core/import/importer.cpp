@@ -1533,8 +1533,12 @@ Result<ImportReport> importFile(Database &database, const QString &path, const I
     if (!pending)
         return pending.error();
     if (pending.value() > 0) {
-        if (auto r = buildDeferredIndexes(database.connection()); !r)
+        if (auto r = buildDeferredIndexes(database.connection(), options.indexProgress); !r) {
+            if (r.error().code == Error::Code::Cancelled)
+                return Error::make(Error::Code::Cancelled,
+                                   QStringLiteral("Cancelled before the import began: nothing of this file was imported."));
             return r.error();
+        }
     }
     ImportReport report;
     report.file = path;

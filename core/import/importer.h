@@ -29,6 +29,9 @@ struct ImportOptions
     DateOrder dateOrder = DateOrder::MonthDayYear;
     std::optional<std::vector<ImportField>> mapping; // the user's column mapping, else recognised
     std::function<bool(const ImportProgress &)> progress; // return false to cancel
+    // Indexes an earlier load left are built before the rows are read (the import needs the
+    // unique ones): told before each (done of total); return false to cancel, between two.
+    std::function<bool(int done, int total)> indexProgress;
     int keepRejections = 10'000; // rejected rows kept with their values (all are counted)
     QString changedBy;           // for the audit log; default: the operating-system user
     // The LMO the file was exported from (its lmo_profiles row). None: the database's one LMO;

@@ -316,6 +316,12 @@ void ImportDialog::startImport()
         m_elapsedMs = qint64(p.seconds * 1000);
         return !m_cancel.load();
     };
+    // Indexes an earlier import left are built first, with their own progress.
+    options.indexProgress = [this](int done, int total) {
+        m_indexesTotal = total;
+        m_indexesDone = done < total ? done : -1; // -1 once they are built: the rows' progress
+        return !m_cancel.load();
+    };
     m_cancel = false;
     m_pages->setCurrentIndex(1);
     const QString databasePath = m_databasePath;
@@ -337,29 +343,12 @@ void ImportDialog::startImport()
             return;
         }
         QSqlDatabase connection = database.value()->connection();
-        // An earlier load may have left indexes to build, and this import needs the unique
-        // ones to find what it updates: built first, with progress, and Cancel stops between two.
-        auto pending = deferredIndexCount(connection);
-        if (pending && pending.value() > 0) {
-            auto built = buildDeferredIndexes(connection, [this](int done, int total) {
-                m_indexesTotal = total;
-                m_indexesDone = done;
-                return !m_cancel.load();
-            });
-            m_indexesDone = -1;
-            if (!built) {
-                Error e = built.error();
-                if (e.code == Error::Code::Cancelled)
-                    e.message = QStringLiteral("Cancelled before the import began: nothing of this file was imported.");
-                else if (e.code == Error::Code::Locked)
-                    e.message = QStringLiteral("Nothing of this file was imported: the database stayed locked for 30 "
-                                               "seconds, by LMO Desk's own index build in another window or by another "
-                                               "program. Try the import again in a moment.");
-                *outcome = Result<ImportReport>(e);
-                return;
-            }
-        }
         *outcome = importFile(*database.value(), file, options);
+        if (!outcome->value() && outcome->value().error().code == Error::Code::Locked)
+            *outcome = Result<ImportReport>(Error::make(
+                Error::Code::Locked, QStringLiteral("Nothing of this file was imported: the database stayed locked for 30 "
+                                                    "seconds, by LMO Desk's own index build in another window or by "
+                                                    "another program. Try the import again in a moment.")));
         // A load into an empty table saves its licenses first and leaves the indexes for
         // browsing to build after: the window builds them in the background.
         if (outcome->value()) {
