@@ -167,6 +167,11 @@ private slots:
         check(page->filter());
         QCOMPARE(page->tileText(u"licenses"_s), locale.toString(9));
         QVERIFY(page->summaryText().contains(u"package Package A"_s));
+        // A past day's tiles name the day, never "today".
+        QCOMPARE(page->tileCaption(u"active"_s), u"Active on 2026-06-15"_s);
+        QCOMPARE(page->tileCaption(u"uninstalls_30_days"_s), u"Uninstalls, 30 days to 2026-06-15"_s);
+        for (const QString &key : {u"active"_s, u"trial"_s, u"net_growth"_s, u"trial_conversion"_s})
+            QVERIFY2(!page->tileCaption(key).contains(u"today"_s, Qt::CaseInsensitive), qPrintable(page->tileCaption(key)));
         // The KPIs beyond the summary, as hand-worked in tst_dashboard for package A: used 8+2+25+0+15+2+3
         // of seats 10+5+20+30+15+8+12.
         QCOMPARE(page->tileText(u"seat_utilisation"_s), u"%1%"_s.arg(locale.toString(55.0 / 100.0 * 100.0, 'f', 1)));

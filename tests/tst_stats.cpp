@@ -1,5 +1,6 @@
 #include "fixtures.h"
 
+#include "metrics/dashboardmetrics.h"
 #include "metrics/installbasestats.h"
 #include "storage/licenserepository.h"
 #include "storage/values.h"
@@ -104,7 +105,8 @@ private slots:
         const QStringList keys{u"as_of"_s, u"licenses"_s, u"packages"_s, u"subscriber_orgs"_s, u"by_status"_s,
                                u"by_effective_status"_s, u"sandbox_licenses"_s, u"site_licenses"_s,
                                u"perpetual_licenses"_s, u"seats_licensed"_s, u"seats_used"_s,
-                               u"expiring_within_30_days"_s};
+                               u"expiring_within_30_days"_s, u"as_of_reconstructed"_s, u"as_of_unknown"_s,
+                               u"as_of_undated"_s, u"as_of_note"_s};
         QCOMPARE(json.keys().size(), keys.size());
         for (const QString &k : keys)
             QVERIFY2(json.contains(k), qPrintable(k));
@@ -155,6 +157,131 @@ private slots:
             ++checked;
         }
         QCOMPARE(checked, 15);
+    }
+
+    // As of a past day: the licenses installed by then, as they were then (the audit log's first
+    // change after the day holds what each field was), and a note of what the data cannot say.
+    void aPastDayCountsOnlyWhatWasInstalledThen()
+    {
+        QTemporaryDir dir;
+        auto db = test::createFixtureDatabase(dir.filePath(QStringLiteral("past.sqlite")));
+        QVERIFY(db);
+        QSqlQuery q(db->connection());
+        QVERIFY(q.exec(QStringLiteral("UPDATE licenses SET last_modified = '2025-06-01T12:00:00.000Z'")));
+        // Installs run 2025-01-11 (L-00001) to 2025-05-31 (L-00015), ten days apart.
+        InstallBaseFilter f;
+        f.asOf = QDate(2025, 3, 1);
+        auto r = computeInstallBaseStats(db->connection(), f);
+        QVERIFY2(r.ok(), qPrintable(r.ok() ? QString() : r.error().message));
+        QCOMPARE(r->licenses, 5); // L-00001 .. L-00005
+        QCOMPARE(r->subscriberOrgs, 3);
+        QCOMPARE(r->byStatus.value(Status::Active), 3);
+        QCOMPARE(r->byStatus.value(Status::Trial), 2);
+        QCOMPARE(r->byStatus.value(Status::Uninstalled), 0);
+        QVERIFY(r->reconstructed);
+        // They all changed on 2025-06-01 and no history says how: the page says so.
+        QCOMPARE(r->asOfUnknown, 5);
+        QVERIFY(r->asOfCaveat().startsWith(QStringLiteral("5 licenses changed after 2025-03-01")));
+
+        f.asOf = QDate(2025, 1, 10); // the day before the first install
+        r = computeInstallBaseStats(db->connection(), f);
+        QVERIFY(r.ok());
+        QCOMPARE(r->licenses, 0);
+        QCOMPARE(r->packages, 0);
+        QCOMPARE(r->subscriberOrgs, 0);
+    }
+
+    void aPastDayTakesEachLicenseAsItWasThen()
+    {
+        QTemporaryDir dir;
+        auto db = test::createFixtureDatabase(dir.filePath(QStringLiteral("history.sqlite")));
+        QVERIFY(db);
+        QSqlQuery q(db->connection());
+        QVERIFY(q.exec(QStringLiteral("UPDATE licenses SET last_modified = '2025-06-01T12:00:00.000Z'")));
+        auto audit = [&](const char *name, const char *field, const char *from, const char *to, const char *at) {
+            QSqlQuery a(db->connection());
+            a.prepare(QStringLiteral("INSERT INTO audit_log (changed_at, changed_by, record_type, record_ref, record_sf_id, field, "
+                                     "old_value, new_value, source) SELECT ?, 'ops', 'license', id, sf_id, ?, ?, ?, 'test' "
+                                     "FROM licenses WHERE name = ?"));
+            a.addBindValue(QString::fromLatin1(at));
+            a.addBindValue(QString::fromLatin1(field));
+            a.addBindValue(QString::fromLatin1(from));
+            a.addBindValue(QString::fromLatin1(to));
+            a.addBindValue(QString::fromLatin1(name));
+            QVERIFY(a.exec());
+            QCOMPARE(a.numRowsAffected(), 1);
+        };
+        // L-00009, Uninstalled now, was Active until 2026-02-01; its last change came later.
+        audit("L-00009", "Status", "Active", "Uninstalled", "2026-02-01T10:00:00.000Z");
+        QVERIFY(q.exec(QStringLiteral("UPDATE licenses SET last_modified = '2026-03-10T09:00:00.000Z' WHERE name = 'L-00009'")));
+        // L-00001 had 5 seats to 2027's renewal on 2026-03-01 (10 seats, expiring 2027-01-01 now).
+        audit("L-00001", "Seats", "5", "10", "2026-03-01T09:00:00.000Z");
+        audit("L-00001", "Expiration", "2026-01-01", "2027-01-01", "2026-03-01T09:00:00.000Z");
+        audit("L-00001", "Used Licenses", "4", "8", "2026-03-01T09:00:00.000Z");
+        // L-00010, Uninstalled, changed on 2026-04-01 and nothing says when or from what.
+        QVERIFY(q.exec(QStringLiteral("UPDATE licenses SET last_modified = '2026-04-01T09:00:00.000Z' WHERE name = 'L-00010'")));
+        // L-00015, Uninstalled, last changed 2025-06-01: uninstalled before the day.
+
+        InstallBaseFilter f;
+        f.asOf = QDate(2026, 1, 1);
+        auto r = computeInstallBaseStats(db->connection(), f);
+        QVERIFY2(r.ok(), qPrintable(r.ok() ? QString() : r.error().message));
+        QCOMPARE(r->licenses, 15);
+        QCOMPARE(r->byStatus.value(Status::Uninstalled), 1);       // L-00015 only
+        QCOMPARE(r->byStatus.value(Status::Active), 7 + 2);         // and L-00009, L-00010
+        QCOMPARE(r->byEffectiveStatus.value(EffectiveStatus::Expired), 1); // L-00009 expired 2025-12-31
+        // 215 now, less L-00001's 5 seats since, plus L-00009's 50 (installed then).
+        QCOMPARE(r->seatsLicensed, 215 - 10 + 5 + 50);
+        QCOMPARE(r->seatsUsed, 149 - 8 + 4 + 7 + 12);
+        QCOMPARE(r->expiringWithin30Days, 1); // L-00001 on 2026-01-01 itself
+        QCOMPARE(r->asOfUnknown, 1);          // L-00010
+        QCOMPARE(r->asOfUndated, 0);
+        QVERIFY2(r->asOfCaveat().startsWith(QStringLiteral("1 license changed after 2026-01-01")), qPrintable(r->asOfCaveat()));
+        QVERIFY(r->toText().contains(QStringLiteral("Note: 1 license changed after 2026-01-01")));
+
+        // The dashboard counts the same, in its own pass.
+        auto m = computeDashboard(db->connection(), f);
+        QVERIFY2(m.ok(), qPrintable(m.ok() ? QString() : m.error().message));
+        QCOMPARE(m->stats.toJson(), r->toJson());
+
+        // Uninstalls by the day the audit log says (2026-02), not the last change (2026-03).
+        f.asOf = QDate::currentDate();
+        m = computeDashboard(db->connection(), f);
+        QVERIFY(m.ok());
+        const ChartData &chart = m->chart(ChartId::InstallsByMonth);
+        const qsizetype feb = chart.categories.indexOf(QStringLiteral("2026-02"));
+        const qsizetype mar = chart.categories.indexOf(QStringLiteral("2026-03"));
+        if (feb >= 0) { // within the chart's 24 months of today
+            QCOMPARE(chart.series[1].values[size_t(feb)], 1);
+            QCOMPARE(chart.series[1].values[size_t(mar)], 0);
+        }
+        QVERIFY(!m->stats.reconstructed);
+        QVERIFY(m->stats.asOfCaveat().isEmpty());
+    }
+
+    void aPastDayLeavesOutLicensesWithoutAnInstallDate()
+    {
+        QTemporaryDir dir;
+        auto db = test::createFixtureDatabase(dir.filePath(QStringLiteral("undated.sqlite")));
+        QVERIFY(db);
+        QSqlQuery q(db->connection());
+        QVERIFY(q.exec(QStringLiteral("UPDATE licenses SET install_date = NULL WHERE name IN ('L-00002', 'L-00003')")));
+        InstallBaseFilter f;
+        f.asOf = test::kFixtureAsOf;
+        auto r = computeInstallBaseStats(db->connection(), f);
+        QVERIFY(r.ok());
+        QCOMPARE(r->licenses, 13);
+        QCOMPARE(r->asOfUndated, 2);
+        QCOMPARE(r->asOfCaveat(), QStringLiteral("2 licenses without an install date are left out."));
+        auto m = computeDashboard(db->connection(), f);
+        QVERIFY(m.ok());
+        QCOMPARE(m->stats.toJson(), r->toJson());
+        // Today they are all counted: they are in the LMO now.
+        f.asOf = QDate();
+        r = computeInstallBaseStats(db->connection(), f);
+        QVERIFY(r.ok());
+        QCOMPARE(r->licenses, 15);
+        QCOMPARE(r->asOfUndated, 0);
     }
 
 private:

@@ -104,10 +104,11 @@ namespace {
 // One row of the single pass, as the database hands it over (text as bytes, NULL as empty).
 struct PassRow
 {
-    std::string_view status, expiration, installDate, lastModified, edition, instance, version, orgId;
+    std::string_view status, expiration, installDate, uninstallDay, edition, instance, version, orgId;
     bool expirationNull = true;
     qint64 seats = 0, used = 0, packageRef = 0;
     bool sandbox = false;
+    bool asOfUnknown = false;
 };
 
 // "2026-06" of "2026-06-15..." as a month number (year * 12 + month - 1), or -1.
@@ -136,7 +137,7 @@ int monthOf(const QDate &d)
 class Pass
 {
 public:
-    explicit Pass(const InstallBaseFilter &f) : m_asOf(f.day())
+    explicit Pass(const InstallBaseFilter &f) : m_asOf(f.day()), m_reconstructed(f.isPast())
     {
         const QDate asOf = m_asOf;
         m_today = dateToSql(asOf).toStdString();
@@ -186,8 +187,10 @@ public:
             ++m.recentInstalls90;
         if (recent && active)
             ++m.recentConverted90;
-        // The LMA records no uninstall date: the license's last change stands for it.
-        const std::string_view uninstallDay = r.lastModified.substr(0, 10);
+        // From the audit log, else the license's last change (InstallBaseFilter::sourceSql).
+        const std::string_view uninstallDay = r.uninstallDay;
+        if (r.asOfUnknown)
+            ++s.asOfUnknown;
         if (uninstalled && uninstallDay > m_d30 && uninstallDay <= m_today)
             ++m.uninstalls30;
         const int installMonth = r.installDate <= m_today ? monthOf(r.installDate) : -1;
@@ -257,6 +260,7 @@ public:
         s.seatsLicensed += t.seatsLicensed;
         s.seatsUsed += t.seatsUsed;
         s.expiringWithin30Days += t.expiringWithin30Days;
+        s.asOfUnknown += t.asOfUnknown;
         m.recentInstalls90 += o.m.recentInstalls90;
         m.recentConverted90 += o.m.recentConverted90;
         m.uninstalls30 += o.m.uninstalls30;
@@ -299,6 +303,7 @@ public:
         m.stats.subscriberOrgs = qint64(std::unique(m_orgs.begin(), m_orgs.end()) - m_orgs.begin());
         m.stats.packages = qint64(m_packages.size());
         m.stats.asOf = m_asOf;
+        m.stats.reconstructed = m_reconstructed;
         return m;
     }
 
@@ -312,6 +317,7 @@ public:
     Counts editions, instances, versionCounts;
     std::map<std::pair<qint64, std::string>, qint64> versions;
     QDate m_asOf;
+    bool m_reconstructed = false;
     int m_thisMonth = 0;
     int m_firstMonth = 0;
 
@@ -322,8 +328,9 @@ private:
     std::set<qint64> m_packages;
 };
 
-const char *const kPassColumns = "l.status, l.expiration, l.install_date, l.last_modified, l.seats, l.used_licenses, "
-                                 "l.is_sandbox, l.org_edition, l.org_instance, l.version_number, l.package_ref, l.org_id";
+const char *const kPassColumns = "l.status, l.expiration, l.install_date, l.uninstall_day, l.seats, l.used_licenses, "
+                                 "l.is_sandbox, l.org_edition, l.org_instance, l.version_number, l.package_ref, l.org_id, "
+                                 "l.as_of_unknown";
 
 // Steps a prepared pass statement to its end, adding each row.
 Result<void> stepPass(sqlite3 *h, sqlite3_stmt *stmt, Pass &pass)
@@ -339,7 +346,7 @@ Result<void> stepPass(sqlite3 *h, sqlite3_stmt *stmt, Pass &pass)
         r.expirationNull = sqlite3_column_type(stmt, 1) == SQLITE_NULL;
         r.expiration = text(1);
         r.installDate = text(2);
-        r.lastModified = text(3);
+        r.uninstallDay = text(3);
         r.seats = sqlite3_column_int64(stmt, 4);
         r.used = sqlite3_column_int64(stmt, 5);
         r.sandbox = sqlite3_column_int64(stmt, 6) != 0;
@@ -348,6 +355,7 @@ Result<void> stepPass(sqlite3 *h, sqlite3_stmt *stmt, Pass &pass)
         r.version = text(9);
         r.packageRef = sqlite3_column_int64(stmt, 10);
         r.orgId = text(11);
+        r.asOfUnknown = sqlite3_column_int64(stmt, 12) != 0;
         pass.add(r);
     }
     if (rc != SQLITE_DONE)
@@ -359,8 +367,8 @@ Result<void> stepPass(sqlite3 *h, sqlite3_stmt *stmt, Pass &pass)
 // The pass over the rows with lo < id <= hi, on a connection of its own.
 Result<void> passOverRange(sqlite3 *h, const QString &where, const InstallBaseFilter &f, qint64 lo, qint64 hi, Pass &pass)
 {
-    const QByteArray sql = QStringLiteral("SELECT %1 FROM licenses l WHERE %2 AND l.id > :lo AND l.id <= :hi")
-                               .arg(QLatin1String(kPassColumns), where)
+    const QByteArray sql = QStringLiteral("SELECT %1 FROM %2 l WHERE %3 AND l.id > :lo AND l.id <= :hi")
+                               .arg(QLatin1String(kPassColumns), f.sourceSql(), where)
                                .toUtf8();
     sqlite3_stmt *stmt = nullptr;
     if (sqlite3_prepare_v2(h, sql.constData(), int(sql.size()), &stmt, nullptr) != SQLITE_OK)
@@ -377,6 +385,9 @@ Result<void> passOverRange(sqlite3 *h, const QString &where, const InstallBaseFi
     bindText(":f_package", package);
     bindText(":f_from", from);
     bindText(":f_to", to);
+    const QByteArray nextDay = f.isPast() ? dateToSql(f.asOf.addDays(1)).toUtf8() : QByteArray();
+    if (f.isPast())
+        bindText(":f_next_day", nextDay);
     if (const int i = sqlite3_bind_parameter_index(stmt, ":f_lmo"); i && f.lmo)
         sqlite3_bind_int64(stmt, i, *f.lmo);
     sqlite3_bind_int64(stmt, sqlite3_bind_parameter_index(stmt, ":lo"), lo);
@@ -427,11 +438,11 @@ Result<void> runPass(QSqlDatabase db, const InstallBaseFilter &f, Pass &pass)
     }
     QSqlQuery q(db);
     q.setForwardOnly(true);
-    q.prepare(QStringLiteral("SELECT %1 FROM licenses l WHERE %2").arg(QLatin1String(kPassColumns), where));
+    q.prepare(QStringLiteral("SELECT %1 FROM %2 l WHERE %3").arg(QLatin1String(kPassColumns), f.sourceSql(), where));
     f.bind(q);
     if (!q.exec())
         return sqlError(q.lastError(), QStringLiteral("computing the dashboard"));
-    std::array<QByteArray, 12> held;
+    std::array<QByteArray, 13> held;
     while (q.next()) {
         for (int c : {0, 1, 2, 3, 7, 8, 9, 11})
             held[size_t(c)] = q.value(c).toString().toUtf8();
@@ -441,7 +452,7 @@ Result<void> runPass(QSqlDatabase db, const InstallBaseFilter &f, Pass &pass)
         r.expirationNull = q.value(1).isNull();
         r.expiration = view(1);
         r.installDate = view(2);
-        r.lastModified = view(3);
+        r.uninstallDay = view(3);
         r.seats = q.value(4).toLongLong();
         r.used = q.value(5).toLongLong();
         r.sandbox = q.value(6).toInt() != 0;
@@ -450,6 +461,7 @@ Result<void> runPass(QSqlDatabase db, const InstallBaseFilter &f, Pass &pass)
         r.version = view(9);
         r.packageRef = q.value(10).toLongLong();
         r.orgId = view(11);
+        r.asOfUnknown = q.value(12).toInt() != 0;
         pass.add(r);
     }
     return {};
@@ -478,6 +490,10 @@ Result<DashboardMetrics> computeDashboard(QSqlDatabase db, const InstallBaseFilt
         return r.error();
     DashboardMetrics m = pass.finish();
     m.filter = filter;
+    auto undated = countUndatedLicenses(db, filter);
+    if (!undated)
+        return undated.error();
+    m.stats.asOfUndated = undated.value();
     const double passMs = timer.nsecsElapsed() / 1e6;
     const QDate asOf = filter.day();
     const QDate thisMonth = monthStart(asOf);
@@ -495,8 +511,8 @@ Result<DashboardMetrics> computeDashboard(QSqlDatabase db, const InstallBaseFilt
     {
         ChartData c = chartHead(ChartId::InstallsByMonth, ChartData::Kind::BarsAndLine,
                                 QStringLiteral("Installs and uninstalls per month"), QStringLiteral("Month"),
-                                QStringLiteral("Installs by install date; uninstalls by the day the LMA last changed the license. "
-                                "Net = installs − uninstalls."));
+                                QStringLiteral("Installs by install date; uninstalls by the day the audit log records, else the day "
+                                "the license last changed. Net = installs − uninstalls."));
         ChartData::Series installs{QStringLiteral("Installs"), {}, false};
         ChartData::Series uninstalls{QStringLiteral("Uninstalls"), {}, false};
         ChartData::Series net{QStringLiteral("Net"), {}, true};
@@ -576,7 +592,7 @@ Result<DashboardMetrics> computeDashboard(QSqlDatabase db, const InstallBaseFilt
         m.charts.push_back(std::move(c));
     }
     m.timings.push_back({QStringLiteral("one pass over the licenses"),
-                         QStringLiteral("SELECT %1 FROM licenses l WHERE %2").arg(QLatin1String(kPassColumns), filter.whereSql(QStringLiteral("l"))),
+                         QStringLiteral("SELECT %1 FROM %2 l WHERE %3").arg(QLatin1String(kPassColumns), filter.sourceSql(), filter.whereSql(QStringLiteral("l"))),
                          [&] {
                              QList<QPair<QString, QVariant>> binds;
                              if (!filter.package.isEmpty())
@@ -587,6 +603,8 @@ Result<DashboardMetrics> computeDashboard(QSqlDatabase db, const InstallBaseFilt
                                  binds.append({QStringLiteral(":f_to"), dateToSql(filter.installedTo)});
                              if (filter.lmo)
                                  binds.append({QStringLiteral(":f_lmo"), *filter.lmo});
+                             if (filter.isPast())
+                                 binds.append({QStringLiteral(":f_next_day"), dateToSql(filter.asOf.addDays(1))});
                              return binds;
                          }(),
                          passMs});

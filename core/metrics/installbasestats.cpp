@@ -56,8 +56,65 @@ QString InstallBaseFilter::whereSql(const QString &alias) const
     return where.isEmpty() ? QStringLiteral("1 = 1") : where.join(QStringLiteral(" AND "));
 }
 
+namespace {
+
+// The day an Uninstalled license was uninstalled, per license: its last change of Status to
+// Uninstalled in the audit log (before `before`, a bind, when given).
+QString uninstallDaysSql(const QString &before)
+{
+    return QStringLiteral("(SELECT record_ref, SUBSTR(MAX(changed_at), 1, 10) AS day FROM audit_log "
+                          "WHERE record_type = 'license' AND field = 'Status' AND new_value = 'Uninstalled'%1 "
+                          "GROUP BY record_ref)")
+        .arg(before.isEmpty() ? QString() : QStringLiteral(" AND changed_at < %1").arg(before));
+}
+
+} // namespace
+
+QString InstallBaseFilter::sourceSql() const
+{
+    // The last change as a day: the LMA's "Information Current As Of", an ISO timestamp.
+    const QString lastChange = QStringLiteral("SUBSTR(x.last_modified, 1, 10)");
+    const QString common = QStringLiteral("x.id, x.install_date, x.last_modified, x.is_sandbox, x.org_edition, x.org_instance, "
+                                          "x.version_number, x.package_ref, x.org_id, x.lmo_ref");
+    if (!isPast()) {
+        return QStringLiteral("(SELECT %1, x.status, x.seats, x.used_licenses, x.expiration, "
+                              "CASE WHEN x.status = 'Uninstalled' THEN COALESCE(u.day, %2) END AS uninstall_day, "
+                              "0 AS as_of_unknown "
+                              "FROM licenses x LEFT JOIN %3 u ON u.record_ref = x.id)")
+            .arg(common, lastChange, uninstallDaysSql(QString()));
+    }
+    // Each field's first change after the day, per license: its old value is what it was then.
+    // Every field's changes count towards "the history says what happened after the day".
+    const QString firstChanges = QStringLiteral(
+        "(SELECT record_ref, "
+        "MAX(CASE WHEN field = 'Status' THEN 1 ELSE 0 END) AS has_status, MAX(CASE WHEN field = 'Status' THEN old_value END) AS status, "
+        "MAX(CASE WHEN field = 'Seats' THEN 1 ELSE 0 END) AS has_seats, MAX(CASE WHEN field = 'Seats' THEN old_value END) AS seats, "
+        "MAX(CASE WHEN field = 'Used Licenses' THEN 1 ELSE 0 END) AS has_used, MAX(CASE WHEN field = 'Used Licenses' THEN old_value END) AS used, "
+        "MAX(CASE WHEN field = 'Expiration' THEN 1 ELSE 0 END) AS has_expiration, MAX(CASE WHEN field = 'Expiration' THEN old_value END) AS expiration "
+        "FROM (SELECT record_ref, field, old_value, ROW_NUMBER() OVER (PARTITION BY record_ref, field ORDER BY changed_at, id) AS n "
+        "FROM audit_log WHERE record_type = 'license' AND changed_at >= :f_next_day) c WHERE n = 1 GROUP BY record_ref)");
+    const QString uninstallDay = QStringLiteral("COALESCE(u.day, %1)").arg(lastChange);
+    // Uninstalled now, uninstalled after the day, and no history of what it was before: it was
+    // installed then, in a status nobody recorded; counted as Active (and as unknown).
+    const QString status = QStringLiteral("(CASE WHEN h.has_status = 1 THEN h.status "
+                                          "WHEN x.status = 'Uninstalled' AND %1 >= :f_next_day THEN 'Active' "
+                                          "ELSE x.status END)")
+                               .arg(uninstallDay);
+    return QStringLiteral("(SELECT %1, %2 AS status, "
+                          "CASE WHEN h.has_seats = 1 THEN CAST(NULLIF(h.seats, '') AS BIGINT) ELSE x.seats END AS seats, "
+                          "CASE WHEN h.has_used = 1 THEN CAST(NULLIF(h.used, '') AS BIGINT) ELSE x.used_licenses END AS used_licenses, "
+                          "CASE WHEN h.has_expiration = 1 THEN NULLIF(h.expiration, '') ELSE x.expiration END AS expiration, "
+                          "CASE WHEN %2 = 'Uninstalled' THEN %3 END AS uninstall_day, "
+                          "CASE WHEN h.record_ref IS NULL AND %4 >= :f_next_day THEN 1 ELSE 0 END AS as_of_unknown "
+                          "FROM licenses x LEFT JOIN %5 u ON u.record_ref = x.id LEFT JOIN %6 h ON h.record_ref = x.id "
+                          "WHERE x.install_date < :f_next_day)")
+        .arg(common, status, uninstallDay, lastChange, uninstallDaysSql(QStringLiteral(":f_next_day")), firstChanges);
+}
+
 void InstallBaseFilter::bind(QSqlQuery &query) const
 {
+    if (isPast())
+        query.bindValue(QStringLiteral(":f_next_day"), dateToSql(asOf.addDays(1)));
     if (!package.isEmpty())
         query.bindValue(QStringLiteral(":f_package"), package);
     if (installedFrom.isValid())
@@ -66,6 +123,40 @@ void InstallBaseFilter::bind(QSqlQuery &query) const
         query.bindValue(QStringLiteral(":f_to"), dateToSql(installedTo));
     if (lmo)
         query.bindValue(QStringLiteral(":f_lmo"), *lmo);
+}
+
+Result<qint64> countUndatedLicenses(QSqlDatabase db, const InstallBaseFilter &filter)
+{
+    if (!filter.isPast())
+        return qint64(0);
+    InstallBaseFilter plain = filter;
+    plain.asOf = QDate();
+    QSqlQuery q(db);
+    q.setForwardOnly(true);
+    q.prepare(QStringLiteral("SELECT COUNT(*) FROM licenses l WHERE l.install_date IS NULL AND %1").arg(plain.whereSql(QStringLiteral("l"))));
+    plain.bind(q);
+    if (!q.exec() || !q.next())
+        return sqlError(q.lastError(), QStringLiteral("counting licenses without an install date"));
+    return q.value(0).toLongLong();
+}
+
+QString InstallBaseStats::asOfCaveat() const
+{
+    if (!reconstructed || (asOfUnknown == 0 && asOfUndated == 0))
+        return QString();
+    const QString day = asOf.toString(Qt::ISODate);
+    QStringList parts;
+    if (asOfUnknown == 1)
+        parts << QStringLiteral("1 license changed after %1 with no record of what it was that day, so it is counted as it "
+                                "is now (as Active if it was uninstalled since)").arg(day);
+    else if (asOfUnknown > 1)
+        parts << QStringLiteral("%1 licenses changed after %2 with no record of what they were that day, so they are counted "
+                                "as they are now (as Active if uninstalled since)").arg(groupedNumber(asOfUnknown), day);
+    if (asOfUndated == 1)
+        parts << QStringLiteral("1 license without an install date is left out");
+    else if (asOfUndated > 1)
+        parts << QStringLiteral("%1 licenses without an install date are left out").arg(groupedNumber(asOfUndated));
+    return parts.join(QStringLiteral("; ")) + QLatin1Char('.');
 }
 
 Result<InstallBaseStats> computeInstallBaseStats(QSqlDatabase db, const QDate &asOf)
@@ -80,7 +171,8 @@ Result<InstallBaseStats> computeInstallBaseStats(QSqlDatabase db, const InstallB
     InstallBaseStats stats;
     const QDate asOf = filter.day();
     stats.asOf = asOf;
-    const QString where = filter.whereSql(QString());
+    const QString where = filter.whereSql(QStringLiteral("l"));
+    const QString source = filter.sourceSql();
 
     QStringList columns{QStringLiteral("COUNT(*)")};
     for (Status s : kAllStatuses)
@@ -95,11 +187,12 @@ Result<InstallBaseStats> computeInstallBaseStats(QSqlDatabase db, const InstallB
             << QStringLiteral("SUM(CASE WHEN status <> 'Uninstalled' THEN used_licenses ELSE 0 END)")
             // Not expired on as_of means expiration >= as_of, so the window alone decides.
             << QStringLiteral("SUM(CASE WHEN status IN ('Active', 'Trial') AND expiration IS NOT NULL "
-                              "AND expiration >= :as_of AND expiration <= :window_end THEN 1 ELSE 0 END)");
+                              "AND expiration >= :as_of AND expiration <= :window_end THEN 1 ELSE 0 END)")
+            << QStringLiteral("SUM(as_of_unknown)");
 
     QSqlQuery q(db);
     q.setForwardOnly(true);
-    q.prepare(QStringLiteral("SELECT %1 FROM licenses WHERE %2").arg(columns.join(QStringLiteral(", ")), where));
+    q.prepare(QStringLiteral("SELECT %1 FROM %2 l WHERE %3").arg(columns.join(QStringLiteral(", ")), source, where));
     q.bindValue(QStringLiteral(":as_of"), dateToSql(asOf));
     filter.bind(q);
     q.bindValue(QStringLiteral(":window_end"), dateToSql(asOf.addDays(InstallBaseStats::kExpiringWindowDays)));
@@ -117,7 +210,13 @@ Result<InstallBaseStats> computeInstallBaseStats(QSqlDatabase db, const InstallB
     stats.seatsLicensed = q.value(c++).toLongLong();
     stats.seatsUsed = q.value(c++).toLongLong();
     stats.expiringWithin30Days = q.value(c++).toLongLong();
+    stats.asOfUnknown = q.value(c++).toLongLong();
     q.finish();
+    stats.reconstructed = filter.isPast();
+    auto undated = countUndatedLicenses(db, filter);
+    if (!undated)
+        return undated.error();
+    stats.asOfUndated = undated.value();
 
     // Counted over the (org_id, package_ref) index: a distinct count in the big query above would
     // sort a million ids instead.
@@ -130,14 +229,14 @@ Result<InstallBaseStats> computeInstallBaseStats(QSqlDatabase db, const InstallB
             return sqlError(c.lastError(), doing);
         return c.value(0).toLongLong();
     };
-    auto orgs = count(QStringLiteral("SELECT COUNT(*) FROM (SELECT org_id FROM licenses WHERE %1 GROUP BY org_id) o").arg(where),
+    auto orgs = count(QStringLiteral("SELECT COUNT(*) FROM (SELECT org_id FROM %1 l WHERE %2 GROUP BY org_id) o").arg(source, where),
                       QStringLiteral("counting subscriber orgs"));
     if (!orgs)
         return orgs.error();
     stats.subscriberOrgs = orgs.value();
-    auto packages = count(QStringLiteral("SELECT COUNT(*) FROM packages p WHERE EXISTS (SELECT 1 FROM licenses l WHERE "
-                                         "l.package_ref = p.id AND %1)")
-                              .arg(filter.whereSql(QStringLiteral("l"))),
+    auto packages = count(QStringLiteral("SELECT COUNT(*) FROM packages p WHERE EXISTS (SELECT 1 FROM %1 l WHERE "
+                                         "l.package_ref = p.id AND %2)")
+                              .arg(source, where),
                           QStringLiteral("counting packages"));
     if (!packages)
         return packages.error();
@@ -166,6 +265,10 @@ QJsonObject InstallBaseStats::toJson() const
         {QStringLiteral("seats_licensed"), seatsLicensed},
         {QStringLiteral("seats_used"), seatsUsed},
         {QStringLiteral("expiring_within_30_days"), expiringWithin30Days},
+        {QStringLiteral("as_of_reconstructed"), reconstructed},
+        {QStringLiteral("as_of_unknown"), asOfUnknown},
+        {QStringLiteral("as_of_undated"), asOfUndated},
+        {QStringLiteral("as_of_note"), asOfCaveat()},
     };
 }
 
@@ -195,6 +298,8 @@ QString InstallBaseStats::toText() const
     QString out;
     for (const auto &row : rows)
         out += row.first.leftJustified(labelWidth + 2) + row.second.rightJustified(valueWidth) + QLatin1Char('\n');
+    if (const QString caveat = asOfCaveat(); !caveat.isEmpty())
+        out += QStringLiteral("Note: ") + caveat + QLatin1Char('\n');
     return out;
 }
 

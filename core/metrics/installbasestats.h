@@ -31,6 +31,13 @@ struct InstallBaseStats
     qint64 seatsUsed = 0;     // over licenses not Uninstalled
     qint64 expiringWithin30Days = 0;
 
+    // As of a past day the licenses are taken as they were then (see InstallBaseFilter::sourceSql).
+    bool reconstructed = false; // the day is before today: figures rebuilt from install dates and history
+    qint64 asOfUnknown = 0;     // counted, but changed after the day with no history of what they were
+    qint64 asOfUndated = 0;     // left out: no install date, so not known to be installed by the day
+    // One sentence saying what the data cannot tell about the day, or empty when it tells all.
+    QString asOfCaveat() const;
+
     // Every key, zeros included.
     QJsonObject toJson() const;
     // The same as a readable two-column table.
@@ -55,11 +62,32 @@ struct InstallBaseFilter
     // :f_from, :f_to, :f_lmo as needed; "1 = 1" for none.
     QString whereSql(const QString &alias = QStringLiteral("l")) const;
     void bind(class QSqlQuery &query) const;
+
+    // Whether the licenses must be taken as they were on the day rather than as they are: a day
+    // before today.
+    bool isPast() const { return asOf.isValid() && asOf < QDate::currentDate(); }
+    // The licenses as they were on day(), as a derived table for `FROM <sourceSql> l`, with the
+    // columns of the licenses table the metrics read (id, status, seats, used_licenses,
+    // expiration, install_date, last_modified, is_sandbox, org_edition, org_instance,
+    // version_number, package_ref, org_id, lmo_ref) and three more:
+    //   uninstall_day  the day an Uninstalled license was uninstalled: its last Status change to
+    //                  Uninstalled in the audit log, else its last change (the LMA records no
+    //                  uninstall date); NULL for others;
+    //   as_of_unknown  1 when the license changed after the day and the audit log does not say
+    //                  what it was (then it is counted as it is now; uninstalled since: Active).
+    // As of a past day D: only licenses installed on or before D (none without an install date:
+    // countUndatedLicenses counts those); status, seats, used licenses
+    // and expiration are the old value of each field's first audit-log change after D. Binds
+    // :f_next_day (D + 1) when isPast(); bind() binds it.
+    QString sourceSql() const;
 };
 
 // The SQL expression of lmo::effectiveStatus over the licenses table, with the as-of date bound
 // to `asOfPlaceholder`. The one SQL form of the rule: every query that needs it uses this.
 QString effectiveStatusSql(const QString &asOfPlaceholder, const QString &tableAlias = QString());
+
+// Counts the licenses a past day's figures cannot place (no install date): they are left out.
+Result<qint64> countUndatedLicenses(QSqlDatabase db, const InstallBaseFilter &filter);
 
 Result<InstallBaseStats> computeInstallBaseStats(QSqlDatabase db, const QDate &asOf);
 Result<InstallBaseStats> computeInstallBaseStats(QSqlDatabase db, const InstallBaseFilter &filter);

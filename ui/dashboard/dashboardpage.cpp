@@ -36,10 +36,27 @@
 
 namespace lmo {
 
+namespace {
+
+QString ordinalSuffix(int n)
+{
+    if (n % 100 >= 11 && n % 100 <= 13)
+        return QStringLiteral("th");
+    switch (n % 10) {
+    case 1: return QStringLiteral("st");
+    case 2: return QStringLiteral("nd");
+    case 3: return QStringLiteral("rd");
+    default: return QStringLiteral("th");
+    }
+}
+
+} // namespace
+
 class KpiTile : public QFrame
 {
 public:
-    KpiTile(const QString &caption, const QString &tip, QWidget *parent) : QFrame(parent), m_value(new QLabel(this))
+    KpiTile(const QString &caption, const QString &tip, QWidget *parent)
+        : QFrame(parent), m_value(new QLabel(this)), m_caption(new QLabel(caption, this))
     {
         setFrameShape(QFrame::StyledPanel);
         setBackgroundRole(QPalette::Base);
@@ -52,17 +69,20 @@ public:
         big.setBold(true);
         m_value->setFont(big);
         m_value->setText(QStringLiteral("…"));
-        auto *label = new QLabel(caption, this);
-        label->setForegroundRole(QPalette::PlaceholderText);
-        label->setWordWrap(true);
+        m_caption->setObjectName(QStringLiteral("caption"));
+        m_caption->setForegroundRole(QPalette::PlaceholderText);
+        m_caption->setWordWrap(true);
         layout->addWidget(m_value);
-        layout->addWidget(label);
+        layout->addWidget(m_caption);
     }
     void setValue(const QString &text) { m_value->setText(text); }
     QString value() const { return m_value->text(); }
+    QString caption() const { return m_caption->text(); }
+    void setCaption(const QString &text) { m_caption->setText(text); }
 
 private:
     QLabel *m_value;
+    QLabel *m_caption;
 };
 
 DashboardPage::DashboardPage(QWidget *parent)
@@ -129,8 +149,8 @@ DashboardPage::DashboardPage(QWidget *parent)
     addTile(QStringLiteral("licenses"), QStringLiteral("Licenses"), QString(), 0, 0);
     addTile(QStringLiteral("subscriber_orgs"), QStringLiteral("Subscriber orgs"), QString(), 0, 1);
     addTile(QStringLiteral("packages"), QStringLiteral("Packages"), QString(), 0, 2);
-    addTile(QStringLiteral("active"), QStringLiteral("Active (today)"), QString(), 0, 3);
-    addTile(QStringLiteral("trial"), QStringLiteral("Trial (today)"), QString(), 0, 4);
+    addTile(QStringLiteral("active"), QStringLiteral("Active"), QString(), 0, 3);
+    addTile(QStringLiteral("trial"), QStringLiteral("Trial"), QString(), 0, 4);
     addTile(QStringLiteral("expired"), QStringLiteral("Expired"), QStringLiteral("Active or Trial, past the expiration"), 0, 5);
     addTile(QStringLiteral("uninstalled"), QStringLiteral("Uninstalled"), QString(), 1, 0);
     addTile(QStringLiteral("suspended"), QStringLiteral("Suspended"), QString(), 1, 1);
@@ -147,7 +167,8 @@ DashboardPage::DashboardPage(QWidget *parent)
                            "status history: a license bought outright counts as converted."),
             2, 3);
     addTile(QStringLiteral("uninstalls_30_days"), QStringLiteral("Uninstalls, 30 days"),
-            QStringLiteral("Uninstalled licenses whose last change falls in the last 30 days"), 2, 4);
+            QStringLiteral("Licenses uninstalled in the 30 days to the as-of day (the day from the audit log, else "
+                           "the license's last change)"), 2, 4);
     addTile(QStringLiteral("net_growth"), QStringLiteral("Net growth this month"),
             QStringLiteral("Installs minus uninstalls this month to date; last month's beneath"), 2, 5);
     contentLayout->addLayout(m_tiles);
@@ -274,6 +295,12 @@ void DashboardPage::setFilter(const InstallBaseFilter &f)
     reload();
 }
 
+QString DashboardPage::tileCaption(const QString &key) const
+{
+    const KpiTile *tile = m_tileByKey.value(key);
+    return tile ? tile->caption() : QString();
+}
+
 QString DashboardPage::tileText(const QString &key) const
 {
     const KpiTile *tile = m_tileByKey.value(key);
@@ -350,9 +377,23 @@ void DashboardPage::show(const DashboardMetrics &m)
     const InstallBaseStats &s = m.stats;
     auto n = [&](qint64 v) { return locale.toString(v); };
     const QString described = m.filter.describe();
-    m_status->setText(QStringLiteral("As of %1; %2. Hover a bar or slice for its value; click it to list those licenses.")
+    const QString caveat = s.asOfCaveat();
+    m_status->setText(QStringLiteral("As of %1; %2. Hover a bar or slice for its value; click it to list those licenses.%3")
                           .arg(locale.toString(s.asOf, QLocale::LongFormat),
-                               described.isEmpty() ? QStringLiteral("every license") : described));
+                               described.isEmpty() ? QStringLiteral("every license") : described,
+                               caveat.isEmpty() ? QString() : QStringLiteral("\n") + caveat));
+    // The captions name the day they count on (ISO, as the filter shows it), never "today".
+    const QString day = s.asOf.toString(Qt::ISODate);
+    const QString month = QLocale::c().toString(s.asOf, QStringLiteral("MMMM yyyy"));
+    m_tileByKey[QStringLiteral("active")]->setCaption(QStringLiteral("Active on %1").arg(day));
+    m_tileByKey[QStringLiteral("trial")]->setCaption(QStringLiteral("Trial on %1").arg(day));
+    m_tileByKey[QStringLiteral("expired")]->setCaption(QStringLiteral("Expired by %1").arg(day));
+    m_tileByKey[QStringLiteral("uninstalled")]->setCaption(QStringLiteral("Uninstalled by %1").arg(day));
+    m_tileByKey[QStringLiteral("suspended")]->setCaption(QStringLiteral("Suspended on %1").arg(day));
+    m_tileByKey[QStringLiteral("expiring_within_30_days")]->setCaption(QStringLiteral("Expiring in 30 days from %1").arg(day));
+    m_tileByKey[QStringLiteral("trial_conversion")]->setCaption(QStringLiteral("Trial conversion, 90 days to %1").arg(day));
+    m_tileByKey[QStringLiteral("uninstalls_30_days")]->setCaption(QStringLiteral("Uninstalls, 30 days to %1").arg(day));
+    m_tileByKey[QStringLiteral("net_growth")]->setCaption(QStringLiteral("Net growth, %1 to the %2").arg(month, QString::number(s.asOf.day()) + ordinalSuffix(s.asOf.day())));
     const QJsonObject json = s.toJson();
     for (const QString &key : {QStringLiteral("licenses"), QStringLiteral("subscriber_orgs"), QStringLiteral("packages"),
                                QStringLiteral("expiring_within_30_days"), QStringLiteral("site_licenses"),
@@ -371,7 +412,7 @@ void DashboardPage::show(const DashboardMetrics &m)
     m_tileByKey[QStringLiteral("trial_conversion")]->setValue(pct(m.trialConversion()));
     m_tileByKey[QStringLiteral("uninstalls_30_days")]->setValue(n(m.uninstalls30));
     m_tileByKey[QStringLiteral("net_growth")]->setValue(QStringLiteral("%1%2").arg(m.netThisMonth > 0 ? QStringLiteral("+") : QString(), n(m.netThisMonth)));
-    m_tileByKey[QStringLiteral("net_growth")]->setToolTip(QStringLiteral("Installs minus uninstalls this month to date. Last month: %1%2")
+    m_tileByKey[QStringLiteral("net_growth")]->setToolTip(QStringLiteral("Installs minus uninstalls in the as-of month, to the as-of day. The month before: %1%2")
                                                               .arg(m.netLastMonth > 0 ? QStringLiteral("+") : QString(), n(m.netLastMonth)));
 
     for (const ChartData &data : m.charts) {

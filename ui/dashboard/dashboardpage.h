@@ -35,6 +35,7 @@ public:
     // "active", ...) or the dashboard's own ("trial_conversion", "uninstalls_30_days",
     // "net_growth", "seat_utilisation").
     QString tileText(const QString &key) const;
+    QString tileCaption(const QString &key) const;
     QStringList tileKeys() const { return m_tileByKey.keys(); }
     InstallBaseFilter filter() const;
     void setFilter(const InstallBaseFilter &filter);
