@@ -31,7 +31,10 @@
 #include <QScrollArea>
 #include <QSqlQuery>
 #include <QToolButton>
+#include <QMouseEvent>
 #include <QToolTip>
+
+#include <functional>
 #include <QVBoxLayout>
 
 namespace lmo {
@@ -79,6 +82,15 @@ public:
     QString value() const { return m_value->text(); }
     QString caption() const { return m_caption->text(); }
     void setCaption(const QString &text) { m_caption->setText(text); }
+    std::function<void()> onClick;
+
+protected:
+    void mouseReleaseEvent(QMouseEvent *event) override
+    {
+        if (event->button() == Qt::LeftButton && rect().contains(event->position().toPoint()) && onClick)
+            onClick();
+        QFrame::mouseReleaseEvent(event);
+    }
 
 private:
     QLabel *m_value;
@@ -207,6 +219,8 @@ void DashboardPage::addTile(const QString &key, const QString &caption, const QS
 {
     auto *tile = new KpiTile(caption, tip, this);
     tile->setObjectName(QStringLiteral("tile_") + key);
+    tile->setCursor(Qt::PointingHandCursor);
+    tile->onClick = [this, key] { tileClicked(key); };
     m_tiles->addWidget(tile, row, column);
     m_tileByKey.insert(key, tile);
 }
@@ -254,6 +268,10 @@ void DashboardPage::buildChartCard(ChartId id, QGridLayout *grid, int row, int c
                            : id == ChartId::VersionAdoption || id == ChartId::TopInstances ? 420
                                                                                             : 320);
     view->setChart(new QChart);
+    // The scene answers the view's own tooltip event (after the pointer rests) by hiding every
+    // tooltip, since no graphics item has one: that took the bar's value away after a second.
+    // The bars and slices show their values on hover; the view's tooltip events are dropped.
+    view->viewport()->installEventFilter(this);
     layout->addWidget(view, 1);
     m_views.insert(int(id), view);
     if (id == ChartId::InstallsByMonth)
@@ -428,13 +446,17 @@ void DashboardPage::show(const DashboardMetrics &m)
                     auto categoryAt = [categories, horizontal](int index) {
                         return horizontal ? categories.value(categories.size() - 1 - index) : categories.value(index);
                     };
+                    set->setSelectedColor(set->color().lighter(135));
                     connect(set, &QBarSet::hovered, view, [view, set, categoryAt, name](bool on, int index) {
-                        if (on)
+                        if (on) {
+                            set->selectBar(index);
                             QToolTip::showText(QCursor::pos(), QStringLiteral("%1 — %2: %3")
                                                                    .arg(categoryAt(index), name, QLocale().toString(qint64(set->at(index)))),
                                                view);
-                        else
+                        } else {
+                            set->deselectBar(index);
                             QToolTip::hideText();
+                        }
                     });
                     connect(set, &QBarSet::clicked, this, [this, id, categoryAt, name](int index) {
                         chartClicked(id, categoryAt(index), name);
@@ -443,7 +465,16 @@ void DashboardPage::show(const DashboardMetrics &m)
             } else if (auto *pie = qobject_cast<QPieSeries *>(series)) {
                 for (QPieSlice *slice : pie->slices()) {
                     const QString category = slice->property("category").toString();
-                    connect(slice, &QPieSlice::hovered, view, [slice](bool on) { slice->setExploded(on); });
+                    connect(slice, &QPieSlice::hovered, view, [view, slice, category](bool on) {
+                        slice->setExploded(on);
+                        if (on)
+                            QToolTip::showText(QCursor::pos(), QStringLiteral("%1: %2 (%3%)")
+                                                                   .arg(category, QLocale().toString(qint64(slice->value())),
+                                                                        QLocale().toString(slice->percentage() * 100.0, 'f', 1)),
+                                               view);
+                        else
+                            QToolTip::hideText();
+                    });
                     connect(slice, &QPieSlice::clicked, this, [this, id, category] { chartClicked(id, category, QString()); });
                 }
             }
@@ -455,8 +486,7 @@ void DashboardPage::show(const DashboardMetrics &m)
     m_report->setEnabled(true);
 }
 
-std::optional<LicenseFilter> DashboardPage::licensesFor(ChartId chart, const QString &category, const QString &series,
-                                                        QString *why) const
+std::optional<LicenseFilter> DashboardPage::baseLicenseFilter(QString *why) const
 {
     if (!m_metrics) {
         *why = QStringLiteral("The dashboard has not been computed yet.");
@@ -470,12 +500,105 @@ std::optional<LicenseFilter> DashboardPage::licensesFor(ChartId chart, const QSt
     l.installedFrom = f.installedFrom;
     l.installedTo = f.installedTo;
     l.lmo = f.lmo;
+    // As of a past day the dashboard counts the licenses installed by then.
+    if (f.isPast() && (!l.installedTo.isValid() || l.installedTo > f.asOf))
+        l.installedTo = f.asOf;
     if (!f.package.isEmpty()) {
         QSqlQuery q(m_database->connection());
         q.prepare(QStringLiteral("SELECT id FROM packages WHERE name = ?"));
         q.addBindValue(f.package);
         if (q.exec() && q.next())
             l.packages << q.value(0).toLongLong();
+    }
+    return l;
+}
+
+std::optional<LicenseFilter> DashboardPage::licensesForTile(const QString &key, QString *why) const
+{
+    auto base = baseLicenseFilter(why);
+    if (!base)
+        return std::nullopt;
+    LicenseFilter l = *base;
+    const bool past = m_metrics->filter.isPast();
+    const QString pastReason = QStringLiteral("As of a past day this figure comes from the licenses' history; the license list "
+                                              "shows them as they are now. Set the as-of day to today to list them.");
+    const QList<Status> installed{Status::Active, Status::Trial, Status::Suspended};
+    static const QMap<QString, EffectiveStatus> byEffective{
+        {QStringLiteral("active"), EffectiveStatus::Active},       {QStringLiteral("trial"), EffectiveStatus::Trial},
+        {QStringLiteral("expired"), EffectiveStatus::Expired},     {QStringLiteral("uninstalled"), EffectiveStatus::Uninstalled},
+        {QStringLiteral("suspended"), EffectiveStatus::Suspended},
+    };
+    if (key == QLatin1String("licenses") || key == QLatin1String("subscriber_orgs") || key == QLatin1String("packages"))
+        return l;
+    if (key == QLatin1String("sandbox_licenses")) {
+        if (l.sandbox == std::optional<bool>(false)) {
+            *why = QStringLiteral("Sandboxes are left out of this dashboard: tick Include sandboxes to list them.");
+            return std::nullopt;
+        }
+        l.sandbox = true;
+        return l;
+    }
+    if (key == QLatin1String("site_licenses")) {
+        l.siteLicense = true;
+        return l;
+    }
+    if (past) {
+        *why = pastReason;
+        return std::nullopt;
+    }
+    if (key == QLatin1String("trial_conversion")) {
+        // The installs of the 90 days to the as-of day that are now Active or Trial.
+        const QDate from = l.asOf.addDays(-89);
+        if (!l.installedFrom.isValid() || l.installedFrom < from)
+            l.installedFrom = from;
+        if (!l.installedTo.isValid() || l.installedTo > l.asOf)
+            l.installedTo = l.asOf;
+        l.statuses = {Status::Active, Status::Trial};
+        return l;
+    }
+    if (auto it = byEffective.find(key); it != byEffective.end()) {
+        l.effectiveStatuses = {it.value()};
+        return l;
+    }
+    if (key == QLatin1String("expiring_within_30_days")) {
+        l.expiringWithinDays = InstallBaseStats::kExpiringWindowDays;
+        return l;
+    }
+    if (key == QLatin1String("seats_licensed") || key == QLatin1String("seat_utilisation")) {
+        l.statuses = installed;
+        l.siteLicense = false;
+        return l;
+    }
+    if (key == QLatin1String("seats_used")) {
+        l.statuses = installed;
+        return l;
+    }
+    if (key == QLatin1String("perpetual_licenses")) {
+        *why = QStringLiteral("The license list cannot filter for licenses that do not expire: sort it by Expiration, "
+                              "where they come first.");
+        return std::nullopt;
+    }
+    if (key == QLatin1String("uninstalls_30_days") || key == QLatin1String("net_growth")) {
+        *why = QStringLiteral("Uninstalls are dated by the licenses' history, which the license list cannot filter by. "
+                              "Click a month's Installs bar in the chart below to list its installs.");
+        return std::nullopt;
+    }
+    *why = QStringLiteral("This figure has no matching list.");
+    return std::nullopt;
+}
+
+std::optional<LicenseFilter> DashboardPage::licensesFor(ChartId chart, const QString &category, const QString &series,
+                                                        QString *why) const
+{
+    auto base = baseLicenseFilter(why);
+    if (!base)
+        return std::nullopt;
+    LicenseFilter l = *base;
+    const InstallBaseFilter &f = m_metrics->filter;
+    if (f.isPast() && chart != ChartId::InstallsByMonth) {
+        *why = QStringLiteral("As of a past day this chart comes from the licenses' history; the license list shows them as "
+                              "they are now. Set the as-of day to today to list them.");
+        return std::nullopt;
     }
     const QList<Status> installed{Status::Active, Status::Trial, Status::Suspended};
     if (category == QLatin1String("Other")) {
@@ -522,8 +645,8 @@ std::optional<LicenseFilter> DashboardPage::licensesFor(ChartId chart, const QSt
     }
     case ChartId::InstallsByMonth: {
         if (series != QLatin1String("Installs")) {
-            *why = QStringLiteral("The license list filters by install date; uninstalls are dated by the license's last "
-                                  "change, which it cannot filter by. Click the installs bar instead.");
+            *why = QStringLiteral("The license list filters by install date; uninstalls are dated by the licenses' history, "
+                                  "which it cannot filter by. Click the installs bar instead.");
             return std::nullopt;
         }
         const QDate month = QDate::fromString(category + QStringLiteral("-01"), Qt::ISODate);
@@ -550,6 +673,24 @@ std::optional<LicenseFilter> DashboardPage::licensesFor(ChartId chart, const QSt
     }
     *why = QStringLiteral("This part of the chart has no matching list.");
     return std::nullopt;
+}
+
+bool DashboardPage::eventFilter(QObject *watched, QEvent *event)
+{
+    if (event->type() == QEvent::ToolTip)
+        for (QChartView *view : std::as_const(m_views))
+            if (watched == view->viewport())
+                return true;
+    return DatabasePage::eventFilter(watched, event);
+}
+
+void DashboardPage::tileClicked(const QString &key)
+{
+    QString why;
+    if (auto l = licensesForTile(key, &why))
+        emit licensesRequested(*l);
+    else
+        QToolTip::showText(QCursor::pos(), why, this);
 }
 
 void DashboardPage::chartClicked(ChartId id, const QString &category, const QString &series)

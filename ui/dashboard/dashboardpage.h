@@ -47,6 +47,8 @@ public:
     // licenses, or nothing (with the reason) where the list cannot express it.
     std::optional<LicenseFilter> licensesFor(ChartId chart, const QString &category, const QString &series,
                                              QString *why) const;
+    // The same for a tile, by its key (tileKeys()).
+    std::optional<LicenseFilter> licensesForTile(const QString &key, QString *why) const;
 
     Result<void> exportChart(ChartId id, const QString &path, double scale = 1.0) const;
     Result<int> exportReport(const QString &path) const;
@@ -55,11 +57,17 @@ signals:
     void refreshed();
     void licensesRequested(const lmo::LicenseFilter &filter);
 
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
 private:
     void show(const DashboardMetrics &m);
     void addTile(const QString &key, const QString &caption, const QString &tip, int row, int column);
     void buildChartCard(ChartId id, QGridLayout *grid, int row, int column);
     void chartClicked(ChartId id, const QString &category, const QString &series);
+    void tileClicked(const QString &key);
+    // The Licenses page's filter for the dashboard's own filters, before any chart part or tile.
+    std::optional<LicenseFilter> baseLicenseFilter(QString *why) const;
     void askExportChart(ChartId id, const QString &format, double scale);
     void askExportReport();
 
