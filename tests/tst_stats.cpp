@@ -106,7 +106,7 @@ private slots:
                                u"by_effective_status"_s, u"sandbox_licenses"_s, u"site_licenses"_s,
                                u"perpetual_licenses"_s, u"seats_licensed"_s, u"seats_used"_s,
                                u"expiring_within_30_days"_s, u"as_of_reconstructed"_s, u"as_of_unknown"_s,
-                               u"as_of_undated"_s, u"as_of_note"_s};
+                               u"as_of_undated"_s, u"as_of_changed"_s, u"as_of_note"_s};
         QCOMPARE(json.keys().size(), keys.size());
         for (const QString &k : keys)
             QVERIFY2(json.contains(k), qPrintable(k));

@@ -109,6 +109,7 @@ struct PassRow
     qint64 seats = 0, used = 0, packageRef = 0;
     bool sandbox = false;
     bool asOfUnknown = false;
+    bool asOfChanged = false;
 };
 
 // "2026-06" of "2026-06-15..." as a month number (year * 12 + month - 1), or -1.
@@ -191,6 +192,8 @@ public:
         const std::string_view uninstallDay = r.uninstallDay;
         if (r.asOfUnknown)
             ++s.asOfUnknown;
+        if (r.asOfChanged)
+            ++s.asOfChanged;
         if (uninstalled && uninstallDay > m_d30 && uninstallDay <= m_today)
             ++m.uninstalls30;
         const int installMonth = r.installDate <= m_today ? monthOf(r.installDate) : -1;
@@ -261,6 +264,7 @@ public:
         s.seatsUsed += t.seatsUsed;
         s.expiringWithin30Days += t.expiringWithin30Days;
         s.asOfUnknown += t.asOfUnknown;
+        s.asOfChanged += t.asOfChanged;
         m.recentInstalls90 += o.m.recentInstalls90;
         m.recentConverted90 += o.m.recentConverted90;
         m.uninstalls30 += o.m.uninstalls30;
@@ -330,7 +334,7 @@ private:
 
 const char *const kPassColumns = "l.status, l.expiration, l.install_date, l.uninstall_day, l.seats, l.used_licenses, "
                                  "l.is_sandbox, l.org_edition, l.org_instance, l.version_number, l.package_ref, l.org_id, "
-                                 "l.as_of_unknown";
+                                 "l.as_of_unknown, l.as_of_changed";
 
 // Steps a prepared pass statement to its end, adding each row.
 Result<void> stepPass(sqlite3 *h, sqlite3_stmt *stmt, Pass &pass)
@@ -356,6 +360,7 @@ Result<void> stepPass(sqlite3 *h, sqlite3_stmt *stmt, Pass &pass)
         r.packageRef = sqlite3_column_int64(stmt, 10);
         r.orgId = text(11);
         r.asOfUnknown = sqlite3_column_int64(stmt, 12) != 0;
+        r.asOfChanged = sqlite3_column_int64(stmt, 13) != 0;
         pass.add(r);
     }
     if (rc != SQLITE_DONE)
@@ -442,7 +447,7 @@ Result<void> runPass(QSqlDatabase db, const InstallBaseFilter &f, Pass &pass)
     f.bind(q);
     if (!q.exec())
         return sqlError(q.lastError(), QStringLiteral("computing the dashboard"));
-    std::array<QByteArray, 13> held;
+    std::array<QByteArray, 14> held;
     while (q.next()) {
         for (int c : {0, 1, 2, 3, 7, 8, 9, 11})
             held[size_t(c)] = q.value(c).toString().toUtf8();
@@ -462,6 +467,7 @@ Result<void> runPass(QSqlDatabase db, const InstallBaseFilter &f, Pass &pass)
         r.packageRef = q.value(10).toLongLong();
         r.orgId = view(11);
         r.asOfUnknown = q.value(12).toInt() != 0;
+        r.asOfChanged = q.value(13).toInt() != 0;
         pass.add(r);
     }
     return {};

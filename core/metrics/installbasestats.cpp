@@ -70,16 +70,21 @@ QString uninstallDaysSql(const QString &before)
 
 } // namespace
 
-QString InstallBaseFilter::sourceSql() const
+QString InstallBaseFilter::sourceSql(bool withUninstallDay) const
 {
     // The last change as a day: the LMA's "Information Current As Of", an ISO timestamp.
     const QString lastChange = QStringLiteral("SUBSTR(x.last_modified, 1, 10)");
     const QString common = QStringLiteral("x.id, x.install_date, x.last_modified, x.is_sandbox, x.org_edition, x.org_instance, "
                                           "x.version_number, x.package_ref, x.org_id, x.lmo_ref");
+    if (!isPast() && !withUninstallDay) {
+        return QStringLiteral("(SELECT %1, x.status, x.seats, x.used_licenses, x.expiration, NULL AS uninstall_day, "
+                              "0 AS as_of_unknown, 0 AS as_of_changed FROM licenses x)")
+            .arg(common);
+    }
     if (!isPast()) {
         return QStringLiteral("(SELECT %1, x.status, x.seats, x.used_licenses, x.expiration, "
                               "CASE WHEN x.status = 'Uninstalled' THEN COALESCE(u.day, %2) END AS uninstall_day, "
-                              "0 AS as_of_unknown "
+                              "0 AS as_of_unknown, 0 AS as_of_changed "
                               "FROM licenses x LEFT JOIN %3 u ON u.record_ref = x.id)")
             .arg(common, lastChange, uninstallDaysSql(QString()));
     }
@@ -105,7 +110,8 @@ QString InstallBaseFilter::sourceSql() const
                           "CASE WHEN h.has_used = 1 THEN CAST(NULLIF(h.used, '') AS BIGINT) ELSE x.used_licenses END AS used_licenses, "
                           "CASE WHEN h.has_expiration = 1 THEN NULLIF(h.expiration, '') ELSE x.expiration END AS expiration, "
                           "CASE WHEN %2 = 'Uninstalled' THEN %3 END AS uninstall_day, "
-                          "CASE WHEN h.record_ref IS NULL AND %4 >= :f_next_day THEN 1 ELSE 0 END AS as_of_unknown "
+                          "CASE WHEN h.record_ref IS NULL AND %4 >= :f_next_day THEN 1 ELSE 0 END AS as_of_unknown, "
+                          "CASE WHEN h.record_ref IS NOT NULL OR %4 >= :f_next_day THEN 1 ELSE 0 END AS as_of_changed "
                           "FROM licenses x LEFT JOIN %5 u ON u.record_ref = x.id LEFT JOIN %6 h ON h.record_ref = x.id "
                           "WHERE x.install_date < :f_next_day)")
         .arg(common, status, uninstallDay, lastChange, uninstallDaysSql(QStringLiteral(":f_next_day")), firstChanges);
@@ -172,7 +178,7 @@ Result<InstallBaseStats> computeInstallBaseStats(QSqlDatabase db, const InstallB
     const QDate asOf = filter.day();
     stats.asOf = asOf;
     const QString where = filter.whereSql(QStringLiteral("l"));
-    const QString source = filter.sourceSql();
+    const QString source = filter.sourceSql(false);
 
     QStringList columns{QStringLiteral("COUNT(*)")};
     for (Status s : kAllStatuses)
@@ -188,7 +194,7 @@ Result<InstallBaseStats> computeInstallBaseStats(QSqlDatabase db, const InstallB
             // Not expired on as_of means expiration >= as_of, so the window alone decides.
             << QStringLiteral("SUM(CASE WHEN status IN ('Active', 'Trial') AND expiration IS NOT NULL "
                               "AND expiration >= :as_of AND expiration <= :window_end THEN 1 ELSE 0 END)")
-            << QStringLiteral("SUM(as_of_unknown)");
+            << QStringLiteral("SUM(as_of_unknown)") << QStringLiteral("SUM(as_of_changed)");
 
     QSqlQuery q(db);
     q.setForwardOnly(true);
@@ -211,6 +217,7 @@ Result<InstallBaseStats> computeInstallBaseStats(QSqlDatabase db, const InstallB
     stats.seatsUsed = q.value(c++).toLongLong();
     stats.expiringWithin30Days = q.value(c++).toLongLong();
     stats.asOfUnknown = q.value(c++).toLongLong();
+    stats.asOfChanged = q.value(c++).toLongLong();
     q.finish();
     stats.reconstructed = filter.isPast();
     auto undated = countUndatedLicenses(db, filter);
@@ -267,6 +274,7 @@ QJsonObject InstallBaseStats::toJson() const
         {QStringLiteral("expiring_within_30_days"), expiringWithin30Days},
         {QStringLiteral("as_of_reconstructed"), reconstructed},
         {QStringLiteral("as_of_unknown"), asOfUnknown},
+        {QStringLiteral("as_of_changed"), asOfChanged},
         {QStringLiteral("as_of_undated"), asOfUndated},
         {QStringLiteral("as_of_note"), asOfCaveat()},
     };

@@ -35,6 +35,7 @@ struct InstallBaseStats
     bool reconstructed = false; // the day is before today: figures rebuilt from install dates and history
     qint64 asOfUnknown = 0;     // counted, but changed after the day with no history of what they were
     qint64 asOfUndated = 0;     // left out: no install date, so not known to be installed by the day
+    qint64 asOfChanged = 0;     // counted, and changed after the day (so not as they are now)
     // One sentence saying what the data cannot tell about the day, or empty when it tells all.
     QString asOfCaveat() const;
 
@@ -74,12 +75,15 @@ struct InstallBaseFilter
     //                  Uninstalled in the audit log, else its last change (the LMA records no
     //                  uninstall date); NULL for others;
     //   as_of_unknown  1 when the license changed after the day and the audit log does not say
-    //                  what it was (then it is counted as it is now; uninstalled since: Active).
+    //                  what it was (then it is counted as it is now; uninstalled since: Active);
+    //   as_of_changed  1 when the license changed after the day (history or not).
     // As of a past day D: only licenses installed on or before D (none without an install date:
     // countUndatedLicenses counts those); status, seats, used licenses
     // and expiration are the old value of each field's first audit-log change after D. Binds
     // :f_next_day (D + 1) when isPast(); bind() binds it.
-    QString sourceSql() const;
+    // `withUninstallDay` false: the summary's columns only, without the audit log's uninstall
+    // days (uninstall_day is then NULL today), which the summary does not need.
+    QString sourceSql(bool withUninstallDay = true) const;
 };
 
 // The SQL expression of lmo::effectiveStatus over the licenses table, with the as-of date bound

@@ -26,6 +26,7 @@ constexpr MigrationFile kMigrationFiles[] = {
     {4, "Subscriber orgs, summarised", ":/sql/0004_subscribers.sql"},
     {5, "The LMO profile the setup wizard records", ":/sql/0005_lmo_profiles.sql"},
     {6, "The LMO each license came from", ":/sql/0006_license_lmo.sql"},
+    {7, "The audit log read as history (past days, uninstall days)", ":/sql/0007_audit_history_indexes.sql"},
 };
 
 } // namespace

@@ -417,10 +417,11 @@ void LicensesPage::setFilter(const LicenseFilter &f)
     m_site->setCurrentIndex(!f.siteLicense ? 0 : (*f.siteLicense ? 1 : 2));
     m_lmo->setLmo(f.lmo);
     m_installed->setChecked(f.installedFrom.isValid() || f.installedTo.isValid());
-    if (f.installedFrom.isValid())
-        m_installedFrom->setDate(f.installedFrom);
-    if (f.installedTo.isValid())
-        m_installedTo->setDate(f.installedTo);
+    // An open end (a past day's "installed by then") is the date box's own limit.
+    if (f.installedFrom.isValid() || f.installedTo.isValid()) {
+        m_installedFrom->setDate(f.installedFrom.isValid() ? f.installedFrom : m_installedFrom->minimumDate());
+        m_installedTo->setDate(f.installedTo.isValid() ? f.installedTo : m_installedTo->maximumDate());
+    }
     m_expiring->setChecked(f.expiringWithinDays.has_value());
     if (f.expiringWithinDays)
         m_expiringDays->setValue(*f.expiringWithinDays);

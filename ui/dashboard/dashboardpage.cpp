@@ -519,9 +519,11 @@ std::optional<LicenseFilter> DashboardPage::licensesForTile(const QString &key, 
     if (!base)
         return std::nullopt;
     LicenseFilter l = *base;
-    const bool past = m_metrics->filter.isPast();
-    const QString pastReason = QStringLiteral("As of a past day this figure comes from the licenses' history; the license list "
-                                              "shows them as they are now. Set the as-of day to today to list them.");
+    // As of a past day the list can show the licenses only if none of them changed since.
+    const bool past = m_metrics->filter.isPast() && m_metrics->stats.asOfChanged > 0;
+    const QString pastReason = QStringLiteral("Licenses counted here have changed since this day, so this figure comes from "
+                                              "their history; the license list shows them as they are now. Set the as-of day "
+                                              "to today to list them.");
     const QList<Status> installed{Status::Active, Status::Trial, Status::Suspended};
     static const QMap<QString, EffectiveStatus> byEffective{
         {QStringLiteral("active"), EffectiveStatus::Active},       {QStringLiteral("trial"), EffectiveStatus::Trial},
@@ -595,9 +597,9 @@ std::optional<LicenseFilter> DashboardPage::licensesFor(ChartId chart, const QSt
         return std::nullopt;
     LicenseFilter l = *base;
     const InstallBaseFilter &f = m_metrics->filter;
-    if (f.isPast() && chart != ChartId::InstallsByMonth) {
-        *why = QStringLiteral("As of a past day this chart comes from the licenses' history; the license list shows them as "
-                              "they are now. Set the as-of day to today to list them.");
+    if (f.isPast() && m_metrics->stats.asOfChanged > 0 && chart != ChartId::InstallsByMonth) {
+        *why = QStringLiteral("Licenses counted here have changed since this day, so this chart comes from their history; the "
+                              "license list shows them as they are now. Set the as-of day to today to list them.");
         return std::nullopt;
     }
     const QList<Status> installed{Status::Active, Status::Trial, Status::Suspended};
