@@ -10,6 +10,7 @@
 #include "wizard/runbookfile.h"
 
 #include <QAbstractButton>
+#include <QApplication>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDateEdit>
@@ -90,6 +91,163 @@ private slots:
         QVERIFY(w.currentPage()->isComplete());
     }
 
+    // Every answer on step 1 that can make the org the wrong one holds Next back, with the
+    // reason on the page as it is typed; undoing it lets the user go on.
+    void eachAnswerOnTheOrgPageCanHoldNextBack_data()
+    {
+        QTest::addColumn<QString>("field");
+        QTest::addColumn<QString>("value");
+        QTest::addColumn<QString>("reason");
+        QTest::newRow("kind: sandbox") << u"kind"_s << u"sandbox"_s << u"A sandbox cannot be the LMO: it is refreshed from production"_s;
+        QTest::newRow("kind: developer edition") << u"kind"_s << u"developer-edition"_s
+                                                 << u"A Developer Edition org cannot be the LMO: it is not a paid org"_s;
+        QTest::newRow("kind: trial") << u"kind"_s << u"trial"_s << u"A trial org cannot be the LMO: when the trial ends"_s;
+        QTest::newRow("kind: scratch") << u"kind"_s << u"scratch"_s << u"A scratch org cannot be the LMO: it expires within days."_s;
+        QTest::newRow("edition: Developer Edition, typed")
+            << u"edition"_s << u"Developer Edition"_s
+            << u"Kind says Production but the edition is Developer Edition: a Developer Edition org is not a paid org"_s;
+        QTest::newRow("edition: Partner Developer Edition, typed")
+            << u"edition"_s << u"Partner Developer Edition"_s << u"Kind says Production but the edition is Partner Developer Edition"_s;
+        QTest::newRow("edition: Developer Edition, chosen")
+            << u"edition-choice"_s << u"Developer Edition"_s << u"Kind says Production but the edition is Developer Edition"_s;
+        QTest::newRow("instance: a sandbox's") << u"instance"_s << u"cs142"_s
+                                               << u"Kind says Production but the instance CS142 is a sandbox instance: a sandbox is refreshed"_s;
+        QTest::newRow("instance: not one") << u"instance"_s << u"na-135"_s << u"\"na-135\" is not a Salesforce instance name"_s;
+        QTest::newRow("trial expiration") << u"trial"_s << u"2026-03-31"_s
+                                          << u"Kind says Production but the org has a trial expiration date (2026-03-31): a trial org expires"_s;
+        QTest::newRow("status: TRIAL") << u"status"_s << u"TRIAL"_s << u"Kind says Production but the org status is TRIAL"_s;
+        QTest::newRow("status: FREE") << u"status"_s << u"FREE"_s << u"Kind says Production but the org status is FREE"_s;
+        QTest::newRow("status: SIGNING_UP") << u"status"_s << u"SIGNING_UP"_s << u"Kind says Production but the org status is SIGNING_UP"_s;
+        QTest::newRow("status: SUSPENDED") << u"status"_s << u"SUSPENDED"_s << u"The org status is SUSPENDED"_s;
+        QTest::newRow("not confirmed paid") << u"paid"_s << QString() << u"paid for and meant to last"_s;
+        QTest::newRow("an account id") << u"id"_s << u"0015f000000AbCd"_s << u"must begin with 00D"_s;
+        QTest::newRow("no name") << u"name"_s << QString() << u"Give the org's name"_s;
+    }
+    void eachAnswerOnTheOrgPageCanHoldNextBack()
+    {
+        QFETCH(QString, field);
+        QFETCH(QString, value);
+        QFETCH(QString, reason);
+        LmoWizard w(*m_db, false);
+        w.show();
+        fillOrg(w);
+        auto *next = w.button(QWizard::NextButton);
+        auto *shown = w.findChild<QLabel *>(u"orgProblems"_s);
+        QVERIFY(next->isEnabled());
+        QVERIFY(!shown->isVisibleTo(&w));
+        auto answer = [&](bool wrong) {
+            if (field == u"kind") {
+                w.orgKind()->setCurrentIndex(wrong ? int(orgKindFromName(value).value()) : int(OrgKind::Production));
+            } else if (field == u"edition") {
+                w.orgEdition()->lineEdit()->clear();
+                QTest::keyClicks(w.orgEdition()->lineEdit(), wrong ? value : u"Enterprise Edition"_s);
+            } else if (field == u"edition-choice") {
+                w.orgEdition()->setCurrentIndex(w.orgEdition()->findText(wrong ? value : u"Unlimited Edition"_s));
+            } else if (field == u"instance") {
+                w.orgInstance()->clear();
+                if (wrong)
+                    QTest::keyClicks(w.orgInstance(), value);
+            } else if (field == u"trial") {
+                w.trialExpiration()->setDate(QDate::fromString(value, Qt::ISODate));
+                w.hasTrialExpiration()->setChecked(wrong);
+            } else if (field == u"status") {
+                w.orgStatus()->setCurrentIndex(wrong ? w.orgStatus()->findData(value) : w.orgStatus()->findData(u"ACTIVE"_s));
+            } else if (field == u"paid") {
+                w.paidAndPermanent()->setChecked(!wrong);
+            } else if (field == u"id") {
+                w.orgId()->setText(wrong ? value : u"00D5f000000AbCd"_s);
+            } else if (field == u"name") {
+                w.orgName()->setText(wrong ? value : u"Acme Partner Production"_s);
+            }
+        };
+        answer(true);
+        QVERIFY(!next->isEnabled());
+        QVERIFY(!w.currentPage()->isComplete());
+        QVERIFY(shown->isVisibleTo(&w)); // in red, beneath the fields
+        QVERIFY2(shown->text().contains(reason), qPrintable(shown->text()));
+        answer(false);
+        QVERIFY2(next->isEnabled(), qPrintable(shown->text()));
+        QVERIFY(!shown->isVisibleTo(&w));
+        // What the page recorded is what the core rule judged.
+        answer(true);
+        QVERIFY(LmoRules::orgRefusals(w.profile().org).join(u'\n').contains(reason));
+    }
+
+    // Step 4's warnings follow each change of access as it is made in the table.
+    void thePermissionWarningsFollowEachChange()
+    {
+        LmoWizard w(*m_db, false);
+        w.show();
+        fillOrg(w);
+        w.next();
+        w.addPackage(u"Ledgerly CPQ"_s, u"ledgerly"_s, u"033000000000001"_s);
+        w.next();
+        w.lmaVersion()->setText(u"1.15"_s);
+        w.objectsVisible()->setChecked(true);
+        w.next();
+        QCOMPARE(w.currentId(), int(LmoWizard::PermissionsPage));
+        auto *warnings = w.currentPage()->findChild<QLabel *>(u"roleWarnings"_s);
+        QVERIFY(warnings);
+        QVERIFY(!warnings->isVisibleTo(&w));
+        auto box = [&](int row, int column) { return qobject_cast<QComboBox *>(w.rolesTable()->cellWidget(row, column)); };
+        const int everyone = w.rolesTable()->rowCount() - 1;
+        QCOMPARE(w.rolesTable()->item(everyone, 0)->text(), u"Everyone else"_s);
+        box(everyone, 1)->setCurrentIndex(int(Access::Edit)); // as the user picks it, nothing else touched
+        QVERIFY(warnings->isVisibleTo(&w));
+        QVERIFY2(warnings->text().contains(u"\"Everyone else\" may edit licenses"_s), qPrintable(warnings->text()));
+        box(everyone, 1)->setCurrentIndex(int(Access::None));
+        QVERIFY(!warnings->isVisibleTo(&w));
+        for (int r = 0; r < w.rolesTable()->rowCount(); ++r)
+            box(r, 2)->setCurrentIndex(int(Access::Read));
+        QVERIFY(warnings->text().contains(u"Every role can see"_s));
+        QVERIFY(w.button(QWizard::NextButton)->isEnabled()); // a warning, not a refusal
+        box(everyone, 2)->setCurrentIndex(int(Access::None));
+        QVERIFY(!warnings->isVisibleTo(&w));
+        // A role renamed in the table counts at once too.
+        box(0, 1)->setCurrentIndex(int(Access::Edit));
+        w.rolesTable()->item(0, 0)->setText(u"Everyone in sales"_s);
+        QVERIFY(warnings->text().contains(u"\"Everyone in sales\" may edit licenses"_s));
+        w.next();
+        // Step 5's storage warning, too.
+        auto *storage = w.currentPage()->findChild<QLabel *>(u"forecastWarning"_s);
+        QVERIFY(!storage->isVisibleTo(&w));
+        w.licensesToday()->setValue(100000);
+        w.growthPerMonth()->setValue(10000);
+        w.storageMb()->setValue(500);
+        QVERIFY(storage->isVisibleTo(&w));
+        QVERIFY(storage->text().contains(u"Plan more storage now."_s));
+        w.storageMb()->setValue(50000);
+        QVERIFY(!storage->isVisibleTo(&w));
+    }
+
+    // Step 2 offers the packages the database holds, with their 033 ids.
+    void thePackagesPageOffersThoseThisDatabaseHolds()
+    {
+        LmoWizard w(*m_db, false);
+        w.show();
+        fillOrg(w);
+        w.next();
+        QCOMPARE(w.currentId(), int(LmoWizard::PackagesPage));
+        QComboBox *offered = w.offeredPackages();
+        QVERIFY(offered->isVisibleTo(&w));
+        QCOMPARE(offered->count(), 3);
+        QCOMPARE(offered->itemText(0), u"Package A (%1)"_s.arg(SalesforceId::fromString(u"033000000000001"_s).to18()));
+        QVERIFY(!w.button(QWizard::NextButton)->isEnabled());
+        offered->setCurrentIndex(1);
+        w.findChild<QPushButton *>(u"addOfferedPackage"_s)->click();
+        QCOMPARE(w.packagesTable()->rowCount(), 1);
+        QCOMPARE(w.packagesTable()->item(0, 0)->text(), u"Package B"_s);
+        QCOMPARE(w.profile().packages.first().packageId, SalesforceId::fromString(u"033000000000002"_s).to18());
+        QVERIFY(w.button(QWizard::NextButton)->isEnabled());
+        QCOMPARE(offered->count(), 2); // no longer offered once listed
+        QVERIFY(offered->findText(u"Package B"_s, Qt::MatchStartsWith) < 0);
+        // Typed in by hand, by its id: not offered either.
+        w.addPackage(u"Our CPQ"_s, u"acme"_s, u"033000000000001"_s);
+        QCOMPARE(offered->count(), 1);
+        w.addPackage(u"Package C (no installs)"_s, QString(), u"033000000000003"_s);
+        QVERIFY(!offered->isVisibleTo(&w));
+    }
+
     void progressIsSavedAndResumedAfterARestart()
     {
         {
@@ -123,7 +281,8 @@ private slots:
         QVERIFY(again.currentPage()->findChild<QLabel *>(u"stepIntro"_s)->text().contains(u"This step decides:"_s));
         QCOMPARE(again.currentPage()->findChild<QLabel *>(u"lmaProblems"_s)->text(),
                  u"Give the LMA's version (Setup > Installed Packages > License Management App).\n"
-                 u"Confirm the License and Subscriber objects are visible, or verify with an export."_s);
+                 u"Tick \"The License and Subscriber objects are visible\" once you have seen them in the org, or verify "
+                 u"now with a License export."_s);
         // The pages already done are behind Back.
         again.back();
         QCOMPARE(again.currentId(), int(LmoWizard::PackagesPage));
@@ -154,14 +313,14 @@ private slots:
         again.growthPerMonth()->setValue(10000);
         again.storageMb()->setValue(500);
         QVERIFY2(again.forecastLabel()->text().contains(u"1.3 years"_s), qPrintable(again.forecastLabel()->text()));
-        QVERIFY(again.forecastLabel()->text().contains(u"Plan more storage"_s));
+        QVERIFY(again.currentPage()->findChild<QLabel *>(u"forecastWarning"_s)->text().contains(u"Plan more storage"_s));
         again.next();
         QCOMPARE(again.currentId(), int(LmoWizard::DocumentPage));
         // Not marking the org as the LMO is refused, with the reason.
         again.findChild<QCheckBox *>(u"markAsLmo"_s)->setChecked(false);
         QVERIFY(!again.currentPage()->isComplete());
         QCOMPARE(again.currentPage()->findChild<QLabel *>(u"documentProblems"_s)->text(),
-                 u"Mark the org as this database's LMO to finish."_s);
+                 u"Tick \"Mark this org as this database's LMO\" to finish."_s);
         QVERIFY(!again.button(QWizard::NextButton)->isEnabled());
         again.findChild<QCheckBox *>(u"markAsLmo"_s)->setChecked(true);
         QVERIFY(again.button(QWizard::NextButton)->isEnabled());
@@ -272,6 +431,39 @@ private slots:
         QCOMPARE(former.size(), 1);
         QCOMPARE(former.first().first.org.name, u"Old LMO"_s);
         QCOMPARE(former.first().second, QDate(2026, 12, 1));
+    }
+
+    // Every page at the wizard's own size: each label shows all its text (none clipped by a
+    // layout that gave it less height than its wrapped text needs). LMODESK_SHOTS=DIR saves each page.
+    void everyPageShowsAllItsText()
+    {
+        LmoWizard w(*m_db, false);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        fillOrg(w);
+        const QString shots = qEnvironmentVariable("LMODESK_SHOTS");
+        for (int page = LmoWizard::OrgPage; page <= LmoWizard::SummaryPage; ++page) {
+            if (page == LmoWizard::PackagesPage)
+                w.addPackage(u"Ledgerly CPQ"_s, u"ledgerly"_s, u"033000000000001"_s);
+            if (page == LmoWizard::LmaPage) {
+                w.lmaVersion()->setText(u"1.15"_s);
+                w.objectsVisible()->setChecked(true);
+            }
+            QCOMPARE(w.currentId(), page);
+            QApplication::processEvents();
+            if (!shots.isEmpty())
+                w.grab().save(u"%1/wizard-page%2.png"_s.arg(shots).arg(page + 1));
+            for (QLabel *label : w.currentPage()->findChildren<QLabel *>()) {
+                if (!label->isVisible() || label->text().isEmpty() || !label->wordWrap())
+                    continue;
+                QVERIFY2(label->height() >= label->heightForWidth(label->width()),
+                         qPrintable(u"page %1: \"%2\" needs %3 px, has %4"_s.arg(page + 1)
+                                        .arg(label->text().left(60)).arg(label->heightForWidth(label->width()))
+                                        .arg(label->height())));
+            }
+            if (page < LmoWizard::SummaryPage)
+                w.next();
+        }
     }
 
 private:
