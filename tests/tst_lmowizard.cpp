@@ -15,6 +15,9 @@
 #include <QComboBox>
 #include <QDateEdit>
 #include <QDoubleSpinBox>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
 #include <QProcess>
@@ -24,6 +27,7 @@
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTextBrowser>
+#include <QTextDocument>
 #include <QtTest>
 
 using namespace lmo;
@@ -37,6 +41,14 @@ void fillOrg(LmoWizard &w)
     w.orgId()->setText(u"00D5f000000AbCd"_s);
     w.orgKind()->setCurrentIndex(int(OrgKind::Production));
     w.paidAndPermanent()->setChecked(true);
+}
+
+// What a problems or warnings label shows, as plain text: one reason a line.
+QString shownText(const QLabel *label)
+{
+    QTextDocument document;
+    document.setHtml(label->text());
+    return document.toPlainText();
 }
 
 QString pdfText(const QString &path)
@@ -76,14 +88,14 @@ private slots:
         for (const auto &[kind, reason] : refusals) {
             w.orgKind()->setCurrentIndex(int(kind));
             QVERIFY(!w.currentPage()->isComplete());
-            const QString shown = w.findChild<QLabel *>(u"orgProblems"_s)->text();
+            const QString shown = shownText(w.findChild<QLabel *>(u"orgProblems"_s));
             QVERIFY2(shown.startsWith(reason), qPrintable(shown)); // the reason, on the page, in red
             QVERIFY(!w.button(QWizard::NextButton)->isEnabled());
         }
         w.orgKind()->setCurrentIndex(int(OrgKind::Production));
         w.orgId()->setText(u"0015f000000AbCd"_s); // an account id
         QVERIFY(!w.currentPage()->isComplete());
-        QVERIFY(w.findChild<QLabel *>(u"orgProblems"_s)->text().contains(u"00D"_s));
+        QVERIFY(shownText(w.findChild<QLabel *>(u"orgProblems"_s)).contains(u"00D"_s));
         w.orgId()->setText(u"00D5f000000AbCd"_s);
         w.paidAndPermanent()->setChecked(false);
         QVERIFY(!w.currentPage()->isComplete());
@@ -164,9 +176,9 @@ private slots:
         QVERIFY(!next->isEnabled());
         QVERIFY(!w.currentPage()->isComplete());
         QVERIFY(shown->isVisibleTo(&w)); // in red, beneath the fields
-        QVERIFY2(shown->text().contains(reason), qPrintable(shown->text()));
+        QVERIFY2(shownText(shown).contains(reason), qPrintable(shownText(shown)));
         answer(false);
-        QVERIFY2(next->isEnabled(), qPrintable(shown->text()));
+        QVERIFY2(next->isEnabled(), qPrintable(shownText(shown)));
         QVERIFY(!shown->isVisibleTo(&w));
         // What the page recorded is what the core rule judged.
         answer(true);
@@ -194,19 +206,19 @@ private slots:
         QCOMPARE(w.rolesTable()->item(everyone, 0)->text(), u"Everyone else"_s);
         box(everyone, 1)->setCurrentIndex(int(Access::Edit)); // as the user picks it, nothing else touched
         QVERIFY(warnings->isVisibleTo(&w));
-        QVERIFY2(warnings->text().contains(u"\"Everyone else\" may edit licenses"_s), qPrintable(warnings->text()));
+        QVERIFY2(shownText(warnings).contains(u"\"Everyone else\" may edit licenses"_s), qPrintable(shownText(warnings)));
         box(everyone, 1)->setCurrentIndex(int(Access::None));
         QVERIFY(!warnings->isVisibleTo(&w));
         for (int r = 0; r < w.rolesTable()->rowCount(); ++r)
             box(r, 2)->setCurrentIndex(int(Access::Read));
-        QVERIFY(warnings->text().contains(u"Every role can see"_s));
+        QVERIFY(shownText(warnings).contains(u"Every role can see"_s));
         QVERIFY(w.button(QWizard::NextButton)->isEnabled()); // a warning, not a refusal
         box(everyone, 2)->setCurrentIndex(int(Access::None));
         QVERIFY(!warnings->isVisibleTo(&w));
         // A role renamed in the table counts at once too.
         box(0, 1)->setCurrentIndex(int(Access::Edit));
         w.rolesTable()->item(0, 0)->setText(u"Everyone in sales"_s);
-        QVERIFY(warnings->text().contains(u"\"Everyone in sales\" may edit licenses"_s));
+        QVERIFY(shownText(warnings).contains(u"\"Everyone in sales\" may edit licenses"_s));
         w.next();
         // Step 5's storage warning, too.
         auto *storage = w.currentPage()->findChild<QLabel *>(u"forecastWarning"_s);
@@ -215,7 +227,7 @@ private slots:
         w.growthPerMonth()->setValue(10000);
         w.storageMb()->setValue(500);
         QVERIFY(storage->isVisibleTo(&w));
-        QVERIFY(storage->text().contains(u"Plan more storage now."_s));
+        QVERIFY(shownText(storage).contains(u"Plan more storage now."_s));
         w.storageMb()->setValue(50000);
         QVERIFY(!storage->isVisibleTo(&w));
     }
@@ -246,6 +258,58 @@ private slots:
         QCOMPARE(offered->count(), 1);
         w.addPackage(u"Package C (no installs)"_s, QString(), u"033000000000003"_s);
         QVERIFY(!offered->isVisibleTo(&w));
+    }
+
+    // An LMO recorded before the rule knew an answer (a Developer Edition marked Production) is
+    // judged by the same rule wherever it is reviewed: the LMO page, `lmodesk lmo show` and the
+    // wizard, which stops at step 1 with the reason instead of opening on the summary.
+    void aRecordedLmoIsReviewedByTheSameRule()
+    {
+        LmoProfile p;
+        p.pagesDone = 6;
+        p.org.name = u"Acme Dev"_s;
+        p.org.orgId = SalesforceId::fromString(u"00D5f000000AbCd"_s).to18();
+        p.org.edition = u"Developer Edition"_s;
+        p.org.kind = OrgKind::Production;
+        p.org.confirmedPaidAndPermanent = true;
+        p.packages = {{u"Ledgerly CPQ"_s, u"ledgerly"_s, SalesforceId::fromString(u"033000000000001"_s).to18()}};
+        p.lmaVersion = u"1.15"_s;
+        p.lmaObjectsVisible = true;
+        p.documented = true;
+        p.designatedAt = QDateTime::currentDateTimeUtc();
+        QVERIFY(LmoRepository(m_db->connection()).save(p).ok());
+        const QString reason = u"Kind says Production but the edition is Developer Edition"_s;
+
+        LmoSetupPage page;
+        page.setDatabase(m_db.get());
+        QVERIFY(page.refusalsLabel()->isVisibleTo(&page));
+        QVERIFY2(shownText(page.refusalsLabel()).contains(reason), qPrintable(shownText(page.refusalsLabel())));
+        QVERIFY(shownText(page.refusalsLabel()).contains(u"LMO Desk would refuse this org as the LMO today."_s));
+
+        QProcess cli;
+        cli.start(QStringLiteral(LMODESK_BINARY), {u"lmo"_s, u"show"_s, u"--db"_s, m_db->path()});
+        QVERIFY(cli.waitForFinished(30000));
+        const QString out = QString::fromUtf8(cli.readAllStandardOutput());
+        QVERIFY2(out.contains(u"Refused        "_s + reason), qPrintable(out));
+        cli.start(QStringLiteral(LMODESK_BINARY), {u"lmo"_s, u"show"_s, u"--db"_s, m_db->path(), u"--json"_s});
+        QVERIFY(cli.waitForFinished(30000));
+        const QJsonArray refusals = QJsonDocument::fromJson(cli.readAllStandardOutput()).object().value(u"refusals"_s).toArray();
+        QCOMPARE(refusals.size(), 1);
+        QVERIFY(refusals.first().toString().startsWith(reason));
+
+        LmoWizard review(*m_db, false);
+        review.show();
+        QCOMPARE(review.currentId(), int(LmoWizard::OrgPage));
+        QVERIFY(!review.button(QWizard::NextButton)->isEnabled());
+        QVERIFY(shownText(review.findChild<QLabel *>(u"orgProblems"_s)).contains(reason));
+        review.orgEdition()->setEditText(u"Enterprise Edition"_s);
+        QVERIFY(review.button(QWizard::NextButton)->isEnabled());
+
+        // Once corrected, the page no longer warns.
+        p.org.edition = u"Enterprise Edition"_s;
+        QVERIFY(LmoRepository(m_db->connection()).save(p).ok());
+        page.reload();
+        QVERIFY(!page.refusalsLabel()->isVisibleTo(&page));
     }
 
     void progressIsSavedAndResumedAfterARestart()
@@ -279,7 +343,7 @@ private slots:
         QVERIFY(!again.currentPage()->isComplete());
         // The page says why the step matters and what it decides, and why Next waits.
         QVERIFY(again.currentPage()->findChild<QLabel *>(u"stepIntro"_s)->text().contains(u"This step decides:"_s));
-        QCOMPARE(again.currentPage()->findChild<QLabel *>(u"lmaProblems"_s)->text(),
+        QCOMPARE(shownText(again.currentPage()->findChild<QLabel *>(u"lmaProblems"_s)),
                  u"Give the LMA's version (Setup > Installed Packages > License Management App).\n"
                  u"Tick \"The License and Subscriber objects are visible\" once you have seen them in the org, or verify "
                  u"now with a License export."_s);
@@ -313,13 +377,13 @@ private slots:
         again.growthPerMonth()->setValue(10000);
         again.storageMb()->setValue(500);
         QVERIFY2(again.forecastLabel()->text().contains(u"1.3 years"_s), qPrintable(again.forecastLabel()->text()));
-        QVERIFY(again.currentPage()->findChild<QLabel *>(u"forecastWarning"_s)->text().contains(u"Plan more storage"_s));
+        QVERIFY(shownText(again.currentPage()->findChild<QLabel *>(u"forecastWarning"_s)).contains(u"Plan more storage"_s));
         again.next();
         QCOMPARE(again.currentId(), int(LmoWizard::DocumentPage));
         // Not marking the org as the LMO is refused, with the reason.
         again.findChild<QCheckBox *>(u"markAsLmo"_s)->setChecked(false);
         QVERIFY(!again.currentPage()->isComplete());
-        QCOMPARE(again.currentPage()->findChild<QLabel *>(u"documentProblems"_s)->text(),
+        QCOMPARE(shownText(again.currentPage()->findChild<QLabel *>(u"documentProblems"_s)),
                  u"Tick \"Mark this org as this database's LMO\" to finish."_s);
         QVERIFY(!again.button(QWizard::NextButton)->isEnabled());
         again.findChild<QCheckBox *>(u"markAsLmo"_s)->setChecked(true);
@@ -433,15 +497,56 @@ private slots:
         QCOMPARE(former.first().second, QDate(2026, 12, 1));
     }
 
-    // Every page at the wizard's own size: each label shows all its text (none clipped by a
-    // layout that gave it less height than its wrapped text needs). LMODESK_SHOTS=DIR saves each page.
+    // Every page at the wizard's own size, with the longest texts it shows (every refusal of
+    // step 1 at once; the switch notes): each label shows all its text, none clipped by a layout
+    // that gave it less height than its wrapped text needs. LMODESK_SHOTS=DIR saves each page.
+    void everyPageShowsAllItsText_data()
+    {
+        QTest::addColumn<bool>("switching");
+        QTest::newRow("designating") << false;
+        QTest::newRow("switching") << true;
+    }
     void everyPageShowsAllItsText()
     {
-        LmoWizard w(*m_db, false);
+        QFETCH(bool, switching);
+        if (switching) {
+            LmoProfile first;
+            first.org.name = u"Old LMO"_s;
+            first.designatedAt = QDateTime::currentDateTimeUtc();
+            QVERIFY(LmoRepository(m_db->connection()).save(first).ok());
+        }
+        LmoWizard w(*m_db, switching);
         w.show();
         QVERIFY(QTest::qWaitForWindowExposed(&w));
-        fillOrg(w);
         const QString shots = qEnvironmentVariable("LMODESK_SHOTS");
+        auto check = [&](const QString &name) {
+            QApplication::processEvents();
+            if (!shots.isEmpty())
+                w.grab().save(u"%1/wizard-%2%3.png"_s.arg(shots, switching ? u"switch-"_s : QString(), name));
+            for (QLabel *label : w.currentPage()->findChildren<QLabel *>()) {
+                if (!label->isVisible() || label->text().isEmpty() || !label->wordWrap())
+                    continue;
+                QVERIFY2(label->height() >= label->heightForWidth(label->width()),
+                         qPrintable(u"%1: \"%2\" needs %3 px, has %4"_s.arg(name, label->text().left(60))
+                                        .arg(label->heightForWidth(label->width()))
+                                        .arg(label->height())));
+                QVERIFY2(label->geometry().right() <= w.currentPage()->width(), qPrintable(name));
+            }
+        };
+        // Step 1 with everything wrong: the longest list of reasons it can show.
+        w.orgId()->setText(u"0015f000000AbCd"_s);
+        w.orgEdition()->setEditText(u"Partner Developer Edition"_s);
+        w.orgInstance()->setText(u"CS142"_s);
+        w.hasTrialExpiration()->setChecked(true);
+        w.orgStatus()->setCurrentIndex(w.orgStatus()->findData(u"TRIAL"_s));
+        check(u"page1-refused"_s);
+        if (QTest::currentTestFailed())
+            return;
+        w.orgEdition()->setEditText(u"Enterprise Edition"_s);
+        w.orgInstance()->setText(u"NA135"_s);
+        w.hasTrialExpiration()->setChecked(false);
+        w.orgStatus()->setCurrentIndex(w.orgStatus()->findData(u"ACTIVE"_s));
+        fillOrg(w);
         for (int page = LmoWizard::OrgPage; page <= LmoWizard::SummaryPage; ++page) {
             if (page == LmoWizard::PackagesPage)
                 w.addPackage(u"Ledgerly CPQ"_s, u"ledgerly"_s, u"033000000000001"_s);
@@ -449,18 +554,12 @@ private slots:
                 w.lmaVersion()->setText(u"1.15"_s);
                 w.objectsVisible()->setChecked(true);
             }
+            if (page == LmoWizard::IntegrationsPage)
+                w.storageMb()->setValue(1); // the storage warning too
             QCOMPARE(w.currentId(), page);
-            QApplication::processEvents();
-            if (!shots.isEmpty())
-                w.grab().save(u"%1/wizard-page%2.png"_s.arg(shots).arg(page + 1));
-            for (QLabel *label : w.currentPage()->findChildren<QLabel *>()) {
-                if (!label->isVisible() || label->text().isEmpty() || !label->wordWrap())
-                    continue;
-                QVERIFY2(label->height() >= label->heightForWidth(label->width()),
-                         qPrintable(u"page %1: \"%2\" needs %3 px, has %4"_s.arg(page + 1)
-                                        .arg(label->text().left(60)).arg(label->heightForWidth(label->width()))
-                                        .arg(label->height())));
-            }
+            check(u"page%1"_s.arg(page + 1));
+            if (QTest::currentTestFailed())
+                return;
             if (page < LmoWizard::SummaryPage)
                 w.next();
         }

@@ -103,13 +103,24 @@ private:
     {
         auto *label = new QLabel(this);
         label->setWordWrap(true);
+        label->setTextFormat(Qt::RichText);
         label->setStyleSheet(style);
         label->setVisible(false);
         return label;
     }
+    // One reason as a sentence; several as a list, each reason its own item.
     static void setLines(QLabel *label, const QStringList &lines)
     {
-        label->setText(lines.join(QLatin1Char('\n')));
+        QString html;
+        if (lines.size() == 1) {
+            html = lines.first().toHtmlEscaped();
+        } else if (lines.size() > 1) {
+            html = QStringLiteral("<ul style=\"margin: 0px; -qt-list-indent: 1;\">");
+            for (const QString &line : lines)
+                html += QStringLiteral("<li>%1</li>").arg(line.toHtmlEscaped());
+            html += QStringLiteral("</ul>");
+        }
+        label->setText(html);
         label->setVisible(!lines.isEmpty());
     }
 
@@ -410,7 +421,7 @@ void LmoWizard::buildPages()
     lf->addRow(QStringLiteral("LMA &version:"), m_lmaVersion);
     ll->addLayout(lf);
     ll->addWidget(m_visible);
-    auto *verify = new QPushButton(QStringLiteral("&Verify now: read a License export…"));
+    auto *verify = new QPushButton(QStringLiteral("Verify now: &read a License export…"));
     verify->setToolTip(QStringLiteral("Reads a Data Loader or CLI export of sfLma__License__c into a scratch database and "
                                       "says what it holds; nothing is written to this database."));
     ll->addWidget(verify, 0, Qt::AlignLeft);
@@ -505,6 +516,10 @@ void LmoWizard::buildPages()
     }
     il->addWidget(patterns);
     auto *sf = new QFormLayout;
+    sf->setFieldGrowthPolicy(QFormLayout::FieldsStayAtSizeHint);
+    for (QAbstractSpinBox *box : std::initializer_list<QAbstractSpinBox *>{m_licensesToday, m_growth, m_storage})
+        box->setMinimumWidth(180);
+    m_billing->setMinimumWidth(180);
     sf->addRow(QStringLiteral("&Billing system:"), m_billing);
     sf->addRow(QStringLiteral("Licenses &today:"), m_licensesToday);
     sf->addRow(QStringLiteral("New licenses a &month:"), m_growth);
@@ -550,6 +565,7 @@ void LmoWizard::buildPages()
             "both together on Licenses, Subscribers and the Dashboard."));
         explain->setWordWrap(true);
         sl->addRow(explain);
+        sl->setFieldGrowthPolicy(QFormLayout::FieldsStayAtSizeHint);
         sl->addRow(QStringLiteral("&Transition day:"), m_transition);
         docl->addWidget(switchBox);
     } else {
