@@ -375,6 +375,30 @@ private slots:
                  qPrintable(wrong.error().message));
     }
 
+    // Step 3's "verify now" and step 5's growth, read through core.
+    void theLmaExportAndTheGrowthAreReadInCore()
+    {
+        auto check = checkLmaExport(QFINDTESTDATA("data/dataloader_licenses.csv"));
+        QVERIFY2(check.ok(), check.ok() ? "" : qPrintable(check.error().message));
+        QCOMPARE(check->licenses, 4);
+        QCOMPARE(check->rejected, 0);
+        qint64 byPackage = 0, byStatus = 0;
+        for (const auto &[name, count] : check->byPackage)
+            byPackage += count;
+        for (const auto &[name, count] : check->byStatus)
+            byStatus += count;
+        QCOMPARE(byPackage, 4);
+        QCOMPARE(byStatus, 4);
+        QVERIFY(!checkLmaExport(u"/nonexistent/licenses.csv"_s).ok());
+
+        QTemporaryDir dir;
+        auto db = test::createFixtureDatabase(dir.filePath(u"growth.sqlite"_s));
+        QVERIFY(db);
+        LmoRepository repository(db->connection());
+        QCOMPARE(repository.licensesInstalledAfter(QDate(1990, 1, 1)).value(), 15);
+        QCOMPARE(repository.licensesInstalledAfter(QDate(2100, 1, 1)).value(), 0);
+    }
+
     void theRunbookSaysWhatMatters()
     {
         const QString md = lmoRunbookMarkdown(goodProfile(), QDate(2026, 11, 29));

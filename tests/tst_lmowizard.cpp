@@ -285,6 +285,13 @@ private slots:
         QVERIFY(page.refusalsLabel()->isVisibleTo(&page));
         QVERIFY2(shownText(page.refusalsLabel()).contains(reason), qPrintable(shownText(page.refusalsLabel())));
         QVERIFY(shownText(page.refusalsLabel()).contains(u"LMO Desk would refuse this org as the LMO today."_s));
+        if (const QString shots = qEnvironmentVariable("LMODESK_SHOTS"); !shots.isEmpty()) {
+            page.resize(1100, 700);
+            page.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&page));
+            page.grab().save(shots + u"/wizard-lmopage-refused.png"_s);
+            page.hide();
+        }
 
         QProcess cli;
         cli.start(QStringLiteral(LMODESK_BINARY), {u"lmo"_s, u"show"_s, u"--db"_s, m_db->path()});

@@ -1,12 +1,16 @@
 #include "lmo/lmoprofile.h"
 
+#include "import/importer.h"
+#include "storage/database.h"
 #include "util/json.h"
 #include "domain/salesforceid.h"
 #include "storage/sqlutil.h"
 #include "storage/values.h"
 
 #include <QJsonArray>
+#include <QFileInfo>
 #include <QJsonDocument>
+#include <QTemporaryDir>
 #include <QLocale>
 #include <QRegularExpression>
 #include <QSqlQuery>
@@ -710,6 +714,53 @@ Result<QHash<qint64, qint64>> LmoRepository::licensesByLmo()
     while (q.next())
         counts.insert(q.value(0).toLongLong(), q.value(1).toLongLong());
     return counts;
+}
+
+Result<qint64> LmoRepository::licensesInstalledAfter(const QDate &day)
+{
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("SELECT COUNT(*) FROM licenses WHERE install_date > ?"));
+    q.addBindValue(dateToSql(day));
+    if (!q.exec() || !q.next())
+        return sqlError(q.lastError(), QStringLiteral("counting the licenses installed since %1").arg(day.toString(Qt::ISODate)));
+    return q.value(0).toLongLong();
+}
+
+Result<LmaExportCheck> checkLmaExport(const QString &file)
+{
+    QTemporaryDir dir;
+    if (!dir.isValid())
+        return Error::make(Error::Code::Io, QStringLiteral("Could not make a scratch folder to read %1 into: %2.")
+                                                .arg(QFileInfo(file).fileName(), dir.errorString()));
+    Database::OpenOptions create;
+    create.create = true;
+    auto scratch = Database::open(dir.filePath(QStringLiteral("verify.sqlite")), create);
+    if (!scratch)
+        return scratch.error();
+    auto report = importFile(*scratch.value(), file, ImportOptions());
+    if (!report)
+        return report.error();
+    LmaExportCheck check;
+    check.licenses = report->inserted;
+    check.rejected = report->rejected;
+    auto tally = [&](const QString &sql, QList<QPair<QString, qint64>> *out) -> Result<void> {
+        QSqlQuery q(scratch.value()->connection());
+        if (!q.exec(sql))
+            return sqlError(q.lastError(), QStringLiteral("counting the licenses of %1").arg(QFileInfo(file).fileName()));
+        while (q.next())
+            out->append({q.value(0).toString(), q.value(1).toLongLong()});
+        return {};
+    };
+    if (auto r = tally(QStringLiteral("SELECT p.name, COUNT(*) FROM licenses l JOIN packages p ON p.id = l.package_ref "
+                                      "GROUP BY p.name ORDER BY COUNT(*) DESC, p.name"),
+                       &check.byPackage);
+        !r)
+        return r.error();
+    if (auto r = tally(QStringLiteral("SELECT status, COUNT(*) FROM licenses GROUP BY status ORDER BY COUNT(*) DESC, status"),
+                       &check.byStatus);
+        !r)
+        return r.error();
+    return check;
 }
 
 Result<std::optional<qint64>> LmoRepository::defaultImportLmo()

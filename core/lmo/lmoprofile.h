@@ -120,6 +120,17 @@ QString placementTradeOffs(OrgPlacement placement);
 QString lmoRunbookMarkdown(const LmoProfile &profile, const QDate &today,
                            const QList<QPair<LmoProfile, QDate>> &former = {});
 
+// Step 3's "verify now": what a License export of the LMA holds, read into a scratch database
+// (nothing is written to the user's): its licenses, by package and by status, most first.
+struct LmaExportCheck
+{
+    qint64 licenses = 0;
+    qint64 rejected = 0;
+    QList<QPair<QString, qint64>> byPackage;
+    QList<QPair<QString, qint64>> byStatus;
+};
+Result<LmaExportCheck> checkLmaExport(const QString &file);
+
 // An LMO this database has licenses from (or may have): its profile row, which licenses carry
 // as lmo_ref (schema 6).
 struct KnownLmo
@@ -158,6 +169,8 @@ public:
     Result<std::optional<qint64>> defaultImportLmo();
     // How many licenses came from each LMO (by lmo_ref); LMOs with none are absent.
     Result<QHash<qint64, qint64>> licensesByLmo();
+    // Licenses installed after `day`: the growth the install base has shown.
+    Result<qint64> licensesInstalledAfter(const QDate &day);
 
 private:
     QSqlDatabase m_db;

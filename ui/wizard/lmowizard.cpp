@@ -2,7 +2,6 @@
 
 
 #include "domain/salesforceid.h"
-#include "import/importer.h"
 #include "lmo/designationsteps.h"
 #include "storage/database.h"
 #include "storage/licenserepository.h"
@@ -32,9 +31,7 @@
 #include <QRadioButton>
 #include <QScrollArea>
 #include <QSpinBox>
-#include <QSqlQuery>
 #include <QTableWidget>
-#include <QTemporaryDir>
 #include <QTextBrowser>
 #include <QTextDocument>
 #include <QVBoxLayout>
@@ -207,13 +204,9 @@ LmoWizard::LmoWizard(Database &database, bool switchLmo, QWidget *parent)
     if (count && m_licensesToday->value() == 0)
         m_licensesToday->setValue(int(qMin<qint64>(count.value(), 2'000'000'000)));
     // The growth the install base has shown: licenses installed in the last twelve months.
-    if (m_growth->value() == 0) {
-        QSqlQuery q(m_database.connection());
-        q.prepare(QStringLiteral("SELECT COUNT(*) FROM licenses WHERE install_date > ?"));
-        q.addBindValue(QDate::currentDate().addYears(-1).toString(Qt::ISODate));
-        if (q.exec() && q.next())
-            m_growth->setValue(int(qMin<qint64>(q.value(0).toLongLong() / 12, 100'000'000)));
-    }
+    if (m_growth->value() == 0)
+        if (auto year = LmoRepository(m_database.connection()).licensesInstalledAfter(QDate::currentDate().addYears(-1)))
+            m_growth->setValue(int(qMin<qint64>(year.value() / 12, 100'000'000)));
     connect(this, &QWizard::currentIdChanged, this, [this](int id) {
         // Arriving on a page means the ones before it are done: save them.
         if (id > 0)
@@ -799,45 +792,28 @@ void LmoWizard::saveProgress(int pageDone)
 
 QString LmoWizard::verifyExport(const QString &file)
 {
-    QTemporaryDir dir;
-    Database::OpenOptions create;
-    create.create = true;
-    auto scratch = Database::open(dir.filePath(QStringLiteral("verify.sqlite")), create);
-    if (!scratch) {
-        m_verification->setText(scratch.error().message);
-        return m_verification->text();
-    }
-    auto report = importFile(*scratch.value(), file, ImportOptions());
-    if (!report) {
-        m_verification->setText(report.error().message);
-        return m_verification->text();
-    }
-    // What the export holds: its licenses by package and by status.
+    auto check = checkLmaExport(file);
     const QLocale locale;
-    auto tally = [&](const QString &sql) {
-        QStringList parts;
-        QSqlQuery q(scratch.value()->connection());
-        if (q.exec(sql))
-            while (q.next())
-                parts << QStringLiteral("%1 %2").arg(q.value(0).toString(), locale.toString(q.value(1).toLongLong()));
-        return parts.join(QStringLiteral(", "));
-    };
-    if (report->inserted == 0) {
+    const QString name = QFileInfo(file).fileName();
+    if (!check) {
+        m_verification->setText(check.error().message);
+    } else if (check->licenses == 0) {
         m_verification->setText(QStringLiteral("%1 holds no license LMO Desk can read (%2 rows rejected): export "
                                                "sfLma__License__c from the LMO with Data Loader or the sf CLI, and try again.")
-                                    .arg(QFileInfo(file).fileName(), locale.toString(report->rejected)));
-        return m_verification->text();
-    }
-    QString text = QStringLiteral("Found %1 licenses (%2 rejected) in %3: the LMA's data can be read.")
-                       .arg(locale.toString(report->inserted), locale.toString(report->rejected), QFileInfo(file).fileName());
-    if (report->inserted > 0)
-        text += QStringLiteral("\nBy package: %1.\nBy status: %2.")
-                    .arg(tally(QStringLiteral("SELECT p.name, COUNT(*) FROM licenses l JOIN packages p ON p.id = l.package_ref "
-                                              "GROUP BY p.name ORDER BY COUNT(*) DESC, p.name")),
-                         tally(QStringLiteral("SELECT status, COUNT(*) FROM licenses GROUP BY status ORDER BY COUNT(*) DESC, status")));
-    m_verification->setText(text);
-    if (report && report->inserted > 0)
+                                    .arg(name, locale.toString(check->rejected)));
+    } else {
+        auto list = [&](const QList<QPair<QString, qint64>> &counts) {
+            QStringList parts;
+            for (const auto &[what, count] : counts)
+                parts << QStringLiteral("%1 %2").arg(what, locale.toString(count));
+            return parts.join(QStringLiteral(", "));
+        };
+        m_verification->setText(QStringLiteral("Found %1 licenses (%2 rejected) in %3: the LMA's data can be read.\n"
+                                               "By package: %4.\nBy status: %5.")
+                                    .arg(locale.toString(check->licenses), locale.toString(check->rejected), name,
+                                         list(check->byPackage), list(check->byStatus)));
         m_visible->setChecked(true);
+    }
     return m_verification->text();
 }
 
