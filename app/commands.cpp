@@ -460,6 +460,7 @@ int runLmo(const QStringList &arguments)
                                    {QStringLiteral("licenses"), licenses.value(k.ref)}});
         }
         QJsonObject o{{QStringLiteral("designated"), designated},
+                      {QStringLiteral("refusals"), QJsonArray::fromStringList(LmoRules::designationRefusals(current.value()))},
                       {QStringLiteral("lmo"), current->toJson()},
                       {QStringLiteral("former"), formerJson},
                       {QStringLiteral("lmos"), all}};
@@ -476,6 +477,10 @@ int runLmo(const QStringList &arguments)
           << QStringLiteral("Status         %1\n")
                  .arg(designated ? QStringLiteral("designated %1").arg(current->designatedAt.toUTC().toString(Qt::ISODate))
                                  : QStringLiteral("being set up: %1 of 6 pages done").arg(current->pagesDone));
+    // The wizard's rule, on what is recorded: an LMO designated before it knew a field may fail it.
+    if (designated)
+        for (const QString &reason : LmoRules::designationRefusals(current.value()))
+            out() << QStringLiteral("Refused        %1\n").arg(reason);
     for (const LinkedPackage &p : current->packages)
         out() << QStringLiteral("Package        %1 (%2, %3)\n").arg(p.name, p.namespacePrefix, p.packageId);
     for (const auto &[profile, replaced] : former.value())

@@ -10,10 +10,14 @@
 #include "wizard/runbookfile.h"
 
 #include <QAbstractButton>
+#include <QApplication>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDateEdit>
 #include <QDoubleSpinBox>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
 #include <QProcess>
@@ -23,6 +27,7 @@
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTextBrowser>
+#include <QTextDocument>
 #include <QtTest>
 
 using namespace lmo;
@@ -36,6 +41,14 @@ void fillOrg(LmoWizard &w)
     w.orgId()->setText(u"00D5f000000AbCd"_s);
     w.orgKind()->setCurrentIndex(int(OrgKind::Production));
     w.paidAndPermanent()->setChecked(true);
+}
+
+// What a problems or warnings label shows, as plain text: one reason a line.
+QString shownText(const QLabel *label)
+{
+    QTextDocument document;
+    document.setHtml(label->text());
+    return document.toPlainText();
 }
 
 QString pdfText(const QString &path)
@@ -75,19 +88,235 @@ private slots:
         for (const auto &[kind, reason] : refusals) {
             w.orgKind()->setCurrentIndex(int(kind));
             QVERIFY(!w.currentPage()->isComplete());
-            const QString shown = w.findChild<QLabel *>(u"orgProblems"_s)->text();
+            const QString shown = shownText(w.findChild<QLabel *>(u"orgProblems"_s));
             QVERIFY2(shown.startsWith(reason), qPrintable(shown)); // the reason, on the page, in red
             QVERIFY(!w.button(QWizard::NextButton)->isEnabled());
         }
         w.orgKind()->setCurrentIndex(int(OrgKind::Production));
         w.orgId()->setText(u"0015f000000AbCd"_s); // an account id
         QVERIFY(!w.currentPage()->isComplete());
-        QVERIFY(w.findChild<QLabel *>(u"orgProblems"_s)->text().contains(u"00D"_s));
+        QVERIFY(shownText(w.findChild<QLabel *>(u"orgProblems"_s)).contains(u"00D"_s));
         w.orgId()->setText(u"00D5f000000AbCd"_s);
         w.paidAndPermanent()->setChecked(false);
         QVERIFY(!w.currentPage()->isComplete());
         w.paidAndPermanent()->setChecked(true);
         QVERIFY(w.currentPage()->isComplete());
+    }
+
+    // Every answer on step 1 that can make the org the wrong one holds Next back, with the
+    // reason on the page as it is typed; undoing it lets the user go on.
+    void eachAnswerOnTheOrgPageCanHoldNextBack_data()
+    {
+        QTest::addColumn<QString>("field");
+        QTest::addColumn<QString>("value");
+        QTest::addColumn<QString>("reason");
+        QTest::newRow("kind: sandbox") << u"kind"_s << u"sandbox"_s << u"A sandbox cannot be the LMO: it is refreshed from production"_s;
+        QTest::newRow("kind: developer edition") << u"kind"_s << u"developer-edition"_s
+                                                 << u"A Developer Edition org cannot be the LMO: it is not a paid org"_s;
+        QTest::newRow("kind: trial") << u"kind"_s << u"trial"_s << u"A trial org cannot be the LMO: when the trial ends"_s;
+        QTest::newRow("kind: scratch") << u"kind"_s << u"scratch"_s << u"A scratch org cannot be the LMO: it expires within days."_s;
+        QTest::newRow("edition: Developer Edition, typed")
+            << u"edition"_s << u"Developer Edition"_s
+            << u"Kind says Production but the edition is Developer Edition: a Developer Edition org is not a paid org"_s;
+        QTest::newRow("edition: Partner Developer Edition, typed")
+            << u"edition"_s << u"Partner Developer Edition"_s << u"Kind says Production but the edition is Partner Developer Edition"_s;
+        QTest::newRow("edition: Developer Edition, chosen")
+            << u"edition-choice"_s << u"Developer Edition"_s << u"Kind says Production but the edition is Developer Edition"_s;
+        QTest::newRow("instance: a sandbox's") << u"instance"_s << u"cs142"_s
+                                               << u"Kind says Production but the instance CS142 is a sandbox instance: a sandbox is refreshed"_s;
+        QTest::newRow("instance: not one") << u"instance"_s << u"na-135"_s << u"\"na-135\" is not a Salesforce instance name"_s;
+        QTest::newRow("trial expiration") << u"trial"_s << u"2026-03-31"_s
+                                          << u"Kind says Production but the org has a trial expiration date (2026-03-31): a trial org expires"_s;
+        QTest::newRow("status: TRIAL") << u"status"_s << u"TRIAL"_s << u"Kind says Production but the org status is TRIAL"_s;
+        QTest::newRow("status: FREE") << u"status"_s << u"FREE"_s << u"Kind says Production but the org status is FREE"_s;
+        QTest::newRow("status: SIGNING_UP") << u"status"_s << u"SIGNING_UP"_s << u"Kind says Production but the org status is SIGNING_UP"_s;
+        QTest::newRow("status: SUSPENDED") << u"status"_s << u"SUSPENDED"_s << u"The org status is SUSPENDED"_s;
+        QTest::newRow("not confirmed paid") << u"paid"_s << QString() << u"paid for and meant to last"_s;
+        QTest::newRow("an account id") << u"id"_s << u"0015f000000AbCd"_s << u"must begin with 00D"_s;
+        QTest::newRow("no name") << u"name"_s << QString() << u"Give the org's name"_s;
+    }
+    void eachAnswerOnTheOrgPageCanHoldNextBack()
+    {
+        QFETCH(QString, field);
+        QFETCH(QString, value);
+        QFETCH(QString, reason);
+        LmoWizard w(*m_db, false);
+        w.show();
+        fillOrg(w);
+        auto *next = w.button(QWizard::NextButton);
+        auto *shown = w.findChild<QLabel *>(u"orgProblems"_s);
+        QVERIFY(next->isEnabled());
+        QVERIFY(!shown->isVisibleTo(&w));
+        auto answer = [&](bool wrong) {
+            if (field == u"kind") {
+                w.orgKind()->setCurrentIndex(wrong ? int(orgKindFromName(value).value()) : int(OrgKind::Production));
+            } else if (field == u"edition") {
+                w.orgEdition()->lineEdit()->clear();
+                QTest::keyClicks(w.orgEdition()->lineEdit(), wrong ? value : u"Enterprise Edition"_s);
+            } else if (field == u"edition-choice") {
+                w.orgEdition()->setCurrentIndex(w.orgEdition()->findText(wrong ? value : u"Unlimited Edition"_s));
+            } else if (field == u"instance") {
+                w.orgInstance()->clear();
+                if (wrong)
+                    QTest::keyClicks(w.orgInstance(), value);
+            } else if (field == u"trial") {
+                w.trialExpiration()->setDate(QDate::fromString(value, Qt::ISODate));
+                w.hasTrialExpiration()->setChecked(wrong);
+            } else if (field == u"status") {
+                w.orgStatus()->setCurrentIndex(wrong ? w.orgStatus()->findData(value) : w.orgStatus()->findData(u"ACTIVE"_s));
+            } else if (field == u"paid") {
+                w.paidAndPermanent()->setChecked(!wrong);
+            } else if (field == u"id") {
+                w.orgId()->setText(wrong ? value : u"00D5f000000AbCd"_s);
+            } else if (field == u"name") {
+                w.orgName()->setText(wrong ? value : u"Acme Partner Production"_s);
+            }
+        };
+        answer(true);
+        QVERIFY(!next->isEnabled());
+        QVERIFY(!w.currentPage()->isComplete());
+        QVERIFY(shown->isVisibleTo(&w)); // in red, beneath the fields
+        QVERIFY2(shownText(shown).contains(reason), qPrintable(shownText(shown)));
+        answer(false);
+        QVERIFY2(next->isEnabled(), qPrintable(shownText(shown)));
+        QVERIFY(!shown->isVisibleTo(&w));
+        // What the page recorded is what the core rule judged.
+        answer(true);
+        QVERIFY(LmoRules::orgRefusals(w.profile().org).join(u'\n').contains(reason));
+    }
+
+    // Step 4's warnings follow each change of access as it is made in the table.
+    void thePermissionWarningsFollowEachChange()
+    {
+        LmoWizard w(*m_db, false);
+        w.show();
+        fillOrg(w);
+        w.next();
+        w.addPackage(u"Ledgerly CPQ"_s, u"ledgerly"_s, u"033000000000001"_s);
+        w.next();
+        w.lmaVersion()->setText(u"1.15"_s);
+        w.objectsVisible()->setChecked(true);
+        w.next();
+        QCOMPARE(w.currentId(), int(LmoWizard::PermissionsPage));
+        auto *warnings = w.currentPage()->findChild<QLabel *>(u"roleWarnings"_s);
+        QVERIFY(warnings);
+        QVERIFY(!warnings->isVisibleTo(&w));
+        auto box = [&](int row, int column) { return qobject_cast<QComboBox *>(w.rolesTable()->cellWidget(row, column)); };
+        const int everyone = w.rolesTable()->rowCount() - 1;
+        QCOMPARE(w.rolesTable()->item(everyone, 0)->text(), u"Everyone else"_s);
+        box(everyone, 1)->setCurrentIndex(int(Access::Edit)); // as the user picks it, nothing else touched
+        QVERIFY(warnings->isVisibleTo(&w));
+        QVERIFY2(shownText(warnings).contains(u"\"Everyone else\" may edit licenses"_s), qPrintable(shownText(warnings)));
+        box(everyone, 1)->setCurrentIndex(int(Access::None));
+        QVERIFY(!warnings->isVisibleTo(&w));
+        for (int r = 0; r < w.rolesTable()->rowCount(); ++r)
+            box(r, 2)->setCurrentIndex(int(Access::Read));
+        QVERIFY(shownText(warnings).contains(u"Every role can see"_s));
+        QVERIFY(w.button(QWizard::NextButton)->isEnabled()); // a warning, not a refusal
+        box(everyone, 2)->setCurrentIndex(int(Access::None));
+        QVERIFY(!warnings->isVisibleTo(&w));
+        // A role renamed in the table counts at once too.
+        box(0, 1)->setCurrentIndex(int(Access::Edit));
+        w.rolesTable()->item(0, 0)->setText(u"Everyone in sales"_s);
+        QVERIFY(shownText(warnings).contains(u"\"Everyone in sales\" may edit licenses"_s));
+        w.next();
+        // Step 5's storage warning, too.
+        auto *storage = w.currentPage()->findChild<QLabel *>(u"forecastWarning"_s);
+        QVERIFY(!storage->isVisibleTo(&w));
+        w.licensesToday()->setValue(100000);
+        w.growthPerMonth()->setValue(10000);
+        w.storageMb()->setValue(500);
+        QVERIFY(storage->isVisibleTo(&w));
+        QVERIFY(shownText(storage).contains(u"Plan more storage now."_s));
+        w.storageMb()->setValue(50000);
+        QVERIFY(!storage->isVisibleTo(&w));
+    }
+
+    // Step 2 offers the packages the database holds, with their 033 ids.
+    void thePackagesPageOffersThoseThisDatabaseHolds()
+    {
+        LmoWizard w(*m_db, false);
+        w.show();
+        fillOrg(w);
+        w.next();
+        QCOMPARE(w.currentId(), int(LmoWizard::PackagesPage));
+        QComboBox *offered = w.offeredPackages();
+        QVERIFY(offered->isVisibleTo(&w));
+        QCOMPARE(offered->count(), 3);
+        QCOMPARE(offered->itemText(0), u"Package A (%1)"_s.arg(SalesforceId::fromString(u"033000000000001"_s).to18()));
+        QVERIFY(!w.button(QWizard::NextButton)->isEnabled());
+        offered->setCurrentIndex(1);
+        w.findChild<QPushButton *>(u"addOfferedPackage"_s)->click();
+        QCOMPARE(w.packagesTable()->rowCount(), 1);
+        QCOMPARE(w.packagesTable()->item(0, 0)->text(), u"Package B"_s);
+        QCOMPARE(w.profile().packages.first().packageId, SalesforceId::fromString(u"033000000000002"_s).to18());
+        QVERIFY(w.button(QWizard::NextButton)->isEnabled());
+        QCOMPARE(offered->count(), 2); // no longer offered once listed
+        QVERIFY(offered->findText(u"Package B"_s, Qt::MatchStartsWith) < 0);
+        // Typed in by hand, by its id: not offered either.
+        w.addPackage(u"Our CPQ"_s, u"acme"_s, u"033000000000001"_s);
+        QCOMPARE(offered->count(), 1);
+        w.addPackage(u"Package C (no installs)"_s, QString(), u"033000000000003"_s);
+        QVERIFY(!offered->isVisibleTo(&w));
+    }
+
+    // An LMO recorded before the rule knew an answer (a Developer Edition marked Production) is
+    // judged by the same rule wherever it is reviewed: the LMO page, `lmodesk lmo show` and the
+    // wizard, which stops at step 1 with the reason instead of opening on the summary.
+    void aRecordedLmoIsReviewedByTheSameRule()
+    {
+        LmoProfile p;
+        p.pagesDone = 6;
+        p.org.name = u"Acme Dev"_s;
+        p.org.orgId = SalesforceId::fromString(u"00D5f000000AbCd"_s).to18();
+        p.org.edition = u"Developer Edition"_s;
+        p.org.kind = OrgKind::Production;
+        p.org.confirmedPaidAndPermanent = true;
+        p.packages = {{u"Ledgerly CPQ"_s, u"ledgerly"_s, SalesforceId::fromString(u"033000000000001"_s).to18()}};
+        p.lmaVersion = u"1.15"_s;
+        p.lmaObjectsVisible = true;
+        p.documented = true;
+        p.designatedAt = QDateTime::currentDateTimeUtc();
+        QVERIFY(LmoRepository(m_db->connection()).save(p).ok());
+        const QString reason = u"Kind says Production but the edition is Developer Edition"_s;
+
+        LmoSetupPage page;
+        page.setDatabase(m_db.get());
+        QVERIFY(page.refusalsLabel()->isVisibleTo(&page));
+        QVERIFY2(shownText(page.refusalsLabel()).contains(reason), qPrintable(shownText(page.refusalsLabel())));
+        QVERIFY(shownText(page.refusalsLabel()).contains(u"LMO Desk would refuse this org as the LMO today."_s));
+        if (const QString shots = qEnvironmentVariable("LMODESK_SHOTS"); !shots.isEmpty()) {
+            page.resize(1100, 700);
+            page.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&page));
+            page.grab().save(shots + u"/wizard-lmopage-refused.png"_s);
+            page.hide();
+        }
+
+        QProcess cli;
+        cli.start(QStringLiteral(LMODESK_BINARY), {u"lmo"_s, u"show"_s, u"--db"_s, m_db->path()});
+        QVERIFY(cli.waitForFinished(30000));
+        const QString out = QString::fromUtf8(cli.readAllStandardOutput());
+        QVERIFY2(out.contains(u"Refused        "_s + reason), qPrintable(out));
+        cli.start(QStringLiteral(LMODESK_BINARY), {u"lmo"_s, u"show"_s, u"--db"_s, m_db->path(), u"--json"_s});
+        QVERIFY(cli.waitForFinished(30000));
+        const QJsonArray refusals = QJsonDocument::fromJson(cli.readAllStandardOutput()).object().value(u"refusals"_s).toArray();
+        QCOMPARE(refusals.size(), 1);
+        QVERIFY(refusals.first().toString().startsWith(reason));
+
+        LmoWizard review(*m_db, false);
+        review.show();
+        QCOMPARE(review.currentId(), int(LmoWizard::OrgPage));
+        QVERIFY(!review.button(QWizard::NextButton)->isEnabled());
+        QVERIFY(shownText(review.findChild<QLabel *>(u"orgProblems"_s)).contains(reason));
+        review.orgEdition()->setEditText(u"Enterprise Edition"_s);
+        QVERIFY(review.button(QWizard::NextButton)->isEnabled());
+
+        // Once corrected, the page no longer warns.
+        p.org.edition = u"Enterprise Edition"_s;
+        QVERIFY(LmoRepository(m_db->connection()).save(p).ok());
+        page.reload();
+        QVERIFY(!page.refusalsLabel()->isVisibleTo(&page));
     }
 
     void progressIsSavedAndResumedAfterARestart()
@@ -121,9 +350,10 @@ private slots:
         QVERIFY(!again.currentPage()->isComplete());
         // The page says why the step matters and what it decides, and why Next waits.
         QVERIFY(again.currentPage()->findChild<QLabel *>(u"stepIntro"_s)->text().contains(u"This step decides:"_s));
-        QCOMPARE(again.currentPage()->findChild<QLabel *>(u"lmaProblems"_s)->text(),
+        QCOMPARE(shownText(again.currentPage()->findChild<QLabel *>(u"lmaProblems"_s)),
                  u"Give the LMA's version (Setup > Installed Packages > License Management App).\n"
-                 u"Confirm the License and Subscriber objects are visible, or verify with an export."_s);
+                 u"Tick \"The License and Subscriber objects are visible\" once you have seen them in the org, or verify "
+                 u"now with a License export."_s);
         // The pages already done are behind Back.
         again.back();
         QCOMPARE(again.currentId(), int(LmoWizard::PackagesPage));
@@ -154,14 +384,14 @@ private slots:
         again.growthPerMonth()->setValue(10000);
         again.storageMb()->setValue(500);
         QVERIFY2(again.forecastLabel()->text().contains(u"1.3 years"_s), qPrintable(again.forecastLabel()->text()));
-        QVERIFY(again.forecastLabel()->text().contains(u"Plan more storage"_s));
+        QVERIFY(shownText(again.currentPage()->findChild<QLabel *>(u"forecastWarning"_s)).contains(u"Plan more storage"_s));
         again.next();
         QCOMPARE(again.currentId(), int(LmoWizard::DocumentPage));
         // Not marking the org as the LMO is refused, with the reason.
         again.findChild<QCheckBox *>(u"markAsLmo"_s)->setChecked(false);
         QVERIFY(!again.currentPage()->isComplete());
-        QCOMPARE(again.currentPage()->findChild<QLabel *>(u"documentProblems"_s)->text(),
-                 u"Mark the org as this database's LMO to finish."_s);
+        QCOMPARE(shownText(again.currentPage()->findChild<QLabel *>(u"documentProblems"_s)),
+                 u"Tick \"Mark this org as this database's LMO\" to finish."_s);
         QVERIFY(!again.button(QWizard::NextButton)->isEnabled());
         again.findChild<QCheckBox *>(u"markAsLmo"_s)->setChecked(true);
         QVERIFY(again.button(QWizard::NextButton)->isEnabled());
@@ -272,6 +502,74 @@ private slots:
         QCOMPARE(former.size(), 1);
         QCOMPARE(former.first().first.org.name, u"Old LMO"_s);
         QCOMPARE(former.first().second, QDate(2026, 12, 1));
+    }
+
+    // Every page at the wizard's own size, with the longest texts it shows (every refusal of
+    // step 1 at once; the switch notes): each label shows all its text, none clipped by a layout
+    // that gave it less height than its wrapped text needs. LMODESK_SHOTS=DIR saves each page.
+    void everyPageShowsAllItsText_data()
+    {
+        QTest::addColumn<bool>("switching");
+        QTest::newRow("designating") << false;
+        QTest::newRow("switching") << true;
+    }
+    void everyPageShowsAllItsText()
+    {
+        QFETCH(bool, switching);
+        if (switching) {
+            LmoProfile first;
+            first.org.name = u"Old LMO"_s;
+            first.designatedAt = QDateTime::currentDateTimeUtc();
+            QVERIFY(LmoRepository(m_db->connection()).save(first).ok());
+        }
+        LmoWizard w(*m_db, switching);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        const QString shots = qEnvironmentVariable("LMODESK_SHOTS");
+        auto check = [&](const QString &name) {
+            QApplication::processEvents();
+            if (!shots.isEmpty())
+                w.grab().save(u"%1/wizard-%2%3.png"_s.arg(shots, switching ? u"switch-"_s : QString(), name));
+            for (QLabel *label : w.currentPage()->findChildren<QLabel *>()) {
+                if (!label->isVisible() || label->text().isEmpty() || !label->wordWrap())
+                    continue;
+                QVERIFY2(label->height() >= label->heightForWidth(label->width()),
+                         qPrintable(u"%1: \"%2\" needs %3 px, has %4"_s.arg(name, label->text().left(60))
+                                        .arg(label->heightForWidth(label->width()))
+                                        .arg(label->height())));
+                QVERIFY2(label->geometry().right() <= w.currentPage()->width(), qPrintable(name));
+            }
+        };
+        // Step 1 with everything wrong: the longest list of reasons it can show.
+        w.orgId()->setText(u"0015f000000AbCd"_s);
+        w.orgEdition()->setEditText(u"Partner Developer Edition"_s);
+        w.orgInstance()->setText(u"CS142"_s);
+        w.hasTrialExpiration()->setChecked(true);
+        w.orgStatus()->setCurrentIndex(w.orgStatus()->findData(u"TRIAL"_s));
+        check(u"page1-refused"_s);
+        if (QTest::currentTestFailed())
+            return;
+        w.orgEdition()->setEditText(u"Enterprise Edition"_s);
+        w.orgInstance()->setText(u"NA135"_s);
+        w.hasTrialExpiration()->setChecked(false);
+        w.orgStatus()->setCurrentIndex(w.orgStatus()->findData(u"ACTIVE"_s));
+        fillOrg(w);
+        for (int page = LmoWizard::OrgPage; page <= LmoWizard::SummaryPage; ++page) {
+            if (page == LmoWizard::PackagesPage)
+                w.addPackage(u"Ledgerly CPQ"_s, u"ledgerly"_s, u"033000000000001"_s);
+            if (page == LmoWizard::LmaPage) {
+                w.lmaVersion()->setText(u"1.15"_s);
+                w.objectsVisible()->setChecked(true);
+            }
+            if (page == LmoWizard::IntegrationsPage)
+                w.storageMb()->setValue(1); // the storage warning too
+            QCOMPARE(w.currentId(), page);
+            check(u"page%1"_s.arg(page + 1));
+            if (QTest::currentTestFailed())
+                return;
+            if (page < LmoWizard::SummaryPage)
+                w.next();
+        }
     }
 
 private:

@@ -1,13 +1,18 @@
 #include "lmo/lmoprofile.h"
 
+#include "import/importer.h"
+#include "storage/database.h"
 #include "util/json.h"
 #include "domain/salesforceid.h"
 #include "storage/sqlutil.h"
 #include "storage/values.h"
 
 #include <QJsonArray>
+#include <QFileInfo>
 #include <QJsonDocument>
+#include <QTemporaryDir>
 #include <QLocale>
+#include <QRegularExpression>
 #include <QSqlQuery>
 
 #include <cmath>
@@ -17,6 +22,7 @@ namespace lmo {
 namespace {
 
 const char *const kKinds[] = {"production", "sandbox", "developer-edition", "trial", "scratch"};
+const char *const kKindLabels[] = {"Production", "Sandbox", "Developer Edition", "Trial", "Scratch org"};
 const char *const kAccess[] = {"none", "read", "edit"};
 
 Access accessFrom(const QString &s)
@@ -32,6 +38,11 @@ Access accessFrom(const QString &s)
 QString orgKindName(OrgKind kind)
 {
     return QString::fromLatin1(kKinds[int(kind)]);
+}
+
+QString orgKindLabel(OrgKind kind)
+{
+    return QString::fromLatin1(kKindLabels[int(kind)]);
 }
 
 std::optional<OrgKind> orgKindFromName(const QString &name)
@@ -66,6 +77,9 @@ QJsonObject LmoProfile::toJson() const
                      {QStringLiteral("org_id"), org.orgId},
                      {QStringLiteral("edition"), org.edition},
                      {QStringLiteral("kind"), orgKindName(org.kind)},
+                     {QStringLiteral("instance"), org.instance},
+                     {QStringLiteral("trial_expiration"), org.trialExpiration.toString(Qt::ISODate)},
+                     {QStringLiteral("status"), org.status},
                      {QStringLiteral("confirmed_paid_and_permanent"), org.confirmedPaidAndPermanent},
                      {QStringLiteral("who_needs_data"), QJsonArray::fromStringList(org.whoNeedsData)},
                      {QStringLiteral("integrations"), QJsonArray::fromStringList(org.integrations)},
@@ -98,6 +112,9 @@ LmoProfile LmoProfile::fromJson(const QJsonObject &j)
     p.org.orgId = o.value(QStringLiteral("org_id")).toString();
     p.org.edition = o.value(QStringLiteral("edition")).toString();
     p.org.kind = orgKindFromName(o.value(QStringLiteral("kind")).toString()).value_or(OrgKind::Production);
+    p.org.instance = o.value(QStringLiteral("instance")).toString();
+    p.org.trialExpiration = QDate::fromString(o.value(QStringLiteral("trial_expiration")).toString(), Qt::ISODate);
+    p.org.status = o.value(QStringLiteral("status")).toString();
     p.org.confirmedPaidAndPermanent = o.value(QStringLiteral("confirmed_paid_and_permanent")).toBool();
     p.org.whoNeedsData = stringsFromJson(o.value(QStringLiteral("who_needs_data")));
     p.org.integrations = stringsFromJson(o.value(QStringLiteral("integrations")));
@@ -131,59 +148,280 @@ LmoProfile LmoProfile::fromJson(const QJsonObject &j)
 
 namespace LmoRules {
 
+namespace {
+
+// What a key prefix someone may paste by mistake is, and where the right id is found.
+QString prefixMeaning(const QString &prefix)
+{
+    static const QHash<QString, QString> known{
+        {QStringLiteral("00D"), QStringLiteral("an org id")},
+        {QStringLiteral("033"), QStringLiteral("a package id")},
+        {QStringLiteral("04t"), QStringLiteral("a package version id")},
+        {QStringLiteral("001"), QStringLiteral("an account id")},
+        {QStringLiteral("005"), QStringLiteral("a user id")},
+        {QStringLiteral("00Q"), QStringLiteral("a lead id")},
+    };
+    return known.value(prefix);
+}
+
+QString whereToFind(const QString &prefix)
+{
+    if (prefix == QLatin1String("00D"))
+        return QStringLiteral("Setup > Company Information");
+    if (prefix == QLatin1String("033"))
+        return QStringLiteral("the package's record in the LMA's Packages tab");
+    return {};
+}
+
+} // namespace
+
 Result<QString> checkId(const QString &text, const QString &prefix, const QString &what)
 {
+    const QString where = whereToFind(prefix);
+    const QString from = where.isEmpty() ? QString() : QStringLiteral(", from %1").arg(where);
+    if (text.trimmed().isEmpty())
+        return Error::make(Error::Code::Invalid,
+                           QStringLiteral("Give the %1: 15 or 18 characters beginning with %2%3.").arg(what, prefix, from));
     auto parsed = SalesforceId::parse(text);
     if (!parsed)
-        return Error::make(Error::Code::Invalid, QStringLiteral("The %1 %2").arg(what, parsed.error().message));
-    if (!parsed->hasKeyPrefix(prefix))
-        return Error::make(Error::Code::Invalid, QStringLiteral("The %1 must begin with %2; \"%3\" begins with %4.")
-                                                     .arg(what, prefix, text.trimmed(), parsed->keyPrefix()));
+        return Error::make(Error::Code::Invalid, QStringLiteral("The %1 is not a valid Salesforce id: %2. Copy it again, whole%3.")
+                                                     .arg(what, parsed.error().message, from));
+    if (!parsed->hasKeyPrefix(prefix)) {
+        const QString meaning = prefixMeaning(parsed->keyPrefix());
+        return Error::make(Error::Code::Invalid,
+                           QStringLiteral("The %1 must begin with %2; \"%3\" begins with %4%5. Give its %2 id instead%6.")
+                               .arg(what, prefix, text.trimmed(), parsed->keyPrefix(),
+                                    meaning.isEmpty() ? QString() : QStringLiteral(", which makes it %1").arg(meaning), from));
+    }
     return parsed->to18();
+}
+
+namespace {
+
+// The kinds an answer leaves possible, as a set of OrgKind bits.
+using Kinds = unsigned;
+constexpr Kinds kindBit(OrgKind k) { return 1u << unsigned(k); }
+constexpr Kinds kAnyKind = 0x1f;
+
+// Why an org of this kind cannot be the LMO, as the end of a sentence.
+QString whyNot(OrgKind kind)
+{
+    switch (kind) {
+    case OrgKind::Production: break;
+    case OrgKind::Sandbox:
+        return QStringLiteral("a sandbox is refreshed from production and wiped with it, and the license history would go too");
+    case OrgKind::DeveloperEdition:
+        return QStringLiteral("a Developer Edition org is not a paid org, has tiny storage and can be locked or deleted, and "
+                              "every license record with it");
+    case OrgKind::Trial:
+        return QStringLiteral("a trial org expires, and when the trial ends the LMA becomes unreachable");
+    case OrgKind::Scratch:
+        return QStringLiteral("a scratch org expires within days");
+    }
+    return {};
+}
+
+// What one answer says the org is: the kinds it leaves possible, in words ("the edition is
+// Developer Edition"), and a problem of its own (an instance name that is none).
+struct Evidence
+{
+    Evidence(QString f, QString c = {}, Kinds k = kAnyKind, OrgKind l = OrgKind::Production)
+        : field(std::move(f)), claim(std::move(c)), kinds(k), likely(l)
+    {
+    }
+    QString field;  // "edition", to say what to correct
+    QString claim;  // "the edition is Developer Edition"
+    Kinds kinds = kAnyKind;
+    OrgKind likely = OrgKind::Production; // the kind it points at first, for the reason
+    QString problem;
+};
+
+std::optional<Evidence> editionEvidence(const QString &text)
+{
+    const QString e = text.simplified();
+    if (e.isEmpty())
+        return std::nullopt;
+    Evidence ev{QStringLiteral("edition"), QStringLiteral("the edition is %1").arg(e)};
+    auto has = [&](const char *word) { return e.contains(QLatin1String(word), Qt::CaseInsensitive); };
+    // Developer Edition, Partner Developer Edition and Trailhead Playgrounds are free developer
+    // orgs; scratch orgs are often created with the Developer edition too.
+    if (has("developer") || has("playground"))
+        ev.kinds = kindBit(OrgKind::DeveloperEdition) | kindBit(OrgKind::Scratch), ev.likely = OrgKind::DeveloperEdition;
+    else if (has("scratch"))
+        ev.kinds = kindBit(OrgKind::Scratch), ev.likely = OrgKind::Scratch;
+    else if (has("trial"))
+        ev.kinds = kindBit(OrgKind::Trial) | kindBit(OrgKind::Scratch), ev.likely = OrgKind::Trial;
+    else if (has("sandbox"))
+        ev.kinds = kindBit(OrgKind::Sandbox), ev.likely = OrgKind::Sandbox;
+    else // a paid edition (Enterprise, Unlimited…): a sandbox, trial or scratch org carries one too
+        ev.kinds = kAnyKind & ~kindBit(OrgKind::DeveloperEdition);
+    return ev;
+}
+
+std::optional<Evidence> instanceEvidence(const QString &text)
+{
+    const QString i = text.trimmed().toUpper();
+    if (i.isEmpty())
+        return std::nullopt;
+    static const QRegularExpression name(QStringLiteral("^[A-Z]{2,4}[0-9]{1,4}S?$"));
+    static const QRegularExpression sandbox(QStringLiteral("^(CS[0-9]+|[A-Z]{2,4}[0-9]+S)$"));
+    Evidence ev{QStringLiteral("instance")};
+    if (!name.match(i).hasMatch()) {
+        ev.problem = QStringLiteral("\"%1\" is not a Salesforce instance name such as NA135, EU45, USA662 or CS142: copy "
+                                    "the instance from Setup > Company Information, or leave it empty.")
+                         .arg(text.trimmed());
+        return ev;
+    }
+    // Sandboxes (and the scratch orgs created on them) run on CS instances, and on Hyperforce on
+    // instances whose name ends in S; everything else is a production instance.
+    if (sandbox.match(i).hasMatch()) {
+        ev.claim = QStringLiteral("the instance %1 is a sandbox instance").arg(i);
+        ev.kinds = kindBit(OrgKind::Sandbox) | kindBit(OrgKind::Scratch);
+        ev.likely = OrgKind::Sandbox;
+    } else {
+        ev.claim = QStringLiteral("the instance %1 is a production instance").arg(i);
+        ev.kinds = kindBit(OrgKind::Production) | kindBit(OrgKind::DeveloperEdition) | kindBit(OrgKind::Trial);
+    }
+    return ev;
+}
+
+std::optional<Evidence> trialEvidence(const QDate &expires)
+{
+    if (!expires.isValid())
+        return std::nullopt;
+    return Evidence{QStringLiteral("trial expiration"),
+                    QStringLiteral("the org has a trial expiration date (%1)").arg(expires.toString(Qt::ISODate)),
+                    kindBit(OrgKind::Trial) | kindBit(OrgKind::Scratch), OrgKind::Trial};
+}
+
+std::optional<Evidence> statusEvidence(const QString &text)
+{
+    const QString s = text.trimmed().toUpper();
+    if (s.isEmpty())
+        return std::nullopt;
+    Evidence ev{QStringLiteral("status"), QStringLiteral("the org status is %1").arg(s)};
+    if (s == QLatin1String("ACTIVE"))
+        return ev;
+    if (s == QLatin1String("TRIAL") || s == QLatin1String("SIGNING_UP")) {
+        ev.kinds = kindBit(OrgKind::Trial) | kindBit(OrgKind::Scratch);
+        ev.likely = OrgKind::Trial;
+    } else if (s == QLatin1String("FREE")) {
+        ev.claim = QStringLiteral("the org status is FREE, as a Developer Edition org's is");
+        ev.kinds = kindBit(OrgKind::DeveloperEdition) | kindBit(OrgKind::Scratch);
+        ev.likely = OrgKind::DeveloperEdition;
+    } else if (s == QLatin1String("SUSPENDED")) {
+        ev.problem = QStringLiteral("The org status is SUSPENDED: nobody can log in to a suspended org, nor reach its LMA. "
+                                    "Choose an active, paid production org, or correct the status.");
+    } else if (s == QLatin1String("DELETED") || s == QLatin1String("PENDING_DELETE")) {
+        ev.problem = QStringLiteral("The org status is %1: the org is being deleted, and every license record with it. "
+                                    "Choose an active, paid production org, or correct the status.")
+                         .arg(s);
+    } else {
+        ev.problem = QStringLiteral("\"%1\" is not an org status the LMA records (%2): choose one of them, or leave the "
+                                    "status empty.")
+                         .arg(text.trimmed(), LmoRules::orgStatuses().join(QStringLiteral(", ")));
+    }
+    return ev;
+}
+
+QString capitalised(QString s)
+{
+    if (!s.isEmpty())
+        s[0] = s[0].toUpper();
+    return s;
+}
+
+} // namespace
+
+const QStringList &orgStatuses()
+{
+    static const QStringList statuses{QStringLiteral("ACTIVE"),    QStringLiteral("TRIAL"),   QStringLiteral("FREE"),
+                                      QStringLiteral("SIGNING_UP"), QStringLiteral("SUSPENDED"), QStringLiteral("DELETED"),
+                                      QStringLiteral("PENDING_DELETE")};
+    return statuses;
 }
 
 QStringList orgRefusals(const LmoOrg &org)
 {
     QStringList out;
     if (org.name.trimmed().isEmpty())
-        out << QStringLiteral("Give the org's name, as the partner's admins know it.");
+        out << QStringLiteral("Give the org's name, as your admins know it.");
     if (org.orgId.trimmed().isEmpty())
-        out << QStringLiteral("Give the org id (Setup > Company Information: 15 or 18 characters beginning with 00D).");
+        out << QStringLiteral("Give the org id: 15 or 18 characters beginning with 00D, from Setup > Company Information.");
     else if (auto id = checkId(org.orgId, QStringLiteral("00D"), QStringLiteral("org id")); !id)
         out << id.error().message;
+
+    // The kind the user chose, refused on its own.
     switch (org.kind) {
     case OrgKind::Production: break;
     case OrgKind::Sandbox:
         out << QStringLiteral("A sandbox cannot be the LMO: it is refreshed from production and wiped with it, and the "
-                              "license history would go too.");
+                              "license history would go too. Choose your paid production org.");
         break;
     case OrgKind::DeveloperEdition:
         out << QStringLiteral("A Developer Edition org cannot be the LMO: it is not a paid org, has tiny storage and can be "
-                              "locked or deleted, and with it every license record.");
+                              "locked or deleted, and every license record with it. Choose your paid production org.");
         break;
     case OrgKind::Trial:
-        out << QStringLiteral("A trial org cannot be the LMO: when the trial ends the LMA becomes unreachable.");
+        out << QStringLiteral("A trial org cannot be the LMO: when the trial ends the LMA becomes unreachable. Choose your "
+                              "paid production org.");
         break;
     case OrgKind::Scratch:
-        out << QStringLiteral("A scratch org cannot be the LMO: it expires within days.");
+        out << QStringLiteral("A scratch org cannot be the LMO: it expires within days. Choose your paid production org.");
         break;
     }
+
+    // Every other answer that says what the org is, against the kind and against each other.
+    QList<Evidence> evidence;
+    for (const std::optional<Evidence> &e : {editionEvidence(org.edition), instanceEvidence(org.instance),
+                                             trialEvidence(org.trialExpiration), statusEvidence(org.status)})
+        if (e)
+            evidence.append(*e);
+    const QString kindClaim = QStringLiteral("Kind says %1").arg(orgKindLabel(org.kind));
+    for (const Evidence &e : evidence) {
+        if (!e.problem.isEmpty()) {
+            out << e.problem;
+            continue;
+        }
+        if (e.kinds & kindBit(org.kind))
+            continue; // agrees with the kind (whose own refusal, if any, is above)
+        if (!(e.kinds & kindBit(OrgKind::Production)))
+            out << QStringLiteral("%1 but %2: %3. Choose your paid production org, or correct the %4.")
+                       .arg(kindClaim, e.claim, whyNot(e.likely), e.field);
+        else
+            out << QStringLiteral("%1 but %2: one of them is wrong. Check which org you mean and correct the kind or the %3.")
+                       .arg(kindClaim, e.claim, e.field);
+    }
+    for (qsizetype a = 0; a < evidence.size(); ++a)
+        for (qsizetype b = a + 1; b < evidence.size(); ++b)
+            if (evidence[a].problem.isEmpty() && evidence[b].problem.isEmpty() && !(evidence[a].kinds & evidence[b].kinds))
+                out << QStringLiteral("%1 but %2: no org is both. Check which org you mean and correct the %3 or the %4.")
+                           .arg(capitalised(evidence[a].claim), evidence[b].claim, evidence[a].field, evidence[b].field);
+
     if (!org.confirmedPaidAndPermanent)
-        out << QStringLiteral("Confirm that the org is paid for and meant to last: the designation is, for all practical "
-                              "purposes, permanent.");
+        out << QStringLiteral("Tick \"paid for and meant to last\" once you have made sure the org is: the designation is, "
+                              "for all practical purposes, permanent.");
     return out;
+}
+
+QStringList designationRefusals(const LmoProfile &profile)
+{
+    return orgRefusals(profile.org) + packageRefusals(profile.packages);
 }
 
 QStringList packageRefusals(const QList<LinkedPackage> &packages)
 {
     QStringList out;
     if (packages.isEmpty())
-        out << QStringLiteral("Add at least the first managed package you register through the Partner Console.");
-    for (const LinkedPackage &p : packages) {
-        const QString name = p.name.trimmed().isEmpty() ? QStringLiteral("a package") : p.name.trimmed();
-        if (p.name.trimmed().isEmpty())
-            out << QStringLiteral("Every package needs its name.");
-        if (auto id = checkId(p.packageId, QStringLiteral("033"), QStringLiteral("package id of %1").arg(name)); !id)
+        out << QStringLiteral("Add the managed package you register through the Partner Console (at least the first one).");
+    for (qsizetype i = 0; i < packages.size(); ++i) {
+        const LinkedPackage &p = packages[i];
+        const bool named = !p.name.trimmed().isEmpty();
+        if (!named)
+            out << QStringLiteral("Give the name of the package in row %1.").arg(i + 1);
+        const QString what = named ? QStringLiteral("package id of %1").arg(p.name.trimmed())
+                                   : QStringLiteral("package id in row %1").arg(i + 1);
+        if (auto id = checkId(p.packageId, QStringLiteral("033"), what); !id)
             out << id.error().message;
     }
     return out;
@@ -210,12 +448,14 @@ QStringList permissionWarnings(const QList<RoleAccess> &roles)
         for (const RoleAccess &r : roles)
             everyone = everyone && (r.licenses != Access::None || r.subscribers != Access::None);
         if (everyone)
-            out << QStringLiteral("Every role can see license and subscriber data. The LMA's default sharing is already "
-                                  "permissive: give access only to those who work with licenses.");
+            out << QStringLiteral("Every role can see license and subscriber data, and the LMA's default sharing is already "
+                                  "permissive. Give access only to those who work with licenses: set the others to none.");
     }
     for (const RoleAccess &r : roles)
         if (r.role.contains(QStringLiteral("everyone"), Qt::CaseInsensitive) && r.licenses == Access::Edit)
-            out << QStringLiteral("\"%1\" may edit licenses: a mistaken edit changes what a customer can use.").arg(r.role);
+            out << QStringLiteral("\"%1\" may edit licenses: one mistaken edit changes what a customer can use. Set its "
+                                  "Licenses access to read or none.")
+                       .arg(r.role);
     return out;
 }
 
@@ -266,9 +506,18 @@ QString lmoRunbookMarkdown(const LmoProfile &p, const QDate &today, const QList<
                          "LMO needs a Partner Support case and leaves the existing installs behind.\n\n");
     md += QStringLiteral("Written by LMO Desk on %1.\n\n").arg(today.toString(Qt::ISODate));
     md += QStringLiteral("## Identity\n\n| Recorded | Value |\n|---|---|\n");
-    md += QStringLiteral("| Org name | %1 |\n| Org id | %2 |\n| Edition | %3 |\n| Kind | %4 |\n| Designated | %5 |\n\n")
-              .arg(p.org.name, p.org.orgId, p.org.edition, orgKindName(p.org.kind),
-                   p.designatedAt.isValid() ? p.designatedAt.toUTC().toString(Qt::ISODate) : QStringLiteral("not yet"));
+    md += QStringLiteral("| Org name | %1 |\n| Org id | %2 |\n| Edition | %3 |\n| Kind | %4 |\n")
+              .arg(p.org.name, p.org.orgId, p.org.edition, orgKindLabel(p.org.kind));
+    if (!p.org.instance.trimmed().isEmpty())
+        md += QStringLiteral("| Instance | %1 |\n").arg(p.org.instance.trimmed().toUpper());
+    if (p.org.trialExpiration.isValid())
+        md += QStringLiteral("| Trial expiration | %1 |\n").arg(p.org.trialExpiration.toString(Qt::ISODate));
+    if (!p.org.status.trimmed().isEmpty())
+        md += QStringLiteral("| Org status | %1 |\n").arg(p.org.status.trimmed().toUpper());
+    md += QStringLiteral("| Designated | %1 |\n\n")
+              .arg(p.designatedAt.isValid() ? p.designatedAt.toUTC().toString(Qt::ISODate) : QStringLiteral("not yet"));
+    for (const QString &refusal : LmoRules::orgRefusals(p.org))
+        md += QStringLiteral("> Warning: LMO Desk would refuse this org as the LMO. %1\n\n").arg(refusal);
     md += QStringLiteral("## Why this org\n\n");
     md += QStringLiteral("- Paid and permanent: %1\n").arg(p.org.confirmedPaidAndPermanent ? QStringLiteral("confirmed") : QStringLiteral("NOT confirmed"));
     md += QStringLiteral("- Who needs license data: %1\n").arg(p.org.whoNeedsData.isEmpty() ? QStringLiteral("—") : p.org.whoNeedsData.join(QStringLiteral(", ")));
@@ -465,6 +714,53 @@ Result<QHash<qint64, qint64>> LmoRepository::licensesByLmo()
     while (q.next())
         counts.insert(q.value(0).toLongLong(), q.value(1).toLongLong());
     return counts;
+}
+
+Result<qint64> LmoRepository::licensesInstalledAfter(const QDate &day)
+{
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("SELECT COUNT(*) FROM licenses WHERE install_date > ?"));
+    q.addBindValue(dateToSql(day));
+    if (!q.exec() || !q.next())
+        return sqlError(q.lastError(), QStringLiteral("counting the licenses installed since %1").arg(day.toString(Qt::ISODate)));
+    return q.value(0).toLongLong();
+}
+
+Result<LmaExportCheck> checkLmaExport(const QString &file)
+{
+    QTemporaryDir dir;
+    if (!dir.isValid())
+        return Error::make(Error::Code::Io, QStringLiteral("Could not make a scratch folder to read %1 into: %2.")
+                                                .arg(QFileInfo(file).fileName(), dir.errorString()));
+    Database::OpenOptions create;
+    create.create = true;
+    auto scratch = Database::open(dir.filePath(QStringLiteral("verify.sqlite")), create);
+    if (!scratch)
+        return scratch.error();
+    auto report = importFile(*scratch.value(), file, ImportOptions());
+    if (!report)
+        return report.error();
+    LmaExportCheck check;
+    check.licenses = report->inserted;
+    check.rejected = report->rejected;
+    auto tally = [&](const QString &sql, QList<QPair<QString, qint64>> *out) -> Result<void> {
+        QSqlQuery q(scratch.value()->connection());
+        if (!q.exec(sql))
+            return sqlError(q.lastError(), QStringLiteral("counting the licenses of %1").arg(QFileInfo(file).fileName()));
+        while (q.next())
+            out->append({q.value(0).toString(), q.value(1).toLongLong()});
+        return {};
+    };
+    if (auto r = tally(QStringLiteral("SELECT p.name, COUNT(*) FROM licenses l JOIN packages p ON p.id = l.package_ref "
+                                      "GROUP BY p.name ORDER BY COUNT(*) DESC, p.name"),
+                       &check.byPackage);
+        !r)
+        return r.error();
+    if (auto r = tally(QStringLiteral("SELECT status, COUNT(*) FROM licenses GROUP BY status ORDER BY COUNT(*) DESC, status"),
+                       &check.byStatus);
+        !r)
+        return r.error();
+    return check;
 }
 
 Result<std::optional<qint64>> LmoRepository::defaultImportLmo()

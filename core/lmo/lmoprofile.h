@@ -18,7 +18,8 @@ namespace lmo {
 // What the LMO setup wizard records, page by page (DOMAIN.md, "Designating the LMO"). Plain
 // data with the rules beside it; the wizard, the runbook and `lmodesk lmo show` all read it.
 enum class OrgKind { Production, Sandbox, DeveloperEdition, Trial, Scratch };
-QString orgKindName(OrgKind kind);
+QString orgKindName(OrgKind kind);  // the stored key: "developer-edition"
+QString orgKindLabel(OrgKind kind); // as people say it: "Developer Edition"
 std::optional<OrgKind> orgKindFromName(const QString &name);
 
 enum class OrgPlacement { PrimaryInternal, Dedicated };
@@ -31,6 +32,10 @@ struct LmoOrg
     QString orgId; // 18 characters once checked
     QString edition;
     OrgKind kind = OrgKind::Production;
+    // Optional, as Setup > Company Information shows them; each is checked against the kind.
+    QString instance;      // NA135, EU45, USA662; sandboxes run on CS… instances (CS142) or …S (USA166S)
+    QDate trialExpiration; // set only when the org has one: then it is a trial
+    QString status;        // the Org Status the LMA records for it (ACTIVE, TRIAL, FREE…), empty when not known
     bool confirmedPaidAndPermanent = false;
     QStringList whoNeedsData;   // "Partner ops", "Customer success", ...
     QStringList integrations;   // "Billing", "Support", ...
@@ -86,11 +91,20 @@ struct LmoProfile
 };
 
 namespace LmoRules {
-// Why this org may not be the LMO (empty: it may): the kinds that expire or get refreshed, an
-// unconfirmed "paid and permanent", a wrong id.
+// The one rule of which org may be the LMO: every reason this one may not (empty: it may).
+// The kinds that expire or get refreshed; every other answer that says what the org is (its
+// edition, instance, trial expiration, status) checked against the same refusals and against
+// the kind and each other, a contradiction named with both sides; an unconfirmed "paid and
+// permanent"; a missing name; a wrong id. The wizard, the LMO page and `lmodesk lmo show` all
+// ask this.
 QStringList orgRefusals(const LmoOrg &org);
+// Everything that keeps a profile from being designated: its org's refusals, then its packages'.
+QStringList designationRefusals(const LmoProfile &profile);
+// The Org Status values the LMA records, for a choice list.
+const QStringList &orgStatuses();
 // A 15- or 18-character id with the given key prefix, as its 18 characters, or the reason.
 Result<QString> checkId(const QString &text, const QString &prefix, const QString &what);
+// Each package named, with a 033 package id; each problem says which row (1-based) it is in.
 QStringList packageRefusals(const QList<LinkedPackage> &packages);
 // Roles granted something: a warning when every role can read or edit.
 QStringList permissionWarnings(const QList<RoleAccess> &roles);
@@ -105,6 +119,17 @@ QString placementTradeOffs(OrgPlacement placement);
 // `former`: the LMOs this one replaced, with the day each was replaced (their installs stay there).
 QString lmoRunbookMarkdown(const LmoProfile &profile, const QDate &today,
                            const QList<QPair<LmoProfile, QDate>> &former = {});
+
+// Step 3's "verify now": what a License export of the LMA holds, read into a scratch database
+// (nothing is written to the user's): its licenses, by package and by status, most first.
+struct LmaExportCheck
+{
+    qint64 licenses = 0;
+    qint64 rejected = 0;
+    QList<QPair<QString, qint64>> byPackage;
+    QList<QPair<QString, qint64>> byStatus;
+};
+Result<LmaExportCheck> checkLmaExport(const QString &file);
 
 // An LMO this database has licenses from (or may have): its profile row, which licenses carry
 // as lmo_ref (schema 6).
@@ -144,6 +169,8 @@ public:
     Result<std::optional<qint64>> defaultImportLmo();
     // How many licenses came from each LMO (by lmo_ref); LMOs with none are absent.
     Result<QHash<qint64, qint64>> licensesByLmo();
+    // Licenses installed after `day`: the growth the install base has shown.
+    Result<qint64> licensesInstalledAfter(const QDate &day);
 
 private:
     QSqlDatabase m_db;

@@ -39,7 +39,7 @@ QTreeWidget *makeTree(const QStringList &headers, QWidget *parent)
 } // namespace
 
 LmoSetupPage::LmoSetupPage(QWidget *parent)
-    : DatabasePage(parent), m_identity(new QLabel(this)), m_wizard(new QPushButton(this)),
+    : DatabasePage(parent), m_identity(new QLabel(this)), m_refusals(new QLabel(this)), m_wizard(new QPushButton(this)),
       m_switch(new QPushButton(QStringLiteral("Switch LMO…"), this)),
       m_savePdf(new QPushButton(QStringLiteral("Save runbook as PDF…"), this)),
       m_saveMarkdown(new QPushButton(QStringLiteral("Save runbook as Markdown…"), this)), m_facts(new QLabel(this))
@@ -69,6 +69,12 @@ LmoSetupPage::LmoSetupPage(QWidget *parent)
     m_identity->setWordWrap(true);
     m_identity->setTextFormat(Qt::RichText);
     identityLayout->addWidget(m_identity);
+    m_refusals->setObjectName(QStringLiteral("lmoRefusals"));
+    m_refusals->setWordWrap(true);
+    m_refusals->setTextFormat(Qt::RichText);
+    m_refusals->setStyleSheet(QStringLiteral("color: #c62828;"));
+    m_refusals->setVisible(false);
+    identityLayout->addWidget(m_refusals);
     auto *buttons = new QHBoxLayout;
     m_wizard->setObjectName(QStringLiteral("lmoWizardButton"));
     m_switch->setObjectName(QStringLiteral("lmoSwitchButton"));
@@ -154,6 +160,8 @@ void LmoSetupPage::reload()
     m_lmos->clear();
     m_runbookMarkdown.clear();
     m_runbook->clear();
+    m_refusals->clear();
+    m_refusals->setVisible(false);
     const bool open = m_database != nullptr;
     const bool writable = open && !m_database->isReadOnly();
     if (!open) {
@@ -179,12 +187,15 @@ void LmoSetupPage::reload()
     const bool designated = p.designatedAt.isValid();
     const QLocale locale;
     if (designated) {
+        QStringList facts{QStringLiteral("org id %1").arg(p.org.orgId)};
+        for (const QString &fact : {p.org.edition, orgKindLabel(p.org.kind), p.org.instance.toUpper()})
+            if (!fact.trimmed().isEmpty())
+                facts << fact.trimmed();
         m_identity->setText(
-            QStringLiteral("<p><b>%1</b> (org id %2), %3 %4, designated on %5.</p>"
-                           "<p>%6 registered to it; LMA version %7. Do not retire, trial-expire or refresh "
+            QStringLiteral("<p><b>%1</b> (%2), designated on %3.</p>"
+                           "<p>%4 registered to it; LMA version %5. Do not retire, trial-expire or refresh "
                            "this org: it holds every license of the packages tied to it.</p>")
-                .arg(p.org.name.toHtmlEscaped(), p.org.orgId.toHtmlEscaped(), p.org.edition.toHtmlEscaped(),
-                     orgKindName(p.org.kind).toLower().toHtmlEscaped(),
+                .arg(p.org.name.toHtmlEscaped(), facts.join(QStringLiteral(", ")).toHtmlEscaped(),
                      locale.toString(p.designatedAt.toLocalTime().date(), QLocale::LongFormat))
                 .arg(p.packages.size() == 1 ? QStringLiteral("1 package") : QStringLiteral("%1 packages").arg(p.packages.size()))
                 .arg(p.lmaVersion.isEmpty() ? QStringLiteral("not recorded") : p.lmaVersion.toHtmlEscaped()));
@@ -200,6 +211,20 @@ void LmoSetupPage::reload()
         m_identity->setText(QStringLiteral("<p><b>No LMO designated yet.</b> The wizard walks through the six steps below "
                                            "(about ten minutes) and writes the runbook your team keeps.</p>"));
         m_wizard->setText(QStringLiteral("Start the LMO setup wizard…"));
+    }
+    // The same rule the wizard applies, on what is recorded: an LMO designated by an older LMO
+    // Desk, or by hand, may not pass it.
+    if (designated) {
+        if (const QStringList refused = LmoRules::designationRefusals(p); !refused.isEmpty()) {
+            QString html = QStringLiteral("<p><b>LMO Desk would refuse this org as the LMO today.</b> Review it in the "
+                                          "wizard and correct the answers, or, if the org really is one of these, plan "
+                                          "the switch to a paid production org now.</p><ul style=\"margin: 0px; "
+                                          "-qt-list-indent: 1;\">");
+            for (const QString &reason : refused)
+                html += QStringLiteral("<li>%1</li>").arg(reason.toHtmlEscaped());
+            m_refusals->setText(html + QStringLiteral("</ul>"));
+            m_refusals->setVisible(true);
+        }
     }
     m_wizard->setEnabled(writable);
     m_switch->setEnabled(writable && designated);

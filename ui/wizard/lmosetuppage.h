@@ -24,6 +24,8 @@ public:
     QTreeWidget *packagesTree() const { return m_packages; }
     QTreeWidget *lmosTree() const { return m_lmos; }
     QLabel *identityLabel() const { return m_identity; }
+    // Why the recorded LMO would be refused today (hidden when it would not).
+    QLabel *refusalsLabel() const { return m_refusals; }
     QTextBrowser *runbookView() const { return m_runbook; }
     QPushButton *wizardButton() const { return m_wizard; }
     QString runbookMarkdown() const { return m_runbookMarkdown; }
@@ -36,6 +38,7 @@ private:
 
     Database *m_database = nullptr;
     QLabel *m_identity;
+    QLabel *m_refusals;
     QPushButton *m_wizard;
     QPushButton *m_switch;
     QPushButton *m_savePdf;

@@ -1,8 +1,11 @@
 #pragma once
 
+#include "domain/package.h"
 #include "lmo/lmoprofile.h"
 
 #include <QWizard>
+
+#include <vector>
 
 class QCheckBox;
 class QComboBox;
@@ -19,8 +22,10 @@ namespace lmo {
 
 class Database;
 
-// Walks a partner through designating their LMO: six pages (DOMAIN.md's six steps), each saying
-// why it matters and asking what it decides, then a summary. Each page's answers are saved as
+// Walks a partner through designating their LMO: six pages (the six steps of docs/domain.md),
+// each saying why it matters and asking what it decides, then a summary. Each page's rule lives
+// in core (LmoRules); a page's problems hold Next back and, like its warnings, follow every
+// change as it is made. Each page's answers are saved as
 // the user moves on, so closing the app and opening the wizard again resumes where they left
 // off, with the earlier answers filled in. In switch mode it records a new LMO from a
 // transition day and keeps the old one as a former LMO.
@@ -46,9 +51,16 @@ public:
     // For tests and keyboard users: the fields by name.
     QLineEdit *orgName() const { return m_orgName; }
     QLineEdit *orgId() const { return m_orgId; }
+    QComboBox *orgEdition() const { return m_edition; }
     QComboBox *orgKind() const { return m_kind; }
+    QLineEdit *orgInstance() const { return m_instance; }
+    QComboBox *orgStatus() const { return m_status; } // item data: the status, empty for "not known"
+    QCheckBox *hasTrialExpiration() const { return m_hasTrial; }
+    QDateEdit *trialExpiration() const { return m_trialExpiration; }
     QCheckBox *paidAndPermanent() const { return m_paid; }
     QTableWidget *packagesTable() const { return m_packages; }
+    // Step 2's offer: the packages this database holds that are not in the table yet.
+    QComboBox *offeredPackages() const { return m_offered; }
     QLineEdit *lmaVersion() const { return m_lmaVersion; }
     QCheckBox *objectsVisible() const { return m_visible; }
     QTableWidget *rolesTable() const { return m_roles; }
@@ -67,6 +79,8 @@ private:
     void load(const LmoProfile &p);
     void saveProgress(int pageDone);
     void refresh();
+    void updateOffer(const QList<LinkedPackage> &listed);
+    void appendRole(const RoleAccess &role);
 
     Database &m_database;
     bool m_switch;
@@ -77,6 +91,10 @@ private:
     QLineEdit *m_orgId;
     QComboBox *m_edition;
     QComboBox *m_kind;
+    QLineEdit *m_instance;
+    QComboBox *m_status;
+    QCheckBox *m_hasTrial;
+    QDateEdit *m_trialExpiration;
     QCheckBox *m_paid;
     QList<QCheckBox *> m_who;
     QList<QCheckBox *> m_integrates;
@@ -89,6 +107,9 @@ private:
     QTableWidget *m_packages;
     QDateEdit *m_registered;
     QLabel *m_packageProblems;
+    QWidget *m_offerRow;
+    QComboBox *m_offered;
+    std::vector<Package> m_knownPackages; // the packages table, read once
     QLineEdit *m_lmaVersion;
     QCheckBox *m_visible;
     QLabel *m_verification;
