@@ -31,6 +31,7 @@
 #include <QScrollArea>
 #include <QSqlQuery>
 #include <QToolButton>
+#include <QTextDocument>
 #include <QToolTip>
 #include <QVBoxLayout>
 
@@ -343,6 +344,16 @@ void DashboardPage::reload()
         });
 }
 
+void DashboardPage::changeEvent(QEvent *event)
+{
+    DatabasePage::changeEvent(event);
+    // View > Light / Dark: the charts take their colours from the palette when built.
+    if (event->type() == QEvent::PaletteChange && m_metrics && !m_applying) {
+        const DashboardMetrics shown = *m_metrics;
+        show(shown);
+    }
+}
+
 void DashboardPage::show(const DashboardMetrics &m)
 {
     m_metrics = m;
@@ -383,14 +394,17 @@ void DashboardPage::show(const DashboardMetrics &m)
                 const bool horizontal = data.kind == ChartData::Kind::HorizontalBars;
                 const QStringList categories = data.categories;
                 for (QBarSet *set : bars->barSets()) {
-                    const QString name = set->label();
+                    const QString name = set->property("series").toString(); // the label is escaped for Qt Charts
                     auto categoryAt = [categories, horizontal](int index) {
                         return horizontal ? categories.value(categories.size() - 1 - index) : categories.value(index);
                     };
                     connect(set, &QBarSet::hovered, view, [view, set, categoryAt, name](bool on, int index) {
                         if (on)
-                            QToolTip::showText(QCursor::pos(), QStringLiteral("%1 — %2: %3")
-                                                                   .arg(categoryAt(index), name, QLocale().toString(qint64(set->at(index)))),
+                            // Plain text: a tooltip that looks like HTML would be read as HTML.
+                            QToolTip::showText(QCursor::pos(),
+                                               Qt::convertFromPlainText(QStringLiteral("%1 — %2: %3")
+                                                                            .arg(categoryAt(index), name,
+                                                                                 QLocale().toString(qint64(set->at(index))))),
                                                view);
                         else
                             QToolTip::hideText();
@@ -517,7 +531,7 @@ void DashboardPage::chartClicked(ChartId id, const QString &category, const QStr
     if (auto l = licensesFor(id, category, series, &why))
         emit licensesRequested(*l);
     else
-        QToolTip::showText(QCursor::pos(), why, this);
+        QToolTip::showText(QCursor::pos(), Qt::convertFromPlainText(why), this);
 }
 
 Result<void> DashboardPage::exportChart(ChartId id, const QString &path, double scale) const

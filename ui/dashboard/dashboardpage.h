@@ -54,6 +54,9 @@ signals:
     void refreshed();
     void licensesRequested(const lmo::LicenseFilter &filter);
 
+protected:
+    void changeEvent(QEvent *event) override;
+
 private:
     void show(const DashboardMetrics &m);
     void addTile(const QString &key, const QString &caption, const QString &tip, int row, int column);
