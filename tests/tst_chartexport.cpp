@@ -5,6 +5,10 @@
 #include "metrics/dashboardmetrics.h"
 
 #include <QAbstractAxis>
+#include <QBarCategoryAxis>
+#include <QLegend>
+#include <QLegendMarker>
+#include <QTextDocument>
 #include <QChart>
 #include <QImage>
 #include <QProcess>
@@ -118,6 +122,103 @@ private slots:
         // The data tables: the fixture's May 2025 installs, the edition counts.
         QVERIFY(text.contains(u"2025-05"_s));
         QVERIFY(text.contains(u"Unlimited Edition"_s));
+    }
+
+    // Names are data, not markup: a package, edition or instance named like HTML is drawn as
+    // written in every chart kind and format (Qt Charts reads its labels as rich text).
+    void namesAreDrawnAsWrittenNotAsMarkup_data()
+    {
+        QTest::addColumn<int>("kind");
+        QTest::newRow("bars") << int(ChartData::Kind::Bars);
+        QTest::newRow("horizontal bars") << int(ChartData::Kind::HorizontalBars);
+        QTest::newRow("bars and line") << int(ChartData::Kind::BarsAndLine);
+        QTest::newRow("donut") << int(ChartData::Kind::Donut);
+    }
+    void namesAreDrawnAsWrittenNotAsMarkup()
+    {
+        QFETCH(int, kind);
+        const QString name = u"Ed & <Co> \"x\""_s;
+        ChartData data;
+        data.id = ChartId::EditionMix;
+        data.kind = ChartData::Kind(kind);
+        data.title = u"Licenses of <b>Ed</b> & Co"_s;
+        data.categoryAxis = u"Edition <i>"_s;
+        data.valueAxis = u"Licenses"_s;
+        data.categories = {name, u"Plain"_s};
+        data.series.push_back({u"Installs <of> A&B"_s, {7, 3}, false});
+        if (data.kind == ChartData::Kind::BarsAndLine) {
+            data.series.push_back({u"Uninstalls"_s, {1, 1}, false});
+            data.series.push_back({u"Net <growth>"_s, {6, 2}, true});
+        }
+
+        // What Qt Charts is given: each text read as HTML gives back the name as written.
+        auto shown = [](const QString &html) {
+            QTextDocument doc;
+            doc.setHtml(html);
+            return doc.toPlainText();
+        };
+        std::unique_ptr<QChart> chart(ChartRenderer::build(data, ChartRenderer::exportPalette()));
+        QCOMPARE(shown(chart->title()), data.title);
+        QStringList labels;
+        for (QAbstractAxis *axis : chart->axes()) {
+            if (auto *categories = qobject_cast<QBarCategoryAxis *>(axis)) {
+                QCOMPARE(shown(axis->titleText()), data.categoryAxis);
+                for (const QString &c : categories->categories())
+                    labels << shown(c);
+            }
+        }
+        for (QLegendMarker *marker : chart->legend()->markers())
+            labels << shown(marker->label());
+        if (data.kind == ChartData::Kind::Donut) {
+            QVERIFY2(labels.contains(u"%1: 7 (70.0%)"_s.arg(name)), qPrintable(labels.join(u" | "_s)));
+        } else {
+            QVERIFY2(labels.contains(name), qPrintable(labels.join(u" | "_s)));
+            if (data.series.size() > 1)
+                QVERIFY2(labels.contains(u"Installs <of> A&B"_s), qPrintable(labels.join(u" | "_s)));
+        }
+
+        // In the SVG, the name is text, escaped once (as XML), not cut to "Ed &amp; ".
+        const QString svgPath = m_dir.filePath(u"markup-%1.svg"_s.arg(kind));
+        QVERIFY(ChartRenderer::exportChart(data, svgPath, QSize(800, 500)).ok());
+        QFile svgFile(svgPath);
+        QVERIFY(svgFile.open(QIODevice::ReadOnly));
+        const QString svg = QString::fromUtf8(svgFile.readAll());
+        QVERIFY2(svg.contains(u"Ed &amp; &lt;Co&gt;"_s), "the category is in the SVG as written");
+        QVERIFY(svg.contains(u"&lt;b&gt;Ed&lt;/b&gt;"_s));
+
+        // In the PDF's text too.
+        const QString pdfPath = m_dir.filePath(u"markup-%1.pdf"_s.arg(kind));
+        QVERIFY(ChartRenderer::exportChart(data, pdfPath, QSize(800, 500)).ok());
+        const QString text = pdfText(pdfPath);
+        QVERIFY2(text.contains(u"Ed & <Co>"_s), qPrintable(text));
+        QVERIFY2(text.contains(u"<b>Ed</b>"_s), qPrintable(text));
+
+        // And the PNG draws the longer text: more text-coloured pixels (near-black grey; the bars
+        // are coloured) than the same chart with the markup gone.
+        ChartData stripped = data;
+        stripped.title = u"Licenses of Ed & Co"_s;
+        stripped.categoryAxis = u"Edition "_s;
+        stripped.categories[0] = u"Ed & \"x\""_s;
+        for (auto &series : stripped.series)
+            series.name.remove(u"<of> "_s).remove(u" <growth>"_s);
+        auto ink = [&](const ChartData &d) {
+            const QString png = m_dir.filePath(u"markup.png"_s);
+            if (!ChartRenderer::exportChart(d, png, QSize(800, 500)).ok())
+                return -1;
+            const QImage image(png);
+            int text = 0;
+            for (int y = 0; y < image.height(); ++y)
+                for (int x = 0; x < image.width(); ++x) {
+                    const QColor c(image.pixel(x, y));
+                    const int high = std::max({c.red(), c.green(), c.blue()});
+                    const int low = std::min({c.red(), c.green(), c.blue()});
+                    text += high < 100 && high - low < 16;
+                }
+            return text;
+        };
+        const int withMarkup = ink(data);
+        const int without = ink(stripped);
+        QVERIFY2(withMarkup > without, qPrintable(u"%1 text pixels against %2"_s.arg(withMarkup).arg(without)));
     }
 
     void badPathsAndFormatsAreRefused()
