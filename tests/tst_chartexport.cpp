@@ -236,6 +236,29 @@ private slots:
         QVERIFY(!ChartRenderer::exportReport(m_metrics, m_dir.filePath(u"report.png"_s)).ok());
     }
 
+    // What the dashboard's Export menu and its report button call: a disk that fills up is said
+    // ("the disk is full", the path), as a write failure, and leaves the file that was there.
+    void aFullDiskIsSaidAndKeepsTheOldFile()
+    {
+        const ChartData &data = m_metrics.chart(ChartId::EditionMix);
+        for (const char *suffix : {"png", "svg", "pdf"}) {
+            const QString full = m_dir.filePath(u"full."_s + QLatin1String(suffix));
+            QFile::remove(full);
+            QVERIFY(QFile::link(u"/dev/full"_s, full));
+            auto r = ChartRenderer::exportChart(data, full, QSize(800, 500));
+            QVERIFY2(!r.ok(), suffix);
+            QCOMPARE(r.error().code, Error::Code::WriteFailed);
+            QVERIFY2(r.error().message.contains(u"Cannot write %1: the disk is full"_s.arg(full)), qPrintable(r.error().message));
+        }
+        const QString report = m_dir.filePath(u"full-report.pdf"_s);
+        QVERIFY(QFile::link(u"/dev/full"_s, report));
+        auto r = ChartRenderer::exportReport(m_metrics, report);
+        QVERIFY(!r.ok());
+        QCOMPARE(r.error().code, Error::Code::WriteFailed);
+        QVERIFY2(r.error().message.contains(u"the disk is full"_s), qPrintable(r.error().message));
+        QVERIFY(QFileInfo(u"/dev/full"_s).exists() && !QFileInfo(u"/dev/full"_s).isFile());
+    }
+
     void darkAndLightPalettesKeepTextReadable()
     {
         QPalette dark;
