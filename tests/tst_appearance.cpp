@@ -2,7 +2,9 @@
 // that the window (the dashboard's charts included) is drawn in it.
 #include "fixtures.h"
 
+#include "browse/licensespage.h"
 #include "dashboard/dashboardpage.h"
+#include "models/licensetablemodel.h"
 #include "shell/appearance.h"
 #include "shell/mainwindow.h"
 
@@ -151,6 +153,18 @@ private slots:
             QVERIFY2(lightness > 170, qPrintable(QString::number(lightness)));
             QVERIFY(chartBackground > 200);
         }
+
+        // The Licenses page, its coloured rows (expired, suspended, uninstalled) on that ground.
+        w.setPage(Page::Licenses);
+        QTRY_COMPARE(w.licensesPage()->model()->rowCount(), 15);
+        QTRY_VERIFY(!w.licensesPage()->model()->index(14, 0).data().toString().startsWith(u"…"_s)); // rows read
+        const QImage list = w.grab().toImage();
+        if (!shots.isEmpty())
+            list.save(QDir(shots).filePath(u"licenses-%1.png"_s.arg(scheme)));
+        if (scheme == u"dark"_s)
+            QVERIFY(meanLightness(list) < 110);
+        else if (scheme == u"light"_s)
+            QVERIFY(meanLightness(list) > 170);
     }
 
 private:
