@@ -3,6 +3,7 @@
 
 #include "dashboard/chartrenderer.h"
 #include "metrics/dashboardmetrics.h"
+#include "wizard/runbookfile.h"
 
 #include <QAbstractAxis>
 #include <QBarCategoryAxis>
@@ -16,6 +17,9 @@
 #include <QSvgRenderer>
 #include <QTemporaryDir>
 #include <QtTest>
+
+#include <csignal>
+#include <sys/resource.h>
 
 using namespace lmo;
 using namespace Qt::Literals::StringLiterals;
@@ -44,6 +48,30 @@ int pdfPages(const QString &path)
             return line.mid(6).trimmed().toInt();
     return -1;
 }
+
+// This process's files limited to `bytes` while it lives (RLIMIT_FSIZE): a write past it fails
+// with EFBIG, for real, as on a full disk. SIGXFSZ is ignored meanwhile so the write fails
+// instead of killing the test.
+class FileSizeLimit
+{
+public:
+    explicit FileSizeLimit(rlim_t bytes)
+    {
+        ::getrlimit(RLIMIT_FSIZE, &m_old);
+        m_oldHandler = ::signal(SIGXFSZ, SIG_IGN);
+        const struct rlimit limit = {bytes, m_old.rlim_max};
+        ::setrlimit(RLIMIT_FSIZE, &limit);
+    }
+    ~FileSizeLimit()
+    {
+        ::setrlimit(RLIMIT_FSIZE, &m_old);
+        ::signal(SIGXFSZ, m_oldHandler);
+    }
+
+private:
+    struct rlimit m_old = {};
+    void (*m_oldHandler)(int) = nullptr;
+};
 
 } // namespace
 
@@ -257,6 +285,44 @@ private slots:
         QCOMPARE(r.error().code, Error::Code::WriteFailed);
         QVERIFY2(r.error().message.contains(u"the disk is full"_s), qPrintable(r.error().message));
         QVERIFY(QFileInfo(u"/dev/full"_s).exists() && !QFileInfo(u"/dev/full"_s).isFile());
+    }
+
+    // The LMO runbook (Markdown or PDF) is an export like the others: a disk that fills up
+    // (here: this process's files limited to 1,000 bytes, EFBIG) leaves the old runbook as it was.
+    void theRunbookIsWrittenWholeOrNotAtAll_data()
+    {
+        QTest::addColumn<QString>("suffix");
+        QTest::newRow("markdown") << u"md"_s;
+        QTest::newRow("pdf") << u"pdf"_s;
+    }
+    void theRunbookIsWrittenWholeOrNotAtAll()
+    {
+        QFETCH(QString, suffix);
+        const QString markdown = u"# LMO runbook\n\n"_s + QString(u"Every step, and why it matters. "_s).repeated(200);
+        const QString path = m_dir.filePath(u"runbook."_s + suffix);
+        {
+            QFile old(path);
+            QVERIFY(old.open(QIODevice::WriteOnly));
+            old.write("the runbook of last year\n");
+        }
+        Result<void> r;
+        {
+            const FileSizeLimit limit(1000);
+            r = saveRunbookFile(markdown, path);
+        }
+        QVERIFY(!r.ok());
+        QCOMPARE(r.error().code, Error::Code::WriteFailed);
+        QVERIFY2(r.error().message.contains(u"Cannot write %1: the file would be larger"_s.arg(path)), qPrintable(r.error().message));
+        QFile old(path);
+        QVERIFY(old.open(QIODevice::ReadOnly));
+        QCOMPARE(old.readAll(), QByteArray("the runbook of last year\n"));
+        QVERIFY(saveRunbookFile(markdown, path).ok());
+        QVERIFY(QFileInfo(path).size() > 1000);
+        const QString full = m_dir.filePath(u"full-runbook."_s + suffix);
+        QVERIFY(QFile::link(u"/dev/full"_s, full));
+        r = saveRunbookFile(markdown, full);
+        QVERIFY(!r.ok());
+        QVERIFY2(r.error().message.contains(u"the disk is full"_s), qPrintable(r.error().message));
     }
 
     void darkAndLightPalettesKeepTextReadable()
