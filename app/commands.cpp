@@ -11,6 +11,7 @@
 #include "metrics/installbasestats.h"
 #include "storage/bulkload.h"
 #include "storage/database.h"
+#include "storage/packagerepository.h"
 #include "storage/sqlutil.h"
 #include "util/format.h"
 
@@ -21,9 +22,13 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSqlQuery>
+#include <QRegularExpression>
 #include <QTextStream>
 
+#include <atomic>
+#include <csignal>
 #include <cstdio>
+#include <optional>
 #include <unistd.h>
 
 namespace lmo::cli {
@@ -81,15 +86,29 @@ bool parse(QCommandLineParser &parser, const QStringList &arguments, const QStri
     return true;
 }
 
+// Every date option is read the same strict way: exactly YYYY-MM-DD and a real day. (Qt's ISO
+// parser alone would take "2026-01-01xyz" or "2026-01-01T10:00" as the 1st of January.)
+std::optional<QDate> strictIsoDate(const QString &text)
+{
+    static const QRegularExpression shape(QRegularExpression::anchoredPattern(QStringLiteral("[0-9]{4}-[0-9]{2}-[0-9]{2}")));
+    if (!shape.match(text).hasMatch())
+        return std::nullopt;
+    const QDate date = QDate::fromString(text, QStringLiteral("yyyy-MM-dd"));
+    if (!date.isValid())
+        return std::nullopt;
+    return date;
+}
+
 bool parseDate(const QString &text, const QString &option, QDate *date, int *exitCode)
 {
-    *date = QDate::fromString(text, Qt::ISODate);
-    if (!date->isValid()) {
+    const auto parsed = strictIsoDate(text);
+    if (!parsed) {
         *exitCode = fail(QStringLiteral("%1 \"%2\" is not a date: write it as YYYY-MM-DD, e.g. 2026-03-31.")
                              .arg(option, text),
                          2);
         return false;
     }
+    *date = *parsed;
     return true;
 }
 
@@ -101,6 +120,41 @@ const QCommandLineOption &dbOption()
         QStringLiteral("PATH"));
     return option;
 }
+
+// The commands that only read (stats, lmo show, the exports) open the database read-only: they
+// never create, migrate or otherwise write one, whatever file --db names.
+Result<std::unique_ptr<Database>> openToRead(const QCommandLineParser &parser, const QString &command)
+{
+    Database::OpenOptions options;
+    options.readOnly = true;
+    options.readOnlyReason = QStringLiteral("lmodesk %1 only reads it").arg(command);
+    return Database::open(Database::resolvePath(parser.value(dbOption())), options);
+}
+
+// SIGINT and SIGTERM go to `handler` while it lives, and back to what they were after.
+class InterruptScope
+{
+public:
+    explicit InterruptScope(void (*handler)(int))
+    {
+        struct sigaction action = {};
+        action.sa_handler = handler;
+        sigemptyset(&action.sa_mask);
+        sigaction(SIGINT, &action, &m_int);
+        sigaction(SIGTERM, &action, &m_term);
+    }
+    ~InterruptScope()
+    {
+        sigaction(SIGINT, &m_int, nullptr);
+        sigaction(SIGTERM, &m_term, nullptr);
+    }
+    InterruptScope(const InterruptScope &) = delete;
+    InterruptScope &operator=(const InterruptScope &) = delete;
+
+private:
+    struct sigaction m_int = {};
+    struct sigaction m_term = {};
+};
 
 int runDemo(const QStringList &arguments)
 {
@@ -144,19 +198,17 @@ int runDemo(const QStringList &arguments)
         return code;
 
     const QString path = Database::resolvePath(parser.value(dbOption()));
-    Database::OpenOptions openOptions;
-    openOptions.create = true;
-    auto database = Database::open(path, openOptions);
-    if (!database)
-        return failWith(database.error());
-
+    // Ctrl+C (or a TERM) cancels the demo between batches: it is rolled back, and a file it
+    // created is removed, instead of the process dying with an empty database behind it.
+    static std::atomic<bool> interrupted{false};
+    const InterruptScope interrupt([](int) { interrupted = true; });
     const bool showProgress = isatty(fileno(stderr));
     auto progress = [&](qint64 done, qint64 total) {
         if (showProgress && total > 0)
             err() << "\r" << QStringLiteral("Writing licenses: %1%").arg(done * 100 / total) << Qt::flush;
-        return true;
+        return !interrupted.load();
     };
-    auto summary = generateDemo(*database.value(), options, progress);
+    auto summary = generateDemoAt(path, options, progress);
     if (showProgress)
         err() << "\r" << QString(24, QLatin1Char(' ')) << "\r" << Qt::flush;
     if (!summary)
@@ -164,7 +216,7 @@ int runDemo(const QStringList &arguments)
     out() << QStringLiteral("Wrote %1 licenses (%2 packages, %3 versions, %4 subscriber orgs) to %5 in %6 s\n")
                  .arg(groupedNumber(summary->licenses), groupedNumber(summary->packages),
                       groupedNumber(summary->packageVersions), groupedNumber(summary->subscriberOrgs),
-                      QDir::toNativeSeparators(database.value()->path()))
+                      QDir::toNativeSeparators(QFileInfo(path).absoluteFilePath()))
                  .arg(summary->seconds, 0, 'f', 1);
     return 0;
 }
@@ -182,6 +234,35 @@ Result<KnownLmo> lmoOption(const QString &text, QSqlDatabase db, const QString &
         if (k.ref == ref.value())
             return k;
     return Error::make(Error::Code::Usage, QStringLiteral("%1: no LMO %2").arg(option).arg(ref.value()));
+}
+
+// --package names a package by its name, exactly: every command that takes it (stats, export-csv,
+// export-chart, export-report) refuses one the database does not hold, listing those it does,
+// rather than counting or writing nothing.
+Result<void> checkPackageOption(const Database &database, const QString &name)
+{
+    if (name.isEmpty())
+        return {};
+    auto packages = PackageRepository(database.connection()).all();
+    if (!packages)
+        return packages.error();
+    QStringList names;
+    for (const Package &p : packages.value()) {
+        if (p.name == name)
+            return {};
+        names << QStringLiteral("\"%1\"").arg(p.name);
+    }
+    names.sort(Qt::CaseInsensitive);
+    const QString shown = QDir::toNativeSeparators(database.path());
+    QString holds;
+    if (names.isEmpty())
+        holds = QStringLiteral("It holds no packages yet: import an export first (lmodesk import).");
+    else if (names.size() == 1)
+        holds = QStringLiteral("It holds one: %1.").arg(names.first());
+    else
+        holds = QStringLiteral("It holds %1 and %2.").arg(names.mid(0, names.size() - 1).join(QStringLiteral(", ")), names.last());
+    return Error::make(Error::Code::Usage,
+                       QStringLiteral("--package: there is no package named \"%1\" in %2. %3").arg(name, shown, holds));
 }
 
 // The dashboard's filters, shared by stats, export-chart and export-report. The dashboard leaves
@@ -240,22 +321,16 @@ struct FilterOptions
 };
 
 // What export-chart and export-report share: open the database, check it, compute.
-Result<DashboardMetrics> dashboardFor(const QCommandLineParser &parser, const FilterOptions &options,
+Result<DashboardMetrics> dashboardFor(const QCommandLineParser &parser, const QString &command, const FilterOptions &options,
                                       InstallBaseFilter filter)
 {
-    auto database = Database::open(Database::resolvePath(parser.value(dbOption())), Database::OpenOptions());
+    auto database = openToRead(parser, command);
     if (!database)
         return database.error();
     if (auto r = options.readLmo(parser, database.value()->connection(), &filter); !r)
         return r.error();
-    if (!filter.package.isEmpty()) {
-        QSqlQuery q(database.value()->connection());
-        q.prepare(QStringLiteral("SELECT COUNT(*) FROM packages WHERE name = ?"));
-        q.addBindValue(filter.package);
-        if (q.exec() && q.next() && q.value(0).toLongLong() == 0)
-            return Error::make(Error::Code::Usage, QStringLiteral("there is no package named \"%1\" in %2.")
-                                                       .arg(filter.package, database.value()->path()));
-    }
+    if (auto r = checkPackageOption(*database.value(), filter.package); !r)
+        return r.error();
     auto metrics = computeDashboard(database.value()->connection(), filter);
     if (!metrics)
         return metrics.error();
@@ -310,7 +385,7 @@ int runExportChart(const QStringList &arguments)
     InstallBaseFilter filter;
     if (!filterOptions.read(parser, &filter, &code))
         return code;
-    auto metrics = dashboardFor(parser, filterOptions, filter);
+    auto metrics = dashboardFor(parser, QStringLiteral("export-chart"), filterOptions, filter);
     if (!metrics)
         return failWith(metrics.error());
     if (auto r = ChartRenderer::exportChart(metrics->chart(*id), outPath, size, scale); !r)
@@ -339,7 +414,7 @@ int runExportReport(const QStringList &arguments)
     InstallBaseFilter filter;
     if (!filterOptions.read(parser, &filter, &code))
         return code;
-    auto metrics = dashboardFor(parser, filterOptions, filter);
+    auto metrics = dashboardFor(parser, QStringLiteral("export-report"), filterOptions, filter);
     if (!metrics)
         return failWith(metrics.error());
     auto pages = ChartRenderer::exportReport(metrics.value(), outPath);
@@ -424,7 +499,7 @@ int runLmo(const QStringList &arguments)
         return runLmoAssign(parser, toOpt, fromOpt, installedFromOpt, installedToOpt, orgOpt);
     if (parser.positionalArguments() != QStringList{QStringLiteral("show")})
         return fail(QStringLiteral("usage: lmodesk lmo show [--db PATH] [--json], or lmodesk lmo assign --to LMO ..."), 2);
-    auto database = Database::open(Database::resolvePath(parser.value(dbOption())), Database::OpenOptions());
+    auto database = openToRead(parser, QStringLiteral("lmo show"));
     if (!database)
         return failWith(database.error());
     LmoRepository repository(database.value()->connection());
@@ -509,10 +584,12 @@ int runStats(const QStringList &arguments)
     if (!filterOptions.read(parser, &filter, &code))
         return code;
 
-    auto database = Database::open(Database::resolvePath(parser.value(dbOption())), Database::OpenOptions());
+    auto database = openToRead(parser, QStringLiteral("stats"));
     if (!database)
         return failWith(database.error());
     if (auto r = filterOptions.readLmo(parser, database.value()->connection(), &filter); !r)
+        return failWith(r.error());
+    if (auto r = checkPackageOption(*database.value(), filter.package); !r)
         return failWith(r.error());
     auto stats = computeInstallBaseStats(database.value()->connection(), filter);
     if (!stats)
@@ -657,7 +734,7 @@ int runExport(const QStringList &arguments)
     if (!parser.isSet(outOpt))
         return fail(QStringLiteral("--out FILE is required (see \"lmodesk export-csv --help\")"), 2);
     LicenseExportFilter filter;
-    filter.package = parser.value(packageOpt);
+    filter.package = parser.value(packageOpt).trimmed();
     filter.orgId = parser.value(orgOpt);
     if (parser.isSet(statusOpt)) {
         for (const QString &s : parser.value(statusOpt).split(u',', Qt::SkipEmptyParts)) {
@@ -667,7 +744,7 @@ int runExport(const QStringList &arguments)
             filter.statuses << statusName(*status);
         }
     }
-    auto database = Database::open(Database::resolvePath(parser.value(dbOption())), Database::OpenOptions());
+    auto database = openToRead(parser, QStringLiteral("export-csv"));
     if (!database)
         return failWith(database.error());
     if (parser.isSet(lmoOpt)) {
@@ -676,6 +753,8 @@ int runExport(const QStringList &arguments)
             return fail(chosen.error().message, 2);
         filter.lmo = chosen->ref;
     }
+    if (auto r = checkPackageOption(*database.value(), filter.package); !r)
+        return failWith(r.error());
     auto rows = exportLicensesCsv(*database.value(), parser.value(outOpt), filter);
     if (!rows)
         return failWith(rows.error());
@@ -703,7 +782,8 @@ QString usage()
         "\n"
         "Usage:\n"
         "  lmodesk [--db PATH | PATH] [--page licenses|subscribers|dashboard|lmo]\n"
-        "      Open the window (on the last database, or the one given).\n"
+        "      Open the window (on the last database, or the one given). Qt's own options (-style NAME,\n"
+        "      -platform NAME, -reverse, -stylesheet FILE, ...) go to Qt, as in every Qt application.\n"
         "  lmodesk demo [--db PATH] [--licenses N] [--seed S] [--until YYYY-MM-DD] [--replace] [--switch-lmo D]\n"
         "      Write a realistic, deterministic demo install base.\n"
         "  lmodesk stats [--db PATH] [--as-of YYYY-MM-DD] [--package NAME] [--installed-from D] [--installed-to D]\n"

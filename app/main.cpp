@@ -1,5 +1,6 @@
 #include "commands.h"
 
+#include "shell/appearance.h"
 #include "shell/guilauncher.h"
 
 #include <QApplication>
@@ -21,6 +22,35 @@ int usageError(const QString &message)
     return 2;
 }
 
+// The option's name without its dashes and value: "--style=fusion" -> "style".
+QString optionName(const QString &word)
+{
+    if (!word.startsWith(QLatin1Char('-')) || word == QStringLiteral("-") || word == QStringLiteral("--"))
+        return {};
+    QString name = word.mid(word.startsWith(QStringLiteral("--")) ? 2 : 1);
+    return name.left(name.indexOf(QLatin1Char('=')));
+}
+
+// An option the window does not know: perhaps one of Qt's (-style, -platform, -reverse, ...),
+// which only QApplication can recognise and take out.
+bool mayHoldQtOptions(const QStringList &args)
+{
+    for (qsizetype i = 1; i < args.size(); ++i) {
+        const QString name = optionName(args.at(i));
+        if (!name.isEmpty() && name != QStringLiteral("db") && name != QStringLiteral("page"))
+            return true;
+    }
+    return false;
+}
+
+bool styleNamed(const QStringList &args)
+{
+    for (qsizetype i = 1; i < args.size(); ++i)
+        if (optionName(args.at(i)) == QStringLiteral("style"))
+            return true;
+    return false;
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -39,7 +69,8 @@ int main(int argc, char **argv)
                 qputenv("QT_QPA_PLATFORM", "offscreen");
             QApplication app(argc, argv);
             setIdentity();
-            return lmo::cli::run(args);
+            // Qt's own options (-platform, -style, ...) are QApplication's: it has taken them out.
+            return lmo::cli::run(QCoreApplication::arguments());
         }
         QCoreApplication app(argc, argv);
         setIdentity();
@@ -53,16 +84,30 @@ int main(int argc, char **argv)
         return 0;
     }
 
-    // The window's options are read before any display is needed, so that a typo is reported
-    // the same way on a server as on a desktop.
+    // The window's options are read before any display is needed where they can be, so that a
+    // typo is reported the same way on a server as on a desktop. Qt's own options (-style
+    // fusion, -platform offscreen, -reverse, -stylesheet FILE, ...) pass through to Qt as in
+    // every Qt application: only QApplication knows them all, so when the arguments may hold
+    // some, it reads them first and the window's options are read from what it leaves.
     QString error;
-    const auto options = lmo::parseGuiArguments(args, &error);
-    if (!options)
+    auto options = lmo::parseGuiArguments(args, &error);
+    if (!options && !mayHoldQtOptions(args))
         return usageError(error);
 
+    const bool styleGiven = styleNamed(args);
     QApplication app(argc, argv);
     setIdentity();
+    const QStringList ours = QCoreApplication::arguments();
+    if (ours.size() > 1 && lmo::cli::isSubcommand(ours.at(1)))
+        return lmo::cli::run(ours); // "lmodesk -platform offscreen stats": Qt's options first
+    if (!options) {
+        options = lmo::parseGuiArguments(ours, &error);
+        if (!options)
+            return usageError(error);
+    }
     QApplication::setApplicationDisplayName(QStringLiteral("LMO Desk"));
     QApplication::setDesktopFileName(QStringLiteral("org.lmodesk.LmoDesk"));
+    lmo::setStyleGivenOnCommandLine(styleGiven);
+    lmo::applyColorScheme(lmo::savedColorScheme());
     return lmo::runGui(*options);
 }

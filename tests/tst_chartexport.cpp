@@ -3,8 +3,13 @@
 
 #include "dashboard/chartrenderer.h"
 #include "metrics/dashboardmetrics.h"
+#include "wizard/runbookfile.h"
 
 #include <QAbstractAxis>
+#include <QBarCategoryAxis>
+#include <QLegend>
+#include <QLegendMarker>
+#include <QTextDocument>
 #include <QChart>
 #include <QImage>
 #include <QProcess>
@@ -12,6 +17,9 @@
 #include <QSvgRenderer>
 #include <QTemporaryDir>
 #include <QtTest>
+
+#include <csignal>
+#include <sys/resource.h>
 
 using namespace lmo;
 using namespace Qt::Literals::StringLiterals;
@@ -40,6 +48,30 @@ int pdfPages(const QString &path)
             return line.mid(6).trimmed().toInt();
     return -1;
 }
+
+// This process's files limited to `bytes` while it lives (RLIMIT_FSIZE): a write past it fails
+// with EFBIG, for real, as on a full disk. SIGXFSZ is ignored meanwhile so the write fails
+// instead of killing the test.
+class FileSizeLimit
+{
+public:
+    explicit FileSizeLimit(rlim_t bytes)
+    {
+        ::getrlimit(RLIMIT_FSIZE, &m_old);
+        m_oldHandler = ::signal(SIGXFSZ, SIG_IGN);
+        const struct rlimit limit = {bytes, m_old.rlim_max};
+        ::setrlimit(RLIMIT_FSIZE, &limit);
+    }
+    ~FileSizeLimit()
+    {
+        ::setrlimit(RLIMIT_FSIZE, &m_old);
+        ::signal(SIGXFSZ, m_oldHandler);
+    }
+
+private:
+    struct rlimit m_old = {};
+    void (*m_oldHandler)(int) = nullptr;
+};
 
 } // namespace
 
@@ -120,6 +152,103 @@ private slots:
         QVERIFY(text.contains(u"Unlimited Edition"_s));
     }
 
+    // Names are data, not markup: a package, edition or instance named like HTML is drawn as
+    // written in every chart kind and format (Qt Charts reads its labels as rich text).
+    void namesAreDrawnAsWrittenNotAsMarkup_data()
+    {
+        QTest::addColumn<int>("kind");
+        QTest::newRow("bars") << int(ChartData::Kind::Bars);
+        QTest::newRow("horizontal bars") << int(ChartData::Kind::HorizontalBars);
+        QTest::newRow("bars and line") << int(ChartData::Kind::BarsAndLine);
+        QTest::newRow("donut") << int(ChartData::Kind::Donut);
+    }
+    void namesAreDrawnAsWrittenNotAsMarkup()
+    {
+        QFETCH(int, kind);
+        const QString name = u"Ed & <Co> \"x\""_s;
+        ChartData data;
+        data.id = ChartId::EditionMix;
+        data.kind = ChartData::Kind(kind);
+        data.title = u"Licenses of <b>Ed</b> & Co"_s;
+        data.categoryAxis = u"Edition <i>"_s;
+        data.valueAxis = u"Licenses"_s;
+        data.categories = {name, u"Plain"_s};
+        data.series.push_back({u"Installs <of> A&B"_s, {7, 3}, false});
+        if (data.kind == ChartData::Kind::BarsAndLine) {
+            data.series.push_back({u"Uninstalls"_s, {1, 1}, false});
+            data.series.push_back({u"Net <growth>"_s, {6, 2}, true});
+        }
+
+        // What Qt Charts is given: each text read as HTML gives back the name as written.
+        auto shown = [](const QString &html) {
+            QTextDocument doc;
+            doc.setHtml(html);
+            return doc.toPlainText();
+        };
+        std::unique_ptr<QChart> chart(ChartRenderer::build(data, ChartRenderer::exportPalette()));
+        QCOMPARE(shown(chart->title()), data.title);
+        QStringList labels;
+        for (QAbstractAxis *axis : chart->axes()) {
+            if (auto *categories = qobject_cast<QBarCategoryAxis *>(axis)) {
+                QCOMPARE(shown(axis->titleText()), data.categoryAxis);
+                for (const QString &c : categories->categories())
+                    labels << shown(c);
+            }
+        }
+        for (QLegendMarker *marker : chart->legend()->markers())
+            labels << shown(marker->label());
+        if (data.kind == ChartData::Kind::Donut) {
+            QVERIFY2(labels.contains(u"%1: 7 (70.0%)"_s.arg(name)), qPrintable(labels.join(u" | "_s)));
+        } else {
+            QVERIFY2(labels.contains(name), qPrintable(labels.join(u" | "_s)));
+            if (data.series.size() > 1)
+                QVERIFY2(labels.contains(u"Installs <of> A&B"_s), qPrintable(labels.join(u" | "_s)));
+        }
+
+        // In the SVG, the name is text, escaped once (as XML), not cut to "Ed &amp; ".
+        const QString svgPath = m_dir.filePath(u"markup-%1.svg"_s.arg(kind));
+        QVERIFY(ChartRenderer::exportChart(data, svgPath, QSize(800, 500)).ok());
+        QFile svgFile(svgPath);
+        QVERIFY(svgFile.open(QIODevice::ReadOnly));
+        const QString svg = QString::fromUtf8(svgFile.readAll());
+        QVERIFY2(svg.contains(u"Ed &amp; &lt;Co&gt;"_s), "the category is in the SVG as written");
+        QVERIFY(svg.contains(u"&lt;b&gt;Ed&lt;/b&gt;"_s));
+
+        // In the PDF's text too.
+        const QString pdfPath = m_dir.filePath(u"markup-%1.pdf"_s.arg(kind));
+        QVERIFY(ChartRenderer::exportChart(data, pdfPath, QSize(800, 500)).ok());
+        const QString text = pdfText(pdfPath);
+        QVERIFY2(text.contains(u"Ed & <Co>"_s), qPrintable(text));
+        QVERIFY2(text.contains(u"<b>Ed</b>"_s), qPrintable(text));
+
+        // And the PNG draws the longer text: more text-coloured pixels (near-black grey; the bars
+        // are coloured) than the same chart with the markup gone.
+        ChartData stripped = data;
+        stripped.title = u"Licenses of Ed & Co"_s;
+        stripped.categoryAxis = u"Edition "_s;
+        stripped.categories[0] = u"Ed & \"x\""_s;
+        for (auto &series : stripped.series)
+            series.name.remove(u"<of> "_s).remove(u" <growth>"_s);
+        auto ink = [&](const ChartData &d) {
+            const QString png = m_dir.filePath(u"markup.png"_s);
+            if (!ChartRenderer::exportChart(d, png, QSize(800, 500)).ok())
+                return -1;
+            const QImage image(png);
+            int text = 0;
+            for (int y = 0; y < image.height(); ++y)
+                for (int x = 0; x < image.width(); ++x) {
+                    const QColor c(image.pixel(x, y));
+                    const int high = std::max({c.red(), c.green(), c.blue()});
+                    const int low = std::min({c.red(), c.green(), c.blue()});
+                    text += high < 100 && high - low < 16;
+                }
+            return text;
+        };
+        const int withMarkup = ink(data);
+        const int without = ink(stripped);
+        QVERIFY2(withMarkup > without, qPrintable(u"%1 text pixels against %2"_s.arg(withMarkup).arg(without)));
+    }
+
     void badPathsAndFormatsAreRefused()
     {
         const ChartData &data = m_metrics.chart(ChartId::StatusMix);
@@ -133,6 +262,67 @@ private slots:
         }
         QVERIFY(!ChartRenderer::exportReport(m_metrics, u"/nonexistent-dir/report.pdf"_s).ok());
         QVERIFY(!ChartRenderer::exportReport(m_metrics, m_dir.filePath(u"report.png"_s)).ok());
+    }
+
+    // What the dashboard's Export menu and its report button call: a disk that fills up is said
+    // ("the disk is full", the path), as a write failure, and leaves the file that was there.
+    void aFullDiskIsSaidAndKeepsTheOldFile()
+    {
+        const ChartData &data = m_metrics.chart(ChartId::EditionMix);
+        for (const char *suffix : {"png", "svg", "pdf"}) {
+            const QString full = m_dir.filePath(u"full."_s + QLatin1String(suffix));
+            QFile::remove(full);
+            QVERIFY(QFile::link(u"/dev/full"_s, full));
+            auto r = ChartRenderer::exportChart(data, full, QSize(800, 500));
+            QVERIFY2(!r.ok(), suffix);
+            QCOMPARE(r.error().code, Error::Code::WriteFailed);
+            QVERIFY2(r.error().message.contains(u"Cannot write %1: the disk is full"_s.arg(full)), qPrintable(r.error().message));
+        }
+        const QString report = m_dir.filePath(u"full-report.pdf"_s);
+        QVERIFY(QFile::link(u"/dev/full"_s, report));
+        auto r = ChartRenderer::exportReport(m_metrics, report);
+        QVERIFY(!r.ok());
+        QCOMPARE(r.error().code, Error::Code::WriteFailed);
+        QVERIFY2(r.error().message.contains(u"the disk is full"_s), qPrintable(r.error().message));
+        QVERIFY(QFileInfo(u"/dev/full"_s).exists() && !QFileInfo(u"/dev/full"_s).isFile());
+    }
+
+    // The LMO runbook (Markdown or PDF) is an export like the others: a disk that fills up
+    // (here: this process's files limited to 1,000 bytes, EFBIG) leaves the old runbook as it was.
+    void theRunbookIsWrittenWholeOrNotAtAll_data()
+    {
+        QTest::addColumn<QString>("suffix");
+        QTest::newRow("markdown") << u"md"_s;
+        QTest::newRow("pdf") << u"pdf"_s;
+    }
+    void theRunbookIsWrittenWholeOrNotAtAll()
+    {
+        QFETCH(QString, suffix);
+        const QString markdown = u"# LMO runbook\n\n"_s + QString(u"Every step, and why it matters. "_s).repeated(200);
+        const QString path = m_dir.filePath(u"runbook."_s + suffix);
+        {
+            QFile old(path);
+            QVERIFY(old.open(QIODevice::WriteOnly));
+            old.write("the runbook of last year\n");
+        }
+        Result<void> r;
+        {
+            const FileSizeLimit limit(1000);
+            r = saveRunbookFile(markdown, path);
+        }
+        QVERIFY(!r.ok());
+        QCOMPARE(r.error().code, Error::Code::WriteFailed);
+        QVERIFY2(r.error().message.contains(u"Cannot write %1: the file would be larger"_s.arg(path)), qPrintable(r.error().message));
+        QFile old(path);
+        QVERIFY(old.open(QIODevice::ReadOnly));
+        QCOMPARE(old.readAll(), QByteArray("the runbook of last year\n"));
+        QVERIFY(saveRunbookFile(markdown, path).ok());
+        QVERIFY(QFileInfo(path).size() > 1000);
+        const QString full = m_dir.filePath(u"full-runbook."_s + suffix);
+        QVERIFY(QFile::link(u"/dev/full"_s, full));
+        r = saveRunbookFile(markdown, full);
+        QVERIFY(!r.ok());
+        QVERIFY2(r.error().message.contains(u"the disk is full"_s), qPrintable(r.error().message));
     }
 
     void darkAndLightPalettesKeepTextReadable()

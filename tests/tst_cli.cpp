@@ -21,6 +21,8 @@
 #include <QtTest>
 
 #include <csignal>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 using namespace lmo;
@@ -47,6 +49,32 @@ Run lmodesk(const QStringList &args, const QProcessEnvironment &env = QProcessEn
     r.out = QString::fromUtf8(p.readAllStandardOutput());
     r.err = QString::fromUtf8(p.readAllStandardError());
     return r;
+}
+
+// The same, with the child's files limited to `maxFileBytes` (RLIMIT_FSIZE): a write past it
+// fails with EFBIG, as on a full disk, for real and for every file the child writes; SIGXFSZ is
+// ignored so that the failure comes back as an error instead of killing the process.
+Run lmodeskWithFileLimit(const QStringList &args, rlim_t maxFileBytes)
+{
+    QProcess p;
+    p.setChildProcessModifier([maxFileBytes] {
+        const struct rlimit limit = {maxFileBytes, maxFileBytes};
+        ::setrlimit(RLIMIT_FSIZE, &limit);
+        ::signal(SIGXFSZ, SIG_IGN);
+    });
+    p.start(QStringLiteral(LMODESK_BINARY), args);
+    Run r;
+    if (!p.waitForFinished(300000))
+        return r;
+    r.code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+    r.out = QString::fromUtf8(p.readAllStandardOutput());
+    r.err = QString::fromUtf8(p.readAllStandardError());
+    return r;
+}
+
+QStringList filesIn(const QString &dir)
+{
+    return QDir(dir).entryList(QDir::Files | QDir::Hidden | QDir::NoDotAndDotDot, QDir::Name);
 }
 
 } // namespace
@@ -412,6 +440,316 @@ private slots:
         QCOMPARE(cli, dashboard->stats.toJson());
         // Package A without its sandboxes (L-00007, L-00010): 9 - 2 = 7 licenses.
         QCOMPARE(cli.value(u"licenses"_s).toInt(), 7);
+    }
+
+    // Qt's own options go to Qt, as in every Qt application: the window's options are read from
+    // what QApplication leaves. Each run ends on a mistake of ours, after Qt took its options.
+    void qtOptionsPassThroughToQt_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("style, platform") << QStringList{u"-platform"_s, u"offscreen"_s, u"-style"_s, u"fusion"_s, u"--page"_s, u"reports"_s}
+                                         << u"--page \"reports\" is not a page"_s;
+        QTest::newRow("reverse, stylesheet") << QStringList{u"-reverse"_s, u"-platform"_s, u"offscreen"_s, u"-stylesheet"_s, u"/dev/null"_s,
+                                                            u"a.sqlite"_s, u"b.sqlite"_s}
+                                             << u"give one database at most"_s;
+        QTest::newRow("platformtheme, after ours") << QStringList{u"--page"_s, u"nowhere"_s, u"-platformtheme"_s, u"xdgdesktopportal"_s,
+                                                                  u"-platform"_s, u"offscreen"_s}
+                                                   << u"--page \"nowhere\" is not a page"_s;
+        QTest::newRow("ours still checked") << QStringList{u"-platform"_s, u"offscreen"_s, u"--frobnicate"_s} << u"frobnicate"_s;
+    }
+    void qtOptionsPassThroughToQt()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QString, message);
+        Run r = lmodesk(args);
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains(message), qPrintable(r.err));
+        if (!args.contains(u"--frobnicate"_s))
+            QVERIFY2(!r.err.contains(u"Unknown option"_s), qPrintable(r.err));
+    }
+
+    void qtOptionsWorkWithTheDrawingCommandsAndBeforeACommand()
+    {
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.remove(u"QT_QPA_PLATFORM"_s);
+        const QString png = m_dir.filePath(u"qt-options.png"_s);
+        Run r = lmodesk({u"export-chart"_s, u"--db"_s, m_fixture, u"--chart"_s, u"status-mix"_s, u"--out"_s, png, u"-platform"_s,
+                         u"offscreen"_s, u"-style"_s, u"fusion"_s, u"-reverse"_s},
+                        env);
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QVERIFY(!QImage(png).isNull());
+        r = lmodesk({u"-platform"_s, u"offscreen"_s, u"stats"_s, u"--db"_s, m_fixture, u"--json"_s}, env);
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QCOMPARE(QJsonDocument::fromJson(r.out.toUtf8()).object().value(u"licenses"_s).toInt(), 15);
+    }
+
+    // Every date option is exactly YYYY-MM-DD and a real day, or refused naming it and its value.
+    void everyDateOptionIsStrict_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("option");
+        QTest::addColumn<QString>("value");
+        const QString db = m_dir.filePath(u"never-made.sqlite"_s);
+        struct Case { const char *name; QStringList command; const char *option; const char *value; };
+        const QList<Case> cases{
+            {"as-of, trailing junk", {u"stats"_s}, "--as-of", "2026-01-01xyz"},
+            {"as-of, a time too", {u"stats"_s}, "--as-of", "2026-01-01T10:00"},
+            {"as-of, no such day", {u"stats"_s}, "--as-of", "2026-02-30"},
+            {"installed-from, short month", {u"stats"_s}, "--installed-from", "2026-1-01"},
+            {"installed-to, space", {u"stats"_s}, "--installed-to", "2026-01-01 "},
+            {"chart as-of", {u"export-chart"_s, u"--chart"_s, u"status-mix"_s, u"--out"_s, m_dir.filePath(u"never.png"_s)}, "--as-of", "2026-06-15x"},
+            {"chart installed-from", {u"export-chart"_s, u"--chart"_s, u"status-mix"_s, u"--out"_s, m_dir.filePath(u"never.png"_s)}, "--installed-from", "2026-06-15Z"},
+            {"report installed-to", {u"export-report"_s, u"--out"_s, m_dir.filePath(u"never.pdf"_s)}, "--installed-to", "2026-13-01"},
+            {"until", {u"demo"_s, u"--db"_s, db, u"--licenses"_s, u"10"_s}, "--until", "2026-01-01xyz"},
+            {"switch-lmo", {u"demo"_s, u"--db"_s, db, u"--licenses"_s, u"10"_s}, "--switch-lmo", "2025-06-01+"},
+            {"assign installed-from", {u"lmo"_s, u"assign"_s, u"--to"_s, u"1"_s}, "--installed-from", "2026-01-01xyz"},
+            {"assign installed-to", {u"lmo"_s, u"assign"_s, u"--to"_s, u"1"_s}, "--installed-to", "20260101"},
+        };
+        for (const Case &c : cases) {
+            QStringList args = c.command;
+            if (!args.contains(u"--db"_s))
+                args << u"--db"_s << m_fixture;
+            args << QLatin1String(c.option) << QLatin1String(c.value);
+            QTest::newRow(c.name) << args << QString::fromLatin1(c.option) << QString::fromLatin1(c.value);
+        }
+    }
+    void everyDateOptionIsStrict()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QString, option);
+        QFETCH(QString, value);
+        const QByteArray before = test::fileHash(m_fixture);
+        Run r = lmodesk(args);
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains(u"%1 \"%2\" is not a date"_s.arg(option, value)), qPrintable(r.err));
+        QVERIFY(r.out.isEmpty());
+        QVERIFY(!QFileInfo::exists(m_dir.filePath(u"never-made.sqlite"_s)));
+        QVERIFY(!QFileInfo::exists(m_dir.filePath(u"never.png"_s)));
+        QVERIFY(!QFileInfo::exists(m_dir.filePath(u"never.pdf"_s)));
+        QCOMPARE(test::fileHash(m_fixture), before);
+    }
+
+    void goodDatesAreStillTaken()
+    {
+        Run r = lmodesk({u"stats"_s, u"--db"_s, m_fixture, u"--json"_s, u"--as-of"_s, u"2024-02-29"_s, u"--installed-from"_s,
+                         u"2020-01-01"_s, u"--installed-to"_s, u"2026-12-31"_s});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QCOMPARE(QJsonDocument::fromJson(r.out.toUtf8()).object().value(u"as_of"_s).toString(), u"2024-02-29"_s);
+    }
+
+    // One check for every command that takes --package: a name the database does not hold is
+    // refused, and the message lists the names it does.
+    void anUnknownPackageIsRefusedByEveryCommand_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("out");
+        const QString csv = m_dir.filePath(u"unknown-package.csv"_s);
+        const QString png = m_dir.filePath(u"unknown-package.png"_s);
+        const QString pdf = m_dir.filePath(u"unknown-package.pdf"_s);
+        QTest::newRow("stats") << QStringList{u"stats"_s} << QString();
+        QTest::newRow("stats --json") << QStringList{u"stats"_s, u"--json"_s} << QString();
+        QTest::newRow("export-csv") << QStringList{u"export-csv"_s, u"--out"_s, csv} << csv;
+        QTest::newRow("export-chart") << QStringList{u"export-chart"_s, u"--chart"_s, u"edition-mix"_s, u"--out"_s, png} << png;
+        QTest::newRow("export-report") << QStringList{u"export-report"_s, u"--out"_s, pdf} << pdf;
+    }
+    void anUnknownPackageIsRefusedByEveryCommand()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QString, out);
+        Run r = lmodesk(args + QStringList{u"--db"_s, m_fixture, u"--package"_s, u"NoSuchName"_s});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains(u"no package named \"NoSuchName\""_s), qPrintable(r.err));
+        QVERIFY2(r.err.contains(u"It holds \"Package A\", \"Package B\" and \"Package C (no installs)\"."_s), qPrintable(r.err));
+        QVERIFY(r.out.isEmpty());
+        if (!out.isEmpty())
+            QVERIFY(!QFileInfo::exists(out));
+        // A package it holds is still taken.
+        r = lmodesk(args + QStringList{u"--db"_s, m_fixture, u"--package"_s, u"Package A"_s});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+    }
+
+    // A demo that fails, or is cancelled with Ctrl+C, leaves nothing where there was nothing,
+    // and an existing database as it was.
+    void aDemoThatDoesNotFinishLeavesNothingBehind()
+    {
+        // Interrupted while writing: rolled back, the file and its new folder gone.
+        const QString folder = m_dir.filePath(u"demo-cancelled/deeper"_s);
+        const QString path = folder + u"/demo.sqlite"_s;
+        QProcess p;
+        p.start(QStringLiteral(LMODESK_BINARY), {u"demo"_s, u"--db"_s, path, u"--licenses"_s, u"1000000"_s});
+        QVERIFY(p.waitForStarted());
+        QElapsedTimer waited;
+        waited.start();
+        // Once the database is made (the demo is under way, Ctrl+C is the demo's to handle), Ctrl+C.
+        while (p.state() == QProcess::Running && !QFileInfo::exists(path) && waited.elapsed() < 120000)
+            QThread::msleep(2);
+        QVERIFY2(p.state() == QProcess::Running, "the demo ended before it could be interrupted: make it bigger");
+        ::kill(pid_t(p.processId()), SIGINT);
+        QVERIFY(p.waitForFinished(120000));
+        QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(p.exitCode(), 1);
+        QVERIFY2(QString::fromUtf8(p.readAllStandardError()).contains(u"cancelled"_s), "says it was cancelled");
+        QVERIFY(!QFileInfo::exists(path));
+        QVERIFY(!QFileInfo::exists(m_dir.filePath(u"demo-cancelled"_s)));
+
+        // Failing for want of room (files limited to 1 MiB): nothing left either.
+        const QString failed = m_dir.filePath(u"demo-failed.sqlite"_s);
+        Run r = lmodeskWithFileLimit({u"demo"_s, u"--db"_s, failed, u"--licenses"_s, u"50000"_s}, 1024 * 1024);
+        QCOMPARE(r.code, 1);
+        QVERIFY(!r.err.isEmpty());
+        for (const char *suffix : {"", "-wal", "-shm", "-journal"})
+            QVERIFY2(!QFileInfo::exists(failed + QLatin1String(suffix)), suffix);
+
+        // An existing database stays as it was, and stays.
+        const QString existing = m_dir.filePath(u"demo-existing.sqlite"_s);
+        QByteArray before;
+        {
+            auto database = test::createFixtureDatabase(existing);
+            QVERIFY(database);
+            before = test::contentHash(*database);
+        }
+        r = lmodeskWithFileLimit({u"demo"_s, u"--db"_s, existing, u"--licenses"_s, u"50000"_s, u"--replace"_s}, 1024 * 1024);
+        QCOMPARE(r.code, 1);
+        auto database = Database::open(existing, Database::OpenOptions());
+        QVERIFY2(database.ok(), qPrintable(database.ok() ? QString() : database.error().message));
+        QCOMPARE(test::contentHash(*database.value()), before);
+    }
+
+    // The commands that only read never make or change a database, whatever --db names.
+    void readOnlyCommandsTouchNothing_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("out");
+        const QString csv = m_dir.filePath(u"ro.csv"_s);
+        const QString png = m_dir.filePath(u"ro.png"_s);
+        const QString pdf = m_dir.filePath(u"ro.pdf"_s);
+        QTest::newRow("stats") << QStringList{u"stats"_s} << QString();
+        QTest::newRow("stats --json") << QStringList{u"stats"_s, u"--json"_s} << QString();
+        QTest::newRow("lmo show") << QStringList{u"lmo"_s, u"show"_s} << QString();
+        QTest::newRow("export-csv") << QStringList{u"export-csv"_s, u"--out"_s, csv} << csv;
+        QTest::newRow("export-chart") << QStringList{u"export-chart"_s, u"--chart"_s, u"status-mix"_s, u"--out"_s, png} << png;
+        QTest::newRow("export-report") << QStringList{u"export-report"_s, u"--out"_s, pdf} << pdf;
+    }
+    void readOnlyCommandsTouchNothing()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QString, out);
+        QTemporaryDir dir;
+        const QString empty = dir.filePath(u"empty.sqlite"_s);
+        {
+            QFile f(empty);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+        }
+        Run r = lmodesk(args + QStringList{u"--db"_s, empty});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains(u"holds no LMO Desk database yet"_s), qPrintable(r.err));
+        QCOMPARE(QFileInfo(empty).size(), 0);
+        QCOMPARE(filesIn(dir.path()), QStringList{u"empty.sqlite"_s}); // no -wal, -shm or -journal either
+
+        const QString missing = dir.filePath(u"missing/none.sqlite"_s);
+        r = lmodesk(args + QStringList{u"--db"_s, missing});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains(u"does not exist"_s), qPrintable(r.err));
+        QVERIFY(!QFileInfo::exists(dir.filePath(u"missing"_s)));
+        if (!out.isEmpty())
+            QVERIFY(!QFileInfo::exists(out));
+
+        // On a real database it reads and leaves its bytes alone.
+        const QString copy = dir.filePath(u"copy.sqlite"_s);
+        QVERIFY(QFile::copy(m_fixture, copy));
+        const QByteArray before = test::fileHash(copy);
+        r = lmodesk(args + QStringList{u"--db"_s, copy});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QCOMPARE(test::fileHash(copy), before);
+    }
+
+    // A full disk: the export fails with exit 1 and says so, naming the file. /dev/full fails
+    // every write with ENOSPC; as a device it is written directly, not replaced by a rename.
+    void anExportToAFullDiskSaysSo_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::newRow("csv") << QStringList{u"export-csv"_s};
+        QTest::newRow("png") << QStringList{u"export-chart"_s, u"--chart"_s, u"status-mix"_s, u"--as-of"_s, u"2026-06-15"_s, u"--png"_s};
+        QTest::newRow("svg") << QStringList{u"export-chart"_s, u"--chart"_s, u"status-mix"_s, u"--as-of"_s, u"2026-06-15"_s, u"--svg"_s};
+        QTest::newRow("pdf") << QStringList{u"export-chart"_s, u"--chart"_s, u"status-mix"_s, u"--as-of"_s, u"2026-06-15"_s, u"--pdf"_s};
+        QTest::newRow("report") << QStringList{u"export-report"_s, u"--as-of"_s, u"2026-06-15"_s, u"--pdf"_s};
+    }
+    void anExportToAFullDiskSaysSo()
+    {
+        QFETCH(QStringList, args);
+        struct stat device = {};
+        QVERIFY2(::stat("/dev/full", &device) == 0 && S_ISCHR(device.st_mode), "/dev/full is a character device");
+        // The format comes from the name: /dev/full has none, so a symlink named for it leads there.
+        QString out = u"/dev/full"_s;
+        if (args.last().startsWith(u"--"_s) && args.last() != u"export-csv"_s) {
+            const QString suffix = args.takeLast().mid(2);
+            out = m_dir.filePath(u"full."_s + suffix);
+            QFile::remove(out);
+            QVERIFY(QFile::link(u"/dev/full"_s, out));
+        }
+        Run r = lmodesk(args + QStringList{u"--db"_s, m_fixture, u"--out"_s, out});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains(u"the disk is full"_s), qPrintable(r.err));
+        QVERIFY2(r.err.contains(out), qPrintable(r.err));
+        QVERIFY(r.out.isEmpty());
+        QVERIFY2(::stat("/dev/full", &device) == 0 && S_ISCHR(device.st_mode), "/dev/full is still a device");
+    }
+
+    // A failure while writing to a file (here: files limited to 2,000 bytes, EFBIG) leaves no new
+    // file and the one that was there as it was, and no temporary file beside it.
+    void aFailedExportLeavesTheOldFileAsItWas_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("name");
+        QTest::newRow("csv") << QStringList{u"export-csv"_s} << u"licenses.csv"_s;
+        QTest::newRow("png") << QStringList{u"export-chart"_s, u"--chart"_s, u"status-mix"_s, u"--as-of"_s, u"2026-06-15"_s} << u"chart.png"_s;
+        QTest::newRow("svg") << QStringList{u"export-chart"_s, u"--chart"_s, u"status-mix"_s, u"--as-of"_s, u"2026-06-15"_s} << u"chart.svg"_s;
+        QTest::newRow("pdf") << QStringList{u"export-chart"_s, u"--chart"_s, u"status-mix"_s, u"--as-of"_s, u"2026-06-15"_s} << u"chart.pdf"_s;
+        QTest::newRow("report") << QStringList{u"export-report"_s, u"--as-of"_s, u"2026-06-15"_s} << u"report.pdf"_s;
+    }
+    void aFailedExportLeavesTheOldFileAsItWas()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QString, name);
+        QTemporaryDir dir;
+        // A database in a rollback journal: reading it writes no -shm file (which the limit
+        // would refuse before the export began).
+        const QString db = dir.filePath(u"db/rollback.sqlite"_s);
+        QVERIFY(QDir().mkpath(dir.filePath(u"db"_s)));
+        QVERIFY(QFile::copy(m_fixture, db));
+        {
+            QSqlDatabase c = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"rollback"_s);
+            c.setDatabaseName(db);
+            QVERIFY(c.open());
+            QSqlQuery q(c);
+            QVERIFY(q.exec(u"PRAGMA journal_mode=DELETE"_s));
+        }
+        QSqlDatabase::removeDatabase(u"rollback"_s);
+
+        const QString out = dir.filePath(u"out/"_s + name);
+        QVERIFY(QDir().mkpath(dir.filePath(u"out"_s)));
+        {
+            QFile old(out);
+            QVERIFY(old.open(QIODevice::WriteOnly));
+            old.write("the export of last week\n");
+        }
+        Run r = lmodeskWithFileLimit(args + QStringList{u"--db"_s, db, u"--out"_s, out}, 2000);
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains(u"Cannot write %1: "_s.arg(out)), qPrintable(r.err));
+        QVERIFY2(r.err.contains(u"larger than this system allows"_s), qPrintable(r.err));
+        QVERIFY(r.out.isEmpty());
+        QFile old(out);
+        QVERIFY(old.open(QIODevice::ReadOnly));
+        QCOMPARE(old.readAll(), QByteArray("the export of last week\n"));
+        QCOMPARE(filesIn(dir.filePath(u"out"_s)), QStringList{name});
+
+        // With room, the same command replaces it.
+        old.close();
+        r = lmodesk(args + QStringList{u"--db"_s, db, u"--out"_s, out});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QVERIFY(QFileInfo(out).size() > 2000);
+        QCOMPARE(filesIn(dir.filePath(u"out"_s)), QStringList{name});
     }
 
     void killingAnImportLeavesTheDatabaseAsItWas()

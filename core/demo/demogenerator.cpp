@@ -12,7 +12,10 @@
 #include "storage/sqlutil.h"
 #include "storage/values.h"
 
+#include <QDir>
 #include <QElapsedTimer>
+#include <QFile>
+#include <QFileInfo>
 #include <QJsonDocument>
 #include <QRegularExpression>
 #include <QSqlQuery>
@@ -349,6 +352,19 @@ Result<void> recordDemoLmos(QSqlDatabase db, const DemoOptions &options, const Q
 
 } // namespace
 
+Result<void> checkDemoOptions(const DemoOptions &options)
+{
+    if (options.licenses < 0 || options.licenses > 50'000'000)
+        return Error::make(Error::Code::Usage, QStringLiteral("Choose from 0 to 50,000,000 demo licenses."));
+    if (!options.until.isValid())
+        return Error::make(Error::Code::Usage, QStringLiteral("The demo needs a valid end date."));
+    if (options.switchLmoOn.isValid() && (options.switchLmoOn <= options.until.addYears(-6) || options.switchLmoOn > options.until))
+        return Error::make(Error::Code::Usage, QStringLiteral("The LMO switch must fall within the demo's history (the six "
+                                                             "years up to %1).")
+                                                   .arg(options.until.toString(Qt::ISODate)));
+    return {};
+}
+
 Result<DemoSummary> generateDemo(Database &database, const DemoOptions &options, const DemoProgress &progress)
 {
     QElapsedTimer timer;
@@ -356,10 +372,8 @@ Result<DemoSummary> generateDemo(Database &database, const DemoOptions &options,
     if (database.isReadOnly())
         return Error::make(Error::Code::ReadOnly, QStringLiteral("%1 is read-only (%2): the demo cannot be written there.")
                                                       .arg(database.path(), database.readOnlyReason()));
-    if (options.licenses < 0 || options.licenses > 50'000'000)
-        return Error::make(Error::Code::Usage, QStringLiteral("Choose from 0 to 50,000,000 demo licenses."));
-    if (!options.until.isValid())
-        return Error::make(Error::Code::Usage, QStringLiteral("The demo needs a valid end date."));
+    if (auto r = checkDemoOptions(options); !r)
+        return r.error();
 
     QSqlDatabase db = database.connection();
     auto existing = queryNumber(db, QStringLiteral("SELECT (SELECT COUNT(*) FROM licenses) + (SELECT COUNT(*) FROM packages)"),
@@ -375,10 +389,6 @@ Result<DemoSummary> generateDemo(Database &database, const DemoOptions &options,
     Transaction transaction(db);
     if (auto r = transaction.begin(QStringLiteral("starting the demo")); !r)
         return r.error();
-    if (options.switchLmoOn.isValid() && (options.switchLmoOn <= options.until.addYears(-6) || options.switchLmoOn > options.until))
-        return Error::make(Error::Code::Usage, QStringLiteral("The LMO switch must fall within the demo's history (the six "
-                                                             "years up to %1).")
-                                                   .arg(options.until.toString(Qt::ISODate)));
     if (existing.value() > 0) {
         for (const char *table : {"audit_log", "licenses", "package_versions", "packages"}) {
             if (auto r = execSql(db, QStringLiteral("DELETE FROM %1").arg(QLatin1String(table)),
@@ -660,6 +670,37 @@ Result<DemoSummary> generateDemo(Database &database, const DemoOptions &options,
     summary.licenses = options.licenses;
     summary.subscriberOrgs = qint64(g.orgs.size());
     summary.seconds = timer.elapsed() / 1000.0;
+    return summary;
+}
+
+Result<DemoSummary> generateDemoAt(const QString &path, const DemoOptions &options, const DemoProgress &progress)
+{
+    if (auto r = checkDemoOptions(options); !r)
+        return r.error();
+    // What this run would create: the file, and the folders above it that do not exist yet.
+    const QFileInfo target(path);
+    const bool existed = target.exists();
+    QStringList newFolders; // deepest first
+    for (QString folder = target.absolutePath(); !QFileInfo::exists(folder);) {
+        newFolders << folder;
+        const QString parent = QFileInfo(folder).absolutePath();
+        if (parent == folder)
+            break;
+        folder = parent;
+    }
+    Result<DemoSummary> summary = Error::make(Error::Code::Generic, QString());
+    {
+        Database::OpenOptions openOptions;
+        openOptions.create = true;
+        auto database = Database::open(path, openOptions);
+        summary = database ? generateDemo(*database.value(), options, progress) : Result<DemoSummary>(database.error());
+    } // closed here, before anything is removed
+    if (!summary && !existed) {
+        for (const char *suffix : {"", "-wal", "-shm", "-journal"})
+            QFile::remove(target.absoluteFilePath() + QLatin1String(suffix));
+        for (const QString &folder : std::as_const(newFolders))
+            QDir().rmdir(folder); // only if empty: nothing else is taken with it
+    }
     return summary;
 }
 

@@ -45,4 +45,14 @@ using DemoProgress = std::function<bool(qint64 done, qint64 total)>;
 // transaction, with the secondary indexes rebuilt after the load.
 Result<DemoSummary> generateDemo(Database &database, const DemoOptions &options, const DemoProgress &progress = {});
 
+// The same into the database at `path`, created (with its folder) if it does not exist. A demo
+// that fails or is cancelled leaves an existing database as it was, and nothing at all where
+// there was nothing: the file it created, SQLite's files beside it and the folders it made go.
+// The command line and the first-start dialog both write their demo through this.
+Result<DemoSummary> generateDemoAt(const QString &path, const DemoOptions &options, const DemoProgress &progress = {});
+
+// What generateDemo refuses before it touches a database (a count out of range, a switch of LMO
+// outside the history).
+Result<void> checkDemoOptions(const DemoOptions &options);
+
 } // namespace lmo

@@ -4,10 +4,10 @@
 #include "browse/licensequery.h"
 #include "domain/salesforceid.h"
 #include "export/csvwriter.h"
+#include "export/exportfile.h"
 #include "storage/database.h"
 #include "storage/sqlutil.h"
 
-#include <QSaveFile>
 #include <QSqlError>
 #include <QSqlQuery>
 
@@ -84,11 +84,12 @@ Result<qint64> writeParts(Database &database, const QString &path, const std::ve
     for (const ExportColumn &c : kColumns)
         select << QString::fromLatin1(c.sql);
     QSqlDatabase db = database.connection();
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly))
-        return Error::make(Error::Code::Io, QStringLiteral("Cannot write %1: %2").arg(path, file.errorString()));
-    CsvWriter writer(&file);
-    writer.writeRow(licenseExportHeaders());
+    ExportFile file(path);
+    if (auto r = file.open(); !r)
+        return r.error();
+    CsvWriter writer(file.device());
+    if (!writer.writeRow(licenseExportHeaders()))
+        return file.error();
     qint64 rows = 0;
     const int columns = int(std::size(kColumns));
     QStringList cells;
@@ -111,15 +112,15 @@ Result<qint64> writeParts(Database &database, const QString &path, const std::ve
                 cells << v;
             }
             if (!writer.writeRow(cells))
-                return Error::make(Error::Code::Io, QStringLiteral("Cannot write %1: %2").arg(path, writer.error()));
+                return file.error();
             ++rows;
-            // A cancel leaves no file: QSaveFile discards what it wrote.
+            // A cancel leaves no file: ExportFile discards what it wrote.
             if (progress && rows % 1000 == 0 && !progress(rows))
                 return Error::make(Error::Code::Cancelled, QStringLiteral("The export was cancelled: %1 was not written.").arg(path));
         }
     }
-    if (!file.commit())
-        return Error::make(Error::Code::Io, QStringLiteral("Cannot write %1: %2").arg(path, file.errorString()));
+    if (auto r = file.commit(); !r)
+        return r.error();
     return rows;
 }
 

@@ -25,7 +25,8 @@ struct LicenseExportFilter
 
 // Writes licenses as CSV with the LMA's API names as headers, the way the Salesforce CLI exports
 // them: a Data Loader can read the file, and LMO Desk imports it back unchanged. The file appears
-// whole or not at all (written beside it, then renamed). Returns how many licenses were written.
+// whole or not at all (through ExportFile: written beside it, checked, then renamed); a disk that
+// fills up is Error::Code::WriteFailed. Returns how many licenses were written.
 Result<qint64> exportLicensesCsv(Database &database, const QString &path, const LicenseExportFilter &filter = {},
                                  const std::function<bool(qint64)> &progress = {});
 

@@ -78,6 +78,16 @@ Error lockedError(const QString &path)
                            .arg(QDir::toNativeSeparators(path)));
 }
 
+// A file that holds no LMO Desk database yet, met by an open that only reads.
+Error noDatabaseYet(const QString &path)
+{
+    return Error::make(Error::Code::NotADatabase,
+                       QStringLiteral("%1 holds no LMO Desk database yet (it is empty). It was left untouched: "
+                                      "create the database with \"lmodesk demo --db %1\", \"lmodesk import --db %1 "
+                                      "FILE\" or File > New database, or choose another file.")
+                           .arg(QDir::toNativeSeparators(path)));
+}
+
 } // namespace
 
 QString Database::defaultPath()
@@ -128,6 +138,10 @@ Result<std::unique_ptr<Database>> Database::open(const QString &path, const Open
                            QStringLiteral("%1 does not exist. Create it with \"lmodesk demo --db %1\" or File > New "
                                           "database.")
                                .arg(shown));
+    // Reading never makes a database: a zero-byte file stays what it is (a writable open makes it
+    // a new database, as SQLite itself would).
+    if (exists && options.readOnly && info.isFile() && info.size() == 0)
+        return noDatabaseYet(path);
     if (exists) {
         QString why;
         if (!looksLikeSqlite(path, &why)) {
@@ -152,7 +166,8 @@ Result<std::unique_ptr<Database>> Database::open(const QString &path, const Open
     // A writer needs the file and its folder (SQLite keeps its -wal and -shm files beside it).
     if (options.readOnly) {
         database->m_readOnly = true;
-        database->m_readOnlyReason = QStringLiteral("opened read-only as asked");
+        database->m_readOnlyReason = options.readOnlyReason.isEmpty() ? QStringLiteral("opened read-only as asked")
+                                                                       : options.readOnlyReason;
     } else if (exists && (!info.isWritable() || !QFileInfo(info.absolutePath()).isWritable())) {
         database->m_readOnly = true;
         database->m_readOnlyReason = info.isWritable() ? QStringLiteral("its folder is read-only")
@@ -218,14 +233,20 @@ Result<std::unique_ptr<Database>> Database::open(const QString &path, const Open
                                .arg(latest));
 
     if (database->m_readOnly) {
+        if (tables.isEmpty())
+            return noDatabaseYet(path);
         if (version.value() < latest)
             return Error::make(Error::Code::ReadOnly,
-                               QStringLiteral("%1 needs its schema brought up to date (version %2 to %3), but %4. "
-                                              "Make it writable, or copy it somewhere writable, and open it again.")
+                               QStringLiteral("%1 needs its schema brought up to date (version %2 to %3), but %4. %5")
                                    .arg(shown)
                                    .arg(version.value())
                                    .arg(latest)
-                                   .arg(database->m_readOnlyReason));
+                                   .arg(database->m_readOnlyReason,
+                                        options.readOnly
+                                            ? QStringLiteral("Open it once in LMO Desk (File > Open database), which "
+                                                             "brings it up to date, and try again.")
+                                            : QStringLiteral("Make it writable, or copy it somewhere writable, and "
+                                                             "open it again.")));
         database->m_schemaVersion = version.value();
         guard.release();
         return database;

@@ -27,7 +27,10 @@ public:
     struct OpenOptions
     {
         bool create = false;        // create the file (and its folder) if it does not exist
-        bool readOnly = false;      // never write, even if the file allows it
+        bool readOnly = false;      // never write, even if the file allows it: no new file, no
+                                    // migration, not even the journal mode; a file with no LMO Desk
+                                    // database in it yet (empty, or zero bytes) is refused
+        QString readOnlyReason;     // why, for messages (default "opened read-only as asked")
         int busyTimeoutMs = 2000;   // how long to wait for another program's lock
     };
 

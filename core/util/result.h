@@ -20,6 +20,7 @@ struct Error
         Locked,
         Sql,
         Io,
+        WriteFailed, // a file could not be written to the end (disk full, I/O error): nothing was kept
         Invalid,
         Conflict, // a unique key already taken
         Cancelled,

@@ -1,11 +1,13 @@
 #include "dashboard/chartrenderer.h"
 
+#include "export/exportfile.h"
 #include "util/format.h"
 
 #include <QBarCategoryAxis>
 #include <QBarSeries>
 #include <QBarSet>
 #include <QChart>
+#include <QDir>
 #include <QFileInfo>
 #include <QGraphicsLayout>
 #include <QGraphicsScene>
@@ -61,9 +63,17 @@ qint64 maxValue(const ChartData &data, bool stacked = false)
     return m;
 }
 
+// Qt Charts reads every text it draws (title, axis titles and labels, legend entries, slice
+// labels) as rich text: a package named "Ed & <Co>" would lose its "<Co>". Names are data, so
+// each is escaped on its way in and shown exactly as written.
+QString plain(const QString &text)
+{
+    return text.toHtmlEscaped();
+}
+
 void styleAxis(QAbstractAxis *axis, const QPalette &palette, const QString &title)
 {
-    axis->setTitleText(title);
+    axis->setTitleText(plain(title));
     axis->setLabelsColor(palette.color(QPalette::WindowText));
     axis->setTitleBrush(palette.color(QPalette::WindowText));
     QPen grid = axis->gridLinePen();
@@ -89,7 +99,7 @@ QChart *build(const ChartData &data, const QPalette &palette)
     const bool dark = isDark(palette);
     auto *chart = new QChart;
     chart->setAnimationOptions(QChart::NoAnimation);
-    chart->setTitle(data.title);
+    chart->setTitle(plain(data.title));
     QFont titleFont = chart->titleFont();
     titleFont.setBold(true);
     titleFont.setPointSizeF(std::max(11.0, titleFont.pointSizeF() * 1.15));
@@ -109,9 +119,9 @@ QChart *build(const ChartData &data, const QPalette &palette)
             const qint64 v = data.series[0].values[size_t(i)];
             if (v == 0)
                 continue;
-            auto *slice = pie->append(QStringLiteral("%1: %2 (%3%)")
-                                          .arg(data.categories[i], locale.toString(v))
-                                          .arg(total ? 100.0 * double(v) / double(total) : 0.0, 0, 'f', 1),
+            auto *slice = pie->append(plain(QStringLiteral("%1: %2 (%3%)")
+                                                .arg(data.categories[i], locale.toString(v))
+                                                .arg(total ? 100.0 * double(v) / double(total) : 0.0, 0, 'f', 1)),
                                       double(v));
             slice->setColor(statusColor(data.categories[i], dark));
             slice->setBorderColor(palette.color(QPalette::Base));
@@ -139,7 +149,7 @@ QChart *build(const ChartData &data, const QPalette &palette)
     for (const auto &s : data.series) {
         if (s.line) {
             line = new QLineSeries;
-            line->setName(s.name);
+            line->setName(plain(s.name));
             for (size_t i = 0; i < s.values.size(); ++i)
                 line->append(double(i), double(s.values[i]));
             QPen pen(seriesColor(2, dark));
@@ -148,7 +158,8 @@ QChart *build(const ChartData &data, const QPalette &palette)
             line->setPointsVisible(true);
             continue;
         }
-        auto *set = new QBarSet(s.name);
+        auto *set = new QBarSet(plain(s.name));
+        set->setProperty("series", s.name); // the name as written, for clicks and tooltips
         std::vector<qint64> values = s.values;
         if (horizontal)
             std::reverse(values.begin(), values.end());
@@ -170,6 +181,7 @@ QChart *build(const ChartData &data, const QPalette &palette)
         const QDate month = QDate::fromString(c + QStringLiteral("-01"), Qt::ISODate);
         if (month.isValid() && c.size() == 7)
             c = QLocale::c().toString(month, QStringLiteral("MMM yy"));
+        c = plain(c);
     }
     auto *categoryAxis = new QBarCategoryAxis;
     categoryAxis->append(shown);
@@ -233,12 +245,16 @@ void paint(const ChartData &data, QPainter *painter, const QRectF &rect, const Q
 Result<void> exportChart(const ChartData &data, const QString &path, QSize size, double scale)
 {
     const QString suffix = QFileInfo(path).suffix().toLower();
+    if (suffix != QLatin1String("png") && suffix != QLatin1String("svg") && suffix != QLatin1String("pdf"))
+        return Error::make(Error::Code::Usage,
+                           QStringLiteral("%1: the file name must end in .png, .svg or .pdf (that decides the format).").arg(path));
     if (size.isEmpty())
         size = QSize(1200, 750);
     const QPalette palette = exportPalette();
-    auto cannot = [&](const QString &why) {
-        return Error::make(Error::Code::Io, QStringLiteral("Cannot write %1: %2").arg(path, why));
-    };
+    // Drawn into a file that appears whole or not at all: a full disk leaves nothing behind.
+    ExportFile file(path);
+    if (auto r = file.open(); !r)
+        return r;
     if (suffix == QLatin1String("png")) {
         const double s = std::clamp(scale, 0.25, 8.0);
         QImage image(QSize(int(size.width() * s), int(size.height() * s)), QImage::Format_ARGB32_Premultiplied);
@@ -251,28 +267,25 @@ Result<void> exportChart(const ChartData &data, const QString &path, QSize size,
             paint(data, &p, QRectF(QPointF(0, 0), QSizeF(size)), palette);
         }
         image.setText(QStringLiteral("Title"), data.title);
-        if (!image.save(path, "PNG"))
-            return cannot(QStringLiteral("the folder is missing or not writable."));
-        return {};
-    }
-    if (suffix == QLatin1String("svg")) {
+        if (!image.save(file.device(), "PNG") && !file.failed())
+            return Error::make(Error::Code::WriteFailed,
+                               QStringLiteral("Cannot write %1: the PNG could not be encoded.").arg(QDir::toNativeSeparators(path)));
+    } else if (suffix == QLatin1String("svg")) {
         QSvgGenerator svg;
-        svg.setFileName(path);
+        svg.setOutputDevice(file.device());
         svg.setSize(size);
         svg.setViewBox(QRect(QPoint(0, 0), size));
         svg.setTitle(data.title);
         svg.setDescription(data.note);
         QPainter p;
         if (!p.begin(&svg))
-            return cannot(QStringLiteral("the folder is missing or not writable."));
+            return file.failed() ? file.error()
+                                 : Error::make(Error::Code::WriteFailed, QStringLiteral("Cannot write %1: the SVG could not be begun.")
+                                                                             .arg(QDir::toNativeSeparators(path)));
         paint(data, &p, QRectF(QPointF(0, 0), QSizeF(size)), palette);
         p.end();
-        if (!QFileInfo(path).isFile() || QFileInfo(path).size() == 0)
-            return cannot(QStringLiteral("nothing could be written."));
-        return {};
-    }
-    if (suffix == QLatin1String("pdf")) {
-        QPdfWriter pdf(path);
+    } else {
+        QPdfWriter pdf(file.device());
         pdf.setTitle(data.title);
         pdf.setCreator(QStringLiteral("LMO Desk"));
         pdf.setResolution(96);
@@ -280,14 +293,14 @@ Result<void> exportChart(const ChartData &data, const QString &path, QSize size,
         pdf.setPageMargins(QMarginsF(0, 0, 0, 0));
         QPainter p;
         if (!p.begin(&pdf))
-            return cannot(QStringLiteral("the folder is missing or not writable."));
+            return file.failed() ? file.error()
+                                 : Error::make(Error::Code::WriteFailed, QStringLiteral("Cannot write %1: the PDF could not be begun.")
+                                                                             .arg(QDir::toNativeSeparators(path)));
         const QRect page = pdf.pageLayout().paintRectPixels(pdf.resolution());
         paint(data, &p, QRectF(page), palette);
         p.end();
-        return {};
     }
-    return Error::make(Error::Code::Usage,
-                       QStringLiteral("%1: the file name must end in .png, .svg or .pdf (that decides the format).").arg(path));
+    return file.commit();
 }
 
 QList<QPair<QString, QString>> kpiRows(const DashboardMetrics &m)
@@ -331,7 +344,10 @@ Result<int> exportReport(const DashboardMetrics &m, const QString &path)
 {
     if (QFileInfo(path).suffix().toLower() != QLatin1String("pdf"))
         return Error::make(Error::Code::Usage, QStringLiteral("%1: the report is a PDF; give a file name ending in .pdf.").arg(path));
-    QPdfWriter pdf(path);
+    ExportFile file(path);
+    if (auto r = file.open(); !r)
+        return r.error();
+    QPdfWriter pdf(file.device());
     pdf.setTitle(QStringLiteral("Install base report"));
     pdf.setCreator(QStringLiteral("LMO Desk"));
     pdf.setPageSize(QPageSize(QPageSize::A4));
@@ -340,7 +356,9 @@ Result<int> exportReport(const DashboardMetrics &m, const QString &path)
     pdf.setPageMargins(QMarginsF(15, 15, 15, 15), QPageLayout::Millimeter);
     QPainter p;
     if (!p.begin(&pdf))
-        return Error::make(Error::Code::Io, QStringLiteral("Cannot write %1: the folder is missing or not writable.").arg(path));
+        return file.failed() ? file.error()
+                             : Error::make(Error::Code::WriteFailed, QStringLiteral("Cannot write %1: the PDF could not be begun.")
+                                                                         .arg(QDir::toNativeSeparators(path)));
     const QRectF page = pdf.pageLayout().paintRectPixels(pdf.resolution());
     const QPalette palette = exportPalette();
     const QLocale locale;
@@ -436,6 +454,8 @@ Result<int> exportReport(const DashboardMetrics &m, const QString &path)
         }
     }
     p.end();
+    if (auto r = file.commit(); !r)
+        return r.error();
     return pages;
 }
 

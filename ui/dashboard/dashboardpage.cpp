@@ -32,6 +32,7 @@
 #include <QSqlQuery>
 #include <QToolButton>
 #include <QMouseEvent>
+#include <QTextDocument>
 #include <QToolTip>
 
 #include <functional>
@@ -388,6 +389,16 @@ void DashboardPage::reload()
         });
 }
 
+void DashboardPage::changeEvent(QEvent *event)
+{
+    DatabasePage::changeEvent(event);
+    // View > Light / Dark: the charts take their colours from the palette when built.
+    if (event->type() == QEvent::PaletteChange && m_metrics && !m_applying) {
+        const DashboardMetrics shown = *m_metrics;
+        show(shown);
+    }
+}
+
 void DashboardPage::show(const DashboardMetrics &m)
 {
     m_metrics = m;
@@ -442,7 +453,7 @@ void DashboardPage::show(const DashboardMetrics &m)
                 const bool horizontal = data.kind == ChartData::Kind::HorizontalBars;
                 const QStringList categories = data.categories;
                 for (QBarSet *set : bars->barSets()) {
-                    const QString name = set->label();
+                    const QString name = set->property("series").toString(); // the label is escaped for Qt Charts
                     auto categoryAt = [categories, horizontal](int index) {
                         return horizontal ? categories.value(categories.size() - 1 - index) : categories.value(index);
                     };
@@ -450,8 +461,11 @@ void DashboardPage::show(const DashboardMetrics &m)
                     connect(set, &QBarSet::hovered, view, [view, set, categoryAt, name](bool on, int index) {
                         if (on) {
                             set->selectBar(index);
-                            QToolTip::showText(QCursor::pos(), QStringLiteral("%1 — %2: %3")
-                                                                   .arg(categoryAt(index), name, QLocale().toString(qint64(set->at(index)))),
+                            // Plain text: a tooltip that looks like HTML would be read as HTML.
+                            QToolTip::showText(QCursor::pos(),
+                                               Qt::convertFromPlainText(QStringLiteral("%1 — %2: %3")
+                                                                            .arg(categoryAt(index), name,
+                                                                                 QLocale().toString(qint64(set->at(index))))),
                                                view);
                         } else {
                             set->deselectBar(index);
@@ -468,9 +482,10 @@ void DashboardPage::show(const DashboardMetrics &m)
                     connect(slice, &QPieSlice::hovered, view, [view, slice, category](bool on) {
                         slice->setExploded(on);
                         if (on)
-                            QToolTip::showText(QCursor::pos(), QStringLiteral("%1: %2 (%3%)")
-                                                                   .arg(category, QLocale().toString(qint64(slice->value())),
-                                                                        QLocale().toString(slice->percentage() * 100.0, 'f', 1)),
+                            QToolTip::showText(QCursor::pos(),
+                                               Qt::convertFromPlainText(QStringLiteral("%1: %2 (%3%)")
+                                                                            .arg(category, QLocale().toString(qint64(slice->value())),
+                                                                                 QLocale().toString(slice->percentage() * 100.0, 'f', 1))),
                                                view);
                         else
                             QToolTip::hideText();
@@ -701,7 +716,7 @@ void DashboardPage::chartClicked(ChartId id, const QString &category, const QStr
     if (auto l = licensesFor(id, category, series, &why))
         emit licensesRequested(*l);
     else
-        QToolTip::showText(QCursor::pos(), why, this);
+        QToolTip::showText(QCursor::pos(), Qt::convertFromPlainText(why), this);
 }
 
 Result<void> DashboardPage::exportChart(ChartId id, const QString &path, double scale) const

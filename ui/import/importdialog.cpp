@@ -1,6 +1,7 @@
 #include "import/importdialog.h"
 
 #include "export/csvwriter.h"
+#include "export/exportfile.h"
 #include "storage/bulkload.h"
 #include "storage/database.h"
 #include "util/format.h"
@@ -20,7 +21,6 @@
 #include <QMessageBox>
 #include <QProgressBar>
 #include <QPushButton>
-#include <QSaveFile>
 #include <QStackedWidget>
 #include <QTableWidget>
 #include <QThread>
@@ -467,17 +467,18 @@ bool ImportDialog::saveRejections(const QString &path, QString *error) const
 {
     if (!m_report)
         return false;
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly)) {
-        *error = file.errorString();
+    // Whole or not at all, like every export; a failure says what happened (a full disk).
+    ExportFile file(path);
+    if (auto r = file.open(); !r) {
+        *error = r.error().message;
         return false;
     }
-    CsvWriter writer(&file);
+    CsvWriter writer(file.device());
     writer.writeRow(m_report->headers + QStringList{QStringLiteral("Line"), QStringLiteral("Reason")});
     for (const Rejection &j : m_report->rejections)
         writer.writeRow(j.values + QStringList{QString::number(j.line), j.reason});
-    if (!file.commit()) {
-        *error = file.errorString();
+    if (auto r = file.commit(); !r) {
+        *error = r.error().message;
         return false;
     }
     return true;
@@ -494,7 +495,7 @@ void ImportDialog::saveRejectionsDialog()
         return;
     QString error;
     if (!saveRejections(path, &error))
-        QMessageBox::warning(this, QStringLiteral("Save rejected rows"), QStringLiteral("Cannot write %1: %2").arg(path, error));
+        QMessageBox::warning(this, QStringLiteral("Save rejected rows"), error); // it names the file
 }
 
 } // namespace lmo

@@ -1,10 +1,6 @@
 #include "shell/demojob.h"
 
-#include "storage/database.h"
-
 #include <QEventLoop>
-#include <QFile>
-#include <QFileInfo>
 #include <QLocale>
 #include <QProgressDialog>
 #include <QThread>
@@ -20,19 +16,11 @@ bool runDemoWithProgress(QWidget *parent, const QString &path, const DemoOptions
     std::atomic<bool> cancel{false};
     QString failure;
     bool cancelled = false;
-    // A file this job creates goes again if the demo does not finish: a cancelled first start
-    // must not leave an empty database that later starts would open as if chosen.
-    const bool existedBefore = QFileInfo::exists(path);
-
+    // A file this job creates goes again if the demo does not finish (generateDemoAt sees to it):
+    // a cancelled first start must not leave an empty database that later starts would open as if
+    // chosen.
     QThread *thread = QThread::create([&] {
-        Database::OpenOptions openOptions;
-        openOptions.create = true;
-        auto database = Database::open(path, openOptions);
-        if (!database) {
-            failure = database.error().message;
-            return;
-        }
-        auto summary = generateDemo(*database.value(), options, [&](qint64 written, qint64) {
+        auto summary = generateDemoAt(path, options, [&](qint64 written, qint64) {
             done = written;
             return !cancel.load();
         });
@@ -74,10 +62,6 @@ bool runDemoWithProgress(QWidget *parent, const QString &path, const DemoOptions
     thread->wait();
     delete thread;
 
-    if ((cancelled || !failure.isEmpty()) && !existedBefore) {
-        for (const QString &suffix : {QString(), QStringLiteral("-wal"), QStringLiteral("-shm")})
-            QFile::remove(path + suffix);
-    }
     if (cancelled) {
         if (error)
             error->clear();

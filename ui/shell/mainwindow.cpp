@@ -8,6 +8,7 @@
 #include "export/licenseexport.h"
 #include "import/importdialog.h"
 #include "models/licensetablemodel.h"
+#include "shell/appearance.h"
 #include "shell/backgroundjob.h"
 #include "storage/bulkload.h"
 #include "storage/database.h"
@@ -16,6 +17,7 @@
 #include "wizard/lmowizard.h"
 
 #include <QAction>
+#include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDir>
@@ -191,6 +193,24 @@ void MainWindow::buildMenus()
     });
     find->setShortcut(QKeySequence::Find);
     find->setShortcutContext(Qt::ApplicationShortcut);
+
+    // Light or dark whatever the desktop says, or as it says (the default); kept between runs.
+    QMenu *view = menuBar()->addMenu(QStringLiteral("&View"));
+    view->setObjectName(QStringLiteral("viewMenu"));
+    auto *schemes = new QActionGroup(this);
+    const ColorScheme saved = savedColorScheme();
+    for (const auto &[scheme, title] : {std::pair{ColorScheme::System, QStringLiteral("Follow &system")},
+                                        std::pair{ColorScheme::Light, QStringLiteral("&Light")},
+                                        std::pair{ColorScheme::Dark, QStringLiteral("&Dark")}}) {
+        QAction *action = view->addAction(title, this, [scheme] {
+            saveColorScheme(scheme);
+            applyColorScheme(scheme);
+        });
+        action->setObjectName(QStringLiteral("colorScheme_") + colorSchemeName(scheme));
+        action->setCheckable(true);
+        action->setChecked(scheme == saved);
+        schemes->addAction(action);
+    }
 
     QMenu *tools = menuBar()->addMenu(QStringLiteral("&Tools"));
     QAction *wizard = tools->addAction(QStringLiteral("&LMO setup wizard…"), this, [this] { openLmoWizard(false); });
