@@ -1544,6 +1544,19 @@ int ImportReport::exitCode() const
     return rejected > 0 ? 3 : 0;
 }
 
+QStringList ImportReport::notes() const
+{
+    QStringList out;
+    if (encoding == TextEncoding::Windows1252)
+        out << QStringLiteral("the file is not UTF-8: it was read as Windows-1252 (Western European, as Excel saves CSV "
+                              "on Windows)");
+    else if (encoding != TextEncoding::Utf8)
+        out << QStringLiteral("the file was read as %1 (as Excel saves \"Unicode Text\")").arg(encodingName(encoding));
+    if (skippedBeforeHeader > 0)
+        out << QStringLiteral("skipped %1 before the header (%2 bytes): they hold no data").arg(skippedWhat).arg(skippedBeforeHeader);
+    return out;
+}
+
 QString ImportReport::summary(int maxRejections) const
 {
     QString out = QStringLiteral("%1: %2, %3 records\n").arg(QFileInfo(file).fileName(), formatName(format), kindName(kind));
@@ -1551,15 +1564,8 @@ QString ImportReport::summary(int maxRejections) const
                .arg(groupedNumber(read), groupedNumber(inserted), groupedNumber(updated), groupedNumber(unchanged),
                     groupedNumber(rejected))
                .arg(seconds, 0, 'f', 1);
-    if (encoding == TextEncoding::Windows1252)
-        out += QStringLiteral("  the file is not UTF-8: it was read as Windows-1252 (Western European, as Excel saves "
-                              "CSV on Windows)\n");
-    else if (encoding != TextEncoding::Utf8)
-        out += QStringLiteral("  the file was read as %1 (Excel's \"Unicode Text\")\n").arg(encodingName(encoding));
-    if (skippedBeforeHeader > 0)
-        out += QStringLiteral("  skipped %1 before the header (%2 bytes): they hold no data\n")
-                   .arg(skippedWhat)
-                   .arg(skippedBeforeHeader);
+    for (const QString &note : notes())
+        out += QStringLiteral("  %1\n").arg(note);
     if (!ignoredColumns.isEmpty())
         out += QStringLiteral("  ignored columns: %1\n").arg(ignoredColumns.join(QStringLiteral(", ")));
     for (int i = 0; i < int(rejections.size()) && i < maxRejections; ++i)

@@ -84,6 +84,9 @@ struct ImportReport
     // An import that did not run: 2 when the file or the request is at fault (fix it and try
     // again), 1 when the work failed on a good file (a full disk, a database error).
     static int exitCodeOf(const Error &error);
+    // How the file was read, where that is worth a word: an encoding other than UTF-8, bytes
+    // skipped before the header. One sentence each; summary() and the import dialog show them.
+    QStringList notes() const;
     QString summary(int maxRejections = 10) const;
 };
 
