@@ -22,6 +22,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <atomic>
+#include <csignal>
 #include <fcntl.h>
 #include <pwd.h>
 #include <sys/stat.h>
@@ -1085,23 +1087,34 @@ private slots:
         if (!intoEmpty)
             QCOMPARE(mustImport(*m_db, source).inserted, kRows);
         const QString fifo = m_dir.filePath(QStringLiteral("pipe-%1").arg(++m_count));
-        QCOMPARE(::mkfifo(QFile::encodeName(fifo).constData(), 0600), 0);
+        const QByteArray fifoName = QFile::encodeName(fifo);
+        QCOMPARE(::mkfifo(fifoName.constData(), 0600), 0);
+        // A writer that went away makes write() fail (EPIPE), not end the test (SIGPIPE).
+        struct IgnoreSigpipe
+        {
+            void (*was)(int) = ::signal(SIGPIPE, SIG_IGN);
+            ~IgnoreSigpipe() { ::signal(SIGPIPE, was); }
+        } ignoreSigpipe;
         // The writer's end, as `cat f.csv |` would be; it blocks until the import opens the pipe.
+        // Then, until the import returns, it answers any further open of the pipe with an end
+        // of file, so that an import that opened it twice fails the test instead of hanging it.
+        std::atomic<bool> done{false};
         std::thread writer([&] {
             QFile in(source), out(fifo);
             if (in.open(QIODevice::ReadOnly) && out.open(QIODevice::WriteOnly | QIODevice::Unbuffered))
                 while (!in.atEnd())
                     if (out.write(in.read(64 * 1024)) < 0)
                         break;
+            out.close();
+            while (!done.load()) {
+                if (const int fd = ::open(fifoName.constData(), O_WRONLY | O_NONBLOCK); fd >= 0)
+                    ::close(fd);
+                std::this_thread::sleep_for(std::chrono::milliseconds(5));
+            }
         });
         auto result = importFile(*m_db, fifo);
-        {
-            // Never leave the writer blocked on a pipe nobody opened.
-            const int fd = ::open(QFile::encodeName(fifo).constData(), O_RDONLY | O_NONBLOCK);
-            writer.join();
-            if (fd >= 0)
-                ::close(fd);
-        }
+        done = true;
+        writer.join();
         QVERIFY2(result.ok(), qPrintable(result.ok() ? QString() : result.error().message));
         QCOMPARE(result->read, kRows);
         QCOMPARE(result->rejected, 0);
