@@ -19,6 +19,7 @@
 #include <QSet>
 #include <QSqlQuery>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <condition_variable>
@@ -1367,7 +1368,9 @@ Result<void> FileImport::openInput()
     if (!m_file.open(QIODevice::ReadOnly))
         return Error::make(Error::Code::Io, QStringLiteral("%1 cannot be read: %2").arg(m_path, m_file.errorString()));
     m_reader = std::make_unique<CsvReader>(&m_file);
-    m_reader->setMaxFieldBytes(m_options.maxFieldBytes);
+    // Never past 1 GiB, whatever the caller says: a fast load's batch keeps a value's length in 32
+    // bits (LicenseRowBatch::Cell).
+    m_reader->setMaxFieldBytes(std::clamp<qsizetype>(m_options.maxFieldBytes, 1, qsizetype(1) << 30));
     auto headers = readHeader(*m_reader, m_path);
     if (!headers)
         return headers.error();
