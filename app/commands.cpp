@@ -607,7 +607,8 @@ int runImport(const QStringList &arguments)
     parser.setApplicationDescription(QStringLiteral(
         "Import LMA CSV exports (Data Loader, Salesforce CLI, report \"Details Only\"): licenses, packages or "
         "package versions. Each file is imported whole or not at all.\n"
-        "Exit codes: 0 every row imported, 3 some rows rejected (the rest imported), 2 nothing imported."));
+        "Exit codes: 0 every row imported, 3 some rows rejected (the rest imported), 2 nothing imported (bad "
+        "input), 1 failed while working (e.g. the disk is full; nothing of that file was imported)."));
     parser.addOption(dbOption());
     const QCommandLineOption strictOpt(QStringLiteral("strict"),
                                        QStringLiteral("Refuse a whole file when any of its rows is rejected."));
@@ -653,7 +654,7 @@ int runImport(const QStringList &arguments)
         options.lmoRef = chosen->ref;
     }
 
-    // The worst outcome of all files decides the exit code: 2 over 3 over 0.
+    // The worst outcome of all files decides the exit code: 1 over 2 over 3 over 0.
     int worst = 0;
     for (const QString &file : files) {
         const bool showProgress = isatty(fileno(stderr));
@@ -673,13 +674,13 @@ int runImport(const QStringList &arguments)
             err() << "\r" << QString(72, QLatin1Char(' ')) << "\r" << Qt::flush;
         if (!report) {
             err() << "lmodesk: " << report.error().message << Qt::endl;
-            worst = 2;
+            worst = worst == 1 ? 1 : ImportReport::exitCodeOf(report.error());
             continue;
         }
         out() << report->summary();
         out().flush();
         const int code = report->exitCode();
-        if (code == 2 || (code == 3 && worst == 0))
+        if (worst != 1 && (code == 2 || (code == 3 && worst == 0)))
             worst = code;
     }
 

@@ -814,6 +814,42 @@ private slots:
         QVERIFY(lines[1].contains("2024-13-45"));
     }
 
+    // A download cut off inside its last record: the dialog imports the rows before it and lists
+    // the cut one with its line and reason (and says how the file's bytes were read).
+    void importDialogListsACutOffLastRecord()
+    {
+        const QString db = m_dir.filePath(QStringLiteral("dialog-cut.sqlite"));
+        QVERIFY(test::createFixtureDatabase(db));
+        const QString csv = m_dir.filePath(QStringLiteral("cut-off.csv"));
+        {
+            QFile f(csv);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write("sfLma__Package__r.Name,sfLma__Status__c,sfLma__Subscriber_Org_ID__c,sfLma__Account__r.Name\n"
+                    "Ledgerly CPQ,Active,00D300000000901,Z\xFCrich AG\n"
+                    "Ledgerly CPQ,Active,00D300000000902,\"Gen\xE8ve, S\xE0rl\"\n"
+                    "Ledgerly CPQ,Active,00D300000000903,\"Bas");
+        }
+        ImportDialog dialog(db, csv);
+        const QString shots = qEnvironmentVariable("LMODESK_SHOTS");
+        if (!shots.isEmpty()) {
+            dialog.show();
+            QVERIFY(dialog.grab().save(shots + QStringLiteral("/import-dialog-cut-off-preview.png")));
+        }
+        QSignalSpy finished(&dialog, &ImportDialog::finished);
+        dialog.startImport();
+        QVERIFY(finished.wait(30000));
+        QCOMPARE(dialog.report()->inserted, 2);
+        QCOMPARE(dialog.report()->exitCode(), 3);
+        QCOMPARE(dialog.rejectionsTable()->rowCount(), 1);
+        QCOMPARE(dialog.rejectionsTable()->item(0, 0)->text(), QStringLiteral("4"));
+        QVERIFY(dialog.rejectionsTable()->item(0, 2)->text().contains(QStringLiteral("it looks cut off")));
+        auto *summary = dialog.findChild<QLabel *>(QStringLiteral("summaryLabel"));
+        QVERIFY(summary);
+        QVERIFY2(summary->text().contains(QStringLiteral("Windows-1252")), qPrintable(summary->text()));
+        if (!shots.isEmpty())
+            QVERIFY(dialog.grab().save(shots + QStringLiteral("/import-dialog-cut-off.png")));
+    }
+
     void cancellingTheImportDialogKeepsNothing()
     {
         const QString db = m_dir.filePath(QStringLiteral("dialog-cancel.sqlite"));

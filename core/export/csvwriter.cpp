@@ -4,7 +4,7 @@ namespace lmo {
 
 namespace {
 
-bool isPlainNumber(const QString &s)
+bool isPlainNumber(QStringView s)
 {
     qsizetype i = 0;
     if (i < s.size() && (s[i] == u'-' || s[i] == u'+'))
@@ -21,17 +21,35 @@ bool isPlainNumber(const QString &s)
     return true;
 }
 
+// White space a spreadsheet passes over before it looks for a formula.
+bool isLeadingBlank(QChar c)
+{
+    const char16_t u = c.unicode();
+    return c.isSpace() || u == 0x200B /* zero-width space */ || u == 0x2060 /* word joiner */
+           || u == 0xFEFF /* zero-width no-break space */ || u == 0x180E;
+}
+
 } // namespace
+
+bool CsvWriter::looksLikeFormula(QStringView cell)
+{
+    if (cell.isEmpty())
+        return false;
+    if (cell.front() == u'\t' || cell.front() == u'\r')
+        return true;
+    qsizetype i = 0;
+    while (i < cell.size() && isLeadingBlank(cell[i]))
+        ++i;
+    if (i == cell.size())
+        return false;
+    const QChar c = cell[i];
+    const bool risky = c == u'=' || c == u'+' || c == u'-' || c == u'@';
+    return risky && !isPlainNumber(cell.mid(i));
+}
 
 QString CsvWriter::neutralised(const QString &cell)
 {
-    if (cell.isEmpty())
-        return cell;
-    const QChar c = cell.front();
-    const bool risky = c == u'=' || c == u'+' || c == u'-' || c == u'@' || c == u'\t' || c == u'\r';
-    if (risky && !isPlainNumber(cell))
-        return QLatin1Char('\'') + cell;
-    return cell;
+    return looksLikeFormula(cell) ? QLatin1Char('\'') + cell : cell;
 }
 
 QByteArray CsvWriter::encode(const QStringList &cells)

@@ -19,6 +19,7 @@
 #include <QSet>
 #include <QSqlQuery>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <condition_variable>
@@ -104,6 +105,48 @@ QString shownPath(const QString &path)
     return QFileInfo(path).fileName();
 }
 
+// A rejected row keeps its values for the user to see; a value is cut at this many characters,
+// so that a file of huge bad rows cannot fill the memory with rejections.
+constexpr qsizetype kShownValueChars = 1000;
+
+// The header line, checked. A header is printable text (the LMA's names and labels): a NUL or
+// another control character in it means the bytes are not what they seem (a damaged file, or
+// an encoding LMO Desk does not read), and no column is guessed from it. (NULs and stray
+// byte-order marks before the header the reader has skipped already, and says so.)
+Result<QStringList> readHeader(CsvReader &reader, const QString &path)
+{
+    CsvRecord record;
+    if (!reader.next(record)) {
+        return Error::make(Error::Code::Invalid,
+                           reader.error().isEmpty() ? QStringLiteral("%1 is empty: there is no header line.").arg(shownPath(path))
+                                                    : QStringLiteral("%1 was refused whole: %2").arg(shownPath(path), reader.error()));
+    }
+    if (const auto &problem = record.problem())
+        return Error::make(Error::Code::Invalid, QStringLiteral("%1 was refused whole: its header (line %2) cannot be read: %3.")
+                                                     .arg(shownPath(path))
+                                                     .arg(problem->line)
+                                                     .arg(problem->reason));
+    QStringList headers;
+    for (int i = 0; i < record.size(); ++i) {
+        const QString header = record.text(i).trimmed();
+        for (const QChar c : header) {
+            const char16_t u = c.unicode();
+            if ((u < 0x20 && u != u'\t') || u == 0x7F || u == 0xFEFF || u == 0xFFFD) {
+                return Error::make(
+                    Error::Code::Invalid,
+                    QStringLiteral("%1 was refused whole: column %2 of its header holds the character U+%3, which no "
+                                   "LMA export has in a header: the file is damaged, or not text in an encoding LMO "
+                                   "Desk reads (UTF-8, UTF-16, Windows-1252). Export it again.")
+                        .arg(shownPath(path))
+                        .arg(i + 1)
+                        .arg(QString::number(u, 16).toUpper().rightJustified(4, QLatin1Char('0'))));
+            }
+        }
+        headers << header;
+    }
+    return headers;
+}
+
 // A license column the import may write, and how its value reads from a License.
 struct LicenseColumn
 {
@@ -169,7 +212,7 @@ class FileImport
 {
 public:
     FileImport(Database &database, const QString &path, const ImportOptions &options, ImportReport &report)
-        : m_database(database), m_db(database.connection()), m_path(path), m_options(options), m_report(report)
+        : m_database(database), m_db(database.connection()), m_path(path), m_file(path), m_options(options), m_report(report)
     {
         m_columnOf.fill(-1);
     }
@@ -178,7 +221,9 @@ public:
 
 private:
     Result<void> prepare(const HeaderAnalysis &analysis);
-    Rejection makeRejection(const CsvRecord &record, int column, const QString &reason) const;
+    // Opens the file (once: a pipe cannot be read twice) and reads its header.
+    Result<void> openInput();
+    Rejection makeRejection(const CsvRecord &record, int column, const QString &reason, qint64 line = 0) const;
     void addRejection(Rejection rejection);
     void reject(const CsvRecord &record, int column, const QString &reason);
     // Rejects the row for the value in `field`'s column; the row is done, the import goes on.
@@ -205,8 +250,7 @@ private:
     std::optional<Rejection> shapeRejection(const CsvRecord &record) const;
     // Reports progress; a cancel comes back as the error to return.
     Result<void> progressed(qint64 bytes, qint64 totalBytes, const QElapsedTimer &timer);
-    Result<void> readRowsHere(CsvReader &reader, const HeaderAnalysis &analysis, qint64 totalBytes,
-                              const QElapsedTimer &timer);
+    Result<void> readRowsHere(const HeaderAnalysis &analysis, qint64 totalBytes, const QElapsedTimer &timer);
     Result<void> readLicensesOnTwoThreads(const HeaderAnalysis &analysis, qint64 totalBytes, const QElapsedTimer &timer);
     Result<void> packageRow(const CsvRecord &record);
     Result<void> versionRow(const CsvRecord &record);
@@ -234,6 +278,8 @@ private:
     Database &m_database;
     QSqlDatabase m_db;
     QString m_path;
+    QFile m_file;
+    std::unique_ptr<CsvReader> m_reader; // past the header once openInput() is done
     const ImportOptions &m_options;
     ImportReport &m_report;
     std::array<int, kFieldCount> m_columnOf{};
@@ -264,15 +310,21 @@ private:
     QSet<QString> m_touchedOrgs;
 };
 
-Rejection FileImport::makeRejection(const CsvRecord &record, int column, const QString &reason) const
+Rejection FileImport::makeRejection(const CsvRecord &record, int column, const QString &reason, qint64 line) const
 {
     Rejection r;
-    r.line = record.line();
+    r.line = line > 0 ? line : record.line();
     r.column = column + 1;
     r.columnName = column >= 0 && column < m_report.headers.size() ? m_report.headers[column] : QString();
     r.reason = reason;
-    for (int i = 0; i < record.size(); ++i)
-        r.values << record.text(i);
+    for (int i = 0; i < record.size(); ++i) {
+        const QByteArrayView field = record.field(i);
+        // Decoding is cut short too: a value may be megabytes (below the reader's limit).
+        QString value = QString::fromUtf8(field.first(std::min<qsizetype>(field.size(), kShownValueChars * 4)));
+        if (value.size() > kShownValueChars || field.size() > kShownValueChars * 4)
+            value = value.left(kShownValueChars) + QChar(0x2026);
+        r.values << value;
+    }
     return r;
 }
 
@@ -663,19 +715,16 @@ ParsedLicense FileImport::parseLicense(const CsvRecord &record) const
             auto s = ValueParser::seats(v, &why, numberStyle());
             if (!s)
                 return fail(f);
-            l.seats = int(*s);
+            l.seats = int(*s); // within -1..99,000,000: fits
             break;
         }
         case F::UsedLicenses: {
             if (v.trimmed().isEmpty())
                 break;
-            auto n = ValueParser::integer(v, &why, numberStyle());
-            if (!n || *n < 0) {
-                if (n)
-                    why = QStringLiteral("%1 is negative").arg(*n);
+            auto n = ValueParser::usedLicenses(v, &why, numberStyle());
+            if (!n)
                 return fail(f);
-            }
-            l.usedLicenses = int(*n);
+            l.usedLicenses = int(*n); // within 0..kMaxUsedLicenses: fits
             break;
         }
         case F::Expiration:
@@ -1051,12 +1100,9 @@ Result<void> FileImport::versionRow(const CsvRecord &record)
     auto release = ValueParser::date(cell(record, F::ReleaseDate), m_options.dateOrder, &why);
     if (!release)
         return fail(F::ReleaseDate);
-    std::optional<qint64> sequence = qint64(0);
-    if (!cell(record, F::Sequence).trimmed().isEmpty()) {
-        sequence = ValueParser::integer(cell(record, F::Sequence), &why);
-        if (!sequence)
-            return fail(F::Sequence);
-    }
+    const std::optional<qint64> sequence = ValueParser::sequence(cell(record, F::Sequence), &why, numberStyle());
+    if (!sequence)
+        return fail(F::Sequence);
     QString number = cell(record, F::VersionNumber).trimmed();
     if (number.isEmpty())
         number = cell(record, F::Version).trimmed();
@@ -1129,6 +1175,10 @@ bool FileImport::nextDataRecord(CsvReader &reader, CsvRecord &record, bool &foot
 
 std::optional<Rejection> FileImport::shapeRejection(const CsvRecord &record) const
 {
+    // What the reader found first: a cut-off record, a value over the limit, a byte that is not
+    // UTF-8. Such a row's fields are not what the file meant.
+    if (const auto &problem = record.problem())
+        return makeRejection(record, problem->column, problem->reason, problem->line);
     if (record.size() == int(m_report.headers.size()))
         return std::nullopt;
     return makeRejection(record, -1,
@@ -1145,9 +1195,9 @@ Result<void> FileImport::progressed(qint64 bytes, qint64 totalBytes, const QElap
                        QStringLiteral("The import of %1 was cancelled; nothing of it was kept.").arg(shownPath(m_path)));
 }
 
-Result<void> FileImport::readRowsHere(CsvReader &reader, const HeaderAnalysis &analysis, qint64 totalBytes,
-                                      const QElapsedTimer &timer)
+Result<void> FileImport::readRowsHere(const HeaderAnalysis &analysis, qint64 totalBytes, const QElapsedTimer &timer)
 {
+    CsvReader &reader = *m_reader;
     CsvRecord record;
     bool footer = false;
     while (nextDataRecord(reader, record, footer, analysis.format == ExportFormat::Report)) {
@@ -1207,16 +1257,8 @@ Result<void> FileImport::readLicensesOnTwoThreads(const HeaderAnalysis &analysis
             changed.notify_all();
         };
         Batch batch;
-        QFile file(m_path);
-        if (!file.open(QIODevice::ReadOnly)) {
-            batch.error = QStringLiteral("%1 cannot be read: %2").arg(m_path, file.errorString());
-            batch.last = true;
-            push(std::move(batch));
-            return;
-        }
-        CsvReader csv(&file);
+        CsvReader &csv = *m_reader; // this thread's alone until it ends
         CsvRecord record;
-        csv.next(record); // the header, read already
         bool footer = false;
         while (!stop.load() && nextDataRecord(csv, record, footer, report)) {
             ++batch.read;
@@ -1289,10 +1331,7 @@ Result<void> FileImport::loadRows(const HeaderAnalysis &analysis, bool fast)
 {
     QElapsedTimer timer;
     timer.start();
-    QFile file(m_path);
-    if (!file.open(QIODevice::ReadOnly))
-        return Error::make(Error::Code::Io, QStringLiteral("%1 cannot be read: %2").arg(m_path, file.errorString()));
-    const qint64 totalBytes = file.size();
+    const qint64 totalBytes = m_file.isSequential() ? 0 : m_file.size(); // a pipe's size is not known
 
     // Into an empty table the indexes go, to be built once the rows are saved, from sorted keys
     // (buildDeferredIndexes). The fast path keeps none and checks the keys itself; the careful
@@ -1309,11 +1348,9 @@ Result<void> FileImport::loadRows(const HeaderAnalysis &analysis, bool fast)
     if (fast) {
         rows = readLicensesOnTwoThreads(analysis, totalBytes, timer);
     } else {
-        CsvReader reader(&file);
-        CsvRecord header;
-        reader.next(header); // read already
-        rows = readRowsHere(reader, analysis, totalBytes, timer);
+        rows = readRowsHere(analysis, totalBytes, timer);
     }
+    m_report.encoding = m_reader->encoding(); // final once a non-ASCII byte was read
     if (!rows)
         return rows;
     // Once more at the end, so that a cancel after the last progress report still counts.
@@ -1324,27 +1361,33 @@ Result<void> FileImport::loadRows(const HeaderAnalysis &analysis, bool fast)
     return indexes.defer();
 }
 
+Result<void> FileImport::openInput()
+{
+    if (m_file.isOpen())
+        m_file.close();
+    if (!m_file.open(QIODevice::ReadOnly))
+        return Error::make(Error::Code::Io, QStringLiteral("%1 cannot be read: %2").arg(m_path, m_file.errorString()));
+    m_reader = std::make_unique<CsvReader>(&m_file);
+    // Never past 1 GiB, whatever the caller says: a fast load's batch keeps a value's length in 32
+    // bits (LicenseRowBatch::Cell).
+    m_reader->setMaxFieldBytes(std::clamp<qsizetype>(m_options.maxFieldBytes, 1, qsizetype(1) << 30));
+    auto headers = readHeader(*m_reader, m_path);
+    if (!headers)
+        return headers.error();
+    m_report.headers = headers.value();
+    m_report.delimiter = m_reader->delimiter();
+    m_report.encoding = m_reader->encoding();
+    m_report.skippedBeforeHeader = m_reader->skippedBeforeHeader();
+    m_report.skippedWhat = m_reader->skippedWhat();
+    return {};
+}
+
 Result<void> FileImport::run()
 {
     QElapsedTimer timer;
     timer.start();
-    {
-        QFile file(m_path);
-        if (!file.open(QIODevice::ReadOnly))
-            return Error::make(Error::Code::Io, QStringLiteral("%1 cannot be read: %2").arg(m_path, file.errorString()));
-        CsvReader reader(&file);
-        CsvRecord record;
-        if (!reader.next(record)) {
-            return Error::make(Error::Code::Invalid,
-                               reader.error().isEmpty()
-                                   ? QStringLiteral("%1 is empty: there is no header line.").arg(shownPath(m_path))
-                                   : QStringLiteral("%1: %2").arg(shownPath(m_path), reader.error()));
-        }
-        for (int i = 0; i < record.size(); ++i)
-            m_report.headers << record.text(i).trimmed();
-        m_report.delimiter = reader.delimiter();
-        m_report.latin1 = reader.isLatin1();
-    }
+    if (auto r = openInput(); !r)
+        return r;
     HeaderAnalysis analysis = m_options.mapping ? analyseMapping(m_report.headers, *m_options.mapping)
                                                 : analyseHeader(m_report.headers);
     m_report.kind = analysis.kind;
@@ -1386,7 +1429,9 @@ Result<void> FileImport::run()
         return r;
     if (auto r = prepare(analysis); !r)
         return r;
-    bool fast = m_options.fastLoad && m_freshTable && analysis.kind == RecordKind::License;
+    // The fast path may have to start again the careful way (a license twice in the file): it
+    // needs a file it can read again, not a pipe.
+    bool fast = m_options.fastLoad && m_freshTable && analysis.kind == RecordKind::License && !m_file.isSequential();
     // A larger page cache while loading keeps the b-trees in memory; the index builds may sort
     // on a second thread. Both are put back when this import is done.
     BulkPragmas pragmas(m_db, fast);
@@ -1407,6 +1452,8 @@ Result<void> FileImport::run()
         if (auto r = loadPackages(); !r)
             return r;
         pragmas.setAppendOnly(false);
+        if (auto r = openInput(); !r) // from the start again (not a pipe: see above)
+            return r;
         loaded = loadRows(analysis, false);
     }
     if (!loaded)
@@ -1420,6 +1467,16 @@ Result<void> FileImport::run()
         m_report.inserted = m_report.updated = m_report.unchanged = 0;
         m_report.seconds = timer.elapsed() / 1000.0;
         return {}; // the transaction rolls back as it goes out of scope
+    }
+    // Nothing changed (every row rejected or unchanged): nothing to audit.
+    if (m_report.inserted + m_report.updated == 0) {
+        m_writer.reset();
+        m_findById = QSqlQuery();
+        m_findByOrgPackage = QSqlQuery();
+        m_update = QSqlQuery();
+        m_fetch = QSqlQuery();
+        m_report.seconds = timer.elapsed() / 1000.0;
+        return {}; // the transaction rolls back: whatever a rejected row looked up is not kept
     }
     AuditEntry summary;
     summary.changedBy = m_changedBy;
@@ -1457,6 +1514,14 @@ Result<void> FileImport::run()
     return {};
 }
 
+// SQLite's words for SQLITE_FULL (a full disk, or PRAGMA max_page_count reached), whichever
+// layer reported it; PostgreSQL's disk_full says the system's.
+bool isDiskFull(const QString &message)
+{
+    return message.contains(QStringLiteral("database or disk is full"), Qt::CaseInsensitive)
+           || message.contains(QStringLiteral("No space left on device"), Qt::CaseInsensitive);
+}
+
 } // namespace
 
 QString Rejection::text(const QString &file) const
@@ -1466,11 +1531,33 @@ QString Rejection::text(const QString &file) const
     return QStringLiteral("%1:%2:%3: %4").arg(file).arg(line).arg(column).arg(reason);
 }
 
+int ImportReport::exitCodeOf(const Error &error)
+{
+    switch (error.code) {
+    case Error::Code::Sql:
+    case Error::Code::Generic: return 1; // failed while working: the file may be fine
+    default: return 2;                   // the file, the database chosen or the request
+    }
+}
+
 int ImportReport::exitCode() const
 {
     if (refused || (read > 0 && inserted + updated + unchanged == 0))
         return 2;
     return rejected > 0 ? 3 : 0;
+}
+
+QStringList ImportReport::notes() const
+{
+    QStringList out;
+    if (encoding == TextEncoding::Windows1252)
+        out << QStringLiteral("the file is not UTF-8: it was read as Windows-1252 (Western European, as Excel saves CSV "
+                              "on Windows)");
+    else if (encoding != TextEncoding::Utf8)
+        out << QStringLiteral("the file was read as %1 (as Excel saves \"Unicode Text\")").arg(encodingName(encoding));
+    if (skippedBeforeHeader > 0)
+        out << QStringLiteral("skipped %1 before the header (%2 bytes): they hold no data").arg(skippedWhat).arg(skippedBeforeHeader);
+    return out;
 }
 
 QString ImportReport::summary(int maxRejections) const
@@ -1480,8 +1567,8 @@ QString ImportReport::summary(int maxRejections) const
                .arg(groupedNumber(read), groupedNumber(inserted), groupedNumber(updated), groupedNumber(unchanged),
                     groupedNumber(rejected))
                .arg(seconds, 0, 'f', 1);
-    if (latin1)
-        out += QStringLiteral("  the file is not UTF-8: it was read as ISO-8859-1 (Western European)\n");
+    for (const QString &note : notes())
+        out += QStringLiteral("  %1\n").arg(note);
     if (!ignoredColumns.isEmpty())
         out += QStringLiteral("  ignored columns: %1\n").arg(ignoredColumns.join(QStringLiteral(", ")));
     for (int i = 0; i < int(rejections.size()) && i < maxRejections; ++i)
@@ -1499,15 +1586,13 @@ Result<ImportPreview> previewImport(const QString &path, int rows)
     if (!file.open(QIODevice::ReadOnly))
         return Error::make(Error::Code::Io, QStringLiteral("%1 cannot be read: %2").arg(path, file.errorString()));
     ImportPreview preview;
-    preview.fileSize = file.size();
+    preview.fileSize = file.isSequential() ? 0 : file.size();
     CsvReader reader(&file);
+    auto headers = readHeader(reader, path);
+    if (!headers)
+        return headers.error();
+    preview.analysis = analyseHeader(headers.value());
     CsvRecord record;
-    if (!reader.next(record))
-        return Error::make(Error::Code::Invalid, QStringLiteral("%1 is empty: there is no header line.").arg(shownPath(path)));
-    QStringList headers;
-    for (int i = 0; i < record.size(); ++i)
-        headers << record.text(i).trimmed();
-    preview.analysis = analyseHeader(headers);
     preview.delimiter = reader.delimiter();
     while (int(preview.rows.size()) < rows && reader.next(record)) {
         if (record.isBlank()) {
@@ -1543,8 +1628,26 @@ Result<ImportReport> importFile(Database &database, const QString &path, const I
     ImportReport report;
     report.file = path;
     FileImport import(database, path, options, report);
-    if (auto r = import.run(); !r)
-        return r.error();
+    if (auto r = import.run(); !r) {
+        // A failure while writing leaves the database as it was: the transaction rolls back. Say
+        // so, as a refusal or a cancel does; and a full disk is said first, with what to do.
+        const Error &e = r.error();
+        if (e.code != Error::Code::Sql && e.code != Error::Code::Generic)
+            return e;
+        const bool full = isDiskFull(e.message);
+        const bool io = !full && e.message.contains(QStringLiteral("disk I/O error"), Qt::CaseInsensitive);
+        QString message = full ? QStringLiteral("The disk is full (or the database reached its size limit): nothing of %1 "
+                                                "was imported, the database is as it was. Free some space and import "
+                                                "it again. (%2)")
+                                     .arg(shownPath(path), e.message)
+                          : io ? QStringLiteral("The disk could not be read or written (an I/O error): nothing of %1 was "
+                                                "imported, the database is as it was. Check the disk, then import it "
+                                                "again. (%2)")
+                                     .arg(shownPath(path), e.message)
+                               : QStringLiteral("%1 Nothing of %2 was imported: the database is as it was.")
+                                     .arg(e.message, shownPath(path));
+        return Error::make(e.code, message);
+    }
     return report;
 }
 

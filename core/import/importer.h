@@ -1,5 +1,6 @@
 #pragma once
 
+#include "import/csvreader.h"
 #include "import/importformat.h"
 #include "import/valueparser.h"
 #include "util/result.h"
@@ -40,6 +41,8 @@ struct ImportOptions
     // A license file into an empty table takes the fast path (two threads, rows read straight
     // from the bytes, indexes built after). Tests turn it off to compare with the careful path.
     bool fastLoad = true;
+    // A value longer than this rejects its row unread (CsvReader::setMaxFieldBytes); tests lower it.
+    qsizetype maxFieldBytes = CsvReader::kDefaultMaxFieldBytes;
 };
 
 // A row that was not imported: where, and why.
@@ -60,7 +63,9 @@ struct ImportReport
     RecordKind kind = RecordKind::License;
     ExportFormat format = ExportFormat::DataLoader;
     char delimiter = ',';
-    bool latin1 = false; // the file was not UTF-8 and was read as ISO-8859-1
+    TextEncoding encoding = TextEncoding::Utf8; // how the file's bytes were read
+    qsizetype skippedBeforeHeader = 0;          // NULs and stray byte-order marks before the header
+    QString skippedWhat;
     QStringList headers;
     std::vector<ImportField> mapping;
     QStringList ignoredColumns;
@@ -76,6 +81,12 @@ struct ImportReport
 
     // 0 all rows imported, 3 some rejected, 2 nothing imported.
     int exitCode() const;
+    // An import that did not run: 2 when the file or the request is at fault (fix it and try
+    // again), 1 when the work failed on a good file (a full disk, a database error).
+    static int exitCodeOf(const Error &error);
+    // How the file was read, where that is worth a word: an encoding other than UTF-8, bytes
+    // skipped before the header. One sentence each; summary() and the import dialog show them.
+    QStringList notes() const;
     QString summary(int maxRejections = 10) const;
 };
 

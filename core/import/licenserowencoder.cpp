@@ -33,6 +33,24 @@ bool isDigit(char c)
     return c >= '0' && c <= '9';
 }
 
+// CsvWriter's plain number on bytes: a sign, digits, at most one dot.
+bool plainNumber(std::string_view s)
+{
+    size_t i = 0;
+    if (i < s.size() && (s[i] == '-' || s[i] == '+'))
+        ++i;
+    if (i == s.size())
+        return false;
+    bool dot = false;
+    for (; i < s.size(); ++i) {
+        if (s[i] == '.' && !dot)
+            dot = true;
+        else if (!isDigit(s[i]))
+            return false;
+    }
+    return true;
+}
+
 int digits(std::string_view s, size_t at, size_t n)
 {
     int v = 0;
@@ -124,7 +142,7 @@ bool LicenseRowEncoder::plainId(std::string_view s, char out18[18])
 
 bool LicenseRowEncoder::encodeFast(const CsvRecord &record, LicenseRowBatch &batch) const
 {
-    if (record.isLatin1())
+    if (record.problem())
         return false;
     batch.addRow();
     auto decline = [&batch] {
@@ -149,10 +167,13 @@ bool LicenseRowEncoder::encodeFast(const CsvRecord &record, LicenseRowBatch &bat
             const QByteArrayView raw = record.field(c);
             v = std::string_view(raw.data(), size_t(raw.size()));
         }
-        // ValueParser::text: LMO Desk's own formula guard comes off.
+        // ValueParser::text: LMO Desk's own formula guard comes off (CsvWriter::looksLikeFormula).
+        // White space after the apostrophe, which the rule passes over, is the careful reader's.
         if (v.size() >= 2 && v[0] == '\'') {
             const char n = v[1];
-            if (n == '=' || n == '+' || n == '-' || n == '@' || n == '\t' || n == '\r')
+            if (isAsciiSpace(n) || (n & 0x80))
+                return decline();
+            if (n == '=' || n == '@' || ((n == '+' || n == '-') && !plainNumber(v.substr(1))))
                 v.remove_prefix(1);
         }
         // QString::trimmed(): ASCII blanks here; a non-ASCII character at either end might be a
@@ -240,7 +261,7 @@ bool LicenseRowEncoder::encodeFast(const CsvRecord &record, LicenseRowBatch &bat
             if (v.empty())
                 break;
             qint64 n = 0;
-            ok = plainInteger(v, m_style, &n) && n >= 0 && n <= std::numeric_limits<int>::max();
+            ok = plainInteger(v, m_style, &n) && n >= 0 && n <= ValueParser::kMaxUsedLicenses;
             if (ok)
                 batch.setInteger(B::UsedLicenses, n);
             break;

@@ -1,6 +1,7 @@
 #include "import/valueparser.h"
 
 #include "domain/license.h"
+#include "export/csvwriter.h"
 
 #include <QTimeZone>
 
@@ -223,10 +224,41 @@ std::optional<qint64> integer(QStringView text, QString *why, NumberStyle style)
     bool ok = false;
     const qint64 v = s.toLongLong(&ok);
     if (!ok) {
-        *why = QStringLiteral("\"%1\" is not a number").arg(text.trimmed().toString());
+        const QStringView digits = QStringView(s).mid(s.startsWith(u'-') || s.startsWith(u'+') ? 1 : 0);
+        *why = isDigits(digits) ? QStringLiteral("\"%1\" is out of range (too large for any LMA number)").arg(text.trimmed().toString())
+                                : QStringLiteral("\"%1\" is not a number").arg(text.trimmed().toString());
         return std::nullopt;
     }
     return v;
+}
+
+namespace {
+
+// A count: blank is 0, else a whole number in [0, max].
+std::optional<qint64> count(QStringView text, QString *why, NumberStyle style, qint64 max, const QString &range)
+{
+    if (text.trimmed().isEmpty())
+        return qint64(0);
+    auto v = integer(text, why, style);
+    if (!v)
+        return std::nullopt;
+    if (*v < 0 || *v > max) {
+        *why = QStringLiteral("%1 is out of range (expected %2)").arg(*v).arg(range);
+        return std::nullopt;
+    }
+    return v;
+}
+
+} // namespace
+
+std::optional<qint64> usedLicenses(QStringView text, QString *why, NumberStyle style)
+{
+    return count(text, why, style, kMaxUsedLicenses, QStringLiteral("0 to 99,000,000"));
+}
+
+std::optional<qint64> sequence(QStringView text, QString *why, NumberStyle style)
+{
+    return count(text, why, style, kMaxSequence, QStringLiteral("0 to 2,147,483,647"));
 }
 
 std::optional<qint64> seats(QStringView text, QString *why, NumberStyle style)
@@ -284,11 +316,9 @@ std::optional<SalesforceId> id(QStringView text, QString *why)
 
 QString text(QString cell)
 {
-    if (cell.size() >= 2 && cell[0] == u'\'') {
-        const QChar c = cell[1];
-        if (c == u'=' || c == u'+' || c == u'-' || c == u'@' || c == u'\t' || c == u'\r')
-            cell.remove(0, 1);
-    }
+    // The export's rule, backwards: an apostrophe it would have added comes off.
+    if (cell.size() >= 2 && cell[0] == u'\'' && CsvWriter::looksLikeFormula(QStringView(cell).mid(1)))
+        cell.remove(0, 1);
     return cell;
 }
 

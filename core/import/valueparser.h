@@ -34,8 +34,17 @@ enum class NumberStyle { Plain, Report };
 // A whole number: thousands separators and a ".0" decimal part as Data Loader writes are fine.
 // In a report, a dot between groups of three digits ("1.250") is a thousands separator.
 std::optional<qint64> integer(QStringView text, QString *why, NumberStyle style = NumberStyle::Plain);
-// Seats: a whole number from 0, -1 or "Site License" (-1).
+// Seats: a whole number from 0 to License::kMaxSeats (the LMA's 99,000,000), -1 or "Site
+// License" (-1).
 std::optional<qint64> seats(QStringView text, QString *why, NumberStyle style = NumberStyle::Plain);
+// Used licenses: no org has more users than the LMA allows seats, so the same bound holds them;
+// it fits License::usedLicenses (an int). Blank: 0.
+inline constexpr qint64 kMaxUsedLicenses = 99'000'000;
+std::optional<qint64> usedLicenses(QStringView text, QString *why, NumberStyle style = NumberStyle::Plain);
+// A package version's sequence (1 for the first upload, 2 for the next...): 0 to 2^31 - 1.
+// Blank: 0.
+inline constexpr qint64 kMaxSequence = 2'147'483'647;
+std::optional<qint64> sequence(QStringView text, QString *why, NumberStyle style = NumberStyle::Plain);
 // true/false, 1/0, yes/no; blank: false.
 std::optional<bool> checkbox(QStringView text, QString *why);
 std::optional<Status> status(QStringView text, QString *why);
@@ -43,7 +52,8 @@ std::optional<Status> status(QStringView text, QString *why);
 std::optional<SalesforceId> id(QStringView text, QString *why);
 
 // The cell as text, with the protection LMO Desk's own export adds against spreadsheet
-// formulas ("'=...") taken off again, so that an export imports back unchanged.
+// formulas ("'=...", "' =...": CsvWriter::looksLikeFormula) taken off again, so that an export
+// imports back unchanged.
 QString text(QString cell);
 
 } // namespace ValueParser

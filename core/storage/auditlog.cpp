@@ -5,6 +5,11 @@
 
 #include <QSqlQuery>
 
+#ifdef Q_OS_UNIX
+#include <pwd.h>
+#include <unistd.h>
+#endif
+
 namespace lmo {
 
 QString AuditLog::currentUser()
@@ -12,6 +17,19 @@ QString AuditLog::currentUser()
     QString user = qEnvironmentVariable("USER");
     if (user.isEmpty())
         user = qEnvironmentVariable("LOGNAME");
+    if (user.isEmpty())
+        user = qEnvironmentVariable("USERNAME"); // Windows
+#ifdef Q_OS_UNIX
+    // Services, cron and `env -i` set no USER: the account is still known, and an audit row by
+    // "unknown" tells nobody anything.
+    if (user.isEmpty()) {
+        const uid_t uid = geteuid();
+        if (const passwd *pw = getpwuid(uid); pw && pw->pw_name && *pw->pw_name)
+            user = QString::fromLocal8Bit(pw->pw_name);
+        else
+            user = QStringLiteral("uid %1").arg(uid); // an account without a name, still an account
+    }
+#endif
     return user.isEmpty() ? QStringLiteral("unknown") : user;
 }
 

@@ -436,6 +436,8 @@ void ImportDialog::showSummary()
                             locale.toString(r.rejected));
     if (r.refused)
         text += QStringLiteral("<br>") + r.refusal.toHtmlEscaped();
+    for (const QString &note : r.notes()) // how the file was read: its encoding, junk before the header
+        text += QStringLiteral("<br>") + (note.left(1).toUpper() + note.mid(1)).toHtmlEscaped() + u'.';
     if (r.rejected > qint64(r.rejections.size()))
         text += QStringLiteral("<br>The first %1 rejected rows are listed.").arg(locale.toString(qint64(r.rejections.size())));
     if (r.kind == RecordKind::License && asksForLmo() && m_lmo->lmo() && !r.refused)
