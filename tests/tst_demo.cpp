@@ -3,6 +3,7 @@
 #include "demo/demogenerator.h"
 #include "lmo/lmoprofile.h"
 #include "metrics/installbasestats.h"
+#include "storage/auditlog.h"
 #include "storage/database.h"
 #include "storage/sqlutil.h"
 
@@ -342,6 +343,49 @@ private slots:
     {
         QFETCH(QString, where);
         QVERIFY(number(*m_db, QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE %1").arg(where)) > 10);
+    }
+
+    // The bulk writer the demo's history goes through writes what AuditLog::record writes, on
+    // SQLite's fast path (32 rows a statement, then one at a time) and on the portable one.
+    void theAuditWriterWritesWhatRecordWrites_data()
+    {
+        QTest::addColumn<bool>("portable");
+        QTest::newRow("SQLite's C API") << false;
+        QTest::newRow("QSqlQuery") << true;
+    }
+    void theAuditWriterWritesWhatRecordWrites()
+    {
+        QFETCH(bool, portable);
+        auto one = newDatabase(m_dir.filePath(QStringLiteral("audit-one-%1.sqlite").arg(portable)));
+        auto bulk = newDatabase(m_dir.filePath(QStringLiteral("audit-bulk-%1.sqlite").arg(portable)));
+        QVERIFY(one && bulk);
+        std::vector<AuditEntry> entries;
+        for (int i = 0; i < 70; ++i) {
+            AuditEntry e;
+            e.changedAt = QDateTime(QDate(2026, 3, 2).addDays(i), QTime(9, i % 60, 5), Qt::UTC);
+            e.changedBy = i % 7 == 0 ? QString() : QStringLiteral("Priya Raman"); // empty: the OS user
+            e.recordType = QStringLiteral("license");
+            e.recordRef = 1 + i / 3;
+            e.recordSfId = i % 5 == 0 ? QString() : QStringLiteral("a0B5f0000004C95EAE");
+            e.field = QStringLiteral("Expiration");
+            e.oldValue = i % 2 ? QStringLiteral("2026-03-31") : QString(); // "does not expire": NULL
+            e.newValue = QStringLiteral("Grüße %1").arg(i);
+            e.source = QStringLiteral("Modify License");
+            entries.push_back(e);
+        }
+        AuditLog log(one->connection());
+        for (const AuditEntry &e : entries)
+            QVERIFY(log.record(e).ok());
+        {
+            AuditWriter writer(*bulk, portable);
+            for (const AuditEntry &e : entries)
+                QVERIFY(writer.add(e).ok());
+            QCOMPARE(number(*bulk, QStringLiteral("SELECT COUNT(*) FROM audit_log")), 64); // two full statements
+            QVERIFY(writer.flush().ok());
+            QCOMPARE(writer.written(), 70);
+        }
+        QCOMPARE(number(*bulk, QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE old_value IS NULL")), 35);
+        QCOMPARE(test::contentHash(*bulk), test::contentHash(*one));
     }
 
     // Events after the demo's last day have not happened yet: that day, and its month, look

@@ -142,7 +142,7 @@ struct LifeRow
 {
     qint64 moment;
     int actor;
-    const char *field;
+    QString field;
     QString oldValue;
     QString newValue;
 };
@@ -421,11 +421,11 @@ void LicenseLife::run(Generator &g, DemoOrgKind kind)
         previousDay = c.day;
         previousSecond = second;
         const qint64 moment = qint64(c.day) * 86400 + second;
-        auto row = [&](const char *field, QString from, QString to) {
+        auto row = [&](const QString &field, QString from, QString to) {
             rows.push_back(LifeRow{moment, c.actor, field, std::move(from), std::move(to)});
         };
         if (c.hasStatus && c.status != status) {
-            row("Status", statusName(status), statusName(c.status));
+            row(QStringLiteral("Status"), statusName(status), statusName(c.status));
             status = c.status;
         }
         if (c.hasSeats) {
@@ -439,19 +439,19 @@ void LicenseLife::run(Generator &g, DemoOrgKind kind)
                 }
             }
             if (n != seats) {
-                row("Seats", QString::number(seats), QString::number(n));
+                row(QStringLiteral("Seats"), QString::number(seats), QString::number(n));
                 seats = n;
             }
         }
         if (c.hasExpiration && c.expiration != expiration) {
-            row("Expiration", expirationText(expiration), expirationText(c.expiration));
+            row(QStringLiteral("Expiration"), expirationText(expiration), expirationText(c.expiration));
             expiration = c.expiration;
         }
         if (c.zeroUsed) {
             used = g.usedFor(seats, kind);
             usedKnown = true;
             if (used != 0) {
-                row("Used Licenses", QString::number(used), QStringLiteral("0"));
+                row(QStringLiteral("Used Licenses"), QString::number(used), QStringLiteral("0"));
                 used = 0;
             }
         }
@@ -665,6 +665,11 @@ Result<DemoSummary> generateDemo(Database &database, const DemoOptions &options,
     AuditWriter auditWriter(database);
     AuditEntry audit;
     audit.recordType = QStringLiteral("license");
+    std::array<QString, kPeopleCount> people;
+    for (int i = 0; i < kPeopleCount; ++i)
+        people[size_t(i)] = QString::fromLatin1(kPeople[i]);
+    const QString lmaSource = QStringLiteral("LMA");
+    const QString modifySource = QStringLiteral("Modify License");
 
     const int nameWidth = std::max(5, int(QString::number(options.licenses).size()));
     size_t cursor = 0;
@@ -868,9 +873,9 @@ Result<DemoSummary> generateDemo(Database &database, const DemoOptions &options,
             for (const LifeRow &row : g.life.rows) {
                 audit.changedAt = QDateTime(g.date(int(row.moment / 86400)),
                                             QTime::fromMSecsSinceStartOfDay(int(row.moment % 86400) * 1000), Qt::UTC);
-                audit.changedBy = QString::fromLatin1(kPeople[row.actor]);
-                audit.source = row.actor == kLma ? QStringLiteral("LMA") : QStringLiteral("Modify License");
-                audit.field = QString::fromLatin1(row.field);
+                audit.changedBy = people[size_t(row.actor)];
+                audit.source = row.actor == kLma ? lmaSource : modifySource;
+                audit.field = row.field;
                 audit.oldValue = row.oldValue;
                 audit.newValue = row.newValue;
                 if (auto r = auditWriter.add(audit); !r)

@@ -77,7 +77,10 @@ Result<std::vector<AuditEntry>> AuditLog::history(const QString &recordType, qin
     return out;
 }
 
-AuditWriter::AuditWriter(const Database &database) : m_db(database.connection()), m_sqlite(database.sqliteHandle())
+AuditWriter::AuditWriter(const Database &database) : AuditWriter(database, false) {}
+
+AuditWriter::AuditWriter(const Database &database, bool portableOnly)
+    : m_db(database.connection()), m_sqlite(portableOnly ? nullptr : database.sqliteHandle())
 {
     m_rows.reserve(kRowsPerStatement);
     m_times.resize(kRowsPerStatement);

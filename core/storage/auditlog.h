@@ -53,6 +53,8 @@ class AuditWriter
 {
 public:
     explicit AuditWriter(const Database &database);
+    // Forces the portable QSqlQuery path (what a server database uses); tests compare both.
+    AuditWriter(const Database &database, bool portableOnly);
     ~AuditWriter();
     AuditWriter(const AuditWriter &) = delete;
     AuditWriter &operator=(const AuditWriter &) = delete;
