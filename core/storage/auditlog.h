@@ -48,7 +48,8 @@ private:
 // Appends audit rows in bulk (a demo's history, a load's): rows wait in a buffer, and on SQLite
 // go in kRowsPerStatement at a time through its C API, as LicenseWriter writes licenses; other
 // drivers get one prepared QSqlQuery. The rows are written as AuditLog::record writes them
-// (empty values as NULL). Use inside the caller's transaction; flush() before committing.
+// (empty values as NULL). Use inside the caller's transaction, and flush() before committing:
+// rows still in the buffer when the writer goes are not written.
 class AuditWriter
 {
 public:
