@@ -3,6 +3,7 @@
 #include "demo/demogenerator.h"
 #include "lmo/lmoprofile.h"
 #include "metrics/installbasestats.h"
+#include "storage/auditlog.h"
 #include "storage/database.h"
 #include "storage/sqlutil.h"
 
@@ -30,6 +31,33 @@ qint64 number(Database &db, const QString &sql)
     auto r = queryNumber(c, sql, QStringLiteral("test"));
     return r ? r.value() : -1;
 }
+
+// How many rows of `sql` (which selects a day as yyyy-MM-dd, grouped) fall on each day.
+QMap<QDate, qint64> perDay(Database &db, const QString &sql)
+{
+    QMap<QDate, qint64> out;
+    QSqlQuery q(db.connection());
+    if (!q.exec(sql))
+        return out;
+    while (q.next())
+        out.insert(QDate::fromString(q.value(0).toString(), Qt::ISODate), q.value(1).toLongLong());
+    return out;
+}
+
+// The median of the daily counts over the `days` days before `until` (a day with none counts 0).
+double medianBefore(const QMap<QDate, qint64> &counts, const QDate &until, int days)
+{
+    std::vector<qint64> v;
+    for (int i = 1; i <= days; ++i)
+        v.push_back(counts.value(until.addDays(-i)));
+    std::sort(v.begin(), v.end());
+    return (double(v[v.size() / 2]) + double(v[(v.size() - 1) / 2])) / 2;
+}
+
+// The audit row's text for a license's current value of `field`, as SQL over licenses l.
+const char *const kCurrentValueSql =
+    "CASE a.field WHEN 'Status' THEN l.status WHEN 'Seats' THEN CAST(l.seats AS TEXT) "
+    "WHEN 'Used Licenses' THEN CAST(l.used_licenses AS TEXT) WHEN 'Expiration' THEN l.expiration END";
 
 } // namespace
 
@@ -209,14 +237,20 @@ private slots:
                  0);
         QVERIFY(number(*m_db, QStringLiteral("SELECT COUNT(DISTINCT version_number) FROM licenses")) > 20);
         // Live installs mostly run the latest release of their package: more of them on it than on
-        // any older one.
+        // any older one, unless it came out in the last two weeks (upgrades take a while).
         QSqlQuery q(m_db->connection());
         QVERIFY(q.exec(QStringLiteral(
             "SELECT p.latest_version, (SELECT l.version_number FROM licenses l WHERE l.package_ref = p.id "
-            "AND l.status <> 'Uninstalled' GROUP BY l.version_number ORDER BY COUNT(*) DESC LIMIT 1) FROM packages p")));
+            "AND l.status <> 'Uninstalled' GROUP BY l.version_number ORDER BY COUNT(*) DESC LIMIT 1), "
+            "v.release_date, (SELECT o.version_number FROM package_versions o WHERE o.package_ref = p.id AND o.is_beta = 0 "
+            "AND o.sequence < v.sequence ORDER BY o.sequence DESC LIMIT 1) "
+            "FROM packages p JOIN package_versions v ON v.package_ref = p.id AND v.version_number = p.latest_version")));
         int packages = 0;
         while (q.next()) {
-            QCOMPARE(q.value(1).toString(), q.value(0).toString());
+            const QString latest = q.value(0).toString(), most = q.value(1).toString(), previous = q.value(3).toString();
+            const bool recent = q.value(2).toString() > kUntil.addDays(-14).toString(Qt::ISODate);
+            QVERIFY2(most == latest || (recent && most == previous),
+                     qPrintable(QStringLiteral("most on %1, latest %2, before it %3").arg(most, latest, previous)));
             ++packages;
         }
         QCOMPARE(packages, 5);
@@ -228,6 +262,184 @@ private slots:
         QVERIFY(orgs < 20000);
         QVERIFY(orgs > 8000);
         QVERIFY(number(*m_db, QStringLiteral("SELECT COUNT(*) FROM (SELECT org_id FROM licenses GROUP BY org_id HAVING COUNT(*) >= 3) x")) > 0);
+    }
+
+    // The History panel shows what happened to a license, and a past day's values are read back
+    // from it: the old value of the first change after that day. So the rows must chain.
+    void theAuditHistoryChainsToTheCurrentValues()
+    {
+        QVERIFY(number(*m_db, QStringLiteral("SELECT COUNT(*) FROM audit_log")) > 20000);
+        // Each row's old value is the previous row's new one (same license, same field).
+        QCOMPARE(number(*m_db, QStringLiteral("SELECT COUNT(*) FROM (SELECT old_value, LAG(new_value) OVER w AS previous, "
+                                              "ROW_NUMBER() OVER w AS n FROM audit_log WINDOW w AS (PARTITION BY record_type, "
+                                              "record_ref, field ORDER BY changed_at, id)) WHERE n > 1 AND old_value IS NOT previous")),
+                 0);
+        // The last row's new value is the license's value.
+        QCOMPARE(number(*m_db, QStringLiteral("SELECT COUNT(*) FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY record_ref, field "
+                                              "ORDER BY changed_at DESC, id DESC) AS n FROM audit_log) a "
+                                              "JOIN licenses l ON l.id = a.record_ref WHERE a.n = 1 AND a.new_value IS NOT (%1)")
+                                   .arg(QLatin1String(kCurrentValueSql))),
+                 0);
+        // Every row belongs to a license (as Modify License writes them), changes something,
+        // and lies between its install and its last change, in working hours.
+        QCOMPARE(number(*m_db, QStringLiteral("SELECT COUNT(*) FROM audit_log a LEFT JOIN licenses l ON l.id = a.record_ref "
+                                              "WHERE a.record_type <> 'license' OR l.id IS NULL OR a.record_sf_id IS NOT l.sf_id "
+                                              "OR a.old_value IS a.new_value OR substr(a.changed_at, 1, 10) < l.install_date "
+                                              "OR a.changed_at > l.last_modified OR substr(a.changed_at, 12, 2) NOT BETWEEN '08' AND '17'")),
+                 0);
+        QCOMPARE(number(*m_db, QStringLiteral("SELECT COUNT(*) FROM licenses WHERE substr(last_modified, 1, 10) > '2026-11-01'")), 0);
+        // Values written as the app writes them.
+        QCOMPARE(number(*m_db, QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE field NOT IN ('Status', 'Seats', "
+                                              "'Used Licenses', 'Expiration')")),
+                 0);
+        QCOMPARE(number(*m_db, QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE field = 'Status' AND (old_value NOT IN "
+                                              "('Trial', 'Active', 'Suspended') OR new_value NOT IN ('Active', 'Suspended', 'Uninstalled'))")),
+                 0);
+        QCOMPARE(number(*m_db, QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE field IN ('Seats', 'Used Licenses') AND "
+                                              "(CAST(CAST(old_value AS INTEGER) AS TEXT) IS NOT old_value "
+                                              "OR CAST(CAST(new_value AS INTEGER) AS TEXT) IS NOT new_value)")),
+                 0);
+        QCOMPARE(number(*m_db, QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE field = 'Expiration' AND "
+                                              "(date(old_value) IS NOT old_value OR date(new_value) IS NOT new_value)")),
+                 0);
+        // A license starts as a trial or active: its first status change starts from there.
+        QCOMPARE(number(*m_db, QStringLiteral("SELECT COUNT(*) FROM (SELECT old_value, ROW_NUMBER() OVER (PARTITION BY record_ref "
+                                              "ORDER BY changed_at, id) AS n FROM audit_log WHERE field = 'Status') "
+                                              "WHERE n = 1 AND old_value NOT IN ('Trial', 'Active')")),
+                 0);
+        // Every uninstall is in the log, once, by the LMA, and is the license's last change
+        // (the dashboard counts uninstalls by it).
+        QCOMPARE(number(*m_db, QStringLiteral("SELECT COUNT(*) FROM licenses l WHERE l.status = 'Uninstalled' AND (SELECT COUNT(*) "
+                                              "FROM audit_log a WHERE a.record_ref = l.id AND a.field = 'Status' AND a.new_value = "
+                                              "'Uninstalled' AND a.changed_at = l.last_modified AND a.changed_by = 'License Management App' "
+                                              "AND a.source = 'LMA') <> 1")),
+                 0);
+        QCOMPARE(number(*m_db, QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE source = 'Modify License' AND "
+                                              "(changed_by = 'License Management App' OR strftime('%w', changed_at) IN ('0', '6'))")),
+                 0);
+        QVERIFY(number(*m_db, QStringLiteral("SELECT COUNT(DISTINCT changed_by) FROM audit_log WHERE source = 'Modify License'")) >= 3);
+    }
+
+    void theAuditHistoryHasEveryKindOfChange_data()
+    {
+        QTest::addColumn<QString>("where");
+        QTest::newRow("trial conversion") << QStringLiteral("field = 'Status' AND old_value = 'Trial' AND new_value = 'Active'");
+        QTest::newRow("conversion's seats") << QStringLiteral("field = 'Seats' AND EXISTS (SELECT 1 FROM audit_log s WHERE "
+                                                              "s.record_ref = audit_log.record_ref AND s.changed_at = audit_log.changed_at "
+                                                              "AND s.field = 'Status' AND s.old_value = 'Trial')");
+        QTest::newRow("renewal") << QStringLiteral("field = 'Expiration' AND old_value IS NOT NULL AND new_value = "
+                                                   "date(old_value, '+1 year')");
+        QTest::newRow("paid without end") << QStringLiteral("field = 'Expiration' AND new_value IS NULL");
+        QTest::newRow("more seats") << QStringLiteral("field = 'Seats' AND CAST(new_value AS INTEGER) > CAST(old_value AS INTEGER)");
+        QTest::newRow("fewer seats") << QStringLiteral("field = 'Seats' AND CAST(new_value AS INTEGER) < CAST(old_value AS INTEGER) "
+                                                       "AND old_value <> '-1'");
+        QTest::newRow("suspension") << QStringLiteral("field = 'Status' AND old_value = 'Active' AND new_value = 'Suspended'");
+        QTest::newRow("reactivation") << QStringLiteral("field = 'Status' AND old_value = 'Suspended' AND new_value = 'Active'");
+        QTest::newRow("uninstall of a trial") << QStringLiteral("field = 'Status' AND old_value = 'Trial' AND new_value = 'Uninstalled'");
+        QTest::newRow("uninstall while suspended") << QStringLiteral("field = 'Status' AND old_value = 'Suspended' AND new_value = 'Uninstalled'");
+        QTest::newRow("used licenses zeroed") << QStringLiteral("field = 'Used Licenses' AND new_value = '0' AND source = 'LMA'");
+    }
+    void theAuditHistoryHasEveryKindOfChange()
+    {
+        QFETCH(QString, where);
+        QVERIFY(number(*m_db, QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE %1").arg(where)) > 10);
+    }
+
+    // The bulk writer the demo's history goes through writes what AuditLog::record writes, on
+    // SQLite's fast path (32 rows a statement, then one at a time) and on the portable one.
+    void theAuditWriterWritesWhatRecordWrites_data()
+    {
+        QTest::addColumn<bool>("portable");
+        QTest::newRow("SQLite's C API") << false;
+        QTest::newRow("QSqlQuery") << true;
+    }
+    void theAuditWriterWritesWhatRecordWrites()
+    {
+        QFETCH(bool, portable);
+        auto one = newDatabase(m_dir.filePath(QStringLiteral("audit-one-%1.sqlite").arg(portable)));
+        auto bulk = newDatabase(m_dir.filePath(QStringLiteral("audit-bulk-%1.sqlite").arg(portable)));
+        QVERIFY(one && bulk);
+        std::vector<AuditEntry> entries;
+        for (int i = 0; i < 70; ++i) {
+            AuditEntry e;
+            e.changedAt = QDateTime(QDate(2026, 3, 2).addDays(i), QTime(9, i % 60, 5), Qt::UTC);
+            e.changedBy = i % 7 == 0 ? QString() : QStringLiteral("Priya Raman"); // empty: the OS user
+            e.recordType = QStringLiteral("license");
+            e.recordRef = 1 + i / 3;
+            e.recordSfId = i % 5 == 0 ? QString() : QStringLiteral("a0B5f0000004C95EAE");
+            e.field = QStringLiteral("Expiration");
+            e.oldValue = i % 2 ? QStringLiteral("2026-03-31") : QString(); // "does not expire": NULL
+            e.newValue = QStringLiteral("Grüße %1").arg(i);
+            e.source = QStringLiteral("Modify License");
+            entries.push_back(e);
+        }
+        AuditLog log(one->connection());
+        for (const AuditEntry &e : entries)
+            QVERIFY(log.record(e).ok());
+        {
+            AuditWriter writer(*bulk, portable);
+            for (const AuditEntry &e : entries)
+                QVERIFY(writer.add(e).ok());
+            QCOMPARE(number(*bulk, QStringLiteral("SELECT COUNT(*) FROM audit_log")), 64); // two full statements
+            QVERIFY(writer.flush().ok());
+            QCOMPARE(writer.written(), 70);
+        }
+        QCOMPARE(number(*bulk, QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE old_value IS NULL")), 35);
+        QCOMPARE(test::contentHash(*bulk), test::contentHash(*one));
+    }
+
+    // Events after the demo's last day have not happened yet: that day, and its month, look
+    // like the others.
+    void theLastDayIsLikeEveryOther_data()
+    {
+        QTest::addColumn<QDate>("until");
+        QTest::newRow("a Friday") << QDate(2026, 5, 1);
+        QTest::newRow("the 1st, a Monday") << QDate(2026, 6, 1);
+        QTest::newRow("a Sunday") << kUntil;
+    }
+    void theLastDayIsLikeEveryOther()
+    {
+        QFETCH(QDate, until);
+        auto db = newDatabase(m_dir.filePath(QStringLiteral("last-day-%1.sqlite").arg(until.toString(Qt::ISODate))));
+        QVERIFY(db);
+        DemoOptions o;
+        o.licenses = 20000;
+        o.until = until;
+        auto r = generateDemo(*db, o);
+        QVERIFY2(r.ok(), qPrintable(r.ok() ? QString() : r.error().message));
+        const QString day = until.toString(Qt::ISODate);
+        QCOMPARE(number(*db, QStringLiteral("SELECT COUNT(*) FROM licenses WHERE substr(last_modified, 1, 10) > '%1'").arg(day)), 0);
+        QCOMPARE(number(*db, QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE substr(changed_at, 1, 10) > '%1'").arg(day)), 0);
+
+        // Licenses last changed, and audit rows, on the last day: no more than a few ordinary days'.
+        const auto changed = perDay(*db, QStringLiteral("SELECT substr(last_modified, 1, 10) AS d, COUNT(*) FROM licenses GROUP BY d"));
+        const double typical = medianBefore(changed, until, 60);
+        QVERIFY(typical > 10);
+        QVERIFY2(double(changed.value(until)) <= 3 * typical,
+                 qPrintable(QStringLiteral("%1 last changed on %2, a typical day %3").arg(changed.value(until)).arg(day).arg(typical)));
+        const auto audited = perDay(*db, QStringLiteral("SELECT substr(changed_at, 1, 10) AS d, COUNT(*) FROM audit_log GROUP BY d"));
+        QVERIFY2(double(audited.value(until)) <= 3 * std::max(1.0, medianBefore(audited, until, 60)),
+                 qPrintable(QStringLiteral("%1 audit rows on %2").arg(audited.value(until)).arg(day)));
+
+        // Uninstalls in the last 30 days against the three 30 days before (installs, and so
+        // uninstalls, grow some 3% a month).
+        const auto uninstalls = perDay(*db, QStringLiteral("SELECT substr(last_modified, 1, 10) AS d, COUNT(*) FROM licenses "
+                                                           "WHERE status = 'Uninstalled' GROUP BY d"));
+        auto window = [&](int k) {
+            qint64 n = 0;
+            for (int i = 0; i < 30; ++i)
+                n += uninstalls.value(until.addDays(-30 * k - i));
+            return double(n);
+        };
+        double before = 0;
+        for (int k = 1; k <= 3; ++k)
+            before += window(k) / 3;
+        QVERIFY(before > 50);
+        QVERIFY2(window(0) <= 1.35 * before && window(0) >= 0.75 * before,
+                 qPrintable(QStringLiteral("%1 uninstalls in the last 30 days, %2 in a month before").arg(window(0)).arg(before)));
+        // The last day's uninstalls are an ordinary day's.
+        QVERIFY2(double(uninstalls.value(until)) <= 3 * std::max(1.0, medianBefore(uninstalls, until, 60)),
+                 qPrintable(QStringLiteral("%1 uninstalls on %2").arg(uninstalls.value(until)).arg(day)));
     }
 
     void refusesADatabaseWithDataUnlessReplacing()

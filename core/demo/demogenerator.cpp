@@ -4,6 +4,7 @@
 #include "domain/license.h"
 #include "domain/package.h"
 #include "lmo/lmoprofile.h"
+#include "storage/auditlog.h"
 #include "storage/bulkload.h"
 #include "storage/subscribersummary.h"
 #include "storage/database.h"
@@ -92,6 +93,104 @@ const char *const kAccountSuffixes[] = {"Inc.", "LLC", "Ltd", "GmbH", "Group", "
 
 enum class DemoOrgKind { Production, Sandbox, Developer, TrialOrg };
 
+// Who changes licenses in the audit log: the LMA itself (uninstalls), and the partner's
+// operations and customer-success people, through Modify License.
+const char *const kPeople[] = {"License Management App", "Priya Raman", "Marcus Feld", "Elena Duarte",
+                               "Tom Okafor", "Grace Liu", "Sofia Lindqvist"};
+constexpr int kLma = 0;
+constexpr int kPeopleCount = int(std::size(kPeople));
+
+// A change made to a license on one day: any of its status, its seats (set, or scaled by a
+// factor), its expiration (invalid: does not expire); with an uninstall, perhaps the used
+// licenses to 0.
+struct LifeChange
+{
+    int day = 0;
+    int order = 0;
+    int actor = kLma;
+    bool hasStatus = false;
+    bool hasSeats = false;
+    bool hasExpiration = false;
+    bool zeroUsed = false;
+    Status status = Status::Active;
+    int seats = 0;
+    double seatsFactor = 0; // > 0: scale the seats instead
+    QDate expiration;
+
+    void set(Status s)
+    {
+        hasStatus = true;
+        status = s;
+    }
+    void setSeats(int n)
+    {
+        hasSeats = true;
+        seats = n;
+        seatsFactor = 0;
+    }
+    void scaleSeats(double factor)
+    {
+        hasSeats = true;
+        seatsFactor = factor;
+    }
+    void setExpiration(const QDate &d)
+    {
+        hasExpiration = true;
+        expiration = d;
+    }
+};
+
+// One audit row: `moment` in seconds since the demo's day 0, UTC.
+struct LifeRow
+{
+    qint64 moment;
+    int actor;
+    QString field;
+    QString oldValue;
+    QString newValue;
+};
+
+struct Generator;
+
+// One license's history: its state when installed, the changes made to it up to `until`, and
+// from run() its state on `until` and the audit rows that lead there.
+struct LicenseLife
+{
+    Status status = Status::Active;
+    int seats = 0;
+    QDate expiration;
+    int used = 0;
+    std::vector<LifeChange> changes;
+    std::vector<LifeRow> rows;
+
+    void begin()
+    {
+        changes.clear();
+        rows.clear();
+    }
+    void start(Status s, int n, const QDate &e)
+    {
+        status = s;
+        seats = n;
+        expiration = e;
+    }
+    LifeChange &change(int day, int actor)
+    {
+        LifeChange &c = changes.emplace_back();
+        c.day = day;
+        c.order = int(changes.size());
+        c.actor = actor;
+        return c;
+    }
+    void run(Generator &g, DemoOrgKind kind);
+};
+
+// The audit log's text for a value, as Modify License and the importer write it.
+QString expirationText(const QDate &d)
+{
+    return d.isValid() ? dateToSql(d) : QString();
+}
+
 struct Org
 {
     SalesforceId id;
@@ -120,10 +219,22 @@ struct Generator
     std::array<qint64, kPackageCount> packageRows{};
     std::array<int, kPackageCount> packageFirstDay{};
     quint64 accountSerial = 0, contactSerial = 0, leadSerial = 0, orgSerial = 0;
+    LicenseLife life;
 
     explicit Generator(quint64 seed) : rng(seed), serialBase((seed % 997) * 1'000'000) {}
 
     QDate date(int day) const { return epoch.addDays(day); }
+    int dayOf(const QDate &d) const { return int(epoch.daysTo(d)); }
+
+    // People work on weekdays: what they would do on a Saturday or Sunday waits for Monday.
+    int workday(int day) const
+    {
+        const int dow = date(day).dayOfWeek();
+        return dow == 6 ? day + 2 : dow == 7 ? day + 1 : day;
+    }
+    int person() { return 1 + int(rng.below(kPeopleCount - 1)); }
+    // A change of seats: mostly more users, sometimes fewer.
+    double seatFactor() { return rng.chance(0.7) ? 1.1 + 0.7 * rng.uniform() : 0.55 + 0.4 * rng.uniform(); }
 
     QString instanceFor(DemoOrgKind kind)
     {
@@ -289,6 +400,68 @@ struct Generator
         return std::max(0, int(std::round(seats * utilisation)));
     }
 };
+
+void LicenseLife::run(Generator &g, DemoOrgKind kind)
+{
+    // Nothing changes after the uninstall (it is made last on its day) or after `until`.
+    int cutoff = g.lastDay;
+    for (const LifeChange &c : changes) {
+        if (c.hasStatus && c.status == Status::Uninstalled)
+            cutoff = std::min(cutoff, c.day);
+    }
+    changes.erase(std::remove_if(changes.begin(), changes.end(), [&](const LifeChange &c) { return c.day > cutoff; }),
+                  changes.end());
+    std::sort(changes.begin(), changes.end(),
+              [](const LifeChange &a, const LifeChange &b) { return a.day != b.day ? a.day < b.day : a.order < b.order; });
+    bool usedKnown = false;
+    int previousDay = -1;
+    int previousSecond = 0;
+    for (const LifeChange &c : changes) {
+        // During working hours (UTC), one after the other on the same day.
+        int second = 8 * 3600 + int(g.rng.below(10 * 3600));
+        if (c.day == previousDay)
+            second = std::min(std::max(second, previousSecond + 60), 18 * 3600 - 1);
+        previousDay = c.day;
+        previousSecond = second;
+        const qint64 moment = qint64(c.day) * 86400 + second;
+        auto row = [&](const QString &field, QString from, QString to) {
+            rows.push_back(LifeRow{moment, c.actor, field, std::move(from), std::move(to)});
+        };
+        if (c.hasStatus && c.status != status) {
+            row(QStringLiteral("Status"), statusName(status), statusName(c.status));
+            status = c.status;
+        }
+        if (c.hasSeats) {
+            int n = c.seats;
+            if (c.seatsFactor > 0) {
+                n = seats;
+                if (seats != License::kSiteLicenseSeats) {
+                    n = int(std::clamp(std::round(seats * c.seatsFactor), 1.0, 250000.0));
+                    if (n == seats)
+                        n = c.seatsFactor > 1 ? seats + 1 : std::max(1, seats - 1);
+                }
+            }
+            if (n != seats) {
+                row(QStringLiteral("Seats"), QString::number(seats), QString::number(n));
+                seats = n;
+            }
+        }
+        if (c.hasExpiration && c.expiration != expiration) {
+            row(QStringLiteral("Expiration"), expirationText(expiration), expirationText(c.expiration));
+            expiration = c.expiration;
+        }
+        if (c.zeroUsed) {
+            used = g.usedFor(seats, kind);
+            usedKnown = true;
+            if (used != 0) {
+                row(QStringLiteral("Used Licenses"), QString::number(used), QStringLiteral("0"));
+                used = 0;
+            }
+        }
+    }
+    if (!usedKnown)
+        used = g.usedFor(seats, kind);
+}
 
 } // namespace
 
@@ -488,6 +661,9 @@ Result<DemoSummary> generateDemo(Database &database, const DemoOptions &options,
     IndexSuspension indexes(db, database.dialect());
     if (auto r = indexes.suspend(QStringLiteral("licenses"), IndexSuspension::Keep::Nothing); !r)
         return r.error();
+    IndexSuspension auditIndexes(db, database.dialect());
+    if (auto r = auditIndexes.suspend(QStringLiteral("audit_log"), IndexSuspension::Keep::Nothing); !r)
+        return r.error();
     // A bigger page cache for the load and the index builds; put back afterwards.
     if (auto r = execSql(db, QStringLiteral("PRAGMA cache_size=-262144"), QStringLiteral("preparing the bulk load")); !r)
         return r.error();
@@ -495,6 +671,15 @@ Result<DemoSummary> generateDemo(Database &database, const DemoOptions &options,
     LicenseWriter writer(database);
     if (auto r = writer.prepare(); !r)
         return r.error();
+
+    AuditWriter auditWriter(database);
+    AuditEntry audit;
+    audit.recordType = QStringLiteral("license");
+    std::array<QString, kPeopleCount> people;
+    for (int i = 0; i < kPeopleCount; ++i)
+        people[size_t(i)] = QString::fromLatin1(kPeople[i]);
+    const QString lmaSource = QStringLiteral("LMA");
+    const QString modifySource = QStringLiteral("Modify License");
 
     const int nameWidth = std::max(5, int(QString::number(options.licenses).size()));
     size_t cursor = 0;
@@ -530,94 +715,125 @@ Result<DemoSummary> generateDemo(Database &database, const DemoOptions &options,
         l.packageLicenseId = makeId("050", g.serialBase + quint64(i) + 1);
         l.proxyUser = QStringLiteral("%1@%2.lma").arg(QString::fromLatin1(kPackages[pkg].developerName), org.id.to15());
 
-        // The license's life up to `until`.
+        // The license's life up to `until`: its state on the install day, then the changes
+        // that happened to it by `until` (what happens later has not happened yet).
         const int last = g.lastDay;
+        g.life.begin();
         int uninstallDay = -1;
-        int lastEvent = installDay;
         if (org.kind == DemoOrgKind::Sandbox) {
             // Sandboxes get a free site license; refreshes and deletions uninstall them.
-            l.status = Status::Active;
-            l.seats = License::kSiteLicenseSeats;
-            l.expiration = QDate();
-            const double d = g.rng.exponential(1500);
+            g.life.start(Status::Active, License::kSiteLicenseSeats, QDate());
+            const int d = int(g.rng.exponential(1500)); // whole days: `until` is a day like the others
             if (installDay + d <= last)
-                uninstallDay = installDay + int(d);
+                uninstallDay = installDay + d;
         } else if (org.kind == DemoOrgKind::Developer) {
-            if (g.rng.chance(0.55)) {
-                l.status = Status::Trial;
-                l.seats = kPackages[pkg].trialSeats;
-                l.expiration = g.date(installDay + 30);
-            } else {
-                l.status = Status::Active;
-                l.seats = License::kSiteLicenseSeats;
-                l.expiration = QDate();
-            }
-            const double d = g.rng.exponential(650);
+            if (g.rng.chance(0.55))
+                g.life.start(Status::Trial, kPackages[pkg].trialSeats, g.date(installDay + 30));
+            else
+                g.life.start(Status::Active, License::kSiteLicenseSeats, QDate());
+            const int d = int(g.rng.exponential(650)); // whole days: `until` is a day like the others
             if (installDay + d <= last)
-                uninstallDay = installDay + int(d);
+                uninstallDay = installDay + d;
         } else {
             const bool startsAsTrial = g.rng.chance(0.68);
             int paidFrom = installDay;
             bool paid = !startsAsTrial;
             if (startsAsTrial) {
                 const int trialEnd = installDay + 30;
-                l.status = Status::Trial;
-                l.seats = kPackages[pkg].trialSeats;
-                l.expiration = g.date(trialEnd);
+                g.life.start(Status::Trial, kPackages[pkg].trialSeats, g.date(trialEnd));
                 const double conversion = org.kind == DemoOrgKind::TrialOrg ? 0.18 : 0.42;
                 if (g.rng.chance(conversion)) {
-                    paidFrom = installDay + int(g.rng.between(4, 34));
+                    paidFrom = g.workday(installDay + int(g.rng.between(4, 34)));
                     paid = paidFrom <= last; // converting after `until` means still a trial today
-                } else if (trialEnd < last && g.rng.chance(0.5)) {
-                    uninstallDay = std::min(last, trialEnd + int(g.rng.exponential(25)));
+                } else if (g.rng.chance(0.5)) {
+                    const int d = trialEnd + int(g.rng.exponential(25));
+                    if (d <= last)
+                        uninstallDay = d;
                 }
-                lastEvent = std::min(trialEnd, last);
             }
             if (paid) {
-                lastEvent = paidFrom;
-                l.status = Status::Active;
-                l.seats = g.seatsForPaid(org);
-                if (g.rng.chance(0.33)) {
-                    l.expiration = QDate();
+                const int paidSeats = g.seatsForPaid(org);
+                const bool perpetual = g.rng.chance(0.33);
+                // Annual terms run to the same date each year.
+                const QDate paidDate = g.date(paidFrom);
+                int terms = 1;
+                int termEnd = g.dayOf(paidDate.addYears(terms));
+                const QDate paidExpiration = perpetual ? QDate() : g.date(termEnd);
+                if (startsAsTrial) {
+                    LifeChange &c = g.life.change(paidFrom, g.person());
+                    c.set(Status::Active);
+                    c.setSeats(paidSeats);
+                    c.setExpiration(paidExpiration);
                 } else {
-                    // Annual terms, each renewed with 86% probability.
-                    int term = paidFrom + 365;
-                    bool lapsed = false;
-                    while (term <= last) {
+                    g.life.start(Status::Active, paidSeats, paidExpiration);
+                }
+                const int d = int(g.rng.exponential(2400)); // ~1.2% a month
+                if (paidFrom + d <= last)
+                    uninstallDay = paidFrom + d;
+                // A deleted org has lost its packages.
+                if (uninstallDay < 0 && (org.status == QStringLiteral("DELETED") || org.status == QStringLiteral("PENDING_DELETE")))
+                    uninstallDay = int(g.rng.between(paidFrom, last));
+                // People's changes come before the uninstall, and stop with a suspension that
+                // is not lifted.
+                int stop = uninstallDay >= 0 ? uninstallDay : last + 1;
+                if (stop - paidFrom > 2 && g.rng.chance(0.05)) {
+                    const int suspended = g.workday(int(g.rng.between(paidFrom + 1, stop - 1)));
+                    if (suspended < stop) {
+                        g.life.change(suspended, g.person()).set(Status::Suspended);
+                        const int reactivated = g.workday(suspended + int(g.rng.between(2, 45)));
+                        if (g.rng.chance(0.6) && reactivated < stop)
+                            g.life.change(reactivated, g.person()).set(Status::Active);
+                        else
+                            stop = suspended;
+                    }
+                }
+                if (!perpetual) {
+                    // Annual terms, each renewed a few weeks before it ends with 86% probability;
+                    // a renewal now and then with more (or fewer) seats.
+                    for (;;) {
+                        const int renewal = g.workday(termEnd - int(g.rng.between(0, 20)));
+                        if (renewal >= stop)
+                            break;
                         if (!g.rng.chance(0.86)) {
-                            lapsed = true;
+                            if (g.rng.chance(0.55)) {
+                                const int u = termEnd + int(g.rng.exponential(45));
+                                if (u <= last && (uninstallDay < 0 || u < uninstallDay))
+                                    uninstallDay = u;
+                            }
                             break;
                         }
-                        lastEvent = term - int(g.rng.between(0, 20));
-                        term += 365;
+                        termEnd = g.dayOf(paidDate.addYears(++terms));
+                        LifeChange &c = g.life.change(renewal, g.person());
+                        c.setExpiration(g.date(termEnd));
+                        if (g.rng.chance(0.2))
+                            c.scaleSeats(g.seatFactor());
                     }
-                    l.expiration = g.date(term);
-                    if (lapsed && g.rng.chance(0.55))
-                        uninstallDay = std::min(last, term + int(g.rng.exponential(45)));
                 }
-                if (uninstallDay < 0) {
-                    const double d = g.rng.exponential(2400); // ~1.2% a month
-                    if (paidFrom + d <= last)
-                        uninstallDay = paidFrom + int(d);
+                if (paidSeats != License::kSiteLicenseSeats) {
+                    // Between renewals customers add users (mostly) or drop some.
+                    for (int t = paidFrom;;) {
+                        t = g.workday(t + 1 + int(g.rng.exponential(600)));
+                        if (t >= stop)
+                            break;
+                        g.life.change(t, g.person()).scaleSeats(g.seatFactor());
+                    }
                 }
-                if (uninstallDay < 0 && g.rng.chance(0.018)) {
-                    l.status = Status::Suspended;
-                    lastEvent = int(g.rng.between(paidFrom, last));
-                }
-                if (org.status == QStringLiteral("DELETED") || org.status == QStringLiteral("PENDING_DELETE"))
-                    uninstallDay = std::max(uninstallDay, int(g.rng.between(paidFrom, last)));
             }
         }
         if (uninstallDay >= 0) {
-            l.status = Status::Uninstalled;
-            lastEvent = std::max(lastEvent, uninstallDay);
+            // The LMA marks the uninstall; it often zeroes the used licenses with it.
+            LifeChange &c = g.life.change(uninstallDay, kLma);
+            c.set(Status::Uninstalled);
+            c.zeroUsed = g.rng.chance(0.6);
         }
 
-        // Versions: installed on the newest release; live installs mostly upgrade, betas only
-        // where Salesforce allows them.
+        // Versions: installed on the newest release; live installs mostly upgrade (soon after a
+        // release, before any uninstall), betas only where Salesforce allows them.
         const bool betaAllowed = org.kind == DemoOrgKind::Sandbox || org.kind == DemoOrgKind::Developer;
-        const int endDay = uninstallDay >= 0 ? uninstallDay : last;
-        int version = g.versionOn(pkg, installDay, betaAllowed && g.rng.chance(0.25));
+        const int endDay = uninstallDay >= 0 ? uninstallDay - 1 : last;
+        const int installed = g.versionOn(pkg, installDay, betaAllowed && g.rng.chance(0.25));
+        int version = installed;
+        int upgradeDay = -1;
         const int newest = g.versionOn(pkg, endDay, false);
         if (newest > version) {
             const double r = g.rng.uniform();
@@ -627,31 +843,67 @@ Result<DemoSummary> generateDemo(Database &database, const DemoOptions &options,
                 version = std::max(version, newest - 1 - int(g.rng.below(2)));
             else
                 version = version + int(g.rng.below(newest - version + 1));
-            if (g.versions[pkg][size_t(version)].beta)
-                version = std::max(0, version - 1);
+            const int lag = int(std::min(60.0, g.rng.exponential(7))); // most within a week or two
+            auto upgradeOn = [&](int v) { return std::max(installDay, g.versions[pkg][size_t(v)].releaseDay) + lag; };
+            while (version > installed && (g.versions[pkg][size_t(version)].beta || upgradeOn(version) > endDay))
+                --version;
+            if (version > installed)
+                upgradeDay = upgradeOn(version);
         }
         const VersionInfo &v = g.versions[pkg][size_t(version)];
         l.packageVersionRowId = v.rowId;
         l.versionNumber = v.number;
-        lastEvent = std::max(lastEvent, std::min(last, v.releaseDay + int(g.rng.below(30))));
 
-        l.usedLicenses = l.status == Status::Uninstalled && g.rng.chance(0.6) ? 0 : g.usedFor(l.seats, org.kind);
+        // The state on `until` is the install state with every change applied, in order; the
+        // audit rows come from the same walk, so each one's old value is the previous one's new.
+        g.life.run(g, org.kind);
+        l.status = g.life.status;
+        l.seats = g.life.seats;
+        l.expiration = g.life.expiration;
+        l.usedLicenses = g.life.used;
         const EffectiveStatus effective = l.effectiveStatusOn(options.until);
         l.licenseStatus = statusName(effective);
-        l.lastModified = QDateTime(g.date(std::min(last, lastEvent)), QTime(int(g.rng.below(24)), int(g.rng.below(60))),
-                                   Qt::UTC);
+        // Information current as of the latest event: the install, the last change, an upgrade.
+        qint64 lastMoment = qint64(installDay) * 86400 + g.rng.below(86400);
+        if (!g.life.rows.empty()) // installed before anything was changed on it
+            lastMoment = std::min(lastMoment, g.life.rows.front().moment - 60);
+        if (upgradeDay >= 0)
+            lastMoment = std::max(lastMoment, qint64(upgradeDay) * 86400 + g.rng.below(86400));
+        if (!g.life.rows.empty())
+            lastMoment = std::max(lastMoment, g.life.rows.back().moment);
+        l.lastModified = QDateTime(g.date(int(lastMoment / 86400)), QTime::fromMSecsSinceStartOfDay(int(lastMoment % 86400) * 1000), Qt::UTC);
 
         l.lmoRef = options.switchLmoOn.isValid() && l.installDate >= options.switchLmoOn ? 2 : 1;
-        if (auto r = writer.insert(l); !r)
-            return r.error();
+        auto rowId = writer.insert(l);
+        if (!rowId)
+            return rowId.error();
+        if (!g.life.rows.empty()) {
+            audit.recordRef = rowId.value();
+            audit.recordSfId = l.id.to18();
+            for (const LifeRow &row : g.life.rows) {
+                audit.changedAt = QDateTime(g.date(int(row.moment / 86400)),
+                                            QTime::fromMSecsSinceStartOfDay(int(row.moment % 86400) * 1000), Qt::UTC);
+                audit.changedBy = people[size_t(row.actor)];
+                audit.source = row.actor == kLma ? lmaSource : modifySource;
+                audit.field = row.field;
+                audit.oldValue = row.oldValue;
+                audit.newValue = row.newValue;
+                if (auto r = auditWriter.add(audit); !r)
+                    return r.error();
+            }
+        }
         if (progress && (i + 1) % 20000 == 0 && !progress(i + 1, options.licenses))
             return Error::make(Error::Code::Cancelled, QStringLiteral("The demo was cancelled; nothing was written."));
     }
 
+    if (auto r = auditWriter.flush(); !r)
+        return r.error();
     // All rows are written; what follows (indexes, commit) takes a few more seconds.
     if (progress && !progress(options.licenses, options.licenses))
         return Error::make(Error::Code::Cancelled, QStringLiteral("The demo was cancelled; nothing was written."));
     if (auto r = indexes.restore(); !r)
+        return r.error();
+    if (auto r = auditIndexes.restore(); !r)
         return r.error();
     if (auto r = SubscriberSummary::rebuild(db, database.dialect()); !r)
         return r.error();
@@ -668,6 +920,7 @@ Result<DemoSummary> generateDemo(Database &database, const DemoOptions &options,
         return r.error();
 
     summary.licenses = options.licenses;
+    summary.auditRows = auditWriter.written();
     summary.subscriberOrgs = qint64(g.orgs.size());
     summary.seconds = timer.elapsed() / 1000.0;
     return summary;

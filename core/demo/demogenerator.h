@@ -31,6 +31,7 @@ struct DemoSummary
     qint64 packages = 0;
     qint64 packageVersions = 0;
     qint64 subscriberOrgs = 0;
+    qint64 auditRows = 0; // the licenses' history: conversions, renewals, seats, suspensions, uninstalls
     double seconds = 0;
 };
 
@@ -41,8 +42,10 @@ using DemoProgress = std::function<bool(qint64 done, qint64 total)>;
 
 // Writes a realistic, deterministic install base: packages with version histories, installs
 // that grow with the seasons, trials that convert or lapse, uninstall churn, sandbox site
-// licenses, editions, instances and org statuses in plausible proportions. All in one
-// transaction, with the secondary indexes rebuilt after the load.
+// licenses, editions, instances and org statuses in plausible proportions, and the audit log of
+// every change made to a license by `until` (each row's old value the previous row's new, the
+// last the license's value; nothing after `until`). All in one transaction, with the secondary
+// indexes rebuilt after the load.
 Result<DemoSummary> generateDemo(Database &database, const DemoOptions &options, const DemoProgress &progress = {});
 
 // The same into the database at `path`, created (with its folder) if it does not exist. A demo

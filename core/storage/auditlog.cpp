@@ -1,9 +1,12 @@
 #include "storage/auditlog.h"
 
+#include "storage/database.h"
 #include "storage/sqlutil.h"
 #include "storage/values.h"
 
 #include <QSqlQuery>
+
+#include <sqlite3.h>
 
 #ifdef Q_OS_UNIX
 #include <pwd.h>
@@ -11,6 +14,19 @@
 #endif
 
 namespace lmo {
+
+namespace {
+
+const char *const kInsertHead = "INSERT INTO audit_log (changed_at, changed_by, record_type, record_ref, record_sf_id, "
+                                "field, old_value, new_value, source) VALUES ";
+constexpr int kColumns = 9;
+
+QString changedAtText(const AuditEntry &e)
+{
+    return dateTimeToSql(e.changedAt.isValid() ? e.changedAt : QDateTime::currentDateTimeUtc());
+}
+
+} // namespace
 
 QString AuditLog::currentUser()
 {
@@ -38,7 +54,7 @@ Result<void> AuditLog::record(const AuditEntry &e)
     QSqlQuery q(m_db);
     q.prepare(QStringLiteral("INSERT INTO audit_log (changed_at, changed_by, record_type, record_ref, record_sf_id, "
                              "field, old_value, new_value, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-    q.addBindValue(dateTimeToSql(e.changedAt.isValid() ? e.changedAt : QDateTime::currentDateTimeUtc()));
+    q.addBindValue(changedAtText(e));
     q.addBindValue(e.changedBy.isEmpty() ? currentUser() : e.changedBy);
     q.addBindValue(e.recordType);
     q.addBindValue(e.recordRef);
@@ -77,6 +93,133 @@ Result<std::vector<AuditEntry>> AuditLog::history(const QString &recordType, qin
         out.push_back(std::move(e));
     }
     return out;
+}
+
+AuditWriter::AuditWriter(const Database &database) : AuditWriter(database, false) {}
+
+AuditWriter::AuditWriter(const Database &database, bool portableOnly)
+    : m_db(database.connection()), m_sqlite(portableOnly ? nullptr : database.sqliteHandle())
+{
+    m_rows.reserve(kRowsPerStatement);
+    m_times.resize(kRowsPerStatement);
+}
+
+AuditWriter::~AuditWriter()
+{
+    sqlite3_finalize(static_cast<sqlite3_stmt *>(m_one));
+    sqlite3_finalize(static_cast<sqlite3_stmt *>(m_many));
+}
+
+Result<void> AuditWriter::prepare()
+{
+    if (m_sqlite) {
+        auto *db = static_cast<sqlite3 *>(m_sqlite);
+        for (auto [rows, stmt] : {std::pair{1, &m_one}, std::pair{kRowsPerStatement, &m_many}}) {
+            const QByteArray sql = insertRowsSql(kInsertHead, kColumns, rows);
+            sqlite3_stmt *prepared = nullptr;
+            if (sqlite3_prepare_v2(db, sql.constData(), int(sql.size()), &prepared, nullptr) != SQLITE_OK)
+                return Error::make(Error::Code::Sql, QStringLiteral("Database error while preparing to write the audit log: %1")
+                                                         .arg(QString::fromUtf8(sqlite3_errmsg(db))));
+            *stmt = prepared;
+        }
+        return {};
+    }
+    m_query = std::make_unique<QSqlQuery>(m_db);
+    if (!m_query->prepare(QString::fromLatin1(insertRowsSql(kInsertHead, kColumns, 1))))
+        return sqlError(m_query->lastError(), QStringLiteral("preparing to write the audit log"));
+    return {};
+}
+
+Result<void> AuditWriter::add(const AuditEntry &entry)
+{
+    m_rows.push_back(entry);
+    if (m_rows.size() < size_t(kRowsPerStatement))
+        return {};
+    return flush();
+}
+
+Result<void> AuditWriter::flush()
+{
+    if (m_rows.empty())
+        return {};
+    if (!m_one && !m_query) {
+        if (auto r = prepare(); !r)
+            return r;
+    }
+    auto r = write(0, m_rows.size());
+    m_rows.clear();
+    return r;
+}
+
+Result<void> AuditWriter::write(size_t first, size_t count)
+{
+    if (!m_sqlite) {
+        for (size_t i = first; i < first + count; ++i) {
+            const AuditEntry &e = m_rows[i];
+            m_query->addBindValue(changedAtText(e));
+            m_query->addBindValue(e.changedBy.isEmpty() ? AuditLog::currentUser() : e.changedBy);
+            m_query->addBindValue(e.recordType);
+            m_query->addBindValue(e.recordRef);
+            m_query->addBindValue(sqlValue(e.recordSfId));
+            m_query->addBindValue(e.field);
+            m_query->addBindValue(sqlValue(e.oldValue));
+            m_query->addBindValue(sqlValue(e.newValue));
+            m_query->addBindValue(e.source);
+            if (!m_query->exec())
+                return sqlError(m_query->lastError(), QStringLiteral("recording the change of %1 in the audit log").arg(e.field));
+            ++m_written;
+        }
+        return {};
+    }
+    auto *db = static_cast<sqlite3 *>(m_sqlite);
+    size_t r = first;
+    const size_t end = first + count;
+    while (r < end) {
+        const bool many = end - r >= size_t(kRowsPerStatement);
+        auto *stmt = static_cast<sqlite3_stmt *>(many ? m_many : m_one);
+        const size_t rows = many ? size_t(kRowsPerStatement) : 1;
+        int index = 0;
+        // The buffered rows (and m_times) outlive the step: no copies.
+        auto text = [&](const QString &value) {
+            ++index;
+            if (value.isEmpty())
+                sqlite3_bind_null(stmt, index);
+            else
+                sqlite3_bind_text16(stmt, index, value.utf16(), int(value.size() * 2), SQLITE_STATIC);
+        };
+        for (size_t i = r; i < r + rows; ++i) {
+            const AuditEntry &e = m_rows[i];
+            m_times[i - r] = changedAtText(e);
+            text(m_times[i - r]);
+            if (e.changedBy.isEmpty()) {
+                const QString user = AuditLog::currentUser();
+                sqlite3_bind_text16(stmt, ++index, user.utf16(), int(user.size() * 2), SQLITE_TRANSIENT);
+            } else {
+                text(e.changedBy);
+            }
+            text(e.recordType);
+            sqlite3_bind_int64(stmt, ++index, e.recordRef);
+            text(e.recordSfId);
+            text(e.field);
+            text(e.oldValue);
+            text(e.newValue);
+            text(e.source);
+        }
+        const int rc = sqlite3_step(stmt);
+        sqlite3_reset(stmt);
+        if (rc != SQLITE_DONE) {
+            const int code = sqlite3_extended_errcode(db);
+            const QString message = QString::fromUtf8(sqlite3_errmsg(db));
+            if ((code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED)
+                return Error::make(Error::Code::Locked,
+                                   QStringLiteral("The database is locked by another program while writing the audit log."));
+            return Error::make(Error::Code::Sql, QStringLiteral("Database error while recording the change of %1 in the audit log: %2")
+                                                     .arg(m_rows[r].field, message));
+        }
+        m_written += qint64(rows);
+        r += rows;
+    }
+    return {};
 }
 
 } // namespace lmo

@@ -6,9 +6,14 @@
 #include <QSqlDatabase>
 #include <QString>
 
+#include <memory>
 #include <vector>
 
+class QSqlQuery;
+
 namespace lmo {
+
+class Database;
 
 // One changed field of one record: who, when, what it was, what it became, and through what
 // (a dialog, an import file, the command line).
@@ -38,6 +43,42 @@ public:
 
 private:
     QSqlDatabase m_db;
+};
+
+// Appends audit rows in bulk (a demo's history, a load's): rows wait in a buffer, and on SQLite
+// go in kRowsPerStatement at a time through its C API, as LicenseWriter writes licenses; other
+// drivers get one prepared QSqlQuery. The rows are written as AuditLog::record writes them
+// (empty values as NULL). Use inside the caller's transaction, and flush() before committing:
+// rows still in the buffer when the writer goes are not written.
+class AuditWriter
+{
+public:
+    explicit AuditWriter(const Database &database);
+    // Forces the portable QSqlQuery path (what a server database uses); tests compare both.
+    AuditWriter(const Database &database, bool portableOnly);
+    ~AuditWriter();
+    AuditWriter(const AuditWriter &) = delete;
+    AuditWriter &operator=(const AuditWriter &) = delete;
+
+    Result<void> add(const AuditEntry &entry);
+    // Writes what waits in the buffer.
+    Result<void> flush();
+    qint64 written() const { return m_written; }
+
+    static constexpr int kRowsPerStatement = 32;
+
+private:
+    Result<void> prepare();
+    Result<void> write(size_t first, size_t count);
+
+    QSqlDatabase m_db;
+    void *m_sqlite = nullptr;
+    void *m_one = nullptr;  // sqlite3_stmt *: one row
+    void *m_many = nullptr; // sqlite3_stmt *: kRowsPerStatement rows
+    std::unique_ptr<QSqlQuery> m_query;
+    std::vector<AuditEntry> m_rows;
+    std::vector<QString> m_times; // each buffered row's changed_at as written, alive until its step
+    qint64 m_written = 0;
 };
 
 } // namespace lmo
