@@ -57,7 +57,8 @@ double medianBefore(const QMap<QDate, qint64> &counts, const QDate &until, int d
 // The audit row's text for a license's current value of `field`, as SQL over licenses l.
 const char *const kCurrentValueSql =
     "CASE a.field WHEN 'Status' THEN l.status WHEN 'Seats' THEN CAST(l.seats AS TEXT) "
-    "WHEN 'Used Licenses' THEN CAST(l.used_licenses AS TEXT) WHEN 'Expiration' THEN l.expiration END";
+    "WHEN 'Used Licenses' THEN CAST(l.used_licenses AS TEXT) WHEN 'Expiration' THEN l.expiration "
+    "WHEN 'Version Number' THEN l.version_number END";
 
 } // namespace
 
@@ -290,7 +291,14 @@ private slots:
         QCOMPARE(number(*m_db, QStringLiteral("SELECT COUNT(*) FROM licenses WHERE substr(last_modified, 1, 10) > '2026-11-01'")), 0);
         // Values written as the app writes them.
         QCOMPARE(number(*m_db, QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE field NOT IN ('Status', 'Seats', "
-                                              "'Used Licenses', 'Expiration')")),
+                                              "'Used Licenses', 'Expiration', 'Version Number')")),
+                 0);
+        // An upgrade goes to a later version of the license's own package, by the LMA.
+        QVERIFY(number(*m_db, QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE field = 'Version Number'")) > 0);
+        QCOMPARE(number(*m_db, QStringLiteral("SELECT COUNT(*) FROM audit_log a JOIN licenses l ON l.id = a.record_ref "
+                                              "WHERE a.field = 'Version Number' AND (a.source <> 'LMA' OR NOT EXISTS "
+                                              "(SELECT 1 FROM package_versions v WHERE v.package_ref = l.package_ref "
+                                              "AND v.version_number = a.old_value))")),
                  0);
         QCOMPARE(number(*m_db, QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE field = 'Status' AND (old_value NOT IN "
                                               "('Trial', 'Active', 'Suspended') OR new_value NOT IN ('Active', 'Suspended', 'Uninstalled'))")),

@@ -1025,17 +1025,22 @@ private slots:
         QTest::addColumn<bool>("fast");
         QTest::addColumn<bool>("strict");
         QTest::addColumn<QByteArray>("lineEnd");
-        QTest::newRow("fast path") << true << false << QByteArray("\n");
-        QTest::newRow("careful path") << false << false << QByteArray("\n");
-        QTest::newRow("CRLF") << true << false << QByteArray("\r\n");
-        QTest::newRow("strict") << true << true << QByteArray("\n");
-        QTest::newRow("strict, careful path") << false << true << QByteArray("\n");
+        QTest::addColumn<QByteArray>("cutValue"); // what the file holds of the last account, after its quote
+        QTest::newRow("fast path") << true << false << QByteArray("\n") << QByteArray("Acc");
+        QTest::newRow("careful path") << false << false << QByteArray("\n") << QByteArray("Acc");
+        QTest::newRow("CRLF") << true << false << QByteArray("\r\n") << QByteArray("Acc");
+        QTest::newRow("strict") << true << true << QByteArray("\n") << QByteArray("Acc");
+        QTest::newRow("strict, careful path") << false << true << QByteArray("\n") << QByteArray("Acc");
+        // Cut inside a value with line breaks of its own (an address): still the one record.
+        QTest::newRow("multi-line value") << true << false << QByteArray("\n") << QByteArray("Acme\nBuilding 4\nFlo");
+        QTest::newRow("multi-line value, careful") << false << false << QByteArray("\n") << QByteArray("Acme, Inc.\nBuilding 4, Fl");
     }
     void aCutOffLastRecordIsRejectedAndTheRestImported()
     {
         QFETCH(bool, fast);
         QFETCH(bool, strict);
         QFETCH(QByteArray, lineEnd);
+        QFETCH(QByteArray, cutValue);
         const QString path = m_dir.filePath(QStringLiteral("cut.csv"));
         QByteArray csv = "Id,sfLma__Package__r.Name,sfLma__Status__c,sfLma__Seats__c,sfLma__Subscriber_Org_ID__c,"
                          "sfLma__Account__r.Name" + lineEnd;
@@ -1044,7 +1049,7 @@ private slots:
             csv += SalesforceId::fromString(QString::fromLatin1("a0B30000000006" + n)).to18().toLatin1() + ",Ledgerly CPQ,Active,5,"
                    + "00D30000000006" + n + ",\"Account " + n + ", Inc.\"" + lineEnd;
         }
-        csv += SalesforceId::fromString(u"a0B300000000064"_s).to18().toLatin1() + ",Ledgerly CPQ,Active,5,00D300000000064,\"Acc";
+        csv += SalesforceId::fromString(u"a0B300000000064"_s).to18().toLatin1() + ",Ledgerly CPQ,Active,5,00D300000000064,\"" + cutValue;
         writeFile(path, csv);
         const QByteArray before = test::contentHash(*m_db);
         ImportOptions options;

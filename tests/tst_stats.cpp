@@ -218,6 +218,7 @@ private slots:
         audit("L-00001", "Seats", "5", "10", "2026-03-01T09:00:00.000Z");
         audit("L-00001", "Expiration", "2026-01-01", "2027-01-01", "2026-03-01T09:00:00.000Z");
         audit("L-00001", "Used Licenses", "4", "8", "2026-03-01T09:00:00.000Z");
+        audit("L-00001", "Version Number", "0.9", "1.0", "2026-03-01T09:00:00.000Z"); // upgraded then
         // L-00010, Uninstalled, changed on 2026-04-01 and nothing says when or from what.
         QVERIFY(q.exec(QStringLiteral("UPDATE licenses SET last_modified = '2026-04-01T09:00:00.000Z' WHERE name = 'L-00010'")));
         // L-00015, Uninstalled, last changed 2025-06-01: uninstalled before the day.
@@ -243,6 +244,11 @@ private slots:
         auto m = computeDashboard(db->connection(), f);
         QVERIFY2(m.ok(), qPrintable(m.ok() ? QString() : m.error().message));
         QCOMPARE(m->stats.toJson(), r->toJson());
+        // The version it had then.
+        const ChartData &versions = m->chart(ChartId::VersionAdoption);
+        const qsizetype old = versions.categories.indexOf(QStringLiteral("Package A 0.9"));
+        QVERIFY2(old >= 0, qPrintable(versions.categories.join(u", "_s)));
+        QCOMPARE(versions.series[0].values[size_t(old)], 1);
 
         // Uninstalls by the day the audit log says (2026-02), not the last change (2026-03).
         f.asOf = QDate::currentDate();

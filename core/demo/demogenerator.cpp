@@ -867,8 +867,16 @@ Result<DemoSummary> generateDemo(Database &database, const DemoOptions &options,
         qint64 lastMoment = qint64(installDay) * 86400 + g.rng.below(86400);
         if (!g.life.rows.empty()) // installed before anything was changed on it
             lastMoment = std::min(lastMoment, g.life.rows.front().moment - 60);
-        if (upgradeDay >= 0)
-            lastMoment = std::max(lastMoment, qint64(upgradeDay) * 86400 + g.rng.below(86400));
+        if (upgradeDay >= 0) {
+            // The upgrade, in the audit log as the version an export shows changing (during
+            // working hours, as the other rows), in its place among the changes.
+            const qint64 at = qint64(upgradeDay) * 86400 + 8 * 3600 + g.rng.below(10 * 3600);
+            lastMoment = std::max(lastMoment, at);
+            const LifeRow upgrade{at, kLma, QStringLiteral("Version Number"), g.versions[pkg][size_t(installed)].number, v.number};
+            auto pos = std::upper_bound(g.life.rows.begin(), g.life.rows.end(), at,
+                                        [](qint64 moment, const LifeRow &r) { return moment < r.moment; });
+            g.life.rows.insert(pos, upgrade);
+        }
         if (!g.life.rows.empty())
             lastMoment = std::max(lastMoment, g.life.rows.back().moment);
         l.lastModified = QDateTime(g.date(int(lastMoment / 86400)), QTime::fromMSecsSinceStartOfDay(int(lastMoment % 86400) * 1000), Qt::UTC);

@@ -1,5 +1,6 @@
 #include "import/csvreader.h"
 
+#include <algorithm>
 #include <QFileDevice>
 #include <QStringList>
 
@@ -413,12 +414,25 @@ bool CsvReader::next(CsvRecord &record)
                     // The file ends inside the quotes. Within one line (a trailing line break
                     // aside), the last record was cut off: it alone is rejected. Past line breaks
                     // a quote is missing, and the rows it swallowed cannot be told apart.
+                    // Past line breaks it is still a cut-off record when none of the lines it
+                    // swallowed looks like a record (as many delimiters as a whole one has): the
+                    // line breaks of a multi-line value, an address say, and not rows.
                     bool cut = false;
                     if (!dropping) {
                         QByteArrayView v(record.m_data.constData() + fieldStart, record.m_data.size() - fieldStart);
                         while (!v.isEmpty() && (v.back() == '\n' || v.back() == '\r'))
                             v.chop(1);
-                        cut = !v.contains('\n') && !v.contains('\r');
+                        cut = true;
+                        const qsizetype wholeRecord = std::max<qsizetype>(m_firstRecordFields - 1, 1);
+                        qsizetype lineStart = -1;
+                        for (qsizetype i = 0; i <= v.size() && cut; ++i) {
+                            const bool lineEnd = i == v.size() || v[i] == '\n' || v[i] == '\r';
+                            if (!lineEnd)
+                                continue;
+                            if (lineStart >= 0 && v.sliced(lineStart, i - lineStart).count(delimiter) >= wholeRecord)
+                                cut = false;
+                            lineStart = i + 1;
+                        }
                     }
                     if (!cut) {
                         m_error = QStringLiteral("line %1: a quoted field is never closed: the file ends inside it, %2 "
@@ -464,6 +478,8 @@ bool CsvReader::next(CsvRecord &record)
             ++m_line;
         if (m_encoding == TextEncoding::Utf8 && !record.m_problem)
             checkUtf8(record);
+        if (m_firstRecordFields == 0)
+            m_firstRecordFields = record.m_ends.size();
         return true; // end of line or of input
     }
 }

@@ -134,6 +134,7 @@ private:
     QStringDecoder m_utf16;
     qsizetype m_maxFieldBytes = kDefaultMaxFieldBytes;
     qsizetype m_skipped = 0;
+    qsizetype m_firstRecordFields = 0; // the header's, usually: what a whole record looks like
     QString m_skippedWhat;
     QString m_error;
 };

@@ -75,14 +75,14 @@ QString InstallBaseFilter::sourceSql(bool withUninstallDay) const
     // The last change as a day: the LMA's "Information Current As Of", an ISO timestamp.
     const QString lastChange = QStringLiteral("SUBSTR(x.last_modified, 1, 10)");
     const QString common = QStringLiteral("x.id, x.install_date, x.last_modified, x.is_sandbox, x.org_edition, x.org_instance, "
-                                          "x.version_number, x.package_ref, x.org_id, x.lmo_ref");
+                                          "x.package_ref, x.org_id, x.lmo_ref");
     if (!isPast() && !withUninstallDay) {
-        return QStringLiteral("(SELECT %1, x.status, x.seats, x.used_licenses, x.expiration, NULL AS uninstall_day, "
+        return QStringLiteral("(SELECT %1, x.version_number, x.status, x.seats, x.used_licenses, x.expiration, NULL AS uninstall_day, "
                               "0 AS as_of_unknown, 0 AS as_of_changed FROM licenses x)")
             .arg(common);
     }
     if (!isPast()) {
-        return QStringLiteral("(SELECT %1, x.status, x.seats, x.used_licenses, x.expiration, "
+        return QStringLiteral("(SELECT %1, x.version_number, x.status, x.seats, x.used_licenses, x.expiration, "
                               "CASE WHEN x.status = 'Uninstalled' THEN COALESCE(u.day, %2) END AS uninstall_day, "
                               "0 AS as_of_unknown, 0 AS as_of_changed "
                               "FROM licenses x LEFT JOIN %3 u ON u.record_ref = x.id)")
@@ -95,7 +95,8 @@ QString InstallBaseFilter::sourceSql(bool withUninstallDay) const
         "MAX(CASE WHEN field = 'Status' THEN 1 ELSE 0 END) AS has_status, MAX(CASE WHEN field = 'Status' THEN old_value END) AS status, "
         "MAX(CASE WHEN field = 'Seats' THEN 1 ELSE 0 END) AS has_seats, MAX(CASE WHEN field = 'Seats' THEN old_value END) AS seats, "
         "MAX(CASE WHEN field = 'Used Licenses' THEN 1 ELSE 0 END) AS has_used, MAX(CASE WHEN field = 'Used Licenses' THEN old_value END) AS used, "
-        "MAX(CASE WHEN field = 'Expiration' THEN 1 ELSE 0 END) AS has_expiration, MAX(CASE WHEN field = 'Expiration' THEN old_value END) AS expiration "
+        "MAX(CASE WHEN field = 'Expiration' THEN 1 ELSE 0 END) AS has_expiration, MAX(CASE WHEN field = 'Expiration' THEN old_value END) AS expiration, "
+        "MAX(CASE WHEN field = 'Version Number' THEN 1 ELSE 0 END) AS has_version, MAX(CASE WHEN field = 'Version Number' THEN old_value END) AS version "
         "FROM (SELECT record_ref, field, old_value, ROW_NUMBER() OVER (PARTITION BY record_ref, field ORDER BY changed_at, id) AS n "
         "FROM audit_log WHERE record_type = 'license' AND changed_at >= :f_next_day) c WHERE n = 1 GROUP BY record_ref)");
     const QString uninstallDay = QStringLiteral("COALESCE(u.day, %1)").arg(lastChange);
@@ -106,6 +107,7 @@ QString InstallBaseFilter::sourceSql(bool withUninstallDay) const
                                           "ELSE x.status END)")
                                .arg(uninstallDay);
     return QStringLiteral("(SELECT %1, %2 AS status, "
+                          "CASE WHEN h.has_version = 1 THEN h.version ELSE x.version_number END AS version_number, "
                           "CASE WHEN h.has_seats = 1 THEN CAST(NULLIF(h.seats, '') AS BIGINT) ELSE x.seats END AS seats, "
                           "CASE WHEN h.has_used = 1 THEN CAST(NULLIF(h.used, '') AS BIGINT) ELSE x.used_licenses END AS used_licenses, "
                           "CASE WHEN h.has_expiration = 1 THEN NULLIF(h.expiration, '') ELSE x.expiration END AS expiration, "

@@ -78,8 +78,8 @@ struct InstallBaseFilter
     //                  what it was (then it is counted as it is now; uninstalled since: Active);
     //   as_of_changed  1 when the license changed after the day (history or not).
     // As of a past day D: only licenses installed on or before D (none without an install date:
-    // countUndatedLicenses counts those); status, seats, used licenses
-    // and expiration are the old value of each field's first audit-log change after D. Binds
+    // countUndatedLicenses counts those); status, seats, used licenses, expiration and version
+    // number are the old value of each field's first audit-log change after D. Binds
     // :f_next_day (D + 1) when isPast(); bind() binds it.
     // `withUninstallDay` false: the summary's columns only, without the audit log's uninstall
     // days (uninstall_day is then NULL today), which the summary does not need.
