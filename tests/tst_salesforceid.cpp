@@ -12,7 +12,7 @@ private slots:
     {
         QTest::addColumn<QString>("id15");
         QTest::addColumn<QString>("id18");
-        // The vectors of DOMAIN.md.
+        // The vectors of docs/domain.md, "The checksum".
         QTest::newRow("license") << QStringLiteral("a0BA0000000L2ZC") << QStringLiteral("a0BA0000000L2ZCMA0");
         QTest::newRow("campaign") << QStringLiteral("70130000001tcyI") << QStringLiteral("70130000001tcyIAAQ");
         // All digits: no uppercase anywhere gives AAA.

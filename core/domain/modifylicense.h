@@ -27,7 +27,7 @@ struct ChangeVerdict
     bool allowed() const { return refusals.isEmpty(); }
 };
 
-// The LMA's Modify License rules (DOMAIN.md), as pure functions.
+// The LMA's Modify License rules (docs/domain.md, "Modify License rules"), as pure functions.
 namespace ModifyLicenseRules {
 inline constexpr int kMaxTrialDays = 90;
 

@@ -16,7 +16,7 @@ struct FieldInfo
     std::initializer_list<const char *> aliases; // normalised: lower case, single spaces
 };
 
-// Labels are those of the LMA's fields (DOMAIN.md); aliases cover Data Loader, the CLI and reports.
+// Labels are those of the LMA's fields (docs/domain.md, "License fields"); aliases cover Data Loader, the CLI and reports.
 const FieldInfo kFields[] = {
     {ImportField::Id, "Record ID", "Id", {"id", "record id"}},
     {ImportField::Name, "Name", "Name", {"name", "license name"}},

@@ -6,7 +6,7 @@
 
 namespace lmo {
 
-// The six steps of designating a License Management Org (DOMAIN.md), as plain data the setup
+// The six steps of designating a License Management Org (docs/domain.md, "The six steps"), as plain data the setup
 // page and the wizard both show.
 struct DesignationStep
 {

@@ -15,7 +15,7 @@
 
 namespace lmo {
 
-// What the LMO setup wizard records, page by page (DOMAIN.md, "Designating the LMO"). Plain
+// What the LMO setup wizard records, page by page (docs/domain.md, "Where the project records each step"). Plain
 // data with the rules beside it; the wizard, the runbook and `lmodesk lmo show` all read it.
 enum class OrgKind { Production, Sandbox, DeveloperEdition, Trial, Scratch };
 QString orgKindName(OrgKind kind);  // the stored key: "developer-edition"
