@@ -56,6 +56,7 @@ int failWith(const Error &error)
 {
     const bool refusal = error.code == Error::Code::Usage || error.code == Error::Code::NotADatabase
                          || error.code == Error::Code::NotOurDatabase || error.code == Error::Code::SchemaTooNew
+                         || error.code == Error::Code::SchemaTooOld
                          || error.code == Error::Code::ReadOnly || error.code == Error::Code::Io
                          || error.code == Error::Code::Locked;
     return fail(error.message, refusal ? 2 : 1);
@@ -122,13 +123,28 @@ const QCommandLineOption &dbOption()
 }
 
 // The commands that only read (stats, lmo show, the exports) open the database read-only: they
-// never create, migrate or otherwise write one, whatever file --db names.
+// never create a database or change its data, whatever file --db names. One thing they do
+// write: an LMO Desk database of an older schema is brought forward, as File > Open does, when
+// it can be (its data unchanged); where it cannot, it is refused with the reason.
 Result<std::unique_ptr<Database>> openToRead(const QCommandLineParser &parser, const QString &command)
 {
     Database::OpenOptions options;
     options.readOnly = true;
     options.readOnlyReason = QStringLiteral("lmodesk %1 only reads it").arg(command);
-    return Database::open(Database::resolvePath(parser.value(dbOption())), options);
+    const QString path = Database::resolvePath(parser.value(dbOption()));
+    auto opened = Database::open(path, options);
+    if (opened || opened.error().code != Error::Code::SchemaTooOld)
+        return opened;
+    const QFileInfo info(path);
+    if (!info.isWritable() || !QFileInfo(info.absolutePath()).isWritable())
+        return opened;
+    Database::OpenOptions upgrade;
+    upgrade.readOnly = false;
+    auto upgraded = Database::open(path, upgrade);
+    if (!upgraded)
+        return upgraded;
+    upgraded.value().reset();
+    return Database::open(path, options);
 }
 
 // SIGINT and SIGTERM go to `handler` while it lives, and back to what they were after.

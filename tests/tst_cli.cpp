@@ -662,6 +662,40 @@ private slots:
         r = lmodesk(args + QStringList{u"--db"_s, copy});
         QVERIFY2(r.code == 0, qPrintable(r.err));
         QCOMPARE(test::fileHash(copy), before);
+
+        // A database of an older LMO Desk is brought forward, as File > Open does, its data as
+        // it was; then read.
+        const QString older = dir.filePath(u"older.sqlite"_s);
+        QVERIFY(QFile::copy(m_fixture, older));
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"older"_s);
+            db.setDatabaseName(older);
+            QVERIFY(db.open());
+            QSqlQuery q(db);
+            QVERIFY(q.exec(u"DROP INDEX audit_log_time"_s));
+            QVERIFY(q.exec(u"DROP INDEX audit_log_field_value"_s));
+            QVERIFY(q.exec(u"DELETE FROM schema_migrations WHERE version = 7"_s));
+            q.finish();
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(u"older"_s);
+        r = lmodesk(args + QStringList{u"--db"_s, older});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"older"_s);
+            db.setDatabaseName(older);
+            QVERIFY(db.open());
+            QSqlQuery q(db);
+            QVERIFY(q.exec(u"SELECT MAX(version) FROM schema_migrations"_s) && q.next());
+            QCOMPARE(q.value(0).toInt(), 7);
+            QVERIFY(q.exec(u"SELECT COUNT(*) FROM sqlite_master WHERE name = 'audit_log_time'"_s) && q.next());
+            QCOMPARE(q.value(0).toInt(), 1);
+            QVERIFY(q.exec(u"SELECT COUNT(*) FROM licenses"_s) && q.next());
+            QCOMPARE(q.value(0).toInt(), 15);
+            q.finish();
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(u"older"_s);
     }
 
     // A full disk: the export fails with exit 1 and says so, naming the file. /dev/full fails

@@ -236,7 +236,7 @@ Result<std::unique_ptr<Database>> Database::open(const QString &path, const Open
         if (tables.isEmpty())
             return noDatabaseYet(path);
         if (version.value() < latest)
-            return Error::make(Error::Code::ReadOnly,
+            return Error::make(options.readOnly ? Error::Code::SchemaTooOld : Error::Code::ReadOnly,
                                QStringLiteral("%1 needs its schema brought up to date (version %2 to %3), but %4. %5")
                                    .arg(shown)
                                    .arg(version.value())

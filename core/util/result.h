@@ -16,6 +16,7 @@ struct Error
         NotADatabase,
         NotOurDatabase,
         SchemaTooNew,
+        SchemaTooOld, // opened read-only, and its schema needs bringing forward first
         ReadOnly,
         Locked,
         Sql,
