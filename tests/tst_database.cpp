@@ -584,6 +584,66 @@ private slots:
         QVERIFY(!QFileInfo::exists(BulkWriteLock::lockFilePath(path)));
     }
 
+    // An import in the window waits for one of another process on its worker thread, calling
+    // its progress callback meanwhile (no rows yet), which can cancel the wait; then nothing is
+    // imported. Once the other is done, the import runs.
+    void anImportWaitingForAnotherCanBeCancelled()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("wait.sqlite"));
+        const QString csv = dir.filePath(QStringLiteral("a.csv"));
+        QVERIFY(test::writeLicenseCsv(csv, 100, QStringLiteral("Ledgerly CPQ")));
+        auto db = Database::open(path, createOptions());
+        QVERIFY(db.ok());
+        QProcess holder;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("LMODESK_TEST_HOLD_LOCK"), path);
+        holder.setProcessEnvironment(env);
+        holder.start(QCoreApplication::applicationFilePath(), {QStringLiteral("holdTheImportLockChild")});
+        QByteArray said;
+        while (!said.contains("HOLDING") && holder.waitForReadyRead(60000))
+            said += holder.readAllStandardOutput();
+        QVERIFY2(said.contains("HOLDING"), said.constData());
+
+        int calls = 0;
+        ImportOptions options;
+        options.progress = [&](const ImportProgress &p) {
+            ++calls;
+            return p.rows > 0; // Cancel, pressed while it waits
+        };
+        auto cancelled = importFile(*db.value(), csv, options);
+        QVERIFY(!cancelled.ok());
+        QCOMPARE(cancelled.error().code, Error::Code::Cancelled);
+        QVERIFY2(cancelled.error().message.contains(QStringLiteral("waiting for another import")),
+                 qPrintable(cancelled.error().message));
+        QCOMPARE(calls, 1);
+        QCOMPARE(LicenseRepository(*db.value()).count().value(), 0);
+
+        holder.closeWriteChannel(); // the other import is done
+        QVERIFY(holder.waitForFinished(60000));
+        QCOMPARE(holder.exitCode(), 0);
+        options.progress = [](const ImportProgress &) { return true; };
+        auto imported = importFile(*db.value(), csv, options);
+        QVERIFY2(imported.ok(), qPrintable(imported.ok() ? QString() : imported.error().message));
+        QCOMPARE(imported->inserted, 100);
+    }
+
+    // Run by anImportWaitingForAnotherCanBeCancelled: holds the import lock of
+    // LMODESK_TEST_HOLD_LOCK until its input ends; does nothing when run directly.
+    void holdTheImportLockChild()
+    {
+        const QString path = qEnvironmentVariable("LMODESK_TEST_HOLD_LOCK");
+        if (path.isEmpty())
+            return;
+        auto lock = BulkWriteLock::acquire(path);
+        QVERIFY(lock.ok());
+        QTextStream out(stdout);
+        out << "HOLDING" << Qt::endl;
+        QFile in;
+        QVERIFY(in.open(stdin, QIODevice::ReadOnly));
+        in.readAll(); // until the parent closes it
+    }
+
     // A lock file left by an import that was killed does not hold up the next one.
     void aLockLeftByAKilledImportIsTakenOver()
     {
