@@ -4,11 +4,13 @@
 #include "storage/sqlutil.h"
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
 #include <QSqlDriver>
 #include <QSqlQuery>
 #include <QStandardPaths>
+#include <QThread>
 #include <QUrl>
 
 #include <sqlite3.h>
@@ -260,10 +262,17 @@ Result<std::unique_ptr<Database>> Database::open(const QString &path, const Open
 
     QSqlQuery pragma(db);
     // WAL lets the browser read while an import writes; foreign keys keep versions tied to packages.
-    if (!pragma.exec(QStringLiteral("PRAGMA journal_mode=WAL"))) {
-        if (isLockedError(pragma.lastError()))
+    // Two programs opening one new file at once: the second's switch may meet the first's, and
+    // SQLite then says "busy" at once rather than waiting, so it is tried again, for as long as
+    // the busy timeout allows.
+    QElapsedTimer switching;
+    switching.start();
+    while (!pragma.exec(QStringLiteral("PRAGMA journal_mode=WAL"))) {
+        if (!isLockedError(pragma.lastError()))
+            return sqlError(pragma.lastError(), QStringLiteral("switching %1 to WAL mode").arg(shown));
+        if (switching.elapsed() >= options.busyTimeoutMs)
             return lockedError(path);
-        return sqlError(pragma.lastError(), QStringLiteral("switching %1 to WAL mode").arg(shown));
+        QThread::msleep(20);
     }
     pragma.finish();
     if (auto r = execSql(db, QStringLiteral("PRAGMA foreign_keys=ON"), QStringLiteral("enabling foreign keys")); !r)
