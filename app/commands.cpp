@@ -622,9 +622,11 @@ int runImport(const QStringList &arguments)
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
         "Import LMA CSV exports (Data Loader, Salesforce CLI, report \"Details Only\"): licenses, packages or "
-        "package versions. Each file is imported whole or not at all.\n"
+        "package versions. Each file is imported whole or not at all. Another import into the same database "
+        "waits for this one to finish.\n"
         "Exit codes: 0 every row imported, 3 some rows rejected (the rest imported), 2 nothing imported (bad "
-        "input), 1 failed while working (e.g. the disk is full; nothing of that file was imported)."));
+        "input), 1 failed while working (e.g. the disk is full: nothing of that file was imported; or the "
+        "licenses were saved but their indexes could not be built)."));
     parser.addOption(dbOption());
     const QCommandLineOption strictOpt(QStringLiteral("strict"),
                                        QStringLiteral("Refuse a whole file when any of its rows is rejected."));
@@ -669,8 +671,21 @@ int runImport(const QStringList &arguments)
             return fail(chosen.error().message, 2);
         options.lmoRef = chosen->ref;
     }
+    // One import at a time into a database, across processes: this one holds the lock through
+    // all its files and the indexes they leave, so that another waits for all of it, saying so.
+    bool toldWaiting = false;
+    auto lock = BulkWriteLock::acquire(database.value()->path(), [&](const QString &holder) {
+        if (!toldWaiting)
+            err() << "lmodesk: waiting for another import to finish (" << holder << " is writing to "
+                  << QDir::toNativeSeparators(database.value()->path()) << ")..." << Qt::endl;
+        toldWaiting = true;
+        return true;
+    });
+    if (!lock)
+        return failWith(lock.error());
 
-    // The worst outcome of all files decides the exit code: 1 over 2 over 3 over 0.
+    // The worst outcome of all files decides the exit code: 1 (failed while working, the index
+    // build after them included) over 2 over 3 over 0.
     int worst = 0;
     for (const QString &file : files) {
         const bool showProgress = isatty(fileno(stderr));
@@ -719,6 +734,7 @@ int runImport(const QStringList &arguments)
             err() << "lmodesk: " << built.error().message
                   << " The licenses are saved; LMO Desk builds the rest of the indexes when it next opens the database."
                   << Qt::endl;
+            worst = 1;
         } else {
             out() << QStringLiteral("indexes: built %1 in %2 s\n").arg(pending.value()).arg(timer.elapsed() / 1000.0, 0, 'f', 1);
         }

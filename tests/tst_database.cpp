@@ -1,6 +1,8 @@
 #include "fixtures.h"
 
+#include "import/importer.h"
 #include "storage/auditlog.h"
+#include "storage/bulkload.h"
 #include "storage/database.h"
 #include "storage/dialect.h"
 #include "storage/licenserepository.h"
@@ -9,11 +11,16 @@
 
 #include <QFile>
 #include <QProcess>
+#include <QRegularExpression>
+#include <QScopeGuard>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <optional>
+
+#include <csignal>
 #include <unistd.h>
 
 using namespace lmo;
@@ -41,6 +48,49 @@ QStringList tablesOf(const QString &path)
     }
     QSqlDatabase::removeDatabase(name);
     return tables;
+}
+
+qint64 numberIn(const QString &path, const QString &sql)
+{
+    const QString name = QStringLiteral("inspect-number");
+    qint64 n = -1;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
+        db.setDatabaseName(path);
+        if (db.open()) {
+            QSqlQuery q(db);
+            if (q.exec(sql) && q.next())
+                n = q.value(0).toLongLong();
+        }
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(name);
+    return n;
+}
+
+// A license export like writeLicenseCsv's, with other Ids and orgs (`tag`, one digit, replaces
+// their fourth character): a second file of new licenses, not updates of the first's.
+bool writeOtherLicenseCsv(const QString &path, int rows, const QString &package, char tag)
+{
+    if (!test::writeLicenseCsv(path, rows, package))
+        return false;
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return false;
+    QByteArray bytes = f.readAll();
+    f.close();
+    bytes.replace("\na0B9", QByteArray("\na0B") + tag).replace(",00D9", QByteArray(",00D") + tag);
+    return f.open(QIODevice::WriteOnly | QIODevice::Truncate) && f.write(bytes) == bytes.size();
+}
+
+QProcess *startLmodesk(QObject *parent, const QStringList &arguments)
+{
+    auto *p = new QProcess(parent);
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+    p->setProcessEnvironment(env);
+    p->start(QStringLiteral(LMODESK_BINARY), arguments);
+    return p;
 }
 
 } // namespace
@@ -386,6 +436,294 @@ private slots:
         QCOMPARE(LicenseRepository(*db.value()).count().value(), 15);
     }
 
+    // Which way a read-only database in a folder that cannot be written is opened.
+    void readOnlyFolderOpenRule_data()
+    {
+        QTest::addColumn<qint64>("walBytes");
+        QTest::addColumn<bool>("shm");
+        QTest::addColumn<int>("expected");
+        using O = Database::ReadOnlyFolderOpen;
+        QTest::newRow("no -wal, no -shm: the file alone") << qint64(-1) << false << int(O::Immutable);
+        QTest::newRow("empty -wal, no -shm: the file alone") << qint64(0) << false << int(O::Immutable);
+        QTest::newRow("changes in the -wal, no -shm: refused, never stale") << qint64(4152) << false << int(O::Refuse);
+        QTest::newRow("changes in the -wal, a -shm: read through it") << qint64(4152) << true << int(O::Plain);
+        QTest::newRow("no -wal, a -shm") << qint64(-1) << true << int(O::Plain);
+    }
+    void readOnlyFolderOpenRule()
+    {
+        QFETCH(qint64, walBytes);
+        QFETCH(bool, shm);
+        QFETCH(int, expected);
+        QCOMPARE(int(Database::readOnlyFolderOpen(walBytes, shm)), expected);
+    }
+
+    // A copy of a database taken while a program had it open: its last changes (10 of its 15
+    // licenses deleted) are still in its -wal. In a folder that cannot be written, it must be
+    // read with those changes (5 licenses) or refused, never answered as it was before (15).
+    // Root may write in any folder, so as root the checks run as nobody (readOnlyFolderChild).
+    void aReadOnlyFolderNeverAnswersFromBeforeItsWal_data()
+    {
+        QTest::addColumn<QString>("name");
+        QTest::newRow("-wal with changes, no -shm: refused") << QStringLiteral("stale-wal.sqlite");
+        QTest::newRow("-wal with changes and its -shm: read with them") << QStringLiteral("stale-wal-with-shm.sqlite");
+        QTest::newRow("an empty -wal: the file is the database") << QStringLiteral("empty-wal.sqlite");
+    }
+    void aReadOnlyFolderNeverAnswersFromBeforeItsWal()
+    {
+        QFETCH(QString, name);
+        QTemporaryDir source;
+        const QString original = source.filePath(QStringLiteral("open.sqlite"));
+        { QVERIFY(test::createFixtureDatabase(original)); }
+        QTemporaryDir folder;
+        const QString path = folder.filePath(name);
+        {
+            QSqlDatabase writer = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("writer"));
+            writer.setDatabaseName(original);
+            QVERIFY(writer.open());
+            QSqlQuery q(writer);
+            QVERIFY(q.exec(QStringLiteral("PRAGMA wal_autocheckpoint=0")));
+            QVERIFY(q.exec(QStringLiteral("DELETE FROM licenses WHERE id NOT IN (SELECT id FROM licenses ORDER BY id LIMIT 5)")));
+            QVERIFY(QFileInfo(original + QStringLiteral("-wal")).size() > 0);
+            // Copied while it is open: the file still holds 15 licenses, the -wal the deletion.
+            QVERIFY(QFile::copy(original, path));
+            if (name.startsWith(QLatin1String("empty-wal"))) {
+                QFile empty(path + QStringLiteral("-wal"));
+                QVERIFY(empty.open(QIODevice::WriteOnly));
+            } else {
+                QVERIFY(QFile::copy(original + QStringLiteral("-wal"), path + QStringLiteral("-wal")));
+            }
+            if (name.contains(QLatin1String("with-shm")))
+                QVERIFY(QFile::copy(original + QStringLiteral("-shm"), path + QStringLiteral("-shm")));
+            q.finish();
+            writer.close();
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("writer"));
+
+        QByteArray output;
+        QVERIFY2(test::makeReadOnlyAndCheckAsUser(path, QStringLiteral("readOnlyFolderChild"), &output), output.constData());
+        if (!output.isEmpty())
+            return; // checked as nobody, for whom the folder is read-only
+        // Not root: the folder itself is made read-only here.
+        const QFile::Permissions was = QFile::permissions(folder.path());
+        QVERIFY(QFile::setPermissions(folder.path(), QFile::ReadOwner | QFile::ExeOwner));
+        auto restore = qScopeGuard([&] { QFile::setPermissions(folder.path(), was); });
+        checkReadOnlyFolder(path);
+    }
+
+    // Run by aReadOnlyFolderNeverAnswersFromBeforeItsWal as an unprivileged user.
+    void readOnlyFolderChild()
+    {
+        const QString path = qEnvironmentVariable(test::kReadOnlyChildEnv);
+        if (path.isEmpty())
+            return;
+        QVERIFY(geteuid() != 0);
+        checkReadOnlyFolder(path);
+    }
+
+    // Two `lmodesk import` runs into one empty database queue: the second waits for the whole of
+    // the first (its rows and the indexes it leaves), saying so, then imports into a table with
+    // rows and indexes. Held first: both are started while this test holds the import lock, so
+    // both must wait; together: started at once, into a file that does not exist yet.
+    void twoImportsIntoOneDatabaseQueue_data()
+    {
+        QTest::addColumn<bool>("heldFirst");
+        QTest::newRow("both wait for a held lock, empty database") << true;
+        QTest::newRow("started together, no database file yet") << false;
+    }
+    void twoImportsIntoOneDatabaseQueue()
+    {
+        QFETCH(bool, heldFirst);
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("queue.sqlite"));
+        const QString a = dir.filePath(QStringLiteral("a.csv")), b = dir.filePath(QStringLiteral("b.csv"));
+        constexpr int kRows = 3000;
+        QVERIFY(test::writeLicenseCsv(a, kRows, QStringLiteral("Ledgerly CPQ")));
+        QVERIFY(writeOtherLicenseCsv(b, kRows, QStringLiteral("Ledgerly Billing"), '8'));
+        std::optional<BulkWriteLock> held;
+        if (heldFirst) {
+            QVERIFY(Database::open(path, createOptions()).ok()); // empty, and migrated
+            auto lock = BulkWriteLock::acquire(path);
+            QVERIFY2(lock.ok(), qPrintable(lock.ok() ? QString() : lock.error().message));
+            held.emplace(std::move(lock).value());
+        }
+        QProcess *first = startLmodesk(this, {QStringLiteral("import"), QStringLiteral("--db"), path, a});
+        QProcess *second = startLmodesk(this, {QStringLiteral("import"), QStringLiteral("--db"), path, b});
+        QByteArray errors[2];
+        if (heldFirst) {
+            // Both say they wait, and neither gives up, for as long as the lock is held.
+            const QByteArray waiting = "waiting for another import to finish";
+            for (int i = 0; i < 600 && !(errors[0].contains(waiting) && errors[1].contains(waiting)); ++i) {
+                QTest::qWait(100);
+                errors[0] += first->readAllStandardError();
+                errors[1] += second->readAllStandardError();
+                QVERIFY2(first->state() == QProcess::Running && second->state() == QProcess::Running,
+                         (errors[0] + errors[1]).constData());
+            }
+            QVERIFY2(errors[0].contains(waiting) && errors[1].contains(waiting), (errors[0] + errors[1]).constData());
+            held.reset();
+        }
+        QVERIFY(first->waitForFinished(300000));
+        QVERIFY(second->waitForFinished(300000));
+        const QByteArray outputs[2] = {first->readAllStandardOutput(), second->readAllStandardOutput()};
+        errors[0] += first->readAllStandardError();
+        errors[1] += second->readAllStandardError();
+        const QByteArray all = outputs[0] + errors[0] + outputs[1] + errors[1];
+        QVERIFY2(first->exitCode() == 0 && second->exitCode() == 0, all.constData());
+        for (const QByteArray &out : outputs)
+            QVERIFY2(out.contains("inserted 3,000, updated 0"), all.constData());
+        // One loaded the empty table the fast way and built all 16 indexes (and the org
+        // summary) after; the other, once that was done, imported into a table with rows and
+        // indexes: it had nothing of the kind to build.
+        const int fast = int(outputs[0].contains("indexes: built 17 ")) + int(outputs[1].contains("indexes: built 17 "));
+        QVERIFY2(fast == 1, all.constData());
+        QCOMPARE(numberIn(path, QStringLiteral("SELECT COUNT(*) FROM licenses")), 2 * kRows);
+        QCOMPARE(numberIn(path, QStringLiteral("SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND "
+                                               "tbl_name = 'licenses' AND sql IS NOT NULL")),
+                 16);
+        QCOMPARE(numberIn(path, QStringLiteral("SELECT COUNT(*) FROM deferred_indexes")), 0);
+        QVERIFY(!QFileInfo::exists(BulkWriteLock::lockFilePath(path)));
+    }
+
+    // An import in the window waits for one of another process on its worker thread, calling
+    // its progress callback meanwhile (no rows yet), which can cancel the wait; then nothing is
+    // imported. Once the other is done, the import runs.
+    void anImportWaitingForAnotherCanBeCancelled()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("wait.sqlite"));
+        const QString csv = dir.filePath(QStringLiteral("a.csv"));
+        QVERIFY(test::writeLicenseCsv(csv, 100, QStringLiteral("Ledgerly CPQ")));
+        auto db = Database::open(path, createOptions());
+        QVERIFY(db.ok());
+        QProcess holder;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("LMODESK_TEST_HOLD_LOCK"), path);
+        holder.setProcessEnvironment(env);
+        holder.start(QCoreApplication::applicationFilePath(), {QStringLiteral("holdTheImportLockChild")});
+        QByteArray said;
+        while (!said.contains("HOLDING") && holder.waitForReadyRead(60000))
+            said += holder.readAllStandardOutput();
+        QVERIFY2(said.contains("HOLDING"), said.constData());
+
+        int calls = 0;
+        ImportOptions options;
+        options.progress = [&](const ImportProgress &p) {
+            ++calls;
+            return p.rows > 0; // Cancel, pressed while it waits
+        };
+        auto cancelled = importFile(*db.value(), csv, options);
+        QVERIFY(!cancelled.ok());
+        QCOMPARE(cancelled.error().code, Error::Code::Cancelled);
+        QVERIFY2(cancelled.error().message.contains(QStringLiteral("waiting for another import")),
+                 qPrintable(cancelled.error().message));
+        QCOMPARE(calls, 1);
+        QCOMPARE(LicenseRepository(*db.value()).count().value(), 0);
+
+        holder.closeWriteChannel(); // the other import is done
+        QVERIFY(holder.waitForFinished(60000));
+        QCOMPARE(holder.exitCode(), 0);
+        options.progress = [](const ImportProgress &) { return true; };
+        auto imported = importFile(*db.value(), csv, options);
+        QVERIFY2(imported.ok(), qPrintable(imported.ok() ? QString() : imported.error().message));
+        QCOMPARE(imported->inserted, 100);
+    }
+
+    // Run by anImportWaitingForAnotherCanBeCancelled: holds the import lock of
+    // LMODESK_TEST_HOLD_LOCK until its input ends; does nothing when run directly.
+    void holdTheImportLockChild()
+    {
+        const QString path = qEnvironmentVariable("LMODESK_TEST_HOLD_LOCK");
+        if (path.isEmpty())
+            return;
+        auto lock = BulkWriteLock::acquire(path);
+        QVERIFY(lock.ok());
+        QTextStream out(stdout);
+        out << "HOLDING" << Qt::endl;
+        QFile in;
+        QVERIFY(in.open(stdin, QIODevice::ReadOnly));
+        in.readAll(); // until the parent closes it
+    }
+
+    // A lock file left by an import that was killed does not hold up the next one.
+    void aLockLeftByAKilledImportIsTakenOver()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("killed.sqlite"));
+        const QString csv = dir.filePath(QStringLiteral("a.csv"));
+        QVERIFY(test::writeLicenseCsv(csv, 300000, QStringLiteral("Ledgerly CPQ")));
+        QProcess *run = startLmodesk(this, {QStringLiteral("import"), QStringLiteral("--db"), path, csv});
+        QVERIFY(run->waitForStarted());
+        const QString lockFile = BulkWriteLock::lockFilePath(path);
+        while (run->state() == QProcess::Running && !QFileInfo::exists(lockFile))
+            QThread::msleep(2);
+        QVERIFY2(run->state() == QProcess::Running, "the import ended before it could be killed: make the file bigger");
+        ::kill(pid_t(run->processId()), SIGKILL);
+        QVERIFY(run->waitForFinished(30000));
+        QVERIFY(QFileInfo::exists(lockFile)); // left behind
+        auto lock = BulkWriteLock::acquire(path); // waits two seconds at most
+        QVERIFY2(lock.ok(), qPrintable(lock.ok() ? QString() : lock.error().message));
+        lock->release();
+        QVERIFY(!QFileInfo::exists(lockFile));
+    }
+
+    // An index the import leaves that cannot be built (here a trigger stands for a full disk)
+    // makes `lmodesk import` fail (exit 1, saying so); the licenses themselves are saved.
+    void aFailedIndexBuildIsAnError()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("nobuild.sqlite"));
+        const QString csv = dir.filePath(QStringLiteral("a.csv"));
+        QVERIFY(test::writeLicenseCsv(csv, 500, QStringLiteral("Ledgerly CPQ")));
+        {
+            auto db = Database::open(path, createOptions());
+            QVERIFY(db.ok());
+            QSqlQuery q(db.value()->connection());
+            QVERIFY(q.exec(QStringLiteral("CREATE TRIGGER no_status_index BEFORE DELETE ON deferred_indexes "
+                                          "WHEN OLD.name = 'licenses_status' BEGIN "
+                                          "SELECT RAISE(ABORT, 'database or disk is full'); END")));
+        }
+        QProcess *run = startLmodesk(this, {QStringLiteral("import"), QStringLiteral("--db"), path, csv});
+        QVERIFY(run->waitForFinished(120000));
+        const QByteArray err = run->readAllStandardError();
+        QCOMPARE(run->exitCode(), 1);
+        QVERIFY2(err.contains("licenses_status") && err.contains("disk is full"), err.constData());
+        QCOMPARE(numberIn(path, QStringLiteral("SELECT COUNT(*) FROM licenses")), 500);
+        QCOMPARE(numberIn(path, QStringLiteral("SELECT COUNT(*) FROM deferred_indexes WHERE name = 'licenses_status'")), 1);
+    }
+
+    // `lmodesk stats` while an import into an empty database is in the middle of its rows reads
+    // the database as it was (no licenses yet), instead of failing on a lock.
+    void aReaderDuringAnImportReadsTheStateBefore()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("busy.sqlite"));
+        const QString csv = dir.filePath(QStringLiteral("a.csv"));
+        QVERIFY(test::writeLicenseCsv(csv, 9000, QStringLiteral("Ledgerly CPQ")));
+        auto db = Database::open(path, createOptions());
+        QVERIFY(db.ok());
+        QByteArray readerOutput;
+        int readerExit = -1;
+        ImportOptions options;
+        options.progress = [&](const ImportProgress &p) {
+            if (p.rows == 0 || readerExit != -1)
+                return true;
+            QProcess reader;
+            reader.start(QStringLiteral(LMODESK_BINARY), {QStringLiteral("stats"), QStringLiteral("--db"), path});
+            reader.waitForFinished(120000);
+            readerExit = reader.exitCode();
+            readerOutput = reader.readAllStandardOutput() + reader.readAllStandardError();
+            return true;
+        };
+        auto report = importFile(*db.value(), csv, options);
+        QVERIFY2(report.ok(), qPrintable(report.ok() ? QString() : report.error().message));
+        QCOMPARE(report->inserted, 9000);
+        QVERIFY2(readerExit == 0, readerOutput.constData());
+        QVERIFY2(QRegularExpression(QStringLiteral("^Licenses +0$"), QRegularExpression::MultilineOption)
+                     .match(QString::fromUtf8(readerOutput))
+                     .hasMatch(),
+                 readerOutput.constData());
+    }
+
     void pathResolution()
     {
         qputenv("LMODESK_DB", "/from/env.sqlite");
@@ -411,6 +749,24 @@ private:
         QVERIFY(!q.exec(QStringLiteral("UPDATE licenses SET seats = 1")));
         db = Error::make(Error::Code::Generic, QString()); // close it
         QCOMPARE(test::fileHash(path), before);
+    }
+
+    void checkReadOnlyFolder(const QString &path)
+    {
+        const QString name = QFileInfo(path).fileName();
+        QVERIFY(!QFileInfo(QFileInfo(path).absolutePath()).isWritable());
+        auto db = Database::open(path, Database::OpenOptions());
+        if (name == QLatin1String("stale-wal.sqlite")) {
+            QVERIFY(!db.ok());
+            QCOMPARE(db.error().code, Error::Code::ReadOnly);
+            for (const QString &part : {path + QStringLiteral("-wal"), QStringLiteral("folder is read-only"),
+                                        QStringLiteral("copy the database together with its -wal file")})
+                QVERIFY2(db.error().message.contains(part), qPrintable(db.error().message));
+            return;
+        }
+        QVERIFY2(db.ok(), qPrintable(db.ok() ? QString() : db.error().message));
+        QVERIFY(db.value()->isReadOnly());
+        QCOMPARE(LicenseRepository(*db.value()).count().value(), name == QLatin1String("empty-wal.sqlite") ? 15 : 5);
     }
 
     QTemporaryDir m_dir;

@@ -1405,14 +1405,16 @@ Result<void> FileImport::run()
                                           "again with those columns.")
                                .arg(shownPath(m_path), analysis.missing.join(QStringLiteral(", ")), kindName(analysis.kind)));
 
-    std::optional<RollbackJournalWhileAlone> journal;
+    // The write-ahead log stays on during the load, so that readers go on reading the database
+    // as it was before this file (a rollback journal would lock them out until the commit).
+    // importFile() holds the BulkWriteLock: no other import can fill the table between this
+    // count and the transaction's own (prepare()).
     std::optional<PragmaForLoad> foreignKeys, checks;
     if (analysis.kind == RecordKind::License) {
         auto count = queryNumber(m_db, QStringLiteral("SELECT COUNT(*) FROM licenses"), QStringLiteral("counting licenses"));
         if (!count)
             return count.error();
         if (count.value() == 0 && m_database.dialect().kind() == Dialect::Kind::SQLite) {
-            journal.emplace(m_db);
             // SQLite's foreign-key check would look up each license's package, version and LMO,
             // a million lookups for a million rows, to confirm what the import knows already:
             // every reference it writes is a row it has just found or created itself.
@@ -1613,6 +1615,20 @@ Result<ImportReport> importFile(Database &database, const QString &path, const I
     if (database.isReadOnly())
         return Error::make(Error::Code::ReadOnly, QStringLiteral("%1 is read-only (%2): nothing can be imported into it.")
                                                       .arg(database.path(), database.readOnlyReason()));
+    // One import at a time, from before anything is looked at (indexes left to build, an empty
+    // table) to the commit: a second import waits here for the first, then sees what it saved.
+    // The wait is told as progress (no rows yet), which may cancel it.
+    BulkWriteLock::Waiting waiting;
+    if (options.progress)
+        waiting = [&options](const QString &) { return options.progress(ImportProgress{}); };
+    auto lock = BulkWriteLock::acquire(database.path(), waiting);
+    if (!lock) {
+        if (lock.error().code == Error::Code::Cancelled)
+            return Error::make(Error::Code::Cancelled, QStringLiteral("Cancelled while waiting for another import to "
+                                                                      "finish: nothing of this file was imported."));
+        return lock.error();
+    }
+    LongBusyTimeout busy(database.connection());
     // An earlier load may have left indexes to build; updates need the unique ones.
     auto pending = deferredIndexCount(database.connection());
     if (!pending)

@@ -3,12 +3,21 @@
 #include "storage/sqlutil.h"
 #include "storage/subscribersummary.h"
 
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFileInfo>
+#include <QLockFile>
+#include <QMutex>
 #include <QScopeGuard>
 #include <QSqlQuery>
+#include <QSysInfo>
+#include <QThread>
+#include <QUrl>
 
 #include <algorithm>
+#include <map>
+#include <memory>
 #include <optional>
-
 #include <utility>
 #include <vector>
 
@@ -66,19 +75,146 @@ Result<void> IndexSuspension::defer()
     return {};
 }
 
-RollbackJournalWhileAlone::RollbackJournalWhileAlone(QSqlDatabase db) : m_db(std::move(db))
+namespace {
+
+// The lock files this process holds, by database, with how many holders share each.
+struct HeldLock
+{
+    std::unique_ptr<QLockFile> file;
+    int holders = 0;
+};
+
+QMutex g_heldLocksMutex;
+
+std::map<QString, HeldLock> &heldLocks()
+{
+    static std::map<QString, HeldLock> locks;
+    return locks;
+}
+
+// One name for one file, however it was reached: a second import through a symbolic link or a
+// relative path must find the same lock.
+QString lockKey(const QString &databasePath)
+{
+    const QFileInfo info(databasePath);
+    if (const QString canonical = info.canonicalFilePath(); !canonical.isEmpty())
+        return canonical;
+    const QString folder = QFileInfo(info.absolutePath()).canonicalFilePath();
+    return folder.isEmpty() ? info.absoluteFilePath() : QDir(folder).filePath(info.fileName());
+}
+
+// Under g_heldLocksMutex: shares the lock if this process holds it already.
+bool shareHeldLock(const QString &key)
+{
+    auto it = heldLocks().find(key);
+    if (it == heldLocks().end())
+        return false;
+    ++it->second.holders;
+    return true;
+}
+
+QString holderOf(const QLockFile &file)
+{
+    qint64 pid = 0;
+    QString host, app;
+    if (!file.getLockInfo(&pid, &host, &app))
+        return QStringLiteral("another program");
+    QString holder = QStringLiteral("process %1").arg(pid);
+    if (!app.isEmpty())
+        holder += QStringLiteral(" (%1)").arg(app);
+    if (!host.isEmpty() && host != QSysInfo::machineHostName())
+        holder += QStringLiteral(" on %1").arg(host);
+    return holder;
+}
+
+} // namespace
+
+QString BulkWriteLock::lockFilePath(const QString &databasePath)
+{
+    return lockKey(databasePath) + QStringLiteral("-lock");
+}
+
+Result<BulkWriteLock> BulkWriteLock::acquire(const QString &databasePath, const Waiting &waiting, int waitMs)
+{
+    const QString key = lockKey(databasePath);
+    auto file = std::make_unique<QLockFile>(key + QStringLiteral("-lock"));
+    // An import holds it for as long as it lasts: the lock is stale only when its process is gone.
+    file->setStaleLockTime(0);
+    const QString shown = QDir::toNativeSeparators(databasePath);
+    QElapsedTimer waited;
+    waited.start();
+    for (;;) {
+        {
+            QMutexLocker locker(&g_heldLocksMutex);
+            if (shareHeldLock(key))
+                return BulkWriteLock(key);
+            if (file->tryLock(0)) {
+                heldLocks()[key] = HeldLock{std::move(file), 1};
+                return BulkWriteLock(key);
+            }
+        }
+        if (file->error() != QLockFile::LockFailedError)
+            return Error::make(Error::Code::Io,
+                               QStringLiteral("Cannot create the lock file %1, which keeps two imports into %2 from "
+                                              "writing at the same time: %3. Check the folder's permissions.")
+                                   .arg(QDir::toNativeSeparators(key + QStringLiteral("-lock")), shown,
+                                        file->error() == QLockFile::PermissionError ? QStringLiteral("permission denied")
+                                                                                     : QStringLiteral("unknown error")));
+        const QString holder = holderOf(*file);
+        if (waiting) {
+            if (!waiting(holder))
+                return Error::make(Error::Code::Cancelled,
+                                   QStringLiteral("Stopped while waiting for another import into %1 (%2) to finish.")
+                                       .arg(shown, holder));
+        } else if (waited.elapsed() >= waitMs) {
+            return Error::make(Error::Code::Locked,
+                               QStringLiteral("%1 is being written by another import (%2). Wait for it to finish, then "
+                                              "try again.")
+                                   .arg(shown, holder));
+        }
+        QThread::msleep(200);
+    }
+}
+
+BulkWriteLock &BulkWriteLock::operator=(BulkWriteLock &&other) noexcept
+{
+    if (this != &other) {
+        release();
+        m_key = std::exchange(other.m_key, QString());
+    }
+    return *this;
+}
+
+void BulkWriteLock::release()
+{
+    if (m_key.isEmpty())
+        return;
+    QMutexLocker locker(&g_heldLocksMutex);
+    auto it = heldLocks().find(m_key);
+    if (it != heldLocks().end() && --it->second.holders == 0) {
+        it->second.file->unlock();
+        heldLocks().erase(it);
+    }
+    m_key.clear();
+}
+
+LongBusyTimeout::LongBusyTimeout(QSqlDatabase db) : m_db(std::move(db))
 {
     if (m_db.driverName() != QLatin1String("QSQLITE"))
         return;
-    QSqlQuery q(m_db);
-    m_switched = q.exec(QStringLiteral("PRAGMA journal_mode=DELETE")) && q.next()
-                 && q.value(0).toString().compare(QStringLiteral("delete"), Qt::CaseInsensitive) == 0;
+    QSqlQuery was(m_db);
+    if (!was.exec(QStringLiteral("PRAGMA busy_timeout")) || !was.next())
+        return;
+    const int ms = was.value(0).toInt();
+    was.finish();
+    if (ms < kMs && QSqlQuery(m_db).exec(QStringLiteral("PRAGMA busy_timeout=%1").arg(kMs)))
+        m_was = ms;
 }
 
-RollbackJournalWhileAlone::~RollbackJournalWhileAlone()
+LongBusyTimeout::~LongBusyTimeout()
 {
-    if (m_switched)
-        QSqlQuery(m_db).exec(QStringLiteral("PRAGMA journal_mode=WAL"));
+    if (m_was >= 0)
+        QSqlQuery(m_db).exec(QStringLiteral("PRAGMA busy_timeout=%1").arg(m_was));
 }
 
 Result<int> deferredIndexCount(QSqlDatabase db)
@@ -90,17 +226,65 @@ Result<int> deferredIndexCount(QSqlDatabase db)
     return int(n.value());
 }
 
-Result<void> buildDeferredIndexes(QSqlDatabase db, const std::function<bool(int done, int total)> &progress)
+namespace {
+
+// The database file under an SQLite connection, for its BulkWriteLock; empty for a database in
+// memory, or of another driver, which no other process can write.
+QString databaseFileOf(const QSqlDatabase &db)
+{
+    if (db.driverName() != QLatin1String("QSQLITE"))
+        return {};
+    const QString name = db.databaseName();
+    if (name.isEmpty() || name == QLatin1String(":memory:"))
+        return {};
+    if (name.startsWith(QLatin1String("file:")))
+        return QUrl(name).toLocalFile();
+    return name;
+}
+
+Result<std::vector<std::pair<QString, QString>>> readDeferredIndexes(QSqlDatabase &db)
 {
     std::vector<std::pair<QString, QString>> pending;
-    {
-        QSqlQuery q(db);
-        q.setForwardOnly(true);
-        if (!q.exec(QStringLiteral("SELECT name, definition FROM deferred_indexes ORDER BY name")))
-            return sqlError(q.lastError(), QStringLiteral("reading the indexes to build"));
-        while (q.next())
-            pending.emplace_back(q.value(0).toString(), q.value(1).toString());
+    QSqlQuery q(db);
+    q.setForwardOnly(true);
+    if (!q.exec(QStringLiteral("SELECT name, definition FROM deferred_indexes ORDER BY name")))
+        return sqlError(q.lastError(), QStringLiteral("reading the indexes to build"));
+    while (q.next())
+        pending.emplace_back(q.value(0).toString(), q.value(1).toString());
+    return pending;
+}
+
+} // namespace
+
+Result<void> buildDeferredIndexes(QSqlDatabase db, const std::function<bool(int done, int total)> &progress)
+{
+    auto listed = readDeferredIndexes(db);
+    if (!listed)
+        return listed.error();
+    // Another import may be loading, or building these very indexes: wait for it (told as
+    // progress 0 of n), then look again, since it may have built them all meanwhile.
+    std::optional<BulkWriteLock> lock;
+    if (const QString file = databaseFileOf(db); !listed->empty() && !file.isEmpty()) {
+        const int listedTotal = int(listed->size());
+        BulkWriteLock::Waiting waiting;
+        if (progress)
+            waiting = [&progress, listedTotal](const QString &) { return progress(0, listedTotal); };
+        auto taken = BulkWriteLock::acquire(file, waiting);
+        if (!taken) {
+            if (taken.error().code == Error::Code::Cancelled)
+                return Error::make(Error::Code::Cancelled,
+                                   QStringLiteral("Building the indexes was stopped while another import was writing; "
+                                                  "%1 are left.")
+                                       .arg(listedTotal));
+            return taken.error();
+        }
+        lock.emplace(std::move(taken).value());
+        listed = readDeferredIndexes(db);
+        if (!listed)
+            return listed.error();
     }
+    std::vector<std::pair<QString, QString>> pending = std::move(listed).value();
+    LongBusyTimeout busy(db);
     // What the window needs soonest goes first, while the user browses: the unique indexes
     // (an import looks licenses up by them, and the org summary reads in org order through one),
     // the index of the Licenses page's default order (newest install first), then the org
@@ -120,11 +304,8 @@ Result<void> buildDeferredIndexes(QSqlDatabase db, const std::function<bool(int 
     // million-license load under 200 MB resident (96 MiB was no faster and went over).
     QSqlQuery(db).exec(QStringLiteral("PRAGMA cache_size=-65536"));
     QSqlQuery(db).exec(QStringLiteral("PRAGMA threads=2"));
-    // Out of the write-ahead log while alone (see RollbackJournalWhileAlone): about a tenth
-    // quicker at a million licenses, the index pages written once.
-    std::optional<RollbackJournalWhileAlone> journal;
-    if (total > 0)
-        journal.emplace(db);
+    // The write-ahead log stays on, so that readers go on reading the licenses meanwhile (a
+    // rollback journal would lock them out for the whole build).
     auto restorePragmas = qScopeGuard([&db] {
         QSqlQuery(db).exec(QStringLiteral("PRAGMA cache_size=-2000"));
         QSqlQuery(db).exec(QStringLiteral("PRAGMA threads=0"));

@@ -7,6 +7,7 @@
 #include <QStringList>
 
 #include <functional>
+#include <utility>
 
 namespace lmo {
 
@@ -36,32 +37,64 @@ private:
     QStringList m_recreate;
 };
 
-// For bulk work on SQLite (a load into an empty table, the index builds after it): a rollback
-// journal instead of the write-ahead log while it lasts, so that new pages are written once
-// (into the file) rather than twice (the log, then the checkpoint). Pages added past the end of
-// the file need no journal, and killed work is still rolled back (by the journal, when the file
-// is next opened). SQLite allows the switch only when no other connection is open (the command
-// line, not the window); otherwise the work keeps the log. Not inside a transaction.
-class RollbackJournalWhileAlone
+// One bulk writer at a time on a database file, across processes. An import holds it from
+// before it looks at the database (is the table empty? are indexes left to build?) until its
+// rows are saved, and `lmodesk import` until the indexes it left are built too, so that a second
+// import waits its turn and then works on what the first one saved, indexes and all, instead of
+// deciding from what it saw before the first one wrote. The index builds take it as well.
+//
+// It is a lock file beside the database (the database's name with "-lock" added; see
+// lockFilePath()), which names the holding process; one left by a process that died is taken
+// over. The process holds it, not the thread or the object: taking it again for the same file
+// while this process holds it (importFile() inside `lmodesk import`, the window's index build
+// beside its import dialog) succeeds at once and only counts, and the file goes with the last
+// holder. Readers never take it: they read the last saved state meanwhile (the write-ahead log).
+class BulkWriteLock
 {
 public:
-    explicit RollbackJournalWhileAlone(QSqlDatabase db);
-    ~RollbackJournalWhileAlone();
-    RollbackJournalWhileAlone(const RollbackJournalWhileAlone &) = delete;
-    RollbackJournalWhileAlone &operator=(const RollbackJournalWhileAlone &) = delete;
-    bool switched() const { return m_switched; }
+    // Called before each wait of about 200 ms while another process holds the lock, with who
+    // holds it ("process 4242 (lmodesk)"); returning false gives up (Error::Code::Cancelled).
+    using Waiting = std::function<bool(const QString &holder)>;
+
+    // Waits as long as `waiting` returns true; without it, up to `waitMs`, then Locked.
+    static Result<BulkWriteLock> acquire(const QString &databasePath, const Waiting &waiting = {}, int waitMs = 2000);
+    static QString lockFilePath(const QString &databasePath);
+
+    BulkWriteLock(BulkWriteLock &&other) noexcept : m_key(std::exchange(other.m_key, QString())) {}
+    BulkWriteLock &operator=(BulkWriteLock &&other) noexcept;
+    ~BulkWriteLock() { release(); }
+    void release();
+
+private:
+    explicit BulkWriteLock(QString key) : m_key(std::move(key)) {}
+    QString m_key; // empty once released
+};
+
+// A longer busy timeout on one connection while it does bulk work under the BulkWriteLock: the
+// other writers it may meet then (an edit, a profile saved) are short, and the work should wait
+// for them rather than fail after SQLite's usual two seconds. Put back as it was afterwards.
+class LongBusyTimeout
+{
+public:
+    static constexpr int kMs = 60'000;
+    explicit LongBusyTimeout(QSqlDatabase db);
+    ~LongBusyTimeout();
+    LongBusyTimeout(const LongBusyTimeout &) = delete;
+    LongBusyTimeout &operator=(const LongBusyTimeout &) = delete;
 
 private:
     QSqlDatabase m_db;
-    bool m_switched = false;
+    int m_was = -1;
 };
 
 // How many indexes wait to be built.
 Result<int> deferredIndexCount(QSqlDatabase db);
 
 // Builds the deferred indexes, each in its own transaction (a kill loses at most the one being
-// built). `progress(done, total)` is called before each and after the last; returning false
-// stops between two indexes with Error::Code::Cancelled, the rest still deferred.
+// built), under the BulkWriteLock. `progress(done, total)` is called before each and after the
+// last, and with done 0 while it waits for another process's lock; returning false stops
+// between two indexes (or the wait) with Error::Code::Cancelled, the rest still deferred.
+// Without `progress`, the wait for the lock lasts at most two seconds (Locked after).
 Result<void> buildDeferredIndexes(QSqlDatabase db, const std::function<bool(int done, int total)> &progress = {});
 
 } // namespace lmo

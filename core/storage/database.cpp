@@ -4,11 +4,13 @@
 #include "storage/sqlutil.h"
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
 #include <QSqlDriver>
 #include <QSqlQuery>
 #include <QStandardPaths>
+#include <QThread>
 #include <QUrl>
 
 #include <sqlite3.h>
@@ -89,6 +91,13 @@ Error noDatabaseYet(const QString &path)
 }
 
 } // namespace
+
+Database::ReadOnlyFolderOpen Database::readOnlyFolderOpen(qint64 walBytes, bool shmExists)
+{
+    if (shmExists)
+        return ReadOnlyFolderOpen::Plain;
+    return walBytes > 0 ? ReadOnlyFolderOpen::Refuse : ReadOnlyFolderOpen::Immutable;
+}
 
 QString Database::defaultPath()
 {
@@ -175,9 +184,29 @@ Result<std::unique_ptr<Database>> Database::open(const QString &path, const Open
     }
 
     // SQLite cannot read a WAL database read-only unless it may create the -shm file beside it.
-    // In a read-only folder, open it as immutable: nobody can be writing there anyway.
-    const bool immutable = database->m_readOnly && !QFileInfo(info.absolutePath()).isWritable()
-                           && !QFileInfo::exists(database->m_path + QStringLiteral("-shm"));
+    // In a read-only folder, open it as immutable (nobody can be writing there anyway), unless
+    // its -wal holds changes: those SQLite reads only through a -shm file.
+    bool immutable = false;
+    if (database->m_readOnly && !QFileInfo(info.absolutePath()).isWritable()) {
+        const QString wal = database->m_path + QStringLiteral("-wal");
+        const QFileInfo walInfo(wal);
+        switch (readOnlyFolderOpen(walInfo.exists() ? walInfo.size() : -1,
+                                   QFileInfo::exists(database->m_path + QStringLiteral("-shm")))) {
+        case ReadOnlyFolderOpen::Plain:
+            break;
+        case ReadOnlyFolderOpen::Immutable:
+            immutable = true;
+            break;
+        case ReadOnlyFolderOpen::Refuse:
+            return Error::make(Error::Code::ReadOnly,
+                               QStringLiteral("%1 has saved changes that are still in its write-ahead log (%2), not yet "
+                                              "in the file itself, and its folder is read-only, so they cannot be read. "
+                                              "Nothing was read, rather than the database as it was before them: copy "
+                                              "the database together with its -wal file somewhere writable, or open it "
+                                              "where it was written.")
+                                   .arg(shown, QDir::toNativeSeparators(wal)));
+        }
+    }
     database->m_databaseName = immutable ? QUrl::fromLocalFile(database->m_path).toString(QUrl::FullyEncoded)
                                                + QStringLiteral("?immutable=1")
                                          : database->m_path;
@@ -254,10 +283,17 @@ Result<std::unique_ptr<Database>> Database::open(const QString &path, const Open
 
     QSqlQuery pragma(db);
     // WAL lets the browser read while an import writes; foreign keys keep versions tied to packages.
-    if (!pragma.exec(QStringLiteral("PRAGMA journal_mode=WAL"))) {
-        if (isLockedError(pragma.lastError()))
+    // Two programs opening one new file at once: the second's switch may meet the first's, and
+    // SQLite then says "busy" at once rather than waiting, so it is tried again, for as long as
+    // the busy timeout allows.
+    QElapsedTimer switching;
+    switching.start();
+    while (!pragma.exec(QStringLiteral("PRAGMA journal_mode=WAL"))) {
+        if (!isLockedError(pragma.lastError()))
+            return sqlError(pragma.lastError(), QStringLiteral("switching %1 to WAL mode").arg(shown));
+        if (switching.elapsed() >= options.busyTimeoutMs)
             return lockedError(path);
-        return sqlError(pragma.lastError(), QStringLiteral("switching %1 to WAL mode").arg(shown));
+        QThread::msleep(20);
     }
     pragma.finish();
     if (auto r = execSql(db, QStringLiteral("PRAGMA foreign_keys=ON"), QStringLiteral("enabling foreign keys")); !r)

@@ -55,6 +55,17 @@ public:
     ConnectionSpec connectionSpec() const { return {m_path, m_databaseName, m_connectOptions, m_readOnly}; }
     static Result<QSqlDatabase> openConnection(const ConnectionSpec &spec, const QString &connectionName);
 
+    // How a read-only database in a folder that cannot be written is opened: SQLite can create
+    // neither a -wal nor a -shm file there. `walBytes` is the size of its -wal file (-1: none).
+    enum class ReadOnlyFolderOpen {
+        Plain,     // its -shm file is there: SQLite reads the -wal through it, read-only
+        Immutable, // no -shm, and no -wal or an empty one: the file alone is the database, opened
+                   // as immutable (no locks, no -shm needed)
+        Refuse,    // no -shm, and changes in the -wal, which SQLite cannot read without one: an
+                   // immutable open would ignore them and answer from the file as it was before
+    };
+    static ReadOnlyFolderOpen readOnlyFolderOpen(qint64 walBytes, bool shmExists);
+
     // Where the database lives: --db beats LMODESK_DB beats the default under the XDG data folder.
     static QString defaultPath();
     static QString resolvePath(const QString &commandLinePath);

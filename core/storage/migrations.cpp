@@ -109,9 +109,18 @@ Result<int> Migrator::migrate()
     for (const Migration &migration : m_migrations) {
         if (migration.version <= current)
             continue;
+        // The write lock first, then the version again: another program opening the same new
+        // file at the same moment may have migrated it while this one waited for the lock.
         Transaction transaction(m_db);
-        if (auto r = transaction.begin(QStringLiteral("starting schema migration %1").arg(migration.version)); !r)
+        if (auto r = transaction.beginWrite(QStringLiteral("starting schema migration %1").arg(migration.version)); !r)
             return r.error();
+        auto now = currentVersion();
+        if (!now)
+            return now.error();
+        if (now.value() >= migration.version) {
+            current = now.value();
+            continue; // nothing written: the transaction rolls back
+        }
         if (auto r = ensureVersionTable(); !r)
             return r.error();
         for (const QString &statement : migration.statements) {
