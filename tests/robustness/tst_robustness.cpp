@@ -279,9 +279,10 @@ bool unchanged(const QString &db, const QByteArray &before)
         return hashOf(db) == before;
     if (!QFileInfo::exists(db))
         return true;
+    // (A table not made yet counts as empty: a kill during the first migration leaves that.)
     Peek p(db);
-    return p.ok() && p.number(u"SELECT COUNT(*) FROM licenses"_s) == 0 && p.number(u"SELECT COUNT(*) FROM packages"_s) == 0
-           && p.number(u"SELECT COUNT(*) FROM audit_log"_s) == 0;
+    return p.ok() && p.number(u"SELECT COUNT(*) FROM licenses"_s) <= 0 && p.number(u"SELECT COUNT(*) FROM packages"_s) <= 0
+           && p.number(u"SELECT COUNT(*) FROM audit_log"_s) <= 0;
 }
 
 // The counts an import prints: "read 4, inserted 4, updated 0, unchanged 0, rejected 0".
