@@ -110,6 +110,7 @@ struct PassRow
     bool sandbox = false;
     bool asOfUnknown = false;
     bool asOfChanged = false;
+    qint64 id = 0;
 };
 
 // "2026-06" of "2026-06-15..." as a month number (year * 12 + month - 1), or -1.
@@ -188,8 +189,13 @@ public:
             ++m.recentInstalls90;
         if (recent && active)
             ++m.recentConverted90;
-        // From the audit log, else the license's last change (InstallBaseFilter::sourceSql).
-        const std::string_view uninstallDay = r.uninstallDay;
+        // From the audit log, else the license's last change (InstallBaseFilter::sourceSql; today
+        // the source gives the last change and the audit log's days are looked up here).
+        std::string_view uninstallDay = r.uninstallDay;
+        if (uninstalled && m_uninstallDays) {
+            if (const auto it = m_uninstallDays->find(r.id); it != m_uninstallDays->end())
+                uninstallDay = std::string_view(it->second.constData(), size_t(it->second.size()));
+        }
         if (r.asOfUnknown)
             ++s.asOfUnknown;
         if (r.asOfChanged)
@@ -322,6 +328,7 @@ public:
     std::map<std::pair<qint64, std::string>, qint64> versions;
     QDate m_asOf;
     bool m_reconstructed = false;
+    const std::unordered_map<qint64, QByteArray> *m_uninstallDays = nullptr; // today only
     int m_thisMonth = 0;
     int m_firstMonth = 0;
 
@@ -334,7 +341,7 @@ private:
 
 const char *const kPassColumns = "l.status, l.expiration, l.install_date, l.uninstall_day, l.seats, l.used_licenses, "
                                  "l.is_sandbox, l.org_edition, l.org_instance, l.version_number, l.package_ref, l.org_id, "
-                                 "l.as_of_unknown, l.as_of_changed";
+                                 "l.as_of_unknown, l.as_of_changed, l.id";
 
 // Steps a prepared pass statement to its end, adding each row.
 Result<void> stepPass(sqlite3 *h, sqlite3_stmt *stmt, Pass &pass)
@@ -361,6 +368,7 @@ Result<void> stepPass(sqlite3 *h, sqlite3_stmt *stmt, Pass &pass)
         r.orgId = text(11);
         r.asOfUnknown = sqlite3_column_int64(stmt, 12) != 0;
         r.asOfChanged = sqlite3_column_int64(stmt, 13) != 0;
+        r.id = sqlite3_column_int64(stmt, 14);
         pass.add(r);
     }
     if (rc != SQLITE_DONE)
@@ -373,7 +381,7 @@ Result<void> stepPass(sqlite3 *h, sqlite3_stmt *stmt, Pass &pass)
 Result<void> passOverRange(sqlite3 *h, const QString &where, const InstallBaseFilter &f, qint64 lo, qint64 hi, Pass &pass)
 {
     const QByteArray sql = QStringLiteral("SELECT %1 FROM %2 l WHERE %3 AND l.id > :lo AND l.id <= :hi")
-                               .arg(QLatin1String(kPassColumns), f.sourceSql(), where)
+                               .arg(QLatin1String(kPassColumns), f.sourceSql(false), where)
                                .toUtf8();
     sqlite3_stmt *stmt = nullptr;
     if (sqlite3_prepare_v2(h, sql.constData(), int(sql.size()), &stmt, nullptr) != SQLITE_OK)
@@ -429,6 +437,7 @@ Result<void> runPass(QSqlDatabase db, const InstallBaseFilter &f, Pass &pass)
         }
         sqlite3_busy_timeout(second, 2000);
         Pass other(f);
+        other.m_uninstallDays = pass.m_uninstallDays;
         Result<void> otherResult;
         std::thread worker([&] { otherResult = passOverRange(second, where, f, mid, hi, other); });
         Result<void> mine = passOverRange(h, where, f, lo, mid, pass);
@@ -443,11 +452,11 @@ Result<void> runPass(QSqlDatabase db, const InstallBaseFilter &f, Pass &pass)
     }
     QSqlQuery q(db);
     q.setForwardOnly(true);
-    q.prepare(QStringLiteral("SELECT %1 FROM %2 l WHERE %3").arg(QLatin1String(kPassColumns), f.sourceSql(), where));
+    q.prepare(QStringLiteral("SELECT %1 FROM %2 l WHERE %3").arg(QLatin1String(kPassColumns), f.sourceSql(false), where));
     f.bind(q);
     if (!q.exec())
         return sqlError(q.lastError(), QStringLiteral("computing the dashboard"));
-    std::array<QByteArray, 14> held;
+    std::array<QByteArray, 15> held;
     while (q.next()) {
         for (int c : {0, 1, 2, 3, 7, 8, 9, 11})
             held[size_t(c)] = q.value(c).toString().toUtf8();
@@ -468,6 +477,7 @@ Result<void> runPass(QSqlDatabase db, const InstallBaseFilter &f, Pass &pass)
         r.orgId = view(11);
         r.asOfUnknown = q.value(12).toInt() != 0;
         r.asOfChanged = q.value(13).toInt() != 0;
+        r.id = q.value(14).toLongLong();
         pass.add(r);
     }
     return {};
@@ -492,6 +502,14 @@ Result<DashboardMetrics> computeDashboard(QSqlDatabase db, const InstallBaseFilt
     QElapsedTimer timer;
     timer.start();
     Pass pass(filter);
+    std::unordered_map<qint64, QByteArray> uninstallDays;
+    if (!filter.isPast()) {
+        auto days = auditUninstallDays(db);
+        if (!days)
+            return days.error();
+        uninstallDays = std::move(days.value());
+        pass.m_uninstallDays = &uninstallDays;
+    }
     if (auto r = runPass(db, filter, pass); !r)
         return r.error();
     DashboardMetrics m = pass.finish();
@@ -598,7 +616,7 @@ Result<DashboardMetrics> computeDashboard(QSqlDatabase db, const InstallBaseFilt
         m.charts.push_back(std::move(c));
     }
     m.timings.push_back({QStringLiteral("one pass over the licenses"),
-                         QStringLiteral("SELECT %1 FROM %2 l WHERE %3").arg(QLatin1String(kPassColumns), filter.sourceSql(), filter.whereSql(QStringLiteral("l"))),
+                         QStringLiteral("SELECT %1 FROM %2 l WHERE %3").arg(QLatin1String(kPassColumns), filter.sourceSql(false), filter.whereSql(QStringLiteral("l"))),
                          [&] {
                              QList<QPair<QString, QVariant>> binds;
                              if (!filter.package.isEmpty())

@@ -77,9 +77,10 @@ QString InstallBaseFilter::sourceSql(bool withUninstallDay) const
     const QString common = QStringLiteral("x.id, x.install_date, x.last_modified, x.is_sandbox, x.org_edition, x.org_instance, "
                                           "x.package_ref, x.org_id, x.lmo_ref");
     if (!isPast() && !withUninstallDay) {
-        return QStringLiteral("(SELECT %1, x.version_number, x.status, x.seats, x.used_licenses, x.expiration, NULL AS uninstall_day, "
+        return QStringLiteral("(SELECT %1, x.version_number, x.status, x.seats, x.used_licenses, x.expiration, "
+                              "CASE WHEN x.status = 'Uninstalled' THEN %2 END AS uninstall_day, "
                               "0 AS as_of_unknown, 0 AS as_of_changed FROM licenses x)")
-            .arg(common);
+            .arg(common, lastChange);
     }
     if (!isPast()) {
         return QStringLiteral("(SELECT %1, x.version_number, x.status, x.seats, x.used_licenses, x.expiration, "
@@ -131,6 +132,18 @@ void InstallBaseFilter::bind(QSqlQuery &query) const
         query.bindValue(QStringLiteral(":f_to"), dateToSql(installedTo));
     if (lmo)
         query.bindValue(QStringLiteral(":f_lmo"), *lmo);
+}
+
+Result<std::unordered_map<qint64, QByteArray>> auditUninstallDays(QSqlDatabase db)
+{
+    QSqlQuery q(db);
+    q.setForwardOnly(true);
+    if (!q.exec(QStringLiteral("SELECT u.record_ref, u.day FROM %1 u").arg(uninstallDaysSql(QString()))))
+        return sqlError(q.lastError(), QStringLiteral("reading the uninstall days from the audit log"));
+    std::unordered_map<qint64, QByteArray> days;
+    while (q.next())
+        days.emplace(q.value(0).toLongLong(), q.value(1).toString().toLatin1());
+    return days;
 }
 
 Result<qint64> countUndatedLicenses(QSqlDatabase db, const InstallBaseFilter &filter)

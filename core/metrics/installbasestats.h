@@ -3,6 +3,7 @@
 #include "domain/status.h"
 #include "util/result.h"
 
+#include <QByteArray>
 #include <QDate>
 #include <QJsonObject>
 #include <QMap>
@@ -10,6 +11,7 @@
 #include <QString>
 
 #include <optional>
+#include <unordered_map>
 
 namespace lmo {
 
@@ -81,14 +83,20 @@ struct InstallBaseFilter
     // countUndatedLicenses counts those); status, seats, used licenses, expiration and version
     // number are the old value of each field's first audit-log change after D. Binds
     // :f_next_day (D + 1) when isPast(); bind() binds it.
-    // `withUninstallDay` false: the summary's columns only, without the audit log's uninstall
-    // days (uninstall_day is then NULL today), which the summary does not need.
+    // `withUninstallDay` false: today, the uninstall_day of an Uninstalled license is its last
+    // change's day, without the audit log's; a caller that needs the audit log's days applies
+    // auditUninstallDays() itself (the dashboard's pass: a million-row join costs more than a
+    // lookup), and the summary does not need them. A past day always joins.
     QString sourceSql(bool withUninstallDay = true) const;
 };
 
 // The SQL expression of lmo::effectiveStatus over the licenses table, with the as-of date bound
 // to `asOfPlaceholder`. The one SQL form of the rule: every query that needs it uses this.
 QString effectiveStatusSql(const QString &asOfPlaceholder, const QString &tableAlias = QString());
+
+// The audit log's uninstall day of each license it records one for (its last change of Status
+// to Uninstalled), by license row id, as "yyyy-MM-dd".
+Result<std::unordered_map<qint64, QByteArray>> auditUninstallDays(QSqlDatabase db);
 
 // Counts the licenses a past day's figures cannot place (no install date): they are left out.
 Result<qint64> countUndatedLicenses(QSqlDatabase db, const InstallBaseFilter &filter);
