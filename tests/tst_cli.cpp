@@ -672,7 +672,7 @@ private slots:
             db.setDatabaseName(older);
             QVERIFY(db.open());
             QSqlQuery q(db);
-            QVERIFY(q.exec(u"DROP INDEX audit_log_time"_s));
+            QVERIFY(q.exec(u"DROP INDEX audit_log_history"_s));
             QVERIFY(q.exec(u"DROP INDEX audit_log_field_value"_s));
             QVERIFY(q.exec(u"DELETE FROM schema_migrations WHERE version = 7"_s));
             q.finish();
@@ -688,7 +688,7 @@ private slots:
             QSqlQuery q(db);
             QVERIFY(q.exec(u"SELECT MAX(version) FROM schema_migrations"_s) && q.next());
             QCOMPARE(q.value(0).toInt(), 7);
-            QVERIFY(q.exec(u"SELECT COUNT(*) FROM sqlite_master WHERE name = 'audit_log_time'"_s) && q.next());
+            QVERIFY(q.exec(u"SELECT COUNT(*) FROM sqlite_master WHERE name = 'audit_log_history'"_s) && q.next());
             QCOMPARE(q.value(0).toInt(), 1);
             QVERIFY(q.exec(u"SELECT COUNT(*) FROM licenses"_s) && q.next());
             QCOMPARE(q.value(0).toInt(), 15);

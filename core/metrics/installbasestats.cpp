@@ -90,6 +90,8 @@ QString InstallBaseFilter::sourceSql(bool withUninstallDay) const
             .arg(common, lastChange, uninstallDaysSql(QString()));
     }
     // Each field's first change after the day, per license: its old value is what it was then.
+    // Read in the order of the audit_log_history index (no sort); two changes of one field in the
+    // same millisecond fall in the order they were written.
     // Every field's changes count towards "the history says what happened after the day".
     const QString firstChanges = QStringLiteral(
         "(SELECT record_ref, "
@@ -98,7 +100,7 @@ QString InstallBaseFilter::sourceSql(bool withUninstallDay) const
         "MAX(CASE WHEN field = 'Used Licenses' THEN 1 ELSE 0 END) AS has_used, MAX(CASE WHEN field = 'Used Licenses' THEN old_value END) AS used, "
         "MAX(CASE WHEN field = 'Expiration' THEN 1 ELSE 0 END) AS has_expiration, MAX(CASE WHEN field = 'Expiration' THEN old_value END) AS expiration, "
         "MAX(CASE WHEN field = 'Version Number' THEN 1 ELSE 0 END) AS has_version, MAX(CASE WHEN field = 'Version Number' THEN old_value END) AS version "
-        "FROM (SELECT record_ref, field, old_value, ROW_NUMBER() OVER (PARTITION BY record_ref, field ORDER BY changed_at, id) AS n "
+        "FROM (SELECT record_ref, field, old_value, ROW_NUMBER() OVER (PARTITION BY record_ref, field ORDER BY changed_at) AS n "
         "FROM audit_log WHERE record_type = 'license' AND changed_at >= :f_next_day) c WHERE n = 1 GROUP BY record_ref)");
     const QString uninstallDay = QStringLiteral("COALESCE(u.day, %1)").arg(lastChange);
     // Uninstalled now, uninstalled after the day, and no history of what it was before: it was
