@@ -253,14 +253,17 @@ Result<InstallBaseStats> computeInstallBaseStats(QSqlDatabase db, const InstallB
             return sqlError(c.lastError(), doing);
         return c.value(0).toLongLong();
     };
-    auto orgs = count(QStringLiteral("SELECT COUNT(*) FROM (SELECT org_id FROM %1 l WHERE %2 GROUP BY org_id) o").arg(source, where),
+    // Which licenses count does not depend on what they were on the day, only on their install
+    // day: these read the table itself, not the rebuilt licenses (built once, above).
+    const QString members = filter.isPast() ? QStringLiteral("l.install_date < :f_next_day AND ") + where : where;
+    auto orgs = count(QStringLiteral("SELECT COUNT(*) FROM (SELECT org_id FROM licenses l WHERE %1 GROUP BY org_id) o").arg(members),
                       QStringLiteral("counting subscriber orgs"));
     if (!orgs)
         return orgs.error();
     stats.subscriberOrgs = orgs.value();
-    auto packages = count(QStringLiteral("SELECT COUNT(*) FROM packages p WHERE EXISTS (SELECT 1 FROM %1 l WHERE "
-                                         "l.package_ref = p.id AND %2)")
-                              .arg(source, where),
+    auto packages = count(QStringLiteral("SELECT COUNT(*) FROM packages p WHERE EXISTS (SELECT 1 FROM licenses l WHERE "
+                                         "l.package_ref = p.id AND %1)")
+                              .arg(members),
                           QStringLiteral("counting packages"));
     if (!packages)
         return packages.error();
