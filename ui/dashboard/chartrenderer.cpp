@@ -546,13 +546,15 @@ QList<QPair<QString, QString>> kpiRows(const DashboardMetrics &m)
         return v ? QStringLiteral("%1%").arg(locale.toString(*v * 100.0, 'f', 1)) : QStringLiteral("—");
     };
     const InstallBaseStats &s = m.stats;
+    // Every figure is as of the filter's day, which may be a past one: the labels name it.
+    const QString day = m.filter.day().toString(Qt::ISODate);
     QList<QPair<QString, QString>> rows{
         {QStringLiteral("Licenses"), n(s.licenses)},
         {QStringLiteral("Subscriber orgs"), n(s.subscriberOrgs)},
         {QStringLiteral("Packages"), n(s.packages)},
     };
     for (EffectiveStatus e : kAllEffectiveStatuses)
-        rows.append({QStringLiteral("%1 (today)").arg(statusName(e)), n(s.byEffectiveStatus.value(e, 0))});
+        rows.append({QStringLiteral("%1 on %2").arg(statusName(e), day), n(s.byEffectiveStatus.value(e, 0))});
     for (Status st : kAllStatuses)
         rows.append({QStringLiteral("Stored %1").arg(statusName(st)), n(s.byStatus.value(st, 0))});
     rows.append({QStringLiteral("Sandbox licenses"), n(s.sandboxLicenses)});
@@ -560,12 +562,12 @@ QList<QPair<QString, QString>> kpiRows(const DashboardMetrics &m)
     rows.append({QStringLiteral("Do not expire"), n(s.perpetualLicenses)});
     rows.append({QStringLiteral("Seats licensed"), n(s.seatsLicensed)});
     rows.append({QStringLiteral("Seats used"), n(s.seatsUsed)});
-    rows.append({QStringLiteral("Expiring within 30 days"), n(s.expiringWithin30Days)});
-    rows.append({QStringLiteral("Trial conversion, last 90 days"),
+    rows.append({QStringLiteral("Expiring within 30 days of %1").arg(day), n(s.expiringWithin30Days)});
+    rows.append({QStringLiteral("Trial conversion, 90 days to %1").arg(day),
                  m.trialConversion() ? QStringLiteral("%1 (%2 of %3)").arg(pct(m.trialConversion()), n(m.recentConverted90), n(m.recentInstalls90))
                                      : QStringLiteral("— (no installs)")});
-    rows.append({QStringLiteral("Uninstalls, last 30 days"), n(m.uninstalls30)});
-    rows.append({QStringLiteral("Net growth this month"),
+    rows.append({QStringLiteral("Uninstalls, 30 days to %1").arg(day), n(m.uninstalls30)});
+    rows.append({QStringLiteral("Net growth, the month to %1").arg(day),
                  QStringLiteral("%1%2 (last month %3%4)")
                      .arg(m.netThisMonth > 0 ? QStringLiteral("+") : QString(), n(m.netThisMonth),
                           m.netLastMonth > 0 ? QStringLiteral("+") : QString(), n(m.netLastMonth))});
