@@ -2,7 +2,9 @@
 #include "fixtures.h"
 
 #include "dashboard/chartrenderer.h"
+#include "dashboard/dashboardpage.h"
 #include "metrics/dashboardmetrics.h"
+#include "shell/mainwindow.h"
 #include "wizard/runbookfile.h"
 
 #include <QAbstractAxis>
@@ -11,9 +13,14 @@
 #include <QLegendMarker>
 #include <QTextDocument>
 #include <QChart>
+#include <QChartView>
+#include <QGraphicsLayout>
+#include <QGraphicsScene>
 #include <QImage>
+#include <QPieSeries>
 #include <QProcess>
 #include <QStandardPaths>
+#include <QSignalSpy>
 #include <QSvgRenderer>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -35,6 +42,39 @@ QString pdfText(const QString &path)
         return {};
     // Compatibility form: the fonts' ligatures (ﬀ, ﬁ) come out as their letters.
     return QString::fromUtf8(p.readAllStandardOutput()).normalized(QString::NormalizationForm_KC);
+}
+
+// The PDF's pages as images at `dpi`, through poppler's pdftoppm.
+QList<QImage> pdfPageImages(const QString &path, int dpi, const QString &dir)
+{
+    const QString prefix = QDir(dir).filePath(u"page"_s);
+    QProcess p;
+    p.start(u"pdftoppm"_s, {u"-png"_s, u"-r"_s, QString::number(dpi), path, prefix});
+    if (!p.waitForFinished(60000) || p.exitCode() != 0)
+        return {};
+    QList<QImage> pages;
+    for (const QString &name : QDir(dir).entryList({u"page-*.png"_s}, QDir::Files, QDir::Name))
+        pages << QImage(QDir(dir).filePath(name));
+    return pages;
+}
+
+// The text of an SVG file.
+QString fileText(const QString &path)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return {};
+    return QString::fromUtf8(f.readAll());
+}
+
+// Dark pixels (text, not the light grid or the white ground) in `rect` of `image`.
+int darkPixels(const QImage &image, const QRect &rect)
+{
+    int n = 0;
+    for (int y = rect.top(); y <= rect.bottom(); ++y)
+        for (int x = rect.left(); x <= rect.right(); ++x)
+            n += qGray(image.pixel(x, y)) < 160;
+    return n;
 }
 
 int pdfPages(const QString &path)
@@ -341,6 +381,249 @@ private slots:
             for (QAbstractAxis *axis : chart->axes())
                 QVERIFY(!axis->isVisible() || !axis->titleText().isEmpty());
         }
+    }
+
+    // The "Licenses by effective status" legend: every entry whole ("Uninstalled: 6,654
+    // (39.2%)", swatch and text) inside the chart, clear of the ring and of each other, in the
+    // dashboard's widget (half of a 1280-pixel window) and at export sizes; and in the SVG the
+    // whole text of each entry (Qt's own legend cut them to "Active: 6,128 (…").
+    void theDonutLegendShowsEveryEntryWhole_data()
+    {
+        QTest::addColumn<QSize>("size");
+        QTest::addColumn<bool>("widget");
+        QTest::newRow("dashboard, half of 1280x800") << QSize(525, 320) << true;
+        QTest::newRow("dashboard, narrow window") << QSize(380, 320) << true;
+        QTest::newRow("export 400x300") << QSize(400, 300) << false;
+        QTest::newRow("export 600x400") << QSize(600, 400) << false;
+        QTest::newRow("export default 1200x750") << QSize(1200, 750) << false;
+        QTest::newRow("export 2000x1200") << QSize(2000, 1200) << false;
+        QTest::newRow("export tall 300x700") << QSize(300, 700) << false;
+    }
+    void theDonutLegendShowsEveryEntryWhole()
+    {
+        QFETCH(QSize, size);
+        QFETCH(bool, widget);
+        // Counts as wide as a big install base's, so the entries are long.
+        ChartData data = m_metrics.chart(ChartId::StatusMix);
+        data.categories = {u"Active"_s, u"Trial"_s, u"Suspended"_s, u"Uninstalled"_s, u"Expired"_s};
+        data.series = {{u"Licenses"_s, {612'800, 30'400, 14'000, 665'400, 377'000}, false}};
+        const QLocale locale;
+        QStringList expected;
+        const double total = double(data.total());
+        for (qsizetype i = 0; i < data.categories.size(); ++i) {
+            const qint64 v = data.series[0].values[size_t(i)];
+            expected << u"%1: %2 (%3%)"_s.arg(data.categories[i], locale.toString(v)).arg(100.0 * double(v) / total, 0, 'f', 1);
+        }
+
+        if (!widget) {
+            const QString svg = m_dir.filePath(u"legend-%1x%2.svg"_s.arg(size.width()).arg(size.height()));
+            QVERIFY(ChartRenderer::exportChart(data, svg, size).ok());
+            const QString text = fileText(svg);
+            for (const QString &entry : expected)
+                QVERIFY2(text.contains(u">%1<"_s.arg(entry)), qPrintable(entry + u" is not whole in the SVG"_s));
+        }
+
+        QGraphicsScene scene;
+        QChartView view;
+        QChart *chart = ChartRenderer::build(data, ChartRenderer::exportPalette());
+        if (widget) {
+            view.setChart(chart); // the view owns it
+            view.resize(size);
+            view.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&view));
+        } else {
+            scene.addItem(chart);
+            chart->setGeometry(QRectF(QPointF(0, 0), QSizeF(size)));
+            chart->layout()->activate();
+        }
+        QCoreApplication::processEvents();
+        const auto entries = ChartRenderer::legendEntries(chart);
+        QStringList texts;
+        for (const auto &e : entries)
+            texts << e.first;
+        QCOMPARE(texts, expected);
+
+        auto *pie = qobject_cast<QPieSeries *>(chart->series().value(0));
+        QVERIFY(pie);
+        const QRectF plot = chart->plotArea();
+        const double radius = pie->pieSize() * std::min(plot.width(), plot.height()) / 2;
+        const QPointF centre(plot.left() + pie->horizontalPosition() * plot.width(), plot.top() + pie->verticalPosition() * plot.height());
+        QVERIFY2(radius >= 40, qPrintable(u"the ring is %1 pixels across"_s.arg(2 * radius)));
+        const QRectF inside = QRectF(QPointF(0, 0), chart->size());
+        for (qsizetype i = 0; i < entries.size(); ++i) {
+            const QRectF r = entries[i].second;
+            QVERIFY2(inside.contains(r), qPrintable(u"%1 at %2,%3 %4x%5 leaves the %6x%7 chart"_s.arg(entries[i].first)
+                                                        .arg(r.x()).arg(r.y()).arg(r.width()).arg(r.height())
+                                                        .arg(inside.width()).arg(inside.height())));
+            // Clear of the ring: the rect's nearest point lies outside its circle.
+            const QPointF nearest(std::clamp(centre.x(), r.left(), r.right()), std::clamp(centre.y(), r.top(), r.bottom()));
+            QVERIFY2(QLineF(centre, nearest).length() > radius, qPrintable(entries[i].first + u" lies on the ring"_s));
+            for (qsizetype j = 0; j < i; ++j)
+                QVERIFY2(!r.intersects(entries[j].second), qPrintable(entries[i].first + u" overlaps "_s + entries[j].first));
+        }
+
+    }
+
+    // Each chart page of the report, and the title page, inside the page's 15 mm margins: the
+    // chart and the numbers table beneath it once ran to the page's right edge. Read off the
+    // PDF itself, rendered by poppler.
+    void theReportKeepsItsMargins()
+    {
+        const QString path = m_dir.filePath(u"margins.pdf"_s);
+        QVERIFY(ChartRenderer::exportReport(m_metrics, path).ok());
+        QTemporaryDir pages;
+        const int dpi = 50;
+        const QList<QImage> images = pdfPageImages(path, dpi, pages.path());
+        QCOMPARE(images.size(), 1 + kChartCount);
+        const QMarginsF mm = ChartRenderer::reportPageLayout().margins(QPageLayout::Millimeter);
+        for (qsizetype n = 0; n < images.size(); ++n) {
+            const QImage &page = images[n];
+            // A pixel of antialiasing to spare.
+            const int left = int(mm.left() / 25.4 * dpi) - 1, top = int(mm.top() / 25.4 * dpi) - 1;
+            const int right = page.width() - int(mm.right() / 25.4 * dpi) + 1, bottom = page.height() - int(mm.bottom() / 25.4 * dpi) + 1;
+            int outside = 0, inked = 0;
+            QPoint first(-1, -1);
+            for (int y = 0; y < page.height(); ++y)
+                for (int x = 0; x < page.width(); ++x) {
+                    const QRgb c = page.pixel(x, y);
+                    const bool ink = qRed(c) < 245 || qGreen(c) < 245 || qBlue(c) < 245;
+                    const bool margin = x < left || x >= right || y < top || y >= bottom;
+                    if (ink && margin && outside++ == 0)
+                        first = QPoint(x, y);
+                    inked += ink && !margin;
+                }
+            QVERIFY2(outside == 0, qPrintable(u"page %1: %2 pixels in the margins, the first at %3,%4 (the page %5x%6)"_s.arg(n + 1)
+                                                  .arg(outside).arg(first.x()).arg(first.y()).arg(page.width()).arg(page.height())));
+            QVERIFY2(inked > 500, qPrintable(u"page %1 is nearly blank"_s.arg(n + 1)));
+        }
+    }
+
+    // A chart pasted into a slide says what it counts: the as-of day and the filters, under the
+    // title, in every format and on the report's chart pages.
+    void anExportedChartSaysItsFilters_data()
+    {
+        QTest::addColumn<QString>("suffix");
+        QTest::newRow("png") << u"png"_s;
+        QTest::newRow("svg") << u"svg"_s;
+        QTest::newRow("pdf") << u"pdf"_s;
+    }
+    void anExportedChartSaysItsFilters()
+    {
+        QFETCH(QString, suffix);
+        InstallBaseFilter f;
+        f.asOf = test::kFixtureAsOf;
+        f.package = u"Package A"_s;
+        f.installedFrom = QDate(2024, 1, 1);
+        f.installedTo = QDate(2026, 6, 15);
+        f.includeSandboxes = false;
+        auto m = computeDashboard(m_db->connection(), f);
+        QVERIFY(m.ok());
+        const QString scope = u"As of 2026-06-15; package Package A, installed 2024-01-01 to 2026-06-15, sandboxes left out"_s;
+        for (const ChartData &c : m->charts)
+            QCOMPARE(c.scope, scope);
+        const ChartData &data = m->chart(ChartId::EditionMix);
+        const QString path = m_dir.filePath(u"filters."_s + suffix);
+        QVERIFY(ChartRenderer::exportChart(data, path, QSize(1200, 750)).ok());
+        if (suffix == u"svg"_s) {
+            QVERIFY2(fileText(path).contains(u">%1<"_s.arg(scope)), "the filters are a line of text under the title");
+        } else if (suffix == u"pdf"_s) {
+            QVERIFY2(pdfText(path).contains(scope), qPrintable(pdfText(path)));
+        } else {
+            const QImage png(path);
+            QCOMPARE(png.text(u"Description"_s), scope);
+            // Drawn, under the title: the band beneath it holds text only with the filters.
+            ChartData without = data;
+            without.scope.clear();
+            const QString bare = m_dir.filePath(u"filters-bare.png"_s);
+            QVERIFY(ChartRenderer::exportChart(without, bare, QSize(1200, 750)).ok());
+            const QRect band(0, 30, 1200, 16);
+            QVERIFY2(darkPixels(png, band) > 4 * darkPixels(QImage(bare), band) + 50,
+                     qPrintable(u"%1 against %2"_s.arg(darkPixels(png, band)).arg(darkPixels(QImage(bare), band))));
+        }
+        // The report's chart pages too.
+        const QString report = m_dir.filePath(u"filters-report.pdf"_s);
+        QVERIFY(ChartRenderer::exportReport(m.value(), report).ok());
+        QVERIFY(pdfText(report).count(scope) >= kChartCount);
+    }
+
+    // The dashboard's Export menu writes what the page shows, filters included.
+    void theDashboardsExportSaysItsFilters()
+    {
+        qputenv("XDG_CONFIG_HOME", m_dir.filePath(u"config"_s).toUtf8());
+        qputenv("XDG_DATA_HOME", m_dir.filePath(u"data"_s).toUtf8());
+        MainWindow w;
+        QSignalSpy refreshed(w.dashboardPage(), &DashboardPage::refreshed);
+        QVERIFY(w.openDatabase(m_dir.filePath(u"charts.sqlite"_s), {}, nullptr, true));
+        QVERIFY(refreshed.wait(10000));
+        InstallBaseFilter f;
+        f.asOf = test::kFixtureAsOf;
+        f.package = u"Package B"_s;
+        f.includeSandboxes = false;
+        refreshed.clear();
+        w.dashboardPage()->setFilter(f);
+        QVERIFY(refreshed.wait(10000));
+        const QString svg = m_dir.filePath(u"dashboard-export.svg"_s);
+        QVERIFY(w.dashboardPage()->exportChart(ChartId::StatusMix, svg).ok());
+        QVERIFY2(fileText(svg).contains(u">As of 2026-06-15; package Package B, sandboxes left out<"_s), qPrintable(fileText(svg).left(3000)));
+    }
+
+    // As of a past day the report's title page says what the figures cannot tell about it.
+    void theReportSaysWhatAPastDayCannotTell()
+    {
+        InstallBaseFilter f;
+        f.asOf = QDate(2026, 1, 1);
+        auto m = computeDashboard(m_db->connection(), f);
+        QVERIFY(m.ok());
+        const QString caveat = m->stats.asOfCaveat();
+        QVERIFY2(!caveat.isEmpty(), "the fixture has a license changed since 2026-01-01 with no history");
+        const QString path = m_dir.filePath(u"past.pdf"_s);
+        QVERIFY(ChartRenderer::exportReport(m.value(), path).ok());
+        QProcess p;
+        p.start(u"pdftotext"_s, {u"-f"_s, u"1"_s, u"-l"_s, u"1"_s, path, u"-"_s});
+        QVERIFY(p.waitForFinished(30000));
+        const QString titlePage = QString::fromUtf8(p.readAllStandardOutput()).normalized(QString::NormalizationForm_KC).simplified();
+        QVERIFY2(titlePage.contains(u"Note: "_s + caveat), qPrintable(titlePage));
+        // The key figures are the day's, not today's.
+        QVERIFY2(titlePage.contains(u"Active on 2026-01-01"_s), qPrintable(titlePage));
+        QVERIFY2(titlePage.contains(u"Uninstalls, 30 days to 2026-01-01"_s), qPrintable(titlePage));
+        QVERIFY2(!titlePage.contains(u"today"_s), qPrintable(titlePage));
+
+        // Today's figures have nothing to say.
+        auto today = computeDashboard(m_db->connection(), InstallBaseFilter{});
+        QVERIFY(today.ok());
+        QVERIFY(today->stats.asOfCaveat().isEmpty());
+        QVERIFY(ChartRenderer::exportReport(today.value(), path).ok());
+        QVERIFY(!pdfText(path).contains(u"Note: "_s));
+    }
+
+    // A long package-and-version name beside a horizontal bar wraps onto lines instead of being
+    // cut to "Ledgerly Revenue Recogniti…", in the dashboard's half-width chart.
+    void aLongNameBesideABarIsNotCut()
+    {
+        ChartData data;
+        data.id = ChartId::VersionAdoption;
+        data.kind = ChartData::Kind::HorizontalBars;
+        data.title = u"Version adoption"_s;
+        data.categoryAxis = u"Package and version"_s;
+        data.valueAxis = u"Licenses"_s;
+        data.categories = {u"Ledgerly Revenue Recognition for Enterprise 12.4.1"_s, u"Short 1.0"_s, u"Other"_s};
+        data.series.push_back({u"Licenses"_s, {1200, 800, 30}, false});
+        QChartView view;
+        view.setChart(ChartRenderer::build(data, ChartRenderer::exportPalette()));
+        view.resize(525, 420);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        QCoreApplication::processEvents();
+        QBarCategoryAxis *categories = nullptr;
+        for (QAbstractAxis *axis : view.chart()->axes())
+            if (auto *c = qobject_cast<QBarCategoryAxis *>(axis))
+                categories = c;
+        QVERIFY(categories);
+        QVERIFY(!categories->labelsTruncated());
+        // And still reads as the name (tooltips and clicks use the data's own names).
+        QTextDocument doc;
+        doc.setHtml(categories->categories().last());
+        QCOMPARE(doc.toPlainText().replace(QChar(0x2028), u' ').replace(u'\n', u' '), data.categories.first());
     }
 
 private:

@@ -497,6 +497,13 @@ ChartData chartHead(ChartId id, ChartData::Kind kind, const QString &title, cons
 
 } // namespace
 
+QString dashboardScope(const InstallBaseFilter &filter)
+{
+    const QString filters = filter.describe();
+    return QStringLiteral("As of %1; %2")
+        .arg(filter.day().toString(Qt::ISODate), filters.isEmpty() ? QStringLiteral("all licenses, sandboxes included") : filters);
+}
+
 Result<DashboardMetrics> computeDashboard(QSqlDatabase db, const InstallBaseFilter &filter)
 {
     QElapsedTimer timer;
@@ -615,6 +622,10 @@ Result<DashboardMetrics> computeDashboard(QSqlDatabase db, const InstallBaseFilt
         topWithOther(c, counts(pass.instances), 10, false); // the rest would dwarf them: this chart is about the top
         m.charts.push_back(std::move(c));
     }
+    // A chart pasted into a slide says what it counts.
+    const QString scope = dashboardScope(filter);
+    for (ChartData &c : m.charts)
+        c.scope = scope;
     m.timings.push_back({QStringLiteral("one pass over the licenses"),
                          QStringLiteral("SELECT %1 FROM %2 l WHERE %3").arg(QLatin1String(kPassColumns), filter.sourceSql(false), filter.whereSql(QStringLiteral("l"))),
                          [&] {

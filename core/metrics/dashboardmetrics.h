@@ -35,6 +35,7 @@ struct ChartData
     QString categoryAxis; // "Month"
     QString valueAxis;    // "Licenses"
     QString note;         // what is counted, in a sentence (under the chart, in the report)
+    QString scope;        // the filters it was computed under (dashboardScope): an export's subtitle
     QStringList categories;
     struct Series
     {
@@ -80,6 +81,10 @@ struct DashboardMetrics
     std::optional<double> seatUtilisation() const;
     const ChartData &chart(ChartId id) const { return charts[size_t(id)]; }
 };
+
+// The filters a dashboard's figures were computed under, as one line for a chart's subtitle:
+// "As of 2025-06-30; package Ledgerly CPQ, sandboxes left out" (InstallBaseFilter::describe()).
+QString dashboardScope(const InstallBaseFilter &filter);
 
 Result<DashboardMetrics> computeDashboard(QSqlDatabase db, const InstallBaseFilter &filter);
 

@@ -9,10 +9,12 @@
 #include <QChart>
 #include <QDir>
 #include <QFileInfo>
+#include <QGraphicsItem>
 #include <QGraphicsLayout>
 #include <QGraphicsScene>
 #include <QHorizontalBarSeries>
 #include <QImage>
+#include <QLegend>
 #include <QLineSeries>
 #include <QLocale>
 #include <QPainter>
@@ -71,6 +73,34 @@ QString plain(const QString &text)
     return text.toHtmlEscaped();
 }
 
+// A long name beside horizontal bars in lines of at most kLabelLine pixels, broken at spaces:
+// Qt Charts gives the labels and title of a vertical axis at most 40% of the chart's width and
+// cuts a longer label to "Ledgerly Revenue Recogniti…". 170 pixels fit beside a chart half
+// the dashboard wide (525 pixels, less the axis title). A label with more lines than its bar's
+// height holds is still cut, at its end.
+QString wrappedLabel(const QString &text, const QFont &font)
+{
+    constexpr double kLabelLine = 170;
+    const QFontMetricsF fm(font);
+    if (fm.horizontalAdvance(text) <= kLabelLine)
+        return plain(text);
+    QStringList lines;
+    QString line;
+    for (const QString &word : text.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
+        const QString longer = line.isEmpty() ? word : line + QLatin1Char(' ') + word;
+        if (!line.isEmpty() && fm.horizontalAdvance(longer) > kLabelLine) {
+            lines << plain(line);
+            line = word;
+        } else {
+            line = longer;
+        }
+    }
+    if (!line.isEmpty())
+        lines << plain(line);
+    // Right-aligned, as Qt aligns one-line labels against the axis.
+    return QStringLiteral("<div align=\"right\">%1</div>").arg(lines.join(QStringLiteral("<br>")));
+}
+
 void styleAxis(QAbstractAxis *axis, const QPalette &palette, const QString &title)
 {
     axis->setTitleText(plain(title));
@@ -79,6 +109,161 @@ void styleAxis(QAbstractAxis *axis, const QPalette &palette, const QString &titl
     QPen grid = axis->gridLinePen();
     grid.setColor(palette.color(QPalette::Mid));
     axis->setGridLinePen(grid);
+}
+
+// The donut's legend, drawn by itself. Qt Charts gives a legend beside the chart at most 40% of
+// the chart's width and cuts longer entries to "Active: 6,1…", and a legend beneath it never
+// wraps: at the dashboard's sizes the counts were cut off. Here every entry is drawn whole, in
+// one column beside the ring or in rows of columns beneath it (layOutDonut chooses).
+class DonutLegend : public QGraphicsItem
+{
+public:
+    enum { Type = UserType + 0x4C4D };
+    struct Entry
+    {
+        QString text; // plain text, drawn as written
+        QColor color;
+    };
+
+    DonutLegend(QList<Entry> entries, const QFont &font, const QColor &textColor, QGraphicsItem *parent)
+        : QGraphicsItem(parent), m_entries(std::move(entries)), m_font(font), m_textColor(textColor)
+    {
+        arrange(1, 1.0);
+    }
+
+    int type() const override { return Type; }
+    int count() const { return int(m_entries.size()); }
+
+    // One entry's box at `scale`: the widest entry's swatch, gap and text, and a row's height.
+    QSizeF entrySize(double scale) const
+    {
+        const QFontMetricsF fm(scaledFont(scale));
+        double text = 0;
+        for (const Entry &e : m_entries)
+            text = std::max(text, fm.horizontalAdvance(e.text));
+        return QSizeF(std::ceil(swatch(fm) + gap(fm) + text + 2), std::ceil(fm.height() * 1.4));
+    }
+    double columnGap(double scale) const { return std::ceil(QFontMetricsF(scaledFont(scale)).height() * 1.2); }
+
+    // The size the entries take in `columns` columns (filled row by row) at `scale`.
+    QSizeF sizeFor(int columns, double scale) const
+    {
+        columns = std::clamp(columns, 1, std::max(1, count()));
+        const QSizeF e = entrySize(scale);
+        const int rows = (count() + columns - 1) / columns;
+        return QSizeF(columns * e.width() + (columns - 1) * columnGap(scale), rows * e.height());
+    }
+
+    void arrange(int columns, double scale)
+    {
+        prepareGeometryChange();
+        m_columns = std::clamp(columns, 1, std::max(1, count()));
+        m_scale = scale;
+        m_size = sizeFor(m_columns, m_scale);
+    }
+
+    QRectF boundingRect() const override { return QRectF(QPointF(0, 0), m_size); }
+
+    // Each entry's text and the box its swatch and whole text take, in this item's coordinates.
+    QList<QPair<QString, QRectF>> entryRects() const
+    {
+        const QFontMetricsF fm(scaledFont(m_scale));
+        const QSizeF e = entrySize(m_scale);
+        QList<QPair<QString, QRectF>> rects;
+        for (int i = 0; i < count(); ++i) {
+            const QPointF at((i % m_columns) * (e.width() + columnGap(m_scale)), (i / m_columns) * e.height());
+            rects.append({m_entries[i].text,
+                          QRectF(at, QSizeF(swatch(fm) + gap(fm) + fm.horizontalAdvance(m_entries[i].text), e.height()))});
+        }
+        return rects;
+    }
+
+    void paint(QPainter *painter, const QStyleOptionGraphicsItem *, QWidget *) override
+    {
+        const QFont font = scaledFont(m_scale);
+        const QFontMetricsF fm(font);
+        painter->save();
+        painter->setFont(font);
+        const auto rects = entryRects();
+        for (int i = 0; i < count(); ++i) {
+            const QRectF r = rects[i].second;
+            const double s = swatch(fm);
+            painter->fillRect(QRectF(r.left(), r.center().y() - s / 2, s, s), m_entries[i].color);
+            painter->setPen(m_textColor);
+            // Unclipped, in a box as wide as the whole entry: the text is never cut.
+            painter->drawText(QRectF(r.left() + s + gap(fm), r.top(), entrySize(m_scale).width(), r.height()),
+                              Qt::AlignVCenter | Qt::AlignLeft | Qt::TextSingleLine | Qt::TextDontClip, m_entries[i].text);
+        }
+        painter->restore();
+    }
+
+private:
+    QFont scaledFont(double scale) const
+    {
+        QFont f = m_font;
+        f.setPointSizeF(m_font.pointSizeF() * scale);
+        return f;
+    }
+    static double swatch(const QFontMetricsF &fm) { return std::round(fm.height() * 0.6); }
+    static double gap(const QFontMetricsF &fm) { return std::round(fm.height() * 0.45); }
+
+    QList<Entry> m_entries;
+    QFont m_font;
+    QColor m_textColor;
+    int m_columns = 1;
+    double m_scale = 1.0;
+    QSizeF m_size;
+};
+
+// Places the ring and its legend in the plot area (the chart less its title): the legend beside
+// the ring, the two centred together, when that leaves the ring at least as big as beneath;
+// else the legend beneath in as many columns as fit. The legend is laid out first, so it is
+// whole at any size; the ring takes what is left. Its text shrinks only when one entry is
+// wider than the chart (or the rows taller).
+void layOutDonut(QPieSeries *pie, DonutLegend *legend, const QRectF &plot)
+{
+    if (plot.width() <= 0 || plot.height() <= 0 || legend->count() == 0)
+        return;
+    const double gap = 14;
+    double scale = 1.0;
+    const QSizeF widest = legend->entrySize(1.0);
+    if (widest.width() > plot.width())
+        scale = std::max(0.5, plot.width() / widest.width());
+    const QSizeF entry = legend->entrySize(scale);
+    const double colGap = legend->columnGap(scale);
+    int columns = std::clamp(int((plot.width() + colGap) / (entry.width() + colGap)), 1, legend->count());
+    QSizeF beneath = legend->sizeFor(columns, scale);
+    // Even the rows too tall: smaller text, down to half.
+    while (beneath.height() > plot.height() && scale > 0.5) {
+        scale = std::max(0.5, scale * 0.9);
+        columns = std::clamp(int((plot.width() + colGap) / (legend->entrySize(scale).width() + colGap)), 1, legend->count());
+        beneath = legend->sizeFor(columns, scale);
+    }
+    const QSizeF beside = legend->sizeFor(1, scale);
+    const double ringBeside = beside.height() <= plot.height() ? std::min(plot.height(), plot.width() - gap - beside.width()) : -1;
+    const double ringBeneath = std::min(plot.width(), plot.height() - gap - beneath.height());
+    const bool side = ringBeside >= ringBeneath;
+    // Room for a slice pulled out on hover.
+    const double ring = std::max(0.0, (side ? ringBeside : ringBeneath) * 0.88);
+    QPointF centre;
+    QPointF legendAt;
+    if (side) {
+        legend->arrange(1, scale);
+        const double left = plot.left() + (plot.width() - ring - gap - beside.width()) / 2;
+        centre = QPointF(left + ring / 2, plot.center().y());
+        legendAt = QPointF(left + ring + gap, plot.center().y() - beside.height() / 2);
+    } else {
+        legend->arrange(columns, scale);
+        const double top = plot.top() + (plot.height() - ring - gap - beneath.height()) / 2;
+        centre = QPointF(plot.center().x(), top + ring / 2);
+        legendAt = QPointF(plot.center().x() - beneath.width() / 2, top + ring + gap);
+    }
+    legend->setPos(legendAt.toPoint()); // whole pixels: crisp text
+    const double size = ring / std::min(plot.width(), plot.height());
+    pie->setPieSize(std::max(0.01, size));
+    pie->setHoleSize(std::max(0.0, size * 0.64)); // the ring's width as before
+    pie->setHorizontalPosition((centre.x() - plot.left()) / plot.width());
+    pie->setVerticalPosition((centre.y() - plot.top()) / plot.height());
 }
 
 } // namespace
@@ -113,28 +298,31 @@ QChart *build(const ChartData &data, const QPalette &palette)
     const QLocale locale;
     if (data.kind == ChartData::Kind::Donut) {
         auto *pie = new QPieSeries;
-        pie->setHoleSize(0.45);
         const qint64 total = data.total();
+        QList<DonutLegend::Entry> entries;
         for (qsizetype i = 0; i < data.categories.size(); ++i) {
             const qint64 v = data.series[0].values[size_t(i)];
             if (v == 0)
                 continue;
-            auto *slice = pie->append(plain(QStringLiteral("%1: %2 (%3%)")
-                                                .arg(data.categories[i], locale.toString(v))
-                                                .arg(total ? 100.0 * double(v) / double(total) : 0.0, 0, 'f', 1)),
-                                      double(v));
+            const QString text = QStringLiteral("%1: %2 (%3%)")
+                                     .arg(data.categories[i], locale.toString(v))
+                                     .arg(total ? 100.0 * double(v) / double(total) : 0.0, 0, 'f', 1);
+            auto *slice = pie->append(plain(text), double(v));
             slice->setColor(statusColor(data.categories[i], dark));
             slice->setBorderColor(palette.color(QPalette::Base));
             slice->setLabelColor(palette.color(QPalette::WindowText));
             slice->setProperty("category", data.categories[i]);
+            entries.append({text, slice->color()});
         }
         chart->addSeries(pie);
-        // The values in the legend beside the ring: small slices' labels would collide.
-        chart->legend()->setAlignment(Qt::AlignRight);
-        chart->legend()->setVisible(true);
+        // The values in the legend beside the ring (small slices' labels would collide), in a
+        // legend of our own: Qt's cuts its entries short (see DonutLegend).
+        chart->legend()->setVisible(false);
         QFont legendFont = chart->legend()->font();
         legendFont.setPointSizeF(legendFont.pointSizeF() * 1.1);
-        chart->legend()->setFont(legendFont);
+        auto *legend = new DonutLegend(std::move(entries), legendFont, palette.color(QPalette::WindowText), chart);
+        legend->setZValue(10);
+        QObject::connect(chart, &QChart::plotAreaChanged, chart, [pie, legend](const QRectF &plot) { layOutDonut(pie, legend, plot); });
         return chart;
     }
 
@@ -176,15 +364,7 @@ QChart *build(const ChartData &data, const QPalette &palette)
     chart->addSeries(bars);
 
     // Months read "Nov 24" on the axis (the data keeps 2024-11).
-    QStringList shown = categories;
-    for (QString &c : shown) {
-        const QDate month = QDate::fromString(c + QStringLiteral("-01"), Qt::ISODate);
-        if (month.isValid() && c.size() == 7)
-            c = QLocale::c().toString(month, QStringLiteral("MMM yy"));
-        c = plain(c);
-    }
     auto *categoryAxis = new QBarCategoryAxis;
-    categoryAxis->append(shown);
     styleAxis(categoryAxis, palette, data.categoryAxis);
     // Qt Charts shortens a label to "…" once it is wider than its slot: upright labels when
     // there are many, and a smaller font for long lists.
@@ -195,6 +375,14 @@ QChart *build(const ChartData &data, const QPalette &palette)
         small.setPointSizeF(small.pointSizeF() * 0.9);
         categoryAxis->setLabelsFont(small);
     }
+    QStringList shown = categories;
+    for (QString &c : shown) {
+        const QDate month = QDate::fromString(c + QStringLiteral("-01"), Qt::ISODate);
+        if (month.isValid() && c.size() == 7)
+            c = QLocale::c().toString(month, QStringLiteral("MMM yy"));
+        c = horizontal ? wrappedLabel(c, categoryAxis->labelsFont()) : plain(c);
+    }
+    categoryAxis->append(shown);
     auto *valueAxis = new QValueAxis;
     styleAxis(valueAxis, palette, data.valueAxis);
     // At least 0 to 4: a smaller range would label its ticks 0, 0, 1, 1 in whole numbers.
@@ -230,16 +418,60 @@ QChart *build(const ChartData &data, const QPalette &palette)
     return chart;
 }
 
+QList<QPair<QString, QRectF>> legendEntries(const QChart *chart)
+{
+    for (QGraphicsItem *item : chart->childItems())
+        if (auto *legend = qgraphicsitem_cast<DonutLegend *>(item)) {
+            QList<QPair<QString, QRectF>> rects = legend->entryRects();
+            for (auto &r : rects)
+                r.second = legend->mapRectToParent(r.second);
+            return rects;
+        }
+    return {};
+}
+
+static double drawHeader(const ChartData &data, const QFont &titleFont, QPainter *painter, const QRectF &rect, const QPalette &palette)
+{
+    const double side = 12;
+    double y = rect.top() + 8;
+    const int flags = Qt::AlignHCenter | Qt::AlignTop | Qt::TextWordWrap;
+    painter->save();
+    auto paragraph = [&](const QString &text, const QFont &font, const QColor &colour) {
+        painter->setFont(font);
+        painter->setPen(colour);
+        const QRectF box(rect.left() + side, y, rect.width() - 2 * side, rect.height());
+        const QRectF used = painter->boundingRect(box, flags, text);
+        painter->drawText(QRectF(box.left(), y, box.width(), used.height()), flags, text);
+        y += used.height();
+    };
+    paragraph(data.title, titleFont, palette.color(QPalette::WindowText));
+    if (!data.scope.isEmpty()) {
+        y += 2;
+        QFont small = titleFont;
+        small.setBold(false);
+        small.setPointSizeF(titleFont.pointSizeF() * 0.8);
+        QColor grey = palette.color(QPalette::WindowText);
+        grey.setAlphaF(0.75);
+        paragraph(data.scope, small, grey);
+    }
+    painter->restore();
+    return y + 4 - rect.top();
+}
+
 void paint(const ChartData &data, QPainter *painter, const QRectF &rect, const QPalette &palette)
 {
     QGraphicsScene scene;
     QChart *chart = build(data, palette);
     scene.addItem(chart); // the scene owns it now
-    chart->setGeometry(QRectF(QPointF(0, 0), rect.size()));
-    scene.setSceneRect(QRectF(QPointF(0, 0), rect.size()));
-    // Twice: the layout settles on the second pass (axis label sizes).
+    // The title, and the filters beneath it, drawn here above the chart: QChart has no subtitle,
+    // and cuts a title longer than the chart is wide where this wraps it.
+    const double header = drawHeader(data, chart->titleFont(), painter, rect, palette);
+    chart->setTitle(QString());
+    const QRectF chartRect(rect.left(), rect.top() + header, rect.width(), std::max(1.0, rect.height() - header));
+    chart->setGeometry(QRectF(QPointF(0, 0), chartRect.size()));
+    scene.setSceneRect(QRectF(QPointF(0, 0), chartRect.size()));
     chart->layout()->activate();
-    scene.render(painter, rect, scene.sceneRect());
+    scene.render(painter, chartRect, scene.sceneRect());
 }
 
 Result<void> exportChart(const ChartData &data, const QString &path, QSize size, double scale)
@@ -267,6 +499,8 @@ Result<void> exportChart(const ChartData &data, const QString &path, QSize size,
             paint(data, &p, QRectF(QPointF(0, 0), QSizeF(size)), palette);
         }
         image.setText(QStringLiteral("Title"), data.title);
+        if (!data.scope.isEmpty())
+            image.setText(QStringLiteral("Description"), data.scope);
         if (!image.save(file.device(), "PNG") && !file.failed())
             return Error::make(Error::Code::WriteFailed,
                                QStringLiteral("Cannot write %1: the PNG could not be encoded.").arg(QDir::toNativeSeparators(path)));
@@ -276,7 +510,7 @@ Result<void> exportChart(const ChartData &data, const QString &path, QSize size,
         svg.setSize(size);
         svg.setViewBox(QRect(QPoint(0, 0), size));
         svg.setTitle(data.title);
-        svg.setDescription(data.note);
+        svg.setDescription(data.scope.isEmpty() ? data.note : data.scope + QStringLiteral(". ") + data.note);
         QPainter p;
         if (!p.begin(&svg))
             return file.failed() ? file.error()
@@ -286,7 +520,7 @@ Result<void> exportChart(const ChartData &data, const QString &path, QSize size,
         p.end();
     } else {
         QPdfWriter pdf(file.device());
-        pdf.setTitle(data.title);
+        pdf.setTitle(data.scope.isEmpty() ? data.title : QStringLiteral("%1 (%2)").arg(data.title, data.scope));
         pdf.setCreator(QStringLiteral("LMO Desk"));
         pdf.setResolution(96);
         pdf.setPageSize(QPageSize(QSizeF(size), QPageSize::Point));
@@ -296,8 +530,9 @@ Result<void> exportChart(const ChartData &data, const QString &path, QSize size,
             return file.failed() ? file.error()
                                  : Error::make(Error::Code::WriteFailed, QStringLiteral("Cannot write %1: the PDF could not be begun.")
                                                                              .arg(QDir::toNativeSeparators(path)));
+        // The painter's origin is the paint rect's top left.
         const QRect page = pdf.pageLayout().paintRectPixels(pdf.resolution());
-        paint(data, &p, QRectF(page), palette);
+        paint(data, &p, QRectF(QPointF(0, 0), QSizeF(page.size())), palette);
         p.end();
     }
     return file.commit();
@@ -311,13 +546,15 @@ QList<QPair<QString, QString>> kpiRows(const DashboardMetrics &m)
         return v ? QStringLiteral("%1%").arg(locale.toString(*v * 100.0, 'f', 1)) : QStringLiteral("—");
     };
     const InstallBaseStats &s = m.stats;
+    // Every figure is as of the filter's day, which may be a past one: the labels name it.
+    const QString day = m.filter.day().toString(Qt::ISODate);
     QList<QPair<QString, QString>> rows{
         {QStringLiteral("Licenses"), n(s.licenses)},
         {QStringLiteral("Subscriber orgs"), n(s.subscriberOrgs)},
         {QStringLiteral("Packages"), n(s.packages)},
     };
     for (EffectiveStatus e : kAllEffectiveStatuses)
-        rows.append({QStringLiteral("%1 (today)").arg(statusName(e)), n(s.byEffectiveStatus.value(e, 0))});
+        rows.append({QStringLiteral("%1 on %2").arg(statusName(e), day), n(s.byEffectiveStatus.value(e, 0))});
     for (Status st : kAllStatuses)
         rows.append({QStringLiteral("Stored %1").arg(statusName(st)), n(s.byStatus.value(st, 0))});
     rows.append({QStringLiteral("Sandbox licenses"), n(s.sandboxLicenses)});
@@ -325,12 +562,12 @@ QList<QPair<QString, QString>> kpiRows(const DashboardMetrics &m)
     rows.append({QStringLiteral("Do not expire"), n(s.perpetualLicenses)});
     rows.append({QStringLiteral("Seats licensed"), n(s.seatsLicensed)});
     rows.append({QStringLiteral("Seats used"), n(s.seatsUsed)});
-    rows.append({QStringLiteral("Expiring within 30 days"), n(s.expiringWithin30Days)});
-    rows.append({QStringLiteral("Trial conversion, last 90 days"),
+    rows.append({QStringLiteral("Expiring within 30 days of %1").arg(day), n(s.expiringWithin30Days)});
+    rows.append({QStringLiteral("Trial conversion, 90 days to %1").arg(day),
                  m.trialConversion() ? QStringLiteral("%1 (%2 of %3)").arg(pct(m.trialConversion()), n(m.recentConverted90), n(m.recentInstalls90))
                                      : QStringLiteral("— (no installs)")});
-    rows.append({QStringLiteral("Uninstalls, last 30 days"), n(m.uninstalls30)});
-    rows.append({QStringLiteral("Net growth this month"),
+    rows.append({QStringLiteral("Uninstalls, 30 days to %1").arg(day), n(m.uninstalls30)});
+    rows.append({QStringLiteral("Net growth, the month to %1").arg(day),
                  QStringLiteral("%1%2 (last month %3%4)")
                      .arg(m.netThisMonth > 0 ? QStringLiteral("+") : QString(), n(m.netThisMonth),
                           m.netLastMonth > 0 ? QStringLiteral("+") : QString(), n(m.netLastMonth))});
@@ -338,6 +575,144 @@ QList<QPair<QString, QString>> kpiRows(const DashboardMetrics &m)
                  m.seatUtilisation() ? QStringLiteral("%1 (%2 of %3 seats)").arg(pct(m.seatUtilisation()), n(m.utilisationUsed), n(m.utilisationLicensed))
                                      : QStringLiteral("—")});
     return rows;
+}
+
+namespace {
+
+struct ReportFonts
+{
+    QFont base{QStringLiteral("DejaVu Sans")};
+    QFont title;
+    QFont heading;
+    QFont bold;
+    ReportFonts()
+    {
+        base.setPointSizeF(10);
+        title = base;
+        title.setPointSizeF(22);
+        title.setBold(true);
+        heading = base;
+        heading.setPointSizeF(13);
+        heading.setBold(true);
+        bold = base;
+        bold.setBold(true);
+    }
+};
+
+// Draws `text` wrapped to `width` from (x, y) and returns its height.
+double drawParagraph(QPainter *p, const QFont &font, double x, double y, double width, const QString &text)
+{
+    p->setFont(font);
+    const QRectF box(x, y, width, 1e6);
+    const QRectF used = p->boundingRect(box, Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap, text);
+    p->drawText(QRectF(x, y, width, used.height()), Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap, text);
+    return used.height();
+}
+
+// A table cell's text, shortened with "…" rather than run into the next cell.
+void drawCell(QPainter *p, const QRectF &cell, Qt::Alignment align, const QString &text)
+{
+    const QFontMetricsF fm(p->font(), p->device());
+    p->drawText(cell, align | Qt::AlignVCenter, fm.elidedText(text, Qt::ElideRight, cell.width()));
+}
+
+void drawTitlePage(const DashboardMetrics &m, QPainter *p, const QRectF &page)
+{
+    const ReportFonts f;
+    const QLocale locale;
+    p->setPen(QColor(0x22, 0x22, 0x22));
+    double y = page.top();
+    y += drawParagraph(p, f.title, page.left(), y, page.width(), QStringLiteral("Install base report"));
+    y += QFontMetricsF(f.base, p->device()).height() * 0.8;
+    const QFontMetricsF bm(f.base, p->device());
+    const QString filters = m.filter.describe();
+    QStringList intro{
+        QStringLiteral("As of %1").arg(locale.toString(m.filter.day(), QLocale::LongFormat)),
+        QStringLiteral("Licenses counted: %1").arg(filters.isEmpty() ? QStringLiteral("all") : filters),
+    };
+    for (const QString &line : intro)
+        y += drawParagraph(p, f.base, page.left(), y, page.width(), line) + bm.height() * 0.4;
+    // A past day's figures are rebuilt from install dates and history: say what they cannot tell.
+    if (const QString caveat = m.stats.asOfCaveat(); !caveat.isEmpty()) {
+        p->setPen(QColor(0x8A, 0x4B, 0x00));
+        y += drawParagraph(p, f.base, page.left(), y, page.width(), QStringLiteral("Note: ") + caveat) + bm.height() * 0.4;
+        p->setPen(QColor(0x22, 0x22, 0x22));
+    }
+    y += drawParagraph(p, f.base, page.left(), y, page.width(),
+                       QStringLiteral("Written by LMO Desk on %1").arg(locale.toString(QDateTime::currentDateTime(), QLocale::LongFormat)));
+    y += bm.height() * 1.4;
+    y += drawParagraph(p, f.heading, page.left(), y, page.width(), QStringLiteral("Key figures"));
+    y += bm.height() * 0.5;
+    p->setFont(f.base);
+    const double valueX = page.left() + page.width() * 0.55;
+    bool shade = false;
+    for (const auto &[label, value] : kpiRows(m)) {
+        const QRectF row(page.left(), y, page.width(), bm.height() * 1.35);
+        if (shade)
+            p->fillRect(row, QColor(0xF2, 0xF4, 0xF7));
+        shade = !shade;
+        drawCell(p, QRectF(row.left() + 6, y, valueX - row.left() - 12, row.height()), Qt::AlignLeft, label);
+        drawCell(p, QRectF(valueX, y, page.right() - valueX - 6, row.height()), Qt::AlignRight, value);
+        y += row.height();
+    }
+}
+
+void drawChartPage(const ChartData &chart, QPainter *p, const QRectF &page, const QPalette &palette)
+{
+    const ReportFonts f;
+    const QLocale locale;
+    const QFontMetricsF bm(f.base, p->device());
+    const double chartHeight = page.height() * 0.55;
+    paint(chart, p, QRectF(page.left(), page.top(), page.width(), chartHeight), palette);
+    double ty = page.top() + chartHeight + bm.height();
+    p->setPen(QColor(0x55, 0x55, 0x55));
+    ty += drawParagraph(p, f.base, page.left(), ty, page.width(), chart.note) + bm.height();
+    p->setPen(QColor(0x22, 0x22, 0x22));
+    // The table: categories down, series across; side-by-side blocks when it is long.
+    const int series = int(chart.series.size());
+    const double rowHeight = bm.height() * 1.25;
+    const int rowsFit = std::max(1, int((page.bottom() - ty) / rowHeight) - 1);
+    const int blocks = std::max(1, (int(chart.categories.size()) + rowsFit - 1) / rowsFit);
+    const double blockGap = 16;
+    const double blockWidth = (page.width() - blockGap * (blocks - 1)) / blocks;
+    // Each number column as wide as its widest heading or value; the names take the rest.
+    double numberWidth = bm.horizontalAdvance(QStringLiteral("0000"));
+    const QFontMetricsF boldMetrics(f.bold, p->device());
+    for (const auto &s : chart.series) {
+        numberWidth = std::max(numberWidth, boldMetrics.horizontalAdvance(s.name));
+        for (qint64 v : s.values)
+            numberWidth = std::max(numberWidth, bm.horizontalAdvance(locale.toString(v)));
+    }
+    numberWidth = std::min(numberWidth + 20, blockWidth * 0.7 / std::max(1, series));
+    const double nameWidth = blockWidth - numberWidth * series;
+    for (int b = 0; b < blocks; ++b) {
+        const double x0 = page.left() + b * (blockWidth + blockGap);
+        p->setFont(f.bold);
+        drawCell(p, QRectF(x0 + 4, ty, nameWidth - 8, rowHeight), Qt::AlignLeft, chart.categoryAxis);
+        for (int s = 0; s < series; ++s)
+            drawCell(p, QRectF(x0 + nameWidth + numberWidth * s, ty, numberWidth - 4, rowHeight), Qt::AlignRight,
+                     chart.series[size_t(s)].name);
+        p->setFont(f.base);
+        for (int r = 0; r < rowsFit; ++r) {
+            const int i = b * rowsFit + r;
+            if (i >= chart.categories.size())
+                break;
+            const double ry = ty + rowHeight * (r + 1);
+            if (r % 2 == 0)
+                p->fillRect(QRectF(x0, ry, blockWidth, rowHeight), QColor(0xF2, 0xF4, 0xF7));
+            drawCell(p, QRectF(x0 + 4, ry, nameWidth - 8, rowHeight), Qt::AlignLeft, chart.categories[i]);
+            for (int s = 0; s < series; ++s)
+                drawCell(p, QRectF(x0 + nameWidth + numberWidth * s, ry, numberWidth - 4, rowHeight), Qt::AlignRight,
+                         locale.toString(chart.series[size_t(s)].values[size_t(i)]));
+        }
+    }
+}
+
+} // namespace
+
+QPageLayout reportPageLayout()
+{
+    return QPageLayout(QPageSize(QPageSize::A4), QPageLayout::Portrait, QMarginsF(15, 15, 15, 15), QPageLayout::Millimeter);
 }
 
 Result<int> exportReport(const DashboardMetrics &m, const QString &path)
@@ -350,108 +725,24 @@ Result<int> exportReport(const DashboardMetrics &m, const QString &path)
     QPdfWriter pdf(file.device());
     pdf.setTitle(QStringLiteral("Install base report"));
     pdf.setCreator(QStringLiteral("LMO Desk"));
-    pdf.setPageSize(QPageSize(QPageSize::A4));
-    pdf.setPageOrientation(QPageLayout::Portrait);
     pdf.setResolution(96);
-    pdf.setPageMargins(QMarginsF(15, 15, 15, 15), QPageLayout::Millimeter);
+    pdf.setPageLayout(reportPageLayout());
     QPainter p;
     if (!p.begin(&pdf))
         return file.failed() ? file.error()
                              : Error::make(Error::Code::WriteFailed, QStringLiteral("Cannot write %1: the PDF could not be begun.")
                                                                          .arg(QDir::toNativeSeparators(path)));
-    const QRectF page = pdf.pageLayout().paintRectPixels(pdf.resolution());
+    // The painter's origin is the top left of the paint rect (the page inside its margins):
+    // everything is laid out in that rect from (0, 0).
+    const QRectF page(QPointF(0, 0), QSizeF(pdf.pageLayout().paintRectPixels(pdf.resolution()).size()));
     const QPalette palette = exportPalette();
-    const QLocale locale;
-    QFont base(QStringLiteral("DejaVu Sans"));
-    base.setPointSizeF(10);
-    QFont title = base;
-    title.setPointSizeF(22);
-    title.setBold(true);
-    QFont heading = base;
-    heading.setPointSizeF(13);
-    heading.setBold(true);
-    p.setPen(QColor(0x22, 0x22, 0x22));
-
-    // Title page.
-    double y = page.top();
-    p.setFont(title);
-    const QFontMetricsF tm(title);
-    p.drawText(QPointF(page.left(), y + tm.ascent()), QStringLiteral("Install base report"));
-    y += tm.height() * 1.6;
-    p.setFont(base);
-    const QFontMetricsF bm(base);
-    const QString filters = m.filter.describe();
-    const QStringList intro{
-        QStringLiteral("As of %1").arg(locale.toString(m.filter.day(), QLocale::LongFormat)),
-        QStringLiteral("Licenses counted: %1").arg(filters.isEmpty() ? QStringLiteral("all") : filters),
-        QStringLiteral("Written by LMO Desk on %1").arg(locale.toString(QDateTime::currentDateTime(), QLocale::LongFormat)),
-    };
-    for (const QString &line : intro) {
-        p.drawText(QPointF(page.left(), y + bm.ascent()), line);
-        y += bm.height() * 1.4;
-    }
-    y += bm.height();
-    p.setFont(heading);
-    p.drawText(QPointF(page.left(), y + QFontMetricsF(heading).ascent()), QStringLiteral("Key figures"));
-    y += QFontMetricsF(heading).height() * 1.5;
-    p.setFont(base);
-    const double valueX = page.left() + page.width() * 0.55;
-    bool shade = false;
-    for (const auto &[label, value] : kpiRows(m)) {
-        const QRectF row(page.left(), y, page.width(), bm.height() * 1.35);
-        if (shade)
-            p.fillRect(row, QColor(0xF2, 0xF4, 0xF7));
-        shade = !shade;
-        p.drawText(row.adjusted(6, 0, 0, 0), Qt::AlignVCenter | Qt::AlignLeft, label);
-        p.drawText(QRectF(valueX, y, page.right() - valueX - 6, row.height()), Qt::AlignVCenter | Qt::AlignRight, value);
-        y += row.height();
-    }
+    drawTitlePage(m, &p, page);
     int pages = 1;
-
     // One chart a page, its numbers beneath.
     for (const ChartData &chart : m.charts) {
         pdf.newPage();
         ++pages;
-        const double chartHeight = page.height() * 0.55;
-        paint(chart, &p, QRectF(page.left(), page.top(), page.width(), chartHeight), palette);
-        double ty = page.top() + chartHeight + bm.height();
-        p.setFont(base);
-        p.setPen(QColor(0x55, 0x55, 0x55));
-        const QRectF noteRect(page.left(), ty, page.width(), bm.height() * 2.4);
-        p.drawText(noteRect, Qt::TextWordWrap, chart.note);
-        ty += noteRect.height() + bm.height() * 0.5;
-        p.setPen(QColor(0x22, 0x22, 0x22));
-        // The table: categories down, series across; it wraps onto columns if long.
-        const int columns = 1 + int(chart.series.size());
-        const double rowHeight = bm.height() * 1.25;
-        const int rowsFit = std::max(1, int((page.bottom() - ty) / rowHeight) - 1);
-        const int blocks = (int(chart.categories.size()) + rowsFit - 1) / rowsFit;
-        const double blockWidth = page.width() / std::max(1, blocks);
-        for (int b = 0; b < std::max(1, blocks); ++b) {
-            const double x0 = page.left() + b * blockWidth;
-            const double colWidth = blockWidth / columns;
-            QFont bold = base;
-            bold.setBold(true);
-            p.setFont(bold);
-            p.drawText(QRectF(x0, ty, colWidth * 1.2, rowHeight), Qt::AlignVCenter | Qt::AlignLeft, chart.categoryAxis);
-            for (int s = 0; s < int(chart.series.size()); ++s)
-                p.drawText(QRectF(x0 + colWidth * (s + 1), ty, colWidth - 8, rowHeight), Qt::AlignVCenter | Qt::AlignRight,
-                           chart.series[size_t(s)].name);
-            p.setFont(base);
-            for (int r = 0; r < rowsFit; ++r) {
-                const int i = b * rowsFit + r;
-                if (i >= chart.categories.size())
-                    break;
-                const double ry = ty + rowHeight * (r + 1);
-                if (r % 2 == 0)
-                    p.fillRect(QRectF(x0, ry, blockWidth - 8, rowHeight), QColor(0xF2, 0xF4, 0xF7));
-                p.drawText(QRectF(x0 + 4, ry, colWidth * 1.2, rowHeight), Qt::AlignVCenter | Qt::AlignLeft,
-                           chart.categories[i]);
-                for (int s = 0; s < int(chart.series.size()); ++s)
-                    p.drawText(QRectF(x0 + colWidth * (s + 1), ry, colWidth - 8, rowHeight), Qt::AlignVCenter | Qt::AlignRight,
-                               locale.toString(chart.series[size_t(s)].values[size_t(i)]));
-            }
-        }
+        drawChartPage(chart, &p, page, palette);
     }
     p.end();
     if (auto r = file.commit(); !r)

@@ -3,12 +3,15 @@
 #include "metrics/dashboardmetrics.h"
 #include "util/result.h"
 
+#include <QList>
+#include <QPageLayout>
+#include <QPair>
 #include <QPalette>
+#include <QRectF>
 #include <QSize>
 
 class QChart;
 class QPainter;
-class QRectF;
 
 namespace lmo {
 
@@ -20,15 +23,24 @@ namespace ChartRenderer {
 QChart *build(const ChartData &data, const QPalette &palette);
 
 // Lays the chart out at `rect`'s size and paints it there (no screen involved): what the
-// exports use, so they are drawn at their own size, not scaled up from a window.
+// exports use, so they are drawn at their own size, not scaled up from a window. Above the chart:
+// its title and, beneath that, the filters it was computed under (ChartData::scope), wrapped.
 void paint(const ChartData &data, QPainter *painter, const QRectF &rect, const QPalette &palette);
+
+// The donut's legend entries, each with its text and where it is drawn (the chart's
+// coordinates, swatch and whole text). Empty for the other charts (Qt's legend: their series).
+QList<QPair<QString, QRectF>> legendEntries(const QChart *chart);
 
 // Writes one chart: PNG (pixels = size x scale), SVG or PDF (vector), by the file's extension.
 Result<void> exportChart(const ChartData &data, const QString &path, QSize size, double scale = 1.0);
 
-// The dashboard report: a title page (as-of day, filters, KPI table), then one page per chart
-// with its data table beneath. Returns the number of pages.
+// The dashboard report: a title page (as-of day, filters, what a past day's figures cannot tell,
+// KPI table), then one page per chart with its data table beneath, all inside the page's
+// margins (reportPageLayout). Returns the number of pages.
 Result<int> exportReport(const DashboardMetrics &metrics, const QString &path);
+
+// A4 portrait with 15 mm margins.
+QPageLayout reportPageLayout();
 
 // The KPI rows of the dashboard and the report: label and value.
 QList<QPair<QString, QString>> kpiRows(const DashboardMetrics &metrics);
