@@ -136,16 +136,9 @@ void InstallBaseFilter::bind(QSqlQuery &query) const
         query.bindValue(QStringLiteral(":f_lmo"), *lmo);
 }
 
-Result<std::unordered_map<qint64, QByteArray>> auditUninstallDays(QSqlDatabase db)
+QString auditUninstallDaysSql()
 {
-    QSqlQuery q(db);
-    q.setForwardOnly(true);
-    if (!q.exec(QStringLiteral("SELECT u.record_ref, u.day FROM %1 u").arg(uninstallDaysSql(QString()))))
-        return sqlError(q.lastError(), QStringLiteral("reading the uninstall days from the audit log"));
-    std::unordered_map<qint64, QByteArray> days;
-    while (q.next())
-        days.emplace(q.value(0).toLongLong(), q.value(1).toString().toLatin1());
-    return days;
+    return QStringLiteral("SELECT u.record_ref, u.day FROM %1 u ORDER BY u.record_ref").arg(uninstallDaysSql(QString()));
 }
 
 Result<qint64> countUndatedLicenses(QSqlDatabase db, const InstallBaseFilter &filter)

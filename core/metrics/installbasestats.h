@@ -3,7 +3,6 @@
 #include "domain/status.h"
 #include "util/result.h"
 
-#include <QByteArray>
 #include <QDate>
 #include <QJsonObject>
 #include <QMap>
@@ -11,7 +10,6 @@
 #include <QString>
 
 #include <optional>
-#include <unordered_map>
 
 namespace lmo {
 
@@ -85,7 +83,7 @@ struct InstallBaseFilter
     // :f_next_day (D + 1) when isPast(); bind() binds it.
     // `withUninstallDay` false: today, the uninstall_day of an Uninstalled license is its last
     // change's day, without the audit log's; a caller that needs the audit log's days applies
-    // auditUninstallDays() itself (the dashboard's pass: a million-row join costs more than a
+    // auditUninstallDaysSql() itself (the dashboard's pass: a million-row join costs more than a
     // lookup), and the summary does not need them. A past day always joins.
     QString sourceSql(bool withUninstallDay = true) const;
 };
@@ -95,8 +93,8 @@ struct InstallBaseFilter
 QString effectiveStatusSql(const QString &asOfPlaceholder, const QString &tableAlias = QString());
 
 // The audit log's uninstall day of each license it records one for (its last change of Status
-// to Uninstalled), by license row id, as "yyyy-MM-dd".
-Result<std::unordered_map<qint64, QByteArray>> auditUninstallDays(QSqlDatabase db);
+// to Uninstalled), as rows (license row id, "yyyy-MM-dd") in row id order.
+QString auditUninstallDaysSql();
 
 // Counts the licenses a past day's figures cannot place (no install date): they are left out.
 Result<qint64> countUndatedLicenses(QSqlDatabase db, const InstallBaseFilter &filter);
