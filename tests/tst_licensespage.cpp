@@ -233,7 +233,7 @@ private slots:
         QTest::keyClick(m_page->table(), Qt::Key_C, Qt::ControlModifier);
         const QStringList lines = QApplication::clipboard()->text().split(u'\n', Qt::SkipEmptyParts);
         QCOMPARE(lines.size(), 3);
-        QVERIFY(lines[0].startsWith(u"License\tAccount\tPackage"_s));
+        QVERIFY(lines[0].startsWith(u"License\tAccount\tStatus\tSeats\tUsed\tExpiration"_s)); // the columns as shown
         QVERIFY(lines[1].startsWith(u"L-00007\t"_s) || lines[2].startsWith(u"L-00007\t"_s));
         QVERIFY(QApplication::clipboard()->text().contains(u"Site License"_s)); // L-00007
     }
