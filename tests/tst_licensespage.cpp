@@ -10,6 +10,7 @@
 #include "models/licensetablemodel.h"
 #include "shell/mainwindow.h"
 #include "shell/pages.h"
+#include "storage/database.h"
 #include "storage/licenserepository.h"
 #include "widgets/multiselectbutton.h"
 
@@ -24,6 +25,8 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
+#include <QMessageBox>
+#include <QStyle>
 #include <QSettings>
 #include <QSpinBox>
 #include <QSqlQuery>
@@ -233,7 +236,7 @@ private slots:
         QTest::keyClick(m_page->table(), Qt::Key_C, Qt::ControlModifier);
         const QStringList lines = QApplication::clipboard()->text().split(u'\n', Qt::SkipEmptyParts);
         QCOMPARE(lines.size(), 3);
-        QVERIFY(lines[0].startsWith(u"License\tAccount\tPackage"_s));
+        QVERIFY(lines[0].startsWith(u"License\tAccount\tStatus\tSeats\tUsed\tExpiration"_s)); // the columns as shown
         QVERIFY(lines[1].startsWith(u"L-00007\t"_s) || lines[2].startsWith(u"L-00007\t"_s));
         QVERIFY(QApplication::clipboard()->text().contains(u"Site License"_s)); // L-00007
     }
@@ -422,6 +425,154 @@ private slots:
         m_window->modifySelectedLicenses();
         QTRY_COMPARE(orgs->model()->rowCount(), 1);
         QTRY_COMPARE(orgs->model()->index(0, int(SubscriberColumn::Seats)).data().toInt(), 150);
+    }
+
+
+    // A redo over a license someone else changed since is refused with the reason, and the
+    // stack drops it.
+    void aRedoOverAnOutsideChangeIsRefused()
+    {
+        const int row = rowOf(m_page, u"L-00005"_s);
+        m_page->table()->selectionModel()->setCurrentIndex(m_page->model()->index(row, 0),
+                                                           QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+        const qint64 id = m_page->model()->licenseIdAt(row);
+        QTimer::singleShot(0, this, [] {
+            auto *dialog = qobject_cast<ModifyLicenseDialog *>(QApplication::activeModalWidget());
+            QVERIFY(dialog);
+            dialog->setSeats(ModifyLicenseDialog::SeatsChoice::Seats, 50);
+            dialog->accept();
+        });
+        m_window->modifySelectedLicenses();
+        m_window->undoStack()->undo();
+        QVERIFY(m_window->undoStack()->canRedo());
+        {
+            // Another program (a second LMO Desk, an SQLite tool) changes it meanwhile.
+            auto other = Database::open(m_path, Database::OpenOptions());
+            QVERIFY(other.ok());
+            QSqlQuery q(other.value()->connection());
+            QVERIFY(q.exec(u"UPDATE licenses SET seats = 33 WHERE id = %1"_s.arg(id)));
+        }
+        m_window->undoStack()->redo();
+        QCOMPARE(LicenseRepository(*m_window->database()).findByRowId(id).value()->seats, 33);
+        QVERIFY(!m_window->undoStack()->canRedo()); // dropped, not offered again
+        auto *box = m_window->findChild<QMessageBox *>(u"editRefused"_s);
+        QVERIFY(box);
+        QVERIFY2(box->text().startsWith(u"Cannot redo \u201cModify L-00005\u201d: License L-00005 has changed"_s), qPrintable(box->text()));
+        QVERIFY(box->text().contains(u"its seats is 33, not 20"_s));
+        box->close();
+        // The panel shows what the database holds now.
+        QTRY_COMPARE(m_page->detail()->fieldText(u"Seats"_s), u"33"_s);
+    }
+
+    // A chosen view whose filters change is marked as changed, can be put back, and "(current
+    // filters)" is no view to delete.
+    void aChangedViewIsMarkedAndCanBeReverted()
+    {
+        auto *views = m_page->findChild<QComboBox *>(u"savedViews"_s);
+        auto *remove = m_page->findChild<QPushButton *>(u"deleteView"_s);
+        auto *revert = m_page->findChild<QPushButton *>(u"revertView"_s);
+        QCOMPARE(views->currentIndex(), 0);
+        QVERIFY(!remove->isEnabled()); // "(current filters)" is not a view
+        QVERIFY(!revert->isEnabled());
+        check(m_page->findChild<MultiSelectButton *>(u"statusFilter"_s), u"Trial"_s);
+        m_page->saveView(u"Trials"_s);
+        QCOMPARE(views->currentText(), u"Trials"_s);
+        QVERIFY(remove->isEnabled());
+        QVERIFY(!m_page->viewChanged());
+        check(m_page->findChild<MultiSelectButton *>(u"statusFilter"_s), u"Active"_s);
+        QTRY_VERIFY(settled(m_page));
+        QVERIFY(m_page->viewChanged());
+        QCOMPARE(views->currentText(), u"Trials *"_s);
+        QVERIFY(revert->isEnabled());
+        QVERIFY(remove->isEnabled());
+        // A sort is part of the view too.
+        revert->click();
+        QTRY_VERIFY(settled(m_page));
+        QCOMPARE(views->currentText(), u"Trials"_s);
+        QCOMPARE(m_page->model()->rowCount(), 3);
+        QVERIFY(!revert->isEnabled());
+        m_page->model()->sort(int(LicenseColumn::Seats), Qt::DescendingOrder);
+        m_page->table()->horizontalHeader()->setSortIndicator(int(LicenseColumn::Seats), Qt::DescendingOrder);
+        QCOMPARE(views->currentText(), u"Trials *"_s);
+        // Saved under its name, it is the view again, unchanged.
+        m_page->saveView(u"Trials"_s);
+        QCOMPARE(views->currentText(), u"Trials"_s);
+        QVERIFY(!m_page->viewChanged());
+        // Choosing "(current filters)" keeps the filters, under no name.
+        views->setCurrentIndex(0);
+        emit views->activated(0);
+        QVERIFY(m_page->currentView().isEmpty());
+        QVERIFY(!remove->isEnabled());
+        QTRY_COMPARE(m_page->model()->rowCount(), 3);
+    }
+
+    // The Version filter offers the chosen package's versions; with none chosen, each package's
+    // under its name, in a submenu each.
+    void theVersionFilterFollowsThePackage()
+    {
+        {
+            QSqlQuery q(m_window->database()->connection());
+            for (int i = 0; i < 30; ++i) // many versions: a list of them all would not fit a screen
+                QVERIFY(q.exec(u"INSERT INTO package_versions (package_ref, version_number) VALUES "
+                               "((SELECT id FROM packages WHERE name = 'Package A'), '1.%1')"_s.arg(i)));
+            QVERIFY(q.exec(u"UPDATE licenses SET version_number = '1.' || (id % 30) WHERE package_ref = "
+                           "(SELECT id FROM packages WHERE name = 'Package A')"_s));
+            QVERIFY(q.exec(u"INSERT INTO package_versions (package_ref, version_number) VALUES "
+                           "((SELECT id FROM packages WHERE name = 'Package B'), '7.0')"_s));
+            QVERIFY(q.exec(u"UPDATE licenses SET version_number = '7.0' WHERE package_ref = "
+                           "(SELECT id FROM packages WHERE name = 'Package B')"_s));
+        }
+        m_page->reload();
+        auto *version = m_page->findChild<MultiSelectButton *>(u"versionFilter"_s);
+        QStringList submenus;
+        for (QAction *a : version->menu()->actions())
+            if (a->menu())
+                submenus << a->text();
+        QCOMPARE(submenus.size(), 2);
+        QVERIFY2(submenus[0].startsWith(u"Package A ("_s), qPrintable(submenus[0]));
+        QCOMPARE(submenus[1], u"Package B (1)"_s);
+        for (QAction *a : version->menu()->actions())
+            QVERIFY(a->menu() || !a->isCheckable()); // no version outside its package's submenu
+        check(m_page->findChild<MultiSelectButton *>(u"packageFilter"_s), u"Package B"_s);
+        QStringList offered;
+        for (QAction *a : version->choiceActions())
+            offered << a->text();
+        QCOMPARE(offered, QStringList{u"7.0"_s});
+        for (QAction *a : version->menu()->actions())
+            QVERIFY(!a->menu());
+        // The arrow has its own room: the button is wider than its text alone.
+        QVERIFY(version->sizeHint().width() >= version->fontMetrics().horizontalAdvance(version->text())
+                                                   + version->style()->pixelMetric(QStyle::PM_MenuButtonIndicator));
+    }
+
+    // At 1280x800 with the panel open, the numbers people sort by are on screen; the panel
+    // folds away and stays so.
+    void theNumbersFitBesideTheOpenPanel()
+    {
+        m_window->resize(1280, 800);
+        m_window->show();
+        QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+        QVERIFY(m_page->detail()->isVisible());
+        QHeaderView *header = m_page->table()->horizontalHeader();
+        const int viewport = m_page->table()->viewport()->width();
+        for (LicenseColumn c : {LicenseColumn::Name, LicenseColumn::Account, LicenseColumn::Status, LicenseColumn::Seats,
+                                LicenseColumn::Used, LicenseColumn::Expiration})
+            QVERIFY2(header->sectionViewportPosition(int(c)) + header->sectionSize(int(c)) <= viewport,
+                     qPrintable(licenseColumnTitle(c)));
+        QAction *toggle = m_page->detailAction();
+        QVERIFY(toggle->isChecked());
+        toggle->trigger();
+        QVERIFY(!m_page->detail()->isVisible());
+        m_tester.reset();
+        m_window = std::make_unique<MainWindow>();
+        QVERIFY(m_window->openDatabase(m_path));
+        m_page = m_window->licensesPage();
+        m_window->show();
+        QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+        QVERIFY(!m_page->detailAction()->isChecked());
+        QVERIFY(!m_page->detail()->isVisible());
+        m_page->detailAction()->trigger();
+        QVERIFY(m_page->detail()->isVisible());
     }
 
 private:

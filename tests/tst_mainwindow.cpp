@@ -1,6 +1,9 @@
 #include "fixtures.h"
 
+#include "browse/licensedetail.h"
 #include "browse/licensespage.h"
+#include "browse/modifylicensedialog.h"
+#include "wizard/lmowizard.h"
 #include "browse/subscriberspage.h"
 #include "dashboard/dashboardpage.h"
 #include "lmo/lmoprofile.h"
@@ -23,7 +26,9 @@
 #include <QAbstractItemModelTester>
 #include <QAction>
 #include <QApplication>
+#include <QCheckBox>
 #include <QClipboard>
+#include <QUndoStack>
 #include <QToolButton>
 #include <QChart>
 #include <QComboBox>
@@ -36,6 +41,7 @@
 #include <QPushButton>
 #include <QLocale>
 #include <QMenu>
+#include <QMessageBox>
 #include <QProgressDialog>
 #include <QRadioButton>
 #include <QSettings>
@@ -53,6 +59,36 @@
 
 using namespace lmo;
 using namespace Qt::Literals::StringLiterals;
+
+namespace {
+
+// The dialog of that kind on the screen now (another test's may linger, hidden).
+template<typename T>
+T *visibleDialog()
+{
+    for (QWidget *w : QApplication::topLevelWidgets())
+        if (auto *d = qobject_cast<T *>(w); d && d->isVisible())
+            return d;
+    return nullptr;
+}
+
+// Runs `act` on the dialog of that kind once it is on the screen (it opens modal, later).
+template<typename T, typename F>
+void whenDialog(QObject *context, F act)
+{
+    auto *poll = new QTimer(context);
+    poll->setInterval(10);
+    QObject::connect(poll, &QTimer::timeout, context, [poll, act] {
+        if (T *d = visibleDialog<T>()) {
+            poll->stop();
+            poll->deleteLater();
+            act(d);
+        }
+    });
+    poll->start();
+}
+
+} // namespace
 
 class TestMainWindow : public QObject
 {
@@ -595,6 +631,147 @@ private slots:
         QCOMPARE(w.exportLicensesTo(m_dir.filePath(u"all.csv"_s), false).value(), 15);
     }
 
+    // One session as a user lives it: File > Open, Modify and Undo, the LMO wizard, an import,
+    // File > Open again, a search. After each the detail panel shows the current row of the
+    // list as the database holds it now.
+    void theDetailShowsTheCurrentLicenseThroughASession()
+    {
+        const QString db = m_dir.filePath(u"session.sqlite"_s);
+        QVERIFY(test::createFixtureDatabase(db));
+        MainWindow w;
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(w.openDatabase(db));
+        LicensesPage *page = w.licensesPage();
+        LicenseDetailPanel *detail = page->detail();
+        auto *modify = detail->findChild<QPushButton *>(u"modifyLicense"_s);
+        auto rowNamed = [&](const QString &name) {
+            for (int r = 0; r < page->model()->rowCount(); ++r)
+                if (page->model()->index(r, 0).data().toString() == name)
+                    return r;
+            return -1;
+        };
+        auto select = [&](const QString &name) {
+            if (!QTest::qWaitFor([&] { return page->model()->idsLoaded() && rowNamed(name) >= 0; }, 10000))
+                return false;
+            // Through the selection model: a click's meaning depends on the keyboard modifiers
+            // an earlier test may have left.
+            page->table()->selectionModel()->setCurrentIndex(page->model()->index(rowNamed(name), 0),
+                                                             QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+            return QTest::qWaitFor([&] { return detail->fieldText(u"License"_s) == name; }, 10000);
+        };
+        // What the panel shows is the current row's license as the database has it.
+        auto showsCurrent = [&]() -> QString {
+            const QModelIndex current = page->table()->currentIndex();
+            const qint64 id = current.isValid() ? page->model()->licenseIdAt(current.row()) : 0;
+            if (!id)
+                return detail->licenseId() == 0 ? QString() : u"shows #%1 with no current row"_s.arg(detail->licenseId());
+            if (detail->licenseId() != id)
+                return u"shows #%1, the current row is #%2"_s.arg(detail->licenseId()).arg(id);
+            auto l = LicenseRepository(*w.database()).findByRowId(id);
+            if (!l || !l->has_value())
+                return u"the current license is not in the database"_s;
+            if (detail->fieldText(u"License"_s) != (*l)->name)
+                return u"shows %1, not %2"_s.arg(detail->fieldText(u"License"_s), (*l)->name);
+            if (detail->fieldText(u"Seats"_s) != ((*l)->isSiteLicense() ? u"Site License"_s : QLocale().toString((*l)->seats)))
+                return u"shows seats %1, the database %2"_s.arg(detail->fieldText(u"Seats"_s)).arg((*l)->seats);
+            if (!modify->isEnabled())
+                return u"Modify is disabled"_s;
+            return QString();
+        };
+        auto modifySeats = [&](int seats) {
+            whenDialog<ModifyLicenseDialog>(this, [seats](ModifyLicenseDialog *dialog) {
+                dialog->setSeats(ModifyLicenseDialog::SeatsChoice::Seats, seats);
+                dialog->accept();
+            });
+            w.modifySelectedLicenses();
+        };
+
+        QVERIFY(select(u"L-00005"_s));
+        QCOMPARE(showsCurrent(), QString());
+        modifySeats(50);
+        QTRY_COMPARE(detail->fieldText(u"Seats"_s), u"50"_s);
+        QCOMPARE(detail->historyRows(), 1);
+        w.undoStack()->undo();
+        QTRY_COMPARE(detail->fieldText(u"Seats"_s), u"20"_s);
+        QCOMPARE(detail->historyRows(), 2); // the edit and its undo, newest first
+        QVERIFY(detail->historyText(0).contains(u"undo"_s));
+        QCOMPARE(showsCurrent(), QString());
+
+        // The LMO wizard, one page done and left.
+        whenDialog<LmoWizard>(this, [](LmoWizard *wizard) {
+            wizard->orgName()->setText(u"Acme Partner Production"_s);
+            wizard->orgId()->setText(u"00D5f000000AbCd"_s);
+            wizard->orgKind()->setCurrentIndex(int(OrgKind::Production));
+            wizard->paidAndPermanent()->setChecked(true);
+            wizard->next();
+            wizard->reject();
+        });
+        w.openLmoWizard(false);
+        QTRY_COMPARE(showsCurrent(), QString());
+
+        // An import that changes L-00005 and adds three licenses.
+        const QString csv = m_dir.filePath(u"session.csv"_s);
+        {
+            QFile f(csv);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write("\"License Name\",\"Package\",\"Status\",\"Licensed Seats\",\"Subscriber Org ID\"\n"
+                    "\"L-00005\",\"Package A\",\"Active\",\"75\",\"00D000000000003\"\n"
+                    "\"L-00031\",\"Package A\",\"Active\",\"5\",\"00D000000000031\"\n");
+        }
+        whenDialog<ImportDialog>(this, [](ImportDialog *dialog) {
+            connect(dialog, &ImportDialog::finished, dialog, &QDialog::accept);
+            dialog->startImport();
+        });
+        w.undoStack()->redo(); // the edit again: Redo must not be on offer after the import
+        QTRY_COMPARE(detail->fieldText(u"Seats"_s), u"50"_s);
+        w.undoStack()->undo();
+        QVERIFY(w.undoStack()->canRedo());
+        w.importFile(csv);
+        // The list kept L-00005 current, and the panel reads what the import wrote.
+        QTRY_COMPARE(detail->fieldText(u"Seats"_s), u"75"_s);
+        QTRY_COMPARE(showsCurrent(), QString());
+        QVERIFY(detail->historyText(0).contains(u"session.csv"_s));
+        auto *undoAction = w.findChild<QAction *>(u"undoAction"_s);
+        auto *redoAction = w.findChild<QAction *>(u"redoAction"_s);
+        QVERIFY(!w.undoStack()->canRedo());
+        QVERIFY(!redoAction->isEnabled());
+        QCOMPARE(redoAction->text(), u"&Redo"_s);
+        QVERIFY(!undoAction->isEnabled());
+        QVERIFY2(undoAction->text().startsWith(u"Cannot undo the import of session.csv"_s), qPrintable(undoAction->text()));
+        QVERIFY(select(u"L-00031"_s));
+        QCOMPARE(showsCurrent(), QString());
+
+        // File > Open of the same file again: the panel follows the list of the new connection.
+        QVERIFY(w.openDatabase(db));
+        QTRY_VERIFY(page->model()->idsLoaded());
+        QCOMPARE(showsCurrent(), QString());
+        QVERIFY(select(u"L-00031"_s));
+        QCOMPARE(showsCurrent(), QString());
+        QVERIFY(!undoAction->text().startsWith(u"Cannot"_s)); // another database, another history
+        modifySeats(6);
+        QTRY_COMPARE(detail->fieldText(u"Seats"_s), u"6"_s);
+        QCOMPARE(showsCurrent(), QString());
+        QCOMPARE(undoAction->text(), u"&Undo Modify L-00031"_s);
+
+        // A search that leaves the shown license out: the panel shows what the list shows.
+        page->findChild<QLineEdit *>(u"search"_s)->setText(u"L-00005"_s);
+        QTRY_COMPARE(page->model()->rowCount(), 1);
+        QTRY_COMPARE(showsCurrent(), QString());
+        QVERIFY(detail->fieldText(u"License"_s) != u"L-00031"_s);
+
+        // Several rows: what they add up to.
+        page->findChild<QLineEdit *>(u"search"_s)->clear();
+        QTRY_COMPARE(page->model()->rowCount(), 16);
+        QTRY_VERIFY(page->model()->idsLoaded());
+        page->table()->selectAll();
+        QTRY_COMPARE(detail->titleText(), u"16 licenses selected"_s);
+        QCOMPARE(detail->fieldText(u"Licenses"_s), u"16"_s);
+        QCOMPARE(detail->fieldText(u"Trial"_s), u"3"_s);
+        QVERIFY2(detail->fieldText(u"Seats"_s).endsWith(u"and 3 site licenses"_s), qPrintable(detail->fieldText(u"Seats"_s)));
+        QCOMPARE(detail->licenseId(), 0);
+    }
+
     void importDialogPreviewsAndImports()
     {
         const QString db = m_dir.filePath(QStringLiteral("dialog-import.sqlite"));
@@ -892,3 +1069,4 @@ private:
 
 QTEST_MAIN(TestMainWindow)
 #include "tst_mainwindow.moc"
+

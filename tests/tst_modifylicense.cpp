@@ -1,8 +1,16 @@
-#include "domain/modifylicense.h"
+#include "fixtures.h"
 
+#include "domain/modifylicense.h"
+#include "storage/licenseedits.h"
+#include "storage/licenserepository.h"
+#include "storage/sqlutil.h"
+
+#include <QSqlQuery>
+#include <QTemporaryDir>
 #include <QtTest>
 
 using namespace lmo;
+using namespace Qt::Literals::StringLiterals;
 
 namespace {
 
@@ -167,6 +175,68 @@ private slots:
         QCOMPARE(after.seats, 50);
         QCOMPARE(after.status, before.status);
         QCOMPARE(after.expiration, before.expiration);
+    }
+
+    // An undo (or redo) of an edit writes only over what the edit left (or found): a license
+    // changed since, by an import or another program, refuses it whole and says what changed.
+    void undoAndRedoRefuseToOverwriteAChangeTheyDidNotMake_data()
+    {
+        QTest::addColumn<bool>("undo");
+        QTest::addColumn<QString>("outside"); // the UPDATE another writer made
+        QTest::addColumn<QString>("said");
+        QTest::newRow("undo over new seats") << true << u"seats = 75"_s << u"its seats is 75, not 50"_s;
+        QTest::newRow("undo over a new status") << true << u"status = 'Suspended'"_s << u"its status is Suspended, not Active"_s;
+        QTest::newRow("undo over a new expiration") << true << u"expiration = '2027-03-31'"_s
+                                                   << u"its expiration is 2027-03-31, not Does not expire"_s;
+        QTest::newRow("redo over new seats") << false << u"seats = 75"_s << u"its seats is 75, not 20"_s;
+        QTest::newRow("redo over a site license") << false << u"seats = -1"_s << u"its seats is Site License, not 20"_s;
+    }
+    void undoAndRedoRefuseToOverwriteAChangeTheyDidNotMake()
+    {
+        QFETCH(bool, undo);
+        QFETCH(QString, outside);
+        QFETCH(QString, said);
+        QTemporaryDir dir;
+        auto db = test::createFixtureDatabase(dir.filePath(u"edits.sqlite"_s));
+        QVERIFY(db);
+        LicenseRepository repository(*db);
+        QSqlDatabase c = db->connection();
+        const qint64 id = queryNumber(c, u"SELECT id FROM licenses WHERE name = 'L-00005'"_s, QString()).value();
+        // L-00005: Active, 20 seats, 2026-07-15; the edit: 50 seats, does not expire.
+        TermsChange change{id, u"L-00005"_s, {Status::Active, 20, QDate(2026, 7, 15)}, {Status::Active, 50, QDate()}};
+        if (undo)
+            QVERIFY(writeTerms(*db, {change}, false, u"test"_s).ok());
+        const qint64 auditBefore = queryNumber(c, u"SELECT COUNT(*) FROM audit_log"_s, QString()).value();
+        QSqlQuery q(c);
+        QVERIFY(q.exec(u"UPDATE licenses SET %1 WHERE id = %2"_s.arg(outside).arg(id)));
+        QVERIFY(q.exec(u"INSERT INTO audit_log (changed_at, changed_by, record_type, record_ref, field, source) "
+                       "VALUES ('2026-06-15T10:00:00Z', 'someone', 'license', %1, 'Seats', '/data/f.csv')"_s.arg(id)));
+        const License changed = repository.findByRowId(id).value().value();
+        auto r = writeTerms(*db, {change}, undo, u"test"_s);
+        QVERIFY(!r.ok());
+        QCOMPARE(r.error().code, Error::Code::Conflict);
+        QVERIFY2(r.error().message.contains(said), qPrintable(r.error().message));
+        QVERIFY2(r.error().message.contains(u"last changed by /data/f.csv"_s), qPrintable(r.error().message));
+        QVERIFY(r.error().message.contains(u"Nothing was changed"_s));
+        const License after = repository.findByRowId(id).value().value();
+        QCOMPARE(after.seats, changed.seats);
+        QCOMPARE(after.status, changed.status);
+        QCOMPARE(after.expiration, changed.expiration);
+        QCOMPARE(queryNumber(c, u"SELECT COUNT(*) FROM audit_log"_s, QString()).value(), auditBefore + 1);
+    }
+
+    void undoAndRedoOfAnUntouchedEditGoThrough()
+    {
+        QTemporaryDir dir;
+        auto db = test::createFixtureDatabase(dir.filePath(u"edits.sqlite"_s));
+        QVERIFY(db);
+        QSqlDatabase c = db->connection();
+        const qint64 id = queryNumber(c, u"SELECT id FROM licenses WHERE name = 'L-00005'"_s, QString()).value();
+        TermsChange change{id, u"L-00005"_s, {Status::Active, 20, QDate(2026, 7, 15)}, {Status::Active, 50, QDate()}};
+        QVERIFY(writeTerms(*db, {change}, false, u"test"_s).ok());
+        QVERIFY(writeTerms(*db, {change}, true, u"test"_s).ok());
+        QVERIFY(writeTerms(*db, {change}, false, u"test"_s).ok());
+        QCOMPARE(LicenseRepository(*db).findByRowId(id).value()->seats, 50);
     }
 };
 

@@ -3,7 +3,10 @@
 #include "storage/sqlutil.h"
 #include "storage/values.h"
 
+#include <QHash>
 #include <QSqlQuery>
+
+#include <map>
 
 #include <algorithm>
 #include <unordered_map>
@@ -103,7 +106,50 @@ Result<LicenseFilterChoices> LicenseListReader::choices()
         }
         return pa.size() < pb.size();
     });
+    QSqlQuery q(m_db);
+    q.setForwardOnly(true);
+    if (!q.exec(QStringLiteral("SELECT package_ref, version_number FROM package_versions WHERE version_number IS NOT NULL")))
+        return sqlError(q.lastError(), QStringLiteral("reading the package versions"));
+    QHash<QString, QList<qint64>> packagesOf;
+    while (q.next())
+        packagesOf[q.value(1).toString()] << q.value(0).toLongLong();
+    for (const QString &v : std::as_const(c.versions))
+        for (qint64 package : packagesOf.value(v))
+            c.packageVersions.emplace_back(package, v);
     return c;
+}
+
+Result<LicenseListReader::Summary> LicenseListReader::summarise(const std::vector<qint64> &ids)
+{
+    Summary s;
+    std::map<Status, qint64> counts;
+    constexpr size_t kChunk = 500;
+    for (size_t first = 0; first < ids.size(); first += kChunk) {
+        const size_t n = qMin(kChunk, ids.size() - first);
+        QSqlQuery q(m_db);
+        q.setForwardOnly(true);
+        q.prepare(QStringLiteral("SELECT status, COUNT(*), SUM(CASE WHEN seats >= 0 THEN seats ELSE 0 END), "
+                                 "SUM(CASE WHEN seats < 0 THEN 1 ELSE 0 END), SUM(used_licenses) FROM licenses "
+                                 "WHERE id IN (%1) GROUP BY status")
+                      .arg(QStringList(qsizetype(n), QStringLiteral("?")).join(QLatin1Char(','))));
+        for (size_t i = 0; i < n; ++i)
+            q.addBindValue(ids[first + i]);
+        if (!q.exec())
+            return sqlError(q.lastError(), QStringLiteral("summing up the selected licenses"));
+        while (q.next()) {
+            const qint64 count = q.value(1).toLongLong();
+            s.licenses += count;
+            s.seats += q.value(2).toLongLong();
+            s.siteLicenses += q.value(3).toLongLong();
+            s.used += q.value(4).toLongLong();
+            if (auto status = statusFromString(q.value(0).toString()))
+                counts[*status] += count;
+        }
+    }
+    for (Status status : kAllStatuses)
+        if (auto it = counts.find(status); it != counts.end())
+            s.byStatus.emplace_back(status, it->second);
+    return s;
 }
 
 Result<qint64> LicenseListReader::total()

@@ -38,7 +38,10 @@ struct LicenseRow
 struct LicenseFilterChoices
 {
     std::vector<PackageName> packages; // by name
-    QStringList versions;
+    QStringList versions; // every version number licenses carry, 1.9 before 1.10
+    // The versions each package has (its package versions that licenses carry), in the order
+    // of `versions`: what the Version filter offers for the packages chosen.
+    std::vector<std::pair<qint64, QString>> packageVersions;
     QStringList editions;
     QStringList instances;
 };
@@ -68,6 +71,17 @@ public:
                                     const std::function<bool()> &stopped = {});
     // These licenses, in the order given; one no longer in the database comes back with id 0.
     Result<std::vector<LicenseRow>> rowsById(const qint64 *ids, size_t count, const QDate &asOf);
+
+    // What a selection holds: how many, their seats and used licenses, how many of each status.
+    struct Summary
+    {
+        qint64 licenses = 0;
+        qint64 seats = 0;        // of the seat licenses
+        qint64 siteLicenses = 0; // seats -1
+        qint64 used = 0;
+        std::vector<std::pair<Status, qint64>> byStatus; // in the picklist's order, none left out
+    };
+    Result<Summary> summarise(const std::vector<qint64> &ids);
 
     static QString rowColumnsSql(); // the SELECT list readRow() expects, on "licenses l JOIN packages p"
 

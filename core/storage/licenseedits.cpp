@@ -7,6 +7,7 @@
 #include "storage/subscribersummary.h"
 #include "storage/values.h"
 
+#include <QLocale>
 #include <QSqlQuery>
 
 namespace lmo {
@@ -25,6 +26,28 @@ QString expirationText(const QDate &d)
 }
 
 } // namespace
+
+QString termsSeatsText(int seats)
+{
+    return seats == License::kSiteLicenseSeats ? QStringLiteral("Site License") : QString::number(seats);
+}
+
+QString termsExpirationText(const QDate &expiration)
+{
+    return expiration.isValid() ? expiration.toString(Qt::ISODate) : QStringLiteral("Does not expire");
+}
+
+QString lastChange(QSqlDatabase db, qint64 rowId)
+{
+    QSqlQuery q(db);
+    q.prepare(QStringLiteral("SELECT changed_at, source FROM audit_log WHERE record_type = 'license' AND record_ref = ? "
+                             "ORDER BY id DESC LIMIT 1"));
+    q.addBindValue(rowId);
+    if (!q.exec() || !q.next())
+        return QString();
+    const QDateTime at = dateTimeFromSql(q.value(0));
+    return QStringLiteral("%1 on %2").arg(q.value(1).toString(), QLocale().toString(at.toLocalTime(), QLocale::ShortFormat));
+}
 
 Result<bool> hasBeenActive(Database &database, qint64 rowId)
 {
@@ -94,6 +117,38 @@ Result<void> writeTerms(Database &database, const std::vector<TermsChange> &chan
         return sqlError(update.lastError(), QStringLiteral("modifying licenses"));
     QSqlQuery sfId(db);
     sfId.prepare(QStringLiteral("SELECT sf_id FROM licenses WHERE id = ?"));
+    // Nothing is written over a change this edit did not make: every license must still hold
+    // what the edit left (to undo it) or what it found (to make it, or redo it).
+    LicenseRepository repository(database);
+    for (const TermsChange &c : changes) {
+        const LicenseTerms &expected = undo ? c.after : c.before;
+        auto found = repository.findByRowId(c.rowId);
+        if (!found)
+            return found.error();
+        if (!found->has_value())
+            return Error::make(Error::Code::Conflict,
+                               QStringLiteral("License %1 is no longer in the database; nothing was changed.").arg(c.name));
+        const LicenseTerms now = termsOf(**found);
+        if (now == expected)
+            continue;
+        QStringList differences;
+        auto differ = [&](const char *field, const QString &shownNow, const QString &shownExpected) {
+            if (shownNow != shownExpected)
+                differences << QStringLiteral("%1 is %2, not %3").arg(QString::fromLatin1(field), shownNow, shownExpected);
+        };
+        differ("its status", statusName(now.status), statusName(expected.status));
+        differ("its seats", termsSeatsText(now.seats), termsSeatsText(expected.seats));
+        differ("its expiration", termsExpirationText(now.expiration), termsExpirationText(expected.expiration));
+        QString since;
+        if (auto last = lastChange(db, c.rowId); !last.isEmpty())
+            since = QStringLiteral(" It was last changed by %1.").arg(last);
+        return Error::make(Error::Code::Conflict,
+                           QStringLiteral("License %1 has changed since this edit %2: %3.%4 Nothing was changed; "
+                                          "check the license and modify it again if need be.")
+                               .arg(c.name.isEmpty() ? QStringLiteral("#%1").arg(c.rowId) : c.name,
+                                    undo ? QStringLiteral("was made") : QStringLiteral("was planned or undone"),
+                                    differences.join(QStringLiteral(", ")), since));
+    }
     AuditLog audit(db);
     const QDateTime now = QDateTime::currentDateTimeUtc();
     const QString who = changedBy.isEmpty() ? AuditLog::currentUser() : changedBy;

@@ -4,6 +4,7 @@
 #include "util/result.h"
 
 #include <QDate>
+#include <QSqlDatabase>
 #include <QStringList>
 
 #include <functional>
@@ -46,9 +47,19 @@ Result<ModificationPlan> planModification(Database &database, const std::vector<
                                           const std::function<LicenseChange(const License &)> &edit, const QDate &today);
 
 // Writes the changes' `after` terms (or `before`, to undo them) in one transaction, with an
-// audit row for every field that changes, its source saying which. All or nothing.
+// audit row for every field that changes, its source saying which. All or nothing. A license
+// that no longer holds the terms the write starts from (`before`, or `after` to undo), because
+// an import, another program or another edit changed it since, refuses the whole write with a
+// Conflict error that says which license, what it holds now and what last changed it: an
+// undo or redo never overwrites a change it did not make.
 Result<void> writeTerms(Database &database, const std::vector<TermsChange> &changes, bool undo, const QString &source,
                         const QString &changedBy = QString());
+
+// How the terms read in messages: "Site License", "Does not expire".
+QString termsSeatsText(int seats);
+QString termsExpirationText(const QDate &expiration);
+// What last changed a license, from its audit log ("/data/f.csv on 6/15/26 10:00"), or empty.
+QString lastChange(QSqlDatabase db, qint64 rowId);
 
 // Whether the license was Active at some time, as its history says.
 Result<bool> hasBeenActive(Database &database, qint64 rowId);

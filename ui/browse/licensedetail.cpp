@@ -67,6 +67,7 @@ LicenseDetailPanel::LicenseDetailPanel(QWidget *parent)
     layout->addWidget(scroll, 3);
     auto *historyLabel = new QLabel(QStringLiteral("History"), this);
     historyLabel->setFont(titleFont);
+    m_historyLabel = historyLabel;
     layout->addWidget(historyLabel);
     m_history->setObjectName(QStringLiteral("licenseHistory"));
     m_history->setHorizontalHeaderLabels(
@@ -106,15 +107,73 @@ int LicenseDetailPanel::historyRows() const
     return m_history->rowCount();
 }
 
-void LicenseDetailPanel::showLicense(qint64 rowId)
+QString LicenseDetailPanel::historyText(int row) const
 {
-    m_rowId = rowId;
+    QStringList cells;
+    for (int c = 0; c < m_history->columnCount(); ++c)
+        cells << (m_history->item(row, c) ? m_history->item(row, c)->text() : QString());
+    return cells.join(QStringLiteral(" | "));
+}
+
+QString LicenseDetailPanel::titleText() const
+{
+    return m_title->text();
+}
+
+void LicenseDetailPanel::clear()
+{
     m_orgId.clear();
+    m_selection = false;
     while (m_form->rowCount() > 0)
         m_form->removeRow(0);
     m_history->setRowCount(0);
+    m_history->setVisible(true);
+    m_historyLabel->setVisible(true);
+    m_subscriber->setVisible(true);
     m_subscriber->setEnabled(false);
     m_modify->setEnabled(false);
+    m_modify->setText(QStringLiteral("Modify…"));
+}
+
+void LicenseDetailPanel::addField(const QString &label, const QString &value)
+{
+    auto *v = new QLabel(value);
+    v->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
+    v->setWordWrap(true);
+    m_form->addRow(label, v);
+}
+
+void LicenseDetailPanel::showSelection(qint64 selected, const std::optional<LicenseListReader::Summary> &summary)
+{
+    m_rowId = 0;
+    clear();
+    m_selection = true;
+    m_history->setVisible(false);
+    m_historyLabel->setVisible(false);
+    m_subscriber->setVisible(false);
+    const QLocale locale;
+    m_title->setText(QStringLiteral("%1 licenses selected").arg(locale.toString(selected)));
+    m_modify->setText(QStringLiteral("Modify %1 licenses…").arg(locale.toString(selected)));
+    m_modify->setEnabled(m_database && !m_database->isReadOnly());
+    if (!summary) {
+        addField(QStringLiteral("Licenses"), locale.toString(selected));
+        addField(QString(), QStringLiteral("Too many to add up here: filter the list, or see the Dashboard."));
+        return;
+    }
+    addField(QStringLiteral("Licenses"), locale.toString(summary->licenses));
+    addField(QStringLiteral("Seats"), summary->siteLicenses == 0
+                                          ? locale.toString(summary->seats)
+                                          : QStringLiteral("%1, and %2 site licenses")
+                                                .arg(locale.toString(summary->seats), locale.toString(summary->siteLicenses)));
+    addField(QStringLiteral("Used"), locale.toString(summary->used));
+    for (const auto &[status, count] : summary->byStatus)
+        addField(statusName(status), locale.toString(count));
+}
+
+void LicenseDetailPanel::showLicense(qint64 rowId)
+{
+    m_rowId = rowId;
+    clear();
     if (!m_database || rowId <= 0) {
         m_title->setText(QStringLiteral("Select a license to see every field and its history."));
         return;
@@ -130,12 +189,7 @@ void LicenseDetailPanel::showLicense(qint64 rowId)
     const EffectiveStatus effective = l.effectiveStatusOn(today);
     m_title->setText(QStringLiteral("%1 — %2").arg(l.name.isEmpty() ? QStringLiteral("(no name)") : l.name,
                                                      l.accountName.isEmpty() ? l.subscriberOrgId.to15() : l.accountName));
-    auto add = [this](const QString &label, const QString &value) {
-        auto *v = new QLabel(value);
-        v->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
-        v->setWordWrap(true);
-        m_form->addRow(label, v);
-    };
+    auto add = [this](const QString &label, const QString &value) { addField(label, value); };
     add(QStringLiteral("Record Id"), idText(l.id));
     add(QStringLiteral("License"), orDash(l.name));
     add(QStringLiteral("Account"), l.accountId.isNull() ? orDash(l.accountName)

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "browse/licenselist.h"
+
 #include <QWidget>
 
 class QFormLayout;
@@ -19,12 +21,20 @@ public:
     explicit LicenseDetailPanel(QWidget *parent = nullptr);
 
     void setDatabase(Database *database);
-    // 0 shows nothing.
+    // 0 shows nothing. Reads the license and its history from the database each time.
     void showLicense(qint64 rowId);
+    // Several licenses selected: how many, their seats and used licenses, how many of each
+    // status. `summary` is nullopt when too many are selected to add up here.
+    void showSelection(qint64 selected, const std::optional<LicenseListReader::Summary> &summary);
+    // The license shown (0: none, or a selection).
     qint64 licenseId() const { return m_rowId; }
+    bool showsSelection() const { return m_selection; }
+    QString titleText() const;
     // The field as shown ("Seats" -> "Site License"); for tests and screen readers.
     QString fieldText(const QString &label) const;
     int historyRows() const;
+    // A row of the history as shown (newest first), its cells joined by " | ".
+    QString historyText(int row) const;
 
 signals:
     void subscriberRequested(const QString &orgId15);
@@ -32,12 +42,16 @@ signals:
 
 private:
     Database *m_database = nullptr;
+    void clear();
+    void addField(const QString &label, const QString &value);
     qint64 m_rowId = 0;
+    bool m_selection = false;
     QString m_orgId;
     QLabel *m_title;
     QWidget *m_fields;
     QFormLayout *m_form;
     QTableWidget *m_history;
+    QWidget *m_historyLabel;
     QPushButton *m_subscriber;
     QPushButton *m_modify;
 };

@@ -10,6 +10,7 @@
 #include "widgets/multiselectbutton.h"
 #include "widgets/pagestyle.h"
 
+#include <QAction>
 #include <QApplication>
 #include <QCheckBox>
 #include <QClipboard>
@@ -28,19 +29,25 @@
 #include <QMenu>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QSet>
 #include <QSettings>
 #include <QShortcut>
 #include <QSpinBox>
 #include <QSplitter>
 #include <QTableView>
 #include <QTimer>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 namespace lmo {
 
 namespace {
 
-const QString kHeaderKey = QStringLiteral("licenses/header");
+// "columns", not the "header" of earlier versions: a header saved before the columns' order
+// and widths changed would keep the numbers off screen.
+const QString kHeaderKey = QStringLiteral("licenses/columns");
+const QString kDetailShownKey = QStringLiteral("licenses/detailShown");
+constexpr qint64 kMaxSummedSelection = 200'000;
 const QString kSplitterKey = QStringLiteral("licenses/splitter");
 const QString kViewsGroup = QStringLiteral("licenses/views");
 constexpr int kMaxCopyRows = 100'000;
@@ -61,7 +68,9 @@ LicensesPage::LicensesPage(QWidget *parent)
       m_expiring(new QCheckBox(QStringLiteral("Expiring within"), this)), m_expiringDays(new QSpinBox(this)),
       m_clear(new QPushButton(QStringLiteral("Clear filters"), this)), m_views(new QComboBox(this)),
       m_saveView(new QPushButton(QStringLiteral("Save view…"), this)),
-      m_deleteView(new QPushButton(QStringLiteral("Delete view"), this)), m_searchDelay(new QTimer(this))
+      m_deleteView(new QPushButton(QStringLiteral("Delete view"), this)),
+      m_revertView(new QPushButton(QStringLiteral("Revert"), this)),
+      m_detailAction(new QAction(QStringLiteral("Show license &details"), this)), m_searchDelay(new QTimer(this))
 {
     setObjectName(QStringLiteral("licensesPage"));
     m_table->setObjectName(QStringLiteral("licensesTable"));
@@ -79,13 +88,28 @@ LicensesPage::LicensesPage(QWidget *parent)
     top->addWidget(m_views);
     m_saveView->setObjectName(QStringLiteral("saveView"));
     m_deleteView->setObjectName(QStringLiteral("deleteView"));
+    m_revertView->setObjectName(QStringLiteral("revertView"));
+    m_revertView->setToolTip(QStringLiteral("Put the view's own filters and sort back"));
     top->addWidget(m_saveView);
+    top->addWidget(m_revertView);
     top->addWidget(m_deleteView);
     layout->addLayout(top);
 
     buildFilterBar();
-    layout->addWidget(m_summary);
+    auto *summaryRow = new QHBoxLayout;
+    summaryRow->addWidget(m_summary, 1);
     m_summary->setObjectName(QStringLiteral("summary"));
+    m_detailAction->setObjectName(QStringLiteral("detailAction"));
+    m_detailAction->setCheckable(true);
+    m_detailAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_D));
+    m_detailAction->setToolTip(QStringLiteral("Show or hide the panel with every field and the history of the current "
+                                              "license (Ctrl+D)"));
+    auto *detailButton = new QToolButton(this);
+    detailButton->setObjectName(QStringLiteral("detailButton"));
+    detailButton->setDefaultAction(m_detailAction);
+    detailButton->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    summaryRow->addWidget(detailButton);
+    layout->addLayout(summaryRow);
 
     m_table->setModel(m_model);
     applyBigTableStyle(m_table);
@@ -96,30 +120,14 @@ LicensesPage::LicensesPage(QWidget *parent)
     m_table->horizontalHeader()->setSectionsMovable(true);
     m_table->horizontalHeader()->setContextMenuPolicy(Qt::CustomContextMenu);
     m_table->horizontalHeader()->setToolTip(QStringLiteral("Click to sort; drag to reorder; right-click to show or hide columns"));
-    const QFontMetrics fm(m_table->font());
-    for (int c = 0; c < kLicenseColumnCount; ++c) {
-        const LicenseColumn column = LicenseColumn(c);
-        int chars = 12;
-        switch (column) {
-        case LicenseColumn::Account: chars = 26; break;
-        case LicenseColumn::Package: chars = 20; break;
-        case LicenseColumn::OrgId: chars = 17; break;
-        case LicenseColumn::Edition: chars = 20; break;
-        case LicenseColumn::EffectiveStatus: chars = 15; break;
-        case LicenseColumn::Expiration: chars = 15; break;
-        case LicenseColumn::Version:
-        case LicenseColumn::Used:
-        case LicenseColumn::Sandbox: chars = 8; break;
-        default: break;
-        }
-        const int header = QFontMetrics(m_table->horizontalHeader()->font()).horizontalAdvance(licenseColumnTitle(column)) + 30;
-        m_table->setColumnWidth(c, qMax(header, fm.averageCharWidth() * chars + 16));
-    }
-    m_table->setColumnWidth(int(LicenseColumn::OrgId), fm.horizontalAdvance(QStringLiteral("00D5f0000004C93WW")) + 24);
+    resetColumns();
     connect(m_table->horizontalHeader(), &QHeaderView::customContextMenuRequested, this, &LicensesPage::showColumnMenu);
     connect(m_table->horizontalHeader(), &QHeaderView::sectionMoved, this, &LicensesPage::saveHeaderState);
     connect(m_table->horizontalHeader(), &QHeaderView::sectionResized, this, [this] { saveHeaderState(); });
-    connect(m_table->horizontalHeader(), &QHeaderView::sortIndicatorChanged, this, [this] { saveHeaderState(); });
+    connect(m_table->horizontalHeader(), &QHeaderView::sortIndicatorChanged, this, [this] {
+        saveHeaderState();
+        updateViewState();
+    });
     m_table->installEventFilter(this);
 
     m_splitter->addWidget(m_table);
@@ -127,10 +135,14 @@ LicensesPage::LicensesPage(QWidget *parent)
     m_splitter->setStretchFactor(0, 3);
     m_splitter->setStretchFactor(1, 1);
     m_splitter->setCollapsible(0, false);
+    m_splitter->setCollapsible(1, false); // the panel folds away with its button, not by dragging
     layout->addWidget(m_splitter, 1);
     restoreHeaderState();
     if (!m_splitter->restoreState(QSettings().value(kSplitterKey).toByteArray()))
-        m_splitter->setSizes({860, 400});
+        m_splitter->setSizes({860, 360});
+    m_detailAction->setChecked(QSettings().value(kDetailShownKey, true).toBool());
+    m_detail->setVisible(m_detailAction->isChecked());
+    connect(m_detailAction, &QAction::toggled, this, &LicensesPage::setDetailShown);
     connect(m_splitter, &QSplitter::splitterMoved, this,
             [this] { QSettings().setValue(kSplitterKey, m_splitter->saveState()); });
 
@@ -140,13 +152,15 @@ LicensesPage::LicensesPage(QWidget *parent)
     });
     connect(m_model, &LicenseTableModel::modelReset, this, &LicensesPage::updateSummary);
     connect(m_model, &LicenseTableModel::failed, this, [this](const QString &message) { m_summary->setText(message); });
-    connect(m_model, &LicenseTableModel::rowsArrived, this, [this](int first, int last) {
-        // The current row's license may have just arrived.
-        const int current = m_table->currentIndex().row();
-        if (current >= first && current <= last && m_detail->licenseId() == 0)
-            currentChanged();
-    });
+    // The panel follows the current row whatever moved it: a click, a new query (a model reset
+    // clears the current row without saying so), a refresh that moved or dropped the row, or
+    // the row's license arriving.
+    connect(m_model, &LicenseTableModel::rowsArrived, this, [this] { syncDetail(); });
+    connect(m_model, &QAbstractItemModel::modelReset, this, [this] { syncDetail(); });
+    connect(m_model, &QAbstractItemModel::layoutChanged, this, [this] { syncDetail(); });
+    connect(m_model, &QAbstractItemModel::rowsRemoved, this, [this] { syncDetail(); });
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &LicensesPage::currentChanged);
+    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] { syncDetail(); });
     connect(m_model, &LicenseTableModel::idsArrived, this, [this] {
         if (!m_licenseToSelect)
             return;
@@ -164,22 +178,27 @@ LicensesPage::LicensesPage(QWidget *parent)
     // Ctrl+F is the window's Edit > Find licenses, which calls focusSearch().
 
     connect(m_views, &QComboBox::activated, this, [this](int index) {
-        if (index > 0)
-            applyView(m_views->itemText(index));
+        if (index > 0) {
+            applyView(m_views->itemData(index).toString());
+        } else {
+            m_currentView.clear(); // the filters stay as they are, under no name
+            updateViewState();
+        }
     });
+    connect(m_revertView, &QPushButton::clicked, this, &LicensesPage::revertView);
     connect(m_saveView, &QPushButton::clicked, this, [this] {
         bool ok = false;
         const QString name = QInputDialog::getText(this, QStringLiteral("Save view"),
                                                    QStringLiteral("Name of this view (filters, sort and columns):"),
-                                                   QLineEdit::Normal, m_views->currentIndex() > 0 ? m_views->currentText() : QString(), &ok)
+                                                   QLineEdit::Normal, m_currentView, &ok)
                                  .trimmed();
         if (ok && !name.isEmpty())
             saveView(name);
     });
     connect(m_deleteView, &QPushButton::clicked, this, [this] {
-        if (m_views->currentIndex() <= 0)
+        if (m_currentView.isEmpty())
             return;
-        const QString name = m_views->currentText();
+        const QString name = m_currentView;
         if (QMessageBox::question(this, QStringLiteral("Delete view"), QStringLiteral("Delete the view \"%1\"?").arg(name))
             == QMessageBox::Yes)
             deleteView(name);
@@ -221,7 +240,13 @@ void LicensesPage::buildFilterBar()
     auto *row2 = new QHBoxLayout;
     for (MultiSelectButton *b : {m_status, m_effective, m_package, m_version, m_edition, m_instance}) {
         (b == m_status || b == m_effective || b == m_package ? row1 : row2)->addWidget(b);
-        connect(b, &MultiSelectButton::changed, this, &LicensesPage::applyFilter);
+        if (b == m_package) // the Version filter offers the versions of the packages chosen
+            connect(b, &MultiSelectButton::changed, this, [this] {
+                refreshVersionChoices();
+                applyFilter();
+            });
+        else
+            connect(b, &MultiSelectButton::changed, this, &LicensesPage::applyFilter);
     }
     row1->addStretch(1);
     layout()->addItem(row1);
@@ -311,9 +336,11 @@ void LicensesPage::setDatabase(Database *database)
 void LicensesPage::reload()
 {
     refreshChoices();
+    applyFilter(); // a chosen version the database no longer has is no longer chosen
     m_model->refresh();
-    // The license shown may be the one that changed: read it again.
-    m_detail->showLicense(m_detail->licenseId());
+    // The license shown may be the one that changed: read it again now (the list keeps the
+    // rows selected, by license, and the panel follows if the current row moves or goes).
+    syncDetail(true);
 }
 
 std::optional<qint64> LicensesPage::count() const
@@ -339,19 +366,18 @@ void LicensesPage::refreshChoices()
         m_summary->setText(choices.error().message);
         return;
     }
+    m_choices = std::move(choices.value());
     const bool was = m_applying;
     m_applying = true;
-    QList<QPair<QString, QVariant>> packages, versions, editions, instances;
-    for (const PackageName &p : choices->packages)
+    QList<QPair<QString, QVariant>> packages, editions, instances;
+    for (const PackageName &p : m_choices.packages)
         packages.append({p.name, p.rowId});
-    for (const QString &v : std::as_const(choices->versions))
-        versions.append({v, v});
-    for (const QString &v : std::as_const(choices->editions))
+    for (const QString &v : std::as_const(m_choices.editions))
         editions.append({v, v});
-    for (const QString &v : std::as_const(choices->instances))
+    for (const QString &v : std::as_const(m_choices.instances))
         instances.append({v, v});
     m_package->setChoices(packages);
-    m_version->setChoices(versions);
+    refreshVersionChoices();
     m_edition->setChoices(editions);
     m_instance->setChoices(instances);
     m_lmo->load(m_database->connection());
@@ -429,6 +455,41 @@ void LicensesPage::setFilter(const LicenseFilter &f)
     applyFilter();
 }
 
+void LicensesPage::refreshVersionChoices()
+{
+    // The versions of the packages chosen; with none chosen, every package's, each under its
+    // name (a submenu each: fifty versions in one list would run off the screen).
+    const QVariantList chosen = m_package->selected();
+    QList<MultiSelectButton::Group> groups;
+    QSet<QString> grouped;
+    for (const PackageName &p : m_choices.packages) {
+        if (!chosen.isEmpty() && !chosen.contains(QVariant(p.rowId)))
+            continue;
+        MultiSelectButton::Group g;
+        g.title = p.name;
+        for (const auto &[package, version] : m_choices.packageVersions)
+            if (package == p.rowId) {
+                g.choices.append({version, version});
+                grouped.insert(version);
+            }
+        if (!g.choices.isEmpty())
+            groups.append(g);
+    }
+    // Versions no package lists (licenses that name a version the packages' files lack).
+    MultiSelectButton::Group other;
+    other.title = groups.isEmpty() ? QString() : QStringLiteral("Other versions");
+    if (chosen.isEmpty() || groups.isEmpty())
+        for (const QString &v : std::as_const(m_choices.versions))
+            if (!grouped.contains(v))
+                other.choices.append({v, v});
+    if (!other.choices.isEmpty())
+        groups.append(other);
+    const bool was = m_applying;
+    m_applying = true;
+    m_version->setGroupedChoices(groups, chosen.isEmpty() && groups.size() > 1);
+    m_applying = was;
+}
+
 void LicensesPage::setAsOf(const QDate &day)
 {
     m_asOf = day;
@@ -453,6 +514,7 @@ void LicensesPage::applyFilter()
     if (!(q == m_model->query()))
         m_model->setQuery(q);
     updateSummary();
+    updateViewState();
 }
 
 void LicensesPage::updateSummary()
@@ -496,10 +558,47 @@ void LicensesPage::updateSummary()
 
 void LicensesPage::currentChanged()
 {
+    syncDetail();
+}
+
+void LicensesPage::syncDetail(bool reread)
+{
+    QItemSelectionModel *selection = m_table->selectionModel();
+    // Several rows: what they add up to (the one current row is not what Modify would change).
+    if (selection->hasSelection()) {
+        qint64 selected = 0;
+        for (const QItemSelectionRange &range : selection->selection())
+            selected += range.bottom() - range.top() + 1;
+        if (selected > 1) {
+            std::optional<LicenseListReader::Summary> summary;
+            if (m_database && selected <= kMaxSummedSelection) {
+                const std::vector<qint64> ids = selectedLicenseIds();
+                if (qint64(ids.size()) == selected) { // every row's license known
+                    auto summed = LicenseListReader(m_database->connection(), m_database->dialect()).summarise(ids);
+                    if (summed)
+                        summary = summed.value();
+                }
+            }
+            m_detail->showSelection(selected, summary);
+            return;
+        }
+    }
     const QModelIndex current = m_table->currentIndex();
     const qint64 id = current.isValid() ? m_model->licenseIdAt(current.row()) : 0;
-    if (id != m_detail->licenseId() || id == 0)
+    if (reread || id != m_detail->licenseId() || m_detail->showsSelection() || id == 0)
         m_detail->showLicense(id);
+}
+
+void LicensesPage::setDetailShown(bool shown)
+{
+    QSettings().setValue(kDetailShownKey, shown);
+    m_detail->setVisible(shown);
+    if (shown) {
+        QList<int> sizes = m_splitter->sizes();
+        if (sizes.size() == 2 && sizes[1] < 200)
+            m_splitter->setSizes({qMax(200, sizes[0] + sizes[1] - 360), 360});
+        syncDetail(true);
+    }
 }
 
 void LicensesPage::focusSearch()
@@ -518,10 +617,8 @@ bool LicensesPage::eventFilter(QObject *watched, QEvent *event)
         }
         if (key->key() == Qt::Key_Return || key->key() == Qt::Key_Enter) {
             // Enter opens the detail: the panel comes back if it was folded away.
-            QList<int> sizes = m_splitter->sizes();
-            if (sizes.size() == 2 && sizes[1] == 0)
-                m_splitter->setSizes({qMax(200, sizes[0] - 340), 340});
-            currentChanged();
+            m_detailAction->setChecked(true);
+            syncDetail(true);
             m_detail->setFocus();
             return true;
         }
@@ -619,14 +716,58 @@ void LicensesPage::showColumnMenu(const QPoint &pos)
         });
     }
     menu.addSeparator();
-    menu.addAction(QStringLiteral("Show all columns in their first order"), this, [this, header] {
-        for (int c = 0; c < kLicenseColumnCount; ++c) {
-            header->setSectionHidden(c, false);
-            header->moveSection(header->visualIndex(c), c);
-        }
+    menu.addAction(QStringLiteral("Show all columns in their first order and widths"), this, [this] {
+        resetColumns();
         saveHeaderState();
     });
     menu.exec(header->mapToGlobal(pos));
+}
+
+QList<LicenseColumn> LicensesPage::defaultColumnOrder()
+{
+    // What people sort and read first, then where and what it is installed.
+    return {LicenseColumn::Name,        LicenseColumn::Account,  LicenseColumn::Status,  LicenseColumn::Seats,
+            LicenseColumn::Used,        LicenseColumn::Expiration, LicenseColumn::EffectiveStatus,
+            LicenseColumn::Package,     LicenseColumn::Version,  LicenseColumn::InstallDate, LicenseColumn::OrgId,
+            LicenseColumn::Edition,     LicenseColumn::Instance, LicenseColumn::OrgStatus, LicenseColumn::Sandbox};
+}
+
+void LicensesPage::resetColumns()
+{
+    QHeaderView *header = m_table->horizontalHeader();
+    const QList<LicenseColumn> order = defaultColumnOrder();
+    for (int v = 0; v < order.size(); ++v) {
+        header->setSectionHidden(int(order[v]), false);
+        header->moveSection(header->visualIndex(int(order[v])), v);
+    }
+    // Each column as wide as what it holds (its widest usual value, or its title with the sort
+    // arrow, whichever is wider): ids and dates have fixed shapes, numbers are short, names are
+    // cut where they are long.
+    const QFontMetrics fm(m_table->font());
+    const QFontMetrics hm(header->font());
+    for (int c = 0; c < kLicenseColumnCount; ++c) {
+        const LicenseColumn column = LicenseColumn(c);
+        QString sample;
+        switch (column) {
+        case LicenseColumn::Name: sample = QStringLiteral("L-0000000"); break;
+        case LicenseColumn::Account: sample = QStringLiteral("Northwind Traders Holdings"); break;
+        case LicenseColumn::Package: sample = QStringLiteral("Ledgerly Billing"); break;
+        case LicenseColumn::Version: sample = QStringLiteral("10.12"); break;
+        case LicenseColumn::Status:
+        case LicenseColumn::EffectiveStatus: sample = QStringLiteral("Uninstalled"); break;
+        case LicenseColumn::Seats: sample = QStringLiteral("Site License"); break;
+        case LicenseColumn::Used: sample = QStringLiteral("99,999"); break;
+        case LicenseColumn::Expiration: sample = QStringLiteral("Does not expire"); break;
+        case LicenseColumn::InstallDate: sample = QStringLiteral("2026-06-15"); break;
+        case LicenseColumn::OrgId: sample = QStringLiteral("00D5f0000004C93"); break;
+        case LicenseColumn::Edition: sample = QStringLiteral("Enterprise Edition"); break;
+        case LicenseColumn::Instance: sample = QStringLiteral("USA512S"); break;
+        case LicenseColumn::OrgStatus: sample = QStringLiteral("SUSPENDED"); break;
+        case LicenseColumn::Sandbox: sample = QStringLiteral("Yes"); break;
+        }
+        const int title = hm.horizontalAdvance(licenseColumnTitle(column)) + 28; // and the sort arrow
+        m_table->setColumnWidth(c, qMax(title, fm.horizontalAdvance(sample) + 14));
+    }
 }
 
 void LicensesPage::saveHeaderState() const
@@ -660,9 +801,10 @@ QStringList LicensesPage::savedViews() const
     return names;
 }
 
-void LicensesPage::saveView(const QString &name)
+namespace {
+
+QJsonObject filterJson(const LicenseFilter &f, const std::vector<PackageName> &packageNames, const QString &lmoName)
 {
-    const LicenseFilter f = filter();
     QJsonObject filter;
     filter[QStringLiteral("text")] = f.text;
     QStringList statuses, effective, packages;
@@ -672,7 +814,7 @@ void LicensesPage::saveView(const QString &name)
         effective << statusName(s);
     // Packages by name: row ids belong to one database, a view to the user.
     for (qint64 id : f.packages)
-        for (const PackageName &p : m_model->packages())
+        for (const PackageName &p : packageNames)
             if (p.rowId == id)
                 packages << p.name;
     filter[QStringLiteral("statuses")] = QJsonArray::fromStringList(statuses);
@@ -694,8 +836,59 @@ void LicensesPage::saveView(const QString &name)
     if (f.lmo) {
         // Views are the user's, not the database's: the LMO by its name (org and id) too.
         filter[QStringLiteral("lmo")] = *f.lmo;
-        filter[QStringLiteral("lmo_name")] = m_lmo->lmoName();
+        filter[QStringLiteral("lmo_name")] = lmoName;
     }
+    return filter;
+}
+
+} // namespace
+
+QString LicensesPage::viewStateKey() const
+{
+    // What a view holds that the user changes with the bar and the header: its filters and sort.
+    const QJsonObject state{
+        {QStringLiteral("filter"), filterJson(filter(), m_model->packages(), m_lmo->lmoName())},
+        {QStringLiteral("sort"), licenseColumnKey(m_model->query().sortColumn)},
+        {QStringLiteral("ascending"), m_model->query().order == Qt::AscendingOrder},
+    };
+    return QString::fromUtf8(QJsonDocument(state).toJson(QJsonDocument::Compact));
+}
+
+bool LicensesPage::viewChanged() const
+{
+    return !m_currentView.isEmpty() && viewStateKey() != m_currentViewState;
+}
+
+void LicensesPage::updateViewState()
+{
+    const bool changed = viewChanged();
+    const int at = m_currentView.isEmpty() ? 0 : m_views->findData(m_currentView);
+    {
+        const QSignalBlocker block(m_views);
+        for (int i = 1; i < m_views->count(); ++i) {
+            const QString name = m_views->itemData(i).toString();
+            m_views->setItemText(i, i == at && changed ? name + QStringLiteral(" *") : name);
+        }
+        m_views->setCurrentIndex(at > 0 ? at : 0);
+    }
+    m_views->setToolTip(changed ? QStringLiteral("The filters or the sort have changed since the view \"%1\" was chosen: "
+                                                 "Save view… keeps them, Revert puts the view's back")
+                                      .arg(m_currentView)
+                                : QStringLiteral("Named views keep the filters, the sort and the columns"));
+    m_revertView->setEnabled(changed);
+    m_deleteView->setEnabled(at > 0);
+}
+
+void LicensesPage::revertView()
+{
+    if (!m_currentView.isEmpty())
+        applyView(m_currentView);
+}
+
+void LicensesPage::saveView(const QString &name)
+{
+    const LicenseFilter f = filter();
+    const QJsonObject filter = filterJson(f, m_model->packages(), m_lmo->lmoName());
     QJsonObject view{
         {QStringLiteral("name"), name},
         {QStringLiteral("filter"), filter},
@@ -707,8 +900,9 @@ void LicensesPage::saveView(const QString &name)
     settings.beginGroup(kViewsGroup);
     settings.setValue(QString::fromLatin1(name.toUtf8().toHex()), view);
     settings.endGroup();
+    m_currentView = name;
+    m_currentViewState = viewStateKey();
     refreshViewList();
-    m_views->setCurrentText(name);
 }
 
 bool LicensesPage::applyView(const QString &name)
@@ -758,9 +952,11 @@ bool LicensesPage::applyView(const QString &name)
     q.order = view.value(QStringLiteral("ascending")).toBool() ? Qt::AscendingOrder : Qt::DescendingOrder;
     m_model->setQuery(q);
     m_table->horizontalHeader()->setSortIndicator(int(q.sortColumn), q.order);
+    m_currentView = name;
     setFilter(f);
     saveHeaderState();
-    m_views->setCurrentText(name);
+    m_currentViewState = viewStateKey();
+    updateViewState();
     if (!missingLmo.isEmpty())
         QMessageBox::information(this, QStringLiteral("View %1").arg(name),
                                  QStringLiteral("The view \"%1\" shows the licenses of %2, which this database does not "
@@ -775,19 +971,23 @@ void LicensesPage::deleteView(const QString &name)
     settings.beginGroup(kViewsGroup);
     settings.remove(QString::fromLatin1(name.toUtf8().toHex()));
     settings.endGroup();
+    if (name == m_currentView)
+        m_currentView.clear();
     refreshViewList();
 }
 
 void LicensesPage::refreshViewList()
 {
-    const QString current = m_views->currentText();
-    const QSignalBlocker block(m_views);
-    m_views->clear();
-    m_views->addItem(QStringLiteral("(current filters)"));
-    m_views->addItems(savedViews());
-    const int at = m_views->findText(current);
-    m_views->setCurrentIndex(at > 0 ? at : 0);
-    m_deleteView->setEnabled(m_views->count() > 1);
+    {
+        const QSignalBlocker block(m_views);
+        m_views->clear();
+        m_views->addItem(QStringLiteral("(current filters)"));
+        for (const QString &name : savedViews())
+            m_views->addItem(name, name);
+    }
+    if (m_views->findData(m_currentView) <= 0)
+        m_currentView.clear();
+    updateViewState();
 }
 
 } // namespace lmo

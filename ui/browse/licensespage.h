@@ -1,10 +1,12 @@
 #pragma once
 
+#include "browse/licenselist.h"
 #include "browse/licensequery.h"
 #include "shell/databasepage.h"
 
 #include <optional>
 
+class QAction;
 class QCheckBox;
 class QComboBox;
 class QDateEdit;
@@ -60,6 +62,16 @@ public:
     std::vector<qint64> selectedLicenseIds() const;
     // The selected rows as tab-separated text with a header line, as Copy puts it.
     QString selectionAsText() const;
+    // Shows or hides the detail panel (remembered); the window's menu holds it too.
+    QAction *detailAction() const { return m_detailAction; }
+    // The view chosen (empty: none) and whether the filters or the sort have moved from it.
+    QString currentView() const { return m_currentView; }
+    bool viewChanged() const;
+    // Puts the chosen view's filters and sort back.
+    void revertView();
+    // The columns' first order: license, account, status, seats, used, expiration, then the rest.
+    static QList<LicenseColumn> defaultColumnOrder();
+    void resetColumns();
 
 public slots:
     void focusSearch();
@@ -83,6 +95,13 @@ private:
     void restoreHeaderState();
     void refreshViewList();
     void currentChanged();
+    // The detail panel shows the current row's license (or, for several selected rows, what
+    // they add up to). `reread`: read it again even if it is the one shown (after a change).
+    void syncDetail(bool reread = false);
+    void setDetailShown(bool shown);
+    void updateViewState();
+    QString viewStateKey() const;
+    void refreshVersionChoices();
 
     Database *m_database = nullptr;
     LicenseTableModel *m_model;
@@ -109,6 +128,11 @@ private:
     QComboBox *m_views;
     QPushButton *m_saveView;
     QPushButton *m_deleteView;
+    QPushButton *m_revertView;
+    QAction *m_detailAction;
+    QString m_currentView;      // the view chosen, until another or "(current filters)"
+    QString m_currentViewState; // its filters and sort, as viewStateKey() says them
+    LicenseFilterChoices m_choices;
     QTimer *m_searchDelay;
     bool m_applying = false;
     QDate m_asOf;

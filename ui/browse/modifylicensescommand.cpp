@@ -11,15 +11,20 @@ ModifyLicensesCommand::ModifyLicensesCommand(Database &database, std::vector<Ter
 void ModifyLicensesCommand::redo()
 {
     auto r = writeTerms(m_database, m_changes, false, QStringLiteral("LMO Desk: %1").arg(text()));
+    // Nothing was written (one transaction): the stack drops the step, which would only be
+    // refused again.
     if (!r)
-        setObsolete(true); // nothing was written (one transaction): nothing to undo
-    m_done(r ? QString() : r.error().message);
+        setObsolete(true);
+    m_done(r ? QString() : m_pushed ? QStringLiteral("Cannot redo \u201c%1\u201d: %2").arg(text(), r.error().message) : r.error().message);
+    m_pushed = true;
 }
 
 void ModifyLicensesCommand::undo()
 {
     auto r = writeTerms(m_database, m_changes, true, QStringLiteral("LMO Desk: undo %1").arg(text()));
-    m_done(r ? QString() : r.error().message);
+    if (!r)
+        setObsolete(true);
+    m_done(r ? QString() : QStringLiteral("Cannot undo \u201c%1\u201d: %2").arg(text(), r.error().message));
 }
 
 } // namespace lmo

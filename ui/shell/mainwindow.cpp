@@ -172,14 +172,23 @@ void MainWindow::buildMenus()
     quit->setMenuRole(QAction::QuitRole);
 
     QMenu *edit = menuBar()->addMenu(QStringLiteral("&Edit"));
-    QAction *undo = m_undo->createUndoAction(this, QStringLiteral("&Undo"));
+    // Not QUndoStack's own actions: Undo also says why it cannot go back past an import.
+    QAction *undo = m_undoAction = new QAction(QStringLiteral("&Undo"), this);
+    connect(undo, &QAction::triggered, m_undo, &QUndoStack::undo);
     undo->setObjectName(QStringLiteral("undoAction"));
     undo->setShortcut(QKeySequence::Undo);
-    QAction *redo = m_undo->createRedoAction(this, QStringLiteral("&Redo"));
+    QAction *redo = m_redoAction = new QAction(QStringLiteral("&Redo"), this);
+    connect(redo, &QAction::triggered, m_undo, &QUndoStack::redo);
     redo->setObjectName(QStringLiteral("redoAction"));
+    connect(m_undo, &QUndoStack::indexChanged, this, &MainWindow::updateUndoActions);
+    connect(m_undo, &QUndoStack::canUndoChanged, this, &MainWindow::updateUndoActions);
+    connect(m_undo, &QUndoStack::canRedoChanged, this, &MainWindow::updateUndoActions);
+    connect(m_undo, &QUndoStack::undoTextChanged, this, &MainWindow::updateUndoActions);
+    connect(m_undo, &QUndoStack::redoTextChanged, this, &MainWindow::updateUndoActions);
     redo->setShortcuts({QKeySequence::Redo, QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z)});
     edit->addAction(undo);
     edit->addAction(redo);
+    updateUndoActions();
     edit->addSeparator();
     m_modifyAction = edit->addAction(QStringLiteral("&Modify License…"), this, &MainWindow::modifySelectedLicenses);
     m_modifyAction->setObjectName(QStringLiteral("modifyAction"));
@@ -226,6 +235,8 @@ void MainWindow::buildMenus()
         action->setShortcutContext(Qt::ApplicationShortcut);
     }
     go->addSeparator();
+    go->addAction(m_licenses->detailAction()); // the Licenses page's detail panel, shown or hidden
+    m_licenses->detailAction()->setShortcutContext(Qt::WindowShortcut);
     QAction *reload = go->addAction(QStringLiteral("&Reload"), this, &MainWindow::reloadAll);
     reload->setShortcut(QKeySequence::Refresh);
 
@@ -258,6 +269,8 @@ bool MainWindow::openDatabase(const QString &path, const Database::OpenOptions &
     // connections and their late answers are dropped, so there is nothing to wait for.
     stopIndexJob();
     m_undo->clear(); // its steps belong to the database they were made in
+    m_undoBarrier.clear();
+    updateUndoActions();
     for (DatabasePage *page : pages())
         page->setDatabase(nullptr);
     m_database = std::move(opened.value());
@@ -275,6 +288,8 @@ void MainWindow::closeDatabase()
 {
     stopIndexJob();
     m_undo->clear();
+    m_undoBarrier.clear();
+    updateUndoActions();
     for (DatabasePage *page : pages())
         page->setDatabase(nullptr);
     m_database.reset();
@@ -284,14 +299,45 @@ void MainWindow::closeDatabase()
 
 void MainWindow::reloadAll()
 {
-    // Every page first lets go of its open query, then all read again: SQLite keeps one read
-    // snapshot per connection while any statement is open, so a page reloaded while another
-    // still holds the old statement would see the old data.
+    contentsChanged(Change::Outside);
+}
+
+void MainWindow::contentsChanged(Change change, const QString &source)
+{
+    if (!m_database)
+        return;
+    if (change == Change::Import) {
+        // An import writes many licenses and records no way back: the steps before it would
+        // replay edits over what it wrote. They go, and Undo says why it stops here.
+        m_undo->clear();
+        m_undoBarrier = QStringLiteral("Cannot undo the import of %1: an import is not undone here (each license's "
+                                       "history shows what it changed; import an earlier export to go back)")
+                            .arg(QFileInfo(source).fileName());
+        updateUndoActions();
+    }
+    // Each page reads again through its own queries, which hold no statement open between
+    // reads, so every page sees the database as it is now; the Licenses page keeps the rows
+    // selected, and its detail panel reads the current license again.
     for (DatabasePage *page : pages())
-        page->setDatabase(nullptr);
-    for (DatabasePage *page : pages())
-        page->setDatabase(m_database.get());
+        page->reload();
     updateStatus();
+    emit contentsChangedSignal(change);
+}
+
+void MainWindow::updateUndoActions()
+{
+    if (!m_undoAction)
+        return;
+    const bool canUndo = m_undo->canUndo();
+    m_undoAction->setEnabled(canUndo);
+    if (canUndo)
+        m_undoAction->setText(QStringLiteral("&Undo %1").arg(m_undo->undoText()));
+    else
+        m_undoAction->setText(m_undoBarrier.isEmpty() ? QStringLiteral("&Undo") : m_undoBarrier);
+    m_undoAction->setToolTip(m_undoAction->text());
+    m_undoAction->setStatusTip(canUndo || m_undoBarrier.isEmpty() ? QString() : m_undoBarrier);
+    m_redoAction->setEnabled(m_undo->canRedo());
+    m_redoAction->setText(m_undo->canRedo() ? QStringLiteral("&Redo %1").arg(m_undo->redoText()) : QStringLiteral("&Redo"));
 }
 
 void MainWindow::importFiles()
@@ -309,24 +355,32 @@ void MainWindow::importFiles()
     const QStringList files = QFileDialog::getOpenFileNames(
         this, QStringLiteral("Import LMA exports"), QDir::homePath(),
         QStringLiteral("CSV exports (*.csv *.tsv *.txt);;All files (*)"));
-    for (const QString &file : files) {
-        // The import builds what is left of the indexes first (it needs the unique ones), with
-        // progress in its dialog; the window takes the rest up again when it is done. The job
-        // stops after the index it is building, and the import's connection waits for that lock
-        // (ImportDialog opens it with a long busy timeout): the window never waits.
-        stopIndexJob();
-        ImportDialog dialog(m_database->path(), file, this);
-        dialog.offerLmos(m_database->connection());
-        connect(&dialog, &ImportDialog::finished, this, [this](bool imported) {
-            if (imported)
-                reloadAll();
-            buildDeferredIndexesInBackground(); // left by an import stopped while building them
-        });
-        if (dialog.exec() == QDialog::Rejected && !dialog.report())
+    for (const QString &file : files)
+        if (!importFile(file))
             break; // the user cancelled before importing: skip the remaining files too
-    }
     // Whatever happened in the dialogs (an import, or none), the paused build goes on.
     buildDeferredIndexesInBackground();
+}
+
+bool MainWindow::importFile(const QString &file)
+{
+    if (!m_database || m_database->isReadOnly())
+        return false;
+    // The import builds what is left of the indexes first (it needs the unique ones), with
+    // progress in its dialog; the window takes the rest up again when it is done. The job
+    // stops after the index it is building, and the import's connection waits for that lock
+    // (ImportDialog opens it with a long busy timeout): the window never waits.
+    stopIndexJob();
+    ImportDialog dialog(m_database->path(), file, this);
+    dialog.offerLmos(m_database->connection());
+    connect(&dialog, &ImportDialog::finished, this, [this, file](bool imported) {
+        if (imported)
+            contentsChanged(Change::Import, file);
+        buildDeferredIndexesInBackground(); // left by an import stopped while building them
+    });
+    const bool cancelled = dialog.exec() == QDialog::Rejected && !dialog.report();
+    buildDeferredIndexesInBackground();
+    return !cancelled;
 }
 
 void MainWindow::exportLicenses(bool view)
@@ -611,30 +665,26 @@ void MainWindow::openLmoWizard(bool switchLmo)
                                                 "with Tools > LMO setup wizard…; a switch then records the org that takes over."));
         return;
     }
-    auto lmoCount = [this] {
-        auto known = LmoRepository(m_database->connection()).all();
-        return known ? known->size() : 0;
-    };
-    const auto before = lmoCount();
     LmoWizard wizard(*m_database, switchLmo, this);
     wizard.exec();
-    if (lmoCount() != before)
-        reloadAll(); // a new LMO: every page's LMO choice changes
-    else
-        m_lmo->reload();
-    updateStatus();
+    // Saved progress, a designation or a new LMO: every page's LMO choices and names.
+    contentsChanged(Change::Lmo);
 }
 
 void MainWindow::afterLicenseEdit(const QString &error)
 {
+    // Refused or not, every page shows the licenses as they are now (a refusal means someone
+    // else changed them).
+    contentsChanged(Change::Edit);
     if (!error.isEmpty()) {
-        QMessageBox::warning(this, QStringLiteral("Modify License"), error);
+        // Not a nested event loop inside the undo stack's undo() or redo(): the box opens and
+        // the stack finishes (dropping the refused step) at once.
+        auto *box = new QMessageBox(QMessageBox::Warning, QStringLiteral("Modify License"), error, QMessageBox::Ok, this);
+        box->setObjectName(QStringLiteral("editRefused"));
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        box->open();
         return;
     }
-    // The list keeps its scroll position and selection; the other pages count again.
-    m_licenses->reload();
-    m_subscribers->reload();
-    m_dashboard->reload();
     statusBar()->showMessage(QStringLiteral("%1 — Edit > Undo takes it back.").arg(m_undo->undoText().isEmpty() ? QStringLiteral("Done") : m_undo->undoText()), 6000);
 }
 

@@ -37,7 +37,18 @@ public:
     bool openDatabase(const QString &path, const Database::OpenOptions &options = {}, QString *error = nullptr,
                       bool quiet = false);
     void closeDatabase();
-    // Reads every page again (after an import, say) and the status bar.
+    // What changed the open database's contents.
+    enum class Change {
+        Edit,    // Modify License, its undo or redo
+        Import,  // File > Import (`source`: the file)
+        Lmo,     // the LMO setup wizard
+        Outside, // Go > Reload: another program may have written
+    };
+    // The one way a change reaches the window: every page reads again what it shows (the
+    // Licenses page keeps its selection, and its detail panel reads the current license
+    // anew), the status bar too; an import also retires the undo steps made before it.
+    void contentsChanged(Change change, const QString &source = QString());
+    // Reads every page again and the status bar (Go > Reload).
     void reloadAll();
     // Stops the background build of indexes an import left, after the index it is building
     // (what is left stays recorded): before an import, or when the database closes.
@@ -59,7 +70,10 @@ public:
     static constexpr int kMaxRecent = 8;
 
 signals:
+    // Another database is open (or none).
     void databaseChanged();
+    // The open database's contents changed (after the pages were told).
+    void contentsChangedSignal(lmo::MainWindow::Change change);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -88,6 +102,9 @@ public:
     // Writes the view (or every license) to `path`, with progress; what File > Export does.
     Result<qint64> exportLicensesTo(const QString &path, bool view);
     QUndoStack *undoStack() const { return m_undo; }
+    // File > Import of one file: the import dialog, then every page shows what it changed.
+    // False when the user cancelled before importing (the remaining files are skipped).
+    bool importFile(const QString &file);
 
 private:
     void afterLicenseEdit(const QString &error);
@@ -107,7 +124,12 @@ private:
     QLabel *m_statusLmo;
     QAction *m_importAction = nullptr;
     QAction *m_modifyAction = nullptr;
+    QAction *m_undoAction = nullptr;
+    QAction *m_redoAction = nullptr;
     QUndoStack *m_undo;
+    // Why Undo cannot go further back than the stack (an import), shown in the Undo item.
+    QString m_undoBarrier;
+    void updateUndoActions();
     struct IndexJob
     {
         std::atomic<int> done{0};
