@@ -422,7 +422,7 @@ void DashboardPage::show(const DashboardMetrics &m)
     m_tileByKey[QStringLiteral("expiring_within_30_days")]->setCaption(QStringLiteral("Expiring in 30 days from %1").arg(day));
     m_tileByKey[QStringLiteral("trial_conversion")]->setCaption(QStringLiteral("Trial conversion, 90 days to %1").arg(day));
     m_tileByKey[QStringLiteral("uninstalls_30_days")]->setCaption(QStringLiteral("Uninstalls, 30 days to %1").arg(day));
-    m_tileByKey[QStringLiteral("net_growth")]->setCaption(QStringLiteral("Net growth, %1 to the %2").arg(month, QString::number(s.asOf.day()) + ordinalSuffix(s.asOf.day())));
+    m_tileByKey[QStringLiteral("net_growth")]->setCaption(QStringLiteral("Net growth in %1, to the %2").arg(month, QString::number(s.asOf.day()) + ordinalSuffix(s.asOf.day())));
     const QJsonObject json = s.toJson();
     for (const QString &key : {QStringLiteral("licenses"), QStringLiteral("subscriber_orgs"), QStringLiteral("packages"),
                                QStringLiteral("expiring_within_30_days"), QStringLiteral("site_licenses"),
