@@ -38,7 +38,7 @@ QString orDash(const QString &s)
 
 LicenseDetailPanel::LicenseDetailPanel(QWidget *parent)
     : QWidget(parent), m_title(new QLabel(this)), m_fields(new QWidget), m_form(new QFormLayout(m_fields)),
-      m_history(new QTableWidget(0, 5, this)), m_subscriber(new QPushButton(QStringLiteral("Show subscriber"), this)),
+      m_history(new QTableWidget(0, 3, this)), m_subscriber(new QPushButton(QStringLiteral("Show subscriber"), this)),
       m_modify(new QPushButton(QStringLiteral("Modify…"), this))
 {
     setObjectName(QStringLiteral("licenseDetail"));
@@ -70,8 +70,9 @@ LicenseDetailPanel::LicenseDetailPanel(QWidget *parent)
     m_historyLabel = historyLabel;
     layout->addWidget(historyLabel);
     m_history->setObjectName(QStringLiteral("licenseHistory"));
-    m_history->setHorizontalHeaderLabels(
-        {QStringLiteral("When"), QStringLiteral("Field"), QStringLiteral("Was"), QStringLiteral("Became"), QStringLiteral("By, through")});
+    // One column for the change ("Seats: 425 → 695"): the panel is narrow, and four columns of
+    // field, was, became and who left the values off its edge.
+    m_history->setHorizontalHeaderLabels({QStringLiteral("When"), QStringLiteral("Change"), QStringLiteral("By, through")});
     m_history->verticalHeader()->setVisible(false);
     m_history->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_history->horizontalHeader()->setStretchLastSection(true);
@@ -242,15 +243,23 @@ void LicenseDetailPanel::showLicense(qint64 rowId)
     // Newest first.
     for (auto it = history->rbegin(); it != history->rend(); ++it) {
         const AuditEntry &e = *it;
-        m_history->setItem(r, 0, new QTableWidgetItem(QLocale().toString(e.changedAt.toLocalTime(), QLocale::ShortFormat)));
-        m_history->setItem(r, 1, new QTableWidgetItem(e.field));
-        m_history->setItem(r, 2, new QTableWidgetItem(e.oldValue));
-        m_history->setItem(r, 3, new QTableWidgetItem(e.newValue));
+        // The day in view, the moment in its tooltip: the panel is narrow.
+        auto *when = new QTableWidgetItem(e.changedAt.toLocalTime().date().toString(Qt::ISODate));
+        when->setToolTip(QLocale().toString(e.changedAt.toLocalTime(), QLocale::LongFormat));
+        m_history->setItem(r, 0, when);
+        auto shown = [&](const QString &v) {
+            return !v.isEmpty() ? v : e.field == QLatin1String("Expiration") ? QStringLiteral("does not expire") : QStringLiteral("—");
+        };
+        auto *change = new QTableWidgetItem(QStringLiteral("%1: %2 → %3").arg(e.field, shown(e.oldValue), shown(e.newValue)));
+        change->setToolTip(change->text());
+        m_history->setItem(r, 1, change);
         auto *source = new QTableWidgetItem(QStringLiteral("%1, %2").arg(e.changedBy, e.source));
         source->setToolTip(e.source);
-        m_history->setItem(r, 4, source);
+        m_history->setItem(r, 2, source);
         ++r;
     }
+    // A few dozen rows at most: fitted to what they say (the change column first in view).
+    m_history->resizeColumnsToContents();
     m_history->resizeColumnsToContents();
 }
 
