@@ -660,7 +660,34 @@ private slots:
         ::kill(pid_t(run->processId()), SIGKILL);
         QVERIFY(run->waitForFinished(30000));
         QVERIFY(QFileInfo::exists(lockFile)); // left behind
-        auto lock = BulkWriteLock::acquire(path); // waits two seconds at most
+        // Killed at any moment, even between creating the lock file and writing who holds it:
+        // taken over once it is found stale (a few seconds at most).
+        auto lock = BulkWriteLock::acquire(path, {}, 10000);
+        QVERIFY2(lock.ok(), qPrintable(lock.ok() ? QString() : lock.error().message));
+        lock->release();
+        QVERIFY(!QFileInfo::exists(lockFile));
+    }
+
+    // A process killed between creating the lock file and writing who holds it leaves an empty
+    // one: once a few seconds old, it is taken over; a fresh one is respected meanwhile.
+    void anEmptyLockFileLeftByAKillIsTakenOver()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("empty-lock.sqlite"));
+        const QString lockFile = BulkWriteLock::lockFilePath(path);
+        {
+            QFile f(lockFile);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+        }
+        auto fresh = BulkWriteLock::acquire(path, {}, 0);
+        QVERIFY(!fresh.ok());
+        QCOMPARE(fresh.error().code, Error::Code::Locked);
+        {
+            QFile f(lockFile);
+            QVERIFY(f.open(QIODevice::ReadWrite));
+            QVERIFY(f.setFileTime(QDateTime::currentDateTime().addSecs(-60), QFileDevice::FileModificationTime));
+        }
+        auto lock = BulkWriteLock::acquire(path, {}, 0);
         QVERIFY2(lock.ok(), qPrintable(lock.ok() ? QString() : lock.error().message));
         lock->release();
         QVERIFY(!QFileInfo::exists(lockFile));

@@ -7,6 +7,7 @@
 #include <QElapsedTimer>
 #include <QFileInfo>
 #include <QLockFile>
+#include <QDateTime>
 #include <QMutex>
 #include <QScopeGuard>
 #include <QSqlQuery>
@@ -113,6 +114,8 @@ bool shareHeldLock(const QString &key)
     return true;
 }
 
+constexpr qint64 kUnreadableLockStaleMs = 2000;
+
 QString holderOf(const QLockFile &file)
 {
     qint64 pid = 0;
@@ -160,6 +163,19 @@ Result<BulkWriteLock> BulkWriteLock::acquire(const QString &databasePath, const 
                                    .arg(QDir::toNativeSeparators(key + QStringLiteral("-lock")), shown,
                                         file->error() == QLockFile::PermissionError ? QStringLiteral("permission denied")
                                                                                      : QStringLiteral("unknown error")));
+        // A lock file that says nothing of who holds it is one a process was killed between
+        // creating and filling in (a live one fills it in at once): once it is a few seconds old
+        // it is taken over, as a killed import's lock is.
+        {
+            qint64 pid = 0;
+            QString host, app;
+            const QFileInfo info(key + QStringLiteral("-lock"));
+            if (!file->getLockInfo(&pid, &host, &app) && info.exists()
+                && info.lastModified().msecsTo(QDateTime::currentDateTime()) > kUnreadableLockStaleMs) {
+                file->removeStaleLockFile();
+                continue;
+            }
+        }
         const QString holder = holderOf(*file);
         if (waiting) {
             if (!waiting(holder))
