@@ -17,6 +17,7 @@
 #include <QSignalSpy>
 #include <QStyle>
 #include <QTemporaryDir>
+#include <QMenu>
 #include <QtTest>
 
 using namespace lmo;
@@ -72,6 +73,13 @@ private slots:
             QVERIFY(action->isCheckable());
             QCOMPARE(action->isChecked(), qstrcmp(name, "system") == 0);
         }
+        // What the window shows is chosen here too: the Licenses page's detail panel.
+        auto *view = w.findChild<QMenu *>(u"viewMenu"_s);
+        QVERIFY(view);
+        bool detail = false;
+        for (QAction *a : view->actions())
+            detail = detail || a->objectName() == u"detailAction"_s;
+        QVERIFY(detail);
     }
 
     void eachChoiceGivesItsStyleAndPaletteAndIsRemembered_data()

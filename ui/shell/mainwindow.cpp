@@ -220,6 +220,9 @@ void MainWindow::buildMenus()
         action->setChecked(scheme == saved);
         schemes->addAction(action);
     }
+    view->addSeparator();
+    view->addAction(m_licenses->detailAction()); // the Licenses page's detail panel, shown or hidden
+    m_licenses->detailAction()->setShortcutContext(Qt::WindowShortcut);
 
     QMenu *tools = menuBar()->addMenu(QStringLiteral("&Tools"));
     QAction *wizard = tools->addAction(QStringLiteral("&LMO setup wizard…"), this, [this] { openLmoWizard(false); });
@@ -235,8 +238,6 @@ void MainWindow::buildMenus()
         action->setShortcutContext(Qt::ApplicationShortcut);
     }
     go->addSeparator();
-    go->addAction(m_licenses->detailAction()); // the Licenses page's detail panel, shown or hidden
-    m_licenses->detailAction()->setShortcutContext(Qt::WindowShortcut);
     QAction *reload = go->addAction(QStringLiteral("&Reload"), this, &MainWindow::reloadAll);
     reload->setShortcut(QKeySequence::Refresh);
 
