@@ -151,24 +151,27 @@ namespace LmoRules {
 namespace {
 
 // What a key prefix someone may paste by mistake is, and where the right id is found.
+// What an id of another kind is, named from the key prefixes the domain knows.
 QString prefixMeaning(const QString &prefix)
 {
     static const QHash<QString, QString> known{
-        {QStringLiteral("00D"), QStringLiteral("an org id")},
-        {QStringLiteral("033"), QStringLiteral("a package id")},
-        {QStringLiteral("04t"), QStringLiteral("a package version id")},
-        {QStringLiteral("001"), QStringLiteral("an account id")},
-        {QStringLiteral("005"), QStringLiteral("a user id")},
-        {QStringLiteral("00Q"), QStringLiteral("a lead id")},
+        {QString::fromUtf16(KeyPrefix::Organization), QStringLiteral("an org id")},
+        {QString::fromUtf16(KeyPrefix::Package), QStringLiteral("a package id")},
+        {QString::fromUtf16(KeyPrefix::PackageVersion), QStringLiteral("a package version id")},
+        {QString::fromUtf16(KeyPrefix::Package2), QStringLiteral("a second-generation package id")},
+        {QString::fromUtf16(KeyPrefix::Account), QStringLiteral("an account id")},
+        {QString::fromUtf16(KeyPrefix::Contact), QStringLiteral("a contact id")},
+        {QString::fromUtf16(KeyPrefix::User), QStringLiteral("a user id")},
+        {QString::fromUtf16(KeyPrefix::Lead), QStringLiteral("a lead id")},
     };
     return known.value(prefix);
 }
 
 QString whereToFind(const QString &prefix)
 {
-    if (prefix == QLatin1String("00D"))
+    if (prefix == QString::fromUtf16(KeyPrefix::Organization))
         return QStringLiteral("Setup > Company Information");
-    if (prefix == QLatin1String("033"))
+    if (prefix == QString::fromUtf16(KeyPrefix::Package))
         return QStringLiteral("the package's record in the LMA's Packages tab");
     return {};
 }
