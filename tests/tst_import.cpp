@@ -1327,7 +1327,7 @@ private slots:
         auto r = importFile(*m_db, path);
         QSqlQuery(m_db->connection()).exec(u"PRAGMA max_page_count = 1073741823"_s);
         QVERIFY(!r.ok());
-        QCOMPARE(r.error().code, Error::Code::Sql);
+        QCOMPARE(r.error().code, Error::Code::DiskFull); // classified where the database answered
         QVERIFY2(r.error().message.contains(u"The disk is full"_s), qPrintable(r.error().message));
         QVERIFY2(r.error().message.contains(u"nothing of full.csv was imported"_s), qPrintable(r.error().message));
         QCOMPARE(ImportReport::exitCodeOf(r.error()), 1);
@@ -1344,6 +1344,8 @@ private slots:
         QTest::newRow("read-only database") << int(Error::Code::ReadOnly) << 2;
         QTest::newRow("locked") << int(Error::Code::Locked) << 2;
         QTest::newRow("database error") << int(Error::Code::Sql) << 1;
+        QTest::newRow("disk full") << int(Error::Code::DiskFull) << 1;
+        QTest::newRow("disk I/O error") << int(Error::Code::DiskIo) << 1;
         QTest::newRow("generic") << int(Error::Code::Generic) << 1;
     }
     void exitCodesTellBadInputFromAFailure()

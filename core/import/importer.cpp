@@ -1516,14 +1516,6 @@ Result<void> FileImport::run()
     return {};
 }
 
-// SQLite's words for SQLITE_FULL (a full disk, or PRAGMA max_page_count reached), whichever
-// layer reported it; PostgreSQL's disk_full says the system's.
-bool isDiskFull(const QString &message)
-{
-    return message.contains(QStringLiteral("database or disk is full"), Qt::CaseInsensitive)
-           || message.contains(QStringLiteral("No space left on device"), Qt::CaseInsensitive);
-}
-
 } // namespace
 
 QString Rejection::text(const QString &file) const
@@ -1537,6 +1529,8 @@ int ImportReport::exitCodeOf(const Error &error)
 {
     switch (error.code) {
     case Error::Code::Sql:
+    case Error::Code::DiskFull:
+    case Error::Code::DiskIo:
     case Error::Code::Generic: return 1; // failed while working: the file may be fine
     default: return 2;                   // the file, the database chosen or the request
     }
@@ -1648,10 +1642,11 @@ Result<ImportReport> importFile(Database &database, const QString &path, const I
         // A failure while writing leaves the database as it was: the transaction rolls back. Say
         // so, as a refusal or a cancel does; and a full disk is said first, with what to do.
         const Error &e = r.error();
-        if (e.code != Error::Code::Sql && e.code != Error::Code::Generic)
+        if (ImportReport::exitCodeOf(e) != 1)
             return e;
-        const bool full = isDiskFull(e.message);
-        const bool io = !full && e.message.contains(QStringLiteral("disk I/O error"), Qt::CaseInsensitive);
+        // Storage classifies the database's answer (sqlError, sqliteError).
+        const bool full = e.code == Error::Code::DiskFull;
+        const bool io = e.code == Error::Code::DiskIo;
         QString message = full ? QStringLiteral("The disk is full (or the database reached its size limit): nothing of %1 "
                                                 "was imported, the database is as it was. Free some space and import "
                                                 "it again. (%2)")

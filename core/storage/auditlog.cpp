@@ -213,8 +213,7 @@ Result<void> AuditWriter::write(size_t first, size_t count)
             if ((code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED)
                 return Error::make(Error::Code::Locked,
                                    QStringLiteral("The database is locked by another program while writing the audit log."));
-            return Error::make(Error::Code::Sql, QStringLiteral("Database error while recording the change of %1 in the audit log: %2")
-                                                     .arg(m_rows[r].field, message));
+            return sqliteError(code, message, QStringLiteral("recording the change of %1 in the audit log").arg(m_rows[r].field));
         }
         m_written += qint64(rows);
         r += rows;

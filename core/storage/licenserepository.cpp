@@ -148,7 +148,7 @@ public:
             if (code == SQLITE_CONSTRAINT_UNIQUE || code == SQLITE_CONSTRAINT_PRIMARYKEY)
                 return Error::make(Error::Code::Conflict,
                                    QStringLiteral("%1 is already in the database (%2)").arg(what, message));
-            return Error::make(Error::Code::Sql, QStringLiteral("Database error while saving %1: %2").arg(what, message));
+            return sqliteError(code, message, QStringLiteral("saving %1").arg(what));
         }
         return qint64(sqlite3_last_insert_rowid(m_db));
     }

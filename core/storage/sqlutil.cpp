@@ -13,6 +13,33 @@ bool isLockedError(const QSqlError &error)
            || text.contains(QStringLiteral("database table is locked"), Qt::CaseInsensitive);
 }
 
+namespace {
+
+// SQLite's primary result codes that say something a user can act on.
+constexpr int kSqliteIoErr = 10;
+constexpr int kSqliteFull = 13;
+
+Error::Code codeOfSqliteResult(int resultCode)
+{
+    switch (resultCode & 0xff) {
+    case kSqliteFull: return Error::Code::DiskFull;
+    case kSqliteIoErr: return Error::Code::DiskIo;
+    default: return Error::Code::Sql;
+    }
+}
+
+} // namespace
+
+Error sqliteError(int resultCode, const QString &message, const QString &doing)
+{
+    if ((resultCode & 0xff) == 5 /* SQLITE_BUSY */ || (resultCode & 0xff) == 6 /* SQLITE_LOCKED */)
+        return Error::make(Error::Code::Locked,
+                           QStringLiteral("The database is locked by another program while %1. Close the other "
+                                          "program (or wait for it to finish) and try again.")
+                               .arg(doing));
+    return Error::make(codeOfSqliteResult(resultCode), QStringLiteral("Database error while %1: %2").arg(doing, message));
+}
+
 Error sqlError(const QSqlError &error, const QString &doing)
 {
     if (isLockedError(error))
@@ -23,7 +50,10 @@ Error sqlError(const QSqlError &error, const QString &doing)
     QString detail = error.text().trimmed();
     if (detail.isEmpty())
         detail = QStringLiteral("no detail given");
-    return Error::make(Error::Code::Sql, QStringLiteral("Database error while %1: %2").arg(doing, detail));
+    bool ok = false;
+    const int code = error.nativeErrorCode().toInt(&ok); // SQLite's result code, as QSQLITE gives it
+    return Error::make(ok ? codeOfSqliteResult(code) : Error::Code::Sql,
+                       QStringLiteral("Database error while %1: %2").arg(doing, detail));
 }
 
 Result<void> execSql(QSqlDatabase &db, const QString &sql, const QString &doing)

@@ -14,6 +14,10 @@ bool isLockedError(const QSqlError &error);
 
 // An Error saying what we were doing and what the database answered.
 Error sqlError(const QSqlError &error, const QString &doing);
+// The same from an SQLite result code (extended or not) and its message, for the code that
+// talks to SQLite directly: a full disk is DiskFull, an I/O error DiskIo, busy or locked
+// Locked, the rest Sql.
+Error sqliteError(int resultCode, const QString &message, const QString &doing);
 
 // "INSERT INTO t (a, b) VALUES (?, ?), (?, ?)…": `head` up to and with "VALUES ", then `rows`
 // rows of `columns` parameters each. Many rows a statement spare SQLite the work of starting

@@ -189,7 +189,7 @@ private:
 
     Error failure(const QString &doing) const
     {
-        return Error::make(Error::Code::Sql, QStringLiteral("Database error while %1: %2").arg(doing, QString::fromUtf8(sqlite3_errmsg(m_db))));
+        return sqliteError(sqlite3_extended_errcode(m_db), QString::fromUtf8(sqlite3_errmsg(m_db)), doing);
     }
     sqlite3 *m_db;
     sqlite3_stmt *m_one = nullptr;
@@ -371,8 +371,8 @@ Result<void> summariseSqlite(QSqlDatabase db, sqlite3 *handle, const QString &sq
         fillLicense(*added.value(), StatementRow{stmt}, names.value());
     }
     if (rc != SQLITE_DONE)
-        return Error::make(Error::Code::Sql, QStringLiteral("Database error while summarising subscriber orgs: %1")
-                                                 .arg(QString::fromUtf8(sqlite3_errmsg(handle))));
+        return sqliteError(sqlite3_extended_errcode(handle), QString::fromUtf8(sqlite3_errmsg(handle)),
+                           QStringLiteral("summarising subscriber orgs"));
     if (auto r = groups.flush(); !r)
         return r;
     return writer.finish();

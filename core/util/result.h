@@ -22,6 +22,8 @@ struct Error
         Sql,
         Io,
         WriteFailed, // a file could not be written to the end (disk full, I/O error): nothing was kept
+        DiskFull,    // the database could not grow: the disk is full or it reached its size limit
+        DiskIo,      // the database's file could not be read or written (an I/O error)
         Invalid,
         Conflict, // a unique key already taken
         Cancelled,
