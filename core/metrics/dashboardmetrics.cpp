@@ -150,41 +150,22 @@ const char *findUninstallDay(const UninstallDays *d, qint64 id)
     return it != d->ids.end() && *it == id ? d->days[size_t(it - d->ids.begin())].data() : nullptr;
 }
 
+// Through QSqlQuery whatever the engine: a few hundred thousand short rows (reading them through
+// SQLite's own statement saved about 45 ms of a 600 ms refresh at a million licenses).
 Result<void> readUninstallDays(QSqlDatabase db, UninstallDays &out)
 {
-    auto add = [&](qint64 id, const char *day, size_t n) {
-        if (n < 10)
-            return;
-        std::array<char, 10> d;
-        memcpy(d.data(), day, 10);
-        out.ids.push_back(id);
-        out.days.push_back(d);
-    };
-    const QByteArray sql = auditUninstallDaysSql().toUtf8();
-    const QVariant handle = db.driver()->handle();
-    if (handle.isValid() && qstrcmp(handle.typeName(), "sqlite3*") == 0) {
-        sqlite3 *h = *static_cast<sqlite3 *const *>(handle.constData());
-        sqlite3_stmt *stmt = nullptr;
-        if (sqlite3_prepare_v2(h, sql.constData(), int(sql.size()), &stmt, nullptr) != SQLITE_OK)
-            return Error::make(Error::Code::Sql, QStringLiteral("Database error while reading the uninstall days: %1")
-                                                     .arg(QString::fromUtf8(sqlite3_errmsg(h))));
-        auto finalize = qScopeGuard([stmt] { sqlite3_finalize(stmt); });
-        int rc;
-        while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
-            add(sqlite3_column_int64(stmt, 0), reinterpret_cast<const char *>(sqlite3_column_text(stmt, 1)),
-                size_t(sqlite3_column_bytes(stmt, 1)));
-        if (rc != SQLITE_DONE)
-            return Error::make(Error::Code::Sql, QStringLiteral("Database error while reading the uninstall days: %1")
-                                                     .arg(QString::fromUtf8(sqlite3_errmsg(h))));
-        return {};
-    }
     QSqlQuery q(db);
     q.setForwardOnly(true);
-    if (!q.exec(QString::fromUtf8(sql)))
+    if (!q.exec(auditUninstallDaysSql()))
         return sqlError(q.lastError(), QStringLiteral("reading the uninstall days from the audit log"));
     while (q.next()) {
         const QByteArray day = q.value(1).toString().toLatin1();
-        add(q.value(0).toLongLong(), day.constData(), size_t(day.size()));
+        if (day.size() < 10)
+            continue;
+        std::array<char, 10> d;
+        memcpy(d.data(), day.constData(), 10);
+        out.ids.push_back(q.value(0).toLongLong());
+        out.days.push_back(d);
     }
     return {};
 }
