@@ -415,7 +415,7 @@ Result<void> stepPass(sqlite3 *h, sqlite3_stmt *stmt, Pass &pass)
 Result<void> passOverRange(sqlite3 *h, const QString &where, const InstallBaseFilter &f, qint64 lo, qint64 hi, Pass &pass)
 {
     const QByteArray sql = QStringLiteral("SELECT %1 FROM %2 l WHERE %3 AND l.id > :lo AND l.id <= :hi")
-                               .arg(QLatin1String(kPassColumns), f.sourceSql(false), where)
+                               .arg(QLatin1String(kPassColumns), f.sourceSql(), where)
                                .toUtf8();
     sqlite3_stmt *stmt = nullptr;
     if (sqlite3_prepare_v2(h, sql.constData(), int(sql.size()), &stmt, nullptr) != SQLITE_OK)
@@ -486,7 +486,7 @@ Result<void> runPass(QSqlDatabase db, const InstallBaseFilter &f, Pass &pass)
     }
     QSqlQuery q(db);
     q.setForwardOnly(true);
-    q.prepare(QStringLiteral("SELECT %1 FROM %2 l WHERE %3").arg(QLatin1String(kPassColumns), f.sourceSql(false), where));
+    q.prepare(QStringLiteral("SELECT %1 FROM %2 l WHERE %3").arg(QLatin1String(kPassColumns), f.sourceSql(), where));
     f.bind(q);
     if (!q.exec())
         return sqlError(q.lastError(), QStringLiteral("computing the dashboard"));
@@ -659,7 +659,7 @@ Result<DashboardMetrics> computeDashboard(QSqlDatabase db, const InstallBaseFilt
     for (ChartData &c : m.charts)
         c.scope = scope;
     m.timings.push_back({QStringLiteral("one pass over the licenses"),
-                         QStringLiteral("SELECT %1 FROM %2 l WHERE %3").arg(QLatin1String(kPassColumns), filter.sourceSql(false), filter.whereSql(QStringLiteral("l"))),
+                         QStringLiteral("SELECT %1 FROM %2 l WHERE %3").arg(QLatin1String(kPassColumns), filter.sourceSql(), filter.whereSql(QStringLiteral("l"))),
                          [&] {
                              QList<QPair<QString, QVariant>> binds;
                              if (!filter.package.isEmpty())

@@ -70,24 +70,17 @@ QString uninstallDaysSql(const QString &before)
 
 } // namespace
 
-QString InstallBaseFilter::sourceSql(bool withUninstallDay) const
+QString InstallBaseFilter::sourceSql() const
 {
     // The last change as a day: the LMA's "Information Current As Of", an ISO timestamp.
     const QString lastChange = QStringLiteral("SUBSTR(x.last_modified, 1, 10)");
     const QString common = QStringLiteral("x.id, x.install_date, x.last_modified, x.is_sandbox, x.org_edition, x.org_instance, "
                                           "x.package_ref, x.org_id, x.lmo_ref");
-    if (!isPast() && !withUninstallDay) {
+    if (!isPast()) {
         return QStringLiteral("(SELECT %1, x.version_number, x.status, x.seats, x.used_licenses, x.expiration, "
                               "CASE WHEN x.status = 'Uninstalled' THEN %2 END AS uninstall_day, "
                               "0 AS as_of_unknown, 0 AS as_of_changed FROM licenses x)")
             .arg(common, lastChange);
-    }
-    if (!isPast()) {
-        return QStringLiteral("(SELECT %1, x.version_number, x.status, x.seats, x.used_licenses, x.expiration, "
-                              "CASE WHEN x.status = 'Uninstalled' THEN COALESCE(u.day, %2) END AS uninstall_day, "
-                              "0 AS as_of_unknown, 0 AS as_of_changed "
-                              "FROM licenses x LEFT JOIN %3 u ON u.record_ref = x.id)")
-            .arg(common, lastChange, uninstallDaysSql(QString()));
     }
     // Each field's first change after the day, per license: its old value is what it was then.
     // Read in the order of the audit_log_history index (no sort); two changes of one field in the
@@ -188,7 +181,7 @@ Result<InstallBaseStats> computeInstallBaseStats(QSqlDatabase db, const InstallB
     const QDate asOf = filter.day();
     stats.asOf = asOf;
     const QString where = filter.whereSql(QStringLiteral("l"));
-    const QString source = filter.sourceSql(false);
+    const QString source = filter.sourceSql();
 
     QStringList columns{QStringLiteral("COUNT(*)")};
     for (Status s : kAllStatuses)

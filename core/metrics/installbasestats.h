@@ -71,9 +71,12 @@ struct InstallBaseFilter
     // columns of the licenses table the metrics read (id, status, seats, used_licenses,
     // expiration, install_date, last_modified, is_sandbox, org_edition, org_instance,
     // version_number, package_ref, org_id, lmo_ref) and three more:
-    //   uninstall_day  the day an Uninstalled license was uninstalled: its last Status change to
-    //                  Uninstalled in the audit log, else its last change (the LMA records no
-    //                  uninstall date); NULL for others;
+    //   uninstall_day  the day an Uninstalled license was uninstalled: as of a past day its last
+    //                  Status change to Uninstalled in the audit log, else its last change (the
+    //                  LMA records no uninstall date); today its last change only, and a caller
+    //                  that needs the audit log's days applies auditUninstallDaysSql() itself
+    //                  (a lookup costs the dashboard's pass less than a million-row join);
+    //                  NULL for others;
     //   as_of_unknown  1 when the license changed after the day and the audit log does not say
     //                  what it was (then it is counted as it is now; uninstalled since: Active);
     //   as_of_changed  1 when the license changed after the day (history or not).
@@ -81,11 +84,7 @@ struct InstallBaseFilter
     // countUndatedLicenses counts those); status, seats, used licenses, expiration and version
     // number are the old value of each field's first audit-log change after D. Binds
     // :f_next_day (D + 1) when isPast(); bind() binds it.
-    // `withUninstallDay` false: today, the uninstall_day of an Uninstalled license is its last
-    // change's day, without the audit log's; a caller that needs the audit log's days applies
-    // auditUninstallDaysSql() itself (the dashboard's pass: a million-row join costs more than a
-    // lookup), and the summary does not need them. A past day always joins.
-    QString sourceSql(bool withUninstallDay = true) const;
+    QString sourceSql() const;
 };
 
 // The SQL expression of lmo::effectiveStatus over the licenses table, with the as-of date bound
