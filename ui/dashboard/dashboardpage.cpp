@@ -3,6 +3,7 @@
 #include "dashboard/chartrenderer.h"
 #include "shell/backgroundjob.h"
 #include "storage/database.h"
+#include "storage/packagerepository.h"
 #include "widgets/lmochooser.h"
 #include "widgets/pagestyle.h"
 
@@ -29,7 +30,6 @@
 #include <QPieSlice>
 #include <QPushButton>
 #include <QScrollArea>
-#include <QSqlQuery>
 #include <QToolButton>
 #include <QMouseEvent>
 #include <QTextDocument>
@@ -339,12 +339,10 @@ void DashboardPage::setDatabase(Database *database)
     const QString keep = m_package->currentText();
     m_package->clear();
     m_package->addItem(QStringLiteral("All packages"));
-    if (m_database) {
-        QSqlQuery q(m_database->connection());
-        if (q.exec(QStringLiteral("SELECT name FROM packages ORDER BY name")))
-            while (q.next())
-                m_package->addItem(q.value(0).toString());
-    }
+    if (m_database)
+        if (auto packages = PackageRepository(m_database->connection()).all())
+            for (const Package &p : packages.value())
+                m_package->addItem(p.name);
     const int at = m_package->findText(keep);
     m_package->setCurrentIndex(at > 0 ? at : 0);
     if (m_database)
@@ -518,13 +516,11 @@ std::optional<LicenseFilter> DashboardPage::baseLicenseFilter(QString *why) cons
     // As of a past day the dashboard counts the licenses installed by then.
     if (f.isPast() && (!l.installedTo.isValid() || l.installedTo > f.asOf))
         l.installedTo = f.asOf;
-    if (!f.package.isEmpty()) {
-        QSqlQuery q(m_database->connection());
-        q.prepare(QStringLiteral("SELECT id FROM packages WHERE name = ?"));
-        q.addBindValue(f.package);
-        if (q.exec() && q.next())
-            l.packages << q.value(0).toLongLong();
-    }
+    if (!f.package.isEmpty())
+        if (auto packages = PackageRepository(m_database->connection()).all())
+            for (const Package &p : packages.value())
+                if (p.name == f.package)
+                    l.packages << p.rowId;
     return l;
 }
 
@@ -640,18 +636,14 @@ std::optional<LicenseFilter> DashboardPage::licensesFor(ChartId chart, const QSt
     case ChartId::VersionAdoption: {
         // "Package 1.2" without a package filter; "1.2" with one.
         QString version = category;
-        if (f.package.isEmpty()) {
-            QSqlQuery q(m_database->connection());
-            if (q.exec(QStringLiteral("SELECT id, name FROM packages")))
-                while (q.next()) {
-                    const QString name = q.value(1).toString();
-                    if (category.startsWith(name + QLatin1Char(' '))) {
-                        l.packages = {q.value(0).toLongLong()};
-                        version = category.mid(name.size() + 1);
+        if (f.package.isEmpty())
+            if (auto packages = PackageRepository(m_database->connection()).all())
+                for (const Package &p : packages.value())
+                    if (category.startsWith(p.name + QLatin1Char(' '))) {
+                        l.packages = {p.rowId};
+                        version = category.mid(p.name.size() + 1);
                         break;
                     }
-                }
-        }
         if (version == QLatin1String("(no version)")) {
             *why = QStringLiteral("Licenses without a version number cannot be picked out in the license list.");
             return std::nullopt;
