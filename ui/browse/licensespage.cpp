@@ -70,7 +70,8 @@ LicensesPage::LicensesPage(QWidget *parent)
       m_saveView(new QPushButton(QStringLiteral("Save view…"), this)),
       m_deleteView(new QPushButton(QStringLiteral("Delete view"), this)),
       m_revertView(new QPushButton(QStringLiteral("Revert"), this)),
-      m_detailAction(new QAction(QStringLiteral("Show license &details"), this)), m_searchDelay(new QTimer(this))
+      m_detailAction(new QAction(QStringLiteral("Show license &details"), this)), m_searchDelay(new QTimer(this)),
+      m_selectionDelay(new QTimer(this))
 {
     setObjectName(QStringLiteral("licensesPage"));
     m_table->setObjectName(QStringLiteral("licensesTable"));
@@ -291,6 +292,9 @@ void LicensesPage::buildFilterBar()
     row3->addStretch(1);
     layout()->addItem(row3);
 
+    m_selectionDelay->setSingleShot(true);
+    m_selectionDelay->setInterval(120);
+    connect(m_selectionDelay, &QTimer::timeout, this, &LicensesPage::showSelectionSummary);
     m_searchDelay->setSingleShot(true);
     m_searchDelay->setInterval(200);
     connect(m_search, &QLineEdit::textChanged, m_searchDelay, qOverload<>(&QTimer::start));
@@ -561,28 +565,44 @@ void LicensesPage::currentChanged()
     syncDetail();
 }
 
-void LicensesPage::syncDetail(bool reread)
+namespace {
+
+qint64 selectedRows(const QItemSelectionModel *selection)
 {
-    QItemSelectionModel *selection = m_table->selectionModel();
-    // Several rows: what they add up to (the one current row is not what Modify would change).
-    if (selection->hasSelection()) {
-        qint64 selected = 0;
-        for (const QItemSelectionRange &range : selection->selection())
-            selected += range.bottom() - range.top() + 1;
-        if (selected > 1) {
-            std::optional<LicenseListReader::Summary> summary;
-            if (m_database && selected <= kMaxSummedSelection) {
-                const std::vector<qint64> ids = selectedLicenseIds();
-                if (qint64(ids.size()) == selected) { // every row's license known
-                    auto summed = LicenseListReader(m_database->connection(), m_database->dialect()).summarise(ids);
-                    if (summed)
-                        summary = summed.value();
-                }
-            }
-            m_detail->showSelection(selected, summary);
-            return;
+    qint64 selected = 0;
+    for (const QItemSelectionRange &range : selection->selection())
+        selected += range.bottom() - range.top() + 1;
+    return selected;
+}
+
+} // namespace
+
+void LicensesPage::showSelectionSummary()
+{
+    const qint64 selected = selectedRows(m_table->selectionModel());
+    if (selected <= 1)
+        return;
+    std::optional<LicenseListReader::Summary> summary;
+    if (m_database && selected <= kMaxSummedSelection) {
+        const std::vector<qint64> ids = selectedLicenseIds();
+        if (qint64(ids.size()) == selected) { // every row's license known
+            auto summed = LicenseListReader(m_database->connection(), m_database->dialect()).summarise(ids);
+            if (summed)
+                summary = summed.value();
         }
     }
+    m_detail->showSelection(selected, summary);
+}
+
+void LicensesPage::syncDetail(bool reread)
+{
+    // Several rows: what they add up to (the one current row is not what Modify would change),
+    // summed in SQL once the selection settles (shift+arrow grows it a row a keypress).
+    if (selectedRows(m_table->selectionModel()) > 1) {
+        m_selectionDelay->start();
+        return;
+    }
+    m_selectionDelay->stop();
     const QModelIndex current = m_table->currentIndex();
     const qint64 id = current.isValid() ? m_model->licenseIdAt(current.row()) : 0;
     if (reread || id != m_detail->licenseId() || m_detail->showsSelection() || id == 0)

@@ -98,6 +98,8 @@ private:
     // The detail panel shows the current row's license (or, for several selected rows, what
     // they add up to). `reread`: read it again even if it is the one shown (after a change).
     void syncDetail(bool reread = false);
+    // The panel's sum of several selected rows, once the selection stops changing.
+    void showSelectionSummary();
     void setDetailShown(bool shown);
     void updateViewState();
     QString viewStateKey() const;
@@ -134,6 +136,7 @@ private:
     QString m_currentViewState; // its filters and sort, as viewStateKey() says them
     LicenseFilterChoices m_choices;
     QTimer *m_searchDelay;
+    QTimer *m_selectionDelay; // a selection grown row by row is summed once, not at every row
     bool m_applying = false;
     QDate m_asOf;
     qint64 m_licenseToSelect = 0;
