@@ -8,6 +8,7 @@ packages=(
   qt6-base-dev qt6-base-dev-tools qt6-charts-dev qt6-svg-dev
   libqt6sql6-sqlite libqt6opengl6-dev qt6-qpa-plugins libgl-dev libxkbcommon-dev
   libsqlite3-dev sqlite3
+  libqt6sql6-psql libpq-dev postgresql-15 qtkeychain-qt6-dev
   xvfb xauth fonts-dejavu-core
   desktop-file-utils appstream dpkg-dev file
   poppler-utils

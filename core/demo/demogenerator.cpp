@@ -10,6 +10,7 @@
 #include "storage/database.h"
 #include "storage/licenserepository.h"
 #include "storage/packagerepository.h"
+#include "storage/sqlite/sqlitetuning.h"
 #include "storage/sqlutil.h"
 #include "storage/values.h"
 
@@ -665,8 +666,7 @@ Result<DemoSummary> generateDemo(Database &database, const DemoOptions &options,
     if (auto r = auditIndexes.suspend(QStringLiteral("audit_log"), IndexSuspension::Keep::Nothing); !r)
         return r.error();
     // A bigger page cache for the load and the index builds; put back afterwards.
-    if (auto r = execSql(db, QStringLiteral("PRAGMA cache_size=-262144"), QStringLiteral("preparing the bulk load")); !r)
-        return r.error();
+    sqlite::setCacheKib(db, 262144);
 
     LicenseWriter writer(database);
     if (auto r = writer.prepare(); !r)
@@ -917,15 +917,13 @@ Result<DemoSummary> generateDemo(Database &database, const DemoOptions &options,
         return r.error();
     if (auto r = execSql(db, QStringLiteral("DELETE FROM deferred_indexes WHERE name = '~subscribers'"), QStringLiteral("finishing the bulk load")); !r)
         return r.error();
-    if (auto r = execSql(db, QStringLiteral("PRAGMA cache_size=-2000"), QStringLiteral("finishing the bulk load")); !r)
-        return r.error();
+    sqlite::setCacheKib(db, 2000);
     if (auto r = transaction.commit(QStringLiteral("saving the demo")); !r)
         return r.error();
     // Gives the query planner row counts for the new data; then fold the WAL back into the file.
     if (auto r = execSql(db, QStringLiteral("ANALYZE"), QStringLiteral("analysing the demo data")); !r)
         return r.error();
-    if (auto r = execSql(db, QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)"), QStringLiteral("checkpointing")); !r)
-        return r.error();
+    sqlite::checkpoint(db);
 
     summary.licenses = options.licenses;
     summary.auditRows = auditWriter.written();
@@ -956,7 +954,7 @@ Result<DemoSummary> generateDemoAt(const QString &path, const DemoOptions &optio
         auto database = Database::open(path, openOptions);
         summary = database ? generateDemo(*database.value(), options, progress) : Result<DemoSummary>(database.error());
     } // closed here, before anything is removed
-    if (!summary && !existed) {
+    if (!summary && !existed && Database::backendOf(path) == Database::Backend::SQLite) {
         for (const char *suffix : {"", "-wal", "-shm", "-journal"})
             QFile::remove(target.absoluteFilePath() + QLatin1String(suffix));
         for (const QString &folder : std::as_const(newFolders))

@@ -22,6 +22,8 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include "storage/sqlite/sqlitetuning.h"
+
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -34,68 +36,8 @@ namespace {
 
 using F = ImportField;
 
-// Connection settings for the length of one bulk load.
-class BulkPragmas
-{
-public:
-    // A load into an empty table only appends, and needs few pages at hand; one that updates
-    // looks licenses up all over the table and its indexes, and keeps more of them in memory.
-    BulkPragmas(QSqlDatabase db, bool appendOnly) : m_db(std::move(db))
-    {
-        setAppendOnly(appendOnly);
-        exec(QStringLiteral("PRAGMA threads=2"));
-        exec(QStringLiteral("PRAGMA temp_store=MEMORY")); // index sorts in memory, not temp files
-    }
-    ~BulkPragmas()
-    {
-        exec(QStringLiteral("PRAGMA cache_size=-2000"));
-        exec(QStringLiteral("PRAGMA threads=0"));
-        exec(QStringLiteral("PRAGMA temp_store=DEFAULT"));
-    }
-
-    void setAppendOnly(bool appendOnly)
-    {
-        exec(appendOnly ? QStringLiteral("PRAGMA cache_size=-16384")   // 16 MiB
-                        : QStringLiteral("PRAGMA cache_size=-98304")); // 96 MiB
-    }
-
-private:
-    // Tuning only: if a setting is refused the load is slower, not wrong.
-    void exec(const QString &sql) { QSqlQuery(m_db).exec(sql); }
-    QSqlDatabase m_db;
-};
-
-// A connection setting for the length of a load into an empty table, put back as it was after.
-// Set before the load's transaction begins: foreign_keys is a no-op inside a transaction, and
-// ignore_check_constraints is compiled into statements (setting it makes SQLite prepare them
-// again).
-class PragmaForLoad
-{
-public:
-    PragmaForLoad(QSqlDatabase db, const char *name, bool value) : m_db(std::move(db)), m_name(QString::fromLatin1(name))
-    {
-        QSqlQuery was(m_db);
-        if (!was.exec(QStringLiteral("PRAGMA %1").arg(m_name)) || !was.next())
-            return;
-        m_was = was.value(0).toInt() != 0;
-        was.finish();
-        m_switched = QSqlQuery(m_db).exec(QStringLiteral("PRAGMA %1=%2").arg(m_name, value ? u"ON" : u"OFF"));
-    }
-    ~PragmaForLoad()
-    {
-        if (m_switched)
-            QSqlQuery(m_db).exec(QStringLiteral("PRAGMA %1=%2").arg(m_name, m_was ? u"ON" : u"OFF"));
-    }
-    bool switched() const { return m_switched; }
-    PragmaForLoad(const PragmaForLoad &) = delete;
-    PragmaForLoad &operator=(const PragmaForLoad &) = delete;
-
-private:
-    QSqlDatabase m_db;
-    QString m_name;
-    bool m_was = false;
-    bool m_switched = false;
-};
+using sqlite::BulkPragmas;
+using sqlite::PragmaForLoad;
 
 constexpr int kFieldCount = kImportFieldCount;
 constexpr qint64 kProgressEvery = 5000;

@@ -62,7 +62,7 @@ namespace {
 // Uninstalled in the audit log (before `before`, a bind, when given).
 QString uninstallDaysSql(const QString &before)
 {
-    return QStringLiteral("(SELECT record_ref, SUBSTR(MAX(changed_at), 1, 10) AS day FROM audit_log "
+    return QStringLiteral("(SELECT record_ref, DATE(MAX(changed_at)) AS day FROM audit_log "
                           "WHERE record_type = 'license' AND field = 'Status' AND new_value = 'Uninstalled'%1 "
                           "GROUP BY record_ref)")
         .arg(before.isEmpty() ? QString() : QStringLiteral(" AND changed_at < %1").arg(before));
@@ -72,8 +72,9 @@ QString uninstallDaysSql(const QString &before)
 
 QString InstallBaseFilter::sourceSql() const
 {
-    // The last change as a day: the LMA's "Information Current As Of", an ISO timestamp.
-    const QString lastChange = QStringLiteral("SUBSTR(x.last_modified, 1, 10)");
+    // The last change as a day: the LMA's "Information Current As Of", a timestamp (ISO text in
+    // SQLite, TIMESTAMPTZ read in UTC in PostgreSQL; DATE() is both engines' way to its day).
+    const QString lastChange = QStringLiteral("DATE(x.last_modified)");
     const QString common = QStringLiteral("x.id, x.install_date, x.last_modified, x.is_sandbox, x.org_edition, x.org_instance, "
                                           "x.package_ref, x.org_id, x.lmo_ref");
     if (!isPast()) {
@@ -83,6 +84,8 @@ QString InstallBaseFilter::sourceSql() const
             .arg(common, lastChange);
     }
     // Each field's first change after the day, per license: its old value is what it was then.
+    // The audit log keeps values as text, so the day's expiration is ISO text on both engines
+    // (a DATE column cast to TEXT in PostgreSQL reads the same, and compares the same).
     // Read in the order of the audit_log_history index (no sort); two changes of one field in the
     // same millisecond fall in the order they were written.
     // Every field's changes count towards "the history says what happened after the day".
@@ -106,7 +109,7 @@ QString InstallBaseFilter::sourceSql() const
                           "CASE WHEN h.has_version = 1 THEN h.version ELSE x.version_number END AS version_number, "
                           "CASE WHEN h.has_seats = 1 THEN CAST(NULLIF(h.seats, '') AS BIGINT) ELSE x.seats END AS seats, "
                           "CASE WHEN h.has_used = 1 THEN CAST(NULLIF(h.used, '') AS BIGINT) ELSE x.used_licenses END AS used_licenses, "
-                          "CASE WHEN h.has_expiration = 1 THEN NULLIF(h.expiration, '') ELSE x.expiration END AS expiration, "
+                          "CASE WHEN h.has_expiration = 1 THEN NULLIF(h.expiration, '') ELSE CAST(x.expiration AS TEXT) END AS expiration, "
                           "CASE WHEN %2 = 'Uninstalled' THEN %3 END AS uninstall_day, "
                           "CASE WHEN h.record_ref IS NULL AND %4 >= :f_next_day THEN 1 ELSE 0 END AS as_of_unknown, "
                           "CASE WHEN h.record_ref IS NOT NULL OR %4 >= :f_next_day THEN 1 ELSE 0 END AS as_of_changed "
@@ -201,7 +204,8 @@ Result<InstallBaseStats> computeInstallBaseStats(QSqlDatabase db, const InstallB
 
     QSqlQuery q(db);
     q.setForwardOnly(true);
-    q.prepare(QStringLiteral("SELECT %1 FROM %2 l WHERE %3").arg(columns.join(QStringLiteral(", ")), source, where));
+    if (!q.prepare(QStringLiteral("SELECT %1 FROM %2 l WHERE %3").arg(columns.join(QStringLiteral(", ")), source, where)))
+        return sqlError(q.lastError(), QStringLiteral("computing the install-base summary"));
     q.bindValue(QStringLiteral(":as_of"), dateToSql(asOf));
     filter.bind(q);
     q.bindValue(QStringLiteral(":window_end"), dateToSql(asOf.addDays(InstallBaseStats::kExpiringWindowDays)));

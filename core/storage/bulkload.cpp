@@ -1,6 +1,7 @@
 #include "storage/bulkload.h"
 
 #include "storage/sqlutil.h"
+#include "storage/sqlite/sqlitetuning.h"
 #include "storage/subscribersummary.h"
 
 #include <QDir>
@@ -316,16 +317,9 @@ Result<void> buildDeferredIndexes(QSqlDatabase db, const std::function<bool(int 
     };
     std::stable_sort(pending.begin(), pending.end(), [&rank](const auto &a, const auto &b) { return rank(a) < rank(b); });
     const int total = int(pending.size());
-    // A larger page cache and a second sorting thread make each build quicker; 64 MiB keeps a
-    // million-license load under 200 MB resident (96 MiB was no faster and went over).
-    QSqlQuery(db).exec(QStringLiteral("PRAGMA cache_size=-65536"));
-    QSqlQuery(db).exec(QStringLiteral("PRAGMA threads=2"));
-    // The write-ahead log stays on, so that readers go on reading the licenses meanwhile (a
-    // rollback journal would lock them out for the whole build).
-    auto restorePragmas = qScopeGuard([&db] {
-        QSqlQuery(db).exec(QStringLiteral("PRAGMA cache_size=-2000"));
-        QSqlQuery(db).exec(QStringLiteral("PRAGMA threads=0"));
-    });
+    // A larger page cache and a second sorting thread make each build quicker. The write-ahead
+    // log stays on, so that readers go on reading the licenses meanwhile.
+    sqlite::IndexBuildPragmas pragmas(db);
     for (int i = 0; i < total; ++i) {
         if (progress && !progress(i, total))
             return Error::make(Error::Code::Cancelled, QStringLiteral("Building the indexes was stopped; %1 of %2 are left.")

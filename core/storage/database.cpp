@@ -1,6 +1,7 @@
 #include "storage/database.h"
 
 #include "storage/migrations.h"
+#include "storage/postgres/pglocation.h"
 #include "storage/sqlutil.h"
 
 #include <QDir>
@@ -131,8 +132,15 @@ void configureSqliteOnce()
 
 } // namespace
 
+Database::Backend Database::backendOf(const QString &location)
+{
+    return PgLocation::isPostgres(location) ? Backend::PostgreSQL : Backend::SQLite;
+}
+
 Result<std::unique_ptr<Database>> Database::open(const QString &path, const OpenOptions &options)
 {
+    if (backendOf(path) == Backend::PostgreSQL)
+        return openPostgres(path, options);
     if (path.isEmpty())
         return Error::make(Error::Code::Usage, QStringLiteral("No database file was given."));
     const QString shown = QDir::toNativeSeparators(path);
@@ -171,6 +179,7 @@ Result<std::unique_ptr<Database>> Database::open(const QString &path, const Open
 
     std::unique_ptr<Database> database(new Database);
     database->m_path = info.absoluteFilePath();
+    database->m_displayName = database->m_path;
 
     // A writer needs the file and its folder (SQLite keeps its -wal and -shm files beside it).
     if (options.readOnly) {
@@ -345,6 +354,8 @@ void *sqliteHandleOf(const QSqlDatabase &db)
 
 Result<QSqlDatabase> Database::openConnection(const ConnectionSpec &spec, const QString &connectionName)
 {
+    if (spec.driver != QLatin1String("QSQLITE"))
+        return openPostgresConnection(spec, connectionName);
     configureSqliteOnce();
     QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), connectionName);
     db.setDatabaseName(spec.databaseName);

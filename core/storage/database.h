@@ -13,9 +13,11 @@ namespace lmo {
 // What another thread needs to open its own connection to the same database.
 struct ConnectionSpec
 {
-    QString path;
-    QString databaseName; // what the driver opens: the path, or an SQLite URI
+    QString path;         // what messages name: the file, or the server ("alice@db:5432/lmo")
+    QString driver = QStringLiteral("QSQLITE");
+    QString databaseName; // what the driver opens: the path, or an SQLite URI (empty for QPSQL)
     QString connectOptions;
+    QString password;     // QPSQL only: the one the first connection was opened with
     bool readOnly = false;
 };
 
@@ -32,16 +34,28 @@ public:
                                     // database in it yet (empty, or zero bytes) is refused
         QString readOnlyReason;     // why, for messages (default "opened read-only as asked")
         int busyTimeoutMs = 2000;   // how long to wait for another program's lock
+        QString password;           // a team database's password, when the URI and libpq's own
+                                    // places (~/.pgpass, PGPASSWORD) hold none (from the keychain)
     };
 
-    static Result<std::unique_ptr<Database>> open(const QString &path, const OpenOptions &options);
+    enum class Backend { SQLite, PostgreSQL };
+    // Which kind of location this is: a postgresql:// URI is a team database, anything else a file.
+    static Backend backendOf(const QString &location);
+
+    // `location` is a file path or a postgresql:// URI (see PgLocation).
+    static Result<std::unique_ptr<Database>> open(const QString &location, const OpenOptions &options);
     ~Database();
     Database(const Database &) = delete;
     Database &operator=(const Database &) = delete;
 
     QSqlDatabase connection() const;
     QString connectionName() const { return m_connectionName; }
+    // The file's absolute path; for a team database, its URI without the password.
     const QString &path() const { return m_path; }
+    Backend backend() const { return m_backend; }
+    bool isTeamDatabase() const { return m_backend == Backend::PostgreSQL; }
+    // What messages and the status bar call it: the file's path, or "alice@db.example:5432/lmo".
+    QString displayName() const { return m_displayName; }
     const Dialect &dialect() const { return m_dialect; }
     bool isReadOnly() const { return m_readOnly; }
     // Why the database is read-only, in words for the status bar ("the file is read-only").
@@ -52,7 +66,10 @@ public:
 
     // A second connection to the same database, for a worker thread: call from that thread,
     // and QSqlDatabase::removeDatabase(name) there when done.
-    ConnectionSpec connectionSpec() const { return {m_path, m_databaseName, m_connectOptions, m_readOnly}; }
+    ConnectionSpec connectionSpec() const
+    {
+        return {m_displayName, m_driver, m_databaseName, m_connectOptions, m_password, m_readOnly};
+    }
     static Result<QSqlDatabase> openConnection(const ConnectionSpec &spec, const QString &connectionName);
 
     // How a read-only database in a folder that cannot be written is opened: SQLite can create
@@ -72,7 +89,13 @@ public:
 
 private:
     Database() = default;
+    static Result<std::unique_ptr<Database>> openPostgres(const QString &uri, const OpenOptions &options);
+    static Result<QSqlDatabase> openPostgresConnection(const ConnectionSpec &spec, const QString &connectionName);
     QString m_path;
+    QString m_displayName;
+    Backend m_backend = Backend::SQLite;
+    QString m_driver = QStringLiteral("QSQLITE");
+    QString m_password;
     QString m_connectionName;
     QString m_databaseName;
     QString m_connectOptions;

@@ -32,9 +32,16 @@ QString Dialect::listIndexesSql() const
 {
     if (m_kind == Kind::PostgreSQL)
         return QStringLiteral("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = :table "
-                              "AND indexname NOT LIKE '%_pkey'");
+                              "AND schemaname = current_schema() AND indexname NOT LIKE '%_pkey'");
     return QStringLiteral("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = :table "
                           "AND sql IS NOT NULL");
+}
+
+QString Dialect::listTablesSql() const
+{
+    if (m_kind == Kind::PostgreSQL)
+        return QStringLiteral("SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename");
+    return QStringLiteral("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name");
 }
 
 } // namespace lmo

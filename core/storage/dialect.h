@@ -23,6 +23,9 @@ public:
     // The SQL listing a table's secondary indexes as (name, create statement), so bulk loads can
     // drop and rebuild them.
     QString listIndexesSql() const;
+    // The SQL listing the tables of the database (SQLite) or of the schema in use (PostgreSQL:
+    // current_schema(), so several LMO Desk databases may share one server database).
+    QString listTablesSql() const;
 
 private:
     explicit Dialect(Kind kind) : m_kind(kind) {}

@@ -79,9 +79,27 @@ Migrator::Migrator(QSqlDatabase db, std::vector<Migration> migrations)
 {
 }
 
+namespace {
+
+Result<bool> hasVersionTable(QSqlDatabase db)
+{
+    QSqlQuery q(db);
+    if (!q.exec(Dialect::forDriver(db.driverName()).listTablesSql()))
+        return sqlError(q.lastError(), QStringLiteral("listing the tables"));
+    while (q.next())
+        if (q.value(0).toString() == QLatin1String(Migrator::kVersionTable))
+            return true;
+    return false;
+}
+
+} // namespace
+
 Result<void> Migrator::ensureVersionTable()
 {
-    if (m_db.tables().contains(QString::fromLatin1(kVersionTable)))
+    auto has = hasVersionTable(m_db);
+    if (!has)
+        return has.error();
+    if (has.value())
         return {};
     const Dialect dialect = Dialect::forDriver(m_db.driverName());
     return execSql(m_db,
@@ -92,7 +110,10 @@ Result<void> Migrator::ensureVersionTable()
 
 Result<int> Migrator::currentVersion() const
 {
-    if (!m_db.tables().contains(QString::fromLatin1(kVersionTable)))
+    auto has = hasVersionTable(m_db);
+    if (!has)
+        return has.error();
+    if (!has.value())
         return 0;
     QSqlQuery q(m_db);
     if (!q.exec(QStringLiteral("SELECT MAX(version) FROM schema_migrations")))
@@ -102,6 +123,8 @@ Result<int> Migrator::currentVersion() const
 
 Result<int> Migrator::migrate()
 {
+    if (Dialect::forDriver(m_db.driverName()).kind() == Dialect::Kind::PostgreSQL)
+        return migrateShared();
     auto version = currentVersion();
     if (!version)
         return version.error();
@@ -141,6 +164,55 @@ Result<int> Migrator::migrate()
             return r.error();
         current = migration.version;
     }
+    return current;
+}
+
+// A shared server: every step in one transaction that first takes an advisory lock of this
+// schema's own, so that two clients opening a new server at once migrate it once (the second
+// waits, then finds the work done). PostgreSQL's DDL is transactional: a failed step leaves the
+// schema as it was.
+Result<int> Migrator::migrateShared()
+{
+    auto before = currentVersion();
+    if (!before)
+        return before.error();
+    if (!m_migrations.empty() && before.value() >= m_migrations.back().version)
+        return before.value();
+    Transaction transaction(m_db);
+    if (auto r = transaction.begin(QStringLiteral("starting the schema migration")); !r)
+        return r.error();
+    if (auto r = execSql(m_db, QStringLiteral("SELECT pg_advisory_xact_lock(hashtext('lmodesk schema migration ' || "
+                                              "current_schema()))"),
+                         QStringLiteral("waiting for another client's schema migration"));
+        !r)
+        return r.error();
+    auto now = currentVersion();
+    if (!now)
+        return now.error();
+    int current = now.value();
+    if (auto r = ensureVersionTable(); !r)
+        return r.error();
+    for (const Migration &migration : m_migrations) {
+        if (migration.version <= current)
+            continue;
+        for (const QString &statement : migration.statements) {
+            if (auto r = execSql(m_db, statement,
+                                 QStringLiteral("migrating the schema to version %1").arg(migration.version));
+                !r)
+                return r.error();
+        }
+        QSqlQuery record(m_db);
+        record.prepare(QStringLiteral(
+            "INSERT INTO schema_migrations (version, description, applied_at) VALUES (?, ?, ?)"));
+        record.addBindValue(migration.version);
+        record.addBindValue(migration.description);
+        record.addBindValue(QDateTime::currentDateTimeUtc().toString(Qt::ISODate));
+        if (!record.exec())
+            return sqlError(record.lastError(), QStringLiteral("recording schema version %1").arg(migration.version));
+        current = migration.version;
+    }
+    if (auto r = transaction.commit(QStringLiteral("committing the schema migration to version %1").arg(current)); !r)
+        return r.error();
     return current;
 }
 

@@ -35,13 +35,15 @@ public:
     // The version recorded in the database: 0 for an empty one.
     Result<int> currentVersion() const;
     // Applies each missing migration in its own transaction, in order. A failure rolls that
-    // migration back and leaves the database at the previous version.
+    // migration back and leaves the database at the previous version. On PostgreSQL all of
+    // them go in one transaction under an advisory lock (see migrateShared).
     Result<int> migrate();
 
     static constexpr const char *kVersionTable = "schema_migrations";
 
 private:
     Result<void> ensureVersionTable();
+    Result<int> migrateShared();
     QSqlDatabase m_db;
     std::vector<Migration> m_migrations;
 };

@@ -52,40 +52,66 @@ public:
     virtual Result<void> finish() { return {}; }
 };
 
+// Through QSqlQuery, whatever the driver: kRows orgs an INSERT, so that a server a network away
+// is asked once for many orgs, not once for each.
 class QueryWriter final : public SummaryWriter
 {
 public:
-    explicit QueryWriter(QSqlDatabase db) : m_insert(db) {}
+    explicit QueryWriter(QSqlDatabase db) : m_db(std::move(db)), m_many(m_db) {}
     Result<void> prepare()
     {
-        if (!m_insert.prepare(QString::fromLatin1(insertRowsSql(kInsertHead, kInsertColumns, 1))))
-            return sqlError(m_insert.lastError(), QStringLiteral("summarising subscriber orgs"));
+        if (!m_many.prepare(QString::fromLatin1(insertRowsSql(kInsertHead, kInsertColumns, kRows))))
+            return sqlError(m_many.lastError(), QStringLiteral("summarising subscriber orgs"));
         return {};
     }
     Result<void> write(const QString &org, const Subscriber &s) override
     {
-        m_insert.addBindValue(org);
-        m_insert.addBindValue(sqlValue(s.accountName));
-        m_insert.addBindValue(sqlValue(s.orgEdition));
-        m_insert.addBindValue(sqlValue(s.orgInstance));
-        m_insert.addBindValue(sqlValue(s.orgStatus));
-        m_insert.addBindValue(s.isSandbox ? 1 : 0);
-        m_insert.addBindValue(s.licenses);
-        m_insert.addBindValue(s.activeLicenses);
-        m_insert.addBindValue(sqlValue(s.packages));
-        m_insert.addBindValue(s.seatsLicensed);
-        m_insert.addBindValue(s.hasSiteLicense ? 1 : 0);
-        m_insert.addBindValue(s.seatsUsed);
-        m_insert.addBindValue(sqlValue(s.firstInstall));
-        m_insert.addBindValue(sqlValue(s.lastChange));
-        m_insert.addBindValue(s.lmoMask);
-        if (!m_insert.exec())
-            return sqlError(m_insert.lastError(), QStringLiteral("summarising subscriber org %1").arg(org));
+        m_pending.push_back({org, s});
+        if (m_pending.size() == size_t(kRows))
+            return flush();
         return {};
     }
+    Result<void> finish() override { return flush(); }
 
 private:
-    QSqlQuery m_insert;
+    static constexpr int kRows = 256;
+    static void bind(QSqlQuery &q, const QString &org, const Subscriber &s)
+    {
+        q.addBindValue(org);
+        q.addBindValue(sqlValue(s.accountName));
+        q.addBindValue(sqlValue(s.orgEdition));
+        q.addBindValue(sqlValue(s.orgInstance));
+        q.addBindValue(sqlValue(s.orgStatus));
+        q.addBindValue(s.isSandbox ? 1 : 0);
+        q.addBindValue(s.licenses);
+        q.addBindValue(s.activeLicenses);
+        q.addBindValue(sqlValue(s.packages));
+        q.addBindValue(s.seatsLicensed);
+        q.addBindValue(s.hasSiteLicense ? 1 : 0);
+        q.addBindValue(s.seatsUsed);
+        q.addBindValue(sqlValue(s.firstInstall));
+        q.addBindValue(sqlValue(s.lastChange));
+        q.addBindValue(s.lmoMask);
+    }
+    Result<void> flush()
+    {
+        if (m_pending.empty())
+            return {};
+        const bool full = m_pending.size() == size_t(kRows);
+        QSqlQuery one(m_db);
+        QSqlQuery &q = full ? m_many : one;
+        if (!full && !one.prepare(QString::fromLatin1(insertRowsSql(kInsertHead, kInsertColumns, int(m_pending.size())))))
+            return sqlError(one.lastError(), QStringLiteral("summarising subscriber orgs"));
+        for (const auto &[org, s] : m_pending)
+            bind(q, org, s);
+        if (!q.exec())
+            return sqlError(q.lastError(), QStringLiteral("summarising subscriber org %1").arg(m_pending.front().first));
+        m_pending.clear();
+        return {};
+    }
+    QSqlDatabase m_db;
+    QSqlQuery m_many;
+    std::vector<std::pair<QString, Subscriber>> m_pending;
 };
 
 // The same rows through SQLite's own statements: no QVariant per value, and kRows orgs an
@@ -279,6 +305,56 @@ Result<void> summarise(QSqlDatabase db, QSqlQuery &licenses, SummaryWriter &writ
     return groups.flush();
 }
 
+// The portable rebuild: licenses read a page of orgs at a time, each page whole before its
+// orgs are written (a driver that streams rows, as QPSQL's single-row mode does, cannot run the
+// INSERTs on the connection while a result is still arriving). A page ends at an org boundary.
+Result<void> summarisePaged(QSqlDatabase db, SummaryWriter &writer)
+{
+    constexpr int kPage = 20000;
+    auto names = packageNames(db);
+    if (!names)
+        return names.error();
+    OrgGroups groups(writer);
+    QString after;
+    for (bool first = true;; first = false) {
+        QSqlQuery page(db);
+        page.prepare(kLicenseColumns + (first ? QString() : QStringLiteral(" WHERE org_id > ?"))
+                     + QStringLiteral(" ORDER BY org_id LIMIT %1").arg(kPage));
+        if (!first)
+            page.addBindValue(after);
+        if (!page.exec())
+            return sqlError(page.lastError(), QStringLiteral("summarising subscriber orgs"));
+        int rows = 0;
+        QString lastOrg;
+        // A full page may have cut its last org short: that org is read again with the next page.
+        QString cut;
+        if (page.size() == kPage && page.last()) {
+            cut = page.value(1).toString();
+            page.seek(-1);
+        }
+        while (page.next()) {
+            const QString org = page.value(1).toString();
+            if (!cut.isEmpty() && org == cut)
+                break;
+            ++rows;
+            lastOrg = org;
+            auto added = groups.add(org);
+            if (!added)
+                return added.error();
+            fillLicense(*added.value(), QueryRow{page}, names.value());
+        }
+        if (cut.isEmpty())
+            break;
+        if (rows == 0)
+            return Error::make(Error::Code::Sql, QStringLiteral("Database error while summarising subscriber orgs: org "
+                                                                "%1 has more than %2 licenses").arg(cut).arg(kPage));
+        after = lastOrg;
+    }
+    if (auto r = groups.flush(); !r)
+        return r;
+    return writer.finish();
+}
+
 std::string_view columnBytes(sqlite3_stmt *stmt, int column)
 {
     const auto *text = reinterpret_cast<const char *>(sqlite3_column_text(stmt, column));
@@ -400,11 +476,7 @@ Result<void> rebuild(QSqlDatabase db, Dialect dialect)
         QueryWriter writer(db);
         if (auto r = writer.prepare(); !r)
             return r;
-        QSqlQuery licenses(db);
-        licenses.setForwardOnly(true);
-        if (!licenses.exec(sql))
-            return sqlError(licenses.lastError(), QStringLiteral("summarising subscriber orgs"));
-        if (auto r = summarise(db, licenses, writer); !r)
+        if (auto r = summarisePaged(db, writer); !r)
             return r;
     }
     return indexes.restore();
@@ -419,8 +491,7 @@ Result<void> refresh(QSqlDatabase db, Dialect dialect, const QStringList &orgIds
         remove.addBindValue(org);
         if (!remove.exec())
             return sqlError(remove.lastError(), QStringLiteral("updating subscriber org %1").arg(org));
-        QSqlQuery licenses(db);
-        licenses.setForwardOnly(true);
+        QSqlQuery licenses(db); // read whole before the org's row is written
         licenses.prepare(kLicenseColumns + QStringLiteral(" WHERE org_id = ? ORDER BY org_id"));
         licenses.addBindValue(org);
         if (!licenses.exec())
@@ -429,6 +500,8 @@ Result<void> refresh(QSqlDatabase db, Dialect dialect, const QStringList &orgIds
         if (auto r = writer.prepare(); !r)
             return r;
         if (auto r = summarise(db, licenses, writer); !r)
+            return r;
+        if (auto r = writer.finish(); !r)
             return r;
     }
     return {};

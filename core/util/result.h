@@ -27,6 +27,10 @@ struct Error
         Invalid,
         Conflict, // a unique key already taken
         Cancelled,
+        Unreachable,    // a database server that cannot be reached (down, wrong host or port, network)
+        AuthFailed,     // the server refused the login: wrong or missing password, no such login, SSL
+        NoSuchDatabase, // the server is there but has no database of that name
+        ConnectionLost, // the server went away in the middle of the work: nothing of it was kept
     };
 
     Code code = Code::Generic;

@@ -1,0 +1,210 @@
+// Opening a team database on a PostgreSQL server: Database's half that knows the server.
+#include "storage/database.h"
+
+#include "storage/migrations.h"
+#include "storage/postgres/pglocation.h"
+#include "storage/sqlutil.h"
+
+#include <QSqlDriver>
+#include <QSqlQuery>
+#include <QUuid>
+
+namespace lmo {
+
+namespace {
+
+// What every connection says first: times are read and written in UTC (the schema's
+// TIMESTAMPTZ columns hold instants; SQLite's hold ISO text in UTC, and both read the same).
+Result<void> setUpSession(QSqlDatabase &db)
+{
+    return execSql(db, QStringLiteral("SET TIME ZONE 'UTC'"), QStringLiteral("setting up the session"));
+}
+
+void dropConnection(const QString &name)
+{
+    {
+        QSqlDatabase db = QSqlDatabase::database(name, false);
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(name);
+}
+
+QString withDefaults(const PgLocation &location, QString options)
+{
+    // Who is connected shows in pg_stat_activity; a server that does not answer is given up on
+    // rather than waited for without end.
+    if (location.value(QStringLiteral("application_name")).isEmpty())
+        options += QStringLiteral("%1application_name='LMO Desk'").arg(options.isEmpty() ? u"" : u";");
+    if (location.value(QStringLiteral("connect_timeout")).isEmpty())
+        options += QStringLiteral("%1connect_timeout=10").arg(options.isEmpty() ? u"" : u";");
+    return options;
+}
+
+} // namespace
+
+Result<std::unique_ptr<Database>> Database::openPostgres(const QString &uri, const OpenOptions &options)
+{
+    auto parsed = PgLocation::parse(uri);
+    if (!parsed)
+        return parsed.error();
+    PgLocation location = std::move(parsed).value();
+    const QString shown = location.display();
+    if (location.password().isEmpty() && !options.password.isEmpty())
+        location.setPassword(options.password);
+    auto driverOptions = location.driverOptions();
+    if (!driverOptions)
+        return driverOptions.error();
+    if (!QSqlDatabase::isDriverAvailable(QStringLiteral("QPSQL")))
+        return Error::make(Error::Code::Io,
+                           QStringLiteral("Qt's PostgreSQL driver is not installed, so %1 cannot be opened. Install it "
+                                          "(on Debian: apt install libqt6sql6-psql) and try again.")
+                               .arg(shown));
+
+    std::unique_ptr<Database> database(new Database);
+    database->m_backend = Backend::PostgreSQL;
+    database->m_driver = QStringLiteral("QPSQL");
+    database->m_path = location.uriWithoutPassword();
+    database->m_displayName = shown;
+    database->m_connectOptions = withDefaults(location, driverOptions.value());
+    database->m_password = location.password();
+    database->m_dialect = Dialect::forDriver(database->m_driver);
+    database->m_connectionName = QStringLiteral("lmodesk-pg-%1").arg(QUuid::createUuid().toString(QUuid::Id128));
+
+    auto opened = openPostgresConnection(database->connectionSpec(), database->m_connectionName);
+    if (!opened)
+        return opened.error();
+    QSqlDatabase db = opened.value();
+    auto closeOnFailure = [&database, &db] {
+        db = QSqlDatabase();
+        dropConnection(database->m_connectionName); database->m_connectionName.clear(); };
+
+    // The schema tables go in: an address whose search_path names no schema that exists (or
+    // that this login may not use) has nowhere to put them.
+    {
+        QSqlQuery q(db);
+        if (!q.exec(QStringLiteral("SELECT current_schema(), current_setting('transaction_read_only'), "
+                                   "current_setting('server_version_num')::int"))
+            || !q.next()) {
+            const Error e = sqlError(q.lastError(), QStringLiteral("reading %1").arg(shown));
+            closeOnFailure();
+            return e;
+        }
+        if (q.value(0).isNull()) {
+            closeOnFailure();
+            return Error::make(Error::Code::NotADatabase,
+                               QStringLiteral("%1 has no schema to keep LMO Desk's tables in: its search_path names "
+                                              "none that exists and this login may use. Create the schema (CREATE "
+                                              "SCHEMA name AUTHORIZATION login) or fix options=-csearch_path in the "
+                                              "address.")
+                                   .arg(shown));
+        }
+        if (q.value(2).toInt() < 130000) {
+            closeOnFailure();
+            return Error::make(Error::Code::Io,
+                               QStringLiteral("The server of %1 runs PostgreSQL %2; LMO Desk needs 13 or later (15 is "
+                                              "what it is tested on). Ask the server's owner to upgrade it.")
+                                   .arg(shown)
+                                   .arg(q.value(2).toInt() / 10000));
+        }
+        if (options.readOnly) {
+            database->m_readOnly = true;
+            database->m_readOnlyReason = options.readOnlyReason.isEmpty() ? QStringLiteral("opened read-only as asked")
+                                                                           : options.readOnlyReason;
+        } else if (q.value(1).toString() == QLatin1String("on")) {
+            database->m_readOnly = true;
+            database->m_readOnlyReason = QStringLiteral("the server is a read-only standby (a replica)");
+        }
+    }
+
+    QSqlQuery look(db);
+    if (!look.exec(database->m_dialect.listTablesSql())) {
+        const Error e = sqlError(look.lastError(), QStringLiteral("reading %1").arg(shown));
+        closeOnFailure();
+        return e;
+    }
+    QStringList tables;
+    while (look.next())
+        tables << look.value(0).toString();
+    look.finish();
+    if (!tables.isEmpty() && !tables.contains(QString::fromLatin1(Migrator::kVersionTable))) {
+        closeOnFailure();
+        return Error::make(Error::Code::NotOurDatabase,
+                           QStringLiteral("%1 holds tables of another program (such as \"%2\") and no LMO Desk schema. "
+                                          "It was left untouched: give LMO Desk a database (or a schema, with "
+                                          "?options=-csearch_path%%3Dname) of its own.")
+                               .arg(shown, tables.first()));
+    }
+
+    Migrator migrator(db, schemaMigrations(database->m_dialect));
+    auto version = migrator.currentVersion();
+    if (!version) {
+        closeOnFailure();
+        return version.error();
+    }
+    const int latest = latestSchemaVersion();
+    if (version.value() > latest) {
+        closeOnFailure();
+        return Error::make(Error::Code::SchemaTooNew,
+                           QStringLiteral("%1 was brought to schema version %2 by a newer LMO Desk; this build knows up "
+                                          "to %3 and would write what that version no longer expects. It was left "
+                                          "untouched: update LMO Desk to one that knows version %2.")
+                               .arg(shown)
+                               .arg(version.value())
+                               .arg(latest));
+    }
+    if (database->m_readOnly) {
+        if (tables.isEmpty()) {
+            closeOnFailure();
+            return Error::make(Error::Code::NotADatabase,
+                               QStringLiteral("%1 holds no LMO Desk database yet (it has no tables). It was left "
+                                              "untouched: create it with \"lmodesk demo --db URI\", \"lmodesk import "
+                                              "--db URI FILE\" or File > Connect to team database.")
+                                   .arg(shown));
+        }
+        if (version.value() < latest) {
+            closeOnFailure();
+            return Error::make(options.readOnly ? Error::Code::SchemaTooOld : Error::Code::ReadOnly,
+                               QStringLiteral("%1 needs its schema brought up to date (version %2 to %3), but %4. Open "
+                                              "it once from a client that may write to it, and try again.")
+                                   .arg(shown)
+                                   .arg(version.value())
+                                   .arg(latest)
+                                   .arg(database->m_readOnlyReason));
+        }
+        database->m_schemaVersion = version.value();
+        return database;
+    }
+    auto migrated = migrator.migrate();
+    if (!migrated) {
+        closeOnFailure();
+        return migrated.error();
+    }
+    database->m_schemaVersion = migrated.value();
+    return database;
+}
+
+Result<QSqlDatabase> Database::openPostgresConnection(const ConnectionSpec &spec, const QString &connectionName)
+{
+    QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), connectionName);
+    db.setConnectOptions(spec.connectOptions);
+    if (!spec.password.isEmpty())
+        db.setPassword(spec.password);
+    if (!db.open()) {
+        const QSqlError e = db.lastError();
+        QString message = e.databaseText().trimmed();
+        if (message.isEmpty())
+            message = e.text();
+        db = QSqlDatabase();
+        QSqlDatabase::removeDatabase(connectionName);
+        return pgConnectError(message, spec.path);
+    }
+    if (auto r = setUpSession(db); !r) {
+        db.close();
+        db = QSqlDatabase();
+        QSqlDatabase::removeDatabase(connectionName);
+        return r.error();
+    }
+    return db;
+}
+
+} // namespace lmo

@@ -1,0 +1,69 @@
+#pragma once
+
+#include <QSqlDatabase>
+#include <QString>
+
+// SQLite's connection settings for bulk work (PRAGMAs). Each is tuning only, and does nothing on
+// a connection of another driver: a PostgreSQL server tunes itself, and a statement it does not
+// know would abort the transaction it is in.
+namespace lmo::sqlite {
+
+bool isSqlite(const QSqlDatabase &db);
+
+// The page cache, in KiB, for this connection (SQLite's default is 2,000).
+void setCacheKib(QSqlDatabase db, int kib);
+// Folds the write-ahead log back into the file, after a bulk load.
+void checkpoint(QSqlDatabase db);
+
+// Settings for the length of one bulk load.
+class BulkPragmas
+{
+public:
+    // A load into an empty table only appends, and needs few pages at hand; one that updates
+    // looks licenses up all over the table and its indexes, and keeps more of them in memory.
+    BulkPragmas(QSqlDatabase db, bool appendOnly);
+    ~BulkPragmas();
+    void setAppendOnly(bool appendOnly);
+    BulkPragmas(const BulkPragmas &) = delete;
+    BulkPragmas &operator=(const BulkPragmas &) = delete;
+
+private:
+    void exec(const QString &sql);
+    QSqlDatabase m_db;
+    bool m_sqlite;
+};
+
+// A connection setting for the length of a load into an empty table, put back as it was after.
+// Set before the load's transaction begins: foreign_keys is a no-op inside a transaction, and
+// ignore_check_constraints is compiled into statements (setting it makes SQLite prepare them
+// again). switched() is false on another driver.
+class PragmaForLoad
+{
+public:
+    PragmaForLoad(QSqlDatabase db, const char *name, bool value);
+    ~PragmaForLoad();
+    bool switched() const { return m_switched; }
+    PragmaForLoad(const PragmaForLoad &) = delete;
+    PragmaForLoad &operator=(const PragmaForLoad &) = delete;
+
+private:
+    QSqlDatabase m_db;
+    QString m_name;
+    bool m_was = false;
+    bool m_switched = false;
+};
+
+// A larger cache and a second sorting thread while indexes are built; put back after.
+class IndexBuildPragmas
+{
+public:
+    explicit IndexBuildPragmas(QSqlDatabase db);
+    ~IndexBuildPragmas();
+    IndexBuildPragmas(const IndexBuildPragmas &) = delete;
+    IndexBuildPragmas &operator=(const IndexBuildPragmas &) = delete;
+
+private:
+    QSqlDatabase m_db;
+};
+
+} // namespace lmo::sqlite
