@@ -97,7 +97,7 @@ private slots:
         QTemporaryDir dir;
         Database::OpenOptions o;
         o.create = true;
-        auto empty = Database::open(dir.filePath(QStringLiteral("empty.sqlite")), o);
+        auto empty = Database::open(test::location(dir.filePath(QStringLiteral("empty.sqlite"))), o);
         QVERIFY(empty.ok());
         auto r = computeInstallBaseStats(empty.value()->connection(), QDate(2026, 1, 1));
         QVERIFY(r.ok());

@@ -1,6 +1,7 @@
 #include "fixtures.h"
 
 #include "storage/bulkload.h"
+#include "storage/postgres/pglocation.h"
 #include "storage/licenserepository.h"
 #include "storage/packagerepository.h"
 
@@ -11,11 +12,56 @@
 #include <QProcess>
 
 #include <unistd.h>
+#include <QSqlError>
 #include <QSqlQuery>
 #include <QSqlRecord>
 #include <QtTest>
 
 namespace lmo::test {
+
+bool onPostgres()
+{
+    return qEnvironmentVariable("LMODESK_TEST_BACKEND").compare(QLatin1String("postgresql"), Qt::CaseInsensitive) == 0;
+}
+
+QString postgresUri()
+{
+    const QString uri = qEnvironmentVariable("LMODESK_TEST_PG");
+    if (uri.isEmpty())
+        qFatal("LMODESK_TEST_BACKEND=postgresql needs a test server in LMODESK_TEST_PG: run the tests through "
+               "\"bash packaging/pg-test-cluster.sh ctest ...\" (or leave out the @postgresql tests: ctest -LE postgresql)");
+    return uri;
+}
+
+QString schemaUri(const QString &baseUri, const QString &schema)
+{
+    const QString admin = QStringLiteral("lmodesk-test-admin");
+    QSqlDatabase db = QSqlDatabase::database(admin, false);
+    if (!db.isValid()) {
+        auto opened = PgLocation::parse(baseUri);
+        if (!opened)
+            qFatal("LMODESK_TEST_PG: %s", qPrintable(opened.error().message));
+        db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), admin);
+        db.setConnectOptions(opened->driverOptions().value());
+    }
+    if (!db.isOpen() && !db.open())
+        qFatal("Cannot connect to the test server %s: %s", qPrintable(baseUri), qPrintable(db.lastError().text()));
+    QSqlQuery q(db);
+    if (!q.exec(QStringLiteral("CREATE SCHEMA IF NOT EXISTS %1").arg(schema)))
+        qFatal("Cannot create schema %s on the test server: %s", qPrintable(schema), qPrintable(q.lastError().text()));
+    return baseUri + QLatin1Char(baseUri.contains(QLatin1Char('?')) ? '&' : '?') + QStringLiteral("options=-csearch_path%3D")
+           + schema;
+}
+
+QString location(const QString &path)
+{
+    if (!onPostgres())
+        return path;
+    const QByteArray key = QFileInfo(path).absoluteFilePath().toUtf8();
+    const QString schema = QStringLiteral("t_")
+                           + QString::fromLatin1(QCryptographicHash::hash(key, QCryptographicHash::Sha1).toHex().left(20));
+    return schemaUri(postgresUri(), schema);
+}
 
 namespace {
 
@@ -121,7 +167,7 @@ std::unique_ptr<Database> createFixtureDatabase(const QString &path)
 {
     Database::OpenOptions options;
     options.create = true;
-    auto db = Database::open(path, options);
+    auto db = Database::open(location(path), options);
     if (!db) {
         qWarning("%s", qPrintable(db.error().message));
         return nullptr;

@@ -11,6 +11,23 @@
 
 namespace lmo::test {
 
+// Which engine this run of a test program tests. LMODESK_TEST_BACKEND=postgresql (set by ctest
+// for the "@postgresql" copy of each test) runs it on the server LMODESK_TEST_PG names, which
+// packaging/pg-test-cluster.sh starts; otherwise SQLite files.
+bool onPostgres();
+// The ordinary login's URI of the test server (LMODESK_TEST_PG); fails the process when a
+// PostgreSQL run has none, saying how to get one.
+QString postgresUri();
+
+// Where a test keeps the database it would keep at `path` (a file in its temporary folder):
+// that path on SQLite; on PostgreSQL a schema of the test server of its own, named after the
+// path (the same path gives the same schema, as the same file would be the same database),
+// created empty the first time, as a URI with options=-csearch_path. Use it wherever a test's
+// point is not the file itself.
+QString location(const QString &path);
+// A URI for schema `schema` of the test server (created if missing) through `baseUri`.
+QString schemaUri(const QString &baseUri, const QString &schema);
+
 // The hand-made install base ("the stats fixture"): 15 licenses in 9 orgs, 3 packages (one
 // without licenses), judged as of 2026-06-15. Its expected figures were worked out by hand and
 // are written down in tst_stats.cpp.
