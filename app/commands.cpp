@@ -11,6 +11,7 @@
 #include "metrics/installbasestats.h"
 #include "storage/bulkload.h"
 #include "storage/database.h"
+#include "storage/postgres/pglocation.h"
 #include "storage/packagerepository.h"
 #include "storage/sqlutil.h"
 #include "util/format.h"
@@ -113,12 +114,25 @@ bool parseDate(const QString &text, const QString &option, QDate *date, int *exi
     return true;
 }
 
+// What a message calls a database location: a file's full path, or a team database's
+// "alice@db.example:5432/lmo" (never its password).
+QString shownLocation(const QString &location)
+{
+    if (Database::backendOf(location) == Database::Backend::PostgreSQL) {
+        auto parsed = PgLocation::parse(location);
+        return parsed ? parsed->display() : location;
+    }
+    return QDir::toNativeSeparators(QFileInfo(location).absoluteFilePath());
+}
+
 const QCommandLineOption &dbOption()
 {
     static const QCommandLineOption option(
         QStringLiteral("db"),
-        QStringLiteral("The database file (default: $LMODESK_DB, else %1).").arg(Database::defaultPath()),
-        QStringLiteral("PATH"));
+        QStringLiteral("The database: a file, or a team database's postgresql://USER@HOST:PORT/DATABASE URI "
+                       "(default: $LMODESK_DB, else %1).")
+            .arg(Database::defaultPath()),
+        QStringLiteral("PATH|URI"));
     return option;
 }
 
@@ -135,9 +149,13 @@ Result<std::unique_ptr<Database>> openToRead(const QCommandLineParser &parser, c
     auto opened = Database::open(path, options);
     if (opened || opened.error().code != Error::Code::SchemaTooOld)
         return opened;
-    const QFileInfo info(path);
-    if (!info.isWritable() || !QFileInfo(info.absolutePath()).isWritable())
-        return opened;
+    // A file that cannot be written keeps its old schema; a server says for itself whether this
+    // login may bring it forward.
+    if (Database::backendOf(path) == Database::Backend::SQLite) {
+        const QFileInfo info(path);
+        if (!info.isWritable() || !QFileInfo(info.absolutePath()).isWritable())
+            return opened;
+    }
     Database::OpenOptions upgrade;
     upgrade.readOnly = false;
     auto upgraded = Database::open(path, upgrade);
@@ -232,8 +250,7 @@ int runDemo(const QStringList &arguments)
     out() << QStringLiteral("Wrote %1 licenses (%2 packages, %3 versions, %4 subscriber orgs) to %5 in %6 s\n")
                  .arg(groupedNumber(summary->licenses), groupedNumber(summary->packages),
                       groupedNumber(summary->packageVersions), groupedNumber(summary->subscriberOrgs),
-                      QDir::toNativeSeparators(QFileInfo(path).absoluteFilePath()))
-                 .arg(summary->seconds, 0, 'f', 1);
+                      shownLocation(path), QString::number(summary->seconds, 'f', 1));
     return 0;
 }
 
@@ -269,7 +286,7 @@ Result<void> checkPackageOption(const Database &database, const QString &name)
         names << QStringLiteral("\"%1\"").arg(p.name);
     }
     names.sort(Qt::CaseInsensitive);
-    const QString shown = QDir::toNativeSeparators(database.path());
+    const QString shown = database.displayName();
     QString holds;
     if (names.isEmpty())
         holds = QStringLiteral("It holds no packages yet: import an export first (lmodesk import).");
@@ -354,7 +371,7 @@ Result<DashboardMetrics> dashboardFor(const QCommandLineParser &parser, const QS
         return Error::make(Error::Code::Invalid,
                            QStringLiteral("%1 holds no licenses%2: there is nothing to chart. Import an export first "
                                           "(lmodesk import), or try the demo (lmodesk demo).")
-                               .arg(QDir::toNativeSeparators(database.value()->path()),
+                               .arg(database.value()->displayName(),
                                     filter.describe().isEmpty() ? QString() : QStringLiteral(" for these filters (%1)").arg(filter.describe())));
     return metrics;
 }
@@ -613,7 +630,7 @@ int runStats(const QStringList &arguments)
     if (parser.isSet(jsonOpt))
         out() << QJsonDocument(stats->toJson()).toJson(QJsonDocument::Indented);
     else
-        out() << "Database  " << QDir::toNativeSeparators(database.value()->path()) << "\n\n" << stats->toText();
+        out() << "Database  " << database.value()->displayName() << "\n\n" << stats->toText();
     return 0;
 }
 

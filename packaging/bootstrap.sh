@@ -14,11 +14,12 @@ esac
 bash packaging/install-deps.sh
 
 if [ "$mode" = test ]; then
-  # Optimised, warnings as errors, every test: what CI runs.
+  # Optimised, warnings as errors, every test: what CI runs. The suite runs once on SQLite files
+  # and once (the "@postgresql" tests, label postgresql) on a throwaway PostgreSQL 15 cluster that
+  # pg-test-cluster.sh starts for the run and removes after it, whatever happened.
   cmake --preset ci
   cmake --build --preset ci
-  ctest --preset ci
-  exit 0
+  exec bash packaging/pg-test-cluster.sh ctest --preset ci
 fi
 
 cmake --preset dev

@@ -179,7 +179,7 @@ Result<std::unique_ptr<Database>> Database::open(const QString &path, const Open
 
     std::unique_ptr<Database> database(new Database);
     database->m_path = info.absoluteFilePath();
-    database->m_displayName = database->m_path;
+    database->m_displayName = QDir::toNativeSeparators(database->m_path);
 
     // A writer needs the file and its folder (SQLite keeps its -wal and -shm files beside it).
     if (options.readOnly) {
@@ -334,7 +334,13 @@ Database::~Database()
 
 QSqlDatabase Database::connection() const
 {
-    return QSqlDatabase::database(m_connectionName, false);
+    QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+    // A server that restarted, or a connection it dropped: the driver marks the connection
+    // closed on the statement that found out (which failed, and said so). The next use connects
+    // again, so that the work tried after the outage runs on a live session.
+    if (m_backend == Backend::PostgreSQL && db.isValid() && !db.isOpen())
+        reopenPostgres(db);
+    return db;
 }
 
 void *Database::sqliteHandle() const

@@ -91,6 +91,8 @@ private:
     Database() = default;
     static Result<std::unique_ptr<Database>> openPostgres(const QString &uri, const OpenOptions &options);
     static Result<QSqlDatabase> openPostgresConnection(const ConnectionSpec &spec, const QString &connectionName);
+    static bool reopenPostgres(QSqlDatabase &db);
+    static Result<void> checkAndMigrate(Database &database, QSqlDatabase db, const OpenOptions &options);
     QString m_path;
     QString m_displayName;
     Backend m_backend = Backend::SQLite;

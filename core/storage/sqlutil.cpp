@@ -2,8 +2,68 @@
 
 namespace lmo {
 
+namespace {
+
+// Qt's PostgreSQL driver puts its name in its own half of the message; its native code is the
+// server's SQLSTATE ("23505"), which must not be read as an SQLite result code.
+bool isPostgresError(const QSqlError &error)
+{
+    return error.driverText().startsWith(QLatin1String("QPSQL"));
+}
+
+bool isConnectionLost(const QSqlError &error)
+{
+    const QString state = error.nativeErrorCode();
+    if (state.startsWith(QLatin1String("08")) || state == QLatin1String("57P01") || state == QLatin1String("57P02")
+        || state == QLatin1String("57P03"))
+        return true;
+    const QString text = error.databaseText();
+    return text.contains(QLatin1String("server closed the connection"), Qt::CaseInsensitive)
+           || text.contains(QLatin1String("no connection to the server"), Qt::CaseInsensitive)
+           || text.contains(QLatin1String("terminating connection"), Qt::CaseInsensitive)
+           || text.contains(QLatin1String("connection to server was lost"), Qt::CaseInsensitive);
+}
+
+Error postgresError(const QSqlError &error, const QString &doing)
+{
+    const QString state = error.nativeErrorCode();
+    QString detail = error.databaseText().trimmed();
+    if (detail.isEmpty())
+        detail = error.text().trimmed();
+    if (isConnectionLost(error))
+        return Error::make(Error::Code::ConnectionLost,
+                           QStringLiteral("The connection to the database server was lost while %1 (%2). Nothing of "
+                                          "it was saved. LMO Desk connects again on the next try: check that the "
+                                          "server is up and reachable, then try again.")
+                               .arg(doing, detail));
+    if (state == QLatin1String("53100"))
+        return Error::make(Error::Code::DiskFull,
+                           QStringLiteral("The database server's disk is full while %1: nothing was saved. Ask the "
+                                          "server's owner to free space. (%2)")
+                               .arg(doing, detail));
+    if (state == QLatin1String("25006"))
+        return Error::make(Error::Code::ReadOnly,
+                           QStringLiteral("The database server accepts no changes while %1: it is a read-only standby "
+                                          "(a replica). Connect to the primary server to change anything. (%2)")
+                               .arg(doing, detail));
+    if (state == QLatin1String("42501"))
+        return Error::make(Error::Code::ReadOnly,
+                           QStringLiteral("This login may not do that on the database server while %1 (%2). Ask the "
+                                          "database's owner for the access you need.")
+                               .arg(doing, detail));
+    if (state == QLatin1String("40P01") || state == QLatin1String("55P03"))
+        return Error::make(Error::Code::Locked,
+                           QStringLiteral("Another client holds what this needs while %1 (%2). Try again in a moment.")
+                               .arg(doing, detail));
+    return Error::make(Error::Code::Sql, QStringLiteral("Database error while %1: %2").arg(doing, detail));
+}
+
+} // namespace
+
 bool isLockedError(const QSqlError &error)
 {
+    if (isPostgresError(error))
+        return error.nativeErrorCode() == QLatin1String("55P03");
     bool ok = false;
     const int code = error.nativeErrorCode().toInt(&ok);
     if (ok && ((code & 0xff) == 5 /* SQLITE_BUSY */ || (code & 0xff) == 6 /* SQLITE_LOCKED */))
@@ -42,6 +102,8 @@ Error sqliteError(int resultCode, const QString &message, const QString &doing)
 
 Error sqlError(const QSqlError &error, const QString &doing)
 {
+    if (isPostgresError(error))
+        return postgresError(error, doing);
     if (isLockedError(error))
         return Error::make(Error::Code::Locked,
                            QStringLiteral("The database is locked by another program while %1. Close the other "

@@ -73,11 +73,20 @@ Result<std::unique_ptr<Database>> Database::openPostgres(const QString &uri, con
     auto opened = openPostgresConnection(database->connectionSpec(), database->m_connectionName);
     if (!opened)
         return opened.error();
-    QSqlDatabase db = opened.value();
-    auto closeOnFailure = [&database, &db] {
-        db = QSqlDatabase();
-        dropConnection(database->m_connectionName); database->m_connectionName.clear(); };
+    // Every query of the checks is gone when they return, before a refused connection is dropped.
+    const Result<void> checked = checkAndMigrate(*database, opened.value(), options);
+    if (!checked) {
+        opened.value() = QSqlDatabase();
+        dropConnection(database->m_connectionName);
+        database->m_connectionName.clear();
+        return checked.error();
+    }
+    return database;
+}
 
+Result<void> Database::checkAndMigrate(Database &database, QSqlDatabase db, const OpenOptions &options)
+{
+    const QString shown = database.m_displayName;
     // The schema tables go in: an address whose search_path names no schema that exists (or
     // that this login may not use) has nowhere to put them.
     {
@@ -86,11 +95,9 @@ Result<std::unique_ptr<Database>> Database::openPostgres(const QString &uri, con
                                    "current_setting('server_version_num')::int"))
             || !q.next()) {
             const Error e = sqlError(q.lastError(), QStringLiteral("reading %1").arg(shown));
-            closeOnFailure();
             return e;
         }
         if (q.value(0).isNull()) {
-            closeOnFailure();
             return Error::make(Error::Code::NotADatabase,
                                QStringLiteral("%1 has no schema to keep LMO Desk's tables in: its search_path names "
                                               "none that exists and this login may use. Create the schema (CREATE "
@@ -99,7 +106,6 @@ Result<std::unique_ptr<Database>> Database::openPostgres(const QString &uri, con
                                    .arg(shown));
         }
         if (q.value(2).toInt() < 130000) {
-            closeOnFailure();
             return Error::make(Error::Code::Io,
                                QStringLiteral("The server of %1 runs PostgreSQL %2; LMO Desk needs 13 or later (15 is "
                                               "what it is tested on). Ask the server's owner to upgrade it.")
@@ -107,19 +113,18 @@ Result<std::unique_ptr<Database>> Database::openPostgres(const QString &uri, con
                                    .arg(q.value(2).toInt() / 10000));
         }
         if (options.readOnly) {
-            database->m_readOnly = true;
-            database->m_readOnlyReason = options.readOnlyReason.isEmpty() ? QStringLiteral("opened read-only as asked")
+            database.m_readOnly = true;
+            database.m_readOnlyReason = options.readOnlyReason.isEmpty() ? QStringLiteral("opened read-only as asked")
                                                                            : options.readOnlyReason;
         } else if (q.value(1).toString() == QLatin1String("on")) {
-            database->m_readOnly = true;
-            database->m_readOnlyReason = QStringLiteral("the server is a read-only standby (a replica)");
+            database.m_readOnly = true;
+            database.m_readOnlyReason = QStringLiteral("the server is a read-only standby (a replica)");
         }
     }
 
     QSqlQuery look(db);
-    if (!look.exec(database->m_dialect.listTablesSql())) {
+    if (!look.exec(database.m_dialect.listTablesSql())) {
         const Error e = sqlError(look.lastError(), QStringLiteral("reading %1").arg(shown));
-        closeOnFailure();
         return e;
     }
     QStringList tables;
@@ -127,7 +132,6 @@ Result<std::unique_ptr<Database>> Database::openPostgres(const QString &uri, con
         tables << look.value(0).toString();
     look.finish();
     if (!tables.isEmpty() && !tables.contains(QString::fromLatin1(Migrator::kVersionTable))) {
-        closeOnFailure();
         return Error::make(Error::Code::NotOurDatabase,
                            QStringLiteral("%1 holds tables of another program (such as \"%2\") and no LMO Desk schema. "
                                           "It was left untouched: give LMO Desk a database (or a schema, with "
@@ -135,15 +139,13 @@ Result<std::unique_ptr<Database>> Database::openPostgres(const QString &uri, con
                                .arg(shown, tables.first()));
     }
 
-    Migrator migrator(db, schemaMigrations(database->m_dialect));
+    Migrator migrator(db, schemaMigrations(database.m_dialect));
     auto version = migrator.currentVersion();
     if (!version) {
-        closeOnFailure();
         return version.error();
     }
     const int latest = latestSchemaVersion();
     if (version.value() > latest) {
-        closeOnFailure();
         return Error::make(Error::Code::SchemaTooNew,
                            QStringLiteral("%1 was brought to schema version %2 by a newer LMO Desk; this build knows up "
                                           "to %3 and would write what that version no longer expects. It was left "
@@ -152,9 +154,8 @@ Result<std::unique_ptr<Database>> Database::openPostgres(const QString &uri, con
                                .arg(version.value())
                                .arg(latest));
     }
-    if (database->m_readOnly) {
+    if (database.m_readOnly) {
         if (tables.isEmpty()) {
-            closeOnFailure();
             return Error::make(Error::Code::NotADatabase,
                                QStringLiteral("%1 holds no LMO Desk database yet (it has no tables). It was left "
                                               "untouched: create it with \"lmodesk demo --db URI\", \"lmodesk import "
@@ -162,25 +163,34 @@ Result<std::unique_ptr<Database>> Database::openPostgres(const QString &uri, con
                                    .arg(shown));
         }
         if (version.value() < latest) {
-            closeOnFailure();
             return Error::make(options.readOnly ? Error::Code::SchemaTooOld : Error::Code::ReadOnly,
                                QStringLiteral("%1 needs its schema brought up to date (version %2 to %3), but %4. Open "
                                               "it once from a client that may write to it, and try again.")
                                    .arg(shown)
                                    .arg(version.value())
                                    .arg(latest)
-                                   .arg(database->m_readOnlyReason));
+                                   .arg(database.m_readOnlyReason));
         }
-        database->m_schemaVersion = version.value();
-        return database;
+        database.m_schemaVersion = version.value();
+        return {};
     }
     auto migrated = migrator.migrate();
-    if (!migrated) {
-        closeOnFailure();
+    if (!migrated)
         return migrated.error();
+    database.m_schemaVersion = migrated.value();
+    return {};
+}
+
+bool Database::reopenPostgres(QSqlDatabase &db)
+{
+    db.close();
+    if (!db.open())
+        return false;
+    if (!setUpSession(db)) {
+        db.close();
+        return false;
     }
-    database->m_schemaVersion = migrated.value();
-    return database;
+    return true;
 }
 
 Result<QSqlDatabase> Database::openPostgresConnection(const ConnectionSpec &spec, const QString &connectionName)

@@ -41,6 +41,16 @@ Result<PgLocation> PgLocation::parse(const QString &uri)
             location.m_keywords.append({keyword, value});
     }
     PQconninfoFree(options);
+    // libpq would only say so when connecting, in its own words.
+    for (const QString &port : location.value(QStringLiteral("port")).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        bool ok = false;
+        const int n = port.trimmed().toInt(&ok);
+        if (!ok || n <= 0 || n > 65535)
+            return Error::make(Error::Code::Usage,
+                               QStringLiteral("The database address \"%1\" gives the port \"%2\", which is not a port "
+                                              "number (1 to 65535; PostgreSQL's usual one is 5432).")
+                                   .arg(QUrl(uri).toDisplayString(QUrl::RemovePassword), port));
+    }
     // The URI as given, less the password (QUrl keeps socket folders in the query intact).
     QUrl url(uri);
     if (url.isValid()) {

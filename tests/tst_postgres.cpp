@@ -1,0 +1,333 @@
+// What only a team database on a PostgreSQL server does: who is connected, migrations shared by
+// several clients, the faults of a network and a server, and the messages each gets.
+// Runs against the test server of packaging/pg-test-cluster.sh (LMODESK_TEST_PG).
+#include "fixtures.h"
+
+#include "storage/database.h"
+#include "storage/licenseedits.h"
+#include "storage/migrations.h"
+#include "storage/postgres/pglocation.h"
+
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QTcpServer>
+#include <QTemporaryDir>
+#include <QThread>
+#include <QUuid>
+#include <QtTest>
+
+#include <atomic>
+
+using namespace lmo;
+
+namespace {
+
+QString freshSchema(const char *prefix)
+{
+    return QStringLiteral("%1_%2").arg(QLatin1String(prefix), QUuid::createUuid().toString(QUuid::Id128).left(12));
+}
+
+QString uriFor(const char *prefix) { return test::schemaUri(test::postgresUri(), freshSchema(prefix)); }
+
+// A statement on a connection of its own, as another client (or the server's owner) would run it.
+bool runElsewhere(const QString &uri, const QString &sql, QVariant *answer = nullptr)
+{
+    auto location = PgLocation::parse(uri);
+    if (!location)
+        return false;
+    const QString name = QUuid::createUuid().toString();
+    bool ok = false;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), name);
+        db.setConnectOptions(location->driverOptions().value());
+        if (!location->password().isEmpty())
+            db.setPassword(location->password());
+        if (db.open()) {
+            QSqlQuery q(db);
+            ok = q.exec(sql);
+            if (!ok)
+                qWarning("%s: %s", qPrintable(sql), qPrintable(q.lastError().text()));
+            if (ok && answer && q.next())
+                *answer = q.value(0);
+        } else {
+            qWarning("%s", qPrintable(db.lastError().text()));
+        }
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(name);
+    return ok;
+}
+
+
+} // namespace
+
+class TestPostgres : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void testsConnectAsAnOrdinaryLogin()
+    {
+        // As a superuser (or a BYPASSRLS role) every access rule passes vacuously.
+        auto db = Database::open(uriFor("who"), {});
+        QVERIFY2(db, qPrintable(db ? QString() : db.error().message));
+        QSqlQuery q(db.value()->connection());
+        QVERIFY(q.exec(QStringLiteral("SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user")));
+        QVERIFY(q.next());
+        QCOMPARE(q.value(0).toBool(), false);
+        QCOMPARE(q.value(1).toBool(), false);
+        QVERIFY(db.value()->isTeamDatabase());
+        QCOMPARE(db.value()->dialect().kind(), Dialect::Kind::PostgreSQL);
+    }
+
+    void aNewServerDatabaseGetsTheWholeSchemaInOneMigration()
+    {
+        const QString uri = uriFor("fresh");
+        auto db = Database::open(uri, {});
+        QVERIFY2(db, qPrintable(db ? QString() : db.error().message));
+        QCOMPARE(db.value()->schemaVersion(), latestSchemaVersion());
+        QSqlQuery q(db.value()->connection());
+        QVERIFY(q.exec(QStringLiteral("SELECT COUNT(*), MIN(version), MAX(version) FROM schema_migrations")));
+        QVERIFY(q.next());
+        QCOMPARE(q.value(0).toInt(), latestSchemaVersion());
+        QCOMPARE(q.value(2).toInt(), latestSchemaVersion());
+        // The dates and instants are the server's own types, not text.
+        QVERIFY(q.exec(QStringLiteral("SELECT data_type FROM information_schema.columns WHERE table_schema = "
+                                      "current_schema() AND table_name = 'licenses' AND column_name IN "
+                                      "('expiration', 'last_modified') ORDER BY column_name")));
+        QVERIFY(q.next());
+        QCOMPARE(q.value(0).toString(), QStringLiteral("date"));
+        QVERIFY(q.next());
+        QCOMPARE(q.value(0).toString(), QStringLiteral("timestamp with time zone"));
+    }
+
+    void clientsOpeningANewServerAtOnceMigrateItOnce()
+    {
+        const QString uri = uriFor("race");
+        constexpr int kClients = 4;
+        std::atomic<int> opened{0};
+        QStringList errors;
+        QMutex errorsMutex;
+        std::vector<std::unique_ptr<QThread>> threads;
+        for (int i = 0; i < kClients; ++i) {
+            threads.emplace_back(QThread::create([&] {
+                {
+                    auto db = Database::open(uri, {});
+                    if (db) {
+                        ++opened;
+                    } else {
+                        QMutexLocker locker(&errorsMutex);
+                        errors << db.error().message;
+                    }
+                }
+            }));
+        }
+        for (auto &t : threads)
+            t->start();
+        for (auto &t : threads)
+            QVERIFY(t->wait(120000));
+        QVERIFY2(errors.isEmpty(), qPrintable(errors.join(QLatin1Char('\n'))));
+        QCOMPARE(opened.load(), kClients);
+        QVariant rows;
+        QVERIFY(runElsewhere(uri, QStringLiteral("SELECT COUNT(*) FROM schema_migrations"), &rows));
+        QCOMPARE(rows.toInt(), latestSchemaVersion()); // each version recorded once
+    }
+
+    void aServerOfANewerSchemaIsRefusedAndUntouched()
+    {
+        const QString uri = uriFor("newer");
+        { QVERIFY(Database::open(uri, {})); }
+        const int future = latestSchemaVersion() + 3;
+        QVERIFY(runElsewhere(uri, QStringLiteral("INSERT INTO schema_migrations VALUES (%1, 'from the future', now())").arg(future)));
+        QVariant before;
+        QVERIFY(runElsewhere(uri, QStringLiteral("SELECT COUNT(*) FROM schema_migrations"), &before));
+        auto db = Database::open(uri, {});
+        QVERIFY(!db);
+        QCOMPARE(db.error().code, Error::Code::SchemaTooNew);
+        QVERIFY2(db.error().message.contains(QString::number(future)), qPrintable(db.error().message));
+        QVERIFY2(db.error().message.contains(QString::number(latestSchemaVersion())), qPrintable(db.error().message));
+        QVariant after;
+        QVERIFY(runElsewhere(uri, QStringLiteral("SELECT COUNT(*) FROM schema_migrations"), &after));
+        QCOMPARE(after, before);
+    }
+
+    void anotherProgramsTablesAreLeftAlone()
+    {
+        const QString uri = uriFor("theirs");
+        QVERIFY(runElsewhere(uri, QStringLiteral("CREATE TABLE invoices (id int)")));
+        auto db = Database::open(uri, {});
+        QVERIFY(!db);
+        QCOMPARE(db.error().code, Error::Code::NotOurDatabase);
+        QVERIFY2(db.error().message.contains(QStringLiteral("invoices")), qPrintable(db.error().message));
+        QVariant tables;
+        QVERIFY(runElsewhere(uri, QStringLiteral("SELECT COUNT(*) FROM pg_tables WHERE schemaname = current_schema()"), &tables));
+        QCOMPARE(tables.toInt(), 1);
+    }
+
+    void readingAnEmptyServerDatabaseCreatesNothing()
+    {
+        const QString uri = uriFor("empty");
+        Database::OpenOptions o;
+        o.readOnly = true;
+        auto db = Database::open(uri, o);
+        QVERIFY(!db);
+        QCOMPARE(db.error().code, Error::Code::NotADatabase);
+        QVariant tables;
+        QVERIFY(runElsewhere(uri, QStringLiteral("SELECT COUNT(*) FROM pg_tables WHERE schemaname = current_schema()"), &tables));
+        QCOMPARE(tables.toInt(), 0);
+    }
+
+    void aSearchPathWithNoSchemaSaysSo()
+    {
+        const QString uri = test::postgresUri() + QStringLiteral("&options=-csearch_path%3Dno_such_schema_here");
+        auto db = Database::open(uri, {});
+        QVERIFY(!db);
+        QVERIFY2(db.error().message.contains(QStringLiteral("search_path")), qPrintable(db.error().message));
+    }
+
+    void anUnreachableServerSaysWhatToCheck()
+    {
+        // A port nothing listens on: taken, then given back.
+        QTcpServer probe;
+        QVERIFY(probe.listen(QHostAddress::LocalHost));
+        const quint16 port = probe.serverPort();
+        probe.close();
+        auto db = Database::open(QStringLiteral("postgresql://lmodesk_test@127.0.0.1:%1/lmodesk_test?connect_timeout=5").arg(port), {});
+        QVERIFY(!db);
+        QCOMPARE(db.error().code, Error::Code::Unreachable);
+        QVERIFY2(db.error().message.contains(QStringLiteral("cannot be reached")), qPrintable(db.error().message));
+        QVERIFY2(db.error().message.contains(QStringLiteral("127.0.0.1:%1").arg(port)), qPrintable(db.error().message));
+    }
+
+    void aMissingOrWrongPasswordIsRefusedAndARightOneConnects()
+    {
+        const QString uri = qEnvironmentVariable("LMODESK_TEST_PG_PASSWORD_URI");
+        QVERIFY2(!uri.isEmpty(), "LMODESK_TEST_PG_PASSWORD_URI is not set: run through packaging/pg-test-cluster.sh");
+        qunsetenv("PGPASSWORD");
+        qputenv("PGPASSFILE", "/nonexistent/pgpass");
+        {
+            auto db = Database::open(uri, {});
+            QVERIFY(!db);
+            QCOMPARE(db.error().code, Error::Code::AuthFailed);
+            QVERIFY2(db.error().message.contains(QStringLiteral("asks for a password")), qPrintable(db.error().message));
+        }
+        {
+            Database::OpenOptions o;
+            o.password = QStringLiteral("not the password");
+            auto db = Database::open(uri, o);
+            QVERIFY(!db);
+            QCOMPARE(db.error().code, Error::Code::AuthFailed);
+            QVERIFY2(db.error().message.contains(QStringLiteral("password is wrong")), qPrintable(db.error().message));
+            QVERIFY(!db.error().message.contains(QStringLiteral("not the password")));
+        }
+        {
+            Database::OpenOptions o;
+            o.password = QStringLiteral("secret");
+            auto db = Database::open(uri, o);
+            QVERIFY2(db, qPrintable(db ? QString() : db.error().message));
+            // A worker's second connection gets the same password.
+            const QString name = QStringLiteral("second");
+            {
+                auto second = Database::openConnection(db.value()->connectionSpec(), name);
+                QVERIFY2(second, qPrintable(second ? QString() : second.error().message));
+                second.value().close();
+            }
+            QSqlDatabase::removeDatabase(name);
+        }
+        // A password in the URI itself never shows in what is kept or shown.
+        QString withSecret = uri;
+        withSecret.replace(QStringLiteral("lmodesk_pw@"), QStringLiteral("lmodesk_pw:secret@"));
+        auto db = Database::open(withSecret, {});
+        QVERIFY2(db, qPrintable(db ? QString() : db.error().message));
+        QVERIFY2(!db.value()->path().contains(QStringLiteral("secret")), qPrintable(db.value()->path()));
+        QVERIFY(!db.value()->displayName().contains(QStringLiteral("secret")));
+        QVERIFY(db.value()->displayName().startsWith(QStringLiteral("lmodesk_pw@127.0.0.1:")));
+    }
+
+    void noSuchDatabaseOrLoginSaysWhichName()
+    {
+        QString uri = test::postgresUri();
+        uri.replace(QStringLiteral("/lmodesk_test?"), QStringLiteral("/no_such_db?"));
+        auto db = Database::open(uri, {});
+        QVERIFY(!db);
+        QCOMPARE(db.error().code, Error::Code::NoSuchDatabase);
+        QVERIFY2(db.error().message.contains(QStringLiteral("no_such_db")), qPrintable(db.error().message));
+
+        QString login = test::postgresUri();
+        login.replace(QStringLiteral("lmodesk_test@"), QStringLiteral("nobody_here@"));
+        auto refused = Database::open(login, {});
+        QVERIFY(!refused);
+        QCOMPARE(refused.error().code, Error::Code::AuthFailed);
+        QVERIFY2(refused.error().message.contains(QStringLiteral("nobody_here")), qPrintable(refused.error().message));
+    }
+
+    void sslRequiredOfAServerWithoutSslSaysSo()
+    {
+        const QString uri = qEnvironmentVariable("LMODESK_TEST_PG_TCP") + QStringLiteral("?sslmode=require");
+        auto db = Database::open(uri, {});
+        QVERIFY(!db);
+        QCOMPARE(db.error().code, Error::Code::AuthFailed);
+        QVERIFY2(db.error().message.contains(QStringLiteral("SSL")), qPrintable(db.error().message));
+        QVERIFY2(db.error().message.contains(QStringLiteral("sslmode")), qPrintable(db.error().message));
+    }
+
+    void aMalformedAddressIsRefusedBeforeConnecting()
+    {
+        auto db = Database::open(QStringLiteral("postgresql://host:notaport/db"), {});
+        QVERIFY(!db);
+        QCOMPARE(db.error().code, Error::Code::Usage);
+    }
+
+    void anEditDuringAnOutageIsRefusedWholeAndTheNextOneWorks()
+    {
+        QTemporaryDir dir;
+        auto db = test::createFixtureDatabase(dir.filePath(QStringLiteral("outage.sqlite")));
+        QVERIFY(db);
+        QVERIFY(db->isTeamDatabase());
+        const QByteArray before = test::contentHash(*db);
+        QSqlQuery ids(db->connection());
+        QVERIFY(ids.exec(QStringLiteral("SELECT id, seats, status, expiration FROM licenses WHERE seats > 0 ORDER BY id LIMIT 2")));
+        std::vector<TermsChange> changes;
+        while (ids.next()) {
+            TermsChange c;
+            c.rowId = ids.value(0).toLongLong();
+            c.before.status = statusFromString(ids.value(2).toString()).value();
+            c.before.seats = ids.value(1).toInt();
+            c.before.expiration = ids.value(3).toDate();
+            c.after = c.before;
+            c.after.seats += 5;
+            changes.push_back(c);
+        }
+        ids.finish();
+        QCOMPARE(changes.size(), size_t(2));
+
+        // The server drops this client's session (a restart, a failover, an idle timeout).
+        QVariant pid;
+        {
+            QSqlQuery q(db->connection());
+            QVERIFY(q.exec(QStringLiteral("SELECT pg_backend_pid()")) && q.next());
+            pid = q.value(0);
+        }
+        QVariant killed;
+        QVERIFY(runElsewhere(test::postgresUri(), QStringLiteral("SELECT pg_terminate_backend(%1)").arg(pid.toInt()), &killed));
+        QVERIFY(killed.toBool());
+
+        auto refused = writeTerms(*db, changes, false, QStringLiteral("Modify License"));
+        QVERIFY(!refused);
+        QCOMPARE(refused.error().code, Error::Code::ConnectionLost);
+        QVERIFY2(refused.error().message.contains(QStringLiteral("Nothing of it was saved")), qPrintable(refused.error().message));
+
+        // Connected again: nothing of the refused edit is there, and the same edit now works.
+        QCOMPARE(test::contentHash(*db), before);
+        auto written = writeTerms(*db, changes, false, QStringLiteral("Modify License"));
+        QVERIFY2(written, qPrintable(written ? QString() : written.error().message));
+        QSqlQuery seats(db->connection());
+        QVERIFY(seats.exec(QStringLiteral("SELECT seats FROM licenses WHERE id = %1").arg(changes[0].rowId)) && seats.next());
+        QCOMPARE(seats.value(0).toInt(), changes[0].after.seats);
+        QVERIFY(seats.exec(QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE field = 'Seats' AND source = 'Modify License'")) && seats.next());
+        QCOMPARE(seats.value(0).toInt(), 2);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestPostgres)
+#include "tst_postgres.moc"
