@@ -87,7 +87,9 @@ private slots:
     {
         QVERIFY(m_dir.isValid());
         m_fixture = m_dir.filePath(QStringLiteral("fixture.sqlite"));
-        QVERIFY(test::createFixtureDatabase(m_fixture));
+        QVERIFY(test::createFixtureFile(m_fixture));
+        m_fixtureDb = test::location(m_dir.filePath(QStringLiteral("fixture-db.sqlite")));
+        QVERIFY(test::onPostgres() ? bool(test::createFixtureDatabase(m_fixtureDb)) : QFile::copy(m_fixture, m_fixtureDb));
     }
 
     void versionAndHelp()
@@ -106,7 +108,7 @@ private slots:
 
     void statsJsonOnTheFixture()
     {
-        Run r = lmodesk({QStringLiteral("stats"), QStringLiteral("--db"), m_fixture, QStringLiteral("--as-of"),
+        Run r = lmodesk({QStringLiteral("stats"), QStringLiteral("--db"), m_fixtureDb, QStringLiteral("--as-of"),
                          QStringLiteral("2026-06-15"), QStringLiteral("--json")});
         QCOMPARE(r.code, 0);
         QJsonParseError error;
@@ -138,11 +140,11 @@ private slots:
 
     void statsDefaultsToTodayAndPrintsATable()
     {
-        Run r = lmodesk({QStringLiteral("stats"), QStringLiteral("--db"), m_fixture, QStringLiteral("--json")});
+        Run r = lmodesk({QStringLiteral("stats"), QStringLiteral("--db"), m_fixtureDb, QStringLiteral("--json")});
         QCOMPARE(r.code, 0);
         const QJsonObject json = QJsonDocument::fromJson(r.out.toUtf8()).object();
         QCOMPARE(json.value(QStringLiteral("as_of")).toString(), QDate::currentDate().toString(Qt::ISODate));
-        r = lmodesk({QStringLiteral("stats"), QStringLiteral("--db"), m_fixture, QStringLiteral("--as-of"),
+        r = lmodesk({QStringLiteral("stats"), QStringLiteral("--db"), m_fixtureDb, QStringLiteral("--as-of"),
                      QStringLiteral("2026-06-15")});
         QCOMPARE(r.code, 0);
         QVERIFY(r.out.contains(QStringLiteral("Seats licensed")));
@@ -153,7 +155,7 @@ private slots:
     void databaseFromTheEnvironment()
     {
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(QStringLiteral("LMODESK_DB"), m_fixture);
+        env.insert(QStringLiteral("LMODESK_DB"), m_fixtureDb);
         Run r = lmodesk({QStringLiteral("stats"), QStringLiteral("--json"), QStringLiteral("--as-of"),
                          QStringLiteral("2026-06-15")},
                         env);
@@ -163,7 +165,7 @@ private slots:
 
     void demoWritesAndRefusesToOverwrite()
     {
-        const QString path = m_dir.filePath(QStringLiteral("demo.sqlite"));
+        const QString path = test::location(m_dir.filePath(QStringLiteral("demo.sqlite")));
         Run r = lmodesk({QStringLiteral("demo"), QStringLiteral("--db"), path, QStringLiteral("--licenses"),
                          QStringLiteral("2000"), QStringLiteral("--seed"), QStringLiteral("3"), QStringLiteral("--until"),
                          QStringLiteral("2026-10-01")});
@@ -197,7 +199,7 @@ private slots:
         QFETCH(QString, message);
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
-        env.insert(QStringLiteral("LMODESK_DB"), m_fixture);
+        env.insert(QStringLiteral("LMODESK_DB"), m_fixtureDb);
         Run r = lmodesk(args, env);
         QCOMPARE(r.code, code);
         QVERIFY2(r.err.contains(message), qPrintable(r.err));
@@ -207,7 +209,7 @@ private slots:
     void aLockedDatabaseIsRefusedAfterAWait()
     {
         const QString path = m_dir.filePath(QStringLiteral("locked.sqlite"));
-        QVERIFY(test::createFixtureDatabase(path));
+        QVERIFY(test::createFixtureFile(path));
         {
             test::ExclusiveLock lock(path);
             QVERIFY(lock.isHeld());
@@ -233,7 +235,7 @@ private slots:
 
     void importExitCodesAndSummary()
     {
-        const QString db = m_dir.filePath(QStringLiteral("import.sqlite"));
+        const QString db = test::location(m_dir.filePath(QStringLiteral("import.sqlite")));
         const QString dir = QFileInfo(QFINDTESTDATA("data/cli_licenses.csv")).absolutePath();
         Run r = lmodesk({u"import"_s, u"--db"_s, db, dir + u"/cli_licenses.csv"_s});
         QCOMPARE(r.code, 0);
@@ -264,8 +266,8 @@ private slots:
     void theLmoOptionChoosesWhichLmosLicenses()
     {
         // The fixture's 15 licenses, then a switch of LMO, then the new LMO's export.
-        const QString db = m_dir.filePath(QStringLiteral("two-lmos.sqlite"));
-        QVERIFY(QFile::copy(m_fixture, db));
+        const QString db = test::location(m_dir.filePath(QStringLiteral("two-lmos.sqlite")));
+        QVERIFY(test::onPostgres() ? bool(test::createFixtureDatabase(db)) : QFile::copy(m_fixture, db));
         {
             auto database = Database::open(db, Database::OpenOptions());
             QVERIFY(database.ok());
@@ -340,19 +342,19 @@ private slots:
     void exportCsvWritesWhatImportReadsBack()
     {
         const QString csv = m_dir.filePath(QStringLiteral("out.csv"));
-        Run r = lmodesk({u"export-csv"_s, u"--db"_s, m_fixture, u"--out"_s, csv, u"--status"_s, u"active,trial"_s});
+        Run r = lmodesk({u"export-csv"_s, u"--db"_s, m_fixtureDb, u"--out"_s, csv, u"--status"_s, u"active,trial"_s});
         QCOMPARE(r.code, 0);
         QVERIFY2(r.out.contains(QStringLiteral("Wrote 10 licenses")), qPrintable(r.out));
-        const QString copy = m_dir.filePath(QStringLiteral("copy.sqlite"));
+        const QString copy = test::location(m_dir.filePath(QStringLiteral("copy.sqlite")));
         r = lmodesk({u"import"_s, u"--db"_s, copy, csv});
         QCOMPARE(r.code, 0);
         QVERIFY(r.out.contains(QStringLiteral("inserted 10")));
-        r = lmodesk({u"export-csv"_s, u"--db"_s, m_fixture, u"--out"_s, csv, u"--status"_s, u"Frozen"_s});
+        r = lmodesk({u"export-csv"_s, u"--db"_s, m_fixtureDb, u"--out"_s, csv, u"--status"_s, u"Frozen"_s});
         QCOMPARE(r.code, 2);
-        r = lmodesk({u"export-csv"_s, u"--db"_s, m_fixture});
+        r = lmodesk({u"export-csv"_s, u"--db"_s, m_fixtureDb});
         QCOMPARE(r.code, 2);
         QVERIFY(r.err.contains(QStringLiteral("--out")));
-        r = lmodesk({u"export-csv"_s, u"--db"_s, m_fixture, u"--out"_s, u"/nonexistent-dir/x.csv"_s});
+        r = lmodesk({u"export-csv"_s, u"--db"_s, m_fixtureDb, u"--out"_s, u"/nonexistent-dir/x.csv"_s});
         QCOMPARE(r.code, 2);
         QVERIFY(r.err.contains(QStringLiteral("Cannot write")));
     }
@@ -365,7 +367,7 @@ private slots:
         env.remove(u"QT_QPA_PLATFORM"_s); // the command picks offscreen itself
         for (const char *suffix : {"png", "svg", "pdf"}) {
             const QString file = m_dir.filePath(u"status."_s + QLatin1String(suffix));
-            Run r = lmodesk({u"export-chart"_s, u"--db"_s, m_fixture, u"--chart"_s, u"status-mix"_s, u"--out"_s, file,
+            Run r = lmodesk({u"export-chart"_s, u"--db"_s, m_fixtureDb, u"--chart"_s, u"status-mix"_s, u"--out"_s, file,
                              u"--size"_s, u"640x400"_s, u"--as-of"_s, u"2026-06-15"_s},
                             env);
             QVERIFY2(r.code == 0, qPrintable(r.err));
@@ -373,14 +375,14 @@ private slots:
             QVERIFY(QFileInfo(file).size() > 500);
         }
         QCOMPARE(QImage(m_dir.filePath(u"status.png"_s)).size(), QSize(640, 400));
-        Run scaled = lmodesk({u"export-chart"_s, u"--db"_s, m_fixture, u"--chart"_s, u"installs-by-month"_s, u"--out"_s,
+        Run scaled = lmodesk({u"export-chart"_s, u"--db"_s, m_fixtureDb, u"--chart"_s, u"installs-by-month"_s, u"--out"_s,
                               m_dir.filePath(u"installs@2x.png"_s), u"--size"_s, u"640x400"_s, u"--scale"_s, u"2"_s,
                               u"--package"_s, u"Package A"_s, u"--include-sandboxes"_s},
                              env);
         QVERIFY2(scaled.code == 0, qPrintable(scaled.err));
         QCOMPARE(QImage(m_dir.filePath(u"installs@2x.png"_s)).size(), QSize(1280, 800));
 
-        Run report = lmodesk({u"export-report"_s, u"--db"_s, m_fixture, u"--out"_s, m_dir.filePath(u"report.pdf"_s),
+        Run report = lmodesk({u"export-report"_s, u"--db"_s, m_fixtureDb, u"--out"_s, m_dir.filePath(u"report.pdf"_s),
                               u"--as-of"_s, u"2026-06-15"_s},
                              env);
         QVERIFY2(report.code == 0, qPrintable(report.err));
@@ -390,24 +392,24 @@ private slots:
     void exportChartRefusesWhatItCannotDo()
     {
         const QString png = m_dir.filePath(u"x.png"_s);
-        Run r = lmodesk({u"export-chart"_s, u"--db"_s, m_fixture, u"--chart"_s, u"pie-of-everything"_s, u"--out"_s, png});
+        Run r = lmodesk({u"export-chart"_s, u"--db"_s, m_fixtureDb, u"--chart"_s, u"pie-of-everything"_s, u"--out"_s, png});
         QCOMPARE(r.code, 2);
         QVERIFY2(r.err.contains(u"installs-by-month"_s) && r.err.contains(u"top-instances"_s), qPrintable(r.err));
-        r = lmodesk({u"export-chart"_s, u"--db"_s, m_fixture, u"--chart"_s, u"status-mix"_s, u"--out"_s,
+        r = lmodesk({u"export-chart"_s, u"--db"_s, m_fixtureDb, u"--chart"_s, u"status-mix"_s, u"--out"_s,
                      u"/nonexistent-dir/x.png"_s});
         QVERIFY(r.code != 0);
         QVERIFY2(r.err.contains(u"Cannot write"_s), qPrintable(r.err));
-        r = lmodesk({u"export-chart"_s, u"--db"_s, m_fixture, u"--chart"_s, u"status-mix"_s, u"--out"_s, m_dir.filePath(u"x.gif"_s)});
+        r = lmodesk({u"export-chart"_s, u"--db"_s, m_fixtureDb, u"--chart"_s, u"status-mix"_s, u"--out"_s, m_dir.filePath(u"x.gif"_s)});
         QCOMPARE(r.code, 2);
         QVERIFY(r.err.contains(u".png, .svg or .pdf"_s));
-        r = lmodesk({u"export-chart"_s, u"--db"_s, m_fixture, u"--chart"_s, u"status-mix"_s, u"--out"_s, png, u"--size"_s, u"big"_s});
+        r = lmodesk({u"export-chart"_s, u"--db"_s, m_fixtureDb, u"--chart"_s, u"status-mix"_s, u"--out"_s, png, u"--size"_s, u"big"_s});
         QCOMPARE(r.code, 2);
-        r = lmodesk({u"export-chart"_s, u"--db"_s, m_fixture, u"--chart"_s, u"status-mix"_s, u"--out"_s, png, u"--package"_s,
+        r = lmodesk({u"export-chart"_s, u"--db"_s, m_fixtureDb, u"--chart"_s, u"status-mix"_s, u"--out"_s, png, u"--package"_s,
                      u"No Such Package"_s});
         QCOMPARE(r.code, 2);
         QVERIFY(r.err.contains(u"no package named"_s));
         // An empty database: nothing to chart, said so, nothing written.
-        const QString empty = m_dir.filePath(u"empty-charts.sqlite"_s);
+        const QString empty = test::location(m_dir.filePath(u"empty-charts.sqlite"_s));
         Database::OpenOptions create;
         create.create = true;
         QVERIFY(Database::open(empty, create).ok());
@@ -419,13 +421,13 @@ private slots:
         r = lmodesk({u"export-report"_s, u"--db"_s, empty, u"--out"_s, m_dir.filePath(u"none.pdf"_s)});
         QVERIFY(r.code != 0);
         QVERIFY(r.err.contains(u"holds no licenses"_s));
-        r = lmodesk({u"export-report"_s, u"--db"_s, m_fixture, u"--out"_s, m_dir.filePath(u"report.png"_s)});
+        r = lmodesk({u"export-report"_s, u"--db"_s, m_fixtureDb, u"--out"_s, m_dir.filePath(u"report.png"_s)});
         QCOMPARE(r.code, 2);
     }
 
     void statsTakeTheDashboardFiltersAndAgreeWithIt()
     {
-        Run r = lmodesk({u"stats"_s, u"--db"_s, m_fixture, u"--json"_s, u"--as-of"_s, u"2026-06-15"_s, u"--package"_s,
+        Run r = lmodesk({u"stats"_s, u"--db"_s, m_fixtureDb, u"--json"_s, u"--as-of"_s, u"2026-06-15"_s, u"--package"_s,
                          u"Package A"_s, u"--exclude-sandboxes"_s});
         QCOMPARE(r.code, 0);
         const QJsonObject cli = QJsonDocument::fromJson(r.out.toUtf8()).object();
@@ -433,7 +435,7 @@ private slots:
         f.asOf = QDate(2026, 6, 15);
         f.package = u"Package A"_s;
         f.includeSandboxes = false;
-        auto db = Database::open(m_fixture, Database::OpenOptions());
+        auto db = Database::open(m_fixtureDb, Database::OpenOptions());
         QVERIFY(db.ok());
         auto dashboard = computeDashboard(db.value()->connection(), f);
         QVERIFY(dashboard.ok());
@@ -474,12 +476,12 @@ private slots:
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.remove(u"QT_QPA_PLATFORM"_s);
         const QString png = m_dir.filePath(u"qt-options.png"_s);
-        Run r = lmodesk({u"export-chart"_s, u"--db"_s, m_fixture, u"--chart"_s, u"status-mix"_s, u"--out"_s, png, u"-platform"_s,
+        Run r = lmodesk({u"export-chart"_s, u"--db"_s, m_fixtureDb, u"--chart"_s, u"status-mix"_s, u"--out"_s, png, u"-platform"_s,
                          u"offscreen"_s, u"-style"_s, u"fusion"_s, u"-reverse"_s},
                         env);
         QVERIFY2(r.code == 0, qPrintable(r.err));
         QVERIFY(!QImage(png).isNull());
-        r = lmodesk({u"-platform"_s, u"offscreen"_s, u"stats"_s, u"--db"_s, m_fixture, u"--json"_s}, env);
+        r = lmodesk({u"-platform"_s, u"offscreen"_s, u"stats"_s, u"--db"_s, m_fixtureDb, u"--json"_s}, env);
         QVERIFY2(r.code == 0, qPrintable(r.err));
         QCOMPARE(QJsonDocument::fromJson(r.out.toUtf8()).object().value(u"licenses"_s).toInt(), 15);
     }
@@ -532,7 +534,7 @@ private slots:
 
     void goodDatesAreStillTaken()
     {
-        Run r = lmodesk({u"stats"_s, u"--db"_s, m_fixture, u"--json"_s, u"--as-of"_s, u"2024-02-29"_s, u"--installed-from"_s,
+        Run r = lmodesk({u"stats"_s, u"--db"_s, m_fixtureDb, u"--json"_s, u"--as-of"_s, u"2024-02-29"_s, u"--installed-from"_s,
                          u"2020-01-01"_s, u"--installed-to"_s, u"2026-12-31"_s});
         QVERIFY2(r.code == 0, qPrintable(r.err));
         QCOMPARE(QJsonDocument::fromJson(r.out.toUtf8()).object().value(u"as_of"_s).toString(), u"2024-02-29"_s);
@@ -557,7 +559,7 @@ private slots:
     {
         QFETCH(QStringList, args);
         QFETCH(QString, out);
-        Run r = lmodesk(args + QStringList{u"--db"_s, m_fixture, u"--package"_s, u"NoSuchName"_s});
+        Run r = lmodesk(args + QStringList{u"--db"_s, m_fixtureDb, u"--package"_s, u"NoSuchName"_s});
         QCOMPARE(r.code, 2);
         QVERIFY2(r.err.contains(u"no package named \"NoSuchName\""_s), qPrintable(r.err));
         QVERIFY2(r.err.contains(u"It holds \"Package A\", \"Package B\" and \"Package C (no installs)\"."_s), qPrintable(r.err));
@@ -565,7 +567,7 @@ private slots:
         if (!out.isEmpty())
             QVERIFY(!QFileInfo::exists(out));
         // A package it holds is still taken.
-        r = lmodesk(args + QStringList{u"--db"_s, m_fixture, u"--package"_s, u"Package A"_s});
+        r = lmodesk(args + QStringList{u"--db"_s, m_fixtureDb, u"--package"_s, u"Package A"_s});
         QVERIFY2(r.code == 0, qPrintable(r.err));
     }
 
@@ -605,7 +607,7 @@ private slots:
         const QString existing = m_dir.filePath(u"demo-existing.sqlite"_s);
         QByteArray before;
         {
-            auto database = test::createFixtureDatabase(existing);
+            auto database = test::createFixtureFile(existing);
             QVERIFY(database);
             before = test::contentHash(*database);
         }
@@ -722,7 +724,7 @@ private slots:
             QFile::remove(out);
             QVERIFY(QFile::link(u"/dev/full"_s, out));
         }
-        Run r = lmodesk(args + QStringList{u"--db"_s, m_fixture, u"--out"_s, out});
+        Run r = lmodesk(args + QStringList{u"--db"_s, m_fixtureDb, u"--out"_s, out});
         QCOMPARE(r.code, 1);
         QVERIFY2(r.err.contains(u"the disk is full"_s), qPrintable(r.err));
         QVERIFY2(r.err.contains(out), qPrintable(r.err));
@@ -791,7 +793,7 @@ private slots:
         const QString db = m_dir.filePath(QStringLiteral("kill.sqlite"));
         QByteArray before;
         {
-            auto database = test::createFixtureDatabase(db);
+            auto database = test::createFixtureFile(db);
             QVERIFY(database);
             before = test::contentHash(*database);
         }
@@ -899,7 +901,8 @@ private slots:
 
 private:
     QTemporaryDir m_dir;
-    QString m_fixture;
+    QString m_fixture;   // an SQLite file, for the tests of files
+    QString m_fixtureDb; // the same install base on the backend under test
 };
 
 QTEST_GUILESS_MAIN(TestCli)

@@ -55,7 +55,7 @@ QString schemaUri(const QString &baseUri, const QString &schema)
 
 QString location(const QString &path)
 {
-    if (!onPostgres())
+    if (!onPostgres() || PgLocation::isPostgres(path))
         return path;
     const QByteArray key = QFileInfo(path).absoluteFilePath().toUtf8();
     const QString schema = QStringLiteral("t_")
@@ -165,9 +165,14 @@ bool writeStatsFixture(Database &database)
 
 std::unique_ptr<Database> createFixtureDatabase(const QString &path)
 {
+    return createFixtureFile(location(path));
+}
+
+std::unique_ptr<Database> createFixtureFile(const QString &path)
+{
     Database::OpenOptions options;
     options.create = true;
-    auto db = Database::open(location(path), options);
+    auto db = Database::open(path, options);
     if (!db) {
         qWarning("%s", qPrintable(db.error().message));
         return nullptr;

@@ -38,8 +38,11 @@ std::vector<License> statsFixtureLicenses();
 // Writes the fixture into an open database (packages first). Fails the calling test on error.
 bool writeStatsFixture(Database &database);
 
-// Creates a new database file with the fixture in it.
+// Creates a new database with the fixture in it, at location(path): the file, or on PostgreSQL
+// the schema that stands for it.
 std::unique_ptr<Database> createFixtureDatabase(const QString &path);
+// The same, always at `path` itself (an SQLite file, for the tests whose point is the file).
+std::unique_ptr<Database> createFixtureFile(const QString &path);
 
 // A hash of every row of every LMO table, in key order: equal hashes mean equal contents.
 QByteArray contentHash(Database &database);
