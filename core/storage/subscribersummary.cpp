@@ -58,12 +58,8 @@ class QueryWriter final : public SummaryWriter
 {
 public:
     explicit QueryWriter(QSqlDatabase db) : m_db(std::move(db)), m_many(m_db) {}
-    Result<void> prepare()
-    {
-        if (!m_many.prepare(QString::fromLatin1(insertRowsSql(kInsertHead, kInsertColumns, kRows))))
-            return sqlError(m_many.lastError(), QStringLiteral("summarising subscriber orgs"));
-        return {};
-    }
+    // The many-row statement is prepared when first needed: a refresh of a few orgs never is.
+    Result<void> prepare() { return {}; }
     Result<void> write(const QString &org, const Subscriber &s) override
     {
         m_pending.push_back({org, s});
@@ -98,6 +94,11 @@ private:
         if (m_pending.empty())
             return {};
         const bool full = m_pending.size() == size_t(kRows);
+        if (full && !m_prepared) {
+            if (!m_many.prepare(QString::fromLatin1(insertRowsSql(kInsertHead, kInsertColumns, kRows))))
+                return sqlError(m_many.lastError(), QStringLiteral("summarising subscriber orgs"));
+            m_prepared = true;
+        }
         QSqlQuery one(m_db);
         QSqlQuery &q = full ? m_many : one;
         if (!full && !one.prepare(QString::fromLatin1(insertRowsSql(kInsertHead, kInsertColumns, int(m_pending.size())))))
@@ -111,6 +112,7 @@ private:
     }
     QSqlDatabase m_db;
     QSqlQuery m_many;
+    bool m_prepared = false;
     std::vector<std::pair<QString, Subscriber>> m_pending;
 };
 
