@@ -197,7 +197,7 @@ PasswordDialog::PasswordDialog(const QString &shown, const QString &refused, con
     } else {
         m_remember->setChecked(false);
         m_remember->setEnabled(false);
-        auto *note = new QLabel(QStringLiteral("The keychain cannot keep it: %1. The password is asked for at each "
+        auto *note = new QLabel(QStringLiteral("It cannot be kept: %1. The password is asked for at each "
                                                "connection.")
                                     .arg(keychainProblem),
                                 this);

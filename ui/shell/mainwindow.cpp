@@ -162,6 +162,7 @@ void MainWindow::buildMenus()
     connectAction->setToolTip(QStringLiteral("Open the database your team shares on a PostgreSQL server"));
     m_recentMenu = file->addMenu(QStringLiteral("Open &recent"));
     m_recentMenu->setObjectName(QStringLiteral("recentMenu"));
+    m_recentMenu->setToolTipsVisible(true); // a team database's full URI (two schemas of one server look alike)
     rebuildRecentMenu();
     file->addSeparator();
     QAction *importAction = m_importAction = file->addAction(QStringLiteral("&Import…"), this, &MainWindow::importFiles);
@@ -341,9 +342,10 @@ void MainWindow::connectTeamDatabase(const QString &uri, const Database::OpenOpt
         statusBar()->clearMessage();
         if (ok) {
             adoptDatabase(connector->takeDatabase());
-            if (!connector->keychainProblem().isEmpty())
-                statusBar()->showMessage(QStringLiteral("Connected. The keychain cannot be used (%1): the password "
-                                                        "is asked for at each connection.")
+            // Only worth saying when there was a password to keep.
+            if (!connector->keychainProblem().isEmpty() && connector->askedForPassword())
+                statusBar()->showMessage(QStringLiteral("Connected. The password could not be kept: %1. It is asked "
+                                                        "for at each connection.")
                                              .arg(connector->keychainProblem()),
                                          15000);
             emit teamConnectFinished(true, QString());

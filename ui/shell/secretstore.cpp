@@ -54,7 +54,10 @@ void runJob(QKeychain::Job *job, QObject *context, SecretStore::Done done, bool 
             answer.error = QStringLiteral("no keychain service is running on this desktop (%1)").arg(j->errorString());
             break;
         default:
-            answer.error = j->errorString().isEmpty() ? QStringLiteral("the keychain did not answer") : j->errorString();
+            // Without a D-Bus session or Secret Service, QtKeychain says little more than
+            // "Unknown error": what failed is named here, its words in brackets.
+            answer.error = QStringLiteral("the keychain could not be reached (%1)")
+                               .arg(j->errorString().isEmpty() ? QStringLiteral("no answer") : j->errorString());
             break;
         }
         done(answer);

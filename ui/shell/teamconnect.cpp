@@ -160,6 +160,7 @@ void TeamConnector::attempted(const std::shared_ptr<Attempt> &job)
 void TeamConnector::askPassword(const QString &refused)
 {
     hideProgress();
+    emit progress(QStringLiteral("%1 asks for a password.").arg(m_shown));
     auto *dialog = new PasswordDialog(m_shown, refused, m_keychainProblem, m_window);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->setWindowModality(Qt::WindowModal);

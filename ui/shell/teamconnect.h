@@ -39,6 +39,8 @@ public:
     QString shown() const { return m_shown; }
     // Why the keychain could not be used (empty when it could), for the status bar.
     QString keychainProblem() const { return m_keychainProblem; }
+    // Whether the user was asked for the password.
+    bool askedForPassword() const { return m_typed; }
 
 signals:
     void finished(bool ok);
