@@ -11,6 +11,7 @@
 #include "shell/mainwindow.h"
 #include "shell/secretstore.h"
 #include "shell/teamconnect.h"
+#include "shell/welcomedialog.h"
 #include "storage/postgres/pglocation.h"
 
 #include <QAction>
@@ -435,6 +436,21 @@ private slots:
         QVERIFY(finished.first().at(0).toBool());
         QVERIFY(!visibleDialog<PasswordDialog>());
         QVERIFY(w.database()->displayName().startsWith(QStringLiteral("lmodesk_pw@")));
+    }
+
+    // The first-start dialog offers the team database too: its choice is the URI.
+    void welcomeOffersATeamDatabase()
+    {
+        WelcomeDialog welcome(m_dir.filePath(QStringLiteral("new.sqlite")));
+        welcome.show();
+        whenDialog<ConnectDialog>(&welcome, [this](ConnectDialog *d) {
+            d->findChild<QLineEdit *>(QStringLiteral("uriEdit"))->setText(m_plain);
+            d->accept();
+        });
+        welcome.findChild<QPushButton *>(QStringLiteral("connectTeamButton"))->click();
+        QCOMPARE(welcome.result(), int(QDialog::Accepted));
+        QCOMPARE(welcome.choice(), WelcomeDialog::Choice::TeamDatabase);
+        QCOMPARE(welcome.path(), m_plain);
     }
 
     // --db URI and LMODESK_DB=URI open the team database (it is no file to check for or create).
