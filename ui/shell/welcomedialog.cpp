@@ -31,7 +31,7 @@ WelcomeDialog::WelcomeDialog(const QString &suggestedPath, QWidget *parent)
     auto *intro = new QLabel(
         QStringLiteral("LMO Desk keeps your License Management Org's licenses in a database on this computer. "
                        "There is none yet: start with a realistic demo to look around, or an empty one to fill "
-                       "with your own exports."),
+                       "with your own exports. If your team shares one on a PostgreSQL server, connect to it."),
         this);
     intro->setWordWrap(true);
     layout->addWidget(intro);
