@@ -5,6 +5,7 @@
 #include "shell/mainwindow.h"
 #include "shell/welcomedialog.h"
 #include "storage/database.h"
+#include "storage/postgres/pglocation.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -28,6 +29,7 @@ bool chooseFirstDatabase(MainWindow &window, const QString &suggested)
         bool opened = false;
         switch (welcome.choice()) {
         case WelcomeDialog::Choice::OpenExisting:
+        case WelcomeDialog::Choice::TeamDatabase: // a postgresql:// URI: connected to, off the UI thread
             opened = window.openDatabase(welcome.path());
             break;
         case WelcomeDialog::Choice::Empty: {
@@ -56,7 +58,7 @@ bool chooseFirstDatabase(MainWindow &window, const QString &suggested)
 
 bool looksLikeDatabasePath(const QString &word)
 {
-    return QFileInfo(word).isFile() || word.contains(QLatin1Char('/')) || word.endsWith(QStringLiteral(".sqlite"))
+    return PgLocation::isPostgres(word) || QFileInfo(word).isFile() || word.contains(QLatin1Char('/')) || word.endsWith(QStringLiteral(".sqlite"))
            || word.endsWith(QStringLiteral(".db"));
 }
 
@@ -65,7 +67,7 @@ bool looksLikeDatabasePath(const QString &word)
 std::optional<GuiOptions> parseGuiArguments(const QStringList &arguments, QString *error)
 {
     QCommandLineParser parser;
-    const QCommandLineOption dbOpt(QStringLiteral("db"), QStringLiteral("Database file."), QStringLiteral("PATH"));
+    const QCommandLineOption dbOpt(QStringLiteral("db"), QStringLiteral("Database file, or a team database's postgresql:// URI."), QStringLiteral("PATH"));
     const QCommandLineOption pageOpt(QStringLiteral("page"), QStringLiteral("Page to open."), QStringLiteral("PAGE"));
     parser.addOptions({dbOpt, pageOpt});
     if (!parser.parse(arguments)) {
@@ -108,15 +110,20 @@ StartupPlan planStartup(const GuiOptions &options, const QString &lastDatabase, 
 {
     StartupPlan plan;
     plan.suggestNew = defaultPath;
+    // A team database (a postgresql:// URI) is not a file: whether it is there is for the
+    // server to say, when connecting.
+    auto present = [](const QString &location) {
+        return PgLocation::isPostgres(location) || QFileInfo::exists(location);
+    };
     if (!options.databasePath.isEmpty()) {
         // Named on the command line: open it, or offer to create it there.
-        if (QFileInfo::exists(options.databasePath)) {
+        if (present(options.databasePath)) {
             plan.open = options.databasePath;
             plan.strict = true;
         } else {
             plan.suggestNew = options.databasePath;
         }
-    } else if (!lastDatabase.isEmpty() && QFileInfo::exists(lastDatabase)) {
+    } else if (!lastDatabase.isEmpty() && present(lastDatabase)) {
         plan.open = lastDatabase;
     } else if (QFileInfo::exists(defaultPath)) {
         plan.open = defaultPath;

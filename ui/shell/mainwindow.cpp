@@ -10,8 +10,11 @@
 #include "models/licensetablemodel.h"
 #include "shell/appearance.h"
 #include "shell/backgroundjob.h"
+#include "shell/connectdialog.h"
+#include "shell/teamconnect.h"
 #include "storage/bulkload.h"
 #include "storage/database.h"
+#include "storage/postgres/pglocation.h"
 #include "storage/sqlutil.h"
 #include "wizard/lmosetuppage.h"
 #include "wizard/lmowizard.h"
@@ -153,8 +156,13 @@ void MainWindow::buildMenus()
     QAction *openAction = file->addAction(QStringLiteral("&Open database…"), this, [this] { openDatabaseDialog(false); });
     openAction->setShortcut(QKeySequence::Open);
     file->addAction(QStringLiteral("Open read-on&ly…"), this, [this] { openDatabaseDialog(true); });
+    QAction *connectAction = file->addAction(QStringLiteral("&Connect to team database…"), this, &MainWindow::connectDialog);
+    connectAction->setObjectName(QStringLiteral("connectAction"));
+    connectAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
+    connectAction->setToolTip(QStringLiteral("Open the database your team shares on a PostgreSQL server"));
     m_recentMenu = file->addMenu(QStringLiteral("Open &recent"));
     m_recentMenu->setObjectName(QStringLiteral("recentMenu"));
+    m_recentMenu->setToolTipsVisible(true); // a team database's full URI (two schemas of one server look alike)
     rebuildRecentMenu();
     file->addSeparator();
     QAction *importAction = m_importAction = file->addAction(QStringLiteral("&Import…"), this, &MainWindow::importFiles);
@@ -258,6 +266,30 @@ Page MainWindow::currentPage() const
 
 bool MainWindow::openDatabase(const QString &path, const Database::OpenOptions &options, QString *error, bool quiet)
 {
+    if (PgLocation::isPostgres(path)) {
+        // The connection is made on a thread of its own; this waits for it with the window
+        // painting (and the password prompt answering), then says what went wrong as a file
+        // open would.
+        bool ok = false;
+        QString reason;
+        QEventLoop loop;
+        auto done = connect(this, &MainWindow::teamConnectFinished, &loop, [&](bool connected, const QString &why) {
+            ok = connected;
+            reason = why;
+            loop.quit();
+        });
+        connectTeamDatabase(path, options, true);
+        if (m_connector)
+            loop.exec();
+        disconnect(done);
+        if (!ok && !reason.isEmpty()) {
+            if (error)
+                *error = reason;
+            if (!quiet)
+                QMessageBox::warning(this, QStringLiteral("Cannot connect to the team database"), reason);
+        }
+        return ok;
+    }
     auto opened = Database::open(path, options);
     if (!opened) {
         if (error)
@@ -266,6 +298,12 @@ bool MainWindow::openDatabase(const QString &path, const Database::OpenOptions &
             QMessageBox::warning(this, QStringLiteral("Cannot open the database"), opened.error().message);
         return false;
     }
+    adoptDatabase(std::move(opened.value()));
+    return true;
+}
+
+void MainWindow::adoptDatabase(std::unique_ptr<Database> opened)
+{
     // Pages first let go of the old connection, then it closes. Background jobs have their own
     // connections and their late answers are dropped, so there is nothing to wait for.
     stopIndexJob();
@@ -274,15 +312,76 @@ bool MainWindow::openDatabase(const QString &path, const Database::OpenOptions &
     updateUndoActions();
     for (DatabasePage *page : pages())
         page->setDatabase(nullptr);
-    m_database = std::move(opened.value());
+    m_database = std::move(opened);
     for (DatabasePage *page : pages())
         page->setDatabase(m_database.get());
+    // A team database is kept by its URI without the password (that stays in the keychain).
     rememberRecent(m_database->path());
     QSettings().setValue(kLastKey, m_database->path());
     updateStatus();
     emit databaseChanged();
     buildDeferredIndexesInBackground();
-    return true;
+}
+
+void MainWindow::connectTeamDatabase(const QString &uri, const Database::OpenOptions &options, bool quiet)
+{
+    if (m_connector) {
+        // One attempt at a time: the newer one is what the user wants now.
+        TeamConnector *old = std::exchange(m_connector, nullptr);
+        old->disconnect(this);
+        old->cancel();
+        old->deleteLater();
+    }
+    auto *connector = new TeamConnector(uri, options, this);
+    m_connector = connector;
+    connect(connector, &TeamConnector::progress, this, [this](const QString &text) { statusBar()->showMessage(text); });
+    connect(connector, &TeamConnector::finished, this, [this, connector, quiet](bool ok) {
+        if (m_connector == connector)
+            m_connector = nullptr;
+        connector->deleteLater();
+        statusBar()->clearMessage();
+        if (ok) {
+            adoptDatabase(connector->takeDatabase());
+            // Only worth saying when there was a password to keep.
+            if (!connector->keychainProblem().isEmpty() && connector->askedForPassword())
+                statusBar()->showMessage(QStringLiteral("Connected. The password could not be kept: %1. It is asked "
+                                                        "for at each connection.")
+                                             .arg(connector->keychainProblem()),
+                                         15000);
+            emit teamConnectFinished(true, QString());
+            return;
+        }
+        const Error error = connector->error();
+        if (error.code == Error::Code::Cancelled) {
+            statusBar()->showMessage(error.message, 8000);
+            emit teamConnectFinished(false, QString());
+            return;
+        }
+        if (!quiet) {
+            // Not a nested event loop: the window (and a test) carries on while it is shown.
+            auto *box = new QMessageBox(QMessageBox::Warning, QStringLiteral("Cannot connect to the team database"),
+                                        error.message, QMessageBox::Ok, this);
+            box->setObjectName(QStringLiteral("connectError"));
+            box->setAttribute(Qt::WA_DeleteOnClose);
+            box->open();
+        }
+        emit teamConnectFinished(false, error.message);
+    });
+    connector->start();
+}
+
+void MainWindow::connectDialog()
+{
+    // Proposes the last team database connected to, else an example to edit.
+    QString suggested;
+    for (const QString &recent : recentDatabases())
+        if (PgLocation::isPostgres(recent)) {
+            suggested = recent;
+            break;
+        }
+    ConnectDialog dialog(suggested, this);
+    if (dialog.exec() == QDialog::Accepted && !dialog.uri().isEmpty())
+        connectTeamDatabase(dialog.uri());
 }
 
 void MainWindow::closeDatabase()
@@ -411,14 +510,15 @@ Result<qint64> MainWindow::exportLicensesTo(const QString &path, bool view)
     // Its own connection on its own thread: a million rows take a few seconds, with progress
     // and Cancel (a cancelled export leaves no file).
     const QString databasePath = m_database->path();
+    Database::OpenOptions options;
+    options.readOnly = true;
+    options.password = m_database->connectionSpec().password; // a team database's, from the keychain
     const LicenseQuery query = m_licenses->model()->query();
     const std::optional<qint64> expected = view ? m_licenses->model()->matchingCount() : m_licenses->model()->totalCount();
     std::atomic<qint64> done{0};
     std::atomic<bool> cancel{false};
     Result<qint64> outcome = Error::make(Error::Code::Generic, QString());
     QThread *thread = QThread::create([&] {
-        Database::OpenOptions options;
-        options.readOnly = true;
         auto database = Database::open(databasePath, options);
         if (!database) {
             outcome = database.error();
@@ -478,8 +578,9 @@ void MainWindow::newDatabase()
 
 void MainWindow::openDatabaseDialog(bool readOnly)
 {
-    const QString start = m_database ? QFileInfo(m_database->path()).absolutePath()
-                                     : QFileInfo(Database::defaultPath()).absolutePath();
+    // A team database has no folder: the default one then.
+    const QString start = m_database && !m_database->isTeamDatabase() ? QFileInfo(m_database->path()).absolutePath()
+                                                                      : QFileInfo(Database::defaultPath()).absolutePath();
     const QString path = QFileDialog::getOpenFileName(this, QStringLiteral("Open database"), start,
                                                       QStringLiteral("LMO Desk databases (*.sqlite *.db);;All files (*)"));
     Database::OpenOptions options;
@@ -515,8 +616,19 @@ void MainWindow::rebuildRecentMenu()
     const QStringList recent = recentDatabases();
     for (int i = 0; i < recent.size(); ++i) {
         const QString path = recent[i];
-        QAction *action = m_recentMenu->addAction(QStringLiteral("&%1 %2").arg(i + 1).arg(QDir::toNativeSeparators(path)),
+        if (PgLocation::isPostgres(path)) {
+            // Named as the status bar names it; the password comes from the keychain.
+            auto location = PgLocation::parse(path);
+            const QString shown = location ? location->display() : path;
+            QAction *action = m_recentMenu->addAction(QStringLiteral("&%1 Team database %2").arg(QString::number(i + 1), shown),
+                                                      this, [this, path] { connectTeamDatabase(path); });
+            action->setToolTip(path);
+            action->setData(path);
+            continue;
+        }
+        QAction *action = m_recentMenu->addAction(QStringLiteral("&%1 %2").arg(QString::number(i + 1), QDir::toNativeSeparators(path)),
                                                   this, [this, path] { openDatabase(path); });
+        action->setData(path);
         action->setEnabled(QFileInfo::exists(path));
     }
     if (recent.isEmpty()) {
@@ -544,8 +656,11 @@ void MainWindow::updateStatus()
         m_statusReadOnly->clear();
         return;
     }
-    const QString path = QDir::toNativeSeparators(m_database->path());
-    setWindowTitle(QStringLiteral("%1 - LMO Desk").arg(QFileInfo(m_database->path()).fileName()));
+    // A file by its path, a team database by its server ("Team database alice@db:5432/lmo").
+    const bool team = m_database->isTeamDatabase();
+    const QString path = team ? QStringLiteral("Team database %1").arg(m_database->displayName())
+                              : QDir::toNativeSeparators(m_database->path());
+    setWindowTitle(QStringLiteral("%1 - LMO Desk").arg(team ? path : QFileInfo(m_database->path()).fileName()));
     auto lmo = LmoRepository(m_database->connection()).current();
     if (lmo && lmo->designatedAt.isValid())
         m_statusLmo->setText(QStringLiteral("LMO: %1 (%2)").arg(lmo->org.name, lmo->org.orgId.left(15)));
@@ -557,7 +672,7 @@ void MainWindow::updateStatus()
     const std::optional<qint64> count = m_licenses->count();
     m_statusDatabase->setText(count ? QStringLiteral("%1  —  %2 licenses").arg(path, QLocale().toString(*count))
                                     : QStringLiteral("%1  —  counting licenses…").arg(path));
-    m_statusDatabase->setToolTip(path);
+    m_statusDatabase->setToolTip(team ? m_database->path() : path);
     if (m_database->isReadOnly()) {
         m_statusReadOnly->setText(QStringLiteral("Read-only: %1").arg(m_database->readOnlyReason()));
         setWindowTitle(windowTitle() + QStringLiteral(" [read-only]"));

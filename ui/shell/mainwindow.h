@@ -23,6 +23,7 @@ class DashboardPage;
 class LicensesPage;
 class LmoSetupPage;
 class SubscribersPage;
+class TeamConnector;
 
 class MainWindow : public QMainWindow
 {
@@ -37,6 +38,16 @@ public:
     bool openDatabase(const QString &path, const Database::OpenOptions &options = {}, QString *error = nullptr,
                       bool quiet = false);
     void closeDatabase();
+    // Connects to a team database (a postgresql:// URI) without blocking the window: the
+    // keychain's password first, a password asked for if the server wants one, "Connecting to
+    // …" with Cancel meanwhile. Ends with teamConnectFinished(); on failure the current database
+    // stays open and the reason is shown (unless `quiet`). openDatabase() of a URI does this and
+    // waits for the answer (the window keeps painting).
+    void connectTeamDatabase(const QString &uri, const Database::OpenOptions &options = {}, bool quiet = false);
+    // File > Connect to team database…: the dialog, then connectTeamDatabase().
+    void connectDialog();
+    // The connection being made, if any (tests).
+    TeamConnector *pendingConnect() const { return m_connector; }
     // What changed the open database's contents.
     enum class Change {
         Edit,    // Modify License, its undo or redo
@@ -72,6 +83,8 @@ public:
 signals:
     // Another database is open (or none).
     void databaseChanged();
+    // A connectTeamDatabase() ended: connected, or why not (empty when cancelled).
+    void teamConnectFinished(bool ok, const QString &error);
     // The open database's contents changed (after the pages were told).
     void contentsChangedSignal(lmo::MainWindow::Change change);
 
@@ -108,9 +121,12 @@ public:
 
 private:
     void afterLicenseEdit(const QString &error);
+    // Shows `opened` on every page, in Open recent and the status bar (the old one closes).
+    void adoptDatabase(std::unique_ptr<Database> opened);
     QList<DatabasePage *> pages() const;
 
     std::unique_ptr<Database> m_database;
+    TeamConnector *m_connector = nullptr;
     QListWidget *m_sidebar;
     QStackedWidget *m_stack;
     LicensesPage *m_licenses;

@@ -1,5 +1,7 @@
 #include "shell/welcomedialog.h"
 
+#include "shell/connectdialog.h"
+
 #include <QCheckBox>
 #include <QDialogButtonBox>
 #include <QFileDialog>
@@ -29,7 +31,7 @@ WelcomeDialog::WelcomeDialog(const QString &suggestedPath, QWidget *parent)
     auto *intro = new QLabel(
         QStringLiteral("LMO Desk keeps your License Management Org's licenses in a database on this computer. "
                        "There is none yet: start with a realistic demo to look around, or an empty one to fill "
-                       "with your own exports."),
+                       "with your own exports. If your team shares one on a PostgreSQL server, connect to it."),
         this);
     intro->setWordWrap(true);
     layout->addWidget(intro);
@@ -74,6 +76,10 @@ WelcomeDialog::WelcomeDialog(const QString &suggestedPath, QWidget *parent)
     create->setDefault(true);
     QPushButton *open = buttons->addButton(QStringLiteral("&Open existing…"), QDialogButtonBox::ActionRole);
     connect(open, &QPushButton::clicked, this, &WelcomeDialog::openExisting);
+    // The team's database on a server, rather than one on this computer.
+    QPushButton *team = buttons->addButton(QStringLiteral("Connect to &team database…"), QDialogButtonBox::ActionRole);
+    team->setObjectName(QStringLiteral("connectTeamButton"));
+    connect(team, &QPushButton::clicked, this, &WelcomeDialog::connectTeam);
     buttons->addButton(QStringLiteral("&Quit"), QDialogButtonBox::RejectRole);
     connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
@@ -98,12 +104,25 @@ void WelcomeDialog::openExisting()
     if (path.isEmpty())
         return;
     m_path->setText(path);
+    m_teamUri.clear();
     m_openExisting = true;
+    accept();
+}
+
+void WelcomeDialog::connectTeam()
+{
+    ConnectDialog dialog(m_teamUri, this);
+    if (dialog.exec() != QDialog::Accepted || dialog.uri().isEmpty())
+        return;
+    m_teamUri = dialog.uri();
+    m_openExisting = false;
     accept();
 }
 
 WelcomeDialog::Choice WelcomeDialog::choice() const
 {
+    if (!m_teamUri.isEmpty())
+        return Choice::TeamDatabase;
     if (m_openExisting)
         return Choice::OpenExisting;
     return m_demo->isChecked() ? Choice::Demo : Choice::Empty;
@@ -111,6 +130,8 @@ WelcomeDialog::Choice WelcomeDialog::choice() const
 
 QString WelcomeDialog::path() const
 {
+    if (!m_teamUri.isEmpty())
+        return m_teamUri;
     return m_path->text().trimmed();
 }
 

@@ -15,11 +15,12 @@ class WelcomeDialog : public QDialog
 {
     Q_OBJECT
 public:
-    enum class Choice { Demo, Empty, OpenExisting };
+    enum class Choice { Demo, Empty, OpenExisting, TeamDatabase };
 
     explicit WelcomeDialog(const QString &suggestedPath, QWidget *parent = nullptr);
 
     Choice choice() const;
+    // The file, or for TeamDatabase the postgresql:// URI the Connect dialog gave.
     QString path() const;
     qint64 demoLicenses() const;
     // Whether to walk through designating the LMO once the database is open (the first-run
@@ -29,6 +30,7 @@ public:
 private:
     void browse();
     void openExisting();
+    void connectTeam();
 
     QRadioButton *m_demo;
     QRadioButton *m_empty;
@@ -36,6 +38,7 @@ private:
     QLineEdit *m_path;
     QCheckBox *m_setUpLmo;
     bool m_openExisting = false;
+    QString m_teamUri;
 };
 
 } // namespace lmo
