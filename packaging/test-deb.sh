@@ -17,7 +17,7 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 
 depends=$(dpkg-deb -f "$deb" Depends)
 echo "Depends: $depends"
-for needed in libqt6widgets6 libqt6charts6 libqt6sql6 libqt6sql6-sqlite qt6-qpa-plugins libsqlite3-0; do
+for needed in libqt6widgets6 libqt6charts6 libqt6sql6 libqt6sql6-sqlite qt6-qpa-plugins libsqlite3-0 libqt6sql6-psql libpq5 libqt6keychain1; do
   grep -q "$needed" <<<"$depends" || fail "the package does not depend on $needed"
 done
 contents=$(dpkg-deb -c "$deb")

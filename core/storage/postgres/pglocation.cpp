@@ -136,8 +136,8 @@ Error pgConnectError(const QString &libpqMessage, const QString &shown)
         return Error::make(Error::Code::AuthFailed,
                            QStringLiteral("The server of %1 asks for a password and none was given. Put it in "
                                           "~/.pgpass or PGPASSWORD, or connect from the window (File > Connect to team "
-                                          "database…), which asks for it and keeps it in the keychain.")
-                               .arg(shown));
+                                          "database…), which asks for it and keeps it in the keychain. (%2)")
+                               .arg(shown, m));
     if (has("password authentication failed") || has("authentication failed"))
         return Error::make(Error::Code::AuthFailed,
                            QStringLiteral("The server of %1 refused the login: the password is wrong, or the login may "
