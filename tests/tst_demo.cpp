@@ -21,7 +21,7 @@ std::unique_ptr<Database> newDatabase(const QString &path)
 {
     Database::OpenOptions o;
     o.create = true;
-    auto db = Database::open(path, o);
+    auto db = Database::open(test::location(path), o);
     return db ? std::move(db.value()) : nullptr;
 }
 
@@ -57,7 +57,7 @@ double medianBefore(const QMap<QDate, qint64> &counts, const QDate &until, int d
 // The audit row's text for a license's current value of `field`, as SQL over licenses l.
 const char *const kCurrentValueSql =
     "CASE a.field WHEN 'Status' THEN l.status WHEN 'Seats' THEN CAST(l.seats AS TEXT) "
-    "WHEN 'Used Licenses' THEN CAST(l.used_licenses AS TEXT) WHEN 'Expiration' THEN l.expiration "
+    "WHEN 'Used Licenses' THEN CAST(l.used_licenses AS TEXT) WHEN 'Expiration' THEN CAST(l.expiration AS TEXT) "
     "WHEN 'Version Number' THEN l.version_number END";
 
 } // namespace
@@ -288,7 +288,7 @@ private slots:
                                               "OR a.old_value IS a.new_value OR substr(a.changed_at, 1, 10) < l.install_date "
                                               "OR a.changed_at > l.last_modified OR substr(a.changed_at, 12, 2) NOT BETWEEN '08' AND '17'")),
                  0);
-        QCOMPARE(number(*m_db, QStringLiteral("SELECT COUNT(*) FROM licenses WHERE substr(last_modified, 1, 10) > '2026-11-01'")), 0);
+        QCOMPARE(number(*m_db, QStringLiteral("SELECT COUNT(*) FROM licenses WHERE DATE(last_modified) > '2026-11-01'")), 0);
         // Values written as the app writes them.
         QCOMPARE(number(*m_db, QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE field NOT IN ('Status', 'Seats', "
                                               "'Used Licenses', 'Expiration', 'Version Number')")),
