@@ -1586,6 +1586,7 @@ private slots:
         }
         const QByteArray before = test::contentHash(*m_db);
         const qint64 indexesBefore = indexCount(*m_db);
+        const qint64 licensesBefore = number(*m_db, u"SELECT COUNT(*) FROM licenses"_s);
 
         ImportOptions strict;
         strict.strict = true;
@@ -1609,7 +1610,7 @@ private slots:
         QCOMPARE(kept.inserted, 20000);
         QCOMPARE(kept.rejected, 1);
         QCOMPARE(kept.exitCode(), 3);
-        QCOMPARE(number(*m_db, u"SELECT COUNT(*) FROM licenses WHERE name LIKE 'L-0%'"_s), 20000);
+        QCOMPARE(number(*m_db, u"SELECT COUNT(*) FROM licenses"_s), licensesBefore + 20000);
     }
 
     // A second export of the same licenses updates the rows the first import wrote (after the
@@ -1633,7 +1634,8 @@ private slots:
         QCOMPARE(updated.inserted, 0);
         QCOMPARE(updated.updated, 6000);
         QCOMPARE(updated.rejected, 0);
-        QCOMPARE(deferredIndexCount(m_db->connection()).value(), 0);
+        // Every index is built; only the org summary is left to do, marked as such.
+        QCOMPARE(number(*m_db, u"SELECT COUNT(*) FROM deferred_indexes WHERE name <> '~subscribers'"_s), 0);
         QCOMPARE(indexCount(*m_db), 16);
         QCOMPARE(number(*m_db, u"SELECT COUNT(*) FROM licenses"_s), 6000);
         QCOMPARE(number(*m_db, u"SELECT COUNT(*) FROM licenses WHERE seats = 12 AND status = 'Suspended'"_s), 6000);
