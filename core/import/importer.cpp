@@ -1387,9 +1387,17 @@ Result<void> FileImport::run()
     // on a second thread. Both are put back when this import is done.
     BulkPragmas pragmas(m_db, fast);
 
+    // On a server, the foreign keys go for the fast load (every reference is a row the import
+    // found or made itself) and come back checked once over the table at the end.
+    std::optional<pg::ForeignKeySuspension> foreignKeysOff;
     if (fast) {
         if (auto r = execSql(m_db, QStringLiteral("SAVEPOINT fast_load"), QStringLiteral("starting the import")); !r)
             return r;
+        if (m_database.isTeamDatabase()) {
+            foreignKeysOff.emplace(m_db);
+            if (auto r = foreignKeysOff->suspend(QStringLiteral("licenses")); !r)
+                return r;
+        }
     }
     auto loaded = loadRows(analysis, fast);
     if (!loaded && fast && loaded.error().code == Error::Code::Conflict) {
@@ -1397,6 +1405,8 @@ Result<void> FileImport::run()
         // row updates the earlier one.
         if (auto r = execSql(m_db, QStringLiteral("ROLLBACK TO fast_load"), QStringLiteral("restarting the import")); !r)
             return r;
+        if (foreignKeysOff)
+            foreignKeysOff->forget(); // back with the rollback
         // A server's sequences keep the ids the fast pass used: the careful pass numbers its
         // packages, versions and licenses from where the fast one began, as SQLite does.
         if (m_database.isTeamDatabase()) {
@@ -1417,6 +1427,10 @@ Result<void> FileImport::run()
     }
     if (!loaded)
         return loaded;
+    if (foreignKeysOff && !(m_options.strict && m_report.rejected > 0)) {
+        if (auto r = foreignKeysOff->restore(); !r)
+            return r;
+    }
 
     if (m_options.strict && m_report.rejected > 0) {
         m_report.refused = true;

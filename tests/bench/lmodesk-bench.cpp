@@ -270,8 +270,10 @@ bool writeDataLoaderExport(const QString &path, qint64 rows)
 // psql run on `uri` with one command; its run.
 ChildRun psql(const QString &uri, const QString &command)
 {
+    // client_min_messages: the schema drops' NOTICE per table says nothing worth reading.
     return runChild({QStringLiteral("psql"), QStringLiteral("-X"), QStringLiteral("-q"), QStringLiteral("-v"),
-                     QStringLiteral("ON_ERROR_STOP=1"), uri, QStringLiteral("-c"), command});
+                     QStringLiteral("ON_ERROR_STOP=1"), uri, QStringLiteral("-c"),
+                     QStringLiteral("SET client_min_messages = warning"), QStringLiteral("-c"), command});
 }
 
 // The import into a team database, beside psql's \copy of the same file into a plain TEXT

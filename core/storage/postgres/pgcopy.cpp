@@ -3,6 +3,7 @@
 #include "storage/sqlutil.h"
 
 #include <QSqlDriver>
+#include <QSqlQuery>
 #include <QVariant>
 
 #include <libpq-fe.h>
@@ -111,6 +112,42 @@ QString resultError(const PGresult *res, PGconn *conn, QString *sqlState)
 }
 
 } // namespace
+
+Result<void> ForeignKeySuspension::suspend(const QString &table)
+{
+    m_table = table;
+    QSqlQuery q(m_db);
+    if (!q.prepare(QStringLiteral("SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE contype = 'f' AND "
+                                  "conrelid = to_regclass(?) ORDER BY conname")))
+        return sqlError(q.lastError(), QStringLiteral("preparing the bulk load"));
+    q.addBindValue(table);
+    if (!q.exec())
+        return sqlError(q.lastError(), QStringLiteral("listing the foreign keys of %1").arg(table));
+    QList<QPair<QString, QString>> found;
+    while (q.next())
+        found.append({q.value(0).toString(), q.value(1).toString()});
+    q.finish();
+    for (const auto &[name, definition] : std::as_const(found)) {
+        if (auto r = execSql(m_db, QStringLiteral("ALTER TABLE %1 DROP CONSTRAINT \"%2\"").arg(table, name),
+                             QStringLiteral("preparing the bulk load"));
+            !r)
+            return r;
+        m_definitions.append({name, definition});
+    }
+    return {};
+}
+
+Result<void> ForeignKeySuspension::restore()
+{
+    for (const auto &[name, definition] : std::as_const(m_definitions)) {
+        if (auto r = execSql(m_db, QStringLiteral("ALTER TABLE %1 ADD CONSTRAINT \"%2\" %3").arg(m_table, name, definition),
+                             QStringLiteral("checking the references of the new %1").arg(m_table));
+            !r)
+            return r;
+    }
+    m_definitions.clear();
+    return {};
+}
 
 Result<void> rewindSequences(QSqlDatabase &db, const QStringList &tables)
 {
