@@ -691,13 +691,13 @@ int runImport(const QStringList &arguments)
     // One import at a time into a database, across processes: this one holds the lock through
     // all its files and the indexes they leave, so that another waits for all of it, saying so.
     bool toldWaiting = false;
-    auto lock = BulkWriteLock::acquire(database.value()->path(), [&](const QString &holder) {
+    auto lock = BulkWriteLock::acquire(database.value()->connection(), [&](const QString &holder) {
         if (!toldWaiting)
             err() << "lmodesk: waiting for another import to finish (" << holder << " is writing to "
-                  << QDir::toNativeSeparators(database.value()->path()) << ")..." << Qt::endl;
+                  << QDir::toNativeSeparators(database.value()->displayName()) << ")..." << Qt::endl;
         toldWaiting = true;
         return true;
-    });
+    }, 2000, database.value()->displayName());
     if (!lock)
         return failWith(lock.error());
 

@@ -64,7 +64,7 @@ private slots:
         QVERIFY(m_dir.isValid());
         Database::OpenOptions o;
         o.create = true;
-        auto db = Database::open(m_dir.filePath(QStringLiteral("encoding-%1.sqlite").arg(++m_count)), o);
+        auto db = Database::open(test::location(m_dir.filePath(QStringLiteral("encoding-%1.sqlite").arg(++m_count))), o);
         QVERIFY(db.ok());
         m_db = std::move(db.value());
     }

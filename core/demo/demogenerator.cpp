@@ -669,6 +669,7 @@ Result<DemoSummary> generateDemo(Database &database, const DemoOptions &options,
     sqlite::setCacheKib(db, 262144);
 
     LicenseWriter writer(database);
+    writer.setBuffered(true); // nothing reads the licenses back before the end of the load
     if (auto r = writer.prepare(); !r)
         return r.error();
 
@@ -904,6 +905,8 @@ Result<DemoSummary> generateDemo(Database &database, const DemoOptions &options,
             return Error::make(Error::Code::Cancelled, QStringLiteral("The demo was cancelled; nothing was written."));
     }
 
+    if (auto r = writer.flush(); !r)
+        return r.error();
     if (auto r = auditWriter.flush(); !r)
         return r.error();
     // All rows are written; what follows (indexes, commit) takes a few more seconds.
@@ -921,7 +924,7 @@ Result<DemoSummary> generateDemo(Database &database, const DemoOptions &options,
     if (auto r = transaction.commit(QStringLiteral("saving the demo")); !r)
         return r.error();
     // Gives the query planner row counts for the new data; then fold the WAL back into the file.
-    if (auto r = execSql(db, QStringLiteral("ANALYZE"), QStringLiteral("analysing the demo data")); !r)
+    if (auto r = analyzeTables(db); !r)
         return r.error();
     sqlite::checkpoint(db);
 

@@ -22,6 +22,7 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include "storage/postgres/pgcopy.h"
 #include "storage/sqlite/sqlitetuning.h"
 
 #include <condition_variable>
@@ -449,7 +450,9 @@ Result<void> FileImport::prepare(const HeaderAnalysis &analysis)
     m_findById = QSqlQuery(m_db);
     m_findById.prepare(QStringLiteral("SELECT id, lmo_ref FROM licenses WHERE sf_id = ?"));
     m_fetch = QSqlQuery(m_db);
-    m_fetch.setForwardOnly(true);
+    // On PostgreSQL forward-only is libpq's single-row mode, which the lookups and updates that
+    // follow on this connection would cut short: the one row is read whole there.
+    m_fetch.setForwardOnly(!m_database.isTeamDatabase());
     if (!m_fetch.prepare(LicenseRepository::selectSql(QStringLiteral("l.id = ?"))))
         return sqlError(m_fetch.lastError(), QStringLiteral("preparing the import"));
     m_findByOrgPackage = QSqlQuery(m_db);
@@ -1366,6 +1369,10 @@ Result<void> FileImport::run()
             // update writes only values the import has read and checked.
             checks.emplace(m_db, "ignore_check_constraints", true);
             m_tableRulesInWriter = checks->switched();
+        } else if (count.value() == 0) {
+            // The server checks them too; the writer's own check words a broken rule as on
+            // SQLite, before a COPY of thousands of rows fails on it.
+            m_tableRulesInWriter = true;
         }
     }
     Transaction transaction(m_db);
@@ -1380,9 +1387,17 @@ Result<void> FileImport::run()
     // on a second thread. Both are put back when this import is done.
     BulkPragmas pragmas(m_db, fast);
 
+    // On a server, the foreign keys go for the fast load (every reference is a row the import
+    // found or made itself) and come back checked once over the table at the end.
+    std::optional<pg::ForeignKeySuspension> foreignKeysOff;
     if (fast) {
         if (auto r = execSql(m_db, QStringLiteral("SAVEPOINT fast_load"), QStringLiteral("starting the import")); !r)
             return r;
+        if (m_database.isTeamDatabase()) {
+            foreignKeysOff.emplace(m_db);
+            if (auto r = foreignKeysOff->suspend(QStringLiteral("licenses")); !r)
+                return r;
+        }
     }
     auto loaded = loadRows(analysis, fast);
     if (!loaded && fast && loaded.error().code == Error::Code::Conflict) {
@@ -1390,6 +1405,16 @@ Result<void> FileImport::run()
         // row updates the earlier one.
         if (auto r = execSql(m_db, QStringLiteral("ROLLBACK TO fast_load"), QStringLiteral("restarting the import")); !r)
             return r;
+        if (foreignKeysOff)
+            foreignKeysOff->forget(); // back with the rollback
+        // A server's sequences keep the ids the fast pass used: the careful pass numbers its
+        // packages, versions and licenses from where the fast one began, as SQLite does.
+        if (m_database.isTeamDatabase()) {
+            if (auto r = pg::rewindSequences(m_db, {QStringLiteral("packages"), QStringLiteral("package_versions"),
+                                                    QStringLiteral("licenses")});
+                !r)
+                return r;
+        }
         m_report.read = m_report.inserted = m_report.updated = m_report.unchanged = m_report.rejected = 0;
         m_report.rejections.clear();
         forgetPackages(); // rolled back with the rest: what the fast pass learned is gone
@@ -1402,6 +1427,10 @@ Result<void> FileImport::run()
     }
     if (!loaded)
         return loaded;
+    if (foreignKeysOff && !(m_options.strict && m_report.rejected > 0)) {
+        if (auto r = foreignKeysOff->restore(); !r)
+            return r;
+    }
 
     if (m_options.strict && m_report.rejected > 0) {
         m_report.refused = true;
@@ -1557,7 +1586,7 @@ Result<ImportReport> importFile(Database &database, const QString &path, const I
     BulkWriteLock::Waiting waiting;
     if (options.progress)
         waiting = [&options](const QString &) { return options.progress(ImportProgress{}); };
-    auto lock = BulkWriteLock::acquire(database.path(), waiting);
+    auto lock = BulkWriteLock::acquire(database.connection(), waiting, 2000, database.displayName());
     if (!lock) {
         if (lock.error().code == Error::Code::Cancelled)
             return Error::make(Error::Code::Cancelled, QStringLiteral("Cancelled while waiting for another import to "

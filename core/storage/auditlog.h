@@ -46,8 +46,9 @@ private:
 };
 
 // Appends audit rows in bulk (a demo's history, a load's): rows wait in a buffer, and on SQLite
-// go in kRowsPerStatement at a time through its C API, as LicenseWriter writes licenses; other
-// drivers get one prepared QSqlQuery. The rows are written as AuditLog::record writes them
+// go in kRowsPerStatement at a time through its C API, as LicenseWriter writes licenses; on
+// PostgreSQL kCopyRows at a time in one COPY (pg::copyIn); the portable path is one prepared
+// QSqlQuery. The rows are written as AuditLog::record writes them
 // (empty values as NULL). Use inside the caller's transaction, and flush() before committing:
 // rows still in the buffer when the writer goes are not written.
 class AuditWriter
@@ -66,6 +67,7 @@ public:
     qint64 written() const { return m_written; }
 
     static constexpr int kRowsPerStatement = 32;
+    static constexpr int kCopyRows = 8192;
 
 private:
     Result<void> prepare();
@@ -73,6 +75,7 @@ private:
 
     QSqlDatabase m_db;
     void *m_sqlite = nullptr;
+    bool m_copy = false; // PostgreSQL: rows go by COPY
     void *m_one = nullptr;  // sqlite3_stmt *: one row
     void *m_many = nullptr; // sqlite3_stmt *: kRowsPerStatement rows
     std::unique_ptr<QSqlQuery> m_query;

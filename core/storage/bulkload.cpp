@@ -1,5 +1,6 @@
 #include "storage/bulkload.h"
 
+#include "storage/postgres/pgadvisorylock.h"
 #include "storage/sqlutil.h"
 #include "storage/sqlite/sqlitetuning.h"
 #include "storage/subscribersummary.h"
@@ -83,6 +84,7 @@ namespace {
 struct HeldLock
 {
     std::unique_ptr<QLockFile> file;
+    std::unique_ptr<pg::AdvisoryLock> server; // a team database's instead of a file
     int holders = 0;
 };
 
@@ -153,7 +155,7 @@ Result<BulkWriteLock> BulkWriteLock::acquire(const QString &databasePath, const 
             if (shareHeldLock(key))
                 return BulkWriteLock(key);
             if (file->tryLock(0)) {
-                heldLocks()[key] = HeldLock{std::move(file), 1};
+                heldLocks()[key] = HeldLock{std::move(file), nullptr, 1};
                 return BulkWriteLock(key);
             }
         }
@@ -193,6 +195,65 @@ Result<BulkWriteLock> BulkWriteLock::acquire(const QString &databasePath, const 
     }
 }
 
+namespace {
+
+// The file under an SQLite connection, for its lock; empty for a database in memory.
+QString databaseFileOf(const QSqlDatabase &db);
+
+} // namespace
+
+Result<BulkWriteLock> BulkWriteLock::acquire(const QSqlDatabase &db, const Waiting &waiting, int waitMs, const QString &shown)
+{
+    if (!db.driverName().startsWith(QLatin1String("QPSQL"))) {
+        const QString file = databaseFileOf(db);
+        if (file.isEmpty())
+            return BulkWriteLock(QString());
+        return acquire(file, waiting, waitMs);
+    }
+    const QString key = pg::AdvisoryLock::processKey(db);
+    const QString name = shown.isEmpty() ? QStringLiteral("the team database") : shown;
+    {
+        QMutexLocker locker(&g_heldLocksMutex);
+        if (shareHeldLock(key))
+            return BulkWriteLock(key);
+    }
+    auto connected = pg::AdvisoryLock::connect(db, name);
+    if (!connected)
+        return connected.error();
+    std::unique_ptr<pg::AdvisoryLock> server = std::move(connected).value();
+    QElapsedTimer waited;
+    waited.start();
+    for (;;) {
+        {
+            // Under the mutex, so that two threads of this process never both ask the server:
+            // the second shares what the first took.
+            QMutexLocker locker(&g_heldLocksMutex);
+            if (shareHeldLock(key))
+                return BulkWriteLock(key);
+            auto taken = server->tryLock();
+            if (!taken)
+                return taken.error();
+            if (taken.value()) {
+                heldLocks()[key] = HeldLock{nullptr, std::move(server), 1};
+                return BulkWriteLock(key);
+            }
+        }
+        const QString holder = server->holder();
+        if (waiting) {
+            if (!waiting(holder))
+                return Error::make(Error::Code::Cancelled,
+                                   QStringLiteral("Stopped while waiting for another import into %1 (%2) to finish.")
+                                       .arg(name, holder));
+        } else if (waited.elapsed() >= waitMs) {
+            return Error::make(Error::Code::Locked,
+                               QStringLiteral("%1 is being written by another import (%2). Wait for it to finish, then "
+                                              "try again.")
+                                   .arg(name, holder));
+        }
+        QThread::msleep(200);
+    }
+}
+
 BulkWriteLock &BulkWriteLock::operator=(BulkWriteLock &&other) noexcept
 {
     if (this != &other) {
@@ -209,7 +270,8 @@ void BulkWriteLock::release()
     QMutexLocker locker(&g_heldLocksMutex);
     auto it = heldLocks().find(m_key);
     if (it != heldLocks().end() && --it->second.holders == 0) {
-        it->second.file->unlock();
+        if (it->second.file)
+            it->second.file->unlock();
         heldLocks().erase(it);
     }
     m_key.clear();
@@ -232,6 +294,22 @@ LongBusyTimeout::~LongBusyTimeout()
 {
     if (m_was >= 0)
         QSqlQuery(m_db).exec(QStringLiteral("PRAGMA busy_timeout=%1").arg(m_was));
+}
+
+Result<void> analyzeTables(QSqlDatabase db)
+{
+    if (!db.driverName().startsWith(QLatin1String("QPSQL")))
+        return execSql(db, QStringLiteral("ANALYZE"), QStringLiteral("analysing the tables"));
+    QSqlQuery q(db);
+    if (!q.exec(Dialect::forDriver(db.driverName()).listTablesSql()))
+        return sqlError(q.lastError(), QStringLiteral("listing the tables to analyse"));
+    QStringList tables;
+    while (q.next())
+        tables << QStringLiteral("\"%1\"").arg(q.value(0).toString().replace(QLatin1Char('"'), QStringLiteral("\"\"")));
+    q.finish();
+    if (tables.isEmpty())
+        return {};
+    return execSql(db, QStringLiteral("ANALYZE %1").arg(tables.join(QStringLiteral(", "))), QStringLiteral("analysing the tables"));
 }
 
 Result<int> deferredIndexCount(QSqlDatabase db)
@@ -281,12 +359,12 @@ Result<void> buildDeferredIndexes(QSqlDatabase db, const std::function<bool(int 
     // Another import may be loading, or building these very indexes: wait for it (told as
     // progress 0 of n), then look again, since it may have built them all meanwhile.
     std::optional<BulkWriteLock> lock;
-    if (const QString file = databaseFileOf(db); !listed->empty() && !file.isEmpty()) {
+    if (!listed->empty() && (!databaseFileOf(db).isEmpty() || db.driverName().startsWith(QLatin1String("QPSQL")))) {
         const int listedTotal = int(listed->size());
         BulkWriteLock::Waiting waiting;
         if (progress)
             waiting = [&progress, listedTotal](const QString &) { return progress(0, listedTotal); };
-        auto taken = BulkWriteLock::acquire(file, waiting);
+        auto taken = BulkWriteLock::acquire(db, waiting);
         if (!taken) {
             if (taken.error().code == Error::Code::Cancelled)
                 return Error::make(Error::Code::Cancelled,
@@ -355,7 +433,7 @@ Result<void> buildDeferredIndexes(QSqlDatabase db, const std::function<bool(int 
     }
     // Row counts for the query planner, now that the indexes are there.
     if (total > 0)
-        QSqlQuery(db).exec(QStringLiteral("ANALYZE"));
+        (void)analyzeTables(db); // only a help to the planner: a failure here loses nothing
     if (progress)
         progress(total, total);
     return {};

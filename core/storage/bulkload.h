@@ -49,6 +49,11 @@ private:
 // while this process holds it (importFile() inside `lmodesk import`, the window's index build
 // beside its import dialog) succeeds at once and only counts, and the file goes with the last
 // holder. Readers never take it: they read the last saved state meanwhile (the write-ahead log).
+//
+// On a team database (PostgreSQL) it is a session advisory lock on the server, one per schema,
+// held on a connection of its own for the lock's lifetime (pg::AdvisoryLock), so that it spans
+// every process on every machine; the holder is told from pg_stat_activity ("alice from
+// 10.0.0.5 (LMO Desk)"). It is shared within the process in the same way.
 class BulkWriteLock
 {
 public:
@@ -58,6 +63,11 @@ public:
 
     // Waits as long as `waiting` returns true; without it, up to `waitMs`, then Locked.
     static Result<BulkWriteLock> acquire(const QString &databasePath, const Waiting &waiting = {}, int waitMs = 2000);
+    // The lock of the database under a connection: the SQLite file's, or the team database's
+    // advisory lock (`shown` names it in messages; by default the server says who and where). A
+    // database in memory, which no other process can write, has nothing to lock.
+    static Result<BulkWriteLock> acquire(const QSqlDatabase &db, const Waiting &waiting = {}, int waitMs = 2000,
+                                         const QString &shown = {});
     static QString lockFilePath(const QString &databasePath);
 
     BulkWriteLock(BulkWriteLock &&other) noexcept : m_key(std::exchange(other.m_key, QString())) {}
@@ -69,6 +79,11 @@ private:
     explicit BulkWriteLock(QString key) : m_key(std::move(key)) {}
     QString m_key; // empty once released
 };
+
+// Gives the query planner row counts for our tables: SQLite's ANALYZE; on PostgreSQL the
+// tables of the database's schema by name (a plain ANALYZE would try every catalog as well,
+// and warn for each that an ordinary login may not analyse).
+Result<void> analyzeTables(QSqlDatabase db);
 
 // A longer busy timeout on one connection while it does bulk work under the BulkWriteLock: the
 // other writers it may meet then (an edit, a profile saved) are short, and the work should wait

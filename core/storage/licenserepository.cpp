@@ -1,6 +1,7 @@
 #include "storage/licenserepository.h"
 
 #include "storage/database.h"
+#include "storage/postgres/pgcopy.h"
 #include "storage/sqlutil.h"
 #include "storage/values.h"
 
@@ -8,6 +9,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <functional>
 
 namespace lmo {
@@ -46,6 +48,17 @@ QString rowName(const LicenseRowBatch &batch, size_t r)
 QByteArray insertSql(int rows)
 {
     return insertRowsSql(kInsertColumns, kBoundColumns, rows);
+}
+
+// What a COPY of licenses names: the table and the INSERT's columns, the id first if asked.
+QByteArray copyTarget(bool withId)
+{
+    QByteArray columns(kInsertColumns);
+    columns = columns.mid(int(qstrlen("INSERT INTO ")));
+    columns.chop(int(qstrlen(" VALUES ")));
+    if (withId)
+        columns.replace("licenses (", "licenses (id, ");
+    return columns;
 }
 
 } // namespace
@@ -162,7 +175,9 @@ private:
 class QueryBinder final : public LicenseWriter::Binder
 {
 public:
-    explicit QueryBinder(QSqlQuery query) : m_query(std::move(query)) {}
+    // `returning`: the statement ends in ON CONFLICT DO NOTHING RETURNING id (PostgreSQL), where
+    // a key taken answers no row instead of failing, and so aborting, the transaction.
+    QueryBinder(QSqlQuery query, bool returning) : m_query(std::move(query)), m_returning(returning) {}
     void text(const QString &value) override { m_query.addBindValue(sqlValue(value)); }
     void integer(qint64 value) override { m_query.addBindValue(value); }
     void null() override { m_query.addBindValue(QVariant(QMetaType(QMetaType::QString))); }
@@ -175,16 +190,54 @@ public:
         if (!m_query.exec()) {
             const QString what = QStringLiteral("license %1").arg(name());
             const QSqlError e = m_query.lastError();
-            if (e.nativeErrorCode() == QString::number(SQLITE_CONSTRAINT_UNIQUE)
+            if (e.nativeErrorCode() == QString::number(SQLITE_CONSTRAINT_UNIQUE) || e.nativeErrorCode() == QLatin1String("23505")
                 || e.text().contains(QStringLiteral("UNIQUE constraint"), Qt::CaseInsensitive))
                 return Error::make(Error::Code::Conflict, QStringLiteral("%1 is already in the database (%2)").arg(what, e.text()));
             return sqlError(e, QStringLiteral("saving %1").arg(what));
+        }
+        if (m_returning) {
+            const bool saved = m_query.next();
+            const qint64 id = saved ? m_query.value(0).toLongLong() : 0;
+            m_query.finish();
+            if (!saved)
+                return Error::make(Error::Code::Conflict,
+                                   QStringLiteral("license %1 is already in the database (a unique key is taken)").arg(name()));
+            return id;
         }
         return m_query.lastInsertId().toLongLong();
     }
 
 private:
     QSqlQuery m_query;
+    bool m_returning = false;
+};
+
+// Rows for a COPY (PostgreSQL): each run() ends one; copy() sends them all.
+class CopyBinder final : public LicenseWriter::Binder
+{
+public:
+    explicit CopyBinder(QByteArray target) : m_target(std::move(target)) {}
+    void text(const QString &value) override { m_rows.text(value); }
+    void integer(qint64 value) override { m_rows.integer(value); }
+    void null() override { m_rows.null(); }
+    void utf8(std::string_view value) override { m_rows.text(value); }
+    Result<qint64> run(const std::function<QString()> &) override
+    {
+        m_rows.endRow();
+        return qint64(0);
+    }
+    void endRow() { m_rows.endRow(); }
+    qint64 rows() const { return m_rows.rows(); }
+    Result<void> copy(QSqlDatabase &db)
+    {
+        auto r = pg::copyIn(db, m_target.constData(), m_rows, QStringLiteral("saving licenses"));
+        m_rows.clear();
+        return r;
+    }
+
+private:
+    QByteArray m_target;
+    pg::CopyRows m_rows;
 };
 
 } // namespace
@@ -220,11 +273,46 @@ Result<void> LicenseWriter::prepare()
         m_manyRows = std::move(many.value());
         return {};
     }
+    const bool postgres = pg::canCopy(m_db);
     QSqlQuery q(m_db);
-    if (!q.prepare(QString::fromLatin1(insertSql(1))))
+    QString sql = QString::fromLatin1(insertSql(1));
+    if (postgres)
+        sql += QStringLiteral(" ON CONFLICT DO NOTHING RETURNING id");
+    if (!q.prepare(sql))
         return sqlError(q.lastError(), QStringLiteral("preparing to save licenses"));
-    m_binder = std::make_unique<QueryBinder>(std::move(q));
+    m_binder = std::make_unique<QueryBinder>(std::move(q), postgres);
+    if (postgres && !m_portableOnly) {
+        m_copy = std::make_unique<CopyBinder>(copyTarget(false));
+        m_copyWithIds = std::make_unique<CopyBinder>(copyTarget(true));
+    }
     return {};
+}
+
+Result<qint64> LicenseWriter::reserveId()
+{
+    if (m_reservedIds.empty()) {
+        // Ids ahead from the table's own sequence, so that rows written later by COPY keep the
+        // ids the caller was told, and a later plain INSERT never takes one of them.
+        QSqlQuery q(m_db);
+        if (!q.exec(QStringLiteral("SELECT nextval(pg_get_serial_sequence('licenses', 'id')) FROM generate_series(1, %1)")
+                        .arg(kBufferedRows)))
+            return sqlError(q.lastError(), QStringLiteral("numbering the licenses to save"));
+        while (q.next())
+            m_reservedIds.push_back(q.value(0).toLongLong());
+        std::reverse(m_reservedIds.begin(), m_reservedIds.end());
+        if (m_reservedIds.empty())
+            return Error::make(Error::Code::Sql, QStringLiteral("Database error while numbering the licenses to save: no ids"));
+    }
+    const qint64 id = m_reservedIds.back();
+    m_reservedIds.pop_back();
+    return id;
+}
+
+Result<void> LicenseWriter::flush()
+{
+    if (!m_copyWithIds || static_cast<CopyBinder *>(m_copyWithIds.get())->rows() == 0)
+        return {};
+    return static_cast<CopyBinder *>(m_copyWithIds.get())->copy(m_db);
 }
 
 Result<qint64> LicenseWriter::insert(const License &license)
@@ -235,6 +323,19 @@ Result<qint64> LicenseWriter::insert(const License &license)
     }
     if (m_checkRules && !seatsAllowed(license.seats))
         return ruleBroken(license.name);
+    if (m_buffered && m_copyWithIds) {
+        auto id = reserveId();
+        if (!id)
+            return id;
+        m_copyWithIds->integer(id.value());
+        m_copyWithIds->bindLicense(license);
+        static_cast<CopyBinder *>(m_copyWithIds.get())->endRow();
+        if (static_cast<CopyBinder *>(m_copyWithIds.get())->rows() >= kBufferedRows) {
+            if (auto r = flush(); !r)
+                return r.error();
+        }
+        return id;
+    }
     m_binder->bindLicense(license);
     return m_binder->run([&] { return license.name; });
 }
@@ -274,6 +375,15 @@ Result<void> LicenseWriter::insertRows(const LicenseRowBatch &batch, size_t firs
             if (!rowAllowed(batch, batch.row(i)))
                 return ruleBroken(rowName(batch, i));
         }
+    }
+    if (m_copy) {
+        auto *copy = static_cast<CopyBinder *>(m_copy.get());
+        for (; r < end; ++r) {
+            copy->bindCells(batch, batch.row(r));
+            copy->integer(m_lmoRef);
+            copy->endRow();
+        }
+        return copy->copy(m_db);
     }
     if (m_manyRows) {
         for (; end - r >= size_t(kRowsPerStatement); r += kRowsPerStatement) {

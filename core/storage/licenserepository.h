@@ -16,7 +16,8 @@ namespace lmo {
 class Database;
 
 // Writes many licenses fast: through SQLite's own prepared statement when the database is
-// SQLite (no QVariant per value), through QSqlQuery otherwise. The caller owns the transaction.
+// SQLite (no QVariant per value); on PostgreSQL many rows go in one COPY (pg::copyIn), and a
+// single insert through QSqlQuery. The caller owns the transaction.
 class LicenseWriter
 {
 public:
@@ -34,10 +35,20 @@ public:
     Result<qint64> insert(const LicenseRowBatch &batch, size_t r);
     // Inserts rows [first, first + count) of a batch. On SQLite, kRowsPerStatement rows go in one
     // statement: SQLite's work to start and finish a statement (the transaction check, opening
-    // and closing the table's cursor) is then paid once for them all. For bulk loads into a table
-    // with no unique index (a conflict is not told apart here, and no rowId is returned).
+    // and closing the table's cursor) is then paid once for them all; on PostgreSQL all of them
+    // go in one COPY, saved when this returns. For bulk loads into a table with no unique index
+    // (a conflict is not told apart here, and no rowId is returned).
     Result<void> insertRows(const LicenseRowBatch &batch, size_t first, size_t count);
     static constexpr int kRowsPerStatement = 32;
+    // For a load that reads nothing back until it is done (the demo): on PostgreSQL, insert()
+    // then gives each license an id taken from the table's sequence ahead, and keeps the row
+    // until kBufferedRows wait or flush() is called, to write them in one COPY. The rows are
+    // not in the table until then. Elsewhere it changes nothing.
+    void setBuffered(bool on) { m_buffered = on; }
+    static constexpr int kBufferedRows = 8192;
+    // Writes the rows that wait (see setBuffered). Call before anything reads the table, and
+    // before the commit.
+    Result<void> flush();
     // The LMO the batch's rows came from (a License carries its own).
     void setLmoRef(qint64 lmoRef) { m_lmoRef = lmoRef; }
     // For a load that has turned SQLite's CHECK constraints off (they cost it a tenth of its
@@ -49,10 +60,15 @@ public:
     class Binder;
 
 private:
+    Result<qint64> reserveId();
     static bool rowAllowed(const LicenseRowBatch &batch, const LicenseRowBatch::Cell *cells);
 
     std::unique_ptr<Binder> m_binder;
     std::unique_ptr<Binder> m_manyRows; // kRowsPerStatement rows a statement; SQLite only
+    std::unique_ptr<Binder> m_copy;     // rows for a COPY; PostgreSQL only
+    std::unique_ptr<Binder> m_copyWithIds; // buffered rows with their ids; PostgreSQL only
+    std::vector<qint64> m_reservedIds;     // taken from the sequence, not used yet (backwards)
+    bool m_buffered = false;
     QSqlDatabase m_db;
     void *m_sqlite = nullptr;
     bool m_portableOnly = false;

@@ -487,6 +487,12 @@ Result<void> rebuild(QSqlDatabase db, Dialect dialect)
 Result<void> refresh(QSqlDatabase db, Dialect dialect, const QStringList &orgIds)
 {
     Q_UNUSED(dialect);
+    // One writer for all the orgs, prepared once: its statement has kRows × 15 parameters, which
+    // cost SQLite some 60 ms to prepare (half a minute for 500 orgs when it was made per org).
+    // The orgs are distinct, so a row still waiting in it is never one a later DELETE removes.
+    QueryWriter writer(db);
+    if (auto r = writer.prepare(); !r)
+        return r;
     for (const QString &org : orgIds) {
         QSqlQuery remove(db);
         remove.prepare(QStringLiteral("DELETE FROM subscribers WHERE org_id = ?"));
@@ -498,15 +504,10 @@ Result<void> refresh(QSqlDatabase db, Dialect dialect, const QStringList &orgIds
         licenses.addBindValue(org);
         if (!licenses.exec())
             return sqlError(licenses.lastError(), QStringLiteral("updating subscriber org %1").arg(org));
-        QueryWriter writer(db);
-        if (auto r = writer.prepare(); !r)
-            return r;
         if (auto r = summarise(db, licenses, writer); !r)
             return r;
-        if (auto r = writer.finish(); !r)
-            return r;
     }
-    return {};
+    return writer.finish();
 }
 
 Result<void> markStale(QSqlDatabase db)

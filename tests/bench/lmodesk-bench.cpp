@@ -15,13 +15,16 @@
 //       The dashboard's full refresh (three runs) and each of its queries, beside the same
 //       aggregations run bare by the sqlite3 shell on the same file (dashboardbench.cpp).
 //
-//   lmodesk-bench import [--rows N] [--file PATH] [--json]
+//   lmodesk-bench import [--rows N] [--file PATH] [--db postgresql://URI] [--json]
 //       Writes a Data Loader export of sfLma__License__c (21 upper-case API-name columns, every
 //       field quoted, about 300 bytes a row; kept at --file if given), then imports it twice into
 //       empty databases, side by side: with the sqlite3 shell's `.import` into a plain 21-column
 //       TEXT table, and with `lmodesk import`. Prints sqlite3's time; lmodesk's time to the
 //       licenses saved (its summary line: committed, typed, checked) and to the end of the process
 //       (the browse indexes built too); both ratios sqlite3 / lmodesk; each process's peak memory.
+//       With --db postgresql://URI: into scratch schemas of that team database (dropped after),
+//       psql's `\copy` into a plain 21-column TEXT table beside `lmodesk import`, and the ratios
+//       lmodesk / psql.
 
 #include "benchutil.h"
 #include "browsebench.h"
@@ -48,6 +51,7 @@
 
 #include <QDir>
 #include <QProcess>
+#include <QScopeGuard>
 
 #include <fcntl.h>
 #include <spawn.h>
@@ -263,6 +267,91 @@ bool writeDataLoaderExport(const QString &path, qint64 rows)
     return f.flush();
 }
 
+// psql run on `uri` with one command; its run.
+ChildRun psql(const QString &uri, const QString &command)
+{
+    // client_min_messages: the schema drops' NOTICE per table says nothing worth reading.
+    return runChild({QStringLiteral("psql"), QStringLiteral("-X"), QStringLiteral("-q"), QStringLiteral("-v"),
+                     QStringLiteral("ON_ERROR_STOP=1"), uri, QStringLiteral("-c"),
+                     QStringLiteral("SET client_min_messages = warning"), QStringLiteral("-c"), command});
+}
+
+// The import into a team database, beside psql's \copy of the same file into a plain TEXT
+// table: each in a scratch schema of its own, dropped afterwards.
+int benchServerImport(const QString &uri, const QString &csv, qint64 rows, double fileMb, bool json)
+{
+    QTextStream err(stderr);
+    const QString tag = QString::number(QCoreApplication::applicationPid());
+    const QString plainSchema = QStringLiteral("bench_copy_") + tag;
+    const QString ourSchema = QStringLiteral("bench_lmodesk_") + tag;
+    const QString ours = uri + (uri.contains(QLatin1Char('?')) ? u'&' : u'?') + QStringLiteral("options=-csearch_path%3D")
+                         + ourSchema;
+    QString columns;
+    for (int c = 0; c < 21; ++c)
+        columns += (c ? QStringLiteral(", c") : QStringLiteral("c")) + QString::number(c) + QStringLiteral(" TEXT");
+    if (psql(uri, QStringLiteral("CREATE SCHEMA %1; CREATE TABLE %1.licenses (%2); CREATE SCHEMA %3")
+                      .arg(plainSchema, columns, ourSchema))
+            .exitCode
+        != 0) {
+        err << "lmodesk-bench: cannot create the scratch schemas on " << uri << Qt::endl;
+        return 1;
+    }
+    auto dropSchemas = qScopeGuard([&] {
+        psql(uri, QStringLiteral("DROP SCHEMA IF EXISTS %1 CASCADE; DROP SCHEMA IF EXISTS %2 CASCADE").arg(plainSchema, ourSchema));
+    });
+    QString quotedFile = csv;
+    quotedFile.replace(QLatin1Char('\''), QStringLiteral("''"));
+    err << "psql \\copy..." << Qt::endl;
+    const ChildRun copy = psql(uri, QStringLiteral("\\copy %1.licenses FROM '%2' CSV HEADER").arg(plainSchema, quotedFile));
+    err << "lmodesk import..." << Qt::endl;
+    const ChildRun lmodesk = runChild({QStringLiteral(LMODESK_BINARY), QStringLiteral("import"), QStringLiteral("--db"), ours, csv},
+                                      QString(), QByteArrayLiteral(" rejected "));
+    if (copy.exitCode != 0 || lmodesk.exitCode != 0 || lmodesk.markSeconds < 0) {
+        err << "lmodesk-bench: a run failed (psql exit " << copy.exitCode << ", lmodesk exit " << lmodesk.exitCode << ")"
+            << Qt::endl
+            << lmodesk.output;
+        return 1;
+    }
+    qint64 imported = -1;
+    {
+        auto db = lmo::Database::open(ours, lmo::Database::OpenOptions());
+        if (db) {
+            QSqlDatabase c = db.value()->connection();
+            auto n = lmo::queryNumber(c, QStringLiteral("SELECT COUNT(*) FROM licenses"), QStringLiteral("counting"));
+            imported = n ? n.value() : -1;
+        }
+    }
+    const double saved = lmodesk.markSeconds;
+    const double total = lmodesk.seconds;
+    const QJsonObject result{
+        {QStringLiteral("rows"), rows},
+        {QStringLiteral("file_mb"), qRound(fileMb)},
+        {QStringLiteral("psql_copy_s"), qRound(copy.seconds * 100) / 100.0},
+        {QStringLiteral("lmodesk_saved_s"), qRound(saved * 100) / 100.0},
+        {QStringLiteral("lmodesk_with_indexes_s"), qRound(total * 100) / 100.0},
+        {QStringLiteral("ratio_lmodesk_saved_over_psql_copy"), qRound(saved / copy.seconds * 100) / 100.0},
+        {QStringLiteral("ratio_lmodesk_with_indexes_over_psql_copy"), qRound(total / copy.seconds * 100) / 100.0},
+        {QStringLiteral("lmodesk_peak_rss_mb"), qRound(lmodesk.peakRssMb)},
+        {QStringLiteral("licenses_imported"), imported},
+    };
+    QTextStream out(stdout);
+    if (json) {
+        out << QJsonDocument(result).toJson(QJsonDocument::Indented);
+    } else {
+        out << "import of a " << lmo::groupedNumber(rows) << "-row Data Loader export (" << qRound(fileMb) << " MB) into "
+            << uri << "\n"
+            << "  psql \\copy                       " << QString::number(copy.seconds, 'f', 2)
+            << " s (a plain 21-column TEXT table, no index)\n"
+            << "  lmodesk import, licenses saved   " << QString::number(saved, 'f', 2) << " s (typed, checked, "
+            << lmo::groupedNumber(imported) << " licenses committed)\n"
+            << "  lmodesk import, indexes built    " << QString::number(total, 'f', 2) << " s, peak RSS "
+            << qRound(lmodesk.peakRssMb) << " MB\n"
+            << "  ratio lmodesk / psql \\copy: " << QString::number(saved / copy.seconds, 'f', 2) << " to the licenses saved, "
+            << QString::number(total / copy.seconds, 'f', 2) << " with the indexes built\n";
+    }
+    return 0;
+}
+
 int benchImport(const QStringList &args)
 {
     QCommandLineParser parser;
@@ -271,10 +360,17 @@ int benchImport(const QStringList &args)
     const QCommandLineOption fileOpt(QStringLiteral("file"), QStringLiteral("Keep (or reuse) the export here."),
                                      QStringLiteral("PATH"));
     const QCommandLineOption jsonOpt(QStringLiteral("json"), QStringLiteral("Print one JSON object."));
-    parser.addOptions({rowsOpt, fileOpt, jsonOpt});
+    const QCommandLineOption dbOpt(QStringLiteral("db"),
+                                   QStringLiteral("A team database (postgresql://...): import into a scratch schema of it, "
+                                                  "beside psql's \\copy into a plain table."),
+                                   QStringLiteral("URI"));
+    parser.addOptions({rowsOpt, fileOpt, jsonOpt, dbOpt});
     parser.addHelpOption();
     parser.process(args);
     QTextStream err(stderr);
+    const QString server = parser.value(dbOpt);
+    if (!server.isEmpty() && !server.startsWith(QLatin1String("postgres")))
+        return err << "lmodesk-bench: --db takes a postgresql:// URI" << Qt::endl, 2;
 
     QTemporaryDir dir;
     const qint64 rows = parser.value(rowsOpt).toLongLong();
@@ -296,6 +392,9 @@ int benchImport(const QStringList &args)
             while (!warm.read(1 << 22).isEmpty()) {
             }
     }
+
+    if (!server.isEmpty())
+        return benchServerImport(server, csv, rows, fileMb, parser.isSet(jsonOpt));
 
     // sqlite3's own CSV import: a plain table, every column TEXT, no checks, no indexes.
     const QString plain = dir.filePath(QStringLiteral("sqlite3.sqlite"));
@@ -398,7 +497,7 @@ int main(int argc, char **argv)
         return benchDashboard(args);
     }
     QTextStream(stderr) << "usage: lmodesk-bench demo [--licenses N] [--seed S] [--db PATH] [--json]\n"
-                           "       lmodesk-bench import [--rows N] [--file PATH] [--json]\n"
+                           "       lmodesk-bench import [--rows N] [--file PATH] [--db postgresql://...] [--json]\n"
                            "       lmodesk-bench browse --db PATH [--json]\n"
                            "       lmodesk-bench dashboard --db PATH [--json]\n";
     return command.isEmpty() || command == QStringLiteral("--help") ? 0 : 2;

@@ -1,0 +1,80 @@
+#pragma once
+
+#include "util/result.h"
+
+#include <QByteArray>
+#include <QSqlDatabase>
+#include <QString>
+#include <QStringList>
+#include <QList>
+#include <QPair>
+
+#include <string_view>
+
+namespace lmo::pg {
+
+// Rows in the text format of PostgreSQL's COPY, built in memory for copyIn(): a tab between
+// values, \N for NULL, a newline after each row, and the four characters the format gives a
+// meaning (backslash, tab, newline, carriage return) escaped inside a value.
+class CopyRows
+{
+public:
+    void text(std::string_view utf8);
+    void text(const QString &value); // empty is written as NULL, as the writers bind it
+    void integer(qint64 value);
+    void null();
+    void endRow();
+
+    qint64 rows() const { return m_rows; }
+    bool empty() const { return m_rows == 0; }
+    const QByteArray &data() const { return m_data; }
+    void clear();
+
+private:
+    void separate()
+    {
+        if (m_inRow)
+            m_data.append('\t');
+        m_inRow = true;
+    }
+    QByteArray m_data;
+    qint64 m_rows = 0;
+    bool m_inRow = false;
+};
+
+// Runs `COPY <target> FROM STDIN` with `rows` through libpq on the QPSQL driver's own connection,
+// inside whatever transaction that connection has open: one statement for all the rows, not a
+// round trip each. `target` is the table and its column list ("licenses (sf_id, name, ...)").
+// A unique key taken is Error::Code::Conflict, a full disk DiskFull; `doing` words the error.
+Result<void> copyIn(QSqlDatabase &db, const char *target, const CopyRows &rows, const QString &doing);
+
+// Sets the id sequences of `tables` back to just past their highest id, as SQLite numbers a
+// row: for after a rollback to a savepoint, which takes the rows back but not the ids they used
+// (a sequence is not transactional). Only for tables nobody else writes meanwhile (the import
+// holds the BulkWriteLock over packages, versions and licenses).
+Result<void> rewindSequences(QSqlDatabase &db, const QStringList &tables);
+
+// Takes a table's foreign keys off for a bulk load into it and puts them back, checked, once
+// the rows are in: the server then checks each key once over the whole table (one join)
+// instead of once per row (a trigger each, a third of a COPY's time). Only for a load that
+// makes every reference itself, inside its transaction: a rollback brings the keys back too.
+class ForeignKeySuspension
+{
+public:
+    explicit ForeignKeySuspension(QSqlDatabase db) : m_db(std::move(db)) {}
+    Result<void> suspend(const QString &table);
+    // Adds them again, which checks every row.
+    Result<void> restore();
+    // After a rollback to before suspend(): they are back already.
+    void forget() { m_definitions.clear(); }
+
+private:
+    QSqlDatabase m_db;
+    QString m_table;
+    QList<QPair<QString, QString>> m_definitions; // name, definition
+};
+
+// True when `db` is a connection of Qt's PostgreSQL driver, which copyIn() can use.
+bool canCopy(const QSqlDatabase &db);
+
+} // namespace lmo::pg
