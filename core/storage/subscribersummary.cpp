@@ -487,8 +487,9 @@ Result<void> rebuild(QSqlDatabase db, Dialect dialect)
 Result<void> refresh(QSqlDatabase db, Dialect dialect, const QStringList &orgIds)
 {
     Q_UNUSED(dialect);
-    // One writer for all the orgs, prepared once: its statement has kRows × 15 parameters, which
-    // cost SQLite some 60 ms to prepare (half a minute for 500 orgs when it was made per org).
+    // One writer for all the orgs: its many-row statement has kRows × 15 parameters, which cost
+    // SQLite some 60 ms to prepare (half a minute for 500 orgs when it was made per org); it is
+    // prepared once, and only if a batch fills.
     // The orgs are distinct, so a row still waiting in it is never one a later DELETE removes.
     QueryWriter writer(db);
     if (auto r = writer.prepare(); !r)
