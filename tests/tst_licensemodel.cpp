@@ -71,7 +71,8 @@ private slots:
         m_big = std::move(big.value());
         const QString csv = m_dir.filePath(u"big.csv"_s);
         QVERIFY(test::writeLicenseCsv(csv, kBig, u"Package A"_s));
-        QVERIFY(importFile(*m_big, csv, ImportOptions()).ok());
+        auto imported = importFile(*m_big, csv, ImportOptions());
+        QVERIFY2(imported.ok(), qPrintable(imported.ok() ? QString() : imported.error().message));
         QVERIFY(buildDeferredIndexes(m_big->connection()).ok());
     }
 
