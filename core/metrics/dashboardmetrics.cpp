@@ -543,6 +543,8 @@ Result<void> aggregatePass(QSqlDatabase db, const InstallBaseFilter &f, Pass &pa
     // Today the audit log's day of the uninstall beats the license's last change.
     const QString from = f.isPast() ? QStringLiteral("%1 l").arg(f.sourceSql())
                                     : QStringLiteral("%1 l LEFT JOIN (%2) ud ON ud.record_ref = l.id").arg(f.sourceSql(), auditUninstallDaysSql());
+    // The counts by edition, instance, version, org and package need no uninstall day.
+    const QString plainFrom = QStringLiteral("%1 l").arg(f.sourceSql());
     const QString uday = f.isPast() ? QStringLiteral("l.uninstall_day") : QStringLiteral("COALESCE(ud.day, l.uninstall_day)");
     const QString where = f.whereSql(QStringLiteral("l"));
     const QString uninstalled = QStringLiteral("l.status = 'Uninstalled'");
@@ -630,7 +632,7 @@ Result<void> aggregatePass(QSqlDatabase db, const InstallBaseFilter &f, Pass &pa
     // Grouped counts: editions, instances, versions, and the distinct orgs and packages.
     auto grouped = [&](const QString &name, const QString &keys, auto &&row) -> Result<void> {
         auto r = runAggregate(db, f, name,
-                              QStringLiteral("SELECT %1, COUNT(*) FROM %2 WHERE %3 AND %4 GROUP BY %1").arg(keys, from, where, installed),
+                              QStringLiteral("SELECT %1, COUNT(*) FROM %2 WHERE %3 AND %4 GROUP BY %1").arg(keys, plainFrom, where, installed),
                               timings);
         if (!r)
             return r.error();
@@ -664,7 +666,7 @@ Result<void> aggregatePass(QSqlDatabase db, const InstallBaseFilter &f, Pass &pa
 
     auto distinct = [&](const QString &name, const QString &key) -> Result<qint64> {
         auto r = runAggregate(db, f, name,
-                              QStringLiteral("SELECT COUNT(*) FROM (SELECT %1 FROM %2 WHERE %3 GROUP BY %1) g").arg(key, from, where), timings);
+                              QStringLiteral("SELECT COUNT(*) FROM (SELECT %1 FROM %2 WHERE %3 GROUP BY %1) g").arg(key, plainFrom, where), timings);
         if (!r)
             return r.error();
         if (!r.value().next())
