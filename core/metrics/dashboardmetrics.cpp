@@ -445,9 +445,9 @@ Result<void> passOverRange(sqlite3 *h, const QString &where, const InstallBaseFi
     return stepPass(h, stmt, pass);
 }
 
-// Reads the pass through SQLite's own API when the connection is SQLite (no QVariant per
-// value), the table split in two by row id and read on two threads (the second through its own
-// read-only connection to the same file), else through QSqlQuery.
+// Reads the pass through SQLite's own API (no QVariant per value), the table split in two by
+// row id and read on two threads (the second through its own read-only connection to the same
+// file). Another engine sums on its server instead (aggregatePass).
 Result<void> runPass(QSqlDatabase db, const InstallBaseFilter &f, Pass &pass)
 {
     const QString where = f.whereSql(QStringLiteral("l"));
