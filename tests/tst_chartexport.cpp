@@ -553,7 +553,7 @@ private slots:
         qputenv("XDG_DATA_HOME", m_dir.filePath(u"data"_s).toUtf8());
         MainWindow w;
         QSignalSpy refreshed(w.dashboardPage(), &DashboardPage::refreshed);
-        QVERIFY(w.openDatabase(m_dir.filePath(u"charts.sqlite"_s), {}, nullptr, true));
+        QVERIFY(w.openDatabase(test::location(m_dir.filePath(u"charts.sqlite"_s)), {}, nullptr, true));
         QVERIFY(refreshed.wait(10000));
         InstallBaseFilter f;
         f.asOf = test::kFixtureAsOf;

@@ -34,8 +34,9 @@ private slots:
         qputenv("XDG_DATA_HOME", m_dir.filePath(QStringLiteral("data")).toUtf8());
         QCoreApplication::setOrganizationName(QStringLiteral("lmodesk-test"));
         QCoreApplication::setApplicationName(QStringLiteral("lmodesk-test"));
-        m_fixture = m_dir.filePath(QStringLiteral("fixture.sqlite"));
-        QVERIFY(test::createFixtureDatabase(m_fixture));
+        const QString file = m_dir.filePath(QStringLiteral("fixture.sqlite"));
+        QVERIFY(test::createFixtureDatabase(file));
+        m_fixture = test::location(file);
     }
 
     void aTileOpensTheLicensesItCounts_data()

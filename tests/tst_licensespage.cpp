@@ -88,8 +88,9 @@ private slots:
     void init()
     {
         QSettings().clear();
-        m_path = m_dir.filePath(u"page-%1.sqlite"_s.arg(++m_count));
-        QVERIFY(test::createFixtureDatabase(m_path));
+        const QString file = m_dir.filePath(u"page-%1.sqlite"_s.arg(++m_count));
+        QVERIFY(test::createFixtureDatabase(file));
+        m_path = test::location(file);
         m_window = std::make_unique<MainWindow>();
         QVERIFY(m_window->openDatabase(m_path));
         m_page = m_window->licensesPage();

@@ -691,10 +691,10 @@ private slots:
         QCOMPARE(showsCurrent(), QString());
         modifySeats(50);
         QTRY_COMPARE(detail->fieldText(u"Seats"_s), u"50"_s);
-        QCOMPARE(detail->historyRows(), 1);
+        QTRY_COMPARE(detail->historyRows(), 1); // the history arrives from a worker
         w.undoStack()->undo();
         QTRY_COMPARE(detail->fieldText(u"Seats"_s), u"20"_s);
-        QCOMPARE(detail->historyRows(), 2); // the edit and its undo, newest first
+        QTRY_COMPARE(detail->historyRows(), 2); // the edit and its undo, newest first
         QVERIFY(detail->historyText(0).contains(u"undo"_s));
         QCOMPARE(showsCurrent(), QString());
 
@@ -731,7 +731,7 @@ private slots:
         // The list kept L-00005 current, and the panel reads what the import wrote.
         QTRY_COMPARE(detail->fieldText(u"Seats"_s), u"75"_s);
         QTRY_COMPARE(showsCurrent(), QString());
-        QVERIFY(detail->historyText(0).contains(u"session.csv"_s));
+        QTRY_VERIFY(detail->historyText(0).contains(u"session.csv"_s));
         auto *undoAction = w.findChild<QAction *>(u"undoAction"_s);
         auto *redoAction = w.findChild<QAction *>(u"redoAction"_s);
         QVERIFY(!w.undoStack()->canRedo());

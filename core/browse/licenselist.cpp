@@ -128,10 +128,11 @@ Result<LicenseListReader::Summary> LicenseListReader::summarise(const std::vecto
         const size_t n = qMin(kChunk, ids.size() - first);
         QSqlQuery q(m_db);
         q.setForwardOnly(true);
-        q.prepare(QStringLiteral("SELECT status, COUNT(*), SUM(CASE WHEN seats >= 0 THEN seats ELSE 0 END), "
-                                 "SUM(CASE WHEN seats < 0 THEN 1 ELSE 0 END), SUM(used_licenses) FROM licenses "
-                                 "WHERE id IN (%1) GROUP BY status")
-                      .arg(QStringList(qsizetype(n), QStringLiteral("?")).join(QLatin1Char(','))));
+        if (!q.prepare(QStringLiteral("SELECT status, COUNT(*), SUM(CASE WHEN seats >= 0 THEN seats ELSE 0 END), "
+                                      "SUM(CASE WHEN seats < 0 THEN 1 ELSE 0 END), SUM(used_licenses) FROM licenses "
+                                      "WHERE id IN (%1) GROUP BY status")
+                           .arg(QStringList(qsizetype(n), QStringLiteral("?")).join(QLatin1Char(',')))))
+            return sqlError(q.lastError(), QStringLiteral("summing up the selected licenses"));
         for (size_t i = 0; i < n; ++i)
             q.addBindValue(ids[first + i]);
         if (!q.exec())
@@ -163,7 +164,8 @@ Result<std::vector<qint64>> LicenseListReader::segmentCounts(const std::vector<L
     for (const LicenseQuerySegment &s : segments) {
         QSqlQuery q(m_db);
         q.setForwardOnly(true);
-        q.prepare(QStringLiteral("SELECT COUNT(*) FROM licenses l WHERE %1").arg(s.where));
+        if (!q.prepare(QStringLiteral("SELECT COUNT(*) FROM licenses l WHERE %1").arg(s.where)))
+            return sqlError(q.lastError(), QStringLiteral("counting licenses"));
         bindAll(q, s.binds);
         if (!q.exec() || !q.next())
             return sqlError(q.lastError(), QStringLiteral("counting licenses"));
@@ -193,8 +195,9 @@ Result<std::vector<LicenseRow>> LicenseListReader::window(const std::vector<Lice
         const LicenseQuerySegment &s = segments[i];
         QSqlQuery q(m_db);
         q.setForwardOnly(true);
-        q.prepare(QStringLiteral("SELECT %1 FROM %2 WHERE %3 ORDER BY %4 LIMIT ? OFFSET ?")
-                      .arg(rowColumnsSql(), kFrom, s.where, fromEnd ? s.reverseOrderBy : s.orderBy));
+        if (!q.prepare(QStringLiteral("SELECT %1 FROM %2 WHERE %3 ORDER BY %4 LIMIT ? OFFSET ?")
+                           .arg(rowColumnsSql(), kFrom, s.where, fromEnd ? s.reverseOrderBy : s.orderBy)))
+            return sqlError(q.lastError(), QStringLiteral("reading licenses"));
         bindAll(q, s.binds);
         q.addBindValue(take);
         q.addBindValue(skip);
@@ -219,7 +222,8 @@ Result<std::vector<qint64>> LicenseListReader::ids(const std::vector<LicenseQuer
     for (const LicenseQuerySegment &s : segments) {
         QSqlQuery q(m_db);
         q.setForwardOnly(true);
-        q.prepare(QStringLiteral("SELECT l.id FROM licenses l WHERE %1 ORDER BY %2").arg(s.where, s.orderBy));
+        if (!q.prepare(QStringLiteral("SELECT l.id FROM licenses l WHERE %1 ORDER BY %2").arg(s.where, s.orderBy)))
+            return sqlError(q.lastError(), QStringLiteral("listing licenses"));
         bindAll(q, s.binds);
         if (!q.exec())
             return sqlError(q.lastError(), QStringLiteral("listing licenses"));

@@ -39,6 +39,16 @@ constexpr std::array<ColumnInfo, kLicenseColumnCount> kColumns{{
     {LicenseColumn::Sandbox, "sandbox", "Sandbox", "l.is_sandbox"},
 }};
 
+// The sort keys whose column may hold NULL (see the schema): where the engines place NULLs apart.
+bool isNullableSortKey(const QString &key)
+{
+    static const QStringList nullable{QStringLiteral("l.name"),         QStringLiteral("l.account_name"),
+                                      QStringLiteral("l.version_number"), QStringLiteral("l.expiration"),
+                                      QStringLiteral("l.install_date"), QStringLiteral("l.org_edition"),
+                                      QStringLiteral("l.org_instance"), QStringLiteral("l.org_status")};
+    return nullable.contains(key);
+}
+
 const ColumnInfo &info(LicenseColumn c)
 {
     return kColumns[size_t(c)];
@@ -217,26 +227,48 @@ std::vector<LicenseQuerySegment> buildLicenseQuery(const LicenseQuery &query, co
     const bool descending = query.order == Qt::DescendingOrder;
     QStringList keys = QString::fromLatin1(info(query.sortColumn).sortKeys).split(QLatin1Char('|'));
     keys << QStringLiteral("l.id");
+    // SQLite sorts NULL before every value, PostgreSQL after: the list must read the same on
+    // both. A sort on one column that may be NULL becomes, on PostgreSQL, two segments (the NULLs,
+    // then the rest; backwards when descending), each still read in its index's order; a NULL
+    // in a later key is placed by NULLS FIRST / LAST.
+    const bool postgres = dialect.kind() == Dialect::Kind::PostgreSQL;
+    const bool splitNulls = postgres && keys.size() == 2 && isNullableSortKey(keys.front());
     QStringList forward, backward;
     for (const QString &k : std::as_const(keys)) {
-        forward << (descending ? k + QStringLiteral(" DESC") : k);
-        backward << (descending ? k : k + QStringLiteral(" DESC"));
+        const bool placeNulls = postgres && !splitNulls && isNullableSortKey(k);
+        // Ascending with NULLs first is, read backwards, descending with NULLs last.
+        const QString up = placeNulls ? k + QStringLiteral(" NULLS FIRST") : k;
+        const QString down = placeNulls ? k + QStringLiteral(" DESC NULLS LAST") : k + QStringLiteral(" DESC");
+        forward << (descending ? down : up);
+        backward << (descending ? up : down);
     }
     const QString orderBy = forward.join(QStringLiteral(", "));
     const QString reverseOrderBy = backward.join(QStringLiteral(", "));
 
+    std::vector<LicenseQuerySegment> segments;
     auto segment = [&](const QString &extra, const QVariantList &extraBinds) {
-        QStringList all = where;
-        QVariantList allBinds = binds;
-        if (!extra.isEmpty()) {
-            all << extra;
-            allBinds << extraBinds;
+        auto add = [&](const QString &more) {
+            QStringList all = where;
+            QVariantList allBinds = binds;
+            if (!extra.isEmpty()) {
+                all << extra;
+                allBinds << extraBinds;
+            }
+            if (!more.isEmpty())
+                all << more;
+            segments.push_back(LicenseQuerySegment{all.isEmpty() ? QStringLiteral("1 = 1") : all.join(QStringLiteral(" AND ")),
+                                                   allBinds, orderBy, reverseOrderBy});
+        };
+        if (!splitNulls) {
+            add(QString());
+            return;
         }
-        return LicenseQuerySegment{all.isEmpty() ? QStringLiteral("1 = 1") : all.join(QStringLiteral(" AND ")), allBinds,
-                                   orderBy, reverseOrderBy};
+        const QString nulls = keys.front() + QStringLiteral(" IS NULL");
+        const QString values = keys.front() + QStringLiteral(" IS NOT NULL");
+        add(descending ? values : nulls);
+        add(descending ? nulls : values);
     };
 
-    std::vector<LicenseQuerySegment> segments;
     if (query.sortColumn == LicenseColumn::Package) {
         std::vector<PackageName> byName = packages;
         std::stable_sort(byName.begin(), byName.end(), [](const PackageName &a, const PackageName &b) {
@@ -246,7 +278,7 @@ std::vector<LicenseQuerySegment> buildLicenseQuery(const LicenseQuery &query, co
         if (descending)
             std::reverse(byName.begin(), byName.end());
         for (const PackageName &p : byName)
-            segments.push_back(segment(QStringLiteral("l.package_ref = ?"), {p.rowId}));
+            segment(QStringLiteral("l.package_ref = ?"), {p.rowId});
     } else if (query.sortColumn == LicenseColumn::EffectiveStatus) {
         std::vector<EffectiveStatus> order(kAllEffectiveStatuses.begin(), kAllEffectiveStatuses.end());
         std::sort(order.begin(), order.end(),
@@ -256,10 +288,10 @@ std::vector<LicenseQuerySegment> buildLicenseQuery(const LicenseQuery &query, co
         for (EffectiveStatus s : order) {
             QVariantList extraBinds;
             const QString condition = effectiveCondition(s, extraBinds, asOf);
-            segments.push_back(segment(condition, extraBinds));
+            segment(condition, extraBinds);
         }
     } else {
-        segments.push_back(segment(QString(), {}));
+        segment(QString(), {});
     }
     return segments;
 }

@@ -47,7 +47,8 @@ QString subscriberColumnTitle(SubscriberColumn column)
 Result<bool> SubscriberListReader::summaryPending()
 {
     QSqlQuery q(m_db);
-    q.prepare(QStringLiteral("SELECT COUNT(*) FROM deferred_indexes WHERE name = ?"));
+    if (!q.prepare(QStringLiteral("SELECT COUNT(*) FROM deferred_indexes WHERE name = ?")))
+        return sqlError(q.lastError(), QStringLiteral("reading the subscriber summary's state"));
     q.addBindValue(QString::fromLatin1(SubscriberSummary::kDeferredName));
     if (!q.exec() || !q.next())
         return sqlError(q.lastError(), QStringLiteral("reading the subscriber summary's state"));
@@ -82,7 +83,8 @@ Result<qint64> SubscriberListReader::count(const SubscriberQuery &query)
 {
     QVariantList binds;
     QSqlQuery q(m_db);
-    q.prepare(QStringLiteral("SELECT COUNT(*) FROM subscribers WHERE %1").arg(where(query, binds)));
+    if (!q.prepare(QStringLiteral("SELECT COUNT(*) FROM subscribers WHERE %1").arg(where(query, binds))))
+        return sqlError(q.lastError(), QStringLiteral("counting subscriber orgs"));
     for (const QVariant &v : std::as_const(binds))
         q.addBindValue(v);
     if (!q.exec() || !q.next())
@@ -110,10 +112,11 @@ Result<std::vector<SubscriberRow>> SubscriberListReader::window(const Subscriber
     QVariantList binds;
     QSqlQuery q(m_db);
     q.setForwardOnly(true);
-    q.prepare(QStringLiteral("SELECT org_id, account_name, org_edition, org_instance, org_status, is_sandbox, licenses, "
-                             "installed, seats, site_licenses, used, first_install, last_change, packages "
-                             "FROM subscribers WHERE %1 ORDER BY %2 LIMIT ? OFFSET ?")
-                  .arg(where(query, binds), orderBy));
+    if (!q.prepare(QStringLiteral("SELECT org_id, account_name, org_edition, org_instance, org_status, is_sandbox, licenses, "
+                                  "installed, seats, site_licenses, used, first_install, last_change, packages "
+                                  "FROM subscribers WHERE %1 ORDER BY %2 LIMIT ? OFFSET ?")
+                       .arg(where(query, binds), orderBy)))
+        return sqlError(q.lastError(), QStringLiteral("reading subscriber orgs"));
     for (const QVariant &v : std::as_const(binds))
         q.addBindValue(v);
     q.addBindValue(take);

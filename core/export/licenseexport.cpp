@@ -7,6 +7,7 @@
 #include "export/exportfile.h"
 #include "storage/database.h"
 #include "storage/sqlutil.h"
+#include "storage/values.h"
 
 #include <QSqlError>
 #include <QSqlQuery>
@@ -49,7 +50,7 @@ const ExportColumn kColumns[] = {
     {"sfLma__Org_Instance__c", "l.org_instance"},
     {"sfLma__Org_Status__c", "l.org_status"},
     {"sfLma__Org_Trial_Expiration__c", "l.org_trial_expiration"},
-    {"sfLma__Subscriber_Org_Is_Sandbox__c", "CASE WHEN l.is_sandbox = 1 THEN 'true' ELSE 'false' END"},
+    {"sfLma__Subscriber_Org_Is_Sandbox__c", "CASE WHEN l.is_sandbox <> 0 THEN 'true' ELSE 'false' END"},
     {"sfLma__Package_License_ID__c", "l.package_license_id"},
     {"sfLma__Proxy_User__c", "l.proxy_user"},
     {"sfLma__License_Type__c", "l.license_type"},
@@ -96,9 +97,10 @@ Result<qint64> writeParts(Database &database, const QString &path, const std::ve
     for (const ExportPart &part : parts) {
         QSqlQuery q(db);
         q.setForwardOnly(true);
-        q.prepare(QStringLiteral("SELECT %1 FROM licenses l JOIN packages p ON p.id = l.package_ref "
-                                 "LEFT JOIN package_versions v ON v.id = l.package_version_ref WHERE %2 ORDER BY %3")
-                      .arg(select.join(QStringLiteral(", ")), part.where, part.orderBy));
+        if (!q.prepare(QStringLiteral("SELECT %1 FROM licenses l JOIN packages p ON p.id = l.package_ref "
+                                      "LEFT JOIN package_versions v ON v.id = l.package_version_ref WHERE %2 ORDER BY %3")
+                           .arg(select.join(QStringLiteral(", ")), part.where, part.orderBy)))
+            return sqlError(q.lastError(), QStringLiteral("reading licenses to export"));
         for (const QVariant &b : part.binds)
             q.addBindValue(b);
         if (!q.exec())
@@ -106,7 +108,7 @@ Result<qint64> writeParts(Database &database, const QString &path, const std::ve
         while (q.next()) {
             cells.clear();
             for (int c = 0; c < columns; ++c) {
-                QString v = q.value(c).isNull() ? QString() : q.value(c).toString();
+                QString v = textFromSql(q.value(c));
                 if (kColumns[c].orgId)
                     v = SalesforceId::fromString(v).to18();
                 cells << v;

@@ -3,6 +3,7 @@
 #include "lmo/lmoprofile.h"
 #include "storage/auditlog.h"
 #include "storage/database.h"
+#include "storage/sqlite/sqlitetuning.h"
 #include "storage/sqlutil.h"
 #include "storage/subscribersummary.h"
 #include "storage/values.h"
@@ -53,10 +54,12 @@ Result<qint64> assignLicensesToLmo(Database &database, const LicenseFilter &filt
 
     // The pair (org, package) is unique in each LMO: a move that would make it twice is refused.
     QSqlQuery clash(db);
-    clash.prepare(QStringLiteral("SELECT l.name, l.org_id, p.name FROM licenses l JOIN packages p ON p.id = l.package_ref "
+    const bool prepared = clash.prepare(QStringLiteral("SELECT l.name, l.org_id, p.name FROM licenses l JOIN packages p ON p.id = l.package_ref "
                                  "WHERE l.id IN (%1) AND EXISTS (SELECT 1 FROM licenses o WHERE o.org_id = l.org_id "
                                  "AND o.package_ref = l.package_ref AND o.lmo_ref = ?) LIMIT 1")
                       .arg(pickedSql(segment)));
+    if (!prepared)
+        return sqlError(clash.lastError(), QStringLiteral("checking the licenses to move"));
     bindAll(clash, segment.binds, toLmo);
     clash.addBindValue(toLmo);
     if (!clash.exec())
@@ -71,8 +74,11 @@ Result<qint64> assignLicensesToLmo(Database &database, const LicenseFilter &filt
 
     // Each move in the audit log, then the move, then the orgs' summaries.
     QSqlQuery picked(db);
-    picked.setForwardOnly(true);
-    picked.prepare(QStringLiteral("SELECT l.id, l.sf_id, l.lmo_ref, l.org_id FROM licenses l WHERE l.id IN (%1)").arg(pickedSql(segment)));
+    // Read row by row on SQLite; whole on a server, where a result still being read in single-row
+    // mode would be lost to the audit rows written in between.
+    picked.setForwardOnly(sqlite::isSqlite(db));
+    if (!picked.prepare(QStringLiteral("SELECT l.id, l.sf_id, l.lmo_ref, l.org_id FROM licenses l WHERE l.id IN (%1)").arg(pickedSql(segment))))
+        return sqlError(picked.lastError(), QStringLiteral("reading the licenses to move"));
     bindAll(picked, segment.binds, toLmo);
     if (!picked.exec())
         return sqlError(picked.lastError(), QStringLiteral("reading the licenses to move"));
@@ -101,7 +107,8 @@ Result<qint64> assignLicensesToLmo(Database &database, const LicenseFilter &filt
     if (moved == 0)
         return qint64(0);
     QSqlQuery update(db);
-    update.prepare(QStringLiteral("UPDATE licenses SET lmo_ref = ? WHERE id IN (%1)").arg(pickedSql(segment)));
+    if (!update.prepare(QStringLiteral("UPDATE licenses SET lmo_ref = ? WHERE id IN (%1)").arg(pickedSql(segment))))
+        return sqlError(update.lastError(), QStringLiteral("moving licenses to LMO %1").arg(toLmo));
     update.addBindValue(toLmo);
     bindAll(update, segment.binds, toLmo);
     if (!update.exec())

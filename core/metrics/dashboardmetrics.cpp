@@ -1,5 +1,6 @@
 #include "metrics/dashboardmetrics.h"
 
+#include "storage/sqlite/sqlitetuning.h"
 #include "storage/sqlutil.h"
 #include "storage/values.h"
 
@@ -344,8 +345,8 @@ public:
         for (EffectiveStatus e : kAllEffectiveStatuses)
             m.stats.byEffectiveStatus[e] = byEffective[size_t(e)];
         std::sort(m_orgs.begin(), m_orgs.end());
-        m.stats.subscriberOrgs = qint64(std::unique(m_orgs.begin(), m_orgs.end()) - m_orgs.begin());
-        m.stats.packages = qint64(m_packages.size());
+        m.stats.subscriberOrgs = m_orgCount ? *m_orgCount : qint64(std::unique(m_orgs.begin(), m_orgs.end()) - m_orgs.begin());
+        m.stats.packages = m_packageCount ? *m_packageCount : qint64(m_packages.size());
         m.stats.asOf = m_asOf;
         m.stats.reconstructed = m_reconstructed;
         return m;
@@ -365,6 +366,8 @@ public:
     const struct UninstallDays *m_uninstallDays = nullptr; // today only
     int m_thisMonth = 0;
     int m_firstMonth = 0;
+    // Counted by the database (aggregatePass) instead of from the rows.
+    std::optional<qint64> m_orgCount, m_packageCount;
 
 private:
     std::string m_today, m_window, m_d90, m_d30, m_expEnd;
@@ -442,9 +445,9 @@ Result<void> passOverRange(sqlite3 *h, const QString &where, const InstallBaseFi
     return stepPass(h, stmt, pass);
 }
 
-// Reads the pass through SQLite's own API when the connection is SQLite (no QVariant per
-// value), the table split in two by row id and read on two threads (the second through its own
-// read-only connection to the same file), else through QSqlQuery.
+// Reads the pass through SQLite's own API (no QVariant per value), the table split in two by
+// row id and read on two threads (the second through its own read-only connection to the same
+// file). Another engine sums on its server instead (aggregatePass).
 Result<void> runPass(QSqlDatabase db, const InstallBaseFilter &f, Pass &pass)
 {
     const QString where = f.whereSql(QStringLiteral("l"));
@@ -484,36 +487,200 @@ Result<void> runPass(QSqlDatabase db, const InstallBaseFilter &f, Pass &pass)
         pass.merge(other);
         return {};
     }
+    return Error::make(Error::Code::Sql, QStringLiteral("The row-by-row dashboard pass needs an SQLite connection."));
+}
+
+
+// Literal ISO dates in the aggregate SQL: they are made here from QDates (digits and dashes
+// only), and a hundred binds would only spell the same. An untyped literal compares as a DATE
+// with a DATE column on PostgreSQL, and as text with text (SQLite, or the as-of rebuilt
+// expiration): both in ISO order.
+QString dayLiteral(const QDate &d)
+{
+    return QLatin1Char('\'') + dateToSql(d) + QLatin1Char('\'');
+}
+
+// Runs one aggregate query of the dashboard, read whole (a few hundred numbers at most), and
+// records how long it took and what it was.
+Result<QSqlQuery> runAggregate(QSqlDatabase db, const InstallBaseFilter &f, const QString &name, const QString &sql,
+                               std::vector<DashboardMetrics::QueryTiming> &timings)
+{
+    QElapsedTimer timer;
+    timer.start();
     QSqlQuery q(db);
-    q.setForwardOnly(true);
-    q.prepare(QStringLiteral("SELECT %1 FROM %2 l WHERE %3").arg(QLatin1String(kPassColumns), f.sourceSql(), where));
+    if (!q.prepare(sql))
+        return sqlError(q.lastError(), QStringLiteral("computing the dashboard (%1)").arg(name));
     f.bind(q);
     if (!q.exec())
-        return sqlError(q.lastError(), QStringLiteral("computing the dashboard"));
-    std::array<QByteArray, 15> held;
-    while (q.next()) {
-        for (int c : {0, 1, 2, 3, 7, 8, 9, 11})
-            held[size_t(c)] = q.value(c).toString().toUtf8();
-        auto view = [&](int c) { return std::string_view(held[size_t(c)].constData(), size_t(held[size_t(c)].size())); };
-        PassRow r;
-        r.status = view(0);
-        r.expirationNull = q.value(1).isNull();
-        r.expiration = view(1);
-        r.installDate = view(2);
-        r.uninstallDay = view(3);
-        r.seats = q.value(4).toLongLong();
-        r.used = q.value(5).toLongLong();
-        r.sandbox = q.value(6).toInt() != 0;
-        r.edition = view(7);
-        r.instance = view(8);
-        r.version = view(9);
-        r.packageRef = q.value(10).toLongLong();
-        r.orgId = view(11);
-        r.asOfUnknown = q.value(12).toInt() != 0;
-        r.asOfChanged = q.value(13).toInt() != 0;
-        r.id = q.value(14).toLongLong();
-        pass.add(r);
+        return sqlError(q.lastError(), QStringLiteral("computing the dashboard (%1)").arg(name));
+    QList<QPair<QString, QVariant>> binds;
+    const QVariantMap bound = [&] {
+        QVariantMap out;
+        const QStringList names = {QStringLiteral(":f_package"), QStringLiteral(":f_from"), QStringLiteral(":f_to"),
+                                   QStringLiteral(":f_lmo"), QStringLiteral(":f_next_day")};
+        for (const QString &n : names)
+            if (sql.contains(n))
+                out.insert(n, q.boundValue(n));
+        return out;
+    }();
+    for (auto it = bound.begin(); it != bound.end(); ++it)
+        binds.append({it.key(), it.value()});
+    timings.push_back({name, sql, binds, timer.nsecsElapsed() / 1e6});
+    return q;
+}
+
+// The pass's sums, each as an aggregate over `FROM source l WHERE filter`: the same rules as
+// Pass::add, spelled in SQL (see there for what each figure means).
+Result<void> aggregatePass(QSqlDatabase db, const InstallBaseFilter &f, Pass &pass, std::vector<DashboardMetrics::QueryTiming> &timings)
+{
+    const QDate asOf = f.day();
+    const QString today = dayLiteral(asOf);
+    const QString window = dayLiteral(asOf.addDays(InstallBaseStats::kExpiringWindowDays));
+    const QString d90 = dayLiteral(asOf.addDays(-90));
+    const QString d30 = dayLiteral(asOf.addDays(-30));
+    const QDate thisMonth = monthStart(asOf);
+    const QDate expEnd = thisMonth.addMonths(12).addDays(-1);
+    // Today the audit log's day of the uninstall beats the license's last change.
+    const QString from = f.isPast() ? QStringLiteral("%1 l").arg(f.sourceSql())
+                                    : QStringLiteral("%1 l LEFT JOIN (%2) ud ON ud.record_ref = l.id").arg(f.sourceSql(), auditUninstallDaysSql());
+    // The counts by edition, instance, version, org and package need no uninstall day.
+    const QString plainFrom = QStringLiteral("%1 l").arg(f.sourceSql());
+    const QString uday = f.isPast() ? QStringLiteral("l.uninstall_day") : QStringLiteral("COALESCE(ud.day, l.uninstall_day)");
+    const QString where = f.whereSql(QStringLiteral("l"));
+    const QString uninstalled = QStringLiteral("l.status = 'Uninstalled'");
+    const QString installed = QStringLiteral("COALESCE(l.status, '') <> 'Uninstalled'");
+    const QString activeOrTrial = QStringLiteral("l.status IN ('Active', 'Trial')");
+    const QString expired = QStringLiteral("(%1 AND l.expiration IS NOT NULL AND l.expiration < %2)").arg(activeOrTrial, today);
+    const QString seats = QStringLiteral("COALESCE(l.seats, 0)");
+    const QString used = QStringLiteral("COALESCE(l.used_licenses, 0)");
+    auto sum = [](const QString &condition) { return QStringLiteral("SUM(CASE WHEN %1 THEN 1 ELSE 0 END)").arg(condition); };
+
+    QStringList cols;
+    cols << QStringLiteral("COUNT(*)") << sum(QStringLiteral("l.status = 'Active'")) << sum(QStringLiteral("l.status = 'Trial'"))
+         << sum(uninstalled) << sum(QStringLiteral("l.status = 'Active' AND ") + expired)
+         << sum(QStringLiteral("l.is_sandbox <> 0")) << sum(QStringLiteral("l.seats = -1")) << sum(QStringLiteral("l.expiration IS NULL"))
+         << QStringLiteral("SUM(CASE WHEN %1 <> -1 AND %2 THEN %1 ELSE 0 END)").arg(seats, installed)
+         << QStringLiteral("SUM(CASE WHEN %1 THEN %2 ELSE 0 END)").arg(installed, used)
+         << sum(QStringLiteral("%1 AND l.expiration IS NOT NULL AND l.expiration >= %2 AND l.expiration <= %3").arg(activeOrTrial, today, window))
+         << QStringLiteral("SUM(l.as_of_unknown)") << QStringLiteral("SUM(l.as_of_changed)")
+         << sum(QStringLiteral("%1 AND l.install_date > %2 AND l.install_date <= %3").arg(activeOrTrial, d90, today))
+         << sum(QStringLiteral("l.status = 'Active' AND l.install_date > %1 AND l.install_date <= %2").arg(d90, today))
+         << sum(QStringLiteral("%1 AND %2 > %3 AND %2 <= %4").arg(uninstalled, uday, d30, today))
+         << QStringLiteral("SUM(CASE WHEN %1 <> -1 AND %2 THEN %3 ELSE 0 END)").arg(seats, installed, used)
+         << QStringLiteral("SUM(CASE WHEN %1 <> -1 AND %2 THEN %1 ELSE 0 END)").arg(seats, installed)
+         << sum(QStringLiteral("l.status = 'Trial' AND ") + expired);
+    const int monthsAt = int(cols.size());
+    for (int i = 0; i < 24; ++i) {
+        const QDate lo = thisMonth.addMonths(i - 23);
+        const QDate hi = std::min(lo.addMonths(1).addDays(-1), asOf);
+        cols << sum(QStringLiteral("l.install_date >= %1 AND l.install_date <= %2").arg(dayLiteral(lo), dayLiteral(hi)))
+             << sum(QStringLiteral("%1 AND %2 >= %3 AND %2 <= %4").arg(uninstalled, uday, dayLiteral(lo), dayLiteral(hi)));
     }
+    const int bucketsAt = int(cols.size());
+    const QString bucket = QStringLiteral("(CASE WHEN %1 <= 0 THEN 0 WHEN %1 * 100 <= %2 * 25 THEN 1 WHEN %1 * 100 <= %2 * 50 THEN 2 "
+                                          "WHEN %1 * 100 <= %2 * 75 THEN 3 WHEN %1 <= %2 THEN 4 ELSE 5 END)")
+                               .arg(used, seats);
+    for (int b = 0; b < 6; ++b)
+        cols << sum(QStringLiteral("%1 AND %2 <> -1 AND %3 = %4").arg(installed, seats, bucket).arg(b));
+    const int expirationsAt = int(cols.size());
+    for (int i = 0; i < 12; ++i) {
+        const QDate lo = std::max(thisMonth.addMonths(i), asOf);
+        const QDate hi = std::min(thisMonth.addMonths(i + 1).addDays(-1), expEnd);
+        cols << sum(QStringLiteral("%1 AND l.expiration IS NOT NULL AND l.expiration >= %2 AND l.expiration <= %3")
+                        .arg(activeOrTrial, dayLiteral(lo), dayLiteral(hi)));
+    }
+    auto main = runAggregate(db, f, QStringLiteral("the figures, summed"),
+                             QStringLiteral("SELECT %1 FROM %2 WHERE %3").arg(cols.join(QStringLiteral(", ")), from, where), timings);
+    if (!main)
+        return main.error();
+    QSqlQuery &q = main.value();
+    if (!q.next())
+        return sqlError(q.lastError(), QStringLiteral("computing the dashboard"));
+    auto n = [&](int c) { return q.value(c).toLongLong(); };
+    InstallBaseStats &st = pass.m.stats;
+    st.licenses = n(0);
+    const qint64 active = n(1), trial = n(2), uninst = n(3), expiredActive = n(4), expiredTrial = n(18);
+    pass.byStatus[size_t(Status::Active)] = active;
+    pass.byStatus[size_t(Status::Trial)] = trial;
+    pass.byStatus[size_t(Status::Uninstalled)] = uninst;
+    pass.byStatus[size_t(Status::Suspended)] = st.licenses - active - trial - uninst;
+    st.sandboxLicenses = n(5);
+    st.siteLicenses = n(6);
+    st.perpetualLicenses = n(7);
+    st.seatsLicensed = n(8);
+    st.seatsUsed = n(9);
+    st.expiringWithin30Days = n(10);
+    st.asOfUnknown = n(11);
+    st.asOfChanged = n(12);
+    pass.m.recentInstalls90 = n(13);
+    pass.m.recentConverted90 = n(14);
+    pass.m.uninstalls30 = n(15);
+    pass.m.utilisationUsed = n(16);
+    pass.m.utilisationLicensed = n(17);
+    for (int i = 0; i < 24; ++i) {
+        pass.installs[size_t(i)] = n(monthsAt + 2 * i);
+        pass.uninstalls[size_t(i)] = n(monthsAt + 2 * i + 1);
+    }
+    pass.m.netThisMonth = pass.installs[23] - pass.uninstalls[23];
+    pass.m.netLastMonth = pass.installs[22] - pass.uninstalls[22];
+    for (int b = 0; b < 6; ++b)
+        pass.seatBuckets[size_t(b)] = n(bucketsAt + b);
+    for (int i = 0; i < 12; ++i)
+        pass.expirations[size_t(i)] = n(expirationsAt + i);
+    q.finish();
+
+    // Grouped counts: editions, instances, versions, and the distinct orgs and packages.
+    auto grouped = [&](const QString &name, const QString &keys, auto &&row) -> Result<void> {
+        auto r = runAggregate(db, f, name,
+                              QStringLiteral("SELECT %1, COUNT(*) FROM %2 WHERE %3 AND %4 GROUP BY %1").arg(keys, plainFrom, where, installed),
+                              timings);
+        if (!r)
+            return r.error();
+        while (r.value().next())
+            row(r.value());
+        return {};
+    };
+    auto text = [](const QVariant &v) { return v.toString().toStdString(); };
+    if (auto r = grouped(QStringLiteral("editions"), QStringLiteral("l.org_edition"),
+                         [&](QSqlQuery &g) { pass.editions[text(g.value(0))] += g.value(1).toLongLong(); });
+        !r)
+        return r;
+    if (auto r = grouped(QStringLiteral("instances"), QStringLiteral("l.org_instance"),
+                         [&](QSqlQuery &g) { pass.instances[text(g.value(0))] += g.value(1).toLongLong(); });
+        !r)
+        return r;
+    if (auto r = grouped(QStringLiteral("versions"), QStringLiteral("l.package_ref, l.version_number"),
+                         [&](QSqlQuery &g) {
+                             const qint64 package = g.value(0).toLongLong();
+                             std::string key(reinterpret_cast<const char *>(&package), sizeof package);
+                             key += text(g.value(1));
+                             pass.versionCounts[key] += g.value(2).toLongLong();
+                         });
+        !r)
+        return r;
+    pass.byEffective[size_t(EffectiveStatus::Expired)] = expiredActive + expiredTrial;
+    pass.byEffective[size_t(EffectiveStatus::Active)] = active - expiredActive;
+    pass.byEffective[size_t(EffectiveStatus::Trial)] = trial - expiredTrial;
+    pass.byEffective[size_t(EffectiveStatus::Uninstalled)] = uninst;
+    pass.byEffective[size_t(EffectiveStatus::Suspended)] = pass.byStatus[size_t(Status::Suspended)];
+
+    auto distinct = [&](const QString &name, const QString &key) -> Result<qint64> {
+        auto r = runAggregate(db, f, name,
+                              QStringLiteral("SELECT COUNT(*) FROM (SELECT %1 FROM %2 WHERE %3 GROUP BY %1) g").arg(key, plainFrom, where), timings);
+        if (!r)
+            return r.error();
+        if (!r.value().next())
+            return sqlError(r.value().lastError(), QStringLiteral("computing the dashboard"));
+        return r.value().value(0).toLongLong();
+    };
+    auto orgs = distinct(QStringLiteral("subscriber orgs"), QStringLiteral("l.org_id"));
+    if (!orgs)
+        return orgs.error();
+    auto packages = distinct(QStringLiteral("packages"), QStringLiteral("l.package_ref"));
+    if (!packages)
+        return packages.error();
+    pass.m_orgCount = orgs.value();
+    pass.m_packageCount = packages.value();
     return {};
 }
 
@@ -538,19 +705,27 @@ QString dashboardScope(const InstallBaseFilter &filter)
         .arg(filter.day().toString(Qt::ISODate), filters.isEmpty() ? QStringLiteral("all licenses, sandboxes included") : filters);
 }
 
-Result<DashboardMetrics> computeDashboard(QSqlDatabase db, const InstallBaseFilter &filter)
+namespace {
+
+Result<DashboardMetrics> buildDashboard(QSqlDatabase db, const InstallBaseFilter &filter, bool inSql)
 {
     QElapsedTimer timer;
     timer.start();
     Pass pass(filter);
     UninstallDays uninstallDays;
-    if (!filter.isPast()) {
-        if (auto r = readUninstallDays(db, uninstallDays); !r)
+    std::vector<DashboardMetrics::QueryTiming> sqlTimings;
+    if (inSql) {
+        if (auto r = aggregatePass(db, filter, pass, sqlTimings); !r)
             return r.error();
-        pass.m_uninstallDays = &uninstallDays;
+    } else {
+        if (!filter.isPast()) {
+            if (auto r = readUninstallDays(db, uninstallDays); !r)
+                return r.error();
+            pass.m_uninstallDays = &uninstallDays;
+        }
+        if (auto r = runPass(db, filter, pass); !r)
+            return r.error();
     }
-    if (auto r = runPass(db, filter, pass); !r)
-        return r.error();
     DashboardMetrics m = pass.finish();
     m.filter = filter;
     auto undated = countUndatedLicenses(db, filter);
@@ -658,6 +833,10 @@ Result<DashboardMetrics> computeDashboard(QSqlDatabase db, const InstallBaseFilt
     const QString scope = dashboardScope(filter);
     for (ChartData &c : m.charts)
         c.scope = scope;
+    if (inSql) {
+        m.timings = std::move(sqlTimings);
+        return m;
+    }
     m.timings.push_back({QStringLiteral("one pass over the licenses"),
                          QStringLiteral("SELECT %1 FROM %2 l WHERE %3").arg(QLatin1String(kPassColumns), filter.sourceSql(), filter.whereSql(QStringLiteral("l"))),
                          [&] {
@@ -676,6 +855,19 @@ Result<DashboardMetrics> computeDashboard(QSqlDatabase db, const InstallBaseFilt
                          }(),
                          passMs});
     return m;
+}
+
+} // namespace
+
+Result<DashboardMetrics> computeDashboard(QSqlDatabase db, const InstallBaseFilter &filter)
+{
+    // Row by row through SQLite's own API on a local file; summed by the server elsewhere.
+    return buildDashboard(db, filter, !sqlite::isSqlite(db));
+}
+
+Result<DashboardMetrics> computeDashboardInSql(QSqlDatabase db, const InstallBaseFilter &filter)
+{
+    return buildDashboard(db, filter, true);
 }
 
 } // namespace lmo

@@ -40,8 +40,9 @@ QString termsExpirationText(const QDate &expiration)
 QString lastChange(QSqlDatabase db, qint64 rowId)
 {
     QSqlQuery q(db);
-    q.prepare(QStringLiteral("SELECT changed_at, source FROM audit_log WHERE record_type = 'license' AND record_ref = ? "
-                             "ORDER BY id DESC LIMIT 1"));
+    if (!q.prepare(QStringLiteral("SELECT changed_at, source FROM audit_log WHERE record_type = 'license' AND record_ref = ? "
+                                  "ORDER BY id DESC LIMIT 1")))
+        return QString();
     q.addBindValue(rowId);
     if (!q.exec() || !q.next())
         return QString();
@@ -52,8 +53,9 @@ QString lastChange(QSqlDatabase db, qint64 rowId)
 Result<bool> hasBeenActive(Database &database, qint64 rowId)
 {
     QSqlQuery q(database.connection());
-    q.prepare(QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE record_type = 'license' AND record_ref = ? "
-                             "AND field = 'Status' AND (old_value = 'Active' OR new_value = 'Active')"));
+    if (!q.prepare(QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE record_type = 'license' AND record_ref = ? "
+                                  "AND field = 'Status' AND (old_value = 'Active' OR new_value = 'Active')")))
+        return sqlError(q.lastError(), QStringLiteral("reading the license's history"));
     q.addBindValue(rowId);
     if (!q.exec() || !q.next())
         return sqlError(q.lastError(), QStringLiteral("reading the license's history"));
@@ -116,7 +118,8 @@ Result<void> writeTerms(Database &database, const std::vector<TermsChange> &chan
     if (!update.prepare(QStringLiteral("UPDATE licenses SET status = ?, seats = ?, expiration = ? WHERE id = ?")))
         return sqlError(update.lastError(), QStringLiteral("modifying licenses"));
     QSqlQuery sfId(db);
-    sfId.prepare(QStringLiteral("SELECT sf_id FROM licenses WHERE id = ?"));
+    if (!sfId.prepare(QStringLiteral("SELECT sf_id FROM licenses WHERE id = ?")))
+        return sqlError(sfId.lastError(), QStringLiteral("modifying licenses"));
     // Nothing is written over a change this edit did not make: every license must still hold
     // what the edit left (to undo it) or what it found (to make it, or redo it).
     LicenseRepository repository(database);
@@ -165,7 +168,10 @@ Result<void> writeTerms(Database &database, const std::vector<TermsChange> &chan
             return Error::make(Error::Code::Conflict,
                                QStringLiteral("License %1 is no longer in the database; nothing was changed.").arg(c.name));
         sfId.addBindValue(c.rowId);
-        const QString recordSfId = sfId.exec() && sfId.next() ? sfId.value(0).toString() : QString();
+        // A failed statement aborts a PostgreSQL transaction: say so here, not at the next one.
+        if (!sfId.exec())
+            return sqlError(sfId.lastError(), QStringLiteral("modifying license %1").arg(c.name));
+        const QString recordSfId = sfId.next() ? sfId.value(0).toString() : QString();
         sfId.finish();
         auto record = [&](const char *field, const QString &oldValue, const QString &newValue) -> Result<void> {
             if (oldValue == newValue)
@@ -192,10 +198,13 @@ Result<void> writeTerms(Database &database, const std::vector<TermsChange> &chan
     // The orgs of these licenses: their seats and statuses are summed on the Subscribers page.
     QStringList orgs;
     QSqlQuery org(db);
-    org.prepare(QStringLiteral("SELECT org_id FROM licenses WHERE id = ?"));
+    if (!org.prepare(QStringLiteral("SELECT org_id FROM licenses WHERE id = ?")))
+        return sqlError(org.lastError(), QStringLiteral("modifying licenses"));
     for (const TermsChange &c : changes) {
         org.addBindValue(c.rowId);
-        if (org.exec() && org.next() && !orgs.contains(org.value(0).toString()))
+        if (!org.exec())
+            return sqlError(org.lastError(), QStringLiteral("modifying licenses"));
+        if (org.next() && !orgs.contains(org.value(0).toString()))
             orgs << org.value(0).toString();
         org.finish();
     }

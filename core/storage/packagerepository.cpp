@@ -11,10 +11,12 @@ namespace lmo {
 Result<void> PackageRepository::insert(Package &p)
 {
     QSqlQuery q(m_db);
-    q.prepare(QStringLiteral(
+    const bool prepared = q.prepare(QStringLiteral(
         "INSERT INTO packages (sf_id, name, package_id, developer_name, developer_org_id, latest_version, "
         "release_date, lead_manager, last_license_refresh, next_available_refresh) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    if (!prepared)
+        return sqlError(q.lastError(), QStringLiteral("saving package \"%1\"").arg(p.name));
     q.addBindValue(sqlValue(p.id));
     q.addBindValue(p.name);
     q.addBindValue(sqlValue(p.packageId));
@@ -34,9 +36,11 @@ Result<void> PackageRepository::insert(Package &p)
 Result<void> PackageRepository::insertVersion(PackageVersion &v)
 {
     QSqlQuery q(m_db);
-    q.prepare(QStringLiteral(
+    const bool prepared = q.prepare(QStringLiteral(
         "INSERT INTO package_versions (sf_id, package_ref, name, version, version_number, version_id, is_beta, "
         "release_date, sequence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    if (!prepared)
+        return sqlError(q.lastError(), QStringLiteral("saving package version %1").arg(v.versionNumber));
     q.addBindValue(sqlValue(v.id));
     q.addBindValue(v.packageRowId);
     q.addBindValue(sqlValue(v.name));
@@ -83,9 +87,10 @@ Result<std::vector<PackageVersion>> PackageRepository::versionsOf(qint64 package
 {
     QSqlQuery q(m_db);
     q.setForwardOnly(true);
-    q.prepare(QStringLiteral("SELECT id, sf_id, package_ref, name, version, version_number, version_id, is_beta, "
-                             "release_date, sequence FROM package_versions WHERE package_ref = ? "
-                             "ORDER BY sequence, release_date"));
+    if (!q.prepare(QStringLiteral("SELECT id, sf_id, package_ref, name, version, version_number, version_id, is_beta, "
+                                  "release_date, sequence FROM package_versions WHERE package_ref = ? "
+                                  "ORDER BY sequence, release_date")))
+        return sqlError(q.lastError(), QStringLiteral("reading package versions"));
     q.addBindValue(packageRowId);
     if (!q.exec())
         return sqlError(q.lastError(), QStringLiteral("reading package versions"));

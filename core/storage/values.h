@@ -18,13 +18,45 @@ inline QVariant sqlValue(const QDate &d) { return sqlValue(dateToSql(d)); }
 inline QVariant sqlValue(const QDateTime &dt) { return sqlValue(dateTimeToSql(dt)); }
 inline QVariant sqlValue(const SalesforceId &id) { return sqlValue(id.to18()); }
 
-inline QDate dateFromSql(const QVariant &v) { return QDate::fromString(v.toString(), Qt::ISODate); }
+// PostgreSQL hands back a QDate for a DATE column and a QDateTime for a TIMESTAMPTZ one; SQLite
+// hands back the ISO text written above. Both read the same.
+inline QDate dateFromSql(const QVariant &v)
+{
+    if (v.isNull())
+        return QDate();
+    if (v.metaType().id() == QMetaType::QDate)
+        return v.toDate();
+    if (v.metaType().id() == QMetaType::QDateTime)
+        return v.toDateTime().toUTC().date();
+    const QString s = v.toString();
+    // A DATE(ts) or text column may carry a time part ("2026-03-31T10:15:00Z"): the date is the
+    // first ten characters.
+    return QDate::fromString(s.size() > 10 ? s.left(10) : s, Qt::ISODate);
+}
 inline QDateTime dateTimeFromSql(const QVariant &v)
 {
+    if (v.isNull())
+        return QDateTime();
+    if (v.metaType().id() == QMetaType::QDateTime)
+        return v.toDateTime().toUTC();
+    if (v.metaType().id() == QMetaType::QDate)
+        return QDateTime(v.toDate(), QTime(0, 0), Qt::UTC);
     QDateTime dt = QDateTime::fromString(v.toString(), Qt::ISODate);
     if (dt.isValid() && dt.timeSpec() == Qt::LocalTime)
         dt.setTimeSpec(Qt::UTC);
     return dt;
+}
+// A value as text, as SQLite holds it: a DATE or TIMESTAMPTZ from PostgreSQL in the ISO form
+// dateToSql/dateTimeToSql write (QVariant's own text of a QDateTime has milliseconds), NULL empty.
+inline QString textFromSql(const QVariant &v)
+{
+    if (v.isNull())
+        return QString();
+    if (v.metaType().id() == QMetaType::QDate)
+        return dateToSql(v.toDate());
+    if (v.metaType().id() == QMetaType::QDateTime)
+        return dateTimeToSql(v.toDateTime());
+    return v.toString();
 }
 
 } // namespace lmo

@@ -10,10 +10,12 @@
 //       The Licenses page's model on an existing database (see browsebench.cpp): first window,
 //       each sort, each filter, the jump to the end, peak memory; beside each, the same SQL run
 //       bare; and a QSqlQueryModel + QSortFilterProxyModel on 100,000 rows for comparison.
+//       PATH may be a postgresql:// URI: the bare SQL then goes through QPSQL to the same server.
 //
 //   lmodesk-bench dashboard --db PATH [--json]
 //       The dashboard's full refresh (three runs) and each of its queries, beside the same
-//       aggregations run bare by the sqlite3 shell on the same file (dashboardbench.cpp).
+//       aggregations run bare by the sqlite3 shell on the same file (dashboardbench.cpp). On a
+//       postgresql:// URI each of the dashboard's aggregate statements is run bare by psql.
 //
 //   lmodesk-bench import [--rows N] [--file PATH] [--db postgresql://URI] [--json]
 //       Writes a Data Loader export of sfLma__License__c (21 upper-case API-name columns, every

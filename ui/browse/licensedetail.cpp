@@ -1,5 +1,7 @@
 #include "browse/licensedetail.h"
 
+#include "models/sqlworker.h"
+
 #include "lmo/lmoprofile.h"
 #include "storage/auditlog.h"
 #include "storage/database.h"
@@ -86,9 +88,14 @@ LicenseDetailPanel::LicenseDetailPanel(QWidget *parent)
     showLicense(0);
 }
 
+LicenseDetailPanel::~LicenseDetailPanel() = default;
+
 void LicenseDetailPanel::setDatabase(Database *database)
 {
+    m_worker.reset();
     m_database = database;
+    if (database)
+        m_worker = std::make_unique<SqlWorker>(database->connectionSpec());
     showLicense(0);
 }
 
@@ -101,6 +108,38 @@ QString LicenseDetailPanel::fieldText(const QString &label) const
             return v->text();
     }
     return QString();
+}
+
+void LicenseDetailPanel::showHistory(const Result<std::vector<AuditEntry>> &history)
+{
+    if (!history) {
+        m_history->setRowCount(1);
+        m_history->setItem(0, 0, new QTableWidgetItem(history.error().message));
+        return;
+    }
+    m_history->setRowCount(int(history->size()));
+    int r = 0;
+    // Newest first.
+    for (auto it = history->rbegin(); it != history->rend(); ++it) {
+        const AuditEntry &e = *it;
+        // The day in view, the moment in its tooltip: the panel is narrow.
+        auto *when = new QTableWidgetItem(e.changedAt.toLocalTime().date().toString(Qt::ISODate));
+        when->setToolTip(QLocale().toString(e.changedAt.toLocalTime(), QLocale::LongFormat));
+        m_history->setItem(r, 0, when);
+        auto shown = [&](const QString &v) {
+            return !v.isEmpty() ? v : e.field == QLatin1String("Expiration") ? QStringLiteral("does not expire") : QStringLiteral("—");
+        };
+        auto *change = new QTableWidgetItem(QStringLiteral("%1: %2 → %3").arg(e.field, shown(e.oldValue), shown(e.newValue)));
+        change->setToolTip(change->text());
+        m_history->setItem(r, 1, change);
+        auto *source = new QTableWidgetItem(QStringLiteral("%1, %2").arg(e.changedBy, e.source));
+        source->setToolTip(e.source);
+        m_history->setItem(r, 2, source);
+        ++r;
+    }
+    // A few dozen rows at most: fitted to what they say (the change column first in view).
+    m_history->resizeColumnsToContents();
+    m_history->resizeColumnsToContents();
 }
 
 int LicenseDetailPanel::historyRows() const
@@ -123,6 +162,7 @@ QString LicenseDetailPanel::titleText() const
 
 void LicenseDetailPanel::clear()
 {
+    ++m_historyGeneration; // what is on its way is for what was shown
     m_orgId.clear();
     m_selection = false;
     while (m_form->rowCount() > 0)
@@ -232,35 +272,22 @@ void LicenseDetailPanel::showLicense(qint64 rowId)
     m_subscriber->setEnabled(!m_orgId.isEmpty());
     m_modify->setEnabled(!m_database->isReadOnly());
 
-    auto history = AuditLog(m_database->connection()).history(QStringLiteral("license"), rowId);
-    if (!history) {
-        m_history->setRowCount(1);
-        m_history->setItem(0, 0, new QTableWidgetItem(history.error().message));
+    // Off the UI thread: a team database's audit log is across the network. The worker lives no
+    // longer than the panel, and a queued call to a panel that is gone is dropped.
+    const quint64 generation = m_historyGeneration;
+    if (!m_worker)
         return;
-    }
-    m_history->setRowCount(int(history->size()));
-    int r = 0;
-    // Newest first.
-    for (auto it = history->rbegin(); it != history->rend(); ++it) {
-        const AuditEntry &e = *it;
-        // The day in view, the moment in its tooltip: the panel is narrow.
-        auto *when = new QTableWidgetItem(e.changedAt.toLocalTime().date().toString(Qt::ISODate));
-        when->setToolTip(QLocale().toString(e.changedAt.toLocalTime(), QLocale::LongFormat));
-        m_history->setItem(r, 0, when);
-        auto shown = [&](const QString &v) {
-            return !v.isEmpty() ? v : e.field == QLatin1String("Expiration") ? QStringLiteral("does not expire") : QStringLiteral("—");
-        };
-        auto *change = new QTableWidgetItem(QStringLiteral("%1: %2 → %3").arg(e.field, shown(e.oldValue), shown(e.newValue)));
-        change->setToolTip(change->text());
-        m_history->setItem(r, 1, change);
-        auto *source = new QTableWidgetItem(QStringLiteral("%1, %2").arg(e.changedBy, e.source));
-        source->setToolTip(e.source);
-        m_history->setItem(r, 2, source);
-        ++r;
-    }
-    // A few dozen rows at most: fitted to what they say (the change column first in view).
-    m_history->resizeColumnsToContents();
-    m_history->resizeColumnsToContents();
+    LicenseDetailPanel *self = this;
+    m_worker->post([self, generation, rowId](QSqlDatabase &db) {
+        auto history = std::make_shared<Result<std::vector<AuditEntry>>>(AuditLog(db).history(QStringLiteral("license"), rowId));
+        QMetaObject::invokeMethod(
+            self,
+            [self, generation, history] {
+                if (generation == self->m_historyGeneration)
+                    self->showHistory(*history);
+            },
+            Qt::QueuedConnection);
+    });
 }
 
 } // namespace lmo

@@ -2,7 +2,13 @@
 
 #include "browse/licenselist.h"
 
+#include "storage/auditlog.h"
+#include "util/result.h"
+
 #include <QWidget>
+
+#include <memory>
+#include <vector>
 
 class QFormLayout;
 class QLabel;
@@ -12,6 +18,7 @@ class QTableWidget;
 namespace lmo {
 
 class Database;
+class SqlWorker;
 
 // Every field of one license and its history (the audit log), beside the license list.
 class LicenseDetailPanel : public QWidget
@@ -19,9 +26,11 @@ class LicenseDetailPanel : public QWidget
     Q_OBJECT
 public:
     explicit LicenseDetailPanel(QWidget *parent = nullptr);
+    ~LicenseDetailPanel() override;
 
     void setDatabase(Database *database);
-    // 0 shows nothing. Reads the license and its history from the database each time.
+    // 0 shows nothing. Reads the license and its history from the database each time (the
+    // history, the longer read, on a worker of its own: it arrives a moment after the fields).
     void showLicense(qint64 rowId);
     // Several licenses selected: how many, their seats and used licenses, how many of each
     // status. `summary` is nullopt when too many are selected to add up here.
@@ -41,7 +50,10 @@ signals:
     void modifyRequested();
 
 private:
+    void showHistory(const Result<std::vector<AuditEntry>> &history);
     Database *m_database = nullptr;
+    std::unique_ptr<SqlWorker> m_worker; // reads the history
+    quint64 m_historyGeneration = 0;     // a history for a license no longer shown is dropped
     void clear();
     void addField(const QString &label, const QString &value);
     qint64 m_rowId = 0;

@@ -1,5 +1,7 @@
 #include "browse/licensespage.h"
 
+#include <QPointer>
+
 #include "util/json.h"
 #include "browse/licensedetail.h"
 #include "browse/licenselist.h"
@@ -582,16 +584,21 @@ void LicensesPage::showSelectionSummary()
     const qint64 selected = selectedRows(m_table->selectionModel());
     if (selected <= 1)
         return;
-    std::optional<LicenseListReader::Summary> summary;
     if (m_database && selected <= kMaxSummedSelection) {
-        const std::vector<qint64> ids = selectedLicenseIds();
+        std::vector<qint64> ids = selectedLicenseIds();
         if (qint64(ids.size()) == selected) { // every row's license known
-            auto summed = LicenseListReader(m_database->connection(), m_database->dialect()).summarise(ids);
-            if (summed)
-                summary = summed.value();
+            // Summed on the model's worker; shown if the selection is still the one summed.
+            QPointer<LicensesPage> page(this);
+            std::vector<qint64> summed = ids;
+            m_model->summarise(std::move(ids), [page, selected, summed](std::optional<LicenseListReader::Summary> summary) {
+                if (!page || selectedRows(page->m_table->selectionModel()) != selected || page->selectedLicenseIds() != summed)
+                    return;
+                page->m_detail->showSelection(selected, summary);
+            });
+            return;
         }
     }
-    m_detail->showSelection(selected, summary);
+    m_detail->showSelection(selected, std::nullopt);
 }
 
 void LicensesPage::syncDetail(bool reread)

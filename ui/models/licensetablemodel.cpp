@@ -353,6 +353,27 @@ void LicenseTableModel::requestBlock(int block) const
     // Otherwise only the first rows exist yet, and they are on their way.
 }
 
+void LicenseTableModel::summarise(std::vector<qint64> ids, std::function<void(std::optional<LicenseListReader::Summary>)> done)
+{
+    if (!m_blocks || !m_database) {
+        done(std::nullopt);
+        return;
+    }
+    const Dialect dialect = m_database->dialect();
+    // The worker lives no longer than the model (its destructor waits for the running job), and
+    // a queued call to a model that is gone is dropped.
+    LicenseTableModel *self = this;
+    m_blocks->post(
+        [self, dialect, ids = std::move(ids), done = std::move(done)](QSqlDatabase &db) {
+            auto summed = LicenseListReader(db, dialect).summarise(ids);
+            std::optional<LicenseListReader::Summary> summary;
+            if (summed)
+                summary = summed.value();
+            QMetaObject::invokeMethod(self, [summary, done] { done(summary); }, Qt::QueuedConnection);
+        },
+        true);
+}
+
 int LicenseTableModel::rowCount(const QModelIndex &parent) const
 {
     return parent.isValid() ? 0 : m_rows;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <functional>
+
 #include "browse/licenselist.h"
 #include "browse/licensequery.h"
 #include "models/blockcache.h"
@@ -69,6 +71,10 @@ public:
     QString lastError() const { return m_error; }
     const std::vector<PackageName> &packages() const { return m_packages; }
     QDate asOf() const;
+    // Sums these licenses on the model's worker (not on the UI thread: a team database is across
+    // the network) and hands the summary to `done` on the UI thread; nothing if the model is gone
+    // first, an empty optional if the database could not say.
+    void summarise(std::vector<qint64> ids, std::function<void(std::optional<LicenseListReader::Summary>)> done);
 
 signals:
     void countsChanged();
