@@ -362,7 +362,6 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(visibleDialog<QProgressDialog>(QStringLiteral("connectProgress")), kConnectTimeout);
         QProgressDialog *progress = visibleDialog<QProgressDialog>(QStringLiteral("connectProgress"));
         QVERIFY2(progress->labelText().startsWith(QStringLiteral("Connecting to nobody@127.0.0.1:")), qPrintable(progress->labelText()));
-        QVERIFY(w.statusBar()->currentMessage().startsWith(QStringLiteral("Connecting to ")));
         QCOMPARE(finished.count(), 0);
         QTest::mouseClick(progress->findChild<QPushButton *>(), Qt::LeftButton);
         QCOMPARE(finished.count(), 1); // at once: the attempt is abandoned, not waited for

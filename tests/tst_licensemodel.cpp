@@ -66,8 +66,7 @@ private slots:
         QVERIFY(m_fixture);
         Database::OpenOptions create;
         create.create = true;
-        // An SQLite file until importing into a team database lands (then test::location()).
-        auto big = Database::open(m_dir.filePath(u"big.sqlite"_s), create);
+        auto big = Database::open(test::location(m_dir.filePath(u"big.sqlite"_s)), create);
         QVERIFY(big.ok());
         m_big = std::move(big.value());
         const QString csv = m_dir.filePath(u"big.csv"_s);

@@ -44,8 +44,13 @@ Result<qint64> assignLicensesToLmo(Database &database, const LicenseFilter &filt
     if (filter.isEmpty())
         return Error::make(Error::Code::Usage, QStringLiteral("Say which licenses to move (an LMO, install dates or an org): "
                                                              "all of them at once is refused."));
-    // One segment: the sort does not matter here, only the condition.
-    const std::vector<LicenseQuerySegment> segments = buildLicenseQuery(LicenseQuery{filter}, {}, database.dialect());
+    // One segment: the sort does not matter here, only the condition. Seats is never NULL, so
+    // no engine splits its order into a NULLs segment and a values one (PostgreSQL's would be,
+    // for the default install-date order, and the first of them matches nothing).
+    LicenseQuery query{filter};
+    query.sortColumn = LicenseColumn::Seats;
+    const std::vector<LicenseQuerySegment> segments = buildLicenseQuery(query, {}, database.dialect());
+    Q_ASSERT(segments.size() == 1);
     const LicenseQuerySegment &segment = segments.front();
 
     Transaction t(db);
