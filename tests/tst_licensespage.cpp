@@ -482,14 +482,16 @@ private slots:
         QVERIFY(!m_page->viewChanged());
         check(m_page->findChild<MultiSelectButton *>(u"statusFilter"_s), u"Active"_s);
         QTRY_VERIFY(settled(m_page));
-        QVERIFY(m_page->viewChanged());
-        QCOMPARE(views->currentText(), u"Trials *"_s);
+        // The mark follows the filters once they are applied, which a busy machine may show a
+        // moment after the old rows still look settled.
+        QTRY_VERIFY(m_page->viewChanged());
+        QTRY_COMPARE(views->currentText(), u"Trials *"_s);
         QVERIFY(revert->isEnabled());
         QVERIFY(remove->isEnabled());
         // A sort is part of the view too.
         revert->click();
         QTRY_VERIFY(settled(m_page));
-        QCOMPARE(views->currentText(), u"Trials"_s);
+        QTRY_COMPARE(views->currentText(), u"Trials"_s);
         QCOMPARE(m_page->model()->rowCount(), 3);
         QVERIFY(!revert->isEnabled());
         m_page->model()->sort(int(LicenseColumn::Seats), Qt::DescendingOrder);
