@@ -6,6 +6,7 @@
 
 #include "browse/licensespage.h"
 #include "models/licensetablemodel.h"
+#include "models/sqlworker.h"
 #include "shell/connectdialog.h"
 #include "shell/guilauncher.h"
 #include "shell/mainwindow.h"
@@ -33,6 +34,8 @@
 #include <QTemporaryDir>
 #include <QTimer>
 #include <QtTest>
+
+#include <mutex>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -344,6 +347,47 @@ private slots:
         QVERIFY(!finished.first().at(0).toBool());
         QVERIFY(!w.database());
         QVERIFY(w.statusBar()->currentMessage().contains(QStringLiteral("cancelled")));
+    }
+
+    // The pages' workers keep their own connections: one the server drops (a restart, a
+    // failover) fails the job that meets it, and the next job connects again and works.
+    void aWorkerConnectsAgainAfterTheServerDroppedIt()
+    {
+        auto database = Database::open(m_plain, {});
+        QVERIFY2(database, qPrintable(database ? QString() : database.error().message));
+        SqlWorker worker(database.value()->connectionSpec());
+        std::mutex mutex;
+        std::vector<std::pair<bool, qint64>> answers; // (ran, the backend's pid or the license count)
+        auto ask = [&](const QString &sql) {
+            worker.post([&, sql](QSqlDatabase &db) {
+                QSqlQuery q(db);
+                const bool ok = q.exec(sql) && q.next();
+                std::lock_guard lock(mutex);
+                answers.emplace_back(ok, ok ? q.value(0).toLongLong() : 0);
+            });
+        };
+        auto count = [&] {
+            std::lock_guard lock(mutex);
+            return answers.size();
+        };
+        ask(QStringLiteral("SELECT pg_backend_pid()"));
+        QTRY_COMPARE_WITH_TIMEOUT(count(), size_t(1), kConnectTimeout);
+        QVERIFY(answers[0].first);
+        const qint64 pid = answers[0].second;
+        {
+            QSqlQuery kill(database.value()->connection());
+            QVERIFY(kill.exec(QStringLiteral("SELECT pg_terminate_backend(%1)").arg(pid)) && kill.next());
+            QVERIFY(kill.value(0).toBool());
+        }
+        ask(QStringLiteral("SELECT COUNT(*) FROM licenses")); // meets the dropped connection
+        ask(QStringLiteral("SELECT COUNT(*) FROM licenses"));
+        ask(QStringLiteral("SELECT pg_backend_pid()"));
+        QTRY_COMPARE_WITH_TIMEOUT(count(), size_t(4), kConnectTimeout);
+        QVERIFY(!answers[1].first);
+        QVERIFY(answers[2].first);
+        QCOMPARE(answers[2].second, qint64(15));
+        QVERIFY(answers[3].first);
+        QVERIFY(answers[3].second != pid);
     }
 
     // A server that does not answer: "Connecting to …" with Cancel while the window stays

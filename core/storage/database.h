@@ -71,6 +71,10 @@ public:
         return {m_displayName, m_driver, m_databaseName, m_connectOptions, m_password, m_readOnly};
     }
     static Result<QSqlDatabase> openConnection(const ConnectionSpec &spec, const QString &connectionName);
+    // A worker's connection to a team database that the server dropped (the driver marks it
+    // closed on the statement that found out) is connected again, session set up as at first;
+    // any other connection is left as it is. False when it is still not open.
+    static bool reconnectIfDropped(QSqlDatabase &db);
 
     // How a read-only database in a folder that cannot be written is opened: SQLite can create
     // neither a -wal nor a -shm file there. `walBytes` is the size of its -wal file (-1: none).

@@ -63,6 +63,15 @@ void SqlWorker::run()
                 job = std::move(m_jobs.front());
                 m_jobs.pop_front();
             }
+            // A server that dropped the connection (a restart, a failover) failed the job that
+            // met it; the next one connects again, and so does one after a failed first open.
+            if (!db) {
+                db = Database::openConnection(m_spec, name);
+                std::lock_guard lock(m_mutex);
+                m_openError = db ? QString() : db.error().message;
+            } else {
+                Database::reconnectIfDropped(db.value());
+            }
             if (db)
                 job(db.value());
         }

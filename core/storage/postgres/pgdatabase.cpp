@@ -181,6 +181,13 @@ Result<void> Database::checkAndMigrate(Database &database, QSqlDatabase db, cons
     return {};
 }
 
+bool Database::reconnectIfDropped(QSqlDatabase &db)
+{
+    if (!db.isValid() || db.driverName() != QLatin1String("QPSQL"))
+        return db.isOpen();
+    return db.isOpen() || reopenPostgres(db);
+}
+
 bool Database::reopenPostgres(QSqlDatabase &db)
 {
     db.close();
