@@ -59,7 +59,8 @@ int failWith(const Error &error)
                          || error.code == Error::Code::NotOurDatabase || error.code == Error::Code::SchemaTooNew
                          || error.code == Error::Code::SchemaTooOld
                          || error.code == Error::Code::ReadOnly || error.code == Error::Code::Io
-                         || error.code == Error::Code::Locked;
+                         || error.code == Error::Code::Locked || error.code == Error::Code::Unreachable
+                         || error.code == Error::Code::AuthFailed || error.code == Error::Code::NoSuchDatabase;
     return fail(error.message, refusal ? 2 : 1);
 }
 

@@ -121,6 +121,24 @@ Result<int> Migrator::currentVersion() const
     return q.next() ? q.value(0).toInt() : 0;
 }
 
+// One step's statements and its row in schema_migrations, inside the caller's transaction.
+Result<void> Migrator::apply(const Migration &migration)
+{
+    for (const QString &statement : migration.statements) {
+        if (auto r = execSql(m_db, statement, QStringLiteral("migrating the schema to version %1").arg(migration.version));
+            !r)
+            return r;
+    }
+    QSqlQuery record(m_db);
+    record.prepare(QStringLiteral("INSERT INTO schema_migrations (version, description, applied_at) VALUES (?, ?, ?)"));
+    record.addBindValue(migration.version);
+    record.addBindValue(migration.description);
+    record.addBindValue(QDateTime::currentDateTimeUtc().toString(Qt::ISODate));
+    if (!record.exec())
+        return sqlError(record.lastError(), QStringLiteral("recording schema version %1").arg(migration.version));
+    return {};
+}
+
 Result<int> Migrator::migrate()
 {
     if (Dialect::forDriver(m_db.driverName()).kind() == Dialect::Kind::PostgreSQL)
@@ -146,20 +164,8 @@ Result<int> Migrator::migrate()
         }
         if (auto r = ensureVersionTable(); !r)
             return r.error();
-        for (const QString &statement : migration.statements) {
-            if (auto r = execSql(m_db, statement,
-                                 QStringLiteral("migrating the schema to version %1").arg(migration.version));
-                !r)
-                return r.error();
-        }
-        QSqlQuery record(m_db);
-        record.prepare(QStringLiteral(
-            "INSERT INTO schema_migrations (version, description, applied_at) VALUES (?, ?, ?)"));
-        record.addBindValue(migration.version);
-        record.addBindValue(migration.description);
-        record.addBindValue(QDateTime::currentDateTimeUtc().toString(Qt::ISODate));
-        if (!record.exec())
-            return sqlError(record.lastError(), QStringLiteral("recording schema version %1").arg(migration.version));
+        if (auto r = apply(migration); !r)
+            return r.error();
         if (auto r = transaction.commit(QStringLiteral("committing schema version %1").arg(migration.version)); !r)
             return r.error();
         current = migration.version;
@@ -195,20 +201,8 @@ Result<int> Migrator::migrateShared()
     for (const Migration &migration : m_migrations) {
         if (migration.version <= current)
             continue;
-        for (const QString &statement : migration.statements) {
-            if (auto r = execSql(m_db, statement,
-                                 QStringLiteral("migrating the schema to version %1").arg(migration.version));
-                !r)
-                return r.error();
-        }
-        QSqlQuery record(m_db);
-        record.prepare(QStringLiteral(
-            "INSERT INTO schema_migrations (version, description, applied_at) VALUES (?, ?, ?)"));
-        record.addBindValue(migration.version);
-        record.addBindValue(migration.description);
-        record.addBindValue(QDateTime::currentDateTimeUtc().toString(Qt::ISODate));
-        if (!record.exec())
-            return sqlError(record.lastError(), QStringLiteral("recording schema version %1").arg(migration.version));
+        if (auto r = apply(migration); !r)
+            return r.error();
         current = migration.version;
     }
     if (auto r = transaction.commit(QStringLiteral("committing the schema migration to version %1").arg(current)); !r)

@@ -44,6 +44,7 @@ public:
 private:
     Result<void> ensureVersionTable();
     Result<int> migrateShared();
+    Result<void> apply(const Migration &migration);
     QSqlDatabase m_db;
     std::vector<Migration> m_migrations;
 };
