@@ -1,0 +1,84 @@
+#include "document/document.h"
+
+#include "document/jobrunner.h"
+#include "models/sqlworker.h"
+
+#include <QUndoStack>
+
+namespace lmo {
+
+Document::Document(QObject *parent)
+    : QObject(parent)
+    , m_undo(new QUndoStack(this))
+    , m_jobs(new JobRunner(this))
+{
+}
+
+Document::~Document()
+{
+    // The worker first: its running job may still use the connection spec of the database.
+    m_reader.reset();
+}
+
+ConnectionSpec Document::connectionSpec() const
+{
+    return m_database ? m_database->connectionSpec() : ConnectionSpec();
+}
+
+QString Document::displayName() const
+{
+    return m_database ? m_database->displayName() : QString();
+}
+
+bool Document::isReadOnly() const
+{
+    return m_database && m_database->isReadOnly();
+}
+
+bool Document::isTeamDatabase() const
+{
+    return m_database && m_database->isTeamDatabase();
+}
+
+void Document::adopt(std::unique_ptr<Database> database)
+{
+    close();
+    if (!database)
+        return;
+    m_database = std::move(database);
+    ++m_generation;
+    m_reader = std::make_unique<SqlWorker>(m_database->connectionSpec());
+    emit opened();
+}
+
+void Document::close()
+{
+    if (!m_database)
+        return;
+    emit closing();
+    m_reader.reset(); // drops queued reads, waits for the running one
+    m_undo->clear();
+    ++m_generation;
+    m_database.reset();
+    emit closed();
+}
+
+void Document::postToReader(std::function<void(QSqlDatabase &)> job, bool urgent)
+{
+    if (m_reader)
+        m_reader->post(std::move(job), urgent);
+}
+
+void Document::notifyChanged(ContentChange change, const QString &source)
+{
+    if (!m_database)
+        return;
+    if (change == ContentChange::Lmo)
+        emit lmoChanged();
+    // An LMO change can re-file licenses (switching the LMO shows another install base), so
+    // every change also tells the license readers.
+    emit licensesChanged(change, source);
+    emit changed(change);
+}
+
+} // namespace lmo
