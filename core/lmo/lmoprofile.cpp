@@ -2,6 +2,7 @@
 
 #include "import/importer.h"
 #include "storage/database.h"
+#include "storage/sqlite/sqlitebackend.h"
 #include "util/json.h"
 #include "domain/salesforceid.h"
 #include "storage/sqlutil.h"
@@ -737,7 +738,8 @@ Result<LmaExportCheck> checkLmaExport(const QString &file)
                                                 .arg(QFileInfo(file).fileName(), dir.errorString()));
     Database::OpenOptions create;
     create.create = true;
-    auto scratch = Database::open(dir.filePath(QStringLiteral("verify.sqlite")), create);
+    // A scratch SQLite file: the check never touches the database in use.
+    auto scratch = Database::open(dir.filePath(QStringLiteral("verify.") + sqlite::fileSuffix()), create);
     if (!scratch)
         return scratch.error();
     auto report = importFile(*scratch.value(), file, ImportOptions());

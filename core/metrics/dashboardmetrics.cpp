@@ -1,6 +1,6 @@
 #include "metrics/dashboardmetrics.h"
 
-#include "storage/sqlite/sqlitetuning.h"
+#include "storage/backend.h"
 #include "storage/sqlutil.h"
 #include "storage/values.h"
 
@@ -10,8 +10,6 @@
 #include <QSqlDriver>
 #include <QSqlError>
 #include <QSqlQuery>
-
-#include <sqlite3.h>
 
 #include <algorithm>
 #include <array>
@@ -381,113 +379,118 @@ const char *const kPassColumns = "l.status, l.expiration, l.install_date, l.unin
                                  "l.as_of_unknown, l.as_of_changed, l.id";
 
 // Steps a prepared pass statement to its end, adding each row.
-Result<void> stepPass(sqlite3 *h, sqlite3_stmt *stmt, Pass &pass)
+Result<void> stepPass(FastCursor &cursor, Pass &pass)
 {
-    auto text = [stmt](int c) {
-        const auto *p = reinterpret_cast<const char *>(sqlite3_column_text(stmt, c));
-        return p ? std::string_view(p, size_t(sqlite3_column_bytes(stmt, c))) : std::string_view();
-    };
-    int rc;
     PassRow r;
-    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-        r.status = text(0);
-        r.expirationNull = sqlite3_column_type(stmt, 1) == SQLITE_NULL;
-        r.expiration = text(1);
-        r.installDate = text(2);
-        r.uninstallDay = text(3);
-        r.seats = sqlite3_column_int64(stmt, 4);
-        r.used = sqlite3_column_int64(stmt, 5);
-        r.sandbox = sqlite3_column_int64(stmt, 6) != 0;
-        r.edition = text(7);
-        r.instance = text(8);
-        r.version = text(9);
-        r.packageRef = sqlite3_column_int64(stmt, 10);
-        r.orgId = text(11);
-        r.asOfUnknown = sqlite3_column_int64(stmt, 12) != 0;
-        r.asOfChanged = sqlite3_column_int64(stmt, 13) != 0;
-        r.id = sqlite3_column_int64(stmt, 14);
+    while (cursor.next()) {
+        r.status = cursor.utf8(0);
+        r.expirationNull = cursor.isNull(1);
+        r.expiration = cursor.utf8(1);
+        r.installDate = cursor.utf8(2);
+        r.uninstallDay = cursor.utf8(3);
+        r.seats = cursor.integer(4);
+        r.used = cursor.integer(5);
+        r.sandbox = cursor.integer(6) != 0;
+        r.edition = cursor.utf8(7);
+        r.instance = cursor.utf8(8);
+        r.version = cursor.utf8(9);
+        r.packageRef = cursor.integer(10);
+        r.orgId = cursor.utf8(11);
+        r.asOfUnknown = cursor.integer(12) != 0;
+        r.asOfChanged = cursor.integer(13) != 0;
+        r.id = cursor.integer(14);
         pass.add(r);
     }
-    if (rc != SQLITE_DONE)
-        return Error::make(Error::Code::Sql, QStringLiteral("Database error while computing the dashboard: %1")
-                                                 .arg(QString::fromUtf8(sqlite3_errmsg(h))));
+    if (auto e = cursor.error(); !e)
+        return storageError(e.error(), QStringLiteral("computing the dashboard"));
     return {};
 }
 
-// The pass over the rows with lo < id <= hi, on a connection of its own.
-Result<void> passOverRange(sqlite3 *h, const QString &where, const InstallBaseFilter &f, qint64 lo, qint64 hi, Pass &pass)
+// The pass's statement over the rows with lo < id <= hi; nullptr when the backend has no fast
+// read (or, on ReadOn::Second, no second connection to give).
+Result<std::unique_ptr<FastCursor>> passCursor(QSqlDatabase db, StorageBackend::ReadOn on, const QString &where,
+                                               const InstallBaseFilter &f)
 {
     const QByteArray sql = QStringLiteral("SELECT %1 FROM %2 l WHERE %3 AND l.id > :lo AND l.id <= :hi")
                                .arg(QLatin1String(kPassColumns), f.sourceSql(), where)
                                .toUtf8();
-    sqlite3_stmt *stmt = nullptr;
-    if (sqlite3_prepare_v2(h, sql.constData(), int(sql.size()), &stmt, nullptr) != SQLITE_OK)
-        return Error::make(Error::Code::Sql, QStringLiteral("Database error while computing the dashboard: %1")
-                                                 .arg(QString::fromUtf8(sqlite3_errmsg(h))));
-    auto finalize = qScopeGuard([stmt] { sqlite3_finalize(stmt); });
-    const QByteArray package = f.package.toUtf8();
-    const QByteArray from = dateToSql(f.installedFrom).toUtf8();
-    const QByteArray to = dateToSql(f.installedTo).toUtf8();
-    auto bindText = [&](const char *name, const QByteArray &value) {
-        if (const int i = sqlite3_bind_parameter_index(stmt, name))
-            sqlite3_bind_text(stmt, i, value.constData(), int(value.size()), SQLITE_STATIC);
-    };
-    bindText(":f_package", package);
-    bindText(":f_from", from);
-    bindText(":f_to", to);
-    const QByteArray nextDay = f.isPast() ? dateToSql(f.asOf.addDays(1)).toUtf8() : QByteArray();
-    if (f.isPast())
-        bindText(":f_next_day", nextDay);
-    if (const int i = sqlite3_bind_parameter_index(stmt, ":f_lmo"); i && f.lmo)
-        sqlite3_bind_int64(stmt, i, *f.lmo);
-    sqlite3_bind_int64(stmt, sqlite3_bind_parameter_index(stmt, ":lo"), lo);
-    sqlite3_bind_int64(stmt, sqlite3_bind_parameter_index(stmt, ":hi"), hi);
-    return stepPass(h, stmt, pass);
+    auto cursor = StorageBackend::of(db).prepareCursor(db, sql, on);
+    if (!cursor)
+        return storageError(cursor.error(), QStringLiteral("computing the dashboard"));
+    return cursor;
 }
 
-// Reads the pass through SQLite's own API (no QVariant per value), the table split in two by
-// row id and read on two threads (the second through its own read-only connection to the same
-// file). Another engine sums on its server instead (aggregatePass).
+// The filter's values, bound by reference: alive as long as the cursor they are bound to.
+struct PassBinds
+{
+    explicit PassBinds(const InstallBaseFilter &f)
+        : package(f.package.toUtf8()), from(dateToSql(f.installedFrom).toUtf8()), to(dateToSql(f.installedTo).toUtf8()),
+          nextDay(f.isPast() ? dateToSql(f.asOf.addDays(1)).toUtf8() : QByteArray()), filter(f)
+    {
+    }
+    void bind(FastCursor &cursor, qint64 lo, qint64 hi) const
+    {
+        cursor.bindUtf8(":f_package", package);
+        cursor.bindUtf8(":f_from", from);
+        cursor.bindUtf8(":f_to", to);
+        if (filter.isPast())
+            cursor.bindUtf8(":f_next_day", nextDay);
+        if (filter.lmo)
+            cursor.bindInteger(":f_lmo", *filter.lmo);
+        cursor.bindInteger(":lo", lo);
+        cursor.bindInteger(":hi", hi);
+    }
+    QByteArray package, from, to, nextDay;
+    const InstallBaseFilter &filter;
+};
+
+// Reads the pass through the backend's fast read (SQLite's own API: no QVariant per value),
+// the table split in two by row id and read on two threads (the second through its own
+// read-only connection to the same file). A server sums instead (aggregatePass).
 Result<void> runPass(QSqlDatabase db, const InstallBaseFilter &f, Pass &pass)
 {
     const QString where = f.whereSql(QStringLiteral("l"));
-    const QVariant handle = db.driver()->handle();
-    if (handle.isValid() && qstrcmp(handle.typeName(), "sqlite3*") == 0) {
-        sqlite3 *h = *static_cast<sqlite3 *const *>(handle.constData());
-        QSqlQuery range(db);
-        if (!range.exec(QStringLiteral("SELECT COALESCE(MIN(id), 0), COALESCE(MAX(id), 0) FROM licenses")) || !range.next())
-            return sqlError(range.lastError(), QStringLiteral("computing the dashboard"));
-        const qint64 lo = range.value(0).toLongLong() - 1;
-        const qint64 hi = range.value(1).toLongLong();
-        range.finish();
-        const qint64 mid = lo + (hi - lo) / 2;
-        // The second half on a second connection: a file database only (":memory:" is private).
-        const QString file = db.databaseName();
-        sqlite3 *second = nullptr;
-        const bool split = hi - lo > 100000 && !file.isEmpty() && file != QLatin1String(":memory:")
-                           && sqlite3_open_v2(file.toUtf8().constData(), &second, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, nullptr)
-                                  == SQLITE_OK;
-        if (!split) {
-            if (second)
-                sqlite3_close(second);
-            return passOverRange(h, where, f, lo, hi, pass);
-        }
-        sqlite3_busy_timeout(second, 2000);
-        Pass other(f);
-        other.m_uninstallDays = pass.m_uninstallDays;
-        Result<void> otherResult;
-        std::thread worker([&] { otherResult = passOverRange(second, where, f, mid, hi, other); });
-        Result<void> mine = passOverRange(h, where, f, lo, mid, pass);
-        worker.join();
-        sqlite3_close(second);
-        if (!mine)
-            return mine;
-        if (!otherResult)
-            return otherResult;
-        pass.merge(other);
-        return {};
+    auto mine = passCursor(db, StorageBackend::ReadOn::Same, where, f);
+    if (!mine)
+        return mine.error();
+    if (!mine.value())
+        return Error::make(Error::Code::Sql, QStringLiteral("The row-by-row dashboard pass needs a backend with a fast "
+                                                            "read (an SQLite file)."));
+    QSqlQuery range(db);
+    if (!range.exec(QStringLiteral("SELECT COALESCE(MIN(id), 0), COALESCE(MAX(id), 0) FROM licenses")) || !range.next())
+        return sqlError(range.lastError(), QStringLiteral("computing the dashboard"));
+    const qint64 lo = range.value(0).toLongLong() - 1;
+    const qint64 hi = range.value(1).toLongLong();
+    range.finish();
+    const qint64 mid = lo + (hi - lo) / 2;
+    const PassBinds binds(f);
+    // The second half on a second connection, where there can be one (not in memory).
+    std::unique_ptr<FastCursor> second;
+    if (hi - lo > 100000) {
+        auto opened = passCursor(db, StorageBackend::ReadOn::Second, where, f);
+        if (!opened)
+            return opened.error();
+        second = std::move(opened.value());
     }
-    return Error::make(Error::Code::Sql, QStringLiteral("The row-by-row dashboard pass needs an SQLite connection."));
+    if (!second) {
+        binds.bind(*mine.value(), lo, hi);
+        return stepPass(*mine.value(), pass);
+    }
+    binds.bind(*mine.value(), lo, mid);
+    binds.bind(*second, mid, hi);
+    Pass other(f);
+    other.m_uninstallDays = pass.m_uninstallDays;
+    Result<void> otherResult;
+    std::thread worker([&] { otherResult = stepPass(*second, other); });
+    Result<void> result = stepPass(*mine.value(), pass);
+    worker.join();
+    second.reset();
+    if (!result)
+        return result;
+    if (!otherResult)
+        return otherResult;
+    pass.merge(other);
+    return {};
 }
 
 
@@ -861,8 +864,8 @@ Result<DashboardMetrics> buildDashboard(QSqlDatabase db, const InstallBaseFilter
 
 Result<DashboardMetrics> computeDashboard(QSqlDatabase db, const InstallBaseFilter &filter)
 {
-    // Row by row through SQLite's own API on a local file; summed by the server elsewhere.
-    return buildDashboard(db, filter, !sqlite::isSqlite(db));
+    // Row by row through the backend's fast read on a local file; summed by the server elsewhere.
+    return buildDashboard(db, filter, !StorageBackend::of(db).scansLicensesLocally());
 }
 
 Result<DashboardMetrics> computeDashboardInSql(QSqlDatabase db, const InstallBaseFilter &filter)

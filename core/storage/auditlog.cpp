@@ -1,13 +1,12 @@
 #include "storage/auditlog.h"
 
+#include "storage/backend.h"
 #include "storage/database.h"
 #include "storage/postgres/pgcopy.h"
 #include "storage/sqlutil.h"
 #include "storage/values.h"
 
 #include <QSqlQuery>
-
-#include <sqlite3.h>
 
 #ifdef Q_OS_UNIX
 #include <pwd.h>
@@ -99,34 +98,31 @@ Result<std::vector<AuditEntry>> AuditLog::history(const QString &recordType, qin
 AuditWriter::AuditWriter(const Database &database) : AuditWriter(database, false) {}
 
 AuditWriter::AuditWriter(const Database &database, bool portableOnly)
-    : m_db(database.connection()), m_sqlite(portableOnly ? nullptr : database.sqliteHandle()),
-      m_copy(!portableOnly && pg::canCopy(m_db))
+    : m_db(database.connection()), m_storage(portableOnly ? nullptr : &database.storage()),
+      m_copy(!portableOnly && database.storage().copiesRows(m_db))
 {
     m_rows.reserve(m_copy ? kCopyRows : kRowsPerStatement);
     m_times.resize(kRowsPerStatement);
 }
 
-AuditWriter::~AuditWriter()
-{
-    sqlite3_finalize(static_cast<sqlite3_stmt *>(m_one));
-    sqlite3_finalize(static_cast<sqlite3_stmt *>(m_many));
-}
+AuditWriter::~AuditWriter() = default;
 
 Result<void> AuditWriter::prepare()
 {
     if (m_copy)
         return {};
-    if (m_sqlite) {
-        auto *db = static_cast<sqlite3 *>(m_sqlite);
+    if (m_storage) {
         for (auto [rows, stmt] : {std::pair{1, &m_one}, std::pair{kRowsPerStatement, &m_many}}) {
-            const QByteArray sql = insertRowsSql(kInsertHead, kColumns, rows);
-            sqlite3_stmt *prepared = nullptr;
-            if (sqlite3_prepare_v2(db, sql.constData(), int(sql.size()), &prepared, nullptr) != SQLITE_OK)
-                return Error::make(Error::Code::Sql, QStringLiteral("Database error while preparing to write the audit log: %1")
-                                                         .arg(QString::fromUtf8(sqlite3_errmsg(db))));
-            *stmt = prepared;
+            auto prepared = m_storage->prepareInsert(m_db, insertRowsSql(kInsertHead, kColumns, rows));
+            if (!prepared)
+                return storageError(prepared.error(), QStringLiteral("preparing to write the audit log"));
+            *stmt = std::move(prepared.value());
         }
-        return {};
+        if (m_one && m_many)
+            return {};
+        m_one.reset();
+        m_many.reset();
+        m_storage = nullptr; // no fast statement here: the portable path
     }
     m_query = std::make_unique<QSqlQuery>(m_db);
     if (!m_query->prepare(QString::fromLatin1(insertRowsSql(kInsertHead, kColumns, 1))))
@@ -188,7 +184,7 @@ Result<void> AuditWriter::write(size_t first, size_t count)
         m_written += qint64(count);
         return {};
     }
-    if (!m_sqlite) {
+    if (!m_one) {
         for (size_t i = first; i < first + count; ++i) {
             const AuditEntry &e = m_rows[i];
             m_query->addBindValue(changedAtText(e));
@@ -206,49 +202,34 @@ Result<void> AuditWriter::write(size_t first, size_t count)
         }
         return {};
     }
-    auto *db = static_cast<sqlite3 *>(m_sqlite);
     size_t r = first;
     const size_t end = first + count;
     while (r < end) {
         const bool many = end - r >= size_t(kRowsPerStatement);
-        auto *stmt = static_cast<sqlite3_stmt *>(many ? m_many : m_one);
+        FastInsert &stmt = many ? *m_many : *m_one;
         const size_t rows = many ? size_t(kRowsPerStatement) : 1;
-        int index = 0;
         // The buffered rows (and m_times) outlive the step: no copies.
-        auto text = [&](const QString &value) {
-            ++index;
-            if (value.isEmpty())
-                sqlite3_bind_null(stmt, index);
-            else
-                sqlite3_bind_text16(stmt, index, value.utf16(), int(value.size() * 2), SQLITE_STATIC);
-        };
         for (size_t i = r; i < r + rows; ++i) {
             const AuditEntry &e = m_rows[i];
             m_times[i - r] = changedAtText(e);
-            text(m_times[i - r]);
-            if (e.changedBy.isEmpty()) {
-                const QString user = AuditLog::currentUser();
-                sqlite3_bind_text16(stmt, ++index, user.utf16(), int(user.size() * 2), SQLITE_TRANSIENT);
-            } else {
-                text(e.changedBy);
-            }
-            text(e.recordType);
-            sqlite3_bind_int64(stmt, ++index, e.recordRef);
-            text(e.recordSfId);
-            text(e.field);
-            text(e.oldValue);
-            text(e.newValue);
-            text(e.source);
+            stmt.text(m_times[i - r]);
+            if (e.changedBy.isEmpty())
+                stmt.textCopy(AuditLog::currentUser());
+            else
+                stmt.text(e.changedBy);
+            stmt.text(e.recordType);
+            stmt.integer(e.recordRef);
+            stmt.text(e.recordSfId);
+            stmt.text(e.field);
+            stmt.text(e.oldValue);
+            stmt.text(e.newValue);
+            stmt.text(e.source);
         }
-        const int rc = sqlite3_step(stmt);
-        sqlite3_reset(stmt);
-        if (rc != SQLITE_DONE) {
-            const int code = sqlite3_extended_errcode(db);
-            const QString message = QString::fromUtf8(sqlite3_errmsg(db));
-            if ((code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED)
+        if (auto done = stmt.run(); !done) {
+            if (done.error().code == Error::Code::Locked)
                 return Error::make(Error::Code::Locked,
                                    QStringLiteral("The database is locked by another program while writing the audit log."));
-            return sqliteError(code, message, QStringLiteral("recording the change of %1 in the audit log").arg(m_rows[r].field));
+            return storageError(done.error(), QStringLiteral("recording the change of %1 in the audit log").arg(m_rows[r].field));
         }
         m_written += qint64(rows);
         r += rows;

@@ -14,6 +14,8 @@ class QSqlQuery;
 namespace lmo {
 
 class Database;
+class FastInsert;
+class StorageBackend;
 
 // One changed field of one record: who, when, what it was, what it became, and through what
 // (a dialog, an import file, the command line).
@@ -45,8 +47,9 @@ private:
     QSqlDatabase m_db;
 };
 
-// Appends audit rows in bulk (a demo's history, a load's): rows wait in a buffer, and on SQLite
-// go in kRowsPerStatement at a time through its C API, as LicenseWriter writes licenses; on
+// Appends audit rows in bulk (a demo's history, a load's): rows wait in a buffer, and where the
+// backend has a fast statement (SQLite's C API) go in kRowsPerStatement at a time through it, as
+// LicenseWriter writes licenses; on
 // PostgreSQL kCopyRows at a time in one COPY (pg::copyIn); the portable path is one prepared
 // QSqlQuery. The rows are written as AuditLog::record writes them
 // (empty values as NULL). Use inside the caller's transaction, and flush() before committing:
@@ -74,10 +77,10 @@ private:
     Result<void> write(size_t first, size_t count);
 
     QSqlDatabase m_db;
-    void *m_sqlite = nullptr;
+    const StorageBackend *m_storage = nullptr; // null: the portable path
     bool m_copy = false; // PostgreSQL: rows go by COPY
-    void *m_one = nullptr;  // sqlite3_stmt *: one row
-    void *m_many = nullptr; // sqlite3_stmt *: kRowsPerStatement rows
+    std::unique_ptr<FastInsert> m_one;  // the backend's fast statement: one row
+    std::unique_ptr<FastInsert> m_many; // kRowsPerStatement rows
     std::unique_ptr<QSqlQuery> m_query;
     std::vector<AuditEntry> m_rows;
     std::vector<QString> m_times; // each buffered row's changed_at as written, alive until its step

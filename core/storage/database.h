@@ -21,8 +21,12 @@ struct ConnectionSpec
     bool readOnly = false;
 };
 
-// One LMO Desk database: an SQLite file by default. Opening checks what the file is, migrates
-// its schema forward, and refuses (touching nothing) what it cannot safely use.
+class StorageBackend;
+
+// One LMO Desk database: an SQLite file by default, or a team database on a PostgreSQL server.
+// Opening checks what the location holds, migrates its schema forward, and refuses (touching
+// nothing) what it cannot safely use. What differs between the two engines is behind its
+// StorageBackend (storage/backend.h), chosen once here, by the location.
 class Database
 {
 public:
@@ -61,8 +65,8 @@ public:
     // Why the database is read-only, in words for the status bar ("the file is read-only").
     QString readOnlyReason() const { return m_readOnlyReason; }
     int schemaVersion() const { return m_schemaVersion; }
-    // The SQLite handle (sqlite3*) for bulk work, or nullptr for other drivers.
-    void *sqliteHandle() const; // sqliteHandleOf(connection())
+    // The engine's own operations (fast statements, COPY, the dashboard's pass...).
+    const StorageBackend &storage() const { return *m_storage; }
 
     // A second connection to the same database, for a worker thread: call from that thread,
     // and QSqlDatabase::removeDatabase(name) there when done.
@@ -85,18 +89,24 @@ public:
         Refuse,    // no -shm, and changes in the -wal, which SQLite cannot read without one: an
                    // immutable open would ignore them and answer from the file as it was before
     };
-    static ReadOnlyFolderOpen readOnlyFolderOpen(qint64 walBytes, bool shmExists);
+    static ReadOnlyFolderOpen readOnlyFolderOpen(qint64 walBytes, bool shmExists); // storage/sqlite/
 
     // Where the database lives: --db beats LMODESK_DB beats the default under the XDG data folder.
     static QString defaultPath();
     static QString resolvePath(const QString &commandLinePath);
 
 private:
+    friend class SqliteBackend;
+    friend class PgBackend;
     Database() = default;
+    // Each engine's half, in storage/sqlite/sqlitedatabase.cpp and storage/postgres/pgdatabase.cpp.
+    static Result<std::unique_ptr<Database>> openSqlite(const QString &path, const OpenOptions &options);
+    static Result<QSqlDatabase> openSqliteConnection(const ConnectionSpec &spec, const QString &connectionName);
     static Result<std::unique_ptr<Database>> openPostgres(const QString &uri, const OpenOptions &options);
     static Result<QSqlDatabase> openPostgresConnection(const ConnectionSpec &spec, const QString &connectionName);
     static bool reopenPostgres(QSqlDatabase &db);
     static Result<void> checkAndMigrate(Database &database, QSqlDatabase db, const OpenOptions &options);
+    const StorageBackend *m_storage = nullptr;
     QString m_path;
     QString m_displayName;
     Backend m_backend = Backend::SQLite;
@@ -110,8 +120,5 @@ private:
     QString m_readOnlyReason;
     int m_schemaVersion = 0;
 };
-
-// The sqlite3* under a connection of the SQLite driver; nullptr for any other driver.
-void *sqliteHandleOf(const QSqlDatabase &db);
 
 } // namespace lmo

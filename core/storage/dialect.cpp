@@ -1,5 +1,7 @@
 #include "storage/dialect.h"
 
+#include "storage/backend.h"
+
 namespace lmo {
 
 Dialect Dialect::forDriver(const QString &driverName)
@@ -30,18 +32,12 @@ QString Dialect::expand(QString sql) const
 
 QString Dialect::listIndexesSql() const
 {
-    if (m_kind == Kind::PostgreSQL)
-        return QStringLiteral("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = :table "
-                              "AND schemaname = current_schema() AND indexname NOT LIKE '%_pkey'");
-    return QStringLiteral("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = :table "
-                          "AND sql IS NOT NULL");
+    return StorageBackend::forKind(m_kind).listIndexesSql();
 }
 
 QString Dialect::listTablesSql() const
 {
-    if (m_kind == Kind::PostgreSQL)
-        return QStringLiteral("SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename");
-    return QStringLiteral("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name");
+    return StorageBackend::forKind(m_kind).listTablesSql();
 }
 
 } // namespace lmo

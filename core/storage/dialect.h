@@ -12,6 +12,7 @@ public:
     enum class Kind { SQLite, PostgreSQL };
 
     static Dialect forDriver(const QString &driverName);
+    static Dialect forKind(Kind kind) { return Dialect(kind); }
 
     Kind kind() const { return m_kind; }
     QString name() const;
@@ -21,7 +22,7 @@ public:
     QString expand(QString sql) const;
 
     // The SQL listing a table's secondary indexes as (name, create statement), so bulk loads can
-    // drop and rebuild them.
+    // drop and rebuild them. (The engine's StorageBackend says it.)
     QString listIndexesSql() const;
     // The SQL listing the tables of the database (SQLite) or of the schema in use (PostgreSQL:
     // current_schema(), so several LMO Desk databases may share one server database).

@@ -1,13 +1,12 @@
 #include "storage/licenserepository.h"
 
+#include "storage/backend.h"
 #include "storage/database.h"
 #include "storage/postgres/pgcopy.h"
 #include "storage/sqlutil.h"
 #include "storage/values.h"
 
 #include <QSqlQuery>
-
-#include <sqlite3.h>
 
 #include <algorithm>
 #include <functional>
@@ -125,51 +124,34 @@ public:
 
 namespace {
 
-class SqliteBinder final : public LicenseWriter::Binder
+// The backend's fast statement (SQLite's own, through its C API).
+class FastBinder final : public LicenseWriter::Binder
 {
 public:
-    SqliteBinder(sqlite3 *db, sqlite3_stmt *stmt) : m_db(db), m_stmt(stmt) {}
-    ~SqliteBinder() override { sqlite3_finalize(m_stmt); }
+    explicit FastBinder(std::unique_ptr<FastInsert> insert) : m_insert(std::move(insert)) {}
 
-    void text(const QString &value) override
-    {
-        ++m_index;
-        if (value.isEmpty())
-            sqlite3_bind_null(m_stmt, m_index);
-        else
-            sqlite3_bind_text16(m_stmt, m_index, value.utf16(), int(value.size() * 2), SQLITE_TRANSIENT);
-    }
-    void integer(qint64 value) override { sqlite3_bind_int64(m_stmt, ++m_index, value); }
-    void null() override { sqlite3_bind_null(m_stmt, ++m_index); }
+    void text(const QString &value) override { m_insert->textCopy(value); }
+    void integer(qint64 value) override { m_insert->integer(value); }
+    void null() override { m_insert->null(); }
     // The batch outlives the step: no copy.
-    void utf8(std::string_view value) override
-    {
-        sqlite3_bind_text(m_stmt, ++m_index, value.data(), int(value.size()), SQLITE_STATIC);
-    }
+    void utf8(std::string_view value) override { m_insert->utf8(value); }
     Result<qint64> run(const std::function<QString()> &name) override
     {
-        m_index = 0;
-        const int rc = sqlite3_step(m_stmt);
-        sqlite3_reset(m_stmt);
-        if (rc != SQLITE_DONE) {
-            const QString what = QStringLiteral("license %1").arg(name());
-            const int code = sqlite3_extended_errcode(m_db);
-            const QString message = QString::fromUtf8(sqlite3_errmsg(m_db));
-            if ((code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED)
-                return Error::make(Error::Code::Locked,
-                                   QStringLiteral("The database is locked by another program while saving %1.").arg(what));
-            if (code == SQLITE_CONSTRAINT_UNIQUE || code == SQLITE_CONSTRAINT_PRIMARYKEY)
-                return Error::make(Error::Code::Conflict,
-                                   QStringLiteral("%1 is already in the database (%2)").arg(what, message));
-            return sqliteError(code, message, QStringLiteral("saving %1").arg(what));
-        }
-        return qint64(sqlite3_last_insert_rowid(m_db));
+        auto done = m_insert->run();
+        if (done)
+            return done;
+        const QString what = QStringLiteral("license %1").arg(name());
+        const Error &e = done.error();
+        if (e.code == Error::Code::Locked)
+            return Error::make(Error::Code::Locked,
+                               QStringLiteral("The database is locked by another program while saving %1.").arg(what));
+        if (e.code == Error::Code::Conflict)
+            return Error::make(Error::Code::Conflict, QStringLiteral("%1 is already in the database (%2)").arg(what, e.message));
+        return storageError(e, QStringLiteral("saving %1").arg(what));
     }
 
 private:
-    sqlite3 *m_db;
-    sqlite3_stmt *m_stmt;
-    int m_index = 0;
+    std::unique_ptr<FastInsert> m_insert;
 };
 
 class QueryBinder final : public LicenseWriter::Binder
@@ -190,8 +172,7 @@ public:
         if (!m_query.exec()) {
             const QString what = QStringLiteral("license %1").arg(name());
             const QSqlError e = m_query.lastError();
-            if (e.nativeErrorCode() == QString::number(SQLITE_CONSTRAINT_UNIQUE) || e.nativeErrorCode() == QLatin1String("23505")
-                || e.text().contains(QStringLiteral("UNIQUE constraint"), Qt::CaseInsensitive))
+            if (isUniqueViolation(e))
                 return Error::make(Error::Code::Conflict, QStringLiteral("%1 is already in the database (%2)").arg(what, e.text()));
             return sqlError(e, QStringLiteral("saving %1").arg(what));
         }
@@ -245,7 +226,7 @@ private:
 LicenseWriter::LicenseWriter(const Database &database) : LicenseWriter(database, false) {}
 
 LicenseWriter::LicenseWriter(const Database &database, bool portableOnly)
-    : m_db(database.connection()), m_sqlite(database.sqliteHandle()), m_portableOnly(portableOnly)
+    : m_db(database.connection()), m_storage(&database.storage()), m_portableOnly(portableOnly)
 {
 }
 
@@ -253,27 +234,20 @@ LicenseWriter::~LicenseWriter() = default;
 
 Result<void> LicenseWriter::prepare()
 {
-    if (m_sqlite && !m_portableOnly) {
-        auto *db = static_cast<sqlite3 *>(m_sqlite);
-        auto prepareRows = [db](int rows) -> Result<std::unique_ptr<Binder>> {
-            sqlite3_stmt *stmt = nullptr;
-            const QByteArray sql = insertSql(rows);
-            if (sqlite3_prepare_v2(db, sql.constData(), int(sql.size()), &stmt, nullptr) != SQLITE_OK)
-                return Error::make(Error::Code::Sql, QStringLiteral("Database error while preparing to save licenses: %1")
-                                                         .arg(QString::fromUtf8(sqlite3_errmsg(db))));
-            return std::unique_ptr<Binder>(std::make_unique<SqliteBinder>(db, stmt));
-        };
-        auto one = prepareRows(1);
+    if (!m_portableOnly) {
+        auto one = m_storage->prepareInsert(m_db, insertSql(1));
         if (!one)
-            return one.error();
-        auto many = prepareRows(kRowsPerStatement);
-        if (!many)
-            return many.error();
-        m_binder = std::move(one.value());
-        m_manyRows = std::move(many.value());
-        return {};
+            return storageError(one.error(), QStringLiteral("preparing to save licenses"));
+        if (one.value()) {
+            auto many = m_storage->prepareInsert(m_db, insertSql(kRowsPerStatement));
+            if (!many)
+                return storageError(many.error(), QStringLiteral("preparing to save licenses"));
+            m_binder = std::make_unique<FastBinder>(std::move(one.value()));
+            m_manyRows = std::make_unique<FastBinder>(std::move(many.value()));
+            return {};
+        }
     }
-    const bool postgres = pg::canCopy(m_db);
+    const bool postgres = m_storage->copiesRows(m_db);
     QSqlQuery q(m_db);
     QString sql = QString::fromLatin1(insertSql(1));
     if (postgres)

@@ -14,9 +14,10 @@
 namespace lmo {
 
 class Database;
+class StorageBackend;
 
-// Writes many licenses fast: through SQLite's own prepared statement when the database is
-// SQLite (no QVariant per value); on PostgreSQL many rows go in one COPY (pg::copyIn), and a
+// Writes many licenses fast: through the backend's fast statement where it has one (SQLite's
+// own, no QVariant per value; StorageBackend::prepareInsert); on PostgreSQL many rows go in one COPY (pg::copyIn), and a
 // single insert through QSqlQuery. The caller owns the transaction.
 class LicenseWriter
 {
@@ -70,7 +71,7 @@ private:
     std::vector<qint64> m_reservedIds;     // taken from the sequence, not used yet (backwards)
     bool m_buffered = false;
     QSqlDatabase m_db;
-    void *m_sqlite = nullptr;
+    const StorageBackend *m_storage = nullptr;
     bool m_portableOnly = false;
     qint64 m_lmoRef = 1;
     bool m_checkRules = false;

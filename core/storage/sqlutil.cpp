@@ -1,5 +1,7 @@
 #include "storage/sqlutil.h"
 
+#include "storage/backend.h"
+
 namespace lmo {
 
 namespace {
@@ -73,6 +75,13 @@ bool isLockedError(const QSqlError &error)
            || text.contains(QStringLiteral("database table is locked"), Qt::CaseInsensitive);
 }
 
+bool isUniqueViolation(const QSqlError &error)
+{
+    const QString code = error.nativeErrorCode();
+    return code == QLatin1String("2067") /* SQLite: CONSTRAINT_UNIQUE */ || code == QLatin1String("23505") /* PostgreSQL: unique_violation */
+           || error.text().contains(QStringLiteral("UNIQUE constraint"), Qt::CaseInsensitive);
+}
+
 namespace {
 
 // SQLite's primary result codes that say something a user can act on.
@@ -113,7 +122,7 @@ Error sqlError(const QSqlError &error, const QString &doing)
     if (detail.isEmpty())
         detail = QStringLiteral("no detail given");
     bool ok = false;
-    const int code = error.nativeErrorCode().toInt(&ok); // SQLite's result code, as QSQLITE gives it
+    const int code = error.nativeErrorCode().toInt(&ok); // SQLite's result code, as its driver gives it
     return Error::make(ok ? codeOfSqliteResult(code) : Error::Code::Sql,
                        QStringLiteral("Database error while %1: %2").arg(doing, detail));
 }
@@ -169,10 +178,11 @@ Result<void> Transaction::begin(const QString &doing)
 
 Result<void> Transaction::beginWrite(const QString &doing)
 {
-    if (m_db.driverName() != QLatin1String("QSQLITE"))
+    const QString sql = StorageBackend::of(m_db).beginWriteSql();
+    if (sql.isEmpty())
         return begin(doing);
     QSqlQuery q(m_db);
-    if (!q.exec(QStringLiteral("BEGIN IMMEDIATE")))
+    if (!q.exec(sql))
         return sqlError(q.lastError(), doing);
     m_open = true;
     return {};

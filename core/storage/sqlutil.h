@@ -12,6 +12,9 @@ namespace lmo {
 // True when SQLite (or the server) said the database is busy or locked by someone else.
 bool isLockedError(const QSqlError &error);
 
+// True when the database refused a row because a unique key is taken.
+bool isUniqueViolation(const QSqlError &error);
+
 // An Error saying what we were doing and what the database answered.
 Error sqlError(const QSqlError &error, const QString &doing);
 // The same from an SQLite result code (extended or not) and its message, for the code that

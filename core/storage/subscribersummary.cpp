@@ -1,6 +1,7 @@
 #include "storage/subscribersummary.h"
 
 #include "domain/subscriber.h"
+#include "storage/backend.h"
 #include "storage/bulkload.h"
 #include "storage/database.h"
 #include "storage/sqlutil.h"
@@ -10,8 +11,6 @@
 #include <QSqlError>
 #include <QScopeGuard>
 #include <QSqlQuery>
-
-#include <sqlite3.h>
 
 #include <string>
 #include <string_view>
@@ -116,30 +115,31 @@ private:
     std::vector<std::pair<QString, Subscriber>> m_pending;
 };
 
-// The same rows through SQLite's own statements: no QVariant per value, and kRows orgs an
-// INSERT (SQLite's work to start and finish a statement is then paid once for them all). At a
-// million orgs, those two were most of the rebuild's time.
-class SqliteWriter final : public SummaryWriter
+// The same rows through the backend's fast statements (SQLite's own): no QVariant per value,
+// and kRows orgs an INSERT (SQLite's work to start and finish a statement is then paid once for
+// them all). At a million orgs, those two were most of the rebuild's time.
+class FastWriter final : public SummaryWriter
 {
 public:
-    explicit SqliteWriter(sqlite3 *db) : m_db(db) {}
-    ~SqliteWriter() override
-    {
-        sqlite3_finalize(m_one);
-        sqlite3_finalize(m_many);
-    }
-    SqliteWriter(const SqliteWriter &) = delete;
-    SqliteWriter &operator=(const SqliteWriter &) = delete;
+    FastWriter(QSqlDatabase db, const StorageBackend &backend) : m_db(std::move(db)), m_backend(backend) {}
 
-    Result<void> prepare()
+    // False (and nothing prepared) when the backend has no fast statement.
+    Result<bool> prepare()
     {
-        const QByteArray one = insertRowsSql(kInsertHead, kInsertColumns, 1);
-        const QByteArray many = insertRowsSql(kInsertHead, kInsertColumns, kRows);
-        if (sqlite3_prepare_v2(m_db, one.constData(), int(one.size()), &m_one, nullptr) != SQLITE_OK
-            || sqlite3_prepare_v2(m_db, many.constData(), int(many.size()), &m_many, nullptr) != SQLITE_OK)
-            return failure(QStringLiteral("summarising subscriber orgs"));
+        auto one = m_backend.prepareInsert(m_db, insertRowsSql(kInsertHead, kInsertColumns, 1));
+        if (!one)
+            return storageError(one.error(), QStringLiteral("summarising subscriber orgs"));
+        if (!one.value())
+            return false;
+        auto many = m_backend.prepareInsert(m_db, insertRowsSql(kInsertHead, kInsertColumns, kRows));
+        if (!many)
+            return storageError(many.error(), QStringLiteral("summarising subscriber orgs"));
+        if (!many.value())
+            return false;
+        m_one = std::move(one.value());
+        m_many = std::move(many.value());
         m_pending.reserve(kRows);
-        return {};
+        return true;
     }
     Result<void> write(const QString &org, const Subscriber &s) override
     {
@@ -165,11 +165,11 @@ private:
         if (m_pending.empty())
             return {};
         if (m_pending.size() == size_t(kRows)) {
-            if (auto done = run(m_many, 0, m_pending.size()); !done)
+            if (auto done = run(*m_many, 0, m_pending.size()); !done)
                 return done;
         } else {
             for (size_t r = 0; r < m_pending.size(); ++r) {
-                if (auto done = run(m_one, r, 1); !done)
+                if (auto done = run(*m_one, r, 1); !done)
                     return done;
             }
         }
@@ -178,50 +178,36 @@ private:
     }
     // Binds rows [first, first + count) of the pending ones to `stmt` and runs it. The strings
     // outlive the step: bound without a copy.
-    Result<void> run(sqlite3_stmt *stmt, size_t first, size_t count)
+    Result<void> run(FastInsert &stmt, size_t first, size_t count)
     {
-        int i = 0;
-        auto text = [&](const QString &v) {
-            if (v.isEmpty())
-                sqlite3_bind_null(stmt, ++i);
-            else
-                sqlite3_bind_text16(stmt, ++i, v.utf16(), int(v.size() * 2), SQLITE_STATIC);
-        };
-        auto integer = [&](qint64 v) { sqlite3_bind_int64(stmt, ++i, v); };
         for (size_t r = first; r < first + count; ++r) {
             const Row &row = m_pending[r];
             const Subscriber &s = row.s;
-            text(row.org);
-            text(s.accountName);
-            text(s.orgEdition);
-            text(s.orgInstance);
-            text(s.orgStatus);
-            integer(s.isSandbox ? 1 : 0);
-            integer(s.licenses);
-            integer(s.activeLicenses);
-            text(s.packages);
-            integer(s.seatsLicensed);
-            integer(s.hasSiteLicense ? 1 : 0);
-            integer(s.seatsUsed);
-            text(row.firstInstall);
-            text(row.lastChange);
-            integer(s.lmoMask);
+            stmt.text(row.org);
+            stmt.text(s.accountName);
+            stmt.text(s.orgEdition);
+            stmt.text(s.orgInstance);
+            stmt.text(s.orgStatus);
+            stmt.integer(s.isSandbox ? 1 : 0);
+            stmt.integer(s.licenses);
+            stmt.integer(s.activeLicenses);
+            stmt.text(s.packages);
+            stmt.integer(s.seatsLicensed);
+            stmt.integer(s.hasSiteLicense ? 1 : 0);
+            stmt.integer(s.seatsUsed);
+            stmt.text(row.firstInstall);
+            stmt.text(row.lastChange);
+            stmt.integer(s.lmoMask);
         }
-        Q_ASSERT(i == int(count) * kInsertColumns);
-        const int rc = sqlite3_step(stmt);
-        sqlite3_reset(stmt);
-        if (rc != SQLITE_DONE)
-            return failure(QStringLiteral("summarising subscriber org %1").arg(m_pending[first].org));
+        if (auto done = stmt.run(); !done)
+            return storageError(done.error(), QStringLiteral("summarising subscriber org %1").arg(m_pending[first].org));
         return {};
     }
 
-    Error failure(const QString &doing) const
-    {
-        return sqliteError(sqlite3_extended_errcode(m_db), QString::fromUtf8(sqlite3_errmsg(m_db)), doing);
-    }
-    sqlite3 *m_db;
-    sqlite3_stmt *m_one = nullptr;
-    sqlite3_stmt *m_many = nullptr;
+    QSqlDatabase m_db;
+    const StorageBackend &m_backend;
+    std::unique_ptr<FastInsert> m_one;
+    std::unique_ptr<FastInsert> m_many;
     std::vector<Row> m_pending;
 };
 
@@ -310,9 +296,8 @@ Result<void> summarise(QSqlDatabase db, QSqlQuery &licenses, SummaryWriter &writ
 // The portable rebuild: licenses read a page of orgs at a time, each page whole before its
 // orgs are written (a driver that streams rows, as QPSQL's single-row mode does, cannot run the
 // INSERTs on the connection while a result is still arriving). A page ends at an org boundary.
-Result<void> summarisePaged(QSqlDatabase db, SummaryWriter &writer)
+Result<void> summarisePaged(QSqlDatabase db, SummaryWriter &writer, int kPage)
 {
-    constexpr int kPage = 20000;
     auto names = packageNames(db);
     if (!names)
         return names.error();
@@ -330,7 +315,8 @@ Result<void> summarisePaged(QSqlDatabase db, SummaryWriter &writer)
         QString lastOrg;
         // A full page may have cut its last org short: that org is read again with the next page.
         QString cut;
-        if (page.size() == kPage && page.last()) {
+        // (Counted by where the last row is: SQLite's driver knows no size() before the end.)
+        if (page.last() && page.at() + 1 == kPage) {
             cut = page.value(1).toString();
             page.seek(-1);
         }
@@ -357,15 +343,9 @@ Result<void> summarisePaged(QSqlDatabase db, SummaryWriter &writer)
     return writer.finish();
 }
 
-std::string_view columnBytes(sqlite3_stmt *stmt, int column)
+QString columnText(const FastCursor &cursor, int column)
 {
-    const auto *text = reinterpret_cast<const char *>(sqlite3_column_text(stmt, column));
-    return text ? std::string_view(text, size_t(sqlite3_column_bytes(stmt, column))) : std::string_view();
-}
-
-QString columnText(sqlite3_stmt *stmt, int column)
-{
-    const std::string_view v = columnBytes(stmt, column);
+    const std::string_view v = cursor.utf8(column);
     return QString::fromUtf8(v.data(), qsizetype(v.size()));
 }
 
@@ -383,9 +363,9 @@ int digitsAt(std::string_view v, size_t from, size_t n)
 
 // The forms dateToSql and dateTimeToSql write ("2026-03-31", "2026-03-31T10:15:00Z") are read
 // here; anything else as dateFromSql and dateTimeFromSql read it.
-QDate columnDate(sqlite3_stmt *stmt, int column)
+QDate columnDate(const FastCursor &cursor, int column)
 {
-    const std::string_view v = columnBytes(stmt, column);
+    const std::string_view v = cursor.utf8(column);
     if (v.empty())
         return {};
     if (v.size() == 10 && v[4] == '-' && v[7] == '-') {
@@ -393,12 +373,12 @@ QDate columnDate(sqlite3_stmt *stmt, int column)
         if (y > 0 && m >= 0 && d >= 0)
             return QDate(y, m, d);
     }
-    return dateFromSql(columnText(stmt, column));
+    return dateFromSql(columnText(cursor, column));
 }
 
-QDateTime columnDateTime(sqlite3_stmt *stmt, int column)
+QDateTime columnDateTime(const FastCursor &cursor, int column)
 {
-    const std::string_view v = columnBytes(stmt, column);
+    const std::string_view v = cursor.utf8(column);
     if (v.empty())
         return {};
     if (v.size() == 20 && v[4] == '-' && v[7] == '-' && v[10] == 'T' && v[13] == ':' && v[16] == ':' && v[19] == 'Z') {
@@ -409,56 +389,86 @@ QDateTime columnDateTime(sqlite3_stmt *stmt, int column)
         if (date.isValid() && time.isValid())
             return QDateTime(date, time, Qt::UTC);
     }
-    return dateTimeFromSql(columnText(stmt, column));
+    return dateTimeFromSql(columnText(cursor, column));
 }
 
-struct StatementRow
+struct CursorRow
 {
-    sqlite3_stmt *stmt;
-    qint64 integer(int c) const { return sqlite3_column_int64(stmt, c); }
-    QString text(int c) const { return columnText(stmt, c); }
-    QDate date(int c) const { return columnDate(stmt, c); }
-    QDateTime dateTime(int c) const { return columnDateTime(stmt, c); }
+    const FastCursor &cursor;
+    qint64 integer(int c) const { return cursor.integer(c); }
+    QString text(int c) const { return columnText(cursor, c); }
+    QDate date(int c) const { return columnDate(cursor, c); }
+    QDateTime dateTime(int c) const { return columnDateTime(cursor, c); }
 };
 
-// The same rows through SQLite's own statement: the orgs' licenses are read without a QVariant
-// per value, and an org's id is compared as bytes.
-Result<void> summariseSqlite(QSqlDatabase db, sqlite3 *handle, const QString &sql, SummaryWriter &writer)
+// The same rows through the backend's fast read (SQLite's own statement): the orgs' licenses
+// are read without a QVariant per value, and an org's id is compared as bytes. False (nothing
+// done) when the backend has none.
+Result<bool> summariseFast(QSqlDatabase db, const StorageBackend &backend, const QString &sql, SummaryWriter &writer)
 {
     auto names = packageNames(db);
     if (!names)
         return names.error();
-    sqlite3_stmt *stmt = nullptr;
-    const QByteArray utf8 = sql.toUtf8();
-    if (sqlite3_prepare_v2(handle, utf8.constData(), int(utf8.size()), &stmt, nullptr) != SQLITE_OK)
-        return Error::make(Error::Code::Sql, QStringLiteral("Database error while summarising subscriber orgs: %1")
-                                                 .arg(QString::fromUtf8(sqlite3_errmsg(handle))));
-    auto finalize = qScopeGuard([stmt] { sqlite3_finalize(stmt); });
+    auto prepared = backend.prepareCursor(db, sql.toUtf8());
+    if (!prepared)
+        return storageError(prepared.error(), QStringLiteral("summarising subscriber orgs"));
+    if (!prepared.value())
+        return false;
+    FastCursor &cursor = *prepared.value();
     OrgGroups groups(writer);
     std::string lastOrg;
     QString org;
-    int rc = SQLITE_ROW;
-    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-        if (const std::string_view bytes = columnBytes(stmt, 1); bytes != lastOrg || org.isNull()) {
+    while (cursor.next()) {
+        if (const std::string_view bytes = cursor.utf8(1); bytes != lastOrg || org.isNull()) {
             lastOrg.assign(bytes);
             org = QString::fromUtf8(bytes.data(), qsizetype(bytes.size()));
         }
         auto added = groups.add(org);
         if (!added)
             return added.error();
-        fillLicense(*added.value(), StatementRow{stmt}, names.value());
+        fillLicense(*added.value(), CursorRow{cursor}, names.value());
     }
-    if (rc != SQLITE_DONE)
-        return sqliteError(sqlite3_extended_errcode(handle), QString::fromUtf8(sqlite3_errmsg(handle)),
-                           QStringLiteral("summarising subscriber orgs"));
+    if (auto r = cursor.error(); !r)
+        return storageError(r.error(), QStringLiteral("summarising subscriber orgs"));
     if (auto r = groups.flush(); !r)
+        return r.error();
+    if (auto r = writer.finish(); !r)
+        return r.error();
+    return true;
+}
+
+// Every org, from the licenses read by `sql` (kLicenseColumns in org order), on the path asked.
+Result<void> summariseAll(QSqlDatabase db, const QString &sql, Path path, int pageRows)
+{
+    if (path == Path::Fast) {
+        const StorageBackend &backend = StorageBackend::of(db);
+        FastWriter writer(db, backend);
+        auto ready = writer.prepare();
+        if (!ready)
+            return ready.error();
+        if (ready.value()) {
+            auto done = summariseFast(db, backend, sql, writer);
+            if (!done)
+                return done.error();
+            if (done.value())
+                return {};
+            return summarisePaged(db, writer, pageRows); // nothing read yet
+        }
+    }
+    QueryWriter writer(db);
+    if (auto r = writer.prepare(); !r)
         return r;
-    return writer.finish();
+    return summarisePaged(db, writer, pageRows);
 }
 
 } // namespace
 
 Result<void> rebuild(QSqlDatabase db, Dialect dialect)
+{
+    return rebuild(db, dialect, Path::Fast);
+}
+
+Result<void> rebuild(QSqlDatabase db, Dialect dialect, Path path, int pageRows)
 {
     if (auto r = execSql(db, QStringLiteral("DELETE FROM subscribers"), QStringLiteral("summarising subscriber orgs")); !r)
         return r;
@@ -468,19 +478,8 @@ Result<void> rebuild(QSqlDatabase db, Dialect dialect)
         return r;
     // Read in org order through the (org_id, package_ref) index.
     const QString sql = kLicenseColumns + QStringLiteral(" ORDER BY org_id");
-    if (auto *handle = static_cast<sqlite3 *>(sqliteHandleOf(db))) {
-        SqliteWriter writer(handle);
-        if (auto r = writer.prepare(); !r)
-            return r;
-        if (auto r = summariseSqlite(db, handle, sql, writer); !r)
-            return r;
-    } else {
-        QueryWriter writer(db);
-        if (auto r = writer.prepare(); !r)
-            return r;
-        if (auto r = summarisePaged(db, writer); !r)
-            return r;
-    }
+    if (auto r = summariseAll(db, sql, path, pageRows); !r)
+        return r;
     return indexes.restore();
 }
 

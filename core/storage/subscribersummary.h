@@ -17,6 +17,12 @@ inline constexpr char kDeferredMarker[] = "REBUILD SUBSCRIBERS";
 
 // Every org again, from the licenses (seconds at a million licenses). Use inside a transaction.
 Result<void> rebuild(QSqlDatabase db, Dialect dialect);
+// How a rebuild reads the licenses and writes the orgs: Fast, through the backend's fast
+// statements where it has them (SQLite's C API), else as Portable; Portable, through QSqlQuery
+// only, `pageRows` licenses read whole at a time. Tests hold one against the other.
+enum class Path { Fast, Portable };
+inline constexpr int kPageRows = 20000;
+Result<void> rebuild(QSqlDatabase db, Dialect dialect, Path path, int pageRows = kPageRows);
 // These orgs again (15-character ids), after an edit of some of their licenses.
 Result<void> refresh(QSqlDatabase db, Dialect dialect, const QStringList &orgIds);
 // Records that the summary must be rebuilt (by buildDeferredIndexes), inside the transaction

@@ -1,6 +1,7 @@
 // Opening a team database on a PostgreSQL server: Database's half that knows the server.
 #include "storage/database.h"
 
+#include "storage/backend.h"
 #include "storage/migrations.h"
 #include "storage/postgres/pglocation.h"
 #include "storage/sqlutil.h"
@@ -61,6 +62,7 @@ Result<std::unique_ptr<Database>> Database::openPostgres(const QString &uri, con
                                .arg(shown));
 
     std::unique_ptr<Database> database(new Database);
+    database->m_storage = &StorageBackend::postgres();
     database->m_backend = Backend::PostgreSQL;
     database->m_driver = QStringLiteral("QPSQL");
     database->m_path = location.uriWithoutPassword();
@@ -179,13 +181,6 @@ Result<void> Database::checkAndMigrate(Database &database, QSqlDatabase db, cons
         return migrated.error();
     database.m_schemaVersion = migrated.value();
     return {};
-}
-
-bool Database::reconnectIfDropped(QSqlDatabase &db)
-{
-    if (!db.isValid() || db.driverName() != QLatin1String("QPSQL"))
-        return db.isOpen();
-    return db.isOpen() || reopenPostgres(db);
 }
 
 bool Database::reopenPostgres(QSqlDatabase &db)

@@ -1,0 +1,77 @@
+#include "storage/backend.h"
+
+#include "storage/postgres/pgbackend.h"
+#include "storage/postgres/pglocation.h"
+#include "storage/sqlite/sqlitebackend.h"
+
+namespace lmo {
+
+const StorageBackend &StorageBackend::sqlite()
+{
+    static const SqliteBackend backend;
+    return backend;
+}
+
+const StorageBackend &StorageBackend::postgres()
+{
+    static const PgBackend backend;
+    return backend;
+}
+
+const StorageBackend &StorageBackend::forKind(Dialect::Kind kind)
+{
+    return kind == Dialect::Kind::PostgreSQL ? postgres() : sqlite();
+}
+
+const StorageBackend &StorageBackend::forLocation(const QString &location)
+{
+    return PgLocation::isPostgres(location) ? postgres() : sqlite();
+}
+
+const StorageBackend &StorageBackend::of(const QSqlDatabase &db)
+{
+    return forKind(Dialect::forDriver(db.driverName()).kind());
+}
+
+Result<std::unique_ptr<FastInsert>> StorageBackend::prepareInsert(QSqlDatabase, const QByteArray &) const
+{
+    return std::unique_ptr<FastInsert>();
+}
+
+Result<std::unique_ptr<FastCursor>> StorageBackend::prepareCursor(QSqlDatabase, const QByteArray &, ReadOn) const
+{
+    return std::unique_ptr<FastCursor>();
+}
+
+bool StorageBackend::copiesRows(const QSqlDatabase &) const
+{
+    return false;
+}
+
+namespace {
+
+class NoLoadScope final : public StorageBackend::LoadScope
+{
+public:
+    void setAppendOnly(bool) override {}
+};
+
+} // namespace
+
+std::unique_ptr<StorageBackend::LoadScope> StorageBackend::bulkLoadScope(QSqlDatabase, bool) const
+{
+    return std::make_unique<NoLoadScope>();
+}
+
+Error storageError(const Error &raw, const QString &doing, bool keepConflict)
+{
+    if (raw.code == Error::Code::Locked)
+        return Error::make(Error::Code::Locked,
+                           QStringLiteral("The database is locked by another program while %1. Close the other "
+                                          "program (or wait for it to finish) and try again.")
+                               .arg(doing));
+    const Error::Code code = raw.code == Error::Code::Conflict && !keepConflict ? Error::Code::Sql : raw.code;
+    return Error::make(code, QStringLiteral("Database error while %1: %2").arg(doing, raw.message));
+}
+
+} // namespace lmo

@@ -1,0 +1,125 @@
+#pragma once
+
+#include "storage/database.h"
+#include "storage/dialect.h"
+#include "util/result.h"
+
+#include <QByteArray>
+#include <QSqlDatabase>
+#include <QString>
+
+#include <functional>
+#include <memory>
+#include <string_view>
+
+namespace lmo {
+
+// A prepared INSERT (of one row or many), bound value by value in column order with no QVariant:
+// a backend's fast statement (SQLite: its own C API). A value bound by reference (text, utf8)
+// must stay alive until run() returns.
+class FastInsert
+{
+public:
+    virtual ~FastInsert() = default;
+    virtual void text(const QString &value) = 0;     // empty binds NULL; by reference
+    virtual void textCopy(const QString &value) = 0; // empty binds NULL; copied
+    virtual void utf8(std::string_view value) = 0;   // by reference
+    virtual void integer(qint64 value) = 0;
+    virtual void null() = 0;
+    // Runs the statement with what was bound and makes it ready for the next rows. Answers the
+    // new row's id; or an Error whose code says what happened (Locked: another program holds
+    // the database; Conflict: a unique key is taken; DiskFull, DiskIo, Sql) and whose message is
+    // the engine's own words only, for the caller to say what it was doing (see storageError).
+    virtual Result<qint64> run() = 0;
+};
+
+// A prepared SELECT stepped row by row, each value read in place (text as UTF-8 bytes, alive
+// until the next step) with no QVariant: a backend's fast read (SQLite: its own C API).
+class FastCursor
+{
+public:
+    virtual ~FastCursor() = default;
+    // Named parameters (":name"); one the statement does not have is ignored. Text is bound by
+    // reference: keep it alive until the cursor is done.
+    virtual void bindUtf8(const char *name, const QByteArray &value) = 0;
+    virtual void bindInteger(const char *name, qint64 value) = 0;
+    // The next row; false at the end or on a failure (then error() says which).
+    virtual bool next() = 0;
+    virtual Result<void> error() const = 0; // after next() answered false
+    virtual bool isNull(int column) const = 0;
+    virtual qint64 integer(int column) const = 0;
+    virtual std::string_view utf8(int column) const = 0; // NULL reads as empty
+};
+
+// The operations on a database that differ between its engines: everything the core does that
+// is not portable SQL through QSqlQuery goes through one of these. There are two, SQLite
+// (core/storage/sqlite/) and PostgreSQL (core/storage/postgres/); a Database is given its own
+// once, when it opens (Database::storage()). An engine without a fast path answers nullptr
+// where one is asked for, and the caller takes the portable QSqlQuery path.
+class StorageBackend
+{
+public:
+    virtual ~StorageBackend() = default;
+
+    static const StorageBackend &sqlite();
+    static const StorageBackend &postgres();
+    // A postgresql:// URI is a team database, anything else a file.
+    static const StorageBackend &forLocation(const QString &location);
+    // The backend of a connection, by its driver.
+    static const StorageBackend &of(const QSqlDatabase &db);
+    static const StorageBackend &forKind(Dialect::Kind kind);
+
+    virtual Dialect::Kind kind() const = 0;
+    QString name() const { return Dialect::forKind(kind()).name(); }
+
+    // Opening a location: checks what it holds, migrates its schema forward (Migrator), and
+    // refuses (touching nothing) what it cannot safely use.
+    virtual Result<std::unique_ptr<Database>> open(const QString &location,
+                                                   const Database::OpenOptions &options) const = 0;
+    // A second connection for another thread (Database::openConnection).
+    virtual Result<QSqlDatabase> openConnection(const ConnectionSpec &spec, const QString &connectionName) const = 0;
+    // A connection the server dropped is connected again; false if still not open.
+    virtual bool reconnectIfDropped(QSqlDatabase &db) const { return db.isOpen(); }
+
+    // The SQL listing the tables of the database (or of the schema in use), by name.
+    virtual QString listTablesSql() const = 0;
+    // The SQL listing a table's (":table") secondary indexes as (name, create statement).
+    virtual QString listIndexesSql() const = 0;
+    // How a transaction that will write begins; empty: the driver's own BEGIN.
+    virtual QString beginWriteSql() const { return {}; }
+
+    // The fast INSERT of `sql` on `db` (see FastInsert); nullptr when the engine has none.
+    virtual Result<std::unique_ptr<FastInsert>> prepareInsert(QSqlDatabase db, const QByteArray &sql) const;
+    // Which connection a fast read runs on.
+    enum class ReadOn {
+        Same,   // `db` itself
+        Second, // a read-only connection of its own to the same database, for another thread;
+                // nullptr (no error) when there cannot be one (an in-memory database)
+    };
+    // The fast SELECT of `sql` (see FastCursor); nullptr when the engine has none.
+    virtual Result<std::unique_ptr<FastCursor>> prepareCursor(QSqlDatabase db, const QByteArray &sql,
+                                                              ReadOn on = ReadOn::Same) const;
+    // True when many rows are better written in one COPY (pg::copyIn) than by INSERTs.
+    virtual bool copiesRows(const QSqlDatabase &db) const;
+    // True when the dashboard reads every license row here (a local file: a pass through
+    // prepareCursor); false when the server sums them (computeDashboardInSql), which saves the
+    // network a row per license.
+    virtual bool scansLicensesLocally() const = 0;
+
+    // The connection's settings for the length of one bulk load (a larger page cache, fewer
+    // syncs on SQLite; nothing on a server, which tunes itself). Undone when it goes.
+    class LoadScope
+    {
+    public:
+        virtual ~LoadScope() = default;
+        // A load that only appends needs fewer pages at hand than one that updates.
+        virtual void setAppendOnly(bool appendOnly) = 0;
+    };
+    virtual std::unique_ptr<LoadScope> bulkLoadScope(QSqlDatabase db, bool appendOnly) const;
+};
+
+// A FastInsert's error (see run()) worded as sqlError words the driver's: "Database error while
+// `doing`: …"; Locked tells what to do. A Conflict keeps its code only if `keepConflict`.
+Error storageError(const Error &raw, const QString &doing, bool keepConflict = false);
+
+} // namespace lmo

@@ -1,0 +1,23 @@
+#pragma once
+
+#include "storage/backend.h"
+
+namespace lmo {
+
+// A team database on a PostgreSQL server (a schema of one of its databases). Many rows go in by
+// COPY (pg::copyIn); the dashboard is summed by the server; there is no row-by-row fast path,
+// which would cost a round trip per statement.
+class PgBackend final : public StorageBackend
+{
+public:
+    Dialect::Kind kind() const override { return Dialect::Kind::PostgreSQL; }
+    Result<std::unique_ptr<Database>> open(const QString &location, const Database::OpenOptions &options) const override;
+    Result<QSqlDatabase> openConnection(const ConnectionSpec &spec, const QString &connectionName) const override;
+    bool reconnectIfDropped(QSqlDatabase &db) const override;
+    QString listTablesSql() const override;
+    QString listIndexesSql() const override;
+    bool copiesRows(const QSqlDatabase &db) const override;
+    bool scansLicensesLocally() const override { return false; }
+};
+
+} // namespace lmo
