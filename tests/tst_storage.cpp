@@ -1,0 +1,332 @@
+// The storage seam (storage/backend.h): each engine's fast path against the portable QSqlQuery
+// fallback it stands in for, on varied (demo) data. On PostgreSQL the fast paths are COPY and the
+// server's sums; on SQLite its C API.
+#include "fixtures.h"
+
+#include "demo/demogenerator.h"
+#include "metrics/dashboardmetrics.h"
+#include "storage/backend.h"
+#include "storage/database.h"
+#include "storage/licenserepository.h"
+#include "storage/sqlutil.h"
+#include "storage/subscribersummary.h"
+
+#include <QCryptographicHash>
+#include <QSqlQuery>
+#include <QSqlRecord>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace lmo;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+constexpr qint64 kDemoLicenses = 3000;
+
+// Every row `sql` answers, as text, one line a row.
+QStringList rowsOf(Database &database, const QString &sql)
+{
+    QSqlDatabase db = database.connection();
+    QSqlQuery q(db);
+    q.setForwardOnly(true);
+    if (!q.exec(sql)) {
+        qWarning() << q.lastError().text() << sql;
+        return {u"(failed)"_s};
+    }
+    QStringList out;
+    while (q.next()) {
+        QStringList cells;
+        for (int c = 0; c < q.record().count(); ++c)
+            cells << (q.value(c).isNull() ? u"<null>"_s : q.value(c).toString());
+        out << cells.join(QLatin1Char('\x1f'));
+    }
+    return out;
+}
+
+// What LicenseWriter writes, without the id (a server's sequence numbers it as it likes).
+const QString kLicenseRows =
+    u"SELECT sf_id, name, account_id, account_name, contact_id, lead_id, package_ref, package_version_ref, "
+    "version_number, status, license_status, seats, used_licenses, expiration, install_date, org_id, org_edition, "
+    "org_instance, org_status, org_trial_expiration, is_sandbox, package_license_id, proxy_user, license_type, "
+    "last_modified, lmo_ref FROM licenses ORDER BY sf_id"_s;
+
+const QString kSubscriberRows =
+    u"SELECT org_id, account_name, org_edition, org_instance, org_status, is_sandbox, licenses, installed, packages, "
+    "seats, site_licenses, used, first_install, last_change, lmo_mask FROM subscribers ORDER BY org_id"_s;
+
+} // namespace
+
+class TestStorage : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+
+    DemoOptions demo() const
+    {
+        DemoOptions d;
+        d.licenses = kDemoLicenses;
+        d.seed = 11;
+        d.until = test::kFixtureAsOf;
+        d.switchLmoOn = QDate(2025, 9, 1); // licenses of two LMOs
+        return d;
+    }
+
+    std::unique_ptr<Database> demoDatabase(const QString &name)
+    {
+        Database::OpenOptions create;
+        create.create = true;
+        auto opened = Database::open(test::location(m_dir.filePath(name)), create);
+        if (!opened) {
+            qWarning() << opened.error().message;
+            return nullptr;
+        }
+        if (auto r = generateDemo(*opened.value(), demo()); !r) {
+            qWarning() << r.error().message;
+            return nullptr;
+        }
+        return std::move(opened).value();
+    }
+
+    std::vector<License> allLicenses(Database &database)
+    {
+        QSqlDatabase db = database.connection();
+        QSqlQuery q(db);
+        q.setForwardOnly(true);
+        std::vector<License> out;
+        if (!q.exec(LicenseRepository::selectSql(u"1 = 1"_s)))
+            return out;
+        while (q.next())
+            out.push_back(LicenseRepository::readLicense(q));
+        return out;
+    }
+
+private slots:
+    void initTestCase() { QVERIFY(m_dir.isValid()); }
+
+    // The engine is chosen once, by the location; the rest of the core asks it, not the driver.
+    void theBackendIsChosenByTheLocation()
+    {
+        QCOMPARE(StorageBackend::forLocation(u"postgresql://alice@db.example/lmo"_s).kind(), Dialect::Kind::PostgreSQL);
+        QCOMPARE(StorageBackend::forLocation(m_dir.filePath(u"x.sqlite"_s)).kind(), Dialect::Kind::SQLite);
+        QCOMPARE(StorageBackend::forLocation(u"relative/path.db"_s).kind(), Dialect::Kind::SQLite);
+        Database::OpenOptions create;
+        create.create = true;
+        auto opened = Database::open(test::location(m_dir.filePath(u"chosen.sqlite"_s)), create);
+        QVERIFY2(opened.ok(), qPrintable(opened.ok() ? QString() : opened.error().message));
+        Database &database = *opened.value();
+        const Dialect::Kind expected = test::onPostgres() ? Dialect::Kind::PostgreSQL : Dialect::Kind::SQLite;
+        QCOMPARE(database.storage().kind(), expected);
+        QCOMPARE(&StorageBackend::of(database.connection()), &database.storage());
+        QCOMPARE(database.dialect().kind(), expected);
+        QCOMPARE(database.storage().scansLicensesLocally(), !test::onPostgres());
+        // The dialect's catalogue SQL is the backend's, and it answers the schema's tables.
+        QCOMPARE(database.dialect().listTablesSql(), database.storage().listTablesSql());
+        const QStringList tables = rowsOf(database, database.storage().listTablesSql());
+        for (const QString &table : {u"licenses"_s, u"packages"_s, u"audit_log"_s, u"subscribers"_s, u"schema_migrations"_s})
+            QVERIFY2(tables.contains(table), qPrintable(tables.join(u", "_s)));
+        QSqlDatabase db = database.connection();
+        QSqlQuery indexes(db);
+        QVERIFY(indexes.prepare(database.storage().listIndexesSql()));
+        indexes.bindValue(u":table"_s, u"licenses"_s);
+        QVERIFY2(indexes.exec(), qPrintable(indexes.lastError().text()));
+        int count = 0;
+        while (indexes.next()) {
+            ++count;
+            QVERIFY(indexes.value(1).toString().contains(u"INDEX"_s, Qt::CaseInsensitive));
+        }
+        QVERIFY(count >= 2);
+        // A writing transaction begins as the backend says, and commits.
+        {
+            Transaction t(db);
+            QVERIFY(t.beginWrite(u"testing"_s).ok());
+            QVERIFY(execSql(db, u"DELETE FROM audit_log WHERE 1 = 0"_s, u"testing"_s).ok());
+            QVERIFY(t.commit(u"testing"_s).ok());
+        }
+    }
+
+    // The fast statements bind and read what QSqlQuery would (SQLite); an engine without them
+    // answers none, and the callers take the portable path (PostgreSQL).
+    void theFastStatementsRoundTripValues()
+    {
+        Database::OpenOptions create;
+        create.create = true;
+        auto opened = Database::open(test::location(m_dir.filePath(u"roundtrip.sqlite"_s)), create);
+        QVERIFY(opened.ok());
+        Database &database = *opened.value();
+        QSqlDatabase db = database.connection();
+        QVERIFY(execSql(db, u"CREATE TABLE probe (id BIGINT, a TEXT, b TEXT, n BIGINT)"_s, u"testing"_s).ok());
+        auto insert = database.storage().prepareInsert(db, "INSERT INTO probe (id, a, b, n) VALUES (?, ?, ?, ?), (?, ?, ?, ?)");
+        QVERIFY(insert.ok());
+        auto cursor = database.storage().prepareCursor(db, "SELECT a, b, n FROM probe WHERE id > :lo ORDER BY id");
+        QVERIFY(cursor.ok());
+        if (test::onPostgres()) {
+            QVERIFY(!insert.value());
+            QVERIFY(!cursor.value());
+            QVERIFY(database.storage().copiesRows(db));
+            return;
+        }
+        QVERIFY(insert.value() && cursor.value());
+        QVERIFY(!database.storage().copiesRows(db));
+        const QString grusse = u"Grüße, 東京 \u00e9"_s;
+        const QByteArray bytes = "plain bytes";
+        FastInsert &in = *insert.value();
+        in.integer(1);
+        in.text(grusse);
+        in.utf8(std::string_view(bytes.constData(), size_t(bytes.size())));
+        in.integer(-1);
+        in.integer(2);
+        in.text(QString()); // empty: NULL
+        in.null();
+        in.integer(std::numeric_limits<qint64>::max());
+        auto ran = in.run();
+        QVERIFY2(ran.ok(), qPrintable(ran.ok() ? QString() : ran.error().message));
+        // The statement is ready again at once.
+        for (int i = 3; i <= 4; ++i) {
+            in.integer(i * 10);
+            in.textCopy(QString::number(i));
+            in.textCopy(QString());
+            in.integer(i);
+        }
+        QVERIFY(in.run().ok());
+        QCOMPARE(rowsOf(database, u"SELECT id, a, b, n FROM probe ORDER BY id"_s),
+                 QStringList({u"1\x1f"_s + grusse + u"\x1fplain bytes\x1f-1"_s, u"2\x1f<null>\x1f<null>\x1f"_s
+                                  + QString::number(std::numeric_limits<qint64>::max()),
+                              u"30\x1f" "3\x1f<null>\x1f" "3"_s, u"40\x1f" "4\x1f<null>\x1f" "4"_s}));
+        FastCursor &out = *cursor.value();
+        out.bindInteger(":lo", 1);
+        out.bindInteger(":not_there", 5); // ignored
+        QVERIFY(out.next());
+        QVERIFY(out.isNull(0) && out.isNull(1));
+        QVERIFY(out.utf8(0).empty());
+        QCOMPARE(out.integer(2), std::numeric_limits<qint64>::max());
+        QVERIFY(out.next());
+        QVERIFY(out.utf8(0) == std::string_view("3"));
+        QVERIFY(out.next());
+        QVERIFY(!out.next());
+        QVERIFY(out.error().ok());
+        // A statement the engine refuses says so, in its own words.
+        auto bad = database.storage().prepareInsert(db, "INSERT INTO no_such_table VALUES (?)");
+        QVERIFY(!bad.ok());
+        QCOMPARE(bad.error().code, Error::Code::Sql);
+        QVERIFY2(bad.error().message.contains(u"no_such_table"_s), qPrintable(bad.error().message));
+    }
+
+    // LicenseWriter's fast path (SQLite's C API; COPY on a server) writes every license as the
+    // portable QSqlQuery path does.
+    void theLicenseWriterPathsWriteTheSame()
+    {
+        auto source = demoDatabase(u"writer-source.sqlite"_s);
+        QVERIFY(source);
+        const std::vector<License> licenses = allLicenses(*source);
+        QCOMPARE(qint64(licenses.size()), kDemoLicenses);
+        QStringList written[2];
+        for (bool portable : {false, true}) {
+            auto target = demoDatabase(portable ? u"writer-portable.sqlite"_s : u"writer-fast.sqlite"_s);
+            QVERIFY(target);
+            QSqlDatabase db = target->connection();
+            Transaction t(db);
+            QVERIFY(t.beginWrite(u"testing"_s).ok());
+            QVERIFY(execSql(db, u"DELETE FROM licenses"_s, u"testing"_s).ok());
+            LicenseWriter writer(*target, portable);
+            writer.setBuffered(!portable); // a server's fast path: COPY, numbered ahead
+            QVERIFY(writer.prepare().ok());
+            for (const License &l : licenses) {
+                auto id = writer.insert(l);
+                QVERIFY2(id.ok(), qPrintable(id.ok() ? QString() : id.error().message));
+                QVERIFY(id.value() > 0);
+            }
+            QVERIFY(writer.flush().ok());
+            QVERIFY(t.commit(u"testing"_s).ok());
+            written[portable] = rowsOf(*target, kLicenseRows);
+            // A license already there is a conflict, on either path, and leaves the table as it was.
+            LicenseWriter again(*target, portable);
+            auto twice = again.insert(licenses.front());
+            QVERIFY(!twice.ok());
+            QCOMPARE(twice.error().code, Error::Code::Conflict);
+            QVERIFY2(twice.error().message.contains(licenses.front().name), qPrintable(twice.error().message));
+            QCOMPARE(rowsOf(*target, kLicenseRows), written[portable]);
+        }
+        QCOMPARE(written[0].size(), qsizetype(kDemoLicenses));
+        QCOMPARE(written[0], written[1]);
+        QCOMPARE(written[0], rowsOf(*source, kLicenseRows));
+    }
+
+    // The subscriber summary's fast rebuild (SQLite's statements, read and written) gives the
+    // rows the portable one does, whether that one reads the licenses in one page or in many.
+    void theSubscriberSummaryPathsGiveTheSame()
+    {
+        auto database = demoDatabase(u"summary.sqlite"_s);
+        QVERIFY(database);
+        QSqlDatabase db = database->connection();
+        auto rebuilt = [&](SubscriberSummary::Path path, int pageRows) {
+            Transaction t(db);
+            if (!t.beginWrite(u"testing"_s).ok())
+                return QStringList{u"(no transaction)"_s};
+            if (auto r = SubscriberSummary::rebuild(db, database->dialect(), path, pageRows); !r)
+                return QStringList{r.error().message};
+            if (!t.commit(u"testing"_s).ok())
+                return QStringList{u"(no commit)"_s};
+            return rowsOf(*database, kSubscriberRows);
+        };
+        const QStringList asGenerated = rowsOf(*database, kSubscriberRows);
+        const QStringList fast = rebuilt(SubscriberSummary::Path::Fast, SubscriberSummary::kPageRows);
+        const QStringList onePage = rebuilt(SubscriberSummary::Path::Portable, SubscriberSummary::kPageRows);
+        // Pages far smaller than the licenses: every page boundary cuts an org, read again next.
+        const QStringList manyPages = rebuilt(SubscriberSummary::Path::Portable, 97);
+        QVERIFY2(fast.size() > 1000, qPrintable(fast.value(0)));
+        QCOMPARE(fast, asGenerated);
+        QCOMPARE(onePage, fast);
+        QCOMPARE(manyPages, fast);
+    }
+
+    // The dashboard's pass over the rows (SQLite's fast read, every filter bound to it) gives
+    // the figures the server's sums give.
+    void theDashboardPassGivesWhatTheSumsGive()
+    {
+        auto database = demoDatabase(u"dashboard.sqlite"_s);
+        QVERIFY(database);
+        const QStringList packages = rowsOf(*database, u"SELECT name FROM packages ORDER BY id"_s);
+        QVERIFY(!packages.isEmpty());
+        QSqlDatabase db = database->connection();
+        std::vector<InstallBaseFilter> filters(5);
+        filters[0].asOf = test::kFixtureAsOf;
+        filters[1].asOf = QDate(2025, 11, 30); // in the past: rebuilt as of then
+        filters[1].includeSandboxes = false;
+        filters[2].asOf = test::kFixtureAsOf;
+        filters[2].package = packages.front();
+        filters[3].asOf = test::kFixtureAsOf;
+        filters[3].installedFrom = QDate(2025, 1, 1);
+        filters[3].installedTo = QDate(2025, 12, 31);
+        filters[4].asOf = test::kFixtureAsOf;
+        filters[4].lmo = 2;
+        for (const InstallBaseFilter &f : filters) {
+            auto pass = computeDashboard(db, f);
+            QVERIFY2(pass.ok(), qPrintable(pass.ok() ? QString() : pass.error().message));
+            auto sums = computeDashboardInSql(db, f);
+            QVERIFY2(sums.ok(), qPrintable(sums.ok() ? QString() : sums.error().message));
+            const DashboardMetrics &a = pass.value(), &b = sums.value();
+            QVERIFY(a.stats.licenses > 0);
+            QCOMPARE(a.stats.toJson(), b.stats.toJson());
+            QCOMPARE(a.recentInstalls90, b.recentInstalls90);
+            QCOMPARE(a.recentConverted90, b.recentConverted90);
+            QCOMPARE(a.uninstalls30, b.uninstalls30);
+            QCOMPARE(a.netThisMonth, b.netThisMonth);
+            QCOMPARE(a.netLastMonth, b.netLastMonth);
+            QCOMPARE(a.utilisationUsed, b.utilisationUsed);
+            QCOMPARE(a.utilisationLicensed, b.utilisationLicensed);
+            QCOMPARE(a.charts.size(), b.charts.size());
+            for (size_t i = 0; i < a.charts.size(); ++i) {
+                QCOMPARE(a.charts[i].categories, b.charts[i].categories);
+                QCOMPARE(a.charts[i].series.size(), b.charts[i].series.size());
+                for (size_t s = 0; s < a.charts[i].series.size(); ++s)
+                    QCOMPARE(a.charts[i].series[s].values, b.charts[i].series[s].values);
+            }
+        }
+    }
+};
+
+QTEST_GUILESS_MAIN(TestStorage)
+#include "tst_storage.moc"
