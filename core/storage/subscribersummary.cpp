@@ -316,9 +316,10 @@ Result<void> summarisePaged(QSqlDatabase db, SummaryWriter &writer, int kPage)
         // A full page may have cut its last org short: that org is read again with the next page.
         QString cut;
         // (Counted by where the last row is: SQLite's driver knows no size() before the end.)
-        if (page.last() && page.at() + 1 == kPage) {
-            cut = page.value(1).toString();
-            page.seek(-1);
+        if (page.last()) {
+            if (page.at() + 1 == kPage)
+                cut = page.value(1).toString();
+            page.seek(-1); // before the first row again
         }
         while (page.next()) {
             const QString org = page.value(1).toString();
