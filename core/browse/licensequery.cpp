@@ -16,7 +16,7 @@ struct ColumnInfo
     LicenseColumn column;
     const char *key;
     const char *title;
-    // Sort keys for ascending order, each followed by the row id in the query.
+    // Sort keys for ascending order, each followed by the row id in the query (see below).
     const char *sortKeys;
 };
 
@@ -226,7 +226,10 @@ std::vector<LicenseQuerySegment> buildLicenseQuery(const LicenseQuery &query, co
 
     const bool descending = query.order == Qt::DescendingOrder;
     QStringList keys = QString::fromLatin1(info(query.sortColumn).sortKeys).split(QLatin1Char('|'));
-    keys << QStringLiteral("l.id");
+    // Ties are broken by id, but for the org's keys: (org_id, package_ref, lmo_ref) is a unique
+    // key, and its unique index serves the sort only without a key after it.
+    if (query.sortColumn != LicenseColumn::OrgId)
+        keys << QStringLiteral("l.id");
     // SQLite sorts NULL before every value, PostgreSQL after: the list must read the same on
     // both. A sort on one column that may be NULL becomes, on PostgreSQL, two segments (the NULLs,
     // then the rest; backwards when descending), each still read in its index's order; a NULL

@@ -16,6 +16,8 @@ struct MigrationFile
     int version;
     const char *description;
     const char *resource;
+    // The step's script on PostgreSQL, where it differs from the SQLite one (else resource).
+    const char *postgresResource = nullptr;
 };
 
 // Add a line here, and the file to resources/CMakeLists.txt, for each new schema version.
@@ -27,6 +29,8 @@ constexpr MigrationFile kMigrationFiles[] = {
     {5, "The LMO profile the setup wizard records", ":/sql/0005_lmo_profiles.sql"},
     {6, "The LMO each license came from", ":/sql/0006_license_lmo.sql"},
     {7, "The audit log read as history (past days, uninstall days)", ":/sql/0007_audit_history_indexes.sql"},
+    {8, "Each sort's index ends in the id that breaks its ties", ":/sql/0008_sort_indexes_end_in_id.sql",
+     ":/sql/0008_sort_indexes_end_in_id_pg.sql"},
 };
 
 } // namespace
@@ -59,10 +63,12 @@ std::vector<Migration> schemaMigrations(const Dialect &dialect)
 {
     std::vector<Migration> migrations;
     for (const MigrationFile &file : kMigrationFiles) {
-        QFile f(QString::fromLatin1(file.resource));
+        const bool postgres = dialect.kind() == Dialect::Kind::PostgreSQL && file.postgresResource;
+        const char *resource = postgres ? file.postgresResource : file.resource;
+        QFile f(QString::fromLatin1(resource));
         // The files are compiled in; failing to read one is a build defect, not a user error.
         if (!f.open(QIODevice::ReadOnly))
-            qFatal("LMO Desk: schema resource %s is missing from this build", file.resource);
+            qFatal("LMO Desk: schema resource %s is missing from this build", resource);
         migrations.push_back(Migration{file.version, QString::fromLatin1(file.description),
                                        splitSqlScript(dialect.expand(QString::fromUtf8(f.readAll())))});
     }

@@ -1,0 +1,4 @@
+-- LMO Desk schema, version 8, on SQLite: nothing to change.
+-- Every SQLite index ends in the rowid, which is the licenses' id: the indexes of version 3
+-- already serve each sort with its tie-break on id (see 0008_sort_indexes_end_in_id_pg.sql for
+-- what a team database needs).
