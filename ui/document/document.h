@@ -24,6 +24,7 @@ enum class ContentChange {
     Import,  // File > Import (`source`: the file)
     Lmo,     // the LMO setup wizard
     Outside, // Go > Reload: another program (or person) may have written
+    Indexes, // the indexes an import left were built: what is derived from them (the org summary) is complete
 };
 
 // The open database as the window sees it, between the pages and the core. It owns the
