@@ -30,6 +30,7 @@
 #include <QtTest>
 
 #include <atomic>
+#include <cstdlib>
 #include <functional>
 #include <thread>
 
@@ -51,12 +52,10 @@ public:
         m_timer.setInterval(10);
         connect(&m_timer, &QTimer::timeout, this, [this] {
             ++m_ticks;
-            if (m_last.isValid())
-                m_longestGap = qMax(m_longestGap, m_last.restart());
-            else
-                m_last.start();
+            m_longestGap = qMax(m_longestGap, m_last.restart());
         });
         m_timer.start();
+        m_last.start(); // a UI thread blocked from the start shows as one long gap
     }
     int ticks() const { return m_ticks.load(); }
     qint64 longestGap() const { return m_longestGap; }
@@ -103,7 +102,16 @@ private:
         // The thaw comes from another thread: a UI thread blocked on the network could not
         // give it.
         std::thread thawer([&] {
-            std::this_thread::sleep_for(std::chrono::milliseconds(kFrozenMs));
+            std::this_thread::sleep_for(std::chrono::milliseconds(kFrozenMs / 2));
+            // LMODESK_LATENCY_BACKTRACE=1: where the UI thread waits, when it does (gdb).
+            if (qEnvironmentVariableIsSet("LMODESK_LATENCY_BACKTRACE") && ticker.ticks() == before) {
+                const QByteArray command = QByteArrayLiteral("gdb -p ") + QByteArray::number(QCoreApplication::applicationPid())
+                                           + QByteArrayLiteral(" -batch -ex 'thread apply 1 bt 40' 1>&2 2>/dev/null");
+                qWarning("%s: the UI thread is blocked; its stack:", what);
+                if (std::system(command.constData()) != 0)
+                    qWarning("(gdb could not say)");
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(kFrozenMs - kFrozenMs / 2));
             ticksFrozen = ticker.ticks() - before;
             m_proxy->thaw();
             thawed = true;
@@ -141,7 +149,7 @@ private:
             m_failed << failure;
         }
         // Whatever the interaction left open goes before the next one.
-        QTest::qWaitFor([] {
+        const bool closed = QTest::qWaitFor([] {
             for (QWidget *w : QApplication::topLevelWidgets())
                 if (auto *dialog = qobject_cast<QDialog *>(w); dialog && dialog->isVisible()) {
                     dialog->reject();
@@ -149,6 +157,8 @@ private:
                 }
             return true;
         }, kResultWait);
+        if (!closed)
+            m_failed << QStringLiteral("%1: a dialog it opened would not close").arg(QString::fromLatin1(what));
     }
 
     QAction *action(const QString &name) const { return m_window->findChild<QAction *>(name); }

@@ -58,7 +58,8 @@ public:
 
     // Shows `database` (the old one closes first: closed(), then opened()).
     void adopt(std::unique_ptr<Database> database);
-    // Closes the database (closed()); pending reads are dropped.
+    // Closes the database (closing(), then closed()); pending reads are dropped, and a read a
+    // team database's server is still answering is not waited for.
     void close();
 
     // Runs `work` on the reading worker and hands its result to `done` on the UI thread, if
@@ -88,6 +89,8 @@ signals:
 
 private:
     void postToReader(std::function<void(QSqlDatabase &)> job, bool urgent);
+    // Lets the reading worker go without waiting for a read on the server.
+    void retireReader();
 
     std::unique_ptr<Database> m_database;
     std::unique_ptr<SqlWorker> m_reader;
