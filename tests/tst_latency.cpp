@@ -42,12 +42,47 @@ constexpr int kFrozenMs = 1000;  // how long the server stays silent in each che
 constexpr int kMinTicks = 20;    // of a 10 ms timer in that second: the UI thread ran
 constexpr int kResultWait = 120000; // generous: a busy machine and 200 ms round trips
 
+// LMODESK_LATENCY_BACKTRACE=1: where the UI thread waits, each time it stops for 300 ms
+// (gdb prints its stack).
+void printUiStack(const char *why)
+{
+    const QByteArray command = QByteArrayLiteral("gdb -p ") + QByteArray::number(QCoreApplication::applicationPid())
+                               + QByteArrayLiteral(" -batch -ex 'thread apply 1 bt 40' 2>/dev/null | grep -E '^#' 1>&2");
+    qWarning("The UI thread stopped (%s); its stack:", why);
+    if (std::system(command.constData()) != 0)
+        qWarning("(gdb could not say)");
+}
+
 // Counts a 10 ms timer's ticks on the UI thread and the longest gap between two.
 class Ticker : public QObject
 {
 public:
-    Ticker()
+    ~Ticker() override
     {
+        m_stop = true;
+        if (m_watch.joinable())
+            m_watch.join();
+    }
+    explicit Ticker(const char *what = "")
+    {
+        if (qEnvironmentVariableIsSet("LMODESK_LATENCY_BACKTRACE"))
+            m_watch = std::thread([this, what] {
+                int seen = -1;
+                int still = 0;
+                bool told = false;
+                while (!m_stop) {
+                    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+                    const int now = m_ticks.load();
+                    still = now == seen ? still + 1 : 0;
+                    if (now != seen)
+                        told = false;
+                    seen = now;
+                    if (still >= 6 && !told) {
+                        told = true;
+                        printUiStack(what);
+                    }
+                }
+            });
         m_timer.setTimerType(Qt::PreciseTimer);
         m_timer.setInterval(10);
         connect(&m_timer, &QTimer::timeout, this, [this] {
@@ -65,6 +100,8 @@ private:
     std::atomic<int> m_ticks{0};
     QElapsedTimer m_last;
     qint64 m_longestGap = 0;
+    std::atomic<bool> m_stop{false};
+    std::thread m_watch;
 };
 
 } // namespace
@@ -94,7 +131,7 @@ private:
                 reached = true;
             return reached;
         };
-        Ticker ticker;
+        Ticker ticker(what);
         std::atomic<bool> thawed{false};
         std::atomic<int> ticksFrozen{-1};
         m_proxy->freeze();
@@ -102,16 +139,7 @@ private:
         // The thaw comes from another thread: a UI thread blocked on the network could not
         // give it.
         std::thread thawer([&] {
-            std::this_thread::sleep_for(std::chrono::milliseconds(kFrozenMs / 2));
-            // LMODESK_LATENCY_BACKTRACE=1: where the UI thread waits, when it does (gdb).
-            if (qEnvironmentVariableIsSet("LMODESK_LATENCY_BACKTRACE") && ticker.ticks() == before) {
-                const QByteArray command = QByteArrayLiteral("gdb -p ") + QByteArray::number(QCoreApplication::applicationPid())
-                                           + QByteArrayLiteral(" -batch -ex 'thread apply 1 bt 40' 1>&2 2>/dev/null");
-                qWarning("%s: the UI thread is blocked; its stack:", what);
-                if (std::system(command.constData()) != 0)
-                    qWarning("(gdb could not say)");
-            }
-            std::this_thread::sleep_for(std::chrono::milliseconds(kFrozenMs - kFrozenMs / 2));
+            std::this_thread::sleep_for(std::chrono::milliseconds(kFrozenMs));
             ticksFrozen = ticker.ticks() - before;
             m_proxy->thaw();
             thawed = true;
@@ -205,7 +233,7 @@ private slots:
         // Opening, with 100 ms each way: the window paints meanwhile (the connection is made
         // off the UI thread).
         {
-            Ticker ticker;
+            Ticker ticker("opening");
             QElapsedTimer clock;
             clock.start();
             QString error;
