@@ -591,7 +591,8 @@ private slots:
         QTRY_VERIFY(w.subscribersPage()->summaryText().startsWith(u"3 of 12 subscriber orgs"_s));
 
         auto *dashboardLmo = w.dashboardPage()->findChild<QComboBox *>(u"dashboardLmo"_s);
-        QVERIFY(dashboardLmo && dashboardLmo->isVisibleTo(w.dashboardPage()));
+        QVERIFY(dashboardLmo);
+        QTRY_VERIFY(dashboardLmo->isVisibleTo(w.dashboardPage())); // once the LMOs are counted, off the UI thread
         QSignalSpy refreshed(w.dashboardPage(), &DashboardPage::refreshed);
         dashboardLmo->setCurrentIndex(2);
         QTRY_VERIFY(w.dashboardPage()->metrics() && w.dashboardPage()->metrics()->filter.lmo == 2);

@@ -1,6 +1,7 @@
 #include "dashboard/dashboardpage.h"
 
 #include "dashboard/chartrenderer.h"
+#include "lmo/lmoprofile.h"
 #include "document/document.h"
 #include "document/jobrunner.h"
 #include "storage/database.h"
@@ -343,10 +344,7 @@ void DashboardPage::setDatabase(Database *database)
     const QString keep = m_package->currentText();
     m_package->clear();
     m_package->addItem(QStringLiteral("All packages"));
-    if (m_database)
-        m_lmo->load(m_database->connection()); // LmoChooser reads on the connection it is given
-    else
-        m_lmo->clearChoices();
+    m_lmo->clearChoices(); // one LMO (the usual case): no choice to offer, the chooser hidden
     m_applying = false;
     if (m_database && document()) {
         document()->read<std::vector<Package>>(
@@ -365,6 +363,27 @@ void DashboardPage::setDatabase(Database *database)
                     reload(); // the kept package's figures
             },
             true);
+        // After a switch of LMO there are several to choose from. How many is asked off the UI
+        // thread; LmoChooser::load reads them on the connection it is given (the window's),
+        // so that read is left for when there is a choice to offer.
+        document()->read<qsizetype>(
+            this,
+            [](QSqlDatabase &db) -> Result<qsizetype> {
+                auto known = LmoRepository(db).all();
+                if (!known)
+                    return known.error();
+                return known->size();
+            },
+            [this, opened](const Result<qsizetype> &lmos) {
+                if (opened != m_opened || !lmos || lmos.value() <= 1 || !m_database)
+                    return;
+                m_applying = true;
+                m_lmo->load(m_database->connection());
+                m_applying = false;
+            },
+            true);
+    } else if (m_database) {
+        m_lmo->load(m_database->connection()); // no document (a page on its own): as before
     }
     reload();
 }
