@@ -1,7 +1,9 @@
 #include "dashboard/dashboardpage.h"
 
 #include "dashboard/chartrenderer.h"
-#include "shell/backgroundjob.h"
+#include "lmo/lmoprofile.h"
+#include "document/document.h"
+#include "document/jobrunner.h"
 #include "storage/database.h"
 #include "storage/packagerepository.h"
 #include "widgets/lmochooser.h"
@@ -334,22 +336,55 @@ QString DashboardPage::summaryText() const
 void DashboardPage::setDatabase(Database *database)
 {
     m_database = database;
-    // The packages this database knows, for the filter.
+    const quint64 opened = ++m_opened;
+    m_packages.clear();
+    // The packages this database knows, for the filter: read off the UI thread, the choice
+    // kept when the new database has a package of that name.
     m_applying = true;
     const QString keep = m_package->currentText();
     m_package->clear();
     m_package->addItem(QStringLiteral("All packages"));
-    if (m_database)
-        if (auto packages = PackageRepository(m_database->connection()).all())
-            for (const Package &p : packages.value())
-                m_package->addItem(p.name);
-    const int at = m_package->findText(keep);
-    m_package->setCurrentIndex(at > 0 ? at : 0);
-    if (m_database)
-        m_lmo->load(m_database->connection());
-    else
-        m_lmo->clearChoices();
+    m_lmo->clearChoices(); // one LMO (the usual case): no choice to offer, the chooser hidden
     m_applying = false;
+    if (m_database && document()) {
+        document()->read<std::vector<Package>>(
+            this, [](QSqlDatabase &db) { return PackageRepository(db).all(); },
+            [this, keep, opened](const Result<std::vector<Package>> &packages) {
+                if (opened != m_opened || !packages)
+                    return;
+                m_packages = packages.value();
+                m_applying = true;
+                for (const Package &p : m_packages)
+                    m_package->addItem(p.name);
+                const int at = m_package->findText(keep);
+                m_package->setCurrentIndex(at > 0 ? at : 0);
+                m_applying = false;
+                if (at > 0)
+                    reload(); // the kept package's figures
+            },
+            true);
+        // After a switch of LMO there are several to choose from. How many is asked off the UI
+        // thread; LmoChooser::load reads them on the connection it is given (the window's),
+        // so that read is left for when there is a choice to offer.
+        document()->read<qsizetype>(
+            this,
+            [](QSqlDatabase &db) -> Result<qsizetype> {
+                auto known = LmoRepository(db).all();
+                if (!known)
+                    return known.error();
+                return known->size();
+            },
+            [this, opened](const Result<qsizetype> &lmos) {
+                if (opened != m_opened || !lmos || lmos.value() <= 1 || !m_database)
+                    return;
+                m_applying = true;
+                m_lmo->load(m_database->connection());
+                m_applying = false;
+            },
+            true);
+    } else if (m_database) {
+        m_lmo->load(m_database->connection()); // no document (a page on its own): as before
+    }
     reload();
 }
 
@@ -373,8 +408,14 @@ void DashboardPage::reload()
     }
     m_status->setText(QStringLiteral("Computing…"));
     const InstallBaseFilter f = filter();
-    runInBackground<DashboardMetrics>(
-        this, m_database->connectionSpec(), [f](QSqlDatabase &db) { return computeDashboard(db, f); },
+    // A job of the window's (the status bar shows it), on a connection of its own: the charts'
+    // queries take a while on a million licenses and must not hold up the pages' reads.
+    JobRunner *jobs = document() ? document()->jobs() : JobRunner::application();
+    JobOptions options;
+    options.title = QStringLiteral("Computing the dashboard");
+    jobs->runOnDatabase<DashboardMetrics>(
+        this, m_database->connectionSpec(), options,
+        [f](QSqlDatabase &db, JobContext &) { return computeDashboard(db, f); },
         [this, generation](const Result<DashboardMetrics> &m) {
             if (generation != m_generation)
                 return; // an older filter's answer
@@ -517,10 +558,9 @@ std::optional<LicenseFilter> DashboardPage::baseLicenseFilter(QString *why) cons
     if (f.isPast() && (!l.installedTo.isValid() || l.installedTo > f.asOf))
         l.installedTo = f.asOf;
     if (!f.package.isEmpty())
-        if (auto packages = PackageRepository(m_database->connection()).all())
-            for (const Package &p : packages.value())
-                if (p.name == f.package)
-                    l.packages << p.rowId;
+        for (const Package &p : m_packages)
+            if (p.name == f.package)
+                l.packages << p.rowId;
     return l;
 }
 
@@ -637,13 +677,12 @@ std::optional<LicenseFilter> DashboardPage::licensesFor(ChartId chart, const QSt
         // "Package 1.2" without a package filter; "1.2" with one.
         QString version = category;
         if (f.package.isEmpty())
-            if (auto packages = PackageRepository(m_database->connection()).all())
-                for (const Package &p : packages.value())
-                    if (category.startsWith(p.name + QLatin1Char(' '))) {
-                        l.packages = {p.rowId};
-                        version = category.mid(p.name.size() + 1);
-                        break;
-                    }
+            for (const Package &p : m_packages)
+                if (category.startsWith(p.name + QLatin1Char(' '))) {
+                    l.packages = {p.rowId};
+                    version = category.mid(p.name.size() + 1);
+                    break;
+                }
         if (version == QLatin1String("(no version)")) {
             *why = QStringLiteral("Licenses without a version number cannot be picked out in the license list.");
             return std::nullopt;

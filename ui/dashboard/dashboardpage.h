@@ -1,6 +1,7 @@
 #pragma once
 
 #include "browse/licensequery.h"
+#include "domain/package.h"
 #include "metrics/dashboardmetrics.h"
 #include "shell/databasepage.h"
 
@@ -74,6 +75,8 @@ private:
 
     Database *m_database = nullptr;
     int m_generation = 0;
+    quint64 m_opened = 0;           // which setDatabase() the packages' answer is for
+    std::vector<Package> m_packages; // of the open database, read off the UI thread
     bool m_applying = false;
     QLabel *m_status;
     QComboBox *m_package;

@@ -56,11 +56,36 @@ void Document::close()
     if (!m_database)
         return;
     emit closing();
-    m_reader.reset(); // drops queued reads, waits for the running one
+    retireReader();
     m_undo->clear();
     ++m_generation;
     m_database.reset();
     emit closed();
+}
+
+void Document::retireReader()
+{
+    if (!m_reader)
+        return;
+    m_reader->clear(); // the queued reads go
+    if (!m_database || !m_database->isTeamDatabase()) {
+        m_reader.reset(); // a file's running read is local: it ends in a moment
+        return;
+    }
+    // A team database's running read may be waiting on the server: it ends on a thread of its
+    // own, and the window does not wait (its answer is dropped: the generation has moved on).
+    // The application waits for it at the end.
+    std::shared_ptr<SqlWorker> old(m_reader.release());
+    JobOptions options;
+    options.title = QStringLiteral("Closing %1").arg(m_database->displayName());
+    options.showInStatus = false;
+    JobRunner::application()->run<bool>(
+        nullptr, options,
+        [old = std::move(old)](JobContext &) mutable -> Result<bool> {
+            old.reset();
+            return true;
+        },
+        {});
 }
 
 void Document::postToReader(std::function<void(QSqlDatabase &)> job, bool urgent)

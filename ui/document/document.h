@@ -24,6 +24,7 @@ enum class ContentChange {
     Import,  // File > Import (`source`: the file)
     Lmo,     // the LMO setup wizard
     Outside, // Go > Reload: another program (or person) may have written
+    Indexes, // the indexes an import left were built: what is derived from them (the org summary) is complete
 };
 
 // The open database as the window sees it, between the pages and the core. It owns the
@@ -57,7 +58,8 @@ public:
 
     // Shows `database` (the old one closes first: closed(), then opened()).
     void adopt(std::unique_ptr<Database> database);
-    // Closes the database (closed()); pending reads are dropped.
+    // Closes the database (closing(), then closed()); pending reads are dropped, and a read a
+    // team database's server is still answering is not waited for.
     void close();
 
     // Runs `work` on the reading worker and hands its result to `done` on the UI thread, if
@@ -87,6 +89,8 @@ signals:
 
 private:
     void postToReader(std::function<void(QSqlDatabase &)> job, bool urgent);
+    // Lets the reading worker go without waiting for a read on the server.
+    void retireReader();
 
     std::unique_ptr<Database> m_database;
     std::unique_ptr<SqlWorker> m_reader;

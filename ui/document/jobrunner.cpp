@@ -1,6 +1,7 @@
 #include "document/jobrunner.h"
 
 #include <QApplication>
+#include <QCoreApplication>
 #include <QEventLoop>
 #include <QLocale>
 #include <QProgressDialog>
@@ -36,6 +37,14 @@ JobRunner::~JobRunner()
     waitForAll();
 }
 
+JobRunner *JobRunner::application()
+{
+    static QPointer<JobRunner> runner;
+    if (!runner)
+        runner = new JobRunner(QCoreApplication::instance()); // ended (waited for) with the application
+    return runner.data();
+}
+
 QString JobRunner::nextConnectionName()
 {
     return QStringLiteral("lmodesk-job-%1").arg(++g_connectionCounter);
@@ -56,7 +65,7 @@ quint64 JobRunner::start(const JobOptions &options, std::function<void(JobContex
     j->timer->setInterval(100);
     connect(j->timer, &QTimer::timeout, this, [this, j] { poll(j); });
 
-    if (options.dialogParent) {
+    if (options.dialogParent || options.dialogWithoutParent) {
         auto *dialog = new QProgressDialog(options.label.isEmpty() ? options.title : options.label,
                                            options.cancellable ? QStringLiteral("Cancel") : QString(), 0, 0,
                                            options.dialogParent);
@@ -67,13 +76,11 @@ quint64 JobRunner::start(const JobOptions &options, std::function<void(JobContex
         dialog->setMinimumDuration(options.minimumDurationMs);
         dialog->setAutoClose(false);
         dialog->setAutoReset(false);
-        connect(dialog, &QProgressDialog::canceled, this, [j] {
-            j->context->cancel();
-            if (j->dialog)
-                j->dialog->setLabelText(QStringLiteral("Cancelling…"));
-        });
+        connect(dialog, &QProgressDialog::canceled, this, [this, j] { onCancel(j); });
         // QProgressDialog shows itself after minimumDuration only once setValue() is called.
         dialog->setValue(0);
+        if (options.minimumDurationMs <= 0)
+            dialog->show();
         j->dialog = dialog;
     }
 
@@ -83,6 +90,7 @@ quint64 JobRunner::start(const JobOptions &options, std::function<void(JobContex
 
     m_jobs.push_back(std::move(job));
     emit jobStarted(j->id, options.title);
+    emit statusChanged();
     j->timer->start();
     j->thread->start();
     return j->id;
@@ -109,10 +117,27 @@ void JobRunner::finish(quint64 id)
     if (job->finished)
         job->finished();
     emit jobFinished(id, cancelled);
+    emit statusChanged();
+}
+
+void JobRunner::onCancel(Job *job)
+{
+    if (job->context->isCancelled())
+        return;
+    job->context->cancel();
+    if (job->dialog) {
+        job->dialog->setLabelText(job->options.cancellingLabel.isEmpty() ? QStringLiteral("Cancelling…")
+                                                                         : job->options.cancellingLabel);
+        // QProgressDialog hides itself when cancelled: it stays until the job has stopped.
+        job->dialog->show();
+    }
 }
 
 void JobRunner::poll(Job *job)
 {
+    // QProgressDialog::cancel() called directly (not through its button) says so only here.
+    if (job->dialog && job->dialog->wasCanceled())
+        onCancel(job);
     const qint64 done = job->context->done();
     const qint64 total = job->context->total();
     const QString label = job->context->label();
@@ -129,6 +154,7 @@ void JobRunner::poll(Job *job)
             job->dialog->setLabelText(label);
     }
     emit jobProgress(job->id, done, total, label);
+    emit statusChanged();
 }
 
 void JobRunner::cancelAll()
@@ -168,6 +194,17 @@ void JobRunner::waitFor(quint64 id)
     disconnect(connection);
 }
 
+void JobRunner::waitBlocking(quint64 id)
+{
+    for (const auto &job : m_jobs) {
+        if (job->id == id) {
+            job->thread->wait();
+            finish(id);
+            return;
+        }
+    }
+}
+
 void JobRunner::waitForAll()
 {
     // The threads end on their own (cancelled or not); their results are dropped here, since
@@ -183,6 +220,8 @@ QString JobRunner::statusText() const
 {
     QStringList parts;
     for (const auto &job : m_jobs) {
+        if (!job->options.showInStatus)
+            continue;
         const qint64 done = job->context->done();
         const qint64 total = job->context->total();
         QString text = job->options.title;

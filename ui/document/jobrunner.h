@@ -62,6 +62,9 @@ struct JobOptions
     int minimumDurationMs = 300;    // the dialog appears only for jobs that take longer
     bool cancellable = true;
     QString objectName;             // of the progress dialog (tests find it by name)
+    bool dialogWithoutParent = false; // a dialog even when dialogParent is null (a top-level one)
+    bool showInStatus = true;       // listed by statusText() (a job with a status label of its own: not)
+    QString cancellingLabel;        // the dialog's text once Cancel was pressed ("Cancelling…" if empty)
 };
 
 // The one way the window runs long work: on a thread of its own, with progress and Cancel, its
@@ -100,19 +103,27 @@ public:
 
     // A connection name no other thread uses.
     static QString nextConnectionName();
+    // The runner of work that belongs to no window (a connection being made, a demo before the
+    // window shows a database): it lives as long as the application, which waits for its jobs.
+    static JobRunner *application();
     // Runs a local event loop (the window keeps painting) until job `id` has ended.
     void waitFor(quint64 id);
+    // Blocks until job `id` has ended and delivers its result (for destructors: no event loop).
+    void waitBlocking(quint64 id);
 
 signals:
     void jobStarted(quint64 id, const QString &title);
     void jobProgress(quint64 id, qint64 done, qint64 total, const QString &label);
     void jobFinished(quint64 id, bool cancelled);
+    // A job started, moved on or ended: statusText() changed.
+    void statusChanged();
 
 private:
     struct Job;
     quint64 start(const JobOptions &options, std::function<void(JobContext &)> body,
                   std::function<void()> finished, std::shared_ptr<JobContext> context);
     void poll(Job *job);
+    void onCancel(Job *job);
     void finish(quint64 id);
 
     std::vector<std::unique_ptr<Job>> m_jobs;

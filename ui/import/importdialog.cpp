@@ -1,5 +1,6 @@
 #include "import/importdialog.h"
 
+#include "document/jobrunner.h"
 #include "export/csvwriter.h"
 #include "export/exportfile.h"
 #include "storage/bulkload.h"
@@ -23,8 +24,6 @@
 #include <QPushButton>
 #include <QStackedWidget>
 #include <QTableWidget>
-#include <QThread>
-#include <QTimer>
 #include <QVBoxLayout>
 
 namespace lmo {
@@ -32,6 +31,8 @@ namespace lmo {
 ImportDialog::ImportDialog(const QString &databasePath, const QString &file, QWidget *parent)
     : QDialog(parent), m_databasePath(databasePath), m_file(file), m_pages(new QStackedWidget(this))
 {
+    m_ownJobs = new JobRunner(this);
+    m_jobs = m_ownJobs;
     setObjectName(QStringLiteral("importDialog"));
     setWindowTitle(QStringLiteral("Import %1").arg(QFileInfo(file).fileName()));
     auto *layout = new QVBoxLayout(this);
@@ -49,10 +50,20 @@ ImportDialog::ImportDialog(const QString &databasePath, const QString &file, QWi
 
 ImportDialog::~ImportDialog()
 {
-    if (m_thread) {
-        m_cancel = true;
-        m_thread->wait();
+    // A running import rolls back: its job is told, and waited for (it uses this dialog's
+    // counters), its result dropped.
+    m_closing = true;
+    m_cancel = true;
+    if (m_job) {
+        m_jobs->cancel(m_job);
+        m_jobs->waitBlocking(m_job);
     }
+}
+
+void ImportDialog::setJobRunner(JobRunner *jobs)
+{
+    if (jobs && !isRunning())
+        m_jobs = jobs;
 }
 
 void ImportDialog::buildPreviewPage()
@@ -299,7 +310,7 @@ bool ImportDialog::asksForLmo() const
 
 void ImportDialog::startImport()
 {
-    if (!m_preview || !m_analysis.acceptable() || m_thread)
+    if (!m_preview || !m_analysis.acceptable() || isRunning())
         return;
     ImportOptions options;
     options.strict = m_strict->isChecked();
@@ -326,40 +337,17 @@ void ImportDialog::startImport()
     m_pages->setCurrentIndex(1);
     const QString databasePath = m_databasePath;
     const QString file = m_file;
-    auto outcome = std::make_shared<std::optional<Result<ImportReport>>>();
     // Its own connection, on its own thread: the window stays responsive, and a cancel or a
     // failure rolls the whole file back.
     m_indexesDone = -1;
     m_indexesLeft = 0;
-    m_thread = QThread::create([this, databasePath, file, options, outcome]() {
-        // The window's background index build may still be finishing the index it was
-        // building when the import stopped it (MainWindow::importFiles): wait for its
-        // lock longer than SQLite's usual two seconds.
-        Database::OpenOptions open;
-        open.busyTimeoutMs = 30000;
-        auto database = Database::open(databasePath, open);
-        if (!database) {
-            *outcome = Result<ImportReport>(database.error());
-            return;
-        }
-        QSqlDatabase connection = database.value()->connection();
-        *outcome = importFile(*database.value(), file, options);
-        if (!outcome->value() && outcome->value().error().code == Error::Code::Locked)
-            *outcome = Result<ImportReport>(Error::make(
-                Error::Code::Locked, QStringLiteral("Nothing of this file was imported: the database stayed locked for 30 "
-                                                    "seconds, by LMO Desk's own index build in another window or by "
-                                                    "another program. Try the import again in a moment.")));
-        // A load into an empty table saves its licenses first and leaves the indexes for
-        // browsing to build after: the window builds them in the background.
-        if (outcome->value()) {
-            auto left = deferredIndexCount(connection);
-            m_indexesLeft = left ? left.value() : 0;
-        }
-    });
-    m_poll = new QTimer(this);
     const qint64 total = qMax<qint64>(1, m_preview->fileSize);
-    connect(m_poll, &QTimer::timeout, this, [this, total] {
-        if (m_cancel)
+    JobOptions job;
+    job.title = QStringLiteral("Importing %1").arg(QFileInfo(file).fileName());
+    // The progress page is this dialog's own: no dialog of the runner's. Its counters move on
+    // with the runner's progress ticks.
+    auto ticks = connect(m_jobs, &JobRunner::jobProgress, this, [this, total](quint64 id) {
+        if (id != m_job || m_cancel)
             return; // the label says it is cancelling
         if (const int done = m_indexesDone.load(); done >= 0) {
             m_progress->setRange(0, qMax(1, m_indexesTotal.load()));
@@ -377,25 +365,52 @@ void ImportDialog::startImport()
                                      .arg(QLocale().toString(m_rows.load()),
                                           QLocale().toString(seconds > 0 ? qint64(m_rows.load() / seconds) : 0)));
     });
-    connect(m_thread, &QThread::finished, this, [this, outcome] {
-        m_poll->stop();
-        m_thread->deleteLater();
-        m_thread = nullptr;
-        if (outcome->has_value() && outcome->value().ok()) {
-            m_report = outcome->value().value();
-        } else if (outcome->has_value()) {
-            m_error = outcome->value().error().message;
-        }
-        showSummary();
-        emit finished(m_report.has_value() && !m_report->refused && m_report->inserted + m_report->updated > 0);
-    });
-    m_poll->start(100);
-    m_thread->start();
+    m_job = m_jobs->run<ImportReport>(
+        this, job,
+        [this, databasePath, file, options](JobContext &context) -> Result<ImportReport> {
+            // The window's background index build may still be finishing the index it was
+            // building when the import stopped it (MainWindow::importFiles): wait for its
+            // lock longer than SQLite's usual two seconds.
+            Database::OpenOptions open;
+            open.busyTimeoutMs = 30000;
+            auto database = Database::open(databasePath, open);
+            if (!database)
+                return database.error();
+            ImportOptions withCancel = options;
+            withCancel.progress = [&context, progress = options.progress](const ImportProgress &p) {
+                return progress(p) && !context.isCancelled();
+            };
+            Result<ImportReport> outcome = importFile(*database.value(), file, withCancel);
+            if (!outcome && outcome.error().code == Error::Code::Locked)
+                return Error::make(Error::Code::Locked,
+                                   QStringLiteral("Nothing of this file was imported: the database stayed locked for 30 "
+                                                  "seconds, by LMO Desk's own index build in another window or by "
+                                                  "another program. Try the import again in a moment."));
+            // A load into an empty table saves its licenses first and leaves the indexes for
+            // browsing to build after: the window builds them in the background.
+            if (outcome) {
+                auto left = deferredIndexCount(database.value()->connection());
+                m_indexesLeft = left ? left.value() : 0;
+            }
+            return outcome;
+        },
+        [this, ticks](const Result<ImportReport> &outcome) {
+            disconnect(ticks);
+            m_job = 0;
+            if (m_closing)
+                return;
+            if (outcome)
+                m_report = outcome.value();
+            else
+                m_error = outcome.error().message;
+            showSummary();
+            emit finished(m_report.has_value() && !m_report->refused && m_report->inserted + m_report->updated > 0);
+        });
 }
 
 void ImportDialog::reject()
 {
-    if (m_thread) {
+    if (isRunning()) {
         cancelImport();
         return;
     }
@@ -404,7 +419,7 @@ void ImportDialog::reject()
 
 void ImportDialog::closeEvent(QCloseEvent *event)
 {
-    if (m_thread) {
+    if (isRunning()) {
         cancelImport();
         event->ignore();
         return;
@@ -415,6 +430,8 @@ void ImportDialog::closeEvent(QCloseEvent *event)
 void ImportDialog::cancelImport()
 {
     m_cancel = true;
+    if (m_job)
+        m_jobs->cancel(m_job);
     m_cancelButton->setEnabled(false);
     m_progressLabel->setText(QStringLiteral("Cancelling: nothing of this file will be kept…"));
 }

@@ -16,9 +16,10 @@ class QProgressBar;
 class QPushButton;
 class QStackedWidget;
 class QTableWidget;
-class QThread;
 
 namespace lmo {
+
+class JobRunner;
 
 // File > Import: a preview of the file (what it is, its first rows, how each column will be
 // read, with the mapping open to correction), then the import with progress, rows per second
@@ -48,7 +49,10 @@ public:
     // Starts the import (as the Import button does).
     void startImport();
     void cancelImport();
-    bool isRunning() const { return m_thread != nullptr; }
+    bool isRunning() const { return m_job != 0; }
+    // The import runs as a job of `jobs` (the window's, so that the status bar shows it); by
+    // default, of a runner of the dialog's own. Before startImport().
+    void setJobRunner(JobRunner *jobs);
     // After the import: what happened.
     const std::optional<ImportReport> &report() const { return m_report; }
     QString errorText() const { return m_error; }
@@ -102,7 +106,10 @@ private:
     QTableWidget *m_rejections = nullptr;
     QPushButton *m_saveRejections = nullptr;
 
-    QThread *m_thread = nullptr;
+    JobRunner *m_ownJobs;
+    JobRunner *m_jobs;
+    quint64 m_job = 0; // the running import's (0: none)
+    bool m_closing = false;
     std::atomic<bool> m_cancel{false};
     std::atomic<qint64> m_rows{0};
     std::atomic<qint64> m_bytes{0};
@@ -112,7 +119,6 @@ private:
     std::atomic<int> m_indexesTotal{0};
     // After: how many this load left for the window to build in the background.
     std::atomic<int> m_indexesLeft{0};
-    QTimer *m_poll = nullptr;
 };
 
 } // namespace lmo

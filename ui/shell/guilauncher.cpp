@@ -50,8 +50,12 @@ bool chooseFirstDatabase(MainWindow &window, const QString &suggested)
         }
         if (!opened)
             continue;
-        if (welcome.setUpLmo() && !window.lmoDesignated() && window.database() && !window.database()->isReadOnly())
-            QTimer::singleShot(0, &window, [&window] { window.openLmoWizard(false); });
+        // Whether it has an LMO is read off the UI thread: the wizard opens once that is known.
+        if (welcome.setUpLmo() && window.database() && !window.database()->isReadOnly())
+            window.whenLmoKnown([&window](bool designated) {
+                if (!designated)
+                    QTimer::singleShot(0, &window, [&window] { window.openLmoWizard(false); });
+            });
         return true;
     }
 }

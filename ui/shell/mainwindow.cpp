@@ -4,18 +4,17 @@
 #include "browse/modifylicensedialog.h"
 #include "browse/modifylicensescommand.h"
 #include "browse/subscriberspage.h"
+#include "document/jobrunner.h"
 #include "dashboard/dashboardpage.h"
 #include "export/licenseexport.h"
 #include "import/importdialog.h"
 #include "models/licensetablemodel.h"
 #include "shell/appearance.h"
-#include "shell/backgroundjob.h"
 #include "shell/connectdialog.h"
 #include "shell/teamconnect.h"
 #include "storage/bulkload.h"
 #include "storage/database.h"
 #include "storage/postgres/pglocation.h"
-#include "storage/sqlutil.h"
 #include "wizard/lmosetuppage.h"
 #include "wizard/lmowizard.h"
 
@@ -33,8 +32,6 @@
 #include <QMenu>
 #include <QMenuBar>
 #include <QEventLoop>
-#include <QProgressDialog>
-#include <QThread>
 #include <QMessageBox>
 #include <QSettings>
 #include <QStackedWidget>
@@ -59,10 +56,10 @@ QIcon pageIcon(Page page)
 } // namespace
 
 MainWindow::MainWindow(QWidget *parent)
-    : QMainWindow(parent), m_sidebar(new QListWidget(this)), m_stack(new QStackedWidget(this)),
+    : QMainWindow(parent), m_document(new Document(this)), m_sidebar(new QListWidget(this)), m_stack(new QStackedWidget(this)),
       m_licenses(new LicensesPage(m_stack)), m_subscribers(new SubscribersPage(m_stack)),
       m_dashboard(new DashboardPage(m_stack)), m_lmo(new LmoSetupPage(m_stack)), m_statusDatabase(new QLabel(this)),
-      m_statusReadOnly(new QLabel(this)), m_statusIndexes(new QLabel(this)), m_statusLmo(new QLabel(this)), m_undo(new QUndoStack(this)), m_indexPoll(new QTimer(this))
+      m_statusReadOnly(new QLabel(this)), m_statusIndexes(new QLabel(this)), m_statusLmo(new QLabel(this)), m_statusJobs(new QLabel(this))
 {
     setObjectName(QStringLiteral("mainWindow"));
     setWindowIcon(QIcon(QStringLiteral(":/icons/lmodesk.svg")));
@@ -98,13 +95,28 @@ MainWindow::MainWindow(QWidget *parent)
     statusBar()->addPermanentWidget(m_statusLmo);
     m_statusIndexes->setObjectName(QStringLiteral("statusIndexes"));
     statusBar()->addPermanentWidget(m_statusIndexes);
-    m_indexPoll->setInterval(200);
-    connect(m_indexPoll, &QTimer::timeout, this, [this] {
-        if (m_indexJob)
+    m_statusJobs->setObjectName(QStringLiteral("statusJobs"));
+    statusBar()->addPermanentWidget(m_statusJobs);
+    // The running jobs (an export, the dashboard's figures, a connection being made).
+    connect(m_document->jobs(), &JobRunner::statusChanged, this, &MainWindow::updateJobsStatus);
+    connect(JobRunner::application(), &JobRunner::statusChanged, this, &MainWindow::updateJobsStatus);
+    // The index build says how far it is in a label of its own.
+    connect(m_document->jobs(), &JobRunner::jobProgress, this, [this](quint64 id, qint64 done, qint64 total) {
+        if (id == m_indexJob && m_indexJob != 0 && total > 0) {
             m_statusIndexes->setText(QStringLiteral("Building indexes for browsing: %1 of %2…")
-                                         .arg(m_indexJob->done.load() + 1)
-                                         .arg(qMax(1, m_indexJob->total.load())));
+                                         .arg(QString::number(qMin(done + 1, total)), QString::number(total)));
+            m_statusIndexes->setToolTip(QStringLiteral("An import saved its licenses first and left the indexes that make "
+                                                       "sorting and filtering fast to be built now. Everything can be "
+                                                       "browsed meanwhile, more slowly."));
+        }
     });
+    // Every change reaches the pages through the document; the window follows it too.
+    connect(m_document, &Document::changed, this, [this](ContentChange change) {
+        readLmoIndicator();
+        updateStatus();
+        emit contentsChangedSignal(change);
+    });
+    connect(m_document, &Document::opened, this, &MainWindow::readLmoIndicator);
     connect(m_lmo, &LmoSetupPage::wizardRequested, this, &MainWindow::openLmoWizard);
     connect(m_licenses, &LicensesPage::counted, this, &MainWindow::updateStatus);
     connect(m_licenses, &LicensesPage::modifyRequested, this, &MainWindow::modifySelectedLicenses);
@@ -125,8 +137,9 @@ MainWindow::MainWindow(QWidget *parent)
     });
 
     buildMenus();
+    // Once: from now on each page follows the document (nothing is open yet).
     for (DatabasePage *page : pages())
-        page->setDatabase(nullptr); // each page says that nothing is open yet
+        page->setDocument(m_document);
     setPage(Page::Licenses);
     updateStatus();
 
@@ -139,8 +152,11 @@ MainWindow::MainWindow(QWidget *parent)
 MainWindow::~MainWindow()
 {
     stopIndexJob();
-    // Jobs hold no pointer to the database, but let them finish before the connection goes.
-    BackgroundJobs::waitForAll();
+    // Jobs hold no pointer to the database (each has its own connection), but they end before
+    // it closes; then the pages let go of it (the document's closing()).
+    m_document->jobs()->cancelAll();
+    m_document->jobs()->waitForAll();
+    m_document->close();
 }
 
 QList<DatabasePage *> MainWindow::pages() const
@@ -182,17 +198,18 @@ void MainWindow::buildMenus()
     QMenu *edit = menuBar()->addMenu(QStringLiteral("&Edit"));
     // Not QUndoStack's own actions: Undo also says why it cannot go back past an import.
     QAction *undo = m_undoAction = new QAction(QStringLiteral("&Undo"), this);
-    connect(undo, &QAction::triggered, m_undo, &QUndoStack::undo);
+    QUndoStack *stack = m_document->undoStack();
+    connect(undo, &QAction::triggered, stack, &QUndoStack::undo);
     undo->setObjectName(QStringLiteral("undoAction"));
     undo->setShortcut(QKeySequence::Undo);
     QAction *redo = m_redoAction = new QAction(QStringLiteral("&Redo"), this);
-    connect(redo, &QAction::triggered, m_undo, &QUndoStack::redo);
+    connect(redo, &QAction::triggered, stack, &QUndoStack::redo);
     redo->setObjectName(QStringLiteral("redoAction"));
-    connect(m_undo, &QUndoStack::indexChanged, this, &MainWindow::updateUndoActions);
-    connect(m_undo, &QUndoStack::canUndoChanged, this, &MainWindow::updateUndoActions);
-    connect(m_undo, &QUndoStack::canRedoChanged, this, &MainWindow::updateUndoActions);
-    connect(m_undo, &QUndoStack::undoTextChanged, this, &MainWindow::updateUndoActions);
-    connect(m_undo, &QUndoStack::redoTextChanged, this, &MainWindow::updateUndoActions);
+    connect(stack, &QUndoStack::indexChanged, this, &MainWindow::updateUndoActions);
+    connect(stack, &QUndoStack::canUndoChanged, this, &MainWindow::updateUndoActions);
+    connect(stack, &QUndoStack::canRedoChanged, this, &MainWindow::updateUndoActions);
+    connect(stack, &QUndoStack::undoTextChanged, this, &MainWindow::updateUndoActions);
+    connect(stack, &QUndoStack::redoTextChanged, this, &MainWindow::updateUndoActions);
     redo->setShortcuts({QKeySequence::Redo, QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z)});
     edit->addAction(undo);
     edit->addAction(redo);
@@ -290,6 +307,7 @@ bool MainWindow::openDatabase(const QString &path, const Database::OpenOptions &
         }
         return ok;
     }
+    // A file opens at once (SQLite reads its header from the disk; no server to wait for).
     auto opened = Database::open(path, options);
     if (!opened) {
         if (error)
@@ -307,17 +325,15 @@ void MainWindow::adoptDatabase(std::unique_ptr<Database> opened)
     // Pages first let go of the old connection, then it closes. Background jobs have their own
     // connections and their late answers are dropped, so there is nothing to wait for.
     stopIndexJob();
-    m_undo->clear(); // its steps belong to the database they were made in
     m_undoBarrier.clear();
+    m_lmoIndicator.reset();
+    // The document closes the old one (its undo steps go with it: they belong to the database
+    // they were made in), then every page shows the new one.
+    m_document->adopt(std::move(opened));
     updateUndoActions();
-    for (DatabasePage *page : pages())
-        page->setDatabase(nullptr);
-    m_database = std::move(opened);
-    for (DatabasePage *page : pages())
-        page->setDatabase(m_database.get());
     // A team database is kept by its URI without the password (that stays in the keychain).
-    rememberRecent(m_database->path());
-    QSettings().setValue(kLastKey, m_database->path());
+    rememberRecent(database()->path());
+    QSettings().setValue(kLastKey, database()->path());
     updateStatus();
     emit databaseChanged();
     buildDeferredIndexesInBackground();
@@ -387,12 +403,10 @@ void MainWindow::connectDialog()
 void MainWindow::closeDatabase()
 {
     stopIndexJob();
-    m_undo->clear();
     m_undoBarrier.clear();
+    m_lmoIndicator.reset();
+    m_document->close(); // the pages let go of it first (closing())
     updateUndoActions();
-    for (DatabasePage *page : pages())
-        page->setDatabase(nullptr);
-    m_database.reset();
     updateStatus();
     emit databaseChanged();
 }
@@ -404,12 +418,12 @@ void MainWindow::reloadAll()
 
 void MainWindow::contentsChanged(Change change, const QString &source)
 {
-    if (!m_database)
+    if (!m_document->isOpen())
         return;
     if (change == Change::Import) {
         // An import writes many licenses and records no way back: the steps before it would
         // replay edits over what it wrote. They go, and Undo says why it stops here.
-        m_undo->clear();
+        m_document->undoStack()->clear();
         m_undoBarrier = QStringLiteral("Cannot undo the import of %1: an import is not undone here (each license's "
                                        "history shows what it changed; import an earlier export to go back)")
                             .arg(QFileInfo(source).fileName());
@@ -417,39 +431,38 @@ void MainWindow::contentsChanged(Change change, const QString &source)
     }
     // Each page reads again through its own queries, which hold no statement open between
     // reads, so every page sees the database as it is now; the Licenses page keeps the rows
-    // selected, and its detail panel reads the current license again.
-    for (DatabasePage *page : pages())
-        page->reload();
-    updateStatus();
-    emit contentsChangedSignal(change);
+    // selected, and its detail panel reads the current license again. The status bar and
+    // contentsChangedSignal follow the document's changed().
+    m_document->notifyChanged(change, source);
 }
 
 void MainWindow::updateUndoActions()
 {
     if (!m_undoAction)
         return;
-    const bool canUndo = m_undo->canUndo();
+    QUndoStack *stack = m_document->undoStack();
+    const bool canUndo = stack->canUndo();
     m_undoAction->setEnabled(canUndo);
     if (canUndo)
-        m_undoAction->setText(QStringLiteral("&Undo %1").arg(m_undo->undoText()));
+        m_undoAction->setText(QStringLiteral("&Undo %1").arg(m_document->undoStack()->undoText()));
     else
         m_undoAction->setText(m_undoBarrier.isEmpty() ? QStringLiteral("&Undo") : m_undoBarrier);
     m_undoAction->setToolTip(m_undoAction->text());
     m_undoAction->setStatusTip(canUndo || m_undoBarrier.isEmpty() ? QString() : m_undoBarrier);
-    m_redoAction->setEnabled(m_undo->canRedo());
-    m_redoAction->setText(m_undo->canRedo() ? QStringLiteral("&Redo %1").arg(m_undo->redoText()) : QStringLiteral("&Redo"));
+    m_redoAction->setEnabled(stack->canRedo());
+    m_redoAction->setText(stack->canRedo() ? QStringLiteral("&Redo %1").arg(stack->redoText()) : QStringLiteral("&Redo"));
 }
 
 void MainWindow::importFiles()
 {
-    if (!m_database) {
+    if (!database()) {
         QMessageBox::information(this, QStringLiteral("Import"), QStringLiteral("Open or create a database first."));
         return;
     }
-    if (m_database->isReadOnly()) {
+    if (database()->isReadOnly()) {
         QMessageBox::information(this, QStringLiteral("Import"),
                                  QStringLiteral("This database is read-only (%1): nothing can be imported into it.")
-                                     .arg(m_database->readOnlyReason()));
+                                     .arg(database()->readOnlyReason()));
         return;
     }
     const QStringList files = QFileDialog::getOpenFileNames(
@@ -464,15 +477,16 @@ void MainWindow::importFiles()
 
 bool MainWindow::importFile(const QString &file)
 {
-    if (!m_database || m_database->isReadOnly())
+    if (!database() || database()->isReadOnly())
         return false;
     // The import builds what is left of the indexes first (it needs the unique ones), with
     // progress in its dialog; the window takes the rest up again when it is done. The job
     // stops after the index it is building, and the import's connection waits for that lock
     // (ImportDialog opens it with a long busy timeout): the window never waits.
     stopIndexJob();
-    ImportDialog dialog(m_database->path(), file, this);
-    dialog.offerLmos(m_database->connection());
+    ImportDialog dialog(database()->path(), file, this);
+    dialog.setJobRunner(m_document->jobs()); // the status bar shows it
+    dialog.offerLmos(database()->connection());
     connect(&dialog, &ImportDialog::finished, this, [this, file](bool imported) {
         if (imported)
             contentsChanged(Change::Import, file);
@@ -485,7 +499,7 @@ bool MainWindow::importFile(const QString &file)
 
 void MainWindow::exportLicenses(bool view)
 {
-    if (!m_database)
+    if (!database())
         return;
     const QString suggested = view ? QStringLiteral("licenses-view.csv") : QStringLiteral("licenses.csv");
     QString path = QFileDialog::getSaveFileName(this, view ? QStringLiteral("Export view as CSV") : QStringLiteral("Export all licenses as CSV"),
@@ -505,55 +519,36 @@ void MainWindow::exportLicenses(bool view)
 
 Result<qint64> MainWindow::exportLicensesTo(const QString &path, bool view)
 {
-    if (!m_database)
+    if (!m_document->isOpen())
         return Error::make(Error::Code::Usage, QStringLiteral("No database is open."));
-    // Its own connection on its own thread: a million rows take a few seconds, with progress
-    // and Cancel (a cancelled export leaves no file).
-    const QString databasePath = m_database->path();
+    // A job with its own connection: a million rows take a few seconds, with progress and
+    // Cancel (a cancelled export leaves no file); the window keeps painting meanwhile.
+    const QString databasePath = database()->path();
     Database::OpenOptions options;
     options.readOnly = true;
-    options.password = m_database->connectionSpec().password; // a team database's, from the keychain
+    options.password = m_document->connectionSpec().password; // a team database's, from the keychain
     const LicenseQuery query = m_licenses->model()->query();
     const std::optional<qint64> expected = view ? m_licenses->model()->matchingCount() : m_licenses->model()->totalCount();
-    std::atomic<qint64> done{0};
-    std::atomic<bool> cancel{false};
-    Result<qint64> outcome = Error::make(Error::Code::Generic, QString());
-    QThread *thread = QThread::create([&] {
-        auto database = Database::open(databasePath, options);
-        if (!database) {
-            outcome = database.error();
-            return;
-        }
-        auto progress = [&](qint64 rows) {
-            done = rows;
-            return !cancel.load();
-        };
-        outcome = view ? exportLicenseViewCsv(*database.value(), path, query, progress)
-                       : exportLicensesCsv(*database.value(), path, LicenseExportFilter(), progress);
-    });
-    QProgressDialog progress(QStringLiteral("Exporting licenses to %1…").arg(QFileInfo(path).fileName()),
-                             QStringLiteral("Cancel"), 0, expected ? int(qMin<qint64>(*expected, INT_MAX)) : 0, this);
-    progress.setObjectName(QStringLiteral("exportProgress"));
-    progress.setWindowModality(Qt::WindowModal);
-    progress.setMinimumDuration(300);
-    connect(&progress, &QProgressDialog::canceled, this, [&cancel] { cancel = true; });
-    QTimer poll;
-    connect(&poll, &QTimer::timeout, this, [&] {
-        if (expected)
-            progress.setValue(int(qMin<qint64>(done.load(), progress.maximum())));
-        progress.setLabelText(QStringLiteral("Exporting licenses to %1: %2 written…")
-                                  .arg(QFileInfo(path).fileName(), QLocale().toString(done.load())));
-    });
-    poll.start(100);
-    QEventLoop loop;
-    connect(thread, &QThread::finished, &loop, &QEventLoop::quit);
-    thread->start();
-    loop.exec();
-    thread->wait();
-    delete thread;
-    poll.stop();
-    progress.reset();
-    return outcome;
+    const QString name = QFileInfo(path).fileName();
+    JobOptions job;
+    job.title = QStringLiteral("Exporting licenses");
+    job.label = QStringLiteral("Exporting licenses to %1…").arg(name);
+    job.dialogParent = this;
+    job.objectName = QStringLiteral("exportProgress");
+    job.minimumDurationMs = 300;
+    return m_document->jobs()->runAndWait<qint64>(
+        job, [databasePath, options, query, expected, name, path, view](JobContext &context) -> Result<qint64> {
+            auto opened = Database::open(databasePath, options);
+            if (!opened)
+                return opened.error();
+            auto progress = [&context, expected, name](qint64 rows) {
+                context.setProgress(rows, expected.value_or(-1));
+                context.setLabel(QStringLiteral("Exporting licenses to %1: %2 written…").arg(name, QLocale().toString(rows)));
+                return !context.isCancelled();
+            };
+            return view ? exportLicenseViewCsv(*opened.value(), path, query, progress)
+                        : exportLicensesCsv(*opened.value(), path, LicenseExportFilter(), progress);
+        });
 }
 
 void MainWindow::newDatabase()
@@ -579,7 +574,7 @@ void MainWindow::newDatabase()
 void MainWindow::openDatabaseDialog(bool readOnly)
 {
     // A team database has no folder: the default one then.
-    const QString start = m_database && !m_database->isTeamDatabase() ? QFileInfo(m_database->path()).absolutePath()
+    const QString start = database() && !database()->isTeamDatabase() ? QFileInfo(database()->path()).absolutePath()
                                                                       : QFileInfo(Database::defaultPath()).absolutePath();
     const QString path = QFileDialog::getOpenFileName(this, QStringLiteral("Open database"), start,
                                                       QStringLiteral("LMO Desk databases (*.sqlite *.db);;All files (*)"));
@@ -649,7 +644,10 @@ QString MainWindow::statusText() const
 
 void MainWindow::updateStatus()
 {
-    if (!m_database) {
+    // Nothing here asks the server: the handle's own knowledge, the Licenses page's count and
+    // the LMO indicator as last read (readLmoIndicator()).
+    Database *open = database();
+    if (!open) {
         setWindowTitle(QStringLiteral("LMO Desk"));
         m_statusDatabase->setText(QStringLiteral("No database open"));
         m_statusLmo->clear();
@@ -657,92 +655,130 @@ void MainWindow::updateStatus()
         return;
     }
     // A file by its path, a team database by its server ("Team database alice@db:5432/lmo").
-    const bool team = m_database->isTeamDatabase();
-    const QString path = team ? QStringLiteral("Team database %1").arg(m_database->displayName())
-                              : QDir::toNativeSeparators(m_database->path());
-    setWindowTitle(QStringLiteral("%1 - LMO Desk").arg(team ? path : QFileInfo(m_database->path()).fileName()));
-    auto lmo = LmoRepository(m_database->connection()).current();
-    if (lmo && lmo->designatedAt.isValid())
-        m_statusLmo->setText(QStringLiteral("LMO: %1 (%2)").arg(lmo->org.name, lmo->org.orgId.left(15)));
-    else if (lmo && lmo->pagesDone > 0)
-        m_statusLmo->setText(QStringLiteral("LMO: being set up (%1 of 6 steps)").arg(lmo->pagesDone));
+    const bool team = open->isTeamDatabase();
+    const QString path = team ? QStringLiteral("Team database %1").arg(open->displayName())
+                              : QDir::toNativeSeparators(open->path());
+    setWindowTitle(QStringLiteral("%1 - LMO Desk").arg(team ? path : QFileInfo(open->path()).fileName()));
+    if (!m_lmoIndicator)
+        m_statusLmo->setText(QStringLiteral("LMO: …"));
+    else if (m_lmoIndicator->designated)
+        m_statusLmo->setText(QStringLiteral("LMO: %1 (%2)").arg(m_lmoIndicator->name, m_lmoIndicator->orgId));
+    else if (m_lmoIndicator->pagesDone > 0)
+        m_statusLmo->setText(QStringLiteral("LMO: being set up (%1 of 6 steps)").arg(m_lmoIndicator->pagesDone));
     else
         m_statusLmo->setText(QStringLiteral("LMO: not designated (Tools > LMO setup wizard)"));
     // The Licenses page counts in the background; the status bar shows its answer when it comes.
     const std::optional<qint64> count = m_licenses->count();
     m_statusDatabase->setText(count ? QStringLiteral("%1  —  %2 licenses").arg(path, QLocale().toString(*count))
                                     : QStringLiteral("%1  —  counting licenses…").arg(path));
-    m_statusDatabase->setToolTip(team ? m_database->path() : path);
-    if (m_database->isReadOnly()) {
-        m_statusReadOnly->setText(QStringLiteral("Read-only: %1").arg(m_database->readOnlyReason()));
+    m_statusDatabase->setToolTip(team ? open->path() : path);
+    if (open->isReadOnly()) {
+        m_statusReadOnly->setText(QStringLiteral("Read-only: %1").arg(open->readOnlyReason()));
         setWindowTitle(windowTitle() + QStringLiteral(" [read-only]"));
     } else {
         m_statusReadOnly->clear();
     }
 }
 
-void MainWindow::buildDeferredIndexesInBackground()
+void MainWindow::updateJobsStatus()
 {
-    if (!m_database || m_database->isReadOnly() || m_indexJob)
+    QStringList parts;
+    for (const QString &text : {m_document->jobs()->statusText(), JobRunner::application()->statusText()})
+        if (!text.isEmpty())
+            parts << text;
+    m_statusJobs->setText(parts.join(QStringLiteral("; ")));
+}
+
+void MainWindow::readLmoIndicator()
+{
+    if (!m_document->isOpen())
         return;
-    QSqlDatabase connection = m_database->connection();
-    auto pending = deferredIndexCount(connection);
-    if (!pending || pending.value() == 0)
-        return;
-    // A new database has only the org summary's marker to clear: nothing to tell the user.
-    auto licenses = queryNumber(connection, QStringLiteral("SELECT COUNT(*) FROM licenses"), QStringLiteral("counting licenses"));
-    const bool quiet = licenses && licenses.value() == 0;
-    if (quiet) {
-        if (auto built = buildDeferredIndexes(connection); !built)
-            statusBar()->showMessage(QStringLiteral("The indexes could not be built: %1").arg(built.error().message));
+    const quint64 read = ++m_lmoReads;
+    m_document->read<LmoIndicator>(
+        this, [](QSqlDatabase &db) { return lmo::readLmoIndicator(db); },
+        [this, read](const Result<LmoIndicator> &indicator) {
+            if (read != m_lmoReads)
+                return; // a newer read is on its way
+            m_lmoIndicator = indicator ? indicator.value() : LmoIndicator();
+            updateStatus();
+            const bool designated = m_lmoIndicator->designated;
+            auto waiting = std::exchange(m_whenLmoKnown, {});
+            for (const auto &then : waiting)
+                then(designated);
+            emit lmoStatusRead();
+        },
+        true);
+}
+
+void MainWindow::whenLmoKnown(std::function<void(bool designated)> then)
+{
+    if (m_lmoIndicator) {
+        then(m_lmoIndicator->designated);
         return;
     }
-    auto job = std::make_shared<IndexJob>();
-    job->total = pending.value();
-    m_indexJob = job;
-    m_statusIndexes->setText(QStringLiteral("Building indexes for browsing…"));
-    m_statusIndexes->setToolTip(QStringLiteral("An import saved its licenses first and left the indexes that make "
-                                               "sorting and filtering fast to be built now. Everything can be "
-                                               "browsed meanwhile, more slowly."));
-    m_indexPoll->start();
-    runInBackground<bool>(
-        this, m_database->connectionSpec(),
-        [job](QSqlDatabase &db) -> Result<bool> {
-            auto built = buildDeferredIndexes(db, [job](int done, int total) {
-                job->done = done;
-                job->total = total;
-                return !job->stop.load();
+    m_whenLmoKnown.push_back(std::move(then));
+}
+
+void MainWindow::buildDeferredIndexesInBackground()
+{
+    if (!m_document->isOpen() || m_document->isReadOnly() || m_indexJob)
+        return;
+    // Whether there are any, and how many licenses, are asked on the job's connection too.
+    // A new database has only the org summary's marker to clear: nothing to tell the user
+    // (the job then reports no progress, and the label stays empty).
+    const quint64 ticket = ++m_indexTicket;
+    JobOptions options;
+    options.title = QStringLiteral("Building indexes for browsing");
+    options.showInStatus = false; // its own label says how far it is
+    m_indexJob = m_document->jobs()->runOnDatabase<bool>(
+        this, m_document->connectionSpec(), options,
+        [](QSqlDatabase &db, JobContext &context) -> Result<bool> {
+            auto pending = deferredIndexCount(db);
+            if (!pending)
+                return pending.error();
+            if (pending.value() == 0)
+                return false;
+            auto any = hasLicenses(db);
+            const bool announced = any && any.value();
+            if (announced)
+                context.setProgress(0, pending.value());
+            auto built = buildDeferredIndexes(db, [&context, announced](int done, int total) {
+                if (announced)
+                    context.setProgress(done, total);
+                return !context.isCancelled();
             });
             if (!built)
                 return built.error();
-            return true;
+            return announced;
         },
-        [this, job](const Result<bool> &result) {
-            if (m_indexJob != job)
+        [this, ticket](const Result<bool> &result) {
+            if (ticket != m_indexTicket)
                 return; // stopped, and another database may be open now
-            m_indexJob.reset();
-            m_indexPoll->stop();
+            m_indexJob = 0;
             m_statusIndexes->clear();
             m_statusIndexes->setToolTip(QString());
-            if (result) {
-                statusBar()->showMessage(QStringLiteral("Indexes built: sorting and filtering are at full speed."), 8000);
-                m_subscribers->reload(); // the org summary is complete now
-            }
-            else
+            if (!result) {
                 statusBar()->showMessage(QStringLiteral("The indexes could not be built: %1").arg(result.error().message));
+                return;
+            }
+            if (result.value()) {
+                statusBar()->showMessage(QStringLiteral("Indexes built: sorting and filtering are at full speed."), 8000);
+                // The org summary is complete now: the pages read it again.
+                m_document->notifyChanged(ContentChange::Indexes);
+            }
         });
 }
 
 void MainWindow::modifySelectedLicenses()
 {
-    if (!m_database) {
+    if (!database()) {
         QMessageBox::information(this, QStringLiteral("Modify License"), QStringLiteral("Open a database first."));
         return;
     }
-    if (m_database->isReadOnly()) {
+    if (database()->isReadOnly()) {
         QMessageBox::information(this, QStringLiteral("Modify License"),
                                  QStringLiteral("This database is read-only (%1): licenses cannot be modified.")
-                                     .arg(m_database->readOnlyReason()));
+                                     .arg(database()->readOnlyReason()));
         return;
     }
     const std::vector<qint64> ids = m_licenses->selectedLicenseIds();
@@ -752,26 +788,23 @@ void MainWindow::modifySelectedLicenses()
                                  QStringLiteral("Select one or more licenses on the Licenses page first."));
         return;
     }
-    ModifyLicenseDialog dialog(*m_database, ids, this);
+    ModifyLicenseDialog dialog(*database(), ids, this);
     if (dialog.exec() != QDialog::Accepted || dialog.plan().changes.empty())
         return;
-    m_undo->push(new ModifyLicensesCommand(*m_database, dialog.plan().changes, dialog.description(),
+    m_document->undoStack()->push(new ModifyLicensesCommand(*database(), dialog.plan().changes, dialog.description(),
                                            [this](const QString &error) { afterLicenseEdit(error); }));
 }
 
 bool MainWindow::lmoDesignated() const
 {
-    if (!m_database)
-        return false;
-    auto lmo = LmoRepository(m_database->connection()).current();
-    return lmo && lmo->designatedAt.isValid();
+    return m_document->isOpen() && m_lmoIndicator && m_lmoIndicator->designated;
 }
 
 void MainWindow::openLmoWizard(bool switchLmo)
 {
-    if (!m_database || m_database->isReadOnly()) {
+    if (!database() || database()->isReadOnly()) {
         QMessageBox::information(this, QStringLiteral("LMO setup"),
-                                 m_database ? QStringLiteral("This database is read-only: the LMO cannot be recorded in it.")
+                                 database() ? QStringLiteral("This database is read-only: the LMO cannot be recorded in it.")
                                             : QStringLiteral("Open or create a database first."));
         return;
     }
@@ -781,7 +814,7 @@ void MainWindow::openLmoWizard(bool switchLmo)
                                                 "with Tools > LMO setup wizard…; a switch then records the org that takes over."));
         return;
     }
-    LmoWizard wizard(*m_database, switchLmo, this);
+    LmoWizard wizard(*database(), switchLmo, this);
     wizard.exec();
     // Saved progress, a designation or a new LMO: every page's LMO choices and names.
     contentsChanged(Change::Lmo);
@@ -801,7 +834,7 @@ void MainWindow::afterLicenseEdit(const QString &error)
         box->open();
         return;
     }
-    statusBar()->showMessage(QStringLiteral("%1 — Edit > Undo takes it back.").arg(m_undo->undoText().isEmpty() ? QStringLiteral("Done") : m_undo->undoText()), 6000);
+    statusBar()->showMessage(QStringLiteral("%1 — Edit > Undo takes it back.").arg(m_document->undoStack()->undoText().isEmpty() ? QStringLiteral("Done") : m_document->undoStack()->undoText()), 6000);
 }
 
 void MainWindow::stopIndexJob()
@@ -809,9 +842,9 @@ void MainWindow::stopIndexJob()
     if (!m_indexJob)
         return;
     // Between two indexes the job stops; what it has not built stays recorded for next time.
-    m_indexJob->stop = true;
-    m_indexJob.reset();
-    m_indexPoll->stop();
+    m_document->jobs()->cancel(m_indexJob);
+    m_indexJob = 0;
+    ++m_indexTicket; // its answer is dropped
     m_statusIndexes->clear();
 }
 

@@ -1,12 +1,15 @@
 #pragma once
 
+#include "document/document.h"
 #include "shell/pages.h"
 #include "storage/database.h"
+#include "storage/windowstatus.h"
 
 #include <QMainWindow>
 
-#include <atomic>
+#include <functional>
 #include <memory>
+#include <optional>
 
 class QAction;
 class QLabel;
@@ -48,23 +51,21 @@ public:
     void connectDialog();
     // The connection being made, if any (tests).
     TeamConnector *pendingConnect() const { return m_connector; }
-    // What changed the open database's contents.
-    enum class Change {
-        Edit,    // Modify License, its undo or redo
-        Import,  // File > Import (`source`: the file)
-        Lmo,     // the LMO setup wizard
-        Outside, // Go > Reload: another program may have written
-    };
-    // The one way a change reaches the window: every page reads again what it shows (the
-    // Licenses page keeps its selection, and its detail panel reads the current license
-    // anew), the status bar too; an import also retires the undo steps made before it.
+    // What changed the open database's contents (the Document's kinds of change).
+    using Change = ContentChange;
+    // The one way a change reaches the window: it goes through the Document
+    // (Document::notifyChanged), whose signals every page follows: each reads again what it
+    // shows (the Licenses page keeps its selection, and its detail panel reads the current
+    // license anew), the status bar too; an import also retires the undo steps made before it.
     void contentsChanged(Change change, const QString &source = QString());
     // Reads every page again and the status bar (Go > Reload).
     void reloadAll();
     // Stops the background build of indexes an import left, after the index it is building
     // (what is left stays recorded): before an import, or when the database closes.
     void stopIndexJob();
-    Database *database() const { return m_database.get(); }
+    Database *database() const { return m_document->database(); }
+    // The open database as the pages see it: its undo stack, reading worker, jobs, signals.
+    Document *document() const { return m_document; }
 
     void setPage(Page page);
     Page currentPage() const;
@@ -83,6 +84,8 @@ public:
 signals:
     // Another database is open (or none).
     void databaseChanged();
+    // The open database's LMO indicator was read (lmoKnown()).
+    void lmoStatusRead();
     // A connectTeamDatabase() ended: connected, or why not (empty when cancelled).
     void teamConnectFinished(bool ok, const QString &error);
     // The open database's contents changed (after the pages were told).
@@ -110,11 +113,15 @@ public:
     void modifySelectedLicenses();
     // Tools > LMO setup wizard… / Switch LMO…
     void openLmoWizard(bool switchLmo);
-    // Whether the open database records its LMO as designated.
+    // Whether the open database records its LMO as designated, as last read (off the UI
+    // thread: false until the first answer, see lmoKnown()).
     bool lmoDesignated() const;
+    bool lmoKnown() const { return m_lmoIndicator.has_value(); }
+    // Runs `then` with lmoDesignated() once the open database's LMO is known (at once if it is).
+    void whenLmoKnown(std::function<void(bool designated)> then);
     // Writes the view (or every license) to `path`, with progress; what File > Export does.
     Result<qint64> exportLicensesTo(const QString &path, bool view);
-    QUndoStack *undoStack() const { return m_undo; }
+    QUndoStack *undoStack() const { return m_document->undoStack(); }
     // File > Import of one file: the import dialog, then every page shows what it changed.
     // False when the user cancelled before importing (the remaining files are skipped).
     bool importFile(const QString &file);
@@ -125,7 +132,11 @@ private:
     void adoptDatabase(std::unique_ptr<Database> opened);
     QList<DatabasePage *> pages() const;
 
-    std::unique_ptr<Database> m_database;
+    // Reads the LMO indicator again (off the UI thread), then the status bar shows it.
+    void readLmoIndicator();
+    void updateJobsStatus();
+
+    Document *m_document;
     TeamConnector *m_connector = nullptr;
     QListWidget *m_sidebar;
     QStackedWidget *m_stack;
@@ -138,22 +149,19 @@ private:
     QLabel *m_statusReadOnly;
     QLabel *m_statusIndexes;
     QLabel *m_statusLmo;
+    QLabel *m_statusJobs;
     QAction *m_importAction = nullptr;
     QAction *m_modifyAction = nullptr;
     QAction *m_undoAction = nullptr;
     QAction *m_redoAction = nullptr;
-    QUndoStack *m_undo;
     // Why Undo cannot go further back than the stack (an import), shown in the Undo item.
     QString m_undoBarrier;
     void updateUndoActions();
-    struct IndexJob
-    {
-        std::atomic<int> done{0};
-        std::atomic<int> total{0};
-        std::atomic<bool> stop{false};
-    };
-    std::shared_ptr<IndexJob> m_indexJob; // set while one runs
-    QTimer *m_indexPoll;
+    quint64 m_indexJob = 0;     // the index build's job while one runs
+    quint64 m_indexTicket = 0;  // which build an answer is for (a stopped one's is dropped)
+    std::optional<LmoIndicator> m_lmoIndicator; // of the open database, once read
+    quint64 m_lmoReads = 0;     // which read the indicator's answer is for
+    std::vector<std::function<void(bool)>> m_whenLmoKnown;
 };
 
 } // namespace lmo

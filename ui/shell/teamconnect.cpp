@@ -1,6 +1,6 @@
 #include "shell/teamconnect.h"
 
-#include "shell/backgroundjob.h"
+#include "document/jobrunner.h"
 #include "shell/connectdialog.h"
 #include "shell/secretstore.h"
 
@@ -99,37 +99,39 @@ void TeamConnector::cancel()
 void TeamConnector::attempt(const QString &password)
 {
     m_password = password;
-    auto job = std::make_shared<Attempt>();
-    job->gavePassword = !password.isEmpty() || m_passwordInUri;
-    m_current = job;
+    auto attemptJob = std::make_shared<Attempt>();
+    attemptJob->gavePassword = !password.isEmpty() || m_passwordInUri;
+    m_current = attemptJob;
     showProgress();
     Database::OpenOptions options = m_options;
     options.password = password;
     const QString uri = m_uri;
     QThread *mainThread = QCoreApplication::instance()->thread();
-    QPointer<TeamConnector> guard(this);
-    QThread *thread = QThread::create([job, uri, options, mainThread, guard] {
-        auto opened = Database::open(uri, options);
-        if (opened) {
-            // The connection is used on the UI thread from now on: Qt's SQL drivers belong to
-            // the thread that uses them.
-            opened.value()->connection().driver()->moveToThread(mainThread);
-            job->database = std::move(opened.value());
-        } else {
-            job->error = opened.error();
-        }
-        QMetaObject::invokeMethod(
-            QCoreApplication::instance(),
-            [job, guard] {
-                if (guard && !job->abandoned)
-                    guard->attempted(job);
-                else
-                    job->database.reset(); // abandoned: closed here, on the thread it moved to
-            },
-            Qt::QueuedConnection);
-    });
-    BackgroundJobs::track(thread);
-    thread->start();
+    JobOptions job;
+    job.title = QStringLiteral("Connecting to %1").arg(m_shown);
+    // The application's runner, not one of this object: a connection being made when the
+    // attempt is abandoned finishes on its own (libpq cannot be interrupted) and is closed then.
+    JobRunner::application()->run<bool>(
+        this, job,
+        [state = std::move(attemptJob), uri, options, mainThread](JobContext &) -> Result<bool> {
+            auto opened = Database::open(uri, options);
+            if (opened) {
+                // The connection is used on the UI thread from now on: Qt's SQL drivers belong to
+                // the thread that uses them. An abandoned one is closed there too (when the job's
+                // function goes, on the UI thread).
+                opened.value()->connection().driver()->moveToThread(mainThread);
+                state->database = std::move(opened.value());
+            } else {
+                state->error = opened.error();
+            }
+            return true;
+        },
+        [this, attempt = m_current](const Result<bool> &) {
+            if (attempt && !attempt->abandoned)
+                attempted(attempt);
+            else if (attempt)
+                attempt->database.reset();
+        });
 }
 
 void TeamConnector::attempted(const std::shared_ptr<Attempt> &job)
