@@ -98,6 +98,7 @@ private slots:
         m_tester = std::make_unique<QAbstractItemModelTester>(m_page->model(),
                                                               QAbstractItemModelTester::FailureReportingMode::QtTest);
         QTRY_VERIFY(settled(m_page));
+        QTRY_VERIFY(!m_page->choicesLoading()); // the filter bar's choices are read off the UI thread
         QCOMPARE(m_page->model()->rowCount(), 15);
     }
     void cleanup()
@@ -234,7 +235,9 @@ private slots:
         selection->select(m_page->model()->index(rowOf(m_page, u"L-00007"_s), 0),
                           QItemSelectionModel::Select | QItemSelectionModel::Rows);
         m_page->table()->setFocus();
+        QSignalSpy copied(m_page, &LicensesPage::copied);
         QTest::keyClick(m_page->table(), Qt::Key_C, Qt::ControlModifier);
+        QTRY_COMPARE(copied.size(), 1);
         const QStringList lines = QApplication::clipboard()->text().split(u'\n', Qt::SkipEmptyParts);
         QCOMPARE(lines.size(), 3);
         QVERIFY(lines[0].startsWith(u"License\tAccount\tStatus\tSeats\tUsed\tExpiration"_s)); // the columns as shown
@@ -287,12 +290,13 @@ private slots:
             QVERIFY(dialog);
             // The LMA's rules as the user chooses: an Active license cannot go back to Trial.
             dialog->setStatus(ModifyLicenseDialog::StatusChoice::Trial);
+            QVERIFY(!dialog->canApply()); // not while the verdict is worked out (off the UI thread)
+            QTRY_VERIFY2(dialog->verdictText().contains(u"cannot go back to Trial"_s), qPrintable(dialog->verdictText()));
             QVERIFY(!dialog->canApply());
-            QVERIFY2(dialog->verdictText().contains(u"cannot go back to Trial"_s), qPrintable(dialog->verdictText()));
             dialog->setStatus(ModifyLicenseDialog::StatusChoice::Keep);
             dialog->setSeats(ModifyLicenseDialog::SeatsChoice::Seats, 50);
             dialog->setExpiration(ModifyLicenseDialog::ExpirationChoice::DoesNotExpire);
-            QVERIFY(dialog->canApply());
+            QTRY_VERIFY(dialog->canApply());
             dialog->accept();
         });
         m_window->modifySelectedLicenses();
@@ -334,7 +338,7 @@ private slots:
             auto *dialog = qobject_cast<ModifyLicenseDialog *>(QApplication::activeModalWidget());
             QVERIFY(dialog);
             dialog->setExpiration(ModifyLicenseDialog::ExpirationChoice::ExtendByDays, {}, 30);
-            QVERIFY(dialog->canApply());
+            QTRY_VERIFY(dialog->canApply());
             // Four have a date (L-00001, 05, 06, 11); three do not expire and stay so.
             QCOMPARE(int(dialog->plan().changes.size()), 4);
             QVERIFY2(dialog->verdictText().contains(u"4 licenses will change"_s), qPrintable(dialog->verdictText()));
@@ -372,7 +376,8 @@ private slots:
             QVERIFY(dialog);
             dialog->setSeats(ModifyLicenseDialog::SeatsChoice::Seats, 10);
             QVERIFY(!dialog->canApply());
-            QVERIFY(dialog->verdictText().contains(u"Uninstalled"_s));
+            QTRY_VERIFY(dialog->verdictText().contains(u"Uninstalled"_s));
+            QVERIFY(!dialog->canApply());
             dialog->reject();
         });
         m_window->modifySelectedLicenses();
@@ -401,7 +406,7 @@ private slots:
         QCOMPARE(m_window->currentPage(), Page::Subscribers);
         QTRY_COMPARE(orgs->selectedOrg(), u"00D000000000003"_s);
         QTRY_COMPARE(orgs->table()->selectionModel()->selectedRows().size(), 1);
-        QCOMPARE(orgs->licensesTable()->rowCount(), 2); // L-00005 and L-00006
+        QTRY_COMPARE(orgs->licensesTable()->rowCount(), 2); // L-00005 and L-00006, read off the UI thread
         QCOMPARE(orgs->model()->index(0, int(SubscriberColumn::Seats)).data().toInt(), 120);
         QCOMPARE(orgs->model()->index(0, int(SubscriberColumn::Packages)).data().toString(), u"Package A, Package B"_s);
 
@@ -526,6 +531,8 @@ private slots:
                            "(SELECT id FROM packages WHERE name = 'Package B')"_s));
         }
         m_page->reload();
+        QVERIFY(m_page->choicesLoading()); // read off the UI thread
+        QTRY_VERIFY(!m_page->choicesLoading());
         auto *version = m_page->findChild<MultiSelectButton *>(u"versionFilter"_s);
         QStringList submenus;
         for (QAction *a : version->menu()->actions())
