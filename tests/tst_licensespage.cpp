@@ -5,6 +5,9 @@
 #include "browse/licensedetail.h"
 #include "browse/licensespage.h"
 #include "browse/modifylicensedialog.h"
+#include "browse/modifylicensescommand.h"
+#include "document/jobrunner.h"
+#include "storage/licenseedits.h"
 #include "browse/subscriberspage.h"
 #include "models/subscribertablemodel.h"
 #include "models/licensetablemodel.h"
@@ -553,6 +556,109 @@ private slots:
         // The arrow has its own room: the button is wider than its text alone.
         QVERIFY(version->sizeHint().width() >= version->fontMetrics().horizontalAdvance(version->text())
                                                    + version->style()->pixelMetric(QStyle::PM_MenuButtonIndicator));
+    }
+
+    // The panel reads the license off the UI thread: until it is here it says so, and shows
+    // nothing of the license shown before.
+    void theDetailSaysLoadingUntilTheLicenseIsRead()
+    {
+        LicenseDetailPanel *detail = m_page->detail();
+        m_page->table()->setCurrentIndex(m_page->model()->index(rowOf(m_page, u"L-00002"_s), 0));
+        QTRY_COMPARE(detail->fieldText(u"License"_s), u"L-00002"_s);
+        QVERIFY(!detail->isLoading());
+        m_page->table()->setCurrentIndex(m_page->model()->index(rowOf(m_page, u"L-00007"_s), 0));
+        // Nothing has been read yet: the answer comes through the event loop.
+        QVERIFY(detail->isLoading());
+        QCOMPARE(detail->titleText(), u"Loading…"_s);
+        QCOMPARE(detail->fieldText(u"License"_s), QString());
+        QCOMPARE(detail->historyRows(), 0);
+        QTRY_COMPARE(detail->fieldText(u"License"_s), u"L-00007"_s);
+        QVERIFY(!detail->isLoading());
+        QCOMPARE(detail->fieldText(u"Seats"_s), u"Site License"_s);
+        QVERIFY(detail->fieldText(u"Came from"_s).startsWith(u"LMO 1"_s));
+    }
+
+    // Modify License's verdict is worked out off the UI thread: Apply waits for it.
+    void theModifyVerdictIsCheckedOffTheUiThread()
+    {
+        const qint64 id = m_page->model()->licenseIdAt(rowOf(m_page, u"L-00005"_s));
+        ModifyLicenseDialog dialog(*m_window->database(), {id}, m_window.get());
+        dialog.setSeats(ModifyLicenseDialog::SeatsChoice::Seats, 50);
+        QVERIFY(dialog.isChecking());
+        QVERIFY(!dialog.canApply());
+        QVERIFY2(dialog.verdictText().startsWith(u"Checking"_s), qPrintable(dialog.verdictText()));
+        QTRY_VERIFY(dialog.canApply());
+        QVERIFY(!dialog.isChecking());
+        QCOMPARE(int(dialog.plan().changes.size()), 1);
+        QCOMPARE(dialog.plan().changes.front().after.seats, 50);
+        // The heading's license arrives too, and the undo text names it.
+        QTRY_VERIFY(dialog.findChild<QLabel *>(u"heading"_s)->text().contains(u"L-00005"_s));
+        QCOMPARE(dialog.description(), u"Modify L-00005"_s);
+    }
+
+    // apply() writes as a job and pushes the step once written; undo and redo write it back
+    // and forth, and a refused undo says why and is dropped.
+    void anAppliedEditIsPushedOnceWrittenThenUndone()
+    {
+        Database &db = *m_window->database();
+        const qint64 id = m_page->model()->licenseIdAt(rowOf(m_page, u"L-00005"_s));
+        auto plan = planModification(
+            db, {id}, [](const License &) { return LicenseChange{std::nullopt, 50, std::nullopt}; }, test::kFixtureAsOf);
+        QVERIFY(plan.ok());
+        QCOMPARE(int(plan->changes.size()), 1);
+        JobRunner jobs;
+        QUndoStack stack;
+        QStringList reports;
+        ModifyLicensesCommand::apply(&jobs, db, &stack, plan->changes, u"Modify L-00005"_s, nullptr,
+                                     [&reports](const QString &error) { reports << error; });
+        // Not on the stack before the write is done (it runs on a thread of its own).
+        QCOMPARE(stack.count(), 0);
+        QVERIFY(reports.isEmpty());
+        QTRY_COMPARE(stack.count(), 1);
+        QCOMPARE(reports, QStringList{QString()});
+        QCOMPARE(stack.undoText(), u"Modify L-00005"_s);
+        auto seats = [&] { return LicenseRepository(db).findByRowId(id).value()->seats; };
+        QCOMPARE(seats(), 50);
+        stack.undo();
+        QCOMPARE(seats(), 20);
+        QCOMPARE(reports.size(), 2);
+        QCOMPARE(reports.last(), QString());
+        stack.redo();
+        QCOMPARE(seats(), 50);
+        QCOMPARE(reports.last(), QString());
+        // The edit, its undo and its redo are each in the audit log.
+        QSqlQuery q(db.connection());
+        QVERIFY(q.exec(u"SELECT COUNT(*) FROM audit_log WHERE record_type = 'license' AND record_ref = %1"_s.arg(id)) && q.next());
+        QCOMPARE(q.value(0).toInt(), 3);
+        q.finish();
+        // Someone else changes it: the undo is refused, says why, and the stack drops it.
+        QVERIFY(q.exec(u"UPDATE licenses SET seats = 33 WHERE id = %1"_s.arg(id)));
+        stack.undo();
+        QCOMPARE(seats(), 33);
+        QVERIFY2(reports.last().startsWith(u"Cannot undo \u201cModify L-00005\u201d: License L-00005 has changed"_s),
+                 qPrintable(reports.last()));
+        QCOMPARE(stack.count(), 0);
+    }
+
+    // A write the database refuses is reported, and nothing goes on the stack.
+    void aRefusedWriteIsReportedAndNotPushed()
+    {
+        Database &db = *m_window->database();
+        const qint64 id = m_page->model()->licenseIdAt(rowOf(m_page, u"L-00005"_s));
+        TermsChange change;
+        change.rowId = id;
+        change.name = u"L-00005"_s;
+        change.before = {Status::Active, 999, QDate(2026, 7, 15)}; // not what it holds: 20 seats
+        change.after = {Status::Active, 50, QDate(2026, 7, 15)};
+        JobRunner jobs;
+        QUndoStack stack;
+        QStringList reports;
+        ModifyLicensesCommand::apply(&jobs, db, &stack, {change}, u"Modify L-00005"_s, nullptr,
+                                     [&reports](const QString &error) { reports << error; });
+        QTRY_COMPARE(reports.size(), 1);
+        QVERIFY2(reports.front().contains(u"its seats is 20, not 999"_s), qPrintable(reports.front()));
+        QCOMPARE(stack.count(), 0);
+        QCOMPARE(LicenseRepository(db).findByRowId(id).value()->seats, 20);
     }
 
     // At 1280x800 with the panel open, the numbers people sort by are on screen; the panel

@@ -30,6 +30,7 @@ ModifyLicenseDialog::ModifyLicenseDialog(Database &database, std::vector<qint64>
     if (m_rowIds.size() > size_t(kMaxLicenses))
         m_rowIds.resize(size_t(kMaxLicenses));
     auto *layout = new QVBoxLayout(this);
+    m_heading->setObjectName(QStringLiteral("heading"));
     m_heading->setWordWrap(true);
     layout->addWidget(m_heading);
 
