@@ -6,6 +6,7 @@
 #include "browse/licensespage.h"
 #include "browse/modifylicensedialog.h"
 #include "browse/modifylicensescommand.h"
+#include "document/document.h"
 #include "document/jobrunner.h"
 #include "storage/licenseedits.h"
 #include "browse/subscriberspage.h"
@@ -659,6 +660,40 @@ private slots:
         QVERIFY2(reports.front().contains(u"its seats is 20, not 999"_s), qPrintable(reports.front()));
         QCOMPARE(stack.count(), 0);
         QCOMPARE(LicenseRepository(db).findByRowId(id).value()->seats, 20);
+    }
+
+    // Given a Document, the page reads through the document's shared reader: the list, the
+    // filter choices, the detail panel and Modify's verdict all arrive, and a closed document
+    // leaves the page empty.
+    void aPageOnADocumentReadsThroughItsReader()
+    {
+        m_tester.reset();
+        m_window.reset();
+        auto opened = Database::open(m_path, Database::OpenOptions());
+        QVERIFY2(opened.ok(), qPrintable(opened.ok() ? QString() : opened.error().message));
+        Document document;
+        document.adopt(std::move(opened.value()));
+        QVERIFY(document.reader());
+        LicensesPage page;
+        page.setAsOf(test::kFixtureAsOf);
+        page.setDocument(&document);
+        QTRY_VERIFY(settled(&page));
+        QCOMPARE(page.model()->rowCount(), 15);
+        QTRY_VERIFY(!page.choicesLoading());
+        QStringList packages;
+        for (QAction *a : page.findChild<MultiSelectButton *>(u"packageFilter"_s)->choiceActions())
+            packages << a->text();
+        QVERIFY2(packages.size() >= 2 && packages.first().startsWith(u"Package A"_s), qPrintable(packages.join(u", "_s)));
+        page.table()->setCurrentIndex(page.model()->index(rowOf(&page, u"L-00005"_s), 0));
+        QVERIFY(page.detail()->isLoading());
+        QTRY_COMPARE(page.detail()->fieldText(u"License"_s), u"L-00005"_s);
+        ModifyLicenseDialog dialog(*document.database(), page.selectedLicenseIds(), &page, &document);
+        dialog.setSeats(ModifyLicenseDialog::SeatsChoice::Seats, 50);
+        QVERIFY(dialog.isChecking());
+        QTRY_VERIFY(dialog.canApply());
+        document.close();
+        QCOMPARE(page.model()->rowCount(), 0);
+        QCOMPARE(page.detail()->licenseId(), 0);
     }
 
     // At 1280x800 with the panel open, the numbers people sort by are on screen; the panel

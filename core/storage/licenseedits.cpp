@@ -71,7 +71,7 @@ Result<void> writeTerms(Database &database, const std::vector<TermsChange> &chan
     return writeTerms(database.connection(), database.dialect(), changes, undo, source, changedBy);
 }
 
-// The same on a connection of the caller's own (a worker thread's), for the window's jobs.
+// What the three above do, on a connection of the caller's own (a job's or a worker's thread).
 namespace {
 
 Result<std::optional<License>> findLicenseOn(QSqlDatabase db, qint64 rowId)

@@ -3,6 +3,7 @@
 #include "document/jobrunner.h"
 
 #include <QEventLoop>
+#include <QGuiApplication>
 #include <QPointer>
 #include <QUndoStack>
 #include <QWidget>
@@ -99,8 +100,11 @@ Result<void> ModifyLicensesCommand::write(bool undo) const
             loop.quit();
         });
     // Painting, timers and the network go on; keys and clicks wait until the write is done.
-    if (!finished)
+    if (!finished) {
+        QGuiApplication::setOverrideCursor(Qt::BusyCursor);
         loop.exec(QEventLoop::ExcludeUserInputEvents);
+        QGuiApplication::restoreOverrideCursor();
+    }
     return result;
 }
 
