@@ -5,6 +5,10 @@
 #include "browse/licensedetail.h"
 #include "browse/licensespage.h"
 #include "browse/modifylicensedialog.h"
+#include "browse/modifylicensescommand.h"
+#include "document/document.h"
+#include "document/jobrunner.h"
+#include "storage/licenseedits.h"
 #include "browse/subscriberspage.h"
 #include "models/subscribertablemodel.h"
 #include "models/licensetablemodel.h"
@@ -98,6 +102,7 @@ private slots:
         m_tester = std::make_unique<QAbstractItemModelTester>(m_page->model(),
                                                               QAbstractItemModelTester::FailureReportingMode::QtTest);
         QTRY_VERIFY(settled(m_page));
+        QTRY_VERIFY(!m_page->choicesLoading()); // the filter bar's choices are read off the UI thread
         QCOMPARE(m_page->model()->rowCount(), 15);
     }
     void cleanup()
@@ -234,7 +239,9 @@ private slots:
         selection->select(m_page->model()->index(rowOf(m_page, u"L-00007"_s), 0),
                           QItemSelectionModel::Select | QItemSelectionModel::Rows);
         m_page->table()->setFocus();
+        QSignalSpy copied(m_page, &LicensesPage::copied);
         QTest::keyClick(m_page->table(), Qt::Key_C, Qt::ControlModifier);
+        QTRY_COMPARE(copied.size(), 1);
         const QStringList lines = QApplication::clipboard()->text().split(u'\n', Qt::SkipEmptyParts);
         QCOMPARE(lines.size(), 3);
         QVERIFY(lines[0].startsWith(u"License\tAccount\tStatus\tSeats\tUsed\tExpiration"_s)); // the columns as shown
@@ -287,12 +294,13 @@ private slots:
             QVERIFY(dialog);
             // The LMA's rules as the user chooses: an Active license cannot go back to Trial.
             dialog->setStatus(ModifyLicenseDialog::StatusChoice::Trial);
+            QVERIFY(!dialog->canApply()); // not while the verdict is worked out (off the UI thread)
+            QTRY_VERIFY2(dialog->verdictText().contains(u"cannot go back to Trial"_s), qPrintable(dialog->verdictText()));
             QVERIFY(!dialog->canApply());
-            QVERIFY2(dialog->verdictText().contains(u"cannot go back to Trial"_s), qPrintable(dialog->verdictText()));
             dialog->setStatus(ModifyLicenseDialog::StatusChoice::Keep);
             dialog->setSeats(ModifyLicenseDialog::SeatsChoice::Seats, 50);
             dialog->setExpiration(ModifyLicenseDialog::ExpirationChoice::DoesNotExpire);
-            QVERIFY(dialog->canApply());
+            QTRY_VERIFY(dialog->canApply());
             dialog->accept();
         });
         m_window->modifySelectedLicenses();
@@ -334,7 +342,7 @@ private slots:
             auto *dialog = qobject_cast<ModifyLicenseDialog *>(QApplication::activeModalWidget());
             QVERIFY(dialog);
             dialog->setExpiration(ModifyLicenseDialog::ExpirationChoice::ExtendByDays, {}, 30);
-            QVERIFY(dialog->canApply());
+            QTRY_VERIFY(dialog->canApply());
             // Four have a date (L-00001, 05, 06, 11); three do not expire and stay so.
             QCOMPARE(int(dialog->plan().changes.size()), 4);
             QVERIFY2(dialog->verdictText().contains(u"4 licenses will change"_s), qPrintable(dialog->verdictText()));
@@ -372,7 +380,8 @@ private slots:
             QVERIFY(dialog);
             dialog->setSeats(ModifyLicenseDialog::SeatsChoice::Seats, 10);
             QVERIFY(!dialog->canApply());
-            QVERIFY(dialog->verdictText().contains(u"Uninstalled"_s));
+            QTRY_VERIFY(dialog->verdictText().contains(u"Uninstalled"_s));
+            QVERIFY(!dialog->canApply());
             dialog->reject();
         });
         m_window->modifySelectedLicenses();
@@ -401,7 +410,7 @@ private slots:
         QCOMPARE(m_window->currentPage(), Page::Subscribers);
         QTRY_COMPARE(orgs->selectedOrg(), u"00D000000000003"_s);
         QTRY_COMPARE(orgs->table()->selectionModel()->selectedRows().size(), 1);
-        QCOMPARE(orgs->licensesTable()->rowCount(), 2); // L-00005 and L-00006
+        QTRY_COMPARE(orgs->licensesTable()->rowCount(), 2); // L-00005 and L-00006, read off the UI thread
         QCOMPARE(orgs->model()->index(0, int(SubscriberColumn::Seats)).data().toInt(), 120);
         QCOMPARE(orgs->model()->index(0, int(SubscriberColumn::Packages)).data().toString(), u"Package A, Package B"_s);
 
@@ -526,6 +535,8 @@ private slots:
                            "(SELECT id FROM packages WHERE name = 'Package B')"_s));
         }
         m_page->reload();
+        QVERIFY(m_page->choicesLoading()); // read off the UI thread
+        QTRY_VERIFY(!m_page->choicesLoading());
         auto *version = m_page->findChild<MultiSelectButton *>(u"versionFilter"_s);
         QStringList submenus;
         for (QAction *a : version->menu()->actions())
@@ -546,6 +557,143 @@ private slots:
         // The arrow has its own room: the button is wider than its text alone.
         QVERIFY(version->sizeHint().width() >= version->fontMetrics().horizontalAdvance(version->text())
                                                    + version->style()->pixelMetric(QStyle::PM_MenuButtonIndicator));
+    }
+
+    // The panel reads the license off the UI thread: until it is here it says so, and shows
+    // nothing of the license shown before.
+    void theDetailSaysLoadingUntilTheLicenseIsRead()
+    {
+        LicenseDetailPanel *detail = m_page->detail();
+        m_page->table()->setCurrentIndex(m_page->model()->index(rowOf(m_page, u"L-00002"_s), 0));
+        QTRY_COMPARE(detail->fieldText(u"License"_s), u"L-00002"_s);
+        QVERIFY(!detail->isLoading());
+        m_page->table()->setCurrentIndex(m_page->model()->index(rowOf(m_page, u"L-00007"_s), 0));
+        // Nothing has been read yet: the answer comes through the event loop.
+        QVERIFY(detail->isLoading());
+        QCOMPARE(detail->titleText(), u"Loading…"_s);
+        QCOMPARE(detail->fieldText(u"License"_s), QString());
+        QCOMPARE(detail->historyRows(), 0);
+        QTRY_COMPARE(detail->fieldText(u"License"_s), u"L-00007"_s);
+        QVERIFY(!detail->isLoading());
+        QCOMPARE(detail->fieldText(u"Seats"_s), u"Site License"_s);
+        QVERIFY(detail->fieldText(u"Came from"_s).startsWith(u"LMO 1"_s));
+    }
+
+    // Modify License's verdict is worked out off the UI thread: Apply waits for it.
+    void theModifyVerdictIsCheckedOffTheUiThread()
+    {
+        const qint64 id = m_page->model()->licenseIdAt(rowOf(m_page, u"L-00005"_s));
+        ModifyLicenseDialog dialog(*m_window->database(), {id}, m_window.get());
+        dialog.setSeats(ModifyLicenseDialog::SeatsChoice::Seats, 50);
+        QVERIFY(dialog.isChecking());
+        QVERIFY(!dialog.canApply());
+        QVERIFY2(dialog.verdictText().startsWith(u"Checking"_s), qPrintable(dialog.verdictText()));
+        QTRY_VERIFY(dialog.canApply());
+        QVERIFY(!dialog.isChecking());
+        QCOMPARE(int(dialog.plan().changes.size()), 1);
+        QCOMPARE(dialog.plan().changes.front().after.seats, 50);
+        // The heading's license arrives too, and the undo text names it.
+        QTRY_VERIFY(dialog.findChild<QLabel *>(u"heading"_s)->text().contains(u"L-00005"_s));
+        QCOMPARE(dialog.description(), u"Modify L-00005"_s);
+    }
+
+    // apply() writes as a job and pushes the step once written; undo and redo write it back
+    // and forth, and a refused undo says why and is dropped.
+    void anAppliedEditIsPushedOnceWrittenThenUndone()
+    {
+        Database &db = *m_window->database();
+        const qint64 id = m_page->model()->licenseIdAt(rowOf(m_page, u"L-00005"_s));
+        auto plan = planModification(
+            db, {id}, [](const License &) { return LicenseChange{std::nullopt, 50, std::nullopt}; }, test::kFixtureAsOf);
+        QVERIFY(plan.ok());
+        QCOMPARE(int(plan->changes.size()), 1);
+        JobRunner jobs;
+        QUndoStack stack;
+        QStringList reports;
+        ModifyLicensesCommand::apply(&jobs, db, &stack, plan->changes, u"Modify L-00005"_s, nullptr,
+                                     [&reports](const QString &error) { reports << error; });
+        // Not on the stack before the write is done (it runs on a thread of its own).
+        QCOMPARE(stack.count(), 0);
+        QVERIFY(reports.isEmpty());
+        QTRY_COMPARE(stack.count(), 1);
+        QCOMPARE(reports, QStringList{QString()});
+        QCOMPARE(stack.undoText(), u"Modify L-00005"_s);
+        auto seats = [&] { return LicenseRepository(db).findByRowId(id).value()->seats; };
+        QCOMPARE(seats(), 50);
+        stack.undo();
+        QCOMPARE(seats(), 20);
+        QCOMPARE(reports.size(), 2);
+        QCOMPARE(reports.last(), QString());
+        stack.redo();
+        QCOMPARE(seats(), 50);
+        QCOMPARE(reports.last(), QString());
+        // The edit, its undo and its redo are each in the audit log.
+        QSqlQuery q(db.connection());
+        QVERIFY(q.exec(u"SELECT COUNT(*) FROM audit_log WHERE record_type = 'license' AND record_ref = %1"_s.arg(id)) && q.next());
+        QCOMPARE(q.value(0).toInt(), 3);
+        q.finish();
+        // Someone else changes it: the undo is refused, says why, and the stack drops it.
+        QVERIFY(q.exec(u"UPDATE licenses SET seats = 33 WHERE id = %1"_s.arg(id)));
+        stack.undo();
+        QCOMPARE(seats(), 33);
+        QVERIFY2(reports.last().startsWith(u"Cannot undo \u201cModify L-00005\u201d: License L-00005 has changed"_s),
+                 qPrintable(reports.last()));
+        QCOMPARE(stack.count(), 0);
+    }
+
+    // A write the database refuses is reported, and nothing goes on the stack.
+    void aRefusedWriteIsReportedAndNotPushed()
+    {
+        Database &db = *m_window->database();
+        const qint64 id = m_page->model()->licenseIdAt(rowOf(m_page, u"L-00005"_s));
+        TermsChange change;
+        change.rowId = id;
+        change.name = u"L-00005"_s;
+        change.before = {Status::Active, 999, QDate(2026, 7, 15)}; // not what it holds: 20 seats
+        change.after = {Status::Active, 50, QDate(2026, 7, 15)};
+        JobRunner jobs;
+        QUndoStack stack;
+        QStringList reports;
+        ModifyLicensesCommand::apply(&jobs, db, &stack, {change}, u"Modify L-00005"_s, nullptr,
+                                     [&reports](const QString &error) { reports << error; });
+        QTRY_COMPARE(reports.size(), 1);
+        QVERIFY2(reports.front().contains(u"its seats is 20, not 999"_s), qPrintable(reports.front()));
+        QCOMPARE(stack.count(), 0);
+        QCOMPARE(LicenseRepository(db).findByRowId(id).value()->seats, 20);
+    }
+
+    // Given a Document, the page reads through the document's shared reader: the list, the
+    // filter choices, the detail panel and Modify's verdict all arrive, and a closed document
+    // leaves the page empty.
+    void aPageOnADocumentReadsThroughItsReader()
+    {
+        m_tester.reset();
+        m_window.reset();
+        auto opened = Database::open(m_path, Database::OpenOptions());
+        QVERIFY2(opened.ok(), qPrintable(opened.ok() ? QString() : opened.error().message));
+        Document document;
+        document.adopt(std::move(opened.value()));
+        QVERIFY(document.reader());
+        LicensesPage page;
+        page.setAsOf(test::kFixtureAsOf);
+        page.setDocument(&document);
+        QTRY_VERIFY(settled(&page));
+        QCOMPARE(page.model()->rowCount(), 15);
+        QTRY_VERIFY(!page.choicesLoading());
+        QStringList packages;
+        for (QAction *a : page.findChild<MultiSelectButton *>(u"packageFilter"_s)->choiceActions())
+            packages << a->text();
+        QVERIFY2(packages.size() >= 2 && packages.first().startsWith(u"Package A"_s), qPrintable(packages.join(u", "_s)));
+        page.table()->setCurrentIndex(page.model()->index(rowOf(&page, u"L-00005"_s), 0));
+        QVERIFY(page.detail()->isLoading());
+        QTRY_COMPARE(page.detail()->fieldText(u"License"_s), u"L-00005"_s);
+        ModifyLicenseDialog dialog(*document.database(), page.selectedLicenseIds(), &page, &document);
+        dialog.setSeats(ModifyLicenseDialog::SeatsChoice::Seats, 50);
+        QVERIFY(dialog.isChecking());
+        QTRY_VERIFY(dialog.canApply());
+        document.close();
+        QCOMPARE(page.model()->rowCount(), 0);
+        QCOMPARE(page.detail()->licenseId(), 0);
     }
 
     // At 1280x800 with the panel open, the numbers people sort by are on screen; the panel

@@ -566,7 +566,8 @@ private slots:
         MainWindow w;
         QVERIFY(w.openDatabase(db));
         auto *licensesLmo = w.licensesPage()->findChild<QComboBox *>(u"lmoChooser"_s);
-        QVERIFY(licensesLmo && licensesLmo->isVisibleTo(w.licensesPage()));
+        QVERIFY(licensesLmo);
+        QTRY_VERIFY(licensesLmo->isVisibleTo(w.licensesPage())); // the LMOs are read off the UI thread
         QCOMPARE(licensesLmo->itemText(0), u"Every LMO"_s);
         QTRY_COMPARE(w.licensesPage()->model()->rowCount(), 18);
         licensesLmo->setCurrentIndex(2);

@@ -52,7 +52,49 @@ QString lastChange(QSqlDatabase db, qint64 rowId)
 
 Result<bool> hasBeenActive(Database &database, qint64 rowId)
 {
-    QSqlQuery q(database.connection());
+    return hasBeenActive(database.connection(), rowId);
+}
+
+Result<ModificationPlan> planModification(Database &database, const std::vector<qint64> &rowIds,
+                                          const std::function<LicenseChange(const License &)> &edit, const QDate &today)
+{
+    return planModification(database.connection(), rowIds, edit, today);
+}
+
+Result<void> writeTerms(Database &database, const std::vector<TermsChange> &changes, bool undo, const QString &source,
+                        const QString &changedBy)
+{
+    if (database.isReadOnly())
+        return Error::make(Error::Code::ReadOnly,
+                           QStringLiteral("%1 is read-only (%2): licenses cannot be modified.")
+                               .arg(database.path(), database.readOnlyReason()));
+    return writeTerms(database.connection(), database.dialect(), changes, undo, source, changedBy);
+}
+
+// What the three above do, on a connection of the caller's own (a job's or a worker's thread).
+namespace {
+
+Result<std::optional<License>> findLicenseOn(QSqlDatabase db, qint64 rowId)
+{
+    QSqlQuery q(db);
+    q.setForwardOnly(true);
+    if (!q.prepare(LicenseRepository::selectSql(QStringLiteral("l.id = ?"))))
+        return sqlError(q.lastError(), QStringLiteral("reading licenses"));
+    q.addBindValue(rowId);
+    if (!q.exec())
+        return sqlError(q.lastError(), QStringLiteral("reading licenses"));
+    std::optional<License> found;
+    if (q.next())
+        found = LicenseRepository::readLicense(q);
+    q.finish();
+    return found;
+}
+
+} // namespace
+
+Result<bool> hasBeenActive(QSqlDatabase db, qint64 rowId)
+{
+    QSqlQuery q(db);
     if (!q.prepare(QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE record_type = 'license' AND record_ref = ? "
                                   "AND field = 'Status' AND (old_value = 'Active' OR new_value = 'Active')")))
         return sqlError(q.lastError(), QStringLiteral("reading the license's history"));
@@ -62,13 +104,12 @@ Result<bool> hasBeenActive(Database &database, qint64 rowId)
     return q.value(0).toLongLong() > 0;
 }
 
-Result<ModificationPlan> planModification(Database &database, const std::vector<qint64> &rowIds,
+Result<ModificationPlan> planModification(QSqlDatabase db, const std::vector<qint64> &rowIds,
                                           const std::function<LicenseChange(const License &)> &edit, const QDate &today)
 {
     ModificationPlan plan;
-    LicenseRepository repository(database);
     for (qint64 rowId : rowIds) {
-        auto found = repository.findByRowId(rowId);
+        auto found = findLicenseOn(db, rowId);
         if (!found)
             return found.error();
         if (!found->has_value()) {
@@ -81,7 +122,7 @@ Result<ModificationPlan> planModification(Database &database, const std::vector<
             ++plan.unchanged;
             continue;
         }
-        auto active = hasBeenActive(database, rowId);
+        auto active = hasBeenActive(db, rowId);
         if (!active)
             return active.error();
         const ChangeVerdict verdict = ModifyLicenseRules::check(current, change, today, active.value() || current.status == Status::Active);
@@ -103,14 +144,9 @@ Result<ModificationPlan> planModification(Database &database, const std::vector<
     return plan;
 }
 
-Result<void> writeTerms(Database &database, const std::vector<TermsChange> &changes, bool undo, const QString &source,
+Result<void> writeTerms(QSqlDatabase db, const Dialect &dialect, const std::vector<TermsChange> &changes, bool undo, const QString &source,
                         const QString &changedBy)
 {
-    if (database.isReadOnly())
-        return Error::make(Error::Code::ReadOnly,
-                           QStringLiteral("%1 is read-only (%2): licenses cannot be modified.")
-                               .arg(database.path(), database.readOnlyReason()));
-    QSqlDatabase db = database.connection();
     Transaction t(db);
     if (auto r = t.begin(QStringLiteral("modifying licenses")); !r)
         return r;
@@ -122,10 +158,9 @@ Result<void> writeTerms(Database &database, const std::vector<TermsChange> &chan
         return sqlError(sfId.lastError(), QStringLiteral("modifying licenses"));
     // Nothing is written over a change this edit did not make: every license must still hold
     // what the edit left (to undo it) or what it found (to make it, or redo it).
-    LicenseRepository repository(database);
     for (const TermsChange &c : changes) {
         const LicenseTerms &expected = undo ? c.after : c.before;
-        auto found = repository.findByRowId(c.rowId);
+        auto found = findLicenseOn(db, c.rowId);
         if (!found)
             return found.error();
         if (!found->has_value())
@@ -208,7 +243,7 @@ Result<void> writeTerms(Database &database, const std::vector<TermsChange> &chan
             orgs << org.value(0).toString();
         org.finish();
     }
-    if (auto r = SubscriberSummary::refresh(db, database.dialect(), orgs); !r)
+    if (auto r = SubscriberSummary::refresh(db, dialect, orgs); !r)
         return r;
     return t.commit(QStringLiteral("modifying licenses"));
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "domain/modifylicense.h"
+#include "storage/dialect.h"
 #include "util/result.h"
 
 #include <QDate>
@@ -63,5 +64,13 @@ QString lastChange(QSqlDatabase db, qint64 rowId);
 
 // Whether the license was Active at some time, as its history says.
 Result<bool> hasBeenActive(Database &database, qint64 rowId);
+
+// The same three on a connection of the caller's own (a job's or a worker's thread), so the
+// window never waits on the database: the caller checks that the database may be written.
+Result<bool> hasBeenActive(QSqlDatabase db, qint64 rowId);
+Result<ModificationPlan> planModification(QSqlDatabase db, const std::vector<qint64> &rowIds,
+                                          const std::function<LicenseChange(const License &)> &edit, const QDate &today);
+Result<void> writeTerms(QSqlDatabase db, const Dialect &dialect, const std::vector<TermsChange> &changes, bool undo,
+                        const QString &source, const QString &changedBy = QString());
 
 } // namespace lmo

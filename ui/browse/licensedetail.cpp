@@ -1,11 +1,9 @@
 #include "browse/licensedetail.h"
 
-#include "models/sqlworker.h"
+#include "browse/licensereads.h"
+#include "browse/pagereader.h"
 
-#include "lmo/lmoprofile.h"
-#include "storage/auditlog.h"
 #include "storage/database.h"
-#include "storage/licenserepository.h"
 
 #include <QFormLayout>
 #include <QHBoxLayout>
@@ -43,6 +41,7 @@ LicenseDetailPanel::LicenseDetailPanel(QWidget *parent)
       m_history(new QTableWidget(0, 3, this)), m_subscriber(new QPushButton(QStringLiteral("Show subscriber"), this)),
       m_modify(new QPushButton(QStringLiteral("Modify…"), this))
 {
+    m_reader = std::make_unique<PageReader>(this);
     setObjectName(QStringLiteral("licenseDetail"));
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(8, 0, 0, 0);
@@ -90,12 +89,10 @@ LicenseDetailPanel::LicenseDetailPanel(QWidget *parent)
 
 LicenseDetailPanel::~LicenseDetailPanel() = default;
 
-void LicenseDetailPanel::setDatabase(Database *database)
+void LicenseDetailPanel::setDatabase(Database *database, Document *document)
 {
-    m_worker.reset();
+    m_reader->setDatabase(database, document);
     m_database = database;
-    if (database)
-        m_worker = std::make_unique<SqlWorker>(database->connectionSpec());
     showLicense(0);
 }
 
@@ -162,7 +159,8 @@ QString LicenseDetailPanel::titleText() const
 
 void LicenseDetailPanel::clear()
 {
-    ++m_historyGeneration; // what is on its way is for what was shown
+    m_reader->drop(); // what is on its way is for what was shown
+    m_loading = false;
     m_orgId.clear();
     m_selection = false;
     while (m_form->rowCount() > 0)
@@ -219,13 +217,33 @@ void LicenseDetailPanel::showLicense(qint64 rowId)
         m_title->setText(QStringLiteral("Select a license to see every field and its history."));
         return;
     }
-    auto found = LicenseRepository(*m_database).findByRowId(rowId);
-    if (!found || !found->has_value()) {
-        m_title->setText(found ? QStringLiteral("This license is no longer in the database.") : found.error().message);
+    // Off the UI thread: a team database is across the network. Until it is here the panel
+    // says so, with nothing of the license shown before.
+    m_title->setText(QStringLiteral("Loading…"));
+    m_loading = true;
+    m_reader->read<LicenseDetail>([rowId](QSqlDatabase &db) { return readLicenseDetail(db, rowId); },
+                                  [this, rowId](const Result<LicenseDetail> &detail) {
+                                      if (rowId != m_rowId)
+                                          return;
+                                      m_loading = false;
+                                      if (!detail) {
+                                          m_title->setText(detail.error().message);
+                                          m_rowId = 0;
+                                          return;
+                                      }
+                                      showDetail(detail.value());
+                                  },
+                                  true);
+}
+
+void LicenseDetailPanel::showDetail(const LicenseDetail &detail)
+{
+    if (!detail.license) {
+        m_title->setText(QStringLiteral("This license is no longer in the database."));
         m_rowId = 0;
         return;
     }
-    const License &l = **found;
+    const License &l = *detail.license;
     const QDate today = QDate::currentDate();
     const EffectiveStatus effective = l.effectiveStatusOn(today);
     m_title->setText(QStringLiteral("%1 — %2").arg(l.name.isEmpty() ? QStringLiteral("(no name)") : l.name,
@@ -256,38 +274,13 @@ void LicenseDetailPanel::showLicense(qint64 rowId)
     add(QStringLiteral("Package license"), idText(l.packageLicenseId));
     add(QStringLiteral("Proxy user"), orDash(l.proxyUser));
     add(QStringLiteral("License type"), orDash(l.licenseType));
-    {
-        // The LMO it came from, named as the LMO setup page names it.
-        QString lmoText = QStringLiteral("LMO %1").arg(l.lmoRef);
-        if (auto known = LmoRepository(m_database->connection()).all()) {
-            for (const KnownLmo &k : known.value())
-                if (k.ref == l.lmoRef)
-                    lmoText = QStringLiteral("LMO %1: %2").arg(k.ref).arg(k.label());
-        }
-        add(QStringLiteral("Came from"), lmoText);
-    }
+    add(QStringLiteral("Came from"), detail.lmoText); // the LMO, named as the LMO setup page names it
     add(QStringLiteral("Information current as of"),
         l.lastModified.isValid() ? QLocale().toString(l.lastModified.toLocalTime(), QLocale::ShortFormat) : QStringLiteral("—"));
     m_orgId = l.subscriberOrgId.to15();
     m_subscriber->setEnabled(!m_orgId.isEmpty());
-    m_modify->setEnabled(!m_database->isReadOnly());
-
-    // Off the UI thread: a team database's audit log is across the network. The worker lives no
-    // longer than the panel, and a queued call to a panel that is gone is dropped.
-    const quint64 generation = m_historyGeneration;
-    if (!m_worker)
-        return;
-    LicenseDetailPanel *self = this;
-    m_worker->post([self, generation, rowId](QSqlDatabase &db) {
-        auto history = std::make_shared<Result<std::vector<AuditEntry>>>(AuditLog(db).history(QStringLiteral("license"), rowId));
-        QMetaObject::invokeMethod(
-            self,
-            [self, generation, history] {
-                if (generation == self->m_historyGeneration)
-                    self->showHistory(*history);
-            },
-            Qt::QueuedConnection);
-    });
+    m_modify->setEnabled(m_database && !m_database->isReadOnly());
+    showHistory(detail.history);
 }
 
 } // namespace lmo

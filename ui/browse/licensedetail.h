@@ -18,7 +18,9 @@ class QTableWidget;
 namespace lmo {
 
 class Database;
-class SqlWorker;
+class Document;
+class PageReader;
+struct LicenseDetail;
 
 // Every field of one license and its history (the audit log), beside the license list.
 class LicenseDetailPanel : public QWidget
@@ -28,10 +30,13 @@ public:
     explicit LicenseDetailPanel(QWidget *parent = nullptr);
     ~LicenseDetailPanel() override;
 
-    void setDatabase(Database *database);
-    // 0 shows nothing. Reads the license and its history from the database each time (the
-    // history, the longer read, on a worker of its own: it arrives a moment after the fields).
+    // The database to read (nullptr: none); through `document`'s reader when it is set.
+    void setDatabase(Database *database, Document *document = nullptr);
+    // 0 shows nothing. Reads the license, its LMO and its history off the UI thread each time
+    // ("Loading…" until they are here; nothing of what was shown before stays).
     void showLicense(qint64 rowId);
+    // Whether the license asked for is still being read.
+    bool isLoading() const { return m_loading; }
     // Several licenses selected: how many, their seats and used licenses, how many of each
     // status. `summary` is nullopt when too many are selected to add up here.
     void showSelection(qint64 selected, const std::optional<LicenseListReader::Summary> &summary);
@@ -51,9 +56,10 @@ signals:
 
 private:
     void showHistory(const Result<std::vector<AuditEntry>> &history);
+    void showDetail(const LicenseDetail &detail);
     Database *m_database = nullptr;
-    std::unique_ptr<SqlWorker> m_worker; // reads the history
-    quint64 m_historyGeneration = 0;     // a history for a license no longer shown is dropped
+    std::unique_ptr<PageReader> m_reader;
+    bool m_loading = false;
     void clear();
     void addField(const QString &label, const QString &value);
     qint64 m_rowId = 0;

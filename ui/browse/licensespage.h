@@ -4,16 +4,11 @@
 #include "browse/licensequery.h"
 #include "shell/databasepage.h"
 
+#include <memory>
 #include <optional>
 
 class QAction;
-class QCheckBox;
-class QComboBox;
-class QDateEdit;
 class QLabel;
-class QLineEdit;
-class QPushButton;
-class QSpinBox;
 class QSplitter;
 class QTableView;
 class QTimer;
@@ -21,13 +16,18 @@ class QTimer;
 namespace lmo {
 
 class Database;
+class LicenseColumns;
 class LicenseDetailPanel;
+class LicenseFilterBar;
 class LicenseTableModel;
-class MultiSelectButton;
-class LmoChooser;
+class LicenseViews;
+class PageReader;
 
 // Every license: sort by any column, filter by anything the LMA holds, named views, a detail
 // panel with the history. Fed by LicenseTableModel, so a million licenses feel like a hundred.
+// The page puts together the filter bar (LicenseFilterBar), the named views (LicenseViews), the
+// columns (LicenseColumns), the table and its selection, and the detail panel; nothing of it
+// reads the database on the UI thread.
 class LicensesPage : public DatabasePage
 {
     Q_OBJECT
@@ -41,9 +41,12 @@ public:
     LicenseTableModel *model() const { return m_model; }
     QTableView *table() const { return m_table; }
     LicenseDetailPanel *detail() const { return m_detail; }
+    LicenseFilterBar *filterBar() const { return m_filters; }
     QString summaryText() const;
     // All licenses, once counted (counted() says when).
     std::optional<qint64> count() const;
+    // Whether the filter bar's choices are still being read.
+    bool choicesLoading() const { return m_choicesLoading; }
 
     // The day effective status and "expiring within" are judged on: today unless set.
     void setAsOf(const QDate &day);
@@ -60,12 +63,13 @@ public:
     void deleteView(const QString &name);
     // The licenses selected (those whose row has been read or whose id is known).
     std::vector<qint64> selectedLicenseIds() const;
-    // The selected rows as tab-separated text with a header line, as Copy puts it.
-    QString selectionAsText() const;
+    // The selected rows as tab-separated text with a header line, as Copy puts it: the rows
+    // the list has read, and those in `fetched` (read for Copy by id).
+    QString selectionAsText(const QHash<qint64, LicenseRow> &fetched = {}) const;
     // Shows or hides the detail panel (remembered); the window's menu holds it too.
     QAction *detailAction() const { return m_detailAction; }
     // The view chosen (empty: none) and whether the filters or the sort have moved from it.
-    QString currentView() const { return m_currentView; }
+    QString currentView() const;
     bool viewChanged() const;
     // Puts the chosen view's filters and sort back.
     void revertView();
@@ -75,10 +79,13 @@ public:
 
 public slots:
     void focusSearch();
-    void copySelection() const;
+    // Copies the selected rows; those the list has not read yet are read first, off the UI
+    // thread (copied() says when the clipboard holds them).
+    void copySelection();
 
 signals:
     void counted();
+    void copied();
     void subscriberRequested(const QString &orgId15);
     void modifyRequested();
 
@@ -86,14 +93,10 @@ protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
-    void buildFilterBar();
+    // The filter bar's choices, read off the UI thread; the filter is applied again after.
     void refreshChoices();
     void applyFilter();
     void updateSummary();
-    void showColumnMenu(const QPoint &pos);
-    void saveHeaderState() const;
-    void restoreHeaderState();
-    void refreshViewList();
     void currentChanged();
     // The detail panel shows the current row's license (or, for several selected rows, what
     // they add up to). `reread`: read it again even if it is the one shown (after a change).
@@ -101,45 +104,22 @@ private:
     // The panel's sum of several selected rows, once the selection stops changing.
     void showSelectionSummary();
     void setDetailShown(bool shown);
-    void updateViewState();
-    QString viewStateKey() const;
-    void refreshVersionChoices();
 
     Database *m_database = nullptr;
+    std::unique_ptr<PageReader> m_reader;
     LicenseTableModel *m_model;
     QTableView *m_table;
     LicenseDetailPanel *m_detail;
     QSplitter *m_splitter;
     QLabel *m_summary;
-    QLineEdit *m_search;
-    MultiSelectButton *m_status;
-    MultiSelectButton *m_effective;
-    MultiSelectButton *m_package;
-    MultiSelectButton *m_version;
-    MultiSelectButton *m_edition;
-    MultiSelectButton *m_instance;
-    QComboBox *m_sandbox;
-    QComboBox *m_site;
-    LmoChooser *m_lmo;
-    QCheckBox *m_installed;
-    QDateEdit *m_installedFrom;
-    QDateEdit *m_installedTo;
-    QCheckBox *m_expiring;
-    QSpinBox *m_expiringDays;
-    QPushButton *m_clear;
-    QComboBox *m_views;
-    QPushButton *m_saveView;
-    QPushButton *m_deleteView;
-    QPushButton *m_revertView;
+    LicenseFilterBar *m_filters;
+    LicenseColumns *m_columns;
+    LicenseViews *m_views;
     QAction *m_detailAction;
-    QString m_currentView;      // the view chosen, until another or "(current filters)"
-    QString m_currentViewState; // its filters and sort, as viewStateKey() says them
-    LicenseFilterChoices m_choices;
-    QTimer *m_searchDelay;
     QTimer *m_selectionDelay; // a selection grown row by row is summed once, not at every row
-    bool m_applying = false;
     QDate m_asOf;
     qint64 m_licenseToSelect = 0;
+    bool m_choicesLoading = false;
 };
 
 } // namespace lmo

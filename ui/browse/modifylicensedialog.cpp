@@ -1,7 +1,8 @@
 #include "browse/modifylicensedialog.h"
 
+#include "browse/licensereads.h"
+#include "browse/pagereader.h"
 #include "storage/database.h"
-#include "storage/licenserepository.h"
 
 #include <QComboBox>
 #include <QDateEdit>
@@ -16,16 +17,20 @@
 
 namespace lmo {
 
-ModifyLicenseDialog::ModifyLicenseDialog(Database &database, std::vector<qint64> rowIds, QWidget *parent)
-    : QDialog(parent), m_database(database), m_rowIds(std::move(rowIds)), m_heading(new QLabel(this)),
+ModifyLicenseDialog::ModifyLicenseDialog(Database &database, std::vector<qint64> rowIds, QWidget *parent,
+                                         Document *document)
+    : QDialog(parent), m_database(database), m_reader(std::make_unique<PageReader>(this)), m_rowIds(std::move(rowIds)),
+      m_heading(new QLabel(this)),
       m_status(new QComboBox(this)), m_seatsMode(new QComboBox(this)), m_seats(new QSpinBox(this)),
       m_expirationMode(new QComboBox(this)), m_expiration(new QDateEdit(this)), m_days(new QSpinBox(this)),
       m_verdict(new QLabel(this)), m_buttons(new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this))
 {
     setObjectName(QStringLiteral("modifyLicenseDialog"));
+    m_reader->setDatabase(&database, document);
     if (m_rowIds.size() > size_t(kMaxLicenses))
         m_rowIds.resize(size_t(kMaxLicenses));
     auto *layout = new QVBoxLayout(this);
+    m_heading->setObjectName(QStringLiteral("heading"));
     m_heading->setWordWrap(true);
     layout->addWidget(m_heading);
 
@@ -79,22 +84,19 @@ ModifyLicenseDialog::ModifyLicenseDialog(Database &database, std::vector<qint64>
 
     // One license: the controls start from its terms.
     if (m_rowIds.size() == 1) {
-        auto found = LicenseRepository(m_database).findByRowId(m_rowIds.front());
-        if (found && found->has_value()) {
-            const License &l = **found;
-            m_singleName = l.name;
-            m_heading->setText(QStringLiteral("<b>%1</b> — %2, %3<br>Now: %4, %5, %6.")
-                                   .arg(l.name.toHtmlEscaped(), l.accountName.toHtmlEscaped(), l.packageName.toHtmlEscaped(),
-                                        statusName(l.status),
-                                        l.isSiteLicense() ? QStringLiteral("site license")
-                                                          : QStringLiteral("%1 seats").arg(QLocale().toString(l.seats)),
-                                        l.isPerpetual() ? QStringLiteral("does not expire")
-                                                        : QStringLiteral("expires %1").arg(l.expiration.toString(Qt::ISODate))));
-            if (!l.isSiteLicense())
-                m_seats->setValue(qMax(1, l.seats));
-            if (!l.isPerpetual())
-                m_expiration->setDate(l.expiration);
-        }
+        // Its terms are read off the UI thread; the heading says so until they are here.
+        m_heading->setText(QStringLiteral("Reading the license…"));
+        const qint64 rowId = m_rowIds.front();
+        m_reader->read<std::optional<License>>([rowId](QSqlDatabase &db) { return readLicense(db, rowId); },
+                                               [this](const Result<std::optional<License>> &found) {
+                                                   if (!found)
+                                                       m_heading->setText(found.error().message.toHtmlEscaped());
+                                                   else if (!found->has_value())
+                                                       m_heading->setText(QStringLiteral("This license is no longer in the database."));
+                                                   else
+                                                       showLicense(**found);
+                                               },
+                                               true);
         setWindowTitle(QStringLiteral("Modify License"));
     } else {
         m_heading->setText(QStringLiteral("<b>%1 licenses</b> selected. Each is checked against the LMA's rules; those it "
@@ -111,10 +113,46 @@ ModifyLicenseDialog::ModifyLicenseDialog(Database &database, std::vector<qint64>
     update();
 }
 
+ModifyLicenseDialog::~ModifyLicenseDialog() = default;
+
+void ModifyLicenseDialog::showLicense(const License &l)
+{
+    m_singleName = l.name;
+    m_heading->setText(QStringLiteral("<b>%1</b> — %2, %3<br>Now: %4, %5, %6.")
+                           .arg(l.name.toHtmlEscaped(), l.accountName.toHtmlEscaped(), l.packageName.toHtmlEscaped(),
+                                statusName(l.status),
+                                l.isSiteLicense() ? QStringLiteral("site license")
+                                                  : QStringLiteral("%1 seats").arg(QLocale().toString(l.seats)),
+                                l.isPerpetual() ? QStringLiteral("does not expire")
+                                                : QStringLiteral("expires %1").arg(l.expiration.toString(Qt::ISODate))));
+    // The controls start from its terms, unless the user has chosen some already.
+    if (!l.isSiteLicense() && SeatsChoice(m_seatsMode->currentIndex()) == SeatsChoice::Keep) {
+        const QSignalBlocker block(m_seats);
+        m_seats->setValue(qMax(1, l.seats));
+    }
+    if (!l.isPerpetual() && ExpirationChoice(m_expirationMode->currentIndex()) != ExpirationChoice::OnDate) {
+        const QSignalBlocker block(m_expiration);
+        m_expiration->setDate(l.expiration);
+    }
+}
+
+void ModifyLicenseDialog::accept()
+{
+    if (m_checking) { // taken once the verdict is here, if it allows the change
+        m_acceptWhenChecked = true;
+        return;
+    }
+    if (!canApply())
+        return;
+    QDialog::accept();
+}
+
 QString ModifyLicenseDialog::description() const
 {
     if (m_rowIds.size() == 1 && !m_singleName.isEmpty())
         return QStringLiteral("Modify %1").arg(m_singleName);
+    if (m_rowIds.size() == 1 && m_plan.changes.size() == 1 && !m_plan.changes.front().name.isEmpty())
+        return QStringLiteral("Modify %1").arg(m_plan.changes.front().name);
     return QStringLiteral("Modify %1 licenses").arg(QLocale().toString(qint64(m_plan.changes.size())));
 }
 
@@ -149,28 +187,40 @@ bool ModifyLicenseDialog::canApply() const
     return m_buttons->button(QDialogButtonBox::Ok)->isEnabled();
 }
 
-LicenseChange ModifyLicenseDialog::changeFor(const License &current) const
+ModifyLicenseDialog::Choice ModifyLicenseDialog::choice() const
+{
+    Choice c;
+    c.status = StatusChoice(m_status->currentIndex());
+    c.seatsMode = SeatsChoice(m_seatsMode->currentIndex());
+    c.seats = m_seats->value();
+    c.expirationMode = ExpirationChoice(m_expirationMode->currentIndex());
+    c.expiration = m_expiration->date();
+    c.days = m_days->value();
+    return c;
+}
+
+LicenseChange ModifyLicenseDialog::changeFor(const Choice &choice, const License &current)
 {
     LicenseChange c;
-    switch (StatusChoice(m_status->currentIndex())) {
+    switch (choice.status) {
     case StatusChoice::Keep: break;
     case StatusChoice::Active: c.status = Status::Active; break;
     case StatusChoice::Trial: c.status = Status::Trial; break;
     case StatusChoice::Suspended: c.status = Status::Suspended; break;
     }
-    switch (SeatsChoice(m_seatsMode->currentIndex())) {
+    switch (choice.seatsMode) {
     case SeatsChoice::Keep: break;
-    case SeatsChoice::Seats: c.seats = m_seats->value(); break;
+    case SeatsChoice::Seats: c.seats = choice.seats; break;
     case SeatsChoice::SiteLicense: c.seats = License::kSiteLicenseSeats; break;
     }
-    switch (ExpirationChoice(m_expirationMode->currentIndex())) {
+    switch (choice.expirationMode) {
     case ExpirationChoice::Keep: break;
-    case ExpirationChoice::OnDate: c.expiration = m_expiration->date(); break;
+    case ExpirationChoice::OnDate: c.expiration = choice.expiration; break;
     case ExpirationChoice::DoesNotExpire: c.expiration = QDate(); break;
     case ExpirationChoice::ExtendByDays:
         // "Later by" moves each license's own date; one that does not expire stays so.
         if (!current.isPerpetual())
-            c.expiration = current.expiration.addDays(m_days->value());
+            c.expiration = current.expiration.addDays(choice.days);
         break;
     }
     return c;
@@ -183,22 +233,48 @@ void ModifyLicenseDialog::update()
     m_days->setVisible(ExpirationChoice(m_expirationMode->currentIndex()) == ExpirationChoice::ExtendByDays);
     QPushButton *ok = m_buttons->button(QDialogButtonBox::Ok);
     const bool nothing = m_status->currentIndex() == 0 && m_seatsMode->currentIndex() == 0 && m_expirationMode->currentIndex() == 0;
+    ++m_asked; // a verdict on earlier choices is dropped
     if (nothing) {
+        m_checking = false;
         m_plan = ModificationPlan();
         m_verdict->setText(QStringLiteral("Choose a status, seats or an expiration."));
         ok->setText(QStringLiteral("Apply"));
         ok->setEnabled(false);
         return;
     }
-    auto plan = planModification(m_database, m_rowIds, [this](const License &l) { return changeFor(l); },
-                                 QDate::currentDate());
+    // The rules need each license as it is and its history: read off the UI thread. Apply
+    // waits for the verdict.
+    m_checking = true;
+    m_plan = ModificationPlan();
+    ok->setEnabled(false);
+    m_verdict->setText(QStringLiteral("Checking against the LMA's rules…"));
+    const quint64 asked = m_asked;
+    const Choice chosen = choice();
+    const std::vector<qint64> ids = m_rowIds;
+    const QDate today = QDate::currentDate();
+    m_reader->read<ModificationPlan>(
+        [chosen, ids, today](QSqlDatabase &db) {
+            return planModification(db, ids, [&chosen](const License &l) { return changeFor(chosen, l); }, today);
+        },
+        [this, asked](const Result<ModificationPlan> &plan) {
+            if (asked == m_asked)
+                showPlan(plan);
+        });
+}
+
+void ModifyLicenseDialog::showPlan(const Result<ModificationPlan> &plan)
+{
+    m_checking = false;
+    QPushButton *ok = m_buttons->button(QDialogButtonBox::Ok);
+    const bool acceptNow = m_acceptWhenChecked;
+    m_acceptWhenChecked = false;
     if (!plan) {
         m_plan = ModificationPlan();
         m_verdict->setText(plan.error().message.toHtmlEscaped());
         ok->setEnabled(false);
         return;
     }
-    m_plan = std::move(plan.value());
+    m_plan = plan.value();
     QStringList lines;
     const int shown = 8;
     for (int i = 0; i < m_plan.refusals.size() && i < shown; ++i)
@@ -219,6 +295,8 @@ void ModifyLicenseDialog::update()
     m_verdict->setText(lines.join(QStringLiteral("<br>")));
     ok->setEnabled(n > 0);
     ok->setText(m_rowIds.size() == 1 ? QStringLiteral("Apply") : QStringLiteral("Apply to %1").arg(QLocale().toString(n)));
+    if (acceptNow && canApply())
+        QDialog::accept();
 }
 
 } // namespace lmo

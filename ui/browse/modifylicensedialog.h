@@ -4,6 +4,8 @@
 
 #include <QDialog>
 
+#include <memory>
+
 class QComboBox;
 class QDateEdit;
 class QDialogButtonBox;
@@ -13,18 +15,23 @@ class QSpinBox;
 namespace lmo {
 
 class Database;
+class Document;
+class PageReader;
 
 // Modify License for one license or a selection: status, seats, expiration (a date, "does not
 // expire", or N days later than each one's own). The LMA's rules are checked as the user
-// chooses, per license; what they refuse is named and left out. The dialog writes nothing: the
-// caller applies plan() as one undoable step.
+// chooses, per license; what they refuse is named and left out. The license and the plan are
+// read off the UI thread ("Checking…" meanwhile, Apply waits for the verdict). The dialog writes
+// nothing: the caller applies plan() as one undoable step (ModifyLicensesCommand::apply).
 class ModifyLicenseDialog : public QDialog
 {
     Q_OBJECT
 public:
     static constexpr int kMaxLicenses = 10'000;
 
-    ModifyLicenseDialog(Database &database, std::vector<qint64> rowIds, QWidget *parent = nullptr);
+    ModifyLicenseDialog(Database &database, std::vector<qint64> rowIds, QWidget *parent = nullptr,
+                        Document *document = nullptr);
+    ~ModifyLicenseDialog() override;
 
     const ModificationPlan &plan() const { return m_plan; }
     // A short name for the undo menu: "Modify L-00012", "Modify 50 licenses".
@@ -39,12 +46,36 @@ public:
     void setExpiration(ExpirationChoice choice, const QDate &date = QDate(), int days = 0);
     QString verdictText() const;
     bool canApply() const;
+    // Whether the verdict on the choices as they are is still being worked out.
+    bool isChecking() const { return m_checking; }
+
+    // Only with a verdict that allows something (Apply is disabled until then); asked while the
+    // verdict is being worked out, it is taken when the verdict allows the change.
+    void accept() override;
+
+    // The controls' choice, as plain values (what a worker may read).
+    struct Choice
+    {
+        StatusChoice status = StatusChoice::Keep;
+        SeatsChoice seatsMode = SeatsChoice::Keep;
+        int seats = 0;
+        ExpirationChoice expirationMode = ExpirationChoice::Keep;
+        QDate expiration;
+        int days = 0;
+    };
+    static LicenseChange changeFor(const Choice &choice, const License &current);
 
 private:
     void update();
-    LicenseChange changeFor(const License &current) const;
+    void showLicense(const License &license);
+    void showPlan(const Result<ModificationPlan> &plan);
+    Choice choice() const;
 
     Database &m_database;
+    std::unique_ptr<PageReader> m_reader;
+    quint64 m_asked = 0; // the last plan asked for
+    bool m_checking = false;
+    bool m_acceptWhenChecked = false; // accept() came while checking
     std::vector<qint64> m_rowIds;
     ModificationPlan m_plan;
     QString m_singleName;

@@ -1,8 +1,9 @@
 #include "browse/subscriberspage.h"
 
+#include "browse/licensereads.h"
+#include "browse/pagereader.h"
 #include "models/subscribertablemodel.h"
 #include "storage/database.h"
-#include "storage/licenserepository.h"
 #include "widgets/lmochooser.h"
 #include "widgets/pagestyle.h"
 
@@ -19,7 +20,7 @@
 namespace lmo {
 
 SubscribersPage::SubscribersPage(QWidget *parent)
-    : DatabasePage(parent), m_model(new SubscriberTableModel(this)), m_table(new QTableView(this)),
+    : DatabasePage(parent), m_reader(std::make_unique<PageReader>(this)), m_model(new SubscriberTableModel(this)), m_table(new QTableView(this)),
       m_licenses(new QTableWidget(0, 9, this)), m_summary(new QLabel(this)), m_licensesTitle(new QLabel(this)),
       m_search(new QLineEdit(this)), m_lmo(new LmoChooser(LmoChooser::Mode::Filter, this)), m_searchDelay(new QTimer(this))
 {
@@ -124,14 +125,29 @@ SubscribersPage::SubscribersPage(QWidget *parent)
     updateSummary();
 }
 
+SubscribersPage::~SubscribersPage() = default;
+
 void SubscribersPage::loadLmoChoices()
 {
-    const QSignalBlocker block(m_lmo); // the caller applies the choice to the query
-    if (m_database)
-        m_lmo->load(m_database->connection());
-    else
+    const quint64 asked = ++m_lmoRead; // an answer to an earlier question is dropped
+    if (!m_database) {
+        const QSignalBlocker block(m_lmo);
         m_lmo->clearChoices();
-    m_licenses->setColumnHidden(8, m_lmo->lmoCount() < 2);
+        m_licenses->setColumnHidden(8, true);
+        return;
+    }
+    m_reader->read<QList<KnownLmo>>([](QSqlDatabase &db) { return LmoRepository(db).all(); },
+                                    [this, asked](const Result<QList<KnownLmo>> &known) {
+                                        if (asked != m_lmoRead)
+                                            return;
+                                        {
+                                            const QSignalBlocker block(m_lmo); // applied below
+                                            m_lmo->setLmos(known ? known.value() : QList<KnownLmo>());
+                                        }
+                                        m_licenses->setColumnHidden(8, m_lmo->lmoCount() < 2);
+                                        if (applyLmoChoice())
+                                            updateSummary();
+                                    });
 }
 
 bool SubscribersPage::applyLmoChoice()
@@ -147,9 +163,14 @@ bool SubscribersPage::applyLmoChoice()
 void SubscribersPage::setDatabase(Database *database)
 {
     m_database = database;
-    loadLmoChoices();
+    m_reader->setDatabase(database, document());
+    {
+        const QSignalBlocker block(m_lmo); // the LMOs of this database are read below
+        m_lmo->clearChoices();
+    }
     m_model->setDatabase(database); // before the query changes: the old database is let go first
     applyLmoChoice();
+    loadLmoChoices();
     showLicensesOf(QString());
     updateSummary();
 }
@@ -157,10 +178,8 @@ void SubscribersPage::setDatabase(Database *database)
 void SubscribersPage::reload()
 {
     const QString keep = m_shownOrg;
-    if (m_database)
-        loadLmoChoices();
-    if (!applyLmoChoice())
-        m_model->refresh();
+    m_model->refresh();
+    loadLmoChoices(); // a new LMO (an import's) is offered once read
     if (!keep.isEmpty()) {
         m_orgToSelect = keep;
         showLicensesOf(keep);
@@ -220,12 +239,26 @@ void SubscribersPage::updateSummary()
 void SubscribersPage::showLicensesOf(const QString &orgId15)
 {
     m_shownOrg = orgId15;
+    ++m_licensesRead; // what is on its way is for the org shown before
     m_licenses->setRowCount(0);
     if (!m_database || orgId15.isEmpty()) {
         m_licensesTitle->setText(QStringLiteral("Select an org to see its licenses."));
         return;
     }
-    auto licenses = LicenseRepository(*m_database).forOrg(SalesforceId::fromString(orgId15));
+    // Off the UI thread; until they are here the title says so, and no other org's show.
+    m_licensesTitle->setText(QStringLiteral("Loading the licenses of %1…").arg(orgId15));
+    const quint64 asked = ++m_licensesRead;
+    m_reader->read<std::vector<License>>(
+        [orgId15](QSqlDatabase &db) { return readLicensesOfOrg(db, orgId15); },
+        [this, asked, orgId15](const Result<std::vector<License>> &licenses) {
+            if (asked == m_licensesRead && orgId15 == m_shownOrg)
+                showLicenses(orgId15, licenses);
+        },
+        true);
+}
+
+void SubscribersPage::showLicenses(const QString &orgId15, const Result<std::vector<License>> &licenses)
+{
     if (!licenses) {
         m_licensesTitle->setText(licenses.error().message);
         return;

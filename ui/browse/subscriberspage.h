@@ -1,8 +1,12 @@
 #pragma once
 
+#include "domain/license.h"
 #include "shell/databasepage.h"
+#include "util/result.h"
 
+#include <memory>
 #include <optional>
+#include <vector>
 
 class QLabel;
 class QLineEdit;
@@ -15,6 +19,7 @@ namespace lmo {
 class Database;
 class SubscriberTableModel;
 class LmoChooser;
+class PageReader;
 
 // One row per subscriber org, as the Subscriber Support Console would list them: search by
 // org id or account, sort by the columns, and the selected org's licenses beneath.
@@ -23,6 +28,7 @@ class SubscribersPage : public DatabasePage
     Q_OBJECT
 public:
     explicit SubscribersPage(QWidget *parent = nullptr);
+    ~SubscribersPage() override;
 
     void setDatabase(Database *database) override;
     void reload() override;
@@ -42,15 +48,21 @@ signals:
     void licenseRequested(const QString &orgId15, qint64 licenseRowId);
 
 private:
-    // The LMO chooser from the database's LMOs (the LMO column shown when there are several),
-    // and its choice into the list's query: true when the query changed (and was re-run).
+    // The LMO chooser from the database's LMOs, read off the UI thread (the LMO column shown
+    // when there are several), and its choice into the list's query: true when the query
+    // changed (and was re-run).
     void loadLmoChoices();
     bool applyLmoChoice();
 
     void updateSummary();
+    // The org's licenses beneath the list, read off the UI thread ("Loading…" until then).
     void showLicensesOf(const QString &orgId15);
+    void showLicenses(const QString &orgId15, const Result<std::vector<License>> &licenses);
 
     Database *m_database = nullptr;
+    std::unique_ptr<PageReader> m_reader;
+    quint64 m_lmoRead = 0;      // the last LMO read asked for
+    quint64 m_licensesRead = 0; // the last org's licenses asked for
     SubscriberTableModel *m_model;
     QTableView *m_table;
     QTableWidget *m_licenses;

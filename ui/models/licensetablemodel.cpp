@@ -50,12 +50,8 @@ void LicenseTableModel::setDatabase(const Database *database)
     if (m_database) {
         m_blocks = std::make_unique<SqlWorker>(m_database->connectionSpec());
         m_scans = std::make_unique<SqlWorker>(m_database->connectionSpec());
-        auto packages = LicenseListReader(m_database->connection(), m_database->dialect()).packages();
-        if (packages)
-            m_packages = std::move(packages.value());
-        else
-            m_error = packages.error().message;
     }
+    m_packagesRead = false; // read with the first list
     restart(false);
 }
 
@@ -67,11 +63,7 @@ void LicenseTableModel::setQuery(const LicenseQuery &query)
 
 void LicenseTableModel::refresh()
 {
-    if (m_database) {
-        auto packages = LicenseListReader(m_database->connection(), m_database->dialect()).packages();
-        if (packages)
-            m_packages = std::move(packages.value());
-    }
+    m_packagesRead = false; // an import may have brought packages: read again before the list
     restart(m_rows > 0);
 }
 
@@ -110,6 +102,34 @@ void LicenseTableModel::restart(bool keepRows)
     m_refreshing = keepRows;
     if (!m_database)
         return;
+    if (!m_packagesRead) {
+        // The packages first (the Package sort goes by their names), off the UI thread; the
+        // list starts when they are here.
+        const auto live = m_live;
+        const Dialect dialect = m_database->dialect();
+        m_blocks->post(
+            [this, live, generation, dialect, keepRows](QSqlDatabase &db) {
+                if (live->load() != generation)
+                    return;
+                auto packages = std::make_shared<Result<std::vector<PackageName>>>(LicenseListReader(db, dialect).packages());
+                QMetaObject::invokeMethod(
+                    this,
+                    [this, generation, keepRows, packages] {
+                        if (generation != m_generation)
+                            return;
+                        if (!*packages) {
+                            fail(generation, packages->error().message);
+                            return;
+                        }
+                        m_packages = std::move(packages->value());
+                        m_packagesRead = true;
+                        restart(keepRows);
+                    },
+                    Qt::QueuedConnection);
+            },
+            true);
+        return;
+    }
     m_segments = buildLicenseQuery(m_query, m_packages, m_database->dialect());
 
     const auto live = m_live;
@@ -370,6 +390,24 @@ void LicenseTableModel::summarise(std::vector<qint64> ids, std::function<void(st
             if (summed)
                 summary = summed.value();
             QMetaObject::invokeMethod(self, [summary, done] { done(summary); }, Qt::QueuedConnection);
+        },
+        true);
+}
+
+void LicenseTableModel::readRows(std::vector<qint64> ids, std::function<void(const Result<std::vector<LicenseRow>> &)> done)
+{
+    if (!m_blocks || !m_database) {
+        done(Error::make(Error::Code::Generic, QStringLiteral("No database is open.")));
+        return;
+    }
+    const Dialect dialect = m_database->dialect();
+    const QDate day = asOf();
+    LicenseTableModel *self = this;
+    m_blocks->post(
+        [self, dialect, day, ids = std::move(ids), done = std::move(done)](QSqlDatabase &db) {
+            auto rows = std::make_shared<Result<std::vector<LicenseRow>>>(
+                LicenseListReader(db, dialect).rowsById(ids.data(), ids.size(), day));
+            QMetaObject::invokeMethod(self, [rows, done] { done(*rows); }, Qt::QueuedConnection);
         },
         true);
 }

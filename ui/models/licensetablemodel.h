@@ -75,6 +75,9 @@ public:
     // the network) and hands the summary to `done` on the UI thread; nothing if the model is gone
     // first, an empty optional if the database could not say.
     void summarise(std::vector<qint64> ids, std::function<void(std::optional<LicenseListReader::Summary>)> done);
+    // Reads these licenses' rows on the model's worker (those not cached, for Copy) and hands
+    // them to `done` on the UI thread, in the order given (id 0: no longer there).
+    void readRows(std::vector<qint64> ids, std::function<void(const Result<std::vector<LicenseRow>> &)> done);
 
 signals:
     void countsChanged();
@@ -101,6 +104,7 @@ private:
     quint64 m_generation = 0;
     LicenseQuery m_query;
     std::vector<PackageName> m_packages;
+    bool m_packagesRead = false; // m_packages is the database's (read on a worker)
     std::vector<LicenseQuerySegment> m_segments;
     std::vector<qint64> m_segmentCounts;
     std::vector<qint64> m_ids;

@@ -34,28 +34,31 @@ void LmoChooser::clearChoices()
 
 int LmoChooser::load(QSqlDatabase db)
 {
-    const std::optional<qint64> chosen = lmo();
     auto known = LmoRepository(std::move(db)).all();
+    return setLmos(known ? known.value() : QList<KnownLmo>());
+}
+
+int LmoChooser::setLmos(const QList<KnownLmo> &known)
+{
+    const std::optional<qint64> chosen = lmo();
     {
         const QSignalBlocker block(this);
         clear();
         m_names.clear();
-        m_count = known ? int(known->size()) : 0;
+        m_count = int(known.size());
         addItem(m_mode == Mode::Filter ? QStringLiteral("Every LMO") : QStringLiteral("Choose the LMO…"));
         m_names << QString();
-        if (known) {
-            for (const KnownLmo &k : known.value()) {
-                // The filter bar is narrow: the org's name and its place; the import names it whole.
-                const QString name = k.profile.org.name.trimmed();
-                const QString shortLabel = QStringLiteral("LMO %1%2 (%3)")
-                                               .arg(k.ref)
-                                               .arg(name.isEmpty() ? QString() : QStringLiteral(": ") + name,
-                                                    k.current ? QStringLiteral("current")
-                                                              : QStringLiteral("to %1").arg(k.replacedOn.toString(Qt::ISODate)));
-                addItem(m_mode == Mode::Filter ? shortLabel : QStringLiteral("LMO %1: %2").arg(k.ref).arg(k.label()), k.ref);
-                setItemData(count() - 1, QStringLiteral("LMO %1: %2").arg(k.ref).arg(k.label()), Qt::ToolTipRole);
-                m_names << k.name();
-            }
+        for (const KnownLmo &k : known) {
+            // The filter bar is narrow: the org's name and its place; the import names it whole.
+            const QString name = k.profile.org.name.trimmed();
+            const QString shortLabel = QStringLiteral("LMO %1%2 (%3)")
+                                           .arg(k.ref)
+                                           .arg(name.isEmpty() ? QString() : QStringLiteral(": ") + name,
+                                                k.current ? QStringLiteral("current")
+                                                          : QStringLiteral("to %1").arg(k.replacedOn.toString(Qt::ISODate)));
+            addItem(m_mode == Mode::Filter ? shortLabel : QStringLiteral("LMO %1: %2").arg(k.ref).arg(k.label()), k.ref);
+            setItemData(count() - 1, QStringLiteral("LMO %1: %2").arg(k.ref).arg(k.label()), Qt::ToolTipRole);
+            m_names << k.name();
         }
         int index = chosen ? findData(*chosen) : 0;
         setCurrentIndex(index < 0 ? 0 : index);

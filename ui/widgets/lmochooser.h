@@ -1,5 +1,7 @@
 #pragma once
 
+#include "lmo/lmoprofile.h"
+
 #include <QComboBox>
 #include <QSqlDatabase>
 
@@ -18,7 +20,10 @@ public:
     explicit LmoChooser(Mode mode, QWidget *parent = nullptr);
 
     // Reads the database's LMOs, keeping the choice when it is still offered. Returns how many.
+    // On the UI thread: for a database on this machine (an import's file) only.
     int load(QSqlDatabase db);
+    // Offers these LMOs (read off the UI thread), keeping the choice when it is still offered.
+    int setLmos(const QList<KnownLmo> &known);
     void clearChoices();
     // The LMO chosen (its lmo_ref); none: every LMO (a filter) or not chosen yet (required).
     std::optional<qint64> lmo() const;
