@@ -662,12 +662,17 @@ private slots:
     void everyPageShowsAllItsText_data()
     {
         QTest::addColumn<bool>("switching");
-        QTest::newRow("designating") << false;
-        QTest::newRow("switching") << true;
+        QTest::addColumn<QSize>("size"); // empty: the wizard's own
+        QTest::newRow("designating") << false << QSize();
+        QTest::newRow("switching") << true << QSize();
+        // As large as a 1280x800 screen lets it be.
+        QTest::newRow("designating, 1280x800") << false << QSize(1280, 800);
+        QTest::newRow("switching, 1280x800") << true << QSize(1280, 800);
     }
     void everyPageShowsAllItsText()
     {
         QFETCH(bool, switching);
+        QFETCH(QSize, size);
         if (switching) {
             LmoProfile first;
             first.org.name = u"Old LMO"_s;
@@ -675,14 +680,17 @@ private slots:
             QVERIFY(LmoRepository(m_db->connection()).save(first).ok());
         }
         LmoWizard w(*m_db, switching);
+        if (size.isValid())
+            w.resize(size);
         w.show();
         QTRY_VERIFY(w.isLoaded());
         QVERIFY(QTest::qWaitForWindowExposed(&w));
         const QString shots = qEnvironmentVariable("LMODESK_SHOTS");
+        const QString sizeName = size.isValid() ? u"%1x%2-"_s.arg(QString::number(size.width()), QString::number(size.height())) : QString();
         auto check = [&](const QString &name) {
             QApplication::processEvents();
             if (!shots.isEmpty())
-                w.grab().save(u"%1/wizard-%2%3.png"_s.arg(shots, switching ? u"switch-"_s : QString(), name));
+                w.grab().save(u"%1/wizard-%2%3%4.png"_s.arg(shots, sizeName, switching ? u"switch-"_s : QString(), name));
             for (QLabel *label : w.currentPage()->findChildren<QLabel *>()) {
                 if (!label->isVisible() || label->text().isEmpty() || !label->wordWrap())
                     continue;
