@@ -345,6 +345,8 @@ private slots:
         QCOMPARE(note->text(), u"Reading what this database records about its LMO…"_s);
         QVERIFY(!w.orgName()->isEnabled());
         QVERIFY(!w.button(QWizard::NextButton)->isEnabled());
+        if (const QString shots = qEnvironmentVariable("LMODESK_SHOTS"); !shots.isEmpty())
+            w.grab().save(shots + u"/wizard-reading.png"_s);
         QTRY_COMPARE(loaded.size(), 1);
         QCOMPARE(loaded.first().first().toBool(), true);
         QVERIFY(w.isLoaded());
@@ -448,6 +450,10 @@ private slots:
         QCOMPARE(w.packagesTable()->rowCount(), 1);
         QVERIFY(w.button(QWizard::FinishButton)->isEnabled());
         QVERIFY(w.button(QWizard::BackButton)->isEnabled());
+        if (const QString shots = qEnvironmentVariable("LMODESK_SHOTS"); !shots.isEmpty()) {
+            w.grab().save(shots + u"/wizard-finish-failed.png"_s);
+            box->grab().save(shots + u"/wizard-finish-failed-box.png"_s);
+        }
         box->accept();
         QVERIFY(execSql(db, u"ALTER TABLE lmo_profiles_away RENAME TO lmo_profiles"_s, u"restoring the LMO table"_s).ok());
         QVERIFY(!LmoRepository(m_db->connection()).current()->designatedAt.isValid()); // nothing was recorded

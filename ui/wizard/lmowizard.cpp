@@ -18,6 +18,17 @@
 
 namespace lmo {
 
+namespace {
+
+// A message as a sentence of its own, whatever the driver ended it with.
+QString sentence(const QString &message)
+{
+    const QString m = message.trimmed();
+    return m.isEmpty() || m.endsWith(QLatin1Char('.')) ? m : m + QLatin1Char('.');
+}
+
+} // namespace
+
 LmoWizard::LmoWizard(Document &document, bool switchLmo, QWidget *parent)
     : LmoWizard(&document, document.database(), switchLmo, parent)
 {
@@ -121,7 +132,7 @@ void LmoWizard::applyStart(const Result<LmoWizardStart> &start)
         m_error = start.error().message;
         setNoteEverywhere(QStringLiteral("Could not read what this database records about its LMO: %1 Close the wizard "
                                          "and open it again once the database can be reached.")
-                              .arg(m_error),
+                              .arg(sentence(m_error)),
                           true);
         emit loaded(false);
         return;
@@ -290,7 +301,7 @@ void LmoWizard::finishDone(const Result<void> &r)
         m_error = r.error().message;
         setNoteEverywhere(QStringLiteral("The LMO was not recorded: %1 Your answers are kept: press Finish to try again, "
                                          "or Cancel.")
-                              .arg(m_error),
+                              .arg(sentence(m_error)),
                           true);
         refresh();
         auto *box = new QMessageBox(QMessageBox::Warning, windowTitle(),
