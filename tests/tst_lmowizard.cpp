@@ -345,6 +345,7 @@ private slots:
         QCOMPARE(note->text(), u"Reading what this database records about its LMO…"_s);
         QVERIFY(!w.orgName()->isEnabled());
         QVERIFY(!w.button(QWizard::NextButton)->isEnabled());
+        QVERIFY(!w.findChild<QLabel *>(u"orgProblems"_s)->isVisibleTo(&w)); // not the empty form's problems
         if (const QString shots = qEnvironmentVariable("LMODESK_SHOTS"); !shots.isEmpty())
             w.grab().save(shots + u"/wizard-reading.png"_s);
         QTRY_COMPARE(loaded.size(), 1);

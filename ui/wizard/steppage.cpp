@@ -104,8 +104,10 @@ bool StepPage::isComplete() const
 
 void StepPage::refreshNotes()
 {
-    setLines(m_problemsLabel, problems());
-    setLines(m_warningsLabel, warnings());
+    // Before the recorded answers are in, the empty fields' problems would only be noise.
+    const bool loaded = m_wizard->isLoaded();
+    setLines(m_problemsLabel, loaded ? problems() : QStringList());
+    setLines(m_warningsLabel, loaded ? warnings() : QStringList());
     emit completeChanged();
 }
 
