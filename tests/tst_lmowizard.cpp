@@ -1,10 +1,13 @@
 // The LMO setup wizard driven offscreen: each refusal, saving after each page and resuming
-// after a restart, the runbook, and the switch path.
+// after a restart, the runbook, and the switch path; reading and writing off the UI thread
+// (a read or a Finish the database refuses says why, the answers kept). On SQLite files and,
+// as tst_lmowizard@postgresql, on the test server.
 #include "fixtures.h"
 
 #include "domain/salesforceid.h"
 #include "lmo/lmoprofile.h"
 #include "storage/licenserepository.h"
+#include "storage/sqlutil.h"
 #include "wizard/lmosetuppage.h"
 #include "wizard/lmowizard.h"
 #include "wizard/runbookfile.h"
@@ -20,6 +23,7 @@
 #include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QProcess>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -28,6 +32,7 @@
 #include <QTemporaryDir>
 #include <QTextBrowser>
 #include <QTextDocument>
+#include <QTreeWidget>
 #include <QtTest>
 
 using namespace lmo;
@@ -77,6 +82,7 @@ private slots:
     {
         LmoWizard w(*m_db, false);
         w.show();
+        QTRY_VERIFY(w.isLoaded());
         QCOMPARE(w.currentId(), int(LmoWizard::OrgPage));
         fillOrg(w);
         QVERIFY(w.currentPage()->isComplete());
@@ -142,6 +148,7 @@ private slots:
         QFETCH(QString, reason);
         LmoWizard w(*m_db, false);
         w.show();
+        QTRY_VERIFY(w.isLoaded());
         fillOrg(w);
         auto *next = w.button(QWizard::NextButton);
         auto *shown = w.findChild<QLabel *>(u"orgProblems"_s);
@@ -190,6 +197,7 @@ private slots:
     {
         LmoWizard w(*m_db, false);
         w.show();
+        QTRY_VERIFY(w.isLoaded());
         fillOrg(w);
         w.next();
         w.addPackage(u"Ledgerly CPQ"_s, u"ledgerly"_s, u"033000000000001"_s);
@@ -237,6 +245,7 @@ private slots:
     {
         LmoWizard w(*m_db, false);
         w.show();
+        QTRY_VERIFY(w.isLoaded());
         fillOrg(w);
         w.next();
         QCOMPARE(w.currentId(), int(LmoWizard::PackagesPage));
@@ -282,6 +291,7 @@ private slots:
 
         LmoSetupPage page;
         page.setDatabase(m_db.get());
+        QTRY_VERIFY(page.isLoaded());
         QVERIFY(page.refusalsLabel()->isVisibleTo(&page));
         QVERIFY2(shownText(page.refusalsLabel()).contains(reason), qPrintable(shownText(page.refusalsLabel())));
         QVERIFY(shownText(page.refusalsLabel()).contains(u"LMO Desk would refuse this org as the LMO today."_s));
@@ -306,6 +316,7 @@ private slots:
 
         LmoWizard review(*m_db, false);
         review.show();
+        QTRY_VERIFY(review.isLoaded());
         QCOMPARE(review.currentId(), int(LmoWizard::OrgPage));
         QVERIFY(!review.button(QWizard::NextButton)->isEnabled());
         QVERIFY(shownText(review.findChild<QLabel *>(u"orgProblems"_s)).contains(reason));
@@ -316,7 +327,146 @@ private slots:
         p.org.edition = u"Enterprise Edition"_s;
         QVERIFY(LmoRepository(m_db->connection()).save(p).ok());
         page.reload();
+        QTRY_VERIFY(page.isLoaded());
         QVERIFY(!page.refusalsLabel()->isVisibleTo(&page));
+    }
+
+    // The wizard and the LMO page open at once and read what the database records on a
+    // worker: until the answer is in they say so, the wizard's fields wait and Next holds back.
+    void theWizardAndThePageReadOffTheUiThread()
+    {
+        LmoWizard w(*m_db, false);
+        QSignalSpy loaded(&w, &LmoWizard::loaded);
+        w.show();
+        QVERIFY(!w.isLoaded()); // the answer comes through the event loop, never in the constructor
+        auto *note = w.currentPage()->findChild<QLabel *>(u"wizardNote"_s);
+        QVERIFY(note);
+        QVERIFY(note->isVisibleTo(&w));
+        QCOMPARE(note->text(), u"Reading what this database records about its LMO…"_s);
+        QVERIFY(!w.orgName()->isEnabled());
+        QVERIFY(!w.button(QWizard::NextButton)->isEnabled());
+        QVERIFY(!w.findChild<QLabel *>(u"orgProblems"_s)->isVisibleTo(&w)); // not the empty form's problems
+        if (const QString shots = qEnvironmentVariable("LMODESK_SHOTS"); !shots.isEmpty())
+            w.grab().save(shots + u"/wizard-reading.png"_s);
+        QTRY_COMPARE(loaded.size(), 1);
+        QCOMPARE(loaded.first().first().toBool(), true);
+        QVERIFY(w.isLoaded());
+        QVERIFY(!note->isVisibleTo(&w));
+        QVERIFY(w.orgName()->isEnabled());
+        fillOrg(w);
+        QVERIFY(w.button(QWizard::NextButton)->isEnabled());
+
+        LmoSetupPage page;
+        QSignalSpy pageLoaded(&page, &LmoSetupPage::loaded);
+        page.setDatabase(m_db.get());
+        QVERIFY(!page.isLoaded());
+        QCOMPARE(page.identityLabel()->text(), u"Reading this database's LMO…"_s);
+        QVERIFY(!page.wizardButton()->isEnabled());
+        QTRY_COMPARE(pageLoaded.size(), 1);
+        QCOMPARE(pageLoaded.first().first().toBool(), true);
+        QVERIFY2(page.identityLabel()->text().contains(u"No LMO designated yet."_s), qPrintable(page.identityLabel()->text()));
+        QVERIFY(page.wizardButton()->isEnabled());
+        QCOMPARE(page.packagesTree()->topLevelItemCount(), 3);
+        QVERIFY(!page.isDesignated());
+    }
+
+    // A database that cannot be read (here: its LMO table gone) leaves the wizard saying why,
+    // Next held back, and the LMO page saying why too; nothing is written.
+    void aReadThatFailsSaysWhy()
+    {
+        QSqlDatabase db = m_db->connection();
+        QVERIFY(execSql(db, u"ALTER TABLE lmo_profiles RENAME TO lmo_profiles_away"_s, u"hiding the LMO table"_s).ok());
+        {
+            LmoWizard w(*m_db, false);
+            QSignalSpy loaded(&w, &LmoWizard::loaded);
+            w.show();
+            QTRY_COMPARE(loaded.size(), 1);
+            QCOMPARE(loaded.first().first().toBool(), false);
+            QVERIFY(!w.isLoaded());
+            const QString note = w.currentPage()->findChild<QLabel *>(u"wizardNote"_s)->text();
+            QVERIFY2(note.startsWith(u"Could not read what this database records about its LMO: "_s), qPrintable(note));
+            QVERIFY(!w.lastError().isEmpty());
+            QVERIFY(note.contains(w.lastError()));
+            fillOrg(w);
+            QVERIFY(!w.button(QWizard::NextButton)->isEnabled());
+            w.reject();
+            QTRY_VERIFY(!w.isVisible());
+        }
+        LmoSetupPage page;
+        QSignalSpy pageLoaded(&page, &LmoSetupPage::loaded);
+        page.setDatabase(m_db.get());
+        QTRY_COMPARE(pageLoaded.size(), 1);
+        QCOMPARE(pageLoaded.first().first().toBool(), false);
+        QVERIFY2(page.identityLabel()->text().startsWith(u"Could not read this database's LMO: "_s), qPrintable(page.identityLabel()->text()));
+        QVERIFY(!page.wizardButton()->isEnabled());
+        QVERIFY(execSql(db, u"ALTER TABLE lmo_profiles_away RENAME TO lmo_profiles"_s, u"restoring the LMO table"_s).ok());
+        page.reload();
+        QTRY_VERIFY(page.isLoaded());
+        QVERIFY(page.wizardButton()->isEnabled());
+    }
+
+    // Finish writes as a job. One the database refuses keeps the wizard open on the summary
+    // with every answer and says why (on the page and in a box); once the database takes it,
+    // Finish records it and the wizard closes.
+    void aFinishThatFailsKeepsTheWizardOpenWithTheAnswers()
+    {
+        LmoWizard w(*m_db, false);
+        w.show();
+        QTRY_VERIFY(w.isLoaded());
+        fillOrg(w);
+        w.next();
+        w.addPackage(u"Ledgerly CPQ"_s, u"ledgerly"_s, u"033000000000001"_s);
+        w.next();
+        w.lmaVersion()->setText(u"1.15"_s);
+        w.objectsVisible()->setChecked(true);
+        for (int page = LmoWizard::LmaPage; page < LmoWizard::SummaryPage; ++page)
+            w.next();
+        QCOMPARE(w.currentId(), int(LmoWizard::SummaryPage));
+        QTRY_VERIFY(!w.isWriting()); // the answers so far, saved
+        QCOMPARE(LmoRepository(m_db->connection()).current()->pagesDone, int(LmoWizard::SummaryPage));
+        QVERIFY(w.button(QWizard::FinishButton)->isEnabled());
+
+        // The profile's table away: the write fails as a server's refusal would.
+        QSqlDatabase db = m_db->connection();
+        QVERIFY(execSql(db, u"ALTER TABLE lmo_profiles RENAME TO lmo_profiles_away"_s, u"hiding the LMO table"_s).ok());
+        QSignalSpy failed(&w, &LmoWizard::finishFailed);
+        QSignalSpy recorded(&w, &LmoWizard::designationRecorded);
+        w.accept();
+        QVERIFY(w.isWriting());
+        QVERIFY(!w.button(QWizard::FinishButton)->isEnabled()); // while it writes
+        QVERIFY(!w.button(QWizard::BackButton)->isEnabled());
+        w.reject(); // not in the middle of Finish
+        QTRY_COMPARE(failed.size(), 1);
+        QCOMPARE(recorded.size(), 0);
+        QVERIFY(w.isVisible());
+        QCOMPARE(w.currentId(), int(LmoWizard::SummaryPage));
+        auto *box = w.findChild<QMessageBox *>(u"lmoFinishFailed"_s);
+        QVERIFY(box);
+        QVERIFY(box->isVisible());
+        QVERIFY2(box->text().startsWith(u"The LMO was not recorded:"_s), qPrintable(box->text()));
+        QVERIFY(box->text().contains(failed.first().first().toString()));
+        const QString note = w.currentPage()->findChild<QLabel *>(u"wizardNote"_s)->text();
+        QVERIFY2(note.contains(u"Your answers are kept"_s), qPrintable(note));
+        QCOMPARE(w.orgName()->text(), u"Acme Partner Production"_s);
+        QCOMPARE(w.packagesTable()->rowCount(), 1);
+        QVERIFY(w.button(QWizard::FinishButton)->isEnabled());
+        QVERIFY(w.button(QWizard::BackButton)->isEnabled());
+        if (const QString shots = qEnvironmentVariable("LMODESK_SHOTS"); !shots.isEmpty()) {
+            w.grab().save(shots + u"/wizard-finish-failed.png"_s);
+            box->grab().save(shots + u"/wizard-finish-failed-box.png"_s);
+        }
+        box->accept();
+        QVERIFY(execSql(db, u"ALTER TABLE lmo_profiles_away RENAME TO lmo_profiles"_s, u"restoring the LMO table"_s).ok());
+        QVERIFY(!LmoRepository(m_db->connection()).current()->designatedAt.isValid()); // nothing was recorded
+
+        w.accept();
+        QTRY_VERIFY(!w.isVisible());
+        QCOMPARE(recorded.size(), 1);
+        QCOMPARE(w.result(), int(QDialog::Accepted));
+        const LmoProfile done = LmoRepository(m_db->connection()).current().value();
+        QVERIFY(done.designatedAt.isValid());
+        QCOMPARE(done.org.name, u"Acme Partner Production"_s);
+        QCOMPARE(done.packages.size(), 1);
     }
 
     void progressIsSavedAndResumedAfterARestart()
@@ -324,6 +474,7 @@ private slots:
         {
             LmoWizard w(*m_db, false);
             w.show();
+            QTRY_VERIFY(w.isLoaded());
             fillOrg(w);
             w.next();
             QCOMPARE(w.currentId(), int(LmoWizard::PackagesPage));
@@ -335,6 +486,7 @@ private slots:
             w.next();
             QCOMPARE(w.currentId(), int(LmoWizard::LmaPage));
             w.reject(); // the user closes the app here
+            QTRY_VERIFY(!w.isVisible()); // once the answers are saved
         }
         auto saved = LmoRepository(m_db->connection()).current();
         QVERIFY(saved.ok());
@@ -344,6 +496,7 @@ private slots:
 
         LmoWizard again(*m_db, false);
         again.show();
+        QTRY_VERIFY(again.isLoaded());
         QCOMPARE(again.currentId(), int(LmoWizard::LmaPage)); // where they left off
         QCOMPARE(again.orgName()->text(), u"Acme Partner Production"_s); // the earlier answers are there
         QCOMPARE(again.packagesTable()->rowCount(), 1);
@@ -415,6 +568,7 @@ private slots:
         QCOMPARE(again.currentId(), int(LmoWizard::SummaryPage));
         QVERIFY(again.findChild<QTextBrowser *>(u"summary"_s)->toPlainText().contains(u"Acme Partner Production"_s));
         again.accept();
+        QTRY_VERIFY(!again.isVisible());
         auto done = LmoRepository(m_db->connection()).current();
         QVERIFY(done->designatedAt.isValid());
         QVERIFY(done->documented);
@@ -432,18 +586,21 @@ private slots:
             const QDateTime designated = done->designatedAt;
             LmoWizard review(*m_db, false);
             review.show();
+            QTRY_VERIFY(review.isLoaded());
             QCOMPARE(review.currentId(), int(LmoWizard::SummaryPage));
             review.back();
             QCOMPARE(review.currentId(), int(LmoWizard::DocumentPage));
             review.next();
             QTest::qWait(1100);
             review.accept();
+            QTRY_VERIFY(!review.isVisible());
             QCOMPARE(LmoRepository(m_db->connection()).current()->designatedAt, designated);
         }
 
         // The LMO page now shows the designated org and its runbook, not the steps to take.
         LmoSetupPage page;
         page.setDatabase(m_db.get());
+        QTRY_VERIFY(page.isLoaded());
         QVERIFY2(page.identityLabel()->text().contains(u"<b>Acme Partner Production</b>"_s), qPrintable(page.identityLabel()->text()));
         QVERIFY(page.identityLabel()->text().contains(u"designated on"_s));
         QCOMPARE(page.wizardButton()->text(), u"Review in the wizard…"_s);
@@ -471,6 +628,7 @@ private slots:
 
         LmoWizard w(*m_db, true);
         w.show();
+        QTRY_VERIFY(w.isLoaded());
         QCOMPARE(w.currentId(), int(LmoWizard::OrgPage)); // a switch starts afresh
         QVERIFY(w.orgName()->text().isEmpty());
         auto *note = w.findChild<QLabel *>(u"switchNote"_s);
@@ -496,6 +654,7 @@ private slots:
         QVERIFY(runbook.contains(u"| Old LMO | %1 | 2026-12-01 |"_s.arg(first.org.orgId)));
         w.next();
         w.accept();
+        QTRY_VERIFY(!w.isVisible());
         LmoRepository repository(m_db->connection());
         QCOMPARE(repository.current()->org.name, u"New LMO"_s);
         const auto former = repository.former().value();
@@ -510,12 +669,17 @@ private slots:
     void everyPageShowsAllItsText_data()
     {
         QTest::addColumn<bool>("switching");
-        QTest::newRow("designating") << false;
-        QTest::newRow("switching") << true;
+        QTest::addColumn<QSize>("size"); // empty: the wizard's own
+        QTest::newRow("designating") << false << QSize();
+        QTest::newRow("switching") << true << QSize();
+        // As large as a 1280x800 screen lets it be.
+        QTest::newRow("designating, 1280x800") << false << QSize(1280, 800);
+        QTest::newRow("switching, 1280x800") << true << QSize(1280, 800);
     }
     void everyPageShowsAllItsText()
     {
         QFETCH(bool, switching);
+        QFETCH(QSize, size);
         if (switching) {
             LmoProfile first;
             first.org.name = u"Old LMO"_s;
@@ -523,13 +687,17 @@ private slots:
             QVERIFY(LmoRepository(m_db->connection()).save(first).ok());
         }
         LmoWizard w(*m_db, switching);
+        if (size.isValid())
+            w.resize(size);
         w.show();
+        QTRY_VERIFY(w.isLoaded());
         QVERIFY(QTest::qWaitForWindowExposed(&w));
         const QString shots = qEnvironmentVariable("LMODESK_SHOTS");
+        const QString sizeName = size.isValid() ? u"%1x%2-"_s.arg(QString::number(size.width()), QString::number(size.height())) : QString();
         auto check = [&](const QString &name) {
             QApplication::processEvents();
             if (!shots.isEmpty())
-                w.grab().save(u"%1/wizard-%2%3.png"_s.arg(shots, switching ? u"switch-"_s : QString(), name));
+                w.grab().save(u"%1/wizard-%2%3%4.png"_s.arg(shots, sizeName, switching ? u"switch-"_s : QString(), name));
             for (QLabel *label : w.currentPage()->findChildren<QLabel *>()) {
                 if (!label->isVisible() || label->text().isEmpty() || !label->wordWrap())
                     continue;

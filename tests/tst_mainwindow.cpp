@@ -150,7 +150,8 @@ private slots:
         QCOMPARE(orgs->index(4, 8).data().toInt(), 30);
 
         // LMO setup: no LMO yet, so the wizard is offered with the six steps it walks; the
-        // registered packages; no runbook and no list of LMOs.
+        // registered packages; no runbook and no list of LMOs. The page reads on a worker.
+        QTRY_VERIFY(w.lmoPage()->isLoaded());
         QCOMPARE(w.lmoPage()->packagesTree()->topLevelItemCount(), 3);
         QVERIFY(w.lmoPage()->identityLabel()->text().contains(u"No LMO designated yet"_s));
         QCOMPARE(w.lmoPage()->wizardButton()->text(), u"Start the LMO setup wizard…"_s);
@@ -600,6 +601,7 @@ private slots:
         QTRY_COMPARE(w.dashboardPage()->metrics()->stats.licenses, 3);
 
         // The LMO page lists both, with their licenses.
+        QTRY_VERIFY(w.lmoPage()->isLoaded());
         QTreeWidget *list = w.lmoPage()->lmosTree();
         QVERIFY(list->isVisibleTo(w.lmoPage()));
         QCOMPARE(list->topLevelItemCount(), 2);
@@ -702,6 +704,7 @@ private slots:
 
         // The LMO wizard, one page done and left.
         whenDialog<LmoWizard>(this, [](LmoWizard *wizard) {
+            QTRY_VERIFY(wizard->isLoaded()); // it reads on a worker
             wizard->orgName()->setText(u"Acme Partner Production"_s);
             wizard->orgId()->setText(u"00D5f000000AbCd"_s);
             wizard->orgKind()->setCurrentIndex(int(OrgKind::Production));

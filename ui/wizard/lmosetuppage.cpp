@@ -3,9 +3,8 @@
 #include "lmo/designationsteps.h"
 #include "lmo/lmoprofile.h"
 #include "storage/database.h"
-#include "storage/packagerepository.h"
-#include "storage/sqlutil.h"
 #include "widgets/pagestyle.h"
+#include "wizard/lmoreader.h"
 #include "wizard/runbookfile.h"
 
 #include <QFileDialog>
@@ -42,7 +41,8 @@ LmoSetupPage::LmoSetupPage(QWidget *parent)
     : DatabasePage(parent), m_identity(new QLabel(this)), m_refusals(new QLabel(this)), m_wizard(new QPushButton(this)),
       m_switch(new QPushButton(QStringLiteral("Switch LMO…"), this)),
       m_savePdf(new QPushButton(QStringLiteral("Save runbook as PDF…"), this)),
-      m_saveMarkdown(new QPushButton(QStringLiteral("Save runbook as Markdown…"), this)), m_facts(new QLabel(this))
+      m_saveMarkdown(new QPushButton(QStringLiteral("Save runbook as Markdown…"), this)), m_facts(new QLabel(this)),
+      m_reader(new LmoReader(this))
 {
     setObjectName(QStringLiteral("lmoPage"));
     auto *outer = new QVBoxLayout(this);
@@ -151,20 +151,26 @@ LmoSetupPage::LmoSetupPage(QWidget *parent)
 void LmoSetupPage::setDatabase(Database *database)
 {
     m_database = database;
+    if (document())
+        m_reader->useDocument(database ? document() : nullptr);
+    else
+        m_reader->useConnection(database ? database->connectionSpec() : ConnectionSpec());
     reload();
 }
 
 void LmoSetupPage::reload()
 {
-    m_packages->clear();
-    m_lmos->clear();
-    m_runbookMarkdown.clear();
-    m_runbook->clear();
-    m_refusals->clear();
-    m_refusals->setVisible(false);
+    m_reader->forget();
+    m_loaded = false;
+    m_designated = false;
     const bool open = m_database != nullptr;
-    const bool writable = open && !m_database->isReadOnly();
     if (!open) {
+        m_packages->clear();
+        m_lmos->clear();
+        m_runbookMarkdown.clear();
+        m_runbook->clear();
+        m_refusals->clear();
+        m_refusals->setVisible(false);
         m_identity->setText(QStringLiteral("No database is open."));
         m_facts->clear();
         m_wizard->setText(QStringLiteral("Start the LMO setup wizard…"));
@@ -173,18 +179,41 @@ void LmoSetupPage::reload()
         m_lmosBox->setVisible(false);
         m_runbookBox->setVisible(false);
         m_stepsBox->setVisible(true);
+        m_loaded = true;
+        emit loaded(true);
         return;
     }
-    QSqlDatabase db = m_database->connection();
-    LmoRepository repository(db);
-    auto current = repository.current();
-    auto known = repository.all();
-    if (!current || !known) {
-        m_identity->setText((current ? known.error() : current.error()).message.toHtmlEscaped());
+    // What the page showed stays until the answer comes (no flicker on a reload); the buttons
+    // wait for it.
+    for (QPushButton *b : {m_wizard, m_switch, m_savePdf, m_saveMarkdown})
+        b->setEnabled(false);
+    if (m_identity->text().isEmpty() || m_identity->text() == QStringLiteral("No database is open."))
+        m_identity->setText(QStringLiteral("Reading this database's LMO…"));
+    m_reader->read<LmoOverview>([](QSqlDatabase &db) { return readLmoOverview(db); },
+                                [this](const Result<LmoOverview> &overview) { showOverview(overview); });
+}
+
+void LmoSetupPage::showOverview(const Result<LmoOverview> &overview)
+{
+    m_packages->clear();
+    m_lmos->clear();
+    m_runbookMarkdown.clear();
+    m_runbook->clear();
+    m_refusals->clear();
+    m_refusals->setVisible(false);
+    m_loaded = true;
+    if (!overview) {
+        m_identity->setText(QStringLiteral("Could not read this database's LMO: %1").arg(overview.error().message).toHtmlEscaped());
+        m_facts->clear();
+        m_lmosBox->setVisible(false);
+        m_runbookBox->setVisible(false);
+        emit loaded(false);
         return;
     }
-    const LmoProfile &p = current.value();
+    const bool writable = !m_database->isReadOnly();
+    const LmoProfile &p = overview->current;
     const bool designated = p.designatedAt.isValid();
+    m_designated = designated;
     const QLocale locale;
     if (designated) {
         QStringList facts{QStringLiteral("org id %1").arg(p.org.orgId)};
@@ -196,16 +225,16 @@ void LmoSetupPage::reload()
                            "<p>%4 registered to it; LMA version %5. Do not retire, trial-expire or refresh "
                            "this org: it holds every license of the packages tied to it.</p>")
                 .arg(p.org.name.toHtmlEscaped(), facts.join(QStringLiteral(", ")).toHtmlEscaped(),
-                     locale.toString(p.designatedAt.toLocalTime().date(), QLocale::LongFormat))
-                .arg(p.packages.size() == 1 ? QStringLiteral("1 package") : QStringLiteral("%1 packages").arg(p.packages.size()))
-                .arg(p.lmaVersion.isEmpty() ? QStringLiteral("not recorded") : p.lmaVersion.toHtmlEscaped()));
+                     locale.toString(p.designatedAt.toLocalTime().date(), QLocale::LongFormat),
+                     p.packages.size() == 1 ? QStringLiteral("1 package") : QStringLiteral("%1 packages").arg(p.packages.size()),
+                     p.lmaVersion.isEmpty() ? QStringLiteral("not recorded") : p.lmaVersion.toHtmlEscaped()));
         m_wizard->setText(QStringLiteral("Review in the wizard…"));
     } else if (p.pagesDone > 0) {
         m_identity->setText(QStringLiteral("<p><b>Setup in progress:</b> %1 of 6 steps done%2. The wizard resumes at step "
                                            "%3 with your earlier answers filled in.</p>")
-                                .arg(p.pagesDone)
-                                .arg(p.org.name.isEmpty() ? QString() : QStringLiteral(" for %1").arg(p.org.name.toHtmlEscaped()))
-                                .arg(qMin(p.pagesDone + 1, 6)));
+                                .arg(QString::number(p.pagesDone),
+                                     p.org.name.isEmpty() ? QString() : QStringLiteral(" for %1").arg(p.org.name.toHtmlEscaped()),
+                                     QString::number(qMin(p.pagesDone + 1, 6))));
         m_wizard->setText(QStringLiteral("Continue the LMO setup wizard…"));
     } else {
         m_identity->setText(QStringLiteral("<p><b>No LMO designated yet.</b> The wizard walks through the six steps below "
@@ -233,21 +262,18 @@ void LmoSetupPage::reload()
     m_savePdf->setEnabled(designated);
     m_saveMarkdown->setEnabled(designated);
     if (designated) {
-        auto former = repository.former();
-        m_runbookMarkdown = lmoRunbookMarkdown(p, QDate::currentDate(), former ? former.value() : QList<QPair<LmoProfile, QDate>>());
+        m_runbookMarkdown = lmoRunbookMarkdown(p, QDate::currentDate(), overview->former);
         m_runbook->setMarkdown(m_runbookMarkdown);
     }
     m_runbookBox->setVisible(designated);
     m_stepsBox->setVisible(!designated);
 
     // Every LMO with its licenses, once there is more than one.
-    const bool several = known->size() > 1;
+    const bool several = overview->known.size() > 1;
     m_lmosBox->setVisible(several);
     if (several) {
-        auto counted = repository.licensesByLmo();
-        const QHash<qint64, qint64> licenses = counted ? counted.value() : QHash<qint64, qint64>();
         QDate from;
-        for (const KnownLmo &k : known.value()) {
+        for (const KnownLmo &k : overview->known) {
             auto *item = new QTreeWidgetItem(m_lmos);
             item->setText(0, QString::number(k.ref));
             item->setText(1, k.profile.org.name.isEmpty() ? QStringLiteral("(not described)") : k.profile.org.name);
@@ -255,29 +281,30 @@ void LmoSetupPage::reload()
             const QString since = from.isValid() ? from.toString(Qt::ISODate) : QStringLiteral("the start");
             item->setText(3, k.current ? QStringLiteral("from %1 (current)").arg(since)
                                        : QStringLiteral("%1 to %2").arg(since, k.replacedOn.toString(Qt::ISODate)));
-            item->setText(4, locale.toString(licenses.value(k.ref)));
+            item->setText(4, locale.toString(overview->licensesByLmo.value(k.ref)));
             item->setTextAlignment(4, Qt::AlignRight | Qt::AlignVCenter);
             from = k.replacedOn;
         }
     }
 
-    auto packages = PackageRepository(db).all();
-    if (!packages) {
-        m_facts->setText(packages.error().message);
-        return;
+    if (!overview->packagesError.isEmpty()) {
+        m_facts->setText(overview->packagesError);
+    } else {
+        for (const Package &pk : overview->packages) {
+            auto *item = new QTreeWidgetItem(m_packages);
+            item->setText(0, pk.name);
+            item->setText(1, pk.packageId.isNull() ? QStringLiteral("not recorded") : pk.packageId.to18());
+            item->setText(2, pk.latestVersion);
+            item->setText(3, locale.toString(pk.releaseDate, QLocale::ShortFormat));
+            item->setText(4, pk.lastLicenseRefresh.isValid()
+                                 ? locale.toString(pk.lastLicenseRefresh.toLocalTime(), locale.dateFormat(QLocale::ShortFormat)
+                                                                                            + QStringLiteral(" HH:mm"))
+                                 : QStringLiteral("never"));
+        }
+        m_facts->setText(QStringLiteral("Packages whose licenses this database holds: %1.")
+                             .arg(locale.toString(qint64(overview->packages.size()))));
     }
-    for (const Package &pk : packages.value()) {
-        auto *item = new QTreeWidgetItem(m_packages);
-        item->setText(0, pk.name);
-        item->setText(1, pk.packageId.isNull() ? QStringLiteral("not recorded") : pk.packageId.to18());
-        item->setText(2, pk.latestVersion);
-        item->setText(3, locale.toString(pk.releaseDate, QLocale::ShortFormat));
-        item->setText(4, pk.lastLicenseRefresh.isValid()
-                             ? locale.toString(pk.lastLicenseRefresh.toLocalTime(), locale.dateFormat(QLocale::ShortFormat)
-                                                                                        + QStringLiteral(" HH:mm"))
-                             : QStringLiteral("never"));
-    }
-    m_facts->setText(QStringLiteral("Packages whose licenses this database holds: %1.").arg(locale.toString(qint64(packages->size()))));
+    emit loaded(true);
 }
 
 void LmoSetupPage::saveRunbookAs(const QString &suffix)
