@@ -3,6 +3,9 @@
 #include "import/fileimport.h"
 
 #include "import/importinput.h"
+#include "storage/postgres/pgcopy.h"
+
+#include <QScopeGuard>
 
 #include <algorithm>
 #include <atomic>
@@ -12,6 +15,69 @@
 #include <thread>
 
 namespace lmo::importing {
+
+namespace {
+
+// The columns of the licenses a fast load streams to a server: LicenseRowBatch's, then lmo_ref.
+constexpr const char *kCopyTarget =
+    "licenses (sf_id, name, account_id, account_name, contact_id, lead_id, package_ref, package_version_ref, "
+    "version_number, status, license_status, seats, used_licenses, expiration, install_date, org_id, org_edition, "
+    "org_instance, org_status, org_trial_expiration, is_sandbox, package_license_id, proxy_user, license_type, "
+    "last_modified, lmo_ref)";
+
+// The licenses table's CHECK rules (0001_initial.sql), as LicenseWriter::checkTableRules holds a
+// row to them, worded as it words a broken one.
+bool rowAllowed(const LicenseRowBatch &batch, const LicenseRowBatch::Cell *cells)
+{
+    const LicenseRowBatch::Cell &status = cells[LicenseRowBatch::Status];
+    const LicenseRowBatch::Cell &seats = cells[LicenseRowBatch::Seats];
+    if (status.isNull() || status.isInteger() || !seats.isInteger())
+        return false;
+    const std::string_view s = batch.text(status);
+    return (s == "Active" || s == "Trial" || s == "Suspended" || s == "Uninstalled") && (seats.number == -1 || seats.number >= 0);
+}
+
+Error ruleBroken(const LicenseRowBatch &batch, size_t r)
+{
+    const std::string_view name = batch.text(batch.row(r)[LicenseRowBatch::Name]);
+    return Error::make(Error::Code::Sql, QStringLiteral("Database error while saving license %1: CHECK constraint failed "
+                                                        "(status must be Trial, Active, Suspended or Uninstalled; seats -1 or more)")
+                                             .arg(QString::fromUtf8(name.data(), qsizetype(name.size()))));
+}
+
+} // namespace
+
+Result<void> FileImport::pauseCopy()
+{
+    return m_licenseCopy ? m_licenseCopy->finish() : Result<void>();
+}
+
+Result<void> FileImport::copyEncoded(const LicenseRowBatch &batch)
+{
+    if (m_tableRulesInWriter) {
+        for (size_t r = 0; r < batch.size(); ++r) {
+            if (!rowAllowed(batch, batch.row(r)))
+                return ruleBroken(batch, r);
+        }
+    }
+    pg::CopyRows &rows = m_copyRows;
+    rows.clear();
+    for (size_t r = 0; r < batch.size(); ++r) {
+        const LicenseRowBatch::Cell *cells = batch.row(r);
+        for (int i = 0; i < LicenseRowBatch::InsertColumns; ++i) {
+            const LicenseRowBatch::Cell &c = cells[i];
+            if (c.isInteger())
+                rows.integer(c.number);
+            else if (c.isNull())
+                rows.null();
+            else
+                rows.text(batch.text(c));
+        }
+        rows.integer(m_lmoRef);
+        rows.endRow();
+    }
+    return m_licenseCopy->send(rows);
+}
 
 Result<void> FileImport::resolveEncoded(LicenseRowBatch &batch, size_t r, size_t orgHash)
 {
@@ -76,8 +142,12 @@ Result<void> FileImport::storeEncoded(LicenseRowBatch &batch, const std::vector<
             return resolved;
     }
     m_idHashes.insert(m_idHashes.end(), idHashes.begin(), idHashes.end());
-    if (auto inserted = m_writer->insertRows(batch, 0, batch.size()); !inserted)
+    if (m_licenseCopy) {
+        if (auto copied = copyEncoded(batch); !copied)
+            return copied;
+    } else if (auto inserted = m_writer->insertRows(batch, 0, batch.size()); !inserted) {
         return inserted;
+    }
     m_report.inserted += qint64(batch.size());
     return {};
 }
@@ -124,6 +194,16 @@ Result<void> FileImport::readLicensesOnTwoThreads(const HeaderAnalysis &analysis
     std::atomic<bool> stop{false};
     const bool report = analysis.format == ExportFormat::Report;
     const LicenseRowEncoder encoder(m_columnOf, m_options.dateOrder, numberStyle());
+
+    // On a server the rows go in one COPY kept open from batch to batch (paused only while a new
+    // package or version is recorded): the server saves a batch while this thread makes the next.
+    if (pg::canCopy(m_db)) {
+        m_licenseCopy = std::make_unique<pg::CopyStream>(m_db, QByteArray(kCopyTarget), QStringLiteral("saving licenses"));
+    }
+    auto endCopy = qScopeGuard([this] {
+        m_licenseCopy.reset(); // one still open (a failure, a cancel) is abandoned: nothing of it is kept
+        m_copyRows = pg::CopyRows(); // its memory too
+    });
 
     std::thread reader([&] {
         auto push = [&](Batch &&batch) {
@@ -196,6 +276,8 @@ Result<void> FileImport::readLicensesOnTwoThreads(const HeaderAnalysis &analysis
         }
         if (batch.last) {
             finish();
+            if (auto r = pauseCopy(); !r) // every row saved before anything else runs
+                return r;
             if (!batch.error.isEmpty())
                 return Error::make(Error::Code::Invalid, QStringLiteral("%1 was refused whole: %2").arg(shownPath(m_path), batch.error));
             return checkNoDuplicates();

@@ -64,6 +64,8 @@ Result<qint64> FileImport::packageFor(const SalesforceId &ref, const QString &na
             const qint64 row = it.value();
             QSet<qint64> &withId = is033 ? m_packagesWith033 : m_packagesWithSfId;
             if (!withId.contains(row)) {
+                if (auto paused = pauseCopy(); !paused)
+                    return paused.error();
                 QSqlQuery q(m_db);
                 q.prepare(QStringLiteral("UPDATE packages SET %1 = ? WHERE id = ?")
                               .arg(is033 ? QStringLiteral("package_id") : QStringLiteral("sf_id")));
@@ -83,6 +85,8 @@ Result<qint64> FileImport::packageFor(const SalesforceId &ref, const QString &na
     QString packageName = name;
     if (packageName.isEmpty() || m_packageByName.contains(packageName))
         packageName = QStringLiteral("Package %1").arg(ref.to18());
+    if (auto paused = pauseCopy(); !paused)
+        return paused.error();
     QSqlQuery q(m_db);
     const bool is033 = !ref.isNull() && ref.hasKeyPrefix(u"033");
     q.prepare(QStringLiteral("INSERT INTO packages (sf_id, package_id, name) VALUES (?, ?, ?)"));
@@ -113,6 +117,8 @@ Result<qint64> FileImport::versionFor(qint64 package, const SalesforceId &id, co
     }
     if (number.isEmpty())
         return qint64(0); // only an id the database does not know: no version to point at
+    if (auto paused = pauseCopy(); !paused)
+        return paused.error();
     QSqlQuery q(m_db);
     q.prepare(QStringLiteral("INSERT INTO package_versions (sf_id, package_ref, name, version_number) VALUES (?, ?, ?, ?)"));
     q.addBindValue(id.isNull() ? nullText() : QVariant(id.to18()));
