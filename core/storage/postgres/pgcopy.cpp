@@ -8,26 +8,29 @@
 
 #include <libpq-fe.h>
 
+#include <algorithm>
+#include <utility>
+
 namespace lmo::pg {
 
 void CopyRows::text(std::string_view utf8)
 {
     separate();
-    const qsizetype start = m_data.size();
-    m_data.reserve(start + qsizetype(utf8.size()));
     const char *p = utf8.data();
     const char *end = p + utf8.size();
     const char *run = p; // the stretch since the last character that needed escaping
     for (; p < end; ++p) {
-        const char c = *p;
+        const auto c = static_cast<unsigned char>(*p);
+        if (c > '\r' && c != '\\')
+            continue; // all but the four below: most bytes stop at the first test
         if (c != '\\' && c != '\t' && c != '\n' && c != '\r')
             continue;
-        m_data.append(run, p - run);
-        m_data.append('\\');
-        m_data.append(c == '\\' ? '\\' : c == '\t' ? 't' : c == '\n' ? 'n' : 'r');
+        m_data.append(run, size_t(p - run));
+        m_data.push_back('\\');
+        m_data.push_back(c == '\\' ? '\\' : c == '\t' ? 't' : c == '\n' ? 'n' : 'r');
         run = p + 1;
     }
-    m_data.append(run, end - run);
+    m_data.append(run, size_t(end - run));
 }
 
 void CopyRows::text(const QString &value)
@@ -54,7 +57,7 @@ void CopyRows::integer(qint64 value)
     } while (v);
     if (negative)
         *--p = '-';
-    m_data.append(p, end - p);
+    m_data.append(p, size_t(end - p));
 }
 
 void CopyRows::null()
@@ -65,7 +68,7 @@ void CopyRows::null()
 
 void CopyRows::endRow()
 {
-    m_data.append('\n');
+    m_data.push_back('\n');
     m_inRow = false;
     ++m_rows;
 }
@@ -168,46 +171,107 @@ bool canCopy(const QSqlDatabase &db)
     return db.driverName().startsWith(QLatin1String("QPSQL")) && connectionOf(db) != nullptr;
 }
 
-Result<void> copyIn(QSqlDatabase &db, const char *target, const CopyRows &rows, const QString &doing)
+CopyStream::CopyStream(QSqlDatabase db, QByteArray target, QString doing)
+    : m_db(std::move(db)), m_target(std::move(target)), m_doing(std::move(doing))
 {
-    if (rows.empty())
-        return {};
-    PGconn *conn = connectionOf(db);
-    if (!conn)
-        return Error::make(Error::Code::ConnectionLost, QStringLiteral("Database error while %1: not connected").arg(doing));
+}
 
-    const QByteArray sql = QByteArray("COPY ") + target + " FROM STDIN";
+CopyStream::~CopyStream()
+{
+    abandon();
+}
+
+Result<void> CopyStream::open()
+{
+    PGconn *conn = connectionOf(m_db);
+    if (!conn)
+        return Error::make(Error::Code::ConnectionLost, QStringLiteral("Database error while %1: not connected").arg(m_doing));
+    const QByteArray sql = QByteArray("COPY ") + m_target + " FROM STDIN";
     PGresult *res = PQexec(conn, sql.constData());
     if (PQresultStatus(res) != PGRES_COPY_IN) {
         QString state;
         const QString message = resultError(res, conn, &state);
         PQclear(res);
-        return copyError(state, message, doing);
+        return copyError(state, message, m_doing);
     }
     PQclear(res);
+    m_conn = conn;
+    m_open = true;
+    return {};
+}
 
-    // In pieces, so that libpq's output buffer stays small whatever the batch.
-    constexpr qsizetype kPiece = 256 * 1024;
-    const QByteArray &data = rows.data();
-    bool sent = true;
-    for (qsizetype at = 0; at < data.size() && sent; at += kPiece)
-        sent = PQputCopyData(conn, data.constData() + at, int(std::min(kPiece, data.size() - at))) == 1;
-    // On a failed send the COPY is ended with an error, so that the connection is usable again
-    // (for the rollback) and the server keeps nothing of it.
-    const QString sendError = sent ? QString() : QString::fromUtf8(PQerrorMessage(conn));
-    PQputCopyEnd(conn, sent ? nullptr : "the rows could not be sent");
+Result<void> CopyStream::send(const CopyRows &rows)
+{
+    if (rows.empty())
+        return {};
+    if (!m_open) {
+        if (auto r = open(); !r)
+            return r;
+    }
+    auto *conn = static_cast<PGconn *>(m_conn);
+    // In pieces, so that libpq's output buffer stays small whatever the batch; libpq sends each
+    // as its buffer fills, and the server reads them as they come.
+    constexpr size_t kPiece = 256 * 1024;
+    const std::string_view data = rows.data();
+    for (size_t at = 0; at < data.size(); at += kPiece) {
+        if (PQputCopyData(conn, data.data() + at, int(std::min(kPiece, data.size() - at))) != 1) {
+            const QString message = QString::fromUtf8(PQerrorMessage(conn));
+            abandon();
+            return copyError(QString(), message, m_doing);
+        }
+    }
+    m_rowsSent += rows.rows();
+    return {};
+}
 
-    QString state, message;
-    while ((res = PQgetResult(conn))) {
+namespace {
+
+// Ends the COPY under way on `conn` (with `failure` as its error, or none) and reads the
+// server's answers; the first error found, else empty.
+QString endCopy(PGconn *conn, const char *failure, QString *state)
+{
+    QString message;
+    if (PQputCopyEnd(conn, failure) != 1)
+        message = QString::fromUtf8(PQerrorMessage(conn));
+    while (PGresult *res = PQgetResult(conn)) {
         if (PQresultStatus(res) != PGRES_COMMAND_OK && message.isEmpty())
-            message = resultError(res, conn, &state);
+            message = resultError(res, conn, state);
         PQclear(res);
     }
-    if (!sent)
-        return copyError(state, sendError, doing);
+    return message;
+}
+
+} // namespace
+
+Result<void> CopyStream::finish()
+{
+    if (!m_open)
+        return {};
+    m_open = false;
+    QString state;
+    const QString message = endCopy(static_cast<PGconn *>(std::exchange(m_conn, nullptr)), nullptr, &state);
     if (!message.isEmpty())
-        return copyError(state, message, doing);
+        return copyError(state, message, m_doing);
     return {};
+}
+
+void CopyStream::abandon()
+{
+    if (!m_open)
+        return;
+    m_open = false;
+    QString state;
+    (void)endCopy(static_cast<PGconn *>(std::exchange(m_conn, nullptr)), "the import was stopped", &state);
+}
+
+Result<void> copyIn(QSqlDatabase &db, const char *target, const CopyRows &rows, const QString &doing)
+{
+    if (rows.empty())
+        return {};
+    CopyStream stream(db, QByteArray(target), doing);
+    if (auto r = stream.send(rows); !r)
+        return r;
+    return stream.finish();
 }
 
 } // namespace lmo::pg

@@ -9,6 +9,7 @@
 #include <QList>
 #include <QPair>
 
+#include <string>
 #include <string_view>
 
 namespace lmo::pg {
@@ -27,17 +28,19 @@ public:
 
     qint64 rows() const { return m_rows; }
     bool empty() const { return m_rows == 0; }
-    const QByteArray &data() const { return m_data; }
+    std::string_view data() const { return m_data; }
     void clear();
 
 private:
     void separate()
     {
         if (m_inRow)
-            m_data.append('\t');
+            m_data.push_back('\t');
         m_inRow = true;
     }
-    QByteArray m_data;
+    // A std::string: its appends grow it geometrically, a value at a time at little cost (a
+    // QByteArray's reserve() per value reallocated the whole buffer).
+    std::string m_data;
     qint64 m_rows = 0;
     bool m_inRow = false;
 };
@@ -47,6 +50,41 @@ private:
 // round trip each. `target` is the table and its column list ("licenses (sf_id, name, ...)").
 // A unique key taken is Error::Code::Conflict, a full disk DiskFull; `doing` words the error.
 Result<void> copyIn(QSqlDatabase &db, const char *target, const CopyRows &rows, const QString &doing);
+
+// A `COPY <target> FROM STDIN` kept open across many sends, so that the server saves one batch
+// while the caller makes the next (a COPY per batch waits for each to be saved). Nothing else
+// may run on the connection while it is open: finish() it first, then start again with the next
+// send(). The server's answer to the rows (a broken rule, a full disk) comes from finish(). One
+// abandoned, failed or destroyed while open is ended with an error, so that the server keeps
+// none of its rows and the connection is ready for the rollback.
+class CopyStream
+{
+public:
+    // `target` as for copyIn(); `doing` words the errors.
+    CopyStream(QSqlDatabase db, QByteArray target, QString doing);
+    ~CopyStream();
+    CopyStream(const CopyStream &) = delete;
+    CopyStream &operator=(const CopyStream &) = delete;
+
+    // Sends the rows, opening the COPY first if it is not open.
+    Result<void> send(const CopyRows &rows);
+    // Ends the COPY and waits for the server to have taken every row; nothing to do if not open.
+    Result<void> finish();
+    // Ends the COPY with an error: the server keeps none of the rows sent since it opened.
+    void abandon();
+    bool isOpen() const { return m_open; }
+    // Rows sent since the stream was made, over every COPY it opened.
+    qint64 rowsSent() const { return m_rowsSent; }
+
+private:
+    Result<void> open();
+    QSqlDatabase m_db;
+    QByteArray m_target;
+    QString m_doing;
+    void *m_conn = nullptr; // PGconn, while open
+    bool m_open = false;
+    qint64 m_rowsSent = 0;
+};
 
 // Sets the id sequences of `tables` back to just past their highest id, as SQLite numbers a
 // row: for after a rollback to a savepoint, which takes the rows back but not the ids they used

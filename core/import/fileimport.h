@@ -1,0 +1,171 @@
+#pragma once
+
+// The import of one file, shared by the files that do its parts (internal to core/import):
+//   fileimport.cpp     the run: checks, transaction, the fast or careful load, the commit
+//   importreading.cpp  opening the file, the data rows, progress, the careful path's loop
+//   rejections.cpp     rejected rows, as the report keeps them
+//   licenseparse.cpp   a license row read and checked (the careful reader)
+//   licensestore.cpp   a license row written: inserted, or compared and updated with its audit
+//   fastload.cpp       the fast load: two threads, encoded batches, the duplicate check
+//   packagelookup.cpp  packages and versions known, looked up and created
+//   packagerows.cpp    package and package-version files
+//   afterload.cpp      the import's audit entry and the subscriber-org summaries
+
+#include "import/csvreader.h"
+#include "import/importer.h"
+#include "import/importformat.h"
+#include "import/licensecolumns.h"
+#include "import/licenserowencoder.h"
+#include "import/valueparser.h"
+#include "storage/licenserepository.h"
+#include "storage/postgres/pgcopy.h"
+
+#include <QElapsedTimer>
+#include <QFile>
+#include <QHash>
+#include <QPair>
+#include <QSet>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+
+#include <array>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace lmo {
+class Database;
+}
+
+namespace lmo::importing {
+
+constexpr int kFieldCount = kImportFieldCount;
+constexpr qint64 kProgressEvery = 5000;
+
+
+// A license row as read from the file, before the database is asked anything: what a reading
+// thread hands to the writing one.
+struct ParsedLicense
+{
+    License l;
+    SalesforceId packageRef;
+    QString packageName;
+    SalesforceId versionId;
+    QString versionName;
+    std::optional<Rejection> rejection; // set when the row cannot be read
+};
+
+
+// The whole import of one file: reading, checking, writing, counting.
+class FileImport
+{
+public:
+    FileImport(Database &database, const QString &path, const ImportOptions &options, ImportReport &report);
+
+    Result<void> run();
+
+private:
+    Result<void> prepare(const HeaderAnalysis &analysis);
+    // Opens the file (once: a pipe cannot be read twice) and reads its header.
+    Result<void> openInput();
+    Rejection makeRejection(const CsvRecord &record, int column, const QString &reason, qint64 line = 0) const;
+    void addRejection(Rejection rejection);
+    void reject(const CsvRecord &record, int column, const QString &reason);
+    // Rejects the row for the value in `field`'s column; the row is done, the import goes on.
+    Result<void> rejectField(const CsvRecord &record, ImportField field, const QString &why);
+    Result<void> licenseRow(const CsvRecord &record);
+    ParsedLicense parseLicense(const CsvRecord &record) const;
+    Result<void> storeLicense(ParsedLicense &row, const CsvRecord *record);
+    // The version a license row names: by record id, by name, by number; 0 for none.
+    Result<qint64> resolveVersion(qint64 package, const SalesforceId &versionId, const QString &versionName,
+                                  const QString &versionNumber);
+    // Row `r` of a fast load's batch: its package and version looked up (once per distinct
+    // value, creating them when new), ready to insert. `orgHash` is the hash of its org id,
+    // taken on the reading thread.
+    Result<void> resolveEncoded(LicenseRowBatch &batch, size_t r, size_t orgHash);
+    // A fast load's batch, resolved row by row, then inserted many rows a statement.
+    // `orgHashes` has one per row; `idHashes`, one per row with a record Id.
+    Result<void> storeEncoded(LicenseRowBatch &batch, const std::vector<size_t> &orgHashes,
+                              const std::vector<size_t> &idHashes);
+    // A fast load's batch into a server's open COPY (m_licenseCopy), held to the table's rules first.
+    Result<void> copyEncoded(const LicenseRowBatch &batch);
+    // Ends the fast load's COPY, if one is open, so that another statement may run: every row
+    // sent is saved (a broken rule comes back here). The next batch opens another.
+    Result<void> pauseCopy();
+    // A fast load has no unique index to stop a license coming twice: its keys' hashes are
+    // kept and compared at the end. A Conflict sends the file down the careful path.
+    Result<void> checkNoDuplicates();
+    // The data rows, past blank lines and a report's footer.
+    bool nextDataRecord(CsvReader &reader, CsvRecord &record, bool &footer, bool report) const;
+    std::optional<Rejection> shapeRejection(const CsvRecord &record) const;
+    // Reports progress; a cancel comes back as the error to return.
+    Result<void> progressed(qint64 bytes, qint64 totalBytes, const QElapsedTimer &timer);
+    Result<void> readRowsHere(const HeaderAnalysis &analysis, qint64 totalBytes, const QElapsedTimer &timer);
+    Result<void> readLicensesOnTwoThreads(const HeaderAnalysis &analysis, qint64 totalBytes, const QElapsedTimer &timer);
+    Result<void> packageRow(const CsvRecord &record);
+    Result<void> versionRow(const CsvRecord &record);
+    Result<qint64> packageFor(const SalesforceId &ref, const QString &name);
+    Result<qint64> versionFor(qint64 package, const SalesforceId &id, const QString &number);
+    // The LMO the licenses are filed under: the caller's choice, else the only one.
+    Result<void> chooseLmo();
+    Result<std::optional<qint64>> findLicense(const License &l);
+    Result<void> updateLicense(qint64 rowId, const License &l);
+    // Empties every package and version lookup (after a rollback that took their rows).
+    void forgetPackages();
+    Result<void> loadPackages();
+    Result<void> loadRows(const HeaderAnalysis &analysis, bool fast);
+    // After the rows: the import's own audit entry, and the subscriber orgs summarised again (a
+    // few now; after a big load all of them, later).
+    Result<void> recordAndSummarise(const HeaderAnalysis &analysis, bool fast);
+    bool has(ImportField f) const { return m_columnOf[size_t(f)] >= 0; }
+    ValueParser::NumberStyle numberStyle() const
+    {
+        return m_report.format == ExportFormat::Report ? ValueParser::NumberStyle::Report : ValueParser::NumberStyle::Plain;
+    }
+    QString cell(const CsvRecord &record, ImportField f) const
+    {
+        const int c = m_columnOf[size_t(f)];
+        return c >= 0 && c < record.size() ? ValueParser::text(record.text(c)) : QString();
+    }
+
+    Database &m_database;
+    QSqlDatabase m_db;
+    QString m_path;
+    QFile m_file;
+    std::unique_ptr<CsvReader> m_reader; // past the header once openInput() is done
+    const ImportOptions &m_options;
+    ImportReport &m_report;
+    std::array<int, kFieldCount> m_columnOf{};
+    std::vector<const LicenseColumn *> m_presentColumns;
+    bool m_freshTable = false;
+    std::unique_ptr<LicenseWriter> m_writer;
+    bool m_tableRulesInWriter = false; // SQLite's CHECK constraints are off for this load
+    QSqlQuery m_findById;
+    QSqlQuery m_findByOrgPackage;
+    QSqlQuery m_update;
+    QSqlQuery m_fetch; // a whole license by its row, to compare with the file
+    QHash<QString, qint64> m_packageBySfId, m_packageBy033, m_packageByName;
+    QSet<qint64> m_packagesWithSfId, m_packagesWith033;
+    QHash<QString, qint64> m_versionBySfId;
+    QHash<QPair<qint64, QString>, qint64> m_versionByName; // (package, version name)
+    QHash<qint64, QString> m_numberOfVersion;
+    QHash<QPair<qint64, QString>, qint64> m_versionByNumber; // (package, version number)
+    QString m_source;
+    QString m_changedBy;
+    qint64 m_lmoRef = 1;
+    qint64 m_foundInLmo = 1; // the LMO of the license findLicense found
+    // Fast loads: lookups already made, and the keys seen.
+    std::string m_key;
+    std::unordered_map<std::string, qint64> m_packageMemo;
+    std::unordered_map<std::string, std::pair<qint64, std::string>> m_versionMemo;
+    std::vector<size_t> m_idHashes, m_orgPackageHashes;
+    // A fast load into a server: its COPY, open from batch to batch, and the rows for the next send.
+    std::unique_ptr<pg::CopyStream> m_licenseCopy;
+    pg::CopyRows m_copyRows;
+    // The subscriber orgs a careful load changed, to summarise again.
+    QSet<QString> m_touchedOrgs;
+};
+
+} // namespace lmo::importing
