@@ -363,22 +363,15 @@ void DashboardPage::setDatabase(Database *database)
                     reload(); // the kept package's figures
             },
             true);
-        // After a switch of LMO there are several to choose from. How many is asked off the UI
-        // thread; LmoChooser::load reads them on the connection it is given (the window's),
-        // so that read is left for when there is a choice to offer.
-        document()->read<qsizetype>(
-            this,
-            [](QSqlDatabase &db) -> Result<qsizetype> {
-                auto known = LmoRepository(db).all();
-                if (!known)
-                    return known.error();
-                return known->size();
-            },
-            [this, opened](const Result<qsizetype> &lmos) {
-                if (opened != m_opened || !lmos || lmos.value() <= 1 || !m_database)
+        // After a switch of LMO there are several to choose from: read off the UI thread (the
+        // chooser shows itself only when there is a choice).
+        document()->read<QList<KnownLmo>>(
+            this, [](QSqlDatabase &db) { return LmoRepository(db).all(); },
+            [this, opened](const Result<QList<KnownLmo>> &lmos) {
+                if (opened != m_opened || !lmos || !m_database)
                     return;
                 m_applying = true;
-                m_lmo->load(m_database->connection());
+                m_lmo->setLmos(lmos.value());
                 m_applying = false;
             },
             true);

@@ -297,6 +297,14 @@ void ImportDialog::offerLmos(QSqlDatabase db)
     refreshAnalysis();
 }
 
+void ImportDialog::offerLmos(const QList<KnownLmo> &known)
+{
+    if (!m_lmo)
+        return;
+    m_lmo->setLmos(known);
+    refreshAnalysis();
+}
+
 void ImportDialog::setLmo(qint64 lmo)
 {
     if (m_lmo)
@@ -367,12 +375,13 @@ void ImportDialog::startImport()
     });
     m_job = m_jobs->run<ImportReport>(
         this, job,
-        [this, databasePath, file, options](JobContext &context) -> Result<ImportReport> {
+        [this, databasePath, file, options, password = m_password](JobContext &context) -> Result<ImportReport> {
             // The window's background index build may still be finishing the index it was
             // building when the import stopped it (MainWindow::importFiles): wait for its
             // lock longer than SQLite's usual two seconds.
             Database::OpenOptions open;
             open.busyTimeoutMs = 30000;
+            open.password = password;
             auto database = Database::open(databasePath, open);
             if (!database)
                 return database.error();

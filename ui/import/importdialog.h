@@ -1,6 +1,7 @@
 #pragma once
 
 #include "import/importer.h"
+#include "lmo/lmoprofile.h"
 
 #include <QDialog>
 #include <QSqlDatabase>
@@ -43,6 +44,11 @@ public:
     // Once the database has licenses from more than one LMO, a license file must say which LMO
     // it was exported from: the dialog asks, and Import waits for the answer.
     void offerLmos(QSqlDatabase db);
+    // The LMOs to offer, read off the UI thread by the window.
+    void offerLmos(const QList<KnownLmo> &known);
+    // The password the window's connection was opened with (a team database's, from the
+    // keychain): the import's own connection needs it too.
+    void setPassword(const QString &password) { m_password = password; }
     void setLmo(qint64 lmo);
     bool asksForLmo() const;
 
@@ -80,6 +86,7 @@ private:
     void saveRejectionsDialog();
 
     QString m_databasePath;
+    QString m_password;
     QString m_file;
     std::optional<ImportPreview> m_preview;
     HeaderAnalysis m_analysis;

@@ -2,6 +2,7 @@
 
 #include "browse/licensespage.h"
 #include "browse/modifylicensedialog.h"
+#include "lmo/lmoprofile.h"
 #include "browse/modifylicensescommand.h"
 #include "browse/subscriberspage.h"
 #include "document/jobrunner.h"
@@ -486,7 +487,16 @@ bool MainWindow::importFile(const QString &file)
     stopIndexJob();
     ImportDialog dialog(database()->path(), file, this);
     dialog.setJobRunner(m_document->jobs()); // the status bar shows it
-    dialog.offerLmos(database()->connection());
+    dialog.setPassword(database()->connectionSpec().password);
+    // The LMOs to choose from, read off the UI thread; the dialog waits for them to allow Import
+    // when the database has several.
+    m_document->read<QList<KnownLmo>>(
+        &dialog, [](QSqlDatabase &db) { return LmoRepository(db).all(); },
+        [&dialog](const Result<QList<KnownLmo>> &known) {
+            if (known)
+                dialog.offerLmos(known.value());
+        },
+        true);
     connect(&dialog, &ImportDialog::finished, this, [this, file](bool imported) {
         if (imported)
             contentsChanged(Change::Import, file);
@@ -788,11 +798,12 @@ void MainWindow::modifySelectedLicenses()
                                  QStringLiteral("Select one or more licenses on the Licenses page first."));
         return;
     }
-    ModifyLicenseDialog dialog(*database(), ids, this);
+    ModifyLicenseDialog dialog(*database(), ids, this, m_document);
     if (dialog.exec() != QDialog::Accepted || dialog.plan().changes.empty())
         return;
-    m_document->undoStack()->push(new ModifyLicensesCommand(*database(), dialog.plan().changes, dialog.description(),
-                                           [this](const QString &error) { afterLicenseEdit(error); }));
+    // Written as a job (the window keeps painting); the undo step is pushed once it is written.
+    ModifyLicensesCommand::apply(m_document->jobs(), *database(), m_document->undoStack(), dialog.plan().changes,
+                                 dialog.description(), this, [this](const QString &error) { afterLicenseEdit(error); });
 }
 
 bool MainWindow::lmoDesignated() const
@@ -814,7 +825,7 @@ void MainWindow::openLmoWizard(bool switchLmo)
                                                 "with Tools > LMO setup wizard…; a switch then records the org that takes over."));
         return;
     }
-    LmoWizard wizard(*database(), switchLmo, this);
+    LmoWizard wizard(*m_document, switchLmo, this);
     wizard.exec();
     // Saved progress, a designation or a new LMO: every page's LMO choices and names.
     contentsChanged(Change::Lmo);
