@@ -304,6 +304,8 @@ private slots:
             dialog->accept();
         });
         m_window->modifySelectedLicenses();
+        // The write is a job: the step is pushed once it is written.
+        QTRY_COMPARE(m_window->document()->jobs()->runningCount(), 0);
         auto license = [&] { return LicenseRepository(*m_window->database()).findByRowId(id).value().value(); };
         QCOMPARE(license().seats, 50);
         QVERIFY(license().isPerpetual());
@@ -353,6 +355,8 @@ private slots:
             dialog->accept();
         });
         m_window->modifySelectedLicenses();
+        // The write is a job: the step is pushed once it is written.
+        QTRY_COMPARE(m_window->document()->jobs()->runningCount(), 0);
         QCOMPARE(m_window->undoStack()->count(), 1);
         QCOMPARE(m_window->undoStack()->undoText(), u"Modify 4 licenses"_s);
         for (const auto &[id, date] : before) {
@@ -453,6 +457,8 @@ private slots:
             dialog->accept();
         });
         m_window->modifySelectedLicenses();
+        // The write is a job: the step is pushed once it is written.
+        QTRY_COMPARE(m_window->document()->jobs()->runningCount(), 0);
         m_window->undoStack()->undo();
         QVERIFY(m_window->undoStack()->canRedo());
         {

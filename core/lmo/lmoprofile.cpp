@@ -594,13 +594,15 @@ Result<void> LmoRepository::save(const LmoProfile &profile)
     if (auto r = t.begin(QStringLiteral("saving the LMO profile")); !r)
         return r;
     QSqlQuery update(m_db);
-    update.prepare(QStringLiteral("UPDATE lmo_profiles SET data = ? WHERE is_current = 1"));
+    if (!update.prepare(QStringLiteral("UPDATE lmo_profiles SET data = ? WHERE is_current = 1")))
+        return sqlError(update.lastError(), QStringLiteral("saving the LMO profile"));
     update.addBindValue(data);
     if (!update.exec())
         return sqlError(update.lastError(), QStringLiteral("saving the LMO profile"));
     if (update.numRowsAffected() == 0) {
         QSqlQuery insert(m_db);
-        insert.prepare(QStringLiteral("INSERT INTO lmo_profiles (data, is_current) VALUES (?, 1)"));
+        if (!insert.prepare(QStringLiteral("INSERT INTO lmo_profiles (data, is_current) VALUES (?, 1)")))
+            return sqlError(insert.lastError(), QStringLiteral("saving the LMO profile"));
         insert.addBindValue(data);
         if (!insert.exec())
             return sqlError(insert.lastError(), QStringLiteral("saving the LMO profile"));
@@ -614,12 +616,14 @@ Result<void> LmoRepository::switchTo(const LmoProfile &next, const QDate &since)
     if (auto r = t.begin(QStringLiteral("switching the LMO")); !r)
         return r;
     QSqlQuery retire(m_db);
-    retire.prepare(QStringLiteral("UPDATE lmo_profiles SET is_current = 0, replaced_on = ? WHERE is_current = 1"));
+    if (!retire.prepare(QStringLiteral("UPDATE lmo_profiles SET is_current = 0, replaced_on = ? WHERE is_current = 1")))
+        return sqlError(retire.lastError(), QStringLiteral("switching the LMO"));
     retire.addBindValue(dateToSql(since));
     if (!retire.exec())
         return sqlError(retire.lastError(), QStringLiteral("switching the LMO"));
     QSqlQuery insert(m_db);
-    insert.prepare(QStringLiteral("INSERT INTO lmo_profiles (data, is_current) VALUES (?, 1)"));
+    if (!insert.prepare(QStringLiteral("INSERT INTO lmo_profiles (data, is_current) VALUES (?, 1)")))
+        return sqlError(insert.lastError(), QStringLiteral("switching the LMO"));
     insert.addBindValue(QString::fromUtf8(QJsonDocument(next.toJson()).toJson(QJsonDocument::Compact)));
     if (!insert.exec())
         return sqlError(insert.lastError(), QStringLiteral("switching the LMO"));
