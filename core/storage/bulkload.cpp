@@ -279,21 +279,16 @@ void BulkWriteLock::release()
 
 LongBusyTimeout::LongBusyTimeout(QSqlDatabase db) : m_db(std::move(db))
 {
-    if (m_db.driverName() != QLatin1String("QSQLITE"))
-        return;
-    QSqlQuery was(m_db);
-    if (!was.exec(QStringLiteral("PRAGMA busy_timeout")) || !was.next())
-        return;
-    const int ms = was.value(0).toInt();
-    was.finish();
-    if (ms < kMs && QSqlQuery(m_db).exec(QStringLiteral("PRAGMA busy_timeout=%1").arg(kMs)))
+    // SQLite's own setting; a server waits for locks by its own rules.
+    const int ms = sqlite::busyTimeoutMs(m_db);
+    if (ms >= 0 && ms < kMs && sqlite::setBusyTimeoutMs(m_db, kMs))
         m_was = ms;
 }
 
 LongBusyTimeout::~LongBusyTimeout()
 {
     if (m_was >= 0)
-        QSqlQuery(m_db).exec(QStringLiteral("PRAGMA busy_timeout=%1").arg(m_was));
+        sqlite::setBusyTimeoutMs(m_db, m_was);
 }
 
 Result<void> analyzeTables(QSqlDatabase db)
@@ -327,7 +322,7 @@ namespace {
 // memory, or of another driver, which no other process can write.
 QString databaseFileOf(const QSqlDatabase &db)
 {
-    if (db.driverName() != QLatin1String("QSQLITE"))
+    if (!sqlite::isSqlite(db))
         return {};
     const QString name = db.databaseName();
     if (name.isEmpty() || name == QLatin1String(":memory:"))

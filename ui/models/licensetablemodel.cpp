@@ -46,6 +46,9 @@ void LicenseTableModel::setDatabase(const Database *database)
     m_database = database;
     m_packages.clear();
     m_total.reset();
+    // A new shared counter: a worker of the old database still holding the old one cannot
+    // write into this one's.
+    m_knownTotal = std::make_shared<std::atomic<qint64>>(-1);
     m_error.clear();
     if (m_database) {
         m_blocks = std::make_unique<SqlWorker>(m_database->connectionSpec());
@@ -140,7 +143,8 @@ void LicenseTableModel::restart(bool keepRows)
         m_pending.insert(0);
         const bool countFirst = planDependsOnCount(m_query.filter);
         m_blocks->post(
-            [this, live, generation, segments, day, dialect, countFirst, query = m_query, packages = m_packages](
+            [this, live, generation, segments, day, dialect, countFirst, query = m_query, packages = m_packages,
+             knownTotal = m_knownTotal](
                 QSqlDatabase &db) {
                 if (live->load() != generation)
                     return;
@@ -150,7 +154,8 @@ void LicenseTableModel::restart(bool keepRows)
                 std::vector<LicenseQuerySegment> plan = segments;
                 if (countFirst) {
                     auto counts = reader.segmentCounts(segments);
-                    auto total = reader.total();
+                    const qint64 known = knownTotal->load();
+                    auto total = known >= 0 ? Result<qint64>(known) : reader.total();
                     if (counts && total) {
                         qint64 matching = 0;
                         for (qint64 c : counts.value())
@@ -247,6 +252,7 @@ void LicenseTableModel::counted(quint64 generation, std::vector<qint64> segmentC
         matching += c;
     m_segmentCounts = std::move(segmentCounts);
     m_total = total;
+    m_knownTotal->store(total);
     if (!m_refreshing) {
         m_matching = matching;
         setRowCount(matching);

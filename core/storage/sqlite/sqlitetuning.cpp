@@ -9,6 +9,21 @@ bool isSqlite(const QSqlDatabase &db)
     return db.driverName() == QLatin1String("QSQLITE");
 }
 
+int busyTimeoutMs(QSqlDatabase db)
+{
+    if (!isSqlite(db))
+        return -1;
+    QSqlQuery q(db);
+    if (!q.exec(QStringLiteral("PRAGMA busy_timeout")) || !q.next())
+        return -1;
+    return q.value(0).toInt();
+}
+
+bool setBusyTimeoutMs(QSqlDatabase db, int ms)
+{
+    return isSqlite(db) && QSqlQuery(db).exec(QStringLiteral("PRAGMA busy_timeout=%1").arg(ms));
+}
+
 namespace {
 
 // Tuning only: if a setting is refused the work is slower, not wrong.

@@ -14,6 +14,11 @@ bool isSqlite(const QSqlDatabase &db);
 void setCacheKib(QSqlDatabase db, int kib);
 // Folds the write-ahead log back into the file, after a bulk load.
 void checkpoint(QSqlDatabase db);
+// How long a statement waits for another connection's lock (PRAGMA busy_timeout), in ms; -1
+// when it cannot be read (or the connection is not SQLite's). setBusyTimeoutMs says whether it
+// was set.
+int busyTimeoutMs(QSqlDatabase db);
+bool setBusyTimeoutMs(QSqlDatabase db, int ms);
 
 // Settings for the length of one bulk load.
 class BulkPragmas
