@@ -40,6 +40,14 @@ Result<QSqlDatabase> Database::openConnection(const ConnectionSpec &spec, const 
     return StorageBackend::forKind(Dialect::forDriver(spec.driver).kind()).openConnection(spec, connectionName);
 }
 
+Error Database::abandonConnection(QSqlDatabase &db, const QString &connectionName, Error why)
+{
+    db.close();
+    db = QSqlDatabase(); // the last handle goes before the name is removed
+    QSqlDatabase::removeDatabase(connectionName);
+    return why;
+}
+
 bool Database::reconnectIfDropped(QSqlDatabase &db)
 {
     if (!db.isValid())

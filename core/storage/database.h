@@ -75,6 +75,9 @@ public:
         return {m_displayName, m_driver, m_databaseName, m_connectOptions, m_password, m_readOnly};
     }
     static Result<QSqlDatabase> openConnection(const ConnectionSpec &spec, const QString &connectionName);
+    // Gives up a connection openConnection() could not finish setting up: closed, and its name
+    // free again. Returns `why`, for the caller to hand on.
+    static Error abandonConnection(QSqlDatabase &db, const QString &connectionName, Error why);
     // A worker's connection to a team database that the server dropped (the driver marks it
     // closed on the statement that found out) is connected again, session set up as at first;
     // any other connection is left as it is. False when it is still not open.

@@ -1,6 +1,6 @@
 #include "models/sqlworker.h"
 
-#include "shell/backgroundjob.h"
+#include "document/jobrunner.h"
 
 namespace lmo {
 
@@ -46,7 +46,7 @@ QString SqlWorker::openError() const
 
 void SqlWorker::run()
 {
-    const QString name = BackgroundJobs::nextConnectionName();
+    const QString name = JobRunner::nextConnectionName();
     {
         auto db = Database::openConnection(m_spec, name);
         if (!db) {

@@ -1,6 +1,6 @@
 #include "shell/guilauncher.h"
 
-#include "shell/backgroundjob.h"
+#include "document/jobrunner.h"
 #include "shell/demojob.h"
 #include "shell/mainwindow.h"
 #include "shell/welcomedialog.h"
@@ -152,7 +152,7 @@ int runGui(const GuiOptions &options)
     }
     window.setPage(options.page);
     const int code = QApplication::exec();
-    BackgroundJobs::waitForAll();
+    JobRunner::application()->waitForAll();
     return code;
 }
 

@@ -206,16 +206,10 @@ Result<QSqlDatabase> Database::openPostgresConnection(const ConnectionSpec &spec
         QString message = e.databaseText().trimmed();
         if (message.isEmpty())
             message = e.text();
-        db = QSqlDatabase();
-        QSqlDatabase::removeDatabase(connectionName);
-        return pgConnectError(message, spec.path);
+        return abandonConnection(db, connectionName, pgConnectError(message, spec.path));
     }
-    if (auto r = setUpSession(db); !r) {
-        db.close();
-        db = QSqlDatabase();
-        QSqlDatabase::removeDatabase(connectionName);
-        return r.error();
-    }
+    if (auto r = setUpSession(db); !r)
+        return abandonConnection(db, connectionName, r.error());
     return db;
 }
 

@@ -314,20 +314,14 @@ Result<QSqlDatabase> Database::openSqliteConnection(const ConnectionSpec &spec, 
     db.setDatabaseName(spec.databaseName);
     db.setConnectOptions(spec.connectOptions);
     if (!db.open()) {
-        const QString text = db.lastError().text();
-        db = QSqlDatabase();
-        QSqlDatabase::removeDatabase(connectionName);
-        return Error::make(Error::Code::Io, QStringLiteral("Cannot open a second connection to %1: %2")
-                                                .arg(QDir::toNativeSeparators(spec.path), text));
+        return abandonConnection(db, connectionName,
+                                 Error::make(Error::Code::Io, QStringLiteral("Cannot open a second connection to %1: %2")
+                                                                  .arg(QDir::toNativeSeparators(spec.path), db.lastError().text())));
     }
     if (!spec.readOnly) {
         if (auto r = execSql(db, QStringLiteral("PRAGMA foreign_keys=ON"), QStringLiteral("enabling foreign keys"));
-            !r) {
-            db.close();
-            db = QSqlDatabase();
-            QSqlDatabase::removeDatabase(connectionName);
-            return r.error();
-        }
+            !r)
+            return abandonConnection(db, connectionName, r.error());
     }
     return db;
 }
