@@ -2,6 +2,7 @@
 
 #include "browse/licenselist.h"
 #include "browse/licensequery.h"
+#include "domain/licensefields.h"
 #include "domain/salesforceid.h"
 #include "export/csvwriter.h"
 #include "export/exportfile.h"
@@ -21,49 +22,42 @@ namespace {
 
 struct ExportColumn
 {
-    const char *header;
-    const char *sql;
+    QString header;
+    QString sql;
     bool orgId = false; // stored as 15 characters, exported as Salesforce does, in 18
 };
 
 // Dates as ISO, date-times as Salesforce writes them, booleans as true/false, "does not
-// expire" as blank, a site license as -1: what Data Loader exports.
-const ExportColumn kColumns[] = {
-    {"Id", "l.sf_id"},
-    {"Name", "l.name"},
-    {"sfLma__Account__c", "l.account_id"},
-    {"sfLma__Account__r.Name", "l.account_name"},
-    {"sfLma__Contact__c", "l.contact_id"},
-    {"sfLma__Lead__c", "l.lead_id"},
-    {"sfLma__Package__c", "COALESCE(p.sf_id, p.package_id)"},
-    {"sfLma__Package__r.Name", "p.name"},
-    {"sfLma__Package_Version__c", "v.sf_id"},
-    {"sfLma__Version_Number__c", "l.version_number"},
-    {"sfLma__Status__c", "l.status"},
-    {"sfLma__License_Status__c", "l.license_status"},
-    {"sfLma__Seats__c", "l.seats"},
-    {"sfLma__Used_Licenses__c", "l.used_licenses"},
-    {"sfLma__Expiration__c", "l.expiration"},
-    {"sfLma__Install_Date__c", "l.install_date"},
-    {"sfLma__Subscriber_Org_ID__c", "l.org_id", true},
-    {"sfLma__Org_Edition__c", "l.org_edition"},
-    {"sfLma__Org_Instance__c", "l.org_instance"},
-    {"sfLma__Org_Status__c", "l.org_status"},
-    {"sfLma__Org_Trial_Expiration__c", "l.org_trial_expiration"},
-    {"sfLma__Subscriber_Org_Is_Sandbox__c", "CASE WHEN l.is_sandbox <> 0 THEN 'true' ELSE 'false' END"},
-    {"sfLma__Package_License_ID__c", "l.package_license_id"},
-    {"sfLma__Proxy_User__c", "l.proxy_user"},
-    {"sfLma__License_Type__c", "l.license_type"},
-    {"sfLma__Last_Modified__c", "l.last_modified"},
-};
+// expire" as blank, a site license as -1: what Data Loader exports. Every LMA field of a license
+// (domain/licensefields.h), in its order; the package's name beside its id, as the CLI's export has.
+const std::vector<ExportColumn> &exportColumns()
+{
+    static const std::vector<ExportColumn> columns = [] {
+        std::vector<ExportColumn> out;
+        for (const LicenseField &f : kLicenseFields) {
+            if (!f.apiName)
+                continue;
+            const QString column = QStringLiteral("l.") + QString::fromLatin1(f.column);
+            QString sql = f.exportSql ? QString::fromLatin1(f.exportSql)
+                          : f.type == FieldType::Boolean
+                              ? QStringLiteral("CASE WHEN %1 <> 0 THEN 'true' ELSE 'false' END").arg(column)
+                              : column;
+            out.push_back({QString::fromLatin1(f.apiName), sql, f.type == FieldType::OrgId});
+            if (qstrcmp(f.column, "package_ref") == 0)
+                out.push_back({QStringLiteral("sfLma__Package__r.Name"), QStringLiteral("p.name")});
+        }
+        return out;
+    }();
+    return columns;
+}
 
 } // namespace
 
 QStringList licenseExportHeaders()
 {
     QStringList headers;
-    for (const ExportColumn &c : kColumns)
-        headers << QString::fromLatin1(c.header);
+    for (const ExportColumn &c : exportColumns())
+        headers << c.header;
     return headers;
 }
 
@@ -82,8 +76,9 @@ Result<qint64> writeParts(Database &database, const QString &path, const std::ve
                           const std::function<bool(qint64)> &progress)
 {
     QStringList select;
-    for (const ExportColumn &c : kColumns)
-        select << QString::fromLatin1(c.sql);
+    const std::vector<ExportColumn> &columns = exportColumns();
+    for (const ExportColumn &c : columns)
+        select << c.sql;
     QSqlDatabase db = database.connection();
     ExportFile file(path);
     if (auto r = file.open(); !r)
@@ -92,7 +87,6 @@ Result<qint64> writeParts(Database &database, const QString &path, const std::ve
     if (!writer.writeRow(licenseExportHeaders()))
         return file.error();
     qint64 rows = 0;
-    const int columns = int(std::size(kColumns));
     QStringList cells;
     for (const ExportPart &part : parts) {
         QSqlQuery q(db);
@@ -107,9 +101,9 @@ Result<qint64> writeParts(Database &database, const QString &path, const std::ve
             return sqlError(q.lastError(), QStringLiteral("reading licenses to export"));
         while (q.next()) {
             cells.clear();
-            for (int c = 0; c < columns; ++c) {
+            for (int c = 0; c < int(columns.size()); ++c) {
                 QString v = textFromSql(q.value(c));
-                if (kColumns[c].orgId)
+                if (columns[size_t(c)].orgId)
                     v = SalesforceId::fromString(v).to18();
                 cells << v;
             }

@@ -19,11 +19,10 @@ namespace lmo::importing {
 namespace {
 
 // The columns of the licenses a fast load streams to a server: LicenseRowBatch's, then lmo_ref.
-constexpr const char *kCopyTarget =
-    "licenses (sf_id, name, account_id, account_name, contact_id, lead_id, package_ref, package_version_ref, "
-    "version_number, status, license_status, seats, used_licenses, expiration, install_date, org_id, org_edition, "
-    "org_instance, org_status, org_trial_expiration, is_sandbox, package_license_id, proxy_user, license_type, "
-    "last_modified, lmo_ref)";
+QByteArray copyTarget()
+{
+    return QStringLiteral("licenses (%1)").arg(licenseColumnList()).toLatin1();
+}
 
 // The licenses table's CHECK rules (0001_initial.sql), as LicenseWriter::checkTableRules holds a
 // row to them, worded as it words a broken one.
@@ -198,7 +197,7 @@ Result<void> FileImport::readLicensesOnTwoThreads(const HeaderAnalysis &analysis
     // On a server the rows go in one COPY kept open from batch to batch (paused only while a new
     // package or version is recorded): the server saves a batch while this thread makes the next.
     if (pg::canCopy(m_db)) {
-        m_licenseCopy = std::make_unique<pg::CopyStream>(m_db, QByteArray(kCopyTarget), QStringLiteral("saving licenses"));
+        m_licenseCopy = std::make_unique<pg::CopyStream>(m_db, copyTarget(), QStringLiteral("saving licenses"));
     }
     auto endCopy = qScopeGuard([this] {
         m_licenseCopy.reset(); // one still open (a failure, a cancel) is abandoned: nothing of it is kept

@@ -45,7 +45,7 @@ Result<void> FileImport::prepare(const HeaderAnalysis &analysis)
 
     for (const LicenseColumn &c : licenseColumns()) {
         for (ImportField f : c.fromFields) {
-            if (has(f)) {
+            if (f != ImportField::Ignore && has(f)) {
                 m_presentColumns.push_back(&c);
                 break;
             }

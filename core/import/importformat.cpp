@@ -1,5 +1,7 @@
 #include "import/importformat.h"
 
+#include "domain/licensefields.h"
+
 #include <QHash>
 
 #include <algorithm>
@@ -16,48 +18,15 @@ struct FieldInfo
     std::initializer_list<const char *> aliases; // normalised: lower case, single spaces
 };
 
-// Labels are those of the LMA's fields (docs/domain.md, "License fields"); aliases cover Data Loader, the CLI and reports.
-const FieldInfo kFields[] = {
-    {ImportField::Id, "Record ID", "Id", {"id", "record id"}},
-    {ImportField::Name, "Name", "Name", {"name", "license name"}},
-    {ImportField::AccountId, "Account ID", "sfLma__Account__c", {"sflma__account__c", "account id"}},
-    {ImportField::AccountName, "Account Name", "sfLma__Account__r.Name",
-     {"sflma__account__r.name", "account", "account name", "account: account name"}},
-    {ImportField::ContactId, "Contact ID", "sfLma__Contact__c", {"sflma__contact__c", "contact id"}},
-    {ImportField::LeadId, "Lead ID", "sfLma__Lead__c", {"sflma__lead__c", "lead id"}},
-    {ImportField::PackageRef, "Package (id)", "sfLma__Package__c", {"sflma__package__c"}},
+// The file fields that are not a license column's own (those are in domain/licensefields.h):
+// the other forms of a license column (a package's name, a text formula), and the package and
+// package version objects' fields.
+const FieldInfo kOtherFields[] = {
     {ImportField::PackageName, "Package", "sfLma__Package__r.Name", {"sflma__package__r.name", "package", "package name", "package: package name"}},
-    {ImportField::PackageVersionId, "Package Version (id)", "sfLma__Package_Version__c", {"sflma__package_version__c"}},
     {ImportField::PackageVersionName, "Package Version", "sfLma__Package_Version__r.Name",
      {"sflma__package_version__r.name", "package version", "package version name", "version name"}},
-    {ImportField::VersionNumber, "Version Number", "sfLma__Version_Number__c", {"sflma__version_number__c", "version number"}},
-    {ImportField::Status, "Status", "sfLma__Status__c", {"sflma__status__c", "status"}},
-    {ImportField::LicenseStatus, "License Status", "sfLma__License_Status__c", {"sflma__license_status__c", "license status"}},
-    {ImportField::Seats, "Seats", "sfLma__Seats__c", {"sflma__seats__c", "seats"}},
     {ImportField::LicensedSeats, "Licensed Seats", "sfLma__Licensed_Seats__c", {"sflma__licensed_seats__c", "licensed seats"}},
-    {ImportField::UsedLicenses, "Used Licenses", "sfLma__Used_Licenses__c", {"sflma__used_licenses__c", "used licenses"}},
-    {ImportField::Expiration, "Expiration", "sfLma__Expiration__c", {"sflma__expiration__c", "expiration"}},
     {ImportField::ExpirationDate, "Expiration Date", "sfLma__Expiration_Date__c", {"sflma__expiration_date__c", "expiration date"}},
-    {ImportField::InstallDate, "Install Date", "sfLma__Install_Date__c", {"sflma__install_date__c", "install date"}},
-    {ImportField::OrgId, "Subscriber Org ID", "sfLma__Subscriber_Org_ID__c",
-     {"sflma__subscriber_org_id__c", "subscriber org id", "org id", "organization id"}},
-    {ImportField::OrgEdition, "Org Edition", "sfLma__Org_Edition__c",
-     {"sflma__org_edition__c", "sflma__org_type__c", "org edition", "org type", "edition"}},
-    {ImportField::OrgInstance, "Org Instance", "sfLma__Org_Instance__c",
-     {"sflma__org_instance__c", "sflma__instance__c", "org instance", "instance"}},
-    {ImportField::OrgStatus, "Org Status", "sfLma__Org_Status__c",
-     {"sflma__org_status__c", "sflma__org_status_formula__c", "org status"}},
-    {ImportField::OrgTrialExpiration, "Org Expiration Date", "sfLma__Org_Trial_Expiration__c",
-     {"sflma__org_trial_expiration__c", "sflma__trial_expiration_date__c", "org expiration date", "org trial expiration",
-      "trial expiration date"}},
-    {ImportField::IsSandbox, "Sandbox", "sfLma__Subscriber_Org_Is_Sandbox__c",
-     {"sflma__subscriber_org_is_sandbox__c", "sflma__is_sandbox__c", "sandbox", "is sandbox", "subscriber org is sandbox"}},
-    {ImportField::PackageLicenseId, "Package License ID", "sfLma__Package_License_ID__c",
-     {"sflma__package_license_id__c", "package license id"}},
-    {ImportField::ProxyUser, "Proxy User", "sfLma__Proxy_User__c", {"sflma__proxy_user__c", "proxy user"}},
-    {ImportField::LicenseType, "License Type", "sfLma__License_Type__c", {"sflma__license_type__c", "license type"}},
-    {ImportField::LastModified, "Information Current As Of", "sfLma__Last_Modified__c",
-     {"sflma__last_modified__c", "information current as of"}},
     {ImportField::PackageId033, "Package ID", "sfLma__Package_ID__c", {"sflma__package_id__c", "package id"}},
     {ImportField::DeveloperName, "Developer Name", "sfLma__Developer_Name__c", {"sflma__developer_name__c", "developer name"}},
     {ImportField::DeveloperOrgId, "Developer Org ID", "sfLma__Developer_Org_ID__c",
@@ -75,9 +44,38 @@ const FieldInfo kFields[] = {
     {ImportField::Sequence, "Sequence", "sfLma__Sequence__c", {"sflma__sequence__c", "sequence"}},
 };
 
-const FieldInfo *infoOf(ImportField field)
+struct Info
 {
-    for (const FieldInfo &f : kFields)
+    ImportField field;
+    QString label;
+    QString api;
+    QStringList aliases;
+};
+
+const std::vector<Info> &fieldInfos()
+{
+    static const std::vector<Info> infos = [] {
+        std::vector<Info> out;
+        for (const LicenseField &f : kLicenseFields) {
+            if (f.field() == ImportField::Ignore)
+                continue;
+            out.push_back({f.field(), QString::fromLatin1(f.importLabel), QString::fromLatin1(f.apiName),
+                           QString::fromLatin1(f.aliases).split(QLatin1Char('|'))});
+        }
+        for (const FieldInfo &f : kOtherFields) {
+            QStringList aliases;
+            for (const char *alias : f.aliases)
+                aliases << QString::fromLatin1(alias);
+            out.push_back({f.field, QString::fromLatin1(f.label), QString::fromLatin1(f.api), aliases});
+        }
+        return out;
+    }();
+    return infos;
+}
+
+const Info *infoOf(ImportField field)
+{
+    for (const Info &f : fieldInfos())
         if (f.field == field)
             return &f;
     return nullptr;
@@ -95,9 +93,9 @@ const QHash<QString, ImportField> &aliasTable()
 {
     static const QHash<QString, ImportField> table = [] {
         QHash<QString, ImportField> t;
-        for (const FieldInfo &f : kFields)
-            for (const char *alias : f.aliases)
-                t.insert(QString::fromLatin1(alias), f.field);
+        for (const Info &f : fieldInfos())
+            for (const QString &alias : f.aliases)
+                t.insert(alias, f.field);
         return t;
     }();
     return table;
@@ -121,14 +119,14 @@ QString fieldLabel(ImportField field)
 {
     if (field == ImportField::Ignore)
         return QStringLiteral("(ignore)");
-    const FieldInfo *f = infoOf(field);
-    return f ? QString::fromLatin1(f->label) : QString();
+    const Info *f = infoOf(field);
+    return f ? f->label : QString();
 }
 
 QString fieldApiName(ImportField field)
 {
-    const FieldInfo *f = infoOf(field);
-    return f ? QString::fromLatin1(f->api) : QString();
+    const Info *f = infoOf(field);
+    return f ? f->api : QString();
 }
 
 QString kindName(RecordKind kind)
@@ -155,12 +153,7 @@ std::vector<ImportField> fieldsFor(RecordKind kind)
 {
     using F = ImportField;
     switch (kind) {
-    case RecordKind::License:
-        return {F::Ignore, F::Id, F::Name, F::AccountId, F::AccountName, F::ContactId, F::LeadId, F::PackageRef,
-                F::PackageName, F::PackageVersionId, F::PackageVersionName, F::VersionNumber, F::Status,
-                F::LicenseStatus, F::Seats, F::LicensedSeats, F::UsedLicenses, F::Expiration, F::ExpirationDate,
-                F::InstallDate, F::OrgId, F::OrgEdition, F::OrgInstance, F::OrgStatus, F::OrgTrialExpiration,
-                F::IsSandbox, F::PackageLicenseId, F::ProxyUser, F::LicenseType, F::LastModified};
+    case RecordKind::License: return licenseImportFields();
     case RecordKind::Package:
         return {F::Ignore, F::Id, F::Name, F::PackageId033, F::DeveloperName, F::DeveloperOrgId, F::LatestVersion,
                 F::ReleaseDate, F::LeadManager, F::LastLicenseRefresh, F::NextAvailableRefresh};

@@ -6,21 +6,21 @@
 #include <QString>
 #include <QVariant>
 
-#include <initializer_list>
 #include <span>
 
 namespace lmo::importing {
 
-// A license column the import may write, and how its value reads from a License.
+// A license column the import may change in a row it has, and how its value reads from a License:
+// the license fields (domain/licensefields.h) an import compares or derives.
 struct LicenseColumn
 {
     const char *column;
     const char *label; // nullptr: derived from another column, written but never a change of its own
-    std::initializer_list<ImportField> fromFields;
+    std::span<const ImportField> fromFields; // Ignore pads
     QVariant (*value)(const License &);
 };
 
-// Every license column an import writes, in the table's order.
+// Every license column an import updates, in the table's order.
 std::span<const LicenseColumn> licenseColumns();
 
 inline QVariant nullText() { return QVariant(QMetaType(QMetaType::QString)); }

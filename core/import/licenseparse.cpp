@@ -1,6 +1,8 @@
 // A license row read and checked value by value: the careful reader, whose first unreadable value rejects the row.
 #include "import/fileimport.h"
 
+#include "domain/licensefields.h"
+
 
 namespace lmo::importing {
 
@@ -28,36 +30,16 @@ ParsedLicense FileImport::parseLicense(const CsvRecord &record) const
         const ImportField f = ImportField(fi);
         const QString v = c < record.size() ? ValueParser::text(record.text(c)) : QString();
         switch (f) {
-        case F::Id: {
-            auto id = ValueParser::id(v, &why);
-            if (!id)
-                return fail(f);
-            l.id = *id;
-            break;
-        }
-        case F::Name: l.name = v.trimmed(); break;
-        case F::AccountId:
-        case F::ContactId:
-        case F::LeadId:
-        case F::PackageLicenseId:
         case F::PackageRef:
         case F::PackageVersionId: {
             auto id = ValueParser::id(v, &why);
             if (!id)
                 return fail(f);
-            SalesforceId &target = f == F::AccountId ? l.accountId
-                                   : f == F::ContactId ? l.contactId
-                                   : f == F::LeadId ? l.leadId
-                                   : f == F::PackageLicenseId ? l.packageLicenseId
-                                   : f == F::PackageRef ? packageRef
-                                                        : versionId;
-            target = *id;
+            (f == F::PackageRef ? packageRef : versionId) = *id;
             break;
         }
-        case F::AccountName: l.accountName = v.trimmed(); break;
         case F::PackageName: packageName = v.trimmed(); break;
         case F::PackageVersionName: versionName = v.trimmed(); break;
-        case F::VersionNumber: l.versionNumber = v.trimmed(); break;
         case F::Status: {
             auto s = ValueParser::status(v, &why);
             if (!s)
@@ -65,7 +47,6 @@ ParsedLicense FileImport::parseLicense(const CsvRecord &record) const
             l.status = *s;
             break;
         }
-        case F::LicenseStatus: l.licenseStatus = v.trimmed(); break;
         case F::Seats:
         case F::LicensedSeats: {
             if (f == F::LicensedSeats && has(F::Seats))
@@ -95,14 +76,6 @@ ParsedLicense FileImport::parseLicense(const CsvRecord &record) const
             l.expiration = *d;
             break;
         }
-        case F::InstallDate:
-        case F::OrgTrialExpiration: {
-            auto d = ValueParser::date(v, order, &why);
-            if (!d)
-                return fail(f);
-            (f == F::InstallDate ? l.installDate : l.orgTrialExpiration) = *d;
-            break;
-        }
         case F::OrgId: {
             if (v.trimmed().isEmpty()) {
                 why = QStringLiteral("the subscriber org id is blank");
@@ -118,26 +91,45 @@ ParsedLicense FileImport::parseLicense(const CsvRecord &record) const
             l.subscriberOrgId = *id;
             break;
         }
-        case F::OrgEdition: l.orgEdition = v.trimmed(); break;
-        case F::OrgInstance: l.orgInstance = v.trimmed(); break;
-        case F::OrgStatus: l.orgStatus = v.trimmed(); break;
-        case F::IsSandbox: {
-            auto b = ValueParser::checkbox(v, &why);
-            if (!b)
-                return fail(f);
-            l.isSandbox = *b;
+        default: {
+            // A field read by its type alone (domain/licensefields.h).
+            const LicenseField *field = licenseFieldOf(f);
+            if (!field)
+                break;
+            switch (field->type) {
+            case FieldType::Text: field->set(l, v.trimmed()); break;
+            case FieldType::Id: {
+                auto id = ValueParser::id(v, &why);
+                if (!id)
+                    return fail(f);
+                field->set(l, id->to18());
+                break;
+            }
+            case FieldType::Date: {
+                auto d = ValueParser::date(v, order, &why);
+                if (!d)
+                    return fail(f);
+                field->set(l, QVariant(*d));
+                break;
+            }
+            case FieldType::DateTime: {
+                auto dt = ValueParser::dateTime(v, order, &why);
+                if (!dt)
+                    return fail(f);
+                field->set(l, QVariant(*dt));
+                break;
+            }
+            case FieldType::Boolean: {
+                auto b = ValueParser::checkbox(v, &why);
+                if (!b)
+                    return fail(f);
+                field->set(l, qint64(*b ? 1 : 0));
+                break;
+            }
+            default: break; // the others are read above
+            }
             break;
         }
-        case F::ProxyUser: l.proxyUser = v.trimmed(); break;
-        case F::LicenseType: l.licenseType = v.trimmed(); break;
-        case F::LastModified: {
-            auto dt = ValueParser::dateTime(v, order, &why);
-            if (!dt)
-                return fail(f);
-            l.lastModified = *dt;
-            break;
-        }
-        default: break;
         }
     }
     if (packageRef.isNull() && packageName.isEmpty()) {

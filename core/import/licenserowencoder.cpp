@@ -13,6 +13,55 @@ using F = ImportField;
 using B = LicenseRowBatch;
 using E = LicenseRowEncoder;
 
+// The batch's column of a file field stored as read (an id, a text, a date), or -1: the fields
+// the fast reader handles by their type alone.
+int plainColumnOf(F f)
+{
+    static const std::array<int, kImportFieldCount> columns = [] {
+        std::array<int, kImportFieldCount> out;
+        out.fill(-1);
+        for (int c = 0; c < B::InsertColumns; ++c) {
+            const LicenseField &field = kLicenseFields[c];
+            if (field.field() != F::Ignore
+                && (field.type == FieldType::Id || field.type == FieldType::Text || field.type == FieldType::Date))
+                out[size_t(field.field())] = c;
+        }
+        return out;
+    }();
+    return columns[size_t(f)];
+}
+
+// A cell a new row starts with: a default License's value where it is not NULL.
+struct DefaultCell
+{
+    int column;
+    bool integer;
+    qint64 number;
+    std::string text;
+};
+
+const std::vector<DefaultCell> &defaultCells()
+{
+    static const std::vector<DefaultCell> cells = [] {
+        std::vector<DefaultCell> out;
+        const License blank;
+        for (int c = 0; c < B::InsertColumns; ++c) {
+            const LicenseField &field = kLicenseFields[c];
+            if (field.type == FieldType::Reference)
+                continue;
+            const QVariant v = field.get(blank);
+            if (v.isNull())
+                continue;
+            if (v.metaType().id() == QMetaType::LongLong)
+                out.push_back({c, true, v.toLongLong(), {}});
+            else
+                out.push_back({c, false, 0, v.toString().toStdString()});
+        }
+        return out;
+    }();
+    return cells;
+}
+
 bool isAsciiSpace(char c)
 {
     return c == ' ' || (c >= '\t' && c <= '\r'); // what QChar::isSpace() says below 128
@@ -150,10 +199,12 @@ bool LicenseRowEncoder::encodeFast(const CsvRecord &record, LicenseRowBatch &bat
         return false;
     };
     // What a License starts as.
-    batch.setText(B::Status, "Active");
-    batch.setInteger(B::Seats, 0);
-    batch.setInteger(B::UsedLicenses, 0);
-    batch.setInteger(B::IsSandbox, 0);
+    for (const DefaultCell &d : defaultCells()) {
+        if (d.integer)
+            batch.setInteger(d.column, d.number);
+        else
+            batch.setText(d.column, d.text);
+    }
     bool hasPackage = false;
     char id[18];
 
@@ -218,30 +269,16 @@ bool LicenseRowEncoder::encodeFast(const CsvRecord &record, LicenseRowBatch &bat
 
         bool ok = true;
         switch (f) {
-        case F::Id: ok = idInto(B::SfId); break;
-        case F::AccountId: ok = idInto(B::AccountId); break;
-        case F::ContactId: ok = idInto(B::ContactId); break;
-        case F::LeadId: ok = idInto(B::LeadId); break;
-        case F::PackageLicenseId: ok = idInto(B::PackageLicenseId); break;
         case F::PackageRef:
             ok = idInto(E::PackageRefKey);
             hasPackage |= ok && !v.empty();
             break;
         case F::PackageVersionId: ok = idInto(E::VersionIdKey); break;
-        case F::Name: ok = textInto(B::Name); break;
-        case F::AccountName: ok = textInto(B::AccountName); break;
         case F::PackageName:
             ok = textInto(E::PackageNameKey);
             hasPackage |= ok && !v.empty();
             break;
         case F::PackageVersionName: ok = textInto(E::VersionNameKey); break;
-        case F::VersionNumber: ok = textInto(B::VersionNumber); break;
-        case F::LicenseStatus: ok = textInto(B::LicenseStatus); break;
-        case F::OrgEdition: ok = textInto(B::OrgEdition); break;
-        case F::OrgInstance: ok = textInto(B::OrgInstance); break;
-        case F::OrgStatus: ok = textInto(B::OrgStatus); break;
-        case F::ProxyUser: ok = textInto(B::ProxyUser); break;
-        case F::LicenseType: ok = textInto(B::LicenseType); break;
         case F::Status:
             ok = v == "Active" || v == "Trial" || v == "Suspended" || v == "Uninstalled";
             if (ok)
@@ -272,8 +309,6 @@ bool LicenseRowEncoder::encodeFast(const CsvRecord &record, LicenseRowBatch &bat
                 break;
             ok = dateInto(B::Expiration, true);
             break;
-        case F::InstallDate: ok = dateInto(B::InstallDate, false); break;
-        case F::OrgTrialExpiration: ok = dateInto(B::OrgTrialExpiration, false); break;
         case F::OrgId:
             ok = !v.empty() && plainId(v, id) && id[0] == '0' && id[1] == '0' && id[2] == 'D';
             if (ok)
@@ -314,7 +349,19 @@ bool LicenseRowEncoder::encodeFast(const CsvRecord &record, LicenseRowBatch &bat
             }
             break;
         }
-        default: break;
+        default: {
+            // A field stored as it is read: its column's type says how.
+            const int column = plainColumnOf(f);
+            if (column < 0)
+                break;
+            switch (kLicenseFields[column].type) {
+            case FieldType::Id: ok = idInto(column); break;
+            case FieldType::Text: ok = textInto(column); break;
+            case FieldType::Date: ok = dateInto(column, false); break;
+            default: break;
+            }
+            break;
+        }
         }
         if (!ok)
             return decline();
@@ -333,34 +380,19 @@ void LicenseRowEncoder::encode(const License &l, const SalesforceId &packageRef,
         if (!value.isNull())
             text(column, value.to18());
     };
-    auto date = [&](int column, const QDate &value) {
-        if (value.isValid())
-            text(column, dateToSql(value));
-    };
-    id(B::SfId, l.id);
-    text(B::Name, l.name);
-    id(B::AccountId, l.accountId);
-    text(B::AccountName, l.accountName);
-    id(B::ContactId, l.contactId);
-    id(B::LeadId, l.leadId);
-    text(B::VersionNumber, l.versionNumber);
-    text(B::Status, statusName(l.status));
-    text(B::LicenseStatus, l.licenseStatus);
-    batch.setInteger(B::Seats, l.seats);
-    batch.setInteger(B::UsedLicenses, l.usedLicenses);
-    date(B::Expiration, l.isPerpetual() ? QDate() : l.expiration);
-    date(B::InstallDate, l.installDate);
-    text(B::OrgId, l.subscriberOrgId.to15());
-    text(B::OrgEdition, l.orgEdition);
-    text(B::OrgInstance, l.orgInstance);
-    text(B::OrgStatus, l.orgStatus);
-    date(B::OrgTrialExpiration, l.orgTrialExpiration);
-    batch.setInteger(B::IsSandbox, l.isSandbox ? 1 : 0);
-    id(B::PackageLicenseId, l.packageLicenseId);
-    text(B::ProxyUser, l.proxyUser);
-    text(B::LicenseType, l.licenseType);
-    if (l.lastModified.isValid())
-        text(B::LastModified, dateTimeToSql(l.lastModified));
+    // Every field's stored value; the package and version rows are the writer's to look up.
+    for (int column = 0; column < B::InsertColumns; ++column) {
+        const LicenseField &field = kLicenseFields[column];
+        if (field.type == FieldType::Reference)
+            continue;
+        const QVariant v = field.get(l);
+        if (v.isNull())
+            continue;
+        if (v.metaType().id() == QMetaType::LongLong)
+            batch.setInteger(column, v.toLongLong());
+        else
+            text(column, v.toString());
+    }
     id(E::PackageRefKey, packageRef);
     text(E::PackageNameKey, packageName);
     id(E::VersionIdKey, versionId);

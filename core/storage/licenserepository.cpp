@@ -15,12 +15,15 @@ namespace lmo {
 
 namespace {
 
-const char *const kInsertColumns =
-    "INSERT INTO licenses (sf_id, name, account_id, account_name, contact_id, lead_id, package_ref, "
-    "package_version_ref, version_number, status, license_status, seats, used_licenses, expiration, install_date, "
-    "org_id, org_edition, org_instance, org_status, org_trial_expiration, is_sandbox, package_license_id, "
-    "proxy_user, license_type, last_modified, lmo_ref) VALUES ";
-constexpr int kBoundColumns = LicenseRowBatch::InsertColumns + 1; // and lmo_ref
+// "INSERT INTO licenses (sf_id, …, lmo_ref) VALUES ": every license field, in the batch's order
+// and then ours.
+const QByteArray &insertColumns()
+{
+    static const QByteArray sql = QStringLiteral("INSERT INTO licenses (%1) VALUES ").arg(licenseColumnList()).toLatin1();
+    return sql;
+}
+constexpr int kBoundColumns = kLicenseFieldCount; // the batch's cells, then lmo_ref
+static_assert(kBoundColumns == LicenseRowBatch::InsertColumns + 1, "the batch binds every field but lmo_ref, which comes last");
 
 // The licenses table's CHECK constraints (0001_initial.sql), for a writer that holds rows to them.
 bool statusAllowed(std::string_view status)
@@ -46,13 +49,13 @@ QString rowName(const LicenseRowBatch &batch, size_t r)
 // The INSERT of `rows` rows, each with kBoundColumns parameters.
 QByteArray insertSql(int rows)
 {
-    return insertRowsSql(kInsertColumns, kBoundColumns, rows);
+    return insertRowsSql(insertColumns().constData(), kBoundColumns, rows);
 }
 
 // What a COPY of licenses names: the table and the INSERT's columns, the id first if asked.
 QByteArray copyTarget(bool withId)
 {
-    QByteArray columns(kInsertColumns);
+    QByteArray columns(insertColumns());
     columns = columns.mid(int(qstrlen("INSERT INTO ")));
     columns.chop(int(qstrlen(" VALUES ")));
     if (withId)
@@ -74,10 +77,6 @@ public:
     // `name` is only asked for to word an error.
     virtual Result<qint64> run(const std::function<QString()> &name) = 0;
 
-    void id(const SalesforceId &v) { v.isNull() ? null() : text(v.to18()); }
-    void date(const QDate &v) { v.isValid() ? text(dateToSql(v)) : null(); }
-    void optionalRef(qint64 ref) { ref > 0 ? integer(ref) : null(); }
-
     void bindCells(const LicenseRowBatch &batch, const LicenseRowBatch::Cell *cells)
     {
         for (int i = 0; i < LicenseRowBatch::InsertColumns; ++i) {
@@ -91,34 +90,21 @@ public:
         }
     }
 
+    // Every field's stored value, in the table's order: NULL, an integer or text.
     void bindLicense(const License &l)
     {
-        id(l.id);
-        text(l.name);
-        id(l.accountId);
-        text(l.accountName);
-        id(l.contactId);
-        id(l.leadId);
-        integer(l.packageRowId);
-        optionalRef(l.packageVersionRowId);
-        text(l.versionNumber);
-        text(statusName(l.status));
-        text(l.licenseStatus);
-        integer(l.seats);
-        integer(l.usedLicenses);
-        date(l.isPerpetual() ? QDate() : l.expiration); // "does not expire" is stored as NULL
-        date(l.installDate);
-        text(l.subscriberOrgId.to15());
-        text(l.orgEdition);
-        text(l.orgInstance);
-        text(l.orgStatus);
-        date(l.orgTrialExpiration);
-        integer(l.isSandbox ? 1 : 0);
-        id(l.packageLicenseId);
-        text(l.proxyUser);
-        text(l.licenseType);
-        l.lastModified.isValid() ? text(dateTimeToSql(l.lastModified)) : null();
-        integer(l.lmoRef);
+        for (const LicenseField &field : kLicenseFields)
+            bindValue(field.get(l));
+    }
+
+    void bindValue(const QVariant &v)
+    {
+        if (v.isNull())
+            null();
+        else if (v.metaType().id() == QMetaType::LongLong)
+            integer(v.toLongLong());
+        else
+            text(v.toString());
     }
 };
 
@@ -388,46 +374,18 @@ Result<qint64> LicenseRepository::insert(const License &license)
 
 QString LicenseRepository::selectColumns()
 {
-    return QStringLiteral(
-        "l.id, l.sf_id, l.name, l.account_id, l.account_name, l.contact_id, l.lead_id, l.package_ref, p.name, "
-        "l.package_version_ref, l.version_number, l.status, l.license_status, l.seats, l.used_licenses, "
-        "l.expiration, l.install_date, l.org_id, l.org_edition, l.org_instance, l.org_status, "
-        "l.org_trial_expiration, l.is_sandbox, l.package_license_id, l.proxy_user, l.license_type, "
-        "l.last_modified, l.lmo_ref");
+    static const QString columns = QStringLiteral("l.id, %1, p.name").arg(licenseColumnList(QStringLiteral("l.")));
+    return columns;
 }
 
 License LicenseRepository::readLicense(const QSqlQuery &q)
 {
     License l;
-    int c = 0;
-    l.rowId = q.value(c++).toLongLong();
-    l.id = SalesforceId::fromString(q.value(c++).toString());
-    l.name = q.value(c++).toString();
-    l.accountId = SalesforceId::fromString(q.value(c++).toString());
-    l.accountName = q.value(c++).toString();
-    l.contactId = SalesforceId::fromString(q.value(c++).toString());
-    l.leadId = SalesforceId::fromString(q.value(c++).toString());
-    l.packageRowId = q.value(c++).toLongLong();
-    l.packageName = q.value(c++).toString();
-    l.packageVersionRowId = q.value(c++).toLongLong();
-    l.versionNumber = q.value(c++).toString();
-    l.status = statusFromString(q.value(c++).toString()).value_or(Status::Active);
-    l.licenseStatus = q.value(c++).toString();
-    l.seats = q.value(c++).toInt();
-    l.usedLicenses = q.value(c++).toInt();
-    l.expiration = dateFromSql(q.value(c++));
-    l.installDate = dateFromSql(q.value(c++));
-    l.subscriberOrgId = SalesforceId::fromString(q.value(c++).toString());
-    l.orgEdition = q.value(c++).toString();
-    l.orgInstance = q.value(c++).toString();
-    l.orgStatus = q.value(c++).toString();
-    l.orgTrialExpiration = dateFromSql(q.value(c++));
-    l.isSandbox = q.value(c++).toInt() != 0;
-    l.packageLicenseId = SalesforceId::fromString(q.value(c++).toString());
-    l.proxyUser = q.value(c++).toString();
-    l.licenseType = q.value(c++).toString();
-    l.lastModified = dateTimeFromSql(q.value(c++));
-    l.lmoRef = q.value(c++).toLongLong();
+    l.rowId = q.value(0).toLongLong();
+    int c = 1;
+    for (const LicenseField &field : kLicenseFields)
+        field.set(l, q.value(c++));
+    l.packageName = q.value(c).toString();
     return l;
 }
 

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "domain/licensefields.h"
+
 #include <QtGlobal>
 
 #include <string>
@@ -14,35 +16,27 @@ namespace lmo {
 class LicenseRowBatch
 {
 public:
-    // The INSERT's columns, in its order.
+    // The INSERT's columns are the license fields' (domain/licensefields.h), in their order, up to
+    // the first of our own; a cell's column is its field's index. Those the code names:
     enum Column : int {
-        SfId,
-        Name,
-        AccountId,
-        AccountName,
-        ContactId,
-        LeadId,
-        PackageRef,
-        PackageVersionRef,
-        VersionNumber,
-        Status,
-        LicenseStatus,
-        Seats,
-        UsedLicenses,
-        Expiration,
-        InstallDate,
-        OrgId,
-        OrgEdition,
-        OrgInstance,
-        OrgStatus,
-        OrgTrialExpiration,
-        IsSandbox,
-        PackageLicenseId,
-        ProxyUser,
-        LicenseType,
-        LastModified,
-        InsertColumns
+        SfId = licenseFieldIndex("sf_id"),
+        Name = licenseFieldIndex("name"),
+        PackageRef = licenseFieldIndex("package_ref"),
+        PackageVersionRef = licenseFieldIndex("package_version_ref"),
+        VersionNumber = licenseFieldIndex("version_number"),
+        Status = licenseFieldIndex("status"),
+        Seats = licenseFieldIndex("seats"),
+        UsedLicenses = licenseFieldIndex("used_licenses"),
+        Expiration = licenseFieldIndex("expiration"),
+        OrgId = licenseFieldIndex("org_id"),
+        IsSandbox = licenseFieldIndex("is_sandbox"),
+        LastModified = licenseFieldIndex("last_modified"),
+        InsertColumns = batchFieldCount()
     };
+    static_assert(SfId >= 0 && Name >= 0 && PackageRef >= 0 && PackageVersionRef >= 0 && VersionNumber >= 0 && Status >= 0
+                      && Seats >= 0 && UsedLicenses >= 0 && Expiration >= 0 && OrgId >= 0 && IsSandbox >= 0
+                      && LastModified >= 0,
+                  "a column the code names is missing from the license fields");
 
     struct Cell
     {

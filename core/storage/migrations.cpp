@@ -1,11 +1,14 @@
 #include "storage/migrations.h"
 
+#include "domain/licensefields.h"
 #include "storage/sqlutil.h"
 
 #include <QDateTime>
 #include <QFile>
 #include <QSqlQuery>
 #include <QStringList>
+
+#include <algorithm>
 
 namespace lmo {
 
@@ -72,12 +75,27 @@ std::vector<Migration> schemaMigrations(const Dialect &dialect)
         migrations.push_back(Migration{file.version, QString::fromLatin1(file.description),
                                        splitSqlScript(dialect.expand(QString::fromUtf8(f.readAll())))});
     }
+    // A license field newer than the files (domain/licensefields.h) adds its own column, in the
+    // version it names: a new field is one row in that list, not a file here as well.
+    const int lastFile = std::end(kMigrationFiles)[-1].version;
+    for (int version = lastFile + 1; version <= latestLicenseFieldSchema(); ++version) {
+        QStringList statements, columns;
+        for (const LicenseField &field : kLicenseFields) {
+            if (field.addedInSchema != version)
+                continue;
+            statements << dialect.expand(QStringLiteral("ALTER TABLE licenses ADD COLUMN %1").arg(licenseColumnDefinition(field)));
+            columns << QString::fromLatin1(field.column);
+        }
+        if (!statements.isEmpty())
+            migrations.push_back(Migration{version, QStringLiteral("License fields: %1").arg(columns.join(QStringLiteral(", "))),
+                                           statements});
+    }
     return migrations;
 }
 
 int latestSchemaVersion()
 {
-    return std::end(kMigrationFiles)[-1].version;
+    return std::max(std::end(kMigrationFiles)[-1].version, latestLicenseFieldSchema());
 }
 
 Migrator::Migrator(QSqlDatabase db, std::vector<Migration> migrations)

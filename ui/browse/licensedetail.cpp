@@ -2,6 +2,7 @@
 
 #include "browse/licensereads.h"
 #include "browse/pagereader.h"
+#include "domain/licensefields.h"
 
 #include "storage/database.h"
 
@@ -27,6 +28,31 @@ QString dateText(const QDate &d, const QString &none = QStringLiteral("—"))
 QString idText(const SalesforceId &id)
 {
     return id.isNull() ? QStringLiteral("—") : id.to18();
+}
+
+QString orDash(const QString &s);
+
+// A field shown as its type shows.
+QString shownValue(const LicenseField &field, const License &l)
+{
+    const QVariant v = field.get(l);
+    switch (field.type) {
+    case FieldType::Id: return idText(SalesforceId::fromString(v.toString()));
+    case FieldType::Date: return dateText(dateFromSql(v));
+    case FieldType::Expiration: return v.isNull() ? QStringLiteral("Does not expire") : dateText(dateFromSql(v));
+    case FieldType::DateTime: {
+        const QDateTime dt = dateTimeFromSql(v);
+        return dt.isValid() ? QLocale().toString(dt.toLocalTime(), QLocale::ShortFormat) : QStringLiteral("—");
+    }
+    case FieldType::Boolean: return v.toLongLong() != 0 ? QStringLiteral("Yes") : QStringLiteral("No");
+    case FieldType::Integer:
+    case FieldType::Seats:
+    case FieldType::Reference: return QLocale().toString(v.toLongLong());
+    case FieldType::Text:
+    case FieldType::OrgId:
+    case FieldType::Status: return orDash(v.toString());
+    }
+    return orDash(v.toString());
 }
 
 QString orDash(const QString &s)
@@ -248,35 +274,33 @@ void LicenseDetailPanel::showDetail(const LicenseDetail &detail)
     const EffectiveStatus effective = l.effectiveStatusOn(today);
     m_title->setText(QStringLiteral("%1 — %2").arg(l.name.isEmpty() ? QStringLiteral("(no name)") : l.name,
                                                      l.accountName.isEmpty() ? l.subscriberOrgId.to15() : l.accountName));
-    auto add = [this](const QString &label, const QString &value) { addField(label, value); };
-    add(QStringLiteral("Record Id"), idText(l.id));
-    add(QStringLiteral("License"), orDash(l.name));
-    add(QStringLiteral("Account"), l.accountId.isNull() ? orDash(l.accountName)
-                                                        : QStringLiteral("%1 (%2)").arg(orDash(l.accountName), l.accountId.to18()));
-    add(QStringLiteral("Contact"), idText(l.contactId));
-    add(QStringLiteral("Lead"), idText(l.leadId));
-    add(QStringLiteral("Package"), orDash(l.packageName));
-    add(QStringLiteral("Version"), orDash(l.versionNumber));
-    add(QStringLiteral("Status"), statusName(l.status));
-    add(QStringLiteral("Effective status"), QStringLiteral("%1 (today, %2)").arg(statusName(effective), QLocale().toString(today, QLocale::ShortFormat)));
-    add(QStringLiteral("License status"), orDash(l.licenseStatus));
-    add(QStringLiteral("Seats"), l.isSiteLicense() ? QStringLiteral("Site License") : QLocale().toString(l.seats));
-    add(QStringLiteral("Used"), QLocale().toString(l.usedLicenses));
-    add(QStringLiteral("Expiration"), l.isPerpetual() ? QStringLiteral("Does not expire") : dateText(l.expiration));
-    add(QStringLiteral("Install date"), dateText(l.installDate));
-    add(QStringLiteral("Subscriber org"), l.subscriberOrgId.isNull() ? QStringLiteral("—")
-                                                                     : QStringLiteral("%1 (%2)").arg(l.subscriberOrgId.to15(), l.subscriberOrgId.to18()));
-    add(QStringLiteral("Edition"), orDash(l.orgEdition));
-    add(QStringLiteral("Instance"), orDash(l.orgInstance));
-    add(QStringLiteral("Org status"), orDash(l.orgStatus));
-    add(QStringLiteral("Org trial expiration"), dateText(l.orgTrialExpiration));
-    add(QStringLiteral("Sandbox"), l.isSandbox ? QStringLiteral("Yes") : QStringLiteral("No"));
-    add(QStringLiteral("Package license"), idText(l.packageLicenseId));
-    add(QStringLiteral("Proxy user"), orDash(l.proxyUser));
-    add(QStringLiteral("License type"), orDash(l.licenseType));
-    add(QStringLiteral("Came from"), detail.lmoText); // the LMO, named as the LMO setup page names it
-    add(QStringLiteral("Information current as of"),
-        l.lastModified.isValid() ? QLocale().toString(l.lastModified.toLocalTime(), QLocale::ShortFormat) : QStringLiteral("—"));
+    // Every field the list of license fields gives a label (domain/licensefields.h), in its
+    // order; a few read better with another field beside them.
+    for (const LicenseField &field : kLicenseFields) {
+        if (!field.displayLabel)
+            continue;
+        const QString label = QString::fromLatin1(field.displayLabel);
+        const std::string_view column(field.column);
+        if (column == "account_id") {
+            addField(label, l.accountId.isNull() ? orDash(l.accountName)
+                                                 : QStringLiteral("%1 (%2)").arg(orDash(l.accountName), l.accountId.to18()));
+        } else if (column == "package_ref") {
+            addField(label, orDash(l.packageName));
+        } else if (column == "status") {
+            addField(label, statusName(l.status));
+            addField(QStringLiteral("Effective status"),
+                     QStringLiteral("%1 (today, %2)").arg(statusName(effective), QLocale().toString(today, QLocale::ShortFormat)));
+        } else if (column == "seats") {
+            addField(label, l.isSiteLicense() ? QStringLiteral("Site License") : QLocale().toString(l.seats));
+        } else if (column == "org_id") {
+            addField(label, l.subscriberOrgId.isNull() ? QStringLiteral("—")
+                                                       : QStringLiteral("%1 (%2)").arg(l.subscriberOrgId.to15(), l.subscriberOrgId.to18()));
+        } else if (column == "lmo_ref") {
+            addField(label, detail.lmoText); // the LMO, named as the LMO setup page names it
+        } else {
+            addField(label, shownValue(field, l));
+        }
+    }
     m_orgId = l.subscriberOrgId.to15();
     m_subscriber->setEnabled(!m_orgId.isEmpty());
     m_modify->setEnabled(m_database && !m_database->isReadOnly());
