@@ -7,6 +7,7 @@
 #include "storage/database.h"
 #include "storage/licenseedits.h"
 #include "storage/migrations.h"
+#include "storage/postgres/pgcopy.h"
 #include "storage/postgres/pglocation.h"
 
 #include <QProcess>
@@ -80,6 +81,81 @@ private slots:
         QCOMPARE(q.value(1).toBool(), false);
         QVERIFY(db.value()->isTeamDatabase());
         QCOMPARE(db.value()->dialect().kind(), Dialect::Kind::PostgreSQL);
+    }
+
+    // COPY's binary format, as the bulk loads write it: each value read back by the server as the
+    // text format would have given it, at the edges of every type (days and times before the
+    // format's epoch of 2000-01-01, a leap day, the last day, a second before midnight, NULLs,
+    // text with the bytes the text format escapes, a negative number).
+    void binaryCopyRowsReadBackAsWritten()
+    {
+        const QString uri = uriFor("binary_copy");
+        auto db = Database::open(uri, {});
+        QVERIFY2(db, qPrintable(db ? QString() : db.error().message));
+        QSqlDatabase c = db.value()->connection();
+        QSqlQuery q(c);
+        QVERIFY(q.exec(QStringLiteral("CREATE TEMPORARY TABLE copied (t TEXT, b BIGINT, s SMALLINT, d DATE, ts TIMESTAMPTZ)")));
+        struct Row
+        {
+            const char *text;
+            qint64 big;
+            int small;
+            const char *day;
+            const char *time;
+        };
+        const Row rows[] = {
+            {"plain", 0, 0, "2000-01-01", "2000-01-01T00:00:00Z"},
+            {"tab\tnew\nline\\back\rslash ü", -1, 1, "1999-12-31", "1999-12-31T23:59:59Z"},
+            {"", 99000000, 1, "2024-02-29", "2026-03-31T10:15:00Z"},
+            {"far", 9007199254740993LL, 0, "1000-01-01", "1970-01-01T00:00:00Z"},
+            {"last", -9007199254740993LL, 1, "9999-12-31", "9999-12-31T23:59:59Z"},
+        };
+        pg::CopyRows copy(pg::CopyRows::Format::Binary);
+        for (const Row &r : rows) {
+            if (*r.text)
+                copy.text(std::string_view(r.text));
+            else
+                copy.null();
+            copy.bigint(r.big);
+            copy.smallint(r.small);
+            QVERIFY(copy.date(r.day));
+            QVERIFY(copy.timestamp(r.time));
+            copy.endRow();
+        }
+        // Unreadable values are refused, writing nothing.
+        const size_t before = copy.data().size();
+        QVERIFY(!copy.date("2026-02-30"));
+        QVERIFY(!copy.date("26-02-01"));
+        QVERIFY(!copy.timestamp("yesterday"));
+        QCOMPARE(copy.data().size(), before);
+        // A row of NULLs only.
+        for (int i = 0; i < 5; ++i)
+            copy.null();
+        copy.endRow();
+        auto sent = pg::copyIn(c, "copied (t, b, s, d, ts)", copy, QStringLiteral("testing"));
+        QVERIFY2(sent, qPrintable(sent ? QString() : sent.error().message));
+        QVERIFY(q.exec(QStringLiteral("SET TIME ZONE 'UTC'")));
+        QVERIFY(q.exec(QStringLiteral("SELECT t, b, s, d::text, to_char(ts, 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM copied")));
+        for (const Row &r : rows) {
+            QVERIFY(q.next());
+            QCOMPARE(q.value(0).toString(), QString::fromUtf8(r.text));
+            QCOMPARE(q.value(0).isNull(), !*r.text);
+            QCOMPARE(q.value(1).toLongLong(), r.big);
+            QCOMPARE(q.value(2).toInt(), r.small);
+            QCOMPARE(q.value(3).toString(), QString::fromLatin1(r.day));
+            QCOMPARE(q.value(4).toString(), QString::fromLatin1(r.time));
+        }
+        QVERIFY(q.next());
+        for (int i = 0; i < 5; ++i)
+            QVERIFY(q.value(i).isNull());
+        QVERIFY(!q.next());
+        // Rows of the wrong format for a stream are refused before anything is sent.
+        pg::CopyStream stream(c, "copied (t)", QStringLiteral("testing"), pg::CopyRows::Format::Text);
+        pg::CopyRows binary(pg::CopyRows::Format::Binary);
+        binary.text(std::string_view("x"));
+        binary.endRow();
+        QVERIFY(!stream.send(binary));
+        QVERIFY(!stream.isOpen());
     }
 
     void aNewServerDatabaseGetsTheWholeSchemaInOneMigration()

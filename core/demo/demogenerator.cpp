@@ -508,7 +508,8 @@ Result<void> recordDemoLmos(QSqlDatabase db, const DemoOptions &options, const Q
     if (auto r = execSql(db, QStringLiteral("DELETE FROM lmo_profiles"), QStringLiteral("recording the demo's LMOs")); !r)
         return r;
     QSqlQuery insert(db);
-    insert.prepare(QStringLiteral("INSERT INTO lmo_profiles (id, data, is_current, replaced_on) VALUES (?, ?, ?, ?)"));
+    if (!insert.prepare(QStringLiteral("INSERT INTO lmo_profiles (id, data, is_current, replaced_on) VALUES (?, ?, ?, ?)")))
+        return sqlError(insert.lastError(), QStringLiteral("recording the demo's LMOs"));
     const QVariantList rows[] = {
         {1, profile(QStringLiteral("Ledgerly Licensing (first org)"), QStringLiteral("00D5f000000LmoA"), QDateTime(epoch, QTime(9, 0), Qt::UTC)), 0,
          dateToSql(options.switchLmoOn)},

@@ -59,20 +59,42 @@ Result<void> FileImport::copyEncoded(const LicenseRowBatch &batch)
                 return ruleBroken(batch, r);
         }
     }
+    // In COPY's binary format, each value as its column's type (the license fields' list) says:
+    // the server parses none of them.
     pg::CopyRows &rows = m_copyRows;
     rows.clear();
     for (size_t r = 0; r < batch.size(); ++r) {
         const LicenseRowBatch::Cell *cells = batch.row(r);
         for (int i = 0; i < LicenseRowBatch::InsertColumns; ++i) {
             const LicenseRowBatch::Cell &c = cells[i];
-            if (c.isInteger())
-                rows.integer(c.number);
-            else if (c.isNull())
+            const FieldType type = kLicenseFields[i].type;
+            if (c.isNull()) {
                 rows.null();
-            else
-                rows.text(batch.text(c));
+            } else if (c.isInteger()) {
+                if (type == FieldType::Boolean)
+                    rows.smallint(c.number);
+                else
+                    rows.bigint(c.number);
+            } else {
+                const std::string_view v = batch.text(c);
+                bool ok = true;
+                if (type == FieldType::Date || type == FieldType::Expiration)
+                    ok = rows.date(v);
+                else if (type == FieldType::DateTime)
+                    ok = rows.timestamp(v);
+                else
+                    rows.text(v);
+                if (!ok) {
+                    const std::string_view name = batch.text(cells[LicenseRowBatch::Name]);
+                    return Error::make(Error::Code::Sql,
+                                       QStringLiteral("Database error while saving license %1: %2 \"%3\" is not a value the column takes")
+                                           .arg(QString::fromUtf8(name.data(), qsizetype(name.size())),
+                                                QString::fromLatin1(kLicenseFields[i].column),
+                                                QString::fromUtf8(v.data(), qsizetype(v.size()))));
+                }
+            }
         }
-        rows.integer(m_lmoRef);
+        rows.bigint(m_lmoRef);
         rows.endRow();
     }
     return m_licenseCopy->send(rows);
@@ -197,11 +219,13 @@ Result<void> FileImport::readLicensesOnTwoThreads(const HeaderAnalysis &analysis
     // On a server the rows go in one COPY kept open from batch to batch (paused only while a new
     // package or version is recorded): the server saves a batch while this thread makes the next.
     if (pg::canCopy(m_db)) {
-        m_licenseCopy = std::make_unique<pg::CopyStream>(m_db, copyTarget(), QStringLiteral("saving licenses"));
+        m_copyRows = pg::CopyRows(pg::CopyRows::Format::Binary);
+        m_licenseCopy = std::make_unique<pg::CopyStream>(m_db, copyTarget(), QStringLiteral("saving licenses"),
+                                                         pg::CopyRows::Format::Binary);
     }
     auto endCopy = qScopeGuard([this] {
         m_licenseCopy.reset(); // one still open (a failure, a cancel) is abandoned: nothing of it is kept
-        m_copyRows = pg::CopyRows(); // its memory too
+        m_copyRows = pg::CopyRows(pg::CopyRows::Format::Binary); // its memory too
     });
 
     std::thread reader([&] {

@@ -203,14 +203,15 @@ Result<void> FileImport::run()
     BulkPragmas pragmas(m_db, fast);
 
     // On a server, the foreign keys go for the fast load (every reference is a row the import
-    // found or made itself) and come back checked once over the table at the end.
+    // found or made itself) and come back checked once over the table at the end; the primary
+    // key too (the table is empty and numbers the rows itself), built once from the sorted ids.
     std::optional<pg::ForeignKeySuspension> foreignKeysOff;
     if (fast) {
         if (auto r = execSql(m_db, QStringLiteral("SAVEPOINT fast_load"), QStringLiteral("starting the import")); !r)
             return r;
         if (m_database.isTeamDatabase()) {
             foreignKeysOff.emplace(m_db);
-            if (auto r = foreignKeysOff->suspend(QStringLiteral("licenses")); !r)
+            if (auto r = foreignKeysOff->suspend(QStringLiteral("licenses"), true); !r)
                 return r;
         }
     }

@@ -727,7 +727,8 @@ Result<QHash<qint64, qint64>> LmoRepository::licensesByLmo()
 Result<qint64> LmoRepository::licensesInstalledAfter(const QDate &day)
 {
     QSqlQuery q(m_db);
-    q.prepare(QStringLiteral("SELECT COUNT(*) FROM licenses WHERE install_date > ?"));
+    if (!q.prepare(QStringLiteral("SELECT COUNT(*) FROM licenses WHERE install_date > ?")))
+        return sqlError(q.lastError(), QStringLiteral("counting the licenses installed since %1").arg(day.toString(Qt::ISODate)));
     q.addBindValue(dateToSql(day));
     if (!q.exec() || !q.next())
         return sqlError(q.lastError(), QStringLiteral("counting the licenses installed since %1").arg(day.toString(Qt::ISODate)));

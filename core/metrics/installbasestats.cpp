@@ -145,7 +145,8 @@ Result<qint64> countUndatedLicenses(QSqlDatabase db, const InstallBaseFilter &fi
     plain.asOf = QDate();
     QSqlQuery q(db);
     q.setForwardOnly(true);
-    q.prepare(QStringLiteral("SELECT COUNT(*) FROM licenses l WHERE l.install_date IS NULL AND %1").arg(plain.whereSql(QStringLiteral("l"))));
+    if (!q.prepare(QStringLiteral("SELECT COUNT(*) FROM licenses l WHERE l.install_date IS NULL AND %1").arg(plain.whereSql(QStringLiteral("l")))))
+        return sqlError(q.lastError(), QStringLiteral("counting licenses without an install date"));
     plain.bind(q);
     if (!q.exec() || !q.next())
         return sqlError(q.lastError(), QStringLiteral("counting licenses without an install date"));
@@ -237,7 +238,8 @@ Result<InstallBaseStats> computeInstallBaseStats(QSqlDatabase db, const InstallB
     auto count = [&](const QString &sql, const QString &doing) -> Result<qint64> {
         QSqlQuery c(db);
         c.setForwardOnly(true);
-        c.prepare(sql);
+        if (!c.prepare(sql))
+            return sqlError(c.lastError(), doing);
         filter.bind(c);
         if (!c.exec() || !c.next())
             return sqlError(c.lastError(), doing);

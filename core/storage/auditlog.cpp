@@ -52,8 +52,9 @@ QString AuditLog::currentUser()
 Result<void> AuditLog::record(const AuditEntry &e)
 {
     QSqlQuery q(m_db);
-    q.prepare(QStringLiteral("INSERT INTO audit_log (changed_at, changed_by, record_type, record_ref, record_sf_id, "
-                             "field, old_value, new_value, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    if (!q.prepare(QStringLiteral("INSERT INTO audit_log (changed_at, changed_by, record_type, record_ref, record_sf_id, "
+                                 "field, old_value, new_value, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")))
+        return sqlError(q.lastError(), QStringLiteral("recording the change of %1 in the audit log").arg(e.field));
     q.addBindValue(changedAtText(e));
     q.addBindValue(e.changedBy.isEmpty() ? currentUser() : e.changedBy);
     q.addBindValue(e.recordType);
@@ -72,8 +73,9 @@ Result<std::vector<AuditEntry>> AuditLog::history(const QString &recordType, qin
 {
     QSqlQuery q(m_db);
     q.setForwardOnly(true);
-    q.prepare(QStringLiteral("SELECT changed_at, changed_by, record_sf_id, field, old_value, new_value, source "
-                             "FROM audit_log WHERE record_type = ? AND record_ref = ? ORDER BY changed_at, id"));
+    if (!q.prepare(QStringLiteral("SELECT changed_at, changed_by, record_sf_id, field, old_value, new_value, source "
+                                 "FROM audit_log WHERE record_type = ? AND record_ref = ? ORDER BY changed_at, id")))
+        return sqlError(q.lastError(), QStringLiteral("reading the audit log"));
     q.addBindValue(recordType);
     q.addBindValue(recordRef);
     if (!q.exec())

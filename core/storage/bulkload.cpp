@@ -29,7 +29,8 @@ namespace lmo {
 Result<void> IndexSuspension::suspend(const QString &table, Keep keep)
 {
     QSqlQuery q(m_db);
-    q.prepare(m_dialect.listIndexesSql());
+    if (!q.prepare(m_dialect.listIndexesSql()))
+        return sqlError(q.lastError(), QStringLiteral("listing the indexes of %1").arg(table));
     q.bindValue(QStringLiteral(":table"), table);
     if (!q.exec())
         return sqlError(q.lastError(), QStringLiteral("listing the indexes of %1").arg(table));
@@ -404,7 +405,8 @@ Result<void> buildDeferredIndexes(QSqlDatabase db, const std::function<bool(int 
             return r;
         // Built already (by another window on the same file, say): only the record goes.
         QSqlQuery exists(db);
-        exists.prepare(QStringLiteral("SELECT COUNT(*) FROM deferred_indexes WHERE name = ?"));
+        if (!exists.prepare(QStringLiteral("SELECT COUNT(*) FROM deferred_indexes WHERE name = ?")))
+            return sqlError(exists.lastError(), QStringLiteral("building index %1").arg(name));
         exists.addBindValue(name);
         if (!exists.exec() || !exists.next())
             return sqlError(exists.lastError(), QStringLiteral("building index %1").arg(name));
@@ -418,7 +420,8 @@ Result<void> buildDeferredIndexes(QSqlDatabase db, const std::function<bool(int 
                 return r;
             }
             QSqlQuery done(db);
-            done.prepare(QStringLiteral("DELETE FROM deferred_indexes WHERE name = ?"));
+            if (!done.prepare(QStringLiteral("DELETE FROM deferred_indexes WHERE name = ?")))
+                return sqlError(done.lastError(), QStringLiteral("building index %1").arg(name));
             done.addBindValue(name);
             if (!done.exec())
                 return sqlError(done.lastError(), QStringLiteral("building index %1").arg(name));

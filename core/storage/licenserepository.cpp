@@ -179,32 +179,91 @@ private:
     bool m_returning = false;
 };
 
-// Rows for a COPY (PostgreSQL): each run() ends one; copy() sends them all.
+// Rows for a COPY (PostgreSQL), in the binary format: each value as its column's type says
+// (the license fields' list), so the server parses none. Each run() ends a row; copy() sends them.
 class CopyBinder final : public LicenseWriter::Binder
 {
 public:
-    explicit CopyBinder(QByteArray target) : m_target(std::move(target)) {}
-    void text(const QString &value) override { m_rows.text(value); }
-    void integer(qint64 value) override { m_rows.integer(value); }
-    void null() override { m_rows.null(); }
-    void utf8(std::string_view value) override { m_rows.text(value); }
+    // `withId`: each row starts with the license's id.
+    CopyBinder(QByteArray target, bool withId) : m_target(std::move(target)), m_withId(withId) {}
+    void text(const QString &value) override
+    {
+        if (value.isEmpty()) {
+            null();
+            return;
+        }
+        const QByteArray utf8 = value.toUtf8();
+        this->utf8(std::string_view(utf8.constData(), size_t(utf8.size())));
+    }
+    void integer(qint64 value) override
+    {
+        const LicenseField *f = field();
+        if (f && f->type == FieldType::Boolean)
+            m_rows.smallint(value);
+        else
+            m_rows.bigint(value);
+        ++m_column;
+    }
+    void null() override
+    {
+        m_rows.null();
+        ++m_column;
+    }
+    void utf8(std::string_view value) override
+    {
+        const LicenseField *f = field();
+        const FieldType type = f ? f->type : FieldType::Text;
+        bool ok = true;
+        if (type == FieldType::Date || type == FieldType::Expiration)
+            ok = m_rows.date(value);
+        else if (type == FieldType::DateTime)
+            ok = m_rows.timestamp(value);
+        else
+            m_rows.text(value);
+        if (!ok) {
+            m_rows.null();
+            if (m_unreadable.isEmpty())
+                m_unreadable = QStringLiteral("%1 \"%2\"").arg(QString::fromLatin1(f->column),
+                                                                QString::fromUtf8(value.data(), qsizetype(value.size())));
+        }
+        ++m_column;
+    }
     Result<qint64> run(const std::function<QString()> &) override
     {
-        m_rows.endRow();
+        endRow();
         return qint64(0);
     }
-    void endRow() { m_rows.endRow(); }
+    void endRow()
+    {
+        m_rows.endRow();
+        m_column = 0;
+    }
     qint64 rows() const { return m_rows.rows(); }
     Result<void> copy(QSqlDatabase &db)
     {
+        if (!m_unreadable.isEmpty()) {
+            const QString what = std::exchange(m_unreadable, QString());
+            m_rows.clear();
+            return Error::make(Error::Code::Sql,
+                               QStringLiteral("Database error while saving licenses: the value of %1 is not one the column takes").arg(what));
+        }
         auto r = pg::copyIn(db, m_target.constData(), m_rows, QStringLiteral("saving licenses"));
         m_rows.clear();
         return r;
     }
 
 private:
+    // The field the next value is for (nullptr: the id).
+    const LicenseField *field() const
+    {
+        const int i = m_column - (m_withId ? 1 : 0);
+        return i >= 0 && i < kLicenseFieldCount ? &kLicenseFields[i] : nullptr;
+    }
     QByteArray m_target;
-    pg::CopyRows m_rows;
+    bool m_withId = false;
+    int m_column = 0;
+    QString m_unreadable;
+    pg::CopyRows m_rows{pg::CopyRows::Format::Binary};
 };
 
 } // namespace
@@ -242,8 +301,8 @@ Result<void> LicenseWriter::prepare()
         return sqlError(q.lastError(), QStringLiteral("preparing to save licenses"));
     m_binder = std::make_unique<QueryBinder>(std::move(q), postgres);
     if (postgres && !m_portableOnly) {
-        m_copy = std::make_unique<CopyBinder>(copyTarget(false));
-        m_copyWithIds = std::make_unique<CopyBinder>(copyTarget(true));
+        m_copy = std::make_unique<CopyBinder>(copyTarget(false), false);
+        m_copyWithIds = std::make_unique<CopyBinder>(copyTarget(true), true);
     }
     return {};
 }
@@ -400,7 +459,8 @@ Result<std::vector<License>> LicenseRepository::select(const QString &where, con
     QSqlDatabase db = m_database.connection();
     QSqlQuery q(db);
     q.setForwardOnly(true);
-    q.prepare(selectSql(where));
+    if (!q.prepare(selectSql(where)))
+        return sqlError(q.lastError(), QStringLiteral("reading licenses"));
     for (const QVariant &v : binds)
         q.addBindValue(v);
     if (!q.exec())

@@ -154,7 +154,8 @@ Result<void> Migrator::apply(const Migration &migration)
             return r;
     }
     QSqlQuery record(m_db);
-    record.prepare(QStringLiteral("INSERT INTO schema_migrations (version, description, applied_at) VALUES (?, ?, ?)"));
+    if (!record.prepare(QStringLiteral("INSERT INTO schema_migrations (version, description, applied_at) VALUES (?, ?, ?)")))
+        return sqlError(record.lastError(), QStringLiteral("recording schema version %1").arg(migration.version));
     record.addBindValue(migration.version);
     record.addBindValue(migration.description);
     record.addBindValue(QDateTime::currentDateTimeUtc().toString(Qt::ISODate));

@@ -305,8 +305,9 @@ Result<void> summarisePaged(QSqlDatabase db, SummaryWriter &writer, int kPage)
     QString after;
     for (bool first = true;; first = false) {
         QSqlQuery page(db);
-        page.prepare(kLicenseColumns + (first ? QString() : QStringLiteral(" WHERE org_id > ?"))
-                     + QStringLiteral(" ORDER BY org_id LIMIT %1").arg(kPage));
+        if (!page.prepare(kLicenseColumns + (first ? QString() : QStringLiteral(" WHERE org_id > ?"))
+                         + QStringLiteral(" ORDER BY org_id LIMIT %1").arg(kPage)))
+            return sqlError(page.lastError(), QStringLiteral("summarising subscriber orgs"));
         if (!first)
             page.addBindValue(after);
         if (!page.exec())
@@ -496,12 +497,14 @@ Result<void> refresh(QSqlDatabase db, Dialect dialect, const QStringList &orgIds
         return r;
     for (const QString &org : orgIds) {
         QSqlQuery remove(db);
-        remove.prepare(QStringLiteral("DELETE FROM subscribers WHERE org_id = ?"));
+        if (!remove.prepare(QStringLiteral("DELETE FROM subscribers WHERE org_id = ?")))
+            return sqlError(remove.lastError(), QStringLiteral("updating subscriber org %1").arg(org));
         remove.addBindValue(org);
         if (!remove.exec())
             return sqlError(remove.lastError(), QStringLiteral("updating subscriber org %1").arg(org));
         QSqlQuery licenses(db); // read whole before the org's row is written
-        licenses.prepare(kLicenseColumns + QStringLiteral(" WHERE org_id = ? ORDER BY org_id"));
+        if (!licenses.prepare(kLicenseColumns + QStringLiteral(" WHERE org_id = ? ORDER BY org_id")))
+            return sqlError(licenses.lastError(), QStringLiteral("updating subscriber org %1").arg(org));
         licenses.addBindValue(org);
         if (!licenses.exec())
             return sqlError(licenses.lastError(), QStringLiteral("updating subscriber org %1").arg(org));
@@ -514,7 +517,8 @@ Result<void> refresh(QSqlDatabase db, Dialect dialect, const QStringList &orgIds
 Result<void> markStale(QSqlDatabase db)
 {
     QSqlQuery q(db);
-    q.prepare(QStringLiteral("SELECT COUNT(*) FROM deferred_indexes WHERE name = ?"));
+    if (!q.prepare(QStringLiteral("SELECT COUNT(*) FROM deferred_indexes WHERE name = ?")))
+        return sqlError(q.lastError(), QStringLiteral("recording the subscriber summary to rebuild"));
     q.addBindValue(QString::fromLatin1(kDeferredName));
     if (!q.exec() || !q.next())
         return sqlError(q.lastError(), QStringLiteral("recording the subscriber summary to rebuild"));
@@ -522,7 +526,8 @@ Result<void> markStale(QSqlDatabase db)
         return {};
     q.finish();
     QSqlQuery insert(db);
-    insert.prepare(QStringLiteral("INSERT INTO deferred_indexes (name, definition) VALUES (?, ?)"));
+    if (!insert.prepare(QStringLiteral("INSERT INTO deferred_indexes (name, definition) VALUES (?, ?)")))
+        return sqlError(insert.lastError(), QStringLiteral("recording the subscriber summary to rebuild"));
     insert.addBindValue(QString::fromLatin1(kDeferredName));
     insert.addBindValue(QString::fromLatin1(kDeferredMarker));
     if (!insert.exec())

@@ -8,14 +8,28 @@
 
 #include <libpq-fe.h>
 
+#include <QDateTime>
+
 #include <algorithm>
+#include <ranges>
 #include <utility>
 
 namespace lmo::pg {
 
+void CopyRows::putInt(quint64 value, int bytes)
+{
+    for (int i = bytes - 1; i >= 0; --i)
+        m_data.push_back(char((value >> (8 * i)) & 0xff)); // network order
+}
+
 void CopyRows::text(std::string_view utf8)
 {
     separate();
+    if (m_format == Format::Binary) {
+        putInt(quint32(utf8.size()), 4);
+        m_data.append(utf8);
+        return;
+    }
     const char *p = utf8.data();
     const char *end = p + utf8.size();
     const char *run = p; // the stretch since the last character that needed escaping
@@ -43,9 +57,14 @@ void CopyRows::text(const QString &value)
     text(std::string_view(utf8.constData(), size_t(utf8.size())));
 }
 
-void CopyRows::integer(qint64 value)
+void CopyRows::bigint(qint64 value)
 {
     separate();
+    if (m_format == Format::Binary) {
+        putInt(8, 4);
+        putInt(quint64(value), 8);
+        return;
+    }
     char digits[24];
     char *end = digits + sizeof digits;
     char *p = end;
@@ -60,17 +79,123 @@ void CopyRows::integer(qint64 value)
     m_data.append(p, size_t(end - p));
 }
 
+void CopyRows::smallint(qint64 value)
+{
+    if (m_format == Format::Text) {
+        bigint(value); // the same digits
+        return;
+    }
+    separate();
+    putInt(2, 4);
+    putInt(quint64(quint16(qint16(value))), 2);
+}
+
+namespace {
+
+// The digits at [from, from + n) of `v`, or -1.
+int digitsAt(std::string_view v, size_t from, size_t n)
+{
+    if (from + n > v.size())
+        return -1;
+    int value = 0;
+    for (size_t i = from; i < from + n; ++i) {
+        if (v[i] < '0' || v[i] > '9')
+            return -1;
+        value = value * 10 + (v[i] - '0');
+    }
+    return value;
+}
+
+// PostgreSQL counts days and microseconds from 2000-01-01 (Julian day 2451545), UTC.
+constexpr qint64 kPostgresEpochDay = 2451545;
+
+} // namespace
+
+bool CopyRows::date(std::string_view iso)
+{
+    if (m_format == Format::Text) {
+        text(iso);
+        return true;
+    }
+    if (iso.size() != 10 || iso[4] != '-' || iso[7] != '-')
+        return false;
+    const QDate d(digitsAt(iso, 0, 4), digitsAt(iso, 5, 2), digitsAt(iso, 8, 2));
+    if (!d.isValid())
+        return false;
+    separate();
+    putInt(4, 4);
+    putInt(quint64(quint32(qint32(d.toJulianDay() - kPostgresEpochDay))), 4);
+    return true;
+}
+
+bool CopyRows::timestamp(std::string_view iso)
+{
+    if (m_format == Format::Text) {
+        text(iso);
+        return true;
+    }
+    QDateTime t;
+    if (iso.size() == 20 && iso[4] == '-' && iso[7] == '-' && iso[10] == 'T' && iso[13] == ':' && iso[16] == ':'
+        && iso[19] == 'Z') {
+        const QDate d(digitsAt(iso, 0, 4), digitsAt(iso, 5, 2), digitsAt(iso, 8, 2));
+        const QTime time(digitsAt(iso, 11, 2), digitsAt(iso, 14, 2), digitsAt(iso, 17, 2));
+        if (d.isValid() && time.isValid())
+            t = QDateTime(d, time, Qt::UTC);
+    } else {
+        // Any other ISO form with its offset (a time without one is UTC, as values.h reads it).
+        t = QDateTime::fromString(QString::fromUtf8(iso.data(), qsizetype(iso.size())), Qt::ISODateWithMs);
+        if (t.isValid() && t.timeSpec() == Qt::LocalTime)
+            t.setTimeSpec(Qt::UTC);
+    }
+    if (!t.isValid())
+        return false;
+    const QDateTime utc = t.toUTC();
+    const qint64 days = utc.date().toJulianDay() - kPostgresEpochDay;
+    const qint64 micros = days * 86400LL * 1000000LL + qint64(utc.time().msecsSinceStartOfDay()) * 1000LL;
+    separate();
+    putInt(8, 4);
+    putInt(quint64(micros), 8);
+    return true;
+}
+
 void CopyRows::null()
 {
     separate();
+    if (m_format == Format::Binary) {
+        putInt(quint32(-1), 4);
+        return;
+    }
     m_data.append("\\N", 2);
 }
 
 void CopyRows::endRow()
 {
-    m_data.push_back('\n');
+    if (m_format == Format::Binary) {
+        if (!m_inRow) { // a row of no values
+            m_rowStart = m_data.size();
+            m_data.append(2, '\0');
+            m_fields = 0;
+        }
+        m_data[m_rowStart] = char((m_fields >> 8) & 0xff);
+        m_data[m_rowStart + 1] = char(m_fields & 0xff);
+    } else {
+        m_data.push_back('\n');
+    }
     m_inRow = false;
     ++m_rows;
+}
+
+std::string_view CopyRows::binaryHeader()
+{
+    // The signature, then flags (none) and the header extension's length (none).
+    static constexpr char header[] = "PGCOPY\n\377\r\n\0\0\0\0\0\0\0\0\0";
+    return std::string_view(header, 19);
+}
+
+std::string_view CopyRows::binaryTrailer()
+{
+    static constexpr char trailer[] = "\377\377";
+    return std::string_view(trailer, 2);
 }
 
 void CopyRows::clear()
@@ -116,13 +241,15 @@ QString resultError(const PGresult *res, PGconn *conn, QString *sqlState)
 
 } // namespace
 
-Result<void> ForeignKeySuspension::suspend(const QString &table)
+Result<void> ForeignKeySuspension::suspend(const QString &table, bool primaryKey)
 {
     m_table = table;
     QSqlQuery q(m_db);
-    if (!q.prepare(QStringLiteral("SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE contype = 'f' AND "
-                                  "conrelid = to_regclass(?) ORDER BY conname")))
+    // The foreign keys first, then the primary key: put back in the other order.
+    if (!q.prepare(QStringLiteral("SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE (contype = 'f' OR "
+                                  "(contype = 'p' AND ?)) AND conrelid = to_regclass(?) ORDER BY contype = 'p', conname")))
         return sqlError(q.lastError(), QStringLiteral("preparing the bulk load"));
+    q.addBindValue(primaryKey);
     q.addBindValue(table);
     if (!q.exec())
         return sqlError(q.lastError(), QStringLiteral("listing the foreign keys of %1").arg(table));
@@ -142,7 +269,7 @@ Result<void> ForeignKeySuspension::suspend(const QString &table)
 
 Result<void> ForeignKeySuspension::restore()
 {
-    for (const auto &[name, definition] : std::as_const(m_definitions)) {
+    for (const auto &[name, definition] : std::views::reverse(std::as_const(m_definitions))) {
         if (auto r = execSql(m_db, QStringLiteral("ALTER TABLE %1 ADD CONSTRAINT \"%2\" %3").arg(m_table, name, definition),
                              QStringLiteral("checking the references of the new %1").arg(m_table));
             !r)
@@ -171,8 +298,8 @@ bool canCopy(const QSqlDatabase &db)
     return db.driverName().startsWith(QLatin1String("QPSQL")) && connectionOf(db) != nullptr;
 }
 
-CopyStream::CopyStream(QSqlDatabase db, QByteArray target, QString doing)
-    : m_db(std::move(db)), m_target(std::move(target)), m_doing(std::move(doing))
+CopyStream::CopyStream(QSqlDatabase db, QByteArray target, QString doing, CopyRows::Format format)
+    : m_db(std::move(db)), m_target(std::move(target)), m_doing(std::move(doing)), m_format(format)
 {
 }
 
@@ -186,7 +313,8 @@ Result<void> CopyStream::open()
     PGconn *conn = connectionOf(m_db);
     if (!conn)
         return Error::make(Error::Code::ConnectionLost, QStringLiteral("Database error while %1: not connected").arg(m_doing));
-    const QByteArray sql = QByteArray("COPY ") + m_target + " FROM STDIN";
+    const bool binary = m_format == CopyRows::Format::Binary;
+    const QByteArray sql = QByteArray("COPY ") + m_target + " FROM STDIN" + (binary ? " WITH (FORMAT binary)" : "");
     PGresult *res = PQexec(conn, sql.constData());
     if (PQresultStatus(res) != PGRES_COPY_IN) {
         QString state;
@@ -197,6 +325,14 @@ Result<void> CopyStream::open()
     PQclear(res);
     m_conn = conn;
     m_open = true;
+    if (binary) {
+        const std::string_view header = CopyRows::binaryHeader();
+        if (PQputCopyData(conn, header.data(), int(header.size())) != 1) {
+            const QString message = QString::fromUtf8(PQerrorMessage(conn));
+            abandon();
+            return copyError(QString(), message, m_doing);
+        }
+    }
     return {};
 }
 
@@ -204,6 +340,8 @@ Result<void> CopyStream::send(const CopyRows &rows)
 {
     if (rows.empty())
         return {};
+    if (rows.format() != m_format)
+        return Error::make(Error::Code::Sql, QStringLiteral("Database error while %1: rows of the wrong COPY format").arg(m_doing));
     if (!m_open) {
         if (auto r = open(); !r)
             return r;
@@ -249,7 +387,16 @@ Result<void> CopyStream::finish()
         return {};
     m_open = false;
     QString state;
-    const QString message = endCopy(static_cast<PGconn *>(std::exchange(m_conn, nullptr)), nullptr, &state);
+    auto *conn = static_cast<PGconn *>(std::exchange(m_conn, nullptr));
+    if (m_format == CopyRows::Format::Binary) {
+        const std::string_view trailer = CopyRows::binaryTrailer();
+        if (PQputCopyData(conn, trailer.data(), int(trailer.size())) != 1) {
+            const QString message = QString::fromUtf8(PQerrorMessage(conn));
+            (void)endCopy(conn, "the rows could not be sent", &state);
+            return copyError(QString(), message, m_doing);
+        }
+    }
+    const QString message = endCopy(conn, nullptr, &state);
     if (!message.isEmpty())
         return copyError(state, message, m_doing);
     return {};
@@ -268,7 +415,7 @@ Result<void> copyIn(QSqlDatabase &db, const char *target, const CopyRows &rows, 
 {
     if (rows.empty())
         return {};
-    CopyStream stream(db, QByteArray(target), doing);
+    CopyStream stream(db, QByteArray(target), doing, rows.format());
     if (auto r = stream.send(rows); !r)
         return r;
     return stream.finish();
