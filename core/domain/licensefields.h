@@ -6,7 +6,8 @@
 // fast readers, the bulk load's batches), the export, the detail panel and the schema's check all
 // read this table; a field is added by adding its member to License and a row here (and, for a
 // field an import reads, its ImportField). A row with a schema version after the last migration
-// file's adds its column by itself (migrations.cpp): see docs/fields.md.
+// file's adds its column by itself (migrations.cpp): see docs/architecture.md, "The license
+// fields, in one list".
 
 #include "domain/license.h"
 #include "import/importformat.h"

@@ -1,9 +1,12 @@
 #include "storage/subscribersummary.h"
 
+#include "storage/postgres/pgcopy.h"
+
 #include "domain/subscriber.h"
 #include "storage/backend.h"
 #include "storage/bulkload.h"
 #include "storage/database.h"
+#include "storage/postgres/pgcopy.h"
 #include "storage/sqlutil.h"
 #include "storage/values.h"
 
@@ -113,6 +116,47 @@ private:
     QSqlQuery m_many;
     bool m_prepared = false;
     std::vector<std::pair<QString, Subscriber>> m_pending;
+};
+
+// The rows kept for a COPY (a server's): written when finish() is called, once the read that
+// made them is done (nothing else runs on the connection while a COPY's rows are coming).
+class CopyWriter final : public SummaryWriter
+{
+public:
+    explicit CopyWriter(QSqlDatabase db) : m_db(std::move(db)) {}
+    Result<void> write(const QString &org, const Subscriber &s) override
+    {
+        m_rows.text(org);
+        m_rows.text(s.accountName);
+        m_rows.text(s.orgEdition);
+        m_rows.text(s.orgInstance);
+        m_rows.text(s.orgStatus);
+        m_rows.integer(s.isSandbox ? 1 : 0);
+        m_rows.integer(s.licenses);
+        m_rows.integer(s.activeLicenses);
+        m_rows.text(s.packages);
+        m_rows.integer(s.seatsLicensed);
+        m_rows.integer(s.hasSiteLicense ? 1 : 0);
+        m_rows.integer(s.seatsUsed);
+        m_rows.text(dateToSql(s.firstInstall));
+        m_rows.text(dateTimeToSql(s.lastChange));
+        m_rows.integer(s.lmoMask);
+        m_rows.endRow();
+        return {};
+    }
+    Result<void> finish() override
+    {
+        QByteArray target(kInsertHead);
+        target = target.mid(int(qstrlen("INSERT INTO ")));
+        target.chop(int(qstrlen(" VALUES ")));
+        auto r = pg::copyIn(m_db, target.constData(), m_rows, QStringLiteral("summarising subscriber orgs"));
+        m_rows.clear();
+        return r;
+    }
+
+private:
+    QSqlDatabase m_db;
+    pg::CopyRows m_rows;
 };
 
 // The same rows through the backend's fast statements (SQLite's own): no QVariant per value,
@@ -230,6 +274,12 @@ public:
         License &l = m_group.back();
         l.subscriberOrgId = m_group.size() == 1 ? SalesforceId::fromString(org) : m_group.front().subscriberOrgId;
         return &l;
+    }
+    // Forgets the org under way (its licenses are read again later).
+    void drop()
+    {
+        m_group.clear();
+        m_org.clear();
     }
     Result<void> flush()
     {
@@ -383,7 +433,10 @@ QDateTime columnDateTime(const FastCursor &cursor, int column)
     const std::string_view v = cursor.utf8(column);
     if (v.empty())
         return {};
-    if (v.size() == 20 && v[4] == '-' && v[7] == '-' && v[10] == 'T' && v[13] == ':' && v[16] == ':' && v[19] == 'Z') {
+    // dateTimeToSql's form, or a server's text of a TIMESTAMPTZ in UTC ("2026-03-31 10:15:00+00").
+    const bool ours = v.size() == 20 && v[10] == 'T' && v[19] == 'Z';
+    const bool server = v.size() == 22 && v[10] == ' ' && v.substr(19) == "+00";
+    if ((ours || server) && v[4] == '-' && v[7] == '-' && v[13] == ':' && v[16] == ':') {
         const int y = digitsAt(v, 0, 4), mo = digitsAt(v, 5, 2), d = digitsAt(v, 8, 2);
         const int h = digitsAt(v, 11, 2), mi = digitsAt(v, 14, 2), s = digitsAt(v, 17, 2);
         const QDate date = y > 0 && mo >= 0 && d >= 0 ? QDate(y, mo, d) : QDate();
@@ -439,11 +492,80 @@ Result<bool> summariseFast(QSqlDatabase db, const StorageBackend &backend, const
     return true;
 }
 
+// The rebuild on a backend whose fast read holds the connection while rows come (a server's
+// COPY): a page of licenses at a time, read in place, its orgs written once the page is read.
+// A full page may have cut its last org short: that org is read again with the next page.
+// False (nothing done) when the backend has no fast read.
+Result<bool> summarisePagedFast(QSqlDatabase db, const StorageBackend &backend, SummaryWriter &writer, int pageRows)
+{
+    auto names = packageNames(db);
+    if (!names)
+        return names.error();
+    const QByteArray first = (kLicenseColumns + QStringLiteral(" ORDER BY org_id LIMIT %1").arg(pageRows)).toUtf8();
+    const QByteArray later =
+        (kLicenseColumns + QStringLiteral(" WHERE org_id > :after ORDER BY org_id LIMIT %1").arg(pageRows)).toUtf8();
+    QByteArray after;
+    for (bool firstPage = true;; firstPage = false) {
+        auto prepared = backend.prepareCursor(db, firstPage ? first : later);
+        if (!prepared)
+            return storageError(prepared.error(), QStringLiteral("summarising subscriber orgs"));
+        if (!prepared.value())
+            return false;
+        FastCursor &cursor = *prepared.value();
+        if (!firstPage)
+            cursor.bindUtf8(":after", after);
+        OrgGroups groups(writer);
+        int rows = 0;
+        std::string org, completed;
+        QString orgText;
+        while (cursor.next()) {
+            ++rows;
+            if (const std::string_view bytes = cursor.utf8(1); bytes != org || orgText.isNull()) {
+                if (rows > 1)
+                    completed = org;
+                org.assign(bytes);
+                orgText = QString::fromUtf8(bytes.data(), qsizetype(bytes.size()));
+            }
+            auto added = groups.add(orgText);
+            if (!added)
+                return added.error();
+            fillLicense(*added.value(), CursorRow{cursor}, names.value());
+        }
+        if (auto r = cursor.error(); !r)
+            return storageError(r.error(), QStringLiteral("summarising subscriber orgs"));
+        const bool full = rows == pageRows;
+        if (full) {
+            if (completed.empty())
+                return Error::make(Error::Code::Sql, QStringLiteral("Database error while summarising subscriber orgs: org "
+                                                                    "%1 has more than %2 licenses")
+                                                         .arg(orgText)
+                                                         .arg(pageRows));
+            groups.drop();
+            after = QByteArray::fromStdString(completed);
+        } else if (auto r = groups.flush(); !r) {
+            return r.error();
+        }
+        prepared.value().reset(); // the connection is free for the page's rows
+        if (auto r = writer.finish(); !r)
+            return r.error();
+        if (!full)
+            return true;
+    }
+}
+
 // Every org, from the licenses read by `sql` (kLicenseColumns in org order), on the path asked.
 Result<void> summariseAll(QSqlDatabase db, const QString &sql, Path path, int pageRows)
 {
     if (path == Path::Fast) {
         const StorageBackend &backend = StorageBackend::of(db);
+        if (backend.copiesRows(db)) {
+            CopyWriter writer(db);
+            auto done = summarisePagedFast(db, backend, writer, pageRows);
+            if (!done)
+                return done.error();
+            if (done.value())
+                return {};
+        }
         FastWriter writer(db, backend);
         auto ready = writer.prepare();
         if (!ready)

@@ -41,7 +41,14 @@ inline QDateTime dateTimeFromSql(const QVariant &v)
         return v.toDateTime().toUTC();
     if (v.metaType().id() == QMetaType::QDate)
         return QDateTime(v.toDate(), QTime(0, 0), Qt::UTC);
-    QDateTime dt = QDateTime::fromString(v.toString(), Qt::ISODate);
+    QString text = v.toString();
+    // A server's text of a TIMESTAMPTZ ("2026-03-31 10:15:00.5+00"), in ISO's own form.
+    if (text.size() > 19 && text[10] == u' ')
+        text[10] = u'T';
+    const qsizetype n = text.size();
+    if (n >= 22 && (text[n - 3] == u'+' || text[n - 3] == u'-') && text[n - 2].isDigit() && text[n - 1].isDigit())
+        text += QStringLiteral(":00"); // "+00" as "+00:00"
+    QDateTime dt = QDateTime::fromString(text, Qt::ISODateWithMs);
     if (dt.isValid() && dt.timeSpec() == Qt::LocalTime)
         dt.setTimeSpec(Qt::UTC);
     return dt;

@@ -30,6 +30,13 @@ QString PgBackend::listIndexesSql() const
                           "AND schemaname = current_schema() AND indexname NOT LIKE '%_pkey'");
 }
 
+Result<std::unique_ptr<FastCursor>> PgBackend::prepareCursor(QSqlDatabase db, const QByteArray &sql, ReadOn on) const
+{
+    if (on != ReadOn::Same || !pg::canCopy(db))
+        return std::unique_ptr<FastCursor>();
+    return std::unique_ptr<FastCursor>(std::make_unique<pg::CopyCursor>(std::move(db), sql));
+}
+
 bool PgBackend::copiesRows(const QSqlDatabase &db) const
 {
     return pg::canCopy(db);

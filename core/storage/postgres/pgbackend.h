@@ -5,8 +5,8 @@
 namespace lmo {
 
 // A team database on a PostgreSQL server (a schema of one of its databases). Many rows go in by
-// COPY (pg::copyIn); the dashboard is summed by the server; there is no row-by-row fast path,
-// which would cost a round trip per statement.
+// COPY (pg::copyIn) and many come out by COPY (pg::CopyCursor); the dashboard is summed by the
+// server; there is no row-by-row fast INSERT, which would cost a round trip per statement.
 class PgBackend final : public StorageBackend
 {
 public:
@@ -16,6 +16,8 @@ public:
     bool reconnectIfDropped(QSqlDatabase &db) const override;
     QString listTablesSql() const override;
     QString listIndexesSql() const override;
+    // A COPY (SELECT …) TO STDOUT read in place (pg::CopyCursor); on ReadOn::Second, none.
+    Result<std::unique_ptr<FastCursor>> prepareCursor(QSqlDatabase db, const QByteArray &sql, ReadOn on) const override;
     bool copiesRows(const QSqlDatabase &db) const override;
     bool scansLicensesLocally() const override { return false; }
 };

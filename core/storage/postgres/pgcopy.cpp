@@ -411,6 +411,220 @@ void CopyStream::abandon()
     (void)endCopy(static_cast<PGconn *>(std::exchange(m_conn, nullptr)), "the import was stopped", &state);
 }
 
+CopyCursor::CopyCursor(QSqlDatabase db, QByteArray sql) : m_db(std::move(db)), m_sql(std::move(sql)) {}
+
+CopyCursor::~CopyCursor()
+{
+    drain();
+}
+
+void CopyCursor::bind(const char *name, QByteArray literal)
+{
+    drain(); // a bind starts the statement again
+    m_started = m_done = false;
+    m_error.reset();
+    const QByteArray key = QByteArray(name);
+    for (auto &[bound, value] : m_binds) {
+        if (bound == key) {
+            value = std::move(literal);
+            return;
+        }
+    }
+    m_binds.emplace_back(key, std::move(literal));
+}
+
+void CopyCursor::bindUtf8(const char *name, const QByteArray &value)
+{
+    PGconn *conn = connectionOf(m_db);
+    if (!conn) {
+        bind(name, QByteArray("NULL"));
+        return;
+    }
+    char *quoted = PQescapeLiteral(conn, value.constData(), size_t(value.size()));
+    if (!quoted) {
+        m_error = Error::make(Error::Code::Sql, QString::fromUtf8(PQerrorMessage(conn)).trimmed());
+        return;
+    }
+    QByteArray literal(quoted);
+    PQfreemem(quoted);
+    bind(name, std::move(literal));
+}
+
+void CopyCursor::bindInteger(const char *name, qint64 value)
+{
+    bind(name, QByteArray::number(value));
+}
+
+namespace {
+
+bool isNameChar(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+// `sql` with each bound ":name" (not "::", not inside a quoted literal) written as its literal.
+QByteArray withLiterals(const QByteArray &sql, const std::vector<std::pair<QByteArray, QByteArray>> &binds)
+{
+    QByteArray out;
+    out.reserve(sql.size() + 64);
+    bool quoted = false;
+    for (qsizetype i = 0; i < sql.size(); ++i) {
+        const char c = sql[i];
+        if (c == '\'') {
+            quoted = !quoted;
+        } else if (!quoted && c == ':' && i + 1 < sql.size() && isNameChar(sql[i + 1]) && (i == 0 || sql[i - 1] != ':')) {
+            qsizetype end = i + 1;
+            while (end < sql.size() && isNameChar(sql[end]))
+                ++end;
+            const QByteArray name = sql.mid(i, end - i);
+            const auto found = std::find_if(binds.begin(), binds.end(), [&](const auto &b) { return b.first == name; });
+            if (found != binds.end()) {
+                out += found->second;
+                i = end - 1;
+                continue;
+            }
+        }
+        out += c;
+    }
+    return out;
+}
+
+} // namespace
+
+bool CopyCursor::start()
+{
+    m_started = true;
+    PGconn *conn = connectionOf(m_db);
+    if (!conn) {
+        m_error = Error::make(Error::Code::ConnectionLost, QStringLiteral("not connected"));
+        return false;
+    }
+    const QByteArray sql = "COPY (" + withLiterals(m_sql, m_binds) + ") TO STDOUT";
+    PGresult *res = PQexec(conn, sql.constData());
+    if (PQresultStatus(res) != PGRES_COPY_OUT) {
+        QString state;
+        const QString message = resultError(res, conn, &state);
+        PQclear(res);
+        const Error e = copyError(state, message, QStringLiteral("reading"));
+        m_error = Error::make(e.code, message.trimmed());
+        return false;
+    }
+    PQclear(res);
+    m_conn = conn;
+    return true;
+}
+
+// The rest of a COPY under way read and dropped, and its end: the connection is free again.
+void CopyCursor::drain()
+{
+    auto *conn = static_cast<PGconn *>(std::exchange(m_conn, nullptr));
+    if (!conn)
+        return;
+    char *buffer = nullptr;
+    while (PQgetCopyData(conn, &buffer, 0) > 0)
+        PQfreemem(buffer);
+    while (PGresult *res = PQgetResult(conn))
+        PQclear(res);
+}
+
+bool CopyCursor::parseRow(const char *line, int size)
+{
+    m_row.clear();
+    m_cells.clear();
+    int end = size;
+    if (end > 0 && line[end - 1] == '\n')
+        --end;
+    int i = 0;
+    while (true) {
+        const int start = int(m_row.size());
+        if (end - i >= 2 && line[i] == '\\' && line[i + 1] == 'N' && (i + 2 == end || line[i + 2] == '\t')) {
+            m_cells.emplace_back(start, -1);
+            i += 2;
+        } else {
+            while (i < end && line[i] != '\t') {
+                char c = line[i++];
+                if (c == '\\' && i < end) {
+                    const char e = line[i++];
+                    switch (e) {
+                    case 'n': c = '\n'; break;
+                    case 't': c = '\t'; break;
+                    case 'r': c = '\r'; break;
+                    case 'b': c = '\b'; break;
+                    case 'f': c = '\f'; break;
+                    case 'v': c = '\v'; break;
+                    default: c = e; break; // "\\" and any other character as itself
+                    }
+                }
+                m_row.push_back(c);
+            }
+            m_cells.emplace_back(start, int(m_row.size()) - start);
+        }
+        if (i >= end)
+            break;
+        ++i; // the tab
+    }
+    return true;
+}
+
+bool CopyCursor::next()
+{
+    if (m_done || m_error)
+        return false;
+    if (!m_started && !start())
+        return false;
+    auto *conn = static_cast<PGconn *>(m_conn);
+    char *buffer = nullptr;
+    const int n = PQgetCopyData(conn, &buffer, 0);
+    if (n > 0) {
+        parseRow(buffer, n);
+        PQfreemem(buffer);
+        return true;
+    }
+    // The end (-1), or a failure (-2): the statement's own result says which.
+    m_conn = nullptr;
+    m_done = true;
+    QString message = n == -2 ? QString::fromUtf8(PQerrorMessage(conn)) : QString();
+    QString state;
+    while (PGresult *res = PQgetResult(conn)) {
+        if (PQresultStatus(res) != PGRES_COMMAND_OK && message.isEmpty())
+            message = resultError(res, conn, &state);
+        PQclear(res);
+    }
+    if (!message.isEmpty()) {
+        const Error e = copyError(state, message, QStringLiteral("reading"));
+        m_error = Error::make(e.code, message.trimmed());
+    }
+    return false;
+}
+
+bool CopyCursor::isNull(int column) const
+{
+    return column < 0 || size_t(column) >= m_cells.size() || m_cells[size_t(column)].second < 0;
+}
+
+qint64 CopyCursor::integer(int column) const
+{
+    const std::string_view v = utf8(column);
+    qint64 value = 0;
+    bool negative = false;
+    size_t i = 0;
+    if (!v.empty() && v[0] == '-') {
+        negative = true;
+        i = 1;
+    }
+    for (; i < v.size() && v[i] >= '0' && v[i] <= '9'; ++i)
+        value = value * 10 + (v[i] - '0');
+    return negative ? -value : value;
+}
+
+std::string_view CopyCursor::utf8(int column) const
+{
+    if (isNull(column))
+        return {};
+    const auto &[offset, length] = m_cells[size_t(column)];
+    return std::string_view(m_row.data() + offset, size_t(length));
+}
+
 Result<void> copyIn(QSqlDatabase &db, const char *target, const CopyRows &rows, const QString &doing)
 {
     if (rows.empty())

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "storage/backend.h"
 #include "util/result.h"
 
 #include <QByteArray>
@@ -9,7 +10,10 @@
 #include <QList>
 #include <QPair>
 
+#include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 #include <string_view>
 
 namespace lmo::pg {
@@ -147,6 +151,48 @@ private:
     QSqlDatabase m_db;
     QString m_table;
     QList<QPair<QString, QString>> m_definitions; // name, definition
+};
+
+// A SELECT read as `COPY (<select>) TO STDOUT` through libpq on the driver's own connection: the
+// rows stream in as text and each value is read in place, with no QVariant and no conversion
+// (a FastCursor; PgBackend::prepareCursor makes one). COPY takes no parameters: the ":name"
+// ones bound are written into the statement as literals (text quoted by libpq). The statement
+// runs at the first next() after a bind; a bind after that starts it again. While rows are being
+// read nothing else may run on the connection: read to the end (next() false), or bind again,
+// or destroy the cursor, which reads what is left (the connection is then ready again).
+// Values read as the text format gives them: a DATE as "2026-03-31", a TIMESTAMPTZ in the
+// session's zone, UTC, as "2026-03-31 10:15:00+00".
+class CopyCursor final : public FastCursor
+{
+public:
+    CopyCursor(QSqlDatabase db, QByteArray sql);
+    ~CopyCursor() override;
+    CopyCursor(const CopyCursor &) = delete;
+    CopyCursor &operator=(const CopyCursor &) = delete;
+
+    void bindUtf8(const char *name, const QByteArray &value) override;
+    void bindInteger(const char *name, qint64 value) override;
+    bool next() override;
+    Result<void> error() const override { return m_error ? Result<void>(*m_error) : Result<void>(); }
+    bool isNull(int column) const override;
+    qint64 integer(int column) const override;
+    std::string_view utf8(int column) const override;
+
+private:
+    void bind(const char *name, QByteArray literal);
+    bool start();
+    void drain();
+    bool parseRow(const char *line, int size);
+
+    QSqlDatabase m_db;
+    QByteArray m_sql;
+    std::vector<std::pair<QByteArray, QByteArray>> m_binds; // ":name", literal
+    void *m_conn = nullptr; // PGconn, while rows are coming
+    bool m_started = false;
+    bool m_done = false;
+    std::optional<Error> m_error;
+    std::string m_row;                      // the current row's values, unescaped, one after another
+    std::vector<std::pair<int, int>> m_cells; // offset and length in m_row; length -1: NULL
 };
 
 // True when `db` is a connection of Qt's PostgreSQL driver, which copyIn() can use.
