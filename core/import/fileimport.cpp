@@ -25,6 +25,7 @@ FileImport::FileImport(Database &database, const QString &path, const ImportOpti
     : m_database(database), m_db(database.connection()), m_path(path), m_file(path), m_options(options), m_report(report)
 {
     m_columnOf.fill(-1);
+    m_batchRows = std::max(1, options.carefulBatchRows);
 }
 
 Result<void> FileImport::prepare(const HeaderAnalysis &analysis)
@@ -62,7 +63,8 @@ Result<void> FileImport::prepare(const HeaderAnalysis &analysis)
     if (auto r = m_writer->prepare(); !r)
         return r;
     m_findById = QSqlQuery(m_db);
-    m_findById.prepare(QStringLiteral("SELECT id, lmo_ref FROM licenses WHERE sf_id = ?"));
+    if (!m_findById.prepare(QStringLiteral("SELECT id, lmo_ref FROM licenses WHERE sf_id = ?")))
+        return sqlError(m_findById.lastError(), QStringLiteral("preparing the import"));
     m_fetch = QSqlQuery(m_db);
     // On PostgreSQL forward-only is libpq's single-row mode, which the lookups and updates that
     // follow on this connection would cut short: the one row is read whole there.
@@ -70,7 +72,9 @@ Result<void> FileImport::prepare(const HeaderAnalysis &analysis)
     if (!m_fetch.prepare(LicenseRepository::selectSql(QStringLiteral("l.id = ?"))))
         return sqlError(m_fetch.lastError(), QStringLiteral("preparing the import"));
     m_findByOrgPackage = QSqlQuery(m_db);
-    m_findByOrgPackage.prepare(QStringLiteral("SELECT id, sf_id FROM licenses WHERE org_id = ? AND package_ref = ? AND lmo_ref = ?"));
+    if (!m_findByOrgPackage.prepare(
+            QStringLiteral("SELECT id, sf_id FROM licenses WHERE org_id = ? AND package_ref = ? AND lmo_ref = ?")))
+        return sqlError(m_findByOrgPackage.lastError(), QStringLiteral("preparing the import"));
     QStringList sets;
     for (const LicenseColumn *c : m_presentColumns)
         sets << QStringLiteral("%1 = ?").arg(QLatin1String(c->column));
@@ -78,6 +82,19 @@ Result<void> FileImport::prepare(const HeaderAnalysis &analysis)
     if (!sets.isEmpty() && !m_update.prepare(QStringLiteral("UPDATE licenses SET %1 WHERE id = ?").arg(sets.join(QStringLiteral(", ")))))
         return sqlError(m_update.lastError(), QStringLiteral("preparing the import"));
     return {};
+}
+
+void FileImport::releaseStatements()
+{
+    m_writer.reset();
+    m_audit.reset();
+    m_batchUpdate.reset();
+    m_selectBySfId.clear();
+    m_selectByOrg.clear();
+    m_findById = QSqlQuery();
+    m_findByOrgPackage = QSqlQuery();
+    m_update = QSqlQuery();
+    m_fetch = QSqlQuery();
 }
 
 Result<void> FileImport::chooseLmo()
@@ -232,6 +249,7 @@ Result<void> FileImport::run()
                 return r;
         }
         m_report.read = m_report.inserted = m_report.updated = m_report.unchanged = m_report.rejected = 0;
+        m_report.statements = 0;
         m_report.rejections.clear();
         forgetPackages(); // rolled back with the rest: what the fast pass learned is gone
         if (auto r = loadPackages(); !r)
@@ -259,21 +277,13 @@ Result<void> FileImport::run()
     }
     // Nothing changed (every row rejected or unchanged): nothing to audit.
     if (m_report.inserted + m_report.updated == 0) {
-        m_writer.reset();
-        m_findById = QSqlQuery();
-        m_findByOrgPackage = QSqlQuery();
-        m_update = QSqlQuery();
-        m_fetch = QSqlQuery();
+        releaseStatements();
         m_report.seconds = timer.elapsed() / 1000.0;
         return {}; // the transaction rolls back: whatever a rejected row looked up is not kept
     }
     if (auto r = recordAndSummarise(analysis, fast); !r)
         return r;
-    m_writer.reset(); // its statement must be finished before the commit
-    m_findById = QSqlQuery();
-    m_findByOrgPackage = QSqlQuery();
-    m_update = QSqlQuery();
-    m_fetch = QSqlQuery();
+    releaseStatements(); // they must be finished before the commit
     if (auto r = transaction.commit(QStringLiteral("saving the import of %1").arg(shownPath(m_path))); !r)
         return r;
     m_report.seconds = timer.elapsed() / 1000.0;

@@ -5,7 +5,9 @@
 //   importreading.cpp  opening the file, the data rows, progress, the careful path's loop
 //   rejections.cpp     rejected rows, as the report keeps them
 //   licenseparse.cpp   a license row read and checked (the careful reader)
-//   licensestore.cpp   a license row written: inserted, or compared and updated with its audit
+//   licensestore.cpp   the careful path's license rows written a batch at a time: found (two
+//                      SELECTs a batch), inserted, or compared and updated with their audit;
+//                      and one row at a time, the batch's fallback
 //   fastload.cpp       the fast load: two threads, encoded batches, the duplicate check
 //   packagelookup.cpp  packages and versions known, looked up and created
 //   packagerows.cpp    package and package-version files
@@ -17,7 +19,9 @@
 #include "import/licensecolumns.h"
 #include "import/licenserowencoder.h"
 #include "import/valueparser.h"
+#include "storage/auditlog.h"
 #include "storage/licenserepository.h"
+#include "storage/postgres/pgbatchupdate.h"
 #include "storage/postgres/pgcopy.h"
 
 #include <QElapsedTimer>
@@ -29,6 +33,7 @@
 #include <QSqlQuery>
 
 #include <array>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -57,6 +62,27 @@ struct ParsedLicense
     std::optional<Rejection> rejection; // set when the row cannot be read
 };
 
+// A careful load's row waiting for its batch to be written: a license with its package and
+// version resolved, or a rejection to be counted in its turn (the report keeps file order).
+struct PendingLicense
+{
+    ParsedLicense row;
+    CsvRecord record; // for a rejection the batch may make
+};
+
+// A license row as a batch knows it: read from the table, or inserted by the batch, with what
+// it holds now (earlier rows of the batch applied).
+struct KnownLicense
+{
+    qint64 row = 0;
+    qint64 lmo = 0;
+    QString sfId;        // the sf_id as stored (empty: none)
+    SalesforceId id;     // the same, read as an Id (what its audit entries name)
+    QString org15;       // the org, as the subscriber summaries take it
+    std::vector<QVariant> values; // LicenseColumn::value of each present column
+    bool dirty = false;  // changed by the batch: written by its UPDATE
+};
+
 
 // The whole import of one file: reading, checking, writing, counting.
 class FileImport
@@ -75,8 +101,27 @@ private:
     void reject(const CsvRecord &record, int column, const QString &reason);
     // Rejects the row for the value in `field`'s column; the row is done, the import goes on.
     Result<void> rejectField(const CsvRecord &record, ImportField field, const QString &why);
+    // A license row read, resolved and added to the batch (written when it is full).
     Result<void> licenseRow(const CsvRecord &record);
     ParsedLicense parseLicense(const CsvRecord &record) const;
+    // A row's package and version, looked up (created if new).
+    Result<void> resolveLicense(ParsedLicense &row);
+    // A rejection in its turn: after the rows waiting in the batch.
+    void rejectInTurn(Rejection rejection);
+    // Writes the rows waiting in the batch (careful path); nothing to do when none wait.
+    Result<void> storePending();
+    // The end of a careful load: the last batch written, the ids left over given back.
+    Result<void> finishLicenses();
+    // The batch's license rows, read by Id and by org (a statement each for all the rows).
+    Result<void> lookUpBatch();
+    Result<void> selectKnown(const QString &where, const QStringList &keys, bool byOrg);
+    // The batch, row by row in memory, then its writes; a Conflict means the table held
+    // something the lookups did not see: the batch is rolled back and stored row by row.
+    Result<void> writeBatch();
+    void compareAndUpdate(KnownLicense &known, const License &l);
+    Result<void> writeUpdates();
+    Result<void> batchSavepoint();
+    // One row the old way (findLicense, updateLicense): the fallback of a batch.
     Result<void> storeLicense(ParsedLicense &row, const CsvRecord *record);
     // The version a license row names: by record id, by name, by number; 0 for none.
     Result<qint64> resolveVersion(qint64 package, const SalesforceId &versionId, const QString &versionName,
@@ -112,6 +157,8 @@ private:
     Result<void> chooseLmo();
     Result<std::optional<qint64>> findLicense(const License &l);
     Result<void> updateLicense(qint64 rowId, const License &l);
+    // The prepared statements and writers, finished (before the commit or the rollback).
+    void releaseStatements();
     // Empties every package and version lookup (after a rollback that took their rows).
     void forgetPackages();
     Result<void> loadPackages();
@@ -146,6 +193,21 @@ private:
     QSqlQuery m_findByOrgPackage;
     QSqlQuery m_update;
     QSqlQuery m_fetch; // a whole license by its row, to compare with the file
+    // The careful path's batch (licensestore.cpp).
+    int m_batchRows = 1000;
+    std::vector<PendingLicense> m_pending;
+    std::vector<KnownLicense> m_known;
+    QHash<qint64, int> m_knownByRow;
+    QHash<QString, int> m_knownBySfId;
+    QHash<QString, int> m_knownByOrg; // org, package, LMO (orgKey())
+    std::vector<AuditEntry> m_batchAudit;
+    QSet<QString> m_batchOrgs;
+    bool m_inSavepoint = false;
+    qint64 m_bufferedInserts = 0; // through the writer's buffer (a server): ids from the sequence
+    qint64 m_batchInserts = 0;
+    std::map<int, QSqlQuery> m_selectBySfId, m_selectByOrg; // by the number of values they take
+    std::unique_ptr<AuditWriter> m_audit;
+    std::unique_ptr<pg::BatchUpdate> m_batchUpdate;
     QHash<QString, qint64> m_packageBySfId, m_packageBy033, m_packageByName;
     QSet<qint64> m_packagesWithSfId, m_packagesWith033;
     QHash<QString, qint64> m_versionBySfId;

@@ -43,6 +43,12 @@ struct ImportOptions
     bool fastLoad = true;
     // A value longer than this rejects its row unread (CsvReader::setMaxFieldBytes); tests lower it.
     qsizetype maxFieldBytes = CsvReader::kDefaultMaxFieldBytes;
+    // The careful path (a table with licenses already) writes this many license rows at a
+    // time: a few statements each batch, not a few each row. Tests vary it.
+    int carefulBatchRows = 1000;
+    // Tests only: runs on the import's connection after each careful batch's lookups, before
+    // its writes, to be another writer meanwhile.
+    std::function<void()> afterBatchLookups;
 };
 
 // A row that was not imported: where, and why.
@@ -78,6 +84,9 @@ struct ImportReport
     bool refused = false; // --strict and rows were rejected: nothing was written
     QString refusal;
     double seconds = 0;
+    // The statements the careful path ran for its license rows (lookups, writes, audit rows;
+    // a COPY counts one): a few a batch, where it once took a few a row. For tests and tuning.
+    qint64 statements = 0;
 
     // 0 all rows imported, 3 some rejected, 2 nothing imported.
     int exitCode() const;

@@ -1,5 +1,6 @@
 // Reading an import file: opening it, its data rows past blank lines and a report's footer, rows
-// of the wrong shape, progress, and the careful path's loop over the rows.
+// of the wrong shape, progress, and the careful path's loop over the rows (license rows go to
+// licensestore.cpp's batch, written before each progress report and at the end).
 #include "import/fileimport.h"
 
 #include "import/importinput.h"
@@ -49,7 +50,7 @@ Result<void> FileImport::readRowsHere(const HeaderAnalysis &analysis, qint64 tot
     while (nextDataRecord(reader, record, footer, analysis.format == ExportFormat::Report)) {
         ++m_report.read;
         if (auto bad = shapeRejection(record)) {
-            addRejection(std::move(*bad));
+            rejectInTurn(std::move(*bad));
         } else {
             Result<void> r;
             switch (analysis.kind) {
@@ -61,10 +62,15 @@ Result<void> FileImport::readRowsHere(const HeaderAnalysis &analysis, qint64 tot
                 return r;
         }
         if (m_report.read % kProgressEvery == 0) {
+            // The rows read so far are written first, as they were a row at a time.
+            if (auto r = storePending(); !r)
+                return r;
             if (auto r = progressed(reader.bytesRead(), totalBytes, timer); !r)
                 return r;
         }
     }
+    if (auto r = finishLicenses(); !r)
+        return r;
     if (!reader.error().isEmpty())
         return Error::make(Error::Code::Invalid, QStringLiteral("%1 was refused whole: %2").arg(shownPath(m_path), reader.error()));
     return {};

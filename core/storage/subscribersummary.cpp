@@ -617,19 +617,27 @@ Result<void> refresh(QSqlDatabase db, Dialect dialect, const QStringList &orgIds
     QueryWriter writer(db);
     if (auto r = writer.prepare(); !r)
         return r;
-    for (const QString &org : orgIds) {
+    // Some hundred orgs a statement, not one: on a server each statement is a round trip.
+    constexpr qsizetype kOrgsAtOnce = 500;
+    for (qsizetype from = 0; from < orgIds.size(); from += kOrgsAtOnce) {
+        const QStringList orgs = orgIds.mid(from, kOrgsAtOnce);
+        const QString marks = QStringList(orgs.size(), QStringLiteral("?")).join(QStringLiteral(", "));
+        const QString what = orgs.size() == 1 ? QStringLiteral("updating subscriber org %1").arg(orgs.front())
+                                              : QStringLiteral("updating %1 subscriber orgs").arg(orgs.size());
         QSqlQuery remove(db);
-        if (!remove.prepare(QStringLiteral("DELETE FROM subscribers WHERE org_id = ?")))
-            return sqlError(remove.lastError(), QStringLiteral("updating subscriber org %1").arg(org));
-        remove.addBindValue(org);
+        if (!remove.prepare(QStringLiteral("DELETE FROM subscribers WHERE org_id IN (%1)").arg(marks)))
+            return sqlError(remove.lastError(), what);
+        for (const QString &org : orgs)
+            remove.addBindValue(org);
         if (!remove.exec())
-            return sqlError(remove.lastError(), QStringLiteral("updating subscriber org %1").arg(org));
-        QSqlQuery licenses(db); // read whole before the org's row is written
-        if (!licenses.prepare(kLicenseColumns + QStringLiteral(" WHERE org_id = ? ORDER BY org_id")))
-            return sqlError(licenses.lastError(), QStringLiteral("updating subscriber org %1").arg(org));
-        licenses.addBindValue(org);
+            return sqlError(remove.lastError(), what);
+        QSqlQuery licenses(db); // read whole before the orgs' rows are written
+        if (!licenses.prepare(kLicenseColumns + QStringLiteral(" WHERE org_id IN (%1) ORDER BY org_id").arg(marks)))
+            return sqlError(licenses.lastError(), what);
+        for (const QString &org : orgs)
+            licenses.addBindValue(org);
         if (!licenses.exec())
-            return sqlError(licenses.lastError(), QStringLiteral("updating subscriber org %1").arg(org));
+            return sqlError(licenses.lastError(), what);
         if (auto r = summarise(db, licenses, writer); !r)
             return r;
     }
