@@ -71,20 +71,10 @@ Result<void> FileImport::copyEncoded(const LicenseRowBatch &batch)
             if (c.isNull()) {
                 rows.null();
             } else if (c.isInteger()) {
-                if (type == FieldType::Boolean)
-                    rows.smallint(c.number);
-                else
-                    rows.bigint(c.number);
+                copyFieldInteger(rows, type, c.number);
             } else {
                 const std::string_view v = batch.text(c);
-                bool ok = true;
-                if (type == FieldType::Date || type == FieldType::Expiration)
-                    ok = rows.date(v);
-                else if (type == FieldType::DateTime)
-                    ok = rows.timestamp(v);
-                else
-                    rows.text(v);
-                if (!ok) {
+                if (!copyFieldText(rows, type, v)) {
                     const std::string_view name = batch.text(cells[LicenseRowBatch::Name]);
                     return Error::make(Error::Code::Sql,
                                        QStringLiteral("Database error while saving license %1: %2 \"%3\" is not a value the column takes")

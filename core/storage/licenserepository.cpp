@@ -179,6 +179,28 @@ private:
     bool m_returning = false;
 };
 
+} // namespace
+
+void copyFieldInteger(pg::CopyRows &rows, FieldType type, qint64 value)
+{
+    if (type == FieldType::Boolean)
+        rows.smallint(value);
+    else
+        rows.bigint(value);
+}
+
+bool copyFieldText(pg::CopyRows &rows, FieldType type, std::string_view utf8)
+{
+    if (type == FieldType::Date || type == FieldType::Expiration)
+        return rows.date(utf8);
+    if (type == FieldType::DateTime)
+        return rows.timestamp(utf8);
+    rows.text(utf8);
+    return true;
+}
+
+namespace {
+
 // Rows for a COPY (PostgreSQL), in the binary format: each value as its column's type says
 // (the license fields' list), so the server parses none. Each run() ends a row; copy() sends them.
 class CopyBinder final : public LicenseWriter::Binder
@@ -198,10 +220,7 @@ public:
     void integer(qint64 value) override
     {
         const LicenseField *f = field();
-        if (f && f->type == FieldType::Boolean)
-            m_rows.smallint(value);
-        else
-            m_rows.bigint(value);
+        copyFieldInteger(m_rows, f ? f->type : FieldType::Integer, value);
         ++m_column;
     }
     void null() override
@@ -212,15 +231,7 @@ public:
     void utf8(std::string_view value) override
     {
         const LicenseField *f = field();
-        const FieldType type = f ? f->type : FieldType::Text;
-        bool ok = true;
-        if (type == FieldType::Date || type == FieldType::Expiration)
-            ok = m_rows.date(value);
-        else if (type == FieldType::DateTime)
-            ok = m_rows.timestamp(value);
-        else
-            m_rows.text(value);
-        if (!ok) {
+        if (!copyFieldText(m_rows, f ? f->type : FieldType::Text, value)) {
             m_rows.null();
             if (m_unreadable.isEmpty())
                 m_unreadable = QStringLiteral("%1 \"%2\"").arg(QString::fromLatin1(f->column),

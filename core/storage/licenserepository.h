@@ -9,9 +9,20 @@
 
 #include <memory>
 #include <optional>
+#include <string_view>
 #include <vector>
 
 namespace lmo {
+
+namespace pg {
+class CopyRows;
+}
+
+// One value of a license field into a binary COPY, in its column's type (licensefields.h): an
+// integer as BIGINT or, for a boolean, SMALLINT; a text as DATE, TIMESTAMPTZ or TEXT. False for a
+// text its column cannot take (nothing written).
+void copyFieldInteger(pg::CopyRows &rows, FieldType type, qint64 value);
+bool copyFieldText(pg::CopyRows &rows, FieldType type, std::string_view utf8);
 
 class Database;
 class StorageBackend;

@@ -401,31 +401,14 @@ QString columnText(const FastCursor &cursor, int column)
     return QString::fromUtf8(v.data(), qsizetype(v.size()));
 }
 
-// Digits at [from, from + n) of `v`, or -1.
-int digitsAt(std::string_view v, size_t from, size_t n)
-{
-    int value = 0;
-    for (size_t i = from; i < from + n; ++i) {
-        if (v[i] < '0' || v[i] > '9')
-            return -1;
-        value = value * 10 + (v[i] - '0');
-    }
-    return value;
-}
-
-// The forms dateToSql and dateTimeToSql write ("2026-03-31", "2026-03-31T10:15:00Z") are read
-// here; anything else as dateFromSql and dateTimeFromSql read it.
+// The forms values.h writes read in place; anything else as dateFromSql and dateTimeFromSql read it.
 QDate columnDate(const FastCursor &cursor, int column)
 {
     const std::string_view v = cursor.utf8(column);
     if (v.empty())
         return {};
-    if (v.size() == 10 && v[4] == '-' && v[7] == '-') {
-        const int y = digitsAt(v, 0, 4), m = digitsAt(v, 5, 2), d = digitsAt(v, 8, 2);
-        if (y > 0 && m >= 0 && d >= 0)
-            return QDate(y, m, d);
-    }
-    return dateFromSql(columnText(cursor, column));
+    const QDate d = plainSqlDate(v);
+    return d.isValid() ? d : dateFromSql(columnText(cursor, column));
 }
 
 QDateTime columnDateTime(const FastCursor &cursor, int column)
@@ -433,18 +416,8 @@ QDateTime columnDateTime(const FastCursor &cursor, int column)
     const std::string_view v = cursor.utf8(column);
     if (v.empty())
         return {};
-    // dateTimeToSql's form, or a server's text of a TIMESTAMPTZ in UTC ("2026-03-31 10:15:00+00").
-    const bool ours = v.size() == 20 && v[10] == 'T' && v[19] == 'Z';
-    const bool server = v.size() == 22 && v[10] == ' ' && v.substr(19) == "+00";
-    if ((ours || server) && v[4] == '-' && v[7] == '-' && v[13] == ':' && v[16] == ':') {
-        const int y = digitsAt(v, 0, 4), mo = digitsAt(v, 5, 2), d = digitsAt(v, 8, 2);
-        const int h = digitsAt(v, 11, 2), mi = digitsAt(v, 14, 2), s = digitsAt(v, 17, 2);
-        const QDate date = y > 0 && mo >= 0 && d >= 0 ? QDate(y, mo, d) : QDate();
-        const QTime time = h >= 0 && mi >= 0 && s >= 0 ? QTime(h, mi, s) : QTime();
-        if (date.isValid() && time.isValid())
-            return QDateTime(date, time, Qt::UTC);
-    }
-    return dateTimeFromSql(columnText(cursor, column));
+    const QDateTime t = plainSqlDateTime(v);
+    return t.isValid() ? t : dateTimeFromSql(columnText(cursor, column));
 }
 
 struct CursorRow

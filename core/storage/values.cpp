@@ -24,7 +24,41 @@ void putDate(char16_t *&out, const QDate &d)
     put(out, d.day(), 2);
 }
 
+// The digits at [from, from + n) of `v`, or -1.
+int digitsAt(std::string_view v, size_t from, size_t n)
+{
+    if (from + n > v.size())
+        return -1;
+    int value = 0;
+    for (size_t i = from; i < from + n; ++i) {
+        if (v[i] < '0' || v[i] > '9')
+            return -1;
+        value = value * 10 + (v[i] - '0');
+    }
+    return value;
+}
+
 } // namespace
+
+QDate plainSqlDate(std::string_view v)
+{
+    if (v.size() != 10 || v[4] != '-' || v[7] != '-')
+        return {};
+    const int y = digitsAt(v, 0, 4), m = digitsAt(v, 5, 2), d = digitsAt(v, 8, 2);
+    return y > 0 && m > 0 && d > 0 ? QDate(y, m, d) : QDate();
+}
+
+QDateTime plainSqlDateTime(std::string_view v)
+{
+    const bool ours = v.size() == 20 && v[10] == 'T' && v[19] == 'Z';
+    const bool server = v.size() == 22 && v[10] == ' ' && v.substr(19) == "+00";
+    if (!(ours || server) || v[13] != ':' || v[16] != ':')
+        return {};
+    const QDate date = plainSqlDate(v.substr(0, 10));
+    const int h = digitsAt(v, 11, 2), mi = digitsAt(v, 14, 2), s = digitsAt(v, 17, 2);
+    const QTime time = h >= 0 && mi >= 0 && s >= 0 ? QTime(h, mi, s) : QTime();
+    return date.isValid() && time.isValid() ? QDateTime(date, time, Qt::UTC) : QDateTime();
+}
 
 QString dateToSql(const QDate &d)
 {

@@ -7,12 +7,19 @@
 #include <QString>
 #include <QVariant>
 
+#include <string_view>
+
 namespace lmo {
 
 // How values are written to and read from the database: dates as ISO text, date-times as ISO
 // UTC text, record ids in 18-character form, blanks as NULL.
 QString dateToSql(const QDate &d);         // "2026-03-31"
 QString dateTimeToSql(const QDateTime &dt); // "2026-03-31T10:15:00Z", in UTC
+// The forms above read straight from bytes, with no QString: "2026-03-31"; and
+// "2026-03-31T10:15:00Z" or a server's text of a TIMESTAMPTZ in UTC, "2026-03-31 10:15:00+00".
+// Invalid for anything else (dateFromSql and dateTimeFromSql read the rest).
+QDate plainSqlDate(std::string_view v);
+QDateTime plainSqlDateTime(std::string_view v);
 inline QVariant sqlValue(const QString &s) { return s.isEmpty() ? QVariant(QMetaType(QMetaType::QString)) : QVariant(s); }
 inline QVariant sqlValue(const QDate &d) { return sqlValue(dateToSql(d)); }
 inline QVariant sqlValue(const QDateTime &dt) { return sqlValue(dateTimeToSql(dt)); }

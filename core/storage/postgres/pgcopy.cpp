@@ -1,6 +1,7 @@
 #include "storage/postgres/pgcopy.h"
 
 #include "storage/sqlutil.h"
+#include "storage/values.h"
 
 #include <QSqlDriver>
 #include <QSqlQuery>
@@ -92,20 +93,6 @@ void CopyRows::smallint(qint64 value)
 
 namespace {
 
-// The digits at [from, from + n) of `v`, or -1.
-int digitsAt(std::string_view v, size_t from, size_t n)
-{
-    if (from + n > v.size())
-        return -1;
-    int value = 0;
-    for (size_t i = from; i < from + n; ++i) {
-        if (v[i] < '0' || v[i] > '9')
-            return -1;
-        value = value * 10 + (v[i] - '0');
-    }
-    return value;
-}
-
 // PostgreSQL counts days and microseconds from 2000-01-01 (Julian day 2451545), UTC.
 constexpr qint64 kPostgresEpochDay = 2451545;
 
@@ -117,9 +104,7 @@ bool CopyRows::date(std::string_view iso)
         text(iso);
         return true;
     }
-    if (iso.size() != 10 || iso[4] != '-' || iso[7] != '-')
-        return false;
-    const QDate d(digitsAt(iso, 0, 4), digitsAt(iso, 5, 2), digitsAt(iso, 8, 2));
+    const QDate d = plainSqlDate(iso);
     if (!d.isValid())
         return false;
     separate();
@@ -134,18 +119,10 @@ bool CopyRows::timestamp(std::string_view iso)
         text(iso);
         return true;
     }
-    QDateTime t;
-    if (iso.size() == 20 && iso[4] == '-' && iso[7] == '-' && iso[10] == 'T' && iso[13] == ':' && iso[16] == ':'
-        && iso[19] == 'Z') {
-        const QDate d(digitsAt(iso, 0, 4), digitsAt(iso, 5, 2), digitsAt(iso, 8, 2));
-        const QTime time(digitsAt(iso, 11, 2), digitsAt(iso, 14, 2), digitsAt(iso, 17, 2));
-        if (d.isValid() && time.isValid())
-            t = QDateTime(d, time, Qt::UTC);
-    } else {
+    QDateTime t = plainSqlDateTime(iso);
+    if (!t.isValid()) {
         // Any other ISO form with its offset (a time without one is UTC, as values.h reads it).
-        t = QDateTime::fromString(QString::fromUtf8(iso.data(), qsizetype(iso.size())), Qt::ISODateWithMs);
-        if (t.isValid() && t.timeSpec() == Qt::LocalTime)
-            t.setTimeSpec(Qt::UTC);
+        t = dateTimeFromSql(QString::fromUtf8(iso.data(), qsizetype(iso.size())));
     }
     if (!t.isValid())
         return false;
