@@ -246,11 +246,27 @@ Result<void> ForeignKeySuspension::suspend(const QString &table, bool primaryKey
 
 Result<void> ForeignKeySuspension::restore()
 {
+    QSqlQuery deferred(m_db);
+    if (!deferred.prepare(QStringLiteral("INSERT INTO deferred_indexes (name, definition) VALUES (?, ?)")))
+        return sqlError(deferred.lastError(), QStringLiteral("recording the checks of the new %1").arg(m_table));
     for (const auto &[name, definition] : std::views::reverse(std::as_const(m_definitions))) {
-        if (auto r = execSql(m_db, QStringLiteral("ALTER TABLE %1 ADD CONSTRAINT \"%2\" %3").arg(m_table, name, definition),
-                             QStringLiteral("checking the references of the new %1").arg(m_table));
-            !r)
-            return r;
+        QString later;
+        if (definition.startsWith(QLatin1String("PRIMARY KEY"))) {
+            // Built as a unique index (which lets readers read meanwhile), then made the key.
+            later = QStringLiteral("CREATE UNIQUE INDEX \"%1\" ON %2 %3; ALTER TABLE %2 ADD CONSTRAINT \"%1\" PRIMARY KEY USING "
+                                   "INDEX \"%1\"")
+                        .arg(name, m_table, definition.mid(int(qstrlen("PRIMARY KEY"))).trimmed());
+        } else {
+            if (auto r = execSql(m_db, QStringLiteral("ALTER TABLE %1 ADD CONSTRAINT \"%2\" %3 NOT VALID").arg(m_table, name, definition),
+                                 QStringLiteral("restoring the references of the new %1").arg(m_table));
+                !r)
+                return r;
+            later = QStringLiteral("ALTER TABLE %1 VALIDATE CONSTRAINT \"%2\"").arg(m_table, name);
+        }
+        deferred.addBindValue(name);
+        deferred.addBindValue(later);
+        if (!deferred.exec())
+            return sqlError(deferred.lastError(), QStringLiteral("recording the checks of the new %1").arg(m_table));
     }
     m_definitions.clear();
     return {};

@@ -130,19 +130,25 @@ private:
 // holds the BulkWriteLock over packages, versions and licenses).
 Result<void> rewindSequences(QSqlDatabase &db, const QStringList &tables);
 
-// Takes a table's foreign keys off for a bulk load into it and puts them back, checked, once
-// the rows are in: the server then checks each key once over the whole table (one join)
-// instead of once per row (a trigger each, a third of a COPY's time). Only for a load that
-// makes every reference itself, inside its transaction: a rollback brings the keys back too.
-// With `primaryKey`, the table's primary key goes as well and comes back first, built once
-// from the sorted ids instead of one insertion per row (for a load into an empty table, whose
-// ids the table numbers itself; nothing may refer to the table's rows).
+// Takes a table's foreign keys off for a bulk load into it and puts them back once the rows are
+// in: each key then costs one check over the whole table (a join) instead of one per row (a
+// trigger each, a third of a COPY's time). Only for a load that makes every reference itself,
+// inside its transaction: a rollback brings the keys back too. With `primaryKey`, the table's
+// primary key goes as well, to be built once from the sorted ids instead of one insertion per row
+// (for a load into an empty table, whose ids the table's sequence numbers: nothing may refer to
+// its rows yet).
+// restore() puts the keys back at once but leaves their checks to the deferred builds that run
+// after the commit (deferred_indexes, buildDeferredIndexes): each foreign key comes back NOT VALID
+// (enforced from then on for every write) with its VALIDATE CONSTRAINT recorded, and the primary
+// key as a unique index built then and made the key. What they would check holds by
+// construction (the load found or made each referenced row and its sequence gave each id), and
+// the load holds the BulkWriteLock, which the builds take too: no other import can come between.
 class ForeignKeySuspension
 {
 public:
     explicit ForeignKeySuspension(QSqlDatabase db) : m_db(std::move(db)) {}
     Result<void> suspend(const QString &table, bool primaryKey = false);
-    // Adds them again, which checks every row.
+    // Adds them again, their checks recorded for after the commit (see above).
     Result<void> restore();
     // After a rollback to before suspend(): they are back already.
     void forget() { m_definitions.clear(); }
