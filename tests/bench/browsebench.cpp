@@ -141,7 +141,26 @@ int benchBrowse(const QStringList &args)
     LicenseQuery defaultQuery = model.query();
     result[QStringLiteral("licenses")] = total;
     result[QStringLiteral("first_window_ms")] = ms(first);
-    result[QStringLiteral("first_window_raw_sql_ms")] = ms(rawFirstWindow(raw, buildLicenseQuery(defaultQuery, model.packages(), db.dialect())));
+    {
+        // The model's first window includes opening its worker's connection (for a server, a new
+        // session: a process forked there and the driver's setup statements); bare, the same
+        // connection opened, then the statement.
+        QElapsedTimer t;
+        t.start();
+        const QString name = QStringLiteral("bench-first-window");
+        auto fresh = Database::openConnection(db.connectionSpec(), name);
+        if (!fresh) {
+            err << "lmodesk-bench: " << fresh.error().message << Qt::endl;
+            return 1;
+        }
+        const double connect = t.nsecsElapsed() / 1e6;
+        const double statement = rawFirstWindow(fresh.value(), buildLicenseQuery(defaultQuery, model.packages(), db.dialect()));
+        fresh.value().close();
+        fresh = QSqlDatabase();
+        QSqlDatabase::removeDatabase(name);
+        result[QStringLiteral("first_window_raw_sql_ms")] = ms(connect + statement);
+        result[QStringLiteral("first_window_raw_connect_ms")] = ms(connect);
+    }
     result[QStringLiteral("count_ms")] = ms(first + counted);
     result[QStringLiteral("id_list_ms")] = ms(first + counted + listed);
     {
