@@ -8,6 +8,9 @@
 #                          no BYPASSRLS), owner of the database lmodesk_test
 #   LMODESK_TEST_PG_TCP    the same through 127.0.0.1 (for tests that put something in between)
 #   LMODESK_TEST_PG_PASSWORD_URI  a login that must give a password (lmodesk_pw, password "secret")
+#   LMODESK_TEST_PG_REPLICATED    lmodesk_test's database named as the primary and a streaming
+#                          replica of it (a hot standby on a port of its own): "host=D,D&port=P,S"
+#   LMODESK_TEST_PG_SOCKET, LMODESK_TEST_PG_PORT, LMODESK_TEST_PG_STANDBY_PORT  the parts of it
 # Its exit status is the command's.
 set -euo pipefail
 
@@ -35,7 +38,11 @@ dir=$(mktemp -d /tmp/lmodesk-pg.XXXXXX)
 chmod 755 "$dir"
 chown postgres: "$dir" 2>/dev/null || true
 started=0
+standby_started=0
 stop_cluster() {
+  if [ "$standby_started" = 1 ]; then
+    as_postgres "$bindir/pg_ctl" -D "$dir/standby" -m immediate -w stop >/dev/null 2>&1 || true
+  fi
   if [ "$started" = 1 ]; then
     as_postgres "$bindir/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1 || true
   fi
@@ -74,6 +81,7 @@ local all lmodesk_pw scram-sha-256
 host  all lmodesk_pw 127.0.0.1/32 scram-sha-256
 local all all trust
 host  all all 127.0.0.1/32 trust
+local replication postgres trust
 HBA
 as_postgres "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w start >/dev/null || {
   cat "$dir/server.log" >&2; exit 2; }
@@ -86,10 +94,22 @@ CREATE ROLE lmodesk_pw LOGIN PASSWORD 'secret' NOSUPERUSER;
 CREATE DATABASE lmodesk_pw OWNER lmodesk_pw;
 SQL
 
+# A hot standby streaming from it: a copy taken by pg_basebackup (-R writes its primary_conninfo),
+# on a port of its own.
+standby_port=$(free_port)
+as_postgres "$bindir/pg_basebackup" -h "$dir" -p "$port" -U postgres -D "$dir/standby" -R -X stream --no-sync \
+  >"$dir/basebackup.log" 2>&1 || { cat "$dir/basebackup.log" >&2; exit 2; }
+echo "port = $standby_port" >>"$dir/standby/postgresql.conf"
+as_postgres "$bindir/pg_ctl" -D "$dir/standby" -l "$dir/standby.log" -w start >/dev/null || {
+  cat "$dir/standby.log" >&2; exit 2; }
+standby_started=1
+
 export LMODESK_TEST_PG="postgresql://lmodesk_test@/lmodesk_test?host=$dir&port=$port"
+export LMODESK_TEST_PG_REPLICATED="postgresql://lmodesk_test@/lmodesk_test?host=$dir,$dir&port=$port,$standby_port"
+export LMODESK_TEST_PG_SOCKET="$dir" LMODESK_TEST_PG_PORT="$port" LMODESK_TEST_PG_STANDBY_PORT="$standby_port"
 export LMODESK_TEST_PG_TCP="postgresql://lmodesk_test@127.0.0.1:$port/lmodesk_test"
 export LMODESK_TEST_PG_PASSWORD_URI="postgresql://lmodesk_pw@127.0.0.1:$port/lmodesk_pw"
-echo "pg-test-cluster: PostgreSQL $("$bindir/postgres" --version | awk '{print $3}') on port $port, socket in $dir"
+echo "pg-test-cluster: PostgreSQL $("$bindir/postgres" --version | awk '{print $3}') on port $port (a standby on $standby_port), socket in $dir"
 set +e
 "$@"
 status=$?

@@ -451,6 +451,90 @@ private slots:
         QCOMPARE(test::fileHash(serverCsv), test::fileHash(fileCsv));
     }
 
+    // A primary named with its streaming replica ("host=a,b"): the window's connection, which
+    // writes, goes to the primary whichever is named first; the pages' readers go to the
+    // standby; a read there after this process's own edit shows the edit (it waits for the
+    // standby to replay it). Named alone, or with the primary unreachable, the standby opens
+    // read-only and says why.
+    void aPrimaryNamedWithItsStandbyWritesThereAndReadsFromTheStandby()
+    {
+        const QString socket = qEnvironmentVariable("LMODESK_TEST_PG_SOCKET");
+        const QString primaryPort = qEnvironmentVariable("LMODESK_TEST_PG_PORT");
+        const QString standbyPort = qEnvironmentVariable("LMODESK_TEST_PG_STANDBY_PORT");
+        QVERIFY2(!socket.isEmpty() && !primaryPort.isEmpty() && !standbyPort.isEmpty(),
+                 "packaging/pg-test-cluster.sh starts a standby and names it in LMODESK_TEST_PG_STANDBY_PORT");
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("replicated.sqlite"));
+        QVERIFY(test::createFixtureDatabase(path));
+        const QString plain = test::location(path);
+        const QString schema = plain.mid(plain.indexOf(QStringLiteral("options=")));
+        auto address = [&](const QStringList &ports) {
+            QStringList hosts;
+            for (qsizetype i = 0; i < ports.size(); ++i)
+                hosts << socket;
+            return QStringLiteral("postgresql://lmodesk_test@/lmodesk_test?host=%1&port=%2&%3")
+                .arg(hosts.join(u','), ports.join(u','), schema);
+        };
+        auto inRecovery = [](QSqlDatabase db) {
+            QSqlQuery q(db);
+            return q.exec(QStringLiteral("SELECT pg_is_in_recovery()")) && q.next() && q.value(0).toBool();
+        };
+        auto seatsOf = [](QSqlDatabase db, qint64 id) {
+            QSqlQuery q(db);
+            return q.exec(QStringLiteral("SELECT seats FROM licenses WHERE id = %1").arg(id)) && q.next() ? q.value(0).toInt() : -2;
+        };
+
+        int step = 0;
+        for (const QStringList &ports : {QStringList{primaryPort, standbyPort}, QStringList{standbyPort, primaryPort}}) {
+            auto opened = Database::open(address(ports), {});
+            QVERIFY2(opened, qPrintable(opened ? QString() : opened.error().message));
+            Database &db = *opened.value();
+            QVERIFY2(!db.isReadOnly(), qPrintable(db.readOnlyReason()));
+            QVERIFY(!inRecovery(db.connection()));
+
+            const QString name = QStringLiteral("replica-reader-%1").arg(step);
+            {
+                auto reader = Database::openConnection(db.readingSpec(), name);
+                QVERIFY2(reader, qPrintable(reader ? QString() : reader.error().message));
+                QVERIFY(inRecovery(reader.value()));
+
+                // An edit on the primary, then a read on the standby, as a page reloads after it.
+                QSqlQuery row(db.connection());
+                QVERIFY(row.exec(QStringLiteral("SELECT id, seats, status, expiration FROM licenses WHERE seats > 0 ORDER BY id LIMIT 1"))
+                        && row.next());
+                TermsChange c;
+                c.rowId = row.value(0).toLongLong();
+                c.before.status = statusFromString(row.value(2).toString()).value();
+                c.before.seats = row.value(1).toInt();
+                c.before.expiration = row.value(3).toDate();
+                c.after = c.before;
+                c.after.seats += 7;
+                row.finish();
+                auto written = writeTerms(db, {c}, false, QStringLiteral("Modify License"));
+                QVERIFY2(written, qPrintable(written ? QString() : written.error().message));
+                Database::catchUp(reader.value());
+                QCOMPARE(seatsOf(reader.value(), c.rowId), c.after.seats);
+                reader.value().close();
+            }
+            QSqlDatabase::removeDatabase(name);
+            ++step;
+        }
+
+        // The standby alone, or with a primary that does not answer: read-only, and why.
+        QTcpServer nothing; // a port where no server listens, once this closes it
+        QVERIFY(nothing.listen(QHostAddress::LocalHost));
+        const QString deadPort = QString::number(nothing.serverPort());
+        nothing.close();
+        for (const QString &uri : {address({standbyPort}),
+                                   QStringLiteral("postgresql://lmodesk_test@/lmodesk_test?host=127.0.0.1,%1&port=%2,%3&%4")
+                                       .arg(socket, deadPort, standbyPort, schema)}) {
+            auto opened = Database::open(uri, {});
+            QVERIFY2(opened, qPrintable(opened ? QString() : opened.error().message));
+            QVERIFY(opened.value()->isReadOnly());
+            QVERIFY2(opened.value()->readOnlyReason().contains(QStringLiteral("standby")), qPrintable(opened.value()->readOnlyReason()));
+        }
+    }
+
     void anEditDuringAnOutageIsRefusedWholeAndTheNextOneWorks()
     {
         QTemporaryDir dir;

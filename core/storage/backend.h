@@ -81,6 +81,12 @@ public:
     // A connection the server dropped is connected again; false if still not open.
     virtual bool reconnectIfDropped(QSqlDatabase &db) const { return db.isOpen(); }
 
+    // Where the readers may be on a replica (a server named with its standbys: pgstandby.h):
+    // committed() after a write's commit on `db` notes what they must wait for, and catchUp()
+    // before a read on a reader's `db` waits until the replica has it. Nothing elsewhere.
+    virtual void committed(QSqlDatabase &) const {}
+    virtual void catchUp(QSqlDatabase &) const {}
+
     // The SQL listing the tables of the database (or of the schema in use), by name.
     virtual QString listTablesSql() const = 0;
     // The SQL listing a table's (":table") secondary indexes as (name, create statement).

@@ -55,6 +55,12 @@ bool Database::reconnectIfDropped(QSqlDatabase &db)
     return StorageBackend::of(db).reconnectIfDropped(db);
 }
 
+void Database::catchUp(QSqlDatabase &db)
+{
+    if (db.isValid() && db.isOpen())
+        StorageBackend::of(db).catchUp(db);
+}
+
 Database::~Database()
 {
     if (m_connectionName.isEmpty())

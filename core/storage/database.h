@@ -74,6 +74,14 @@ public:
     {
         return {m_displayName, m_driver, m_databaseName, m_connectOptions, m_password, m_readOnly};
     }
+    // The connection for a worker that only reads (the pages, the dashboard): the same, except
+    // that a team database named with its standbys reads from one of them where it can
+    // (storage/postgres/pgstandby.h), after it has replayed this process's own commits.
+    ConnectionSpec readingSpec() const
+    {
+        return {m_displayName, m_driver, m_databaseName, m_readingConnectOptions.isEmpty() ? m_connectOptions : m_readingConnectOptions,
+                m_password, m_readOnly};
+    }
     static Result<QSqlDatabase> openConnection(const ConnectionSpec &spec, const QString &connectionName);
     // Gives up a connection openConnection() could not finish setting up: closed, and its name
     // free again. Returns `why`, for the caller to hand on.
@@ -82,6 +90,8 @@ public:
     // closed on the statement that found out) is connected again, session set up as at first;
     // any other connection is left as it is. False when it is still not open.
     static bool reconnectIfDropped(QSqlDatabase &db);
+    // Before a read on a worker's connection: a replica first replays this process's commits.
+    static void catchUp(QSqlDatabase &db);
 
     // How a read-only database in a folder that cannot be written is opened: SQLite can create
     // neither a -wal nor a -shm file there. `walBytes` is the size of its -wal file (-1: none).
@@ -118,6 +128,7 @@ private:
     QString m_connectionName;
     QString m_databaseName;
     QString m_connectOptions;
+    QString m_readingConnectOptions; // empty: as m_connectOptions
     Dialect m_dialect = Dialect::forDriver(QStringLiteral("QSQLITE"));
     bool m_readOnly = false;
     QString m_readOnlyReason;

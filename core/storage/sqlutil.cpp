@@ -193,6 +193,7 @@ Result<void> Transaction::commit(const QString &doing)
     if (!m_db.commit())
         return sqlError(m_db.lastError(), doing);
     m_open = false;
+    StorageBackend::of(m_db).committed(m_db); // readers on a replica wait for it
     return {};
 }
 

@@ -36,7 +36,7 @@ public:
         m_document = document;
         m_dialect = database ? database->dialect() : Dialect::forDriver(QStringLiteral("QSQLITE"));
         if (database && !(document && document->database() == database))
-            m_own = std::make_unique<SqlWorker>(database->connectionSpec());
+            m_own = std::make_unique<SqlWorker>(database->readingSpec());
     }
     bool isOpen() const { return m_database != nullptr; }
     Database *database() const { return m_database; }

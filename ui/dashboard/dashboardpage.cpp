@@ -407,7 +407,7 @@ void DashboardPage::reload()
     JobOptions options;
     options.title = QStringLiteral("Computing the dashboard");
     jobs->runOnDatabase<DashboardMetrics>(
-        this, m_database->connectionSpec(), options,
+        this, m_database->readingSpec(), options,
         [f](QSqlDatabase &db, JobContext &) { return computeDashboard(db, f); },
         [this, generation](const Result<DashboardMetrics> &m) {
             if (generation != m_generation)

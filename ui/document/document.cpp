@@ -47,7 +47,7 @@ void Document::adopt(std::unique_ptr<Database> database)
         return;
     m_database = std::move(database);
     ++m_generation;
-    m_reader = std::make_unique<SqlWorker>(m_database->connectionSpec());
+    m_reader = std::make_unique<SqlWorker>(m_database->readingSpec());
     emit opened();
 }
 

@@ -160,8 +160,10 @@ quint64 JobRunner::runOnDatabase(QObject *receiver, const ConnectionSpec &spec, 
                 auto db = Database::openConnection(spec, name);
                 if (!db)
                     out = db.error();
-                else
+                else {
+                    Database::catchUp(db.value());
                     out = work(db.value(), ctx);
+                }
             }
             QSqlDatabase::removeDatabase(name);
             return out;

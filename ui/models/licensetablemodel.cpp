@@ -51,8 +51,8 @@ void LicenseTableModel::setDatabase(const Database *database)
     m_knownTotal = std::make_shared<std::atomic<qint64>>(-1);
     m_error.clear();
     if (m_database) {
-        m_blocks = std::make_unique<SqlWorker>(m_database->connectionSpec());
-        m_scans = std::make_unique<SqlWorker>(m_database->connectionSpec());
+        m_blocks = std::make_unique<SqlWorker>(m_database->readingSpec());
+        m_scans = std::make_unique<SqlWorker>(m_database->readingSpec());
     }
     m_packagesRead = false; // read with the first list
     restart(false);

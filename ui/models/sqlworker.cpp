@@ -72,8 +72,10 @@ void SqlWorker::run()
             } else {
                 Database::reconnectIfDropped(db.value());
             }
-            if (db)
+            if (db) {
+                Database::catchUp(db.value());
                 job(db.value());
+            }
         }
     }
     QSqlDatabase::removeDatabase(name);

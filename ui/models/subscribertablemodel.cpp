@@ -23,7 +23,7 @@ void SubscriberTableModel::setDatabase(const Database *database)
     m_database = database;
     m_total.reset();
     if (m_database)
-        m_worker = std::make_unique<SqlWorker>(m_database->connectionSpec());
+        m_worker = std::make_unique<SqlWorker>(m_database->readingSpec());
     restart();
 }
 

@@ -154,7 +154,7 @@ void LmoSetupPage::setDatabase(Database *database)
     if (document())
         m_reader->useDocument(database ? document() : nullptr);
     else
-        m_reader->useConnection(database ? database->connectionSpec() : ConnectionSpec());
+        m_reader->useConnection(database ? database->readingSpec() : ConnectionSpec());
     reload();
 }
 

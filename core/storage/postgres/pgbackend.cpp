@@ -1,4 +1,5 @@
 #include "storage/postgres/pgbackend.h"
+#include "storage/postgres/pgstandby.h"
 
 #include "storage/postgres/pgcopy.h"
 
@@ -17,6 +18,16 @@ Result<QSqlDatabase> PgBackend::openConnection(const ConnectionSpec &spec, const
 bool PgBackend::reconnectIfDropped(QSqlDatabase &db) const
 {
     return db.isOpen() || Database::reopenPostgres(db);
+}
+
+void PgBackend::committed(QSqlDatabase &db) const
+{
+    pg::noteCommitted(db);
+}
+
+void PgBackend::catchUp(QSqlDatabase &db) const
+{
+    pg::awaitCommitted(db);
 }
 
 QString PgBackend::listTablesSql() const

@@ -14,6 +14,8 @@ public:
     Result<std::unique_ptr<Database>> open(const QString &location, const Database::OpenOptions &options) const override;
     Result<QSqlDatabase> openConnection(const ConnectionSpec &spec, const QString &connectionName) const override;
     bool reconnectIfDropped(QSqlDatabase &db) const override;
+    void committed(QSqlDatabase &db) const override;
+    void catchUp(QSqlDatabase &db) const override;
     QString listTablesSql() const override;
     QString listIndexesSql() const override;
     // A COPY (SELECT …) TO STDOUT read in place (pg::CopyCursor); on ReadOn::Second, none.

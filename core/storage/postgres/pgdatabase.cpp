@@ -4,6 +4,7 @@
 #include "storage/backend.h"
 #include "storage/migrations.h"
 #include "storage/postgres/pglocation.h"
+#include "storage/postgres/pgstandby.h"
 #include "storage/sqlutil.h"
 
 #include <QSqlDriver>
@@ -72,7 +73,26 @@ Result<std::unique_ptr<Database>> Database::openPostgres(const QString &uri, con
     database->m_dialect = Dialect::forDriver(database->m_driver);
     database->m_connectionName = QStringLiteral("lmodesk-pg-%1").arg(QUuid::createUuid().toString(QUuid::Id128));
 
+    // A primary named with its standbys: this connection, which writes, goes to the primary, and
+    // the pages read from a standby where one answers. Where the user chose (target_session_attrs
+    // in the address), every connection does as they said.
+    const bool replicas = pg::namesSeveralHosts(database->m_connectOptions) && location.value(QStringLiteral("target_session_attrs")).isEmpty();
+    if (replicas) {
+        database->m_readingConnectOptions = pg::withSessionAttrs(database->m_connectOptions, QStringLiteral("prefer-standby"));
+        database->m_connectOptions = pg::withSessionAttrs(database->m_connectOptions, QStringLiteral("read-write"));
+    }
     auto opened = openPostgresConnection(database->connectionSpec(), database->m_connectionName);
+    if (!opened && replicas && opened.error().code != Error::Code::AuthFailed) {
+        // No primary answers, perhaps a standby does: opened read-only (checkAndMigrate says
+        // why); if none does either, the first answer says what went wrong.
+        const QString writing = database->m_connectOptions;
+        database->m_connectOptions = database->m_readingConnectOptions;
+        auto standby = openPostgresConnection(database->connectionSpec(), database->m_connectionName);
+        if (standby)
+            opened = std::move(standby);
+        else
+            database->m_connectOptions = writing;
+    }
     if (!opened)
         return opened.error();
     // Every query of the checks is gone when they return, before a refused connection is dropped.
