@@ -1,53 +1,114 @@
 # The storage seam (docs/architecture.md, "Storage"): SQLite's own API and SQL (sqlite3_*,
-# <sqlite3.h>, PRAGMA, sqlite_master) appear only under core/storage/sqlite/, libpq's (PQ*) only
-# under core/storage/postgres/. Fails naming each file and line that does otherwise.
-#   cmake -DROOT=<source folder> [-DFOLDERS="core;app"] -P check_seam.cmake
-# ui/ is not covered yet (its file dialogs name ".sqlite" files: moved with the shell's work).
+# <sqlite3.h>, PRAGMA, sqlite_master), its helpers (the lmo::sqlite namespace) and its file names
+# (".sqlite") appear only under core/storage/sqlite/; libpq's (PQ*) and PostgreSQL's helpers (the
+# lmo::pg namespace) only under core/storage/postgres/. Everything else reaches an engine through
+# StorageBackend (core/storage/backend.h). Fails naming each file and line that does otherwise.
+#   cmake -DROOT=<source folder> [-DFOLDERS="core;app;ui"] -P check_seam.cmake
+# The namespaces count in code only: a comment may name what a function calls.
 cmake_minimum_required(VERSION 3.20)
 if(NOT ROOT)
     message(FATAL_ERROR "check_seam.cmake: give -DROOT=<source folder>")
 endif()
 if(NOT FOLDERS)
-    set(FOLDERS core app)
+    set(FOLDERS core app ui)
 endif()
-# Files another change still has to move behind the seam (each listed with why), relative to ROOT.
-set(PENDING
+# Files that still call PostgreSQL's helpers (pg::) from outside core/storage/postgres/, relative
+# to ROOT; every other rule holds in them. One that no longer does fails the check, so that it
+# leaves this list.
+set(PENDING_PG
+    # The writers' COPY of many rows (pg::copyIn, pg::CopyRows), chosen by copiesRows(): the COPY
+    # text is built by each writer, from its own values.
+    core/storage/auditlog.cpp
+    core/storage/licenserepository.cpp
+    core/storage/licenserepository.h
+    core/storage/subscribersummary.cpp
+    # The BulkWriteLock's advisory lock on a server (pg::AdvisoryLock), held in the same table of
+    # the process's locks as the lock files.
+    core/storage/bulkload.cpp
+    # The import on a server: one COPY across batches (pg::CopyStream), the careful path's batched
+    # UPDATE (pg::BatchUpdate), the foreign keys dropped for a fast load and the sequences rewound
+    # after one given up (pg::ForeignKeySuspension, pg::rewindSequences).
+    core/import/fastload.cpp
+    core/import/fileimport.cpp
+    core/import/fileimport.h
+    core/import/licensestore.cpp
 )
+
+# An engine's namespace: used (sqlite::x, lmo::sqlite::x), opened or taken in (namespace sqlite,
+# using namespace lmo::sqlite). The character before keeps "xsqlite::" from counting.
+function(namespace_rules name out)
+    set(${out} "(^|[^A-Za-z0-9_])${name}::[A-Za-z_]+" "namespace[ ]+(lmo::)?${name}([^A-Za-z0-9_:]|$)" PARENT_SCOPE)
+endfunction()
+namespace_rules(sqlite sqlite_namespace)
+namespace_rules(pg pg_namespace)
 
 set(found 0)
 set(report "")
+set(pg_used "")
 foreach(folder IN LISTS FOLDERS)
     if(NOT IS_DIRECTORY "${ROOT}/${folder}")
         message(FATAL_ERROR "check_seam.cmake: ${ROOT}/${folder} is not a folder")
     endif()
     file(GLOB_RECURSE files RELATIVE "${ROOT}" "${ROOT}/${folder}/*.cpp" "${ROOT}/${folder}/*.h")
     foreach(file IN LISTS files)
-        if(file IN_LIST PENDING)
-            continue()
-        endif()
+        # Rules on each whole line, and rules on its code (the line without a // comment).
         set(rules "")
+        set(code_rules "")
+        set(pending_pg OFF)
         if(NOT file MATCHES "^core/storage/sqlite/")
-            list(APPEND rules "sqlite3_" "<sqlite3\\.h>" "PRAGMA" "sqlite_master")
+            list(APPEND rules "sqlite3_" "<sqlite3\\.h>" "PRAGMA" "sqlite_master" "\\.sqlite")
+            list(APPEND code_rules ${sqlite_namespace})
         endif()
         if(NOT file MATCHES "^core/storage/postgres/")
             # libpq's functions: PQexec, PQconnectdb, PQputCopyData...
             list(APPEND rules "PQ[a-z][A-Za-z]+")
+            if(file IN_LIST PENDING_PG)
+                set(pending_pg ON)
+            else()
+                list(APPEND code_rules ${pg_namespace})
+            endif()
         endif()
-        # One list item a line: what would split or join items (";", brackets) is made harmless.
+        # One list item a line: what would split or join items (";", brackets) becomes a space.
         file(READ "${ROOT}/${file}" text)
-        string(REGEX REPLACE "[][;\\]" "_" text "${text}")
+        string(REGEX REPLACE "[][;\\]" " " text "${text}")
         string(REPLACE "\n" ";" lines "${text}")
         set(number 0)
         foreach(line IN LISTS lines)
             math(EXPR number "${number} + 1")
+            string(REGEX REPLACE "//.*" "" code "${line}")
+            set(hit "")
             foreach(rule IN LISTS rules)
                 if(line MATCHES "${rule}")
-                    math(EXPR found "${found} + 1")
-                    string(APPEND report "  ${file}:${number}: ${CMAKE_MATCH_0}\n")
+                    set(hit "${CMAKE_MATCH_0}")
                     break()
                 endif()
             endforeach()
+            if(hit STREQUAL "")
+                foreach(rule IN LISTS code_rules)
+                    if(code MATCHES "${rule}")
+                        string(REGEX REPLACE "^[^A-Za-z]+" "" hit "${CMAKE_MATCH_0}")
+                        string(STRIP "${hit}" hit)
+                        break()
+                    endif()
+                endforeach()
+            endif()
+            if(NOT hit STREQUAL "")
+                math(EXPR found "${found} + 1")
+                string(APPEND report "  ${file}:${number}: ${hit}\n")
+            endif()
+            if(pending_pg AND NOT file IN_LIST pg_used)
+                foreach(rule IN LISTS pg_namespace)
+                    if(code MATCHES "${rule}")
+                        list(APPEND pg_used "${file}")
+                        break()
+                    endif()
+                endforeach()
+            endif()
         endforeach()
+        if(pending_pg AND NOT file IN_LIST pg_used)
+            math(EXPR found "${found} + 1")
+            string(APPEND report "  ${file}: uses no pg:: any more; take it out of PENDING_PG in check_seam.cmake\n")
+        endif()
     endforeach()
 endforeach()
 

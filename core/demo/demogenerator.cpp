@@ -5,12 +5,12 @@
 #include "domain/package.h"
 #include "lmo/lmoprofile.h"
 #include "storage/auditlog.h"
+#include "storage/backend.h"
 #include "storage/bulkload.h"
 #include "storage/subscribersummary.h"
 #include "storage/database.h"
 #include "storage/licenserepository.h"
 #include "storage/packagerepository.h"
-#include "storage/sqlite/sqlitetuning.h"
 #include "storage/sqlutil.h"
 #include "storage/values.h"
 
@@ -666,8 +666,8 @@ Result<DemoSummary> generateDemo(Database &database, const DemoOptions &options,
     IndexSuspension auditIndexes(db, database.dialect());
     if (auto r = auditIndexes.suspend(QStringLiteral("audit_log"), IndexSuspension::Keep::Nothing); !r)
         return r.error();
-    // A bigger page cache for the load and the index builds; put back afterwards.
-    sqlite::setCacheKib(db, 262144);
+    // A bigger page cache for the load and the index builds; put back before the commit.
+    auto pageCache = database.storage().pageCacheScope(db, 262144);
 
     LicenseWriter writer(database);
     writer.setBuffered(true); // nothing reads the licenses back before the end of the load
@@ -921,13 +921,13 @@ Result<DemoSummary> generateDemo(Database &database, const DemoOptions &options,
         return r.error();
     if (auto r = execSql(db, QStringLiteral("DELETE FROM deferred_indexes WHERE name = '~subscribers'"), QStringLiteral("finishing the bulk load")); !r)
         return r.error();
-    sqlite::setCacheKib(db, 2000);
+    pageCache.reset();
     if (auto r = transaction.commit(QStringLiteral("saving the demo")); !r)
         return r.error();
     // Gives the query planner row counts for the new data; then fold the WAL back into the file.
     if (auto r = analyzeTables(db); !r)
         return r.error();
-    sqlite::checkpoint(db);
+    database.storage().checkpointAfterBulkWrite(db);
 
     summary.licenses = options.licenses;
     summary.auditRows = auditWriter.written();

@@ -5,10 +5,10 @@
 #include "import/importinput.h"
 #include "lmo/lmoprofile.h"
 #include "storage/auditlog.h"
+#include "storage/backend.h"
 #include "storage/bulkload.h"
 #include "storage/database.h"
 #include "storage/postgres/pgcopy.h"
-#include "storage/sqlite/sqlitetuning.h"
 #include "storage/sqlutil.h"
 #include "util/format.h"
 
@@ -17,9 +17,6 @@
 #include <algorithm>
 
 namespace lmo::importing {
-
-using sqlite::BulkPragmas;
-using sqlite::PragmaForLoad;
 
 FileImport::FileImport(Database &database, const QString &path, const ImportOptions &options, ImportReport &report)
     : m_database(database), m_db(database.connection()), m_path(path), m_file(path), m_options(options), m_report(report)
@@ -186,25 +183,20 @@ Result<void> FileImport::run()
     // as it was before this file (a rollback journal would lock them out until the commit).
     // importFile() holds the BulkWriteLock: no other import can fill the table between this
     // count and the transaction's own (prepare()).
-    std::optional<PragmaForLoad> foreignKeys, checks;
+    std::unique_ptr<StorageBackend::TrustedLoad> trusted;
     if (analysis.kind == RecordKind::License) {
         auto count = queryNumber(m_db, QStringLiteral("SELECT COUNT(*) FROM licenses"), QStringLiteral("counting licenses"));
         if (!count)
             return count.error();
-        if (count.value() == 0 && m_database.dialect().kind() == Dialect::Kind::SQLite) {
-            // SQLite's foreign-key check would look up each license's package, version and LMO,
-            // a million lookups for a million rows, to confirm what the import knows already:
-            // every reference it writes is a row it has just found or created itself.
-            foreignKeys.emplace(m_db, "foreign_keys", false);
-            // The table's CHECK rules (status, seats) cost SQLite a tenth of the load; the
-            // writer holds every row to them itself (LicenseWriter::checkTableRules), and an
-            // update writes only values the import has read and checked.
-            checks.emplace(m_db, "ignore_check_constraints", true);
-            m_tableRulesInWriter = checks->switched();
-        } else if (count.value() == 0) {
-            // The server checks them too; the writer's own check words a broken rule as on
+        if (count.value() == 0) {
+            // The engine's checks of each row would confirm what the import knows already:
+            // every reference it writes is a row it has just found or created itself, the
+            // writer holds every row to the table's CHECK rules (LicenseWriter::checkTableRules),
+            // and an update writes only values the import has read and checked.
+            trusted = m_database.storage().trustedLoadScope(m_db);
+            // A server checks the rules too; the writer's own check words a broken rule as on
             // SQLite, before a COPY of thousands of rows fails on it.
-            m_tableRulesInWriter = true;
+            m_tableRulesInWriter = trusted->rulesUnchecked() || m_database.isTeamDatabase();
         }
     }
     Transaction transaction(m_db);
@@ -217,7 +209,7 @@ Result<void> FileImport::run()
     bool fast = m_options.fastLoad && m_freshTable && analysis.kind == RecordKind::License && !m_file.isSequential();
     // A larger page cache while loading keeps the b-trees in memory; the index builds may sort
     // on a second thread. Both are put back when this import is done.
-    BulkPragmas pragmas(m_db, fast);
+    const auto tuning = m_database.storage().bulkLoadScope(m_db, fast);
 
     // On a server, the foreign keys go for the fast load (every reference is a row the import
     // found or made itself) and come back checked once over the table at the end; the primary
@@ -254,7 +246,7 @@ Result<void> FileImport::run()
         forgetPackages(); // rolled back with the rest: what the fast pass learned is gone
         if (auto r = loadPackages(); !r)
             return r;
-        pragmas.setAppendOnly(false);
+        tuning->setAppendOnly(false);
         if (auto r = openInput(); !r) // from the start again (not a pipe: see above)
             return r;
         loaded = loadRows(analysis, false);

@@ -67,8 +67,9 @@ Result<qint64> FileImport::packageFor(const SalesforceId &ref, const QString &na
                 if (auto paused = pauseCopy(); !paused)
                     return paused.error();
                 QSqlQuery q(m_db);
-                q.prepare(QStringLiteral("UPDATE packages SET %1 = ? WHERE id = ?")
-                              .arg(is033 ? QStringLiteral("package_id") : QStringLiteral("sf_id")));
+                if (!q.prepare(QStringLiteral("UPDATE packages SET %1 = ? WHERE id = ?")
+                                   .arg(is033 ? QStringLiteral("package_id") : QStringLiteral("sf_id"))))
+                    return sqlError(q.lastError(), QStringLiteral("recording the id of package %1").arg(name));
                 q.addBindValue(ref.to18());
                 q.addBindValue(row);
                 if (!q.exec())
@@ -89,7 +90,8 @@ Result<qint64> FileImport::packageFor(const SalesforceId &ref, const QString &na
         return paused.error();
     QSqlQuery q(m_db);
     const bool is033 = !ref.isNull() && ref.hasKeyPrefix(u"033");
-    q.prepare(QStringLiteral("INSERT INTO packages (sf_id, package_id, name) VALUES (?, ?, ?)"));
+    if (!q.prepare(QStringLiteral("INSERT INTO packages (sf_id, package_id, name) VALUES (?, ?, ?)")))
+        return sqlError(q.lastError(), QStringLiteral("recording package %1").arg(packageName));
     q.addBindValue(!ref.isNull() && !is033 ? QVariant(ref.to18()) : nullText());
     q.addBindValue(is033 ? QVariant(ref.to18()) : nullText());
     q.addBindValue(packageName);
@@ -120,7 +122,8 @@ Result<qint64> FileImport::versionFor(qint64 package, const SalesforceId &id, co
     if (auto paused = pauseCopy(); !paused)
         return paused.error();
     QSqlQuery q(m_db);
-    q.prepare(QStringLiteral("INSERT INTO package_versions (sf_id, package_ref, name, version_number) VALUES (?, ?, ?, ?)"));
+    if (!q.prepare(QStringLiteral("INSERT INTO package_versions (sf_id, package_ref, name, version_number) VALUES (?, ?, ?, ?)")))
+        return sqlError(q.lastError(), QStringLiteral("recording package version %1").arg(number));
     q.addBindValue(id.isNull() ? nullText() : QVariant(id.to18()));
     q.addBindValue(package);
     q.addBindValue(number);

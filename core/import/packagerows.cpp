@@ -76,8 +76,10 @@ Result<void> FileImport::packageRow(const CsvRecord &record)
     }
     QSqlQuery q(m_db);
     if (!row) {
-        q.prepare(QStringLiteral("INSERT INTO packages (%1) VALUES (%2)")
-                      .arg(columns.join(QStringLiteral(", ")), QStringList(columns.size(), QStringLiteral("?")).join(QStringLiteral(", "))));
+        if (!q.prepare(QStringLiteral("INSERT INTO packages (%1) VALUES (%2)")
+                           .arg(columns.join(QStringLiteral(", ")),
+                                QStringList(columns.size(), QStringLiteral("?")).join(QStringLiteral(", ")))))
+            return sqlError(q.lastError(), QStringLiteral("saving package %1").arg(name));
         for (const QVariant &b : std::as_const(binds))
             q.addBindValue(b);
         if (!q.exec())
@@ -91,7 +93,8 @@ Result<void> FileImport::packageRow(const CsvRecord &record)
         ++m_report.inserted;
         return {};
     }
-    q.prepare(QStringLiteral("SELECT %1 FROM packages WHERE id = ?").arg(columns.join(QStringLiteral(", "))));
+    if (!q.prepare(QStringLiteral("SELECT %1 FROM packages WHERE id = ?").arg(columns.join(QStringLiteral(", ")))))
+        return sqlError(q.lastError(), QStringLiteral("reading package %1").arg(name));
     q.addBindValue(*row);
     if (!q.exec() || !q.next())
         return sqlError(q.lastError(), QStringLiteral("reading package %1").arg(name));
@@ -124,7 +127,8 @@ Result<void> FileImport::packageRow(const CsvRecord &record)
     for (const QString &c : std::as_const(columns))
         sets << c + QStringLiteral(" = ?");
     QSqlQuery u(m_db);
-    u.prepare(QStringLiteral("UPDATE packages SET %1 WHERE id = ?").arg(sets.join(QStringLiteral(", "))));
+    if (!u.prepare(QStringLiteral("UPDATE packages SET %1 WHERE id = ?").arg(sets.join(QStringLiteral(", ")))))
+        return sqlError(u.lastError(), QStringLiteral("updating package %1").arg(name));
     for (const QVariant &b : std::as_const(binds))
         u.addBindValue(b);
     u.addBindValue(*row);
@@ -181,8 +185,9 @@ Result<void> FileImport::versionRow(const CsvRecord &record)
         return version.error();
     const bool created = m_versionBySfId.size() + m_versionByNumber.size() > before;
     QSqlQuery q(m_db);
-    q.prepare(QStringLiteral("SELECT sf_id, name, version, version_id, is_beta, release_date, sequence FROM package_versions "
-                             "WHERE id = ?"));
+    if (!q.prepare(QStringLiteral("SELECT sf_id, name, version, version_id, is_beta, release_date, sequence FROM package_versions "
+                                  "WHERE id = ?")))
+        return sqlError(q.lastError(), QStringLiteral("reading package version %1").arg(number));
     q.addBindValue(version.value());
     if (!q.exec() || !q.next())
         return sqlError(q.lastError(), QStringLiteral("reading package version %1").arg(number));
@@ -201,7 +206,8 @@ Result<void> FileImport::versionRow(const CsvRecord &record)
     q.finish();
     if (!sets.isEmpty()) {
         QSqlQuery u(m_db);
-        u.prepare(QStringLiteral("UPDATE package_versions SET %1 WHERE id = ?").arg(sets.join(QStringLiteral(", "))));
+        if (!u.prepare(QStringLiteral("UPDATE package_versions SET %1 WHERE id = ?").arg(sets.join(QStringLiteral(", ")))))
+            return sqlError(u.lastError(), QStringLiteral("updating package version %1").arg(number));
         for (const QVariant &b : std::as_const(binds))
             u.addBindValue(b);
         u.addBindValue(version.value());

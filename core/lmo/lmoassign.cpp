@@ -2,8 +2,8 @@
 
 #include "lmo/lmoprofile.h"
 #include "storage/auditlog.h"
+#include "storage/backend.h"
 #include "storage/database.h"
-#include "storage/sqlite/sqlitetuning.h"
 #include "storage/sqlutil.h"
 #include "storage/subscribersummary.h"
 #include "storage/values.h"
@@ -79,9 +79,9 @@ Result<qint64> assignLicensesToLmo(Database &database, const LicenseFilter &filt
 
     // Each move in the audit log, then the move, then the orgs' summaries.
     QSqlQuery picked(db);
-    // Read row by row on SQLite; whole on a server, where a result still being read in single-row
-    // mode would be lost to the audit rows written in between.
-    picked.setForwardOnly(sqlite::isSqlite(db));
+    // Read row by row where the engine allows it; whole on a server, where a result still being
+    // read in single-row mode would be lost to the audit rows written in between.
+    picked.setForwardOnly(StorageBackend::of(db).forwardOnlyBetweenStatements());
     if (!picked.prepare(QStringLiteral("SELECT l.id, l.sf_id, l.lmo_ref, l.org_id FROM licenses l WHERE l.id IN (%1)").arg(pickedSql(segment))))
         return sqlError(picked.lastError(), QStringLiteral("reading the licenses to move"));
     bindAll(picked, segment.binds, toLmo);

@@ -2,7 +2,6 @@
 
 #include "import/importer.h"
 #include "storage/database.h"
-#include "storage/sqlite/sqlitebackend.h"
 #include "util/json.h"
 #include "domain/salesforceid.h"
 #include "storage/sqlutil.h"
@@ -743,8 +742,8 @@ Result<LmaExportCheck> checkLmaExport(const QString &file)
                                                 .arg(QFileInfo(file).fileName(), dir.errorString()));
     Database::OpenOptions create;
     create.create = true;
-    // A scratch SQLite file: the check never touches the database in use.
-    auto scratch = Database::open(dir.filePath(QStringLiteral("verify.") + sqlite::fileSuffix()), create);
+    // A scratch database file: the check never touches the database in use.
+    auto scratch = Database::open(dir.filePath(QStringLiteral("verify.") + Database::localFileNames().suffix), create);
     if (!scratch)
         return scratch.error();
     auto report = importFile(*scratch.value(), file, ImportOptions());

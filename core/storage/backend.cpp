@@ -23,9 +23,14 @@ const StorageBackend &StorageBackend::forKind(Dialect::Kind kind)
     return kind == Dialect::Kind::PostgreSQL ? postgres() : sqlite();
 }
 
+const StorageBackend &StorageBackend::local()
+{
+    return sqlite();
+}
+
 const StorageBackend &StorageBackend::forLocation(const QString &location)
 {
-    return PgLocation::isPostgres(location) ? postgres() : sqlite();
+    return PgLocation::isPostgres(location) ? postgres() : local();
 }
 
 const StorageBackend &StorageBackend::of(const QSqlDatabase &db)
@@ -48,6 +53,21 @@ bool StorageBackend::copiesRows(const QSqlDatabase &) const
     return false;
 }
 
+QString StorageBackend::localFileOf(const QSqlDatabase &) const
+{
+    return {};
+}
+
+int StorageBackend::lockWaitMs(QSqlDatabase) const
+{
+    return -1;
+}
+
+bool StorageBackend::setLockWaitMs(QSqlDatabase, int) const
+{
+    return false;
+}
+
 namespace {
 
 class NoLoadScope final : public StorageBackend::LoadScope
@@ -56,12 +76,35 @@ public:
     void setAppendOnly(bool) override {}
 };
 
+class NothingSwitched final : public StorageBackend::TrustedLoad
+{
+public:
+    bool rulesUnchecked() const override { return false; }
+};
+
 } // namespace
 
 std::unique_ptr<StorageBackend::LoadScope> StorageBackend::bulkLoadScope(QSqlDatabase, bool) const
 {
     return std::make_unique<NoLoadScope>();
 }
+
+std::unique_ptr<StorageBackend::Scope> StorageBackend::pageCacheScope(QSqlDatabase, int) const
+{
+    return nullptr;
+}
+
+std::unique_ptr<StorageBackend::Scope> StorageBackend::indexBuildScope(QSqlDatabase) const
+{
+    return nullptr;
+}
+
+std::unique_ptr<StorageBackend::TrustedLoad> StorageBackend::trustedLoadScope(QSqlDatabase) const
+{
+    return std::make_unique<NothingSwitched>();
+}
+
+void StorageBackend::checkpointAfterBulkWrite(QSqlDatabase) const {}
 
 Error storageError(const Error &raw, const QString &doing, bool keepConflict)
 {

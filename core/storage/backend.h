@@ -68,6 +68,8 @@ public:
     // The backend of a connection, by its driver.
     static const StorageBackend &of(const QSqlDatabase &db);
     static const StorageBackend &forKind(Dialect::Kind kind);
+    // The engine of a database that is a file on this machine (a location that is no URI).
+    static const StorageBackend &local();
 
     virtual Dialect::Kind kind() const = 0;
     QString name() const { return Dialect::forKind(kind()).name(); }
@@ -105,23 +107,81 @@ public:
     // The fast SELECT of `sql` (see FastCursor); nullptr when the engine has none.
     virtual Result<std::unique_ptr<FastCursor>> prepareCursor(QSqlDatabase db, const QByteArray &sql,
                                                               ReadOn on = ReadOn::Same) const;
-    // True when many rows are better written in one COPY (pg::copyIn) than by INSERTs.
+    // True when many rows are better written in one COPY than by INSERTs.
     virtual bool copiesRows(const QSqlDatabase &db) const;
     // True when the dashboard reads every license row here (a local file: a pass through
     // prepareCursor); false when the server sums them (computeDashboardInSql), which saves the
     // network a row per license.
     virtual bool scansLicensesLocally() const = 0;
+    // True when a forward-only query can be read row by row while other statements (the writes
+    // of the loop reading it) run on the same connection. The default, a server's, is false:
+    // QPSQL reads a forward-only result in libpq's single-row mode, and the next statement on
+    // the connection loses the rows not read yet, so a result read between writes is read whole.
+    virtual bool forwardOnlyBetweenStatements() const { return false; }
 
-    // The connection's settings for the length of one bulk load (a larger page cache, fewer
-    // syncs on SQLite; nothing on a server, which tunes itself). Undone when it goes.
-    class LoadScope
+    // How this engine's databases are named as files on this machine (see LocalFileNames). The
+    // default, a server's, is empty: its databases are no files.
+    virtual LocalFileNames localFileNames() const { return {}; }
+    // The database file on this machine under a connection (what the BulkWriteLock locks). The
+    // default, a server's, is empty, as it is for a database in memory, which no other process
+    // can reach.
+    virtual QString localFileOf(const QSqlDatabase &db) const;
+
+    // How long a statement on `db` waits for another connection's lock, in ms; -1 when it
+    // cannot be read. setLockWaitMs says whether it was set. The default, a server's, has no
+    // such setting: its statements wait for a lock as long as the server's lock_timeout allows,
+    // which LMO Desk leaves as it is (no limit, unless the server's administrator set one).
+    virtual int lockWaitMs(QSqlDatabase db) const;
+    virtual bool setLockWaitMs(QSqlDatabase db, int ms) const;
+
+    // A connection's settings for the length of some bulk work, put back as they were (or to
+    // the engine's defaults) when it goes. Each is tuning only: if one is refused, the work is
+    // slower, not wrong.
+    class Scope
     {
     public:
-        virtual ~LoadScope() = default;
+        virtual ~Scope() = default;
+    };
+    // The settings for one bulk load (SQLite: a larger page cache, index sorts on a second
+    // thread and in memory). The default, a server's, sets nothing: a server sizes its own
+    // buffers and sort memory for every session alike.
+    class LoadScope : public Scope
+    {
+    public:
         // A load that only appends needs fewer pages at hand than one that updates.
         virtual void setAppendOnly(bool appendOnly) = 0;
     };
     virtual std::unique_ptr<LoadScope> bulkLoadScope(QSqlDatabase db, bool appendOnly) const;
+    // A page cache of `kib` KiB for bulk work that builds its indexes itself (the demo's load);
+    // nullptr where there is none to set (the default, a server's: its shared buffers are its
+    // own configuration, not a connection's).
+    virtual std::unique_ptr<Scope> pageCacheScope(QSqlDatabase db, int kib) const;
+    // The settings while deferred indexes are built, one after another (SQLite: a larger page
+    // cache and a second sorting thread); nullptr where there are none (the default, a server's,
+    // which sorts with the memory its configuration gives every session).
+    virtual std::unique_ptr<Scope> indexBuildScope(QSqlDatabase db) const;
+
+    // The engine's own checks of each row, switched off for a load into an empty table whose
+    // loader vouches for what they would find: every reference it writes is a row it has just
+    // found or made, and it holds every row to the table's CHECK rules itself when
+    // rulesUnchecked(). Made before the load's transaction begins.
+    class TrustedLoad : public Scope
+    {
+    public:
+        // True when the engine no longer checks the table's CHECK rules on this connection.
+        virtual bool rulesUnchecked() const = 0;
+    };
+    // The default, a server's, switches nothing: a session cannot switch off a table's CHECK
+    // rules, and a fast load drops the foreign keys inside its transaction instead (and adds
+    // them back, checked once, before the commit).
+    virtual std::unique_ptr<TrustedLoad> trustedLoadScope(QSqlDatabase db) const;
+
+    // After a bulk write is committed: SQLite folds its write-ahead log back into the file, so
+    // that the file alone holds the data and the log is small again. The default, a server's,
+    // does nothing: a server checkpoints on its own schedule (a commit is durable once it
+    // returns), and a CHECKPOINT asked for would need a privilege an ordinary login lacks and
+    // stall every other client's writes meanwhile.
+    virtual void checkpointAfterBulkWrite(QSqlDatabase db) const;
 };
 
 // A FastInsert's error (see run()) worded as sqlError words the driver's: "Database error while

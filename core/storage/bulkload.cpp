@@ -1,8 +1,8 @@
 #include "storage/bulkload.h"
 
+#include "storage/backend.h"
 #include "storage/postgres/pgadvisorylock.h"
 #include "storage/sqlutil.h"
-#include "storage/sqlite/sqlitetuning.h"
 #include "storage/subscribersummary.h"
 
 #include <QDir>
@@ -15,7 +15,6 @@
 #include <QSqlQuery>
 #include <QSysInfo>
 #include <QThread>
-#include <QUrl>
 
 #include <algorithm>
 #include <map>
@@ -196,17 +195,10 @@ Result<BulkWriteLock> BulkWriteLock::acquire(const QString &databasePath, const 
     }
 }
 
-namespace {
-
-// The file under an SQLite connection, for its lock; empty for a database in memory.
-QString databaseFileOf(const QSqlDatabase &db);
-
-} // namespace
-
 Result<BulkWriteLock> BulkWriteLock::acquire(const QSqlDatabase &db, const Waiting &waiting, int waitMs, const QString &shown)
 {
     if (!db.driverName().startsWith(QLatin1String("QPSQL"))) {
-        const QString file = databaseFileOf(db);
+        const QString file = StorageBackend::of(db).localFileOf(db);
         if (file.isEmpty())
             return BulkWriteLock(QString());
         return acquire(file, waiting, waitMs);
@@ -280,16 +272,18 @@ void BulkWriteLock::release()
 
 LongBusyTimeout::LongBusyTimeout(QSqlDatabase db) : m_db(std::move(db))
 {
-    // SQLite's own setting; a server waits for locks by its own rules.
-    const int ms = sqlite::busyTimeoutMs(m_db);
-    if (ms >= 0 && ms < kMs && sqlite::setBusyTimeoutMs(m_db, kMs))
+    // The connection's lock wait (StorageBackend::lockWaitMs: SQLite's busy timeout); a server
+    // waits for locks by its own rules.
+    const StorageBackend &storage = StorageBackend::of(m_db);
+    const int ms = storage.lockWaitMs(m_db);
+    if (ms >= 0 && ms < kMs && storage.setLockWaitMs(m_db, kMs))
         m_was = ms;
 }
 
 LongBusyTimeout::~LongBusyTimeout()
 {
     if (m_was >= 0)
-        sqlite::setBusyTimeoutMs(m_db, m_was);
+        StorageBackend::of(m_db).setLockWaitMs(m_db, m_was);
 }
 
 Result<void> analyzeTables(QSqlDatabase db)
@@ -319,20 +313,6 @@ Result<int> deferredIndexCount(QSqlDatabase db)
 
 namespace {
 
-// The database file under an SQLite connection, for its BulkWriteLock; empty for a database in
-// memory, or of another driver, which no other process can write.
-QString databaseFileOf(const QSqlDatabase &db)
-{
-    if (!sqlite::isSqlite(db))
-        return {};
-    const QString name = db.databaseName();
-    if (name.isEmpty() || name == QLatin1String(":memory:"))
-        return {};
-    if (name.startsWith(QLatin1String("file:")))
-        return QUrl(name).toLocalFile();
-    return name;
-}
-
 Result<std::vector<std::pair<QString, QString>>> readDeferredIndexes(QSqlDatabase &db)
 {
     std::vector<std::pair<QString, QString>> pending;
@@ -355,7 +335,7 @@ Result<void> buildDeferredIndexes(QSqlDatabase db, const std::function<bool(int 
     // Another import may be loading, or building these very indexes: wait for it (told as
     // progress 0 of n), then look again, since it may have built them all meanwhile.
     std::optional<BulkWriteLock> lock;
-    if (!listed->empty() && (!databaseFileOf(db).isEmpty() || db.driverName().startsWith(QLatin1String("QPSQL")))) {
+    if (!listed->empty() && (!StorageBackend::of(db).localFileOf(db).isEmpty() || db.driverName().startsWith(QLatin1String("QPSQL")))) {
         const int listedTotal = int(listed->size());
         BulkWriteLock::Waiting waiting;
         if (progress)
@@ -393,7 +373,7 @@ Result<void> buildDeferredIndexes(QSqlDatabase db, const std::function<bool(int 
     const int total = int(pending.size());
     // A larger page cache and a second sorting thread make each build quicker. The write-ahead
     // log stays on, so that readers go on reading the licenses meanwhile.
-    sqlite::IndexBuildPragmas pragmas(db);
+    const auto tuning = StorageBackend::of(db).indexBuildScope(db);
     for (int i = 0; i < total; ++i) {
         if (progress && !progress(i, total))
             return Error::make(Error::Code::Cancelled, QStringLiteral("Building the indexes was stopped; %1 of %2 are left.")

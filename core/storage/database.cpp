@@ -2,17 +2,29 @@
 
 #include "storage/backend.h"
 #include "storage/postgres/pglocation.h"
-#include "storage/sqlite/sqlitebackend.h"
 
 #include <QDir>
 #include <QStandardPaths>
+
+#include <algorithm>
 
 namespace lmo {
 
 QString Database::defaultPath()
 {
     const QString dataHome = QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation);
-    return QDir(dataHome).filePath(QStringLiteral("lmodesk/") + sqlite::defaultFileName());
+    return QDir(dataHome).filePath(QStringLiteral("lmodesk/lmodesk.") + localFileNames().suffix);
+}
+
+LocalFileNames Database::localFileNames()
+{
+    return StorageBackend::local().localFileNames();
+}
+
+bool LocalFileNames::isNamed(const QString &fileName) const
+{
+    return std::any_of(suffixes.begin(), suffixes.end(),
+                       [&fileName](const QString &s) { return fileName.endsWith(QLatin1Char('.') + s); });
 }
 
 QString Database::resolvePath(const QString &commandLinePath)

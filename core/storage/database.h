@@ -5,6 +5,7 @@
 
 #include <QSqlDatabase>
 #include <QString>
+#include <QStringList>
 
 #include <memory>
 
@@ -19,6 +20,18 @@ struct ConnectionSpec
     QString connectOptions;
     QString password;     // QPSQL only: the one the first connection was opened with
     bool readOnly = false;
+};
+
+// How a database that is a file on this machine is named: what file dialogs offer, what a new
+// file named without a suffix is given, what a command line's word is taken as. The embedded
+// engine's (StorageBackend::localFileNames()); the window and the command line take them from
+// here, and name no engine's files themselves.
+struct LocalFileNames
+{
+    QString suffix;       // given to a new file named without one
+    QStringList suffixes; // every suffix such a file is known by, `suffix` first
+    QString dialogFilter; // for a file dialog: "LMO Desk databases (" and `suffixes` as patterns
+    bool isNamed(const QString &fileName) const; // ends in one of `suffixes`, after a dot
 };
 
 class StorageBackend;
@@ -106,6 +119,8 @@ public:
 
     // Where the database lives: --db beats LMODESK_DB beats the default under the XDG data folder.
     static QString defaultPath();
+    // How a database file on this machine is named (StorageBackend::local()'s LocalFileNames).
+    static LocalFileNames localFileNames();
     static QString resolvePath(const QString &commandLinePath);
 
 private:

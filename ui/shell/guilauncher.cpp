@@ -62,8 +62,8 @@ bool chooseFirstDatabase(MainWindow &window, const QString &suggested)
 
 bool looksLikeDatabasePath(const QString &word)
 {
-    return PgLocation::isPostgres(word) || QFileInfo(word).isFile() || word.contains(QLatin1Char('/')) || word.endsWith(QStringLiteral(".sqlite"))
-           || word.endsWith(QStringLiteral(".db"));
+    return PgLocation::isPostgres(word) || QFileInfo(word).isFile() || word.contains(QLatin1Char('/'))
+           || Database::localFileNames().isNamed(word);
 }
 
 } // namespace

@@ -564,12 +564,13 @@ Result<qint64> MainWindow::exportLicensesTo(const QString &path, bool view)
 void MainWindow::newDatabase()
 {
     const QString start = QFileInfo(Database::defaultPath()).absolutePath();
+    const LocalFileNames files = Database::localFileNames();
     QString path = QFileDialog::getSaveFileName(this, QStringLiteral("New database"), start,
-                                                QStringLiteral("LMO Desk databases (*.sqlite *.db);;All files (*)"));
+                                                files.dialogFilter + QStringLiteral(";;All files (*)"));
     if (path.isEmpty())
         return;
     if (QFileInfo(path).suffix().isEmpty())
-        path += QStringLiteral(".sqlite");
+        path += QLatin1Char('.') + files.suffix;
     if (QFileInfo::exists(path)) {
         // The save dialog already asked about replacing; an existing database is opened, never wiped.
         QMessageBox::information(this, QStringLiteral("New database"),
@@ -587,7 +588,7 @@ void MainWindow::openDatabaseDialog(bool readOnly)
     const QString start = database() && !database()->isTeamDatabase() ? QFileInfo(database()->path()).absolutePath()
                                                                       : QFileInfo(Database::defaultPath()).absolutePath();
     const QString path = QFileDialog::getOpenFileName(this, QStringLiteral("Open database"), start,
-                                                      QStringLiteral("LMO Desk databases (*.sqlite *.db);;All files (*)"));
+                                                      Database::localFileNames().dialogFilter + QStringLiteral(";;All files (*)"));
     Database::OpenOptions options;
     options.readOnly = readOnly;
     if (!path.isEmpty())

@@ -17,7 +17,7 @@ namespace lmo {
 class PasswordDialog;
 
 // One attempt at opening a team database, from the window: the keychain's password for the
-// login first, then the connection on a thread of its own (PQconnectdb blocks: the window keeps
+// login first, then the connection on a thread of its own (connecting blocks: the window keeps
 // painting, with "Connecting to …" and Cancel, which abandons the attempt), a password asked
 // for when the server wants one (again when it refuses it), and the password kept in the
 // keychain once it worked, if the user said so. Ends with finished(), once.

@@ -1,6 +1,7 @@
 #include "shell/welcomedialog.h"
 
 #include "shell/connectdialog.h"
+#include "storage/database.h"
 
 #include <QCheckBox>
 #include <QDialogButtonBox>
@@ -91,7 +92,7 @@ WelcomeDialog::WelcomeDialog(const QString &suggestedPath, QWidget *parent)
 void WelcomeDialog::browse()
 {
     const QString path = QFileDialog::getSaveFileName(this, QStringLiteral("Database file"), m_path->text(),
-                                                      QStringLiteral("LMO Desk databases (*.sqlite *.db)"));
+                                                      Database::localFileNames().dialogFilter);
     if (!path.isEmpty())
         m_path->setText(path);
 }
@@ -100,7 +101,7 @@ void WelcomeDialog::openExisting()
 {
     const QString path = QFileDialog::getOpenFileName(this, QStringLiteral("Open database"),
                                                       QFileInfo(m_path->text()).absolutePath(),
-                                                      QStringLiteral("LMO Desk databases (*.sqlite *.db);;All files (*)"));
+                                                      Database::localFileNames().dialogFilter + QStringLiteral(";;All files (*)"));
     if (path.isEmpty())
         return;
     m_path->setText(path);

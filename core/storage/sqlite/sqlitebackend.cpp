@@ -3,6 +3,7 @@
 #include "storage/sqlite/sqlitetuning.h"
 
 #include <QSqlDriver>
+#include <QUrl>
 
 #include <sqlite3.h>
 
@@ -132,6 +133,45 @@ private:
     sqlite::BulkPragmas m_pragmas;
 };
 
+// Back to SQLite's default of 2,000 KiB when it goes.
+class SqlitePageCache final : public StorageBackend::Scope
+{
+public:
+    SqlitePageCache(QSqlDatabase db, int kib) : m_db(std::move(db)) { sqlite::setCacheKib(m_db, kib); }
+    ~SqlitePageCache() override { sqlite::setCacheKib(m_db, 2000); }
+    SqlitePageCache(const SqlitePageCache &) = delete;
+    SqlitePageCache &operator=(const SqlitePageCache &) = delete;
+
+private:
+    QSqlDatabase m_db;
+};
+
+class SqliteIndexBuild final : public StorageBackend::Scope
+{
+public:
+    explicit SqliteIndexBuild(QSqlDatabase db) : m_pragmas(std::move(db)) {}
+
+private:
+    sqlite::IndexBuildPragmas m_pragmas;
+};
+
+// SQLite's foreign-key check would look up each license's package, version and LMO, a million
+// lookups for a million rows; the table's CHECK rules (status, seats) cost it a tenth of the
+// load. Put back in the reverse order.
+class SqliteTrustedLoad final : public StorageBackend::TrustedLoad
+{
+public:
+    explicit SqliteTrustedLoad(const QSqlDatabase &db)
+        : m_foreignKeys(db, "foreign_keys", false), m_checks(db, "ignore_check_constraints", true)
+    {
+    }
+    bool rulesUnchecked() const override { return m_checks.switched(); }
+
+private:
+    sqlite::PragmaForLoad m_foreignKeys;
+    sqlite::PragmaForLoad m_checks;
+};
+
 Result<sqlite3_stmt *> prepared(sqlite3 *db, const QByteArray &sql)
 {
     sqlite3_stmt *stmt = nullptr;
@@ -206,23 +246,57 @@ Result<std::unique_ptr<FastCursor>> SqliteBackend::prepareCursor(QSqlDatabase db
     return std::unique_ptr<FastCursor>(std::make_unique<SqliteCursor>(h, stmt.value(), false));
 }
 
+LocalFileNames SqliteBackend::localFileNames() const
+{
+    return {QStringLiteral("sqlite"), {QStringLiteral("sqlite"), QStringLiteral("db")},
+            QStringLiteral("LMO Desk databases (*.sqlite *.db)")};
+}
+
+QString SqliteBackend::localFileOf(const QSqlDatabase &db) const
+{
+    if (!sqlite::isSqlite(db))
+        return {};
+    const QString name = db.databaseName();
+    if (name.isEmpty() || name == QLatin1String(":memory:"))
+        return {};
+    if (name.startsWith(QLatin1String("file:")))
+        return QUrl(name).toLocalFile();
+    return name;
+}
+
+int SqliteBackend::lockWaitMs(QSqlDatabase db) const
+{
+    return sqlite::busyTimeoutMs(std::move(db));
+}
+
+bool SqliteBackend::setLockWaitMs(QSqlDatabase db, int ms) const
+{
+    return sqlite::setBusyTimeoutMs(std::move(db), ms);
+}
+
 std::unique_ptr<StorageBackend::LoadScope> SqliteBackend::bulkLoadScope(QSqlDatabase db, bool appendOnly) const
 {
     return std::make_unique<SqliteLoadScope>(std::move(db), appendOnly);
 }
 
-namespace sqlite {
-
-QString fileSuffix()
+std::unique_ptr<StorageBackend::Scope> SqliteBackend::pageCacheScope(QSqlDatabase db, int kib) const
 {
-    return QStringLiteral("sqlite");
+    return std::make_unique<SqlitePageCache>(std::move(db), kib);
 }
 
-QString defaultFileName()
+std::unique_ptr<StorageBackend::Scope> SqliteBackend::indexBuildScope(QSqlDatabase db) const
 {
-    return QStringLiteral("lmodesk.") + fileSuffix();
+    return std::make_unique<SqliteIndexBuild>(std::move(db));
 }
 
-} // namespace sqlite
+std::unique_ptr<StorageBackend::TrustedLoad> SqliteBackend::trustedLoadScope(QSqlDatabase db) const
+{
+    return std::make_unique<SqliteTrustedLoad>(db);
+}
+
+void SqliteBackend::checkpointAfterBulkWrite(QSqlDatabase db) const
+{
+    sqlite::checkpoint(std::move(db));
+}
 
 } // namespace lmo

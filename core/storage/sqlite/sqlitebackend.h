@@ -26,18 +26,28 @@ public:
     Result<std::unique_ptr<FastCursor>> prepareCursor(QSqlDatabase db, const QByteArray &sql, ReadOn on) const override;
     bool copiesRows(const QSqlDatabase &) const override { return false; }
     bool scansLicensesLocally() const override { return true; }
+    // SQLite steps a statement as it is read; other statements may run in between.
+    bool forwardOnlyBetweenStatements() const override { return true; }
+    // "lmodesk.sqlite" by default; "*.db" is opened too.
+    LocalFileNames localFileNames() const override;
+    // The connection's file; empty for ":memory:" (a "file:" URI gives its path).
+    QString localFileOf(const QSqlDatabase &db) const override;
+    // PRAGMA busy_timeout.
+    int lockWaitMs(QSqlDatabase db) const override;
+    bool setLockWaitMs(QSqlDatabase db, int ms) const override;
     std::unique_ptr<LoadScope> bulkLoadScope(QSqlDatabase db, bool appendOnly) const override;
+    std::unique_ptr<Scope> pageCacheScope(QSqlDatabase db, int kib) const override;
+    std::unique_ptr<Scope> indexBuildScope(QSqlDatabase db) const override;
+    // foreign_keys off and ignore_check_constraints on (see sqlite::PragmaForLoad).
+    std::unique_ptr<TrustedLoad> trustedLoadScope(QSqlDatabase db) const override;
+    // PRAGMA wal_checkpoint(TRUNCATE).
+    void checkpointAfterBulkWrite(QSqlDatabase db) const override;
 };
 
 namespace sqlite {
 
 // The sqlite3* under a connection of the SQLite driver; nullptr for any other driver.
 sqlite3 *handleOf(const QSqlDatabase &db);
-
-// The suffix of LMO Desk's database files ("sqlite").
-QString fileSuffix();
-// The name of the database file LMO Desk makes when none is given ("lmodesk.sqlite").
-QString defaultFileName();
 
 } // namespace sqlite
 

@@ -1,0 +1,2 @@
+// A planted break: the window names an engine's files.
+const char *filter = "LMO Desk databases (*.sqlite *.db)";
