@@ -51,7 +51,7 @@ private slots:
         qputenv("XDG_DATA_HOME", m_dir.filePath(u"data"_s).toUtf8());
         QCoreApplication::setOrganizationName(u"lmodesk-test"_s);
         QCoreApplication::setApplicationName(u"lmodesk-test"_s);
-        m_fixture = m_dir.filePath(u"fixture.sqlite"_s);
+        m_fixture = test::location(m_dir.filePath(u"fixture.sqlite"_s));
         QVERIFY(test::createFixtureDatabase(m_fixture));
         m_platformStyle = QApplication::style()->name();
         m_platformWindow = QApplication::palette().color(QPalette::Window);

@@ -6,8 +6,16 @@
 //   - what is imported is what the file says: every row is counted once (read = inserted +
 //     updated + unchanged + rejected), numbers are the file's numbers or the row is rejected,
 //     text is the file's text (no mojibake, no NUL), every license keeps its record Id;
-//   - the database stays sound (integrity_check) and its tables stay where they were.
+//   - the database stays sound (SQLite's integrity_check; on a server, no index left invalid)
+//     and its tables stay where they were.
 // The inputs are generated from fixed seeds, so a failure names a case that fails again.
+// With LMODESK_TEST_BACKEND=postgresql each case's database is a schema of its own on the test
+// server (test::location()), reached as the ordinary login the fixtures use. The cases about a
+// file's own bytes (a file that is not a database) exist only on SQLite; on a server their rows
+// are a server's counterparts (another program's tables, no such database, no server there).
+#include "fixtures.h"
+#include "storage/postgres/pglocation.h"
+
 #include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
@@ -19,12 +27,15 @@
 #include <QSqlQuery>
 #include <QSqlRecord>
 #include <QStringConverter>
+#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QtTest>
 
 #include <csignal>
+#include <optional>
 
 using namespace Qt::Literals::StringLiterals;
+using lmo::PgLocation;
 
 namespace {
 
@@ -209,19 +220,30 @@ QString through1252(const QString &text)
     return out;
 }
 
-// A connection of this program's own to a database file (never through lmodesk's code).
+// A connection of this program's own to a database (never through lmodesk's storage code): to
+// the file, or to the schema of the test server a postgresql:// URI names (libpq reads the URI).
 class Peek
 {
 public:
     // `recover`: a read-write connection, as the next program to open the file is. A read-only
     // one cannot replay the write-ahead log a killed writer left (SQLite refuses read-only
-    // recovery), and would find no rows to check.
-    explicit Peek(const QString &path, bool recover = false) : m_name(u"peek-%1"_s.arg(++s_serial))
+    // recovery), and would find no rows to check. (A server has nothing to replay.)
+    explicit Peek(const QString &location, bool recover = false) : m_name(u"peek-%1"_s.arg(++s_serial))
     {
+        if (PgLocation::isPostgres(location)) {
+            m_postgres = true;
+            QSqlDatabase db = QSqlDatabase::addDatabase(u"QPSQL"_s, m_name);
+            const auto parsed = PgLocation::parse(location);
+            const auto options = parsed ? parsed->driverOptions() : lmo::Result<QString>(parsed.error());
+            if (options)
+                db.setConnectOptions(options.value());
+            m_ok = options && db.open();
+            return;
+        }
         QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, m_name);
-        db.setDatabaseName(path);
+        db.setDatabaseName(location);
         db.setConnectOptions(recover ? u"QSQLITE_BUSY_TIMEOUT=60000"_s : u"QSQLITE_OPEN_READONLY;QSQLITE_BUSY_TIMEOUT=60000"_s);
-        m_ok = QFileInfo::exists(path) && db.open();
+        m_ok = QFileInfo::exists(location) && db.open();
     }
     ~Peek()
     {
@@ -243,6 +265,30 @@ public:
         QSqlQuery q(db());
         return q.exec(sql) && q.next() ? q.value(0).toString() : u"<no row>"_s;
     }
+    // "ok" when the database is sound: SQLite's integrity_check; on a server, whose storage is
+    // its own business, no index of the schema left invalid or unfinished by a build that died.
+    QString soundness() const
+    {
+        if (!m_postgres)
+            return text(u"PRAGMA integrity_check"_s);
+        const qint64 broken = number(u"SELECT COUNT(*) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+                                     "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                                     "WHERE n.nspname = current_schema() AND NOT (i.indisvalid AND i.indisready)"_s);
+        return broken == 0 ? u"ok"_s : u"%1 indexes not valid"_s.arg(broken);
+    }
+    // How many of these tables the database has.
+    qint64 tablesNamed(const QStringList &names) const
+    {
+        const QString list = u"'%1'"_s.arg(names.join(u"', '"_s));
+        return number(m_postgres ? u"SELECT COUNT(*) FROM information_schema.tables "
+                                   "WHERE table_schema = current_schema() AND table_name IN (%1)"_s.arg(list)
+                                 : u"SELECT COUNT(*) FROM sqlite_master WHERE name IN (%1)"_s.arg(list));
+    }
+    qint64 indexesOn(const QString &table) const
+    {
+        return number(m_postgres ? u"SELECT COUNT(*) FROM pg_indexes WHERE schemaname = current_schema() AND tablename = '%1'"_s.arg(table)
+                                 : u"SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = '%1'"_s.arg(table));
+    }
     // Every row of the tables a user's data lives in, in key order.
     QByteArray hash(bool licensesOnly = false) const
     {
@@ -250,11 +296,15 @@ public:
         const std::initializer_list<const char *> all{"licenses", "packages", "package_versions", "audit_log", "lmo_profiles"};
         const std::initializer_list<const char *> licenses{"licenses", "packages", "package_versions"};
         for (const char *table : licensesOnly ? licenses : all) {
+            // Forward only, and the record read once: asked of the PostgreSQL driver row by row, it
+            // made a hash of 20,000 licenses take seconds.
             QSqlQuery q(db());
+            q.setForwardOnly(true);
             if (!q.exec(u"SELECT * FROM %1 ORDER BY 1"_s.arg(QLatin1String(table))))
                 continue;
+            const int columns = q.record().count();
             while (q.next())
-                for (int i = 0; i < q.record().count(); ++i)
+                for (int i = 0; i < columns; ++i)
                     h.addData((q.value(i).isNull() ? u"<null>"_s : q.value(i).toString()).toUtf8() + '\x1f');
         }
         return h.result().toHex();
@@ -264,23 +314,33 @@ private:
     static inline int s_serial = 0;
     QString m_name;
     bool m_ok = false;
+    bool m_postgres = false;
 };
+
+// What hashOf() gives for a location that holds no database yet: no file, or a schema without
+// tables.
+const QByteArray kNothing = "<nothing>";
 
 QByteArray hashOf(const QString &path, bool licensesOnly = false)
 {
-    if (!QFileInfo::exists(path))
-        return "<no file>";
+    const bool server = PgLocation::isPostgres(path);
+    if (!server && !QFileInfo::exists(path))
+        return kNothing;
     Peek p(path);
-    return p.ok() ? p.hash(licensesOnly) : QByteArray("<not a database>");
+    if (!p.ok())
+        return "<not a database>";
+    if (server && p.number(u"SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema()"_s) == 0)
+        return kNothing;
+    return p.hash(licensesOnly);
 }
 
-// Whether the database is as it was: for a path that held nothing, nothing of the file's was
-// kept (no file, or a database without licenses, packages or audit rows).
+// Whether the database is as it was: for a location that held nothing, nothing of the file's
+// was kept (still nothing, or a new database without licenses, packages or audit rows).
 bool unchanged(const QString &db, const QByteArray &before)
 {
-    if (before != "<no file>")
+    if (before != kNothing)
         return hashOf(db) == before;
-    if (!QFileInfo::exists(db))
+    if (hashOf(db) == kNothing)
         return true;
     // (A table not made yet counts as empty: a kill during the first migration leaves that.)
     Peek p(db);
@@ -322,7 +382,7 @@ void checkImportOutcome(const Run &r, const QString &db, const QByteArray &befor
     }
     Peek p(db);
     QVERIFY(p.ok());
-    QCOMPARE(p.text(u"PRAGMA integrity_check"_s), u"ok"_s);
+    QCOMPARE(p.soundness(), u"ok"_s);
     const Counts c = countsOf(r.out);
     QVERIFY2(c.read >= 0, r.out.constData());
     QCOMPARE(c.read, c.inserted + c.updated + c.unchanged + c.rejected);
@@ -363,13 +423,16 @@ private slots:
     {
         QVERIFY(m_dir.isValid());
         QVERIFY2(QFileInfo(kBinary).isExecutable(), qPrintable(kBinary));
-        // A database that already holds licenses (the careful path), copied for each case.
+        // A database that already holds licenses (the careful path), copied for each case; a
+        // server's schema cannot be copied as a file is, so there each case imports the seed.
         m_rows = makeRows(40, 1, 1);
-        m_template = m_dir.filePath(u"template.sqlite"_s);
-        const QString seedFile = m_dir.filePath(u"seed.csv"_s);
-        QVERIFY(writeBytes(seedFile, csv(makeRows(25, 90'000, 7)).text.toUtf8()));
-        const Run r = run({u"import"_s, u"--db"_s, m_template, seedFile});
-        QVERIFY2(r.exitCode == 0, r.out.constData());
+        m_seed = m_dir.filePath(u"seed.csv"_s);
+        QVERIFY(writeBytes(m_seed, csv(makeRows(25, 90'000, 7)).text.toUtf8()));
+        if (!lmo::test::onPostgres()) {
+            m_template = m_dir.filePath(u"template.sqlite"_s);
+            const Run r = run({u"import"_s, u"--db"_s, m_template, m_seed});
+            QVERIFY2(r.exitCode == 0, r.out.constData());
+        }
     }
 
     // Random damage to a good file: bytes dropped, doubled, replaced, inserted (invalid UTF-8,
@@ -423,15 +486,19 @@ private slots:
         }
         QVERIFY(!strict || r.exitCode == 0);
         Peek p(db);
-        QCOMPARE(p.text(u"PRAGMA integrity_check"_s), u"ok"_s);
+        QCOMPARE(p.soundness(), u"ok"_s);
         const Counts c = countsOf(r.out);
         QVERIFY2(c.read >= 0, r.out.constData());
         QCOMPARE(c.read, c.inserted + c.updated + c.unchanged + c.rejected);
         QCOMPARE(p.number(u"SELECT COUNT(*) FROM licenses"_s), licensesBefore + c.inserted);
         QCOMPARE(p.number(u"SELECT COUNT(*) FROM licenses WHERE seats < -1 OR seats > 99000000 OR used_licenses < 0"_s), 0);
-        QCOMPARE(p.number(u"SELECT COUNT(*) FROM licenses WHERE instr(account_name, char(0)) > 0"_s), 0);
+        // (Read here: a server's text cannot hold NUL, nor its SQL name one.)
+        QSqlQuery accounts(p.db());
+        QVERIFY(accounts.exec(u"SELECT account_name FROM licenses"_s));
+        while (accounts.next())
+            QVERIFY2(!accounts.value(0).toString().contains(QChar(0)), "an account name holds a NUL");
         QCOMPARE(p.number(u"SELECT COUNT(*) FROM licenses WHERE account_name LIKE '%Ã%'"_s), 0);
-        QCOMPARE(p.number(u"SELECT COUNT(*) FROM sqlite_master WHERE name IN ('licenses', 'audit_log', 'packages')"_s), 3);
+        QCOMPARE(p.tablesNamed({u"licenses"_s, u"audit_log"_s, u"packages"_s}), 3);
     }
 
     // An interrupted download: the file ends anywhere, inside a quoted field too. The records
@@ -636,6 +703,9 @@ private slots:
     }
 
     // Killed at any moment (kill -9): the database is as before the file or as after all of it.
+    // Each wait counts from the moment the import reached the database (made the file, or has
+    // its session on the server): how long the process takes to get there depends on the
+    // machine's load, and a kill before it would test nothing (and find no file to check).
     void killedImports_data()
     {
         QTest::addColumn<int>("afterMs");
@@ -658,19 +728,39 @@ private slots:
         const QByteArray after = hashOf(complete, true);
         const QString db = freshDatabase(intoEmpty);
         const QByteArray before = hashOf(db);
+        // On a server the import's session is told apart from every other by its name.
+        const bool server = PgLocation::isPostgres(db);
+        const QString session = u"tst_robustness-kill-%1"_s.arg(m_serial);
+        std::optional<Peek> watch;
+        if (server) {
+            watch.emplace(db);
+            QVERIFY(watch->ok());
+        }
+        auto sessions = [&] {
+            return watch->number(u"SELECT COUNT(*) FROM pg_stat_activity WHERE application_name = '%1'"_s.arg(session));
+        };
         QProcess p;
-        p.start(kBinary, {u"import"_s, u"--db"_s, db, file});
+        p.start(kBinary, {u"import"_s, u"--db"_s, server ? db + u"&application_name="_s + session : db, file});
         QVERIFY(p.waitForStarted());
+        while (p.state() == QProcess::Running && !(server ? sessions() > 0 : QFileInfo::exists(db)))
+            QTest::qWait(1);
         QTest::qWait(afterMs);
         // Only a live child: kill(0, ...) would signal this whole process group.
         if (p.state() == QProcess::Running && p.processId() > 0)
             ::kill(pid_t(p.processId()), SIGKILL);
         if (p.state() != QProcess::NotRunning)
             p.waitForFinished();
+        // A server rolls back what the session had not committed once it sees the client gone.
+        while (server && sessions() > 0)
+            QTest::qWait(10);
+        // First as the next program to open it: that connection replays the killed writer's
+        // write-ahead log, which the read-only looks below could not read.
+        {
+            Peek peek(db, true);
+            QVERIFY(peek.ok());
+            QCOMPARE(peek.soundness(), u"ok"_s);
+        }
         QVERIFY2(unchanged(db, before) || hashOf(db, true) == after, "a killed import left part of its file");
-        Peek peek(db, true);
-        QVERIFY(peek.ok());
-        QCOMPARE(peek.text(u"PRAGMA integrity_check"_s), u"ok"_s);
         // The next import finishes the job and leaves what a whole import leaves.
         const Run again = run({u"import"_s, u"--db"_s, db, file});
         QVERIFY2(again.exitCode == 0, again.out.constData());
@@ -683,15 +773,18 @@ private slots:
         const QString a = m_dir.filePath(u"a.csv"_s), b = m_dir.filePath(u"b.csv"_s);
         QVERIFY(writeBytes(a, csv(makeRows(20'000, 300'000, 17)).text.toUtf8()));
         QVERIFY(writeBytes(b, csv(makeRows(20'000, 400'000, 19)).text.toUtf8()));
-        const QString db = m_dir.filePath(u"concurrent.sqlite"_s);
-        QFile::remove(db);
+        const QString db = freshDatabase(true);
         QProcess first, second, reader;
         first.setProcessChannelMode(QProcess::MergedChannels);
         second.setProcessChannelMode(QProcess::MergedChannels);
         reader.setProcessChannelMode(QProcess::MergedChannels);
         first.start(kBinary, {u"import"_s, u"--db"_s, db, a});
         second.start(kBinary, {u"import"_s, u"--db"_s, db, b});
-        QTest::qWait(150);
+        // The reader once the imports have made the database (before, there is none to read,
+        // and it says so): how soon that is depends on the machine's load.
+        auto made = [&] { return Peek(db).tablesNamed({u"licenses"_s}) == 1; };
+        while ((first.state() != QProcess::NotRunning || second.state() != QProcess::NotRunning) && !made())
+            QTest::qWait(5);
         reader.start(kBinary, {u"stats"_s, u"--db"_s, db, u"--json"_s});
         // Each in its normal time (seconds for 20,000 rows); a queue that loads row by row
         // against a table without indexes took many minutes.
@@ -708,7 +801,7 @@ private slots:
         Peek p(db);
         QCOMPARE(p.number(u"SELECT COUNT(*) FROM licenses"_s), 40'000);
         QCOMPARE(p.number(u"SELECT COUNT(*) FROM deferred_indexes"_s), 0);
-        QVERIFY(p.number(u"SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'licenses'"_s) >= 10);
+        QVERIFY(p.indexesOn(u"licenses"_s) >= 10);
     }
 
     // The command line refuses what it cannot use, naming it, and touches nothing.
@@ -754,36 +847,79 @@ private slots:
                 QVERIFY2(!QFileInfo::exists(out + suffix), "a refused export left a file");
     }
 
-    // What is not a database stays what it was.
+    // What is not a database stays what it was, and the command says why it cannot use it. A
+    // file's bytes are SQLite's case: those rows exist only there. On a server: a schema that
+    // holds another program's tables, a database the server does not have, no server at all.
     void notADatabase_data()
     {
+        QTest::addColumn<QString>("what"); // "file", "foreign", "no database", "no server"
         QTest::addColumn<QByteArray>("bytes");
         QTest::addColumn<QString>("command");
-        for (const char *command : {"stats", "lmo", "export-csv"}) {
-            QTest::addRow("zero bytes, %s", command) << QByteArray() << QString::fromLatin1(command);
-            QTest::addRow("text, %s", command) << QByteArray("Id,Name\n1,2\n") << QString::fromLatin1(command);
-            QTest::addRow("random, %s", command) << QByteArray(4096, '\x5a') << QString::fromLatin1(command);
-            QTest::addRow("SQLite header only, %s", command) << QByteArray("SQLite format 3\0", 16) << QString::fromLatin1(command);
+        QTest::addColumn<QString>("says");
+        for (const char *c : {"stats", "lmo", "export-csv"}) {
+            const QString command = QString::fromLatin1(c);
+            if (!lmo::test::onPostgres()) {
+                QTest::addRow("zero bytes, %s", c) << u"file"_s << QByteArray() << command << QString();
+                QTest::addRow("text, %s", c) << u"file"_s << QByteArray("Id,Name\n1,2\n") << command << QString();
+                QTest::addRow("random, %s", c) << u"file"_s << QByteArray(4096, '\x5a') << command << QString();
+                QTest::addRow("SQLite header only, %s", c) << u"file"_s << QByteArray("SQLite format 3\0", 16) << command << QString();
+                continue;
+            }
+            QTest::addRow("another program's tables, %s", c) << u"foreign"_s << QByteArray() << command
+                                                               << u"holds tables of another program"_s;
+            QTest::addRow("no such database, %s", c) << u"no database"_s << QByteArray() << command
+                                                       << u"has no database of that name"_s;
+            QTest::addRow("no server there, %s", c) << u"no server"_s << QByteArray() << command << u"cannot be reached"_s;
         }
     }
     void notADatabase()
     {
+        QFETCH(QString, what);
         QFETCH(QByteArray, bytes);
         QFETCH(QString, command);
-        const QString db = m_dir.filePath(u"notadb-%1.sqlite"_s.arg(++m_serial));
-        QVERIFY(writeBytes(db, bytes));
+        QFETCH(QString, says);
+        const QString path = m_dir.filePath(u"notadb-%1.sqlite"_s.arg(++m_serial));
+        QString db = path;
+        if (what == u"file"_s) {
+            QVERIFY(writeBytes(db, bytes));
+        } else if (what == u"foreign"_s) {
+            db = lmo::test::location(path);
+            Peek p(db);
+            QVERIFY(p.ok());
+            QSqlQuery q(p.db());
+            QVERIFY(q.exec(u"CREATE TABLE invoices (id INTEGER PRIMARY KEY, total TEXT)"_s));
+            QVERIFY(q.exec(u"INSERT INTO invoices VALUES (1, '12.50'), (2, '99.00')"_s));
+        } else if (what == u"no database"_s) {
+            db = lmo::test::postgresUri();
+            QVERIFY(db.contains(u"/lmodesk_test?"_s));
+            db.replace(u"/lmodesk_test?"_s, u"/no_such_database?"_s);
+        } else {
+            // A port nothing listens on: taken, then given back.
+            QTcpServer probe;
+            QVERIFY(probe.listen(QHostAddress::LocalHost));
+            db = u"postgresql://lmodesk_test@127.0.0.1:%1/lmodesk_test"_s.arg(probe.serverPort());
+        }
         QStringList args{command};
         if (command == u"lmo"_s)
             args << u"show"_s;
         if (command == u"export-csv"_s)
-            args << u"--out"_s << db + u".csv"_s;
+            args << u"--out"_s << path + u".csv"_s;
         const Run r = run(args << u"--db"_s << db);
         QVERIFY2(!r.crashed, r.out.constData());
         QVERIFY2(r.exitCode == 1 || r.exitCode == 2, qPrintable(u"exit %1: %2"_s.arg(r.exitCode).arg(QString::fromUtf8(r.out))));
-        QFile f(db);
-        QVERIFY(f.open(QIODevice::ReadOnly));
-        QCOMPARE(f.readAll(), bytes);
-        QVERIFY(!QFileInfo::exists(db + u"-wal"_s) || QFileInfo(db + u"-wal"_s).size() == 0);
+        QVERIFY2(QString::fromUtf8(r.out).contains(says), r.out.constData());
+        QVERIFY(!QFileInfo::exists(path + u".csv"_s));
+        if (what == u"file"_s) {
+            QFile f(db);
+            QVERIFY(f.open(QIODevice::ReadOnly));
+            QCOMPARE(f.readAll(), bytes);
+            QVERIFY(!QFileInfo::exists(db + u"-wal"_s) || QFileInfo(db + u"-wal"_s).size() == 0);
+        } else if (what == u"foreign"_s) {
+            // Nothing of LMO Desk's was put beside the other program's table, nor in it.
+            Peek p(db);
+            QCOMPARE(p.number(u"SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema()"_s), 1);
+            QCOMPARE(p.text(u"SELECT string_agg(id || '=' || total, ',' ORDER BY id) FROM invoices"_s), u"1=12.50,2=99.00"_s);
+        }
     }
 
     // An export is read back as it was, and no cell of it runs as a spreadsheet formula.
@@ -840,10 +976,20 @@ private slots:
     }
 
 private:
-    // A database for one case: a new path (empty) or a copy of the template (with data).
+    // A database for one case: a new path (empty) or a copy of the template (with data). On a
+    // server, a new schema, empty or with the seed imported as the template's was.
     QString freshDatabase(bool empty)
     {
         const QString path = m_dir.filePath(u"case-%1.sqlite"_s.arg(++m_serial));
+        if (lmo::test::onPostgres()) {
+            const QString schema = lmo::test::location(path);
+            if (!empty) {
+                const Run r = run({u"import"_s, u"--db"_s, schema, m_seed});
+                if (r.exitCode != 0)
+                    QTest::qFail(r.out.constData(), __FILE__, __LINE__);
+            }
+            return schema;
+        }
         QFile::remove(path);
         if (!empty)
             QFile::copy(m_template, path);
@@ -851,6 +997,7 @@ private:
     }
 
     QTemporaryDir m_dir;
+    QString m_seed;
     QString m_template;
     std::vector<Row> m_rows;
     int m_serial = 0;

@@ -114,7 +114,7 @@ Result<void> Database::checkAndMigrate(Database &database, QSqlDatabase db, cons
     {
         QSqlQuery q(db);
         if (!q.exec(QStringLiteral("SELECT current_schema(), current_setting('transaction_read_only'), "
-                                   "current_setting('server_version_num')::int"))
+                                   "current_setting('server_version_num')::int, pg_is_in_recovery()"))
             || !q.next()) {
             const Error e = sqlError(q.lastError(), QStringLiteral("reading %1").arg(shown));
             return e;
@@ -139,8 +139,13 @@ Result<void> Database::checkAndMigrate(Database &database, QSqlDatabase db, cons
             database.m_readOnlyReason = options.readOnlyReason.isEmpty() ? QStringLiteral("opened read-only as asked")
                                                                            : options.readOnlyReason;
         } else if (q.value(1).toString() == QLatin1String("on")) {
+            // A standby, or a primary whose owner made this login's (or database's) sessions
+            // read-only (default_transaction_read_only).
             database.m_readOnly = true;
-            database.m_readOnlyReason = QStringLiteral("the server is a read-only standby (a replica)");
+            database.m_readOnlyReason = q.value(3).toBool()
+                                            ? QStringLiteral("the server is a read-only standby (a replica)")
+                                            : QStringLiteral("the server lets this session only read "
+                                                             "(default_transaction_read_only is on)");
         }
     }
 
