@@ -383,9 +383,14 @@ Result<void> buildDeferredIndexes(QSqlDatabase db, const std::function<bool(int 
         Transaction t(db);
         if (auto r = t.beginWrite(QStringLiteral("building index %1").arg(name)); !r)
             return r;
-        // Built already (by another window on the same file, say): only the record goes.
+        // Built already (by another window on the same file, say): only the record goes. On a
+        // server the entry's row is locked first, so that a second build in this process (which
+        // shares the BulkWriteLock) waits for one that is on this entry, then finds it done;
+        // SQLite's write transaction already keeps them apart.
+        const bool server = Dialect::forDriver(db.driverName()).kind() == Dialect::Kind::PostgreSQL;
         QSqlQuery exists(db);
-        if (!exists.prepare(QStringLiteral("SELECT COUNT(*) FROM deferred_indexes WHERE name = ?")))
+        if (!exists.prepare(server ? QStringLiteral("SELECT COUNT(*) FROM (SELECT 1 FROM deferred_indexes WHERE name = ? FOR UPDATE) AS pending")
+                                   : QStringLiteral("SELECT COUNT(*) FROM deferred_indexes WHERE name = ?")))
             return sqlError(exists.lastError(), QStringLiteral("building index %1").arg(name));
         exists.addBindValue(name);
         if (!exists.exec() || !exists.next())

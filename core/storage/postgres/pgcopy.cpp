@@ -252,7 +252,8 @@ Result<void> ForeignKeySuspension::restore()
     for (const auto &[name, definition] : std::views::reverse(std::as_const(m_definitions))) {
         QString later;
         if (definition.startsWith(QLatin1String("PRIMARY KEY"))) {
-            // Built as a unique index (which lets readers read meanwhile), then made the key.
+            // Built as a unique index (readers read meanwhile; writers wait for the build), then
+            // made the key, which locks the table only for that last moment.
             later = QStringLiteral("CREATE UNIQUE INDEX \"%1\" ON %2 %3; ALTER TABLE %2 ADD CONSTRAINT \"%1\" PRIMARY KEY USING "
                                    "INDEX \"%1\"")
                         .arg(name, m_table, definition.mid(int(qstrlen("PRIMARY KEY"))).trimmed());

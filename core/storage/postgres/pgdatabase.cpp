@@ -84,9 +84,11 @@ Result<std::unique_ptr<Database>> Database::openPostgres(const QString &uri, con
     auto opened = openPostgresConnection(database->connectionSpec(), database->m_connectionName);
     if (!opened && replicas && opened.error().code != Error::Code::AuthFailed) {
         // No primary answers, perhaps a standby does: opened read-only (checkAndMigrate says
-        // why); if none does either, the first answer says what went wrong.
+        // why); if none does either, the first answer says what went wrong. Only a standby:
+        // a primary that refused the first attempt (too many clients, say) must not become the
+        // main connection of a database whose every other connection prefers standbys.
         const QString writing = database->m_connectOptions;
-        database->m_connectOptions = database->m_readingConnectOptions;
+        database->m_connectOptions = pg::withSessionAttrs(database->m_connectOptions, QStringLiteral("standby"));
         auto standby = openPostgresConnection(database->connectionSpec(), database->m_connectionName);
         if (standby)
             opened = std::move(standby);

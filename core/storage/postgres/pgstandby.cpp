@@ -78,8 +78,10 @@ void noteCommitted(QSqlDatabase &db)
     if (!namesSeveralHosts(options))
         return;
     QSqlQuery q(db);
-    // NULL on a standby (a read-only transaction's commit there): nothing to wait for.
-    if (!q.exec(QStringLiteral("SELECT CASE WHEN pg_is_in_recovery() THEN NULL ELSE pg_current_wal_lsn()::text END"))
+    // NULL on a standby (a read-only transaction's commit there): nothing to wait for. The insert
+    // position, not the write position: with synchronous_commit off the commit record may still
+    // be in the server's WAL buffers when the commit returns.
+    if (!q.exec(QStringLiteral("SELECT CASE WHEN pg_is_in_recovery() THEN NULL ELSE pg_current_wal_insert_lsn()::text END"))
         || !q.next() || q.value(0).isNull())
         return; // only a help to the readers: they read what the standby has
     const quint64 lsn = lsnNumber(q.value(0).toString());
