@@ -232,6 +232,10 @@ private slots:
         f.asOf = test::kFixtureAsOf;
         f.package = u"Package A"_s;
         f.includeSandboxes = true;
+        // The package choices are read off the UI thread: a filter naming one waits for them.
+        auto *packages = page->findChild<QComboBox *>(u"dashboardPackage"_s);
+        QVERIFY(packages);
+        QTRY_VERIFY_WITH_TIMEOUT(packages->findText(u"Package A"_s) >= 0, 10000);
         refreshed.clear();
         page->setFilter(f);
         QVERIFY(refreshed.wait(10000));
