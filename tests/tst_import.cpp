@@ -82,19 +82,9 @@ ImportReport mustImport(Database &db, const QString &path, const ImportOptions &
     return r.value();
 }
 
-// The licenses table's indexes (all, or those named `name`), whatever the engine.
 qint64 indexCount(Database &db, const QString &name = {})
 {
-    QSqlQuery q(db.connection());
-    if (!q.prepare(db.dialect().listIndexesSql()))
-        return -1;
-    q.bindValue(QStringLiteral(":table"), QStringLiteral("licenses"));
-    if (!q.exec())
-        return -1;
-    qint64 n = 0;
-    while (q.next())
-        n += name.isEmpty() || q.value(0).toString() == name ? 1 : 0;
-    return n;
+    return test::licenseIndexCount(db, name);
 }
 
 void writeFile(const QString &path, const QByteArray &bytes)

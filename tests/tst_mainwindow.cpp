@@ -108,20 +108,6 @@ QString shownName(const QString &location)
     return parsed ? u"Team database "_s + parsed->display() : location;
 }
 
-// The licenses table's secondary indexes, whatever the engine.
-qint64 licenseIndexCount(const Database &db)
-{
-    QSqlQuery q(db.connection());
-    if (!q.prepare(db.dialect().listIndexesSql()))
-        return -1;
-    q.bindValue(QStringLiteral(":table"), QStringLiteral("licenses"));
-    if (!q.exec())
-        return -1;
-    qint64 n = 0;
-    while (q.next())
-        ++n;
-    return n;
-}
 
 } // namespace
 
@@ -998,7 +984,7 @@ private slots:
         QCOMPARE(deferredIndexCount(fresh.value()->connection()).value(), 0);
         QSqlDatabase c = fresh.value()->connection();
         QCOMPARE(queryNumber(c, QStringLiteral("SELECT COUNT(*) FROM licenses"), QString()).value(), 20000);
-        QCOMPARE(licenseIndexCount(*fresh.value()), 16);
+        QCOMPARE(test::licenseIndexCount(*fresh.value()), 16);
     }
 
     // Indexes an earlier load left are built before the import, in the dialog, and Cancel

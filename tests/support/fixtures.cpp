@@ -187,6 +187,20 @@ std::unique_ptr<Database> createFixtureFile(const QString &path)
     return std::move(db.value());
 }
 
+qint64 licenseIndexCount(Database &database, const QString &name)
+{
+    QSqlQuery q(database.connection());
+    if (!q.prepare(database.dialect().listIndexesSql()))
+        return -1;
+    q.bindValue(QStringLiteral(":table"), QStringLiteral("licenses"));
+    if (!q.exec())
+        return -1;
+    qint64 n = 0;
+    while (q.next())
+        n += name.isEmpty() || q.value(0).toString() == name ? 1 : 0;
+    return n;
+}
+
 QByteArray contentHash(Database &database)
 {
     QCryptographicHash hash(QCryptographicHash::Sha256);

@@ -55,6 +55,10 @@ inline int deferredAfterFreshLoad(const Database &database)
     return database.isTeamDatabase() ? 20 : 17;
 }
 
+// The licenses table's secondary indexes (all, or those named `name`), whatever the engine;
+// -1 if they cannot be listed.
+qint64 licenseIndexCount(Database &database, const QString &name = {});
+
 // Writes a CLI-style license export of `rows` licenses of `package`, each in its own org: big
 // enough to catch an import in the middle of its work.
 bool writeLicenseCsv(const QString &path, int rows, const QString &package);
