@@ -7,6 +7,7 @@
 #include "models/licensetablemodel.h"
 #include "storage/bulkload.h"
 
+#include <algorithm>
 #include <QAbstractItemModelTester>
 #include <QItemSelectionModel>
 #include <QSignalSpy>
@@ -137,6 +138,10 @@ private slots:
             QVERIFY(waitForIds(model));
             QVERIFY(loadAll(model));
             QCOMPARE(model.rowCount(), 15);
+            // With no filter the total may be the segments' counts added up: every sort's
+            // segments (with and without a value, each package's) hold every license once.
+            QCOMPARE(*model.matchingCount(), qint64(15));
+            QCOMPARE(*model.totalCount(), qint64(15));
             // Reversing the order reverses the list exactly (the row id breaks ties).
             std::vector<qint64> ids;
             for (int r = 0; r < 15; ++r)
@@ -147,6 +152,34 @@ private slots:
             for (int r = 14; r >= 0; --r)
                 reversed.push_back(model.licenseIdAt(r));
             QCOMPARE(reversed, ids);
+        }
+    }
+
+    void aListSortedByPackageFromTheStartHasThePackagesFirst()
+    {
+        // The Package sort is the one that needs the packages (their names) before its query:
+        // set before the database, it waits for them; any other list reads them on its way.
+        for (Qt::SortOrder order : {Qt::AscendingOrder, Qt::DescendingOrder}) {
+            LicenseTableModel model;
+            LicenseQuery q;
+            q.filter.asOf = test::kFixtureAsOf;
+            q.sortColumn = LicenseColumn::Package;
+            q.order = order;
+            model.setQuery(q);
+            model.setDatabase(m_fixture.get());
+            QVERIFY(waitForIds(model));
+            QVERIFY(loadAll(model));
+            QCOMPARE(model.rowCount(), 15);
+            QCOMPARE(*model.totalCount(), qint64(15));
+            QVERIFY(!model.packages().empty());
+            QStringList names = column(model, LicenseColumn::Package);
+            QStringList sorted = names;
+            std::stable_sort(sorted.begin(), sorted.end(),
+                             [](const QString &a, const QString &b) { return QString::localeAwareCompare(a, b) < 0; });
+            if (order == Qt::DescendingOrder)
+                std::reverse(sorted.begin(), sorted.end());
+            QCOMPARE(names, sorted);
+            QVERIFY(names.first() != names.last()); // more than one package, or this shows nothing
         }
     }
 

@@ -105,11 +105,13 @@ void LicenseTableModel::restart(bool keepRows)
     m_refreshing = keepRows;
     if (!m_database)
         return;
-    if (!m_packagesRead) {
-        // The packages first (the Package sort goes by their names), off the UI thread; the
-        // list starts when they are here.
-        const auto live = m_live;
-        const Dialect dialect = m_database->dialect();
+    const Dialect dialect = m_database->dialect();
+    const auto live = m_live;
+    // The packages are read once per database (and again after a refresh). Only the Package sort
+    // needs them to build its query (it goes by their names): it waits for them, and every other
+    // list starts at once and reads them on its first window's trip.
+    const bool readPackages = !m_packagesRead;
+    if (readPackages && m_query.sortColumn == LicenseColumn::Package) {
         m_blocks->post(
             [this, live, generation, dialect, keepRows](QSqlDatabase &db) {
                 if (live->load() != generation)
@@ -133,22 +135,22 @@ void LicenseTableModel::restart(bool keepRows)
             true);
         return;
     }
-    m_segments = buildLicenseQuery(m_query, m_packages, m_database->dialect());
+    m_segments = buildLicenseQuery(m_query, m_packages, dialect);
 
-    const auto live = m_live;
     const auto segments = m_segments;
     const QDate day = asOf();
-    const Dialect dialect = m_database->dialect();
     if (!keepRows) {
         m_pending.insert(0);
         const bool countFirst = planDependsOnCount(m_query.filter);
         m_blocks->post(
-            [this, live, generation, segments, day, dialect, countFirst, query = m_query, packages = m_packages,
-             knownTotal = m_knownTotal](
-                QSqlDatabase &db) {
+            [this, live, generation, segments, day, dialect, countFirst, readPackages, query = m_query,
+             packages = m_packages, knownTotal = m_knownTotal](QSqlDatabase &db) {
                 if (live->load() != generation)
                     return;
                 LicenseListReader reader(db, dialect);
+                std::shared_ptr<Result<std::vector<PackageName>>> readIn;
+                if (readPackages)
+                    readIn = std::make_shared<Result<std::vector<PackageName>>>(reader.packages());
                 // With a filter on indexed columns, the count (quick through those indexes)
                 // says whether to find the matches first or to walk the sort order.
                 std::vector<LicenseQuerySegment> plan = segments;
@@ -166,22 +168,85 @@ void LicenseTableModel::restart(bool keepRows)
                 auto rows = std::make_shared<Result<std::vector<LicenseRow>>>(reader.window(plan, {}, 0, kBlockSize, day));
                 QMetaObject::invokeMethod(
                     this,
-                    [this, generation, rows] {
-                        if (!*rows)
+                    [this, generation, rows, readIn] {
+                        if (generation != m_generation)
+                            return;
+                        if (readIn && !*readIn) {
+                            fail(generation, readIn->error().message);
+                            return;
+                        }
+                        if (readIn) {
+                            m_packages = std::move(readIn->value());
+                            m_packagesRead = true;
+                        }
+                        if (!*rows) {
                             fail(generation, rows->error().message);
-                        else
-                            firstWindow(generation, std::move(rows->value()));
+                            return;
+                        }
+                        firstWindow(generation, std::move(rows->value()));
+                        // The count and the id list only now: beside the first window they took
+                        // its processor (a server's count runs in parallel workers) and its
+                        // file's pages, and the window is what the user is waiting to see.
+                        startScans(generation);
+                    },
+                    Qt::QueuedConnection);
+            },
+            true);
+        return;
+    }
+    if (readPackages) {
+        m_blocks->post(
+            [this, live, generation, dialect](QSqlDatabase &db) {
+                if (live->load() != generation)
+                    return;
+                auto packages = std::make_shared<Result<std::vector<PackageName>>>(LicenseListReader(db, dialect).packages());
+                QMetaObject::invokeMethod(
+                    this,
+                    [this, generation, packages] {
+                        if (generation != m_generation)
+                            return;
+                        if (!*packages) {
+                            fail(generation, packages->error().message);
+                            return;
+                        }
+                        m_packages = std::move(packages->value());
+                        m_packagesRead = true;
                     },
                     Qt::QueuedConnection);
             },
             true);
     }
-    m_scans->post([this, live, generation, segments, dialect](QSqlDatabase &db) {
+    startScans(generation);
+}
+
+void LicenseTableModel::startScans(quint64 generation)
+{
+    if (!m_scans || generation != m_generation)
+        return;
+    const auto live = m_live;
+    const auto segments = m_segments;
+    const Dialect dialect = m_database->dialect();
+    // With no filter, the segments of any sort but two cover every license once (the whole
+    // table, or its rows with and without the sort's value), so their counts add up to the
+    // total and a second count of the whole table (a scan on a server) is not needed. The
+    // Package sort's segments are the packages known when the list began, and the effective
+    // status's are conditions on dates: those count the total on its own.
+    const bool segmentsCoverAll = m_query.filter.isEmpty() && m_query.sortColumn != LicenseColumn::Package
+                                  && m_query.sortColumn != LicenseColumn::EffectiveStatus;
+    m_scans->post([this, live, generation, segments, dialect, segmentsCoverAll](QSqlDatabase &db) {
         if (live->load() != generation)
             return;
         LicenseListReader reader(db, dialect);
         auto counts = std::make_shared<Result<std::vector<qint64>>>(reader.segmentCounts(segments));
-        auto total = std::make_shared<Result<qint64>>(reader.total());
+        std::shared_ptr<Result<qint64>> total;
+        if (segmentsCoverAll && *counts) {
+            qint64 sum = 0;
+            for (qint64 c : counts->value())
+                sum += c;
+            total = std::make_shared<Result<qint64>>(sum);
+        } else {
+            total = std::make_shared<Result<qint64>>(reader.total());
+        }
         QMetaObject::invokeMethod(
             this,
             [this, generation, counts, total] {

@@ -89,6 +89,8 @@ signals:
 private:
     using Block = std::vector<LicenseRow>;
     void restart(bool keepRows);
+    // Posts the count, then the id list, of the current query.
+    void startScans(quint64 generation);
     void requestBlock(int block) const;
     void firstWindow(quint64 generation, Block rows);
     void counted(quint64 generation, std::vector<qint64> segmentCounts, qint64 total);
