@@ -9,6 +9,7 @@
 #include "storage/migrations.h"
 #include "storage/postgres/pgcopy.h"
 #include "storage/postgres/pglocation.h"
+#include "storage/postgres/pgstandby.h"
 
 #include <QProcess>
 #include <QSqlError>
@@ -61,6 +62,27 @@ bool runElsewhere(const QString &uri, const QString &sql, QVariant *answer = nul
     return ok;
 }
 
+
+// A change of seats (`add` more) to the first `n` licenses that have seats, as Modify License
+// makes it; read on `db`.
+std::vector<TermsChange> seatsChanges(QSqlDatabase db, int n, int add)
+{
+    std::vector<TermsChange> changes;
+    QSqlQuery ids(db);
+    if (!ids.exec(QStringLiteral("SELECT id, seats, status, expiration FROM licenses WHERE seats > 0 ORDER BY id LIMIT %1").arg(n)))
+        return changes;
+    while (ids.next()) {
+        TermsChange c;
+        c.rowId = ids.value(0).toLongLong();
+        c.before.status = statusFromString(ids.value(2).toString()).value();
+        c.before.seats = ids.value(1).toInt();
+        c.before.expiration = ids.value(3).toDate();
+        c.after = c.before;
+        c.after.seats += add;
+        changes.push_back(c);
+    }
+    return changes;
+}
 
 } // namespace
 
@@ -499,17 +521,9 @@ private slots:
                 QVERIFY(inRecovery(reader.value()));
 
                 // An edit on the primary, then a read on the standby, as a page reloads after it.
-                QSqlQuery row(db.connection());
-                QVERIFY(row.exec(QStringLiteral("SELECT id, seats, status, expiration FROM licenses WHERE seats > 0 ORDER BY id LIMIT 1"))
-                        && row.next());
-                TermsChange c;
-                c.rowId = row.value(0).toLongLong();
-                c.before.status = statusFromString(row.value(2).toString()).value();
-                c.before.seats = row.value(1).toInt();
-                c.before.expiration = row.value(3).toDate();
-                c.after = c.before;
-                c.after.seats += 7;
-                row.finish();
+                const std::vector<TermsChange> changes = seatsChanges(db.connection(), 1, 7);
+                QCOMPARE(changes.size(), size_t(1));
+                const TermsChange c = changes.front();
                 auto written = writeTerms(db, {c}, false, QStringLiteral("Modify License"));
                 QVERIFY2(written, qPrintable(written ? QString() : written.error().message));
                 Database::catchUp(reader.value());
@@ -535,6 +549,83 @@ private slots:
         }
     }
 
+    void aReaderOnAStandbyAsksOnlyWhenBehindAndStopsWaitingWhenTold()
+    {
+        const QString socket = qEnvironmentVariable("LMODESK_TEST_PG_SOCKET");
+        const QString primaryPort = qEnvironmentVariable("LMODESK_TEST_PG_PORT");
+        const QString standbyPort = qEnvironmentVariable("LMODESK_TEST_PG_STANDBY_PORT");
+        QVERIFY2(!socket.isEmpty() && !primaryPort.isEmpty() && !standbyPort.isEmpty(),
+                 "packaging/pg-test-cluster.sh starts a standby and names it in LMODESK_TEST_PG_STANDBY_PORT");
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("paused.sqlite"));
+        QVERIFY(test::createFixtureDatabase(path));
+        const QString plain = test::location(path);
+        const QString schema = plain.mid(plain.indexOf(QStringLiteral("options=")));
+        auto opened = Database::open(QStringLiteral("postgresql://lmodesk_test@/lmodesk_test?host=%1,%1&port=%2,%3&%4")
+                                         .arg(socket, primaryPort, standbyPort, schema),
+                                     {});
+        QVERIFY2(opened, qPrintable(opened ? QString() : opened.error().message));
+        Database &db = *opened.value();
+
+        // The test's own hand on the standby's replay (pausing it takes a superuser; the
+        // throwaway cluster trusts its socket). The app's connections stay lmodesk_test's.
+        const QString controlName = QStringLiteral("standby-control");
+        {
+            QSqlDatabase control = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), controlName);
+            control.setConnectOptions(QStringLiteral("host=%1;port=%2;user=postgres;dbname=lmodesk_test").arg(socket, standbyPort));
+            QVERIFY2(control.open(), qPrintable(control.lastError().text()));
+        }
+        auto replay = [&](const char *what) {
+            QSqlQuery q(QSqlDatabase::database(controlName, false));
+            return q.exec(QStringLiteral("SELECT pg_wal_replay_%1()").arg(QLatin1String(what)));
+        };
+        const auto resume = qScopeGuard([&] {
+            replay("resume");
+            QSqlDatabase::removeDatabase(controlName);
+        });
+
+        const QString name = QStringLiteral("paused-reader");
+        {
+            auto reader = Database::openConnection(db.readingSpec(), name);
+            QVERIFY2(reader, qPrintable(reader ? QString() : reader.error().message));
+            auto seatsOf = [&](qint64 id) {
+                QSqlQuery q(reader.value());
+                return q.exec(QStringLiteral("SELECT seats FROM licenses WHERE id = %1").arg(id)) && q.next() ? q.value(0).toInt() : -2;
+            };
+            std::vector<TermsChange> changes = seatsChanges(db.connection(), 1, 3);
+            QCOMPARE(changes.size(), size_t(1));
+            const qint64 id = changes.front().rowId;
+            QVERIFY(writeTerms(db, changes, false, QStringLiteral("Modify License")));
+            Database::catchUp(reader.value());
+            QCOMPARE(seatsOf(id), changes.front().after.seats);
+
+            // Caught up, and nothing committed since: the next reads ask nothing.
+            const int asked = pg::replayChecksOnThisThread();
+            Database::catchUp(reader.value());
+            Database::catchUp(reader.value());
+            QCOMPARE(pg::replayChecksOnThisThread(), asked);
+
+            // The standby stops replaying, the primary takes another change: the reader waits
+            // for it, and stops waiting as soon as it is told to (a window closing), having
+            // read nothing newer than the standby has.
+            QVERIFY(replay("pause"));
+            changes = seatsChanges(db.connection(), 1, 4);
+            QVERIFY(writeTerms(db, changes, false, QStringLiteral("Modify License")));
+            int polled = 0;
+            StorageBackend::of(reader.value()).catchUp(reader.value(), [&] { return ++polled == 3; });
+            QCOMPARE(polled, 3);
+            QCOMPARE(seatsOf(id), changes.front().before.seats);
+            QVERIFY(pg::replayChecksOnThisThread() >= asked + 3);
+
+            // Replaying again: the reader catches up and shows the change.
+            QVERIFY(replay("resume"));
+            Database::catchUp(reader.value());
+            QCOMPARE(seatsOf(id), changes.front().after.seats);
+            reader.value().close();
+        }
+        QSqlDatabase::removeDatabase(name);
+    }
+
     void anEditDuringAnOutageIsRefusedWholeAndTheNextOneWorks()
     {
         QTemporaryDir dir;
@@ -542,20 +633,7 @@ private slots:
         QVERIFY(db);
         QVERIFY(db->isTeamDatabase());
         const QByteArray before = test::contentHash(*db);
-        QSqlQuery ids(db->connection());
-        QVERIFY(ids.exec(QStringLiteral("SELECT id, seats, status, expiration FROM licenses WHERE seats > 0 ORDER BY id LIMIT 2")));
-        std::vector<TermsChange> changes;
-        while (ids.next()) {
-            TermsChange c;
-            c.rowId = ids.value(0).toLongLong();
-            c.before.status = statusFromString(ids.value(2).toString()).value();
-            c.before.seats = ids.value(1).toInt();
-            c.before.expiration = ids.value(3).toDate();
-            c.after = c.before;
-            c.after.seats += 5;
-            changes.push_back(c);
-        }
-        ids.finish();
+        const std::vector<TermsChange> changes = seatsChanges(db->connection(), 2, 5);
         QCOMPARE(changes.size(), size_t(2));
 
         // The server drops this client's session (a restart, a failover, an idle timeout).

@@ -87,7 +87,8 @@ public:
     // committed() after a write's commit on `db` notes what they must wait for, and catchUp()
     // before a read on a reader's `db` waits until the replica has it. Nothing elsewhere.
     virtual void committed(QSqlDatabase &) const {}
-    virtual void catchUp(QSqlDatabase &) const {}
+    // `stopped` answers true when the reader is going away: it then waits no longer.
+    virtual void catchUp(QSqlDatabase &, const std::function<bool()> & /*stopped*/) const {}
 
     // The SQL listing the tables of the database (or of the schema in use), by name.
     virtual QString listTablesSql() const = 0;

@@ -67,10 +67,10 @@ bool Database::reconnectIfDropped(QSqlDatabase &db)
     return StorageBackend::of(db).reconnectIfDropped(db);
 }
 
-void Database::catchUp(QSqlDatabase &db)
+void Database::catchUp(QSqlDatabase &db, const std::function<bool()> &stopped)
 {
     if (db.isValid() && db.isOpen())
-        StorageBackend::of(db).catchUp(db);
+        StorageBackend::of(db).catchUp(db, stopped);
 }
 
 Database::~Database()

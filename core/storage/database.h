@@ -7,6 +7,7 @@
 #include <QString>
 #include <QStringList>
 
+#include <functional>
 #include <memory>
 
 namespace lmo {
@@ -104,7 +105,8 @@ public:
     // any other connection is left as it is. False when it is still not open.
     static bool reconnectIfDropped(QSqlDatabase &db);
     // Before a read on a worker's connection: a replica first replays this process's commits.
-    static void catchUp(QSqlDatabase &db);
+    // It stops waiting when `stopped` answers true (the reader is going away).
+    static void catchUp(QSqlDatabase &db, const std::function<bool()> &stopped = {});
 
     // How a read-only database in a folder that cannot be written is opened: SQLite can create
     // neither a -wal nor a -shm file there. `walBytes` is the size of its -wal file (-1: none).

@@ -46,12 +46,20 @@ Error postgresError(const QSqlError &error, const QString &doing)
     if (state == QLatin1String("25006"))
         return Error::make(Error::Code::ReadOnly,
                            QStringLiteral("The database server accepts no changes while %1: it is a read-only standby "
-                                          "(a replica). Connect to the primary server to change anything. (%2)")
+                                          "(a replica), or its owner made this database read-only. Connect to the "
+                                          "primary server, or ask the database's owner, to change anything. (%2)")
                                .arg(doing, detail));
     if (state == QLatin1String("42501"))
         return Error::make(Error::Code::ReadOnly,
                            QStringLiteral("This login may not do that on the database server while %1 (%2). Ask the "
                                           "database's owner for the access you need.")
+                               .arg(doing, detail));
+    if (state == QLatin1String("40001") && detail.contains(QLatin1String("conflict with recovery"), Qt::CaseInsensitive))
+        return Error::make(Error::Code::Locked,
+                           QStringLiteral("The standby (a replica) cancelled this read while %1, to apply the primary's "
+                                          "changes it was holding up. Nothing was changed: try again. If it keeps "
+                                          "happening, ask the server's owner to turn on hot_standby_feedback or raise "
+                                          "max_standby_streaming_delay. (%2)")
                                .arg(doing, detail));
     if (state == QLatin1String("40P01") || state == QLatin1String("55P03"))
         return Error::make(Error::Code::Locked,

@@ -161,7 +161,7 @@ quint64 JobRunner::runOnDatabase(QObject *receiver, const ConnectionSpec &spec, 
                 if (!db)
                     out = db.error();
                 else {
-                    Database::catchUp(db.value());
+                    Database::catchUp(db.value(), [&ctx] { return ctx.isCancelled(); });
                     out = work(db.value(), ctx);
                 }
             }

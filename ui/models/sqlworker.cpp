@@ -73,7 +73,10 @@ void SqlWorker::run()
                 Database::reconnectIfDropped(db.value());
             }
             if (db) {
-                Database::catchUp(db.value());
+                Database::catchUp(db.value(), [this] {
+                    std::lock_guard lock(m_mutex);
+                    return m_stop;
+                });
                 job(db.value());
             }
         }

@@ -25,9 +25,9 @@ void PgBackend::committed(QSqlDatabase &db) const
     pg::noteCommitted(db);
 }
 
-void PgBackend::catchUp(QSqlDatabase &db) const
+void PgBackend::catchUp(QSqlDatabase &db, const std::function<bool()> &stopped) const
 {
-    pg::awaitCommitted(db);
+    pg::awaitCommitted(db, 5000, stopped);
 }
 
 QString PgBackend::listTablesSql() const

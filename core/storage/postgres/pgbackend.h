@@ -15,7 +15,7 @@ public:
     Result<QSqlDatabase> openConnection(const ConnectionSpec &spec, const QString &connectionName) const override;
     bool reconnectIfDropped(QSqlDatabase &db) const override;
     void committed(QSqlDatabase &db) const override;
-    void catchUp(QSqlDatabase &db) const override;
+    void catchUp(QSqlDatabase &db, const std::function<bool()> &stopped) const override;
     QString listTablesSql() const override;
     QString listIndexesSql() const override;
     // A COPY (SELECT …) TO STDOUT read in place (pg::CopyCursor); on ReadOn::Second, none.

@@ -2,6 +2,7 @@
 
 #include <QElapsedTimer>
 #include <QHash>
+#include <QSqlDriver>
 #include <QSqlQuery>
 #include <QStringList>
 #include <QThread>
@@ -50,6 +51,32 @@ quint64 lsnNumber(const QString &lsn)
 std::mutex g_mutex;
 QHash<QString, quint64> g_committed; // servers key -> the latest primary WAL position this process committed
 
+// What this thread last learnt of its reading connection: how far its server had replayed
+// (kPrimary: it is the primary, which waits for nothing). Each worker thread reads on one
+// connection at a time, so one entry a thread: a connection caught up once is not asked again
+// until this process commits past that point. Known by the connection's name and its libpq
+// handle, which a reconnection (perhaps to another host) replaces.
+constexpr quint64 kPrimary = ~quint64(0);
+struct Replayed
+{
+    QString connection;
+    const void *handle = nullptr; // the PGconn
+    quint64 upTo = 0;
+};
+thread_local Replayed t_replayed;
+thread_local int t_replayChecks = 0;
+
+const void *libpqHandle(const QSqlDatabase &db)
+{
+    const QVariant handle = db.driver() ? db.driver()->handle() : QVariant();
+    return handle.isValid() ? *static_cast<void *const *>(handle.constData()) : nullptr;
+}
+
+bool sameConnection(const Replayed &known, const QSqlDatabase &db)
+{
+    return known.handle && known.connection == db.connectionName() && known.handle == libpqHandle(db);
+}
+
 } // namespace
 
 bool namesSeveralHosts(const QString &connectOptions)
@@ -90,7 +117,7 @@ void noteCommitted(QSqlDatabase &db)
     latest = std::max(latest, lsn);
 }
 
-void awaitCommitted(QSqlDatabase &db, int maxMs)
+void awaitCommitted(QSqlDatabase &db, int maxMs, const std::function<bool()> &stopped)
 {
     const QString options = db.connectOptions();
     if (!namesSeveralHosts(options))
@@ -102,18 +129,30 @@ void awaitCommitted(QSqlDatabase &db, int maxMs)
     }
     if (wanted == 0)
         return;
+    if (sameConnection(t_replayed, db) && t_replayed.upTo >= wanted)
+        return; // caught up already (or the primary): no round trip
     QElapsedTimer waited;
     waited.start();
     for (;;) {
         QSqlQuery q(db);
+        ++t_replayChecks;
         if (!q.exec(QStringLiteral("SELECT pg_is_in_recovery(), pg_last_wal_replay_lsn()::text")) || !q.next())
             return; // the read itself will say what is wrong with the connection
-        if (!q.value(0).toBool() || lsnNumber(q.value(1).toString()) >= wanted)
+        const quint64 upTo = q.value(0).toBool() ? lsnNumber(q.value(1).toString()) : kPrimary;
+        t_replayed = Replayed{db.connectionName(), libpqHandle(db), upTo};
+        if (upTo >= wanted)
             return;
-        if (waited.elapsed() >= maxMs)
-            return; // a standby far behind: the page shows what it has rather than nothing
+        // A standby far behind: the page shows what it has rather than nothing. One whose reader
+        // is being stopped (a window closing, a database changed) stops waiting at once.
+        if (waited.elapsed() >= maxMs || (stopped && stopped()))
+            return;
         QThread::msleep(10);
     }
+}
+
+int replayChecksOnThisThread()
+{
+    return t_replayChecks;
 }
 
 } // namespace lmo::pg

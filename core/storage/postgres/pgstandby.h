@@ -3,6 +3,8 @@
 #include <QSqlDatabase>
 #include <QString>
 
+#include <functional>
+
 namespace lmo::pg {
 
 // A team database on a primary server and its streaming replicas (standbys), named together as
@@ -22,7 +24,13 @@ QString withSessionAttrs(const QString &connectOptions, const QString &attrs);
 // readers of the same servers. Nothing otherwise (one connection to one server waits on nothing).
 void noteCommitted(QSqlDatabase &db);
 // Before a read on `db`: on a standby, waits until it has replayed every commit noted for its
-// servers, for at most `maxMs` (then reads what it has). Nothing on a primary, or with nothing noted.
-void awaitCommitted(QSqlDatabase &db, int maxMs = 5000);
+// servers, for at most `maxMs` (then reads what it has), or until `stopped` answers true (the
+// reader is going away). Nothing on a primary, with nothing noted, or on a connection that was
+// seen caught up to it already (no round trip).
+void awaitCommitted(QSqlDatabase &db, int maxMs = 5000, const std::function<bool()> &stopped = {});
+
+// How many times this thread has asked a server how far it has replayed (what awaitCommitted
+// costs in round trips; the tests hold a caught-up connection to asking no more).
+int replayChecksOnThisThread();
 
 } // namespace lmo::pg
