@@ -91,7 +91,7 @@ void LicenseColumns::reset()
         QString sample;
         switch (column) {
         case LicenseColumn::Name: sample = QStringLiteral("L-0000000"); break;
-        case LicenseColumn::Account: sample = QStringLiteral("Northwind Traders Holdings"); break;
+        case LicenseColumn::Account: sample = QStringLiteral("Northwind Traders Inc."); break;
         case LicenseColumn::Package: sample = QStringLiteral("Ledgerly Billing"); break;
         case LicenseColumn::Version: sample = QStringLiteral("10.12"); break;
         case LicenseColumn::Status:

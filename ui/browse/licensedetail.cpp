@@ -87,6 +87,7 @@ LicenseDetailPanel::LicenseDetailPanel(QWidget *parent)
     layout->addLayout(buttons);
     m_form->setLabelAlignment(Qt::AlignRight);
     m_form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+    m_form->setRowWrapPolicy(QFormLayout::WrapLongRows); // a narrow panel puts a long value under its label
     auto *scroll = new QScrollArea(this);
     scroll->setWidget(m_fields);
     scroll->setWidgetResizable(true);
@@ -103,6 +104,7 @@ LicenseDetailPanel::LicenseDetailPanel(QWidget *parent)
     m_history->verticalHeader()->setVisible(false);
     m_history->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_history->horizontalHeader()->setStretchLastSection(true);
+    m_history->horizontalHeader()->setDefaultSectionSize(90); // the empty table's headings fit a narrow panel
     m_history->setWordWrap(false);
     layout->addWidget(m_history, 2);
     connect(m_subscriber, &QPushButton::clicked, this, [this] {

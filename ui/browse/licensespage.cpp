@@ -87,7 +87,7 @@ LicensesPage::LicensesPage(QWidget *parent)
     layout->addWidget(m_splitter, 1);
     m_columns->restore();
     if (!m_splitter->restoreState(QSettings().value(kSplitterKey).toByteArray()))
-        m_splitter->setSizes({860, 360});
+        m_splitter->setSizes({900, 300}); // at 1280 wide, the list keeps its first eight columns
     m_detailAction->setChecked(QSettings().value(kDetailShownKey, true).toBool());
     m_detail->setVisible(m_detailAction->isChecked());
     connect(m_detailAction, &QAction::toggled, this, &LicensesPage::setDetailShown);
@@ -331,7 +331,7 @@ void LicensesPage::setDetailShown(bool shown)
     if (shown) {
         QList<int> sizes = m_splitter->sizes();
         if (sizes.size() == 2 && sizes[1] < 200)
-            m_splitter->setSizes({qMax(200, sizes[0] + sizes[1] - 360), 360});
+            m_splitter->setSizes({qMax(200, sizes[0] + sizes[1] - 300), 300});
         syncDetail(true);
     }
 }
