@@ -12,28 +12,6 @@ endif()
 if(NOT FOLDERS)
     set(FOLDERS core app ui)
 endif()
-# Files that still call PostgreSQL's helpers (pg::) from outside core/storage/postgres/, relative
-# to ROOT; every other rule holds in them. One that no longer does fails the check, so that it
-# leaves this list.
-set(PENDING_PG
-    # The writers' COPY of many rows (pg::copyIn, pg::CopyRows), chosen by copiesRows(): the COPY
-    # text is built by each writer, from its own values.
-    core/storage/auditlog.cpp
-    core/storage/licenserepository.cpp
-    core/storage/licenserepository.h
-    core/storage/subscribersummary.cpp
-    # The BulkWriteLock's advisory lock on a server (pg::AdvisoryLock), held in the same table of
-    # the process's locks as the lock files.
-    core/storage/bulkload.cpp
-    # The import on a server: one COPY across batches (pg::CopyStream), the careful path's batched
-    # UPDATE (pg::BatchUpdate), the foreign keys dropped for a fast load and the sequences rewound
-    # after one given up (pg::ForeignKeySuspension, pg::rewindSequences).
-    core/import/fastload.cpp
-    core/import/fileimport.cpp
-    core/import/fileimport.h
-    core/import/licensestore.cpp
-)
-
 # An engine's namespace: used (sqlite::x, lmo::sqlite::x), opened or taken in (namespace sqlite,
 # using namespace lmo::sqlite). The character before keeps "xsqlite::" from counting.
 function(namespace_rules name out)
@@ -44,7 +22,6 @@ namespace_rules(pg pg_namespace)
 
 set(found 0)
 set(report "")
-set(pg_used "")
 foreach(folder IN LISTS FOLDERS)
     if(NOT IS_DIRECTORY "${ROOT}/${folder}")
         message(FATAL_ERROR "check_seam.cmake: ${ROOT}/${folder} is not a folder")
@@ -54,7 +31,6 @@ foreach(folder IN LISTS FOLDERS)
         # Rules on each whole line, and rules on its code (the line without a // comment).
         set(rules "")
         set(code_rules "")
-        set(pending_pg OFF)
         if(NOT file MATCHES "^core/storage/sqlite/")
             list(APPEND rules "sqlite3_" "<sqlite3\\.h>" "PRAGMA" "sqlite_master" "\\.sqlite")
             list(APPEND code_rules ${sqlite_namespace})
@@ -62,11 +38,7 @@ foreach(folder IN LISTS FOLDERS)
         if(NOT file MATCHES "^core/storage/postgres/")
             # libpq's functions: PQexec, PQconnectdb, PQputCopyData...
             list(APPEND rules "PQ[a-z][A-Za-z]+")
-            if(file IN_LIST PENDING_PG)
-                set(pending_pg ON)
-            else()
-                list(APPEND code_rules ${pg_namespace})
-            endif()
+            list(APPEND code_rules ${pg_namespace})
         endif()
         # One list item a line: what would split or join items (";", brackets) becomes a space.
         file(READ "${ROOT}/${file}" text)
@@ -96,19 +68,7 @@ foreach(folder IN LISTS FOLDERS)
                 math(EXPR found "${found} + 1")
                 string(APPEND report "  ${file}:${number}: ${hit}\n")
             endif()
-            if(pending_pg AND NOT file IN_LIST pg_used)
-                foreach(rule IN LISTS pg_namespace)
-                    if(code MATCHES "${rule}")
-                        list(APPEND pg_used "${file}")
-                        break()
-                    endif()
-                endforeach()
-            endif()
         endforeach()
-        if(pending_pg AND NOT file IN_LIST pg_used)
-            math(EXPR found "${found} + 1")
-            string(APPEND report "  ${file}: uses no pg:: any more; take it out of PENDING_PG in check_seam.cmake\n")
-        endif()
     endforeach()
 endforeach()
 

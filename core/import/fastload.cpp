@@ -3,7 +3,8 @@
 #include "import/fileimport.h"
 
 #include "import/importinput.h"
-#include "storage/postgres/pgcopy.h"
+#include "storage/backend.h"
+#include "storage/database.h"
 
 #include <QScopeGuard>
 
@@ -61,7 +62,7 @@ Result<void> FileImport::copyEncoded(const LicenseRowBatch &batch)
     }
     // In COPY's binary format, each value as its column's type (the license fields' list) says:
     // the server parses none of them.
-    pg::CopyRows &rows = m_copyRows;
+    BulkRows &rows = *m_copyRows;
     rows.clear();
     for (size_t r = 0; r < batch.size(); ++r) {
         const LicenseRowBatch::Cell *cells = batch.row(r);
@@ -208,14 +209,14 @@ Result<void> FileImport::readLicensesOnTwoThreads(const HeaderAnalysis &analysis
 
     // On a server the rows go in one COPY kept open from batch to batch (paused only while a new
     // package or version is recorded): the server saves a batch while this thread makes the next.
-    if (pg::canCopy(m_db)) {
-        m_copyRows = pg::CopyRows(pg::CopyRows::Format::Binary);
-        m_licenseCopy = std::make_unique<pg::CopyStream>(m_db, copyTarget(), QStringLiteral("saving licenses"),
-                                                         pg::CopyRows::Format::Binary);
-    }
+    // Elsewhere there is no such stream, and the writer inserts each batch.
+    const StorageBackend &storage = m_database.storage();
+    m_licenseCopy = storage.rowStream(m_db, copyTarget(), QStringLiteral("saving licenses"), BulkRows::Format::Binary);
+    if (m_licenseCopy)
+        m_copyRows = storage.bulkRows(BulkRows::Format::Binary);
     auto endCopy = qScopeGuard([this] {
         m_licenseCopy.reset(); // one still open (a failure, a cancel) is abandoned: nothing of it is kept
-        m_copyRows = pg::CopyRows(pg::CopyRows::Format::Binary); // its memory too
+        m_copyRows.reset();    // its memory too
     });
 
     std::thread reader([&] {

@@ -8,7 +8,6 @@
 #include "storage/backend.h"
 #include "storage/bulkload.h"
 #include "storage/database.h"
-#include "storage/postgres/pgcopy.h"
 #include "storage/sqlutil.h"
 #include "util/format.h"
 
@@ -63,21 +62,27 @@ Result<void> FileImport::prepare(const HeaderAnalysis &analysis)
     if (!m_findById.prepare(QStringLiteral("SELECT id, lmo_ref FROM licenses WHERE sf_id = ?")))
         return sqlError(m_findById.lastError(), QStringLiteral("preparing the import"));
     m_fetch = QSqlQuery(m_db);
-    // On PostgreSQL forward-only is libpq's single-row mode, which the lookups and updates that
-    // follow on this connection would cut short: the one row is read whole there.
-    m_fetch.setForwardOnly(!m_database.isTeamDatabase());
+    // Forward-only only where the lookups and updates that follow on this connection leave it
+    // alone (on a server it is libpq's single-row mode, which they would cut short: the one row
+    // is read whole there).
+    m_fetch.setForwardOnly(m_database.storage().forwardOnlyBetweenStatements());
     if (!m_fetch.prepare(LicenseRepository::selectSql(QStringLiteral("l.id = ?"))))
         return sqlError(m_fetch.lastError(), QStringLiteral("preparing the import"));
     m_findByOrgPackage = QSqlQuery(m_db);
     if (!m_findByOrgPackage.prepare(
             QStringLiteral("SELECT id, sf_id FROM licenses WHERE org_id = ? AND package_ref = ? AND lmo_ref = ?")))
         return sqlError(m_findByOrgPackage.lastError(), QStringLiteral("preparing the import"));
-    QStringList sets;
-    for (const LicenseColumn *c : m_presentColumns)
+    QStringList columns, sets;
+    for (const LicenseColumn *c : m_presentColumns) {
+        columns << QString::fromLatin1(c->column);
         sets << QStringLiteral("%1 = ?").arg(QLatin1String(c->column));
+    }
     m_update = QSqlQuery(m_db);
     if (!sets.isEmpty() && !m_update.prepare(QStringLiteral("UPDATE licenses SET %1 WHERE id = ?").arg(sets.join(QStringLiteral(", ")))))
         return sqlError(m_update.lastError(), QStringLiteral("preparing the import"));
+    // A batch's updates in one statement where the backend has that (a server, to which each
+    // UPDATE is a round trip); elsewhere m_update runs once a row.
+    m_batchUpdate = m_database.storage().bulkUpdate(m_db, QStringLiteral("licenses"), columns);
     return {};
 }
 
@@ -194,9 +199,9 @@ Result<void> FileImport::run()
             // writer holds every row to the table's CHECK rules (LicenseWriter::checkTableRules),
             // and an update writes only values the import has read and checked.
             trusted = m_database.storage().trustedLoadScope(m_db);
-            // A server checks the rules too; the writer's own check words a broken rule as on
-            // SQLite, before a COPY of thousands of rows fails on it.
-            m_tableRulesInWriter = trusted->rulesUnchecked() || m_database.isTeamDatabase();
+            // Where rows go by COPY (a server), the engine checks the rules too; the writer's own
+            // check words a broken rule as on SQLite, before a COPY of thousands of rows fails on it.
+            m_tableRulesInWriter = trusted->rulesUnchecked() || m_database.storage().copiesRows(m_db);
         }
     }
     Transaction transaction(m_db);
@@ -214,12 +219,13 @@ Result<void> FileImport::run()
     // On a server, the foreign keys go for the fast load (every reference is a row the import
     // found or made itself) and come back checked once over the table at the end; the primary
     // key too (the table is empty and numbers the rows itself), built once from the sorted ids.
-    std::optional<pg::ForeignKeySuspension> foreignKeysOff;
+    // SQLite has no keys to take off here: its checks are off already (trustedLoadScope).
+    std::unique_ptr<KeySuspension> foreignKeysOff;
     if (fast) {
         if (auto r = execSql(m_db, QStringLiteral("SAVEPOINT fast_load"), QStringLiteral("starting the import")); !r)
             return r;
-        if (m_database.isTeamDatabase()) {
-            foreignKeysOff.emplace(m_db);
+        foreignKeysOff = m_database.storage().keySuspension(m_db);
+        if (foreignKeysOff) {
             if (auto r = foreignKeysOff->suspend(QStringLiteral("licenses"), true); !r)
                 return r;
         }
@@ -234,12 +240,10 @@ Result<void> FileImport::run()
             foreignKeysOff->forget(); // back with the rollback
         // A server's sequences keep the ids the fast pass used: the careful pass numbers its
         // packages, versions and licenses from where the fast one began, as SQLite does.
-        if (m_database.isTeamDatabase()) {
-            if (auto r = pg::rewindSequences(m_db, {QStringLiteral("packages"), QStringLiteral("package_versions"),
-                                                    QStringLiteral("licenses")});
-                !r)
-                return r;
-        }
+        if (auto r = m_database.storage().rewindSequences(m_db, {QStringLiteral("packages"), QStringLiteral("package_versions"),
+                                                                 QStringLiteral("licenses")});
+            !r)
+            return r;
         m_report.read = m_report.inserted = m_report.updated = m_report.unchanged = m_report.rejected = 0;
         m_report.statements = 0;
         m_report.rejections.clear();

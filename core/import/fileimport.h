@@ -20,9 +20,8 @@
 #include "import/licenserowencoder.h"
 #include "import/valueparser.h"
 #include "storage/auditlog.h"
+#include "storage/bulkwrite.h"
 #include "storage/licenserepository.h"
-#include "storage/postgres/pgbatchupdate.h"
-#include "storage/postgres/pgcopy.h"
 
 #include <QElapsedTimer>
 #include <QFile>
@@ -134,7 +133,7 @@ private:
     // `orgHashes` has one per row; `idHashes`, one per row with a record Id.
     Result<void> storeEncoded(LicenseRowBatch &batch, const std::vector<size_t> &orgHashes,
                               const std::vector<size_t> &idHashes);
-    // A fast load's batch into a server's open COPY (m_licenseCopy), held to the table's rules first.
+    // A fast load's batch into the open COPY (m_licenseCopy), held to the table's rules first.
     Result<void> copyEncoded(const LicenseRowBatch &batch);
     // Ends the fast load's COPY, if one is open, so that another statement may run: every row
     // sent is saved (a broken rule comes back here). The next batch opens another.
@@ -207,7 +206,7 @@ private:
     qint64 m_batchInserts = 0;
     std::map<int, QSqlQuery> m_selectBySfId, m_selectByOrg; // by the number of values they take
     std::unique_ptr<AuditWriter> m_audit;
-    std::unique_ptr<pg::BatchUpdate> m_batchUpdate;
+    std::unique_ptr<BulkUpdate> m_batchUpdate; // the careful path's UPDATE of a batch, where the backend has one
     QHash<QString, qint64> m_packageBySfId, m_packageBy033, m_packageByName;
     QSet<qint64> m_packagesWithSfId, m_packagesWith033;
     QHash<QString, qint64> m_versionBySfId;
@@ -223,9 +222,10 @@ private:
     std::unordered_map<std::string, qint64> m_packageMemo;
     std::unordered_map<std::string, std::pair<qint64, std::string>> m_versionMemo;
     std::vector<size_t> m_idHashes, m_orgPackageHashes;
-    // A fast load into a server: its COPY, open from batch to batch, and the rows for the next send.
-    std::unique_ptr<pg::CopyStream> m_licenseCopy;
-    pg::CopyRows m_copyRows;
+    // A fast load where the backend copies rows (a server): its COPY, open from batch to batch,
+    // and the rows for the next send.
+    std::unique_ptr<BulkRowStream> m_licenseCopy;
+    std::unique_ptr<BulkRows> m_copyRows;
     // The subscriber orgs a careful load changed, to summarise again.
     QSet<QString> m_touchedOrgs;
 };

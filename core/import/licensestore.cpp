@@ -12,6 +12,7 @@
 #include "import/fileimport.h"
 
 #include "storage/auditlog.h"
+#include "storage/backend.h"
 #include "storage/database.h"
 #include "storage/sqlutil.h"
 
@@ -252,9 +253,9 @@ Result<void> FileImport::finishLicenses()
     // The writer took ids from the sequence ahead, a block at a time (LicenseWriter::setBuffered):
     // those it did not use are given back, so that the next license is numbered from the last,
     // as SQLite numbers it. The import holds the BulkWriteLock: nobody else inserts licenses.
-    if (m_bufferedInserts > 0 && m_database.isTeamDatabase()) {
+    if (m_bufferedInserts > 0) {
         ++m_report.statements;
-        if (auto r = pg::rewindSequences(m_db, {QStringLiteral("licenses")}); !r)
+        if (auto r = m_database.storage().rewindSequences(m_db, {QStringLiteral("licenses")}); !r)
             return r;
     }
     return {};
@@ -342,9 +343,10 @@ Result<void> FileImport::selectKnown(const QString &where, const QStringList &ke
         auto it = cache.find(bucket);
         if (it == cache.end()) {
             QSqlQuery q(m_db);
-            // On a server forward-only is libpq's single-row mode: the rows are read whole here
-            // instead, so that nothing else on the connection cuts them short.
-            q.setForwardOnly(!m_database.isTeamDatabase());
+            // Forward-only only where other statements on the connection leave it alone (on a
+            // server it is libpq's single-row mode: the rows are read whole there instead, so that
+            // nothing else on the connection cuts them short).
+            q.setForwardOnly(m_database.storage().forwardOnlyBetweenStatements());
             QStringList marks(bucket, QStringLiteral("?"));
             // The whole license as readLicense reads it, then its keys as stored.
             const QString sql = QStringLiteral("SELECT %1, l.sf_id, l.org_id FROM licenses l JOIN packages p ON p.id = "
@@ -526,12 +528,13 @@ Result<void> FileImport::writeBatch()
         }
         if (auto r = batchSavepoint(); !r)
             return r;
-        if (!m_database.isTeamDatabase() || m_bufferedInserts % LicenseWriter::kBufferedRows == 0)
+        const bool buffered = m_writer->buffered();
+        if (!buffered || m_bufferedInserts % LicenseWriter::kBufferedRows == 0)
             ++m_report.statements; // SQLite: the insert itself; a server: a block of ids taken ahead
         auto inserted = m_writer->insert(l);
         if (!inserted)
             return inserted.error(); // a Conflict: stored again a row at a time
-        if (m_database.isTeamDatabase())
+        if (buffered)
             ++m_bufferedInserts;
         ++m_batchInserts;
         ++m_report.inserted;
@@ -563,19 +566,13 @@ Result<void> FileImport::writeUpdates()
             return r;
     }
     // The new licenses first: a later row of the batch may have changed one.
-    if (m_database.isTeamDatabase() && m_batchInserts > 0) {
+    if (m_writer->buffered() && m_batchInserts > 0) {
         ++m_report.statements;
         if (auto r = m_writer->flush(); !r)
             return r;
     }
     if (anyDirty) {
-        if (m_database.isTeamDatabase()) {
-            if (!m_batchUpdate) {
-                QStringList columns;
-                for (const LicenseColumn *c : m_presentColumns)
-                    columns << QString::fromLatin1(c->column);
-                m_batchUpdate = std::make_unique<pg::BatchUpdate>(m_db, QStringLiteral("licenses"), columns);
-            }
+        if (m_batchUpdate) {
             for (const KnownLicense &k : m_known)
                 if (k.dirty)
                     m_batchUpdate->add(k.row, k.values);
@@ -606,11 +603,12 @@ Result<void> FileImport::writeUpdates()
         }
         if (auto r = m_audit->flush(); !r)
             return r;
-        // A server's rows go in a COPY each kCopyRows; SQLite's kRowsPerStatement a statement,
-        // what is left one a statement (AuditWriter).
+        // Where rows go by COPY (a server) a COPY each kCopyRows; SQLite's kRowsPerStatement a
+        // statement, what is left one a statement (AuditWriter).
         const qint64 n = qint64(m_batchAudit.size());
-        m_report.statements += m_database.isTeamDatabase() ? (n + AuditWriter::kCopyRows - 1) / AuditWriter::kCopyRows
-                                                           : n / AuditWriter::kRowsPerStatement + n % AuditWriter::kRowsPerStatement;
+        m_report.statements += m_database.storage().copiesRows(m_db)
+                                   ? (n + AuditWriter::kCopyRows - 1) / AuditWriter::kCopyRows
+                                   : n / AuditWriter::kRowsPerStatement + n % AuditWriter::kRowsPerStatement;
     }
     return {};
 }

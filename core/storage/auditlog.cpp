@@ -2,7 +2,6 @@
 
 #include "storage/backend.h"
 #include "storage/database.h"
-#include "storage/postgres/pgcopy.h"
 #include "storage/sqlutil.h"
 #include "storage/values.h"
 
@@ -100,9 +99,10 @@ Result<std::vector<AuditEntry>> AuditLog::history(const QString &recordType, qin
 AuditWriter::AuditWriter(const Database &database) : AuditWriter(database, false) {}
 
 AuditWriter::AuditWriter(const Database &database, bool portableOnly)
-    : m_db(database.connection()), m_storage(portableOnly ? nullptr : &database.storage()),
-      m_copy(!portableOnly && database.storage().copiesRows(m_db))
+    : m_db(database.connection()), m_storage(portableOnly ? nullptr : &database.storage())
 {
+    if (m_storage && m_storage->copiesRows(m_db))
+        m_copy = m_storage->bulkRows(BulkRows::Format::Text);
     m_rows.reserve(m_copy ? kCopyRows : kRowsPerStatement);
     m_times.resize(kRowsPerStatement);
 }
@@ -156,10 +156,11 @@ Result<void> AuditWriter::flush()
 Result<void> AuditWriter::write(size_t first, size_t count)
 {
     if (m_copy) {
-        pg::CopyRows rows;
+        BulkRows &rows = *m_copy;
+        rows.clear();
         const QString user = AuditLog::currentUser();
         // The portable path binds these as they are (an empty one as ''), the rest through
-        // sqlValue (empty as NULL), which CopyRows::text(QString) does.
+        // sqlValue (empty as NULL), which BulkRows::text(QString) does.
         auto asIs = [&rows](const QString &value) {
             const QByteArray utf8 = value.toUtf8();
             rows.text(std::string_view(utf8.constData(), size_t(utf8.size())));
@@ -178,9 +179,10 @@ Result<void> AuditWriter::write(size_t first, size_t count)
             rows.endRow();
         }
         // The columns of kInsertHead.
-        if (auto r = pg::copyIn(m_db, "audit_log (changed_at, changed_by, record_type, record_ref, record_sf_id, field, "
-                                      "old_value, new_value, source)",
-                                rows, QStringLiteral("writing the audit log"));
+        if (auto r = m_storage->copyIn(m_db,
+                                       "audit_log (changed_at, changed_by, record_type, record_ref, record_sf_id, field, "
+                                       "old_value, new_value, source)",
+                                       rows, QStringLiteral("writing the audit log"));
             !r)
             return r;
         m_written += qint64(count);

@@ -13,6 +13,7 @@ class QSqlQuery;
 
 namespace lmo {
 
+class BulkRows;
 class Database;
 class FastInsert;
 class StorageBackend;
@@ -49,8 +50,8 @@ private:
 
 // Appends audit rows in bulk (a demo's history, a load's): rows wait in a buffer, and where the
 // backend has a fast statement (SQLite's C API) go in kRowsPerStatement at a time through it, as
-// LicenseWriter writes licenses; on
-// PostgreSQL kCopyRows at a time in one COPY (pg::copyIn); the portable path is one prepared
+// LicenseWriter writes licenses; where it copies rows (StorageBackend::copiesRows: PostgreSQL)
+// kCopyRows at a time in one COPY (StorageBackend::copyIn); the portable path is one prepared
 // QSqlQuery. The rows are written as AuditLog::record writes them
 // (empty values as NULL). Use inside the caller's transaction, and flush() before committing:
 // rows still in the buffer when the writer goes are not written.
@@ -78,7 +79,7 @@ private:
 
     QSqlDatabase m_db;
     const StorageBackend *m_storage = nullptr; // null: the portable path
-    bool m_copy = false; // PostgreSQL: rows go by COPY
+    std::unique_ptr<BulkRows> m_copy; // the rows of each COPY, where rows go by COPY (PostgreSQL)
     std::unique_ptr<FastInsert> m_one;  // the backend's fast statement: one row
     std::unique_ptr<FastInsert> m_many; // kRowsPerStatement rows
     std::unique_ptr<QSqlQuery> m_query;

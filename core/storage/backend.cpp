@@ -53,9 +53,49 @@ bool StorageBackend::copiesRows(const QSqlDatabase &) const
     return false;
 }
 
+std::unique_ptr<BulkRows> StorageBackend::bulkRows(BulkRows::Format) const
+{
+    return nullptr;
+}
+
+Result<void> StorageBackend::copyIn(QSqlDatabase &, const char *, const BulkRows &, const QString &doing) const
+{
+    return Error::make(Error::Code::Sql, QStringLiteral("Database error while %1: %2 copies no rows").arg(doing, name()));
+}
+
+std::unique_ptr<BulkRowStream> StorageBackend::rowStream(QSqlDatabase, QByteArray, QString, BulkRows::Format) const
+{
+    return nullptr;
+}
+
+std::unique_ptr<BulkUpdate> StorageBackend::bulkUpdate(QSqlDatabase, QString, QStringList) const
+{
+    return nullptr;
+}
+
+std::unique_ptr<KeySuspension> StorageBackend::keySuspension(QSqlDatabase) const
+{
+    return nullptr;
+}
+
+Result<void> StorageBackend::rewindSequences(QSqlDatabase &, const QStringList &) const
+{
+    return {};
+}
+
 QString StorageBackend::localFileOf(const QSqlDatabase &) const
 {
     return {};
+}
+
+QString StorageBackend::serverLockKey(const QSqlDatabase &) const
+{
+    return {};
+}
+
+Result<std::unique_ptr<ServerLock>> StorageBackend::connectServerLock(const QSqlDatabase &, const QString &) const
+{
+    return std::unique_ptr<ServerLock>();
 }
 
 int StorageBackend::lockWaitMs(QSqlDatabase) const

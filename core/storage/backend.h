@@ -1,5 +1,6 @@
 #pragma once
 
+#include "storage/bulkwrite.h"
 #include "storage/database.h"
 #include "storage/dialect.h"
 #include "util/result.h"
@@ -7,6 +8,7 @@
 #include <QByteArray>
 #include <QSqlDatabase>
 #include <QString>
+#include <QStringList>
 
 #include <functional>
 #include <memory>
@@ -108,8 +110,34 @@ public:
     // The fast SELECT of `sql` (see FastCursor); nullptr when the engine has none.
     virtual Result<std::unique_ptr<FastCursor>> prepareCursor(QSqlDatabase db, const QByteArray &sql,
                                                               ReadOn on = ReadOn::Same) const;
-    // True when many rows are better written in one COPY than by INSERTs.
+    // True when many rows are better written in one COPY than by INSERTs: then bulkRows() and
+    // copyIn() write them, and rowStream() keeps one write open across batches.
     virtual bool copiesRows(const QSqlDatabase &db) const;
+    // Empty rows for this engine's copyIn() and rowStream() (see BulkRows); nullptr when it
+    // copies no rows.
+    virtual std::unique_ptr<BulkRows> bulkRows(BulkRows::Format format) const;
+    // Writes `rows` (from bulkRows) into `target`, the table and its column list ("licenses
+    // (sf_id, name, ...)"), in one statement inside whatever transaction `db` has open. A unique
+    // key taken is Error::Code::Conflict, a full disk DiskFull; `doing` words the error. Only
+    // where copiesRows(); elsewhere an Error.
+    virtual Result<void> copyIn(QSqlDatabase &db, const char *target, const BulkRows &rows, const QString &doing) const;
+    // A write of rows into `target` (as for copyIn) kept open across batches (see
+    // BulkRowStream), for rows of `format`; nullptr where copiesRows() is false.
+    virtual std::unique_ptr<BulkRowStream> rowStream(QSqlDatabase db, QByteArray target, QString doing,
+                                                     BulkRows::Format format) const;
+    // An UPDATE of many rows of `table` by id in one statement, setting `columns` (see
+    // BulkUpdate); nullptr where the engine has none, whose UPDATE a row costs no round trip.
+    virtual std::unique_ptr<BulkUpdate> bulkUpdate(QSqlDatabase db, QString table, QStringList columns) const;
+    // The keys of a table taken off for a fast load, inside its transaction (see KeySuspension);
+    // nullptr where the engine has none to take off (SQLite: trustedLoadScope switches its
+    // checks off instead, before the transaction).
+    virtual std::unique_ptr<KeySuspension> keySuspension(QSqlDatabase db) const;
+    // After a rollback to a savepoint: the id numbering of `tables` set back to just past their
+    // highest id, so that the next row is numbered as if the rows rolled back had never been
+    // (a server's sequence is not transactional). Only for tables nobody else writes meanwhile
+    // (the import holds the BulkWriteLock over packages, versions and licenses). The default,
+    // SQLite's, has nothing to do: it numbers a new row past the highest id there is.
+    virtual Result<void> rewindSequences(QSqlDatabase &db, const QStringList &tables) const;
     // True when the dashboard reads every license row here (a local file: a pass through
     // prepareCursor); false when the server sums them (computeDashboardInSql), which saves the
     // network a row per license.
@@ -127,6 +155,13 @@ public:
     // default, a server's, is empty, as it is for a database in memory, which no other process
     // can reach.
     virtual QString localFileOf(const QSqlDatabase &db) const;
+    // Where the BulkWriteLock is a lock on a server (see ServerLock) instead of a lock file: the
+    // text that names that lock in this process, the same for every connection to one database;
+    // empty where there is none (the default: a file's lock is its lock file).
+    virtual QString serverLockKey(const QSqlDatabase &db) const;
+    // The server lock's own connection, opened like `like`; `shown` names the database in
+    // messages. nullptr where serverLockKey() is empty.
+    virtual Result<std::unique_ptr<ServerLock>> connectServerLock(const QSqlDatabase &like, const QString &shown) const;
 
     // How long a statement on `db` waits for another connection's lock, in ms; -1 when it
     // cannot be read. setLockWaitMs says whether it was set. The default, a server's, has no

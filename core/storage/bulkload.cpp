@@ -1,7 +1,6 @@
 #include "storage/bulkload.h"
 
 #include "storage/backend.h"
-#include "storage/postgres/pgadvisorylock.h"
 #include "storage/sqlutil.h"
 #include "storage/subscribersummary.h"
 
@@ -84,7 +83,7 @@ namespace {
 struct HeldLock
 {
     std::unique_ptr<QLockFile> file;
-    std::unique_ptr<pg::AdvisoryLock> server; // a team database's instead of a file
+    std::unique_ptr<ServerLock> server; // a team database's instead of a file
     int holders = 0;
 };
 
@@ -197,23 +196,24 @@ Result<BulkWriteLock> BulkWriteLock::acquire(const QString &databasePath, const 
 
 Result<BulkWriteLock> BulkWriteLock::acquire(const QSqlDatabase &db, const Waiting &waiting, int waitMs, const QString &shown)
 {
-    if (!db.driverName().startsWith(QLatin1String("QPSQL"))) {
-        const QString file = StorageBackend::of(db).localFileOf(db);
+    const StorageBackend &storage = StorageBackend::of(db);
+    const QString key = storage.serverLockKey(db);
+    if (key.isEmpty()) {
+        const QString file = storage.localFileOf(db);
         if (file.isEmpty())
             return BulkWriteLock(QString());
         return acquire(file, waiting, waitMs);
     }
-    const QString key = pg::AdvisoryLock::processKey(db);
     const QString name = shown.isEmpty() ? QStringLiteral("the team database") : shown;
     {
         QMutexLocker locker(&g_heldLocksMutex);
         if (shareHeldLock(key))
             return BulkWriteLock(key);
     }
-    auto connected = pg::AdvisoryLock::connect(db, name);
+    auto connected = storage.connectServerLock(db, name);
     if (!connected)
         return connected.error();
-    std::unique_ptr<pg::AdvisoryLock> server = std::move(connected).value();
+    std::unique_ptr<ServerLock> server = std::move(connected).value();
     QElapsedTimer waited;
     waited.start();
     for (;;) {

@@ -50,10 +50,11 @@ private:
 // beside its import dialog) succeeds at once and only counts, and the file goes with the last
 // holder. Readers never take it: they read the last saved state meanwhile (the write-ahead log).
 //
-// On a team database (PostgreSQL) it is a session advisory lock on the server, one per schema,
-// held on a connection of its own for the lock's lifetime (pg::AdvisoryLock), so that it spans
-// every process on every machine; the holder is told from pg_stat_activity ("alice from
-// 10.0.0.5 (LMO Desk)"). It is shared within the process in the same way.
+// On a team database (PostgreSQL) it is a lock on the server (StorageBackend::connectServerLock:
+// a session advisory lock, one per schema), held on a connection of its own for the lock's
+// lifetime, so that it spans every process on every machine; the holder is told from
+// pg_stat_activity ("alice from 10.0.0.5 (LMO Desk)"). It is shared within the process in the
+// same way.
 class BulkWriteLock
 {
 public:

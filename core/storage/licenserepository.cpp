@@ -2,7 +2,6 @@
 
 #include "storage/backend.h"
 #include "storage/database.h"
-#include "storage/postgres/pgcopy.h"
 #include "storage/sqlutil.h"
 #include "storage/values.h"
 
@@ -181,7 +180,7 @@ private:
 
 } // namespace
 
-void copyFieldInteger(pg::CopyRows &rows, FieldType type, qint64 value)
+void copyFieldInteger(BulkRows &rows, FieldType type, qint64 value)
 {
     if (type == FieldType::Boolean)
         rows.smallint(value);
@@ -189,7 +188,7 @@ void copyFieldInteger(pg::CopyRows &rows, FieldType type, qint64 value)
         rows.bigint(value);
 }
 
-bool copyFieldText(pg::CopyRows &rows, FieldType type, std::string_view utf8)
+bool copyFieldText(BulkRows &rows, FieldType type, std::string_view utf8)
 {
     if (type == FieldType::Date || type == FieldType::Expiration)
         return rows.date(utf8);
@@ -206,8 +205,11 @@ namespace {
 class CopyBinder final : public LicenseWriter::Binder
 {
 public:
-    // `withId`: each row starts with the license's id.
-    CopyBinder(QByteArray target, bool withId) : m_target(std::move(target)), m_withId(withId) {}
+    // `withId`: each row starts with the license's id. Only where `storage` copiesRows().
+    CopyBinder(const StorageBackend &storage, QByteArray target, bool withId)
+        : m_storage(storage), m_target(std::move(target)), m_withId(withId), m_rows(storage.bulkRows(BulkRows::Format::Binary))
+    {
+    }
     void text(const QString &value) override
     {
         if (value.isEmpty()) {
@@ -220,19 +222,19 @@ public:
     void integer(qint64 value) override
     {
         const LicenseField *f = field();
-        copyFieldInteger(m_rows, f ? f->type : FieldType::Integer, value);
+        copyFieldInteger(*m_rows, f ? f->type : FieldType::Integer, value);
         ++m_column;
     }
     void null() override
     {
-        m_rows.null();
+        m_rows->null();
         ++m_column;
     }
     void utf8(std::string_view value) override
     {
         const LicenseField *f = field();
-        if (!copyFieldText(m_rows, f ? f->type : FieldType::Text, value)) {
-            m_rows.null();
+        if (!copyFieldText(*m_rows, f ? f->type : FieldType::Text, value)) {
+            m_rows->null();
             if (m_unreadable.isEmpty())
                 m_unreadable = QStringLiteral("%1 \"%2\"").arg(QString::fromLatin1(f->column),
                                                                 QString::fromUtf8(value.data(), qsizetype(value.size())));
@@ -246,20 +248,20 @@ public:
     }
     void endRow()
     {
-        m_rows.endRow();
+        m_rows->endRow();
         m_column = 0;
     }
-    qint64 rows() const { return m_rows.rows(); }
+    qint64 rows() const { return m_rows->rows(); }
     Result<void> copy(QSqlDatabase &db)
     {
         if (!m_unreadable.isEmpty()) {
             const QString what = std::exchange(m_unreadable, QString());
-            m_rows.clear();
+            m_rows->clear();
             return Error::make(Error::Code::Sql,
                                QStringLiteral("Database error while saving licenses: the value of %1 is not one the column takes").arg(what));
         }
-        auto r = pg::copyIn(db, m_target.constData(), m_rows, QStringLiteral("saving licenses"));
-        m_rows.clear();
+        auto r = m_storage.copyIn(db, m_target.constData(), *m_rows, QStringLiteral("saving licenses"));
+        m_rows->clear();
         return r;
     }
 
@@ -270,11 +272,12 @@ private:
         const int i = m_column - (m_withId ? 1 : 0);
         return i >= 0 && i < kLicenseFieldCount ? &kLicenseFields[i] : nullptr;
     }
+    const StorageBackend &m_storage;
     QByteArray m_target;
     bool m_withId = false;
     int m_column = 0;
     QString m_unreadable;
-    pg::CopyRows m_rows{pg::CopyRows::Format::Binary};
+    std::unique_ptr<BulkRows> m_rows;
 };
 
 } // namespace
@@ -312,8 +315,8 @@ Result<void> LicenseWriter::prepare()
         return sqlError(q.lastError(), QStringLiteral("preparing to save licenses"));
     m_binder = std::make_unique<QueryBinder>(std::move(q), postgres);
     if (postgres && !m_portableOnly) {
-        m_copy = std::make_unique<CopyBinder>(copyTarget(false), false);
-        m_copyWithIds = std::make_unique<CopyBinder>(copyTarget(true), true);
+        m_copy = std::make_unique<CopyBinder>(*m_storage, copyTarget(false), false);
+        m_copyWithIds = std::make_unique<CopyBinder>(*m_storage, copyTarget(true), true);
     }
     return {};
 }

@@ -14,22 +14,21 @@
 
 namespace lmo {
 
-namespace pg {
-class CopyRows;
-}
+class BulkRows;
 
-// One value of a license field into a binary COPY, in its column's type (licensefields.h): an
-// integer as BIGINT or, for a boolean, SMALLINT; a text as DATE, TIMESTAMPTZ or TEXT. False for a
-// text its column cannot take (nothing written).
-void copyFieldInteger(pg::CopyRows &rows, FieldType type, qint64 value);
-bool copyFieldText(pg::CopyRows &rows, FieldType type, std::string_view utf8);
+// One value of a license field into binary BulkRows (a COPY's), in its column's type
+// (licensefields.h): an integer as BIGINT or, for a boolean, SMALLINT; a text as DATE,
+// TIMESTAMPTZ or TEXT. False for a text its column cannot take (nothing written).
+void copyFieldInteger(BulkRows &rows, FieldType type, qint64 value);
+bool copyFieldText(BulkRows &rows, FieldType type, std::string_view utf8);
 
 class Database;
 class StorageBackend;
 
 // Writes many licenses fast: through the backend's fast statement where it has one (SQLite's
-// own, no QVariant per value; StorageBackend::prepareInsert); on PostgreSQL many rows go in one COPY (pg::copyIn), and a
-// single insert through QSqlQuery. The caller owns the transaction.
+// own, no QVariant per value; StorageBackend::prepareInsert); where the backend copies rows
+// (PostgreSQL) many rows go in one COPY (StorageBackend::copyIn), and a single insert through
+// QSqlQuery. The caller owns the transaction.
 class LicenseWriter
 {
 public:
@@ -57,6 +56,9 @@ public:
     // until kBufferedRows wait or flush() is called, to write them in one COPY. The rows are
     // not in the table until then. Elsewhere it changes nothing.
     void setBuffered(bool on) { m_buffered = on; }
+    // True when insert() keeps the rows for one COPY (setBuffered on, where the backend copies
+    // rows, once prepared): their ids come from the sequence ahead, and flush() writes them.
+    bool buffered() const { return m_buffered && m_copyWithIds; }
     static constexpr int kBufferedRows = 8192;
     // Writes the rows that wait (see setBuffered). Call before anything reads the table, and
     // before the commit.

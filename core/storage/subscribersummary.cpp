@@ -1,12 +1,9 @@
 #include "storage/subscribersummary.h"
 
-#include "storage/postgres/pgcopy.h"
-
 #include "domain/subscriber.h"
 #include "storage/backend.h"
 #include "storage/bulkload.h"
 #include "storage/database.h"
-#include "storage/postgres/pgcopy.h"
 #include "storage/sqlutil.h"
 #include "storage/values.h"
 
@@ -123,25 +120,29 @@ private:
 class CopyWriter final : public SummaryWriter
 {
 public:
-    explicit CopyWriter(QSqlDatabase db) : m_db(std::move(db)) {}
+    // Only where `backend` copiesRows().
+    CopyWriter(QSqlDatabase db, const StorageBackend &backend)
+        : m_db(std::move(db)), m_backend(backend), m_rows(backend.bulkRows(BulkRows::Format::Text))
+    {
+    }
     Result<void> write(const QString &org, const Subscriber &s) override
     {
-        m_rows.text(org);
-        m_rows.text(s.accountName);
-        m_rows.text(s.orgEdition);
-        m_rows.text(s.orgInstance);
-        m_rows.text(s.orgStatus);
-        m_rows.integer(s.isSandbox ? 1 : 0);
-        m_rows.integer(s.licenses);
-        m_rows.integer(s.activeLicenses);
-        m_rows.text(s.packages);
-        m_rows.integer(s.seatsLicensed);
-        m_rows.integer(s.hasSiteLicense ? 1 : 0);
-        m_rows.integer(s.seatsUsed);
-        m_rows.text(dateToSql(s.firstInstall));
-        m_rows.text(dateTimeToSql(s.lastChange));
-        m_rows.integer(s.lmoMask);
-        m_rows.endRow();
+        m_rows->text(org);
+        m_rows->text(s.accountName);
+        m_rows->text(s.orgEdition);
+        m_rows->text(s.orgInstance);
+        m_rows->text(s.orgStatus);
+        m_rows->integer(s.isSandbox ? 1 : 0);
+        m_rows->integer(s.licenses);
+        m_rows->integer(s.activeLicenses);
+        m_rows->text(s.packages);
+        m_rows->integer(s.seatsLicensed);
+        m_rows->integer(s.hasSiteLicense ? 1 : 0);
+        m_rows->integer(s.seatsUsed);
+        m_rows->text(dateToSql(s.firstInstall));
+        m_rows->text(dateTimeToSql(s.lastChange));
+        m_rows->integer(s.lmoMask);
+        m_rows->endRow();
         return {};
     }
     Result<void> finish() override
@@ -149,14 +150,15 @@ public:
         QByteArray target(kInsertHead);
         target = target.mid(int(qstrlen("INSERT INTO ")));
         target.chop(int(qstrlen(" VALUES ")));
-        auto r = pg::copyIn(m_db, target.constData(), m_rows, QStringLiteral("summarising subscriber orgs"));
-        m_rows.clear();
+        auto r = m_backend.copyIn(m_db, target.constData(), *m_rows, QStringLiteral("summarising subscriber orgs"));
+        m_rows->clear();
         return r;
     }
 
 private:
     QSqlDatabase m_db;
-    pg::CopyRows m_rows;
+    const StorageBackend &m_backend;
+    std::unique_ptr<BulkRows> m_rows;
 };
 
 // The same rows through the backend's fast statements (SQLite's own): no QVariant per value,
@@ -532,7 +534,7 @@ Result<void> summariseAll(QSqlDatabase db, const QString &sql, Path path, int pa
     if (path == Path::Fast) {
         const StorageBackend &backend = StorageBackend::of(db);
         if (backend.copiesRows(db)) {
-            CopyWriter writer(db);
+            CopyWriter writer(db, backend);
             auto done = summarisePagedFast(db, backend, writer, pageRows);
             if (!done)
                 return done.error();

@@ -1,6 +1,8 @@
 #include "storage/postgres/pgbackend.h"
 #include "storage/postgres/pgstandby.h"
 
+#include "storage/postgres/pgadvisorylock.h"
+#include "storage/postgres/pgbatchupdate.h"
 #include "storage/postgres/pgcopy.h"
 
 namespace lmo {
@@ -51,6 +53,52 @@ Result<std::unique_ptr<FastCursor>> PgBackend::prepareCursor(QSqlDatabase db, co
 bool PgBackend::copiesRows(const QSqlDatabase &db) const
 {
     return pg::canCopy(db);
+}
+
+std::unique_ptr<BulkRows> PgBackend::bulkRows(BulkRows::Format format) const
+{
+    return std::make_unique<pg::CopyRows>(format);
+}
+
+Result<void> PgBackend::copyIn(QSqlDatabase &db, const char *target, const BulkRows &rows, const QString &doing) const
+{
+    return pg::copyIn(db, target, rows, doing);
+}
+
+std::unique_ptr<BulkRowStream> PgBackend::rowStream(QSqlDatabase db, QByteArray target, QString doing,
+                                                    BulkRows::Format format) const
+{
+    if (!pg::canCopy(db))
+        return nullptr;
+    return std::make_unique<pg::CopyStream>(std::move(db), std::move(target), std::move(doing), format);
+}
+
+std::unique_ptr<BulkUpdate> PgBackend::bulkUpdate(QSqlDatabase db, QString table, QStringList columns) const
+{
+    return std::make_unique<pg::BatchUpdate>(std::move(db), std::move(table), std::move(columns));
+}
+
+std::unique_ptr<KeySuspension> PgBackend::keySuspension(QSqlDatabase db) const
+{
+    return std::make_unique<pg::ForeignKeySuspension>(std::move(db));
+}
+
+Result<void> PgBackend::rewindSequences(QSqlDatabase &db, const QStringList &tables) const
+{
+    return pg::rewindSequences(db, tables);
+}
+
+QString PgBackend::serverLockKey(const QSqlDatabase &db) const
+{
+    return pg::AdvisoryLock::processKey(db);
+}
+
+Result<std::unique_ptr<ServerLock>> PgBackend::connectServerLock(const QSqlDatabase &like, const QString &shown) const
+{
+    auto connected = pg::AdvisoryLock::connect(like, shown);
+    if (!connected)
+        return connected.error();
+    return std::unique_ptr<ServerLock>(std::move(connected).value());
 }
 
 } // namespace lmo

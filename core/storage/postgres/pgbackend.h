@@ -5,8 +5,9 @@
 namespace lmo {
 
 // A team database on a PostgreSQL server (a schema of one of its databases). Many rows go in by
-// COPY (pg::copyIn) and many come out by COPY (pg::CopyCursor); the dashboard is summed by the
-// server; there is no row-by-row fast INSERT, which would cost a round trip per statement.
+// COPY (pg::copyIn, pg::CopyStream) and many come out by COPY (pg::CopyCursor); many are updated
+// in one statement (pg::BatchUpdate); the dashboard is summed by the server; there is no
+// row-by-row fast INSERT, which would cost a round trip per statement.
 class PgBackend final : public StorageBackend
 {
 public:
@@ -21,6 +22,21 @@ public:
     // A COPY (SELECT …) TO STDOUT read in place (pg::CopyCursor); on ReadOn::Second, none.
     Result<std::unique_ptr<FastCursor>> prepareCursor(QSqlDatabase db, const QByteArray &sql, ReadOn on) const override;
     bool copiesRows(const QSqlDatabase &db) const override;
+    // pg::CopyRows, written by pg::copyIn and kept open by a pg::CopyStream.
+    std::unique_ptr<BulkRows> bulkRows(BulkRows::Format format) const override;
+    Result<void> copyIn(QSqlDatabase &db, const char *target, const BulkRows &rows, const QString &doing) const override;
+    std::unique_ptr<BulkRowStream> rowStream(QSqlDatabase db, QByteArray target, QString doing,
+                                             BulkRows::Format format) const override;
+    // pg::BatchUpdate: the rows as one JSON array, a round trip for them all.
+    std::unique_ptr<BulkUpdate> bulkUpdate(QSqlDatabase db, QString table, QStringList columns) const override;
+    // pg::ForeignKeySuspension: a session cannot switch a table's checks off, so they are dropped
+    // inside the load's transaction and added back, checked once, after it.
+    std::unique_ptr<KeySuspension> keySuspension(QSqlDatabase db) const override;
+    // pg::rewindSequences: setval past each table's highest id.
+    Result<void> rewindSequences(QSqlDatabase &db, const QStringList &tables) const override;
+    // A session advisory lock (pg::AdvisoryLock), one per database and schema.
+    QString serverLockKey(const QSqlDatabase &db) const override;
+    Result<std::unique_ptr<ServerLock>> connectServerLock(const QSqlDatabase &like, const QString &shown) const override;
     bool scansLicensesLocally() const override { return false; }
 };
 

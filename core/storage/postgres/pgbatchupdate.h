@@ -1,5 +1,6 @@
 #pragma once
 
+#include "storage/bulkwrite.h"
 #include "util/result.h"
 
 #include <QByteArray>
@@ -14,22 +15,18 @@
 namespace lmo::pg {
 
 // An UPDATE of many rows of one table by their ids, in one statement (one round trip) however
-// many rows: the new values go to the server as one JSON array, which json_populate_recordset
-// reads with the table's own column types, so each value is taken as the same value bound to
-// "column = ?" would be. Inside the caller's transaction.
-class BatchUpdate
+// many rows (the BulkUpdate PgBackend::bulkUpdate makes): the new values go to the server as one
+// JSON array, which json_populate_recordset reads with the table's own column types, so each
+// value is taken as the same value bound to "column = ?" would be.
+class BatchUpdate final : public BulkUpdate
 {
 public:
     // `columns`: those each row sets, in the order add() gives their values.
     BatchUpdate(QSqlDatabase db, QString table, QStringList columns);
 
-    // A row's new values (a null QVariant writes NULL). A row added twice is written once,
-    // with its last values.
-    void add(qint64 id, const std::vector<QVariant> &values);
-    qint64 rows() const { return qint64(m_ids.size()); }
-    // Writes the rows added, then forgets them. `doing` words an error; a unique key taken is
-    // Error::Code::Conflict.
-    Result<void> run(const QString &doing);
+    void add(qint64 id, const std::vector<QVariant> &values) override;
+    qint64 rows() const override { return qint64(m_ids.size()); }
+    Result<void> run(const QString &doing) override;
 
 private:
     QSqlDatabase m_db;

@@ -330,10 +330,15 @@ Result<void> CopyStream::open()
     return {};
 }
 
-Result<void> CopyStream::send(const CopyRows &rows)
+Result<void> CopyStream::send(const BulkRows &bulk)
 {
-    if (rows.empty())
+    if (bulk.empty())
         return {};
+    // Rows another engine made would be in a form COPY cannot read (once a batch, not a value).
+    const auto *copyRows = dynamic_cast<const CopyRows *>(&bulk);
+    if (!copyRows)
+        return Error::make(Error::Code::Sql, QStringLiteral("Database error while %1: rows not made for a COPY").arg(m_doing));
+    const CopyRows &rows = *copyRows;
     if (rows.format() != m_format)
         return Error::make(Error::Code::Sql, QStringLiteral("Database error while %1: rows of the wrong COPY format").arg(m_doing));
     if (!m_open) {
@@ -619,7 +624,7 @@ std::string_view CopyCursor::utf8(int column) const
     return std::string_view(m_row.data() + offset, size_t(length));
 }
 
-Result<void> copyIn(QSqlDatabase &db, const char *target, const CopyRows &rows, const QString &doing)
+Result<void> copyIn(QSqlDatabase &db, const char *target, const BulkRows &rows, const QString &doing)
 {
     if (rows.empty())
         return {};

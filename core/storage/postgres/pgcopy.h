@@ -1,6 +1,7 @@
 #pragma once
 
 #include "storage/backend.h"
+#include "storage/bulkwrite.h"
 #include "util/result.h"
 
 #include <QByteArray>
@@ -18,39 +19,31 @@
 
 namespace lmo::pg {
 
-// Rows for PostgreSQL's COPY, built in memory for copyIn() or a CopyStream, in one of its two
-// formats:
+// Rows for PostgreSQL's COPY (the BulkRows PgBackend::bulkRows makes), built in memory for
+// copyIn() or a CopyStream, in one of its two formats:
 // - text: a tab between values, \N for NULL, a newline after each row, and the four characters
 //   the format gives a meaning (backslash, tab, newline, carriage return) escaped in a value;
 // - binary: each value in its column type's binary form (a length, then the bytes), which the
 //   server stores with no parsing: a large load's dates, times and numbers cost it nothing to
-//   read (in text, parsing them was a third of a COPY of licenses). The caller gives each value
-//   as its column's type: text(), bigint() for BIGINT, smallint() for SMALLINT, date() for
-//   DATE, timestamp() for TIMESTAMPTZ.
-class CopyRows
+//   read (in text, parsing them was a third of a COPY of licenses).
+class CopyRows final : public BulkRows
 {
 public:
-    enum class Format { Text, Binary };
     explicit CopyRows(Format format = Format::Text) : m_format(format) {}
 
-    Format format() const { return m_format; }
-    void text(std::string_view utf8);
-    void text(const QString &value); // empty is written as NULL, as the writers bind it
-    void integer(qint64 value) { bigint(value); }
-    void bigint(qint64 value);
-    void smallint(qint64 value);
-    // "YYYY-MM-DD", as dateToSql writes it; false (nothing written) for anything else.
-    bool date(std::string_view iso);
-    // "YYYY-MM-DDTHH:MM:SSZ" (UTC), as dateTimeToSql writes it, or any ISO form with an offset;
-    // false (nothing written) for anything else.
-    bool timestamp(std::string_view iso);
-    void null();
-    void endRow();
+    Format format() const override { return m_format; }
+    void text(std::string_view utf8) override;
+    void text(const QString &value) override;
+    void bigint(qint64 value) override;
+    void smallint(qint64 value) override;
+    bool date(std::string_view iso) override;
+    bool timestamp(std::string_view iso) override;
+    void null() override;
+    void endRow() override;
 
-    qint64 rows() const { return m_rows; }
-    bool empty() const { return m_rows == 0; }
+    qint64 rows() const override { return m_rows; }
     std::string_view data() const { return m_data; }
-    void clear();
+    void clear() override;
 
     // What a binary COPY begins and ends with (CopyStream sends them).
     static std::string_view binaryHeader();
@@ -82,36 +75,30 @@ private:
     int m_fields = 0;
 };
 
-// Runs `COPY <target> FROM STDIN` with `rows` through libpq on the QPSQL driver's own connection,
-// inside whatever transaction that connection has open: one statement for all the rows, not a
-// round trip each. `target` is the table and its column list ("licenses (sf_id, name, ...)").
-// A unique key taken is Error::Code::Conflict, a full disk DiskFull; `doing` words the error.
-Result<void> copyIn(QSqlDatabase &db, const char *target, const CopyRows &rows, const QString &doing);
+// Runs `COPY <target> FROM STDIN` with `rows` (a CopyRows) through libpq on the QPSQL driver's
+// own connection, inside whatever transaction that connection has open: one statement for all
+// the rows, not a round trip each. `target` is the table and its column list ("licenses (sf_id,
+// name, ...)"). A unique key taken is Error::Code::Conflict, a full disk DiskFull; `doing` words
+// the error.
+Result<void> copyIn(QSqlDatabase &db, const char *target, const BulkRows &rows, const QString &doing);
 
-// A `COPY <target> FROM STDIN` kept open across many sends, so that the server saves one batch
-// while the caller makes the next (a COPY per batch waits for each to be saved). Nothing else
-// may run on the connection while it is open: finish() it first, then start again with the next
-// send(). The server's answer to the rows (a broken rule, a full disk) comes from finish(). One
-// abandoned, failed or destroyed while open is ended with an error, so that the server keeps
-// none of its rows and the connection is ready for the rollback.
-class CopyStream
+// A `COPY <target> FROM STDIN` kept open across many sends (the BulkRowStream
+// PgBackend::rowStream makes; see there): one COPY from the first send() to finish().
+class CopyStream final : public BulkRowStream
 {
 public:
     // `target` as for copyIn(); `doing` words the errors. Every CopyRows sent must be of `format`.
     CopyStream(QSqlDatabase db, QByteArray target, QString doing, CopyRows::Format format = CopyRows::Format::Text);
-    ~CopyStream();
+    ~CopyStream() override;
     CopyStream(const CopyStream &) = delete;
     CopyStream &operator=(const CopyStream &) = delete;
 
-    // Sends the rows, opening the COPY first if it is not open.
-    Result<void> send(const CopyRows &rows);
-    // Ends the COPY and waits for the server to have taken every row; nothing to do if not open.
-    Result<void> finish();
-    // Ends the COPY with an error: the server keeps none of the rows sent since it opened.
-    void abandon();
-    bool isOpen() const { return m_open; }
-    // Rows sent since the stream was made, over every COPY it opened.
-    qint64 rowsSent() const { return m_rowsSent; }
+    // Sends the rows (a CopyRows), opening the COPY first if it is not open.
+    Result<void> send(const BulkRows &rows) override;
+    Result<void> finish() override;
+    void abandon() override;
+    bool isOpen() const override { return m_open; }
+    qint64 rowsSent() const override { return m_rowsSent; }
 
 private:
     Result<void> open();
@@ -131,27 +118,24 @@ private:
 Result<void> rewindSequences(QSqlDatabase &db, const QStringList &tables);
 
 // Takes a table's foreign keys off for a bulk load into it and puts them back once the rows are
-// in: each key then costs one check over the whole table (a join) instead of one per row (a
-// trigger each, a third of a COPY's time). Only for a load that makes every reference itself,
-// inside its transaction: a rollback brings the keys back too. With `primaryKey`, the table's
-// primary key goes as well, to be built once from the sorted ids instead of one insertion per row
-// (for a load into an empty table, whose ids the table's sequence numbers: nothing may refer to
-// its rows yet).
+// in (the KeySuspension PgBackend::keySuspension makes; see there): each key then costs one check
+// over the whole table (a join) instead of one per row (a trigger each, a third of a COPY's
+// time). With `primaryKey`, the table's primary key goes as well, to be built once from the
+// sorted ids instead of one insertion per row.
 // restore() puts the keys back at once but leaves their checks to the deferred builds that run
 // after the commit (deferred_indexes, buildDeferredIndexes): each foreign key comes back NOT VALID
 // (enforced from then on for every write) with its VALIDATE CONSTRAINT recorded, and the primary
 // key as a unique index built then and made the key. What they would check holds by
 // construction (the load found or made each referenced row and its sequence gave each id), and
 // the load holds the BulkWriteLock, which the builds take too: no other import can come between.
-class ForeignKeySuspension
+class ForeignKeySuspension final : public KeySuspension
 {
 public:
     explicit ForeignKeySuspension(QSqlDatabase db) : m_db(std::move(db)) {}
-    Result<void> suspend(const QString &table, bool primaryKey = false);
+    Result<void> suspend(const QString &table, bool primaryKey) override;
     // Adds them again, their checks recorded for after the commit (see above).
-    Result<void> restore();
-    // After a rollback to before suspend(): they are back already.
-    void forget() { m_definitions.clear(); }
+    Result<void> restore() override;
+    void forget() override { m_definitions.clear(); }
 
 private:
     QSqlDatabase m_db;
