@@ -271,6 +271,38 @@ private slots:
         QVERIFY(std::is_sorted(names.begin(), names.end()));
     }
 
+    void aFilteredListsTotalIsCountedOnceAndAgainAfterARefresh()
+    {
+        const QString path = m_dir.filePath(u"total.sqlite"_s);
+        auto db = test::createFixtureDatabase(path);
+        QVERIFY(db);
+        LicenseTableModel model;
+        LicenseQuery q;
+        q.filter.asOf = test::kFixtureAsOf;
+        q.filter.statuses = {Status::Active};
+        model.setQuery(q);
+        model.setDatabase(db.get());
+        QVERIFY(waitForIds(model));
+        QCOMPARE(*model.totalCount(), qint64(15));
+        const qint64 active = *model.matchingCount();
+        QVERIFY(active > 0 && active < 15);
+        // Another filter: the total, which no filter changes, is the one counted.
+        q.filter.statuses = {Status::Trial};
+        model.setQuery(q);
+        QVERIFY(waitForIds(model));
+        QCOMPARE(*model.totalCount(), qint64(15));
+        // A license goes; the refresh that follows a change counts the table again, filtered
+        // or not.
+        QSqlQuery change(db->connection());
+        QVERIFY(change.exec(u"DELETE FROM licenses WHERE status = 'Active' AND id = (SELECT MIN(id) FROM licenses WHERE status = 'Active')"_s));
+        q.filter.statuses = {Status::Active};
+        model.setQuery(q);
+        QVERIFY(waitForIds(model));
+        model.refresh();
+        QTRY_VERIFY_WITH_TIMEOUT(model.idsLoaded() && *model.totalCount() == 14, 10000);
+        QCOMPARE(*model.matchingCount(), active - 1);
+    }
+
     void aRefreshKeepsTheSelectedLicensesSelected()
     {
         const QString path = m_dir.filePath(u"refresh.sqlite"_s);
@@ -297,6 +329,7 @@ private slots:
         model.refresh();
         QVERIFY(ids.wait(10000));
         QCOMPARE(model.rowCount(), 14);
+        QCOMPARE(*model.totalCount(), qint64(14));
         const QModelIndexList rows = selection.selectedRows();
         QCOMPARE(rows.size(), 1);
         QCOMPARE(model.licenseIdAt(rows.first().row()), selected);

@@ -549,6 +549,39 @@ private slots:
         }
     }
 
+    void aSessionPricesRandomReadsForSolidStateUnlessSomeoneSetIt()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("pagecost.sqlite"));
+        QVERIFY(test::createFixtureDatabase(path));
+        auto costOf = [](QSqlDatabase db) {
+            QSqlQuery q(db);
+            return q.exec(QStringLiteral("SHOW random_page_cost")) && q.next() ? q.value(0).toString() : QStringLiteral("?");
+        };
+        {
+            auto opened = Database::open(test::location(path), {});
+            QVERIFY2(opened, qPrintable(opened ? QString() : opened.error().message));
+            QCOMPARE(costOf(opened.value()->connection()), QStringLiteral("1.1"));
+            // The pages' readers too: it is their sorts it changes.
+            const QString name = QStringLiteral("pagecost-reader");
+            {
+                auto reader = Database::openConnection(opened.value()->readingSpec(), name);
+                QVERIFY2(reader, qPrintable(reader ? QString() : reader.error().message));
+                QCOMPARE(costOf(reader.value()), QStringLiteral("1.1"));
+                // And the time zone, set in the same statement.
+                QSqlQuery zone(reader.value());
+                QVERIFY(zone.exec(QStringLiteral("SHOW TimeZone")) && zone.next());
+                QCOMPARE(zone.value(0).toString(), QStringLiteral("UTC"));
+            }
+            QSqlDatabase::removeDatabase(name);
+        }
+        // Set by whoever connects (here in the address; the same for the login's or the
+        // database's own setting): kept.
+        auto opened = Database::open(test::location(path) + QStringLiteral("%20-crandom_page_cost%3D2.5"), {});
+        QVERIFY2(opened, qPrintable(opened ? QString() : opened.error().message));
+        QCOMPARE(costOf(opened.value()->connection()), QStringLiteral("2.5"));
+    }
+
     void aReaderOnAStandbyAsksOnlyWhenBehindAndStopsWaitingWhenTold()
     {
         const QString socket = qEnvironmentVariable("LMODESK_TEST_PG_SOCKET");

@@ -67,6 +67,7 @@ void LicenseTableModel::setQuery(const LicenseQuery &query)
 void LicenseTableModel::refresh()
 {
     m_packagesRead = false; // an import may have brought packages: read again before the list
+    m_knownTotal->store(-1); // and licenses: count them again
     restart(m_rows > 0);
 }
 
@@ -233,7 +234,7 @@ void LicenseTableModel::startScans(quint64 generation)
     // status's are conditions on dates: those count the total on its own.
     const bool segmentsCoverAll = m_query.filter.isEmpty() && m_query.sortColumn != LicenseColumn::Package
                                   && m_query.sortColumn != LicenseColumn::EffectiveStatus;
-    m_scans->post([this, live, generation, segments, dialect, segmentsCoverAll](QSqlDatabase &db) {
+    m_scans->post([this, live, generation, segments, dialect, segmentsCoverAll, knownTotal = m_knownTotal](QSqlDatabase &db) {
         if (live->load() != generation)
             return;
         LicenseListReader reader(db, dialect);
@@ -244,6 +245,8 @@ void LicenseTableModel::startScans(quint64 generation)
             for (qint64 c : counts->value())
                 sum += c;
             total = std::make_shared<Result<qint64>>(sum);
+        } else if (const qint64 known = knownTotal->load(); known >= 0) {
+            total = std::make_shared<Result<qint64>>(known); // counted since the last refresh
         } else {
             total = std::make_shared<Result<qint64>>(reader.total());
         }
