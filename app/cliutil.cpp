@@ -38,7 +38,7 @@ int failWith(const Error &error)
 }
 
 // Parses the subcommand's options; prints the problem and returns false on a usage error.
-bool parse(QCommandLineParser &parser, const QStringList &arguments, const QString &command, int *exitCode)
+bool parse(QCommandLineParser &parser, const QStringList &arguments, const QString &command, int *exitCode, int maxPositional)
 {
     parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
     const QCommandLineOption help(QStringList{QStringLiteral("h"), QStringLiteral("help")},
@@ -53,9 +53,9 @@ bool parse(QCommandLineParser &parser, const QStringList &arguments, const QStri
         *exitCode = 0;
         return false;
     }
-    if (parser.positionalArguments().size() > 1) {
+    if (parser.positionalArguments().size() > maxPositional) {
         *exitCode = fail(QStringLiteral("unexpected argument \"%1\" (see \"lmodesk %2 --help\")")
-                             .arg(parser.positionalArguments().at(1), command),
+                             .arg(parser.positionalArguments().at(maxPositional), command),
                          2);
         return false;
     }

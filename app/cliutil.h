@@ -30,7 +30,8 @@ int fail(const QString &message, int code = 1);
 int failWith(const Error &error);
 
 // Parses the subcommand's options; prints the problem and returns false on a usage error.
-bool parse(QCommandLineParser &parser, const QStringList &arguments, const QString &command, int *exitCode);
+bool parse(QCommandLineParser &parser, const QStringList &arguments, const QString &command, int *exitCode,
+           int maxPositional = 1);
 
 // Every date option is read the same strict way: exactly YYYY-MM-DD and a real day.
 std::optional<QDate> strictIsoDate(const QString &text);

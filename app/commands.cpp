@@ -11,7 +11,7 @@ namespace lmo::cli {
 bool isSubcommand(const QString &word)
 {
     return word == QStringLiteral("demo") || word == QStringLiteral("stats") || word == QStringLiteral("import")
-           || word == QStringLiteral("export-csv") || word == QStringLiteral("lmo") || needsGraphics(word);
+           || word == QStringLiteral("export-csv") || word == QStringLiteral("lmo") || word == QStringLiteral("team") || needsGraphics(word);
 }
 
 bool needsGraphics(const QString &word)
@@ -49,6 +49,8 @@ QString usage()
         "      and how many licenses came from each. LMO is a number from this list, an org id, or \"current\".\n"
         "  lmodesk lmo assign [--db PATH] --to LMO [--from LMO] [--installed-from D] [--installed-to D] [--org ID]\n"
         "      File the licenses chosen under another LMO (a correction; each move is audited).\n"
+        "  lmodesk team init|add-user|set-role|remove-user|users|whoami|policy --db URI\n"
+        "      Set up a team database on PostgreSQL, its people and who sees what (the server enforces it).\n"
         "  lmodesk --version | --help\n"
         "\n"
         "The database is --db PATH, else $LMODESK_DB, else %2.\n"
@@ -73,6 +75,8 @@ int run(const QStringList &arguments)
         return runExportChart(rest);
     if (command == QStringLiteral("lmo"))
         return runLmo(rest);
+    if (command == QStringLiteral("team"))
+        return runTeam(rest);
     if (command == QStringLiteral("export-report"))
         return runExportReport(rest);
     return fail(QStringLiteral("unknown command \"%1\"\n\n%2").arg(command, usage()), 2);

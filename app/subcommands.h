@@ -13,5 +13,6 @@ int runExport(const QStringList &arguments);     // exportcommands.cpp: export-c
 int runExportChart(const QStringList &arguments);  // exportcommands.cpp
 int runExportReport(const QStringList &arguments); // exportcommands.cpp
 int runLmo(const QStringList &arguments);        // lmocommands.cpp: lmo show, lmo assign
+int runTeam(const QStringList &arguments);       // teamcommands.cpp: team init, add-user, users, policy...
 
 } // namespace lmo::cli

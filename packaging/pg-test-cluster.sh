@@ -4,8 +4,8 @@
 #   bash packaging/pg-test-cluster.sh COMMAND [ARGS...]
 # The cluster belongs to the postgres user (initdb refuses root), listens on a socket in a new
 # temporary folder and on 127.0.0.1, on a random free port, with fsync off. The command sees:
-#   LMODESK_TEST_PG        a postgresql:// URI for the ordinary login lmodesk_test (no superuser,
-#                          no BYPASSRLS), owner of the database lmodesk_test
+#   LMODESK_TEST_PG        a postgresql:// URI for the login lmodesk_test (no superuser, no
+#                          BYPASSRLS; CREATEROLE, to set up team databases), owner of lmodesk_test
 #   LMODESK_TEST_PG_TCP    the same through 127.0.0.1 (for tests that put something in between)
 #   LMODESK_TEST_PG_PASSWORD_URI  a login that must give a password (lmodesk_pw, password "secret")
 #   LMODESK_TEST_PG_REPLICATED    lmodesk_test's database named as the primary and a streaming
@@ -88,7 +88,7 @@ as_postgres "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w start >/dev/
 started=1
 
 as_postgres psql -X -q -v ON_ERROR_STOP=1 -h "$dir" -p "$port" -U postgres -d postgres <<SQL
-CREATE ROLE lmodesk_test LOGIN CREATEDB NOSUPERUSER NOBYPASSRLS;
+CREATE ROLE lmodesk_test LOGIN CREATEDB CREATEROLE NOSUPERUSER NOBYPASSRLS;
 CREATE DATABASE lmodesk_test OWNER lmodesk_test;
 CREATE ROLE lmodesk_pw LOGIN PASSWORD 'secret' NOSUPERUSER;
 CREATE DATABASE lmodesk_pw OWNER lmodesk_pw;

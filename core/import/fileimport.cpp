@@ -33,6 +33,8 @@ Result<void> FileImport::prepare(const HeaderAnalysis &analysis)
     }
     m_source = QFileInfo(m_path).absoluteFilePath();
     m_changedBy = m_options.changedBy.isEmpty() ? AuditLog::currentUser() : m_options.changedBy;
+    if (auto r = m_database.storage().setChangeSource(m_db, m_source); !r)
+        return r;
     if (auto r = loadPackages(); !r)
         return r;
     if (analysis.kind != RecordKind::License)
@@ -51,7 +53,9 @@ Result<void> FileImport::prepare(const HeaderAnalysis &analysis)
     auto count = queryNumber(m_db, QStringLiteral("SELECT COUNT(*) FROM licenses"), QStringLiteral("counting licenses"));
     if (!count)
         return count.error();
-    m_freshTable = count.value() == 0;
+    // Taking a table's indexes and keys off for a load needs its owner: on a team database
+    // nobody who imports is, so an empty table is loaded as any other (its indexes kept).
+    m_freshTable = count.value() == 0 && !(m_database.access().enforced && !m_database.access().seesEverything());
 
     m_writer = std::make_unique<LicenseWriter>(m_database);
     m_writer->setLmoRef(m_lmoRef);

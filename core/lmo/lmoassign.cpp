@@ -56,6 +56,8 @@ Result<qint64> assignLicensesToLmo(Database &database, const LicenseFilter &filt
     Transaction t(db);
     if (auto r = t.begin(QStringLiteral("moving licenses to another LMO")); !r)
         return r.error();
+    if (auto r = database.storage().setChangeSource(db, source); !r)
+        return r.error();
 
     // The pair (org, package) is unique in each LMO: a move that would make it twice is refused.
     QSqlQuery clash(db);

@@ -50,6 +50,13 @@ QString AuditLog::currentUser()
 
 Result<void> AuditLog::record(const AuditEntry &e)
 {
+    // A team database writes its own log (storage/team.h): a field's change is recorded by its
+    // trigger, as the login, whoever made it; only an import's note is ours to say.
+    if (const StorageBackend &storage = StorageBackend::of(m_db); storage.auditsOnServer(m_db)) {
+        if (e.recordType == QLatin1String("import"))
+            return storage.noteOnServer(m_db, e.field, e.newValue, e.source);
+        return {};
+    }
     QSqlQuery q(m_db);
     if (!q.prepare(QStringLiteral("INSERT INTO audit_log (changed_at, changed_by, record_type, record_ref, record_sf_id, "
                                  "field, old_value, new_value, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")))
@@ -134,6 +141,11 @@ Result<void> AuditWriter::prepare()
 
 Result<void> AuditWriter::add(const AuditEntry &entry)
 {
+    if (StorageBackend::of(m_db).auditsOnServer(m_db)) {
+        if (entry.recordType == QLatin1String("import"))
+            return AuditLog(m_db).record(entry);
+        return {}; // the trigger wrote it with the change
+    }
     m_rows.push_back(entry);
     if (m_rows.size() < size_t(m_copy ? kCopyRows : kRowsPerStatement))
         return {};

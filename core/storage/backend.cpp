@@ -157,4 +157,9 @@ Error storageError(const Error &raw, const QString &doing, bool keepConflict)
     return Error::make(code, QStringLiteral("Database error while %1: %2").arg(doing, raw.message));
 }
 
+Result<void> StorageBackend::noteOnServer(QSqlDatabase &, const QString &, const QString &, const QString &) const
+{
+    return Error::make(Error::Code::Generic, QStringLiteral("This database keeps its own audit log; it has no server to note to."));
+}
+
 } // namespace lmo

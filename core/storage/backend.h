@@ -218,6 +218,17 @@ public:
     // returns), and a CHECKPOINT asked for would need a privilege an ordinary login lacks and
     // stall every other client's writes meanwhile.
     virtual void checkpointAfterBulkWrite(QSqlDatabase db) const;
+
+    // True where the database writes its own audit log (a team database's triggers, see
+    // storage/team.h): LMO Desk then writes no audit row of a field's change itself (it could
+    // not: nobody may insert one), and an import's note goes through noteOnServer(). The
+    // default, a file's, is false.
+    virtual bool auditsOnServer(const QSqlDatabase &) const { return false; }
+    // Tells a server-written audit log where the session's next changes come from (a file, a
+    // dialog). The default does nothing: LMO Desk's own audit rows carry their source.
+    virtual Result<void> setChangeSource(QSqlDatabase &, const QString &) const { return {}; }
+    // An import's note (what it read and did) in a server-written audit log, by the login.
+    virtual Result<void> noteOnServer(QSqlDatabase &db, const QString &kind, const QString &summary, const QString &source) const;
 };
 
 // A FastInsert's error (see run()) worded as sqlError words the driver's: "Database error while

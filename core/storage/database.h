@@ -1,6 +1,7 @@
 #pragma once
 
 #include "storage/dialect.h"
+#include "storage/team.h"
 #include "util/result.h"
 
 #include <QSqlDatabase>
@@ -79,6 +80,9 @@ public:
     // Why the database is read-only, in words for the status bar ("the file is read-only").
     QString readOnlyReason() const { return m_readOnlyReason; }
     int schemaVersion() const { return m_schemaVersion; }
+    // What this login may do (storage/team.h): on a team database, as the server's policy says;
+    // elsewhere everything (access().enforced is false).
+    const team::SessionAccess &access() const { return m_access; }
     // The engine's own operations (fast statements, COPY, the dashboard's pass...).
     const StorageBackend &storage() const { return *m_storage; }
 
@@ -150,6 +154,7 @@ private:
     bool m_readOnly = false;
     QString m_readOnlyReason;
     int m_schemaVersion = 0;
+    team::SessionAccess m_access;
 };
 
 } // namespace lmo

@@ -1,6 +1,7 @@
 #include "storage/licenseedits.h"
 
 #include "storage/auditlog.h"
+#include "storage/backend.h"
 #include "storage/database.h"
 #include "storage/licenserepository.h"
 #include "storage/sqlutil.h"
@@ -40,14 +41,17 @@ QString termsExpirationText(const QDate &expiration)
 QString lastChange(QSqlDatabase db, qint64 rowId)
 {
     QSqlQuery q(db);
-    if (!q.prepare(QStringLiteral("SELECT changed_at, source FROM audit_log WHERE record_type = 'license' AND record_ref = ? "
-                                  "ORDER BY id DESC LIMIT 1")))
+    if (!q.prepare(QStringLiteral("SELECT changed_at, source, changed_by FROM audit_log WHERE record_type = 'license' "
+                                  "AND record_ref = ? ORDER BY id DESC LIMIT 1")))
         return QString();
     q.addBindValue(rowId);
     if (!q.exec() || !q.next())
         return QString();
     const QDateTime at = dateTimeFromSql(q.value(0));
-    return QStringLiteral("%1 on %2").arg(q.value(1).toString(), QLocale().toString(at.toLocalTime(), QLocale::ShortFormat));
+    const QString who = q.value(2).toString();
+    return QStringLiteral("%1%2 on %3")
+        .arg(who.isEmpty() ? QString() : who + QStringLiteral(" through "), q.value(1).toString(),
+             QLocale().toString(at.toLocalTime(), QLocale::ShortFormat));
 }
 
 Result<bool> hasBeenActive(Database &database, qint64 rowId)
@@ -88,6 +92,17 @@ Result<std::optional<License>> findLicenseOn(QSqlDatabase db, qint64 rowId)
         found = LicenseRepository::readLicense(q);
     q.finish();
     return found;
+}
+
+Result<qint64> queryRowVersion(QSqlDatabase db, qint64 rowId)
+{
+    QSqlQuery q(db);
+    if (!q.prepare(QStringLiteral("SELECT row_version FROM licenses WHERE id = ?")))
+        return sqlError(q.lastError(), QStringLiteral("reading the license's version"));
+    q.addBindValue(rowId);
+    if (!q.exec())
+        return sqlError(q.lastError(), QStringLiteral("reading the license's version"));
+    return q.next() ? q.value(0).toLongLong() : qint64(0);
 }
 
 } // namespace
@@ -139,7 +154,10 @@ Result<ModificationPlan> planModification(QSqlDatabase db, const std::vector<qin
             ++plan.unchanged;
             continue;
         }
-        plan.changes.push_back({rowId, current.name, before, after});
+        auto version = queryRowVersion(db, rowId);
+        if (!version)
+            return version.error();
+        plan.changes.push_back({rowId, current.name, before, after, version.value()});
     }
     return plan;
 }
@@ -150,9 +168,25 @@ Result<void> writeTerms(QSqlDatabase db, const Dialect &dialect, const std::vect
     Transaction t(db);
     if (auto r = t.begin(QStringLiteral("modifying licenses")); !r)
         return r;
+    if (auto r = StorageBackend::of(db).setChangeSource(db, source); !r)
+        return r;
     QSqlQuery update(db);
-    if (!update.prepare(QStringLiteral("UPDATE licenses SET status = ?, seats = ?, expiration = ? WHERE id = ?")))
-        return sqlError(update.lastError(), QStringLiteral("modifying licenses"));
+    // Only the terms an edit changes are written (a role may be allowed to change only some:
+    // a team database refuses a column it may not update, even to its own value).
+    const auto termsSql = [&](const TermsChange &c) {
+        const LicenseTerms &from = undo ? c.after : c.before;
+        const LicenseTerms &to = undo ? c.before : c.after;
+        QStringList sets;
+        if (from.status != to.status)
+            sets << QStringLiteral("status = ?");
+        if (from.seats != to.seats)
+            sets << QStringLiteral("seats = ?");
+        if (from.expiration != to.expiration)
+            sets << QStringLiteral("expiration = ?");
+        sets << QStringLiteral("row_version = row_version + 1");
+        return QStringLiteral("UPDATE licenses SET %1 WHERE id = ?%2")
+            .arg(sets.join(QStringLiteral(", ")), !undo && c.version > 0 ? QStringLiteral(" AND row_version = ?") : QString());
+    };
     QSqlQuery sfId(db);
     if (!sfId.prepare(QStringLiteral("SELECT sf_id FROM licenses WHERE id = ?")))
         return sqlError(sfId.lastError(), QStringLiteral("modifying licenses"));
@@ -193,15 +227,30 @@ Result<void> writeTerms(QSqlDatabase db, const Dialect &dialect, const std::vect
     for (const TermsChange &c : changes) {
         const LicenseTerms &from = undo ? c.after : c.before;
         const LicenseTerms &to = undo ? c.before : c.after;
-        update.addBindValue(statusName(to.status));
-        update.addBindValue(to.seats);
-        update.addBindValue(sqlValue(to.expiration));
+        if (!update.prepare(termsSql(c)))
+            return sqlError(update.lastError(), QStringLiteral("modifying licenses"));
+        if (from.status != to.status)
+            update.addBindValue(statusName(to.status));
+        if (from.seats != to.seats)
+            update.addBindValue(to.seats);
+        if (from.expiration != to.expiration)
+            update.addBindValue(sqlValue(to.expiration));
         update.addBindValue(c.rowId);
+        if (!undo && c.version > 0)
+            update.addBindValue(c.version);
         if (!update.exec())
             return sqlError(update.lastError(), QStringLiteral("modifying license %1").arg(c.name));
-        if (update.numRowsAffected() != 1)
+        if (update.numRowsAffected() != 1) {
+            // Its terms are as this edit found them, but someone changed it since it was read.
+            QString since;
+            if (auto last = lastChange(db, c.rowId); !last.isEmpty())
+                since = QStringLiteral(" It was last changed by %1.").arg(last);
             return Error::make(Error::Code::Conflict,
-                               QStringLiteral("License %1 is no longer in the database; nothing was changed.").arg(c.name));
+                               QStringLiteral("License %1 has changed since you read it, or is no longer in the database.%2 "
+                                              "Nothing was changed: look at the license as it is now, and modify it again "
+                                              "if need be.")
+                                   .arg(c.name.isEmpty() ? QStringLiteral("#%1").arg(c.rowId) : c.name, since));
+        }
         sfId.addBindValue(c.rowId);
         // A failed statement aborts a PostgreSQL transaction: say so here, not at the next one.
         if (!sfId.exec())
@@ -243,8 +292,11 @@ Result<void> writeTerms(QSqlDatabase db, const Dialect &dialect, const std::vect
             orgs << org.value(0).toString();
         org.finish();
     }
-    if (auto r = SubscriberSummary::refresh(db, dialect, orgs); !r)
-        return r;
+    // (On a team database its trigger sums them again, as whoever edits may not write the summary.)
+    if (!StorageBackend::of(db).auditsOnServer(db)) {
+        if (auto r = SubscriberSummary::refresh(db, dialect, orgs); !r)
+            return r;
+    }
     return t.commit(QStringLiteral("modifying licenses"));
 }
 

@@ -31,6 +31,10 @@ struct TermsChange
     QString name;
     LicenseTerms before;
     LicenseTerms after;
+    // The license's row_version when the edit was planned: its first write is refused if the
+    // license changed in any way since (0: no such check, as for an undo or a redo, which hold
+    // the license to `before` or `after` instead).
+    qint64 version = 0;
 };
 
 struct ModificationPlan

@@ -34,6 +34,7 @@ constexpr MigrationFile kMigrationFiles[] = {
     {7, "The audit log read as history (past days, uninstall days)", ":/sql/0007_audit_history_indexes.sql"},
     {8, "Each sort's index ends in the id that breaks its ties", ":/sql/0008_sort_indexes_end_in_id.sql",
      ":/sql/0008_sort_indexes_end_in_id_pg.sql"},
+    {9, "A version number on every license, for edits made at the same time", ":/sql/0009_row_versions.sql"},
 };
 
 } // namespace

@@ -54,6 +54,10 @@ quint64 ModifyLicensesCommand::apply(JobRunner *jobs, Database &database, QUndoS
     options.objectName = QStringLiteral("modifyProgress");
     const Dialect dialect = database.dialect();
     const std::vector<TermsChange> toWrite = changes;
+    // Once written, its undo and redo hold each license to the terms they leave (the version
+    // read before the edit is no longer the license's).
+    for (TermsChange &c : changes)
+        c.version = 0;
     // The step, pushed once the edit is written (dropped unpushed if it is refused). It keeps
     // the database's connection spec, not the handle: it writes on connections of its own.
     auto step = std::make_shared<std::unique_ptr<ModifyLicensesCommand>>(

@@ -4,6 +4,11 @@
 #include "storage/postgres/pgadvisorylock.h"
 #include "storage/postgres/pgbatchupdate.h"
 #include "storage/postgres/pgcopy.h"
+#include "storage/postgres/pgteam.h"
+#include "storage/sqlutil.h"
+
+#include <QSqlError>
+#include <QSqlQuery>
 
 namespace lmo {
 
@@ -34,13 +39,14 @@ void PgBackend::catchUp(QSqlDatabase &db, const std::function<bool()> &stopped) 
 
 QString PgBackend::listTablesSql() const
 {
-    return QStringLiteral("SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename");
+    return QStringLiteral("SELECT tablename FROM pg_tables WHERE schemaname = ") + pg::baseSchemaSql()
+           + QStringLiteral(" ORDER BY tablename");
 }
 
 QString PgBackend::listIndexesSql() const
 {
-    return QStringLiteral("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = :table "
-                          "AND schemaname = current_schema() AND indexname NOT LIKE '%_pkey'");
+    return QStringLiteral("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = :table AND schemaname = ")
+           + pg::baseSchemaSql() + QStringLiteral(" AND indexname NOT LIKE '%_pkey'");
 }
 
 Result<std::unique_ptr<FastCursor>> PgBackend::prepareCursor(QSqlDatabase db, const QByteArray &sql, ReadOn on) const
@@ -99,6 +105,37 @@ Result<std::unique_ptr<ServerLock>> PgBackend::connectServerLock(const QSqlDatab
     if (!connected)
         return connected.error();
     return std::unique_ptr<ServerLock>(std::move(connected).value());
+}
+
+bool PgBackend::auditsOnServer(const QSqlDatabase &db) const
+{
+    return pg::isTeamSession(db);
+}
+
+Result<void> PgBackend::setChangeSource(QSqlDatabase &db, const QString &source) const
+{
+    if (!pg::isTeamSession(db))
+        return {};
+    QSqlQuery q(db);
+    if (!q.prepare(QStringLiteral("SELECT set_config('lmodesk.source', ?, false)")))
+        return sqlError(q.lastError(), QStringLiteral("naming the source of the changes"));
+    q.addBindValue(source);
+    if (!q.exec())
+        return sqlError(q.lastError(), QStringLiteral("naming the source of the changes"));
+    return {};
+}
+
+Result<void> PgBackend::noteOnServer(QSqlDatabase &db, const QString &kind, const QString &summary, const QString &source) const
+{
+    QSqlQuery q(db);
+    if (!q.prepare(QStringLiteral("SELECT team_note(?, ?, ?)")))
+        return sqlError(q.lastError(), QStringLiteral("recording the import in the audit log"));
+    q.addBindValue(kind);
+    q.addBindValue(summary);
+    q.addBindValue(source);
+    if (!q.exec())
+        return sqlError(q.lastError(), QStringLiteral("recording the import in the audit log"));
+    return {};
 }
 
 } // namespace lmo

@@ -22,6 +22,9 @@ public:
     // A COPY (SELECT …) TO STDOUT read in place (pg::CopyCursor); on ReadOn::Second, none.
     Result<std::unique_ptr<FastCursor>> prepareCursor(QSqlDatabase db, const QByteArray &sql, ReadOn on) const override;
     bool copiesRows(const QSqlDatabase &db) const override;
+    bool auditsOnServer(const QSqlDatabase &db) const override;
+    Result<void> setChangeSource(QSqlDatabase &db, const QString &source) const override;
+    Result<void> noteOnServer(QSqlDatabase &db, const QString &kind, const QString &summary, const QString &source) const override;
     // pg::CopyRows, written by pg::copyIn and kept open by a pg::CopyStream.
     std::unique_ptr<BulkRows> bulkRows(BulkRows::Format format) const override;
     Result<void> copyIn(QSqlDatabase &db, const char *target, const BulkRows &rows, const QString &doing) const override;

@@ -1,4 +1,5 @@
 #include "storage/postgres/pgcopy.h"
+#include "storage/postgres/pgteam.h"
 
 #include "storage/sqlutil.h"
 #include "storage/values.h"
@@ -182,8 +183,6 @@ void CopyRows::clear()
     m_inRow = false;
 }
 
-namespace {
-
 // The driver's handle names its type "PGconn*" or, as Qt 6.4 registers it, "pg_conn*".
 PGconn *connectionOf(const QSqlDatabase &db)
 {
@@ -195,6 +194,8 @@ PGconn *connectionOf(const QSqlDatabase &db)
         return nullptr;
     return *static_cast<PGconn *const *>(handle.constData());
 }
+
+namespace {
 
 Error copyError(const QString &sqlState, const QString &message, const QString &doing)
 {
@@ -302,13 +303,46 @@ CopyStream::~CopyStream()
     abandon();
 }
 
+namespace {
+
+// Runs one statement with no result rows on `conn`; its error, else empty.
+QString runOn(PGconn *conn, const QByteArray &sql, QString *state)
+{
+    PGresult *res = PQexec(conn, sql.constData());
+    QString message;
+    if (PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK)
+        message = resultError(res, conn, state);
+    PQclear(res);
+    return message;
+}
+
+} // namespace
+
 Result<void> CopyStream::open()
 {
     PGconn *conn = connectionOf(m_db);
     if (!conn)
         return Error::make(Error::Code::ConnectionLost, QStringLiteral("Database error while %1: not connected").arg(m_doing));
     const bool binary = m_format == CopyRows::Format::Binary;
-    const QByteArray sql = QByteArray("COPY ") + m_target + " FROM STDIN" + (binary ? " WITH (FORMAT binary)" : "");
+    QByteArray into = m_target;
+    m_stageInsert.clear();
+    if (isTeamSession(m_db)) {
+        // "licenses (sf_id, name, ...)": a temporary table of just those columns, made once a
+        // session, emptied by each transaction's end.
+        const qsizetype paren = m_target.indexOf('(');
+        const QByteArray table = m_target.left(paren).trimmed();
+        const QByteArray columns = paren < 0 ? QByteArray("*") : m_target.mid(paren + 1, m_target.lastIndexOf(')') - paren - 1);
+        const QByteArray stage = "pg_temp.lmodesk_stage_" + QByteArray::number(qHash(m_target), 16);
+        QString state;
+        const QString message = runOn(conn, "CREATE TEMPORARY TABLE IF NOT EXISTS " + stage + " ON COMMIT DELETE ROWS AS SELECT "
+                                                + columns + " FROM " + table + " WITH NO DATA",
+                                      &state);
+        if (!message.isEmpty())
+            return copyError(state, message, m_doing);
+        into = stage + (paren < 0 ? QByteArray() : " (" + columns + ")");
+        m_stageInsert = "INSERT INTO " + m_target + " SELECT " + columns + " FROM " + stage + "; TRUNCATE " + stage;
+    }
+    const QByteArray sql = QByteArray("COPY ") + into + " FROM STDIN" + (binary ? " WITH (FORMAT binary)" : "");
     PGresult *res = PQexec(conn, sql.constData());
     if (PQresultStatus(res) != PGRES_COPY_IN) {
         QString state;
@@ -398,6 +432,10 @@ Result<void> CopyStream::finish()
     const QString message = endCopy(conn, nullptr, &state);
     if (!message.isEmpty())
         return copyError(state, message, m_doing);
+    if (!m_stageInsert.isEmpty()) {
+        if (const QString failed = runOn(conn, m_stageInsert, &state); !failed.isEmpty())
+            return copyError(state, failed, m_doing);
+    }
     return {};
 }
 

@@ -17,7 +17,13 @@
 #include <vector>
 #include <string_view>
 
+struct pg_conn;
+
 namespace lmo::pg {
+
+// libpq's connection under a QPSQL connection; nullptr for any other driver.
+pg_conn *connectionOf(const QSqlDatabase &db);
+
 
 // Rows for PostgreSQL's COPY (the BulkRows PgBackend::bulkRows makes), built in memory for
 // copyIn() or a CopyStream, in one of its two formats:
@@ -108,6 +114,9 @@ private:
     CopyRows::Format m_format;
     void *m_conn = nullptr; // PGconn, while open
     bool m_open = false;
+    // On a team database the rows go to a temporary table first and from there into the
+    // target by one INSERT: PostgreSQL refuses COPY FROM into a table under row-level security.
+    QByteArray m_stageInsert; // empty: straight into the target
     qint64 m_rowsSent = 0;
 };
 

@@ -5,6 +5,7 @@
 #include "storage/migrations.h"
 #include "storage/postgres/pglocation.h"
 #include "storage/postgres/pgstandby.h"
+#include "storage/postgres/pgteam.h"
 #include "storage/sqlutil.h"
 
 #include <QSqlDriver>
@@ -24,13 +25,29 @@ namespace {
 //   so high that, for a list sorted by package, it walked the install-date index and skipped a
 //   quarter of the table (80 ms) instead of reading the package's own index (1 ms). A server
 //   whose owner set it, in its configuration, for the database or for the login, keeps theirs.
+// - on a team database, a login whose role may not read some columns reads the tables through
+//   its role's views (team.sql): their schema goes first in the search_path, so every query
+//   names the tables as ever and reads the hidden columns as NULL.
 Result<void> setUpSession(QSqlDatabase &db)
 {
-    return execSql(db,
-                   QStringLiteral("SELECT set_config('TimeZone', 'UTC', false), "
+    QSqlQuery q(db);
+    if (!q.exec(QStringLiteral("SELECT set_config('TimeZone', 'UTC', false), "
                                   "(SELECT set_config('random_page_cost', '1.1', false) FROM pg_settings "
-                                  "WHERE name = 'random_page_cost' AND source = 'default')"),
-                   QStringLiteral("setting up the session"));
+                                  "WHERE name = 'random_page_cost' AND source = 'default'), "
+                                  "(SELECT set_config('search_path', quote_ident(v.nspname) || ', ' || "
+                                  "current_setting('search_path'), false) FROM pg_namespace v "
+                                  "WHERE v.nspname = current_schema() || '__' || (SELECT substr(g.rolname, 5) "
+                                  "FROM pg_auth_members am JOIN pg_roles g ON g.oid = am.roleid JOIN pg_roles m ON m.oid = am.member "
+                                  "WHERE m.rolname = session_user AND g.rolname IN ('lmo_partner_ops', 'lmo_customer_success', "
+                                  "'lmo_support') ORDER BY g.rolname = 'lmo_support', g.rolname = 'lmo_customer_success' LIMIT 1) "
+                                  "AND EXISTS (SELECT 1 FROM pg_class c WHERE c.relnamespace = v.oid)), "
+                                  "EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                                  "WHERE n.nspname = current_schema() AND c.relname = 'team_policy')"))
+        || !q.next())
+        return sqlError(q.lastError(), QStringLiteral("setting up the session"));
+    // (current_schema() was the tables' own when the row was made: the search_path changed with it.)
+    pg::rememberTeamSession(db, q.value(3).toBool());
+    return {};
 }
 
 void dropConnection(const QString &name)
@@ -162,6 +179,22 @@ Result<void> Database::checkAndMigrate(Database &database, QSqlDatabase db, cons
         }
     }
 
+    // Who this login is on a team database: one in none of its roles may read nothing there.
+    {
+        auto access = pg::readSessionAccess(db);
+        if (!access)
+            return access.error();
+        database.m_access = access.value();
+        const team::SessionAccess &a = database.m_access;
+        if (a.enforced && !a.role && !a.seesEverything()) {
+            return Error::make(Error::Code::AuthFailed,
+                               QStringLiteral("%1 is a team database, and %2 is in none of its roles (partner ops, customer "
+                                              "success, support), so it may read nothing there. Ask partner ops to add it: "
+                                              "lmodesk team add-user %2 --role ROLE.")
+                                   .arg(shown, a.login));
+        }
+    }
+
     QSqlQuery look(db);
     if (!look.exec(database.m_dialect.listTablesSql())) {
         const Error e = sqlError(look.lastError(), QStringLiteral("reading %1").arg(shown));
@@ -190,6 +223,18 @@ Result<void> Database::checkAndMigrate(Database &database, QSqlDatabase db, cons
                            QStringLiteral("%1 was brought to schema version %2 by a newer LMO Desk; this build knows up "
                                           "to %3 and would write what that version no longer expects. It was left "
                                           "untouched: update LMO Desk to one that knows version %2.")
+                               .arg(shown)
+                               .arg(version.value())
+                               .arg(latest));
+    }
+    // A team database's schema belongs to lmo_owner, which no login is: its owner brings it
+    // forward (team init), and until then this client, which would write what the old schema
+    // does not expect, only reads.
+    if (database.m_access.enforced && version.value() < latest && !database.m_access.owner && !database.m_access.superuser) {
+        return Error::make(Error::Code::SchemaTooOld,
+                           QStringLiteral("%1 is a team database at schema version %2, and this LMO Desk needs version %3. "
+                                          "Its owner brings it up to date with \"lmodesk team init --db URI\" (run with the "
+                                          "login that set the team up); then open it again.")
                                .arg(shown)
                                .arg(version.value())
                                .arg(latest));
