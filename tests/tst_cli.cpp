@@ -685,6 +685,8 @@ private slots:
                     QVERIFY2(q.exec(u"ALTER TABLE licenses DROP COLUMN %1"_s.arg(QString::fromLatin1(f.column))),
                              qPrintable(q.lastError().text()));
             }
+            // Nor the version number every license has since schema 9.
+            QVERIFY2(q.exec(u"ALTER TABLE licenses DROP COLUMN row_version"_s), qPrintable(q.lastError().text()));
             QVERIFY(q.exec(u"DELETE FROM schema_migrations WHERE version >= 7"_s));
             q.finish();
             db.close();

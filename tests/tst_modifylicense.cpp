@@ -216,7 +216,7 @@ private slots:
         QVERIFY(!r.ok());
         QCOMPARE(r.error().code, Error::Code::Conflict);
         QVERIFY2(r.error().message.contains(said), qPrintable(r.error().message));
-        QVERIFY2(r.error().message.contains(u"last changed by /data/f.csv"_s), qPrintable(r.error().message));
+        QVERIFY2(r.error().message.contains(u"last changed by someone through /data/f.csv"_s), qPrintable(r.error().message));
         QVERIFY(r.error().message.contains(u"Nothing was changed"_s));
         const License after = repository.findByRowId(id).value().value();
         QCOMPARE(after.seats, changed.seats);

@@ -219,6 +219,10 @@ public:
     // stall every other client's writes meanwhile.
     virtual void checkpointAfterBulkWrite(QSqlDatabase db) const;
 
+    // Whether this session may change `table`'s shape (drop and build its indexes): its owner
+    // may. The default, a file's, is true; on a team database nobody who works in it owns the
+    // tables (lmo_owner does), and a bulk load then keeps the indexes as they are.
+    virtual bool ownsTable(QSqlDatabase &, const QString &) const { return true; }
     // True where the database writes its own audit log (a team database's triggers, see
     // storage/team.h): LMO Desk then writes no audit row of a field's change itself (it could
     // not: nobody may insert one), and an import's note goes through noteOnServer(). The

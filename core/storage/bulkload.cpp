@@ -26,6 +26,9 @@ namespace lmo {
 
 Result<void> IndexSuspension::suspend(const QString &table, Keep keep)
 {
+    // Only the table's owner drops and builds its indexes; anyone else writes with them in place.
+    if (!StorageBackend::of(m_db).ownsTable(m_db, table))
+        return {};
     QSqlQuery q(m_db);
     if (!q.prepare(m_dialect.listIndexesSql()))
         return sqlError(q.lastError(), QStringLiteral("listing the indexes of %1").arg(table));

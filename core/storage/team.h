@@ -82,6 +82,10 @@ struct SessionAccess
     bool mayModify(const QString &column) const;
     QString whyNotModify() const;
     bool mayImport() const { return !enforced || modifyAll || seesEverything(); }
+    // Whether Modify License may change anything at all (some of status, seats, expiration).
+    bool mayModifyLicenses() const { return !enforced || modifyAll || seesEverything() || !modifiable.isEmpty(); }
+    // Whether a license column is one the login may not read (its values read as empty).
+    bool isHidden(const QString &column) const { return enforced && !seesEverything() && hidden.contains(column); }
     // What the login may do, in a sentence or two (the Access page, `team whoami`).
     QString summary() const;
 };

@@ -47,6 +47,8 @@ void LicenseColumns::showMenu(const QPoint &pos)
         visible += header->isSectionHidden(c) ? 0 : 1;
     for (int v = 0; v < header->count(); ++v) {
         const int c = header->logicalIndex(v);
+        if (isUnreadable(c))
+            continue;
         QAction *a = menu.addAction(licenseColumnTitle(LicenseColumn(c)));
         a->setCheckable(true);
         a->setChecked(!header->isSectionHidden(c));
@@ -78,7 +80,7 @@ void LicenseColumns::reset()
     QHeaderView *header = m_table->horizontalHeader();
     const QList<LicenseColumn> order = defaultOrder();
     for (int v = 0; v < order.size(); ++v) {
-        header->setSectionHidden(int(order[v]), false);
+        header->setSectionHidden(int(order[v]), isUnreadable(int(order[v])));
         header->moveSection(header->visualIndex(int(order[v])), v);
     }
     // Each column as wide as what it holds (its widest usual value, or its title with the sort
@@ -108,6 +110,52 @@ void LicenseColumns::reset()
         }
         const int title = hm.horizontalAdvance(licenseColumnTitle(column)) + 28; // and the sort arrow
         m_table->setColumnWidth(c, qMax(title, fm.horizontalAdvance(sample) + 14));
+    }
+}
+
+QStringList LicenseColumns::tableColumnsOf(LicenseColumn column)
+{
+    switch (column) {
+    case LicenseColumn::Name: return {QStringLiteral("name")};
+    case LicenseColumn::Account: return {QStringLiteral("account_name")};
+    case LicenseColumn::Package: return {QStringLiteral("package_ref")};
+    case LicenseColumn::Version: return {QStringLiteral("version_number")};
+    case LicenseColumn::Status: return {QStringLiteral("status")};
+    case LicenseColumn::EffectiveStatus: return {QStringLiteral("status"), QStringLiteral("expiration")};
+    case LicenseColumn::Seats: return {QStringLiteral("seats")};
+    case LicenseColumn::Used: return {QStringLiteral("used_licenses")};
+    case LicenseColumn::Expiration: return {QStringLiteral("expiration")};
+    case LicenseColumn::InstallDate: return {QStringLiteral("install_date")};
+    case LicenseColumn::OrgId: return {QStringLiteral("org_id")};
+    case LicenseColumn::Edition: return {QStringLiteral("org_edition")};
+    case LicenseColumn::Instance: return {QStringLiteral("org_instance")};
+    case LicenseColumn::OrgStatus: return {QStringLiteral("org_status")};
+    case LicenseColumn::Sandbox: return {QStringLiteral("is_sandbox")};
+    }
+    return {};
+}
+
+bool LicenseColumns::isUnreadable(int column) const
+{
+    for (const QString &c : tableColumnsOf(LicenseColumn(column)))
+        if (m_unreadable.contains(c))
+            return true;
+    return false;
+}
+
+void LicenseColumns::setUnreadable(const QStringList &tableColumns)
+{
+    const QStringList before = m_unreadable;
+    m_unreadable = tableColumns;
+    QHeaderView *header = m_table->horizontalHeader();
+    for (int c = 0; c < kLicenseColumnCount; ++c) {
+        bool was = false;
+        for (const QString &t : tableColumnsOf(LicenseColumn(c)))
+            was = was || before.contains(t);
+        if (isUnreadable(c))
+            header->setSectionHidden(c, true);
+        else if (was)
+            header->setSectionHidden(c, false); // readable again (another login)
     }
 }
 

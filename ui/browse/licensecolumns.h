@@ -26,6 +26,11 @@ public:
     void save() const;
     // The columns as last saved, and the sort they show into the model's query.
     void restore();
+    // The columns a team database's policy keeps from this login (their license table
+    // columns, storage/team.h): hidden, and not offered in the header's menu. Empty: none.
+    void setUnreadable(const QStringList &tableColumns);
+    // The license table column a list column shows (seats, used_licenses, ...).
+    static QStringList tableColumnsOf(LicenseColumn column);
 
 signals:
     // The header's sort moved (the view state follows).
@@ -34,8 +39,11 @@ signals:
 private:
     void showMenu(const QPoint &pos);
 
+    bool isUnreadable(int column) const;
+
     QTableView *m_table;
     LicenseTableModel *m_model;
+    QStringList m_unreadable;
 };
 
 } // namespace lmo

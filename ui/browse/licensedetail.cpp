@@ -221,7 +221,7 @@ void LicenseDetailPanel::showSelection(qint64 selected, const std::optional<Lice
     const QLocale locale;
     m_title->setText(QStringLiteral("%1 licenses selected").arg(locale.toString(selected)));
     m_modify->setText(QStringLiteral("Modify %1 licenses…").arg(locale.toString(selected)));
-    m_modify->setEnabled(m_database && !m_database->isReadOnly());
+    updateModifyButton();
     if (!summary) {
         addField(QStringLiteral("Licenses"), locale.toString(selected));
         addField(QString(), QStringLiteral("Too many to add up here: filter the list, or see the Dashboard."));
@@ -283,6 +283,9 @@ void LicenseDetailPanel::showDetail(const LicenseDetail &detail)
             continue;
         const QString label = QString::fromLatin1(field.displayLabel);
         const std::string_view column(field.column);
+        // A field the team's policy keeps from this login is not shown (its value reads as empty).
+        if (m_database && m_database->access().isHidden(QString::fromLatin1(field.column)))
+            continue;
         if (column == "account_id") {
             addField(label, l.accountId.isNull() ? orDash(l.accountName)
                                                  : QStringLiteral("%1 (%2)").arg(orDash(l.accountName), l.accountId.to18()));
@@ -305,8 +308,22 @@ void LicenseDetailPanel::showDetail(const LicenseDetail &detail)
     }
     m_orgId = l.subscriberOrgId.to15();
     m_subscriber->setEnabled(!m_orgId.isEmpty());
-    m_modify->setEnabled(m_database && !m_database->isReadOnly());
+    updateModifyButton();
     showHistory(detail.history);
+}
+
+void LicenseDetailPanel::updateModifyButton()
+{
+    // Read-only, or a login the team's policy lets change nothing: disabled, saying why.
+    QString why;
+    if (!m_database)
+        why = QStringLiteral("No database is open.");
+    else if (m_database->isReadOnly())
+        why = QStringLiteral("Read-only: %1").arg(m_database->readOnlyReason());
+    else if (!m_database->access().mayModifyLicenses())
+        why = m_database->access().whyNotModify();
+    m_modify->setEnabled(why.isEmpty());
+    m_modify->setToolTip(why);
 }
 
 } // namespace lmo

@@ -58,6 +58,7 @@ private:
     void showHistory(const Result<std::vector<AuditEntry>> &history);
     void showDetail(const LicenseDetail &detail);
     Database *m_database = nullptr;
+    void updateModifyButton();
     std::unique_ptr<PageReader> m_reader;
     bool m_loading = false;
     void clear();

@@ -140,6 +140,10 @@ LicensesPage::~LicensesPage()
 void LicensesPage::setDatabase(Database *database)
 {
     m_database = database;
+    // What the team's policy keeps from this login is not shown (it would read as empty).
+    m_columns->setUnreadable(database && database->access().enforced && !database->access().seesEverything()
+                                 ? database->access().hidden
+                                 : QStringList());
     m_reader->setDatabase(database, document());
     m_detail->setDatabase(database, document());
     refreshChoices();

@@ -104,6 +104,17 @@ ModifyLicenseDialog::ModifyLicenseDialog(Database &database, std::vector<qint64>
                                .arg(QLocale().toString(qint64(m_rowIds.size()))));
         setWindowTitle(QStringLiteral("Modify %1 Licenses").arg(QLocale().toString(qint64(m_rowIds.size()))));
     }
+    // What the team's policy does not let this login change stays as it is, saying why.
+    const team::SessionAccess &access = database.access();
+    const std::pair<QWidget *, const char *> terms[] = {{m_status, "status"}, {m_seatsMode, "seats"}, {m_seats, "seats"},
+                                                        {m_expirationMode, "expiration"}, {m_expiration, "expiration"},
+                                                        {m_days, "expiration"}};
+    for (const auto &[widget, column] : terms) {
+        if (access.mayModify(QString::fromLatin1(column)))
+            continue;
+        widget->setEnabled(false);
+        widget->setToolTip(QStringLiteral("The team's policy does not let %1 change the %2.").arg(access.login, QLatin1String(column)));
+    }
     for (QComboBox *c : {m_status, m_seatsMode, m_expirationMode})
         connect(c, &QComboBox::currentIndexChanged, this, &ModifyLicenseDialog::update);
     connect(m_seats, &QSpinBox::valueChanged, this, &ModifyLicenseDialog::update);

@@ -338,6 +338,17 @@ void MainWindow::adoptDatabase(std::unique_ptr<Database> opened)
     updateStatus();
     emit databaseChanged();
     buildDeferredIndexesInBackground();
+    // A login the team's policy does not bind is told so when it connects (and in the status bar).
+    if (const QString warning = database()->access().warning(); !warning.isEmpty()) {
+        auto *box = new QMessageBox(QMessageBox::Warning, QStringLiteral("Team database"),
+                                    QStringLiteral("Connected as %1.").arg(database()->access().login), QMessageBox::Ok, this);
+        box->setObjectName(QStringLiteral("unboundLoginWarning"));
+        box->setInformativeText(warning.left(1).toUpper() + warning.mid(1)
+                                + QStringLiteral(". Everything you do is still in the audit log; for everyday work, connect "
+                                                 "with a login of your own in one of the team's roles."));
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        box->open();
+    }
 }
 
 void MainWindow::connectTeamDatabase(const QString &uri, const Database::OpenOptions &options, bool quiet)
@@ -464,6 +475,13 @@ void MainWindow::importFiles()
         QMessageBox::information(this, QStringLiteral("Import"),
                                  QStringLiteral("This database is read-only (%1): nothing can be imported into it.")
                                      .arg(database()->readOnlyReason()));
+        return;
+    }
+    if (!database()->access().mayImport()) {
+        QMessageBox::information(this, QStringLiteral("Import"),
+                                 QStringLiteral("%1 may not import into this team database: the team's policy lets only "
+                                                "partner ops add licenses. Ask partner ops to import the file.")
+                                     .arg(database()->access().login));
         return;
     }
     const QStringList files = QFileDialog::getOpenFileNames(
@@ -683,12 +701,18 @@ void MainWindow::updateStatus()
     m_statusDatabase->setText(count ? QStringLiteral("%1  —  %2 licenses").arg(path, QLocale().toString(*count))
                                     : QStringLiteral("%1  —  counting licenses…").arg(path));
     m_statusDatabase->setToolTip(team ? open->path() : path);
+    const team::SessionAccess &access = open->access();
     if (open->isReadOnly()) {
         m_statusReadOnly->setText(QStringLiteral("Read-only: %1").arg(open->readOnlyReason()));
         setWindowTitle(windowTitle() + QStringLiteral(" [read-only]"));
+    } else if (const QString warning = access.warning(); !warning.isEmpty()) {
+        m_statusReadOnly->setText(QStringLiteral("\u26a0 %1").arg(warning));
+    } else if (access.enforced && access.role) {
+        m_statusReadOnly->setText(QStringLiteral("%1 (%2)").arg(team::roleName(*access.role), access.login));
     } else {
         m_statusReadOnly->clear();
     }
+    m_statusReadOnly->setToolTip(access.enforced ? access.summary() : QString());
 }
 
 void MainWindow::updateJobsStatus()

@@ -107,6 +107,15 @@ Result<std::unique_ptr<ServerLock>> PgBackend::connectServerLock(const QSqlDatab
     return std::unique_ptr<ServerLock>(std::move(connected).value());
 }
 
+bool PgBackend::ownsTable(QSqlDatabase &db, const QString &table) const
+{
+    QSqlQuery q(db);
+    if (!q.prepare(QStringLiteral("SELECT pg_has_role(c.relowner, 'USAGE') FROM pg_class c WHERE c.oid = to_regclass(?)")))
+        return false;
+    q.addBindValue(table);
+    return q.exec() && q.next() && q.value(0).toBool();
+}
+
 bool PgBackend::auditsOnServer(const QSqlDatabase &db) const
 {
     return pg::isTeamSession(db);

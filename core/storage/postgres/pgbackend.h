@@ -23,6 +23,7 @@ public:
     Result<std::unique_ptr<FastCursor>> prepareCursor(QSqlDatabase db, const QByteArray &sql, ReadOn on) const override;
     bool copiesRows(const QSqlDatabase &db) const override;
     bool auditsOnServer(const QSqlDatabase &db) const override;
+    bool ownsTable(QSqlDatabase &db, const QString &table) const override;
     Result<void> setChangeSource(QSqlDatabase &db, const QString &source) const override;
     Result<void> noteOnServer(QSqlDatabase &db, const QString &kind, const QString &summary, const QString &source) const override;
     // pg::CopyRows, written by pg::copyIn and kept open by a pg::CopyStream.

@@ -150,6 +150,19 @@ Result<void> Database::checkAndMigrate(Database &database, QSqlDatabase db, cons
             return e;
         }
         if (q.value(0).isNull()) {
+            // A team database's schema that this login may not use: it is in none of the roles.
+            q.finish();
+            QSqlQuery team(db);
+            if (team.exec(QStringLiteral("SELECT session_user FROM pg_namespace n JOIN pg_class c ON c.relnamespace = n.oid "
+                                         "WHERE c.relname = 'team_policy' AND n.nspname = ANY (string_to_array("
+                                         "replace(replace(current_setting('search_path'), ' ', ''), '\"', ''), ','))"))
+                && team.next()) {
+                return Error::make(Error::Code::AuthFailed,
+                                   QStringLiteral("%1 is a team database, and %2 is in none of its roles (partner ops, "
+                                                  "customer success, support), so it may read nothing there. Ask partner "
+                                                  "ops to add it: lmodesk team add-user %2 --role ROLE.")
+                                       .arg(shown, team.value(0).toString()));
+            }
             return Error::make(Error::Code::NotADatabase,
                                QStringLiteral("%1 has no schema to keep LMO Desk's tables in: its search_path names "
                                               "none that exists and this login may use. Create the schema (CREATE "

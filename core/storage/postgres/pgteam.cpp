@@ -3,6 +3,7 @@
 
 #include "domain/licensefields.h"
 #include "import/importformat.h"
+#include "storage/bulkload.h"
 #include "storage/database.h"
 #include "storage/migrations.h"
 #include "storage/postgres/pgcopy.h"
@@ -368,6 +369,16 @@ Result<QStringList> init(Database &database)
             return migrated.error();
         if (migrated.value() != before.value())
             report << QStringLiteral("Brought the schema from version %1 to %2.").arg(before.value()).arg(migrated.value());
+        // What an earlier load left to build (indexes, keys, the org summary) needs the tables'
+        // owner: built now, as nobody who works in the team database could.
+        auto pending = deferredIndexCount(db);
+        if (!pending)
+            return pending.error();
+        if (pending.value() > 0) {
+            if (auto r = buildDeferredIndexes(db, {}); !r)
+                return r;
+            report << QStringLiteral("Built the %1 indexes and summaries an earlier load had left to build.").arg(pending.value());
+        }
         Transaction t(db);
         if (auto r = t.begin(doing); !r)
             return r;

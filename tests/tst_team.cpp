@@ -1,0 +1,472 @@
+// Who sees what on a team database (storage/team.h): what `team init` makes, what each role may
+// read and change, as the app sees it and as a plain SQL connection with the same login tries it
+// (each attempt refused by PostgreSQL itself), the audit log the database writes, two people
+// editing one license. Runs against the test server of packaging/pg-test-cluster.sh, as ordinary
+// logins made by `team add-user`: the admin login (LMODESK_TEST_PG) may create roles, and is
+// neither a superuser nor BYPASSRLS.
+#include "fixtures.h"
+
+#include "domain/license.h"
+#include "import/importer.h"
+#include "storage/database.h"
+#include "storage/licenseedits.h"
+#include "storage/licenserepository.h"
+#include "storage/postgres/pglocation.h"
+#include "storage/team.h"
+
+#include <QProcess>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QUuid>
+#include <QtTest>
+
+using namespace lmo;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+QString unique(const char *prefix)
+{
+    return QStringLiteral("%1_%2").arg(QLatin1String(prefix), QUuid::createUuid().toString(QUuid::Id128).left(10));
+}
+
+// The base URI with another login before the @, and no search_path: the login's own settings
+// (team add-user set them) choose the schema, as they would for psql.
+QString asLogin(const QString &login)
+{
+    QString uri = test::postgresUri();
+    const qsizetype at = uri.indexOf(u'@');
+    const qsizetype scheme = uri.indexOf(u"://"_s) + 3;
+    return uri.left(scheme) + login + uri.mid(at);
+}
+
+// One statement on a plain connection of `uri`'s own: as psql would run it. Answers the
+// server's SQLSTATE ("" when it ran) and the first value.
+struct Attempt
+{
+    QString state;
+    QVariant value;
+    int rows = -1;
+};
+
+Attempt attempt(const QString &uri, const QString &sql)
+{
+    Attempt a;
+    auto location = PgLocation::parse(uri);
+    if (!location) {
+        a.state = u"parse"_s;
+        return a;
+    }
+    const QString name = QUuid::createUuid().toString();
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(u"QPSQL"_s, name);
+        db.setConnectOptions(location->driverOptions().value());
+        if (!db.open()) {
+            a.state = u"connect: "_s + db.lastError().text();
+        } else {
+            QSqlQuery q(db);
+            if (!q.exec(sql)) {
+                a.state = q.lastError().nativeErrorCode();
+                if (a.state.isEmpty())
+                    a.state = q.lastError().text();
+            } else {
+                a.rows = q.numRowsAffected();
+                if (q.next())
+                    a.value = q.value(0);
+            }
+        }
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(name);
+    return a;
+}
+
+std::unique_ptr<Database> openAs(const QString &uri)
+{
+    auto opened = Database::open(uri, Database::OpenOptions());
+    if (!opened) {
+        qWarning("%s", qPrintable(opened.error().message));
+        return nullptr;
+    }
+    return std::move(opened).value();
+}
+
+// A team database with the stats fixture in it, set up by the admin, and one person per role.
+struct Team
+{
+    QString schema;
+    QString adminUri;
+    std::unique_ptr<Database> admin;
+    QString ops, success, support; // logins
+};
+
+bool makeTeam(Team &team)
+{
+    team.schema = unique("team");
+    team.adminUri = test::schemaUri(test::postgresUri(), team.schema);
+    Database::OpenOptions create;
+    create.create = true;
+    auto opened = Database::open(team.adminUri, create);
+    if (!opened) {
+        qWarning("%s", qPrintable(opened.error().message));
+        return false;
+    }
+    team.admin = std::move(opened).value();
+    if (!test::writeStatsFixture(*team.admin))
+        return false;
+    auto done = team::init(*team.admin);
+    if (!done) {
+        qWarning("team init: %s", qPrintable(done.error().message));
+        return false;
+    }
+    // The admin's session knows the team only once opened again.
+    team.admin = openAs(team.adminUri);
+    if (!team.admin)
+        return false;
+    team.ops = unique("ops");
+    team.success = unique("cs");
+    team.support = unique("sup");
+    for (const auto &[login, role] : {std::pair{team.ops, team::Role::PartnerOps}, std::pair{team.success, team::Role::CustomerSuccess},
+                                      std::pair{team.support, team::Role::Support}}) {
+        auto put = team::putUser(*team.admin, login, role, true);
+        if (!put) {
+            qWarning("add-user %s: %s", qPrintable(login), qPrintable(put.error().message));
+            return false;
+        }
+    }
+    return true;
+}
+
+qint64 firstLicenseWithSeats(const QString &uri)
+{
+    return attempt(uri, u"SELECT min(id) FROM licenses WHERE seats > 0 AND status = 'Active'"_s).value.toLongLong();
+}
+
+} // namespace
+
+class TstTeam : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase()
+    {
+        if (!test::onPostgres())
+            QSKIP("tst_team runs against a PostgreSQL server (ctest runs it with one)");
+        QVERIFY(makeTeam(m_team));
+    }
+
+    // team init: the schema and its tables belong to lmo_owner, row-level security is on and
+    // forced on every table, and PUBLIC is granted nothing.
+    void initForcesRowSecurityOnEveryTableAndGrantsPublicNothing()
+    {
+        const QString schema = m_team.schema;
+        QCOMPARE(attempt(m_team.adminUri, u"SELECT nspowner::regrole::text FROM pg_namespace WHERE nspname = '%1'"_s.arg(schema)).value.toString(),
+                 u"lmo_owner"_s);
+        const Attempt tables = attempt(m_team.adminUri,
+                                       u"SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                                       "WHERE n.nspname = '%1' AND c.relkind = 'r'"_s.arg(schema));
+        QVERIFY(tables.value.toInt() >= 9);
+        QCOMPARE(attempt(m_team.adminUri, u"SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                                           "WHERE n.nspname = '%1' AND c.relkind = 'r' AND c.relrowsecurity AND c.relforcerowsecurity "
+                                           "AND c.relowner = 'lmo_owner'::regrole"_s.arg(schema))
+                     .value.toInt(),
+                 tables.value.toInt());
+        // An ACL entry for PUBLIC reads "=r/grantor": none on any table, column or the schema.
+        QCOMPARE(attempt(m_team.adminUri, u"SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                                           "WHERE n.nspname LIKE '%1%%' AND EXISTS (SELECT 1 FROM unnest(c.relacl) a WHERE a::text LIKE '=%%')"_s
+                                               .arg(schema))
+                     .value.toInt(),
+                 0);
+        QCOMPARE(attempt(m_team.adminUri, u"SELECT count(*) FROM pg_namespace n WHERE n.nspname LIKE '%1%%' "
+                                           "AND EXISTS (SELECT 1 FROM unnest(n.nspacl) a WHERE a::text LIKE '=%%')"_s.arg(schema))
+                     .value.toInt(),
+                 0);
+        // A login in none of the roles sees nothing, and the app says why.
+        const QString nobody = unique("nobody");
+        QVERIFY(attempt(m_team.adminUri, u"CREATE ROLE %1 LOGIN"_s.arg(nobody)).state.isEmpty());
+        const QString nobodyUri = test::schemaUri(asLogin(nobody), schema);
+        QCOMPARE(attempt(nobodyUri, u"SELECT count(*) FROM %1.licenses"_s.arg(schema)).state, u"42501"_s);
+        auto refused = Database::open(nobodyUri, Database::OpenOptions());
+        QVERIFY(!refused);
+        QVERIFY2(refused.error().message.contains(u"none of its roles"_s), qPrintable(refused.error().message));
+    }
+
+    // Running init again, and applying the same policy again, change nothing.
+    void applyingThePolicyAgainChangesNothing()
+    {
+        auto policy = team::currentPolicy(*m_team.admin);
+        QVERIFY2(policy, qPrintable(policy ? QString() : policy.error().message));
+        QCOMPARE(policy.value(), team::AccessPolicy::defaults());
+        const QVariant before = attempt(m_team.adminUri, u"SELECT team_fingerprint()"_s).value;
+        auto again = team::init(*m_team.admin);
+        QVERIFY2(again, qPrintable(again ? QString() : again.error().message));
+        QCOMPARE(attempt(m_team.adminUri, u"SELECT team_fingerprint()"_s).value, before);
+        auto changed = team::applyPolicy(*m_team.admin, policy.value());
+        QVERIFY(changed);
+        QVERIFY(!changed.value());
+        auto sql = team::policySql(*m_team.admin, policy.value());
+        QVERIFY(sql);
+        QVERIFY(sql->join(u'\n').contains(u"CREATE POLICY support_select ON"_s));
+        QVERIFY(sql->join(u'\n').contains(u"GRANT UPDATE (seats, expiration, row_version)"_s));
+    }
+
+    // Each login's session says what the server lets it do.
+    void eachLoginIsToldWhatItMayDo()
+    {
+        auto ops = openAs(asLogin(m_team.ops));
+        auto success = openAs(asLogin(m_team.success));
+        auto support = openAs(asLogin(m_team.support));
+        QVERIFY(ops && success && support);
+        QVERIFY(ops->access().enforced);
+        QCOMPARE(ops->access().role, team::Role::PartnerOps);
+        QVERIFY(ops->access().modifyAll && ops->access().administers && ops->access().hidden.isEmpty());
+        QVERIFY(ops->access().warning().isEmpty());
+        QCOMPARE(success->access().role, team::Role::CustomerSuccess);
+        QVERIFY(!success->access().modifyAll && !success->access().administers);
+        QCOMPARE(success->access().modifiable, (QStringList{u"seats"_s, u"expiration"_s}));
+        QVERIFY(success->access().mayModify(u"seats"_s) && !success->access().mayModify(u"status"_s));
+        QCOMPARE(support->access().role, team::Role::Support);
+        QVERIFY(support->access().modifiable.isEmpty() && !support->access().modifyAll);
+        QVERIFY(!support->access().whyNotModify().isEmpty());
+        for (const char *column : {"seats", "used_licenses", "contact_id", "lead_id"})
+            QVERIFY2(support->access().hidden.contains(QString::fromLatin1(column)), column);
+        QVERIFY(!support->access().hidden.contains(u"account_name"_s));
+        // The admin that set the team up is a member of lmo_owner: warned.
+        QVERIFY(m_team.admin->access().owner);
+        QVERIFY(m_team.admin->access().warning().contains(u"sees everything"_s));
+        // Support reads the licenses through its view: every license, the hidden fields empty.
+        QSqlQuery all(support->connection());
+        QVERIFY2(all.exec(LicenseRepository::selectSql(u"1 = 1"_s)), qPrintable(all.lastError().text()));
+        int read = 0;
+        while (all.next()) {
+            const License l = LicenseRepository::readLicense(all);
+            QCOMPARE(l.seats, 0);
+            QCOMPARE(l.usedLicenses, 0);
+            QVERIFY(l.contactId.isNull());
+            ++read;
+        }
+        QCOMPARE(read, 15);
+    }
+
+    // The same attempts made directly in SQL with each login: refused by PostgreSQL.
+    void directSqlCannotGetAroundThePolicy()
+    {
+        const QString s = m_team.schema;
+        const QString ops = asLogin(m_team.ops), success = asLogin(m_team.success), support = asLogin(m_team.support);
+        const qint64 id = firstLicenseWithSeats(ops);
+        QVERIFY(id > 0);
+        // Support: no hidden column, even naming the table itself; no change of any kind.
+        QCOMPARE(attempt(support, u"SELECT seats FROM %1.licenses"_s.arg(s)).state, u"42501"_s);
+        QCOMPARE(attempt(support, u"SELECT used_licenses FROM %1.licenses"_s.arg(s)).state, u"42501"_s);
+        QCOMPARE(attempt(support, u"SELECT contact_id FROM %1.licenses"_s.arg(s)).state, u"42501"_s);
+        QCOMPARE(attempt(support, u"SELECT seats FROM %1.subscribers"_s.arg(s)).state, u"42501"_s);
+        QCOMPARE(attempt(support, u"UPDATE %1.licenses SET seats = 1 WHERE id = %2"_s.arg(s).arg(id)).state, u"42501"_s);
+        QCOMPARE(attempt(support, u"UPDATE %1.licenses SET expiration = NULL WHERE id = %2"_s.arg(s).arg(id)).state, u"42501"_s);
+        QCOMPARE(attempt(support, u"DELETE FROM %1.licenses"_s.arg(s)).state, u"42501"_s);
+        QCOMPARE(attempt(support, u"SELECT count(*) FROM %1.licenses"_s.arg(s)).value.toInt(), 15);
+        // Customer success: seats and expiration only.
+        QCOMPARE(attempt(success, u"UPDATE %1.licenses SET account_name = 'x' WHERE id = %2"_s.arg(s).arg(id)).state, u"42501"_s);
+        QCOMPARE(attempt(success, u"UPDATE %1.licenses SET status = 'Suspended' WHERE id = %2"_s.arg(s).arg(id)).state, u"42501"_s);
+        QCOMPARE(attempt(success, u"INSERT INTO %1.packages (name) VALUES ('Forged')"_s.arg(s)).state, u"42501"_s);
+        QCOMPARE(attempt(success, u"UPDATE %1.lmo_profiles SET data = '{}'"_s.arg(s)).state, u"42501"_s);
+        // Nobody writes the audit log, partner ops included; nobody changes the policy but
+        // partner ops, nor puts people in roles.
+        for (const QString &who : {ops, success, support}) {
+            QCOMPARE(attempt(who, u"DELETE FROM %1.audit_log"_s.arg(s)).state, u"42501"_s);
+            QCOMPARE(attempt(who, u"UPDATE %1.audit_log SET changed_by = 'someone'"_s.arg(s)).state, u"42501"_s);
+            QCOMPARE(attempt(who, u"INSERT INTO %1.audit_log (changed_at, changed_by, record_type, field, source) "
+                                  "VALUES (now(), 'someone else', 'license', 'Seats', 'forged')"_s.arg(s))
+                         .state,
+                     u"42501"_s);
+            QCOMPARE(attempt(who, u"TRUNCATE %1.licenses"_s.arg(s)).state, u"42501"_s);
+            QCOMPARE(attempt(who, u"ALTER TABLE %1.licenses DISABLE ROW LEVEL SECURITY"_s.arg(s)).state, u"42501"_s);
+        }
+        QCOMPARE(attempt(success, u"SELECT %1.team_apply_policy('{}'::jsonb)"_s.arg(s)).state, u"42501"_s);
+        QCOMPARE(attempt(support, u"SELECT %1.team_put_user('%2', 'partner_ops', false)"_s.arg(s, m_team.support)).state, u"42501"_s);
+        QCOMPARE(attempt(success, u"SELECT %1.team_note('Licenses', 'forged', 'x')"_s.arg(s)).state, u"42501"_s);
+        // What customer success may change, it changes, and the database logs it as them.
+        const Attempt raised = attempt(success, u"UPDATE %1.licenses SET seats = seats + 1 WHERE id = %2"_s.arg(s).arg(id));
+        QVERIFY2(raised.state.isEmpty(), qPrintable(raised.state));
+        QCOMPARE(raised.rows, 1);
+        const Attempt logged = attempt(ops, u"SELECT changed_by || '|' || field || '|' || source FROM %1.audit_log "
+                                            "WHERE record_ref = %2 ORDER BY id DESC LIMIT 1"_s.arg(s).arg(id));
+        QCOMPARE(logged.value.toString().section(u'|', 0, 1), m_team.success + u"|Seats"_s);
+        QVERIFY(logged.value.toString().contains(u"SQL by "_s));
+    }
+
+    // Sandboxes kept from a role, and a role limited to one package, are limits PostgreSQL keeps.
+    void sandboxesAndPackagesCanBeKeptFromARole()
+    {
+        team::AccessPolicy policy = team::AccessPolicy::defaults();
+        const QString package = attempt(asLogin(m_team.ops), u"SELECT name FROM packages WHERE id = (SELECT min(package_ref) FROM licenses)"_s)
+                                    .value.toString();
+        QVERIFY(!package.isEmpty());
+        policy.of(team::Role::Support).sandbox = false;
+        policy.of(team::Role::Support).packages = {package};
+        auto changed = team::applyPolicy(*m_team.admin, policy);
+        QVERIFY2(changed, qPrintable(changed ? QString() : changed.error().message));
+        QVERIFY(changed.value());
+        const qint64 expected = attempt(asLogin(m_team.ops), u"SELECT count(*) FROM licenses l JOIN packages p ON p.id = l.package_ref "
+                                                            "WHERE p.name = '%1' AND l.is_sandbox = 0"_s.arg(package))
+                                    .value.toLongLong();
+        QVERIFY(expected > 0 && expected < 15);
+        const QString s = m_team.schema;
+        QCOMPARE(attempt(asLogin(m_team.support), u"SELECT count(*) FROM %1.licenses"_s.arg(s)).value.toLongLong(), expected);
+        QCOMPARE(attempt(asLogin(m_team.support), u"SELECT count(*) FROM licenses WHERE is_sandbox = 1"_s).value.toLongLong(), 0);
+        QCOMPARE(attempt(asLogin(m_team.support), u"SELECT count(*) FROM packages"_s).value.toLongLong(), 1);
+        // The org summary sums every package: a role limited to some may not read the sums.
+        QCOMPARE(attempt(asLogin(m_team.support), u"SELECT installed FROM %1.subscribers"_s.arg(s)).state, u"42501"_s);
+        // Customer success is untouched by support's limits.
+        QCOMPARE(attempt(asLogin(m_team.success), u"SELECT count(*) FROM licenses"_s).value.toLongLong(), 15);
+        // A role that may modify everything sees everything: such a limit is refused, saying why.
+        team::AccessPolicy wrong = team::AccessPolicy::defaults();
+        wrong.of(team::Role::PartnerOps).sandbox = false;
+        auto refused = team::applyPolicy(*m_team.admin, wrong);
+        QVERIFY(!refused);
+        QVERIFY2(refused.error().message.contains(u"sees everything"_s), qPrintable(refused.error().message));
+        team::AccessPolicy hidingKey = team::AccessPolicy::defaults();
+        hidingKey.of(team::Role::Support).hidden << u"org_id"_s;
+        QVERIFY(!team::applyPolicy(*m_team.admin, hidingKey));
+        QVERIFY(team::applyPolicy(*m_team.admin, team::AccessPolicy::defaults()));
+        QCOMPARE(attempt(asLogin(m_team.support), u"SELECT count(*) FROM licenses"_s).value.toLongLong(), 15);
+    }
+
+    // Two people modifying the same license: the second is told that it changed since they read
+    // it, by whom, and nothing of theirs is written; planned again, it goes in.
+    void theSecondOfTwoEditsOfOneLicenseIsToldAndOverwritesNothing()
+    {
+        auto first = openAs(asLogin(m_team.success));
+        auto second = openAs(asLogin(m_team.ops));
+        QVERIFY(first && second);
+        const qint64 id = firstLicenseWithSeats(asLogin(m_team.ops));
+        auto addSeats = [](int n) {
+            return [n](const License &l) {
+                LicenseChange c;
+                c.seats = l.seats + n;
+                return c;
+            };
+        };
+        const QDate today = QDate::currentDate();
+        auto planFirst = planModification(*first, {id}, addSeats(5), today);
+        auto planSecond = planModification(*second, {id}, addSeats(7), today);
+        QVERIFY(planFirst && planSecond);
+        QCOMPARE(planFirst->changes.size(), size_t(1));
+        QVERIFY(planFirst->changes[0].version > 0);
+        auto wrote = writeTerms(*first, planFirst->changes, false, u"Modify License"_s);
+        QVERIFY2(wrote, qPrintable(wrote ? QString() : wrote.error().message));
+        const int afterFirst = attempt(asLogin(m_team.ops), u"SELECT seats FROM licenses WHERE id = %1"_s.arg(id)).value.toInt();
+        auto refused = writeTerms(*second, planSecond->changes, false, u"Modify License"_s);
+        QVERIFY(!refused);
+        QCOMPARE(refused.error().code, Error::Code::Conflict);
+        QVERIFY2(refused.error().message.contains(m_team.success), qPrintable(refused.error().message));
+        QCOMPARE(attempt(asLogin(m_team.ops), u"SELECT seats FROM licenses WHERE id = %1"_s.arg(id)).value.toInt(), afterFirst);
+        // The other's change seen, theirs applied again: planned afresh, it is written.
+        auto again = planModification(*second, {id}, addSeats(7), today);
+        QVERIFY(again);
+        QVERIFY(writeTerms(*second, again->changes, false, u"Modify License"_s));
+        QCOMPARE(attempt(asLogin(m_team.ops), u"SELECT seats FROM licenses WHERE id = %1"_s.arg(id)).value.toInt(), afterFirst + 7);
+        // A change made outside LMO Desk (psql) raises the version too: an edit planned before
+        // it is refused.
+        auto planned = planModification(*first, {id}, addSeats(1), today);
+        QVERIFY(planned);
+        QVERIFY(attempt(asLogin(m_team.ops), u"UPDATE licenses SET account_name = 'Renamed' WHERE id = %1"_s.arg(id)).state.isEmpty());
+        auto stale = writeTerms(*first, planned->changes, false, u"Modify License"_s);
+        QVERIFY(!stale);
+        QCOMPARE(stale.error().code, Error::Code::Conflict);
+    }
+
+    // An edit by customer success (who may not write the org summary) keeps the summary true:
+    // the database sums the org again, as LMO Desk would.
+    void anEditByCustomerSuccessKeepsTheOrgSummaryTrue()
+    {
+        auto success = openAs(asLogin(m_team.success));
+        QVERIFY(success);
+        const QString ops = asLogin(m_team.ops);
+        const qint64 id = firstLicenseWithSeats(ops);
+        const QString org = attempt(ops, u"SELECT org_id FROM licenses WHERE id = %1"_s.arg(id)).value.toString();
+        const int before = attempt(ops, u"SELECT seats FROM subscribers WHERE org_id = '%1'"_s.arg(org)).value.toInt();
+        QVERIFY(before > 0); // team init built the summary the fixture left to build
+        auto plan = planModification(*success, {id}, [](const License &l) {
+            LicenseChange c;
+            c.seats = l.seats + 3;
+            return c;
+        }, QDate::currentDate());
+        QVERIFY(plan);
+        auto wrote = writeTerms(*success, plan->changes, false, u"Modify License"_s);
+        QVERIFY2(wrote, qPrintable(wrote ? QString() : wrote.error().message));
+        QCOMPARE(attempt(ops, u"SELECT seats FROM subscribers WHERE org_id = '%1'"_s.arg(org)).value.toInt(), before + 3);
+        // History says who: the login, through the dialog.
+        QCOMPARE(attempt(ops, u"SELECT changed_by || '|' || source FROM audit_log WHERE record_ref = %1 ORDER BY id DESC LIMIT 1"_s.arg(id))
+                     .value.toString(),
+                 m_team.success + u"|Modify License"_s);
+    }
+
+    // Partner ops imports into the team database (COPY cannot write a table under row-level
+    // security: the rows go through a temporary table), and the import's note is theirs.
+    void partnerOpsImportsAndTheLogSaysWho()
+    {
+        QTemporaryDir dir;
+        const QString csv = dir.filePath(u"team.csv"_s);
+        QVERIFY(test::writeLicenseCsv(csv, 300, u"Team Package"_s));
+        auto ops = openAs(asLogin(m_team.ops));
+        QVERIFY(ops);
+        QVERIFY(ops->access().mayImport());
+        auto report = importFile(*ops, csv);
+        QVERIFY2(report, qPrintable(report ? QString() : report.error().message));
+        QCOMPARE(report->inserted, 300);
+        QCOMPARE(attempt(asLogin(m_team.support), u"SELECT count(*) FROM licenses"_s).value.toInt(), 315);
+        QCOMPARE(attempt(asLogin(m_team.ops), u"SELECT changed_by FROM audit_log WHERE record_type = 'import' ORDER BY id DESC LIMIT 1"_s)
+                     .value.toString(),
+                 m_team.ops);
+        // Support may not import.
+        auto support = openAs(asLogin(m_team.support));
+        QVERIFY(support && !support->access().mayImport());
+        QVERIFY(!importFile(*support, csv));
+    }
+
+    // A superuser sees everything, whatever the policy says: the app says so.
+    void aSuperuserIsWarned()
+    {
+        const QString uri = test::schemaUri(asLogin(u"postgres"_s), m_team.schema);
+        auto opened = Database::open(uri, Database::OpenOptions());
+        QVERIFY2(opened, qPrintable(opened ? QString() : opened.error().message));
+        QVERIFY(opened.value()->access().superuser);
+        QVERIFY(opened.value()->access().warning().contains(u"this login sees everything, whatever the policy says"_s));
+        // And team add-user refuses to put one in a role.
+        auto refused = team::putUser(*m_team.admin, u"postgres"_s, team::Role::Support, false);
+        QVERIFY(!refused);
+        QVERIFY2(refused.error().message.contains(u"superuser"_s), qPrintable(refused.error().message));
+    }
+
+    // The command line, as the README tells a database owner to use it.
+    void theTeamCommandsSayWhatTheyDid()
+    {
+        QProcess p;
+        p.start(QStringLiteral(LMODESK_BINARY), {u"team"_s, u"users"_s, u"--db"_s, m_team.adminUri});
+        QVERIFY(p.waitForFinished(60000));
+        const QString users = QString::fromUtf8(p.readAllStandardOutput());
+        QCOMPARE(p.exitCode(), 0);
+        QVERIFY2(users.contains(m_team.support) && users.contains(u"Support"_s), qPrintable(users));
+        QVERIFY(QString::fromUtf8(p.readAllStandardError()).contains(u"sees everything"_s));
+        p.start(QStringLiteral(LMODESK_BINARY), {u"team"_s, u"policy"_s, u"show"_s, u"--sql"_s, u"--db"_s, asLogin(m_team.ops)});
+        QVERIFY(p.waitForFinished(60000));
+        QCOMPARE(p.exitCode(), 0);
+        QVERIFY(QString::fromUtf8(p.readAllStandardOutput()).contains(u"FORCE ROW LEVEL SECURITY"_s));
+        p.start(QStringLiteral(LMODESK_BINARY), {u"team"_s, u"add-user"_s, unique("x"), u"--role"_s, u"support"_s, u"--db"_s,
+                                                 asLogin(m_team.success)});
+        QVERIFY(p.waitForFinished(60000));
+        QCOMPARE(p.exitCode(), 2); // refused
+        QVERIFY(QString::fromUtf8(p.readAllStandardError()).contains(u"only partner ops"_s));
+        p.start(QStringLiteral(LMODESK_BINARY), {u"team"_s, u"add-user"_s, unique("x"), u"--role"_s, u"boss"_s, u"--db"_s, m_team.adminUri});
+        QVERIFY(p.waitForFinished(60000));
+        QCOMPARE(p.exitCode(), 2);
+    }
+
+private:
+    Team m_team;
+};
+
+QTEST_GUILESS_MAIN(TstTeam)
+#include "tst_team.moc"
