@@ -11,10 +11,13 @@
 #include "storage/database.h"
 #include "storage/licenseedits.h"
 #include "storage/licenserepository.h"
+#include "document/document.h"
+#include "storage/backend.h"
 #include "storage/postgres/pglocation.h"
 #include "storage/team.h"
 
 #include <QProcess>
+#include <QSignalSpy>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QTemporaryDir>
@@ -424,6 +427,44 @@ private slots:
         auto support = openAs(asLogin(m_team.support));
         QVERIFY(support && !support->access().mayImport());
         QVERIFY(!importFile(*support, csv));
+    }
+
+    // A change anyone makes is announced to every other client: the ids, never the data; a
+    // client does not hear its own.
+    void otherPeoplesChangesAreAnnounced()
+    {
+        auto support = openAs(asLogin(m_team.support));
+        QVERIFY(support);
+        auto feed = support->storage().listenForChanges(support->connectionSpec(), u"tst-team-feed"_s);
+        QVERIFY2(feed, qPrintable(feed ? QString() : feed.error().message));
+        QVERIFY(feed.value());
+        const qint64 id = firstLicenseWithSeats(asLogin(m_team.ops));
+        // This process's own change (a connection LMO Desk set up): not heard here.
+        auto ops = openAs(asLogin(m_team.ops));
+        QVERIFY(ops);
+        QSqlQuery own(ops->connection());
+        QVERIFY(own.exec(u"UPDATE licenses SET org_edition = 'Own' WHERE id = %1"_s.arg(id)));
+        // Someone else's (another program's connection): heard, with their login and the id.
+        QVERIFY(attempt(asLogin(m_team.success), u"UPDATE licenses SET seats = seats + 1 WHERE id = %1"_s.arg(id)).state.isEmpty());
+        std::vector<ChangeNotice> heard;
+        for (int i = 0; i < 120 && heard.empty(); ++i) {
+            auto got = feed.value()->wait(250);
+            QVERIFY2(got, qPrintable(got ? QString() : got.error().message));
+            heard.insert(heard.end(), got->begin(), got->end());
+        }
+        QCOMPARE(int(heard.size()), 1);
+        QCOMPARE(heard[0].table, u"licenses"_s);
+        QCOMPARE(heard[0].login, m_team.success);
+        QCOMPARE(heard[0].ids, QList<qint64>{id});
+        // An open window's document hears it, and tells its pages who changed what.
+        Document document;
+        document.adopt(openAs(asLogin(m_team.support)));
+        QSignalSpy changed(&document, &Document::licensesChanged);
+        QTest::qWait(500); // the document's listener is connected
+        QVERIFY(attempt(asLogin(m_team.success), u"UPDATE licenses SET seats = seats + 1 WHERE id = %1"_s.arg(id)).state.isEmpty());
+        QTRY_VERIFY_WITH_TIMEOUT(changed.count() >= 1, 60000);
+        QCOMPARE(changed.at(0).at(0).value<ContentChange>(), ContentChange::Others);
+        QCOMPARE(changed.at(0).at(1).toString(), m_team.success);
     }
 
     // A superuser sees everything, whatever the policy says: the app says so.

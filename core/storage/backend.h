@@ -53,6 +53,27 @@ public:
     virtual std::string_view utf8(int column) const = 0; // NULL reads as empty
 };
 
+// A change another client made, as a team database announces it (its triggers' NOTIFY): which
+// table, who (the login), and the ids of the rows, never their data (any login may listen).
+struct ChangeNotice
+{
+    QString table;      // "licenses", "lmo_profiles"
+    QString login;      // who made it
+    bool many = false;  // too many rows to name: take the table as changed
+    QList<qint64> ids;
+};
+
+// Listens for the changes other clients make (storage/team.h), on a connection of its own
+// opened on the thread that made it and used only there.
+class ChangeFeed
+{
+public:
+    virtual ~ChangeFeed() = default;
+    // Waits up to `ms` for announcements and answers those that came (none after `ms`); an
+    // Error (ConnectionLost) when the server went away: make a new feed then.
+    virtual Result<std::vector<ChangeNotice>> wait(int ms) = 0;
+};
+
 // The operations on a database that differ between its engines: everything the core does that
 // is not portable SQL through QSqlQuery goes through one of these. There are two, SQLite
 // (core/storage/sqlite/) and PostgreSQL (core/storage/postgres/); a Database is given its own
@@ -219,6 +240,14 @@ public:
     // stall every other client's writes meanwhile.
     virtual void checkpointAfterBulkWrite(QSqlDatabase db) const;
 
+    // The changes other clients make to the database of `spec`, as they are made, on a connection
+    // named `connectionName` opened on the calling thread; nullptr (no error) where nothing
+    // announces them (a file, whose other writers Go > Reload catches; a server database that is
+    // not a team database).
+    virtual Result<std::unique_ptr<ChangeFeed>> listenForChanges(const ConnectionSpec &, const QString &) const
+    {
+        return std::unique_ptr<ChangeFeed>();
+    }
     // Whether this session may change `table`'s shape (drop and build its indexes): its owner
     // may. The default, a file's, is true; on a team database nobody who works in it owns the
     // tables (lmo_owner does), and a bulk load then keeps the indexes as they are.

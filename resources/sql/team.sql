@@ -443,7 +443,8 @@ BEGIN
     IF length(ids) > 7000 OR array_length(string_to_array(ids, ','), 1) > 1000 THEN
         ids := '*';
     END IF;
-    PERFORM pg_notify(${CHANNEL}, TG_TABLE_NAME || ':' || ids);
+    PERFORM pg_notify(${CHANNEL}, concat_ws(':', TG_TABLE_NAME, coalesce(current_setting('lmodesk.client', true), ''),
+                                            session_user, ids));
     RETURN NULL;
 END
 $fn$
@@ -479,6 +480,16 @@ CREATE TRIGGER team_notify_update AFTER UPDATE ON ${S}.licenses REFERENCING OLD 
     FOR EACH STATEMENT EXECUTE FUNCTION ${S}.team_notify()
 --;;
 DROP TRIGGER IF EXISTS team_notify_delete ON ${S}.licenses
+--;;
+DROP TRIGGER IF EXISTS team_notify_insert ON ${S}.lmo_profiles
+--;;
+CREATE TRIGGER team_notify_insert AFTER INSERT ON ${S}.lmo_profiles REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION ${S}.team_notify()
+--;;
+DROP TRIGGER IF EXISTS team_notify_update ON ${S}.lmo_profiles
+--;;
+CREATE TRIGGER team_notify_update AFTER UPDATE ON ${S}.lmo_profiles REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION ${S}.team_notify()
 --;;
 CREATE TRIGGER team_notify_delete AFTER DELETE ON ${S}.licenses REFERENCING OLD TABLE AS old_rows
     FOR EACH STATEMENT EXECUTE FUNCTION ${S}.team_notify()

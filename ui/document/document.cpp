@@ -1,8 +1,10 @@
 #include "document/document.h"
+#include "document/changewatcher.h"
 
 #include "document/jobrunner.h"
 #include "models/sqlworker.h"
 
+#include <QTimer>
 #include <QUndoStack>
 
 namespace lmo {
@@ -11,13 +13,36 @@ Document::Document(QObject *parent)
     : QObject(parent)
     , m_undo(new QUndoStack(this))
     , m_jobs(new JobRunner(this))
+    , m_othersTimer(new QTimer(this))
 {
+    // A burst of changes (an import's batches, several edits) is one refresh, a moment after.
+    m_othersTimer->setSingleShot(true);
+    m_othersTimer->setInterval(300);
+    connect(m_othersTimer, &QTimer::timeout, this, [this] {
+        const QString who = m_othersLogins.join(QStringLiteral(", "));
+        const bool lmo = std::exchange(m_othersLmo, false);
+        m_othersLogins.clear();
+        if (lmo)
+            notifyChanged(ContentChange::Lmo, who);
+        notifyChanged(ContentChange::Others, who);
+    });
 }
 
 Document::~Document()
 {
+    retireWatcher();
     // The worker first: its running job may still use the connection spec of the database.
     m_reader.reset();
+}
+
+void Document::othersChanged(const std::vector<ChangeNotice> &notices)
+{
+    for (const ChangeNotice &n : notices) {
+        if (!m_othersLogins.contains(n.login))
+            m_othersLogins << n.login;
+        m_othersLmo = m_othersLmo || n.table == QLatin1String("lmo_profiles");
+    }
+    m_othersTimer->start();
 }
 
 ConnectionSpec Document::connectionSpec() const
@@ -48,6 +73,11 @@ void Document::adopt(std::unique_ptr<Database> database)
     m_database = std::move(database);
     ++m_generation;
     m_reader = std::make_unique<SqlWorker>(m_database->readingSpec());
+    // What other people change shows here within about a second (a team database's
+    // announcements; on the primary, where the changes are made).
+    if (m_database->access().enforced)
+        m_watcher = std::make_unique<ChangeWatcher>(m_database->connectionSpec(), this,
+                                                    [this](const std::vector<ChangeNotice> &n) { othersChanged(n); });
     emit opened();
 }
 
@@ -56,11 +86,34 @@ void Document::close()
     if (!m_database)
         return;
     emit closing();
+    retireWatcher();
+    m_othersTimer->stop();
+    m_othersLogins.clear();
     retireReader();
     m_undo->clear();
     ++m_generation;
     m_database.reset();
     emit closed();
+}
+
+void Document::retireWatcher()
+{
+    if (!m_watcher)
+        return;
+    // Its thread may be connecting to a server that does not answer: it ends on its own, and
+    // the window does not wait (the application does, at the end).
+    m_watcher->stop();
+    std::shared_ptr<ChangeWatcher> old(m_watcher.release());
+    JobOptions options;
+    options.title = QStringLiteral("Closing the team's change feed");
+    options.showInStatus = false;
+    JobRunner::application()->run<bool>(
+        nullptr, options,
+        [old = std::move(old)](JobContext &) mutable -> Result<bool> {
+            old.reset();
+            return true;
+        },
+        {});
 }
 
 void Document::retireReader()

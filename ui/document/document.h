@@ -11,12 +11,15 @@
 #include <functional>
 #include <memory>
 
+class QTimer;
 class QUndoStack;
 
 namespace lmo {
 
+class ChangeWatcher;
 class JobRunner;
 class SqlWorker;
+struct ChangeNotice;
 
 // What changed the open database's contents.
 enum class ContentChange {
@@ -24,6 +27,7 @@ enum class ContentChange {
     Import,  // File > Import (`source`: the file)
     Lmo,     // the LMO setup wizard
     Outside, // Go > Reload: another program (or person) may have written
+    Others,  // another person changed the team database (its announcement: `source` is their login)
     Indexes, // the indexes an import left were built: what is derived from them (the org summary) is complete
 };
 
@@ -91,9 +95,17 @@ private:
     void postToReader(std::function<void(QSqlDatabase &)> job, bool urgent);
     // Lets the reading worker go without waiting for a read on the server.
     void retireReader();
+    void retireWatcher();
+
+    // Other people's changes, gathered for a moment and announced once (Others).
+    void othersChanged(const std::vector<ChangeNotice> &notices);
 
     std::unique_ptr<Database> m_database;
     std::unique_ptr<SqlWorker> m_reader;
+    std::unique_ptr<ChangeWatcher> m_watcher;
+    QTimer *m_othersTimer = nullptr;
+    QStringList m_othersLogins;
+    bool m_othersLmo = false;
     QUndoStack *m_undo;
     JobRunner *m_jobs;
     quint64 m_generation = 0;

@@ -117,6 +117,11 @@ MainWindow::MainWindow(QWidget *parent)
         updateStatus();
         emit contentsChangedSignal(change);
     });
+    // Someone else's change is shown as it is now, and the status bar says whose it was.
+    connect(m_document, &Document::licensesChanged, this, [this](ContentChange change, const QString &source) {
+        if (change == ContentChange::Others)
+            statusBar()->showMessage(QStringLiteral("Changed by %1: every page shows it as it is now.").arg(source), 8000);
+    });
     connect(m_document, &Document::opened, this, &MainWindow::readLmoIndicator);
     connect(m_lmo, &LmoSetupPage::wizardRequested, this, &MainWindow::openLmoWizard);
     connect(m_licenses, &LicensesPage::counted, this, &MainWindow::updateStatus);

@@ -107,6 +107,11 @@ Result<std::unique_ptr<ServerLock>> PgBackend::connectServerLock(const QSqlDatab
     return std::unique_ptr<ServerLock>(std::move(connected).value());
 }
 
+Result<std::unique_ptr<ChangeFeed>> PgBackend::listenForChanges(const ConnectionSpec &spec, const QString &connectionName) const
+{
+    return pg::listenForChanges(spec, connectionName);
+}
+
 bool PgBackend::ownsTable(QSqlDatabase &db, const QString &table) const
 {
     QSqlQuery q(db);

@@ -24,6 +24,7 @@ public:
     bool copiesRows(const QSqlDatabase &db) const override;
     bool auditsOnServer(const QSqlDatabase &db) const override;
     bool ownsTable(QSqlDatabase &db, const QString &table) const override;
+    Result<std::unique_ptr<ChangeFeed>> listenForChanges(const ConnectionSpec &spec, const QString &connectionName) const override;
     Result<void> setChangeSource(QSqlDatabase &db, const QString &source) const override;
     Result<void> noteOnServer(QSqlDatabase &db, const QString &kind, const QString &summary, const QString &source) const override;
     // pg::CopyRows, written by pg::copyIn and kept open by a pg::CopyStream.

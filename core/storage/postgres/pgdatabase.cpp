@@ -42,10 +42,12 @@ Result<void> setUpSession(QSqlDatabase &db)
                                   "'lmo_support') ORDER BY g.rolname = 'lmo_support', g.rolname = 'lmo_customer_success' LIMIT 1) "
                                   "AND EXISTS (SELECT 1 FROM pg_class c WHERE c.relnamespace = v.oid)), "
                                   "EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-                                  "WHERE n.nspname = current_schema() AND c.relname = 'team_policy')"))
+                                  "WHERE n.nspname = %2 AND c.relname = 'team_policy'), "
+                                  "set_config('lmodesk.client', '%1', false)")
+                    .arg(pg::clientId(), pg::baseSchemaSql()))
         || !q.next())
         return sqlError(q.lastError(), QStringLiteral("setting up the session"));
-    // (current_schema() was the tables' own when the row was made: the search_path changed with it.)
+    // (Whether the tables' schema is a team's: named without the role's view schema the search_path may now begin with.)
     pg::rememberTeamSession(db, q.value(3).toBool());
     return {};
 }

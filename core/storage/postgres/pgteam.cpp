@@ -17,7 +17,12 @@
 #include <QSqlQuery>
 #include <QSqlRecord>
 
+#include <QUuid>
+
 #include <libpq-fe.h>
+#include <poll.h>
+
+#include <cerrno>
 
 namespace lmo {
 
@@ -43,6 +48,100 @@ bool isTeamSession(const QSqlDatabase &db)
 {
     QMutexLocker lock(&g_teamSessionsMutex);
     return g_teamSessions.contains(db.connectionName());
+}
+
+QString clientId()
+{
+    static const QString id = QUuid::createUuid().toString(QUuid::Id128).left(16);
+    return id;
+}
+
+namespace {
+
+// LISTEN on the team database's channel, on a connection of its own, read through libpq
+// (QPSQL's notification signal needs an event loop on the connection's thread; this needs none).
+class TeamFeed final : public ChangeFeed
+{
+public:
+    TeamFeed(QString connectionName, QSqlDatabase db) : m_name(std::move(connectionName)), m_db(std::move(db)) {}
+    ~TeamFeed() override
+    {
+        m_db.close();
+        m_db = QSqlDatabase();
+        QSqlDatabase::removeDatabase(m_name);
+    }
+
+    Result<std::vector<ChangeNotice>> wait(int ms) override
+    {
+        PGconn *conn = connectionOf(m_db);
+        if (!conn || PQstatus(conn) != CONNECTION_OK)
+            return Error::make(Error::Code::ConnectionLost, QStringLiteral("The team database's server is not answering."));
+        std::vector<ChangeNotice> notices;
+        if (!take(conn, notices)) {
+            pollfd fd{PQsocket(conn), POLLIN, 0};
+            if (::poll(&fd, 1, ms) < 0 && errno != EINTR)
+                return Error::make(Error::Code::ConnectionLost, QStringLiteral("Waiting for the team database failed."));
+            if (!PQconsumeInput(conn))
+                return Error::make(Error::Code::ConnectionLost,
+                                   QStringLiteral("The team database's server went away: %1").arg(QString::fromUtf8(PQerrorMessage(conn)).trimmed()));
+            take(conn, notices);
+        }
+        return notices;
+    }
+
+private:
+    // The announcements libpq holds: "table:client:login:ids" (ids "1,2,3" or "*").
+    static bool take(PGconn *conn, std::vector<ChangeNotice> &notices)
+    {
+        bool any = false;
+        while (PGnotify *n = PQnotifies(conn)) {
+            any = true;
+            const QString payload = QString::fromUtf8(n->extra);
+            PQfreemem(n);
+            const QStringList parts = payload.split(QLatin1Char(':'));
+            if (parts.size() < 4 || parts[1] == clientId())
+                continue; // our own change: this process already shows it
+            ChangeNotice notice;
+            notice.table = parts[0];
+            notice.login = parts[2];
+            const QString ids = parts.mid(3).join(QLatin1Char(':'));
+            notice.many = ids == QLatin1String("*");
+            if (!notice.many)
+                for (const QString &id : ids.split(QLatin1Char(','), Qt::SkipEmptyParts))
+                    notice.ids << id.toLongLong();
+            notices.push_back(std::move(notice));
+        }
+        return any;
+    }
+
+    QString m_name;
+    QSqlDatabase m_db;
+};
+
+} // namespace
+
+Result<std::unique_ptr<ChangeFeed>> listenForChanges(const ConnectionSpec &spec, const QString &connectionName)
+{
+    auto opened = Database::openConnection(spec, connectionName);
+    if (!opened)
+        return opened.error();
+    QSqlDatabase db = opened.value();
+    opened.value() = QSqlDatabase();
+    if (!isTeamSession(db)) {
+        db.close();
+        db = QSqlDatabase();
+        QSqlDatabase::removeDatabase(connectionName);
+        return std::unique_ptr<ChangeFeed>();
+    }
+    auto feed = std::make_unique<TeamFeed>(connectionName, db);
+    QSqlQuery q(db);
+    if (!q.exec(QStringLiteral("SELECT %1").arg(baseSchemaSql())) || !q.next())
+        return sqlError(q.lastError(), QStringLiteral("listening for the team's changes"));
+    const QString channel = notifyChannel(q.value(0).toString());
+    q.finish();
+    if (!q.exec(QStringLiteral("LISTEN %1").arg(quotedIdent(channel))))
+        return sqlError(q.lastError(), QStringLiteral("listening for the team's changes"));
+    return std::unique_ptr<ChangeFeed>(std::move(feed));
 }
 
 QString baseSchemaSql()

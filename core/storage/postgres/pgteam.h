@@ -1,5 +1,6 @@
 #pragma once
 
+#include "storage/backend.h"
 #include "storage/team.h"
 #include "util/result.h"
 
@@ -19,6 +20,12 @@ QString notifyChannel(const QString &schema);
 // each connection is set up; a connection never noted is not).
 void rememberTeamSession(const QSqlDatabase &db, bool team);
 bool isTeamSession(const QSqlDatabase &db);
+
+// This process's name in the payload of its own changes' notifications (so that it does not
+// hear itself), set on every connection as lmodesk.client.
+QString clientId();
+// A ChangeFeed on a connection of its own (see StorageBackend::listenForChanges).
+Result<std::unique_ptr<ChangeFeed>> listenForChanges(const ConnectionSpec &spec, const QString &connectionName);
 
 // What the session's login may do on the database it is connected to (team::SessionAccess).
 Result<team::SessionAccess> readSessionAccess(QSqlDatabase db);
