@@ -434,7 +434,7 @@ QList<RoleAccess> defaultRoles()
 {
     return {
         {QStringLiteral("Partner ops"), Access::Edit, Access::Edit},
-        {QStringLiteral("Customer success"), Access::Read, Access::Read},
+        {QStringLiteral("Customer success"), Access::Edit, Access::Read}, // seats and expiration (Modify License)
         {QStringLiteral("Support"), Access::Read, Access::Read},
         {QStringLiteral("Sales"), Access::None, Access::None},
         {QStringLiteral("Finance"), Access::None, Access::None},

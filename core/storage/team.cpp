@@ -3,6 +3,7 @@
 #include "storage/team.h"
 
 #include "domain/licensefields.h"
+#include "lmo/lmoprofile.h"
 
 #include <QJsonArray>
 
@@ -89,6 +90,8 @@ QJsonObject AccessPolicy::toJson() const
         o.insert(QStringLiteral("modify"), QJsonArray::fromStringList(r.modify));
         o.insert(QStringLiteral("hidden"), QJsonArray::fromStringList(r.hidden));
         o.insert(QStringLiteral("sandbox"), r.sandbox);
+        o.insert(QStringLiteral("reads_licenses"), r.readsLicenses);
+        o.insert(QStringLiteral("reads_subscribers"), r.readsSubscribers);
         o.insert(QStringLiteral("packages"), QJsonArray::fromStringList(r.packages));
         rolesJson.insert(roleKey(role), o);
     }
@@ -146,6 +149,8 @@ Result<AccessPolicy> AccessPolicy::fromJson(const QJsonObject &json)
         r.modify = strings(o.value(QStringLiteral("modify")));
         r.hidden = strings(o.value(QStringLiteral("hidden")));
         r.sandbox = o.value(QStringLiteral("sandbox")).toBool(true);
+        r.readsLicenses = o.value(QStringLiteral("reads_licenses")).toBool(true);
+        r.readsSubscribers = o.value(QStringLiteral("reads_subscribers")).toBool(true);
         r.packages = strings(o.value(QStringLiteral("packages")));
         for (const QString &c : r.hidden + r.modify)
             if (!isLicenseColumn(c))
@@ -157,9 +162,9 @@ Result<AccessPolicy> AccessPolicy::fromJson(const QJsonObject &json)
     return p;
 }
 
-QStringList AccessPolicy::describe() const
+QList<QStringList> AccessPolicy::rows() const
 {
-    QStringList lines;
+    QList<QStringList> out;
     for (Role role : kRoles) {
         const RolePolicy &r = of(role);
         QStringList hiddenLabels, modifyLabels;
@@ -167,21 +172,59 @@ QStringList AccessPolicy::describe() const
             hiddenLabels << columnLabel(c);
         for (const QString &c : r.modify)
             modifyLabels << columnLabel(c);
-        const QString reads = hiddenLabels.isEmpty() ? QStringLiteral("every field")
-                                                     : QStringLiteral("every field but %1").arg(hiddenLabels.join(QStringLiteral(", ")));
+        QStringList reads;
+        if (r.readsLicenses)
+            reads << (hiddenLabels.isEmpty() ? QStringLiteral("licenses: every field")
+                                             : QStringLiteral("licenses without %1").arg(hiddenLabels.join(QStringLiteral(", "))));
+        if (r.readsSubscribers)
+            reads << QStringLiteral("subscriber orgs");
         const QString changes = r.modifyAll ? QStringLiteral("everything (imports, the LMO, every field)")
                                 : modifyLabels.isEmpty() ? QStringLiteral("nothing")
                                                          : modifyLabels.join(QStringLiteral(", "));
-        QStringList rows;
+        QStringList which;
         if (!r.sandbox)
-            rows << QStringLiteral("no sandbox licenses");
+            which << QStringLiteral("no sandbox licenses");
         if (!r.packages.isEmpty())
-            rows << QStringLiteral("only %1").arg(r.packages.join(QStringLiteral(", ")));
-        lines << QStringLiteral("%1 (%2): reads %3; changes %4; licenses: %5")
-                     .arg(roleName(role), groupName(role), reads, changes,
-                          rows.isEmpty() ? QStringLiteral("all") : rows.join(QStringLiteral("; ")));
+            which << QStringLiteral("only %1").arg(r.packages.join(QStringLiteral(", ")));
+        out << QStringList{QStringLiteral("%1 (%2)").arg(roleName(role), groupName(role)),
+                           reads.isEmpty() ? QStringLiteral("nothing") : reads.join(QStringLiteral("; ")), changes,
+                           !r.readsLicenses ? QStringLiteral("none")
+                           : which.isEmpty() ? QStringLiteral("all")
+                                             : which.join(QStringLiteral("; "))};
     }
+    return out;
+}
+
+QStringList AccessPolicy::describe() const
+{
+    QStringList lines;
+    for (const QStringList &row : rows())
+        lines << QStringLiteral("%1: reads %2; changes %3; licenses: %4").arg(row[0], row[1], row[2], row[3]);
     return lines;
+}
+
+AccessPolicy AccessPolicy::fromWizardRoles(const QList<RoleAccess> &roles, QStringList *notEnforced)
+{
+    AccessPolicy p = defaults();
+    for (const RoleAccess &answer : roles) {
+        const std::optional<Role> role = roleFromText(answer.role);
+        if (!role) {
+            // Nothing is granted to anyone outside the three groups: "none" is what they get.
+            if (notEnforced && (answer.licenses != Access::None || answer.subscribers != Access::None))
+                *notEnforced << answer.role;
+            continue;
+        }
+        RolePolicy &r = p.of(*role);
+        if (*role == Role::PartnerOps) {
+            // Partner ops import and keep the data: they see all of it, and edit it or not.
+            r.modifyAll = answer.licenses == Access::Edit;
+            continue;
+        }
+        r.readsLicenses = answer.licenses != Access::None;
+        r.readsSubscribers = answer.subscribers != Access::None;
+        r.modify = answer.licenses == Access::Edit ? QStringList{QStringLiteral("seats"), QStringLiteral("expiration")} : QStringList();
+    }
+    return p;
 }
 
 QString SessionAccess::warning() const

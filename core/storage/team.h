@@ -3,6 +3,7 @@
 #include "util/result.h"
 
 #include <QJsonObject>
+#include <QSqlDatabase>
 #include <QString>
 #include <QStringList>
 
@@ -12,6 +13,7 @@
 namespace lmo {
 
 class Database;
+struct RoleAccess;
 
 // Who sees what on a team database (step 4 of designating the LMO): the three roles the LMO
 // serves, what each may read and change, and the people in each. PostgreSQL enforces it (row-level
@@ -38,6 +40,8 @@ struct RolePolicy
     QStringList modify;      // else the license columns it may change (of status, seats, expiration)
     QStringList hidden;      // license columns it may not read
     bool sandbox = true;     // false: sandbox licenses (and orgs) are kept from it
+    bool readsLicenses = true;    // false: it reads no license (nor their history)
+    bool readsSubscribers = true; // false: it reads no subscriber org summary
     QStringList packages;    // non-empty: it sees only these packages' licenses (by name)
     friend bool operator==(const RolePolicy &, const RolePolicy &) = default;
 };
@@ -59,6 +63,14 @@ struct AccessPolicy
     static Result<AccessPolicy> fromJson(const QJsonObject &json);
     // A table a person reads: a line per role (what it reads, changes, and which rows).
     QStringList describe() const;
+    // The same as cells: role, reads, changes, which licenses.
+    QList<QStringList> rows() const;
+    // What the LMO setup wizard's step 4 answers make of the defaults: each of the three roles'
+    // Licenses and Subscribers access (none, read, edit: partner ops edit everything, the others
+    // Modify License's seats and expiration). Roles the database has no group for get nothing
+    // (nothing is granted to anyone else); those the answers would give access are named in
+    // `notEnforced`.
+    static AccessPolicy fromWizardRoles(const QList<RoleAccess> &roles, QStringList *notEnforced = nullptr);
     friend bool operator==(const AccessPolicy &, const AccessPolicy &) = default;
 };
 
@@ -117,6 +129,15 @@ Result<std::vector<TeamUser>> users(Database &database);
 Result<QString> putUser(Database &database, const QString &login, Role role, bool create, const QString &password = {});
 // Takes `login` out of every role; false when it was in none.
 Result<bool> removeUser(Database &database, const QString &login);
+
+// The same on a connection of the caller's own (a worker's or a job's: the window never waits
+// on the server), to a database whose access() says it is a team database.
+Result<AccessPolicy> currentPolicy(QSqlDatabase db);
+Result<QStringList> policySql(QSqlDatabase db, const AccessPolicy &policy);
+Result<bool> applyPolicy(QSqlDatabase db, const AccessPolicy &policy);
+Result<std::vector<TeamUser>> users(QSqlDatabase db);
+Result<QString> putUser(QSqlDatabase db, const QString &login, Role role, bool create, const QString &password = {});
+Result<bool> removeUser(QSqlDatabase db, const QString &login);
 
 } // namespace team
 } // namespace lmo

@@ -47,7 +47,7 @@ DECLARE
     updatable text[] := ARRAY['status', 'seats', 'expiration'];
     t text; k text; g text; r jsonb; c text; pol record;
     license_columns text[]; subscriber_columns text[];
-    modify_all boolean; sandbox boolean; hidden text[]; modify text[]; packages text[];
+    modify_all boolean; sandbox boolean; reads_licenses boolean; reads_subscribers boolean; hidden text[]; modify text[]; packages text[];
     sub_hidden text[]; labels text[]; visible text[]; pred text; sub_pred text; pkg_pred text;
     version_pred text; audit_pred text; view_schema text; cols text;
 BEGIN
@@ -75,11 +75,14 @@ BEGIN
         r := coalesce(p -> 'roles' -> k, '{}'::jsonb);
         modify_all := coalesce((r ->> 'modify_all')::boolean, false);
         sandbox := coalesce((r ->> 'sandbox')::boolean, true);
+        reads_licenses := coalesce((r ->> 'reads_licenses')::boolean, true);
+        reads_subscribers := coalesce((r ->> 'reads_subscribers')::boolean, true);
         hidden := ARRAY(SELECT jsonb_array_elements_text(coalesce(r -> 'hidden', '[]')));
         modify := ARRAY(SELECT jsonb_array_elements_text(coalesce(r -> 'modify', '[]')));
         packages := ARRAY(SELECT jsonb_array_elements_text(coalesce(r -> 'packages', '[]')));
-        IF modify_all AND (cardinality(hidden) > 0 OR NOT sandbox OR cardinality(packages) > 0) THEN
-            RAISE EXCEPTION 'policy: % may modify everything, so it sees everything (no hidden columns, sandboxes or package limits)', k
+        IF modify_all AND (cardinality(hidden) > 0 OR NOT sandbox OR cardinality(packages) > 0 OR NOT reads_licenses
+                           OR NOT reads_subscribers) THEN
+            RAISE EXCEPTION 'policy: % may modify everything, so it sees everything (no hidden columns, sandboxes, package limits or tables kept from it)', k
                 USING ERRCODE = '22023';
         END IF;
         FOREACH c IN ARRAY hidden LOOP
@@ -122,8 +125,12 @@ BEGIN
 
         -- History: the changes of licenses the role sees, without the fields it may not read.
         labels := ARRAY(SELECT p -> 'audit_labels' ->> h FROM unnest(hidden) h WHERE jsonb_exists(p -> 'audit_labels', h));
+        IF NOT reads_licenses AND cardinality(modify) > 0 THEN
+            RAISE EXCEPTION 'policy: % cannot modify licenses it may not read', k USING ERRCODE = '22023';
+        END IF;
         audit_pred := concat_ws(' AND ',
-            CASE WHEN pred <> 'true' THEN format('(record_type <> ''license'' OR EXISTS (SELECT 1 FROM %I.licenses l WHERE l.id = audit_log.record_ref))', schema_name) END,
+            CASE WHEN NOT reads_licenses THEN 'record_type <> ''license''' END,
+            CASE WHEN pred <> 'true' AND reads_licenses THEN format('(record_type <> ''license'' OR EXISTS (SELECT 1 FROM %I.licenses l WHERE l.id = audit_log.record_ref))', schema_name) END,
             CASE WHEN cardinality(labels) > 0 THEN format('field <> ALL (%L::text[])', labels) END);
         IF audit_pred = '' THEN audit_pred := 'true'; END IF;
         version_pred := CASE WHEN pkg_pred IS NOT NULL THEN 'package_ref IN ' || pkg_pred ELSE 'true' END;
@@ -135,6 +142,7 @@ BEGIN
             END LOOP;
             RETURN NEXT format('GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA %I TO %I', schema_name, g);
         ELSE
+          IF reads_licenses THEN
             visible := ARRAY(SELECT x FROM unnest(license_columns) x WHERE NOT x = ANY (hidden));
             RETURN NEXT format('GRANT SELECT (%s) ON %I.licenses TO %I',
                                (SELECT string_agg(quote_ident(x), ', ') FROM unnest(visible) x), schema_name, g);
@@ -145,10 +153,13 @@ BEGIN
                 RETURN NEXT format('CREATE POLICY %I ON %I.licenses FOR UPDATE TO %I USING (%s) WITH CHECK (%s)',
                                    k || '_update', schema_name, g, pred, pred);
             END IF;
+          END IF;
+          IF reads_subscribers THEN
             visible := ARRAY(SELECT x FROM unnest(subscriber_columns) x WHERE NOT x = ANY (sub_hidden));
             RETURN NEXT format('GRANT SELECT (%s) ON %I.subscribers TO %I',
                                (SELECT string_agg(quote_ident(x), ', ') FROM unnest(visible) x), schema_name, g);
             RETURN NEXT format('CREATE POLICY %I ON %I.subscribers FOR SELECT TO %I USING (%s)', k || '_select', schema_name, g, sub_pred);
+          END IF;
             RETURN NEXT format('GRANT SELECT ON %I.packages, %I.package_versions, %I.deferred_indexes, %I.lmo_profiles TO %I',
                                schema_name, schema_name, schema_name, schema_name, g);
             RETURN NEXT format('CREATE POLICY %I ON %I.packages FOR SELECT TO %I USING (%s)', k || '_select', schema_name, g,
@@ -169,7 +180,7 @@ BEGIN
         view_schema := schema_name || '__' || k;
         RETURN NEXT format('REVOKE ALL ON SCHEMA %I FROM PUBLIC', view_schema);
         RETURN NEXT format('GRANT USAGE ON SCHEMA %I TO %I', view_schema, g);
-        IF modify_all OR cardinality(hidden) = 0 THEN
+        IF modify_all OR cardinality(hidden) = 0 OR NOT reads_licenses THEN
             RETURN NEXT format('DROP VIEW IF EXISTS %I.licenses', view_schema);
         ELSE
             SELECT string_agg(CASE WHEN a.attname::text = ANY (hidden)
@@ -180,7 +191,7 @@ BEGIN
                                view_schema, cols, schema_name);
             RETURN NEXT format('GRANT SELECT ON %I.licenses TO %I', view_schema, g);
         END IF;
-        IF modify_all OR cardinality(sub_hidden) = 0 THEN
+        IF modify_all OR cardinality(sub_hidden) = 0 OR NOT reads_subscribers THEN
             RETURN NEXT format('DROP VIEW IF EXISTS %I.subscribers', view_schema);
         ELSE
             SELECT string_agg(CASE WHEN a.attname::text = ANY (sub_hidden)

@@ -303,4 +303,11 @@ void LicenseFilterBar::refreshVersionChoices()
     m_applying = was;
 }
 
+void LicenseFilterBar::setSeatsReadable(bool readable)
+{
+    if (!readable && m_site->currentIndex() != 0)
+        m_site->setCurrentIndex(0); // filterChanged() follows
+    m_site->setVisible(readable);
+}
+
 } // namespace lmo

@@ -44,6 +44,9 @@ public:
     LmoChooser *lmoChooser() const { return m_lmo; }
 
     void focusSearch();
+    // A login whose team policy keeps the seats from it cannot filter on them: the site-license
+    // choice is hidden (and cleared).
+    void setSeatsReadable(bool readable);
     // "Clear filters" follows whether the filter is empty.
     void updateClearButton();
 

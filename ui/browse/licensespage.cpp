@@ -144,6 +144,7 @@ void LicensesPage::setDatabase(Database *database)
     m_columns->setUnreadable(database && database->access().enforced && !database->access().seesEverything()
                                  ? database->access().hidden
                                  : QStringList());
+    m_filters->setSeatsReadable(!(database && database->access().isHidden(QStringLiteral("seats"))));
     m_reader->setDatabase(database, document());
     m_detail->setDatabase(database, document());
     refreshChoices();

@@ -12,6 +12,7 @@
 #include "models/licensetablemodel.h"
 #include "shell/appearance.h"
 #include "shell/connectdialog.h"
+#include "shell/teamaccesspage.h"
 #include "shell/teamconnect.h"
 #include "storage/bulkload.h"
 #include "storage/database.h"
@@ -59,7 +60,8 @@ QIcon pageIcon(Page page)
 MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent), m_document(new Document(this)), m_sidebar(new QListWidget(this)), m_stack(new QStackedWidget(this)),
       m_licenses(new LicensesPage(m_stack)), m_subscribers(new SubscribersPage(m_stack)),
-      m_dashboard(new DashboardPage(m_stack)), m_lmo(new LmoSetupPage(m_stack)), m_statusDatabase(new QLabel(this)),
+      m_dashboard(new DashboardPage(m_stack)), m_lmo(new LmoSetupPage(m_stack)),
+      m_access(new TeamAccessPage(m_stack)), m_statusDatabase(new QLabel(this)),
       m_statusReadOnly(new QLabel(this)), m_statusIndexes(new QLabel(this)), m_statusLmo(new QLabel(this)), m_statusJobs(new QLabel(this))
 {
     setObjectName(QStringLiteral("mainWindow"));
@@ -167,7 +169,7 @@ MainWindow::~MainWindow()
 
 QList<DatabasePage *> MainWindow::pages() const
 {
-    return {m_licenses, m_subscribers, m_dashboard, m_lmo};
+    return {m_licenses, m_subscribers, m_dashboard, m_lmo, m_access};
 }
 
 void MainWindow::buildMenus()

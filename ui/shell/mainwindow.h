@@ -25,6 +25,7 @@ class DatabasePage;
 class DashboardPage;
 class LicensesPage;
 class LmoSetupPage;
+class TeamAccessPage;
 class SubscribersPage;
 class TeamConnector;
 
@@ -144,6 +145,7 @@ private:
     SubscribersPage *m_subscribers;
     DashboardPage *m_dashboard;
     LmoSetupPage *m_lmo;
+    TeamAccessPage *m_access;
     QMenu *m_recentMenu = nullptr;
     QLabel *m_statusDatabase;
     QLabel *m_statusReadOnly;

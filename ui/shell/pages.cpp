@@ -9,6 +9,7 @@ QString pageName(Page page)
     case Page::Subscribers: return QStringLiteral("subscribers");
     case Page::Dashboard: return QStringLiteral("dashboard");
     case Page::Lmo: return QStringLiteral("lmo");
+    case Page::Access: return QStringLiteral("access");
     }
     return {};
 }
@@ -20,6 +21,7 @@ QString pageTitle(Page page)
     case Page::Subscribers: return QStringLiteral("Subscribers");
     case Page::Dashboard: return QStringLiteral("Dashboard");
     case Page::Lmo: return QStringLiteral("LMO setup");
+    case Page::Access: return QStringLiteral("Access");
     }
     return {};
 }

@@ -2,6 +2,8 @@
 
 #include "wizard/steppage.h"
 
+class QLabel;
+class QPushButton;
 class QTableWidget;
 
 namespace lmo {
@@ -20,11 +22,26 @@ public:
 
     void setAccess(int role, Access licenses, Access subscribers);
     QTableWidget *table() const { return m_roles; }
+    // On a team database: the policy these answers make, as the server would enforce it.
+    QTableWidget *enforcedTable() const { return m_enforced; }
+    // Applies it (partner ops only), in one transaction, as a job; applied() says what happened.
+    void applyToTeamDatabase();
+
+signals:
+    // The policy was applied (`changed`: anything changed), or refused (`error`).
+    void applied(bool changed, const QString &error);
 
 private:
     void appendRole(const RoleAccess &role);
+    void showEnforced();
+    void showSql();
 
     QTableWidget *m_roles;
+    QTableWidget *m_enforced = nullptr;
+    QLabel *m_enforcement = nullptr;
+    QLabel *m_applyResult = nullptr;
+    QPushButton *m_apply = nullptr;
+    QPushButton *m_sql = nullptr;
 };
 
 } // namespace lmo

@@ -40,6 +40,7 @@ LmoWizard::LmoWizard(Database &database, bool switchLmo, QWidget *parent) : LmoW
 
 LmoWizard::LmoWizard(Document *document, Database *database, bool switchLmo, QWidget *parent)
     : QWizard(parent), m_document(document), m_spec(database ? database->connectionSpec() : ConnectionSpec()),
+      m_access(database ? database->access() : team::SessionAccess()),
       m_reader(new LmoReader(this)), m_jobs(document ? document->jobs() : new JobRunner(this)), m_switch(switchLmo)
 {
     setObjectName(QStringLiteral("lmoWizard"));

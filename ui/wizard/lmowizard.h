@@ -77,6 +77,12 @@ public:
     Result<void> saveRunbook(const QString &path) const; // .md or .pdf
     // Why the last read or write failed (empty when none did).
     QString lastError() const { return m_error; }
+    // What the login may do on the database (step 4 applies the policy on a team database), the
+    // connection a job of the wizard's opens, and the wizard's jobs.
+    const team::SessionAccess &access() const { return m_access; }
+    const ConnectionSpec &connectionSpec() const { return m_spec; }
+    JobRunner *jobs() const { return m_jobs; }
+    bool isReadOnly() const { return m_spec.readOnly; }
 
     // For tests and keyboard users: the fields by name.
     QLineEdit *orgName() const;
@@ -130,6 +136,7 @@ private:
 
     QPointer<Document> m_document;
     ConnectionSpec m_spec;
+    team::SessionAccess m_access;
     LmoReader *m_reader;
     JobRunner *m_jobs;
     JobRunner *m_ownJobs = nullptr; // without a document

@@ -520,8 +520,47 @@ Result<AccessPolicy> currentPolicy(Database &database)
 {
     if (auto r = requireTeam(database); !r)
         return r.error();
-    auto text = one(database.connection(), QStringLiteral("SELECT policy::text FROM team_policy"), {},
-                    QStringLiteral("reading the access policy"));
+    return currentPolicy(database.connection());
+}
+
+Result<QStringList> policySql(Database &database, const AccessPolicy &policy)
+{
+    if (auto r = requireTeam(database); !r)
+        return r.error();
+    return policySql(database.connection(), policy);
+}
+
+Result<bool> applyPolicy(Database &database, const AccessPolicy &policy)
+{
+    if (auto r = requireTeam(database); !r)
+        return r.error();
+    return applyPolicy(database.connection(), policy);
+}
+
+Result<std::vector<TeamUser>> users(Database &database)
+{
+    if (auto r = requireTeam(database); !r)
+        return r.error();
+    return users(database.connection());
+}
+
+Result<QString> putUser(Database &database, const QString &login, Role role, bool create, const QString &password)
+{
+    if (auto r = requireTeam(database); !r)
+        return r.error();
+    return putUser(database.connection(), login, role, create, password);
+}
+
+Result<bool> removeUser(Database &database, const QString &login)
+{
+    if (auto r = requireTeam(database); !r)
+        return r.error();
+    return removeUser(database.connection(), login);
+}
+
+Result<AccessPolicy> currentPolicy(QSqlDatabase db)
+{
+    auto text = one(db, QStringLiteral("SELECT policy::text FROM team_policy"), {}, QStringLiteral("reading the access policy"));
     if (!text)
         return text.error();
     if (text.value().isEmpty())
@@ -529,11 +568,9 @@ Result<AccessPolicy> currentPolicy(Database &database)
     return AccessPolicy::fromJson(QJsonDocument::fromJson(text.value().toUtf8()).object());
 }
 
-Result<QStringList> policySql(Database &database, const AccessPolicy &policy)
+Result<QStringList> policySql(QSqlDatabase db, const AccessPolicy &policy)
 {
-    if (auto r = requireTeam(database); !r)
-        return r.error();
-    QSqlQuery q(database.connection());
+    QSqlQuery q(db);
     if (!q.prepare(QStringLiteral("SELECT team_policy_sql(?::jsonb)")))
         return sqlError(q.lastError(), QStringLiteral("writing out the access policy"));
     q.addBindValue(QString::fromUtf8(QJsonDocument(policy.toJson()).toJson(QJsonDocument::Compact)));
@@ -545,11 +582,8 @@ Result<QStringList> policySql(Database &database, const AccessPolicy &policy)
     return out;
 }
 
-Result<bool> applyPolicy(Database &database, const AccessPolicy &policy)
+Result<bool> applyPolicy(QSqlDatabase db, const AccessPolicy &policy)
 {
-    if (auto r = requireTeam(database); !r)
-        return r.error();
-    QSqlDatabase db = database.connection();
     const QString doing = QStringLiteral("applying the access policy");
     Transaction t(db);
     if (auto r = t.begin(doing); !r)
@@ -563,11 +597,9 @@ Result<bool> applyPolicy(Database &database, const AccessPolicy &policy)
     return changed.value() == QLatin1String("true");
 }
 
-Result<std::vector<TeamUser>> users(Database &database)
+Result<std::vector<TeamUser>> users(QSqlDatabase db)
 {
-    if (auto r = requireTeam(database); !r)
-        return r.error();
-    QSqlQuery q(database.connection());
+    QSqlQuery q(db);
     if (!q.exec(QStringLiteral("SELECT login, role_key, superuser, bypassrls, can_login FROM team_users()")))
         return sqlError(q.lastError(), QStringLiteral("listing the team"));
     std::vector<TeamUser> out;
@@ -583,11 +615,8 @@ Result<std::vector<TeamUser>> users(Database &database)
     return out;
 }
 
-Result<QString> putUser(Database &database, const QString &login, Role role, bool create, const QString &password)
+Result<QString> putUser(QSqlDatabase db, const QString &login, Role role, bool create, const QString &password)
 {
-    if (auto r = requireTeam(database); !r)
-        return r.error();
-    QSqlDatabase db = database.connection();
     QString verifier;
     if (!password.isEmpty()) {
         // The server's own kind of verifier (SCRAM on 14 and later): the password never leaves
@@ -604,12 +633,9 @@ Result<QString> putUser(Database &database, const QString &login, Role role, boo
                QStringLiteral("putting %1 in %2").arg(login, roleName(role)));
 }
 
-Result<bool> removeUser(Database &database, const QString &login)
+Result<bool> removeUser(QSqlDatabase db, const QString &login)
 {
-    if (auto r = requireTeam(database); !r)
-        return r.error();
-    auto removed = one(database.connection(), QStringLiteral("SELECT team_remove_user(?)"), {login},
-                       QStringLiteral("removing %1 from the team").arg(login));
+    auto removed = one(db, QStringLiteral("SELECT team_remove_user(?)"), {login}, QStringLiteral("removing %1 from the team").arg(login));
     if (!removed)
         return removed.error();
     return removed.value() == QLatin1String("true");
