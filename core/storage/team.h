@@ -87,6 +87,7 @@ struct SessionAccess
     bool modifyAll = true;        // may import, assign the LMO, change every field
     QStringList modifiable;       // else the license columns it may change
     QStringList hidden;           // license columns it may not read (shown as empty)
+    QStringList hiddenSubscriberColumns; // the org summary's columns it may not read
     bool seesEverything() const { return superuser || bypassRls || owner; }
     // "this login sees everything, whatever the policy says" (for the status bar), or empty.
     QString warning() const;

@@ -163,6 +163,22 @@ bool SubscribersPage::applyLmoChoice()
 void SubscribersPage::setDatabase(Database *database)
 {
     m_database = database;
+    // The org sums a team's policy keeps from this login read as empty: not shown. (A role limited
+    // to some packages reads none of the org's sums: they add up every package.)
+    {
+        const team::SessionAccess none;
+        const team::SessionAccess &access = database ? database->access() : none;
+        const bool bound = access.enforced && !access.seesEverything();
+        auto summaryHidden = [&](const char *column) { return bound && access.hiddenSubscriberColumns.contains(QLatin1String(column)); };
+        const std::pair<SubscriberColumn, const char *> sums[] = {
+            {SubscriberColumn::Account, "account_name"}, {SubscriberColumn::Licenses, "licenses"},
+            {SubscriberColumn::Installed, "installed"},  {SubscriberColumn::Seats, "seats"},
+            {SubscriberColumn::Used, "used"},            {SubscriberColumn::Packages, "packages"}};
+        for (const auto &[column, name] : sums)
+            m_table->setColumnHidden(int(column), summaryHidden(name));
+        m_licenses->setColumnHidden(4, access.isHidden(QStringLiteral("seats")));
+        m_licenses->setColumnHidden(5, access.isHidden(QStringLiteral("used_licenses")));
+    }
     m_reader->setDatabase(database, document());
     {
         const QSignalBlocker block(m_lmo); // the LMOs of this database are read below

@@ -475,6 +475,29 @@ void DashboardPage::show(const DashboardMetrics &m)
     m_tileByKey[QStringLiteral("net_growth")]->setValue(QStringLiteral("%1%2").arg(m.netThisMonth > 0 ? QStringLiteral("+") : QString(), n(m.netThisMonth)));
     m_tileByKey[QStringLiteral("net_growth")]->setToolTip(QStringLiteral("Installs minus uninstalls in the as-of month, to the as-of day. The month before: %1%2")
                                                               .arg(m.netLastMonth > 0 ? QStringLiteral("+") : QString(), n(m.netLastMonth)));
+    // What the team's policy keeps from this login reads as empty: its figures would be zeros
+    // that mean nothing, so they say why instead.
+    if (m_database) {
+        const team::SessionAccess &access = m_database->access();
+        struct Hidden
+        {
+            const char *tile;
+            const char *label;
+            const char *column;
+        };
+        const Hidden hidden[] = {{"site_licenses", "Site licenses", "seats"},
+                                 {"seats_licensed", "Seats licensed", "seats"},
+                                 {"seat_utilisation", "Seat utilisation", "seats"},
+                                 {"seats_used", "Seats used", "used_licenses"},
+                                 {"seat_utilisation", "Seat utilisation", "used_licenses"}};
+        for (const Hidden &h : hidden) {
+            if (!access.isHidden(QString::fromLatin1(h.column)))
+                continue;
+            KpiTile *tile = m_tileByKey[QString::fromLatin1(h.tile)];
+            tile->setValue(QStringLiteral("—"));
+            tile->setCaption(QStringLiteral("%1: not shown to %2").arg(QLatin1String(h.label), access.login));
+        }
+    }
 
     for (const ChartData &data : m.charts) {
         QChartView *view = m_views.value(int(data.id));

@@ -225,6 +225,16 @@ Result<team::SessionAccess> readSessionAccess(QSqlDatabase db)
             access.modifiable << column;
     }
     access.modifyAll = insert;
+    cols.finish();
+    QSqlQuery summary(db);
+    if (!summary.exec(QStringLiteral("SELECT a.attname FROM pg_attribute a "
+                                     "WHERE a.attrelid = (quote_ident(%1) || '.subscribers')::regclass AND a.attnum > 0 "
+                                     "AND NOT a.attisdropped AND NOT has_column_privilege(a.attrelid, a.attnum, 'SELECT') "
+                                     "ORDER BY a.attnum")
+                          .arg(pg::quotedLiteral(schema))))
+        return sqlError(summary.lastError(), QStringLiteral("reading what this login may do"));
+    while (summary.next())
+        access.hiddenSubscriberColumns << summary.value(0).toString();
     return access;
 }
 
