@@ -18,6 +18,7 @@
 #include "shell/demojob.h"
 #include "shell/guilauncher.h"
 #include "shell/mainwindow.h"
+#include "shell/teamaccesspage.h"
 #include "shell/welcomedialog.h"
 #include "storage/licenserepository.h"
 #include "storage/postgres/pglocation.h"
@@ -354,7 +355,8 @@ private slots:
             QWidget *expected = p == Page::Licenses      ? static_cast<QWidget *>(w.licensesPage())
                                 : p == Page::Subscribers ? static_cast<QWidget *>(w.subscribersPage())
                                 : p == Page::Dashboard   ? static_cast<QWidget *>(w.dashboardPage())
-                                                         : static_cast<QWidget *>(w.lmoPage());
+                                : p == Page::Lmo         ? static_cast<QWidget *>(w.lmoPage())
+                                                         : static_cast<QWidget *>(w.accessPage());
             QCOMPARE(stack->currentWidget(), expected);
         }
     }

@@ -112,6 +112,16 @@ struct TeamUser
     bool canLogin = true;
 };
 
+// A saved view of the Licenses page kept in the team database (the page's own JSON).
+struct TeamView
+{
+    QString name;
+    QString owner;             // the login that saved it
+    QList<Role> sharedWith;    // the roles that see it besides its owner
+    QJsonObject definition;
+    bool mine = false;         // saved by this login: it may change or delete it
+};
+
 // `lmodesk team init`: run once (and again after upgrading LMO Desk) by the database's owner or a
 // superuser, a login that may create roles. Makes the owner and group roles, gives the schema and
 // its tables to lmo_owner, brings the schema up to date as the owner, adds the triggers (audit,
@@ -139,6 +149,12 @@ Result<bool> applyPolicy(QSqlDatabase db, const AccessPolicy &policy);
 Result<std::vector<TeamUser>> users(QSqlDatabase db);
 Result<QString> putUser(QSqlDatabase db, const QString &login, Role role, bool create, const QString &password = {});
 Result<bool> removeUser(QSqlDatabase db, const QString &login);
+// The saved views this login sees (its own, then those shared with its role), by name.
+Result<std::vector<TeamView>> views(QSqlDatabase db);
+// Saves (or replaces) this login's view `name`, seen by `sharedWith` too.
+Result<void> saveView(QSqlDatabase db, const QString &name, const QJsonObject &definition, const QList<Role> &sharedWith);
+// Deletes this login's view `name`; false when it had none of that name.
+Result<bool> removeView(QSqlDatabase db, const QString &name);
 
 } // namespace team
 } // namespace lmo

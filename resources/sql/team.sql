@@ -15,6 +15,19 @@ CREATE TABLE IF NOT EXISTS ${S}.team_policy (
 )
 --;;
 
+-- Saved views of the Licenses page kept in the team database: each person's own, and those shared
+-- with their role. Only the one who saved a view changes or deletes it.
+CREATE TABLE IF NOT EXISTS ${S}.team_views (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    name text NOT NULL CHECK (name <> ''),
+    owner text NOT NULL DEFAULT session_user,
+    shared_with text[] NOT NULL DEFAULT '{}',
+    definition jsonb NOT NULL,
+    saved_at timestamptz NOT NULL DEFAULT now(),
+    UNIQUE (owner, name)
+)
+--;;
+
 -- Who the group roles are, by the names the app shows.
 CREATE OR REPLACE FUNCTION ${S}.team_group(role_key text) RETURNS text
 LANGUAGE sql IMMUTABLE SET search_path = pg_catalog AS $$
@@ -41,7 +54,7 @@ LANGUAGE plpgsql STABLE SET search_path = pg_catalog, ${S} AS $fn$
 DECLARE
     schema_name text := ${SL};
     tables text[] := ARRAY['licenses', 'packages', 'package_versions', 'subscribers', 'audit_log',
-                           'deferred_indexes', 'lmo_profiles', 'schema_migrations', 'team_policy'];
+                           'deferred_indexes', 'lmo_profiles', 'schema_migrations', 'team_policy', 'team_views'];
     role_keys text[] := ARRAY['partner_ops', 'customer_success', 'support'];
     required text[] := ARRAY['id', 'org_id', 'package_ref', 'status', 'row_version', 'lmo_ref', 'name'];
     updatable text[] := ARRAY['status', 'seats', 'expiration'];
@@ -173,6 +186,18 @@ BEGIN
         RETURN NEXT format('CREATE POLICY %I ON %I.audit_log FOR SELECT TO %I USING (%s)', k || '_select', schema_name, g, audit_pred);
         RETURN NEXT format('CREATE POLICY %I ON %I.schema_migrations FOR SELECT TO %I USING (true)', k || '_select', schema_name, g);
         RETURN NEXT format('CREATE POLICY %I ON %I.team_policy FOR SELECT TO %I USING (true)', k || '_select', schema_name, g);
+
+        -- Saved views: one's own, and those shared with one's role; only one's own are changed.
+        RETURN NEXT format('GRANT SELECT, INSERT, UPDATE, DELETE ON %I.team_views TO %I', schema_name, g);
+        RETURN NEXT format('GRANT USAGE ON SEQUENCE %s TO %I', pg_get_serial_sequence(format('%I.team_views', schema_name), 'id'), g);
+        RETURN NEXT format('CREATE POLICY %I ON %I.team_views FOR SELECT TO %I USING (owner = session_user OR %L = ANY (shared_with))',
+                           k || '_select', schema_name, g, k);
+        RETURN NEXT format('CREATE POLICY %I ON %I.team_views FOR INSERT TO %I WITH CHECK (owner = session_user)',
+                           k || '_insert', schema_name, g);
+        RETURN NEXT format('CREATE POLICY %I ON %I.team_views FOR UPDATE TO %I USING (owner = session_user) WITH CHECK (owner = session_user)',
+                           k || '_update', schema_name, g);
+        RETURN NEXT format('CREATE POLICY %I ON %I.team_views FOR DELETE TO %I USING (owner = session_user)',
+                           k || '_delete', schema_name, g);
 
         -- A role that may not read some columns reads the tables through views of the same name
         -- in a schema of its own (first in its search_path), the hidden columns NULL, its own

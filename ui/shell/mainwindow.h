@@ -79,6 +79,7 @@ public:
     SubscribersPage *subscribersPage() const { return m_subscribers; }
     DashboardPage *dashboardPage() const { return m_dashboard; }
     LmoSetupPage *lmoPage() const { return m_lmo; }
+    TeamAccessPage *accessPage() const { return m_access; }
 
     static constexpr int kMaxRecent = 8;
 

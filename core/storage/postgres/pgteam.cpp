@@ -651,5 +651,56 @@ Result<bool> removeUser(QSqlDatabase db, const QString &login)
     return removed.value() == QLatin1String("true");
 }
 
+Result<std::vector<TeamView>> views(QSqlDatabase db)
+{
+    QSqlQuery q(db);
+    if (!q.exec(QStringLiteral("SELECT name, owner, array_to_string(shared_with, ','), definition::text, owner = session_user "
+                               "FROM team_views ORDER BY owner <> session_user, lower(name), owner")))
+        return sqlError(q.lastError(), QStringLiteral("reading the team's saved views"));
+    std::vector<TeamView> out;
+    while (q.next()) {
+        TeamView v;
+        v.name = q.value(0).toString();
+        v.owner = q.value(1).toString();
+        for (const QString &key : q.value(2).toString().split(QLatin1Char(','), Qt::SkipEmptyParts))
+            if (auto r = roleFromText(key))
+                v.sharedWith << *r;
+        v.definition = QJsonDocument::fromJson(q.value(3).toString().toUtf8()).object();
+        v.mine = q.value(4).toBool();
+        out.push_back(std::move(v));
+    }
+    return out;
+}
+
+Result<void> saveView(QSqlDatabase db, const QString &name, const QJsonObject &definition, const QList<Role> &sharedWith)
+{
+    QStringList keys;
+    for (Role r : sharedWith)
+        keys << roleKey(r);
+    QSqlQuery q(db);
+    if (!q.prepare(QStringLiteral("INSERT INTO team_views (name, shared_with, definition) "
+                                  "VALUES (?, string_to_array(?, ',')::text[], ?::jsonb) "
+                                  "ON CONFLICT (owner, name) DO UPDATE SET shared_with = excluded.shared_with, "
+                                  "definition = excluded.definition, saved_at = now()")))
+        return sqlError(q.lastError(), QStringLiteral("saving the view %1").arg(name));
+    q.addBindValue(name);
+    q.addBindValue(keys.join(QLatin1Char(',')));
+    q.addBindValue(QString::fromUtf8(QJsonDocument(definition).toJson(QJsonDocument::Compact)));
+    if (!q.exec())
+        return sqlError(q.lastError(), QStringLiteral("saving the view %1").arg(name));
+    return {};
+}
+
+Result<bool> removeView(QSqlDatabase db, const QString &name)
+{
+    QSqlQuery q(db);
+    if (!q.prepare(QStringLiteral("DELETE FROM team_views WHERE owner = session_user AND name = ?")))
+        return sqlError(q.lastError(), QStringLiteral("deleting the view %1").arg(name));
+    q.addBindValue(name);
+    if (!q.exec())
+        return sqlError(q.lastError(), QStringLiteral("deleting the view %1").arg(name));
+    return q.numRowsAffected() > 0;
+}
+
 } // namespace team
 } // namespace lmo
