@@ -16,6 +16,7 @@
 #include "storage/postgres/pglocation.h"
 #include "storage/team.h"
 
+#include <QJsonObject>
 #include <QProcess>
 #include <QSignalSpy>
 #include <QSqlError>
@@ -465,6 +466,41 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(changed.count() >= 1, 60000);
         QCOMPARE(changed.at(0).at(0).value<ContentChange>(), ContentChange::Others);
         QCOMPARE(changed.at(0).at(1).toString(), m_team.success);
+    }
+
+    // Saved views kept in the team database: one's own, and those shared with one's role; only
+    // the one who saved a view changes or deletes it.
+    void savedViewsAreSharedWithARole()
+    {
+        auto ops = openAs(asLogin(m_team.ops));
+        auto support = openAs(asLogin(m_team.support));
+        auto success = openAs(asLogin(m_team.success));
+        QVERIFY(ops && support && success);
+        const QJsonObject definition{{u"name"_s, u"Expiring"_s}, {u"sort"_s, u"expiration"_s}};
+        QVERIFY(team::saveView(ops->connection(), u"Expiring"_s, definition, {team::Role::Support}));
+        QVERIFY(team::saveView(ops->connection(), u"Mine"_s, definition, {}));
+        auto seen = team::views(support->connection());
+        QVERIFY2(seen, qPrintable(seen ? QString() : seen.error().message));
+        QCOMPARE(int(seen->size()), 1);
+        QCOMPARE(seen->front().name, u"Expiring"_s);
+        QCOMPARE(seen->front().owner, m_team.ops);
+        QVERIFY(!seen->front().mine);
+        QCOMPARE(seen->front().definition.value(u"sort"_s).toString(), u"expiration"_s);
+        QCOMPARE(int(team::views(success->connection())->size()), 0);
+        QCOMPARE(int(team::views(ops->connection())->size()), 2);
+        // Support may not delete, change or forge ops' views.
+        QCOMPARE(team::removeView(support->connection(), u"Expiring"_s).value(), false);
+        QCOMPARE(attempt(asLogin(m_team.support), u"DELETE FROM team_views"_s).rows, 0);
+        QCOMPARE(attempt(asLogin(m_team.support), u"UPDATE team_views SET shared_with = '{support,customer_success}'"_s).rows, 0);
+        QCOMPARE(attempt(asLogin(m_team.support), u"INSERT INTO team_views (name, owner, definition) VALUES ('x', '%1', '{}')"_s.arg(m_team.ops))
+                     .state,
+                 u"42501"_s);
+        QCOMPARE(int(team::views(support->connection())->size()), 1);
+        // Saving again under the same name replaces one's own.
+        QVERIFY(team::saveView(ops->connection(), u"Expiring"_s, definition, {team::Role::Support, team::Role::CustomerSuccess}));
+        QCOMPARE(int(team::views(success->connection())->size()), 1);
+        QCOMPARE(team::removeView(ops->connection(), u"Expiring"_s).value(), true);
+        QCOMPARE(int(team::views(support->connection())->size()), 0);
     }
 
     // A superuser sees everything, whatever the policy says: the app says so.

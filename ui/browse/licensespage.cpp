@@ -147,6 +147,7 @@ void LicensesPage::setDatabase(Database *database)
     m_filters->setSeatsReadable(!(database && database->access().isHidden(QStringLiteral("seats"))));
     m_reader->setDatabase(database, document());
     m_detail->setDatabase(database, document());
+    m_views->setDatabase(database, document());
     refreshChoices();
     LicenseQuery q = m_model->query();
     q.filter = filter();

@@ -2,11 +2,17 @@
 
 #include "browse/licensecolumns.h"
 #include "browse/licensefilterbar.h"
+#include "document/document.h"
+#include "document/jobrunner.h"
 #include "models/licensetablemodel.h"
 #include "util/json.h"
 #include "widgets/lmochooser.h"
 
+#include <QCheckBox>
 #include <QComboBox>
+#include <QDialog>
+#include <QDialogButtonBox>
+#include <QFormLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QInputDialog>
@@ -99,20 +105,16 @@ LicenseViews::LicenseViews(LicenseFilterBar *filters, LicenseTableModel *model, 
         }
     });
     connect(m_revertView, &QPushButton::clicked, this, &LicenseViews::revert);
-    connect(m_saveView, &QPushButton::clicked, this, [this] {
-        bool ok = false;
-        const QString name = QInputDialog::getText(this, QStringLiteral("Save view"),
-                                                   QStringLiteral("Name of this view (filters, sort and columns):"),
-                                                   QLineEdit::Normal, m_current, &ok)
-                                 .trimmed();
-        if (ok && !name.isEmpty())
-            save(name);
-    });
+    connect(m_saveView, &QPushButton::clicked, this, &LicenseViews::askToSave);
     connect(m_deleteView, &QPushButton::clicked, this, [this] {
         if (m_current.isEmpty())
             return;
         const QString name = m_current;
-        if (QMessageBox::question(this, QStringLiteral("Delete view"), QStringLiteral("Delete the view \"%1\"?").arg(name))
+        const team::TeamView *shared = teamView(name);
+        if (QMessageBox::question(this, QStringLiteral("Delete view"),
+                                  QStringLiteral("Delete the view \"%1\"%2?")
+                                      .arg(shared ? shared->name : name,
+                                           shared ? QStringLiteral(" from the team database") : QString()))
             == QMessageBox::Yes)
             remove(name);
     });
@@ -153,7 +155,8 @@ void LicenseViews::updateState()
     {
         const QSignalBlocker block(m_views);
         for (int i = 1; i < m_views->count(); ++i) {
-            const QString name = m_views->itemData(i).toString();
+            const QVariant shown = m_views->itemData(i, Qt::UserRole + 1);
+            const QString name = shown.isValid() ? shown.toString() : m_views->itemData(i).toString();
             m_views->setItemText(i, i == at && moved ? name + QStringLiteral(" *") : name);
         }
         m_views->setCurrentIndex(at > 0 ? at : 0);
@@ -163,7 +166,9 @@ void LicenseViews::updateState()
                                     .arg(m_current)
                               : QStringLiteral("Named views keep the filters, the sort and the columns"));
     m_revertView->setEnabled(moved);
-    m_deleteView->setEnabled(at > 0);
+    const team::TeamView *shared = teamView(m_current);
+    m_deleteView->setEnabled(at > 0 && (!shared || shared->mine));
+    m_deleteView->setToolTip(shared && !shared->mine ? QStringLiteral("Only %1, who saved it, may delete it.").arg(shared->owner) : QString());
 }
 
 void LicenseViews::revert()
@@ -172,16 +177,135 @@ void LicenseViews::revert()
         apply(m_current);
 }
 
-void LicenseViews::save(const QString &name)
+QString LicenseViews::teamKey(const QString &owner, const QString &name)
+{
+    return QStringLiteral("\x1f") + owner + QLatin1Char('/') + name;
+}
+
+const team::TeamView *LicenseViews::teamView(const QString &key) const
+{
+    for (const team::TeamView &v : m_teamViews)
+        if (teamKey(v.owner, v.name) == key)
+            return &v;
+    return nullptr;
+}
+
+void LicenseViews::setDatabase(Database *database, Document *document)
+{
+    m_database = database;
+    m_document = document;
+    m_team = database && database->access().enforced && document;
+    m_teamViews.clear();
+    refreshList();
+    if (m_team)
+        loadTeamViews();
+}
+
+void LicenseViews::loadTeamViews()
+{
+    if (!m_team || !m_document)
+        return;
+    m_document->read<std::vector<team::TeamView>>(
+        this, [](QSqlDatabase &db) { return team::views(db); },
+        [this](const Result<std::vector<team::TeamView>> &r) {
+            if (r)
+                m_teamViews = r.value();
+            refreshList();
+            emit teamViewsRead();
+        });
+}
+
+QJsonObject LicenseViews::currentView(const QString &name) const
 {
     const QJsonObject filter = filterJson(m_filters->filter(), m_model->packages(), m_filters->lmoChooser()->lmoName());
-    QJsonObject view{
+    return QJsonObject{
         {QStringLiteral("name"), name},
         {QStringLiteral("filter"), filter},
         {QStringLiteral("sort"), licenseColumnKey(m_model->query().sortColumn)},
         {QStringLiteral("ascending"), m_model->query().order == Qt::AscendingOrder},
         {QStringLiteral("header"), QString::fromLatin1(m_table->horizontalHeader()->saveState().toBase64())},
     };
+}
+
+void LicenseViews::askToSave()
+{
+    const team::TeamView *shared = teamView(m_current);
+    const QString suggested = shared ? shared->name : m_current;
+    if (!m_team) {
+        bool ok = false;
+        const QString name = QInputDialog::getText(this, QStringLiteral("Save view"),
+                                                   QStringLiteral("Name of this view (filters, sort and columns):"),
+                                                   QLineEdit::Normal, suggested, &ok)
+                                 .trimmed();
+        if (ok && !name.isEmpty())
+            save(name);
+        return;
+    }
+    QDialog dialog(this);
+    dialog.setWindowTitle(QStringLiteral("Save view"));
+    auto *form = new QFormLayout(&dialog);
+    auto *name = new QLineEdit(suggested);
+    form->addRow(QStringLiteral("&Name:"), name);
+    auto *inTeam = new QCheckBox(QStringLiteral("Keep it in the team database"));
+    inTeam->setChecked(shared != nullptr);
+    form->addRow(inTeam);
+    QList<QCheckBox *> roles;
+    for (team::Role r : team::kRoles) {
+        auto *box = new QCheckBox(QStringLiteral("Share with %1").arg(team::roleName(r).toLower()));
+        box->setChecked(shared && shared->sharedWith.contains(r));
+        box->setEnabled(inTeam->isChecked());
+        connect(inTeam, &QCheckBox::toggled, box, &QWidget::setEnabled);
+        roles << box;
+        form->addRow(box);
+    }
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Save | QDialogButtonBox::Cancel);
+    form->addRow(buttons);
+    connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    if (dialog.exec() != QDialog::Accepted || name->text().trimmed().isEmpty())
+        return;
+    if (!inTeam->isChecked()) {
+        save(name->text().trimmed());
+        return;
+    }
+    QList<team::Role> sharedWith;
+    for (int i = 0; i < roles.size(); ++i)
+        if (roles[i]->isChecked())
+            sharedWith << team::kRoles[i];
+    saveToTeam(name->text().trimmed(), sharedWith);
+}
+
+void LicenseViews::saveToTeam(const QString &name, const QList<team::Role> &sharedWith)
+{
+    if (!m_team || !m_database)
+        return;
+    const QJsonObject view = currentView(name);
+    JobOptions options;
+    options.title = QStringLiteral("Saving the view %1").arg(name);
+    options.cancellable = false;
+    const QString key = teamKey(m_database->access().login, name);
+    m_document->jobs()->runOnDatabase<bool>(
+        this, m_database->connectionSpec(), options,
+        [name, view, sharedWith](QSqlDatabase &db, JobContext &) -> Result<bool> {
+            if (auto r = team::saveView(db, name, view, sharedWith); !r)
+                return r.error();
+            return true;
+        },
+        [this, key](const Result<bool> &r) {
+            if (!r) {
+                QMessageBox::warning(this, QStringLiteral("Save view"), r.error().message);
+                emit saveFailed(r.error().message);
+                return;
+            }
+            m_current = key;
+            m_currentState = stateKey();
+            loadTeamViews();
+        });
+}
+
+void LicenseViews::save(const QString &name)
+{
+    const QJsonObject view = currentView(name);
     QSettings settings;
     settings.beginGroup(kViewsGroup);
     settings.setValue(QString::fromLatin1(name.toUtf8().toHex()), view);
@@ -193,10 +317,17 @@ void LicenseViews::save(const QString &name)
 
 bool LicenseViews::apply(const QString &name)
 {
+    if (const team::TeamView *shared = teamView(name))
+        return applyView(shared->definition, name, shared->name);
     QSettings settings;
     settings.beginGroup(kViewsGroup);
     const QJsonObject view = settings.value(QString::fromLatin1(name.toUtf8().toHex())).toJsonObject();
     settings.endGroup();
+    return applyView(view, name, name);
+}
+
+bool LicenseViews::applyView(const QJsonObject &view, const QString &key, const QString &name)
+{
     if (view.isEmpty())
         return false;
     const QJsonObject j = view.value(QStringLiteral("filter")).toObject();
@@ -239,7 +370,7 @@ bool LicenseViews::apply(const QString &name)
     q.order = view.value(QStringLiteral("ascending")).toBool() ? Qt::AscendingOrder : Qt::DescendingOrder;
     m_model->setQuery(q);
     m_table->horizontalHeader()->setSortIndicator(int(q.sortColumn), q.order);
-    m_current = name;
+    m_current = key;
     m_filters->setFilter(f);
     m_columns->save();
     m_currentState = stateKey();
@@ -254,6 +385,25 @@ bool LicenseViews::apply(const QString &name)
 
 void LicenseViews::remove(const QString &name)
 {
+    if (const team::TeamView *shared = teamView(name)) {
+        if (!shared->mine || !m_database)
+            return;
+        const QString viewName = shared->name;
+        JobOptions options;
+        options.title = QStringLiteral("Deleting the view %1").arg(viewName);
+        options.cancellable = false;
+        m_document->jobs()->runOnDatabase<bool>(
+            this, m_database->connectionSpec(), options,
+            [viewName](QSqlDatabase &db, JobContext &) { return team::removeView(db, viewName); },
+            [this, name](const Result<bool> &r) {
+                if (!r)
+                    QMessageBox::warning(this, QStringLiteral("Delete view"), r.error().message);
+                if (name == m_current)
+                    m_current.clear();
+                loadTeamViews();
+            });
+        return;
+    }
     QSettings settings;
     settings.beginGroup(kViewsGroup);
     settings.remove(QString::fromLatin1(name.toUtf8().toHex()));
@@ -271,6 +421,16 @@ void LicenseViews::refreshList()
         m_views->addItem(QStringLiteral("(current filters)"));
         for (const QString &name : names())
             m_views->addItem(name, name);
+        for (const team::TeamView &v : m_teamViews) {
+            QStringList with;
+            for (team::Role r : v.sharedWith)
+                with << team::roleName(r).toLower();
+            const QString shown = v.mine ? (with.isEmpty() ? QStringLiteral("%1 (team)").arg(v.name)
+                                                           : QStringLiteral("%1 (team, shared with %2)").arg(v.name, with.join(QStringLiteral(", "))))
+                                         : QStringLiteral("%1 (%2's)").arg(v.name, v.owner);
+            m_views->addItem(shown, teamKey(v.owner, v.name));
+            m_views->setItemData(m_views->count() - 1, shown, Qt::UserRole + 1);
+        }
     }
     if (m_views->findData(m_current) <= 0)
         m_current.clear();

@@ -679,7 +679,7 @@ Result<void> saveView(QSqlDatabase db, const QString &name, const QJsonObject &d
         keys << roleKey(r);
     QSqlQuery q(db);
     if (!q.prepare(QStringLiteral("INSERT INTO team_views (name, shared_with, definition) "
-                                  "VALUES (?, string_to_array(?, ',')::text[], ?::jsonb) "
+                                  "VALUES (?, coalesce(string_to_array(?, ','), '{}')::text[], ?::jsonb) "
                                   "ON CONFLICT (owner, name) DO UPDATE SET shared_with = excluded.shared_with, "
                                   "definition = excluded.definition, saved_at = now()")))
         return sqlError(q.lastError(), QStringLiteral("saving the view %1").arg(name));
