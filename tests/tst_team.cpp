@@ -12,11 +12,17 @@
 #include "storage/licenseedits.h"
 #include "storage/licenserepository.h"
 #include "document/document.h"
+#include "shell/teamaccesspage.h"
+#include "wizard/accesspage.h"
+#include "wizard/lmowizard.h"
 #include "storage/backend.h"
 #include "storage/postgres/pglocation.h"
 #include "storage/team.h"
 
 #include <QJsonObject>
+#include <QLabel>
+#include <QPushButton>
+#include <QTableWidget>
 #include <QProcess>
 #include <QSignalSpy>
 #include <QSqlError>
@@ -503,6 +509,84 @@ private slots:
         QCOMPARE(int(team::views(support->connection())->size()), 0);
     }
 
+    // Step 4 of the LMO setup wizard on a team database: the policy its answers make, and an
+    // apply that changes nothing when it is the one in force; support is told it may not apply.
+    void theWizardShowsAndAppliesThePolicyItsAnswersMake()
+    {
+        auto ops = openAs(asLogin(m_team.ops));
+        QVERIFY(ops);
+        LmoWizard wizard(*ops, false);
+        QTRY_VERIFY_WITH_TIMEOUT(wizard.isLoaded(), 30000);
+        auto *page = wizard.findChild<AccessPage *>();
+        QVERIFY(page && page->enforcedTable());
+        QCOMPARE(page->enforcedTable()->rowCount(), 3);
+        QVERIFY(page->enforcedTable()->item(2, 1)->text().contains(u"without Seats"_s));
+        QCOMPARE(page->enforcedTable()->item(1, 2)->text(), u"Seats, Expiration"_s);
+        auto *apply = page->findChild<QPushButton *>(u"applyPolicy"_s);
+        QVERIFY(apply && apply->isEnabled());
+        QSignalSpy applied(page, &AccessPage::applied);
+        apply->click();
+        QTRY_VERIFY_WITH_TIMEOUT(applied.count() == 1, 30000);
+        QCOMPARE(applied.at(0).at(1).toString(), QString());
+        QCOMPARE(applied.at(0).at(0).toBool(), false); // the default policy was in force already
+        // Customer success read-only in the answers: applied, the server refuses their edits.
+        page->setAccess(1, Access::Read, Access::Read);
+        QCOMPARE(page->enforcedTable()->item(1, 2)->text(), u"nothing"_s);
+        apply->click();
+        QTRY_VERIFY_WITH_TIMEOUT(applied.count() == 2, 30000);
+        QVERIFY(applied.at(1).at(0).toBool());
+        const qint64 id = firstLicenseWithSeats(asLogin(m_team.ops));
+        QCOMPARE(attempt(asLogin(m_team.success), u"UPDATE licenses SET seats = 5 WHERE id = %1"_s.arg(id)).state, u"42501"_s);
+        QVERIFY(team::applyPolicy(*m_team.admin, team::AccessPolicy::defaults()));
+        if (const QByteArray shot = qgetenv("LMODESK_TEST_SHOTS"); !shot.isEmpty()) {
+            page->setAccess(1, Access::Edit, Access::Read);
+            wizard.setStartId(LmoWizard::PermissionsPage);
+            wizard.restart();
+            wizard.show();
+            QTest::qWait(300);
+            wizard.grab().save(QString::fromLocal8Bit(shot) + u"/wizard-step4.png"_s);
+        }
+        auto support = openAs(asLogin(m_team.support));
+        QVERIFY(support);
+        LmoWizard readOnly(*support, false);
+        QTRY_VERIFY_WITH_TIMEOUT(readOnly.isLoaded(), 30000);
+        auto *supportApply = readOnly.findChild<AccessPage *>()->findChild<QPushButton *>(u"applyPolicy"_s);
+        QVERIFY(supportApply && !supportApply->isEnabled());
+        QVERIFY(supportApply->toolTip().contains(u"Only partner ops"_s));
+    }
+
+    // The Access page: what this login may do, the people; partner ops add someone there.
+    void theAccessPageListsThePeopleAndLetsPartnerOpsAddOne()
+    {
+        Document document;
+        document.adopt(openAs(asLogin(m_team.ops)));
+        TeamAccessPage page;
+        page.setDocument(&document);
+        page.setDatabase(document.database());
+        QTRY_VERIFY_WITH_TIMEOUT(page.people().contains(m_team.support + u" Support"_s), 30000);
+        QVERIFY(page.mayChange());
+        QVERIFY(page.findChild<QLabel *>(u"accessYou"_s)->text().contains(u"Partner ops"_s));
+        const QString newcomer = unique("new");
+        QSignalSpy done(&page, &TeamAccessPage::changeDone);
+        page.addPerson(newcomer, team::Role::CustomerSuccess, u"pw-of-the-newcomer"_s);
+        QTRY_VERIFY_WITH_TIMEOUT(done.count() == 1, 30000);
+        QCOMPARE(done.at(0).at(0).toString(), QString());
+        QTRY_VERIFY_WITH_TIMEOUT(page.people().contains(newcomer + u" Customer success"_s), 30000);
+        if (const QByteArray shot = qgetenv("LMODESK_TEST_SHOTS"); !shot.isEmpty()) {
+            page.resize(1100, 700);
+            page.grab().save(QString::fromLocal8Bit(shot) + u"/access-page.png"_s);
+        }
+        // Support reads it, and may not change it.
+        Document other;
+        other.adopt(openAs(asLogin(m_team.support)));
+        TeamAccessPage readOnly;
+        readOnly.setDocument(&other);
+        readOnly.setDatabase(other.database());
+        QVERIFY(!readOnly.mayChange());
+        QVERIFY(!readOnly.findChild<QPushButton *>(u"addPerson"_s)->isEnabled());
+        QVERIFY(readOnly.findChild<QPushButton *>(u"addPerson"_s)->toolTip().contains(u"Only partner ops"_s));
+    }
+
     // A superuser sees everything, whatever the policy says: the app says so.
     void aSuperuserIsWarned()
     {
@@ -545,5 +629,5 @@ private:
     Team m_team;
 };
 
-QTEST_GUILESS_MAIN(TstTeam)
+QTEST_MAIN(TstTeam)
 #include "tst_team.moc"

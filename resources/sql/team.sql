@@ -253,7 +253,7 @@ $$
 -- Makes a policy true in one transaction (the caller's): partner ops only. True when anything
 -- changed. The policy is kept as given, for the app to read.
 CREATE OR REPLACE FUNCTION ${S}.team_apply_policy(p jsonb) RETURNS boolean
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, ${S} AS $fn$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, ${S} SET client_min_messages = warning AS $fn$
 DECLARE
     before text;
     statement text;
