@@ -572,6 +572,13 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(done.count() == 1, 30000);
         QCOMPARE(done.at(0).at(0).toString(), QString());
         QTRY_VERIFY_WITH_TIMEOUT(page.people().contains(newcomer + u" Customer success"_s), 30000);
+        // Sandboxes kept from support, from the page: the server then hides them.
+        page.limitRole(team::Role::Support, false, {});
+        QTRY_VERIFY_WITH_TIMEOUT(done.count() == 2, 30000);
+        QCOMPARE(done.at(1).at(0).toString(), QString());
+        QCOMPARE(attempt(asLogin(m_team.support), u"SELECT count(*) FROM licenses WHERE is_sandbox = 1"_s).value.toInt(), 0);
+        QTRY_VERIFY_WITH_TIMEOUT(page.findChild<QTableWidget *>(u"policyTable"_s)->item(2, 3)->text() == u"no sandbox licenses"_s, 30000);
+        QVERIFY(team::applyPolicy(*m_team.admin, team::AccessPolicy::defaults()));
         if (const QByteArray shot = qgetenv("LMODESK_TEST_SHOTS"); !shot.isEmpty()) {
             page.resize(1100, 700);
             page.grab().save(QString::fromLocal8Bit(shot) + u"/access-page.png"_s);

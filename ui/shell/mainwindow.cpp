@@ -30,6 +30,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QListWidget>
+#include <QPushButton>
 #include <QLocale>
 #include <QMenu>
 #include <QMenuBar>
@@ -823,6 +824,10 @@ void MainWindow::modifySelectedLicenses()
                                      .arg(database()->readOnlyReason()));
         return;
     }
+    if (!database()->access().mayModifyLicenses()) {
+        QMessageBox::information(this, QStringLiteral("Modify License"), database()->access().whyNotModify());
+        return;
+    }
     const std::vector<qint64> ids = m_licenses->selectedLicenseIds();
     if (ids.empty()) {
         setPage(Page::Licenses);
@@ -830,12 +835,19 @@ void MainWindow::modifySelectedLicenses()
                                  QStringLiteral("Select one or more licenses on the Licenses page first."));
         return;
     }
+    modifyLicenses(ids);
+}
+
+void MainWindow::modifyLicenses(const std::vector<qint64> &ids)
+{
+    if (!database() || database()->isReadOnly())
+        return;
     ModifyLicenseDialog dialog(*database(), ids, this, m_document);
     if (dialog.exec() != QDialog::Accepted || dialog.plan().changes.empty())
         return;
     // Written as a job (the window keeps painting); the undo step is pushed once it is written.
     ModifyLicensesCommand::apply(m_document->jobs(), *database(), m_document->undoStack(), dialog.plan().changes,
-                                 dialog.description(), this, [this](const QString &error) { afterLicenseEdit(error); });
+                                 dialog.description(), this, [this, ids](const QString &error) { afterLicenseEdit(error, ids); });
 }
 
 bool MainWindow::lmoDesignated() const
@@ -863,7 +875,7 @@ void MainWindow::openLmoWizard(bool switchLmo)
     contentsChanged(Change::Lmo);
 }
 
-void MainWindow::afterLicenseEdit(const QString &error)
+void MainWindow::afterLicenseEdit(const QString &error, const std::vector<qint64> &ids)
 {
     // Refused or not, every page shows the licenses as they are now (a refusal means someone
     // else changed them).
@@ -874,6 +886,15 @@ void MainWindow::afterLicenseEdit(const QString &error)
         auto *box = new QMessageBox(QMessageBox::Warning, QStringLiteral("Modify License"), error, QMessageBox::Ok, this);
         box->setObjectName(QStringLiteral("editRefused"));
         box->setAttribute(Qt::WA_DeleteOnClose);
+        // An edit someone else's change overtook: the licenses as they are now, modified again
+        // from there (the panel and the list already show them).
+        if (!ids.empty()) {
+            QPushButton *again = box->addButton(QStringLiteral("Modify again…"), QMessageBox::AcceptRole);
+            again->setObjectName(QStringLiteral("modifyAgain"));
+            connect(again, &QPushButton::clicked, this, [this, ids] {
+                QMetaObject::invokeMethod(this, [this, ids] { modifyLicenses(ids); }, Qt::QueuedConnection);
+            });
+        }
         box->open();
         return;
     }

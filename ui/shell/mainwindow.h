@@ -113,6 +113,8 @@ private:
 public:
     // Edit > Modify License… on the Licenses page's selection (one undoable step).
     void modifySelectedLicenses();
+    // Modify License on these licenses (the dialog, then the write as a job).
+    void modifyLicenses(const std::vector<qint64> &ids);
     // Tools > LMO setup wizard… / Switch LMO…
     void openLmoWizard(bool switchLmo);
     // Whether the open database records its LMO as designated, as last read (off the UI
@@ -129,7 +131,7 @@ public:
     bool importFile(const QString &file);
 
 private:
-    void afterLicenseEdit(const QString &error);
+    void afterLicenseEdit(const QString &error, const std::vector<qint64> &ids = {});
     // Shows `opened` on every page, in Open recent and the status bar (the old one closes).
     void adoptDatabase(std::unique_ptr<Database> opened);
     QList<DatabasePage *> pages() const;

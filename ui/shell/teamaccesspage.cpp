@@ -2,8 +2,11 @@
 
 #include "document/document.h"
 #include "document/jobrunner.h"
+#include "storage/packagerepository.h"
 
+#include <QCheckBox>
 #include <QComboBox>
+#include <QListWidget>
 #include <QDialog>
 #include <QDialogButtonBox>
 #include <QFontDatabase>
@@ -56,7 +59,8 @@ TeamAccessPage::TeamAccessPage(QWidget *parent)
                                                                                   "policyTable")),
       m_people(makeTable(2, {QStringLiteral("Login"), QStringLiteral("Role")}, "peopleTable")),
       m_add(new QPushButton(QStringLiteral("&Add person…"))), m_role(new QPushButton(QStringLiteral("Change &role…"))),
-      m_remove(new QPushButton(QStringLiteral("Re&move from the team…"))), m_sql(new QPushButton(QStringLiteral("Show the &SQL…")))
+      m_remove(new QPushButton(QStringLiteral("Re&move from the team…"))), m_sql(new QPushButton(QStringLiteral("Show the &SQL…"))),
+      m_limits(new QPushButton(QStringLiteral("&Limit a role…")))
 {
     setObjectName(QStringLiteral("accessPage"));
     auto *layout = new QVBoxLayout(this);
@@ -80,7 +84,10 @@ TeamAccessPage::TeamAccessPage(QWidget *parent)
     auto *policyButtons = new QHBoxLayout;
     m_sql->setObjectName(QStringLiteral("showPolicySql"));
     policyButtons->addWidget(m_sql);
-    auto *wizardHint = new QLabel(QStringLiteral("The policy is chosen in step 4 of the LMO setup wizard."));
+    m_limits->setObjectName(QStringLiteral("limitRole"));
+    m_limits->setToolTip(QStringLiteral("Keep sandbox licenses from a role, or limit it to some packages"));
+    policyButtons->addWidget(m_limits);
+    auto *wizardHint = new QLabel(QStringLiteral("Who reads and changes what is chosen in step 4 of the LMO setup wizard."));
     wizardHint->setEnabled(false);
     policyButtons->addWidget(wizardHint);
     policyButtons->addStretch(1);
@@ -107,6 +114,7 @@ TeamAccessPage::TeamAccessPage(QWidget *parent)
     connect(m_role, &QPushButton::clicked, this, &TeamAccessPage::askRole);
     connect(m_remove, &QPushButton::clicked, this, &TeamAccessPage::askRemove);
     connect(m_sql, &QPushButton::clicked, this, &TeamAccessPage::showSql);
+    connect(m_limits, &QPushButton::clicked, this, &TeamAccessPage::askLimits);
     connect(m_people, &QTableWidget::itemSelectionChanged, this, [this] {
         const bool picked = !selectedLogin().isEmpty();
         m_role->setEnabled(mayChange() && picked);
@@ -143,6 +151,8 @@ void TeamAccessPage::setDatabase(Database *database)
         b->setToolTip(why);
     }
     m_sql->setEnabled(team);
+    m_limits->setEnabled(why.isEmpty());
+    m_limits->setToolTip(why.isEmpty() ? QStringLiteral("Keep sandbox licenses from a role, or limit it to some packages") : why);
     m_sql->setToolTip(team ? QString() : QStringLiteral("A team database shows the SQL it enforces."));
     if (!database) {
         m_you->setText(QString());
@@ -287,6 +297,85 @@ void TeamAccessPage::removePerson(const QString &login)
             return removed.error();
         return QString();
     });
+}
+
+void TeamAccessPage::limitRole(team::Role role, bool sandbox, const QStringList &packages)
+{
+    team::AccessPolicy policy = m_shown;
+    policy.of(role).sandbox = sandbox;
+    policy.of(role).packages = packages;
+    write(QStringLiteral("Limiting %1").arg(team::roleName(role)), [policy](QSqlDatabase &db) -> Result<QString> {
+        auto changed = team::applyPolicy(db, policy);
+        if (!changed)
+            return changed.error();
+        return changed.value() ? QStringLiteral("changed") : QStringLiteral("unchanged");
+    });
+}
+
+void TeamAccessPage::askLimits()
+{
+    if (!mayChange() || !document())
+        return;
+    document()->read<QStringList>(
+        this,
+        [](QSqlDatabase &db) -> Result<QStringList> {
+            auto all = PackageRepository(db).all();
+            if (!all)
+                return all.error();
+            QStringList names;
+            for (const Package &p : all.value())
+                names << p.name;
+            names.sort(Qt::CaseInsensitive);
+            return names;
+        },
+        [this](const Result<QStringList> &packages) {
+            if (!packages) {
+                QMessageBox::warning(this, QStringLiteral("Limit a role"), packages.error().message);
+                return;
+            }
+            QDialog dialog(this);
+            dialog.setObjectName(QStringLiteral("limitRoleDialog"));
+            dialog.setWindowTitle(QStringLiteral("Limit a role"));
+            auto *form = new QFormLayout(&dialog);
+            auto *role = new QComboBox;
+            for (team::Role r : {team::Role::CustomerSuccess, team::Role::Support})
+                role->addItem(team::roleName(r), int(r));
+            form->addRow(QStringLiteral("&Role:"), role);
+            auto *sandbox = new QCheckBox(QStringLiteral("Keep sandbox licenses (and sandbox orgs) from it"));
+            form->addRow(sandbox);
+            auto *list = new QListWidget;
+            for (const QString &name : packages.value()) {
+                auto *item = new QListWidgetItem(name, list);
+                item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
+                item->setCheckState(Qt::Unchecked);
+            }
+            form->addRow(QStringLiteral("Only these &packages\n(none ticked: all):"), list);
+            auto show = [&] {
+                const team::RolePolicy &now = m_shown.of(team::Role(role->currentData().toInt()));
+                sandbox->setChecked(!now.sandbox);
+                for (int i = 0; i < list->count(); ++i)
+                    list->item(i)->setCheckState(now.packages.contains(list->item(i)->text()) ? Qt::Checked : Qt::Unchecked);
+            };
+            show();
+            connect(role, &QComboBox::currentIndexChanged, &dialog, show);
+            auto *note = new QLabel(QStringLiteral("Partner ops import and keep the data: they always see all of it. A role "
+                                                   "limited to some packages reads none of an org's sums, which add up every "
+                                                   "package."));
+            note->setWordWrap(true);
+            form->addRow(note);
+            auto *buttons = new QDialogButtonBox(QDialogButtonBox::Apply | QDialogButtonBox::Cancel);
+            connect(buttons->button(QDialogButtonBox::Apply), &QPushButton::clicked, &dialog, &QDialog::accept);
+            connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+            form->addRow(buttons);
+            if (dialog.exec() != QDialog::Accepted)
+                return;
+            QStringList chosen;
+            for (int i = 0; i < list->count(); ++i)
+                if (list->item(i)->checkState() == Qt::Checked)
+                    chosen << list->item(i)->text();
+            limitRole(team::Role(role->currentData().toInt()), !sandbox->isChecked(), chosen);
+        },
+        true);
 }
 
 void TeamAccessPage::askToAdd()

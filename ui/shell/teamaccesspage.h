@@ -31,6 +31,9 @@ public slots:
     void addPerson(const QString &login, team::Role role, const QString &password);
     void setRole(const QString &login, team::Role role);
     void removePerson(const QString &login);
+    // Keeps sandbox licenses from a role (sandbox false) and limits it to some packages (empty:
+    // all), on top of the policy in force; changeDone() follows.
+    void limitRole(team::Role role, bool sandbox, const QStringList &packages);
 
 signals:
     // A change was written (or refused: `error`), and the page read again.
@@ -41,6 +44,7 @@ private:
     void askToAdd();
     void askRole();
     void askRemove();
+    void askLimits();
     void showSql();
     QString selectedLogin() const;
     void write(const QString &what, std::function<Result<QString>(QSqlDatabase &)> work);
@@ -54,6 +58,7 @@ private:
     QPushButton *m_role;
     QPushButton *m_remove;
     QPushButton *m_sql;
+    QPushButton *m_limits;
     team::AccessPolicy m_shown;
 };
 
