@@ -25,6 +25,7 @@ struct ExportColumn
     QString header;
     QString sql;
     bool orgId = false; // stored as 15 characters, exported as Salesforce does, in 18
+    QString field;      // the licenses table's column (empty: the package's name)
 };
 
 // Dates as ISO, date-times as Salesforce writes them, booleans as true/false, "does not
@@ -42,7 +43,7 @@ const std::vector<ExportColumn> &exportColumns()
                           : f.type == FieldType::Boolean
                               ? QStringLiteral("CASE WHEN %1 <> 0 THEN 'true' ELSE 'false' END").arg(column)
                               : column;
-            out.push_back({QString::fromLatin1(f.apiName), sql, f.type == FieldType::OrgId});
+            out.push_back({QString::fromLatin1(f.apiName), sql, f.type == FieldType::OrgId, QString::fromLatin1(f.column)});
             if (qstrcmp(f.column, "package_ref") == 0)
                 out.push_back({QStringLiteral("sfLma__Package__r.Name"), QStringLiteral("p.name")});
         }
@@ -75,16 +76,23 @@ struct ExportPart
 Result<qint64> writeParts(Database &database, const QString &path, const std::vector<ExportPart> &parts,
                           const std::function<bool(qint64)> &progress)
 {
-    QStringList select;
-    const std::vector<ExportColumn> &columns = exportColumns();
-    for (const ExportColumn &c : columns)
+    // The fields a team's policy keeps from this login are left out (they would read as blanks
+    // that a re-import would take for values).
+    std::vector<ExportColumn> columns;
+    for (const ExportColumn &c : exportColumns())
+        if (c.field.isEmpty() || !database.access().isHidden(c.field))
+            columns.push_back(c);
+    QStringList select, headers;
+    for (const ExportColumn &c : columns) {
         select << c.sql;
+        headers << c.header;
+    }
     QSqlDatabase db = database.connection();
     ExportFile file(path);
     if (auto r = file.open(); !r)
         return r.error();
     CsvWriter writer(file.device());
-    if (!writer.writeRow(licenseExportHeaders()))
+    if (!writer.writeRow(headers))
         return file.error();
     qint64 rows = 0;
     QStringList cells;

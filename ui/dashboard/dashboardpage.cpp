@@ -499,7 +499,18 @@ void DashboardPage::show(const DashboardMetrics &m)
         }
     }
 
-    for (const ChartData &data : m.charts) {
+    const bool seatsHidden = m_database && (m_database->access().isHidden(QStringLiteral("seats"))
+                                            || m_database->access().isHidden(QStringLiteral("used_licenses")));
+    for (const ChartData &shown : m.charts) {
+        // Seats a team's policy keeps from this login read as empty: the chart of them would be
+        // one bar of nothing, so it says why instead.
+        ChartData data = shown;
+        if (seatsHidden && data.id == ChartId::SeatUtilization) {
+            data.title += QStringLiteral(": not shown to %1").arg(m_database->access().login);
+            data.note = QStringLiteral("The team's policy keeps seats from this login.");
+            data.categories.clear();
+            data.series.clear();
+        }
         QChartView *view = m_views.value(int(data.id));
         QChart *chart = ChartRenderer::build(data, palette());
         const ChartId id = data.id;
