@@ -34,6 +34,7 @@ QString changeName(ContentChange change)
     case ContentChange::Lmo: return QStringLiteral("lmo");
     case ContentChange::Outside: return QStringLiteral("outside");
     case ContentChange::Indexes: return QStringLiteral("indexes");
+    case ContentChange::Others: return QStringLiteral("others");
     }
     return QString();
 }

@@ -497,7 +497,7 @@ private slots:
         // listens is not heard, so a change is made again each second until one is.
         for (int i = 0; i < 120 && changed.isEmpty(); ++i) {
             QVERIFY(attempt(asLogin(m_team.success), u"UPDATE licenses SET seats = seats + 1 WHERE id = %1"_s.arg(id)).state.isEmpty());
-            QTest::qWaitFor([&] { return !changed.isEmpty(); }, 1000);
+            (void)QTest::qWaitFor([&] { return !changed.isEmpty(); }, 1000);
         }
         QVERIFY(!changed.isEmpty());
         QCOMPARE(changed.at(0).at(0).value<ContentChange>(), ContentChange::Others);

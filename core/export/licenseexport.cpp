@@ -45,7 +45,7 @@ const std::vector<ExportColumn> &exportColumns()
                               : column;
             out.push_back({QString::fromLatin1(f.apiName), sql, f.type == FieldType::OrgId, QString::fromLatin1(f.column)});
             if (qstrcmp(f.column, "package_ref") == 0)
-                out.push_back({QStringLiteral("sfLma__Package__r.Name"), QStringLiteral("p.name")});
+                out.push_back({QStringLiteral("sfLma__Package__r.Name"), QStringLiteral("p.name"), false, QString()});
         }
         return out;
     }();

@@ -76,7 +76,9 @@ RolePolicy &AccessPolicy::of(Role role)
     for (RolePolicy &r : roles)
         if (r.role == role)
             return r;
-    roles.push_back(RolePolicy{role});
+    RolePolicy added;
+    added.role = role;
+    roles.push_back(added);
     return roles.back();
 }
 

@@ -96,6 +96,27 @@ void Document::close()
     emit closed();
 }
 
+namespace {
+
+// Lets `object` go on a thread of the application's job runner: its destructor may wait on a
+// server, the window never does (the application waits for it at the end).
+template<typename T>
+void destroyInBackground(std::shared_ptr<T> object, const QString &title)
+{
+    JobOptions options;
+    options.title = title;
+    options.showInStatus = false;
+    JobRunner::application()->run<bool>(
+        nullptr, options,
+        [object = std::move(object)](JobContext &) mutable -> Result<bool> {
+            object.reset();
+            return true;
+        },
+        {});
+}
+
+} // namespace
+
 void Document::retireWatcher()
 {
     if (!m_watcher)
@@ -103,17 +124,7 @@ void Document::retireWatcher()
     // Its thread may be connecting to a server that does not answer: it ends on its own, and
     // the window does not wait (the application does, at the end).
     m_watcher->stop();
-    std::shared_ptr<ChangeWatcher> old(m_watcher.release());
-    JobOptions options;
-    options.title = QStringLiteral("Closing the team's change feed");
-    options.showInStatus = false;
-    JobRunner::application()->run<bool>(
-        nullptr, options,
-        [old = std::move(old)](JobContext &) mutable -> Result<bool> {
-            old.reset();
-            return true;
-        },
-        {});
+    destroyInBackground(std::shared_ptr<ChangeWatcher>(m_watcher.release()), QStringLiteral("Closing the team's change feed"));
 }
 
 void Document::retireReader()
@@ -128,17 +139,7 @@ void Document::retireReader()
     // A team database's running read may be waiting on the server: it ends on a thread of its
     // own, and the window does not wait (its answer is dropped: the generation has moved on).
     // The application waits for it at the end.
-    std::shared_ptr<SqlWorker> old(m_reader.release());
-    JobOptions options;
-    options.title = QStringLiteral("Closing %1").arg(m_database->displayName());
-    options.showInStatus = false;
-    JobRunner::application()->run<bool>(
-        nullptr, options,
-        [old = std::move(old)](JobContext &) mutable -> Result<bool> {
-            old.reset();
-            return true;
-        },
-        {});
+    destroyInBackground(std::shared_ptr<SqlWorker>(m_reader.release()), QStringLiteral("Closing %1").arg(m_database->displayName()));
 }
 
 void Document::postToReader(std::function<void(QSqlDatabase &)> job, bool urgent)

@@ -103,11 +103,11 @@ private:
     std::unique_ptr<Database> m_database;
     std::unique_ptr<SqlWorker> m_reader;
     std::unique_ptr<ChangeWatcher> m_watcher;
+    QUndoStack *m_undo;
+    JobRunner *m_jobs;
     QTimer *m_othersTimer = nullptr;
     QStringList m_othersLogins;
     bool m_othersLmo = false;
-    QUndoStack *m_undo;
-    JobRunner *m_jobs;
     quint64 m_generation = 0;
 };
 

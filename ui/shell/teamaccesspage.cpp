@@ -2,6 +2,7 @@
 
 #include "document/document.h"
 #include "document/jobrunner.h"
+#include "widgets/sqldialog.h"
 #include "storage/packagerepository.h"
 
 #include <QCheckBox>
@@ -9,7 +10,6 @@
 #include <QListWidget>
 #include <QDialog>
 #include <QDialogButtonBox>
-#include <QFontDatabase>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
@@ -18,7 +18,6 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
-#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QTableWidget>
@@ -449,23 +448,7 @@ void TeamAccessPage::showSql()
     const team::AccessPolicy policy = m_shown;
     document()->read<QStringList>(
         this, [policy](QSqlDatabase &db) { return team::policySql(db, policy); },
-        [this](const Result<QStringList> &sql) {
-            auto *dialog = new QDialog(this);
-            dialog->setObjectName(QStringLiteral("policySqlDialog"));
-            dialog->setAttribute(Qt::WA_DeleteOnClose);
-            dialog->setWindowTitle(QStringLiteral("The policy as SQL"));
-            auto *layout = new QVBoxLayout(dialog);
-            auto *text = new QPlainTextEdit;
-            text->setReadOnly(true);
-            text->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-            text->setPlainText(sql ? sql->join(QLatin1Char('\n')) : sql.error().message);
-            layout->addWidget(text);
-            auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close);
-            connect(buttons, &QDialogButtonBox::rejected, dialog, &QDialog::reject);
-            layout->addWidget(buttons);
-            dialog->resize(900, 600);
-            dialog->open();
-        },
+        [this](const Result<QStringList> &sql) { showPolicySqlDialog(this, sql); },
         true);
 }
 

@@ -1,16 +1,14 @@
 #include "wizard/accesspage.h"
 
 #include "document/jobrunner.h"
+#include "widgets/sqldialog.h"
 #include "storage/team.h"
 #include "wizard/lmowizard.h"
 
 #include <QDialog>
-#include <QDialogButtonBox>
-#include <QFontDatabase>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QMessageBox>
-#include <QPlainTextEdit>
 #include <QTime>
 
 #include <QComboBox>
@@ -141,23 +139,7 @@ void AccessPage::showSql()
     lmoWizard()->jobs()->runOnDatabase<QStringList>(
         this, lmoWizard()->connectionSpec(), options,
         [policy](QSqlDatabase &db, JobContext &) { return team::policySql(db, policy); },
-        [this](const Result<QStringList> &sql) {
-            auto *dialog = new QDialog(this);
-            dialog->setObjectName(QStringLiteral("policySqlDialog"));
-            dialog->setAttribute(Qt::WA_DeleteOnClose);
-            dialog->setWindowTitle(QStringLiteral("The policy as SQL"));
-            auto *layout = new QVBoxLayout(dialog);
-            auto *text = new QPlainTextEdit;
-            text->setReadOnly(true);
-            text->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-            text->setPlainText(sql ? sql->join(QLatin1Char('\n')) : sql.error().message);
-            layout->addWidget(text);
-            auto *close = new QDialogButtonBox(QDialogButtonBox::Close);
-            connect(close, &QDialogButtonBox::rejected, dialog, &QDialog::reject);
-            layout->addWidget(close);
-            dialog->resize(900, 600);
-            dialog->open();
-        });
+        [this](const Result<QStringList> &sql) { showPolicySqlDialog(this, sql); });
 }
 
 void AccessPage::applyToTeamDatabase()

@@ -408,7 +408,7 @@ Result<QStringList> init(Database &database)
                                .arg(login));
     const QString s = pg::quotedIdent(schema);
     // The server's notices ("already exists, skipping" of each idempotent step) say nothing.
-    execSql(db, QStringLiteral("SET client_min_messages = warning"), doing);
+    (void)execSql(db, QStringLiteral("SET client_min_messages = warning"), doing);
 
     // 1. The roles and who owns what, as the login running this (the owner role cannot log in).
     {
@@ -516,7 +516,7 @@ Result<QStringList> init(Database &database)
         return t.commit(doing);
     };
     const Result<void> done = asOwner();
-    execSql(db, QStringLiteral("RESET ROLE"), doing);
+    (void)execSql(db, QStringLiteral("RESET ROLE"), doing);
     if (!done)
         return done.error();
     report << QStringLiteral("%1 is a team database: row-level security is on and forced on every table, the audit log "
