@@ -459,7 +459,10 @@ private slots:
         // Support may not import.
         auto support = openAs(asLogin(m_team.support));
         QVERIFY(support && !support->access().mayImport());
-        QVERIFY(!importFile(*support, csv));
+        auto refused = importFile(*support, csv);
+        QVERIFY(!refused);
+        QVERIFY2(refused.error().message.contains(u"only partner ops"_s), qPrintable(refused.error().message));
+        QCOMPARE(attempt(asLogin(m_team.ops), u"SELECT count(*) FROM licenses"_s).value.toInt(), 315);
     }
 
     // A change anyone makes is announced to every other client: the ids, never the data; a

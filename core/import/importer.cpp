@@ -17,6 +17,12 @@ Result<ImportReport> importFile(Database &database, const QString &path, const I
     if (database.isReadOnly())
         return Error::make(Error::Code::ReadOnly, QStringLiteral("%1 is read-only (%2): nothing can be imported into it.")
                                                       .arg(database.path(), database.readOnlyReason()));
+    // A team's policy that lets this login add nothing: said before anything is read.
+    if (!database.access().mayImport())
+        return Error::make(Error::Code::ReadOnly,
+                           QStringLiteral("%1 may not import into %2: the team's policy lets only partner ops add and change "
+                                          "licenses. Ask partner ops to import %3.")
+                               .arg(database.access().login, database.displayName(), path));
     // One import at a time, from before anything is looked at (indexes left to build, an empty
     // table) to the commit: a second import waits here for the first, then sees what it saved.
     // The wait is told as progress (no rows yet), which may cancel it.
