@@ -166,7 +166,8 @@ private slots:
     void initTestCase()
     {
         if (!test::onPostgres())
-            QSKIP("tst_team runs against a PostgreSQL server (ctest runs it with one)");
+            QFAIL("tst_team runs against a PostgreSQL server: run it through ctest inside packaging/pg-test-cluster.sh, "
+                  "which sets LMODESK_TEST_BACKEND=postgresql and LMODESK_TEST_PG");
         QVERIFY(makeTeam(m_team));
     }
 

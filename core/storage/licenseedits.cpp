@@ -8,6 +8,7 @@
 #include "storage/subscribersummary.h"
 #include "storage/values.h"
 
+#include <QHash>
 #include <QLocale>
 #include <QSqlQuery>
 
@@ -94,15 +95,28 @@ Result<std::optional<License>> findLicenseOn(QSqlDatabase db, qint64 rowId)
     return found;
 }
 
-Result<qint64> queryRowVersion(QSqlDatabase db, qint64 rowId)
+// Each planned change's license version, some hundred licenses a statement (on a server each
+// statement is a round trip; the plan already reads every license once).
+Result<void> readRowVersions(QSqlDatabase db, std::vector<TermsChange> &changes)
 {
-    QSqlQuery q(db);
-    if (!q.prepare(QStringLiteral("SELECT row_version FROM licenses WHERE id = ?")))
-        return sqlError(q.lastError(), QStringLiteral("reading the license's version"));
-    q.addBindValue(rowId);
-    if (!q.exec())
-        return sqlError(q.lastError(), QStringLiteral("reading the license's version"));
-    return q.next() ? q.value(0).toLongLong() : qint64(0);
+    constexpr size_t kAtOnce = 500;
+    for (size_t from = 0; from < changes.size(); from += kAtOnce) {
+        const size_t n = std::min(kAtOnce, changes.size() - from);
+        QSqlQuery q(db);
+        if (!q.prepare(QStringLiteral("SELECT id, row_version FROM licenses WHERE id IN (%1)")
+                           .arg(QStringList(qsizetype(n), QStringLiteral("?")).join(QStringLiteral(", ")))))
+            return sqlError(q.lastError(), QStringLiteral("reading the licenses' versions"));
+        for (size_t i = 0; i < n; ++i)
+            q.addBindValue(changes[from + i].rowId);
+        if (!q.exec())
+            return sqlError(q.lastError(), QStringLiteral("reading the licenses' versions"));
+        QHash<qint64, qint64> versions;
+        while (q.next())
+            versions.insert(q.value(0).toLongLong(), q.value(1).toLongLong());
+        for (size_t i = 0; i < n; ++i)
+            changes[from + i].version = versions.value(changes[from + i].rowId);
+    }
+    return {};
 }
 
 } // namespace
@@ -154,11 +168,10 @@ Result<ModificationPlan> planModification(QSqlDatabase db, const std::vector<qin
             ++plan.unchanged;
             continue;
         }
-        auto version = queryRowVersion(db, rowId);
-        if (!version)
-            return version.error();
-        plan.changes.push_back({rowId, current.name, before, after, version.value()});
+        plan.changes.push_back({rowId, current.name, before, after});
     }
+    if (auto r = readRowVersions(db, plan.changes); !r)
+        return r.error();
     return plan;
 }
 

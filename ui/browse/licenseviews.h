@@ -35,7 +35,6 @@ public:
     // On a team database the views kept in it are offered too (one's own and those shared with
     // one's role), and a view can be saved there, shared with roles.
     void setDatabase(Database *database, Document *document);
-    const std::vector<team::TeamView> &teamViews() const { return m_teamViews; }
     // Saves the page as `name` in the team database, seen by `sharedWith` too; teamViewsRead()
     // follows (or saveFailed()).
     void saveToTeam(const QString &name, const QList<team::Role> &sharedWith);
