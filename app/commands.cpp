@@ -11,7 +11,9 @@ namespace lmo::cli {
 bool isSubcommand(const QString &word)
 {
     return word == QStringLiteral("demo") || word == QStringLiteral("stats") || word == QStringLiteral("import")
-           || word == QStringLiteral("export-csv") || word == QStringLiteral("lmo") || word == QStringLiteral("team") || needsGraphics(word);
+           || word == QStringLiteral("export-csv") || word == QStringLiteral("lmo") || word == QStringLiteral("team")
+           || word == QStringLiteral("sync") || word == QStringLiteral("connect") || word == QStringLiteral("disconnect")
+           || needsGraphics(word);
 }
 
 bool needsGraphics(const QString &word)
@@ -51,6 +53,12 @@ QString usage()
         "      File the licenses chosen under another LMO (a correction; each move is audited).\n"
         "  lmodesk team init|add-user|set-role|remove-user|users|whoami|policy --db URI\n"
         "      Set up a team database on PostgreSQL, its people and who sees what (the server enforces it).\n"
+        "  lmodesk connect --client-id KEY [--login-url URL] [--port N] | --sf-org ALIAS | --instance-url URL\n"
+        "      Connect to the LMO in Salesforce (OAuth with PKCE in the browser, or the Salesforce CLI's org).\n"
+        "  lmodesk sync [--db PATH] [--lmo LMO] [--full] [--json] [--new-lmo] [--reserve PCT]\n"
+        "      Read packages, versions and licenses straight from the org, incrementally, within its API limits.\n"
+        "  lmodesk disconnect [--org ID]\n"
+        "      Revoke and forget a Salesforce connection.\n"
         "  lmodesk --version | --help\n"
         "\n"
         "The database is --db PATH, else $LMODESK_DB, else %2.\n"
@@ -77,6 +85,12 @@ int run(const QStringList &arguments)
         return runLmo(rest);
     if (command == QStringLiteral("team"))
         return runTeam(rest);
+    if (command == QStringLiteral("sync"))
+        return runSync(rest);
+    if (command == QStringLiteral("connect"))
+        return runConnectCommand(rest);
+    if (command == QStringLiteral("disconnect"))
+        return runDisconnectCommand(rest);
     if (command == QStringLiteral("export-report"))
         return runExportReport(rest);
     return fail(QStringLiteral("unknown command \"%1\"\n\n%2").arg(command, usage()), 2);

@@ -14,5 +14,8 @@ int runExportChart(const QStringList &arguments);  // exportcommands.cpp
 int runExportReport(const QStringList &arguments); // exportcommands.cpp
 int runLmo(const QStringList &arguments);        // lmocommands.cpp: lmo show, lmo assign
 int runTeam(const QStringList &arguments);       // teamcommands.cpp: team init, add-user, users, policy...
+int runSync(const QStringList &arguments);       // synccommands.cpp: sync
+int runConnectCommand(const QStringList &arguments);    // synccommands.cpp: connect
+int runDisconnectCommand(const QStringList &arguments); // synccommands.cpp: disconnect
 
 } // namespace lmo::cli

@@ -46,6 +46,7 @@ struct License
     QString proxyUser;                // sfLma__Proxy_User__c
     QString licenseType;              // sfLma__License_Type__c
     QDateTime lastModified;           // sfLma__Last_Modified__c, UTC
+    QDateTime systemModstamp;         // SystemModstamp: when the org last changed the record (its clock, UTC)
     qint64 lmoRef = 1;                // the LMO it came from: its lmo_profiles row (1: the first LMO)
 
     bool isSiteLicense() const { return seats == kSiteLicenseSeats; }

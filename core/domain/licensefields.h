@@ -201,6 +201,11 @@ inline constexpr LicenseField kLicenseFields[] = {
      "sflma__last_modified__c|information current as of", "Information Current As Of", "Information current as of",
      {F::LastModified, none, none}, &getDateTime<&License::lastModified>,
      &setDateTime<&License::lastModified>, nullptr, 1},
+    // Written with the record, never a change of its own: a sync overwrites a license only with a
+    // record at least as new as the one it holds (docs/domain.md, "Live sync from the org").
+    {"system_modstamp", T::DateTime, R::Derived, "SystemModstamp", "System Modstamp",
+     "systemmodstamp|system modstamp", nullptr, "Changed in the org", {F::SystemModstamp, none, none},
+     &getDateTime<&License::systemModstamp>, &setDateTime<&License::systemModstamp>, nullptr, 10},
     {"lmo_ref", T::Reference, R::Own, nullptr, nullptr, nullptr, nullptr, "Came from",
      {none, none, none}, &getRef<&License::lmoRef>, &setRef<&License::lmoRef>, nullptr, 6},
 };

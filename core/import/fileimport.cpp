@@ -31,7 +31,7 @@ Result<void> FileImport::prepare(const HeaderAnalysis &analysis)
         if (f != ImportField::Ignore && m_columnOf[size_t(f)] < 0)
             m_columnOf[size_t(f)] = int(i);
     }
-    m_source = QFileInfo(m_path).absoluteFilePath();
+    m_source = m_options.source.isEmpty() ? QFileInfo(m_path).absoluteFilePath() : m_options.source;
     m_changedBy = m_options.changedBy.isEmpty() ? AuditLog::currentUser() : m_options.changedBy;
     if (auto r = m_database.storage().setChangeSource(m_db, m_source); !r)
         return r;
@@ -45,6 +45,8 @@ Result<void> FileImport::prepare(const HeaderAnalysis &analysis)
     for (const LicenseColumn &c : licenseColumns()) {
         for (ImportField f : c.fromFields) {
             if (f != ImportField::Ignore && has(f)) {
+                if (qstrcmp(c.column, "system_modstamp") == 0)
+                    m_modstampColumn = int(m_presentColumns.size());
                 m_presentColumns.push_back(&c);
                 break;
             }
@@ -276,14 +278,20 @@ Result<void> FileImport::run()
         return {}; // the transaction rolls back as it goes out of scope
     }
     // Nothing changed (every row rejected or unchanged): nothing to audit.
-    if (m_report.inserted + m_report.updated == 0) {
+    if (m_report.inserted + m_report.updated == 0 && !m_options.beforeCommit) {
         releaseStatements();
         m_report.seconds = timer.elapsed() / 1000.0;
         return {}; // the transaction rolls back: whatever a rejected row looked up is not kept
     }
-    if (auto r = recordAndSummarise(analysis, fast); !r)
-        return r;
+    if (m_report.inserted + m_report.updated > 0) {
+        if (auto r = recordAndSummarise(analysis, fast); !r)
+            return r;
+    }
     releaseStatements(); // they must be finished before the commit
+    if (m_options.beforeCommit) {
+        if (auto r = m_options.beforeCommit(m_db); !r)
+            return r;
+    }
     if (auto r = transaction.commit(QStringLiteral("saving the import of %1").arg(shownPath(m_path))); !r)
         return r;
     m_report.seconds = timer.elapsed() / 1000.0;

@@ -185,6 +185,7 @@ private:
     ImportReport &m_report;
     std::array<int, kFieldCount> m_columnOf{};
     std::vector<const LicenseColumn *> m_presentColumns;
+    int m_modstampColumn = -1; // system_modstamp's index in m_presentColumns, when the file has it
     bool m_freshTable = false;
     std::unique_ptr<LicenseWriter> m_writer;
     bool m_tableRulesInWriter = false; // SQLite's CHECK constraints are off for this load

@@ -5,6 +5,7 @@
 #include "import/valueparser.h"
 #include "util/result.h"
 
+#include <QSqlDatabase>
 #include <QString>
 #include <QStringList>
 
@@ -35,6 +36,12 @@ struct ImportOptions
     std::function<bool(int done, int total)> indexProgress;
     int keepRejections = 10'000; // rejected rows kept with their values (all are counted)
     QString changedBy;           // for the audit log; default: the operating-system user
+    // The audit log's source for every change; default: the file's absolute path. A sync names
+    // the org ("sync from Acme (00D…)").
+    QString source;
+    // Runs on the import's connection inside its transaction, just before the commit (and even
+    // when no row changed): what must be saved with the rows or not at all (a sync's watermark).
+    std::function<Result<void>(QSqlDatabase &)> beforeCommit;
     // The LMO the file was exported from (its lmo_profiles row). None: the database's one LMO;
     // a database that knows more than one refuses the file until the caller says which.
     std::optional<qint64> lmoRef;
@@ -79,6 +86,9 @@ struct ImportReport
     qint64 inserted = 0;
     qint64 updated = 0;
     qint64 unchanged = 0;
+    // Of the unchanged: rows older than the license held (their SystemModstamp before the stored
+    // one), which never overwrite it.
+    qint64 older = 0;
     qint64 rejected = 0;
     std::vector<Rejection> rejections;
     bool refused = false; // --strict and rows were rejected: nothing was written

@@ -41,6 +41,7 @@ enum class ImportField {
     ProxyUser,
     LicenseType,
     LastModified,
+    SystemModstamp, // the record's SystemModstamp (a sync, or an export that has it)
     // Package
     PackageId033,
     DeveloperName,

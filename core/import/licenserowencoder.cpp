@@ -322,7 +322,8 @@ bool LicenseRowEncoder::encodeFast(const CsvRecord &record, LicenseRowBatch &bat
             else
                 ok = false;
             break;
-        case F::LastModified: {
+        case F::LastModified:
+        case F::SystemModstamp: {
             if (v.empty())
                 break;
             // 2026-03-01T10:15:00Z, .000 optional, Z or nothing (UTC); stored without the
@@ -342,7 +343,7 @@ bool LicenseRowEncoder::encodeFast(const CsvRecord &record, LicenseRowBatch &bat
             if (ok && i < v.size())
                 ok = i + 1 == v.size() && v[i] == 'Z';
             if (ok) {
-                char *out = batch.reserveText(B::LastModified, 20);
+                char *out = batch.reserveText(f == F::LastModified ? B::LastModified : B::SystemModstamp, 20);
                 for (int k = 0; k < 19; ++k)
                     out[k] = v[size_t(k)];
                 out[19] = 'Z';

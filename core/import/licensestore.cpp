@@ -110,6 +110,12 @@ Result<void> FileImport::updateLicense(qint64 rowId, const License &l)
         return Error::make(Error::Code::Sql, QStringLiteral("license row %1 vanished during the import").arg(rowId));
     const License before = LicenseRepository::readLicense(m_fetch);
     m_fetch.finish();
+    if (has(F::SystemModstamp) && l.systemModstamp.isValid() && before.systemModstamp.isValid()
+        && l.systemModstamp < before.systemModstamp) {
+        ++m_report.unchanged;
+        ++m_report.older;
+        return {};
+    }
 
     std::vector<std::pair<const LicenseColumn *, QPair<QString, QString>>> changes;
     for (const LicenseColumn *c : m_presentColumns) {
@@ -428,6 +434,16 @@ Result<void> FileImport::lookUpBatch()
 
 void FileImport::compareAndUpdate(KnownLicense &known, const License &l)
 {
+    // A record older than the one held never overwrites it (a sync's page read again, an older
+    // export): the org's own clock says which is newer.
+    if (m_modstampColumn >= 0 && l.systemModstamp.isValid()) {
+        const QDateTime held = dateTimeFromSql(known.values[size_t(m_modstampColumn)]);
+        if (held.isValid() && l.systemModstamp < held) {
+            ++m_report.unchanged;
+            ++m_report.older;
+            return;
+        }
+    }
     std::vector<std::pair<size_t, QPair<QString, QString>>> changes;
     for (size_t i = 0; i < m_presentColumns.size(); ++i) {
         const LicenseColumn *c = m_presentColumns[i];

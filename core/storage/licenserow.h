@@ -31,6 +31,7 @@ public:
         OrgId = licenseFieldIndex("org_id"),
         IsSandbox = licenseFieldIndex("is_sandbox"),
         LastModified = licenseFieldIndex("last_modified"),
+        SystemModstamp = licenseFieldIndex("system_modstamp"),
         InsertColumns = batchFieldCount()
     };
     static_assert(SfId >= 0 && Name >= 0 && PackageRef >= 0 && PackageVersionRef >= 0 && VersionNumber >= 0 && Status >= 0

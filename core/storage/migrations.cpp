@@ -35,6 +35,7 @@ constexpr MigrationFile kMigrationFiles[] = {
     {8, "Each sort's index ends in the id that breaks its ties", ":/sql/0008_sort_indexes_end_in_id.sql",
      ":/sql/0008_sort_indexes_end_in_id_pg.sql"},
     {9, "A version number on every license, for edits made at the same time", ":/sql/0009_row_versions.sql"},
+    {10, "Licenses read straight from the org: its SystemModstamp, the sync's watermarks and runs", ":/sql/0010_sync.sql"},
 };
 
 } // namespace

@@ -31,6 +31,7 @@ struct Error
         AuthFailed,     // the server refused the login: wrong or missing password, no such login, SSL
         NoSuchDatabase, // the server is there but has no database of that name
         ConnectionLost, // the server went away in the middle of the work: nothing of it was kept
+        LimitReached,   // a limit reached (an org's daily API requests, or the reserve kept of them)
     };
 
     Code code = Code::Generic;

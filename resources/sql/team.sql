@@ -54,7 +54,8 @@ LANGUAGE plpgsql STABLE SET search_path = pg_catalog, ${S} AS $fn$
 DECLARE
     schema_name text := ${SL};
     tables text[] := ARRAY['licenses', 'packages', 'package_versions', 'subscribers', 'audit_log',
-                           'deferred_indexes', 'lmo_profiles', 'schema_migrations', 'team_policy', 'team_views'];
+                           'deferred_indexes', 'lmo_profiles', 'schema_migrations', 'team_policy', 'team_views',
+                           'sync_state', 'sync_runs'];
     role_keys text[] := ARRAY['partner_ops', 'customer_success', 'support'];
     required text[] := ARRAY['id', 'org_id', 'package_ref', 'status', 'row_version', 'lmo_ref', 'name'];
     updatable text[] := ARRAY['status', 'seats', 'expiration'];
@@ -149,7 +150,8 @@ BEGIN
         version_pred := CASE WHEN pkg_pred IS NOT NULL THEN 'package_ref IN ' || pkg_pred ELSE 'true' END;
 
         IF modify_all THEN
-            FOREACH t IN ARRAY ARRAY['licenses', 'packages', 'package_versions', 'subscribers', 'deferred_indexes', 'lmo_profiles'] LOOP
+            FOREACH t IN ARRAY ARRAY['licenses', 'packages', 'package_versions', 'subscribers', 'deferred_indexes', 'lmo_profiles',
+                                     'sync_state', 'sync_runs'] LOOP
                 RETURN NEXT format('GRANT SELECT, INSERT, UPDATE, DELETE ON %I.%I TO %I', schema_name, t, g);
                 RETURN NEXT format('CREATE POLICY %I ON %I.%I FOR ALL TO %I USING (true) WITH CHECK (true)', k || '_all', schema_name, t, g);
             END LOOP;
@@ -180,6 +182,13 @@ BEGIN
             RETURN NEXT format('CREATE POLICY %I ON %I.package_versions FOR SELECT TO %I USING (%s)', k || '_select', schema_name, g, version_pred);
             RETURN NEXT format('CREATE POLICY %I ON %I.deferred_indexes FOR SELECT TO %I USING (true)', k || '_select', schema_name, g);
             RETURN NEXT format('CREATE POLICY %I ON %I.lmo_profiles FOR SELECT TO %I USING (true)', k || '_select', schema_name, g);
+        END IF;
+        -- When the org was last read, and what each sync did: everyone may see it; a role that
+        -- may modify everything (partner ops) syncs, above.
+        IF NOT modify_all THEN
+            RETURN NEXT format('GRANT SELECT ON %I.sync_state, %I.sync_runs TO %I', schema_name, schema_name, g);
+            RETURN NEXT format('CREATE POLICY %I ON %I.sync_state FOR SELECT TO %I USING (true)', k || '_select', schema_name, g);
+            RETURN NEXT format('CREATE POLICY %I ON %I.sync_runs FOR SELECT TO %I USING (true)', k || '_select', schema_name, g);
         END IF;
         -- Nobody writes the audit log but the database's own triggers.
         RETURN NEXT format('GRANT SELECT ON %I.audit_log, %I.schema_migrations, %I.team_policy TO %I', schema_name, schema_name, schema_name, g);
@@ -410,6 +419,18 @@ END
 $fn$
 --;;
 
+-- A license removed (a sync found it gone from the org): one row naming it, by whoever removed it.
+CREATE OR REPLACE FUNCTION ${S}.team_audit_license_deletes() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, ${S} AS $fn$
+BEGIN
+    INSERT INTO audit_log (changed_at, changed_by, record_type, record_ref, record_sf_id, field, old_value, new_value, source)
+    SELECT now(), session_user, 'license', o.id, o.sf_id, 'Deleted', o.name, NULL, team_source()
+      FROM old_rows o;
+    RETURN NULL;
+END
+$fn$
+--;;
+
 -- A note of an import (what it read and did), in the log by the login that ran it: partner ops
 -- only, and only notes, never a field's change.
 CREATE OR REPLACE FUNCTION ${S}.team_note(kind text, summary text, source text) RETURNS void
@@ -495,6 +516,11 @@ DROP TRIGGER IF EXISTS team_audit ON ${S}.packages
 --;;
 CREATE TRIGGER team_audit AFTER UPDATE ON ${S}.packages REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
     FOR EACH STATEMENT EXECUTE FUNCTION ${S}.team_audit_packages()
+--;;
+DROP TRIGGER IF EXISTS team_audit_delete ON ${S}.licenses
+--;;
+CREATE TRIGGER team_audit_delete AFTER DELETE ON ${S}.licenses REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION ${S}.team_audit_license_deletes()
 --;;
 DROP TRIGGER IF EXISTS team_version ON ${S}.licenses
 --;;
