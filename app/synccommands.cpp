@@ -84,7 +84,7 @@ QString identityUsername(const sf::TokenGrant &grant)
 QString standingIn(const QString &location, const sf::OrgRecord &org)
 {
     Database::OpenOptions options;
-    options.readOnly = true;
+    options.create = true; // the database a sync would create
     auto database = Database::open(location, options);
     if (!database)
         return {}; // no database yet: nothing to compare with

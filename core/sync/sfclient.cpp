@@ -12,6 +12,7 @@
 #include <QNetworkReply>
 #include <QNetworkRequest>
 #include <QThread>
+#include <QTimeZone>
 #include <QTimer>
 #include <QVersionNumber>
 
@@ -223,7 +224,12 @@ Result<Response> Client::send(const QString &verb, const QString &path, const QH
                     m_usage = usage;
             }
             if (const QByteArray date = response.header("date"); !date.isEmpty()) {
-                const QDateTime t = QDateTime::fromString(QString::fromLatin1(date), Qt::RFC2822Date);
+                // "Thu, 03 Dec 2026 08:55:00 GMT" (RFC 7231's form, which Qt's RFC 2822 reading may not take).
+                QDateTime t = QLocale::c().toDateTime(QString::fromLatin1(date).trimmed(), QStringLiteral("ddd, dd MMM yyyy HH:mm:ss 'GMT'"));
+                if (t.isValid())
+                    t.setTimeZone(QTimeZone::utc());
+                else
+                    t = QDateTime::fromString(QString::fromLatin1(date), Qt::RFC2822Date);
                 if (t.isValid())
                     m_serverTime = t.toUTC();
             }
