@@ -687,6 +687,9 @@ private slots:
             }
             // Nor the version number every license has since schema 9.
             QVERIFY2(q.exec(u"ALTER TABLE licenses DROP COLUMN row_version"_s), qPrintable(q.lastError().text()));
+            // Nor the sync's tables (schema 10).
+            QVERIFY(q.exec(u"DROP TABLE sync_state"_s));
+            QVERIFY(q.exec(u"DROP TABLE sync_runs"_s));
             QVERIFY(q.exec(u"DELETE FROM schema_migrations WHERE version >= 7"_s));
             q.finish();
             db.close();
