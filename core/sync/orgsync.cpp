@@ -788,8 +788,6 @@ Result<void> SyncRun::readBulk(const ObjectSpec &spec, ObjectSync &out, const QS
         first = false;
         rows += pageRows;
         out.fetched += pageRows;
-        const QByteArray number = r->header("sforce-numberofrecords");
-        (void)number;
         locator = QString::fromLatin1(r->header("sforce-locator"));
         if (locator.isEmpty() || locator == QLatin1String("null"))
             break;
@@ -1025,14 +1023,6 @@ QString SyncReport::summary() const
     if (!stopped.isEmpty())
         lines << QStringLiteral("Stopped: %1").arg(stopped);
     return lines.join(QLatin1Char('\n'));
-}
-
-QString SyncReport::statusLine() const
-{
-    return QStringLiteral("Synced %1 from %2: %3 changed · %4 requests, %5%6")
-        .arg(finishedAt.toLocalTime().toString(QStringLiteral("HH:mm")), org.name.isEmpty() ? org.id : org.name,
-             groupedNumber(changed()), groupedNumber(requests), usage.text(),
-             complete ? QString() : QStringLiteral(" · stopped early"));
 }
 
 Result<SyncReport> syncFromOrg(Database &database, sf::Client &client, const SyncOptions &options)

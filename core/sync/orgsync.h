@@ -81,7 +81,6 @@ struct SyncReport
     qint64 changed() const; // inserted + updated + deleted, every object
     QJsonObject toJson() const;
     QString summary() const;     // the command line's lines
-    QString statusLine() const;  // "Synced 10:42 from Acme: 3 changed · 41 requests, 14,902 of 15,000 left"
 };
 
 // Every license field LMO Desk maps that the sync reads from a described object (their API names).
