@@ -2,20 +2,17 @@
 #include "cliutil.h"
 #include "subcommands.h"
 
-#include "domain/salesforceid.h"
 #include "shell/secretstore.h"
 #include "sync/orgsync.h"
+#include "sync/signinbrowser.h"
 #include "sync/sfauth.h"
 #include "sync/sfconnection.h"
 #include "sync/sforg.h"
 #include "util/format.h"
 
-#include <QDesktopServices>
 #include <QEventLoop>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QNetworkAccessManager>
-#include <QProcess>
 
 #include <csignal>
 #include <cstdio>
@@ -49,35 +46,14 @@ SecretAnswer waitForSecret(const std::function<void(QObject *, SecretStore::Done
     return answer;
 }
 
-// $LMODESK_BROWSER, else $BROWSER, else the desktop's; the address is printed either way.
+// The address printed, then the browser sent there (signinbrowser.h).
 bool openBrowser(const QUrl &url, bool allowed)
 {
     err() << "Sign in to Salesforce in your browser. If it does not open, open this address:\n  "
           << url.toString(QUrl::FullyEncoded) << Qt::endl;
-    if (!allowed)
-        return true;
-    for (const char *variable : {"LMODESK_BROWSER", "BROWSER"}) {
-        const QString program = qEnvironmentVariable(variable);
-        if (!program.isEmpty())
-            return QProcess::startDetached(program, {url.toString(QUrl::FullyEncoded)});
-    }
-    if (QProcess::startDetached(QStringLiteral("xdg-open"), {url.toString(QUrl::FullyEncoded)}))
-        return true;
-    QDesktopServices::openUrl(url);
+    if (allowed)
+        (void)openSignInPage(url);
     return true;
-}
-
-QString identityUsername(const sf::TokenGrant &grant)
-{
-    if (!grant.identityUrl.isValid())
-        return {};
-    QNetworkAccessManager network;
-    auto r = sf::exchange(network, QStringLiteral("GET"), grant.identityUrl,
-                          {{"Authorization", "Bearer " + grant.accessToken.toUtf8()}, {"Accept", "application/json"}}, {},
-                          30'000, {});
-    if (!r || r->status != 200)
-        return {};
-    return r->json().object().value(QStringLiteral("username")).toString();
 }
 
 // What the database says of this org: its LMO, another, or none designated yet.
@@ -88,20 +64,22 @@ QString standingIn(const QString &location, const sf::OrgRecord &org)
     auto database = Database::open(location, options);
     if (!database)
         return {}; // no database yet: nothing to compare with
-    auto known = LmoRepository(database.value()->connection()).all();
-    if (!known)
+    auto standing = standingOf(database.value()->connection(), org.id);
+    if (!standing)
         return {};
-    for (const KnownLmo &k : known.value()) {
-        auto id = SalesforceId::parse(k.profile.org.orgId);
-        if (id && id->to15() == org.id.left(15))
-            return QStringLiteral("It is LMO %1 of %2%3.").arg(k.ref).arg(shownLocation(location), k.current ? QStringLiteral(" (its current LMO)") : QString());
-    }
-    if (known->size() == 1 && known->first().profile.org.orgId.isEmpty())
+    switch (standing->kind) {
+    case OrgStanding::Kind::ItsLmo:
+        return QStringLiteral("It is LMO %1 of %2%3.").arg(standing->ref).arg(shownLocation(location),
+                                                          standing->current ? QStringLiteral(" (its current LMO)") : QString());
+    case OrgStanding::Kind::Undesignated:
         return QStringLiteral("%1 has no LMO designated yet: the first sync records this org as where its licenses come "
                               "from; then finish the setup wizard.")
             .arg(shownLocation(location));
+    case OrgStanding::Kind::NotItsLmo:
+        break;
+    }
     return QStringLiteral("It is NOT the LMO of %1 (%2): a sync refuses it unless it is filed as another LMO (--new-lmo).")
-        .arg(shownLocation(location), known->first().name());
+        .arg(shownLocation(location), standing->lmoNames);
 }
 
 struct TokenChoice
@@ -232,7 +210,7 @@ int runConnect(const QStringList &arguments)
         saved.clientId = app.clientId;
         saved.port = app.port;
         saved.instanceUrl = grant->instanceUrl;
-        saved.username = identityUsername(grant.value());
+        saved.username = sf::identityUsername(grant.value());
         if (saved.username.isEmpty())
             saved.username = grant->userId();
         refreshToken = grant->refreshToken;
@@ -352,12 +330,17 @@ int runSync(const QStringList &arguments)
     const QCommandLineOption instanceOpt(QStringLiteral("instance-url"),
                                          QStringLiteral("The org's instance; the token in LMODESK_SF_ACCESS_TOKEN."),
                                          QStringLiteral("URL"));
+    // The defaults: the window's Sync settings (10% and 50,000 until changed there).
+    const sf::SyncSettings settings = sf::SyncSettings::load();
     const QCommandLineOption reserveOpt(QStringLiteral("reserve"),
-                                        QStringLiteral("Percent of the org's daily API requests to leave for everything else (default 10)."),
-                                        QStringLiteral("PCT"), QStringLiteral("10"));
+                                        QStringLiteral("Percent of the org's daily API requests to leave for everything else "
+                                                       "(default %1, the window's Sync settings).")
+                                            .arg(settings.reservePercent),
+                                        QStringLiteral("PCT"), QString::number(settings.reservePercent));
     const QCommandLineOption bulkOpt(QStringLiteral("bulk-threshold"),
-                                     QStringLiteral("A full load of more records than this uses Bulk API 2.0 (default 50000)."),
-                                     QStringLiteral("N"), QStringLiteral("50000"));
+                                     QStringLiteral("A full load of more records than this uses Bulk API 2.0 (default %1).")
+                                         .arg(settings.bulkThreshold),
+                                     QStringLiteral("N"), QString::number(settings.bulkThreshold));
     parser.addOptions({lmoOpt, fullOpt, jsonOpt, newLmoOpt, orgOpt, sfOrgOpt, instanceOpt, reserveOpt, bulkOpt});
     int code = 0;
     if (!parse(parser, arguments, QStringLiteral("sync"), &code, 0))

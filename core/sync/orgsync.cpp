@@ -1077,6 +1077,35 @@ QString LastSync::statusLine() const
              outcome == QLatin1String("complete") ? QString() : QStringLiteral(" · stopped early"));
 }
 
+OrgStanding standingOf(const QList<KnownLmo> &known, const QString &orgId)
+{
+    OrgStanding out;
+    const QString org15 = orgId.trimmed().left(15);
+    QStringList names;
+    for (const KnownLmo &k : known) {
+        auto id = SalesforceId::parse(k.profile.org.orgId);
+        if (id && id->to15() == org15) {
+            out.kind = OrgStanding::Kind::ItsLmo;
+            out.ref = k.ref;
+            out.current = k.current;
+            return out;
+        }
+        names << k.name();
+    }
+    if (known.size() == 1 && known.first().profile.org.orgId.isEmpty())
+        out.kind = OrgStanding::Kind::Undesignated;
+    out.lmoNames = names.join(QStringLiteral("; "));
+    return out;
+}
+
+Result<OrgStanding> standingOf(QSqlDatabase db, const QString &orgId)
+{
+    auto known = LmoRepository(db).all();
+    if (!known)
+        return known.error();
+    return standingOf(known.value(), orgId);
+}
+
 Result<std::optional<LastSync>> lastSync(QSqlDatabase db)
 {
     QSqlQuery q(db);

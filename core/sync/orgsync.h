@@ -9,6 +9,7 @@
 // the watermark (minus a lookback) with queryAll, deleted records included. Every page is saved
 // with the watermark it reached in one transaction, through the import's own checks and audit.
 
+#include "lmo/lmoprofile.h"
 #include "storage/database.h"
 #include "sync/sfclient.h"
 #include "sync/sforg.h"
@@ -91,6 +92,19 @@ QStringList syncedFieldsOf(const QString &object, const QStringList &describedFi
 // a login that may not import); a report otherwise, complete or stopped early (exit code 3) with
 // every page fetched until then saved.
 Result<SyncReport> syncFromOrg(Database &database, sf::Client &client, const SyncOptions &options);
+
+// Where an org stands in a database: one of its LMOs, the org a database with no LMO designated
+// will record, or another org (a sync refuses it unless it is filed as another LMO).
+struct OrgStanding
+{
+    enum class Kind { ItsLmo, Undesignated, NotItsLmo };
+    Kind kind = Kind::NotItsLmo;
+    qint64 ref = 0;      // ItsLmo: which
+    bool current = false; // ItsLmo: the current one
+    QString lmoNames;     // NotItsLmo: the database's LMOs, for the message
+};
+Result<OrgStanding> standingOf(QSqlDatabase db, const QString &orgId);
+OrgStanding standingOf(const QList<KnownLmo> &known, const QString &orgId);
 
 // The last sync of the database (any LMO), for the status bar; none before the first.
 struct LastSync

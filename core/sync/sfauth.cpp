@@ -284,6 +284,18 @@ Result<TokenGrant> refreshSession(const OAuthApp &app, const QString &refreshTok
                         QStringLiteral("Renewing the Salesforce session"));
 }
 
+QString identityUsername(const TokenGrant &grant)
+{
+    if (!grant.identityUrl.isValid())
+        return {};
+    QNetworkAccessManager network;
+    auto r = exchange(network, QStringLiteral("GET"), grant.identityUrl,
+                      {{"Authorization", "Bearer " + grant.accessToken.toUtf8()}, {"Accept", "application/json"}}, {}, 30'000, {});
+    if (!r || r->status != 200)
+        return {};
+    return r->json().object().value(QStringLiteral("username")).toString();
+}
+
 Result<void> revokeToken(const QUrl &host, const QString &token)
 {
     QNetworkAccessManager network;

@@ -76,6 +76,8 @@ Result<TokenGrant> signIn(const OAuthApp &app, const std::function<bool(const QU
                           const std::function<bool()> &cancelled);
 Result<TokenGrant> exchangeCode(const OAuthApp &app, const QString &code, const QString &verifier);
 Result<TokenGrant> refreshSession(const OAuthApp &app, const QString &refreshToken);
+// The signed-in user's username, from the identity URL; empty when it cannot be read.
+QString identityUsername(const TokenGrant &grant);
 // Revokes a token (the refresh token revokes its sessions too), at the instance or login host.
 Result<void> revokeToken(const QUrl &host, const QString &token);
 

@@ -53,6 +53,31 @@ QString SavedConnection::label() const
     return username.isEmpty() ? org : QStringLiteral("%1 as %2").arg(org, username);
 }
 
+SyncSettings SyncSettings::load()
+{
+    QSettings s;
+    SyncSettings out;
+    bool ok = false;
+    const double reserve = s.value(QStringLiteral("sync/reservePercent"), out.reservePercent).toDouble(&ok);
+    if (ok && reserve >= 0 && reserve < 100)
+        out.reservePercent = reserve;
+    const qint64 threshold = s.value(QStringLiteral("sync/bulkThreshold"), out.bulkThreshold).toLongLong(&ok);
+    if (ok && threshold >= 0)
+        out.bulkThreshold = threshold;
+    const int every = s.value(QStringLiteral("sync/everyMinutes"), 0).toInt(&ok);
+    if (ok && every >= 0)
+        out.everyMinutes = every;
+    return out;
+}
+
+void SyncSettings::save() const
+{
+    QSettings s;
+    s.setValue(QStringLiteral("sync/reservePercent"), reservePercent);
+    s.setValue(QStringLiteral("sync/bulkThreshold"), bulkThreshold);
+    s.setValue(QStringLiteral("sync/everyMinutes"), everyMinutes);
+}
+
 namespace connections {
 
 QList<SavedConnection> all()

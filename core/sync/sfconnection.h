@@ -32,6 +32,16 @@ struct SavedConnection
     QString label() const; // "Acme Licensing (00D…) as ops@acme.com"
 };
 
+// How the window and lmodesk sync sync, as the settings keep them (Salesforce > Sync settings…).
+struct SyncSettings
+{
+    double reservePercent = 10;    // of the org's daily API requests, left for everything else
+    qint64 bulkThreshold = 50'000; // a full load of more records goes through Bulk API 2.0
+    int everyMinutes = 0;          // the window syncs this often while it is open; 0: only when asked
+    static SyncSettings load();
+    void save() const;
+};
+
 namespace connections {
 QList<SavedConnection> all();
 // The connection for this org (15 or 18 characters); none when never connected.

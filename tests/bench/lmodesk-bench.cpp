@@ -26,9 +26,19 @@
 //       (the browse indexes built too); both ratios sqlite3 / lmodesk; each process's peak memory.
 //       With --db postgresql://URI: into scratch schemas of that team database (dropped after),
 //       psql's `\copy` into a plain 21-column TEXT table beside `lmodesk import`, and the ratios
-//       lmodesk / psql.
+//       lmodesk / psql.//
+//   lmodesk-bench sync [--licenses N] [--changes N] [--db postgresql://URI] [--json]
+//       The live sync against the fake Salesforce of the tests (on 127.0.0.1, in this process,
+//       its own thread): N licenses (default 1,000,000) over 3 packages. Writes the same records
+//       as CSV (what a Bulk API result carries), imports them with `lmodesk import` into an empty
+//       database, then runs a full sync into another (Bulk API 2.0 above 50,000), changes N
+//       licenses in the org (default 1,000) and syncs again. Prints each time and the requests
+//       the sync made, and the ratio full sync / CSV import; beside them the sqlite3 shell's
+//       `.import` of the licenses file (or psql's \copy with --db), the bare floor.
 
 #include "benchutil.h"
+#include "fakesalesforce.h"
+#include "sync/orgsync.h"
 #include "browsebench.h"
 #include "dashboardbench.h"
 #include "demo/demogenerator.h"
@@ -480,6 +490,227 @@ int benchImport(const QStringList &args)
     return 0;
 }
 
+// The sync of N licenses beside the import of the same records from CSV.
+int benchSync(const QStringList &args)
+{
+    QCommandLineParser parser;
+    const QCommandLineOption licensesOpt(QStringLiteral("licenses"), QStringLiteral("Licenses in the fake org (default 1000000)."),
+                                         QStringLiteral("N"), QStringLiteral("1000000"));
+    const QCommandLineOption changesOpt(QStringLiteral("changes"), QStringLiteral("Licenses changed before the second sync (default 1000)."),
+                                        QStringLiteral("N"), QStringLiteral("1000"));
+    const QCommandLineOption jsonOpt(QStringLiteral("json"), QStringLiteral("Print one JSON object."));
+    const QCommandLineOption dbOpt(QStringLiteral("db"),
+                                   QStringLiteral("A team database (postgresql://...): both into scratch schemas of it."),
+                                   QStringLiteral("URI"));
+    parser.addOptions({licensesOpt, changesOpt, jsonOpt, dbOpt});
+    parser.addHelpOption();
+    parser.process(args);
+    QTextStream err(stderr);
+    const qint64 licenses = parser.value(licensesOpt).toLongLong();
+    const qint64 changes = qMin(parser.value(changesOpt).toLongLong(), licenses);
+    const QString server = parser.value(dbOpt);
+    if (licenses < 1 || (!server.isEmpty() && !server.startsWith(QLatin1String("postgres"))))
+        return err << "lmodesk-bench: --licenses N (N > 0), --db postgresql://URI" << Qt::endl, 2;
+
+    QTemporaryDir dir;
+    const QString tag = QString::number(QCoreApplication::applicationPid());
+    auto where = [&](const QString &name) {
+        if (server.isEmpty())
+            return dir.filePath(name + QStringLiteral(".sqlite"));
+        return server + (server.contains(QLatin1Char('?')) ? u'&' : u'?') + QStringLiteral("options=-csearch_path%3D") + name
+               + QStringLiteral("_") + tag;
+    };
+    QStringList schemas;
+    auto dropSchemas = qScopeGuard([&] {
+        for (const QString &schema : schemas)
+            psql(server, QStringLiteral("DROP SCHEMA IF EXISTS %1 CASCADE").arg(schema));
+    });
+    auto makeDatabase = [&](const QString &name) -> std::unique_ptr<lmo::Database> {
+        if (!server.isEmpty()) {
+            schemas << name + QStringLiteral("_") + tag;
+            if (psql(server, QStringLiteral("CREATE SCHEMA %1").arg(schemas.last())).exitCode != 0)
+                return nullptr;
+        }
+        lmo::Database::OpenOptions create;
+        create.create = true;
+        auto made = lmo::Database::open(where(name), create);
+        if (!made) {
+            err << "lmodesk-bench: " << made.error().message << Qt::endl;
+            return nullptr;
+        }
+        return std::move(made.value());
+    };
+
+    lmo::test::FakeSalesforce sf;
+    QString why;
+    if (!sf.start(&why))
+        return err << "lmodesk-bench: the fake Salesforce does not start: " << why << Qt::endl, 1;
+    QDateTime clock = QDateTime::currentDateTimeUtc();
+    sf.setNow(clock);
+    err << "seeding the fake org with " << lmo::groupedNumber(licenses) << " licenses..." << Qt::endl;
+    sf.seed(3, 0);
+    sf.seedMany(licenses);
+    const QString kLicense = QStringLiteral("sfLma__License__c");
+
+    // The same records as CSV files, imported in the sync's order.
+    QStringList files;
+    for (const QString &object : {QStringLiteral("sfLma__Package__c"), QStringLiteral("sfLma__Package_Version__c"), kLicense}) {
+        files << dir.filePath(object + QStringLiteral(".csv"));
+        if (!sf.writeCsv(object, {}, files.last()))
+            return err << "lmodesk-bench: cannot write " << files.last() << Qt::endl, 1;
+    }
+    const double fileMb = QFileInfo(files.last()).size() / (1024.0 * 1024.0);
+    {
+        QFile warm(files.last());
+        if (warm.open(QIODevice::ReadOnly))
+            while (!warm.read(1 << 22).isEmpty()) {
+            }
+    }
+
+    // The floor: the licenses file into a plain TEXT table by the engine's own tool.
+    ChildRun bare;
+    {
+        QFile header(files.last());
+        if (!header.open(QIODevice::ReadOnly))
+            return 1;
+        const int columns = int(header.readLine().count(',')) + 1;
+        QString table = QStringLiteral("CREATE TABLE licenses (");
+        for (int c = 0; c < columns; ++c)
+            table += (c ? QStringLiteral(", c") : QStringLiteral("c")) + QString::number(c) + QStringLiteral(" TEXT");
+        table += QLatin1Char(')');
+        if (server.isEmpty()) {
+            const QString script = dir.filePath(QStringLiteral("import.sql"));
+            QFile f(script);
+            if (!f.open(QIODevice::WriteOnly))
+                return 1;
+            f.write((table + QStringLiteral(";\n.mode csv\n.import --skip 1 %1 licenses\n").arg(files.last())).toUtf8());
+            f.close();
+            err << "sqlite3 .import..." << Qt::endl;
+            bare = runChild({QStringLiteral("sqlite3"), dir.filePath(QStringLiteral("plain.sqlite"))}, script);
+        } else {
+            schemas << QStringLiteral("bench_plain_") + tag;
+            if (psql(server, QStringLiteral("CREATE SCHEMA %1; SET search_path = %1; %2").arg(schemas.last(), table)).exitCode != 0)
+                return err << "lmodesk-bench: cannot make the plain table" << Qt::endl, 1;
+            err << "psql \\copy..." << Qt::endl;
+            bare = psql(server, QStringLiteral("\\copy %1.licenses FROM '%2' CSV HEADER").arg(schemas.last(), files.last()));
+        }
+    }
+
+    // lmodesk import of the three files into an empty database (each to the end of its process:
+    // the licenses' browse indexes built too).
+    if (!makeDatabase(QStringLiteral("bench_csv")))
+        return 1;
+    double importSeconds = 0;
+    double importSavedSeconds = 0;
+    for (const QString &file : files) {
+        err << "lmodesk import " << QFileInfo(file).fileName() << "..." << Qt::endl;
+        const ChildRun run = runChild({QStringLiteral(LMODESK_BINARY), QStringLiteral("import"), QStringLiteral("--db"),
+                                       where(QStringLiteral("bench_csv")), file},
+                                      QString(), QByteArrayLiteral(" rejected "));
+        if (run.exitCode != 0)
+            return err << "lmodesk-bench: lmodesk import failed:\n" << run.output << Qt::endl, 1;
+        importSavedSeconds += file == files.last() && run.markSeconds >= 0 ? run.markSeconds : run.seconds;
+        importSeconds += run.seconds;
+    }
+
+    // The full sync, then the incremental one, into another empty database.
+    auto database = makeDatabase(QStringLiteral("bench_sync"));
+    if (!database)
+        return 1;
+    lmo::sf::FixedTokenSource tokens(QUrl(sf.url()), sf.validAccessToken(), QStringLiteral("the benchmark"));
+    auto runSync = [&](bool full, double *seconds) -> lmo::Result<lmo::SyncReport> {
+        lmo::sf::Client client(tokens);
+        lmo::SyncOptions options;
+        options.full = full;
+        options.changedBy = QStringLiteral("bench");
+        QElapsedTimer t;
+        t.start();
+        auto report = lmo::syncFromOrg(*database, client, options);
+        *seconds = t.nsecsElapsed() / 1e9;
+        return report;
+    };
+    err << "full sync..." << Qt::endl;
+    double fullSeconds = 0;
+    const qint64 before = sf.requests();
+    auto full = runSync(true, &fullSeconds);
+    if (!full || !full->complete)
+        return err << "lmodesk-bench: the full sync failed: " << (full ? full->stopped : full.error().message) << Qt::endl, 1;
+    const qint64 fullServed = sf.requests() - before;
+
+    // `changes` licenses changed in the org a minute later.
+    clock = clock.addSecs(60);
+    sf.setNow(clock);
+    {
+        QSqlQuery q(database->connection());
+        q.setForwardOnly(true);
+        if (!q.exec(QStringLiteral("SELECT sf_id FROM licenses ORDER BY sf_id LIMIT %1").arg(changes)))
+            return 1;
+        qint64 n = 0;
+        while (q.next())
+            if (sf.update(kLicense, q.value(0).toString(), {{QStringLiteral("sfLma__Seats__c"), QString::number(1000 + n++)}})) {
+            }
+    }
+    err << "incremental sync of " << lmo::groupedNumber(changes) << " changes..." << Qt::endl;
+    double incrementalSeconds = 0;
+    const qint64 before2 = sf.requests();
+    auto incremental = runSync(false, &incrementalSeconds);
+    if (!incremental || !incremental->complete)
+        return err << "lmodesk-bench: the incremental sync failed: "
+                   << (incremental ? incremental->stopped : incremental.error().message) << Qt::endl,
+               1;
+    const qint64 incrementalServed = sf.requests() - before2;
+    auto licensesOf = [](const lmo::SyncReport &r) {
+        for (const lmo::ObjectSync &o : r.objects)
+            if (o.label == QLatin1String("licenses"))
+                return o;
+        return lmo::ObjectSync();
+    };
+    const lmo::ObjectSync fullLicenses = licensesOf(full.value()), incLicenses = licensesOf(incremental.value());
+    QSqlDatabase connection = database->connection();
+    auto stored = lmo::queryNumber(connection, QStringLiteral("SELECT COUNT(*) FROM licenses"), QStringLiteral("counting"));
+
+    const QString bareName = server.isEmpty() ? QStringLiteral("sqlite3 .import") : QStringLiteral("psql \\copy");
+    const QJsonObject result{
+        {QStringLiteral("licenses"), licenses},
+        {QStringLiteral("licenses_file_mb"), qRound(fileMb)},
+        {QStringLiteral("database"), server.isEmpty() ? QStringLiteral("sqlite") : QStringLiteral("postgresql")},
+        {QStringLiteral("bare_import_s"), qRound(bare.seconds * 100) / 100.0},
+        {QStringLiteral("lmodesk_csv_import_s"), qRound(importSeconds * 100) / 100.0},
+        {QStringLiteral("lmodesk_csv_import_saved_s"), qRound(importSavedSeconds * 100) / 100.0},
+        {QStringLiteral("full_sync_s"), qRound(fullSeconds * 100) / 100.0},
+        {QStringLiteral("full_sync_requests"), qint64(full->requests)},
+        {QStringLiteral("full_sync_requests_served"), fullServed},
+        {QStringLiteral("full_sync_via"), fullLicenses.via},
+        {QStringLiteral("ratio_full_sync_over_csv_import"), qRound(fullSeconds / importSeconds * 100) / 100.0},
+        {QStringLiteral("incremental_changes"), changes},
+        {QStringLiteral("incremental_sync_ms"), benchMs(incrementalSeconds * 1000)},
+        {QStringLiteral("incremental_sync_requests"), qint64(incremental->requests)},
+        {QStringLiteral("incremental_sync_requests_served"), incrementalServed},
+        {QStringLiteral("incremental_licenses_updated"), qint64(incLicenses.updated)},
+        {QStringLiteral("incremental_licenses_fetched"), qint64(incLicenses.fetched)},
+        {QStringLiteral("licenses_stored"), stored ? stored.value() : -1},
+    };
+    QTextStream out(stdout);
+    if (parser.isSet(jsonOpt)) {
+        out << QJsonDocument(result).toJson(QJsonDocument::Indented);
+        return 0;
+    }
+    out << "sync of " << lmo::groupedNumber(licenses) << " licenses from the fake Salesforce on 127.0.0.1 into "
+        << (server.isEmpty() ? QStringLiteral("SQLite files") : server) << " (licenses file " << qRound(fileMb) << " MB)\n"
+        << "  " << bareName.leftJustified(33) << QString::number(bare.seconds, 'f', 2) << " s (the licenses file into a plain TEXT table)\n"
+        << "  lmodesk import of the CSV files   " << QString::number(importSeconds, 'f', 2) << " s (packages, versions, licenses; "
+        << QString::number(importSavedSeconds, 'f', 2) << " s to the licenses saved)\n"
+        << "  full sync                         " << QString::number(fullSeconds, 'f', 2) << " s, " << full->requests
+        << " requests (" << fullLicenses.via << " for the licenses), " << lmo::groupedNumber(fullLicenses.inserted)
+        << " licenses inserted\n"
+        << "  ratio full sync / CSV import      " << QString::number(fullSeconds / importSeconds, 'f', 2) << "\n"
+        << "  incremental sync of " << lmo::groupedNumber(changes) << " changes  "
+        << QString::number(incrementalSeconds * 1000, 'f', 0) << " ms, " << incremental->requests << " requests ("
+        << incLicenses.via << "), " << lmo::groupedNumber(incLicenses.updated) << " licenses updated of "
+        << lmo::groupedNumber(incLicenses.fetched) << " read\n";
+    return 0;
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -505,6 +736,10 @@ int main(int argc, char **argv)
         args.removeAt(1);
         return benchImport(args);
     }
+    if (command == QStringLiteral("sync")) {
+        args.removeAt(1);
+        return benchSync(args);
+    }
     if (command == QStringLiteral("dashboard")) {
         args.removeAt(1);
         return benchDashboard(args);
@@ -512,6 +747,7 @@ int main(int argc, char **argv)
     QTextStream(stderr) << "usage: lmodesk-bench demo [--licenses N] [--seed S] [--db PATH] [--json]\n"
                            "       lmodesk-bench import [--rows N] [--file PATH] [--db postgresql://...] [--json]\n"
                            "       lmodesk-bench browse --db PATH [--json]\n"
-                           "       lmodesk-bench dashboard --db PATH [--json]\n";
+                           "       lmodesk-bench dashboard --db PATH [--json]\n"
+                           "       lmodesk-bench sync [--licenses N] [--changes N] [--db postgresql://...] [--json]\n";
     return command.isEmpty() || command == QStringLiteral("--help") ? 0 : 2;
 }

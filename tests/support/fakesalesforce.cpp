@@ -3,6 +3,7 @@
 #include "domain/salesforceid.h"
 
 #include <QCryptographicHash>
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -404,6 +405,9 @@ private:
                 return;
             const QByteArray body = buf.mid(end + 4, length);
             buf.remove(0, end + 4 + length);
+            const QByteArray target = first.value(1);
+            if (target.contains("/query?") || target.contains("/queryAll?") || target.contains("/query/"))
+                m_impl->q->waitWhileHeld();
             Reply r = m_impl->route(first.value(0), first.value(1), headers, body);
             QByteArray head = "HTTP/1.1 " + QByteArray::number(r.status) + " " + (r.status < 300 ? "OK" : r.status < 400 ? "Found" : "Error")
                               + "\r\n";
@@ -451,6 +455,39 @@ bool FakeSalesforce::start(QString *error)
     if (!ok && error)
         *error = why;
     return ok;
+}
+
+void FakeSalesforce::waitWhileHeld()
+{
+    if (!m_hold.load())
+        return;
+    ++m_heldCount;
+    while (m_hold.load())
+        QThread::msleep(5);
+}
+
+bool FakeSalesforce::writeCsv(const QString &object, const QStringList &fields, const QString &path) const
+{
+    std::lock_guard lock(d->mutex);
+    const Obj *o = d->object(object);
+    QFile file(path);
+    if (!o || !file.open(QIODevice::WriteOnly | QIODevice::Truncate))
+        return false;
+    QStringList columns = fields;
+    if (columns.isEmpty())
+        columns = QStringList{QStringLiteral("Id")} + o->stored + QStringList{QStringLiteral("SystemModstamp")};
+    QByteArray chunk = columns.join(QLatin1Char(',')).toUtf8() + '\n';
+    for (const Rec &r : o->recs) {
+        if (r.deleted)
+            continue;
+        chunk += d->bulkRow(*o, r, columns);
+        if (chunk.size() > (1 << 22)) {
+            if (file.write(chunk) != chunk.size())
+                return false;
+            chunk.clear();
+        }
+    }
+    return file.write(chunk) == chunk.size() && file.flush();
 }
 
 QString FakeSalesforce::url() const

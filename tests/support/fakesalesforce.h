@@ -62,6 +62,11 @@ public:
     void expireSessionOnce() { m_expireOnce = true; }
     void failWith503Once() { m_fail503Once = true; }
     void setLimit(qint64 used, qint64 max);
+    // While held, query and queryAll requests wait unanswered (a sync caught in the middle);
+    // heldRequests() counts those that waited.
+    void holdQueries(bool hold) { m_hold = hold; }
+    int heldRequests() const { return m_heldCount.load(); }
+    void waitWhileHeld(); // the server's thread, before answering a query
     qint64 apiUsed() const { return m_used.load(); }
     qint64 apiMax() const { return m_max.load(); }
     qint64 requests() const { return m_requests.load(); } // every request the server answered
@@ -91,6 +96,10 @@ public:
     QStringList seed(int packages, int licenses, int seedValue = 1);
     // The benchmark's million: licenses written straight into the compact store.
     void seedMany(qint64 licenses);
+    // The object's live records as a Bulk API 2.0 result would carry them (one CSV file, these
+    // fields; none: Id, every stored field, SystemModstamp): the benchmark imports it beside a
+    // sync of the same records.
+    bool writeCsv(const QString &object, const QStringList &fields, const QString &path) const;
     int queryBatchSizeSeen() const { return m_batchSeen.load(); }
 
     // internal, for the server's thread
@@ -100,7 +109,8 @@ private:
     std::unique_ptr<Impl> d;
     quint16 m_port = 0;
     QThread *m_thread = nullptr;
-    std::atomic<bool> m_expireOnce{false}, m_fail503Once{false};
+    std::atomic<bool> m_expireOnce{false}, m_fail503Once{false}, m_hold{false};
+    std::atomic<int> m_heldCount{0};
     std::atomic<qint64> m_used{0}, m_max{15000}, m_requests{0};
     std::atomic<int> m_tokenRequests{0}, m_batchSeen{0};
     friend struct Impl;

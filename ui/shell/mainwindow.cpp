@@ -17,6 +17,7 @@
 #include "storage/bulkload.h"
 #include "storage/database.h"
 #include "storage/postgres/pglocation.h"
+#include "sync/synccontroller.h"
 #include "wizard/lmosetuppage.h"
 #include "wizard/lmowizard.h"
 
@@ -101,6 +102,9 @@ MainWindow::MainWindow(QWidget *parent)
     statusBar()->addPermanentWidget(m_statusIndexes);
     m_statusJobs->setObjectName(QStringLiteral("statusJobs"));
     statusBar()->addPermanentWidget(m_statusJobs);
+    // The live sync from the LMO: its File menu items, its timer and its status label.
+    m_sync = new SyncController(this);
+    statusBar()->addPermanentWidget(m_sync->statusLabel());
     // The running jobs (an export, the dashboard's figures, a connection being made).
     connect(m_document->jobs(), &JobRunner::statusChanged, this, &MainWindow::updateJobsStatus);
     connect(JobRunner::application(), &JobRunner::statusChanged, this, &MainWindow::updateJobsStatus);
@@ -186,6 +190,8 @@ void MainWindow::buildMenus()
     connectAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
     connectAction->setToolTip(QStringLiteral("Open the database your team shares on a PostgreSQL server"));
     m_recentMenu = file->addMenu(QStringLiteral("Open &recent"));
+    file->addSeparator();
+    m_sync->addActionsTo(file);
     m_recentMenu->setObjectName(QStringLiteral("recentMenu"));
     m_recentMenu->setToolTipsVisible(true); // a team database's full URI (two schemas of one server look alike)
     rebuildRecentMenu();

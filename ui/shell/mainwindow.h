@@ -28,6 +28,7 @@ class LmoSetupPage;
 class TeamAccessPage;
 class SubscribersPage;
 class TeamConnector;
+class SyncController;
 
 class MainWindow : public QMainWindow
 {
@@ -80,6 +81,8 @@ public:
     DashboardPage *dashboardPage() const { return m_dashboard; }
     LmoSetupPage *lmoPage() const { return m_lmo; }
     TeamAccessPage *accessPage() const { return m_access; }
+    // File > Connect to Salesforce…, Sync, the sync's status label.
+    SyncController *syncController() const { return m_sync; }
 
     static constexpr int kMaxRecent = 8;
 
@@ -142,6 +145,7 @@ private:
 
     Document *m_document;
     TeamConnector *m_connector = nullptr;
+    SyncController *m_sync = nullptr;
     QListWidget *m_sidebar;
     QStackedWidget *m_stack;
     LicensesPage *m_licenses;
