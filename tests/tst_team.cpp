@@ -4,7 +4,9 @@
 // editing one license. Runs against the test server of packaging/pg-test-cluster.sh, as ordinary
 // logins made by `team add-user`: the admin login (LMODESK_TEST_PG) may create roles, and is
 // neither a superuser nor BYPASSRLS.
+#include "fakesalesforce.h"
 #include "fixtures.h"
+#include "sync/orgsync.h"
 
 #include "domain/license.h"
 #include "export/licenseexport.h"
@@ -464,6 +466,62 @@ private slots:
         QVERIFY(!refused);
         QVERIFY2(refused.error().message.contains(u"only partner ops"_s), qPrintable(refused.error().message));
         QCOMPARE(attempt(asLogin(m_team.ops), u"SELECT count(*) FROM licenses"_s).value.toInt(), 315);
+    }
+
+    // The live sync goes through the team's policy: partner ops syncs (every change audited as
+    // theirs, a removal by the server's own trigger too), support is refused before a request.
+    void partnerOpsSyncsAndSupportMayNot()
+    {
+        Team team;
+        QVERIFY(makeTeam(team));
+        test::FakeSalesforce sf;
+        QString why;
+        QVERIFY2(sf.start(&why), qPrintable(why));
+        sf.setNow(QDateTime::currentDateTimeUtc());
+        const QStringList ids = sf.seed(2, 40);
+        auto sync = [&](Database &db) {
+            sf::FixedTokenSource tokens(QUrl(sf.url()), sf.validAccessToken(), u"the test"_s);
+            sf::Client client(tokens);
+            SyncOptions options;
+            options.bulkPollMs = 10;
+            return syncFromOrg(db, client, options);
+        };
+        auto support = openAs(asLogin(team.support));
+        QVERIFY(support);
+        const qint64 before = sf.requests();
+        auto refused = sync(*support);
+        QVERIFY(!refused);
+        QVERIFY2(refused.error().message.contains(u"partner ops"_s), qPrintable(refused.error().message));
+        QCOMPARE(sf.requests(), before); // refused before anything was asked of the org
+        QCOMPARE(attempt(asLogin(team.ops), u"SELECT count(*) FROM licenses"_s).value.toInt(), 15);
+
+        auto ops = openAs(asLogin(team.ops));
+        QVERIFY(ops);
+        auto first = sync(*ops);
+        QVERIFY2(first && first->complete, qPrintable(first ? first->stopped : first.error().message));
+        // The fake org's ids include the fixture's 15: those are updated, 25 are new.
+        QVERIFY2(first->objects.back().updated == 15 && first->objects.back().inserted == 25, qPrintable(first->summary()));
+        QCOMPARE(attempt(asLogin(team.support), u"SELECT count(*) FROM licenses"_s).value.toInt(), 40);
+        QCOMPARE(attempt(asLogin(team.ops), u"SELECT count(DISTINCT changed_by) FROM audit_log WHERE source LIKE 'sync from %'"_s)
+                     .value.toInt(),
+                 1);
+        QCOMPARE(attempt(asLogin(team.ops), u"SELECT min(changed_by) FROM audit_log WHERE source LIKE 'sync from %'"_s).value.toString(),
+                 team.ops);
+        // A license deleted in the org is removed, and the server's trigger logs it, as ops.
+        sf.setNow(sf.now().addSecs(60));
+        QVERIFY(sf.remove(u"sfLma__License__c"_s, ids[5]));
+        auto second = sync(*ops);
+        QVERIFY2(second && second->complete, qPrintable(second ? second->stopped : second.error().message));
+        QCOMPARE(attempt(asLogin(team.ops), u"SELECT count(*) FROM licenses WHERE sf_id = '%1'"_s.arg(ids[5])).value.toInt(), 0);
+        const Attempt logged = attempt(asLogin(team.ops), u"SELECT count(*), min(changed_by) FROM audit_log WHERE record_sf_id = '%1' "
+                                                          "AND field = 'Deleted'"_s.arg(ids[5]));
+        QVERIFY2(logged.value.toInt() >= 1, qPrintable(logged.state));
+        QCOMPARE(attempt(asLogin(team.ops), u"SELECT min(changed_by) FROM audit_log WHERE record_sf_id = '%1'"_s.arg(ids[5])).value.toString(),
+                 team.ops);
+        // Support reads what was synced, and when.
+        auto last = lastSync(support->connection());
+        QVERIFY2(last && last.value(), last ? "no sync recorded" : qPrintable(last.error().message));
+        QVERIFY(last.value()->statusLine().startsWith(u"Synced "_s));
     }
 
     // A change anyone makes is announced to every other client: the ids, never the data; a

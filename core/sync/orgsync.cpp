@@ -6,6 +6,7 @@
 #include "lmo/lmoprofile.h"
 #include "storage/auditlog.h"
 #include "storage/backend.h"
+#include "storage/bulkload.h"
 #include "storage/sqlutil.h"
 #include "storage/subscribersummary.h"
 #include "storage/values.h"
@@ -1047,6 +1048,26 @@ Result<SyncReport> syncFromOrg(Database &database, sf::Client &client, const Syn
         }
     }
     report.complete = !stopped;
+    if (options.buildIndexes) {
+        // What a full load into an empty table left to build; between two indexes a cancel
+        // stops it, the rest still recorded (the next import, sync or the window builds them).
+        bool cancelled = false;
+        QSqlDatabase db = database.connection();
+        auto built = buildDeferredIndexes(db, [&](int done, int total) {
+            if (total > 0 && options.progress
+                && !options.progress(SyncProgress{QStringLiteral("licenses"), QStringLiteral("building the indexes for browsing"),
+                                                  done, total}))
+                cancelled = true;
+            return !cancelled;
+        });
+        if (!built)
+            report.warnings << (built.error().code == Error::Code::Cancelled
+                                    ? QStringLiteral("Some indexes for browsing were left to build: the next import or sync, "
+                                                     "or the window, builds them. Everything synced is saved.")
+                                    : QStringLiteral("The indexes for browsing could not all be built (%1): the next import "
+                                                     "or sync tries again. Everything synced is saved.")
+                                          .arg(built.error().message));
+    }
     report.requests = client.requests();
     report.usage = client.usage();
     report.finishedAt = QDateTime::currentDateTimeUtc();

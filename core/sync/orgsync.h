@@ -45,6 +45,10 @@ struct SyncOptions
     qint64 bulkPageRecords = 200'000; // maxRecords of each Bulk results page
     int bulkPollMs = 1000;            // between two looks at a Bulk job (then up to 10 s)
     QString changedBy;                // default: the operating-system user
+    // A full load into an empty table leaves the indexes for browsing to build after its rows
+    // are saved: built before the sync returns (lmodesk sync), or left to the caller (the
+    // window builds them in the background).
+    bool buildIndexes = true;
     // Told after each page and while waiting; false cancels (what was saved stays saved).
     std::function<bool(const SyncProgress &)> progress;
 };

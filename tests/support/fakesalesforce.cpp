@@ -754,7 +754,9 @@ void FakeSalesforce::seedMany(qint64 licenses)
     }
     static const char *statuses[] = {"Active", "Active", "Trial", "Suspended", "Active", "Uninstalled"};
     o->recs.reserve(size_t(licenses));
-    const qint64 base = d->nowMs() - licenses; // one millisecond apart, all before now
+    // One second apart, all before now (a million over eleven days, as an org fills over time:
+    // the lookback of a later sync re-reads only the last few hundred).
+    const qint64 base = d->nowMs() - licenses * 1000;
     for (qint64 i = 0; i < licenses; ++i) {
         const int p = int(i % 4);
         const QByteArray n = QByteArray::number(i);
@@ -776,7 +778,7 @@ void FakeSalesforce::seedMany(qint64 licenses)
           << "Customer " + QByteArray::number(i / 4) << pkgName[p] << verName[p];
         Rec r;
         r.id = makeId(o->prefix, o->next++);
-        r.stampMs = base + i;
+        r.stampMs = base + i * 1000;
         r.line = encodeLine(c);
         o->byId.insert(r.id, int(o->recs.size()));
         o->recs.push_back(std::move(r));

@@ -110,10 +110,10 @@ private:
     void rebuildRecentMenu();
     void updateStatus();
     void showAbout();
-    // Builds, in the background, the indexes a bulk load left for later; the status bar shows
-    // how far it is, and Import waits for it.
-    void buildDeferredIndexesInBackground();
 public:
+    // Builds, in the background, the indexes a bulk load (an import, a sync) left for later;
+    // the status bar shows how far it is, and Import waits for it.
+    void buildDeferredIndexesInBackground();
     // Edit > Modify License… on the Licenses page's selection (one undoable step).
     void modifySelectedLicenses();
     // Modify License on these licenses (the dialog, then the write as a job).

@@ -91,7 +91,7 @@ SyncController::SyncController(MainWindow *window)
     QObject::connect(window->document()->jobs(), &JobRunner::jobProgress, this,
                      [this](quint64 id, qint64, qint64, const QString &label) {
                          if (id == m_job && !label.isEmpty()) {
-                             m_status->setText(QStringLiteral("Syncing from Salesforce: %1").arg(label));
+                             m_status->setText(QStringLiteral("Syncing %1").arg(label));
                              m_status->show();
                          }
                      });
@@ -267,8 +267,11 @@ void SyncController::connect(const ConnectChoice &choice)
                 // Never left valid and unkept: revoked again, nothing saved.
                 const QUrl host = c.saved.instanceUrl;
                 const QString token = c.refreshToken;
+                JobOptions revoke;
+                revoke.title = QStringLiteral("Revoking the sign-in");
+                revoke.cancellable = false;
                 JobRunner::application()->run<bool>(
-                    this, JobOptions{QStringLiteral("Revoking the sign-in"), {}, nullptr},
+                    this, revoke,
                     [host, token](JobContext &) -> Result<bool> { return bool(sf::revokeToken(host, token)); }, {});
                 const QString message = QStringLiteral("The sign-in could not be kept in %1 (%2): it was revoked, and nothing "
                                                        "was saved. Start the desktop's keychain (Secret Service) and connect "
@@ -472,6 +475,7 @@ void SyncController::startSync(Plan plan)
     job.dialogParent = plan.interactive ? m_window : nullptr;
     job.minimumDurationMs = 500;
     job.objectName = QStringLiteral("syncProgress");
+    job.showInStatus = false; // the sync's own label says how far it is
     job.cancellingLabel = QStringLiteral("Stopping after the page being saved…");
     m_status->setText(QStringLiteral("Syncing from %1…").arg(orgLabel(plan.connection)));
     m_status->show();
@@ -490,6 +494,7 @@ void SyncController::startSync(Plan plan)
             clientOptions.cancelled = [&ctx] { return ctx.isCancelled(); };
             sf::Client client(*tokens, clientOptions);
             SyncOptions options = plan.options;
+            options.buildIndexes = false; // the window builds them in the background, after
             options.progress = [&ctx](const SyncProgress &p) {
                 ctx.setLabel(QStringLiteral("%1: %2 (%3%4 read)")
                                  .arg(p.object, p.doing, groupedNumber(p.fetched),
@@ -524,6 +529,7 @@ void SyncController::syncDone(const Plan &plan, const Result<SyncReport> &r)
     }
     const SyncReport &report = r.value();
     m_lastError.clear();
+    m_window->buildDeferredIndexesInBackground(); // what a full load into an empty table left
     const QString source = QStringLiteral("sync from %1").arg(report.org.label());
     if (report.changed() > 0 || report.recordedLmo || plan.options.fileAsNewLmo)
         m_window->contentsChanged(MainWindow::Change::Import, source);
@@ -531,8 +537,7 @@ void SyncController::syncDone(const Plan &plan, const Result<SyncReport> &r)
     QStringList notes = report.warnings;
     if (!report.complete)
         notes.prepend(QStringLiteral("Stopped early: %1. What was read is saved; the next sync goes on from there.").arg(report.stopped));
-    m_window->statusBar()->showMessage(QStringLiteral("Synced from %1: %2 changed.").arg(report.org.label(), groupedNumber(report.changed())),
-                                       8000);
+    m_window->statusBar()->showMessage(QStringLiteral("Sync done: %1 changed.").arg(groupedNumber(report.changed())), 8000);
     if (report.recordedLmo) {
         QMessageBox *box = showBox(m_window, QMessageBox::Information, QStringLiteral("syncRecordedLmo"),
                                    QStringLiteral("The LMO was recorded"),
