@@ -323,6 +323,50 @@ private slots:
         QCOMPARE(text(*m_db, QStringLiteral("SELECT watermark FROM sync_state WHERE object_name = 'sfLma__License__c'")), watermark);
     }
 
+    // Packages and versions the org deletes go too (audited), unless licenses still refer to them.
+    void deletedPackagesGoUnlessLicensesReferToThem()
+    {
+        fresh(60);
+        const QString kPackage = QStringLiteral("sfLma__Package__c"), kVersion = QStringLiteral("sfLma__Package_Version__c");
+        const QString unused = m_sf->add(kPackage, {{QStringLiteral("Name"), QStringLiteral("Retired Package")},
+                                                    {QStringLiteral("sfLma__Package_ID__c"), QStringLiteral("033000000000777")}});
+        const QString unusedVersion = m_sf->add(kVersion, {{QStringLiteral("Name"), QStringLiteral("Retired 1.0")},
+                                                           {QStringLiteral("sfLma__Package__c"), unused},
+                                                           {QStringLiteral("sfLma__Package__r.Name"), QStringLiteral("Retired Package")},
+                                                           {QStringLiteral("sfLma__Version_Number__c"), QStringLiteral("1.0")}});
+        auto first = syncOnce(options());
+        QVERIFY2(first && first->complete, qPrintable(first ? first->stopped : first.error().message));
+        QCOMPARE(number(*m_db, QStringLiteral("SELECT COUNT(*) FROM packages")), 4);
+        QCOMPARE(number(*m_db, QStringLiteral("SELECT COUNT(*) FROM package_versions")), 4);
+        // The org deletes the unused package (its version with it) and a package licenses use.
+        QSqlQuery q(m_db->connection());
+        QVERIFY(q.exec(QStringLiteral("SELECT p.sf_id, p.name FROM packages p WHERE EXISTS (SELECT 1 FROM licenses l WHERE l.package_ref = p.id) "
+                                      "ORDER BY p.name LIMIT 1")));
+        QVERIFY(q.next());
+        const QString inUse = q.value(0).toString(), inUseName = q.value(1).toString();
+        q.finish();
+        m_sf->setNow(m_sf->now().addSecs(3600));
+        QVERIFY(m_sf->remove(kVersion, unusedVersion));
+        QVERIFY(m_sf->remove(kPackage, unused));
+        QVERIFY(m_sf->remove(kPackage, inUse));
+        auto r = syncOnce(options());
+        QVERIFY2(r && r->complete, qPrintable(r ? r->stopped : r.error().message));
+        QCOMPARE(objectOf(r.value(), QStringLiteral("packages"))->deleted, 1);
+        QCOMPARE(number(*m_db, QStringLiteral("SELECT COUNT(*) FROM packages")), 3);
+        QCOMPARE(number(*m_db, QStringLiteral("SELECT COUNT(*) FROM packages WHERE sf_id = '%1'").arg(unused)), 0);
+        QCOMPARE(number(*m_db, QStringLiteral("SELECT COUNT(*) FROM package_versions")), 3);
+        QCOMPARE(number(*m_db, QStringLiteral("SELECT COUNT(*) FROM packages WHERE sf_id = '%1'").arg(inUse)), 1);
+        QVERIFY2(r->warnings.join(QLatin1Char('\n')).contains(inUseName + QStringLiteral(" (") + inUse + QStringLiteral("), but ")),
+                 qPrintable(r->warnings.join(QLatin1Char('\n'))));
+        // Audited, as the sync.
+        QCOMPARE(number(*m_db, QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE field = 'Deleted' AND record_type = 'package' AND "
+                                              "record_sf_id = '%1' AND source LIKE 'sync from %%'").arg(unused)),
+                 1);
+        QCOMPARE(number(*m_db, QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE field = 'Deleted' AND record_type = 'package_version' "
+                                              "AND old_value = 'Retired 1.0'")),
+                 1);
+    }
+
     void anOlderRecordNeverOverwritesANewerOne()
     {
         fresh(60);

@@ -245,6 +245,9 @@ private:
     Result<void> savePage(const ObjectSpec &spec, ObjectSync &out, const QString &csvPath, qint64 rows,
                           const QStringList &deletedIds, const ObjectState &state, bool removeUnseen);
     Result<qint64> removeLicenses(QSqlDatabase &db, const QStringList &sfIds, bool unseen);
+    // Packages or package versions the org deleted: removed (audited) unless licenses still
+    // refer to them (kept, and the report says so).
+    Result<qint64> removeCatalog(QSqlDatabase &db, RecordKind kind, const QStringList &sfIds);
     Result<void> deleteRows(QSqlDatabase &db, const std::vector<std::tuple<qint64, QString, QString, QString>> &rows);
     Result<void> saveStateOnly(const QString &object, const ObjectState &state);
     QString source() const { return QStringLiteral("sync from %1").arg(m_report.org.label()); }
@@ -519,6 +522,93 @@ Result<qint64> SyncRun::removeLicenses(QSqlDatabase &db, const QStringList &sfId
     return qint64(rows.size());
 }
 
+Result<qint64> SyncRun::removeCatalog(QSqlDatabase &db, RecordKind kind, const QStringList &sfIds)
+{
+    const bool packages = kind == RecordKind::Package;
+    const QString doing = packages ? QStringLiteral("removing packages the org deleted")
+                                   : QStringLiteral("removing package versions the org deleted");
+    const QString by = m_options.changedBy.isEmpty() ? AuditLog::currentUser() : m_options.changedBy;
+    AuditLog audit(db);
+    qint64 removed = 0;
+    auto audited = [&](const QString &type, qint64 ref, const QString &sfId, const QString &name) -> Result<void> {
+        AuditEntry e;
+        e.changedAt = QDateTime::currentDateTimeUtc();
+        e.changedBy = by;
+        e.recordType = type;
+        e.recordRef = ref;
+        e.recordSfId = sfId;
+        e.field = QStringLiteral("Deleted");
+        e.oldValue = name;
+        e.source = source();
+        return audit.record(e);
+    };
+    auto count = [&](const QString &sql, qint64 ref) -> Result<qint64> {
+        QSqlQuery q(db);
+        q.prepare(sql);
+        q.addBindValue(ref);
+        if (!q.exec() || !q.next())
+            return sqlError(q.lastError(), doing);
+        return q.value(0).toLongLong();
+    };
+    auto deleteOne = [&](const QString &table, qint64 ref) -> Result<void> {
+        QSqlQuery q(db);
+        q.prepare(QStringLiteral("DELETE FROM %1 WHERE id = ?").arg(table));
+        q.addBindValue(ref);
+        if (!q.exec())
+            return sqlError(q.lastError(), doing);
+        return {};
+    };
+    for (const QString &sfId : sfIds) {
+        QSqlQuery find(db);
+        find.prepare(packages ? QStringLiteral("SELECT id, name FROM packages WHERE sf_id = ?")
+                              : QStringLiteral("SELECT id, COALESCE(name, version_number) FROM package_versions WHERE sf_id = ?"));
+        find.addBindValue(sfId);
+        if (!find.exec())
+            return sqlError(find.lastError(), doing);
+        if (!find.next())
+            continue; // never synced here
+        const qint64 ref = find.value(0).toLongLong();
+        const QString name = find.value(1).toString();
+        find.finish();
+        auto inUse = count(packages ? QStringLiteral("SELECT COUNT(*) FROM licenses WHERE package_ref = ?")
+                                    : QStringLiteral("SELECT COUNT(*) FROM licenses WHERE package_version_ref = ?"),
+                           ref);
+        if (!inUse)
+            return inUse.error();
+        if (inUse.value() > 0) {
+            m_report.warnings << QStringLiteral("The org deleted %1 %2 (%3), but %4 licenses here still refer to it: it was "
+                                                "kept. Sync again once their licenses are gone, or check the org's Recycle Bin.")
+                                     .arg(packages ? QStringLiteral("package") : QStringLiteral("package version"), name, sfId,
+                                          groupedNumber(inUse.value()));
+            continue;
+        }
+        if (packages) {
+            // Its versions go with it, as in the org (a version belongs to its package).
+            QSqlQuery versions(db);
+            versions.prepare(QStringLiteral("SELECT id, sf_id, COALESCE(name, version_number) FROM package_versions WHERE package_ref = ?"));
+            versions.addBindValue(ref);
+            if (!versions.exec())
+                return sqlError(versions.lastError(), doing);
+            std::vector<std::tuple<qint64, QString, QString>> rows;
+            while (versions.next())
+                rows.emplace_back(versions.value(0).toLongLong(), versions.value(1).toString(), versions.value(2).toString());
+            versions.finish();
+            for (const auto &[vref, vsf, vname] : rows) {
+                if (auto r = deleteOne(QStringLiteral("package_versions"), vref); !r)
+                    return r.error();
+                if (auto r = audited(QStringLiteral("package_version"), vref, vsf, vname); !r)
+                    return r.error();
+            }
+        }
+        if (auto r = deleteOne(packages ? QStringLiteral("packages") : QStringLiteral("package_versions"), ref); !r)
+            return r.error();
+        if (auto r = audited(packages ? QStringLiteral("package") : QStringLiteral("package_version"), ref, sfId, name); !r)
+            return r.error();
+        ++removed;
+    }
+    return removed;
+}
+
 Result<void> SyncRun::saveStateOnly(const QString &object, const ObjectState &state)
 {
     Transaction t(m_db);
@@ -537,6 +627,11 @@ Result<void> SyncRun::savePage(const ObjectSpec &spec, ObjectSync &out, const QS
     auto finish = [&](QSqlDatabase &db) -> Result<void> {
         if (spec.kind == RecordKind::License && (!deletedIds.isEmpty() || removeUnseen)) {
             auto n = removeLicenses(db, deletedIds, removeUnseen);
+            if (!n)
+                return n.error();
+            deleted = n.value();
+        } else if (spec.kind != RecordKind::License && !deletedIds.isEmpty()) {
+            auto n = removeCatalog(db, spec.kind, deletedIds);
             if (!n)
                 return n.error();
             deleted = n.value();
@@ -635,8 +730,7 @@ Result<void> SyncRun::readRest(const ObjectSpec &spec, ObjectSync &out, const QS
             ++out.fetched;
             const QString id = id18(record.value(QStringLiteral("Id")).toString());
             if (record.value(QStringLiteral("IsDeleted")).toBool()) {
-                if (licenses)
-                    deletedIds << id;
+                deletedIds << id;
                 continue;
             }
             if (licenses && full)
