@@ -43,7 +43,7 @@ struct SyncOptions
     int lookbackSeconds = 600;     // later runs read again what changed this long before the watermark
     int queryBatchSize = 2000;     // Sforce-Query-Options: records per REST page (200–2,000)
     qint64 bulkPageRecords = 200'000; // maxRecords of each Bulk results page
-    int bulkPollMs = 1000;            // between two looks at a Bulk job (then up to 10 s)
+    int bulkPollMs = 250;             // before the second look at a Bulk job (then twice as long, up to 10 s)
     QString changedBy;                // default: the operating-system user
     // A full load into an empty table leaves the indexes for browsing to build after its rows
     // are saved: built before the sync returns (lmodesk sync), or left to the caller (the

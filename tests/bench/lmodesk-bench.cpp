@@ -31,8 +31,9 @@
 //       The live sync against the fake Salesforce of the tests (on 127.0.0.1, in this process,
 //       its own thread): N licenses (default 1,000,000) over 3 packages. Writes the same records
 //       as CSV (what a Bulk API result carries), imports them with `lmodesk import` into an empty
-//       database, then runs a full sync into another (Bulk API 2.0 above 50,000), changes N
-//       licenses in the org (default 1,000) and syncs again. Prints each time and the requests
+//       database, then runs `lmodesk sync --full --instance-url` (a process of its own, as a user
+//       runs it; Bulk API 2.0 above 50,000) into another, changes N licenses in the org (default
+//       1,000) and runs `lmodesk sync` again. Prints each time and the requests
 //       the sync made, and the ratio full sync / CSV import; beside them the sqlite3 shell's
 //       `.import` of the licenses file (or psql's \copy with --db), the bare floor.
 
@@ -617,25 +618,37 @@ int benchSync(const QStringList &args)
     auto database = makeDatabase(QStringLiteral("bench_sync"));
     if (!database)
         return 1;
-    lmo::sf::FixedTokenSource tokens(QUrl(sf.url()), sf.validAccessToken(), QStringLiteral("the benchmark"));
-    auto runSync = [&](bool full, double *seconds) -> lmo::Result<lmo::SyncReport> {
-        lmo::sf::Client client(tokens);
-        lmo::SyncOptions options;
-        options.full = full;
-        options.changedBy = QStringLiteral("bench");
-        QElapsedTimer t;
-        t.start();
-        auto report = lmo::syncFromOrg(*database, client, options);
-        *seconds = t.nsecsElapsed() / 1e9;
-        return report;
+    // `lmodesk sync` as a user runs it, in a process of its own (the fake's million records stay
+    // in this one), with the session in the environment and settings of its own.
+    qputenv("LMODESK_SF_ACCESS_TOKEN", sf.validAccessToken().toUtf8());
+    qputenv("XDG_CONFIG_HOME", dir.filePath(QStringLiteral("config")).toUtf8());
+    struct SyncRun
+    {
+        ChildRun run;
+        QJsonObject report;
+        QJsonObject licenses;
+        qint64 requests = -1;
+        qint64 served = 0;
     };
-    err << "full sync..." << Qt::endl;
-    double fullSeconds = 0;
-    const qint64 before = sf.requests();
-    auto full = runSync(true, &fullSeconds);
-    if (!full || !full->complete)
-        return err << "lmodesk-bench: the full sync failed: " << (full ? full->stopped : full.error().message) << Qt::endl, 1;
-    const qint64 fullServed = sf.requests() - before;
+    auto runSync = [&](bool full) {
+        SyncRun out;
+        QStringList command{QStringLiteral(LMODESK_BINARY), QStringLiteral("sync"), QStringLiteral("--db"),
+                            where(QStringLiteral("bench_sync")), QStringLiteral("--instance-url"), sf.url(), QStringLiteral("--json")};
+        if (full)
+            command << QStringLiteral("--full");
+        const qint64 before = sf.requests();
+        out.run = runChild(command);
+        out.served = sf.requests() - before;
+        out.report = QJsonDocument::fromJson(out.run.output).object();
+        out.licenses = out.report.value(QStringLiteral("objects")).toObject().value(QStringLiteral("licenses")).toObject();
+        out.requests = out.report.value(QStringLiteral("requests")).toObject().value(QStringLiteral("used")).toInteger(-1);
+        return out;
+    };
+    err << "lmodesk sync --full..." << Qt::endl;
+    const SyncRun full = runSync(true);
+    if (full.run.exitCode != 0)
+        return err << "lmodesk-bench: the full sync failed (exit " << full.run.exitCode << "):\n" << full.run.output << Qt::endl, 1;
+    const double fullSeconds = full.run.seconds;
 
     // `changes` licenses changed in the org a minute later.
     clock = clock.addSecs(60);
@@ -650,22 +663,13 @@ int benchSync(const QStringList &args)
             if (sf.update(kLicense, q.value(0).toString(), {{QStringLiteral("sfLma__Seats__c"), QString::number(1000 + n++)}})) {
             }
     }
-    err << "incremental sync of " << lmo::groupedNumber(changes) << " changes..." << Qt::endl;
-    double incrementalSeconds = 0;
-    const qint64 before2 = sf.requests();
-    auto incremental = runSync(false, &incrementalSeconds);
-    if (!incremental || !incremental->complete)
-        return err << "lmodesk-bench: the incremental sync failed: "
-                   << (incremental ? incremental->stopped : incremental.error().message) << Qt::endl,
+    err << "lmodesk sync of " << lmo::groupedNumber(changes) << " changes..." << Qt::endl;
+    const SyncRun incremental = runSync(false);
+    if (incremental.run.exitCode != 0)
+        return err << "lmodesk-bench: the incremental sync failed (exit " << incremental.run.exitCode << "):\n"
+                   << incremental.run.output << Qt::endl,
                1;
-    const qint64 incrementalServed = sf.requests() - before2;
-    auto licensesOf = [](const lmo::SyncReport &r) {
-        for (const lmo::ObjectSync &o : r.objects)
-            if (o.label == QLatin1String("licenses"))
-                return o;
-        return lmo::ObjectSync();
-    };
-    const lmo::ObjectSync fullLicenses = licensesOf(full.value()), incLicenses = licensesOf(incremental.value());
+    const double incrementalSeconds = incremental.run.seconds;
     QSqlDatabase connection = database->connection();
     auto stored = lmo::queryNumber(connection, QStringLiteral("SELECT COUNT(*) FROM licenses"), QStringLiteral("counting"));
 
@@ -678,16 +682,17 @@ int benchSync(const QStringList &args)
         {QStringLiteral("lmodesk_csv_import_s"), qRound(importSeconds * 100) / 100.0},
         {QStringLiteral("lmodesk_csv_import_saved_s"), qRound(importSavedSeconds * 100) / 100.0},
         {QStringLiteral("full_sync_s"), qRound(fullSeconds * 100) / 100.0},
-        {QStringLiteral("full_sync_requests"), qint64(full->requests)},
-        {QStringLiteral("full_sync_requests_served"), fullServed},
-        {QStringLiteral("full_sync_via"), fullLicenses.via},
+        {QStringLiteral("full_sync_requests"), full.requests},
+        {QStringLiteral("full_sync_requests_served"), full.served},
+        {QStringLiteral("full_sync_via"), full.licenses.value(QStringLiteral("via"))},
+        {QStringLiteral("full_sync_peak_rss_mb"), qRound(full.run.peakRssMb)},
         {QStringLiteral("ratio_full_sync_over_csv_import"), qRound(fullSeconds / importSeconds * 100) / 100.0},
         {QStringLiteral("incremental_changes"), changes},
         {QStringLiteral("incremental_sync_ms"), benchMs(incrementalSeconds * 1000)},
-        {QStringLiteral("incremental_sync_requests"), qint64(incremental->requests)},
-        {QStringLiteral("incremental_sync_requests_served"), incrementalServed},
-        {QStringLiteral("incremental_licenses_updated"), qint64(incLicenses.updated)},
-        {QStringLiteral("incremental_licenses_fetched"), qint64(incLicenses.fetched)},
+        {QStringLiteral("incremental_sync_requests"), incremental.requests},
+        {QStringLiteral("incremental_sync_requests_served"), incremental.served},
+        {QStringLiteral("incremental_licenses_updated"), incremental.licenses.value(QStringLiteral("updated"))},
+        {QStringLiteral("incremental_licenses_fetched"), incremental.licenses.value(QStringLiteral("fetched"))},
         {QStringLiteral("licenses_stored"), stored ? stored.value() : -1},
     };
     QTextStream out(stdout);
@@ -700,14 +705,16 @@ int benchSync(const QStringList &args)
         << "  " << bareName.leftJustified(33) << QString::number(bare.seconds, 'f', 2) << " s (the licenses file into a plain TEXT table)\n"
         << "  lmodesk import of the CSV files   " << QString::number(importSeconds, 'f', 2) << " s (packages, versions, licenses; "
         << QString::number(importSavedSeconds, 'f', 2) << " s to the licenses saved)\n"
-        << "  full sync                         " << QString::number(fullSeconds, 'f', 2) << " s, " << full->requests
-        << " requests (" << fullLicenses.via << " for the licenses), " << lmo::groupedNumber(fullLicenses.inserted)
-        << " licenses inserted\n"
+        << "  lmodesk sync --full               " << QString::number(fullSeconds, 'f', 2) << " s, " << full.requests
+        << " requests (" << full.licenses.value(QStringLiteral("via")).toString() << " for the licenses), "
+        << lmo::groupedNumber(full.licenses.value(QStringLiteral("inserted")).toInteger()) << " licenses inserted, indexes built, peak RSS "
+        << qRound(full.run.peakRssMb) << " MB\n"
         << "  ratio full sync / CSV import      " << QString::number(fullSeconds / importSeconds, 'f', 2) << "\n"
-        << "  incremental sync of " << lmo::groupedNumber(changes) << " changes  "
-        << QString::number(incrementalSeconds * 1000, 'f', 0) << " ms, " << incremental->requests << " requests ("
-        << incLicenses.via << "), " << lmo::groupedNumber(incLicenses.updated) << " licenses updated of "
-        << lmo::groupedNumber(incLicenses.fetched) << " read\n";
+        << "  lmodesk sync of " << lmo::groupedNumber(changes) << " changes      "
+        << QString::number(incrementalSeconds * 1000, 'f', 0) << " ms (the whole process), " << incremental.requests << " requests ("
+        << incremental.licenses.value(QStringLiteral("via")).toString() << "), "
+        << lmo::groupedNumber(incremental.licenses.value(QStringLiteral("updated")).toInteger()) << " licenses updated of "
+        << lmo::groupedNumber(incremental.licenses.value(QStringLiteral("fetched")).toInteger()) << " read\n";
     return 0;
 }
 

@@ -18,6 +18,7 @@
 #include <QUrlQuery>
 
 #include <algorithm>
+#include <thread>
 #include <map>
 
 namespace lmo::test {
@@ -102,6 +103,24 @@ QList<QByteArray> decodeLine(const QByteArray &line)
     return out;
 }
 
+// Where each cell of a stored line lies, still escaped as CSV (the output escapes alike).
+void cellSpans(const QByteArray &line, std::vector<std::pair<qsizetype, qsizetype>> &spans)
+{
+    spans.clear();
+    qsizetype start = 0;
+    bool quoted = false;
+    for (qsizetype i = 0; i < line.size(); ++i) {
+        const char c = line[i];
+        if (c == '"')
+            quoted = !quoted; // a doubled quote toggles twice
+        else if (c == ',' && !quoted) {
+            spans.emplace_back(start, i - start);
+            start = i + 1;
+        }
+    }
+    spans.emplace_back(start, line.size() - start);
+}
+
 QString stampText(qint64 ms)
 {
     return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss.zzz")) + QStringLiteral("+0000");
@@ -151,6 +170,10 @@ struct Job
     QStringList fields;
     std::vector<int> rows;
     int polls = 0;
+    // Its results' lines, rendered on a thread of its own while the job is InProgress, as the
+    // real service prepares a query job's results before the first is downloaded.
+    std::shared_ptr<std::vector<QByteArray>> lines = std::make_shared<std::vector<QByteArray>>();
+    std::shared_ptr<std::atomic<bool>> ready = std::make_shared<std::atomic<bool>>(false);
 };
 
 } // namespace
@@ -175,6 +198,12 @@ struct FakeSalesforce::Impl
     QHash<QString, Job> jobs;
     int nextCursor = 1;
     QStringList log;
+    std::vector<std::thread> renderers; // Bulk jobs' results being prepared
+    ~Impl()
+    {
+        for (std::thread &t : renderers)
+            t.join();
+    }
 
     qint64 nowMs() const { return (fixedNow.isValid() ? fixedNow : QDateTime::currentDateTimeUtc()).toMSecsSinceEpoch(); }
 
@@ -1102,6 +1131,57 @@ Reply FakeSalesforce::Impl::route(const QByteArray &method, const QByteArray &ta
         for (size_t i = 0; i < o->recs.size(); ++i)
             if (!o->recs[i].deleted)
                 job.rows.push_back(int(i));
+        {
+            Obj meta; // what rendering a row reads of its object
+            meta.name = o->name;
+            meta.stored = o->stored;
+            std::vector<Rec> snapshot;
+            snapshot.reserve(job.rows.size());
+            for (int i : job.rows)
+                snapshot.push_back(o->recs[size_t(i)]);
+            // Each field once: -1 the Id, -2 SystemModstamp, else its column in the stored line
+            // (whose cells are escaped as the output's are: copied as they are).
+            std::vector<int> columns;
+            bool simple = true;
+            for (const QString &f : job.fields) {
+                if (f == QLatin1String("Id"))
+                    columns.push_back(-1);
+                else if (f == QLatin1String("SystemModstamp"))
+                    columns.push_back(-2);
+                else if (const qsizetype i = o->stored.indexOf(f); i >= 0)
+                    columns.push_back(int(i));
+                else
+                    simple = false;
+            }
+            renderers.emplace_back([this, meta = std::move(meta), snapshot = std::move(snapshot), fields = job.fields,
+                                    lines = job.lines, ready = job.ready, columns = std::move(columns), simple] {
+                lines->reserve(snapshot.size());
+                std::vector<std::pair<qsizetype, qsizetype>> spans;
+                for (const Rec &rec : snapshot) {
+                    if (!simple) {
+                        lines->push_back(bulkRow(meta, rec, fields));
+                        continue;
+                    }
+                    cellSpans(rec.line, spans);
+                    QByteArray out;
+                    out.reserve(rec.line.size() + 64);
+                    for (size_t c = 0; c < columns.size(); ++c) {
+                        if (c)
+                            out += ',';
+                        const int k = columns[c];
+                        if (k == -1)
+                            out += rec.id.toLatin1();
+                        else if (k == -2)
+                            out += bulkStamp(rec.stampMs);
+                        else if (size_t(k) < spans.size())
+                            out.append(rec.line.constData() + spans[size_t(k)].first, spans[size_t(k)].second);
+                    }
+                    out += '\n';
+                    lines->push_back(std::move(out));
+                }
+                ready->store(true);
+            });
+        }
         const QString id = QStringLiteral("750FAKE%1").arg(nextCursor++);
         jobs.insert(id, job);
         r.body = json(QJsonObject{{QStringLiteral("id"), id}, {QStringLiteral("operation"), QStringLiteral("query")},
@@ -1124,19 +1204,26 @@ Reply FakeSalesforce::Impl::route(const QByteArray &method, const QByteArray &ta
         }
         Job &job = jobs[id];
         if (jm.captured(2).isEmpty()) {
-            const QString state = job.polls++ == 0 ? QStringLiteral("InProgress") : QStringLiteral("JobComplete");
+            const QString state = job.polls++ == 0 || !job.ready->load() ? QStringLiteral("InProgress") : QStringLiteral("JobComplete");
             r.body = json(QJsonObject{{QStringLiteral("id"), id}, {QStringLiteral("state"), state},
                                       {QStringLiteral("numberRecordsProcessed"), qint64(job.rows.size())}});
             return r;
         }
-        const Obj *o = object(job.object);
+        if (!job.ready->load()) {
+            r.status = 400;
+            r.body = errorBody(QStringLiteral("INVALIDJOBSTATE"), QStringLiteral("The job is not complete yet."));
+            return r;
+        }
         const qint64 max = query.hasQueryItem(QStringLiteral("maxRecords")) ? query.queryItemValue(QStringLiteral("maxRecords")).toLongLong() : 50000;
         const qint64 from = query.queryItemValue(QStringLiteral("locator")).toLongLong();
         const qint64 to = std::min<qint64>(qint64(job.rows.size()), from + std::max<qint64>(1, max));
         QByteArray csv = job.fields.join(QLatin1Char(',')).toUtf8() + '\n';
-        csv.reserve(qsizetype((to - from) * 400));
+        qsizetype bytes = csv.size();
         for (qint64 i = from; i < to; ++i)
-            csv += bulkRow(*o, o->recs[size_t(job.rows[size_t(i)])], job.fields);
+            bytes += (*job.lines)[size_t(i)].size();
+        csv.reserve(bytes);
+        for (qint64 i = from; i < to; ++i)
+            csv += (*job.lines)[size_t(i)];
         r.body = csv;
         r.contentType = "text/csv";
         r.headers << qMakePair(QByteArray("Sforce-Locator"), to < qint64(job.rows.size()) ? QByteArray::number(to) : QByteArray("null"));
