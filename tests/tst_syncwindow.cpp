@@ -394,47 +394,6 @@ private slots:
         QSettings().clear();
     }
 
-    void screens()
-    {
-        const QString out = qEnvironmentVariable("SHOTS");
-        if (out.isEmpty())
-            return;
-        fresh(3000);
-        m_window->resize(1280, 800);
-        SalesforceConnectDialog dialog(std::nullopt, m_window.get());
-        dialog.setClientId(m_sf->clientId);
-        dialog.show();
-        QTest::qWait(200);
-        dialog.grab().save(out + QStringLiteral("/connect-dialog.png"));
-        dialog.hide();
-        SyncSettingsDialog settings(sf::SyncSettings::load(), m_window.get());
-        settings.show();
-        QTest::qWait(200);
-        settings.grab().save(out + QStringLiteral("/settings-dialog.png"));
-        settings.hide();
-        signIn();
-        QTest::qWait(200);
-        box(QStringLiteral("salesforceConnected"))->grab().save(out + QStringLiteral("/connected.png"));
-        closeBoxes();
-        m_sf->holdQueries(true);
-        sync()->syncNow(true);
-        QTRY_VERIFY_WITH_TIMEOUT(m_sf->heldRequests() > 0, 60'000);
-        QTest::qWait(1500);
-        for (QWidget *w : QApplication::topLevelWidgets())
-            if (w->isVisible() && w->objectName() == QStringLiteral("syncProgress"))
-                w->grab().save(out + QStringLiteral("/progress.png"));
-        m_window->grab().save(out + QStringLiteral("/window-syncing.png"));
-        m_sf->holdQueries(false);
-        QSignalSpy done(sync(), &SyncController::syncFinished);
-        QVERIFY(done.wait(60'000));
-        QTest::qWait(500);
-        if (QMessageBox *b = box(QStringLiteral("syncRecordedLmo")))
-            b->grab().save(out + QStringLiteral("/recorded.png"));
-        closeBoxes();
-        QTest::qWait(500);
-        m_window->grab().save(out + QStringLiteral("/window-synced.png"));
-    }
-
     void disconnectRevokesAndForgets()
     {
         fresh();

@@ -77,8 +77,10 @@ SyncController::SyncController(MainWindow *window)
     m_status->setObjectName(QStringLiteral("statusSync"));
     m_status->hide();
     m_timer.setObjectName(QStringLiteral("syncTimer"));
+    // A timed sync waits for the next tick while one runs or a dialog is open (an import, the
+    // wizard, Modify License): never in the middle of what the user is doing.
     QObject::connect(&m_timer, &QTimer::timeout, this, [this] {
-        if (!isSyncing())
+        if (!isSyncing() && !QApplication::activeModalWidget())
             syncNow(false);
     });
     QObject::connect(window, &MainWindow::databaseChanged, this, [this] {
@@ -91,7 +93,7 @@ SyncController::SyncController(MainWindow *window)
     QObject::connect(window->document()->jobs(), &JobRunner::jobProgress, this,
                      [this](quint64 id, qint64, qint64, const QString &label) {
                          if (id == m_job && !label.isEmpty()) {
-                             m_status->setText(QStringLiteral("Syncing %1").arg(label));
+                             m_status->setText(QStringLiteral("Sync: %1").arg(label));
                              m_status->show();
                          }
                      });
