@@ -10,6 +10,8 @@
 #include "storage/licenserepository.h"
 #include "storage/subscribersummary.h"
 #include "storage/sqlutil.h"
+#include "domain/salesforceid.h"
+#include "import/importer.h"
 
 #include <QSqlError>
 #include <QSqlQuery>
@@ -401,6 +403,163 @@ private slots:
         QVERIFY(rebuilt != before);
         QVERIFY(refreshAll());
         QCOMPARE(table(), rebuilt);
+    }
+
+    // The search through the substring index (SQLite) answers exactly as the LIKE over every
+    // license does: every text, case, accent, pattern character and script; after inserts,
+    // edits and deletions (the triggers), and after a bulk load while the index waits to be
+    // rebuilt and once it is.
+    void searchAnswersExactlyAsLikeDoes()
+    {
+        Database::OpenOptions create;
+        create.create = true;
+        auto opened = Database::open(test::location(m_dir.filePath(u"search.sqlite"_s)), create);
+        QVERIFY2(opened, opened ? "" : qPrintable(opened.error().message));
+        Database &db = *opened.value();
+        QSqlDatabase c = db.connection();
+        QSqlQuery q(c);
+        QVERIFY2(q.exec(u"INSERT INTO packages (sf_id, name) VALUES ('a0A000000000001AAA', 'Ünïcode Pkg'), "
+                        "('a0A000000000002AAA', '100% Pack_age')"_s),
+                 qPrintable(q.lastError().text()));
+        const QStringList names = {u"Acme Corp"_s, u"ACME corp"_s, u"acmé"_s, u"ÅNGSTRÖM AB"_s, u"ångström ab"_s,
+                                   u"50% off_sale"_s, u"O'Brien \"Q\" Ltd"_s, u"x"_s, u"ab"_s, u"straße"_s, u"STRASSE"_s,
+                                   u"日本語テキスト"_s, u"L-0001"_s, u"l-00010"_s, u"Tab\there"_s, u"back\\slash"_s};
+        auto insert = [&](int i, const QString &name, const QVariant &account) {
+            QSqlQuery in(c);
+            in.prepare(u"INSERT INTO licenses (sf_id, package_ref, status, seats, org_id, name, account_name) VALUES (?, ?, 'Active', 1, ?, ?, ?)"_s);
+            in.addBindValue(u"a0B%1"_s.arg(i, 15, 10, QLatin1Char('0')));
+            in.addBindValue(qint64(i % 2 + 1));
+            in.addBindValue(u"00D%1"_s.arg(i, 12, 10, QLatin1Char('0')));
+            in.addBindValue(name);
+            in.addBindValue(account);
+            return in.exec() ? QString() : in.lastError().text();
+        };
+        for (int i = 0; i < names.size(); ++i) {
+            const QString error = insert(i + 1, names[i], i % 3 == 0 ? QVariant() : QVariant(names[(i * 7) % names.size()] + u" Holdings"_s));
+            QVERIFY2(error.isEmpty(), qPrintable(error));
+        }
+        const QStringList texts = {u"acme"_s, u"ACME"_s, u"cmé"_s, u"CMÉ"_s, u"ngstr"_s, u"NGSTRÖ"_s, u"ström"_s, u"%"_s, u"0% o"_s,
+                                   u"_s"_s, u"o'b"_s, u"\"q\""_s, u"aße"_s, u"ss"_s, u"本語"_s, u"日本語テ"_s, u"x"_s, u"ab"_s,
+                                   u"pkg"_s, u"ünï"_s, u"ÜNÏ"_s, u"ack_a"_s, u"00d0000"_s, u"00D00000000000"_s, u"ltd"_s,
+                                   u"zzz"_s, u"e c"_s, u"holdings"_s, u"l-0001"_s, u"b\tb"_s, u"\t"_s, u"k\\s"_s, u"   acm  "_s};
+        auto reference = [&](const QString &text) {
+            // Today's SQL: the four LIKEs, every license read.
+            const QString t = text.trimmed();
+            QString e = t;
+            e.replace(u'\\', u"\\\\"_s).replace(u'%', u"\\%"_s).replace(u'_', u"\\_"_s);
+            const QString pattern = u'%' + e + u'%';
+            const QString like = db.dialect().kind() == Dialect::Kind::PostgreSQL ? u"ILIKE"_s : u"LIKE"_s;
+            QSqlQuery r(c);
+            r.prepare(u"SELECT l.id FROM licenses l WHERE l.name %1 ? ESCAPE '\\' OR l.account_name %1 ? ESCAPE '\\' OR "
+                      "l.org_id %1 ? ESCAPE '\\' OR l.package_ref IN (SELECT id FROM packages WHERE name %1 ? ESCAPE '\\') ORDER BY l.id"_s
+                          .arg(like));
+            for (int i = 0; i < 4; ++i)
+                r.addBindValue(pattern);
+            QList<qint64> ids;
+            if (r.exec())
+                while (r.next())
+                    ids << r.value(0).toLongLong();
+            return ids;
+        };
+        auto searched = [&](const QString &text, bool *throughIndex) {
+            LicenseQuery query;
+            query.filter.text = text;
+            const auto segments = buildLicenseQuery(query, {}, db.dialect());
+            QList<qint64> ids;
+            for (const LicenseQuerySegment &segment : segments) {
+                if (segment.where.contains(u"license_search"_s))
+                    *throughIndex = true;
+                QSqlQuery r(c);
+                r.prepare(u"SELECT l.id FROM licenses l WHERE %1"_s.arg(segment.where));
+                for (const QVariant &b : segment.binds)
+                    r.addBindValue(b);
+                if (!r.exec())
+                    qWarning("%s", qPrintable(r.lastError().text()));
+                while (r.next())
+                    ids << r.value(0).toLongLong();
+            }
+            std::sort(ids.begin(), ids.end());
+            return ids;
+        };
+        auto allAgree = [&](const char *when) {
+            int viaIndex = 0;
+            for (const QString &text : texts) {
+                const SalesforceId id = SalesforceId::fromString(text.trimmed());
+                if (!id.isNull())
+                    continue; // an id is looked up exactly, not searched
+                bool throughIndex = false;
+                const QList<qint64> got = searched(text, &throughIndex);
+                const QList<qint64> want = reference(text);
+                if (got != want) {
+                    qWarning("%s: \"%s\" found %lld, LIKE %lld", when, qPrintable(text), qint64(got.size()), qint64(want.size()));
+                    return false;
+                }
+                viaIndex += throughIndex;
+            }
+            // On SQLite every text of three characters or more went through the index.
+            if (!db.isTeamDatabase() && viaIndex < 20) {
+                qWarning("%s: only %d searches used the index", when, viaIndex);
+                return false;
+            }
+            return true;
+        };
+        QVERIFY(!reference(u"acme"_s).isEmpty() && !reference(u"ström"_s).isEmpty() && !reference(u"本語"_s).isEmpty());
+        QVERIFY(allAgree("after inserts"));
+        // Edits and deletions reach the index.
+        QVERIFY(q.exec(u"UPDATE licenses SET name = 'Renamed Acme', account_name = NULL WHERE id = 3"_s));
+        QVERIFY(q.exec(u"UPDATE licenses SET account_name = 'Zzz Corp' WHERE id = 5"_s));
+        QVERIFY(q.exec(u"DELETE FROM licenses WHERE id = 1"_s));
+        QCOMPARE(reference(u"zzz"_s).size(), 1);
+        QVERIFY(allAgree("after edits"));
+
+        // A bulk load into an empty table: the index waits to be rebuilt, the answers do not change.
+        const QString csv = m_dir.filePath(u"search-load.csv"_s);
+        QVERIFY(test::writeLicenseCsv(csv, 300, u"Ledgerly CPQ"_s));
+        auto loaded = Database::open(test::location(m_dir.filePath(u"search-load.sqlite"_s)), create);
+        QVERIFY(loaded);
+        auto imported = importFile(*loaded.value(), csv);
+        QVERIFY2(imported && imported->inserted == 300, imported ? "" : qPrintable(imported.error().message));
+        QSqlDatabase lc = loaded.value()->connection();
+        if (!loaded.value()->isTeamDatabase())
+            QCOMPARE(queryNumber(lc, u"SELECT COUNT(*) FROM deferred_indexes WHERE name = '~license_search'"_s, u"test"_s).value(), 1);
+        auto compareLoaded = [&](const char *when) {
+            for (const QString &text : {u"Ledger"_s, u"ledgerly cpq"_s, u"-000"_s, u"L-0002"_s, u"Customer"_s, u"zzz"_s}) {
+                LicenseQuery query;
+                query.filter.text = text;
+                qint64 n = 0;
+                for (const LicenseQuerySegment &segment : buildLicenseQuery(query, {}, loaded.value()->dialect())) {
+                    QSqlQuery r(lc);
+                    r.prepare(u"SELECT COUNT(*) FROM licenses l WHERE %1"_s.arg(segment.where));
+                    for (const QVariant &b : segment.binds)
+                        r.addBindValue(b);
+                    if (!r.exec() || !r.next())
+                        return false;
+                    n += r.value(0).toLongLong();
+                }
+                const QString like = loaded.value()->isTeamDatabase() ? u"ILIKE"_s : u"LIKE"_s;
+                const QString pattern = u'%' + text + u'%';
+                QSqlQuery r(lc);
+                r.prepare(u"SELECT COUNT(*) FROM licenses l WHERE l.name %1 ? OR l.account_name %1 ? OR l.org_id %1 ? OR "
+                          "l.package_ref IN (SELECT id FROM packages WHERE name %1 ?)"_s.arg(like));
+                for (int i = 0; i < 4; ++i)
+                    r.addBindValue(pattern);
+                if (!r.exec() || !r.next() || r.value(0).toLongLong() != n) {
+                    qWarning("%s: \"%s\" found %lld", when, qPrintable(text), n);
+                    return false;
+                }
+            }
+            return true;
+        };
+        QVERIFY(compareLoaded("while the index waits"));
+        QVERIFY(buildDeferredIndexes(lc));
+        QCOMPARE(queryNumber(lc, u"SELECT COUNT(*) FROM deferred_indexes"_s, u"test"_s).value(), 0);
+        QVERIFY(compareLoaded("once it is rebuilt"));
+        if (!loaded.value()->isTeamDatabase()) {
+            // The triggers are back as the schema made them: an edit reaches the index.
+            QVERIFY(QSqlQuery(lc).exec(u"UPDATE licenses SET account_name = 'Zzz Unique' WHERE id = 7"_s));
+            QVERIFY(compareLoaded("after an edit"));
+            QCOMPARE(queryNumber(lc, u"SELECT COUNT(*) FROM license_search WHERE license_search MATCH '\"zzz\"'"_s, u"test"_s).value(), 1);
+        }
     }
 
 private:

@@ -1,6 +1,7 @@
 #include "browse/licensequery.h"
 
 #include "domain/salesforceid.h"
+#include "storage/licensesearch.h"
 #include "storage/values.h"
 
 #include <algorithm>
@@ -175,6 +176,10 @@ std::vector<LicenseQuerySegment> buildLicenseQuery(const LicenseQuery &query, co
             binds << id.to18() << id.to18();
         } else {
             const QString pattern = containsPattern(text);
+            // The substring index, where there is one, narrows the licenses the LIKE reads.
+            const QString candidates = LicenseSearch::candidateIds(dialect, text, like, binds, pattern);
+            if (!candidates.isEmpty())
+                where << QStringLiteral("l.id IN (%1)").arg(candidates);
             where << QStringLiteral("(l.name %1 ? ESCAPE '\\' OR l.account_name %1 ? ESCAPE '\\' OR l.org_id %1 ? ESCAPE "
                                     "'\\' OR l.package_ref IN (SELECT id FROM packages WHERE name %1 ? ESCAPE '\\'))")
                          .arg(like);

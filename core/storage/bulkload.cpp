@@ -1,6 +1,7 @@
 #include "storage/bulkload.h"
 
 #include "storage/backend.h"
+#include "storage/licensesearch.h"
 #include "storage/sqlutil.h"
 #include "storage/subscribersummary.h"
 
@@ -50,11 +51,23 @@ Result<void> IndexSuspension::suspend(const QString &table, Keep keep)
             return r;
     }
     m_names = names;
+    // The license search index follows its table: rebuilt once after the load, not row by row.
+    if (table == QLatin1String("licenses")) {
+        auto dropped = LicenseSearch::suspend(m_db);
+        if (!dropped)
+            return dropped.error();
+        m_search = dropped.value();
+    }
     return {};
 }
 
 Result<void> IndexSuspension::restore()
 {
+    if (m_search) {
+        if (auto r = LicenseSearch::rebuild(m_db); !r)
+            return r;
+        m_search = false;
+    }
     for (const QString &statement : std::as_const(m_recreate)) {
         if (auto r = execSql(m_db, statement, QStringLiteral("rebuilding the indexes")); !r)
             return r;
@@ -66,6 +79,11 @@ Result<void> IndexSuspension::restore()
 
 Result<void> IndexSuspension::defer()
 {
+    if (m_search) {
+        if (auto r = LicenseSearch::defer(m_db); !r)
+            return r;
+        m_search = false;
+    }
     QSqlQuery q(m_db);
     if (!q.prepare(QStringLiteral("INSERT INTO deferred_indexes (name, definition) VALUES (?, ?)")))
         return sqlError(q.lastError(), QStringLiteral("recording the indexes to build"));
@@ -403,6 +421,9 @@ Result<void> buildDeferredIndexes(QSqlDatabase db, const std::function<bool(int 
         if (stillPending) {
             if (definition == QLatin1String(SubscriberSummary::kDeferredMarker)) {
                 if (auto r = SubscriberSummary::rebuild(db, Dialect::forDriver(db.driverName())); !r)
+                    return r;
+            } else if (definition == QLatin1String(LicenseSearch::kDeferredMarker)) {
+                if (auto r = LicenseSearch::rebuild(db); !r)
                     return r;
             } else if (auto r = execSql(db, definition, QStringLiteral("building index %1").arg(name)); !r) {
                 return r;

@@ -35,6 +35,7 @@ private:
     Dialect m_dialect;
     QStringList m_names;
     QStringList m_recreate;
+    bool m_search = false; // the license search index's triggers were dropped (licensesearch.h)
 };
 
 // One bulk writer at a time on a database file, across processes. An import holds it from

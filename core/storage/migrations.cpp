@@ -36,6 +36,7 @@ constexpr MigrationFile kMigrationFiles[] = {
      ":/sql/0008_sort_indexes_end_in_id_pg.sql"},
     {9, "A version number on every license, for edits made at the same time", ":/sql/0009_row_versions.sql"},
     {10, "Licenses read straight from the org: its SystemModstamp, the sync's watermarks and runs", ":/sql/0010_sync.sql"},
+    {11, "A substring index for the license search", ":/sql/0011_license_search.sql", ":/sql/0011_license_search_pg.sql"},
 };
 
 } // namespace

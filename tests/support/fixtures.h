@@ -49,10 +49,11 @@ QByteArray contentHash(Database &database);
 
 // What a load into an empty licenses table leaves to build once its rows are saved
 // (deferred_indexes): the table's 16 secondary indexes and the org summary; on a server also the
-// primary key and the two foreign keys' checks (pg::ForeignKeySuspension).
+// primary key and the two foreign keys' checks (pg::ForeignKeySuspension); on SQLite the license
+// search's substring index (storage/licensesearch.h).
 inline int deferredAfterFreshLoad(const Database &database)
 {
-    return database.isTeamDatabase() ? 20 : 17;
+    return database.isTeamDatabase() ? 20 : 18;
 }
 
 // The licenses table's secondary indexes (all, or those named `name`), whatever the engine;

@@ -1,0 +1,40 @@
+#pragma once
+
+// The license search's substring index (schema version 11, SQLite only): an FTS5 trigram table
+// over the licenses' name, account name and subscriber org id, kept by triggers. A bulk load
+// into an empty table drops the triggers (suspend) and has the index rebuilt once its rows are
+// saved (the deferred entry kDeferredName, built by buildDeferredIndexes); until then a search
+// finds its candidates without it. The answer is always the LIKE's: the index only narrows
+// which licenses the LIKE reads.
+
+#include "storage/dialect.h"
+#include "util/result.h"
+
+#include <QSqlDatabase>
+#include <QString>
+
+namespace lmo::LicenseSearch {
+
+inline constexpr char kDeferredName[] = "~license_search";
+inline constexpr char kDeferredMarker[] = "REBUILD LICENSE SEARCH";
+
+// Whether this database has the index (SQLite at schema 11 or later).
+bool supported(const Dialect &dialect);
+// Drops the triggers, inside the load's transaction; true when there were any to drop.
+Result<bool> suspend(QSqlDatabase db);
+// Fills the index again from the licenses and puts the triggers back, in the caller's transaction.
+Result<void> rebuild(QSqlDatabase db);
+// Records the rebuild for after the load (deferred_indexes), in the load's transaction.
+Result<void> defer(QSqlDatabase db);
+
+// The FTS5 query for `text`: its trigrams, each quoted, ANDed; empty when the text has fewer
+// than three characters (no trigram: the search reads every license).
+QString matchExpression(const QString &text);
+// The ids a search for `text` may match, as a subquery for "l.id IN (…)", with the binds it
+// adds (`likePattern`: the package-name pattern): the index's candidates (all licenses while
+// the index waits to be rebuilt) and the licenses of packages whose name matches. Empty when
+// the index cannot help (another engine, a text under three characters).
+QString candidateIds(const Dialect &dialect, const QString &text, const QString &like, QVariantList &binds,
+                     const QString &likePattern);
+
+} // namespace lmo::LicenseSearch
