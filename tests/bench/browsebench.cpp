@@ -271,6 +271,8 @@ int benchBrowse(const QStringList &args)
         filters.emplace_back(QString::fromLatin1(name), f);
     };
     add("text_name", [](LicenseFilter &f) { f.text = QStringLiteral("L-0012345"); });
+    // A word in account names: thousands of matches, the first window sorted from them.
+    add("text_account", [](LicenseFilter &f) { f.text = QStringLiteral("trident"); });
     add("text_org_id", [&](LicenseFilter &f) {
         QSqlQuery q(raw);
         q.exec(QStringLiteral("SELECT org_id FROM licenses WHERE id = (SELECT MAX(id) / 2 FROM licenses)"));
