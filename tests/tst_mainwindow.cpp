@@ -986,7 +986,7 @@ private slots:
         QCOMPARE(deferredIndexCount(fresh.value()->connection()).value(), 0);
         QSqlDatabase c = fresh.value()->connection();
         QCOMPARE(queryNumber(c, QStringLiteral("SELECT COUNT(*) FROM licenses"), QString()).value(), 20000);
-        QCOMPARE(test::licenseIndexCount(*fresh.value()), 16);
+        QCOMPARE(test::licenseIndexCount(*fresh.value()), test::licenseIndexesBuilt(*fresh.value()));
     }
 
     // Indexes an earlier load left are built before the import, in the dialog, and Cancel
