@@ -690,6 +690,11 @@ private slots:
             // Nor the sync's tables (schema 10).
             QVERIFY(q.exec(u"DROP TABLE sync_state"_s));
             QVERIFY(q.exec(u"DROP TABLE sync_runs"_s));
+            // Nor the search's substring index (schema 11), its triggers with it.
+            QVERIFY(q.exec(u"DROP TABLE license_search"_s));
+            QVERIFY(q.exec(u"DROP TRIGGER IF EXISTS license_search_insert"_s));
+            QVERIFY(q.exec(u"DROP TRIGGER IF EXISTS license_search_delete"_s));
+            QVERIFY(q.exec(u"DROP TRIGGER IF EXISTS license_search_update"_s));
             QVERIFY(q.exec(u"DELETE FROM schema_migrations WHERE version >= 7"_s));
             q.finish();
             db.close();
@@ -707,6 +712,9 @@ private slots:
             QVERIFY(q.exec(u"SELECT COUNT(*) FROM sqlite_master WHERE name = 'audit_log_history'"_s) && q.next());
             QCOMPARE(q.value(0).toInt(), 1);
             QVERIFY(q.exec(u"SELECT COUNT(*) FROM licenses"_s) && q.next());
+            QCOMPARE(q.value(0).toInt(), 15);
+            // The search index was made and filled from the licenses already there.
+            QVERIFY(q.exec(u"SELECT COUNT(*) FROM license_search WHERE license_search MATCH '\"l-0\"'"_s) && q.next());
             QCOMPARE(q.value(0).toInt(), 15);
             q.finish();
             db.close();

@@ -96,18 +96,6 @@ QString matchExpression(const QString &text)
 QString candidateIds(const Dialect &dialect, const QString &text, const QString &like, QVariantList &binds,
                      const QString &likePattern)
 {
-    if (dialect.kind() == Dialect::Kind::PostgreSQL) {
-        // The trigram indexes of schema 11 (pg_trgm), one per column, ORed by the planner (a
-        // bitmap OR); the package names apart, by the package index. Under three characters a
-        // trigram index cannot narrow anything: the plain scan.
-        if (text.toUcs4().size() < 3)
-            return {};
-        binds << likePattern << likePattern << likePattern << likePattern;
-        return QStringLiteral("SELECT id FROM licenses WHERE name %1 ? ESCAPE '\\' OR account_name %1 ? ESCAPE '\\' OR "
-                              "org_id %1 ? ESCAPE '\\' UNION ALL SELECT id FROM licenses WHERE package_ref IN (SELECT id FROM "
-                              "packages WHERE name %1 ? ESCAPE '\\')")
-            .arg(like);
-    }
     if (!supported(dialect))
         return {};
     const QString match = matchExpression(text);

@@ -1,8 +1,8 @@
 #pragma once
 
-// The license search's substring index (schema version 11). On SQLite an FTS5 trigram table
-// over the licenses' name, account name and subscriber org id, kept by triggers (what follows is
-// about it); on PostgreSQL three pg_trgm GIN indexes, ordinary indexes of the table. A bulk load
+// The license search's substring index (schema version 11, SQLite only): an FTS5 trigram table
+// over the licenses' name, account name and subscriber org id, kept by triggers. (A team
+// database searches with ILIKE as before: see resources/sql/0011_license_search_pg.sql.) A bulk load
 // into an empty table drops the triggers (suspend) and has the index rebuilt once its rows are
 // saved (the deferred entry kDeferredName, built by buildDeferredIndexes); until then a search
 // finds its candidates without it. The answer is always the LIKE's: the index only narrows
@@ -33,9 +33,8 @@ Result<void> defer(QSqlDatabase db);
 QString matchExpression(const QString &text);
 // The ids a search for `text` may match, as a subquery for "l.id IN (…)", with the binds it
 // adds (`likePattern`: the package-name pattern): the index's candidates (all licenses while
-// the index waits to be rebuilt) and the licenses of packages whose name matches; on
-// PostgreSQL the rows the trigram indexes find. Empty when an index cannot help (a text under
-// three characters).
+// the index waits to be rebuilt) and the licenses of packages whose name matches. Empty when
+// the index cannot help (another engine, a text under three characters).
 QString candidateIds(const Dialect &dialect, const QString &text, const QString &like, QVariantList &binds,
                      const QString &likePattern);
 

@@ -5,8 +5,8 @@
 -- A search ANDs its text's trigrams, then checks each candidate with the LIKE it always ran, so
 -- the answer is exactly LIKE's. The triggers keep it up to date; a bulk load into an empty table
 -- drops them and rebuilds the index once after the load (storage/licensesearch.h).
-CREATE VIRTUAL TABLE license_search USING fts5(name, account_name, org_id, content='licenses', content_rowid='id', tokenize='trigram', detail='none');
+CREATE VIRTUAL TABLE IF NOT EXISTS license_search USING fts5(name, account_name, org_id, content='licenses', content_rowid='id', tokenize='trigram', detail='none');
 INSERT INTO license_search(license_search) VALUES ('rebuild');
-CREATE TRIGGER license_search_insert AFTER INSERT ON licenses BEGIN INSERT INTO license_search(rowid, name, account_name, org_id) VALUES (new.id, new.name, new.account_name, new.org_id); END;
-CREATE TRIGGER license_search_delete AFTER DELETE ON licenses BEGIN INSERT INTO license_search(license_search, rowid, name, account_name, org_id) VALUES ('delete', old.id, old.name, old.account_name, old.org_id); END;
-CREATE TRIGGER license_search_update AFTER UPDATE OF name, account_name, org_id ON licenses BEGIN INSERT INTO license_search(license_search, rowid, name, account_name, org_id) VALUES ('delete', old.id, old.name, old.account_name, old.org_id); INSERT INTO license_search(rowid, name, account_name, org_id) VALUES (new.id, new.name, new.account_name, new.org_id); END;
+CREATE TRIGGER IF NOT EXISTS license_search_insert AFTER INSERT ON licenses BEGIN INSERT INTO license_search(rowid, name, account_name, org_id) VALUES (new.id, new.name, new.account_name, new.org_id); END;
+CREATE TRIGGER IF NOT EXISTS license_search_delete AFTER DELETE ON licenses BEGIN INSERT INTO license_search(license_search, rowid, name, account_name, org_id) VALUES ('delete', old.id, old.name, old.account_name, old.org_id); END;
+CREATE TRIGGER IF NOT EXISTS license_search_update AFTER UPDATE OF name, account_name, org_id ON licenses BEGIN INSERT INTO license_search(license_search, rowid, name, account_name, org_id) VALUES ('delete', old.id, old.name, old.account_name, old.org_id); INSERT INTO license_search(rowid, name, account_name, org_id) VALUES (new.id, new.name, new.account_name, new.org_id); END;

@@ -49,18 +49,18 @@ QByteArray contentHash(Database &database);
 
 // What a load into an empty licenses table leaves to build once its rows are saved
 // (deferred_indexes): the table's 16 secondary indexes and the org summary; on a server also the
-// primary key, the two foreign keys' checks (pg::ForeignKeySuspension) and the search's three
-// trigram indexes; on SQLite the search's FTS5 table (storage/licensesearch.h).
+// primary key and the two foreign keys' checks (pg::ForeignKeySuspension); on SQLite the
+// search's FTS5 table (storage/licensesearch.h).
 inline int deferredAfterFreshLoad(const Database &database)
 {
-    return database.isTeamDatabase() ? 23 : 18;
+    return database.isTeamDatabase() ? 20 : 18;
 }
 
-// The licenses table's secondary indexes once built: the 16 for browsing, and on a server the
-// search's three trigram indexes (schema 11; the test server has pg_trgm).
-inline int licenseIndexesBuilt(const Database &database)
+// The licenses table's secondary indexes once built: the 16 for browsing, on either engine (the
+// search's index on SQLite is a table of its own, not an index of licenses).
+inline int licenseIndexesBuilt(const Database &)
 {
-    return database.isTeamDatabase() ? 19 : 16;
+    return 16;
 }
 
 // The licenses table's secondary indexes (all, or those named `name`), whatever the engine;
