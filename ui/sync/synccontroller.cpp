@@ -300,7 +300,7 @@ void SyncController::finishConnect(const sf::SavedConnection &saved, const sf::O
     QStringList details = sf::worstMistakes(org);
     details += notes;
     // Where it stands in the open database, read off the UI thread.
-    auto show = [this, text, details, orgId = org.id](const std::optional<OrgStanding> &standing) {
+    auto show = [this, text, details](const std::optional<OrgStanding> &standing) {
         QStringList lines = details;
         bool canSync = m_window->database() && !m_window->database()->isReadOnly();
         if (standing) {
