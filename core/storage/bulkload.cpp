@@ -52,11 +52,10 @@ Result<void> IndexSuspension::suspend(const QString &table, Keep keep)
     }
     m_names = names;
     // The license search index follows its table: rebuilt once after the load, not row by row.
-    if (table == QLatin1String("licenses")) {
-        auto dropped = LicenseSearch::suspend(m_db);
-        if (!dropped)
-            return dropped.error();
-        m_search = dropped.value();
+    if (table == QLatin1String("licenses") && LicenseSearch::supported(m_dialect)) {
+        if (auto r = LicenseSearch::suspend(m_db); !r)
+            return r;
+        m_search = true;
     }
     return {};
 }

@@ -28,17 +28,17 @@ bool supported(const Dialect &dialect)
     return dialect.kind() == Dialect::Kind::SQLite;
 }
 
-Result<bool> suspend(QSqlDatabase db)
+Result<void> suspend(QSqlDatabase db)
 {
     if (!supported(Dialect::forDriver(db.driverName())))
-        return false;
+        return {};
     // A database written to is at the latest schema: the index and its triggers are there.
     for (const char *name : kTriggerNames)
         if (auto r = execSql(db, QStringLiteral("DROP TRIGGER IF EXISTS %1").arg(QLatin1String(name)),
                              QStringLiteral("preparing the bulk load"));
             !r)
-            return r.error();
-    return true;
+            return r;
+    return {};
 }
 
 Result<void> rebuild(QSqlDatabase db)

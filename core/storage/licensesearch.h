@@ -21,8 +21,8 @@ inline constexpr char kDeferredMarker[] = "REBUILD LICENSE SEARCH";
 
 // Whether this engine has the FTS5 table (SQLite).
 bool supported(const Dialect &dialect);
-// Drops the triggers, inside the load's transaction; true when there were any to drop.
-Result<bool> suspend(QSqlDatabase db);
+// Drops the triggers, inside the load's transaction (on an engine with the index).
+Result<void> suspend(QSqlDatabase db);
 // Fills the index again from the licenses and puts the triggers back, in the caller's transaction.
 Result<void> rebuild(QSqlDatabase db);
 // Records the rebuild for after the load (deferred_indexes), in the load's transaction.

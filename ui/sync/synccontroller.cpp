@@ -395,12 +395,9 @@ void SyncController::planSync(bool interactive, bool fileAsNewLmo)
             if (!known)
                 return stop(interactive, QStringLiteral("syncError"), known.error().message);
             std::optional<sf::SavedConnection> saved;
-            QString lmoOrg;
             for (const KnownLmo &k : known.value())
-                if (k.current && !k.profile.org.orgId.isEmpty()) {
-                    lmoOrg = k.profile.org.orgId;
-                    saved = sf::connections::find(lmoOrg);
-                }
+                if (k.current && !k.profile.org.orgId.isEmpty())
+                    saved = sf::connections::find(k.profile.org.orgId);
             if (!saved)
                 saved = sf::connections::latest();
             if (!saved)
@@ -418,12 +415,12 @@ void SyncController::planSync(bool interactive, bool fileAsNewLmo)
             if (standing.kind == OrgStanding::Kind::ItsLmo)
                 plan.options.lmoRef = standing.ref;
             if (standing.kind == OrgStanding::Kind::NotItsLmo && !fileAsNewLmo) {
-                m_syncing = false;
-                updateActions();
                 const QString message = QStringLiteral("%1 is not this database's LMO (%2). Nothing was read.")
                                             .arg(orgLabel(*saved), standing.lmoNames);
                 if (!interactive)
                     return stop(false, QString(), message);
+                m_syncing = false;
+                updateActions();
                 QMessageBox *box = showBox(m_window, QMessageBox::Question, QStringLiteral("syncWrongOrg"),
                                            QStringLiteral("Sync from Salesforce"), message,
                                            QStringLiteral("Connect to the LMO instead (File > Connect to Salesforce…), or, if "
