@@ -595,7 +595,8 @@ void SyncController::refreshStatus()
                 return; // the running sync's progress is shown
             QString text, tip;
             if (!m_lastError.isEmpty()) {
-                text = QStringLiteral("Sync failed: %1").arg(m_lastError.section(QLatin1Char('.'), 0, 0));
+                // The reason is a sentence or two: the tooltip has room for it, the status bar not.
+                text = QStringLiteral("Sync failed (point here for why)");
                 tip = m_lastError;
             } else if (last && last.value()) {
                 text = last.value()->statusLine();
