@@ -326,7 +326,7 @@ private slots:
 
         const QString png = m_dir.filePath(QStringLiteral("new-lmo.png"));
         r = lmodesk({u"export-chart"_s, u"--db"_s, db, u"--chart"_s, u"status-mix"_s, u"--out"_s, png, u"--lmo"_s, u"2"_s});
-        QCOMPARE(r.code, 0);
+        QVERIFY2(r.code == 0, qPrintable(r.err + r.out));
         QVERIFY(!QImage(png).isNull());
 
         // Filed under the wrong LMO: moved back, with the audit trail, by `lmo assign`.

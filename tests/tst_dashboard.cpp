@@ -9,7 +9,10 @@
 #include "import/importer.h"
 #include "metrics/dashboardmetrics.h"
 #include "storage/bulkload.h"
+#include "storage/licenseimage.h"
 
+#include <QSqlError>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 
 #include <numeric>
@@ -259,6 +262,181 @@ private slots:
                 }
             }
         }
+    }
+
+    void theImageAnswersAsTheSumsDoThroughEveryChange()
+    {
+        // An SQLite file's dashboard reads its image of the licenses (storage/licenseimage.h);
+        // held here to the sums the database makes itself (computeDashboardInSql, the SQL the
+        // dashboard ran before the image), on varied data spread over several chunks, with values
+        // the image cannot hold, under every filter, and after each kind of change.
+        DemoOptions demo;
+        demo.licenses = 3000;
+        demo.seed = 11;
+        // Today's figures are the image's (a past day is rebuilt from the audit log, row by row).
+        const QDate today = QDate::currentDate();
+        demo.until = today;
+        demo.switchLmoOn = today.addDays(-300);
+        Database::OpenOptions create;
+        create.create = true;
+        const QString path = m_dir.filePath(u"image.sqlite"_s);
+        auto opened = Database::open(path, create);
+        QVERIFY(opened.ok());
+        QSqlDatabase db = opened.value()->connection();
+        QVERIFY(generateDemo(*opened.value(), demo).ok());
+        auto exec = [&](const QString &sql) {
+            QSqlQuery q(db);
+            if (!q.exec(sql))
+                qWarning("%s: %s", qPrintable(sql), qPrintable(q.lastError().text()));
+            return q.numRowsAffected();
+        };
+        // Row ids over four chunks of 65,536 (and a gap of empty chunks), the audit log with them.
+        QVERIFY(exec(u"UPDATE licenses SET id = id + 65536 * (id % 4) + CASE WHEN id % 4 = 3 THEN 655360 ELSE 0 END WHERE id % 4 > 0"_s) > 0);
+        exec(u"UPDATE audit_log SET record_ref = record_ref + 65536 * (record_ref % 4) + CASE WHEN record_ref % 4 = 3 THEN 655360 ELSE 0 END "
+             "WHERE record_type = 'license' AND record_ref % 4 > 0"_s);
+        // Blanks and edge values the image keeps.
+        QVERIFY(exec(u"UPDATE licenses SET org_edition = NULL, org_instance = '' WHERE id % 17 = 0"_s) > 0);
+        QVERIFY(exec(u"UPDATE licenses SET version_number = NULL, expiration = NULL WHERE id % 19 = 0"_s) > 0);
+        QVERIFY(exec(u"UPDATE licenses SET install_date = NULL WHERE id % 23 = 0"_s) > 0);
+        QVERIFY(exec(u"UPDATE licenses SET seats = -1, used_licenses = 0 WHERE id % 29 = 0"_s) > 0);
+        QVERIFY(exec(u"UPDATE licenses SET used_licenses = seats * 2 + 1 WHERE id % 31 = 0 AND seats >= 0"_s) > 0);
+        QVERIFY(exec(u"UPDATE licenses SET is_sandbox = 2 WHERE id % 37 = 0"_s) > 0);
+        QVERIFY(exec(u"UPDATE licenses SET last_modified = NULL WHERE status = 'Uninstalled' AND id % 7 = 0"_s) > 0);
+        // Every day a figure has a bound on, on the bound and either side of it.
+        const auto day = [&](int d) { return today.addDays(d).toString(Qt::ISODate); };
+        int n = 0;
+        for (int d : {-91, -90, -89, -31, -30, -29, -1, 0, 1, 29, 30, 31}) {
+            ++n;
+            QVERIFY(exec(u"UPDATE licenses SET expiration = '%1' WHERE id %% 43 = %2 AND status IN ('Active', 'Trial')"_s.arg(day(d)).arg(n).replace(u"%%"_s, u"%"_s)) > 0);
+            QVERIFY(exec(u"UPDATE licenses SET install_date = '%1' WHERE id %% 47 = %2"_s.arg(day(d)).arg(n).replace(u"%%"_s, u"%"_s)) > 0);
+            QVERIFY(exec(u"UPDATE licenses SET last_modified = '%1T12:00:00.000Z' WHERE id %% 53 = %2 AND status = 'Uninstalled'"_s.arg(day(d)).arg(n).replace(u"%%"_s, u"%"_s)) >= 0);
+        }
+        // And values it cannot: a date that is not ISO text in one chunk, a count past 32 bits in
+        // another (both read from the table).
+        QVERIFY(exec(u"UPDATE licenses SET expiration = '2026-7-1' WHERE id = (SELECT MIN(id) FROM licenses WHERE id > 65536 AND expiration IS NOT NULL)"_s) == 1);
+        QVERIFY(exec(u"UPDATE licenses SET seats = 5000000000 WHERE id = (SELECT MIN(id) FROM licenses WHERE id > 720896)"_s) == 1);
+
+        auto imageRows = [&] {
+            QSqlQuery q(db);
+            return q.exec(u"SELECT COUNT(*) FROM license_image"_s) && q.next() ? q.value(0).toLongLong() : -1;
+        };
+        QCOMPARE(imageRows(), 0); // every change dropped its chunk
+
+        QStringList packages;
+        {
+            QSqlQuery q(db);
+            QVERIFY(q.exec(u"SELECT name FROM packages ORDER BY id"_s));
+            while (q.next())
+                packages << q.value(0).toString();
+        }
+        QVERIFY(packages.size() >= 2);
+        auto compareAll = [&](const char *when) {
+            std::vector<InstallBaseFilter> filters;
+            for (bool sandboxes : {true, false}) {
+                InstallBaseFilter f;
+                f.asOf = QDate();
+                f.includeSandboxes = sandboxes;
+                filters.push_back(f);
+                f.asOf = today.addDays(45);
+                filters.push_back(f);
+            }
+            InstallBaseFilter f;
+            f.asOf = QDate();
+            f.package = packages.at(1);
+            filters.push_back(f);
+            f.package = u"No such package"_s;
+            filters.push_back(f);
+            f = InstallBaseFilter();
+            f.asOf = QDate();
+            f.installedFrom = today.addMonths(-15);
+            filters.push_back(f);
+            f.installedTo = today.addMonths(-3);
+            filters.push_back(f);
+            f.installedFrom = QDate();
+            filters.push_back(f);
+            f = InstallBaseFilter();
+            f.asOf = QDate();
+            f.lmo = 1;
+            filters.push_back(f);
+            f.lmo = 2;
+            f.package = packages.at(0);
+            f.includeSandboxes = false;
+            filters.push_back(f);
+            for (const InstallBaseFilter &filter : filters) {
+                auto image = computeDashboard(db, filter);
+                QVERIFY2(image.ok(), qPrintable(image.ok() ? QString() : image.error().message));
+                QVERIFY2(image->timings.back().name.contains(u"image"_s), qPrintable(image->timings.back().name));
+                if (filter.asOf.isValid()) { // and a past day, read from the table, for good measure
+                    InstallBaseFilter past = filter;
+                    past.asOf = today.addDays(-100);
+                    auto rows = computeDashboard(db, past);
+                    QVERIFY(rows.ok());
+                    QVERIFY(!rows->timings.back().name.contains(u"image"_s));
+                    auto pastSums = computeDashboardInSql(db, past);
+                    QVERIFY(pastSums.ok());
+                    compareDashboards(rows.value(), pastSums.value());
+                }
+                auto sums = computeDashboardInSql(db, filter);
+                QVERIFY(sums.ok());
+                qInfo("%s: %s, %lld licenses", when, qPrintable(dashboardScope(filter)), qlonglong(image->stats.licenses));
+                compareDashboards(image.value(), sums.value());
+            }
+        };
+        compareAll("first read");
+        if (QTest::currentTestFailed())
+            return;
+        QCOMPARE(imageRows(), 4); // four chunks hold licenses; the empty ones between have no image
+        {
+            // Two of the four are read from the table (the values above), the rest from the image.
+            LicenseImage::ReadStats stats;
+            auto read = LicenseImage::read(db, [](const LicenseImage::Chunk &) {}, [](qint64, qint64) { return Result<void>(); });
+            QVERIFY(read.ok());
+            QCOMPARE(read->chunks, 2);
+            QCOMPARE(read->raw, 2);
+            QCOMPARE(read->built, 0);
+        }
+
+        // Each kind of change drops its chunk, and the next read answers as the sums do.
+        QCOMPARE(exec(u"UPDATE licenses SET status = 'Suspended' WHERE id = (SELECT MIN(id) FROM licenses WHERE status = 'Active')"_s), 1);
+        QCOMPARE(imageRows(), 3);
+        compareAll("after an edit");
+        QCOMPARE(exec(u"DELETE FROM licenses WHERE id = (SELECT MAX(id) FROM licenses)"_s), 1);
+        compareAll("after a delete");
+        {
+            // An uninstall the audit log dates: its day is the chart's, not the last change's.
+            QSqlQuery q(db);
+            QVERIFY(q.exec(u"SELECT id FROM licenses WHERE status = 'Active' AND id > 131072 ORDER BY id LIMIT 1"_s) && q.next());
+            const qint64 id = q.value(0).toLongLong();
+            q.finish();
+            exec(u"UPDATE licenses SET status = 'Uninstalled', last_modified = '2026-06-14T10:00:00.000Z' WHERE id = %1"_s.arg(id));
+            compareAll("after an uninstall");
+            const qint64 before = imageRows();
+            exec(u"INSERT INTO audit_log (record_type, record_ref, field, old_value, new_value, changed_at, changed_by, source) "
+                 "VALUES ('license', %1, 'Status', 'Active', 'Uninstalled', '2026-05-20T09:00:00.000Z', 'test', 'test')"_s.arg(id));
+            QCOMPARE(imageRows(), before - 1);
+            compareAll("after the audit log dated it");
+        }
+        QCOMPARE(exec(u"INSERT INTO licenses (name, package_ref, status, seats, org_id, install_date, lmo_ref) "
+                      "SELECT 'L-new', package_ref, 'Trial', 5, '00D000000000NEW', '2026-06-14', lmo_ref FROM licenses LIMIT 1"_s),
+                 1);
+        compareAll("after an insert");
+
+        // A read-only connection cannot store the image: it builds it in memory, the same.
+        exec(u"DELETE FROM license_image"_s);
+        {
+            Database::OpenOptions readOnly;
+            readOnly.readOnly = true;
+            auto ro = Database::open(path, readOnly);
+            QVERIFY2(ro.ok(), qPrintable(ro.ok() ? QString() : ro.error().message));
+            InstallBaseFilter f;
+            f.asOf = QDate();
+            auto a = computeDashboard(ro.value()->connection(), f);
+            QVERIFY2(a.ok(), qPrintable(a.ok() ? QString() : a.error().message));
+            auto b = computeDashboardInSql(db, f);
+            QVERIFY(b.ok());
+            compareDashboards(a.value(), b.value());
+        }
+        QCOMPARE(imageRows(), 0);
     }
 
     void chartKeys()

@@ -1,6 +1,7 @@
 #include "metrics/dashboardmetrics.h"
 
 #include "storage/backend.h"
+#include "storage/licenseimage.h"
 #include "storage/sqlutil.h"
 #include "storage/values.h"
 
@@ -169,6 +170,16 @@ Result<void> readUninstallDays(QSqlDatabase db, UninstallDays &out)
     return {};
 }
 
+// InstallBaseFilter::whereSql, for the image: which packages (by row id), install days and LMO.
+struct ImageFilter
+{
+    bool byPackage = false;
+    std::vector<qint64> packageRefs; // sorted; the packages named so (none: nothing passes)
+    std::int32_t from = LicenseImage::kNoDay, to = LicenseImage::kNoDay; // yyyymmdd, or no bound
+    bool noSandboxes = false;
+    std::optional<qint64> lmo;
+};
+
 // Everything the dashboard shows, summed over the rows of one SELECT.
 class Pass
 {
@@ -183,7 +194,18 @@ public:
         m_thisMonth = monthOf(asOf);
         m_firstMonth = m_thisMonth - 23;
         m_expEnd = dateToSql(QDate(asOf.year(), asOf.month(), 1).addMonths(12).addDays(-1)).toStdString();
+        auto packed = [](const QDate &d) { return std::int32_t(d.year() * 10000 + d.month() * 100 + d.day()); };
+        m_todayDay = packed(asOf);
+        m_windowDay = packed(asOf.addDays(InstallBaseStats::kExpiringWindowDays));
+        m_d90Day = packed(asOf.addDays(-90));
+        m_d30Day = packed(asOf.addDays(-30));
+        m_expEndDay = packed(QDate(asOf.year(), asOf.month(), 1).addMonths(12).addDays(-1));
     }
+
+    // The licenses of the filter a chunk of the image holds: the same sums as add() gives them
+    // row by row (its comments say what each means), on days packed as yyyymmdd (which order as
+    // their ISO text does) and dictionary entries counted per chunk.
+    void addChunk(const LicenseImage::Chunk &c, const struct ImageFilter &f);
 
     void add(const PassRow &r)
     {
@@ -368,11 +390,156 @@ public:
     std::optional<qint64> m_orgCount, m_packageCount;
 
 private:
+    static int monthOfDay(std::int32_t day) { return day == LicenseImage::kNoDay ? -1 : (day / 10000) * 12 + (day / 100) % 100 - 1; }
+    std::int32_t m_todayDay = 0, m_windowDay = 0, m_d90Day = 0, m_d30Day = 0, m_expEndDay = 0;
+    std::vector<qint64> m_chunkEditions, m_chunkInstances, m_chunkVersions;
+    std::vector<std::uint8_t> m_chunkVersionSeen, m_chunkOrgSeen, m_chunkVersionPasses, m_chunkLmoPasses;
     std::string m_today, m_window, m_d90, m_d30, m_expEnd;
     std::string m_versionKey;
     std::vector<size_t> m_orgs;
     std::set<qint64> m_packages;
 };
+
+void Pass::addChunk(const LicenseImage::Chunk &c, const ImageFilter &f)
+{
+    using namespace LicenseImage;
+    InstallBaseStats &s = m.stats;
+    m_chunkEditions.assign(c.editions.size(), 0);
+    m_chunkInstances.assign(c.instances.size(), 0);
+    m_chunkVersions.assign(c.versions.size(), 0);
+    m_chunkVersionSeen.assign(c.versions.size(), 0);
+    m_chunkOrgSeen.assign(c.orgs.size(), 0);
+    // The package and LMO filters, decided once per dictionary entry.
+    m_chunkVersionPasses.assign(c.versions.size(), 1);
+    if (f.byPackage)
+        for (size_t v = 0; v < c.versions.size(); ++v)
+            m_chunkVersionPasses[v] = std::binary_search(f.packageRefs.begin(), f.packageRefs.end(), c.versionPackages[v]);
+    m_chunkLmoPasses.assign(c.lmos.size(), 1);
+    if (f.lmo)
+        for (size_t l = 0; l < c.lmos.size(); ++l)
+            m_chunkLmoPasses[l] = c.lmos[l] != kNoLmo && c.lmos[l] == *f.lmo;
+    const bool byInstall = f.from != kNoDay || f.to != kNoDay;
+    std::array<qint64, 4> statusCounts{};
+    std::array<qint64, 5> effectiveCounts{};
+    for (std::uint32_t i = 0; i < c.rows; ++i) {
+        const std::uint8_t flags = c.flags[i];
+        if (f.noSandboxes && (flags & Flag::Sandbox))
+            continue;
+        const std::uint16_t version = c.version[i];
+        if (!m_chunkVersionPasses[version] || !m_chunkLmoPasses[c.lmo[i]])
+            continue;
+        const std::int32_t install = c.install[i];
+        if (byInstall
+            && (install == kNoDay || (f.from != kNoDay && install < f.from) || (f.to != kNoDay && install > f.to)))
+            continue;
+        ++s.licenses;
+        const std::uint8_t code = flags & Flag::StatusMask;
+        const bool active = code == StatusCode::Active;
+        const bool trial = code == StatusCode::Trial;
+        const bool uninstalled = code == StatusCode::Uninstalled;
+        const Status st = active ? Status::Active : trial ? Status::Trial : uninstalled ? Status::Uninstalled : Status::Suspended;
+        ++statusCounts[size_t(st)];
+        const bool hasExpiration = !(flags & Flag::NoExpiration);
+        const std::int32_t expiration = c.expiration[i];
+        const bool expired = (active || trial) && hasExpiration && expiration < m_todayDay;
+        const EffectiveStatus effective = expired       ? EffectiveStatus::Expired
+                                          : active      ? EffectiveStatus::Active
+                                          : trial       ? EffectiveStatus::Trial
+                                          : uninstalled ? EffectiveStatus::Uninstalled
+                                                        : EffectiveStatus::Suspended;
+        ++effectiveCounts[size_t(effective)];
+        const qint64 seats = c.seats[i], used = c.used[i];
+        if (flags & Flag::Sandbox)
+            ++s.sandboxLicenses;
+        if (seats == -1)
+            ++s.siteLicenses;
+        if (!hasExpiration)
+            ++s.perpetualLicenses;
+        if (seats != -1 && !uninstalled)
+            s.seatsLicensed += seats;
+        if (!uninstalled)
+            s.seatsUsed += used;
+        if ((active || trial) && hasExpiration && expiration >= m_todayDay && expiration <= m_windowDay)
+            ++s.expiringWithin30Days;
+        m_chunkOrgSeen[c.org[i]] = 1;
+        m_chunkVersionSeen[version] = 1;
+
+        const bool recent = install != kNoDay && install > m_d90Day && install <= m_todayDay;
+        if (recent && (active || trial))
+            ++m.recentInstalls90;
+        if (recent && active)
+            ++m.recentConverted90;
+        const std::int32_t uninstallDay = c.uninstall[i];
+        if (uninstalled && uninstallDay != kNoDay && uninstallDay > m_d30Day && uninstallDay <= m_todayDay)
+            ++m.uninstalls30;
+        const int installMonth = install <= m_todayDay ? monthOfDay(install) : -1;
+        const int uninstallMonth = uninstalled && uninstallDay <= m_todayDay ? monthOfDay(uninstallDay) : -1;
+        if (installMonth == m_thisMonth)
+            ++m.netThisMonth;
+        if (uninstallMonth == m_thisMonth)
+            --m.netThisMonth;
+        if (installMonth == m_thisMonth - 1)
+            ++m.netLastMonth;
+        if (uninstallMonth == m_thisMonth - 1)
+            --m.netLastMonth;
+        if (installMonth >= m_firstMonth && installMonth <= m_thisMonth)
+            ++installs[size_t(installMonth - m_firstMonth)];
+        if (uninstallMonth >= m_firstMonth && uninstallMonth <= m_thisMonth)
+            ++uninstalls[size_t(uninstallMonth - m_firstMonth)];
+        if (!uninstalled && seats != -1) {
+            m.utilisationUsed += used;
+            m.utilisationLicensed += seats;
+            const int bucket = used <= 0                  ? 0
+                               : used * 100 <= seats * 25 ? 1
+                               : used * 100 <= seats * 50 ? 2
+                               : used * 100 <= seats * 75 ? 3
+                               : used <= seats            ? 4
+                                                          : 5;
+            ++seatBuckets[size_t(bucket)];
+        }
+        if ((active || trial) && hasExpiration && expiration >= m_todayDay && expiration <= m_expEndDay) {
+            const int month = monthOfDay(expiration) - m_thisMonth;
+            if (month >= 0 && month < 12)
+                ++expirations[size_t(month)];
+        }
+        if (!uninstalled) {
+            ++m_chunkEditions[c.edition[i]];
+            ++m_chunkInstances[c.instance[i]];
+            ++m_chunkVersions[version];
+        }
+    }
+    for (size_t i = 0; i < 4; ++i)
+        byStatus[i] += statusCounts[i];
+    for (size_t i = 0; i < 5; ++i)
+        byEffective[i] += effectiveCounts[i];
+    auto merge = [](Counts &into, const std::vector<std::string_view> &keys, const std::vector<qint64> &counts) {
+        for (size_t k = 0; k < keys.size(); ++k) {
+            if (!counts[k])
+                continue;
+            auto it = into.find(keys[k]);
+            if (it == into.end())
+                it = into.emplace(std::string(keys[k]), 0).first;
+            it->second += counts[k];
+        }
+    };
+    merge(editions, c.editions, m_chunkEditions);
+    merge(instances, c.instances, m_chunkInstances);
+    for (size_t v = 0; v < c.versions.size(); ++v) {
+        if (m_chunkVersionSeen[v])
+            m_packages.insert(c.versionPackages[v]);
+        if (!m_chunkVersions[v])
+            continue;
+        m_versionKey.assign(reinterpret_cast<const char *>(&c.versionPackages[v]), sizeof(qint64));
+        m_versionKey.append(c.versions[v]);
+        auto it = versionCounts.find(m_versionKey);
+        if (it == versionCounts.end())
+            it = versionCounts.emplace(m_versionKey, 0).first;
+        it->second += m_chunkVersions[v];
+    }
+    for (size_t o = 0; o < c.orgs.size(); ++o)
+        if (m_chunkOrgSeen[o])
+            m_orgs.push_back(std::hash<std::string_view>{}(c.orgs[o]));
+}
 
 const char *const kPassColumns = "l.status, l.expiration, l.install_date, l.uninstall_day, l.seats, l.used_licenses, "
                                  "l.is_sandbox, l.org_edition, l.org_instance, l.version_number, l.package_ref, l.org_id, "
@@ -493,6 +660,49 @@ Result<void> runPass(QSqlDatabase db, const InstallBaseFilter &f, Pass &pass)
     return {};
 }
 
+// The pass over the image of the licenses (storage/licenseimage.h) instead of the table: today's
+// figures on an SQLite file. A chunk the image cannot hold is read from the table by the row
+// pass, over its row ids only.
+Result<LicenseImage::ReadStats> runImagePass(QSqlDatabase db, const InstallBaseFilter &f, Pass &pass, UninstallDays &uninstallDays)
+{
+    ImageFilter image;
+    if (!f.package.isEmpty()) {
+        image.byPackage = true;
+        QSqlQuery q(db);
+        q.prepare(QStringLiteral("SELECT id FROM packages WHERE name = ?"));
+        q.addBindValue(f.package);
+        if (!q.exec())
+            return sqlError(q.lastError(), QStringLiteral("computing the dashboard"));
+        while (q.next())
+            image.packageRefs.push_back(q.value(0).toLongLong());
+        std::sort(image.packageRefs.begin(), image.packageRefs.end());
+    }
+    auto packed = [](const QDate &d) {
+        return d.isValid() ? std::int32_t(d.year() * 10000 + d.month() * 100 + d.day()) : LicenseImage::kNoDay;
+    };
+    image.from = packed(f.installedFrom);
+    image.to = packed(f.installedTo);
+    image.noSandboxes = !f.includeSandboxes;
+    image.lmo = f.lmo;
+    const QString where = f.whereSql(QStringLiteral("l"));
+    const PassBinds binds(f);
+    bool daysRead = false;
+    return LicenseImage::read(
+        db, [&](const LicenseImage::Chunk &c) { pass.addChunk(c, image); },
+        [&](qint64 lo, qint64 hi) -> Result<void> {
+            if (!daysRead) {
+                if (auto r = readUninstallDays(db, uninstallDays); !r)
+                    return r;
+                pass.m_uninstallDays = &uninstallDays;
+                daysRead = true;
+            }
+            auto cursor = passCursor(db, StorageBackend::ReadOn::Same, where, f);
+            if (!cursor)
+                return cursor.error();
+            binds.bind(*cursor.value(), lo, hi);
+            return stepPass(*cursor.value(), pass);
+        });
+}
 
 // Literal ISO dates in the aggregate SQL: they are made here from QDates (digits and dashes
 // only), and a hundred binds would only spell the same. An untyped literal compares as a DATE
@@ -717,9 +927,15 @@ Result<DashboardMetrics> buildDashboard(QSqlDatabase db, const InstallBaseFilter
     Pass pass(filter);
     UninstallDays uninstallDays;
     std::vector<DashboardMetrics::QueryTiming> sqlTimings;
+    std::optional<LicenseImage::ReadStats> imageStats;
     if (inSql) {
         if (auto r = aggregatePass(db, filter, pass, sqlTimings); !r)
             return r.error();
+    } else if (!filter.isPast() && LicenseImage::supported(Dialect::forDriver(db.driverName()))) {
+        auto r = runImagePass(db, filter, pass, uninstallDays);
+        if (!r)
+            return r.error();
+        imageStats = r.value();
     } else {
         if (!filter.isPast()) {
             if (auto r = readUninstallDays(db, uninstallDays); !r)
@@ -840,7 +1056,13 @@ Result<DashboardMetrics> buildDashboard(QSqlDatabase db, const InstallBaseFilter
         m.timings = std::move(sqlTimings);
         return m;
     }
-    m.timings.push_back({QStringLiteral("one pass over the licenses"),
+    m.timings.push_back({imageStats ? QStringLiteral("one pass over the image of the licenses (%1 chunks read, %2 built, %3 "
+                                                     "from the table, %4 MB)")
+                                          .arg(imageStats->chunks)
+                                          .arg(imageStats->built)
+                                          .arg(imageStats->raw)
+                                          .arg(double(imageStats->bytes) / 1e6, 0, 'f', 1)
+                                    : QStringLiteral("one pass over the licenses"),
                          QStringLiteral("SELECT %1 FROM %2 l WHERE %3").arg(QLatin1String(kPassColumns), filter.sourceSql(), filter.whereSql(QStringLiteral("l"))),
                          [&] {
                              QList<QPair<QString, QVariant>> binds;

@@ -1,6 +1,7 @@
 #include "storage/bulkload.h"
 
 #include "storage/backend.h"
+#include "storage/licenseimage.h"
 #include "storage/licensesearch.h"
 #include "storage/sqlutil.h"
 #include "storage/subscribersummary.h"
@@ -57,11 +58,22 @@ Result<void> IndexSuspension::suspend(const QString &table, Keep keep)
             return r;
         m_search = true;
     }
+    // So does the dashboard's image: emptied, and built again from the loaded rows when read.
+    if (table == QLatin1String("licenses") && LicenseImage::supported(m_dialect)) {
+        if (auto r = LicenseImage::suspend(m_db); !r)
+            return r;
+        m_image = true;
+    }
     return {};
 }
 
 Result<void> IndexSuspension::restore()
 {
+    if (m_image) {
+        if (auto r = LicenseImage::restore(m_db); !r)
+            return r;
+        m_image = false;
+    }
     if (m_search) {
         if (auto r = LicenseSearch::rebuild(m_db); !r)
             return r;
@@ -78,6 +90,13 @@ Result<void> IndexSuspension::restore()
 
 Result<void> IndexSuspension::defer()
 {
+    // The image's triggers go back at once (the image is empty; it is built when next read, or
+    // after the deferred indexes).
+    if (m_image) {
+        if (auto r = LicenseImage::restore(m_db); !r)
+            return r;
+        m_image = false;
+    }
     if (m_search) {
         if (auto r = LicenseSearch::defer(m_db); !r)
             return r;
@@ -435,6 +454,16 @@ Result<void> buildDeferredIndexes(QSqlDatabase db, const std::function<bool(int 
                 return sqlError(done.lastError(), QStringLiteral("building index %1").arg(name));
         }
         if (auto r = t.commit(QStringLiteral("building index %1").arg(name)); !r)
+            return r;
+    }
+    // The dashboard's image of the loaded licenses, so that its first refresh does not build it.
+    if (total > 0 && LicenseImage::supported(Dialect::forDriver(db.driverName()))) {
+        Transaction t(db);
+        if (auto r = t.beginWrite(QStringLiteral("building the dashboard's image")); !r)
+            return r;
+        if (auto r = LicenseImage::buildMissing(db); !r)
+            return r.error();
+        if (auto r = t.commit(QStringLiteral("building the dashboard's image")); !r)
             return r;
     }
     // Row counts for the query planner, now that the indexes are there.

@@ -36,6 +36,7 @@ private:
     QStringList m_names;
     QStringList m_recreate;
     bool m_search = false; // the license search index's triggers were dropped (licensesearch.h)
+    bool m_image = false;  // the dashboard image's triggers were dropped (licenseimage.h)
 };
 
 // One bulk writer at a time on a database file, across processes. An import holds it from

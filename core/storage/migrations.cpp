@@ -37,6 +37,7 @@ constexpr MigrationFile kMigrationFiles[] = {
     {9, "A version number on every license, for edits made at the same time", ":/sql/0009_row_versions.sql"},
     {10, "Licenses read straight from the org: its SystemModstamp, the sync's watermarks and runs", ":/sql/0010_sync.sql"},
     {11, "A substring index for the license search", ":/sql/0011_license_search.sql", ":/sql/0011_license_search_pg.sql"},
+    {12, "A compact image of the licenses for the dashboard", ":/sql/0012_license_image.sql", ":/sql/0012_license_image_pg.sql"},
 };
 
 } // namespace

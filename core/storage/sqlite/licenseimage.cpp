@@ -1,0 +1,598 @@
+#include "storage/licenseimage.h"
+
+#include "storage/sqlite/sqlitebackend.h"
+#include "storage/sqlutil.h"
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <cstring>
+#include <map>
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+namespace lmo::LicenseImage {
+
+namespace {
+
+// As schema version 12 creates them (resources/sql/0012_license_image.sql).
+const char *const kTriggers[] = {
+    "CREATE TRIGGER license_image_insert AFTER INSERT ON licenses BEGIN "
+    "DELETE FROM license_image WHERE chunk = new.id >> 16; END",
+    "CREATE TRIGGER license_image_update AFTER UPDATE ON licenses BEGIN "
+    "DELETE FROM license_image WHERE chunk IN (old.id >> 16, new.id >> 16); END",
+    "CREATE TRIGGER license_image_delete AFTER DELETE ON licenses BEGIN "
+    "DELETE FROM license_image WHERE chunk = old.id >> 16; END",
+    "CREATE TRIGGER license_image_audit_insert AFTER INSERT ON audit_log WHEN new.record_type = 'license' AND "
+    "new.field = 'Status' BEGIN DELETE FROM license_image WHERE chunk = new.record_ref >> 16; END",
+    "CREATE TRIGGER license_image_audit_delete AFTER DELETE ON audit_log WHEN old.record_type = 'license' AND "
+    "old.field = 'Status' BEGIN DELETE FROM license_image WHERE chunk = old.record_ref >> 16; END",
+    "CREATE TRIGGER license_image_audit_update AFTER UPDATE ON audit_log BEGIN "
+    "DELETE FROM license_image WHERE chunk IN (old.record_ref >> 16, new.record_ref >> 16); END",
+};
+const char *const kTriggerNames[] = {"license_image_insert",       "license_image_update",       "license_image_delete",
+                                     "license_image_audit_insert", "license_image_audit_delete", "license_image_audit_update"};
+
+constexpr std::uint32_t kMagicImage = 0x314d494c; // "LIM1"
+constexpr std::uint32_t kMagicRaw = 0x3152494c;   // "LIR1": read these licenses from the table
+constexpr size_t kHeaderWords = 8;                // magic, rows, five dictionary sizes, spare
+
+Error engineError(sqlite3 *h, const QString &doing)
+{
+    return sqliteError(sqlite3_extended_errcode(h), QString::fromUtf8(sqlite3_errmsg(h)), doing);
+}
+
+struct Statement
+{
+    sqlite3_stmt *stmt = nullptr;
+    ~Statement() { sqlite3_finalize(stmt); }
+};
+
+Result<void> prepare(sqlite3 *h, const char *sql, Statement &out, const QString &doing)
+{
+    if (sqlite3_prepare_v2(h, sql, -1, &out.stmt, nullptr) != SQLITE_OK)
+        return engineError(h, doing);
+    return {};
+}
+
+Result<void> exec(sqlite3 *h, const char *sql, const QString &doing)
+{
+    if (sqlite3_exec(h, sql, nullptr, nullptr, nullptr) != SQLITE_OK)
+        return engineError(h, doing);
+    return {};
+}
+
+// "2026-06-15" as 20260615; false for anything else (another length, a non-digit). On ISO text
+// the integers order as the text does, which is how SQLite compares these columns.
+bool packDay(const unsigned char *p, int n, std::int32_t &out)
+{
+    if (n != 10 || p[4] != '-' || p[7] != '-')
+        return false;
+    std::int32_t v = 0;
+    for (int i : {0, 1, 2, 3, 5, 6, 8, 9}) {
+        if (p[i] < '0' || p[i] > '9')
+            return false;
+        v = v * 10 + (p[i] - '0');
+    }
+    out = v;
+    return true;
+}
+
+// A date column: NULL as kNoDay, ISO text packed; anything else does not fit.
+bool dayColumn(sqlite3_stmt *s, int c, std::int32_t &out)
+{
+    switch (sqlite3_column_type(s, c)) {
+    case SQLITE_NULL: out = kNoDay; return true;
+    case SQLITE_TEXT: return packDay(sqlite3_column_text(s, c), sqlite3_column_bytes(s, c), out);
+    default: return false;
+    }
+}
+
+// A count column: NULL as 0 (as the dashboard reads it), a 32-bit integer as itself.
+bool countColumn(sqlite3_stmt *s, int c, std::int32_t &out)
+{
+    switch (sqlite3_column_type(s, c)) {
+    case SQLITE_NULL: out = 0; return true;
+    case SQLITE_INTEGER: {
+        const sqlite3_int64 v = sqlite3_column_int64(s, c);
+        if (v < INT32_MIN + 1 || v > INT32_MAX)
+            return false;
+        out = std::int32_t(v);
+        return true;
+    }
+    default: return false;
+    }
+}
+
+std::string_view textColumn(sqlite3_stmt *s, int c)
+{
+    const auto *p = reinterpret_cast<const char *>(sqlite3_column_text(s, c));
+    return p ? std::string_view(p, size_t(sqlite3_column_bytes(s, c))) : std::string_view();
+}
+
+// Values to small numbers, in the order first seen.
+struct Dictionary
+{
+    std::unordered_map<std::string, std::uint16_t> index;
+    std::vector<std::string> values;
+    std::uint16_t of(std::string_view v)
+    {
+        auto it = index.find(std::string(v));
+        if (it != index.end())
+            return it->second;
+        const auto n = std::uint16_t(values.size());
+        index.emplace(std::string(v), n);
+        values.emplace_back(v);
+        return n;
+    }
+};
+
+void put32(std::string &out, std::uint32_t v)
+{
+    out.append(reinterpret_cast<const char *>(&v), sizeof v);
+}
+
+template<typename T> void putArray(std::string &out, const std::vector<T> &v)
+{
+    out.append(reinterpret_cast<const char *>(v.data()), v.size() * sizeof(T));
+}
+
+void pad8(std::string &out)
+{
+    while (out.size() % 8)
+        out.push_back('\0');
+}
+
+void putStrings(std::string &out, const std::vector<std::string> &values)
+{
+    for (const std::string &v : values) {
+        put32(out, std::uint32_t(v.size()));
+        out.append(v);
+    }
+}
+
+// The image of the licenses with lo < id <= hi: the BLOB to store (a raw marker when a value
+// does not fit).
+Result<std::string> buildChunk(sqlite3 *h, qint64 lo, qint64 hi)
+{
+    const QString doing = QStringLiteral("building the dashboard's image of the licenses");
+    // The audit log's uninstall days first, as the dashboard's pass reads them (a day of fewer
+    // than ten characters is no day: the license's last change stands).
+    std::unordered_map<qint64, std::int32_t> uninstallDays;
+    {
+        Statement s;
+        if (auto r = prepare(h,
+                             "SELECT record_ref, DATE(MAX(changed_at)) FROM audit_log WHERE record_type = 'license' AND "
+                             "field = 'Status' AND new_value = 'Uninstalled' AND record_ref > ?1 AND record_ref <= ?2 "
+                             "GROUP BY record_ref",
+                             s, doing);
+            !r)
+            return r.error();
+        sqlite3_bind_int64(s.stmt, 1, lo);
+        sqlite3_bind_int64(s.stmt, 2, hi);
+        int rc;
+        while ((rc = sqlite3_step(s.stmt)) == SQLITE_ROW) {
+            const int n = sqlite3_column_bytes(s.stmt, 1);
+            if (sqlite3_column_type(s.stmt, 1) == SQLITE_NULL || n < 10)
+                continue;
+            std::int32_t day = 0;
+            if (!packDay(sqlite3_column_text(s.stmt, 1), 10, day))
+                return std::string(reinterpret_cast<const char *>(&kMagicRaw), 4);
+            uninstallDays.emplace(sqlite3_column_int64(s.stmt, 0), day);
+        }
+        if (rc != SQLITE_DONE)
+            return engineError(h, doing);
+    }
+    Statement s;
+    if (auto r = prepare(h,
+                         "SELECT status, expiration, install_date, DATE(last_modified), seats, used_licenses, is_sandbox, "
+                         "org_edition, org_instance, version_number, package_ref, org_id, lmo_ref, id FROM licenses "
+                         "WHERE id > ?1 AND id <= ?2",
+                         s, doing);
+        !r)
+        return r.error();
+    sqlite3_bind_int64(s.stmt, 1, lo);
+    sqlite3_bind_int64(s.stmt, 2, hi);
+    std::vector<std::uint8_t> flags;
+    std::vector<std::int32_t> expiration, install, uninstall, seats, used;
+    std::vector<std::uint16_t> lmo, edition, instance, version, org;
+    Dictionary lmos, editions, instances, versions, orgs;
+    std::vector<std::int64_t> lmoValues, versionPackages;
+    std::vector<std::string> versionNumbers;
+    const std::string raw(reinterpret_cast<const char *>(&kMagicRaw), 4);
+    int rc;
+    while ((rc = sqlite3_step(s.stmt)) == SQLITE_ROW) {
+        const std::string_view status = textColumn(s.stmt, 0);
+        const StatusCode code = status == "Active"        ? StatusCode::Active
+                                : status == "Trial"       ? StatusCode::Trial
+                                : status == "Uninstalled" ? StatusCode::Uninstalled
+                                                          : StatusCode::Other;
+        std::int32_t exp = 0, inst = 0, last = 0, seat = 0, use = 0;
+        if (!dayColumn(s.stmt, 1, exp) || !dayColumn(s.stmt, 2, inst) || !dayColumn(s.stmt, 3, last)
+            || !countColumn(s.stmt, 4, seat) || !countColumn(s.stmt, 5, use))
+            return raw;
+        if (sqlite3_column_type(s.stmt, 6) != SQLITE_INTEGER)
+            return raw;
+        const int packageType = sqlite3_column_type(s.stmt, 10);
+        const int lmoType = sqlite3_column_type(s.stmt, 12);
+        if ((packageType != SQLITE_INTEGER && packageType != SQLITE_NULL) || (lmoType != SQLITE_INTEGER && lmoType != SQLITE_NULL))
+            return raw;
+        std::uint8_t f = std::uint8_t(code);
+        if (sqlite3_column_int64(s.stmt, 6) != 0)
+            f |= Flag::Sandbox;
+        if (exp == kNoDay)
+            f |= Flag::NoExpiration;
+        std::int32_t uninstallDay = kNoDay;
+        if (code == StatusCode::Uninstalled) {
+            const auto it = uninstallDays.find(sqlite3_column_int64(s.stmt, 13));
+            uninstallDay = it != uninstallDays.end() ? it->second : last;
+        }
+        flags.push_back(f);
+        expiration.push_back(exp);
+        install.push_back(inst);
+        uninstall.push_back(uninstallDay);
+        seats.push_back(seat);
+        used.push_back(use);
+        const std::int64_t lmoRef = lmoType == SQLITE_NULL ? kNoLmo : sqlite3_column_int64(s.stmt, 12);
+        const std::uint16_t lmoIndex = lmos.of(std::string_view(reinterpret_cast<const char *>(&lmoRef), sizeof lmoRef));
+        if (lmoIndex == lmoValues.size())
+            lmoValues.push_back(lmoRef);
+        lmo.push_back(lmoIndex);
+        edition.push_back(editions.of(textColumn(s.stmt, 7)));
+        instance.push_back(instances.of(textColumn(s.stmt, 8)));
+        const std::int64_t packageRef = sqlite3_column_int64(s.stmt, 10); // NULL as 0
+        std::string versionKey(reinterpret_cast<const char *>(&packageRef), sizeof packageRef);
+        versionKey.append(textColumn(s.stmt, 9));
+        const std::uint16_t versionIndex = versions.of(versionKey);
+        if (versionIndex == versionPackages.size()) {
+            versionPackages.push_back(packageRef);
+            versionNumbers.push_back(versionKey.substr(sizeof packageRef));
+        }
+        version.push_back(versionIndex);
+        org.push_back(orgs.of(textColumn(s.stmt, 11)));
+    }
+    if (rc != SQLITE_DONE)
+        return engineError(h, doing);
+
+    std::string out;
+    const std::uint32_t header[kHeaderWords] = {kMagicImage,
+                                                std::uint32_t(flags.size()),
+                                                std::uint32_t(lmoValues.size()),
+                                                std::uint32_t(editions.values.size()),
+                                                std::uint32_t(instances.values.size()),
+                                                std::uint32_t(versionPackages.size()),
+                                                std::uint32_t(orgs.values.size()),
+                                                0};
+    out.append(reinterpret_cast<const char *>(header), sizeof header);
+    for (const auto *column : {&expiration, &install, &uninstall, &seats, &used})
+        putArray(out, *column);
+    for (const auto *column : {&lmo, &edition, &instance, &version, &org})
+        putArray(out, *column);
+    putArray(out, flags);
+    pad8(out);
+    putArray(out, lmoValues);
+    putArray(out, versionPackages);
+    putStrings(out, editions.values);
+    putStrings(out, instances.values);
+    putStrings(out, versionNumbers);
+    putStrings(out, orgs.values);
+    return out;
+}
+
+// Decodes a stored image (in 8-byte aligned memory) into `chunk`; false when it is not one.
+bool decode(const char *data, size_t size, Chunk &chunk)
+{
+    if (size < kHeaderWords * 4)
+        return false;
+    std::uint32_t header[kHeaderWords];
+    memcpy(header, data, sizeof header);
+    if (header[0] != kMagicImage)
+        return false;
+    const size_t n = header[1];
+    size_t at = sizeof header;
+    auto take = [&](size_t bytes) -> const char * {
+        if (at + bytes > size)
+            return nullptr;
+        const char *p = data + at;
+        at += bytes;
+        return p;
+    };
+    const char *ints = take(n * 4 * 5);
+    const char *shorts = take(n * 2 * 5);
+    const char *bytes = take(n);
+    if (!ints || !shorts || !bytes)
+        return false;
+    at = (at + 7) & ~size_t(7);
+    chunk.rows = std::uint32_t(n);
+    chunk.expiration = reinterpret_cast<const std::int32_t *>(ints);
+    chunk.install = chunk.expiration + n;
+    chunk.uninstall = chunk.install + n;
+    chunk.seats = chunk.uninstall + n;
+    chunk.used = chunk.seats + n;
+    chunk.lmo = reinterpret_cast<const std::uint16_t *>(shorts);
+    chunk.edition = chunk.lmo + n;
+    chunk.instance = chunk.edition + n;
+    chunk.version = chunk.instance + n;
+    chunk.org = chunk.version + n;
+    chunk.flags = reinterpret_cast<const std::uint8_t *>(bytes);
+    const char *lmos = take(size_t(header[2]) * 8);
+    const char *packages = take(size_t(header[5]) * 8);
+    if (!lmos || !packages)
+        return false;
+    chunk.lmos.assign(reinterpret_cast<const std::int64_t *>(lmos), reinterpret_cast<const std::int64_t *>(lmos) + header[2]);
+    chunk.versionPackages.assign(reinterpret_cast<const std::int64_t *>(packages),
+                                 reinterpret_cast<const std::int64_t *>(packages) + header[5]);
+    auto strings = [&](std::uint32_t count, std::vector<std::string_view> &out) {
+        out.clear();
+        out.reserve(count);
+        for (std::uint32_t i = 0; i < count; ++i) {
+            const char *len = take(4);
+            if (!len)
+                return false;
+            std::uint32_t l = 0;
+            memcpy(&l, len, 4);
+            const char *text = take(l);
+            if (!text && l > 0)
+                return false;
+            out.emplace_back(text ? text : "", l);
+        }
+        return true;
+    };
+    if (!strings(header[3], chunk.editions) || !strings(header[4], chunk.instances) || !strings(header[5], chunk.versions)
+        || !strings(header[6], chunk.orgs))
+        return false;
+    // Every index within its dictionary (a damaged BLOB is read from the table instead).
+    auto within = [n](const std::uint16_t *column, size_t entries) {
+        for (size_t i = 0; i < n; ++i)
+            if (column[i] >= entries)
+                return false;
+        return true;
+    };
+    return within(chunk.lmo, chunk.lmos.size()) && within(chunk.edition, chunk.editions.size())
+           && within(chunk.instance, chunk.instances.size()) && within(chunk.version, chunk.versions.size())
+           && within(chunk.org, chunk.orgs.size());
+}
+
+Result<std::pair<qint64, qint64>> chunkRange(sqlite3 *h, const QString &doing)
+{
+    Statement s;
+    if (auto r = prepare(h, "SELECT MIN(id), MAX(id) FROM licenses", s, doing); !r)
+        return r.error();
+    if (sqlite3_step(s.stmt) != SQLITE_ROW)
+        return engineError(h, doing);
+    if (sqlite3_column_type(s.stmt, 0) == SQLITE_NULL)
+        return std::pair<qint64, qint64>(0, -1);
+    return std::pair<qint64, qint64>(sqlite3_column_int64(s.stmt, 0) >> kChunkShift, sqlite3_column_int64(s.stmt, 1) >> kChunkShift);
+}
+
+qint64 chunkLo(qint64 chunk)
+{
+    return (chunk << kChunkShift) - 1;
+}
+
+qint64 chunkHi(qint64 chunk)
+{
+    return ((chunk + 1) << kChunkShift) - 1;
+}
+
+// The first chunk from `c` on that holds a license (`past` when none does): row ids may leave
+// gaps of whole chunks, which have nothing to build or read.
+Result<qint64> nextChunkWithRows(sqlite3 *h, Statement &s, qint64 c, qint64 past, const QString &doing)
+{
+    if (!s.stmt)
+        if (auto r = prepare(h, "SELECT MIN(id) FROM licenses WHERE id > ?1", s, doing); !r)
+            return r.error();
+    sqlite3_reset(s.stmt);
+    sqlite3_bind_int64(s.stmt, 1, chunkLo(c));
+    if (sqlite3_step(s.stmt) != SQLITE_ROW)
+        return engineError(h, doing);
+    const qint64 next = sqlite3_column_type(s.stmt, 0) == SQLITE_NULL ? past : sqlite3_column_int64(s.stmt, 0) >> kChunkShift;
+    sqlite3_reset(s.stmt);
+    return std::min(next, past);
+}
+
+// Builds and stores the chunks in [first, last] that have no image, in the open transaction.
+Result<int> storeMissing(sqlite3 *h, qint64 first, qint64 last, const QString &doing)
+{
+    Statement present, insert;
+    if (auto r = prepare(h, "SELECT chunk FROM license_image WHERE chunk >= ?1 AND chunk <= ?2 ORDER BY chunk", present, doing); !r)
+        return r.error();
+    if (auto r = prepare(h, "INSERT OR REPLACE INTO license_image (chunk, data) VALUES (?1, ?2)", insert, doing); !r)
+        return r.error();
+    sqlite3_bind_int64(present.stmt, 1, first);
+    sqlite3_bind_int64(present.stmt, 2, last);
+    std::vector<qint64> have;
+    int rc;
+    while ((rc = sqlite3_step(present.stmt)) == SQLITE_ROW)
+        have.push_back(sqlite3_column_int64(present.stmt, 0));
+    if (rc != SQLITE_DONE)
+        return engineError(h, doing);
+    int built = 0;
+    size_t next = 0;
+    Statement probe;
+    for (qint64 c = first; c <= last; ++c) {
+        while (next < have.size() && have[next] < c)
+            ++next;
+        if (next < have.size() && have[next] == c)
+            continue;
+        auto rows = nextChunkWithRows(h, probe, c, last + 1, doing);
+        if (!rows)
+            return rows.error();
+        if (rows.value() != c) {
+            c = rows.value() - 1;
+            continue;
+        }
+        auto blob = buildChunk(h, chunkLo(c), chunkHi(c));
+        if (!blob)
+            return blob.error();
+        sqlite3_bind_int64(insert.stmt, 1, c);
+        sqlite3_bind_blob64(insert.stmt, 2, blob.value().data(), sqlite3_uint64(blob.value().size()), SQLITE_STATIC);
+        if (sqlite3_step(insert.stmt) != SQLITE_DONE)
+            return engineError(h, doing);
+        sqlite3_reset(insert.stmt);
+        ++built;
+    }
+    return built;
+}
+
+} // namespace
+
+bool supported(const Dialect &dialect)
+{
+    return dialect.kind() == Dialect::Kind::SQLite;
+}
+
+Result<void> suspend(QSqlDatabase db)
+{
+    if (!supported(Dialect::forDriver(db.driverName())))
+        return {};
+    for (const char *name : kTriggerNames)
+        if (auto r = execSql(db, QStringLiteral("DROP TRIGGER IF EXISTS %1").arg(QLatin1String(name)),
+                             QStringLiteral("preparing the bulk load"));
+            !r)
+            return r;
+    return execSql(db, QStringLiteral("DELETE FROM license_image"), QStringLiteral("preparing the bulk load"));
+}
+
+Result<void> restore(QSqlDatabase db)
+{
+    if (!supported(Dialect::forDriver(db.driverName())))
+        return {};
+    const QString doing = QStringLiteral("putting back the dashboard image's triggers");
+    for (const char *name : kTriggerNames)
+        if (auto r = execSql(db, QStringLiteral("DROP TRIGGER IF EXISTS %1").arg(QLatin1String(name)), doing); !r)
+            return r;
+    // The load wrote rows the image has not seen: none of it stands.
+    if (auto r = execSql(db, QStringLiteral("DELETE FROM license_image"), doing); !r)
+        return r;
+    for (const char *sql : kTriggers)
+        if (auto r = execSql(db, QString::fromLatin1(sql), doing); !r)
+            return r;
+    return {};
+}
+
+Result<int> buildMissing(QSqlDatabase db)
+{
+    sqlite3 *h = sqlite::handleOf(db);
+    if (!h)
+        return 0;
+    const QString doing = QStringLiteral("building the dashboard's image of the licenses");
+    auto range = chunkRange(h, doing);
+    if (!range)
+        return range.error();
+    return storeMissing(h, range.value().first, range.value().second, doing);
+}
+
+Result<ReadStats> read(QSqlDatabase db, const std::function<void(const Chunk &)> &chunk,
+                       const std::function<Result<void>(qint64 lo, qint64 hi)> &raw, const std::function<bool()> &stop)
+{
+    sqlite3 *h = sqlite::handleOf(db);
+    if (!h)
+        return Error::make(Error::Code::Sql, QStringLiteral("The image of the licenses is kept in SQLite files only."));
+    const QString doing = QStringLiteral("reading the dashboard's image of the licenses");
+    ReadStats stats;
+    const bool ownTransaction = sqlite3_get_autocommit(h) != 0;
+
+    // The missing chunks, built and stored if the write lock is free this instant (an import in
+    // progress, or a read-only file, and this read builds them in memory instead).
+    if (ownTransaction && sqlite3_db_readonly(h, "main") == 0) {
+        int waitMs = 0;
+        {
+            Statement t;
+            if (prepare(h, "PRAGMA busy_timeout", t, doing) && sqlite3_step(t.stmt) == SQLITE_ROW)
+                waitMs = sqlite3_column_int(t.stmt, 0);
+        }
+        sqlite3_busy_timeout(h, 0);
+        const bool locked = sqlite3_exec(h, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) == SQLITE_OK;
+        sqlite3_busy_timeout(h, waitMs);
+        if (locked) {
+            auto range = chunkRange(h, doing);
+            Result<int> built = range ? storeMissing(h, range.value().first, range.value().second, doing) : Result<int>(range.error());
+            if (built && sqlite3_exec(h, "COMMIT", nullptr, nullptr, nullptr) == SQLITE_OK) {
+                stats.built += built.value();
+                stats.stored += built.value();
+            } else {
+                // Not kept (a full disk, say): no reason to fail the dashboard, which builds
+                // what it needs in memory below, and reports any error that stands there.
+                sqlite3_exec(h, "ROLLBACK", nullptr, nullptr, nullptr);
+            }
+        }
+    }
+    if (ownTransaction)
+        if (auto r = exec(h, "BEGIN", doing); !r)
+            return r.error();
+    auto end = [&] {
+        if (ownTransaction)
+            sqlite3_exec(h, "COMMIT", nullptr, nullptr, nullptr);
+    };
+    // One snapshot from here on: the chunks read and any built in memory agree.
+    auto range = chunkRange(h, doing);
+    if (!range) {
+        end();
+        return range.error();
+    }
+    const auto [first, last] = range.value();
+    Statement images;
+    if (auto r = prepare(h, "SELECT chunk, data FROM license_image WHERE chunk >= ?1 AND chunk <= ?2 ORDER BY chunk", images, doing);
+        !r) {
+        end();
+        return r.error();
+    }
+    sqlite3_bind_int64(images.stmt, 1, first);
+    sqlite3_bind_int64(images.stmt, 2, last);
+    std::vector<std::uint64_t> buffer; // 8-byte aligned
+    Chunk decoded;
+    auto serve = [&](qint64 c, const char *data, size_t size) -> Result<void> {
+        buffer.resize((size + 7) / 8);
+        if (size)
+            memcpy(buffer.data(), data, size);
+        decoded.chunk = c;
+        if (decode(reinterpret_cast<const char *>(buffer.data()), size, decoded)) {
+            ++stats.chunks;
+            stats.bytes += qint64(size);
+            chunk(decoded);
+            return {};
+        }
+        ++stats.raw;
+        return raw(chunkLo(c), chunkHi(c));
+    };
+    int rc = sqlite3_step(images.stmt);
+    Statement probe;
+    for (qint64 c = first; c <= last; ++c) {
+        if (stop && stop()) {
+            end();
+            return Error::make(Error::Code::Cancelled, QStringLiteral("Stopped."));
+        }
+        while (rc == SQLITE_ROW && sqlite3_column_int64(images.stmt, 0) < c)
+            rc = sqlite3_step(images.stmt);
+        Result<void> served;
+        if (rc == SQLITE_ROW && sqlite3_column_int64(images.stmt, 0) == c) {
+            const void *data = sqlite3_column_blob(images.stmt, 1);
+            served = serve(c, static_cast<const char *>(data), size_t(sqlite3_column_bytes(images.stmt, 1)));
+        } else if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+            served = engineError(h, doing);
+        } else {
+            auto rows = nextChunkWithRows(h, probe, c, last + 1, doing);
+            if (!rows) {
+                end();
+                return rows.error();
+            }
+            if (rows.value() != c) { // no license in this one: on to the next that has some
+                c = rows.value() - 1;
+                continue;
+            }
+            auto blob = buildChunk(h, chunkLo(c), chunkHi(c));
+            ++stats.built;
+            served = blob ? serve(c, blob.value().data(), blob.value().size()) : Result<void>(blob.error());
+        }
+        if (!served) {
+            end();
+            return served.error();
+        }
+    }
+    end();
+    return stats;
+}
+
+} // namespace lmo::LicenseImage
