@@ -57,8 +57,24 @@ struct Chunk
     std::vector<std::string_view> instances;  // NULL as ""
     std::vector<std::int64_t> versionPackages; // package_ref (NULL as 0), per version entry
     std::vector<std::string_view> versions;   // version_number (NULL as ""), per version entry
-    std::vector<std::string_view> orgs;       // org_id (NULL as "")
+    std::vector<std::uint64_t> orgs;          // orgHash(org_id) (NULL as "")
 };
+
+// The subscriber org id as the image keeps it, for counting distinct orgs: a 64-bit hash fixed
+// here (not the standard library's, which may change with it while images stay on disk). Two
+// ids with the same hash would count as one org; at a million orgs the odds are about 1 in 10^7.
+inline std::uint64_t orgHash(std::string_view id)
+{
+    std::uint64_t h = 14695981039346656037ull; // FNV-1a, then a finalizer that spreads the bits
+    for (unsigned char c : id)
+        h = (h ^ c) * 1099511628211ull;
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdull;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ull;
+    h ^= h >> 33;
+    return h;
+}
 
 // Whether this engine keeps the image (SQLite).
 bool supported(const Dialect &dialect);
@@ -71,7 +87,9 @@ Result<void> restore(QSqlDatabase db);
 // Reads every chunk of the image in row-id order, building the missing ones first. `chunk` is
 // called for each chunk that has an image; `raw(lo, hi)` for each one that must be read from
 // the table instead: the licenses with lo < id <= hi. Stops when `stop` says so (checked
-// between chunks), answering Error::Code::Cancelled.
+// between chunks), answering Error::Code::Cancelled. Given `secondChunk`, a file's image is read
+// in two halves at once: the second half's chunks go to `secondChunk`, on another thread (the
+// caller sums them apart and merges), through a read-only connection of its own.
 struct ReadStats
 {
     int chunks = 0;   // read from the image
@@ -82,7 +100,7 @@ struct ReadStats
 };
 Result<ReadStats> read(QSqlDatabase db, const std::function<void(const Chunk &)> &chunk,
                        const std::function<Result<void>(qint64 lo, qint64 hi)> &raw,
-                       const std::function<bool()> &stop = {});
+                       const std::function<bool()> &stop = {}, const std::function<void(const Chunk &)> &secondChunk = {});
 
 // Builds and stores every missing chunk now (after an import, so that the first dashboard does
 // not pay for it), in the caller's write transaction. Answers how many it built.

@@ -3,7 +3,8 @@
 -- the columns the dashboard counts, fixed width, with small dictionaries. The triggers delete the
 -- chunk a change touches, in the change's own transaction, so a stored chunk is never stale; a
 -- missing one is built again from the licenses when the dashboard next reads the image.
-CREATE TABLE IF NOT EXISTS license_image (chunk INTEGER PRIMARY KEY, data BLOB NOT NULL);
+-- format: the BLOB's first four bytes (its layout's version, or "read from the table").
+CREATE TABLE IF NOT EXISTS license_image (chunk INTEGER PRIMARY KEY, format INTEGER NOT NULL, data BLOB NOT NULL);
 CREATE TRIGGER IF NOT EXISTS license_image_insert AFTER INSERT ON licenses BEGIN DELETE FROM license_image WHERE chunk = new.id >> 16; END;
 CREATE TRIGGER IF NOT EXISTS license_image_update AFTER UPDATE ON licenses BEGIN DELETE FROM license_image WHERE chunk IN (old.id >> 16, new.id >> 16); END;
 CREATE TRIGGER IF NOT EXISTS license_image_delete AFTER DELETE ON licenses BEGIN DELETE FROM license_image WHERE chunk = old.id >> 16; END;

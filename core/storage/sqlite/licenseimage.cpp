@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <thread>
 #include <unordered_map>
 
 namespace lmo::LicenseImage {
@@ -34,7 +35,7 @@ const char *const kTriggers[] = {
 const char *const kTriggerNames[] = {"license_image_insert",       "license_image_update",       "license_image_delete",
                                      "license_image_audit_insert", "license_image_audit_delete", "license_image_audit_update"};
 
-constexpr std::uint32_t kMagicImage = 0x314d494c; // "LIM1"
+constexpr std::uint32_t kMagicImage = 0x324d494c; // "LIM2"
 constexpr std::uint32_t kMagicRaw = 0x3152494c;   // "LIR1": read these licenses from the table
 constexpr size_t kHeaderWords = 8;                // magic, rows, five dictionary sizes, spare
 
@@ -198,6 +199,7 @@ Result<std::string> buildChunk(sqlite3 *h, qint64 lo, qint64 hi)
     std::vector<std::int32_t> expiration, install, uninstall, seats, used;
     std::vector<std::uint16_t> lmo, edition, instance, version, org;
     Dictionary lmos, editions, instances, versions, orgs;
+    std::vector<std::uint64_t> orgHashes;
     std::vector<std::int64_t> lmoValues, versionPackages;
     std::vector<std::string> versionNumbers;
     const std::string raw(reinterpret_cast<const char *>(&kMagicRaw), 4);
@@ -250,7 +252,11 @@ Result<std::string> buildChunk(sqlite3 *h, qint64 lo, qint64 hi)
             versionNumbers.push_back(versionKey.substr(sizeof packageRef));
         }
         version.push_back(versionIndex);
-        org.push_back(orgs.of(textColumn(s.stmt, 11)));
+        const std::string_view orgId = textColumn(s.stmt, 11);
+        const std::uint16_t orgIndex = orgs.of(orgId);
+        if (orgIndex == orgHashes.size())
+            orgHashes.push_back(orgHash(orgId));
+        org.push_back(orgIndex);
     }
     if (rc != SQLITE_DONE)
         return engineError(h, doing);
@@ -273,10 +279,10 @@ Result<std::string> buildChunk(sqlite3 *h, qint64 lo, qint64 hi)
     pad8(out);
     putArray(out, lmoValues);
     putArray(out, versionPackages);
+    putArray(out, orgHashes);
     putStrings(out, editions.values);
     putStrings(out, instances.values);
     putStrings(out, versionNumbers);
-    putStrings(out, orgs.values);
     return out;
 }
 
@@ -318,8 +324,10 @@ bool decode(const char *data, size_t size, Chunk &chunk)
     chunk.flags = reinterpret_cast<const std::uint8_t *>(bytes);
     const char *lmos = take(size_t(header[2]) * 8);
     const char *packages = take(size_t(header[5]) * 8);
-    if (!lmos || !packages)
+    const char *orgs = take(size_t(header[6]) * 8);
+    if (!lmos || !packages || !orgs)
         return false;
+    chunk.orgs.assign(reinterpret_cast<const std::uint64_t *>(orgs), reinterpret_cast<const std::uint64_t *>(orgs) + header[6]);
     chunk.lmos.assign(reinterpret_cast<const std::int64_t *>(lmos), reinterpret_cast<const std::int64_t *>(lmos) + header[2]);
     chunk.versionPackages.assign(reinterpret_cast<const std::int64_t *>(packages),
                                  reinterpret_cast<const std::int64_t *>(packages) + header[5]);
@@ -339,8 +347,7 @@ bool decode(const char *data, size_t size, Chunk &chunk)
         }
         return true;
     };
-    if (!strings(header[3], chunk.editions) || !strings(header[4], chunk.instances) || !strings(header[5], chunk.versions)
-        || !strings(header[6], chunk.orgs))
+    if (!strings(header[3], chunk.editions) || !strings(header[4], chunk.instances) || !strings(header[5], chunk.versions))
         return false;
     // Every index within its dictionary (a damaged BLOB is read from the table instead).
     auto within = [n](const std::uint16_t *column, size_t entries) {
@@ -357,7 +364,8 @@ bool decode(const char *data, size_t size, Chunk &chunk)
 Result<std::pair<qint64, qint64>> chunkRange(sqlite3 *h, const QString &doing)
 {
     Statement s;
-    if (auto r = prepare(h, "SELECT MIN(id), MAX(id) FROM licenses", s, doing); !r)
+    // Two subqueries: SQLite answers MIN and MAX from the key only when each is alone.
+    if (auto r = prepare(h, "SELECT (SELECT MIN(id) FROM licenses), (SELECT MAX(id) FROM licenses)", s, doing); !r)
         return r.error();
     if (sqlite3_step(s.stmt) != SQLITE_ROW)
         return engineError(h, doing);
@@ -392,23 +400,26 @@ Result<qint64> nextChunkWithRows(sqlite3 *h, Statement &s, qint64 c, qint64 past
     return std::min(next, past);
 }
 
-// Builds and stores the chunks in [first, last] that have no image, in the open transaction.
-Result<int> storeMissing(sqlite3 *h, qint64 first, qint64 last, const QString &doing)
+// The chunks in [first, last] that hold licenses and have no image in this format (or a raw
+// marker): what a read must build. Reads no BLOB.
+Result<std::vector<qint64>> missingChunks(sqlite3 *h, qint64 first, qint64 last, const QString &doing)
 {
-    Statement present, insert;
-    if (auto r = prepare(h, "SELECT chunk FROM license_image WHERE chunk >= ?1 AND chunk <= ?2 ORDER BY chunk", present, doing); !r)
-        return r.error();
-    if (auto r = prepare(h, "INSERT OR REPLACE INTO license_image (chunk, data) VALUES (?1, ?2)", insert, doing); !r)
+    Statement present;
+    if (auto r = prepare(h, "SELECT chunk FROM license_image WHERE chunk >= ?1 AND chunk <= ?2 AND format IN (?3, ?4) ORDER BY chunk",
+                         present, doing);
+        !r)
         return r.error();
     sqlite3_bind_int64(present.stmt, 1, first);
     sqlite3_bind_int64(present.stmt, 2, last);
+    sqlite3_bind_int64(present.stmt, 3, kMagicImage);
+    sqlite3_bind_int64(present.stmt, 4, kMagicRaw);
     std::vector<qint64> have;
     int rc;
     while ((rc = sqlite3_step(present.stmt)) == SQLITE_ROW)
         have.push_back(sqlite3_column_int64(present.stmt, 0));
     if (rc != SQLITE_DONE)
         return engineError(h, doing);
-    int built = 0;
+    std::vector<qint64> missing;
     size_t next = 0;
     Statement probe;
     for (qint64 c = first; c <= last; ++c) {
@@ -423,17 +434,40 @@ Result<int> storeMissing(sqlite3 *h, qint64 first, qint64 last, const QString &d
             c = rows.value() - 1;
             continue;
         }
+        missing.push_back(c);
+    }
+    return missing;
+}
+
+std::uint32_t formatOf(const std::string &blob)
+{
+    std::uint32_t format = 0;
+    if (blob.size() >= 4)
+        memcpy(&format, blob.data(), 4);
+    return format;
+}
+
+// Builds and stores the chunks in [first, last] that have no image, in the open transaction.
+Result<int> storeMissing(sqlite3 *h, qint64 first, qint64 last, const QString &doing)
+{
+    auto missing = missingChunks(h, first, last, doing);
+    if (!missing)
+        return missing.error();
+    Statement insert;
+    if (auto r = prepare(h, "INSERT OR REPLACE INTO license_image (chunk, format, data) VALUES (?1, ?2, ?3)", insert, doing); !r)
+        return r.error();
+    for (qint64 c : missing.value()) {
         auto blob = buildChunk(h, chunkLo(c), chunkHi(c));
         if (!blob)
             return blob.error();
         sqlite3_bind_int64(insert.stmt, 1, c);
-        sqlite3_bind_blob64(insert.stmt, 2, blob.value().data(), sqlite3_uint64(blob.value().size()), SQLITE_STATIC);
+        sqlite3_bind_int64(insert.stmt, 2, formatOf(blob.value()));
+        sqlite3_bind_blob64(insert.stmt, 3, blob.value().data(), sqlite3_uint64(blob.value().size()), SQLITE_STATIC);
         if (sqlite3_step(insert.stmt) != SQLITE_DONE)
             return engineError(h, doing);
         sqlite3_reset(insert.stmt);
-        ++built;
     }
-    return built;
+    return int(missing.value().size());
 }
 
 } // namespace
@@ -485,7 +519,8 @@ Result<int> buildMissing(QSqlDatabase db)
 }
 
 Result<ReadStats> read(QSqlDatabase db, const std::function<void(const Chunk &)> &chunk,
-                       const std::function<Result<void>(qint64 lo, qint64 hi)> &raw, const std::function<bool()> &stop)
+                       const std::function<Result<void>(qint64 lo, qint64 hi)> &raw, const std::function<bool()> &stop,
+                       const std::function<void(const Chunk &)> &secondChunk)
 {
     sqlite3 *h = sqlite::handleOf(db);
     if (!h)
@@ -496,7 +531,17 @@ Result<ReadStats> read(QSqlDatabase db, const std::function<void(const Chunk &)>
 
     // The missing chunks, built and stored if the write lock is free this instant (an import in
     // progress, or a read-only file, and this read builds them in memory instead).
+    bool anyMissing = false;
     if (ownTransaction && sqlite3_db_readonly(h, "main") == 0) {
+        auto range = chunkRange(h, doing);
+        if (!range)
+            return range.error();
+        auto missing = missingChunks(h, range.value().first, range.value().second, doing);
+        if (!missing)
+            return missing.error();
+        anyMissing = !missing.value().empty();
+    }
+    if (anyMissing) {
         int waitMs = 0;
         {
             Statement t;
@@ -534,7 +579,7 @@ Result<ReadStats> read(QSqlDatabase db, const std::function<void(const Chunk &)>
     }
     const auto [first, last] = range.value();
     Statement images;
-    if (auto r = prepare(h, "SELECT chunk, data FROM license_image WHERE chunk >= ?1 AND chunk <= ?2 ORDER BY chunk", images, doing);
+    if (auto r = prepare(h, "SELECT chunk, format, data FROM license_image WHERE chunk >= ?1 AND chunk <= ?2 ORDER BY chunk", images, doing);
         !r) {
         end();
         return r.error();
@@ -543,54 +588,150 @@ Result<ReadStats> read(QSqlDatabase db, const std::function<void(const Chunk &)>
     sqlite3_bind_int64(images.stmt, 2, last);
     std::vector<std::uint64_t> buffer; // 8-byte aligned
     Chunk decoded;
+    // An image decoded and counted; a raw marker sent to the table; anything else (another
+    // format, a damaged BLOB) built again from the licenses, in memory.
     auto serve = [&](qint64 c, const char *data, size_t size) -> Result<void> {
+        std::uint32_t format = 0;
+        if (size >= 4)
+            memcpy(&format, data, 4);
+        if (format == kMagicRaw) {
+            ++stats.raw;
+            return raw(chunkLo(c), chunkHi(c));
+        }
         buffer.resize((size + 7) / 8);
         if (size)
             memcpy(buffer.data(), data, size);
         decoded.chunk = c;
-        if (decode(reinterpret_cast<const char *>(buffer.data()), size, decoded)) {
-            ++stats.chunks;
-            stats.bytes += qint64(size);
-            chunk(decoded);
-            return {};
-        }
-        ++stats.raw;
-        return raw(chunkLo(c), chunkHi(c));
+        if (!decode(reinterpret_cast<const char *>(buffer.data()), size, decoded))
+            return Error::make(Error::Code::Invalid, QString());
+        ++stats.chunks;
+        stats.bytes += qint64(size);
+        chunk(decoded);
+        return {};
     };
+    auto buildAndServe = [&](qint64 c) -> Result<void> {
+        auto blob = buildChunk(h, chunkLo(c), chunkHi(c));
+        ++stats.built;
+        if (!blob)
+            return blob.error();
+        auto served = serve(c, blob.value().data(), blob.value().size());
+        if (!served && served.error().code == Error::Code::Invalid)
+            return Error::make(Error::Code::Sql, QStringLiteral("The dashboard's image of licenses %1 to %2 could not be read back.")
+                                                     .arg(chunkLo(c) + 1)
+                                                     .arg(chunkHi(c)));
+        return served;
+    };
+    // The second half of the stored images on a second thread, through a read-only connection
+    // of its own (its own snapshot, as the row pass's second half has), when asked for and worth
+    // it; whatever it does not serve (a raw marker, a missing or unreadable chunk) this thread
+    // serves after it, as the first half.
+    qint64 mid = last;
+    std::vector<qint64> servedThere;
+    Result<void> secondResult;
+    ReadStats secondStats;
+    std::thread second;
+    const char *file = sqlite3_db_filename(h, "main");
+    if (secondChunk && file && *file && last - first >= 3) {
+        mid = first + (last - first) / 2;
+        const std::string path(file);
+        second = std::thread([&, path] {
+            sqlite3 *other = nullptr;
+            if (sqlite3_open_v2(path.c_str(), &other, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
+                sqlite3_close(other);
+                return; // this thread serves the whole range then
+            }
+            sqlite3_busy_timeout(other, 2000);
+            const auto closer = std::unique_ptr<sqlite3, int (*)(sqlite3 *)>(other, sqlite3_close);
+            Statement there;
+            if (sqlite3_exec(other, "BEGIN", nullptr, nullptr, nullptr) != SQLITE_OK
+                || !prepare(other, "SELECT chunk, data FROM license_image WHERE chunk > ?1 AND chunk <= ?2 AND format = ?3 ORDER BY chunk",
+                            there, doing))
+                return;
+            sqlite3_bind_int64(there.stmt, 1, mid);
+            sqlite3_bind_int64(there.stmt, 2, last);
+            sqlite3_bind_int64(there.stmt, 3, kMagicImage);
+            std::vector<std::uint64_t> otherBuffer;
+            Chunk otherChunk;
+            int step;
+            while ((step = sqlite3_step(there.stmt)) == SQLITE_ROW) {
+                if (stop && stop())
+                    break;
+                const qint64 c = sqlite3_column_int64(there.stmt, 0);
+                const size_t size = size_t(sqlite3_column_bytes(there.stmt, 1));
+                otherBuffer.resize((size + 7) / 8);
+                if (size)
+                    memcpy(otherBuffer.data(), sqlite3_column_blob(there.stmt, 1), size);
+                otherChunk.chunk = c;
+                if (!decode(reinterpret_cast<const char *>(otherBuffer.data()), size, otherChunk))
+                    continue;
+                secondChunk(otherChunk);
+                ++secondStats.chunks;
+                secondStats.bytes += qint64(size);
+                servedThere.push_back(c);
+            }
+            if (step != SQLITE_DONE && step != SQLITE_ROW)
+                secondResult = engineError(other, doing);
+            there = Statement();
+            sqlite3_exec(other, "COMMIT", nullptr, nullptr, nullptr);
+        });
+    }
+    auto joinSecond = [&] {
+        if (second.joinable())
+            second.join();
+    };
+
     int rc = sqlite3_step(images.stmt);
     Statement probe;
-    for (qint64 c = first; c <= last; ++c) {
-        if (stop && stop()) {
-            end();
-            return Error::make(Error::Code::Cancelled, QStringLiteral("Stopped."));
-        }
-        while (rc == SQLITE_ROW && sqlite3_column_int64(images.stmt, 0) < c)
-            rc = sqlite3_step(images.stmt);
-        Result<void> served;
-        if (rc == SQLITE_ROW && sqlite3_column_int64(images.stmt, 0) == c) {
-            const void *data = sqlite3_column_blob(images.stmt, 1);
-            served = serve(c, static_cast<const char *>(data), size_t(sqlite3_column_bytes(images.stmt, 1)));
-        } else if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-            served = engineError(h, doing);
-        } else {
-            auto rows = nextChunkWithRows(h, probe, c, last + 1, doing);
-            if (!rows) {
-                end();
-                return rows.error();
+    size_t skipAt = 0;
+    auto loop = [&](qint64 from, qint64 to, bool skipServed) -> Result<void> {
+        for (qint64 c = from; c <= to; ++c) {
+            if (stop && stop())
+                return Error::make(Error::Code::Cancelled, QStringLiteral("Stopped."));
+            while (rc == SQLITE_ROW && sqlite3_column_int64(images.stmt, 0) < c)
+                rc = sqlite3_step(images.stmt);
+            if (skipServed) {
+                while (skipAt < servedThere.size() && servedThere[skipAt] < c)
+                    ++skipAt;
+                if (skipAt < servedThere.size() && servedThere[skipAt] == c)
+                    continue;
             }
-            if (rows.value() != c) { // no license in this one: on to the next that has some
-                c = rows.value() - 1;
-                continue;
+            Result<void> served;
+            if (rc == SQLITE_ROW && sqlite3_column_int64(images.stmt, 0) == c) {
+                const void *data = sqlite3_column_blob(images.stmt, 2);
+                served = serve(c, static_cast<const char *>(data), size_t(sqlite3_column_bytes(images.stmt, 2)));
+                if (!served && served.error().code == Error::Code::Invalid)
+                    served = buildAndServe(c);
+            } else if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+                served = engineError(h, doing);
+            } else {
+                auto rows = nextChunkWithRows(h, probe, c, to + 1, doing);
+                if (!rows)
+                    return rows.error();
+                if (rows.value() != c) { // no license in this one: on to the next that has some
+                    c = rows.value() - 1;
+                    continue;
+                }
+                served = buildAndServe(c);
             }
-            auto blob = buildChunk(h, chunkLo(c), chunkHi(c));
-            ++stats.built;
-            served = blob ? serve(c, blob.value().data(), blob.value().size()) : Result<void>(blob.error());
+            if (!served)
+                return served;
         }
-        if (!served) {
-            end();
-            return served.error();
-        }
+        return {};
+    };
+    Result<void> mine = loop(first, mid, false);
+    joinSecond();
+    if (mine && mid < last) {
+        if (!secondResult)
+            mine = secondResult;
+        else
+            mine = loop(mid + 1, last, true);
     }
+    if (!mine) {
+        end();
+        return mine.error();
+    }
+    stats.chunks += secondStats.chunks;
+    stats.bytes += secondStats.bytes;
     end();
     return stats;
 }
