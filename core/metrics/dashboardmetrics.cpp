@@ -259,6 +259,25 @@ public:
             ++m.uninstalls30;
         const int installMonth = r.installDate <= m_today ? monthOf(r.installDate) : -1;
         const int uninstallMonth = uninstalled && uninstallDay <= m_today ? monthOf(uninstallDay) : -1;
+        addMonthsAndSeats(installMonth, uninstallMonth, uninstalled, r.seats, r.used);
+        if ((active || trial) && !r.expirationNull && r.expiration >= m_today && r.expiration <= m_expEnd) {
+            const int month = monthOf(r.expiration) - m_thisMonth;
+            if (month >= 0 && month < 12)
+                ++expirations[size_t(month)];
+        }
+        if (!uninstalled) {
+            count(editions, r.edition);
+            count(instances, r.instance);
+            m_versionKey.assign(reinterpret_cast<const char *>(&r.packageRef), sizeof r.packageRef);
+            m_versionKey.append(r.version);
+            count(versionCounts, m_versionKey);
+        }
+    }
+
+    // The months of an install and an uninstall (a month number, or -1) and the seats of one
+    // license, added to the net growth, the months chart and the seat figures.
+    void addMonthsAndSeats(int installMonth, int uninstallMonth, bool uninstalled, qint64 seats, qint64 used)
+    {
         if (installMonth == m_thisMonth)
             ++m.netThisMonth;
         if (uninstallMonth == m_thisMonth)
@@ -271,29 +290,17 @@ public:
             ++installs[size_t(installMonth - m_firstMonth)];
         if (uninstallMonth >= m_firstMonth && uninstallMonth <= m_thisMonth)
             ++uninstalls[size_t(uninstallMonth - m_firstMonth)];
-        if (!uninstalled && r.seats != -1) {
-            m.utilisationUsed += r.used;
-            m.utilisationLicensed += r.seats;
+        if (!uninstalled && seats != -1) {
+            m.utilisationUsed += used;
+            m.utilisationLicensed += seats;
             // Buckets by whole percent, without division: as 25, 50, 75, 100 of the seats.
-            const int bucket = r.used <= 0                  ? 0
-                               : r.used * 100 <= r.seats * 25 ? 1
-                               : r.used * 100 <= r.seats * 50 ? 2
-                               : r.used * 100 <= r.seats * 75 ? 3
-                               : r.used <= r.seats           ? 4
-                                                             : 5;
+            const int bucket = used <= 0                  ? 0
+                               : used * 100 <= seats * 25 ? 1
+                               : used * 100 <= seats * 50 ? 2
+                               : used * 100 <= seats * 75 ? 3
+                               : used <= seats            ? 4
+                                                          : 5;
             ++seatBuckets[size_t(bucket)];
-        }
-        if ((active || trial) && !r.expirationNull && r.expiration >= m_today && r.expiration <= m_expEnd) {
-            const int month = monthOf(r.expiration) - m_thisMonth;
-            if (month >= 0 && month < 12)
-                ++expirations[size_t(month)];
-        }
-        if (!uninstalled) {
-            count(editions, r.edition);
-            count(instances, r.instance);
-            m_versionKey.assign(reinterpret_cast<const char *>(&r.packageRef), sizeof r.packageRef);
-            m_versionKey.append(r.version);
-            count(versionCounts, m_versionKey);
         }
     }
 
@@ -503,29 +510,7 @@ void Pass::addChunk(const LicenseImage::Chunk &c, const ImageFilter &f)
             ++m.uninstalls30;
         const int installMonth = install <= m_todayDay ? monthOfDay(install) : -1;
         const int uninstallMonth = uninstalled && uninstallDay <= m_todayDay ? monthOfDay(uninstallDay) : -1;
-        if (installMonth == m_thisMonth)
-            ++m.netThisMonth;
-        if (uninstallMonth == m_thisMonth)
-            --m.netThisMonth;
-        if (installMonth == m_thisMonth - 1)
-            ++m.netLastMonth;
-        if (uninstallMonth == m_thisMonth - 1)
-            --m.netLastMonth;
-        if (installMonth >= m_firstMonth && installMonth <= m_thisMonth)
-            ++installs[size_t(installMonth - m_firstMonth)];
-        if (uninstallMonth >= m_firstMonth && uninstallMonth <= m_thisMonth)
-            ++uninstalls[size_t(uninstallMonth - m_firstMonth)];
-        if (!uninstalled && seats != -1) {
-            m.utilisationUsed += used;
-            m.utilisationLicensed += seats;
-            const int bucket = used <= 0                  ? 0
-                               : used * 100 <= seats * 25 ? 1
-                               : used * 100 <= seats * 50 ? 2
-                               : used * 100 <= seats * 75 ? 3
-                               : used <= seats            ? 4
-                                                          : 5;
-            ++seatBuckets[size_t(bucket)];
-        }
+        addMonthsAndSeats(installMonth, uninstallMonth, uninstalled, seats, used);
         if ((active || trial) && hasExpiration && expiration >= m_todayDay && expiration <= m_expEndDay) {
             const int month = monthOfDay(expiration) - m_thisMonth;
             if (month >= 0 && month < 12)
