@@ -14,6 +14,7 @@
 #include <QTextDocument>
 #include <QChart>
 #include <QChartView>
+#include <QComboBox>
 #include <QGraphicsLayout>
 #include <QGraphicsScene>
 #include <QImage>
@@ -564,6 +565,43 @@ private slots:
         QVERIFY(refreshed.wait(10000));
         const QString svg = m_dir.filePath(u"dashboard-export.svg"_s);
         QVERIFY(w.dashboardPage()->exportChart(ChartId::StatusMix, svg).ok());
+        QVERIFY2(fileText(svg).contains(u">As of 2026-06-15; package Package B, sandboxes left out<"_s), qPrintable(fileText(svg).left(3000)));
+    }
+
+    // A filter set the moment a database opens, before its packages have been read (a saved view
+    // restored, a tile clicked at once), keeps its package: the figures, the combo box and the
+    // export all say Package B, and none falls back to "All packages" for want of the entry.
+    void aFilterSetBeforeThePackagesAreReadKeepsItsPackage()
+    {
+        qputenv("XDG_CONFIG_HOME", m_dir.filePath(u"config2"_s).toUtf8());
+        qputenv("XDG_DATA_HOME", m_dir.filePath(u"data2"_s).toUtf8());
+        MainWindow w;
+        DashboardPage *page = w.dashboardPage();
+        QSignalSpy refreshed(page, &DashboardPage::refreshed);
+        QVERIFY(w.openDatabase(test::location(m_dir.filePath(u"charts.sqlite"_s)), {}, nullptr, true));
+        InstallBaseFilter f;
+        f.asOf = test::kFixtureAsOf;
+        f.package = u"Package B"_s;
+        f.includeSandboxes = false;
+        page->setFilter(f);
+        QCOMPARE(page->filter().package, u"Package B"_s);
+        auto *combo = page->findChild<QComboBox *>(u"dashboardPackage"_s);
+        QVERIFY(combo);
+        // Wait until the packages are in the combo box and the last figures are computed.
+        QTRY_COMPARE_WITH_TIMEOUT(combo->currentText(), u"Package B"_s, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(!refreshed.isEmpty() && page->summaryText() != u"Computing…"_s, 10000);
+        QCOMPARE(page->filter().package, u"Package B"_s);
+        auto expected = computeDashboard(m_db->connection(), page->filter());
+        QVERIFY(expected.ok());
+        InstallBaseFilter every = f;
+        every.package.clear();
+        auto all = computeDashboard(m_db->connection(), every);
+        QVERIFY(all.ok());
+        const qint64 ofB = expected->stats.toJson().value(u"licenses"_s).toInteger();
+        QVERIFY2(ofB > 0 && ofB < all->stats.toJson().value(u"licenses"_s).toInteger(), "Package B is some of the licenses");
+        QCOMPARE(page->tileText(u"licenses"_s), QLocale().toString(ofB));
+        const QString svg = m_dir.filePath(u"dashboard-early.svg"_s);
+        QVERIFY(page->exportChart(ChartId::StatusMix, svg).ok());
         QVERIFY2(fileText(svg).contains(u">As of 2026-06-15; package Package B, sandboxes left out<"_s), qPrintable(fileText(svg).left(3000)));
     }
 

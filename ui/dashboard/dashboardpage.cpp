@@ -287,13 +287,15 @@ InstallBaseFilter DashboardPage::filter() const
 {
     InstallBaseFilter f;
     f.asOf = m_asOf->date();
-    f.package = m_package->currentIndex() > 0 ? m_package->currentText() : QString();
+    f.package = !m_packagesKnown && !m_pendingPackage.isEmpty() ? m_pendingPackage
+                : m_package->currentIndex() > 0                 ? m_package->currentText()
+                                                                : QString();
     if (m_installed->isChecked()) {
         f.installedFrom = m_from->date();
         f.installedTo = m_to->date();
     }
     f.includeSandboxes = m_sandboxes->isChecked();
-    f.lmo = m_lmo->lmo();
+    f.lmo = !m_lmosKnown && m_pendingLmo ? m_pendingLmo : m_lmo->lmo();
     if (f.lmo)
         f.lmoName = m_lmo->lmoName();
     return f;
@@ -312,6 +314,8 @@ void DashboardPage::setFilter(const InstallBaseFilter &f)
         m_to->setDate(f.installedTo);
     m_sandboxes->setChecked(f.includeSandboxes);
     m_lmo->setLmo(f.lmo);
+    m_pendingPackage = m_packagesKnown ? QString() : f.package;
+    m_pendingLmo = m_lmosKnown ? std::nullopt : f.lmo;
     m_applying = false;
     reload();
 }
@@ -338,6 +342,9 @@ void DashboardPage::setDatabase(Database *database)
     m_database = database;
     const quint64 opened = ++m_opened;
     m_packages.clear();
+    m_packagesKnown = m_lmosKnown = false;
+    m_pendingPackage.clear();
+    m_pendingLmo.reset();
     // The packages this database knows, for the filter: read off the UI thread, the choice
     // kept when the new database has a package of that name.
     m_applying = true;
@@ -353,14 +360,18 @@ void DashboardPage::setDatabase(Database *database)
                 if (opened != m_opened || !packages)
                     return;
                 m_packages = packages.value();
+                const QString pending = std::exchange(m_pendingPackage, QString());
+                m_packagesKnown = true;
                 m_applying = true;
                 for (const Package &p : m_packages)
                     m_package->addItem(p.name);
-                const int at = m_package->findText(keep);
+                const int at = m_package->findText(pending.isEmpty() ? keep : pending);
                 m_package->setCurrentIndex(at > 0 ? at : 0);
                 m_applying = false;
-                if (at > 0)
-                    reload(); // the kept package's figures
+                // The kept package's figures; a package asked for before the list came was
+                // already in the figures unless this database has none of that name.
+                if (pending.isEmpty() ? at > 0 : at <= 0)
+                    reload();
             },
             true);
         // After a switch of LMO there are several to choose from: read off the UI thread (the
@@ -370,13 +381,30 @@ void DashboardPage::setDatabase(Database *database)
             [this, opened](const Result<QList<KnownLmo>> &lmos) {
                 if (opened != m_opened || !lmos || !m_database)
                     return;
+                const std::optional<qint64> pending = std::exchange(m_pendingLmo, std::nullopt);
+                m_lmosKnown = true;
                 m_applying = true;
                 m_lmo->setLmos(lmos.value());
+                if (pending)
+                    m_lmo->setLmo(pending);
                 m_applying = false;
+                if (pending && m_lmo->lmo() != pending)
+                    reload(); // this database has no such LMO: every LMO's figures
             },
             true);
     } else if (m_database) {
-        m_lmo->load(m_database->connection()); // no document (a page on its own): as before
+        // No document (a page on its own): read on the UI thread.
+        m_applying = true;
+        if (auto packages = PackageRepository(m_database->connection()).all()) {
+            m_packages = packages.value();
+            for (const Package &p : m_packages)
+                m_package->addItem(p.name);
+            const int at = m_package->findText(keep);
+            m_package->setCurrentIndex(at > 0 ? at : 0);
+        }
+        m_lmo->load(m_database->connection());
+        m_applying = false;
+        m_packagesKnown = m_lmosKnown = true;
     }
     reload();
 }

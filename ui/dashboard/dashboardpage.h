@@ -77,6 +77,13 @@ private:
     int m_generation = 0;
     quint64 m_opened = 0;           // which setDatabase() the packages' answer is for
     std::vector<Package> m_packages; // of the open database, read off the UI thread
+    // A filter set before the database's packages or LMOs have been read (a saved view, a test,
+    // a click on a tile right after opening) keeps its package and LMO until the lists arrive,
+    // instead of falling back to "All packages" and "Every LMO" for want of the entries.
+    bool m_packagesKnown = false;
+    bool m_lmosKnown = false;
+    QString m_pendingPackage;
+    std::optional<qint64> m_pendingLmo;
     bool m_applying = false;
     QLabel *m_status;
     QComboBox *m_package;
