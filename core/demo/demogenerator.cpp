@@ -26,6 +26,8 @@
 #include <array>
 #include <cmath>
 #include <cstring>
+#include <limits>
+#include <unordered_map>
 #include <vector>
 
 namespace lmo {
@@ -92,7 +94,7 @@ const char *const kAccountTrades[] = {
 };
 const char *const kAccountSuffixes[] = {"Inc.", "LLC", "Ltd", "GmbH", "Group", "Corp.", "S.A.", "Pty Ltd", "AG", "plc", "B.V.", "Co."};
 
-enum class DemoOrgKind { Production, Sandbox, Developer, TrialOrg };
+enum class DemoOrgKind : quint8 { Production, Sandbox, Developer, TrialOrg };
 
 // Who changes licenses in the audit log: the LMA itself (uninstalls), and the partner's
 // operations and customer-success people, through Modify License.
@@ -192,21 +194,50 @@ QString expirationText(const QDate &d)
     return d.isValid() ? dateToSql(d) : QString();
 }
 
+// The texts the orgs share (account names, editions, instances, statuses), each kept once: an
+// org holds its texts' numbers, and its ids' serials (makeId() gives the id back). At a million
+// licenses there are some 750,000 orgs; as QStrings and SalesforceIds they took about 560 bytes
+// each (420 MB), as numbers they take 24. An org's own id is made from its place in the list
+// (orgs are numbered as they are made), and its contact from its account's serial (an account
+// and its contact are made together).
+template<typename Number>
+class TextPool
+{
+public:
+    TextPool() { m_texts.emplace_back(); } // 0: the empty text
+    Number of(const QString &text)
+    {
+        if (text.isEmpty())
+            return 0;
+        auto [it, added] = m_numbers.try_emplace(text, Number(m_texts.size()));
+        if (added) {
+            if (m_texts.size() > std::numeric_limits<Number>::max())
+                qFatal("demo: more distinct texts than the pool numbers");
+            m_texts.push_back(text);
+        }
+        return it->second;
+    }
+    const QString &text(Number number) const { return m_texts[number]; }
+
+private:
+    std::unordered_map<QString, Number> m_numbers;
+    std::vector<QString> m_texts;
+};
+
 struct Org
 {
-    SalesforceId id;
-    QString accountName;
-    SalesforceId accountId;
-    SalesforceId contactId;
-    SalesforceId leadId;
-    bool converted = false;
+    quint32 accountSerial = 0; // 0: none (and no contact); the contact's serial is the same
+    quint32 leadSerial = 0;    // 0: none
+    quint32 accountName = 0;   // Generator::accounts
+    quint16 edition = 0;       // Generator::words, the three of them
+    quint16 instance = 0;
+    quint16 status = 0;
+    quint16 createdDay = 0;
     DemoOrgKind kind = DemoOrgKind::Production;
-    QString edition;
-    QString instance;
-    QString status;
-    int createdDay = 0;
+    bool converted = false;
     quint8 packagesMask = 0;
 };
+static_assert(sizeof(Org) == 24);
 
 struct Generator
 {
@@ -219,8 +250,16 @@ struct Generator
     std::vector<std::vector<VersionInfo>> versions; // per package
     std::array<qint64, kPackageCount> packageRows{};
     std::array<int, kPackageCount> packageFirstDay{};
-    quint64 accountSerial = 0, contactSerial = 0, leadSerial = 0, orgSerial = 0;
+    quint64 accountSerial = 0, leadSerial = 0, orgSerial = 0;
     LicenseLife life;
+    TextPool<quint32> accounts; // account names
+    TextPool<quint16> words;    // editions, instances and statuses: some hundreds
+
+    const QString &text(quint16 number) const { return words.text(number); }
+    SalesforceId idOf(const char *prefix, quint32 serial) const
+    {
+        return serial == 0 ? SalesforceId() : makeId(prefix, serialBase + serial);
+    }
 
     explicit Generator(quint64 seed) : rng(seed), serialBase((seed % 997) * 1'000'000) {}
 
@@ -266,58 +305,56 @@ struct Generator
     {
         org.converted = rng.chance(conversionRate);
         if (org.converted) {
-            org.accountName = QStringLiteral("%1 %2 %3")
-                                  .arg(QString::fromLatin1(kAccountStems[rng.below(std::size(kAccountStems))]),
-                                       QString::fromLatin1(kAccountTrades[rng.below(std::size(kAccountTrades))]),
-                                       QString::fromLatin1(kAccountSuffixes[rng.below(std::size(kAccountSuffixes))]));
-            org.accountId = makeId("001", serialBase + ++accountSerial);
-            org.contactId = makeId("003", serialBase + ++contactSerial);
+            org.accountName = accounts.of(QStringLiteral("%1 %2 %3")
+                                           .arg(QString::fromLatin1(kAccountStems[rng.below(std::size(kAccountStems))]),
+                                                QString::fromLatin1(kAccountTrades[rng.below(std::size(kAccountTrades))]),
+                                                QString::fromLatin1(kAccountSuffixes[rng.below(std::size(kAccountSuffixes))])));
+            org.accountSerial = quint32(++accountSerial);
         } else {
-            org.leadId = makeId("00Q", serialBase + ++leadSerial);
+            org.leadSerial = quint32(++leadSerial);
         }
     }
 
     int newOrg(int day)
     {
         Org org;
-        org.id = makeId("00D", serialBase + ++orgSerial);
-        org.createdDay = day;
+        ++orgSerial; // the org's id: its place in `orgs`, plus one
+        org.createdDay = quint16(day);
         const double r = rng.uniform();
         if (r < 0.15 && !productionOrgs.empty()) {
             // A sandbox belongs to a customer that already has a production org.
             const Org &parent = orgs[productionOrgs[rng.below(qint64(productionOrgs.size()))]];
             org.kind = DemoOrgKind::Sandbox;
             org.accountName = parent.accountName;
-            org.accountId = parent.accountId;
-            org.contactId = parent.contactId;
-            org.leadId = parent.leadId.isNull() ? makeId("00Q", serialBase + ++leadSerial) : parent.leadId;
+            org.accountSerial = parent.accountSerial;
+            org.leadSerial = parent.leadSerial == 0 ? quint32(++leadSerial) : parent.leadSerial;
             org.converted = parent.converted;
             org.edition = parent.edition;
-            org.status = QStringLiteral("ACTIVE");
+            org.status = words.of(QStringLiteral("ACTIVE"));
         } else if (r < 0.27) {
             org.kind = DemoOrgKind::Developer;
-            org.edition = rng.chance(0.85) ? QStringLiteral("Developer Edition") : QStringLiteral("Partner Developer Edition");
-            org.status = QStringLiteral("FREE");
+            org.edition = words.of(rng.chance(0.85) ? QStringLiteral("Developer Edition") : QStringLiteral("Partner Developer Edition"));
+            org.status = words.of(QStringLiteral("FREE"));
             assignAccount(org, 0.2);
         } else if (r < 0.31) {
             org.kind = DemoOrgKind::TrialOrg;
-            org.edition = productionEdition();
+            org.edition = words.of(productionEdition());
             // A Salesforce trial org lives 30 days; after that it is deleted or signed up.
-            org.status = day + 30 >= lastDay ? QStringLiteral("TRIAL")
-                                             : (rng.chance(0.3) ? QStringLiteral("ACTIVE") : QStringLiteral("DELETED"));
+            org.status = words.of(day + 30 >= lastDay ? QStringLiteral("TRIAL")
+                                                      : (rng.chance(0.3) ? QStringLiteral("ACTIVE") : QStringLiteral("DELETED")));
             if (day > lastDay - 2 && rng.chance(0.3))
-                org.status = QStringLiteral("SIGNING_UP");
+                org.status = words.of(QStringLiteral("SIGNING_UP"));
             assignAccount(org, 0.5);
         } else {
             org.kind = DemoOrgKind::Production;
-            org.edition = productionEdition();
+            org.edition = words.of(productionEdition());
             const double s = rng.uniform();
-            org.status = s < 0.975 ? QStringLiteral("ACTIVE")
-                                   : (s < 0.988 ? QStringLiteral("SUSPENDED")
-                                                : (s < 0.996 ? QStringLiteral("DELETED") : QStringLiteral("PENDING_DELETE")));
+            org.status = words.of(s < 0.975 ? QStringLiteral("ACTIVE")
+                                            : (s < 0.988 ? QStringLiteral("SUSPENDED")
+                                                         : (s < 0.996 ? QStringLiteral("DELETED") : QStringLiteral("PENDING_DELETE"))));
             assignAccount(org, 0.9);
         }
-        org.instance = instanceFor(org.kind);
+        org.instance = words.of(instanceFor(org.kind));
         orgs.push_back(std::move(org));
         const int index = int(orgs.size() - 1);
         if (orgs.back().kind == DemoOrgKind::Production)
@@ -334,7 +371,7 @@ struct Generator
                 const qint64 n = qint64(orgs.size());
                 const qint64 back = qMin<qint64>(n - 1, qint64(rng.exponential(double(n) * 0.25)));
                 Org &org = orgs[size_t(n - 1 - back)];
-                if (!(org.packagesMask & (1u << pkg)) && org.status != QStringLiteral("DELETED"))
+                if (!(org.packagesMask & (1u << pkg)) && text(org.status) != QStringLiteral("DELETED"))
                     return int(n - 1 - back);
             }
         }
@@ -371,13 +408,14 @@ struct Generator
 
     int seatsForPaid(const Org &org)
     {
-        if (org.edition == QStringLiteral("Unlimited Edition") && rng.chance(0.12))
+        const QString &edition = text(org.edition);
+        if (edition == QStringLiteral("Unlimited Edition") && rng.chance(0.12))
             return License::kSiteLicenseSeats;
         if (rng.chance(0.04))
             return License::kSiteLicenseSeats;
         // A long tail: most customers buy a few dozen seats, a few buy thousands.
-        const double mu = org.edition == QStringLiteral("Professional Edition") ? 2.4
-                          : org.edition == QStringLiteral("Essentials Edition") ? 1.6
+        const double mu = edition == QStringLiteral("Professional Edition") ? 2.4
+                          : edition == QStringLiteral("Essentials Edition") ? 1.6
                                                                                 : 3.3;
         return int(std::clamp(std::round(rng.logNormal(mu, 1.25)), 1.0, 250000.0));
     }
@@ -704,20 +742,20 @@ Result<DemoSummary> generateDemo(Database &database, const DemoOptions &options,
 
         l.id = makeId("a0B", g.serialBase + quint64(i) + 1);
         l.name = QStringLiteral("L-%1").arg(i + 1, nameWidth, 10, QLatin1Char('0'));
-        l.accountId = org.accountId;
-        l.accountName = org.accountName;
-        l.contactId = org.contactId;
-        l.leadId = org.converted ? SalesforceId() : org.leadId;
+        l.accountId = g.idOf("001", org.accountSerial);
+        l.accountName = g.accounts.text(org.accountName);
+        l.contactId = g.idOf("003", org.accountSerial);
+        l.leadId = org.converted ? SalesforceId() : g.idOf("00Q", org.leadSerial);
         l.packageRowId = g.packageRows[size_t(pkg)];
         l.installDate = g.date(installDay);
-        l.subscriberOrgId = org.id;
-        l.orgEdition = org.edition;
-        l.orgInstance = org.instance;
-        l.orgStatus = org.status;
+        l.subscriberOrgId = g.idOf("00D", quint32(orgIndex + 1));
+        l.orgEdition = g.text(org.edition);
+        l.orgInstance = g.text(org.instance);
+        l.orgStatus = g.text(org.status);
         l.isSandbox = org.kind == DemoOrgKind::Sandbox;
         l.orgTrialExpiration = org.kind == DemoOrgKind::TrialOrg ? g.date(org.createdDay + 30) : QDate();
         l.packageLicenseId = makeId("050", g.serialBase + quint64(i) + 1);
-        l.proxyUser = QStringLiteral("%1@%2.lma").arg(QString::fromLatin1(kPackages[pkg].developerName), org.id.to15());
+        l.proxyUser = QStringLiteral("%1@%2.lma").arg(QString::fromLatin1(kPackages[pkg].developerName), l.subscriberOrgId.to15());
 
         // The license's life up to `until`: its state on the install day, then the changes
         // that happened to it by `until` (what happens later has not happened yet).
@@ -775,7 +813,7 @@ Result<DemoSummary> generateDemo(Database &database, const DemoOptions &options,
                 if (paidFrom + d <= last)
                     uninstallDay = paidFrom + d;
                 // A deleted org has lost its packages.
-                if (uninstallDay < 0 && (org.status == QStringLiteral("DELETED") || org.status == QStringLiteral("PENDING_DELETE")))
+                if (uninstallDay < 0 && (l.orgStatus == QStringLiteral("DELETED") || l.orgStatus == QStringLiteral("PENDING_DELETE")))
                     uninstallDay = int(g.rng.between(paidFrom, last));
                 // People's changes come before the uninstall, and stop with a suspension that
                 // is not lifted.
