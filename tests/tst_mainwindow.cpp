@@ -763,6 +763,11 @@ private slots:
                 return u"Modify is disabled"_s;
             return QString();
         };
+        // What a refused edit, undo or redo said (its message box), if one was refused.
+        auto refusal = [&]() -> QString {
+            auto *box = w.findChild<QMessageBox *>(u"editRefused"_s);
+            return box ? box->text() : QString();
+        };
         auto modifySeats = [&](int seats) {
             whenDialog<ModifyLicenseDialog>(this, [seats](ModifyLicenseDialog *dialog) {
                 dialog->setSeats(ModifyLicenseDialog::SeatsChoice::Seats, seats);
@@ -776,7 +781,10 @@ private slots:
         modifySeats(50);
         QTRY_COMPARE(detail->fieldText(u"Seats"_s), u"50"_s);
         QTRY_COMPARE(detail->historyRows(), 1); // the history arrives from a worker
+        // Undo is on offer once the edit's job has reported (the panel may read the change first).
+        QTRY_VERIFY(w.undoStack()->canUndo());
         w.undoStack()->undo();
+        QVERIFY2(refusal().isEmpty(), qPrintable(refusal()));
         QTRY_COMPARE(detail->fieldText(u"Seats"_s), u"20"_s);
         QTRY_COMPARE(detail->historyRows(), 2); // the edit and its undo, newest first
         QVERIFY(detail->historyText(0).contains(u"undo"_s));
@@ -811,6 +819,7 @@ private slots:
         w.undoStack()->redo(); // the edit again: Redo must not be on offer after the import
         QTRY_COMPARE(detail->fieldText(u"Seats"_s), u"50"_s);
         w.undoStack()->undo();
+        QVERIFY2(refusal().isEmpty(), qPrintable(refusal()));
         QVERIFY(w.undoStack()->canRedo());
         w.importFile(csv);
         // The list kept L-00005 current, and the panel reads what the import wrote.

@@ -6,6 +6,8 @@
 #include "storage/sqlutil.h"
 
 #include <QSqlQuery>
+#include <atomic>
+#include <thread>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -236,6 +238,54 @@ private slots:
         QVERIFY(writeTerms(*db, {change}, false, u"test"_s).ok());
         QVERIFY(writeTerms(*db, {change}, true, u"test"_s).ok());
         QVERIFY(writeTerms(*db, {change}, false, u"test"_s).ok());
+        QCOMPARE(LicenseRepository(*db).findByRowId(id).value()->seats, 50);
+    }
+
+    // An edit made while another connection is writing waits for it and goes through. It reads
+    // each license before it writes: on SQLite a transaction begun for reading and then
+    // written fails at once if another connection committed in between (its snapshot is
+    // stale, and no wait can help), so it takes the write lock first.
+    void anEditWhileAnotherConnectionWritesWaitsAndGoesThrough()
+    {
+        QTemporaryDir dir;
+        auto db = test::createFixtureDatabase(dir.filePath(u"edits.sqlite"_s));
+        QVERIFY(db);
+        QSqlDatabase c = db->connection();
+        const qint64 id = queryNumber(c, u"SELECT id FROM licenses WHERE name = 'L-00005'"_s, QString()).value();
+        const qint64 otherId = queryNumber(c, u"SELECT id FROM licenses WHERE name = 'L-00001'"_s, QString()).value();
+        QVERIFY(id > 0 && otherId > 0);
+        const ConnectionSpec spec = db->connectionSpec();
+        {
+            auto other = Database::openConnection(spec, u"another writer"_s);
+            QVERIFY2(other, other ? "" : qPrintable(other.error().message));
+            Transaction busy(other.value());
+            QVERIFY(busy.beginWrite(u"test"_s).ok());
+            QVERIFY(QSqlQuery(other.value()).exec(u"UPDATE licenses SET used_licenses = used_licenses + 1 WHERE id = %1"_s.arg(otherId)));
+            std::atomic<bool> started = false;
+            Result<void> edited = Error::make(Error::Code::Generic, u"not run"_s);
+            std::thread editor([&] {
+                {
+                    auto mine = Database::openConnection(spec, u"editor"_s);
+                    if (!mine) {
+                        edited = mine.error();
+                        started = true;
+                        return;
+                    }
+                    started = true;
+                    TermsChange change{id, u"L-00005"_s, {Status::Active, 20, QDate(2026, 7, 15)}, {Status::Active, 50, QDate()}};
+                    edited = writeTerms(mine.value(), db->dialect(), {change}, false, u"test"_s);
+                    mine.value().close();
+                }
+                QSqlDatabase::removeDatabase(u"editor"_s);
+            });
+            QTRY_VERIFY(started.load());
+            QTest::qWait(300); // the editor reads while the other connection holds its write
+            QVERIFY(busy.commit(u"test"_s).ok());
+            editor.join();
+            QVERIFY2(edited.ok(), edited.ok() ? "" : qPrintable(edited.error().message));
+            other.value().close();
+        }
+        QSqlDatabase::removeDatabase(u"another writer"_s);
         QCOMPARE(LicenseRepository(*db).findByRowId(id).value()->seats, 50);
     }
 };

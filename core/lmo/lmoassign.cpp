@@ -54,7 +54,7 @@ Result<qint64> assignLicensesToLmo(Database &database, const LicenseFilter &filt
     const LicenseQuerySegment &segment = segments.front();
 
     Transaction t(db);
-    if (auto r = t.begin(QStringLiteral("moving licenses to another LMO")); !r)
+    if (auto r = t.beginWrite(QStringLiteral("moving licenses to another LMO")); !r)
         return r.error();
     if (auto r = database.storage().setChangeSource(db, source); !r)
         return r.error();

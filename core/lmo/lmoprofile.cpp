@@ -590,7 +590,7 @@ Result<void> LmoRepository::save(const LmoProfile &profile)
 {
     const QString data = QString::fromUtf8(QJsonDocument(profile.toJson()).toJson(QJsonDocument::Compact));
     Transaction t(m_db);
-    if (auto r = t.begin(QStringLiteral("saving the LMO profile")); !r)
+    if (auto r = t.beginWrite(QStringLiteral("saving the LMO profile")); !r)
         return r;
     QSqlQuery update(m_db);
     if (!update.prepare(QStringLiteral("UPDATE lmo_profiles SET data = ? WHERE is_current = 1")))
@@ -612,7 +612,7 @@ Result<void> LmoRepository::save(const LmoProfile &profile)
 Result<void> LmoRepository::switchTo(const LmoProfile &next, const QDate &since)
 {
     Transaction t(m_db);
-    if (auto r = t.begin(QStringLiteral("switching the LMO")); !r)
+    if (auto r = t.beginWrite(QStringLiteral("switching the LMO")); !r)
         return r;
     QSqlQuery retire(m_db);
     if (!retire.prepare(QStringLiteral("UPDATE lmo_profiles SET is_current = 0, replaced_on = ? WHERE is_current = 1")))

@@ -179,7 +179,7 @@ Result<void> writeTerms(QSqlDatabase db, const Dialect &dialect, const std::vect
                         const QString &changedBy)
 {
     Transaction t(db);
-    if (auto r = t.begin(QStringLiteral("modifying licenses")); !r)
+    if (auto r = t.beginWrite(QStringLiteral("modifying licenses")); !r)
         return r;
     if (auto r = StorageBackend::of(db).setChangeSource(db, source); !r)
         return r;
