@@ -96,6 +96,24 @@ QString matchExpression(const QString &text)
 QString candidateIds(const Dialect &dialect, const QString &text, const QString &like, QVariantList &binds,
                      const QString &likePattern)
 {
+    if (dialect.kind() == Dialect::Kind::PostgreSQL) {
+        // The trigram index of schema 14 (pg_trgm), over the three texts joined: its candidates
+        // when it is there and built; every license when it is not (pg_trgm could not be
+        // installed) or waits to be rebuilt after a bulk load. Both tests are one-time filters:
+        // the branch not taken reads nothing. Under three characters a trigram cannot narrow
+        // anything: the plain scan.
+        if (text.toUcs4().size() < 3)
+            return {};
+        const QString usable = QStringLiteral("(to_regclass('licenses_search_trgm') IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "
+                                              "deferred_indexes WHERE name = 'licenses_search_trgm'))");
+        binds << likePattern << likePattern;
+        return QStringLiteral("SELECT id FROM licenses WHERE %1 AND (coalesce(name, '') || ' ' || coalesce(account_name, '') || "
+                              "' ' || coalesce(org_id, '')) %2 ? ESCAPE '\\' "
+                              "UNION ALL SELECT id FROM licenses WHERE NOT %1 "
+                              "UNION ALL SELECT id FROM licenses WHERE package_ref IN (SELECT id FROM packages WHERE name %2 ? "
+                              "ESCAPE '\\')")
+            .arg(usable, like);
+    }
     if (!supported(dialect))
         return {};
     const QString match = matchExpression(text);

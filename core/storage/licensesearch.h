@@ -1,8 +1,10 @@
 #pragma once
 
-// The license search's substring index (schema version 11, SQLite only): an FTS5 trigram table
-// over the licenses' name, account name and subscriber org id, kept by triggers. (A team
-// database searches with ILIKE as before: see resources/sql/0011_license_search_pg.sql.) A bulk load
+// The license search's substring index. On SQLite (schema version 11) an FTS5 trigram table
+// over the licenses' name, account name and subscriber org id, kept by triggers. On a team
+// database (schema 14) a pg_trgm GIN index over those three joined by spaces, which the server
+// keeps, and which a bulk load drops and builds again like the other indexes (where pg_trgm
+// could not be installed, a search reads every license). On SQLite a bulk load
 // into an empty table drops the triggers (suspend) and has the index rebuilt once its rows are
 // saved (the deferred entry kDeferredName, built by buildDeferredIndexes); until then a search
 // finds its candidates without it. The answer is always the LIKE's: the index only narrows
@@ -19,7 +21,7 @@ namespace lmo::LicenseSearch {
 inline constexpr char kDeferredName[] = "~license_search";
 inline constexpr char kDeferredMarker[] = "REBUILD LICENSE SEARCH";
 
-// Whether this engine has the FTS5 table (SQLite).
+// Whether this engine has the FTS5 table (SQLite; a team database's index is an ordinary one).
 bool supported(const Dialect &dialect);
 // Drops the triggers, inside the load's transaction (on an engine with the index).
 Result<void> suspend(QSqlDatabase db);
@@ -33,8 +35,8 @@ Result<void> defer(QSqlDatabase db);
 QString matchExpression(const QString &text);
 // The ids a search for `text` may match, as a subquery for "l.id IN (…)", with the binds it
 // adds (`likePattern`: the package-name pattern): the index's candidates (all licenses while
-// the index waits to be rebuilt) and the licenses of packages whose name matches. Empty when
-// the index cannot help (another engine, a text under three characters).
+// the index waits to be rebuilt or is not there) and the licenses of packages whose name
+// matches. Empty when the index cannot help (a text under three characters).
 QString candidateIds(const Dialect &dialect, const QString &text, const QString &like, QVariantList &binds,
                      const QString &likePattern);
 

@@ -40,6 +40,8 @@ constexpr MigrationFile kMigrationFiles[] = {
     {12, "A compact image of the licenses for the dashboard", ":/sql/0012_license_image.sql", ":/sql/0012_license_image_pg.sql"},
     {13, "One index fewer on the audit log (each record's changes are found through its history index)",
      ":/sql/0013_drop_audit_record_index.sql"},
+    {14, "A substring index for the license search on a team database (pg_trgm)", ":/sql/0014_license_search.sql",
+     ":/sql/0014_license_search_pg.sql"},
 };
 
 } // namespace

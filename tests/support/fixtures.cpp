@@ -187,6 +187,14 @@ std::unique_ptr<Database> createFixtureFile(const QString &path)
     return std::move(db.value());
 }
 
+bool hasSearchTrigramIndex(const Database &database)
+{
+    if (!database.isTeamDatabase())
+        return false;
+    QSqlQuery q(database.connection());
+    return q.exec(QStringLiteral("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")) && q.next();
+}
+
 qint64 licenseIndexCount(Database &database, const QString &name)
 {
     QSqlQuery q(database.connection());

@@ -47,20 +47,25 @@ std::unique_ptr<Database> createFixtureFile(const QString &path);
 // A hash of every row of every LMO table, in key order: equal hashes mean equal contents.
 QByteArray contentHash(Database &database);
 
+// Whether the license search's trigram index belongs on this database: on a server where
+// pg_trgm is installed (schema 14); never on SQLite, whose search has an FTS5 table instead.
+bool hasSearchTrigramIndex(const Database &database);
+
 // What a load into an empty licenses table leaves to build once its rows are saved
 // (deferred_indexes): the table's 16 secondary indexes and the org summary; on a server also the
-// primary key and the two foreign keys' checks (pg::ForeignKeySuspension); on SQLite the
-// search's FTS5 table (storage/licensesearch.h).
+// primary key and the two foreign keys' checks (pg::ForeignKeySuspension) and, with pg_trgm, the
+// search's trigram index; on SQLite the search's FTS5 table (storage/licensesearch.h).
 inline int deferredAfterFreshLoad(const Database &database)
 {
-    return database.isTeamDatabase() ? 20 : 18;
+    return database.isTeamDatabase() ? 20 + (hasSearchTrigramIndex(database) ? 1 : 0) : 18;
 }
 
-// The licenses table's secondary indexes once built: the 16 for browsing, on either engine (the
-// search's index on SQLite is a table of its own, not an index of licenses).
-inline int licenseIndexesBuilt(const Database &)
+// The licenses table's secondary indexes once built: the 16 for browsing, on either engine, and
+// on a server with pg_trgm the search's trigram index (the search's index on SQLite is a table
+// of its own, not an index of licenses).
+inline int licenseIndexesBuilt(const Database &database)
 {
-    return 16;
+    return 16 + (hasSearchTrigramIndex(database) ? 1 : 0);
 }
 
 // The licenses table's secondary indexes (all, or those named `name`), whatever the engine;
