@@ -5,12 +5,16 @@
 
 #include "import/importer.h"
 #include "models/licensetablemodel.h"
+#include "models/sqlworker.h"
 #include "storage/bulkload.h"
 
 #include <algorithm>
+#include <atomic>
+#include <memory>
 #include <QAbstractItemModelTester>
 #include <QItemSelectionModel>
 #include <QSignalSpy>
+#include <QSqlError>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -336,6 +340,115 @@ private slots:
         QCOMPARE(rows.first().row(), 7); // two rows before it moved away
         QVERIFY(loadAll(model));
         QCOMPARE(model.index(13, 0).data().toString(), u"Z-00003"_s);
+    }
+
+    // A new query stops the statement an older one still runs (a search typed on cancels the
+    // count of the text before), on both engines; a job that may not be stopped is not, and the
+    // connection answers the next job as before.
+    void aRunningStatementOfAnOlderQueryIsStoppedAndNothingElse()
+    {
+        SqlWorker worker(m_fixture->connectionSpec());
+        struct Outcome
+        {
+            std::atomic<bool> started{false}, done{false}, ok{false};
+            std::function<void()> interrupt; // the engine's own, set before started
+            QString error;
+            qint64 value = -1;
+        };
+        auto run = [&worker](QString sql, SqlWorker::Interrupt interrupt) {
+            auto outcome = std::make_shared<Outcome>();
+            worker.post(
+                [outcome, sql](QSqlDatabase &db) {
+                    QSqlQuery q(db);
+                    outcome->interrupt = Database::interrupter(db);
+                    outcome->started = true;
+                    const bool ok = q.exec(sql) && q.next();
+                    if (ok)
+                        outcome->value = q.value(0).toLongLong();
+                    else
+                        outcome->error = q.lastError().text();
+                    outcome->ok = ok;
+                    outcome->done = true;
+                },
+                false, interrupt);
+            return outcome;
+        };
+        // Never ends unless stopped: SQLite counts an endless series, the server sleeps an hour.
+        const QString endless = test::onPostgres()
+                                    ? u"SELECT 1 FROM (SELECT pg_sleep(3600)) s"_s
+                                    : u"WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT COUNT(*) FROM c"_s;
+        auto stopped = run(endless, SqlWorker::Interrupt::Allowed);
+        QTRY_VERIFY(stopped->started.load());
+        // Asked again until it stops: a request that comes before the statement starts is
+        // nothing to it. The worker stops it where the engine does so at once (SQLite); on a
+        // server it declines (PQcancel waits on the server, and the window's thread asks) and
+        // the engine's interrupter, called from this thread, stops it.
+        QVERIFY(stopped->interrupt);
+        if (test::onPostgres()) {
+            QVERIFY(!worker.interruptRunning());
+            QTRY_VERIFY_WITH_TIMEOUT((stopped->interrupt(), stopped->done.load()), 60000);
+        } else {
+            QTRY_VERIFY_WITH_TIMEOUT((worker.interruptRunning(), stopped->done.load()), 60000);
+            QVERIFY(worker.interruptions() >= 1);
+        }
+        QVERIFY(!stopped->ok.load());
+        QVERIFY2(stopped->error.contains(u"interrupt"_s, Qt::CaseInsensitive)
+                     || stopped->error.contains(u"cancel"_s, Qt::CaseInsensitive),
+                 qPrintable(stopped->error));
+
+        // One that ends by itself, asked to stop all along: it is not stopped.
+        const QString bounded = test::onPostgres()
+                                    ? u"SELECT 7 FROM (SELECT pg_sleep(0.5)) s"_s
+                                    : u"WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 3000000) SELECT COUNT(*) FROM c"_s;
+        const int before = worker.interruptions();
+        auto kept = run(bounded, SqlWorker::Interrupt::No);
+        QTRY_VERIFY(kept->started.load());
+        while (!kept->done.load()) {
+            QVERIFY(!worker.interruptRunning());
+            QTest::qWait(5);
+        }
+        QVERIFY2(kept->ok.load(), qPrintable(kept->error));
+        QCOMPARE(kept->value, test::onPostgres() ? 7 : 3000000);
+        QCOMPARE(worker.interruptions(), before);
+
+        // The connection is as good as before: the next statement runs to its end.
+        auto next = run(u"SELECT COUNT(*) FROM licenses"_s, SqlWorker::Interrupt::Allowed);
+        QTRY_VERIFY(next->done.load());
+        QVERIFY2(next->ok.load(), qPrintable(next->error));
+        QCOMPARE(next->value, 15);
+        // Nothing runs: nothing to stop.
+        QVERIFY(!worker.interruptRunning());
+    }
+
+    // Forty queries, each replacing the one before while its statements run (and stopped, as
+    // many as were caught running): the list ends on the last one's answer, whole, no error.
+    void manyQueriesInARowEndOnTheLastOnesAnswer()
+    {
+        LicenseTableModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.setDatabase(m_big.get());
+        QTRY_VERIFY(model.matchingCount().has_value());
+        const int started = model.queriesStarted();
+        LicenseQuery q;
+        // Many queries in a row, each replacing the one before while it runs.
+        for (int i = 0; i < 40; ++i) {
+            q.filter.text = i % 2 ? u"L-0000"_s : u"Account 00"_s;
+            q.sortColumn = i % 3 ? LicenseColumn::Name : LicenseColumn::InstallDate;
+            model.setQuery(q);
+            QTest::qWait(1);
+        }
+        QCOMPARE(model.queriesStarted(), started + 40);
+        q.filter.text = u"L-00000001"_s; // L-000000010 to L-000000019
+        model.setQuery(q);
+        QVERIFY(waitForIds(model));
+        QVERIFY(loadAll(model));
+        QCOMPARE(model.matchingCount().value_or(-1), 10);
+        QCOMPARE(model.rowCount(), 10);
+        for (int r = 0; r < model.rowCount(); ++r)
+            QVERIFY2(model.index(r, int(LicenseColumn::Name)).data().toString().startsWith(u"L-00000001"_s),
+                     qPrintable(model.index(r, int(LicenseColumn::Name)).data().toString()));
+        QVERIFY(model.lastError().isEmpty());
+        qInfo("statements stopped: %d", model.statementsInterrupted());
     }
 
     void noDatabaseMeansNoRows()

@@ -105,6 +105,15 @@ public:
     virtual Result<QSqlDatabase> openConnection(const ConnectionSpec &spec, const QString &connectionName) const = 0;
     // A connection the server dropped is connected again; false if still not open.
     virtual bool reconnectIfDropped(QSqlDatabase &db) const { return db.isOpen(); }
+    // What stops the statement running on `db` from another thread, made once per connection (a
+    // server's needs a key of the session, which a reconnect changes). The statement then fails
+    // ("interrupted", "canceling statement"); a statement started after it is not touched, nor is
+    // anything when none runs. Empty where the engine cannot (the default).
+    virtual std::function<void()> interrupter(QSqlDatabase &) const { return {}; }
+    // Whether calling the interrupter returns at once. A server's does not: its cancel request connects
+    // and waits for the server to take the request, which a server that has gone silent never does,
+    // so the window's thread must not call it.
+    virtual bool interruptsAtOnce() const { return false; }
 
     // Where the readers may be on a replica (a server named with its standbys: pgstandby.h):
     // committed() after a write's commit on `db` notes what they must wait for, and catchUp()

@@ -67,6 +67,16 @@ bool Database::reconnectIfDropped(QSqlDatabase &db)
     return StorageBackend::of(db).reconnectIfDropped(db);
 }
 
+std::function<void()> Database::interrupter(QSqlDatabase &db, bool atOnce)
+{
+    if (!db.isValid() || !db.isOpen())
+        return {};
+    const StorageBackend &backend = StorageBackend::of(db);
+    if (atOnce && !backend.interruptsAtOnce())
+        return {};
+    return backend.interrupter(db);
+}
+
 void Database::catchUp(QSqlDatabase &db, const std::function<bool()> &stopped)
 {
     if (db.isValid() && db.isOpen())

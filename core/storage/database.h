@@ -108,6 +108,9 @@ public:
     // closed on the statement that found out) is connected again, session set up as at first;
     // any other connection is left as it is. False when it is still not open.
     static bool reconnectIfDropped(QSqlDatabase &db);
+    // What stops the statement running on `db` from another thread (StorageBackend::interrupter);
+    // empty when there is none, or when `atOnce` and calling it could wait (a server's).
+    static std::function<void()> interrupter(QSqlDatabase &db, bool atOnce = false);
     // Before a read on a worker's connection: a replica first replays this process's commits.
     // It stops waiting when `stopped` answers true (the reader is going away).
     static void catchUp(QSqlDatabase &db, const std::function<bool()> &stopped = {});

@@ -87,9 +87,14 @@ void LicenseTableModel::restart(bool keepRows)
 {
     const quint64 generation = ++m_generation;
     m_live->store(generation);
+    ++m_queriesStarted;
     if (m_blocks) {
         m_blocks->clear();
         m_scans->clear();
+        // What runs now answers an older query: stopped, not waited for (a search typed on
+        // would otherwise wait for the count of the text before).
+        m_blocks->interruptRunning();
+        m_scans->interruptRunning();
     }
     if (!keepRows) {
         beginResetModel();
@@ -133,7 +138,7 @@ void LicenseTableModel::restart(bool keepRows)
                     },
                     Qt::QueuedConnection);
             },
-            true);
+            true, SqlWorker::Interrupt::Allowed);
         return;
     }
     m_segments = buildLicenseQuery(m_query, m_packages, dialect);
@@ -192,7 +197,7 @@ void LicenseTableModel::restart(bool keepRows)
                     },
                     Qt::QueuedConnection);
             },
-            true);
+            true, SqlWorker::Interrupt::Allowed);
         return;
     }
     if (readPackages) {
@@ -215,9 +220,14 @@ void LicenseTableModel::restart(bool keepRows)
                     },
                     Qt::QueuedConnection);
             },
-            true);
+            true, SqlWorker::Interrupt::Allowed);
     }
     startScans(generation);
+}
+
+int LicenseTableModel::statementsInterrupted() const
+{
+    return m_blocks ? m_blocks->interruptions() + m_scans->interruptions() : 0;
 }
 
 void LicenseTableModel::startScans(quint64 generation)
@@ -276,7 +286,7 @@ void LicenseTableModel::startScans(quint64 generation)
                     listed(generation, std::move(ids->value()));
             },
             Qt::QueuedConnection);
-    });
+    }, false, SqlWorker::Interrupt::Allowed);
 }
 
 void LicenseTableModel::setRowCount(qint64 rows)
@@ -431,7 +441,7 @@ void LicenseTableModel::requestBlock(int block) const
                 deliver(std::make_shared<Result<std::vector<LicenseRow>>>(
                     LicenseListReader(db, dialect).rowsById(slice.data(), slice.size(), day)));
             },
-            true);
+            true, SqlWorker::Interrupt::Allowed);
     } else if (!m_segmentCounts.empty()) {
         m_pending.insert(block);
         m_blocks->post(
@@ -442,7 +452,7 @@ void LicenseTableModel::requestBlock(int block) const
                 deliver(std::make_shared<Result<std::vector<LicenseRow>>>(
                     LicenseListReader(db, dialect).window(segments, counts, first, kBlockSize, day)));
             },
-            true);
+            true, SqlWorker::Interrupt::Allowed);
     }
     // Otherwise only the first rows exist yet, and they are on their way.
 }

@@ -69,6 +69,10 @@ public:
     // Where a license is in the list (once the ids are loaded), or -1.
     int rowOfLicense(qint64 id) const;
     QString lastError() const { return m_error; }
+    // How many queries the model has started (each filter, sort, refresh), and how many running
+    // statements of older ones it stopped: what a test of a search typed fast counts.
+    int queriesStarted() const { return m_queriesStarted; }
+    int statementsInterrupted() const;
     const std::vector<PackageName> &packages() const { return m_packages; }
     QDate asOf() const;
     // Sums these licenses on the model's worker (not on the UI thread: a team database is across
@@ -108,6 +112,7 @@ private:
     // a team database).
     std::shared_ptr<std::atomic<qint64>> m_knownTotal = std::make_shared<std::atomic<qint64>>(-1);
     quint64 m_generation = 0;
+    int m_queriesStarted = 0;
     LicenseQuery m_query;
     std::vector<PackageName> m_packages;
     bool m_packagesRead = false; // m_packages is the database's (read on a worker)

@@ -20,14 +20,14 @@ SqlWorker::~SqlWorker()
     m_thread.join();
 }
 
-void SqlWorker::post(Job job, bool urgent)
+void SqlWorker::post(Job job, bool urgent, Interrupt interrupt)
 {
     {
         std::lock_guard lock(m_mutex);
         if (urgent)
-            m_jobs.push_front(std::move(job));
+            m_jobs.emplace_front(std::move(job), interrupt);
         else
-            m_jobs.push_back(std::move(job));
+            m_jobs.emplace_back(std::move(job), interrupt);
     }
     m_changed.notify_one();
 }
@@ -36,6 +36,24 @@ void SqlWorker::clear()
 {
     std::lock_guard lock(m_mutex);
     m_jobs.clear();
+}
+
+bool SqlWorker::interruptRunning()
+{
+    // Under the mutex: the worker cannot take its next job meanwhile, so only the job running
+    // now is stopped (a statement started after the call is not touched).
+    std::lock_guard lock(m_mutex);
+    if (!m_running || !m_interrupt)
+        return false;
+    m_interrupt();
+    ++m_interruptions;
+    return true;
+}
+
+int SqlWorker::interruptions() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_interruptions;
 }
 
 QString SqlWorker::openError() const
@@ -55,12 +73,14 @@ void SqlWorker::run()
         }
         for (;;) {
             Job job;
+            Interrupt interrupt = Interrupt::No;
             {
                 std::unique_lock lock(m_mutex);
                 m_changed.wait(lock, [this] { return m_stop || !m_jobs.empty(); });
                 if (m_stop)
                     break;
-                job = std::move(m_jobs.front());
+                job = std::move(m_jobs.front().first);
+                interrupt = m_jobs.front().second;
                 m_jobs.pop_front();
             }
             // A server that dropped the connection (a restart, a failover) failed the job that
@@ -77,7 +97,16 @@ void SqlWorker::run()
                     std::lock_guard lock(m_mutex);
                     return m_stop;
                 });
+                {
+                    std::lock_guard lock(m_mutex);
+                    m_running = interrupt == Interrupt::Allowed;
+                    if (m_running)
+                        m_interrupt = Database::interrupter(db.value(), true); // a reconnect changes it
+                    // (true: one that returns at once; the window's thread calls it)
+                }
                 job(db.value());
+                std::lock_guard lock(m_mutex);
+                m_running = false;
             }
         }
     }

@@ -26,10 +26,22 @@ public:
     SqlWorker(const SqlWorker &) = delete;
     SqlWorker &operator=(const SqlWorker &) = delete;
 
+    // Whether interruptRunning() may stop a job: only one whose answer a newer query makes
+    // pointless (never one that writes, or one a caller waits on).
+    enum class Interrupt { No, Allowed };
     // Runs after what is queued; `urgent` runs next (what the user looks at now comes first).
-    void post(Job job, bool urgent = false);
+    void post(Job job, bool urgent = false, Interrupt interrupt = Interrupt::No);
     // Forgets every queued job (a new query makes them pointless).
     void clear();
+    // Stops the statement of the job running now, if there is one and it was posted with
+    // Interrupt::Allowed (a new query makes its answer pointless: a search typed on cancels the
+    // one before). The job sees its statement fail and the jobs after it run as usual. Answers
+    // whether it stopped one. Only where the engine stops a statement without waiting (SQLite:
+    // the window's thread calls this); on a server, whose cancel request waits for it, the old
+    // statement runs to its end and its answer is dropped.
+    bool interruptRunning();
+    // How many statements interruptRunning() stopped (asked to stop) so far, for tests.
+    int interruptions() const;
     // Why the connection could not be opened, if it could not (jobs then never run).
     QString openError() const;
 
@@ -39,8 +51,11 @@ private:
     ConnectionSpec m_spec;
     mutable std::mutex m_mutex;
     std::condition_variable m_changed;
-    std::deque<Job> m_jobs;
+    std::deque<std::pair<Job, Interrupt>> m_jobs;
     bool m_stop = false;
+    bool m_running = false;              // an interruptible job runs now, on m_interrupt's connection
+    std::function<void()> m_interrupt;   // Database::interrupter of the connection
+    int m_interruptions = 0;
     QString m_openError;
     std::thread m_thread;
 };

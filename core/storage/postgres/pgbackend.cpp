@@ -7,7 +7,13 @@
 #include "storage/postgres/pgteam.h"
 #include "storage/sqlutil.h"
 
+#include <QSqlDriver>
 #include <QSqlError>
+#include <QVariant>
+
+#include <libpq-fe.h>
+
+#include <memory>
 #include <QSqlQuery>
 
 namespace lmo {
@@ -25,6 +31,28 @@ Result<QSqlDatabase> PgBackend::openConnection(const ConnectionSpec &spec, const
 bool PgBackend::reconnectIfDropped(QSqlDatabase &db) const
 {
     return db.isOpen() || Database::reopenPostgres(db);
+}
+
+std::function<void()> PgBackend::interrupter(QSqlDatabase &db) const
+{
+    const QVariant handle = db.driver() ? db.driver()->handle() : QVariant();
+    // QPSQL hands its PGconn* out under the struct's own name.
+    if (!handle.isValid()
+        || (qstrcmp(handle.typeName(), "pg_conn*") != 0 && qstrcmp(handle.typeName(), "PGconn*") != 0))
+        return {};
+    PGconn *conn = *static_cast<PGconn *const *>(handle.constData());
+    std::shared_ptr<PGcancel> cancel(conn ? PQgetCancel(conn) : nullptr, [](PGcancel *c) {
+        if (c)
+            PQfreeCancel(c);
+    });
+    if (!cancel)
+        return {};
+    // PQcancel is safe from any thread; it returns once the server has taken the request, and
+    // a session that is idle by then ignores it.
+    return [cancel] {
+        char why[256];
+        PQcancel(cancel.get(), why, int(sizeof why));
+    };
 }
 
 void PgBackend::committed(QSqlDatabase &db) const

@@ -15,6 +15,8 @@ public:
     Result<std::unique_ptr<Database>> open(const QString &location, const Database::OpenOptions &options) const override;
     Result<QSqlDatabase> openConnection(const ConnectionSpec &spec, const QString &connectionName) const override;
     bool reconnectIfDropped(QSqlDatabase &db) const override;
+    // PQcancel with the session's cancel key (PQgetCancel): the server stops what it runs.
+    std::function<void()> interrupter(QSqlDatabase &db) const override;
     void committed(QSqlDatabase &db) const override;
     void catchUp(QSqlDatabase &db, const std::function<bool()> &stopped) const override;
     QString listTablesSql() const override;

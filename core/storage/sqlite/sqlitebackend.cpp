@@ -194,6 +194,16 @@ Result<QSqlDatabase> SqliteBackend::openConnection(const ConnectionSpec &spec, c
     return Database::openSqliteConnection(spec, connectionName);
 }
 
+std::function<void()> SqliteBackend::interrupter(QSqlDatabase &db) const
+{
+    // The handle is the connection's own: whoever calls this must know the connection is still
+    // open (SqlWorker calls it only while a job runs on it).
+    sqlite3 *h = sqlite::handleOf(db);
+    if (!h)
+        return {};
+    return [h] { sqlite3_interrupt(h); };
+}
+
 QString SqliteBackend::listTablesSql() const
 {
     return QStringLiteral("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name");

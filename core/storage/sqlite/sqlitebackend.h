@@ -18,6 +18,9 @@ public:
     Dialect::Kind kind() const override { return Dialect::Kind::SQLite; }
     Result<std::unique_ptr<Database>> open(const QString &location, const Database::OpenOptions &options) const override;
     Result<QSqlDatabase> openConnection(const ConnectionSpec &spec, const QString &connectionName) const override;
+    // sqlite3_interrupt: the statements running on the connection stop at their next step.
+    std::function<void()> interrupter(QSqlDatabase &db) const override;
+    bool interruptsAtOnce() const override { return true; }
     QString listTablesSql() const override;
     QString listIndexesSql() const override;
     // The write lock at once, waiting for another connection's as long as the busy timeout allows.
