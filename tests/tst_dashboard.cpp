@@ -1,6 +1,7 @@
 // The dashboard's figures on the hand-made fixture (15 licenses, as of 2026-06-15). Install
 // dates: 2025-01-01 + 10 days x serial (L-00001 on 2025-01-11 ... L-00015 on 2025-05-31); last
 // changes 2026-06-01, except L-00001 (2026-05-01) and L-00002 (2026-06-10).
+#include "dashboardcompare.h"
 #include "fixtures.h"
 
 #include "browse/licenselist.h"
@@ -447,29 +448,7 @@ private slots:
     }
 
 private:
-    static void compareDashboards(const DashboardMetrics &a, const DashboardMetrics &b)
-    {
-        QCOMPARE(a.stats.toJson(), b.stats.toJson());
-        QCOMPARE(a.recentInstalls90, b.recentInstalls90);
-        QCOMPARE(a.recentConverted90, b.recentConverted90);
-        QCOMPARE(a.uninstalls30, b.uninstalls30);
-        QCOMPARE(a.netThisMonth, b.netThisMonth);
-        QCOMPARE(a.netLastMonth, b.netLastMonth);
-        QCOMPARE(a.utilisationUsed, b.utilisationUsed);
-        QCOMPARE(a.utilisationLicensed, b.utilisationLicensed);
-        QCOMPARE(a.charts.size(), b.charts.size());
-        for (size_t i = 0; i < a.charts.size(); ++i) {
-            const ChartData &x = a.charts[i], &y = b.charts[i];
-            QCOMPARE(x.title, y.title);
-            QCOMPARE(x.scope, y.scope);
-            QCOMPARE(x.categories, y.categories);
-            QCOMPARE(x.series.size(), y.series.size());
-            for (size_t s = 0; s < x.series.size(); ++s) {
-                QCOMPARE(x.series[s].name, y.series[s].name);
-                QCOMPARE(x.series[s].values, y.series[s].values);
-            }
-        }
-    }
+    static void compareDashboards(const DashboardMetrics &a, const DashboardMetrics &b) { test::compareDashboards(a, b); }
 
     DashboardMetrics compute(InstallBaseFilter f)
     {

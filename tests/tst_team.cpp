@@ -4,11 +4,14 @@
 // editing one license. Runs against the test server of packaging/pg-test-cluster.sh, as ordinary
 // logins made by `team add-user`: the admin login (LMODESK_TEST_PG) may create roles, and is
 // neither a superuser nor BYPASSRLS.
+#include "dashboardcompare.h"
 #include "fakesalesforce.h"
 #include "fixtures.h"
 #include "sync/orgsync.h"
 
+#include "demo/demogenerator.h"
 #include "domain/license.h"
+#include "metrics/dashboardmetrics.h"
 #include "export/licenseexport.h"
 #include "import/importer.h"
 #include "storage/database.h"
@@ -29,6 +32,7 @@
 #include <QPushButton>
 #include <QTableWidget>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -370,6 +374,171 @@ private slots:
         QVERIFY(!team::applyPolicy(*m_team.admin, hidingKey));
         QVERIFY(team::applyPolicy(*m_team.admin, team::AccessPolicy::defaults()));
         QCOMPARE(attempt(asLogin(m_team.support), u"SELECT count(*) FROM licenses"_s).value.toLongLong(), 15);
+    }
+
+    // The dashboard on a team database sums this client's own image of the licenses its login
+    // may read (storage/licenseimage.h, readShared), checked against the server's stamps on each
+    // refresh. For each role, under every filter, after each kind of change someone else makes,
+    // and after the policy changes, it answers what the server's own sums answer that login.
+    void eachRolesDashboardIsWhatTheServerSumsForIt()
+    {
+        Team t;
+        t.schema = unique("dash");
+        t.adminUri = test::schemaUri(test::postgresUri(), t.schema);
+        Database::OpenOptions create;
+        create.create = true;
+        {
+            auto opened = Database::open(t.adminUri, create);
+            QVERIFY2(opened.ok(), qPrintable(opened.ok() ? QString() : opened.error().message));
+            t.admin = std::move(opened).value();
+        }
+        const QDate today = QDate::currentDate();
+        DemoOptions demo;
+        demo.licenses = 3000;
+        demo.seed = 11;
+        demo.until = today;
+        demo.switchLmoOn = today.addDays(-300);
+        QVERIFY(generateDemo(*t.admin, demo).ok());
+        auto exec = [](Database &d, const QString &sql) {
+            QSqlQuery q(d.connection());
+            if (!q.exec(sql)) {
+                qWarning("%s: %s", qPrintable(sql), qPrintable(q.lastError().text()));
+                return -1;
+            }
+            return q.numRowsAffected();
+        };
+        // Ids over chunks of 65,536 (and of 8,192) with empty ones between, and the edge values the image
+        // keeps: blanks, NULLs, site licenses, more used than licensed, is_sandbox = 2.
+        QVERIFY(exec(*t.admin, u"UPDATE licenses SET id = id + 65536 * (id % 4) + CASE WHEN id % 4 = 3 THEN 655360 ELSE 0 END WHERE id % 4 > 0"_s) > 0);
+        QVERIFY(exec(*t.admin, u"UPDATE audit_log SET record_ref = record_ref + 65536 * (record_ref % 4) + CASE WHEN record_ref % 4 = 3 "
+                               "THEN 655360 ELSE 0 END WHERE record_type = 'license' AND record_ref % 4 > 0"_s) >= 0);
+        QVERIFY(exec(*t.admin, u"UPDATE licenses SET org_edition = NULL, org_instance = '' WHERE id % 17 = 0"_s) > 0);
+        QVERIFY(exec(*t.admin, u"UPDATE licenses SET version_number = NULL, expiration = NULL WHERE id % 19 = 0"_s) > 0);
+        QVERIFY(exec(*t.admin, u"UPDATE licenses SET install_date = NULL WHERE id % 23 = 0"_s) > 0);
+        QVERIFY(exec(*t.admin, u"UPDATE licenses SET seats = -1, used_licenses = 0 WHERE id % 29 = 0"_s) > 0);
+        QVERIFY(exec(*t.admin, u"UPDATE licenses SET used_licenses = seats * 2 + 1 WHERE id % 31 = 0 AND seats >= 0"_s) > 0);
+        QVERIFY(exec(*t.admin, u"UPDATE licenses SET is_sandbox = 2 WHERE id % 37 = 0"_s) > 0);
+        int n = 0;
+        for (int d : {-91, -90, -89, -31, -30, -29, -1, 0, 1, 29, 30, 31}) {
+            ++n;
+            const QString day = today.addDays(d).toString(Qt::ISODate);
+            QVERIFY(exec(*t.admin, u"UPDATE licenses SET expiration = '%1' WHERE id %% 43 = %2 AND status IN ('Active', 'Trial')"_s.arg(day).arg(n).replace(u"%%"_s, u"%"_s)) > 0);
+            QVERIFY(exec(*t.admin, u"UPDATE licenses SET install_date = '%1' WHERE id %% 47 = %2"_s.arg(day).arg(n).replace(u"%%"_s, u"%"_s)) > 0);
+        }
+        QVERIFY(team::init(*t.admin).ok());
+        t.admin = openAs(t.adminUri);
+        QVERIFY(t.admin);
+        t.ops = unique("ops");
+        t.success = unique("cs");
+        t.support = unique("sup");
+        for (const auto &[login, role] : {std::pair{t.ops, team::Role::PartnerOps}, std::pair{t.success, team::Role::CustomerSuccess},
+                                          std::pair{t.support, team::Role::Support}})
+            QVERIFY(team::putUser(*t.admin, login, role, true).ok());
+        QStringList packages;
+        {
+            QSqlQuery q(t.admin->connection());
+            QVERIFY(q.exec(u"SELECT name FROM packages ORDER BY id"_s));
+            while (q.next())
+                packages << q.value(0).toString();
+        }
+        QVERIFY(packages.size() >= 3);
+        team::AccessPolicy policy = team::AccessPolicy::defaults();
+        policy.of(team::Role::Support).sandbox = false;
+        policy.of(team::Role::Support).packages = {packages.at(0)};
+        policy.of(team::Role::Support).hidden = {u"seats"_s};
+        QVERIFY(team::applyPolicy(*t.admin, policy).ok());
+
+        auto ops = openAs(asLogin(t.ops)), success = openAs(asLogin(t.success)), support = openAs(asLogin(t.support));
+        QVERIFY(ops && success && support);
+        std::vector<InstallBaseFilter> filters;
+        for (bool sandboxes : {true, false}) {
+            InstallBaseFilter f;
+            f.includeSandboxes = sandboxes;
+            filters.push_back(f);
+        }
+        {
+            InstallBaseFilter f;
+            f.package = packages.at(0);
+            filters.push_back(f);
+            f.package = packages.at(1);
+            filters.push_back(f);
+            f = InstallBaseFilter();
+            f.installedFrom = today.addMonths(-15);
+            filters.push_back(f);
+            f.installedTo = today.addMonths(-3);
+            filters.push_back(f);
+            f = InstallBaseFilter();
+            f.lmo = 2;
+            f.includeSandboxes = false;
+            filters.push_back(f);
+        }
+        // Every login's dashboard against the server's sums; answers the chunks the last
+        // refresh read again, per login.
+        auto builtBy = [](const DashboardMetrics &m) {
+            const QRegularExpressionMatch match = QRegularExpression(u"(\\d+) built"_s).match(m.timings.back().name);
+            return match.hasMatch() ? match.captured(1).toInt() : -1;
+        };
+        std::vector<int> built;
+        auto compareAll = [&](const char *when, bool imageExpected = true) {
+            built.clear();
+            for (Database *d : {ops.get(), success.get(), support.get()}) {
+                bool first = true;
+                for (const InstallBaseFilter &filter : filters) {
+                    auto image = computeDashboard(d->connection(), filter);
+                    QVERIFY2(image.ok(), qPrintable(image.ok() ? QString() : image.error().message));
+                    const bool fromImage = image->timings.back().name.contains(u"image of the licenses"_s);
+                    if (imageExpected || d != support.get())
+                        QVERIFY2(fromImage, qPrintable(image->timings.back().name));
+                    else
+                        QVERIFY2(!fromImage, qPrintable(image->timings.back().name));
+                    if (first && fromImage)
+                        built.push_back(builtBy(image.value()));
+                    first = false;
+                    auto sums = computeDashboardInSql(d->connection(), filter);
+                    QVERIFY2(sums.ok(), qPrintable(sums.ok() ? QString() : sums.error().message));
+                    qInfo("%s: %s, %lld licenses", when, qPrintable(dashboardScope(filter)), qlonglong(image->stats.licenses));
+                    test::compareDashboards(image.value(), sums.value());
+                    if (QTest::currentTestFailed())
+                        return;
+                }
+            }
+        };
+        compareAll("first read");
+        if (QTest::currentTestFailed())
+            return;
+        QCOMPARE(built.size(), size_t(3));
+        QVERIFY(built[0] >= 4 && built[2] >= 1 && built[2] < built[0]); // support sees one package's production chunks
+        // Nothing changed: nothing is read again.
+        compareAll("nothing changed");
+        QCOMPARE(built, (std::vector<int>{0, 0, 0}));
+
+        // Changes by someone else: each refresh reads again the chunks they touched, no more.
+        const qint64 active = attempt(asLogin(t.success), u"SELECT min(id) FROM licenses WHERE status = 'Active' AND id > 131072"_s).value.toLongLong();
+        QVERIFY(active > 0);
+        QCOMPARE(exec(*success, u"UPDATE licenses SET seats = seats + 3, expiration = CURRENT_DATE + 10 WHERE id = %1"_s.arg(active)), 1);
+        compareAll("after customer success's edit");
+        QCOMPARE(built[0], 1);
+        QCOMPARE(exec(*ops, u"DELETE FROM licenses WHERE id = (SELECT max(id) FROM licenses)"_s), 1);
+        compareAll("after a delete");
+        const qint64 uninstall = attempt(asLogin(t.ops), u"SELECT min(id) FROM licenses WHERE status = 'Active' AND id > 65536"_s).value.toLongLong();
+        QCOMPARE(exec(*ops, u"UPDATE licenses SET status = 'Uninstalled' WHERE id = %1"_s.arg(uninstall)), 1);
+        compareAll("after an uninstall the audit log dates");
+        QCOMPARE(exec(*ops, u"INSERT INTO licenses (name, package_ref, status, seats, org_id, install_date, lmo_ref) "
+                            "SELECT 'L-new', package_ref, 'Trial', 5, '00D000000000NEW', CURRENT_DATE, lmo_ref FROM licenses "
+                            "WHERE is_sandbox = 0 AND package_ref = (SELECT id FROM packages WHERE name = '%1') LIMIT 1"_s.arg(packages.at(0))), 1);
+        compareAll("after an insert");
+        if (QTest::currentTestFailed())
+            return;
+
+        // The policy changes: support now sees a second package, then may not read the sandbox
+        // flag (the image cannot tell its licenses apart: the server sums for it).
+        policy.of(team::Role::Support).packages = {packages.at(0), packages.at(1)};
+        QVERIFY(team::applyPolicy(*t.admin, policy).ok());
+        compareAll("support sees two packages");
+        policy.of(team::Role::Support).sandbox = true;
+        policy.of(team::Role::Support).hidden = {u"is_sandbox"_s};
+        QVERIFY(team::applyPolicy(*t.admin, policy).ok());
+        compareAll("support may not read is_sandbox", false);
     }
 
     // Two people modifying the same license: the second is told that it changed since they read

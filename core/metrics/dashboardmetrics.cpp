@@ -677,7 +677,8 @@ Result<void> runPass(QSqlDatabase db, const InstallBaseFilter &f, Pass &pass)
 // The pass over the image of the licenses (storage/licenseimage.h) instead of the table: today's
 // figures on an SQLite file. A chunk the image cannot hold is read from the table by the row
 // pass, over its row ids only.
-Result<LicenseImage::ReadStats> runImagePass(QSqlDatabase db, const InstallBaseFilter &f, Pass &pass, UninstallDays &uninstallDays)
+// The filter as the image's pass applies it.
+Result<ImageFilter> imageFilterOf(QSqlDatabase db, const InstallBaseFilter &f)
 {
     ImageFilter image;
     if (!f.package.isEmpty()) {
@@ -698,6 +699,15 @@ Result<LicenseImage::ReadStats> runImagePass(QSqlDatabase db, const InstallBaseF
     image.to = packed(f.installedTo);
     image.noSandboxes = !f.includeSandboxes;
     image.lmo = f.lmo;
+    return image;
+}
+
+Result<LicenseImage::ReadStats> runImagePass(QSqlDatabase db, const InstallBaseFilter &f, Pass &pass, UninstallDays &uninstallDays)
+{
+    auto filtered = imageFilterOf(db, f);
+    if (!filtered)
+        return filtered.error();
+    const ImageFilter image = filtered.value();
     const QString where = f.whereSql(QStringLiteral("l"));
     const PassBinds binds(f);
     bool daysRead = false;
@@ -939,7 +949,11 @@ QString dashboardScope(const InstallBaseFilter &filter)
 
 namespace {
 
-Result<DashboardMetrics> buildDashboard(QSqlDatabase db, const InstallBaseFilter &filter, bool inSql)
+// How the figures are summed: by the server's SQL, on this machine from a file, or (a team
+// database) from this client's image of the licenses it may read, else by the server.
+enum class Summing { Sql, Local, Shared };
+
+Result<DashboardMetrics> buildDashboard(QSqlDatabase db, const InstallBaseFilter &filter, Summing summing)
 {
     QElapsedTimer timer;
     timer.start();
@@ -947,7 +961,25 @@ Result<DashboardMetrics> buildDashboard(QSqlDatabase db, const InstallBaseFilter
     UninstallDays uninstallDays;
     std::vector<DashboardMetrics::QueryTiming> sqlTimings;
     std::optional<LicenseImage::ReadStats> imageStats;
-    if (inSql) {
+    bool inSql = summing == Summing::Sql;
+    if (summing == Summing::Shared && !filter.isPast()) {
+        auto image = imageFilterOf(db, filter);
+        if (!image)
+            return image.error();
+        auto r = LicenseImage::readShared(db, [&](const LicenseImage::Chunk &c) { pass.addChunk(c, image.value()); });
+        if (!r)
+            return r.error();
+        if (r.value())
+            imageStats = *r.value();
+        else
+            inSql = true;
+    } else if (summing == Summing::Shared) {
+        inSql = true;
+    }
+    const bool shared = imageStats.has_value(); // summed already, from this client's image
+    if (shared) {
+        // nothing more to read
+    } else if (inSql) {
         if (auto r = aggregatePass(db, filter, pass, sqlTimings); !r)
             return r.error();
     } else if (!filter.isPast() && LicenseImage::supported(Dialect::forDriver(db.driverName()))) {
@@ -1106,12 +1138,12 @@ Result<DashboardMetrics> buildDashboard(QSqlDatabase db, const InstallBaseFilter
 Result<DashboardMetrics> computeDashboard(QSqlDatabase db, const InstallBaseFilter &filter)
 {
     // Row by row through the backend's fast read on a local file; summed by the server elsewhere.
-    return buildDashboard(db, filter, !StorageBackend::of(db).scansLicensesLocally());
+    return buildDashboard(db, filter, StorageBackend::of(db).scansLicensesLocally() ? Summing::Local : Summing::Shared);
 }
 
 Result<DashboardMetrics> computeDashboardInSql(QSqlDatabase db, const InstallBaseFilter &filter)
 {
-    return buildDashboard(db, filter, true);
+    return buildDashboard(db, filter, Summing::Sql);
 }
 
 } // namespace lmo

@@ -23,12 +23,17 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
+#include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace lmo::LicenseImage {
 
 inline constexpr int kChunkShift = 16;
+// A team database's chunks (readShared): 8,192 ids, read again whole after a change.
+inline constexpr int kSharedChunkShift = 13;
 inline constexpr std::int32_t kNoDay = INT32_MIN;    // a NULL date
 inline constexpr std::int64_t kNoLmo = INT64_MIN;    // a NULL lmo_ref
 
@@ -76,6 +81,56 @@ inline std::uint64_t orgHash(std::string_view id)
     return h;
 }
 
+// The chunk format (storage/licenseimagecodec.cpp), the same on every engine: the BLOB's first
+// four bytes say which it is.
+inline constexpr std::uint32_t kMagicImage = 0x324d494c; // "LIM2"
+inline constexpr std::uint32_t kMagicRaw = 0x3152494c;   // "LIR1": read these licenses from the table
+std::string rawMarker();
+
+// "2026-06-15" as 20260615; false for anything else (another length, a non-digit). On ISO text
+// the integers order as the text does, which is how SQLite compares these columns (and how
+// PostgreSQL orders DATEs of years 1 to 9999).
+bool packDay(const char *p, size_t n, std::int32_t &out);
+
+// Packs rows, in row-id order, into one chunk's BLOB.
+class ChunkBuilder
+{
+public:
+    struct Row
+    {
+        std::string_view status;
+        std::int32_t expiration = kNoDay, install = kNoDay;
+        std::int32_t uninstall = kNoDay; // kept for Uninstalled rows only
+        std::int32_t seats = 0, used = 0;
+        bool sandbox = false;
+        std::string_view edition, instance, version; // NULL as ""
+        std::int64_t packageRef = 0;
+        std::string_view orgId;
+        std::int64_t lmoRef = kNoLmo;
+    };
+    void add(const Row &row);
+    std::string finish() const;
+    std::uint32_t rows() const { return std::uint32_t(m_flags.size()); }
+
+private:
+    struct Dictionary
+    {
+        std::unordered_map<std::string, std::uint16_t> index;
+        std::vector<std::string> values;
+        std::uint16_t of(std::string_view v);
+    };
+    std::vector<std::uint8_t> m_flags;
+    std::vector<std::int32_t> m_expiration, m_install, m_uninstall, m_seats, m_used;
+    std::vector<std::uint16_t> m_lmo, m_edition, m_instance, m_version, m_org;
+    Dictionary m_lmos, m_editions, m_instances, m_versions, m_orgs;
+    std::vector<std::uint64_t> m_orgHashes;
+    std::vector<std::int64_t> m_lmoValues, m_versionPackages;
+    std::vector<std::string> m_versionNumbers;
+};
+
+// Decodes a stored chunk (in 8-byte aligned memory) into `chunk`; false when it is not one.
+bool decode(const char *data, size_t size, Chunk &chunk);
+
 // Whether this engine keeps the image (SQLite).
 bool supported(const Dialect &dialect);
 
@@ -101,6 +156,19 @@ struct ReadStats
 Result<ReadStats> read(QSqlDatabase db, const std::function<void(const Chunk &)> &chunk,
                        const std::function<Result<void>(qint64 lo, qint64 hi)> &raw,
                        const std::function<bool()> &stop = {}, const std::function<void(const Chunk &)> &secondChunk = {});
+
+// A team database (PostgreSQL, schema 15): the image is built here, from the licenses this login
+// may read (its row-level policies and hidden columns apply as to any read), and kept in this
+// process's memory; each read first reads the server's stamps (which transaction last changed
+// each chunk of one package's production or sandbox licenses) and reads again only the chunks
+// whose stamp moved. Calls `chunk` for every chunk, in row-id order. Answers no stats (nothing
+// read) where the server keeps no stamps this login may read, where a value does not fit the
+// image (a date past year 9999, a count beyond 32 bits, a sandbox flag hidden from the role), or
+// past four million licenses: the caller then sums on the server.
+Result<std::optional<ReadStats>> readShared(QSqlDatabase db, const std::function<void(const Chunk &)> &chunk,
+                                            const std::function<bool()> &stop = {});
+// Drops every copy this process keeps (tests).
+void forgetShared();
 
 // Builds and stores every missing chunk now (after an import, so that the first dashboard does
 // not pay for it), in the caller's write transaction. Answers how many it built.

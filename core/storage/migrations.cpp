@@ -42,6 +42,8 @@ constexpr MigrationFile kMigrationFiles[] = {
      ":/sql/0013_drop_audit_record_index.sql"},
     {14, "A substring index for the license search on a team database (pg_trgm)", ":/sql/0014_license_search.sql",
      ":/sql/0014_license_search_pg.sql"},
+    {15, "The stamps a team database's clients check their image of the licenses against", ":/sql/0015_license_image_stamps.sql",
+     ":/sql/0015_license_image_stamps_pg.sql"},
 };
 
 } // namespace

@@ -55,7 +55,7 @@ DECLARE
     schema_name text := ${SL};
     tables text[] := ARRAY['licenses', 'packages', 'package_versions', 'subscribers', 'audit_log',
                            'deferred_indexes', 'lmo_profiles', 'schema_migrations', 'team_policy', 'team_views',
-                           'sync_state', 'sync_runs'];
+                           'sync_state', 'sync_runs', 'license_image_stamps'];
     role_keys text[] := ARRAY['partner_ops', 'customer_success', 'support'];
     required text[] := ARRAY['id', 'org_id', 'package_ref', 'status', 'row_version', 'lmo_ref', 'name'];
     updatable text[] := ARRAY['status', 'seats', 'expiration'];
@@ -63,7 +63,7 @@ DECLARE
     license_columns text[]; subscriber_columns text[];
     modify_all boolean; sandbox boolean; reads_licenses boolean; reads_subscribers boolean; hidden text[]; modify text[]; packages text[];
     sub_hidden text[]; labels text[]; visible text[]; pred text; sub_pred text; pkg_pred text;
-    version_pred text; audit_pred text; view_schema text; cols text;
+    version_pred text; audit_pred text; view_schema text; cols text; stamp_pred text;
 BEGIN
     SELECT array_agg(a.attname::text ORDER BY a.attnum) INTO license_columns
       FROM pg_attribute a WHERE a.attrelid = format('%I.licenses', schema_name)::regclass AND a.attnum > 0 AND NOT a.attisdropped;
@@ -122,6 +122,11 @@ BEGIN
         pred := concat_ws(' AND ', CASE WHEN NOT sandbox THEN 'is_sandbox = 0' END,
                           CASE WHEN pkg_pred IS NOT NULL THEN 'package_ref IN ' || pkg_pred END);
         IF pred = '' THEN pred := 'true'; END IF;
+        -- The dashboard image's stamps: a chunk is one package's production or sandbox licenses,
+        -- so the same two tests say which chunks the role sees (and, writing, touches).
+        stamp_pred := concat_ws(' AND ', CASE WHEN NOT sandbox THEN 'production' END,
+                                CASE WHEN pkg_pred IS NOT NULL THEN 'package_ref IN ' || pkg_pred END);
+        IF stamp_pred = '' THEN stamp_pred := 'true'; END IF;
 
         -- The org summary adds up an org's licenses of every package: a role limited to some
         -- packages may not read those sums, nor the fields of a column it may not read.
@@ -151,7 +156,7 @@ BEGIN
 
         IF modify_all THEN
             FOREACH t IN ARRAY ARRAY['licenses', 'packages', 'package_versions', 'subscribers', 'deferred_indexes', 'lmo_profiles',
-                                     'sync_state', 'sync_runs'] LOOP
+                                     'sync_state', 'sync_runs', 'license_image_stamps'] LOOP
                 RETURN NEXT format('GRANT SELECT, INSERT, UPDATE, DELETE ON %I.%I TO %I', schema_name, t, g);
                 RETURN NEXT format('CREATE POLICY %I ON %I.%I FOR ALL TO %I USING (true) WITH CHECK (true)', k || '_all', schema_name, t, g);
             END LOOP;
@@ -162,7 +167,14 @@ BEGIN
             RETURN NEXT format('GRANT SELECT (%s) ON %I.licenses TO %I',
                                (SELECT string_agg(quote_ident(x), ', ') FROM unnest(visible) x), schema_name, g);
             RETURN NEXT format('CREATE POLICY %I ON %I.licenses FOR SELECT TO %I USING (%s)', k || '_select', schema_name, g, pred);
+            RETURN NEXT format('GRANT SELECT ON %I.license_image_stamps TO %I', schema_name, g);
+            RETURN NEXT format('CREATE POLICY %I ON %I.license_image_stamps FOR SELECT TO %I USING (%s)', k || '_select', schema_name, g, stamp_pred);
             IF cardinality(modify) > 0 THEN
+                -- An edit's trigger (license_image_touch, as the one editing) stamps its chunks.
+                RETURN NEXT format('GRANT INSERT, UPDATE ON %I.license_image_stamps TO %I', schema_name, g);
+                RETURN NEXT format('CREATE POLICY %I ON %I.license_image_stamps FOR INSERT TO %I WITH CHECK (%s)', k || '_insert', schema_name, g, stamp_pred);
+                RETURN NEXT format('CREATE POLICY %I ON %I.license_image_stamps FOR UPDATE TO %I USING (%s) WITH CHECK (%s)',
+                                   k || '_update', schema_name, g, stamp_pred, stamp_pred);
                 RETURN NEXT format('GRANT UPDATE (%s) ON %I.licenses TO %I',
                                    (SELECT string_agg(quote_ident(x), ', ') FROM unnest(modify || ARRAY['row_version']) x), schema_name, g);
                 RETURN NEXT format('CREATE POLICY %I ON %I.licenses FOR UPDATE TO %I USING (%s) WITH CHECK (%s)',

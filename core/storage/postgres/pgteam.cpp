@@ -455,6 +455,19 @@ Result<QStringList> init(Database &database)
                 return r.error();
         if (!tables.isEmpty())
             report << QStringLiteral("Gave %1 tables to lmo_owner.").arg(tables.size());
+        // And the functions the schema's migrations made (the dashboard image's trigger): the
+        // owner grants and revokes their use below.
+        if (!owned.exec(QStringLiteral("SELECT p.oid::regprocedure::text FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
+                                       "WHERE n.nspname = %1 AND pg_get_userbyid(p.proowner) <> 'lmo_owner' ORDER BY 1")
+                            .arg(pg::quotedLiteral(schema))))
+            return sqlError(owned.lastError(), doing);
+        QStringList functions;
+        while (owned.next())
+            functions << owned.value(0).toString();
+        owned.finish();
+        for (const QString &function : functions)
+            if (auto r = execSql(db, QStringLiteral("ALTER FUNCTION %1 OWNER TO lmo_owner").arg(function), doing); !r)
+                return r.error();
         for (Role role : kRoles)
             if (auto r = execSql(db, QStringLiteral("CREATE SCHEMA IF NOT EXISTS %1 AUTHORIZATION lmo_owner")
                                          .arg(pg::quotedIdent(schema + QStringLiteral("__") + roleKey(role))),

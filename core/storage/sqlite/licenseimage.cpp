@@ -35,9 +35,6 @@ const char *const kTriggers[] = {
 const char *const kTriggerNames[] = {"license_image_insert",       "license_image_update",       "license_image_delete",
                                      "license_image_audit_insert", "license_image_audit_delete", "license_image_audit_update"};
 
-constexpr std::uint32_t kMagicImage = 0x324d494c; // "LIM2"
-constexpr std::uint32_t kMagicRaw = 0x3152494c;   // "LIR1": read these licenses from the table
-constexpr size_t kHeaderWords = 8;                // magic, rows, five dictionary sizes, spare
 
 Error engineError(sqlite3 *h, const QString &doing)
 {
@@ -64,28 +61,12 @@ Result<void> exec(sqlite3 *h, const char *sql, const QString &doing)
     return {};
 }
 
-// "2026-06-15" as 20260615; false for anything else (another length, a non-digit). On ISO text
-// the integers order as the text does, which is how SQLite compares these columns.
-bool packDay(const unsigned char *p, int n, std::int32_t &out)
-{
-    if (n != 10 || p[4] != '-' || p[7] != '-')
-        return false;
-    std::int32_t v = 0;
-    for (int i : {0, 1, 2, 3, 5, 6, 8, 9}) {
-        if (p[i] < '0' || p[i] > '9')
-            return false;
-        v = v * 10 + (p[i] - '0');
-    }
-    out = v;
-    return true;
-}
-
 // A date column: NULL as kNoDay, ISO text packed; anything else does not fit.
 bool dayColumn(sqlite3_stmt *s, int c, std::int32_t &out)
 {
     switch (sqlite3_column_type(s, c)) {
     case SQLITE_NULL: out = kNoDay; return true;
-    case SQLITE_TEXT: return packDay(sqlite3_column_text(s, c), sqlite3_column_bytes(s, c), out);
+    case SQLITE_TEXT: return packDay(reinterpret_cast<const char *>(sqlite3_column_text(s, c)), size_t(sqlite3_column_bytes(s, c)), out);
     default: return false;
     }
 }
@@ -110,47 +91,6 @@ std::string_view textColumn(sqlite3_stmt *s, int c)
 {
     const auto *p = reinterpret_cast<const char *>(sqlite3_column_text(s, c));
     return p ? std::string_view(p, size_t(sqlite3_column_bytes(s, c))) : std::string_view();
-}
-
-// Values to small numbers, in the order first seen.
-struct Dictionary
-{
-    std::unordered_map<std::string, std::uint16_t> index;
-    std::vector<std::string> values;
-    std::uint16_t of(std::string_view v)
-    {
-        auto it = index.find(std::string(v));
-        if (it != index.end())
-            return it->second;
-        const auto n = std::uint16_t(values.size());
-        index.emplace(std::string(v), n);
-        values.emplace_back(v);
-        return n;
-    }
-};
-
-void put32(std::string &out, std::uint32_t v)
-{
-    out.append(reinterpret_cast<const char *>(&v), sizeof v);
-}
-
-template<typename T> void putArray(std::string &out, const std::vector<T> &v)
-{
-    out.append(reinterpret_cast<const char *>(v.data()), v.size() * sizeof(T));
-}
-
-void pad8(std::string &out)
-{
-    while (out.size() % 8)
-        out.push_back('\0');
-}
-
-void putStrings(std::string &out, const std::vector<std::string> &values)
-{
-    for (const std::string &v : values) {
-        put32(out, std::uint32_t(v.size()));
-        out.append(v);
-    }
 }
 
 // The image of the licenses with lo < id <= hi: the BLOB to store (a raw marker when a value
@@ -178,8 +118,8 @@ Result<std::string> buildChunk(sqlite3 *h, qint64 lo, qint64 hi)
             if (sqlite3_column_type(s.stmt, 1) == SQLITE_NULL || n < 10)
                 continue;
             std::int32_t day = 0;
-            if (!packDay(sqlite3_column_text(s.stmt, 1), 10, day))
-                return std::string(reinterpret_cast<const char *>(&kMagicRaw), 4);
+            if (!packDay(reinterpret_cast<const char *>(sqlite3_column_text(s.stmt, 1)), 10, day))
+                return rawMarker();
             uninstallDays.emplace(sqlite3_column_int64(s.stmt, 0), day);
         }
         if (rc != SQLITE_DONE)
@@ -195,24 +135,15 @@ Result<std::string> buildChunk(sqlite3 *h, qint64 lo, qint64 hi)
         return r.error();
     sqlite3_bind_int64(s.stmt, 1, lo);
     sqlite3_bind_int64(s.stmt, 2, hi);
-    std::vector<std::uint8_t> flags;
-    std::vector<std::int32_t> expiration, install, uninstall, seats, used;
-    std::vector<std::uint16_t> lmo, edition, instance, version, org;
-    Dictionary lmos, editions, instances, versions, orgs;
-    std::vector<std::uint64_t> orgHashes;
-    std::vector<std::int64_t> lmoValues, versionPackages;
-    std::vector<std::string> versionNumbers;
-    const std::string raw(reinterpret_cast<const char *>(&kMagicRaw), 4);
+    ChunkBuilder builder;
+    const std::string raw = rawMarker();
     int rc;
     while ((rc = sqlite3_step(s.stmt)) == SQLITE_ROW) {
-        const std::string_view status = textColumn(s.stmt, 0);
-        const StatusCode code = status == "Active"        ? StatusCode::Active
-                                : status == "Trial"       ? StatusCode::Trial
-                                : status == "Uninstalled" ? StatusCode::Uninstalled
-                                                          : StatusCode::Other;
-        std::int32_t exp = 0, inst = 0, last = 0, seat = 0, use = 0;
-        if (!dayColumn(s.stmt, 1, exp) || !dayColumn(s.stmt, 2, inst) || !dayColumn(s.stmt, 3, last)
-            || !countColumn(s.stmt, 4, seat) || !countColumn(s.stmt, 5, use))
+        ChunkBuilder::Row row;
+        row.status = textColumn(s.stmt, 0);
+        std::int32_t last = 0;
+        if (!dayColumn(s.stmt, 1, row.expiration) || !dayColumn(s.stmt, 2, row.install) || !dayColumn(s.stmt, 3, last)
+            || !countColumn(s.stmt, 4, row.seats) || !countColumn(s.stmt, 5, row.used))
             return raw;
         if (sqlite3_column_type(s.stmt, 6) != SQLITE_INTEGER)
             return raw;
@@ -220,145 +151,22 @@ Result<std::string> buildChunk(sqlite3 *h, qint64 lo, qint64 hi)
         const int lmoType = sqlite3_column_type(s.stmt, 12);
         if ((packageType != SQLITE_INTEGER && packageType != SQLITE_NULL) || (lmoType != SQLITE_INTEGER && lmoType != SQLITE_NULL))
             return raw;
-        std::uint8_t f = std::uint8_t(code);
-        if (sqlite3_column_int64(s.stmt, 6) != 0)
-            f |= Flag::Sandbox;
-        if (exp == kNoDay)
-            f |= Flag::NoExpiration;
-        std::int32_t uninstallDay = kNoDay;
-        if (code == StatusCode::Uninstalled) {
+        row.sandbox = sqlite3_column_int64(s.stmt, 6) != 0;
+        if (row.status == "Uninstalled") {
             const auto it = uninstallDays.find(sqlite3_column_int64(s.stmt, 13));
-            uninstallDay = it != uninstallDays.end() ? it->second : last;
+            row.uninstall = it != uninstallDays.end() ? it->second : last;
         }
-        flags.push_back(f);
-        expiration.push_back(exp);
-        install.push_back(inst);
-        uninstall.push_back(uninstallDay);
-        seats.push_back(seat);
-        used.push_back(use);
-        const std::int64_t lmoRef = lmoType == SQLITE_NULL ? kNoLmo : sqlite3_column_int64(s.stmt, 12);
-        const std::uint16_t lmoIndex = lmos.of(std::string_view(reinterpret_cast<const char *>(&lmoRef), sizeof lmoRef));
-        if (lmoIndex == lmoValues.size())
-            lmoValues.push_back(lmoRef);
-        lmo.push_back(lmoIndex);
-        edition.push_back(editions.of(textColumn(s.stmt, 7)));
-        instance.push_back(instances.of(textColumn(s.stmt, 8)));
-        const std::int64_t packageRef = sqlite3_column_int64(s.stmt, 10); // NULL as 0
-        std::string versionKey(reinterpret_cast<const char *>(&packageRef), sizeof packageRef);
-        versionKey.append(textColumn(s.stmt, 9));
-        const std::uint16_t versionIndex = versions.of(versionKey);
-        if (versionIndex == versionPackages.size()) {
-            versionPackages.push_back(packageRef);
-            versionNumbers.push_back(versionKey.substr(sizeof packageRef));
-        }
-        version.push_back(versionIndex);
-        const std::string_view orgId = textColumn(s.stmt, 11);
-        const std::uint16_t orgIndex = orgs.of(orgId);
-        if (orgIndex == orgHashes.size())
-            orgHashes.push_back(orgHash(orgId));
-        org.push_back(orgIndex);
+        row.lmoRef = lmoType == SQLITE_NULL ? kNoLmo : sqlite3_column_int64(s.stmt, 12);
+        row.edition = textColumn(s.stmt, 7);
+        row.instance = textColumn(s.stmt, 8);
+        row.version = textColumn(s.stmt, 9);
+        row.packageRef = sqlite3_column_int64(s.stmt, 10); // NULL as 0
+        row.orgId = textColumn(s.stmt, 11);
+        builder.add(row);
     }
     if (rc != SQLITE_DONE)
         return engineError(h, doing);
-
-    std::string out;
-    const std::uint32_t header[kHeaderWords] = {kMagicImage,
-                                                std::uint32_t(flags.size()),
-                                                std::uint32_t(lmoValues.size()),
-                                                std::uint32_t(editions.values.size()),
-                                                std::uint32_t(instances.values.size()),
-                                                std::uint32_t(versionPackages.size()),
-                                                std::uint32_t(orgs.values.size()),
-                                                0};
-    out.append(reinterpret_cast<const char *>(header), sizeof header);
-    for (const auto *column : {&expiration, &install, &uninstall, &seats, &used})
-        putArray(out, *column);
-    for (const auto *column : {&lmo, &edition, &instance, &version, &org})
-        putArray(out, *column);
-    putArray(out, flags);
-    pad8(out);
-    putArray(out, lmoValues);
-    putArray(out, versionPackages);
-    putArray(out, orgHashes);
-    putStrings(out, editions.values);
-    putStrings(out, instances.values);
-    putStrings(out, versionNumbers);
-    return out;
-}
-
-// Decodes a stored image (in 8-byte aligned memory) into `chunk`; false when it is not one.
-bool decode(const char *data, size_t size, Chunk &chunk)
-{
-    if (size < kHeaderWords * 4)
-        return false;
-    std::uint32_t header[kHeaderWords];
-    memcpy(header, data, sizeof header);
-    if (header[0] != kMagicImage)
-        return false;
-    const size_t n = header[1];
-    size_t at = sizeof header;
-    auto take = [&](size_t bytes) -> const char * {
-        if (at + bytes > size)
-            return nullptr;
-        const char *p = data + at;
-        at += bytes;
-        return p;
-    };
-    const char *ints = take(n * 4 * 5);
-    const char *shorts = take(n * 2 * 5);
-    const char *bytes = take(n);
-    if (!ints || !shorts || !bytes)
-        return false;
-    at = (at + 7) & ~size_t(7);
-    chunk.rows = std::uint32_t(n);
-    chunk.expiration = reinterpret_cast<const std::int32_t *>(ints);
-    chunk.install = chunk.expiration + n;
-    chunk.uninstall = chunk.install + n;
-    chunk.seats = chunk.uninstall + n;
-    chunk.used = chunk.seats + n;
-    chunk.lmo = reinterpret_cast<const std::uint16_t *>(shorts);
-    chunk.edition = chunk.lmo + n;
-    chunk.instance = chunk.edition + n;
-    chunk.version = chunk.instance + n;
-    chunk.org = chunk.version + n;
-    chunk.flags = reinterpret_cast<const std::uint8_t *>(bytes);
-    const char *lmos = take(size_t(header[2]) * 8);
-    const char *packages = take(size_t(header[5]) * 8);
-    const char *orgs = take(size_t(header[6]) * 8);
-    if (!lmos || !packages || !orgs)
-        return false;
-    chunk.orgs.assign(reinterpret_cast<const std::uint64_t *>(orgs), reinterpret_cast<const std::uint64_t *>(orgs) + header[6]);
-    chunk.lmos.assign(reinterpret_cast<const std::int64_t *>(lmos), reinterpret_cast<const std::int64_t *>(lmos) + header[2]);
-    chunk.versionPackages.assign(reinterpret_cast<const std::int64_t *>(packages),
-                                 reinterpret_cast<const std::int64_t *>(packages) + header[5]);
-    auto strings = [&](std::uint32_t count, std::vector<std::string_view> &out) {
-        out.clear();
-        out.reserve(count);
-        for (std::uint32_t i = 0; i < count; ++i) {
-            const char *len = take(4);
-            if (!len)
-                return false;
-            std::uint32_t l = 0;
-            memcpy(&l, len, 4);
-            const char *text = take(l);
-            if (!text && l > 0)
-                return false;
-            out.emplace_back(text ? text : "", l);
-        }
-        return true;
-    };
-    if (!strings(header[3], chunk.editions) || !strings(header[4], chunk.instances) || !strings(header[5], chunk.versions))
-        return false;
-    // Every index within its dictionary (a damaged BLOB is read from the table instead).
-    auto within = [n](const std::uint16_t *column, size_t entries) {
-        for (size_t i = 0; i < n; ++i)
-            if (column[i] >= entries)
-                return false;
-        return true;
-    };
-    return within(chunk.lmo, chunk.lmos.size()) && within(chunk.edition, chunk.editions.size())
-           && within(chunk.instance, chunk.instances.size()) && within(chunk.version, chunk.versions.size())
-           && within(chunk.org, chunk.orgs.size());
+    return builder.finish();
 }
 
 Result<std::pair<qint64, qint64>> chunkRange(sqlite3 *h, const QString &doing)
