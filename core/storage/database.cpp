@@ -77,6 +77,11 @@ std::function<void()> Database::interrupter(QSqlDatabase &db, bool atOnce)
     return backend.interrupter(db);
 }
 
+bool Database::interruptsAtOnce(const QSqlDatabase &db)
+{
+    return db.isValid() && StorageBackend::of(db).interruptsAtOnce();
+}
+
 void Database::catchUp(QSqlDatabase &db, const std::function<bool()> &stopped)
 {
     if (db.isValid() && db.isOpen())

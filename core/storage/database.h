@@ -111,6 +111,8 @@ public:
     // What stops the statement running on `db` from another thread (StorageBackend::interrupter);
     // empty when there is none, or when `atOnce` and calling it could wait (a server's).
     static std::function<void()> interrupter(QSqlDatabase &db, bool atOnce = false);
+    // Whether that interrupter returns at once (StorageBackend::interruptsAtOnce).
+    static bool interruptsAtOnce(const QSqlDatabase &db);
     // Before a read on a worker's connection: a replica first replays this process's commits.
     // It stops waiting when `stopped` answers true (the reader is going away).
     static void catchUp(QSqlDatabase &db, const std::function<bool()> &stopped = {});

@@ -17,6 +17,11 @@
 //       aggregations run bare by the sqlite3 shell on the same file (dashboardbench.cpp). On a
 //       postgresql:// URI each of the dashboard's aggregate statements is run bare by psql.
 //
+//   lmodesk-bench coldstart --db PATH [--json]
+//       The window opening an SQLite file dropped from the page cache first (coldstartbench.cpp):
+//       the first window of licenses, the dashboard's first refresh, the longest stall of the
+//       window's event loop; beside them the sqlite3 shell reading the same, cold.
+//
 //   lmodesk-bench import [--rows N] [--file PATH] [--db postgresql://URI] [--json]
 //       Writes a Data Loader export of sfLma__License__c (21 upper-case API-name columns, every
 //       field quoted, about 300 bytes a row; kept at --file if given), then imports it twice into
@@ -41,6 +46,7 @@
 #include "fakesalesforce.h"
 #include "sync/orgsync.h"
 #include "browsebench.h"
+#include "coldstartbench.h"
 #include "dashboardbench.h"
 #include "demo/demogenerator.h"
 #include "metrics/installbasestats.h"
@@ -723,6 +729,17 @@ int benchSync(const QStringList &args)
 int main(int argc, char **argv)
 {
     const QString first = argc > 1 ? QString::fromLocal8Bit(argv[1]) : QString();
+    if (first == QStringLiteral("coldstart")) {
+        // The whole window, shown (offscreen unless a display is asked for).
+        if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+            qputenv("QT_QPA_PLATFORM", "offscreen");
+        QApplication app(argc, argv);
+        QCoreApplication::setOrganizationName(QStringLiteral("lmodesk-bench"));
+        QCoreApplication::setApplicationName(QStringLiteral("lmodesk-bench"));
+        QStringList args = QCoreApplication::arguments();
+        args.removeAt(1);
+        return benchColdStart(args);
+    }
     if (first == QStringLiteral("browse")) {
         // The real model, with its colours and fonts: a GUI application, with no window.
         if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
@@ -755,6 +772,7 @@ int main(int argc, char **argv)
                            "       lmodesk-bench import [--rows N] [--file PATH] [--db postgresql://...] [--json]\n"
                            "       lmodesk-bench browse --db PATH [--json]\n"
                            "       lmodesk-bench dashboard --db PATH [--json]\n"
+                           "       lmodesk-bench coldstart --db PATH [--json]\n"
                            "       lmodesk-bench sync [--licenses N] [--changes N] [--db postgresql://...] [--json]\n";
     return command.isEmpty() || command == QStringLiteral("--help") ? 0 : 2;
 }

@@ -7,6 +7,7 @@ namespace lmo {
 SqlWorker::SqlWorker(ConnectionSpec spec) : m_spec(std::move(spec))
 {
     m_thread = std::thread([this] { run(); });
+    m_canceller = std::thread([this] { cancelRequests(); });
 }
 
 SqlWorker::~SqlWorker()
@@ -17,6 +18,8 @@ SqlWorker::~SqlWorker()
         m_jobs.clear();
     }
     m_changed.notify_all();
+    m_cancelWanted.notify_all();
+    m_canceller.join();
     m_thread.join();
 }
 
@@ -45,9 +48,37 @@ bool SqlWorker::interruptRunning()
     std::lock_guard lock(m_mutex);
     if (!m_running || !m_interrupt)
         return false;
-    m_interrupt();
+    if (m_interruptsAtOnce) {
+        m_interrupt();
+    } else {
+        m_cancelFor = m_job;
+        m_cancelWanted.notify_one();
+    }
     ++m_interruptions;
     return true;
+}
+
+void SqlWorker::cancelRequests()
+{
+    std::unique_lock lock(m_mutex);
+    for (;;) {
+        m_cancelWanted.wait(lock, [this] { return m_stop || m_cancelFor; });
+        if (m_stop)
+            return;
+        const quint64 job = *std::exchange(m_cancelFor, std::nullopt);
+        // Still the job it was meant for, still running: the worker takes no next job until
+        // the request is delivered (a request that comes after the statement ended is nothing
+        // to the server).
+        if (!m_running || m_job != job || !m_interrupt)
+            continue;
+        const std::function<void()> interrupt = m_interrupt;
+        m_cancelling = true;
+        lock.unlock();
+        interrupt();
+        lock.lock();
+        m_cancelling = false;
+        m_changed.notify_all();
+    }
 }
 
 int SqlWorker::interruptions() const
@@ -76,7 +107,7 @@ void SqlWorker::run()
             Interrupt interrupt = Interrupt::No;
             {
                 std::unique_lock lock(m_mutex);
-                m_changed.wait(lock, [this] { return m_stop || !m_jobs.empty(); });
+                m_changed.wait(lock, [this] { return m_stop || (!m_jobs.empty() && !m_cancelling); });
                 if (m_stop)
                     break;
                 job = std::move(m_jobs.front().first);
@@ -99,14 +130,17 @@ void SqlWorker::run()
                 });
                 {
                     std::lock_guard lock(m_mutex);
+                    ++m_job;
                     m_running = interrupt == Interrupt::Allowed;
-                    if (m_running)
-                        m_interrupt = Database::interrupter(db.value(), true); // a reconnect changes it
-                    // (true: one that returns at once; the window's thread calls it)
+                    if (m_running) {
+                        m_interrupt = Database::interrupter(db.value()); // a reconnect changes it
+                        m_interruptsAtOnce = Database::interruptsAtOnce(db.value());
+                    }
                 }
                 job(db.value());
                 std::lock_guard lock(m_mutex);
                 m_running = false;
+                m_cancelFor.reset(); // a request for this job, not yet taken, is moot
             }
         }
     }

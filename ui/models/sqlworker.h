@@ -9,6 +9,7 @@
 #include <deque>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 namespace lmo {
@@ -36,9 +37,10 @@ public:
     // Stops the statement of the job running now, if there is one and it was posted with
     // Interrupt::Allowed (a new query makes its answer pointless: a search typed on cancels the
     // one before). The job sees its statement fail and the jobs after it run as usual. Answers
-    // whether it stopped one. Only where the engine stops a statement without waiting (SQLite:
-    // the window's thread calls this); on a server, whose cancel request waits for it, the old
-    // statement runs to its end and its answer is dropped.
+    // whether it asked. Never waits: where the engine stops a statement at once (SQLite) it is
+    // stopped here; on a server, whose cancel request opens a connection and waits for the
+    // server's answer, a canceller thread of this worker sends it, and the worker takes no next
+    // job until the request is delivered, so it can only reach the statement it was meant for.
     bool interruptRunning();
     // How many statements interruptRunning() stopped (asked to stop) so far, for tests.
     int interruptions() const;
@@ -47,6 +49,7 @@ public:
 
 private:
     void run();
+    void cancelRequests();
 
     ConnectionSpec m_spec;
     mutable std::mutex m_mutex;
@@ -55,9 +58,15 @@ private:
     bool m_stop = false;
     bool m_running = false;              // an interruptible job runs now, on m_interrupt's connection
     std::function<void()> m_interrupt;   // Database::interrupter of the connection
+    bool m_interruptsAtOnce = false;     // ... which returns at once (else the canceller calls it)
+    quint64 m_job = 0;                   // the number of the job running now (or last run)
+    std::optional<quint64> m_cancelFor;  // the job the canceller is asked to stop
+    bool m_cancelling = false;           // the canceller is delivering a request: no next job yet
+    std::condition_variable m_cancelWanted;
     int m_interruptions = 0;
     QString m_openError;
     std::thread m_thread;
+    std::thread m_canceller;
 };
 
 } // namespace lmo
