@@ -160,8 +160,13 @@ private slots:
     void initTestCase()
     {
         QVERIFY(m_dir.isValid());
-        // The settings this test clears are a test's own, never the user's.
+        // The settings this test clears are a test's own, never the user's: test mode puts
+        // them under ~/.qttest whatever XDG_CONFIG_HOME says, so each backend's run names its
+        // own (ctest runs the two at once, and one's clear() wiped the other's connection).
         QStandardPaths::setTestModeEnabled(true);
+        QCoreApplication::setOrganizationName(QStringLiteral("lmodesk-test"));
+        QCoreApplication::setApplicationName(test::onPostgres() ? QStringLiteral("tst_syncwindow-postgresql")
+                                                                : QStringLiteral("tst_syncwindow"));
         qputenv("LMODESK_BROWSER", LMODESK_FAKE_BROWSER);
     }
 
