@@ -293,21 +293,24 @@ Result<std::optional<ReadStats>> readShared(QSqlDatabase db, const std::function
             cache->entries[key] = std::move(e);
             ++stats.built;
         }
+        // Past the limit the copy would cost more memory than it saves time: dropped, and the
+        // server sums from now on.
+        std::uint64_t held = 0;
+        for (const auto &[key, e] : cache->entries)
+            held += e->decoded.rows;
+        if (held > kMaxCachedRows) {
+            cache->entries.clear();
+            cache->tooLarge = true;
+            return std::optional<ReadStats>();
+        }
     }
-    std::uint64_t rows = 0;
-    for (const auto &[key, e] : cache->entries) {
+    for (const auto &[key, e] : cache->entries)
         if (e->misfit)
             return std::optional<ReadStats>(); // the server sums: a value the image cannot hold
-        rows += e->decoded.rows;
-    }
     for (const auto &[key, e] : cache->entries) {
         chunk(e->decoded);
         ++stats.chunks;
         stats.bytes += qint64(e->blob.size());
-    }
-    if (rows > kMaxCachedRows) {
-        cache->entries.clear();
-        cache->tooLarge = true;
     }
     return std::optional<ReadStats>(stats);
 }
