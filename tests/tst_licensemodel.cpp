@@ -19,6 +19,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <mutex>
+
 using namespace lmo;
 using namespace Qt::Literals::StringLiterals;
 
@@ -413,6 +415,47 @@ private slots:
         QCOMPARE(next->value, 15);
         // Nothing runs: nothing to stop.
         QVERIFY(!worker.interruptRunning());
+    }
+
+    // A new query forgets the jobs queued for the old one, but not one whose caller waits on its
+    // answer (a selection's summary, Copy's rows): before, a refresh between Copy and its read
+    // left Copy waiting for ever.
+    void aJobItsCallerWaitsOnOutlivesANewQuery()
+    {
+        SqlWorker worker(m_fixture->connectionSpec());
+        std::mutex gate;
+        std::unique_lock held(gate);
+        std::atomic<bool> blocking{false}, forgotten{false}, kept{false};
+        worker.post([&](QSqlDatabase &) {
+            blocking = true;
+            std::lock_guard wait(gate); // until the test lets it go
+        });
+        QTRY_VERIFY(blocking.load());
+        worker.post([&](QSqlDatabase &) { forgotten = true; });
+        worker.post([&](QSqlDatabase &db) { kept = QSqlQuery(db).exec(u"SELECT 1"_s); }, true, SqlWorker::Interrupt::No,
+                    SqlWorker::Keep::Yes);
+        worker.clear(); // a new query
+        held.unlock();
+        QTRY_VERIFY(kept.load());
+        // The worker is idle once the kept job ran: anything forgotten would have run before it
+        // or right after; one more job, run to its end, proves the queue is empty behind it.
+        std::atomic<bool> last{false};
+        worker.post([&](QSqlDatabase &) { last = true; });
+        QTRY_VERIFY(last.load());
+        QVERIFY(!forgotten.load());
+
+        // Through the model: Copy's rows and a selection's summary answer after a refresh.
+        LicenseTableModel model;
+        model.setDatabase(m_fixture.get());
+        QTRY_COMPARE(model.rowCount(), 15);
+        std::optional<int> copied;
+        bool summed = false;
+        model.readRows({1, 2, 3}, [&](const Result<std::vector<LicenseRow>> &rows) { copied = rows ? int(rows.value().size()) : -1; });
+        model.summarise({1, 2}, [&](std::optional<LicenseListReader::Summary> s) { summed = s.has_value(); });
+        model.refresh();
+        QTRY_VERIFY(copied.has_value());
+        QCOMPARE(*copied, 3);
+        QTRY_VERIFY(summed);
     }
 
     // Forty queries, each replacing the one before while its statements run (and stopped, as

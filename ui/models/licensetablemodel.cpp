@@ -475,7 +475,7 @@ void LicenseTableModel::summarise(std::vector<qint64> ids, std::function<void(st
                 summary = summed.value();
             QMetaObject::invokeMethod(self, [summary, done] { done(summary); }, Qt::QueuedConnection);
         },
-        true);
+        true, SqlWorker::Interrupt::No, SqlWorker::Keep::Yes); // its caller waits, whatever query comes next
 }
 
 void LicenseTableModel::readRows(std::vector<qint64> ids, std::function<void(const Result<std::vector<LicenseRow>> &)> done)
@@ -493,7 +493,7 @@ void LicenseTableModel::readRows(std::vector<qint64> ids, std::function<void(con
                 LicenseListReader(db, dialect).rowsById(ids.data(), ids.size(), day));
             QMetaObject::invokeMethod(self, [rows, done] { done(*rows); }, Qt::QueuedConnection);
         },
-        true);
+        true, SqlWorker::Interrupt::No, SqlWorker::Keep::Yes);
 }
 
 int LicenseTableModel::rowCount(const QModelIndex &parent) const

@@ -23,14 +23,14 @@ SqlWorker::~SqlWorker()
     m_thread.join();
 }
 
-void SqlWorker::post(Job job, bool urgent, Interrupt interrupt)
+void SqlWorker::post(Job job, bool urgent, Interrupt interrupt, Keep keep)
 {
     {
         std::lock_guard lock(m_mutex);
         if (urgent)
-            m_jobs.emplace_front(std::move(job), interrupt);
+            m_jobs.push_front({std::move(job), interrupt, keep});
         else
-            m_jobs.emplace_back(std::move(job), interrupt);
+            m_jobs.push_back({std::move(job), interrupt, keep});
     }
     m_changed.notify_one();
 }
@@ -38,7 +38,7 @@ void SqlWorker::post(Job job, bool urgent, Interrupt interrupt)
 void SqlWorker::clear()
 {
     std::lock_guard lock(m_mutex);
-    m_jobs.clear();
+    std::erase_if(m_jobs, [](const Queued &q) { return q.keep == Keep::No; });
 }
 
 bool SqlWorker::interruptRunning()
@@ -110,8 +110,8 @@ void SqlWorker::run()
                 m_changed.wait(lock, [this] { return m_stop || (!m_jobs.empty() && !m_cancelling); });
                 if (m_stop)
                     break;
-                job = std::move(m_jobs.front().first);
-                interrupt = m_jobs.front().second;
+                job = std::move(m_jobs.front().job);
+                interrupt = m_jobs.front().interrupt;
                 m_jobs.pop_front();
             }
             // A server that dropped the connection (a restart, a failover) failed the job that

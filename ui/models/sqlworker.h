@@ -30,9 +30,12 @@ public:
     // Whether interruptRunning() may stop a job: only one whose answer a newer query makes
     // pointless (never one that writes, or one a caller waits on).
     enum class Interrupt { No, Allowed };
+    // Whether clear() forgets a queued job: one of a query does, one a caller waits on (a
+    // selection's summary, Copy's rows) runs whatever query comes after it.
+    enum class Keep { No, Yes };
     // Runs after what is queued; `urgent` runs next (what the user looks at now comes first).
-    void post(Job job, bool urgent = false, Interrupt interrupt = Interrupt::No);
-    // Forgets every queued job (a new query makes them pointless).
+    void post(Job job, bool urgent = false, Interrupt interrupt = Interrupt::No, Keep keep = Keep::No);
+    // Forgets every queued job but those posted with Keep::Yes (a new query makes them pointless).
     void clear();
     // Stops the statement of the job running now, if there is one and it was posted with
     // Interrupt::Allowed (a new query makes its answer pointless: a search typed on cancels the
@@ -54,7 +57,13 @@ private:
     ConnectionSpec m_spec;
     mutable std::mutex m_mutex;
     std::condition_variable m_changed;
-    std::deque<std::pair<Job, Interrupt>> m_jobs;
+    struct Queued
+    {
+        Job job;
+        Interrupt interrupt;
+        Keep keep;
+    };
+    std::deque<Queued> m_jobs;
     bool m_stop = false;
     bool m_running = false;              // an interruptible job runs now, on m_interrupt's connection
     std::function<void()> m_interrupt;   // Database::interrupter of the connection
