@@ -674,9 +674,6 @@ Result<void> runPass(QSqlDatabase db, const InstallBaseFilter &f, Pass &pass)
     return {};
 }
 
-// The pass over the image of the licenses (storage/licenseimage.h) instead of the table: today's
-// figures on an SQLite file. A chunk the image cannot hold is read from the table by the row
-// pass, over its row ids only.
 // The filter as the image's pass applies it.
 Result<ImageFilter> imageFilterOf(QSqlDatabase db, const InstallBaseFilter &f)
 {
@@ -702,6 +699,9 @@ Result<ImageFilter> imageFilterOf(QSqlDatabase db, const InstallBaseFilter &f)
     return image;
 }
 
+// The pass over the image of the licenses (storage/licenseimage.h) instead of the table: today's
+// figures on an SQLite file. A chunk the image cannot hold is read from the table by the row
+// pass, over its row ids only.
 Result<LicenseImage::ReadStats> runImagePass(QSqlDatabase db, const InstallBaseFilter &f, Pass &pass, UninstallDays &uninstallDays)
 {
     auto filtered = imageFilterOf(db, f);
@@ -962,32 +962,28 @@ Result<DashboardMetrics> buildDashboard(QSqlDatabase db, const InstallBaseFilter
     std::vector<DashboardMetrics::QueryTiming> sqlTimings;
     std::optional<LicenseImage::ReadStats> imageStats;
     bool inSql = summing == Summing::Sql;
-    if (summing == Summing::Shared && !filter.isPast()) {
-        auto image = imageFilterOf(db, filter);
-        if (!image)
-            return image.error();
-        auto r = LicenseImage::readShared(db, [&](const LicenseImage::Chunk &c) { pass.addChunk(c, image.value()); });
-        if (!r)
-            return r.error();
-        if (r.value())
-            imageStats = *r.value();
-        else
-            inSql = true;
-    } else if (summing == Summing::Shared) {
-        inSql = true;
+    if (summing == Summing::Shared) {
+        // Today's figures from this client's image; the server sums whatever it cannot hold.
+        if (!filter.isPast()) {
+            auto image = imageFilterOf(db, filter);
+            if (!image)
+                return image.error();
+            auto r = LicenseImage::readShared(db, [&](const LicenseImage::Chunk &c) { pass.addChunk(c, image.value()); });
+            if (!r)
+                return r.error();
+            imageStats = r.value();
+        }
+        inSql = !imageStats;
     }
-    const bool shared = imageStats.has_value(); // summed already, from this client's image
-    if (shared) {
-        // nothing more to read
-    } else if (inSql) {
+    if (inSql) {
         if (auto r = aggregatePass(db, filter, pass, sqlTimings); !r)
             return r.error();
-    } else if (!filter.isPast() && LicenseImage::supported(Dialect::forDriver(db.driverName()))) {
+    } else if (summing == Summing::Local && !filter.isPast() && LicenseImage::supported(Dialect::forDriver(db.driverName()))) {
         auto r = runImagePass(db, filter, pass, uninstallDays);
         if (!r)
             return r.error();
         imageStats = r.value();
-    } else {
+    } else if (summing == Summing::Local) {
         if (!filter.isPast()) {
             if (auto r = readUninstallDays(db, uninstallDays); !r)
                 return r.error();

@@ -200,8 +200,10 @@ int benchColdStart(const QStringList &args)
         return 0;
     }
     QTextStream out(stdout);
-    out << "Cold start of " << path << " (" << result.value(QStringLiteral("file_mb")).toDouble() << " MB, "
-        << left << "% left in the page cache)\n";
+    out << QStringLiteral("Cold start of %1 (%2 MB, %3% left in the page cache)\n")
+               .arg(path)
+               .arg(result.value(QStringLiteral("file_mb")).toDouble())
+               .arg(left);
     for (auto it = result.begin(); it != result.end(); ++it)
         out << "  " << it.key() << ": " << it.value().toVariant().toString() << "\n";
     return 0;

@@ -272,6 +272,9 @@ Result<std::optional<ReadStats>> readShared(QSqlDatabase db, const std::function
         if (it == cache->entries.end() || it->second->gen != gen)
             stale[std::get<0>(key)].push_back(key);
     }
+    std::uint64_t held = 0; // rows in the copy
+    for (const auto &[key, e] : cache->entries)
+        held += e->decoded.rows;
     // Runs of stale chunks up to 65,536 ids long in one statement each (a first read is a few
     // dozen statements at a million licenses, not a thousand).
     for (auto run = stale.begin(); run != stale.end();) {
@@ -299,14 +302,14 @@ Result<std::optional<ReadStats>> readShared(QSqlDatabase db, const std::function
                     return Error::make(Error::Code::Sql, QStringLiteral("The dashboard's image of a chunk could not be read back."));
                 e->decoded.chunk = std::get<0>(key);
             }
+            held += e->decoded.rows;
+            if (auto old = cache->entries.find(key); old != cache->entries.end())
+                held -= old->second->decoded.rows;
             cache->entries[key] = std::move(e);
             ++stats.built;
         }
         // Past the limit the copy would cost more memory than it saves time: dropped, and the
         // server sums from now on.
-        std::uint64_t held = 0;
-        for (const auto &[key, e] : cache->entries)
-            held += e->decoded.rows;
         if (held > kMaxCachedRows) {
             cache->entries.clear();
             cache->tooLarge = true;

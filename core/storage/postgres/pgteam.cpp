@@ -442,32 +442,33 @@ Result<QStringList> init(Database &database)
         }
         if (auto r = execSql(db, QStringLiteral("ALTER SCHEMA %1 OWNER TO lmo_owner").arg(s), doing); !r)
             return r.error();
-        QSqlQuery owned(db);
-        if (!owned.exec(QStringLiteral("SELECT tablename FROM pg_tables WHERE schemaname = %1 AND tableowner <> 'lmo_owner' ORDER BY 1")
-                            .arg(pg::quotedLiteral(schema))))
-            return sqlError(owned.lastError(), doing);
-        QStringList tables;
-        while (owned.next())
-            tables << owned.value(0).toString();
-        owned.finish();
-        for (const QString &table : tables)
-            if (auto r = execSql(db, QStringLiteral("ALTER TABLE %1.%2 OWNER TO lmo_owner").arg(s, pg::quotedIdent(table)), doing); !r)
-                return r.error();
-        if (!tables.isEmpty())
-            report << QStringLiteral("Gave %1 tables to lmo_owner.").arg(tables.size());
-        // And the functions the schema's migrations made (the dashboard image's trigger): the
-        // owner grants and revokes their use below.
-        if (!owned.exec(QStringLiteral("SELECT p.oid::regprocedure::text FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
-                                       "WHERE n.nspname = %1 AND pg_get_userbyid(p.proowner) <> 'lmo_owner' ORDER BY 1")
-                            .arg(pg::quotedLiteral(schema))))
-            return sqlError(owned.lastError(), doing);
-        QStringList functions;
-        while (owned.next())
-            functions << owned.value(0).toString();
-        owned.finish();
-        for (const QString &function : functions)
-            if (auto r = execSql(db, QStringLiteral("ALTER FUNCTION %1 OWNER TO lmo_owner").arg(function), doing); !r)
-                return r.error();
+        // The tables, and the functions the schema's migrations made (the dashboard image's
+        // trigger: the owner grants and revokes their use below), to lmo_owner. `list` answers
+        // each one's name as ALTER takes it.
+        auto giveToOwner = [&](const char *kind, const QString &list) -> Result<int> {
+            QSqlQuery owned(db);
+            if (!owned.exec(list.arg(pg::quotedLiteral(schema))))
+                return sqlError(owned.lastError(), doing);
+            QStringList names;
+            while (owned.next())
+                names << owned.value(0).toString();
+            owned.finish();
+            for (const QString &name : names)
+                if (auto r = execSql(db, QStringLiteral("ALTER %1 %2 OWNER TO lmo_owner").arg(QLatin1String(kind), name), doing); !r)
+                    return r.error();
+            return int(names.size());
+        };
+        auto tables = giveToOwner("TABLE", QStringLiteral("SELECT format('%I.%I', schemaname, tablename) FROM pg_tables "
+                                                          "WHERE schemaname = %1 AND tableowner <> 'lmo_owner' ORDER BY 1"));
+        if (!tables)
+            return tables.error();
+        if (tables.value() > 0)
+            report << QStringLiteral("Gave %1 tables to lmo_owner.").arg(tables.value());
+        auto functions = giveToOwner("FUNCTION", QStringLiteral("SELECT p.oid::regprocedure::text FROM pg_proc p JOIN pg_namespace n "
+                                                                "ON n.oid = p.pronamespace WHERE n.nspname = %1 AND "
+                                                                "pg_get_userbyid(p.proowner) <> 'lmo_owner' ORDER BY 1"));
+        if (!functions)
+            return functions.error();
         for (Role role : kRoles)
             if (auto r = execSql(db, QStringLiteral("CREATE SCHEMA IF NOT EXISTS %1 AUTHORIZATION lmo_owner")
                                          .arg(pg::quotedIdent(schema + QStringLiteral("__") + roleKey(role))),
