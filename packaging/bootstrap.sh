@@ -30,10 +30,9 @@ data=${XDG_DATA_HOME:-$HOME/.local/share}/lmodesk
 demo="$data/demo.sqlite"
 if [ ! -f "$demo" ]; then
   echo "Writing the demo install base to $demo"
-  # Written beside it and moved into place when complete: an interrupted run leaves no half demo.
-  rm -f "$demo.partial" "$demo.partial-wal" "$demo.partial-shm"
-  "$bin" demo --db "$demo.partial" --licenses 200000
-  mv "$demo.partial" "$demo"
+  # lmodesk demo writes a new file beside it and moves it into place when complete: an
+  # interrupted run leaves no half demo.
+  "$bin" demo --db "$demo" --licenses 200000
 fi
 if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ] && [ -z "${QT_QPA_PLATFORM:-}" ]; then
   echo "No display here (DISPLAY and WAYLAND_DISPLAY are empty). The app is built: start it on a desktop with" >&2

@@ -513,6 +513,85 @@ private slots:
         QVERIFY(indexes.contains(QStringLiteral("licenses_status")));
     }
 
+    // A new file is written under a private name beside it and moved into place when complete:
+    // until then nothing is at the path (no one opens a half-written demo), and the file that
+    // arrives is an ordinary database, in WAL mode, with nothing of the private name left.
+    void aNewFileIsWrittenAsideAndMovedIntoPlace()
+    {
+        const QString folder = m_dir.filePath(QStringLiteral("aside/deeper"));
+        const QString path = folder + QStringLiteral("/demo.sqlite");
+        auto partials = [&folder] {
+            return QDir(folder).entryList({QStringLiteral(".demo.sqlite.*")}, QDir::Files | QDir::Hidden);
+        };
+        DemoOptions o;
+        o.licenses = 3000;
+        o.until = kUntil;
+        int calls = 0;
+        bool absentMeanwhile = true;
+        qsizetype partialsMeanwhile = -1;
+        auto r = generateDemoAt(path, o, [&](qint64, qint64) {
+            ++calls;
+            absentMeanwhile = absentMeanwhile && !QFileInfo::exists(path);
+            partialsMeanwhile = partials().filter(QStringLiteral(".partial")).size();
+            return true;
+        });
+        QVERIFY2(r.ok(), qPrintable(r.ok() ? QString() : r.error().message));
+        QVERIFY(calls >= 1);
+        QVERIFY(absentMeanwhile);
+        QCOMPARE(partialsMeanwhile, 1);
+        QVERIFY2(partials().isEmpty(), qPrintable(partials().join(u' ')));
+        // Its mode is any new database's (not a private file's owner-only one).
+        const QString plain = folder + QStringLiteral("/plain.sqlite");
+        QVERIFY(newDatabase(plain));
+        QCOMPARE(QFileInfo(path).permissions(), QFileInfo(plain).permissions());
+        QVERIFY(!QFileInfo::exists(path + QStringLiteral("-journal")));
+        auto db = Database::open(path, Database::OpenOptions());
+        QVERIFY2(db.ok(), qPrintable(db.ok() ? QString() : db.error().message));
+        QCOMPARE(number(*db.value(), QStringLiteral("SELECT COUNT(*) FROM licenses")), 3000);
+        QCOMPARE(number(*db.value(), QStringLiteral("SELECT COUNT(*) FROM subscribers")), r->subscriberOrgs);
+        QSqlQuery mode(db.value()->connection());
+        QVERIFY(mode.exec(QStringLiteral("PRAGMA journal_mode")) && mode.next());
+        QCOMPARE(mode.value(0).toString(), QStringLiteral("wal"));
+        mode.finish();
+        QSqlQuery check(db.value()->connection());
+        QVERIFY(check.exec(QStringLiteral("PRAGMA integrity_check")) && check.next());
+        QCOMPARE(check.value(0).toString(), QStringLiteral("ok"));
+    }
+
+    // A file that appears at the path while the demo is written is someone else's: it is left as
+    // it is, the demo says so, and nothing of the demo is left beside it. A cancelled demo leaves
+    // nothing at all, the folder it made included.
+    void aFileMadeMeanwhileIsLeftAlone()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("meanwhile.sqlite"));
+        DemoOptions o;
+        o.licenses = 3000;
+        o.until = kUntil;
+        auto r = generateDemoAt(path, o, [&](qint64, qint64) {
+            if (!QFileInfo::exists(path)) {
+                QFile other(path);
+                if (other.open(QIODevice::WriteOnly))
+                    other.write("another program's file");
+            }
+            return true;
+        });
+        QVERIFY(!r.ok());
+        QCOMPARE(r.error().code, Error::Code::Io);
+        QVERIFY2(r.error().message.contains(QStringLiteral("created by another program")), qPrintable(r.error().message));
+        QFile other(path);
+        QVERIFY(other.open(QIODevice::ReadOnly));
+        QCOMPARE(other.readAll(), QByteArray("another program's file"));
+        QVERIFY(QDir(m_dir.path()).entryList({QStringLiteral(".meanwhile.sqlite.*")}, QDir::Files | QDir::Hidden).isEmpty());
+
+        const QString folder = m_dir.filePath(QStringLiteral("cancelled-new"));
+        auto cancelled = generateDemoAt(folder + QStringLiteral("/demo.sqlite"), o, [](qint64 done, qint64 total) {
+            return done < total / 2;
+        });
+        QVERIFY(!cancelled.ok());
+        QCOMPARE(cancelled.error().code, Error::Code::Cancelled);
+        QVERIFY(!QFileInfo::exists(folder));
+    }
+
 private:
     QTemporaryDir m_dir;
     std::unique_ptr<Database> m_db;

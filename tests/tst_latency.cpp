@@ -16,6 +16,7 @@
 #include "models/licensetablemodel.h"
 #include "models/subscribertablemodel.h"
 #include "shell/mainwindow.h"
+#include "widgets/bigtableview.h"
 
 #include <QAction>
 #include <QApplication>
@@ -23,7 +24,6 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QLineEdit>
-#include <QTableView>
 #include <QTemporaryDir>
 #include <QTimer>
 #include <QUrl>

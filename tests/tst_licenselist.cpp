@@ -184,6 +184,33 @@ private slots:
             QTest::addRow("%s desc", qPrintable(licenseColumnKey(LicenseColumn(c)))) << c << true;
         }
     }
+    // The list's ids in four bytes each until one needs eight: every id kept, in order.
+    void idsWidenWhenAnIdPassesThirtyTwoBits()
+    {
+        LicenseIds ids;
+        ids.reserve(4);
+        for (qint64 id : {7LL, 4'294'967'295LL, 0LL})
+            ids.push_back(id);
+        QCOMPARE(ids.bytes(), size_t(4 * 4));
+        QCOMPARE(ids.indexOf(4'294'967'295LL), qint64(1));
+        QCOMPARE(ids.indexOf(4'294'967'296LL), qint64(-1));
+        QCOMPARE(ids.indexOf(-7), qint64(-1));
+        ids.push_back(4'294'967'296LL);
+        ids.push_back(-3);
+        ids.push_back(12);
+        QCOMPARE(ids.size(), size_t(6));
+        QCOMPARE(ids.toVector(), (std::vector<qint64>{7, 4'294'967'295LL, 0, 4'294'967'296LL, -3, 12}));
+        QCOMPARE(ids.slice(2, 4), (std::vector<qint64>{0, 4'294'967'296LL}));
+        QCOMPARE(ids.slice(5, 99), (std::vector<qint64>{12}));
+        QVERIFY(ids.slice(6, 9).empty());
+        QCOMPARE(ids.indexOf(4'294'967'296LL), qint64(3));
+        QCOMPARE(ids.indexOf(-3), qint64(4));
+        QCOMPARE(ids[0], qint64(7));
+        ids.release();
+        QVERIFY(ids.empty());
+        QCOMPARE(ids.bytes(), size_t(0));
+    }
+
     void sorts()
     {
         QFETCH(int, column);
@@ -193,9 +220,10 @@ private slots:
         query.sortColumn = LicenseColumn(column);
         query.order = descending ? Qt::DescendingOrder : Qt::AscendingOrder;
         const auto segments = buildLicenseQuery(query, m_packages, m_db->dialect());
-        auto ids = reader().ids(segments);
-        QVERIFY(ids.ok());
-        QCOMPARE(int(ids->size()), 15);
+        auto listed = reader().ids(segments);
+        QVERIFY(listed.ok());
+        QCOMPARE(int(listed->size()), 15);
+        const std::optional<std::vector<qint64>> ids = listed->toVector();
         auto counts = reader().segmentCounts(segments);
         QVERIFY(counts.ok());
         auto all = reader().rowsById(ids->data(), ids->size(), test::kFixtureAsOf);
@@ -464,10 +492,10 @@ private slots:
                     ids << r.value(0).toLongLong();
             return ids;
         };
-        auto searched = [&](const QString &text, bool *throughIndex) {
+        auto searched = [&](const QString &text, bool *throughIndex, LicensePlan plan = LicensePlan::Natural) {
             LicenseQuery query;
             query.filter.text = text;
-            const auto segments = buildLicenseQuery(query, {}, db.dialect());
+            const auto segments = buildLicenseQuery(query, {}, db.dialect(), plan);
             QList<qint64> ids;
             for (const LicenseQuerySegment &segment : segments) {
                 if (segment.where.contains(u"license_search"_s) || segment.where.contains(u"licenses_search_trgm"_s))
@@ -486,6 +514,7 @@ private slots:
         };
         auto allAgree = [&](const char *when) {
             int viaIndex = 0;
+            int withCandidates = 0;
             for (const QString &text : texts) {
                 const SalesforceId id = SalesforceId::fromString(text.trimmed());
                 if (!id.isNull())
@@ -497,6 +526,26 @@ private slots:
                     qWarning("%s: \"%s\" found %lld, LIKE %lld", when, qPrintable(text), qint64(got.size()), qint64(want.size()));
                     return false;
                 }
+                // The plan a search of many candidates takes (the sort's index walked, each id
+                // tested from it): the same rows.
+                bool unused = false;
+                if (const QList<qint64> followed = searched(text, &unused, LicensePlan::FollowSortOrder); followed != want) {
+                    qWarning("%s: \"%s\" following the sort found %lld, LIKE %lld", when, qPrintable(text),
+                             qint64(followed.size()), qint64(want.size()));
+                    return false;
+                }
+                // What decides that plan: the index's candidates, never fewer than the matches.
+                LicenseFilter alone;
+                alone.text = text;
+                if (const auto candidates = textCandidates(alone, db.dialect())) {
+                    auto proposed = LicenseListReader(c, db.dialect()).candidateCount(*candidates);
+                    if (!proposed || proposed.value() < want.size()) {
+                        qWarning("%s: \"%s\" has %lld candidates for %lld matches", when, qPrintable(text),
+                                 proposed ? proposed.value() : -1, qint64(want.size()));
+                        return false;
+                    }
+                    ++withCandidates;
+                }
                 viaIndex += throughIndex;
             }
             // Every text of three characters or more went through the index: on SQLite always,
@@ -505,9 +554,30 @@ private slots:
                 qWarning("%s: only %d searches used the index", when, viaIndex);
                 return false;
             }
+            // Candidates are counted on SQLite only (a server plans from its own statistics).
+            if (db.isTeamDatabase() ? withCandidates != 0 : withCandidates < 20) {
+                qWarning("%s: %d searches counted candidates", when, withCandidates);
+                return false;
+            }
             return true;
         };
         QVERIFY(!reference(u"acme"_s).isEmpty() && !reference(u"ström"_s).isEmpty() && !reference(u"本語"_s).isEmpty());
+        // Candidates are for a search on text alone, of three characters or more.
+        {
+            LicenseFilter withStatus;
+            withStatus.text = u"acme"_s;
+            withStatus.statuses = {Status::Active};
+            QVERIFY(!textCandidates(withStatus, db.dialect()));
+            LicenseFilter shortText;
+            shortText.text = u"ab"_s;
+            QVERIFY(!textCandidates(shortText, db.dialect()));
+            LicenseFilter org;
+            org.text = u"00D000000000007EAA"_s;
+            QVERIFY(!textCandidates(org, db.dialect()));
+            QCOMPARE(chooseTextPlan(2'000, 1'000'000), LicensePlan::FollowSortOrder);
+            QCOMPARE(chooseTextPlan(1'999, 1'000'000), LicensePlan::Natural);
+            QCOMPARE(chooseTextPlan(0, 0), LicensePlan::Natural);
+        }
         QVERIFY(allAgree("after inserts"));
         // Edits and deletions reach the index.
         QVERIFY(q.exec(u"UPDATE licenses SET name = 'Renamed Acme', account_name = NULL WHERE id = 3"_s));

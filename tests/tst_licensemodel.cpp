@@ -344,6 +344,68 @@ private slots:
         QCOMPARE(model.index(13, 0).data().toString(), u"Z-00003"_s);
     }
 
+    // A refresh whose list is shorter or longer: the rows gone are removed from the end, the rows
+    // added inserted at the end, around a layout change that keeps the count (the model tester
+    // holds each step to the model's contract), and the selected license keeps its selection.
+    void aRefreshThatChangesTheCountRemovesOrInsertsTheRows()
+    {
+        const QString path = m_dir.filePath(u"refresh-count.sqlite"_s);
+        auto db = test::createFixtureDatabase(path);
+        QVERIFY(db);
+        LicenseTableModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        LicenseQuery q;
+        q.filter.asOf = test::kFixtureAsOf;
+        q.sortColumn = LicenseColumn::Name;
+        q.order = Qt::AscendingOrder;
+        model.setQuery(q);
+        model.setDatabase(db.get());
+        QVERIFY(waitForIds(model));
+        QVERIFY(loadAll(model));
+        QCOMPARE(model.rowCount(), 15);
+        QItemSelectionModel selection(&model);
+        selection.select(model.index(14, 0), QItemSelectionModel::Select | QItemSelectionModel::Rows);
+        const qint64 selected = model.licenseIdAt(14);
+        QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
+        QSignalSpy removed(&model, &QAbstractItemModel::rowsRemoved);
+        auto refreshed = [&] {
+            QSignalSpy ids(&model, &LicenseTableModel::idsArrived);
+            model.refresh();
+            return ids.wait(10000);
+        };
+        auto selectedRow = [&] {
+            const QModelIndexList rows = selection.selectedRows();
+            return rows.size() == 1 && model.licenseIdAt(rows.first().row()) == selected ? rows.first().row() : -1;
+        };
+
+        QSqlQuery change(db->connection());
+        QVERIFY(change.exec(u"DELETE FROM licenses WHERE name IN ('L-00001', 'L-00002')"_s));
+        QVERIFY(refreshed());
+        QCOMPARE(model.rowCount(), 13);
+        QCOMPARE(inserted.size(), 0);
+        QCOMPARE(removed.size(), 1);
+        QCOMPARE(removed.first().at(1).toInt(), 13);
+        QCOMPARE(removed.first().at(2).toInt(), 14);
+        QCOMPARE(selectedRow(), 12);
+
+        removed.clear();
+        for (const char *suffix : {"a", "b", "c"})
+            QVERIFY2(change.exec(u"INSERT INTO licenses (sf_id, package_ref, status, seats, org_id, name) SELECT "
+                                 "'a0B0000000000X%1', package_ref, 'Active', 1, '00D0000000000X%1', 'L-00000%1' FROM licenses "
+                                 "ORDER BY id LIMIT 1"_s.arg(QLatin1String(suffix))),
+                     qPrintable(change.lastError().text()));
+        QVERIFY(refreshed());
+        QCOMPARE(model.rowCount(), 16);
+        QCOMPARE(removed.size(), 0);
+        QCOMPARE(inserted.size(), 1);
+        QCOMPARE(inserted.first().at(1).toInt(), 13);
+        QCOMPARE(inserted.first().at(2).toInt(), 15);
+        QCOMPARE(selectedRow(), 15);
+        QCOMPARE(*model.matchingCount(), qint64(16));
+        QVERIFY(loadAll(model));
+        QCOMPARE(column(model, LicenseColumn::Name).mid(0, 4), (QStringList{u"L-00000a"_s, u"L-00000b"_s, u"L-00000c"_s, u"L-00003"_s}));
+    }
+
     // A new query stops the statement an older one still runs (a search typed on cancels the
     // count of the text before), on both engines; a job that may not be stopped is not, and the
     // connection answers the next job as before.

@@ -17,6 +17,7 @@
 #include "storage/database.h"
 #include "storage/licenserepository.h"
 #include "widgets/multiselectbutton.h"
+#include "widgets/bigtableview.h"
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
@@ -34,7 +35,6 @@
 #include <QSettings>
 #include <QSpinBox>
 #include <QSqlQuery>
-#include <QTableView>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTimer>

@@ -24,6 +24,7 @@
 #include "storage/postgres/pglocation.h"
 #include "storage/sqlutil.h"
 #include "wizard/lmosetuppage.h"
+#include "widgets/bigtableview.h"
 
 #include <QAbstractItemModelTester>
 #include <QAction>
@@ -51,7 +52,6 @@
 #include <QSqlQuery>
 #include <QSqlQueryModel>
 #include <QStackedWidget>
-#include <QTableView>
 #include <QTableWidget>
 #include <QTcpServer>
 #include <QTemporaryDir>

@@ -549,37 +549,50 @@ private slots:
         }
     }
 
-    void aSessionPricesRandomReadsForSolidStateUnlessSomeoneSetIt()
+    // Two planner settings a session makes where nobody configured them: random reads priced
+    // for solid-state storage, and no JIT compilation (which cost the list's searches more than
+    // it saved). Whoever set one (the address here; the login's or the database's own setting
+    // alike) keeps theirs.
+    void aSessionPricesRandomReadsForSolidStateAndCompilesNothingUnlessSomeoneSetIt()
     {
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("pagecost.sqlite"));
         QVERIFY(test::createFixtureDatabase(path));
-        auto costOf = [](QSqlDatabase db) {
+        auto show = [](QSqlDatabase db, const char *setting) {
             QSqlQuery q(db);
-            return q.exec(QStringLiteral("SHOW random_page_cost")) && q.next() ? q.value(0).toString() : QStringLiteral("?");
+            return q.exec(QStringLiteral("SHOW %1").arg(QLatin1String(setting))) && q.next() ? q.value(0).toString()
+                                                                                             : QStringLiteral("?");
         };
         {
             auto opened = Database::open(test::location(path), {});
             QVERIFY2(opened, qPrintable(opened ? QString() : opened.error().message));
-            QCOMPARE(costOf(opened.value()->connection()), QStringLiteral("1.1"));
-            // The pages' readers too: it is their sorts it changes.
+            QCOMPARE(show(opened.value()->connection(), "random_page_cost"), QStringLiteral("1.1"));
+            QCOMPARE(show(opened.value()->connection(), "jit"), QStringLiteral("off"));
+            // The pages' readers too: it is their sorts and searches it changes.
             const QString name = QStringLiteral("pagecost-reader");
             {
                 auto reader = Database::openConnection(opened.value()->readingSpec(), name);
                 QVERIFY2(reader, qPrintable(reader ? QString() : reader.error().message));
-                QCOMPARE(costOf(reader.value()), QStringLiteral("1.1"));
+                QCOMPARE(show(reader.value(), "random_page_cost"), QStringLiteral("1.1"));
+                QCOMPARE(show(reader.value(), "jit"), QStringLiteral("off"));
                 // And the time zone, set in the same statement.
-                QSqlQuery zone(reader.value());
-                QVERIFY(zone.exec(QStringLiteral("SHOW TimeZone")) && zone.next());
-                QCOMPARE(zone.value(0).toString(), QStringLiteral("UTC"));
+                QCOMPARE(show(reader.value(), "TimeZone"), QStringLiteral("UTC"));
             }
             QSqlDatabase::removeDatabase(name);
         }
-        // Set by whoever connects (here in the address; the same for the login's or the
-        // database's own setting): kept.
-        auto opened = Database::open(test::location(path) + QStringLiteral("%20-crandom_page_cost%3D2.5"), {});
+        // Set by whoever connects: kept, each on its own.
+        {
+            auto opened = Database::open(test::location(path) + QStringLiteral("%20-crandom_page_cost%3D2.5"), {});
+            QVERIFY2(opened, qPrintable(opened ? QString() : opened.error().message));
+            QCOMPARE(show(opened.value()->connection(), "random_page_cost"), QStringLiteral("2.5"));
+            QCOMPARE(show(opened.value()->connection(), "jit"), QStringLiteral("off"));
+        }
+        auto opened = Database::open(test::location(path) + QStringLiteral("%20-cjit%3Don"), {});
         QVERIFY2(opened, qPrintable(opened ? QString() : opened.error().message));
-        QCOMPARE(costOf(opened.value()->connection()), QStringLiteral("2.5"));
+        QCOMPARE(show(opened.value()->connection(), "jit"), QStringLiteral("on"));
+        QCOMPARE(show(opened.value()->connection(), "random_page_cost"), QStringLiteral("1.1"));
+        // The team flag read from the same statement still reads right (a plain database here).
+        QVERIFY(!opened.value()->isReadOnly());
     }
 
     void aReaderOnAStandbyAsksOnlyWhenBehindAndStopsWaitingWhenTold()

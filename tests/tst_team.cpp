@@ -16,6 +16,7 @@
 #include "import/importer.h"
 #include "storage/database.h"
 #include "storage/licenseedits.h"
+#include "storage/licenseimage.h"
 #include "storage/licenserepository.h"
 #include "document/document.h"
 #include "models/licensetablemodel.h"
@@ -27,12 +28,15 @@
 #include "storage/team.h"
 
 #include <QFile>
+#include <QFileInfo>
+#include <QDir>
 #include <QJsonObject>
 #include <QLabel>
 #include <QPushButton>
 #include <QTableWidget>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -530,6 +534,64 @@ private slots:
                             "SELECT 'L-new', package_ref, 'Trial', 5, '00D000000000NEW', CURRENT_DATE, lmo_ref FROM licenses "
                             "WHERE is_sandbox = 0 AND package_ref = (SELECT id FROM packages WHERE name = '%1') LIMIT 1"_s.arg(packages.at(0))), 1);
         compareAll("after an insert");
+        if (QTest::currentTestFailed())
+            return;
+
+        // Past the copy's limit (4M licenses in the app; here what support sees, fewer than the
+        // others see): those logins' copies are dropped and the server sums for them, support
+        // keeps its image. Under the limit again (raised, copies forgotten): images for all.
+        const qint64 supportSees = attempt(asLogin(t.support), u"SELECT count(*) FROM licenses"_s).value.toLongLong();
+        QVERIFY(supportSees > 0);
+        QVERIFY(attempt(asLogin(t.success), u"SELECT count(*) FROM licenses"_s).value.toLongLong() > supportSees);
+        const std::uint64_t limitWas = LicenseImage::setSharedRowLimit(std::uint64_t(supportSees));
+        QCOMPARE(limitWas, LicenseImage::kDefaultSharedRowLimit);
+        auto restoreLimit = qScopeGuard([] { LicenseImage::setSharedRowLimit(LicenseImage::kDefaultSharedRowLimit); });
+        LicenseImage::forgetShared();
+        compareAll("past the copy's limit", {false, false, true});
+        compareAll("past the copy's limit, again", {false, false, true});
+        LicenseImage::setSharedRowLimit(LicenseImage::kDefaultSharedRowLimit);
+        LicenseImage::forgetShared();
+        compareAll("under the limit again");
+        if (QTest::currentTestFailed())
+            return;
+
+        // The copies' images live in a file of the user's cache folder: where none can be made
+        // (here a folder under a plain file), the server sums, the same figures.
+        {
+            QTemporaryDir scratch;
+            QFile plain(scratch.filePath(u"not-a-folder"_s));
+            QVERIFY(plain.open(QIODevice::WriteOnly));
+            plain.close();
+            const QString folderWas = LicenseImage::setSharedCacheFolder(plain.fileName() + u"/cache"_s);
+            auto restoreFolder = qScopeGuard([folderWas] { LicenseImage::setSharedCacheFolder(folderWas); });
+            LicenseImage::forgetShared();
+            compareAll("no folder for the copies", {false, false, false});
+            LicenseImage::setSharedCacheFolder(scratch.path());
+            LicenseImage::forgetShared();
+            compareAll("a folder for the copies");
+            // Every chunk read again twice: more of each file is then stale than live, and it is
+            // rewritten (with no floor) before the dashboard reads it back.
+            const qint64 floorWas = LicenseImage::setSharedCompactionFloor(0);
+            auto restoreFloor = qScopeGuard([floorWas] { LicenseImage::setSharedCompactionFloor(floorWas); });
+            for (const char *when : {"every license touched", "every license touched again"}) {
+                QVERIFY(exec(*ops, u"UPDATE licenses SET seats = seats"_s) > 100);
+                compareAll(when);
+                QVERIFY(built[0] > 4);
+                if (QTest::currentTestFailed())
+                    return;
+            }
+            // A file a login, private to the user, gone with the copies (on Linux an unnamed
+            // one where the file system allows: then the folder shows none at all).
+            const QFileInfoList files = QDir(scratch.path()).entryInfoList({u"team-image-*.bin"_s}, QDir::Files);
+            QVERIFY(files.size() == 0 || files.size() == 3);
+            for (const QFileInfo &f : files) {
+                QVERIFY(f.size() > 0);
+                QCOMPARE(f.permissions() & (QFile::ReadGroup | QFile::WriteGroup | QFile::ReadOther | QFile::WriteOther),
+                         QFile::Permissions());
+            }
+            LicenseImage::forgetShared();
+            QCOMPARE(QDir(scratch.path()).entryList({u"team-image-*.bin"_s}, QDir::Files).size(), 0);
+        }
         if (QTest::currentTestFailed())
             return;
 

@@ -159,6 +159,18 @@ Result<qint64> LicenseListReader::total()
     return queryNumber(m_db, QStringLiteral("SELECT COUNT(*) FROM licenses"), QStringLiteral("counting licenses"));
 }
 
+Result<qint64> LicenseListReader::candidateCount(const TextCandidates &candidates)
+{
+    QSqlQuery q(m_db);
+    q.setForwardOnly(true);
+    if (!q.prepare(candidates.countSql))
+        return sqlError(q.lastError(), QStringLiteral("counting the search's candidates"));
+    bindAll(q, candidates.binds);
+    if (!q.exec() || !q.next())
+        return sqlError(q.lastError(), QStringLiteral("counting the search's candidates"));
+    return q.value(0).toLongLong();
+}
+
 Result<std::vector<qint64>> LicenseListReader::segmentCounts(const std::vector<LicenseQuerySegment> &segments)
 {
     std::vector<qint64> counts;
@@ -266,10 +278,64 @@ QString namedPlaceholders(const QString &sql)
 
 } // namespace
 
-Result<std::vector<qint64>> LicenseListReader::ids(const std::vector<LicenseQuerySegment> &segments,
-                                                   const std::function<bool()> &stopped)
+void LicenseIds::reserve(size_t n)
 {
+    if (m_wide.empty())
+        m_narrow.reserve(n);
+    else
+        m_wide.reserve(n);
+}
+
+void LicenseIds::pushWide(qint64 id)
+{
+    if (m_wide.empty()) {
+        m_wide.reserve(std::max(m_narrow.capacity(), m_narrow.size() + 1));
+        m_wide.assign(m_narrow.begin(), m_narrow.end());
+        std::vector<std::uint32_t>().swap(m_narrow);
+    }
+    m_wide.push_back(id);
+}
+
+qint64 LicenseIds::indexOf(qint64 id) const
+{
+    if (!m_wide.empty()) {
+        const auto it = std::find(m_wide.begin(), m_wide.end(), id);
+        return it == m_wide.end() ? -1 : qint64(it - m_wide.begin());
+    }
+    if (id < 0 || id > qint64(UINT32_MAX))
+        return -1;
+    const auto it = std::find(m_narrow.begin(), m_narrow.end(), std::uint32_t(id));
+    return it == m_narrow.end() ? -1 : qint64(it - m_narrow.begin());
+}
+
+std::vector<qint64> LicenseIds::slice(size_t from, size_t to) const
+{
+    to = std::min(to, size());
     std::vector<qint64> out;
+    if (from >= to)
+        return out;
+    if (!m_wide.empty())
+        return std::vector<qint64>(m_wide.begin() + qint64(from), m_wide.begin() + qint64(to));
+    out.reserve(to - from);
+    for (size_t i = from; i < to; ++i)
+        out.push_back(m_narrow[i]);
+    return out;
+}
+
+void LicenseIds::release()
+{
+    // Swapped, not assigned from {}: that assignment keeps the capacity.
+    std::vector<std::uint32_t>().swap(m_narrow);
+    std::vector<qint64>().swap(m_wide);
+}
+
+Result<LicenseIds> LicenseListReader::ids(const std::vector<LicenseQuerySegment> &segments,
+                                          const std::function<bool()> &stopped, qint64 expected)
+{
+    LicenseIds out;
+    // A little over the count: rows added since it was taken do not double the list.
+    if (expected > 0)
+        out.reserve(size_t(expected + expected / 64 + 256));
     const StorageBackend &backend = StorageBackend::of(m_db);
     std::vector<QByteArray> keep;
     for (const LicenseQuerySegment &s : segments) {

@@ -8,6 +8,7 @@
 #include <QSqlDatabase>
 #include <QString>
 
+#include <cstdint>
 #include <functional>
 #include <vector>
 
@@ -46,6 +47,37 @@ struct LicenseFilterChoices
     QStringList instances;
 };
 
+// The ids of a list in order, four bytes each while every id fits in 32 bits (all of them on
+// SQLite up to four billion rows), eight once one does not: 40 MB at 10M instead of 80.
+class LicenseIds
+{
+public:
+    void reserve(size_t n);
+    void push_back(qint64 id)
+    {
+        if (m_wide.empty() && id >= 0 && id <= qint64(UINT32_MAX))
+            m_narrow.push_back(std::uint32_t(id));
+        else
+            pushWide(id);
+    }
+    qint64 operator[](size_t i) const { return m_wide.empty() ? qint64(m_narrow[i]) : m_wide[i]; }
+    size_t size() const { return m_wide.empty() ? m_narrow.size() : m_wide.size(); }
+    bool empty() const { return size() == 0; }
+    // Where an id is (a scan), or -1.
+    qint64 indexOf(qint64 id) const;
+    // The ids in [from, to).
+    std::vector<qint64> slice(size_t from, size_t to) const;
+    std::vector<qint64> toVector() const { return slice(0, size()); }
+    // Empty, its memory given back.
+    void release();
+    size_t bytes() const { return m_narrow.capacity() * sizeof(std::uint32_t) + m_wide.capacity() * sizeof(qint64); }
+
+private:
+    void pushWide(qint64 id);
+    std::vector<std::uint32_t> m_narrow;
+    std::vector<qint64> m_wide; // once in use, holds every id
+};
+
 // Reads a sorted, filtered license list through one connection, a window at a time. Used on
 // the browser's worker threads, by the benchmark and by tests; knows nothing of widgets.
 class LicenseListReader
@@ -59,16 +91,19 @@ public:
     Result<qint64> total();
 
     // How many rows each segment holds.
+    // How many licenses a text search's substring index proposes (textCandidates).
+    Result<qint64> candidateCount(const TextCandidates &candidates);
     Result<std::vector<qint64>> segmentCounts(const std::vector<LicenseQuerySegment> &segments);
     // Rows [offset, offset + limit) of the list. Without counts, only from the start (offset 0).
     // A window nearer the end of a segment is read from that end.
     Result<std::vector<LicenseRow>> window(const std::vector<LicenseQuerySegment> &segments,
                                            const std::vector<qint64> &counts, qint64 offset, int limit,
                                            const QDate &asOf);
-    // The row ids of the whole list, in order (about 8 MB for a million). `stopped` returning
-    // true ends it early with Error::Code::Cancelled.
-    Result<std::vector<qint64>> ids(const std::vector<LicenseQuerySegment> &segments,
-                                    const std::function<bool()> &stopped = {});
+    // The row ids of the whole list, in order (about 4 MB for a million). `expected`, the count
+    // if known, is room made first: a list grown by doubling peaks near twice its size. `stopped`
+    // returning true ends it early with Error::Code::Cancelled.
+    Result<LicenseIds> ids(const std::vector<LicenseQuerySegment> &segments, const std::function<bool()> &stopped = {},
+                           qint64 expected = 0);
     // These licenses, in the order given; one no longer in the database comes back with id 0.
     Result<std::vector<LicenseRow>> rowsById(const qint64 *ids, size_t count, const QDate &asOf);
 

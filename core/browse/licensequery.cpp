@@ -147,6 +147,28 @@ LicensePlan choosePlan(qint64 matching, qint64 total)
     return total > 0 && matching * 50 >= total ? LicensePlan::FollowSortOrder : LicensePlan::Natural;
 }
 
+std::optional<TextCandidates> textCandidates(const LicenseFilter &filter, Dialect dialect)
+{
+    if (dialect.kind() != Dialect::Kind::SQLite)
+        return std::nullopt; // a server plans from its own statistics: the hint is not written there
+    LicenseFilter others = filter;
+    others.text.clear();
+    const QString text = filter.text.trimmed();
+    if (text.isEmpty() || !others.isEmpty() || !SalesforceId::fromString(text).isNull())
+        return std::nullopt;
+    TextCandidates out;
+    const QString ids = LicenseSearch::candidateIds(dialect, text, QStringLiteral("LIKE"), out.binds, containsPattern(text));
+    if (ids.isEmpty())
+        return std::nullopt;
+    out.countSql = QStringLiteral("SELECT COUNT(*) FROM (%1)").arg(ids);
+    return out;
+}
+
+LicensePlan chooseTextPlan(qint64 candidates, qint64 total)
+{
+    return total > 0 && candidates * 500 >= total ? LicensePlan::FollowSortOrder : LicensePlan::Natural;
+}
+
 std::vector<LicenseQuerySegment> buildLicenseQuery(const LicenseQuery &query, const std::vector<PackageName> &packages,
                                                    Dialect dialect, LicensePlan plan)
 {
@@ -178,8 +200,10 @@ std::vector<LicenseQuerySegment> buildLicenseQuery(const LicenseQuery &query, co
             const QString pattern = containsPattern(text);
             // The substring index, where there is one, narrows the licenses the LIKE reads.
             const QString candidates = LicenseSearch::candidateIds(dialect, text, like, binds, pattern);
+            // Following the sort, the id is tested from the sort's index (+ keeps the planner
+            // from reading the candidates' rows first instead).
             if (!candidates.isEmpty())
-                where << QStringLiteral("l.id IN (%1)").arg(candidates);
+                where << QStringLiteral("%1l.id IN (%2)").arg(hint ? QStringLiteral("+") : QString(), candidates);
             where << QStringLiteral("(l.name %1 ? ESCAPE '\\' OR l.account_name %1 ? ESCAPE '\\' OR l.org_id %1 ? ESCAPE "
                                     "'\\' OR l.package_ref IN (SELECT id FROM packages WHERE name %1 ? ESCAPE '\\'))")
                          .arg(like);

@@ -139,6 +139,11 @@ std::unique_ptr<StorageBackend::Scope> StorageBackend::indexBuildScope(QSqlDatab
     return nullptr;
 }
 
+std::unique_ptr<StorageBackend::Scope> StorageBackend::unjournaledScope(QSqlDatabase) const
+{
+    return nullptr;
+}
+
 std::unique_ptr<StorageBackend::TrustedLoad> StorageBackend::trustedLoadScope(QSqlDatabase) const
 {
     return std::make_unique<NothingSwitched>();

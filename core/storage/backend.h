@@ -226,6 +226,13 @@ public:
     // cache and a second sorting thread); nullptr where there are none (the default, a server's,
     // which sorts with the memory its configuration gives every session).
     virtual std::unique_ptr<Scope> indexBuildScope(QSqlDatabase db) const;
+    // No rollback journal or write-ahead log for bulk work into a file no one else has yet (the
+    // demo's new file, written under a private name and renamed into place once complete): each
+    // page is written once, not to the log and then again to the file. A failure meanwhile can
+    // leave the file unusable, so it is only for a file that is thrown away on failure. Made
+    // outside any transaction; the write-ahead log is back when it goes. nullptr where there is
+    // none (the default, a server's).
+    virtual std::unique_ptr<Scope> unjournaledScope(QSqlDatabase db) const;
 
     // The engine's own checks of each row, switched off for a load into an empty table whose
     // loader vouches for what they would find: every reference it writes is a row it has just

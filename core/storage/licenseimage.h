@@ -158,17 +158,29 @@ Result<ReadStats> read(QSqlDatabase db, const std::function<void(const Chunk &)>
                        const std::function<bool()> &stop = {}, const std::function<void(const Chunk &)> &secondChunk = {});
 
 // A team database (PostgreSQL, schema 15): the image is built here, from the licenses this login
-// may read (its row-level policies and hidden columns apply as to any read), and kept in this
-// process's memory; each read first reads the server's stamps (which transaction last changed
+// may read (its row-level policies and hidden columns apply as to any read), and kept for this
+// process; each read first reads the server's stamps (which transaction last changed
 // each chunk of one package's production or sandbox licenses) and reads again only the chunks
 // whose stamp moved. Calls `chunk` for every chunk, in row-id order. Answers no stats (nothing
 // read) where the server keeps no stamps this login may read, where a value does not fit the
 // image (a date past year 9999, a count beyond 32 bits, a sandbox flag hidden from the role), or
-// past four million licenses: the caller then sums on the server.
+// past the row limit (below), or where the copy's file cannot be written: the caller then sums
+// on the server. The copy's images are kept in a file of the user's cache folder, not in memory.
 Result<std::optional<ReadStats>> readShared(QSqlDatabase db, const std::function<void(const Chunk &)> &chunk,
                                             const std::function<bool()> &stop = {});
 // Drops every copy this process keeps (tests).
 void forgetShared();
+// The most licenses one login's copy may hold (100M: about 4 GB in the user's cache folder, where
+// the copy's images are kept; past it the copy is dropped and the server sums). Answers the limit
+// before. Tests set a small one.
+std::uint64_t setSharedRowLimit(std::uint64_t rows);
+inline constexpr std::uint64_t kDefaultSharedRowLimit = 100'000'000;
+// Where the copies' files go (empty: the user's cache folder). Answers the folder before. Tests
+// name one that cannot be made, to see the server sum instead.
+QString setSharedCacheFolder(const QString &folder);
+// A copy's file is rewritten once more of it is stale than live, and at least this much is
+// stale (16 MB). Answers the floor before. Tests set 0.
+qint64 setSharedCompactionFloor(qint64 bytes);
 
 // Builds and stores every missing chunk now (after an import, so that the first dashboard does
 // not pay for it), in the caller's write transaction. Answers how many it built.

@@ -44,6 +44,8 @@ constexpr MigrationFile kMigrationFiles[] = {
      ":/sql/0014_license_search_pg.sql"},
     {15, "The stamps a team database's clients check their image of the licenses against", ":/sql/0015_license_image_stamps.sql",
      ":/sql/0015_license_image_stamps_pg.sql"},
+    {16, "One license index fewer (the subscriber summary reads each org's licenses through its unique index)",
+     ":/sql/0016_drop_org_modified_index.sql"},
 };
 
 } // namespace

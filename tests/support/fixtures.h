@@ -52,20 +52,20 @@ QByteArray contentHash(Database &database);
 bool hasSearchTrigramIndex(const Database &database);
 
 // What a load into an empty licenses table leaves to build once its rows are saved
-// (deferred_indexes): the table's 16 secondary indexes and the org summary; on a server also the
+// (deferred_indexes): the table's 15 secondary indexes and the org summary; on a server also the
 // primary key and the two foreign keys' checks (pg::ForeignKeySuspension) and, with pg_trgm, the
 // search's trigram index; on SQLite the search's FTS5 table (storage/licensesearch.h).
 inline int deferredAfterFreshLoad(const Database &database)
 {
-    return database.isTeamDatabase() ? 20 + (hasSearchTrigramIndex(database) ? 1 : 0) : 18;
+    return database.isTeamDatabase() ? 19 + (hasSearchTrigramIndex(database) ? 1 : 0) : 17;
 }
 
-// The licenses table's secondary indexes once built: the 16 for browsing, on either engine, and
+// The licenses table's secondary indexes once built: the 15 for browsing, on either engine, and
 // on a server with pg_trgm the search's trigram index (the search's index on SQLite is a table
 // of its own, not an index of licenses).
 inline int licenseIndexesBuilt(const Database &database)
 {
-    return 16 + (hasSearchTrigramIndex(database) ? 1 : 0);
+    return 15 + (hasSearchTrigramIndex(database) ? 1 : 0);
 }
 
 // The licenses table's secondary indexes (all, or those named `name`), whatever the engine;

@@ -1,11 +1,11 @@
 #include "browse/licensecolumns.h"
 
 #include "models/licensetablemodel.h"
+#include "widgets/bigtableview.h"
 
 #include <QHeaderView>
 #include <QMenu>
 #include <QSettings>
-#include <QTableView>
 
 namespace lmo {
 
@@ -17,7 +17,7 @@ const QString kHeaderKey = QStringLiteral("licenses/columns");
 
 } // namespace
 
-LicenseColumns::LicenseColumns(QTableView *table, LicenseTableModel *model, QObject *parent)
+LicenseColumns::LicenseColumns(BigTableView *table, LicenseTableModel *model, QObject *parent)
     : QObject(parent), m_table(table), m_model(model)
 {
     QHeaderView *header = m_table->horizontalHeader();

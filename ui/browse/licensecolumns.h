@@ -5,10 +5,10 @@
 #include <QObject>
 
 class QPoint;
-class QTableView;
 
 namespace lmo {
 
+class BigTableView;
 class LicenseTableModel;
 
 // The license table's columns: their first order and widths, which are shown (the header's
@@ -17,7 +17,7 @@ class LicenseColumns : public QObject
 {
     Q_OBJECT
 public:
-    LicenseColumns(QTableView *table, LicenseTableModel *model, QObject *parent = nullptr);
+    LicenseColumns(BigTableView *table, LicenseTableModel *model, QObject *parent = nullptr);
 
     // License, account, status, seats, used, expiration, then the rest.
     static QList<LicenseColumn> defaultOrder();
@@ -41,7 +41,7 @@ private:
 
     bool isUnreadable(int column) const;
 
-    QTableView *m_table;
+    BigTableView *m_table;
     LicenseTableModel *m_model;
     QStringList m_unreadable;
 };

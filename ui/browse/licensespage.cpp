@@ -9,6 +9,7 @@
 #include "domain/salesforceid.h"
 #include "models/licensetablemodel.h"
 #include "storage/database.h"
+#include "widgets/bigtableview.h"
 #include "widgets/pagestyle.h"
 
 #include <QAction>
@@ -22,7 +23,6 @@
 #include <QPointer>
 #include <QSettings>
 #include <QSplitter>
-#include <QTableView>
 #include <QTimer>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -40,7 +40,7 @@ constexpr int kMaxCopyRows = 100'000;
 
 LicensesPage::LicensesPage(QWidget *parent)
     : DatabasePage(parent), m_reader(std::make_unique<PageReader>(this)), m_model(new LicenseTableModel(this)),
-      m_table(new QTableView(this)), m_detail(new LicenseDetailPanel(this)),
+      m_table(new BigTableView(this)), m_detail(new LicenseDetailPanel(this)),
       m_splitter(new QSplitter(Qt::Horizontal, this)), m_summary(new QLabel(this)), m_filters(new LicenseFilterBar(this)),
       m_columns(nullptr), m_views(nullptr),
       m_detailAction(new QAction(QStringLiteral("Show license &details"), this)), m_selectionDelay(new QTimer(this))
@@ -281,21 +281,9 @@ void LicensesPage::currentChanged()
     syncDetail();
 }
 
-namespace {
-
-qint64 selectedRows(const QItemSelectionModel *selection)
-{
-    qint64 selected = 0;
-    for (const QItemSelectionRange &range : selection->selection())
-        selected += range.bottom() - range.top() + 1;
-    return selected;
-}
-
-} // namespace
-
 void LicensesPage::showSelectionSummary()
 {
-    const qint64 selected = selectedRows(m_table->selectionModel());
+    const qint64 selected = m_table->selectedRowCount();
     if (selected <= 1)
         return;
     if (m_database && selected <= kMaxSummedSelection) {
@@ -305,7 +293,7 @@ void LicensesPage::showSelectionSummary()
             QPointer<LicensesPage> page(this);
             std::vector<qint64> summed = ids;
             m_model->summarise(std::move(ids), [page, selected, summed](std::optional<LicenseListReader::Summary> summary) {
-                if (!page || selectedRows(page->m_table->selectionModel()) != selected || page->selectedLicenseIds() != summed)
+                if (!page || page->m_table->selectedRowCount() != selected || page->selectedLicenseIds() != summed)
                     return;
                 page->m_detail->showSelection(selected, summary);
             });
@@ -319,7 +307,7 @@ void LicensesPage::syncDetail(bool reread)
 {
     // Several rows: what they add up to (the one current row is not what Modify would change),
     // summed in SQL once the selection settles (shift+arrow grows it a row a keypress).
-    if (selectedRows(m_table->selectionModel()) > 1) {
+    if (m_table->selectedRowCount() > 1) {
         m_selectionDelay->start();
         return;
     }
@@ -368,35 +356,16 @@ bool LicensesPage::eventFilter(QObject *watched, QEvent *event)
 
 std::vector<qint64> LicensesPage::selectedLicenseIds() const
 {
-    QList<int> rows;
-    for (const QModelIndex &i : m_table->selectionModel()->selectedRows())
-        rows << i.row();
-    std::sort(rows.begin(), rows.end());
     std::vector<qint64> ids;
-    for (int r : rows)
+    for (int r : m_table->selectedRowNumbers())
         if (const qint64 id = m_model->licenseIdAt(r))
             ids.push_back(id);
     return ids;
 }
 
-namespace {
-
-QList<int> selectedRowNumbers(const QItemSelectionModel *selection)
-{
-    QList<int> rows;
-    for (const QModelIndex &i : selection->selectedRows())
-        rows << i.row();
-    std::sort(rows.begin(), rows.end());
-    if (rows.size() > kMaxCopyRows)
-        rows.resize(kMaxCopyRows);
-    return rows;
-}
-
-} // namespace
-
 QString LicensesPage::selectionAsText(const QHash<qint64, LicenseRow> &fetched) const
 {
-    const QList<int> rows = selectedRowNumbers(m_table->selectionModel());
+    const std::vector<int> rows = m_table->selectedRowNumbers(kMaxCopyRows);
     QHeaderView *header = m_table->horizontalHeader();
     QList<int> columns;
     for (int v = 0; v < header->count(); ++v) {
@@ -428,12 +397,12 @@ QString LicensesPage::selectionAsText(const QHash<qint64, LicenseRow> &fetched) 
 
 void LicensesPage::copySelection()
 {
-    if (m_table->selectionModel()->selectedRows().isEmpty())
+    if (!m_table->selectionModel()->hasSelection())
         return;
     // Rows not here yet are read first, by id (the list knows every id once it is loaded), on
     // the list's worker; the clipboard gets the selection as it is then.
     std::vector<qint64> missing;
-    for (int r : selectedRowNumbers(m_table->selectionModel()))
+    for (int r : m_table->selectedRowNumbers(kMaxCopyRows))
         if (!m_model->rowAt(r) && m_model->licenseIdAt(r))
             missing.push_back(m_model->licenseIdAt(r));
     if (missing.empty()) {

@@ -10,11 +10,11 @@
 class QAction;
 class QLabel;
 class QSplitter;
-class QTableView;
 class QTimer;
 
 namespace lmo {
 
+class BigTableView;
 class Database;
 class LicenseColumns;
 class LicenseDetailPanel;
@@ -39,7 +39,7 @@ public:
     void reload() override;
 
     LicenseTableModel *model() const { return m_model; }
-    QTableView *table() const { return m_table; }
+    BigTableView *table() const { return m_table; }
     LicenseDetailPanel *detail() const { return m_detail; }
     LicenseFilterBar *filterBar() const { return m_filters; }
     QString summaryText() const;
@@ -108,7 +108,7 @@ private:
     Database *m_database = nullptr;
     std::unique_ptr<PageReader> m_reader;
     LicenseTableModel *m_model;
-    QTableView *m_table;
+    BigTableView *m_table;
     LicenseDetailPanel *m_detail;
     QSplitter *m_splitter;
     QLabel *m_summary;

@@ -7,6 +7,7 @@
 #include "models/licensetablemodel.h"
 #include "util/json.h"
 #include "widgets/lmochooser.h"
+#include "widgets/bigtableview.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -24,7 +25,6 @@
 #include <QMessageBox>
 #include <QPushButton>
 #include <QSettings>
-#include <QTableView>
 
 namespace lmo {
 
@@ -72,7 +72,7 @@ QJsonObject filterJson(const LicenseFilter &f, const std::vector<PackageName> &p
 
 } // namespace
 
-LicenseViews::LicenseViews(LicenseFilterBar *filters, LicenseTableModel *model, QTableView *table,
+LicenseViews::LicenseViews(LicenseFilterBar *filters, LicenseTableModel *model, BigTableView *table,
                            LicenseColumns *columns, QWidget *parent)
     : QWidget(parent), m_filters(filters), m_model(model), m_table(table), m_columns(columns),
       m_views(new QComboBox(this)), m_saveView(new QPushButton(QStringLiteral("Save view…"), this)),

@@ -10,10 +10,10 @@
 
 class QComboBox;
 class QPushButton;
-class QTableView;
 
 namespace lmo {
 
+class BigTableView;
 class Database;
 class Document;
 class LicenseColumns;
@@ -27,7 +27,7 @@ class LicenseViews : public QWidget
 {
     Q_OBJECT
 public:
-    LicenseViews(LicenseFilterBar *filters, LicenseTableModel *model, QTableView *table, LicenseColumns *columns,
+    LicenseViews(LicenseFilterBar *filters, LicenseTableModel *model, BigTableView *table, LicenseColumns *columns,
                  QWidget *parent = nullptr);
 
     QStringList names() const;
@@ -66,7 +66,7 @@ private:
 
     LicenseFilterBar *m_filters;
     LicenseTableModel *m_model;
-    QTableView *m_table;
+    BigTableView *m_table;
     LicenseColumns *m_columns;
     QComboBox *m_views;
     QPushButton *m_saveView;

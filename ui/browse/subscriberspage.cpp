@@ -5,6 +5,7 @@
 #include "models/subscribertablemodel.h"
 #include "storage/database.h"
 #include "widgets/lmochooser.h"
+#include "widgets/bigtableview.h"
 #include "widgets/pagestyle.h"
 
 #include <QHeaderView>
@@ -20,7 +21,7 @@
 namespace lmo {
 
 SubscribersPage::SubscribersPage(QWidget *parent)
-    : DatabasePage(parent), m_reader(std::make_unique<PageReader>(this)), m_model(new SubscriberTableModel(this)), m_table(new QTableView(this)),
+    : DatabasePage(parent), m_reader(std::make_unique<PageReader>(this)), m_model(new SubscriberTableModel(this)), m_table(new BigTableView(this)),
       m_licenses(new QTableWidget(0, 9, this)), m_summary(new QLabel(this)), m_licensesTitle(new QLabel(this)),
       m_search(new QLineEdit(this)), m_lmo(new LmoChooser(LmoChooser::Mode::Filter, this)), m_searchDelay(new QTimer(this))
 {

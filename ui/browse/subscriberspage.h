@@ -10,12 +10,12 @@
 
 class QLabel;
 class QLineEdit;
-class QTableView;
 class QTableWidget;
 class QTimer;
 
 namespace lmo {
 
+class BigTableView;
 class Database;
 class SubscriberTableModel;
 class LmoChooser;
@@ -34,7 +34,7 @@ public:
     void reload() override;
 
     SubscriberTableModel *model() const { return m_model; }
-    QTableView *table() const { return m_table; }
+    BigTableView *table() const { return m_table; }
     QTableWidget *licensesTable() const { return m_licenses; }
     QString summaryText() const;
     std::optional<qint64> count() const;
@@ -64,7 +64,7 @@ private:
     quint64 m_lmoRead = 0;      // the last LMO read asked for
     quint64 m_licensesRead = 0; // the last org's licenses asked for
     SubscriberTableModel *m_model;
-    QTableView *m_table;
+    BigTableView *m_table;
     QTableWidget *m_licenses;
     QLabel *m_summary;
     QLabel *m_licensesTitle;

@@ -100,8 +100,7 @@ void LicenseTableModel::restart(bool keepRows)
         beginResetModel();
         m_rows = 0;
         m_cache.clear();
-        m_ids.clear();
-        m_ids.shrink_to_fit();
+        m_ids.release();
         m_idsLoaded = false;
         m_segmentCounts.clear();
         m_matching.reset();
@@ -160,16 +159,25 @@ void LicenseTableModel::restart(bool keepRows)
                 // With a filter on indexed columns, the count (quick through those indexes)
                 // says whether to find the matches first or to walk the sort order.
                 std::vector<LicenseQuerySegment> plan = segments;
+                // Every license's count, as last counted (a whole-table count is slow on a server).
+                auto total = [&] {
+                    const qint64 known = knownTotal->load();
+                    return known >= 0 ? Result<qint64>(known) : reader.total();
+                };
                 if (countFirst) {
                     auto counts = reader.segmentCounts(segments);
-                    const qint64 known = knownTotal->load();
-                    auto total = known >= 0 ? Result<qint64>(known) : reader.total();
-                    if (counts && total) {
+                    if (auto all = total(); counts && all) {
                         qint64 matching = 0;
                         for (qint64 c : counts.value())
                             matching += c;
-                        plan = buildLicenseQuery(query, packages, dialect, choosePlan(matching, total.value()));
+                        plan = buildLicenseQuery(query, packages, dialect, choosePlan(matching, all.value()));
                     }
+                } else if (const auto candidates = textCandidates(query.filter, dialect)) {
+                    // A text search: how many its substring index proposes decides, not the
+                    // count of true matches (which reads every candidate's row).
+                    auto proposed = reader.candidateCount(*candidates);
+                    if (auto all = total(); proposed && all)
+                        plan = buildLicenseQuery(query, packages, dialect, chooseTextPlan(proposed.value(), all.value()));
                 }
                 auto rows = std::make_shared<Result<std::vector<LicenseRow>>>(reader.window(plan, {}, 0, kBlockSize, day));
                 QMetaObject::invokeMethod(
@@ -273,8 +281,11 @@ void LicenseTableModel::startScans(quint64 generation)
             Qt::QueuedConnection);
         if (!*counts || live->load() != generation)
             return;
-        auto ids = std::make_shared<Result<std::vector<qint64>>>(
-            reader.ids(segments, [&] { return live->load() != generation; }));
+        qint64 expected = 0;
+        for (qint64 c : counts->value())
+            expected += c;
+        auto ids = std::make_shared<Result<LicenseIds>>(
+            reader.ids(segments, [&] { return live->load() != generation; }, expected));
         if (!*ids && ids->error().code == Error::Code::Cancelled)
             return;
         QMetaObject::invokeMethod(
@@ -338,13 +349,21 @@ void LicenseTableModel::counted(quint64 generation, std::vector<qint64> segmentC
     emit countsChanged();
 }
 
-void LicenseTableModel::listed(quint64 generation, std::vector<qint64> ids)
+void LicenseTableModel::listed(quint64 generation, LicenseIds ids)
 {
     if (generation != m_generation)
         return;
     if (m_refreshing) {
         // The same list read again: the rows the views hold on to (selection, current) follow
-        // their license to wherever it is now.
+        // their license to wherever it is now. A layout change keeps the number of rows: rows
+        // added are inserted before it, rows gone are removed from the end after it, once
+        // nothing the views hold points there.
+        const int newRows = int(qMin<size_t>(ids.size(), size_t(std::numeric_limits<int>::max())));
+        if (newRows > m_rows) {
+            beginInsertRows(QModelIndex(), m_rows, newRows - 1);
+            m_rows = newRows;
+            endInsertRows();
+        }
         emit layoutAboutToBeChanged();
         const QModelIndexList from = persistentIndexList();
         std::unordered_map<qint64, int> where;
@@ -364,13 +383,17 @@ void LicenseTableModel::listed(quint64 generation, std::vector<qint64> ids)
         }
         m_ids = std::move(ids);
         m_idsLoaded = true;
-        m_rows = int(m_ids.size());
         m_matching = qint64(m_ids.size());
         m_cache.clear();
         m_pending.clear();
         changePersistentIndexList(from, to);
         m_refreshing = false;
         emit layoutChanged();
+        if (newRows < m_rows) {
+            beginRemoveRows(QModelIndex(), newRows, m_rows - 1);
+            m_rows = newRows;
+            endRemoveRows();
+        }
         emit countsChanged();
         emit idsArrived();
         return;
@@ -431,8 +454,7 @@ void LicenseTableModel::requestBlock(int block) const
             Qt::QueuedConnection);
     };
     if (m_idsLoaded) {
-        const size_t end = qMin(m_ids.size(), size_t(first + kBlockSize));
-        std::vector<qint64> slice(m_ids.begin() + first, m_ids.begin() + qint64(end));
+        std::vector<qint64> slice = m_ids.slice(size_t(first), size_t(first + kBlockSize));
         m_pending.insert(block);
         m_blocks->post(
             [live, generation, day, dialect, slice = std::move(slice), deliver](QSqlDatabase &db) {
@@ -528,8 +550,7 @@ int LicenseTableModel::rowOfLicense(qint64 id) const
 {
     if (!m_idsLoaded)
         return -1;
-    auto it = std::find(m_ids.begin(), m_ids.end(), id);
-    return it == m_ids.end() ? -1 : int(it - m_ids.begin());
+    return int(m_ids.indexOf(id));
 }
 
 QString LicenseTableModel::cellText(const LicenseRow &r, LicenseColumn column)

@@ -98,7 +98,7 @@ private:
     void requestBlock(int block) const;
     void firstWindow(quint64 generation, Block rows);
     void counted(quint64 generation, std::vector<qint64> segmentCounts, qint64 total);
-    void listed(quint64 generation, std::vector<qint64> ids);
+    void listed(quint64 generation, LicenseIds ids);
     void blockArrived(quint64 generation, int block, Block rows);
     void fail(quint64 generation, const QString &message);
     void setRowCount(qint64 rows);
@@ -118,7 +118,7 @@ private:
     bool m_packagesRead = false; // m_packages is the database's (read on a worker)
     std::vector<LicenseQuerySegment> m_segments;
     std::vector<qint64> m_segmentCounts;
-    std::vector<qint64> m_ids;
+    LicenseIds m_ids;
     bool m_idsLoaded = false;
     bool m_refreshing = false;
     int m_rows = 0;

@@ -10,7 +10,11 @@
 #include <QDate>
 #include <QMutex>
 #include <QMutexLocker>
+#include <QDir>
+#include <QStandardPaths>
+#include <QTemporaryFile>
 
+#include <atomic>
 #include <charconv>
 #include <cstring>
 #include <map>
@@ -18,6 +22,7 @@
 #include <set>
 #include <tuple>
 #include <unordered_map>
+#include <utility>
 
 namespace lmo::LicenseImage {
 
@@ -30,14 +35,92 @@ struct Entry
 {
     std::int64_t gen = 0;
     bool misfit = false; // a value the image cannot hold exactly: the server sums instead
-    std::string blob;
-    Chunk decoded;
+    std::uint32_t rows = 0;
+    qint64 offset = 0; // of its image in the cache's file
+    qint64 size = 0;
 };
 
+QString g_cacheFolder; // under g_mutex; empty: the user's cache folder
+qint64 g_compactionFloor = qint64(16) << 20; // under g_mutex
+
+QString sharedCacheFolder()
+{
+    return g_cacheFolder.isEmpty() ? QStandardPaths::writableLocation(QStandardPaths::CacheLocation) : g_cacheFolder;
+}
+
+// The chunks' images are kept in a file of the user's cache folder, not in memory: about 39
+// bytes a license (390 MB at 10M, where the whole window's aim is 300 MB). Only the place of
+// each is in memory. The file is private to the user (0600; on Linux unnamed where the file
+// system allows, so that not even a crash leaves it behind), appended to as chunks are read
+// again, rewritten once more of it is stale than live, and removed with the copy (at the
+// latest when the process ends).
 struct Cache
 {
     std::map<Key, std::unique_ptr<Entry>> entries;
     bool tooLarge = false;
+    std::unique_ptr<QTemporaryFile> file;
+    qint64 live = 0;  // bytes of the file still used
+    qint64 stale = 0; // bytes of images read again since
+
+    void clear()
+    {
+        entries.clear();
+        file.reset();
+        live = stale = 0;
+    }
+    bool openFile()
+    {
+        if (file)
+            return true;
+        const QString folder = sharedCacheFolder();
+        if (folder.isEmpty() || !QDir().mkpath(folder))
+            return false;
+        file = std::make_unique<QTemporaryFile>(QDir(folder).filePath(QStringLiteral("team-image-XXXXXX.bin")));
+        if (!file->open()) {
+            file.reset();
+            return false;
+        }
+        return true;
+    }
+    // Appends an image; false if the file cannot take it.
+    bool append(const std::string &blob, Entry &e)
+    {
+        if (!openFile() || !file->seek(file->size()))
+            return false;
+        e.offset = file->pos();
+        e.size = qint64(blob.size());
+        if (file->write(blob.data(), e.size) != e.size)
+            return false;
+        live += e.size;
+        return true;
+    }
+    bool readBack(const Entry &e, std::string &into)
+    {
+        into.resize(size_t(e.size));
+        return file && file->seek(e.offset) && file->read(into.data(), e.size) == e.size;
+    }
+    void forget(const Entry &e)
+    {
+        live -= e.size;
+        stale += e.size;
+    }
+    // Rewrites the live images into a new file once the stale ones outweigh them.
+    bool compactIfWorthIt()
+    {
+        if (!file || stale <= live || stale < g_compactionFloor)
+            return true;
+        auto old = std::move(file);
+        live = stale = 0;
+        std::string blob;
+        for (auto &[key, e] : entries) {
+            if (e->misfit || e->size == 0)
+                continue;
+            blob.resize(size_t(e->size));
+            if (!old->seek(e->offset) || old->read(blob.data(), e->size) != e->size || !append(blob, *e))
+                return false;
+        }
+        return true;
+    }
 };
 
 // One cache per server, schema, login and what the login may see (its roles, the policy's
@@ -45,7 +128,7 @@ struct Cache
 QMutex g_mutex;
 std::unordered_map<std::string, std::shared_ptr<Cache>> g_caches;
 
-constexpr std::uint64_t kMaxCachedRows = 4'000'000; // about 160 MB: beyond it the server sums
+std::atomic<std::uint64_t> g_rowLimit{kDefaultSharedRowLimit}; // about 160 MB: beyond it the server sums
 
 struct PgResult
 {
@@ -263,9 +346,22 @@ Result<std::optional<ReadStats>> readShared(QSqlDatabase db, const std::function
     if (cache->tooLarge)
         return std::optional<ReadStats>();
     ReadStats stats;
+    // A file that cannot be written or read back (a full disk, say): the copy is dropped and
+    // the server sums, this time and after.
+    auto unusable = [&cache] {
+        cache->clear();
+        cache->tooLarge = true;
+        return std::optional<ReadStats>();
+    };
     // What is no longer there (or no longer visible) goes; what changed is read again.
-    for (auto it = cache->entries.begin(); it != cache->entries.end();)
-        it = stamps.count(it->first) ? std::next(it) : cache->entries.erase(it);
+    for (auto it = cache->entries.begin(); it != cache->entries.end();) {
+        if (stamps.count(it->first)) {
+            ++it;
+        } else {
+            cache->forget(*it->second);
+            it = cache->entries.erase(it);
+        }
+    }
     std::map<std::int64_t, std::vector<Key>> stale;
     for (const auto &[key, gen] : stamps) {
         auto it = cache->entries.find(key);
@@ -274,7 +370,7 @@ Result<std::optional<ReadStats>> readShared(QSqlDatabase db, const std::function
     }
     std::uint64_t held = 0; // rows in the copy
     for (const auto &[key, e] : cache->entries)
-        held += e->decoded.rows;
+        held += e->rows;
     // Runs of stale chunks up to 65,536 ids long in one statement each (a first read is a few
     // dozen statements at a million licenses, not a thousand).
     for (auto run = stale.begin(); run != stale.end();) {
@@ -297,32 +393,43 @@ Result<std::optional<ReadStats>> readShared(QSqlDatabase db, const std::function
             e->gen = stamps.at(key);
             e->misfit = b.misfit;
             if (!b.misfit) {
-                e->blob = b.builder.finish();
-                if (!decode(e->blob.data(), e->blob.size(), e->decoded))
+                const std::string blob = b.builder.finish();
+                Chunk decoded;
+                if (!decode(blob.data(), blob.size(), decoded))
                     return Error::make(Error::Code::Sql, QStringLiteral("The dashboard's image of a chunk could not be read back."));
-                e->decoded.chunk = std::get<0>(key);
+                e->rows = decoded.rows;
+                if (!cache->append(blob, *e))
+                    return unusable();
             }
-            held += e->decoded.rows;
-            if (auto old = cache->entries.find(key); old != cache->entries.end())
-                held -= old->second->decoded.rows;
+            held += e->rows;
+            if (auto old = cache->entries.find(key); old != cache->entries.end()) {
+                held -= old->second->rows;
+                cache->forget(*old->second);
+            }
             cache->entries[key] = std::move(e);
             ++stats.built;
         }
         // Past the limit the copy would cost more memory than it saves time: dropped, and the
         // server sums from now on.
-        if (held > kMaxCachedRows) {
-            cache->entries.clear();
-            cache->tooLarge = true;
-            return std::optional<ReadStats>();
-        }
+        if (held > g_rowLimit.load())
+            return unusable();
     }
+    if (!cache->compactIfWorthIt())
+        return unusable();
     for (const auto &[key, e] : cache->entries)
         if (e->misfit)
             return std::optional<ReadStats>(); // the server sums: a value the image cannot hold
+    std::string blob;
+    Chunk decoded;
     for (const auto &[key, e] : cache->entries) {
-        chunk(e->decoded);
+        if (e->size == 0)
+            continue; // no license of the chunk this login may read
+        if (!cache->readBack(*e, blob) || !decode(blob.data(), blob.size(), decoded))
+            return unusable();
+        decoded.chunk = std::get<0>(key);
+        chunk(decoded);
         ++stats.chunks;
-        stats.bytes += qint64(e->blob.size());
+        stats.bytes += e->size;
     }
     return std::optional<ReadStats>(stats);
 }
@@ -331,6 +438,23 @@ void forgetShared()
 {
     QMutexLocker lock(&g_mutex);
     g_caches.clear();
+}
+
+QString setSharedCacheFolder(const QString &folder)
+{
+    QMutexLocker lock(&g_mutex);
+    return std::exchange(g_cacheFolder, folder);
+}
+
+qint64 setSharedCompactionFloor(qint64 bytes)
+{
+    QMutexLocker lock(&g_mutex);
+    return std::exchange(g_compactionFloor, bytes);
+}
+
+std::uint64_t setSharedRowLimit(std::uint64_t rows)
+{
+    return g_rowLimit.exchange(rows);
 }
 
 } // namespace lmo::LicenseImage

@@ -3,6 +3,7 @@
 #include "storage/sqlite/sqlitetuning.h"
 
 #include <QSqlDriver>
+#include <QSqlQuery>
 #include <QUrl>
 
 #include <sqlite3.h>
@@ -155,6 +156,20 @@ private:
     sqlite::IndexBuildPragmas m_pragmas;
 };
 
+// journal_mode is the file's own setting, not the connection's: WAL is written back before the
+// file is closed, so that it opens as every other database does.
+class SqliteUnjournaled final : public StorageBackend::Scope
+{
+public:
+    explicit SqliteUnjournaled(QSqlDatabase db) : m_db(std::move(db)) { QSqlQuery(m_db).exec(QStringLiteral("PRAGMA journal_mode=OFF")); }
+    ~SqliteUnjournaled() override { QSqlQuery(m_db).exec(QStringLiteral("PRAGMA journal_mode=WAL")); }
+    SqliteUnjournaled(const SqliteUnjournaled &) = delete;
+    SqliteUnjournaled &operator=(const SqliteUnjournaled &) = delete;
+
+private:
+    QSqlDatabase m_db;
+};
+
 // SQLite's foreign-key check would look up each license's package, version and LMO, a million
 // lookups for a million rows; the table's CHECK rules (status, seats) cost it a tenth of the
 // load. Put back in the reverse order.
@@ -297,6 +312,11 @@ std::unique_ptr<StorageBackend::Scope> SqliteBackend::pageCacheScope(QSqlDatabas
 std::unique_ptr<StorageBackend::Scope> SqliteBackend::indexBuildScope(QSqlDatabase db) const
 {
     return std::make_unique<SqliteIndexBuild>(std::move(db));
+}
+
+std::unique_ptr<StorageBackend::Scope> SqliteBackend::unjournaledScope(QSqlDatabase db) const
+{
+    return std::make_unique<SqliteUnjournaled>(std::move(db));
 }
 
 std::unique_ptr<StorageBackend::TrustedLoad> SqliteBackend::trustedLoadScope(QSqlDatabase db) const

@@ -41,6 +41,8 @@ public:
     std::unique_ptr<LoadScope> bulkLoadScope(QSqlDatabase db, bool appendOnly) const override;
     std::unique_ptr<Scope> pageCacheScope(QSqlDatabase db, int kib) const override;
     std::unique_ptr<Scope> indexBuildScope(QSqlDatabase db) const override;
+    // PRAGMA journal_mode=OFF, then WAL again.
+    std::unique_ptr<Scope> unjournaledScope(QSqlDatabase db) const override;
     // foreign_keys off and ignore_check_constraints on (see sqlite::PragmaForLoad).
     std::unique_ptr<TrustedLoad> trustedLoadScope(QSqlDatabase db) const override;
     // PRAGMA wal_checkpoint(TRUNCATE).
