@@ -634,6 +634,11 @@ Result<DemoSummary> writeDemo(Database &database, const DemoOptions &options, co
     const double maxYears = kPackages[0].yearsOld;
     g.epoch = options.until.addDays(-qint64(maxYears * 365.25));
     g.lastDay = int(g.epoch.daysTo(options.until));
+    // Room for an org per license, the most there can be. Grown by doubling, the list of orgs
+    // (three quarters of the licenses, 24 bytes each) briefly held its old and new copies, half
+    // as much again as itself; reserved, only the part written is ever resident.
+    g.orgs.reserve(size_t(options.licenses));
+    g.productionOrgs.reserve(size_t(options.licenses));
 
     // Packages and their version histories.
     PackageRepository packages(db);
