@@ -309,6 +309,39 @@ private slots:
         QCOMPARE(*model.matchingCount(), active - 1);
     }
 
+    // A text search goes by the packages' names as they are: after a refresh, a package that
+    // came with an import and has the text in its name brings its licenses into the list (on a
+    // server the query leaves out the names of packages that cannot match, so it must not go by
+    // the names read before).
+    void aSearchAfterARefreshFindsANewPackagesLicenses()
+    {
+        auto db = test::createFixtureDatabase(m_dir.filePath(u"newpackage.sqlite"_s));
+        QVERIFY(db);
+        LicenseTableModel model;
+        LicenseQuery q;
+        q.filter.asOf = test::kFixtureAsOf;
+        q.filter.text = u"zebra"_s;
+        model.setQuery(q);
+        model.setDatabase(db.get());
+        QVERIFY(waitForIds(model));
+        QCOMPARE(*model.matchingCount(), qint64(0));
+        // Another search reads the packages' names on its way (they are known from now on).
+        q.filter.text = u"zebr"_s;
+        model.setQuery(q);
+        QVERIFY(waitForIds(model));
+        QCOMPARE(*model.matchingCount(), qint64(0));
+        QSqlQuery change(db->connection());
+        QVERIFY2(change.exec(u"INSERT INTO packages (sf_id, name) VALUES ('a0A00000000ZEBRAAA', 'Zebra Tools')"_s),
+                 qPrintable(change.lastError().text()));
+        QVERIFY2(change.exec(u"UPDATE licenses SET package_ref = (SELECT id FROM packages WHERE name = 'Zebra Tools') "
+                             "WHERE id = (SELECT MIN(id) FROM licenses)"_s),
+                 qPrintable(change.lastError().text()));
+        model.refresh();
+        QTRY_VERIFY_WITH_TIMEOUT(model.idsLoaded() && model.matchingCount() == 1, 10000);
+        QCOMPARE(model.rowCount(), 1);
+        QTRY_COMPARE_WITH_TIMEOUT(model.index(0, int(LicenseColumn::Package)).data().toString(), u"Zebra Tools"_s, 10000);
+    }
+
     void aRefreshKeepsTheSelectedLicensesSelected()
     {
         const QString path = m_dir.filePath(u"refresh.sqlite"_s);

@@ -98,8 +98,16 @@ struct LicenseQuerySegment
 // there the hint is not written.)
 enum class LicensePlan { Natural, FollowSortOrder };
 
+// `packages` are the packages' names as they are now: the Package sort is read by them, and on
+// PostgreSQL a text search that no package's name can match leaves the package names out of
+// its test, so that the trigram index finds the licenses directly. An empty list is taken as
+// not known: every package may match.
 std::vector<LicenseQuerySegment> buildLicenseQuery(const LicenseQuery &query, const std::vector<PackageName> &packages,
                                                    Dialect dialect, LicensePlan plan = LicensePlan::Natural);
+
+// Whether buildLicenseQuery's answer depends on the packages' names (above): a caller holding
+// them from an earlier read reads them again first.
+bool queryReadsPackageNames(const LicenseQuery &query, Dialect dialect);
 
 // Whether the first rows should wait for the count to choose the plan: a filter on indexed
 // columns only (a text search scans anyway).

@@ -93,6 +93,17 @@ QString matchExpression(const QString &text)
     return terms.join(QLatin1Char(' '));
 }
 
+QString joinedTextCondition(const QString &alias, const QString &text, QVariantList &binds, const QString &likePattern)
+{
+    if (text.toUcs4().size() < 3)
+        return {};
+    binds << likePattern;
+    // The expression of licenses_search_trgm (0014_license_search_pg.sql), column for column.
+    return QStringLiteral("(coalesce(%1.name, '') || ' ' || coalesce(%1.account_name, '') || ' ' || coalesce(%1.org_id, '')) "
+                          "ILIKE ? ESCAPE '\\'")
+        .arg(alias);
+}
+
 QString candidateIds(const Dialect &dialect, const QString &text, const QString &like, QVariantList &binds,
                      const QString &likePattern)
 {

@@ -40,4 +40,13 @@ QString matchExpression(const QString &text);
 QString candidateIds(const Dialect &dialect, const QString &text, const QString &like, QVariantList &binds,
                      const QString &likePattern);
 
+// PostgreSQL: the condition on `alias`'s row that the trigram index serves, the three texts
+// joined as the index has them, ILIKE `like pattern` (one bind, added to `binds`). It holds for
+// every license whose name, account name or org id contains the text (and for some where the
+// text spans two of them): the caller keeps the exact test beside it. It needs no test of the
+// index: without one (pg_trgm missing, or the index dropped for a bulk load) the server reads
+// every license, and the answer is the same. Empty for a text under three characters, which no
+// trigram narrows.
+QString joinedTextCondition(const QString &alias, const QString &text, QVariantList &binds, const QString &likePattern);
+
 } // namespace lmo::LicenseSearch

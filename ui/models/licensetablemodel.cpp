@@ -113,10 +113,11 @@ void LicenseTableModel::restart(bool keepRows)
     const Dialect dialect = m_database->dialect();
     const auto live = m_live;
     // The packages are read once per database (and again after a refresh). Only the Package sort
-    // needs them to build its query (it goes by their names): it waits for them, and every other
-    // list starts at once and reads them on its first window's trip.
+    // and a text search on a server need them to build their query (queryReadsPackageNames):
+    // they wait for them, and every other list starts at once and reads them on its first
+    // window's trip.
     const bool readPackages = !m_packagesRead;
-    if (readPackages && m_query.sortColumn == LicenseColumn::Package) {
+    if (readPackages && queryReadsPackageNames(m_query, dialect)) {
         m_blocks->post(
             [this, live, generation, dialect, keepRows](QSqlDatabase &db) {
                 if (live->load() != generation)
