@@ -498,6 +498,7 @@ private slots:
         QVERIFY2(readPackages && readPackages->size() == 3, readPackages ? "" : qPrintable(readPackages.error().message));
         const std::vector<PackageName> packages = readPackages.value();
         int directSearches = 0; // on a server: no package's name can match, the trigram test on the row itself
+        int probes = 0;         // and, for a text of three characters or more, its probe
         auto searched = [&](const QString &text, bool *throughIndex, LicensePlan plan = LicensePlan::Natural,
                             const std::vector<PackageName> &names = {}) {
             LicenseQuery query;
@@ -552,6 +553,11 @@ private slots:
                              qint64(followed.size()), qint64(want.size()));
                     return false;
                 }
+                if (const QList<qint64> followed = searched(text, &unused, LicensePlan::FollowSortOrder, packages); followed != want) {
+                    qWarning("%s: \"%s\" following the sort with the packages' names found %lld, LIKE %lld", when,
+                             qPrintable(text), qint64(followed.size()), qint64(want.size()));
+                    return false;
+                }
                 // What decides that plan: the index's candidates, never fewer than the matches.
                 LicenseFilter alone;
                 alone.text = text;
@@ -563,6 +569,17 @@ private slots:
                         return false;
                     }
                     ++withCandidates;
+                }
+                // On a server with the packages' names, a probe: the true matches, exactly (far
+                // fewer here than its limit).
+                if (const auto probe = textCandidates(alone, db.dialect(), packages, 1'000'000); probe && db.isTeamDatabase()) {
+                    auto counted = LicenseListReader(c, db.dialect()).candidateCount(*probe);
+                    if (!counted || counted.value() != want.size() || probe->probeLimit != textProbeLimit(1'000'000)) {
+                        qWarning("%s: \"%s\" probed %lld for %lld matches", when, qPrintable(text),
+                                 counted ? counted.value() : -1, qint64(want.size()));
+                        return false;
+                    }
+                    ++probes;
                 }
                 viaIndex += throughIndex;
             }
@@ -581,6 +598,11 @@ private slots:
                 return false;
             }
             directSearches = 0;
+            if (db.isTeamDatabase() ? probes < 8 : probes != 0) {
+                qWarning("%s: %d searches probed", when, probes);
+                return false;
+            }
+            probes = 0;
             // Candidates are counted on SQLite only (a server plans from its own statistics).
             if (db.isTeamDatabase() ? withCandidates != 0 : withCandidates < 20) {
                 qWarning("%s: %d searches counted candidates", when, withCandidates);
@@ -611,6 +633,21 @@ private slots:
             QCOMPARE(chooseTextPlan(2'000, 1'000'000), LicensePlan::FollowSortOrder);
             QCOMPARE(chooseTextPlan(1'999, 1'000'000), LicensePlan::Natural);
             QCOMPARE(chooseTextPlan(0, 0), LicensePlan::Natural);
+            // A server's probe: the walk once it counted its limit, which grows as the square
+            // root of the licenses (never under a window's 256).
+            QCOMPARE(textProbeLimit(0), qint64(256));
+            QCOMPARE(textProbeLimit(1'000'000), qint64(6'325));
+            QCOMPARE(textProbeLimit(10'000'000), qint64(20'000));
+            TextCandidates probe;
+            probe.probeLimit = 6'325;
+            QCOMPARE(chooseTextPlan(probe, 6'325, 1'000'000), LicensePlan::FollowSortOrder);
+            QCOMPARE(chooseTextPlan(probe, 6'324, 1'000'000), LicensePlan::Natural);
+            QCOMPARE(chooseTextPlan(TextCandidates(), 2'000, 1'000'000), LicensePlan::FollowSortOrder);
+            // A probe only where the query tests the row itself: a text some package's name has
+            // keeps the candidates' form (and no probe).
+            LicenseFilter packageText;
+            packageText.text = u"ack_a"_s;
+            QVERIFY(!textCandidates(packageText, db.dialect(), packages, 1'000'000) || !db.isTeamDatabase());
         }
         QVERIFY(allAgree("after inserts"));
         // Edits and deletions reach the index.
@@ -667,6 +704,8 @@ private slots:
         // With and without the packages' names ("Ledgerly CPQ": a text a package has, and texts
         // none has, which on a server test the joined texts of the row while its index is gone).
         auto compareLoaded = [&](const char *when) {
+            int probed = 0;
+            int cappedProbes = 0;
             const auto loadedPackages = LicenseListReader(lc, loaded.value()->dialect()).packages();
             if (!loadedPackages || loadedPackages->empty())
                 return false;
@@ -695,6 +734,25 @@ private slots:
                     qWarning("%s: \"%s\" found %lld", when, qPrintable(text), n);
                     return false;
                 }
+                // A server's probe counts the matches up to its limit (256 for 300 licenses), and
+                // no further.
+                LicenseFilter alone;
+                alone.text = text;
+                const auto probe = textCandidates(alone, loaded.value()->dialect(), names, 300);
+                if (probe && probe->probeLimit > 0) {
+                    const auto counted = LicenseListReader(lc, loaded.value()->dialect()).candidateCount(*probe);
+                    if (probe->probeLimit != 256 || !counted || counted.value() != std::min<qint64>(n, 256)) {
+                        qWarning("%s: \"%s\" probed %lld of %lld", when, qPrintable(text), counted ? counted.value() : -1, n);
+                        return false;
+                    }
+                    ++probed;
+                    cappedProbes += n > 256;
+                }
+            }
+            // Every text but the package's own name was probed on a server, one at its limit.
+            if (loaded.value()->isTeamDatabase() && (probed < 4 || cappedProbes < 1)) {
+                qWarning("%s: %d probes, %d at the limit", when, probed, cappedProbes);
+                return false;
             }
             return true;
         };

@@ -553,7 +553,7 @@ private slots:
     // for solid-state storage, and no JIT compilation (which cost the list's searches more than
     // it saved). Whoever set one (the address here; the login's or the database's own setting
     // alike) keeps theirs.
-    void aSessionPricesRandomReadsForSolidStateAndCompilesNothingUnlessSomeoneSetIt()
+    void aSessionPricesRandomReadsForSolidStateCompilesNothingAndKeepsBitmapsExactUnlessSomeoneSetIt()
     {
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("pagecost.sqlite"));
@@ -568,6 +568,7 @@ private slots:
             QVERIFY2(opened, qPrintable(opened ? QString() : opened.error().message));
             QCOMPARE(show(opened.value()->connection(), "random_page_cost"), QStringLiteral("1.1"));
             QCOMPARE(show(opened.value()->connection(), "jit"), QStringLiteral("off"));
+            QCOMPARE(show(opened.value()->connection(), "work_mem"), QStringLiteral("32MB"));
             // The pages' readers too: it is their sorts and searches it changes.
             const QString name = QStringLiteral("pagecost-reader");
             {
@@ -575,6 +576,7 @@ private slots:
                 QVERIFY2(reader, qPrintable(reader ? QString() : reader.error().message));
                 QCOMPARE(show(reader.value(), "random_page_cost"), QStringLiteral("1.1"));
                 QCOMPARE(show(reader.value(), "jit"), QStringLiteral("off"));
+                QCOMPARE(show(reader.value(), "work_mem"), QStringLiteral("32MB"));
                 // And the time zone, set in the same statement.
                 QCOMPARE(show(reader.value(), "TimeZone"), QStringLiteral("UTC"));
             }
@@ -587,10 +589,17 @@ private slots:
             QCOMPARE(show(opened.value()->connection(), "random_page_cost"), QStringLiteral("2.5"));
             QCOMPARE(show(opened.value()->connection(), "jit"), QStringLiteral("off"));
         }
+        {
+            auto opened = Database::open(test::location(path) + QStringLiteral("%20-cwork_mem%3D8MB"), {});
+            QVERIFY2(opened, qPrintable(opened ? QString() : opened.error().message));
+            QCOMPARE(show(opened.value()->connection(), "work_mem"), QStringLiteral("8MB"));
+            QCOMPARE(show(opened.value()->connection(), "jit"), QStringLiteral("off"));
+        }
         auto opened = Database::open(test::location(path) + QStringLiteral("%20-cjit%3Don"), {});
         QVERIFY2(opened, qPrintable(opened ? QString() : opened.error().message));
         QCOMPARE(show(opened.value()->connection(), "jit"), QStringLiteral("on"));
         QCOMPARE(show(opened.value()->connection(), "random_page_cost"), QStringLiteral("1.1"));
+        QCOMPARE(show(opened.value()->connection(), "work_mem"), QStringLiteral("32MB"));
         // The team flag read from the same statement still reads right (a plain database here).
         QVERIFY(!opened.value()->isReadOnly());
     }

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <functional>
 
 namespace lmo {
@@ -100,6 +101,13 @@ bool packageNameMayMatch(const std::vector<PackageName> &packages, const QString
     });
 }
 
+// PostgreSQL: the exact test of a text search on the row's own columns (ILIKE, the pattern
+// bound three times), where no package's name can have the text.
+QString rowTextTest()
+{
+    return QStringLiteral("(l.name ILIKE ? ESCAPE '\\' OR l.account_name ILIKE ? ESCAPE '\\' OR l.org_id ILIKE ? ESCAPE '\\')");
+}
+
 // The condition for one effective status on asOf (the rule of domain/status.h in SQL, where a
 // perpetual license has a NULL expiration).
 QString effectiveCondition(EffectiveStatus s, QVariantList &binds, const QString &asOf,
@@ -174,17 +182,42 @@ LicensePlan choosePlan(qint64 matching, qint64 total)
     return total > 0 && matching * 50 >= total ? LicensePlan::FollowSortOrder : LicensePlan::Natural;
 }
 
-std::optional<TextCandidates> textCandidates(const LicenseFilter &filter, Dialect dialect)
+bool searchesTextAlone(const LicenseFilter &filter)
 {
-    if (dialect.kind() != Dialect::Kind::SQLite)
-        return std::nullopt; // a server plans from its own statistics: the hint is not written there
     LicenseFilter others = filter;
     others.text.clear();
     const QString text = filter.text.trimmed();
-    if (text.isEmpty() || !others.isEmpty() || !SalesforceId::fromString(text).isNull())
+    return !text.isEmpty() && others.isEmpty() && SalesforceId::fromString(text).isNull();
+}
+
+qint64 textProbeLimit(qint64 total)
+{
+    return std::max<qint64>(256, qint64(std::ceil(std::sqrt(40.0 * double(std::max<qint64>(total, 0))))));
+}
+
+std::optional<TextCandidates> textCandidates(const LicenseFilter &filter, Dialect dialect,
+                                             const std::vector<PackageName> &packages, qint64 total)
+{
+    if (!searchesTextAlone(filter))
         return std::nullopt;
+    const QString text = filter.text.trimmed();
+    const QString pattern = containsPattern(text);
     TextCandidates out;
-    const QString ids = LicenseSearch::candidateIds(dialect, text, QStringLiteral("LIKE"), out.binds, containsPattern(text));
+    if (dialect.kind() == Dialect::Kind::PostgreSQL) {
+        // Only where the query tests the joined texts on the row (no package arm): the probe's
+        // rows are then the query's own matches.
+        if (packageNameMayMatch(packages, text))
+            return std::nullopt;
+        const QString joined = LicenseSearch::joinedTextCondition(QStringLiteral("l"), text, out.binds, pattern);
+        if (joined.isEmpty())
+            return std::nullopt;
+        out.probeLimit = textProbeLimit(total);
+        out.countSql = QStringLiteral("SELECT COUNT(*) FROM (SELECT 1 FROM licenses l WHERE %1 AND %2 LIMIT %3) probe")
+                           .arg(joined, rowTextTest(), QString::number(out.probeLimit));
+        out.binds << pattern << pattern << pattern;
+        return out;
+    }
+    const QString ids = LicenseSearch::candidateIds(dialect, text, QStringLiteral("LIKE"), out.binds, pattern);
     if (ids.isEmpty())
         return std::nullopt;
     out.countSql = QStringLiteral("SELECT COUNT(*) FROM (%1)").arg(ids);
@@ -202,6 +235,13 @@ bool queryReadsPackageNames(const LicenseQuery &query, Dialect dialect)
 LicensePlan chooseTextPlan(qint64 candidates, qint64 total)
 {
     return total > 0 && candidates * 500 >= total ? LicensePlan::FollowSortOrder : LicensePlan::Natural;
+}
+
+LicensePlan chooseTextPlan(const TextCandidates &counted, qint64 candidates, qint64 total)
+{
+    if (counted.probeLimit > 0)
+        return candidates >= counted.probeLimit ? LicensePlan::FollowSortOrder : LicensePlan::Natural;
+    return chooseTextPlan(candidates, total);
 }
 
 std::vector<LicenseQuerySegment> buildLicenseQuery(const LicenseQuery &query, const std::vector<PackageName> &packages,
@@ -239,11 +279,15 @@ std::vector<LicenseQuerySegment> buildLicenseQuery(const LicenseQuery &query, co
                 // ids joined back to the licenses (below) read each candidate twice, through
                 // the index's bitmap and then the primary key: 147 ms at 1M for an account
                 // word against 27-54 ms so.
-                const QString joined = LicenseSearch::joinedTextCondition(QStringLiteral("l"), text, binds, pattern);
-                if (!joined.isEmpty())
-                    where << joined;
-                where << QStringLiteral("(l.name ILIKE ? ESCAPE '\\' OR l.account_name ILIKE ? ESCAPE '\\' OR l.org_id ILIKE ? "
-                                        "ESCAPE '\\')");
+                // Following the sort (a probe found many matches), the joined texts are not
+                // tested: the server then walks the sort's index and tests each row, where the
+                // trigram index would have it read every match first.
+                if (plan != LicensePlan::FollowSortOrder) {
+                    const QString joined = LicenseSearch::joinedTextCondition(QStringLiteral("l"), text, binds, pattern);
+                    if (!joined.isEmpty())
+                        where << joined;
+                }
+                where << rowTextTest();
                 binds << pattern << pattern << pattern;
             } else {
                 // The substring index, where there is one, narrows the licenses the LIKE reads.

@@ -115,20 +115,36 @@ bool planDependsOnCount(const LicenseFilter &filter);
 // The plan for a list of `matching` rows out of `total`.
 LicensePlan choosePlan(qint64 matching, qint64 total);
 
-// A search on text alone, where the substring index proposes its candidates (SQLite): the
-// statement counting them, read from the index only (a few tens of ms at 10M, where counting the
-// true matches reads every candidate's row: half a second warm and seconds cold). Nothing for
-// any other filter, a text under three characters, or a database without the index.
+// A search on text alone, and what decides its plan. On SQLite, the substring index's candidates:
+// the statement counting them, read from the index only (a few tens of ms at 10M, where counting
+// the true matches reads every candidate's row: half a second warm and seconds cold). On
+// PostgreSQL, where no package's name can have the text (buildLicenseQuery's test on the row),
+// a probe: the true matches found through the trigram index, counted up to a limit
+// (textProbeLimit), which stops reading rows once it is reached. Nothing for any other filter,
+// a text under three characters, or a database without the index.
 struct TextCandidates
 {
     QString countSql;
     QVariantList binds;
+    qint64 probeLimit = 0; // PostgreSQL: the count stops here; 0: the SQLite candidates' count
 };
-std::optional<TextCandidates> textCandidates(const LicenseFilter &filter, Dialect dialect);
+// Whether `filter` is a text search and nothing else, the case textCandidates is for.
+bool searchesTextAlone(const LicenseFilter &filter);
+std::optional<TextCandidates> textCandidates(const LicenseFilter &filter, Dialect dialect,
+                                             const std::vector<PackageName> &packages = {}, qint64 total = 0);
 // The plan for a text search with `candidates` out of `total`. Walking the sort's index reads a
 // row only for a candidate (its id is tested first, from the index), and finds 256 matches after
 // about 256 * total / candidates index entries; the other plan reads every candidate's row and
 // sorts them. The walk wins once candidates are more than about one in five hundred.
 LicensePlan chooseTextPlan(qint64 candidates, qint64 total);
+// The same from what textCandidates counted: on PostgreSQL, the walk once the probe reached its
+// limit.
+LicensePlan chooseTextPlan(const TextCandidates &counted, qint64 candidates, qint64 total);
+// PostgreSQL: how many matches the probe counts before it stops. Finding them costs about a
+// page read each (6 us warm at 10M; the matches of a word lie on as many pages as there are
+// of them); walking the sort's index, testing each row, about 1 us a row in the sort's order,
+// for 256 * total / matches rows. The two are even near sqrt(40 * total) matches: 20,000 at
+// 10M, 6,300 at 1M; the worst case either way is then about 0.1 s at 10M.
+qint64 textProbeLimit(qint64 total);
 
 } // namespace lmo

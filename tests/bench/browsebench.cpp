@@ -316,7 +316,7 @@ int benchBrowse(const QStringList &args)
             }
             bare += c.nsecsElapsed() / 1e6;
             plan = choosePlan(model.matchingCount().value_or(0), total);
-        } else if (const auto candidates = textCandidates(q.filter, db.dialect())) {
+        } else if (const auto candidates = textCandidates(q.filter, db.dialect(), model.packages(), total)) {
             // A text search: the substring index's candidates counted, as the model does.
             QElapsedTimer c;
             c.start();
@@ -327,7 +327,7 @@ int benchBrowse(const QStringList &args)
             countQuery.exec();
             const qint64 proposed = countQuery.next() ? countQuery.value(0).toLongLong() : 0;
             bare += c.nsecsElapsed() / 1e6;
-            plan = chooseTextPlan(proposed, total);
+            plan = chooseTextPlan(*candidates, proposed, total);
         }
         bare += rawFirstWindow(raw, buildLicenseQuery(q, model.packages(), db.dialect(), plan));
         filterRawRuns[name].push_back(bare);

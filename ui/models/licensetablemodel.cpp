@@ -173,12 +173,17 @@ void LicenseTableModel::restart(bool keepRows)
                             matching += c;
                         plan = buildLicenseQuery(query, packages, dialect, choosePlan(matching, all.value()));
                     }
-                } else if (const auto candidates = textCandidates(query.filter, dialect)) {
-                    // A text search: how many its substring index proposes decides, not the
-                    // count of true matches (which reads every candidate's row).
-                    auto proposed = reader.candidateCount(*candidates);
-                    if (auto all = total(); proposed && all)
-                        plan = buildLicenseQuery(query, packages, dialect, chooseTextPlan(proposed.value(), all.value()));
+                } else if (searchesTextAlone(query.filter)) {
+                    // A text search: how many its substring index proposes decides (SQLite), not
+                    // the count of true matches (which reads every candidate's row); on a server,
+                    // the matches counted up to a limit.
+                    if (auto all = total(); all) {
+                        if (const auto candidates = textCandidates(query.filter, dialect, packages, all.value())) {
+                            if (auto proposed = reader.candidateCount(*candidates); proposed)
+                                plan = buildLicenseQuery(query, packages, dialect,
+                                                         chooseTextPlan(*candidates, proposed.value(), all.value()));
+                        }
+                    }
                 }
                 auto rows = std::make_shared<Result<std::vector<LicenseRow>>>(reader.window(plan, {}, 0, kBlockSize, day));
                 QMetaObject::invokeMethod(
