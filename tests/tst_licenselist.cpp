@@ -281,6 +281,22 @@ private slots:
         QCOMPARE(counts.value(), (std::vector<qint64>{6, 2, 2, 2, 3}));
     }
 
+    // What a text search's plan is chosen from when no count is at hand: the number of licenses,
+    // exact on SQLite, the server's statistics once it has them (the table's, whatever view a
+    // role reads it through).
+    void theEstimatedTotalIsTheCountOnceTheStatisticsAreRead()
+    {
+        QSqlDatabase c = m_db->connection();
+        if (m_db->isTeamDatabase())
+            QVERIFY(QSqlQuery(c).exec(u"ANALYZE licenses"_s));
+        LicenseListReader reader(c, m_db->dialect());
+        const auto estimated = reader.estimatedTotal();
+        const auto exact = reader.total();
+        QVERIFY2(estimated && exact, qPrintable(estimated ? QString() : estimated.error().message));
+        QVERIFY(exact.value() > 0);
+        QCOMPARE(estimated.value(), exact.value());
+    }
+
     void rowsByIdKeepTheOrderAskedAndMarkWhatIsGone()
     {
         const qint64 ids[] = {3, 999999, 1};

@@ -159,6 +159,11 @@ Result<qint64> LicenseListReader::total()
     return queryNumber(m_db, QStringLiteral("SELECT COUNT(*) FROM licenses"), QStringLiteral("counting licenses"));
 }
 
+Result<qint64> LicenseListReader::estimatedTotal()
+{
+    return queryNumber(m_db, m_dialect.licensesEstimateSql(), QStringLiteral("counting licenses"));
+}
+
 Result<qint64> LicenseListReader::candidateCount(const TextCandidates &candidates)
 {
     QSqlQuery q(m_db);

@@ -93,6 +93,9 @@ public:
     // How many rows each segment holds.
     // How many licenses a text search's substring index proposes (textCandidates).
     Result<qint64> candidateCount(const TextCandidates &candidates);
+    // About how many licenses there are, for a plan (Dialect::licensesEstimateSql): a server's
+    // exact count at 10M takes most of a second.
+    Result<qint64> estimatedTotal();
     Result<std::vector<qint64>> segmentCounts(const std::vector<LicenseQuerySegment> &segments);
     // Rows [offset, offset + limit) of the list. Without counts, only from the start (offset 0).
     // A window nearer the end of a segment is read from that end.

@@ -126,6 +126,9 @@ public:
     virtual QString listTablesSql() const = 0;
     // The SQL listing a table's (":table") secondary indexes as (name, create statement).
     virtual QString listIndexesSql() const = 0;
+    // The SQL answering about how many licenses there are, for choosing a plan: exact where
+    // counting is cheap, the server's own estimate where it is kept (a count where it is not).
+    virtual QString licensesEstimateSql() const = 0;
     // How a transaction that will write begins; empty: the driver's own BEGIN.
     virtual QString beginWriteSql() const { return {}; }
 

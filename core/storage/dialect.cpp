@@ -35,6 +35,11 @@ QString Dialect::listIndexesSql() const
     return StorageBackend::forKind(m_kind).listIndexesSql();
 }
 
+QString Dialect::licensesEstimateSql() const
+{
+    return StorageBackend::forKind(m_kind).licensesEstimateSql();
+}
+
 QString Dialect::listTablesSql() const
 {
     return StorageBackend::forKind(m_kind).listTablesSql();

@@ -27,6 +27,8 @@ public:
     // The SQL listing the tables of the database (SQLite) or of the schema in use (PostgreSQL:
     // current_schema(), so several LMO Desk databases may share one server database).
     QString listTablesSql() const;
+    // About how many licenses there are (StorageBackend::licensesEstimateSql).
+    QString licensesEstimateSql() const;
 
 private:
     explicit Dialect(Kind kind) : m_kind(kind) {}

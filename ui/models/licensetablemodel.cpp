@@ -176,8 +176,11 @@ void LicenseTableModel::restart(bool keepRows)
                 } else if (searchesTextAlone(query.filter)) {
                     // A text search: how many its substring index proposes decides (SQLite), not
                     // the count of true matches (which reads every candidate's row); on a server,
-                    // the matches counted up to a limit.
-                    if (auto all = total(); all) {
+                    // the matches counted up to a limit. Out of every license's count as last
+                    // counted, or else as the database estimates it: a plan needs no more, and a
+                    // server's exact count would hold up the first rows (most of a second at 10M).
+                    const qint64 known = knownTotal->load();
+                    if (auto all = known >= 0 ? Result<qint64>(known) : reader.estimatedTotal(); all) {
                         if (const auto candidates = textCandidates(query.filter, dialect, packages, all.value())) {
                             if (auto proposed = reader.candidateCount(*candidates); proposed)
                                 plan = buildLicenseQuery(query, packages, dialect,

@@ -71,6 +71,17 @@ QString PgBackend::listTablesSql() const
            + QStringLiteral(" ORDER BY tablename");
 }
 
+QString PgBackend::licensesEstimateSql() const
+{
+    // The table's rows as its last ANALYZE or VACUUM counted them (in the tables' schema, not
+    // a role's view of it); a table never analyzed (-1) is counted. COALESCE evaluates its
+    // second subquery only when the first is NULL.
+    return QStringLiteral("SELECT COALESCE((SELECT CASE WHEN c.reltuples >= 0 THEN c.reltuples::bigint END FROM pg_class c "
+                          "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = %1 AND c.relname = 'licenses'), "
+                          "(SELECT COUNT(*) FROM licenses))")
+        .arg(pg::baseSchemaSql());
+}
+
 QString PgBackend::listIndexesSql() const
 {
     return QStringLiteral("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = :table AND schemaname = ")

@@ -21,6 +21,7 @@ public:
     void catchUp(QSqlDatabase &db, const std::function<bool()> &stopped) const override;
     QString listTablesSql() const override;
     QString listIndexesSql() const override;
+    QString licensesEstimateSql() const override;
     // A COPY (SELECT …) TO STDOUT read in place (pg::CopyCursor); on ReadOn::Second, none.
     Result<std::unique_ptr<FastCursor>> prepareCursor(QSqlDatabase db, const QByteArray &sql, ReadOn on) const override;
     bool copiesRows(const QSqlDatabase &db) const override;

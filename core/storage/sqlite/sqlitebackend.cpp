@@ -224,6 +224,11 @@ QString SqliteBackend::listTablesSql() const
     return QStringLiteral("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name");
 }
 
+QString SqliteBackend::licensesEstimateSql() const
+{
+    return QStringLiteral("SELECT COUNT(*) FROM licenses");
+}
+
 QString SqliteBackend::listIndexesSql() const
 {
     return QStringLiteral("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = :table "

@@ -23,6 +23,7 @@ public:
     bool interruptsAtOnce() const override { return true; }
     QString listTablesSql() const override;
     QString listIndexesSql() const override;
+    QString licensesEstimateSql() const override;
     // The write lock at once, waiting for another connection's as long as the busy timeout allows.
     QString beginWriteSql() const override { return QStringLiteral("BEGIN IMMEDIATE"); }
     Result<std::unique_ptr<FastInsert>> prepareInsert(QSqlDatabase db, const QByteArray &sql) const override;
