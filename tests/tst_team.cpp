@@ -805,6 +805,20 @@ private slots:
         QCOMPARE(heard[0].table, u"licenses"_s);
         QCOMPARE(heard[0].login, m_team.success);
         QCOMPARE(heard[0].ids, QList<qint64>{id});
+        // A package's change too (its name is what a search or the Package sort goes by).
+        const Attempt package = attempt(asLogin(m_team.ops), u"UPDATE packages SET name = name WHERE id = (SELECT min(id) FROM packages) "
+                                                             "RETURNING id"_s);
+        QVERIFY2(package.state.isEmpty(), qPrintable(package.state));
+        heard.clear();
+        for (int i = 0; i < 120 && heard.empty(); ++i) {
+            auto got = feed.value()->wait(250);
+            QVERIFY2(got, qPrintable(got ? QString() : got.error().message));
+            heard.insert(heard.end(), got->begin(), got->end());
+        }
+        QCOMPARE(int(heard.size()), 1);
+        QCOMPARE(heard[0].table, u"packages"_s);
+        QCOMPARE(heard[0].login, m_team.ops);
+        QCOMPARE(heard[0].ids, QList<qint64>{package.value.toLongLong()});
         // An open window's document hears it, and tells its pages who changed what.
         Document document;
         document.adopt(openAs(asLogin(m_team.support)));

@@ -57,7 +57,7 @@ public:
 // table, who (the login), and the ids of the rows, never their data (any login may listen).
 struct ChangeNotice
 {
-    QString table;      // "licenses", "lmo_profiles"
+    QString table;      // "licenses", "lmo_profiles", "packages"
     QString login;      // who made it
     bool many = false;  // too many rows to name: take the table as changed
     QList<qint64> ids;

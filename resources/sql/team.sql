@@ -568,6 +568,23 @@ CREATE TRIGGER team_notify_update AFTER UPDATE ON ${S}.lmo_profiles REFERENCING 
 CREATE TRIGGER team_notify_delete AFTER DELETE ON ${S}.licenses REFERENCING OLD TABLE AS old_rows
     FOR EACH STATEMENT EXECUTE FUNCTION ${S}.team_notify()
 --;;
+-- Packages too: a list searched or sorted by package names reads them again (a package renamed
+-- or added elsewhere is otherwise not known to a client until it refreshes).
+DROP TRIGGER IF EXISTS team_notify_insert ON ${S}.packages
+--;;
+CREATE TRIGGER team_notify_insert AFTER INSERT ON ${S}.packages REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION ${S}.team_notify()
+--;;
+DROP TRIGGER IF EXISTS team_notify_update ON ${S}.packages
+--;;
+CREATE TRIGGER team_notify_update AFTER UPDATE ON ${S}.packages REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION ${S}.team_notify()
+--;;
+DROP TRIGGER IF EXISTS team_notify_delete ON ${S}.packages
+--;;
+CREATE TRIGGER team_notify_delete AFTER DELETE ON ${S}.packages REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION ${S}.team_notify()
+--;;
 
 -- Functions are executable by PUBLIC unless taken back: only the groups may call ours (and each
 -- checks who is calling where it matters). Triggers fire whoever may execute their functions.

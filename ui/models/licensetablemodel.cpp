@@ -179,9 +179,12 @@ void LicenseTableModel::restart(bool keepRows)
                     // the matches counted up to a limit. Out of every license's count as last
                     // counted, or else as the database estimates it: a plan needs no more, and a
                     // server's exact count would hold up the first rows (most of a second at 10M).
+                    // (Asked only for a search that has candidates or a probe.)
                     const qint64 known = knownTotal->load();
-                    if (auto all = known >= 0 ? Result<qint64>(known) : reader.estimatedTotal(); all) {
-                        if (const auto candidates = textCandidates(query.filter, dialect, packages, all.value())) {
+                    if (textCandidates(query.filter, dialect, packages)) {
+                        auto all = known >= 0 ? Result<qint64>(known) : reader.estimatedTotal();
+                        const auto candidates = all ? textCandidates(query.filter, dialect, packages, all.value()) : std::nullopt;
+                        if (candidates) {
                             if (auto proposed = reader.candidateCount(*candidates); proposed)
                                 plan = buildLicenseQuery(query, packages, dialect,
                                                          chooseTextPlan(*candidates, proposed.value(), all.value()));
