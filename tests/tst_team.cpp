@@ -795,12 +795,20 @@ private slots:
         QVERIFY(own.exec(u"UPDATE licenses SET org_edition = 'Own' WHERE id = %1"_s.arg(id)));
         // Someone else's (another program's connection): heard, with their login and the id.
         QVERIFY(attempt(asLogin(m_team.success), u"UPDATE licenses SET seats = seats + 1 WHERE id = %1"_s.arg(id)).state.isEmpty());
+        // What the feed hears within 30 s, from the first notice on.
+        auto hear = [&](std::vector<ChangeNotice> &heard) {
+            for (int i = 0; i < 120 && heard.empty(); ++i) {
+                auto got = feed.value()->wait(250);
+                if (!got) {
+                    qWarning("%s", qPrintable(got.error().message));
+                    return false;
+                }
+                heard.insert(heard.end(), got->begin(), got->end());
+            }
+            return true;
+        };
         std::vector<ChangeNotice> heard;
-        for (int i = 0; i < 120 && heard.empty(); ++i) {
-            auto got = feed.value()->wait(250);
-            QVERIFY2(got, qPrintable(got ? QString() : got.error().message));
-            heard.insert(heard.end(), got->begin(), got->end());
-        }
+        QVERIFY(hear(heard));
         QCOMPARE(int(heard.size()), 1);
         QCOMPARE(heard[0].table, u"licenses"_s);
         QCOMPARE(heard[0].login, m_team.success);
@@ -810,11 +818,7 @@ private slots:
                                                              "RETURNING id"_s);
         QVERIFY2(package.state.isEmpty(), qPrintable(package.state));
         heard.clear();
-        for (int i = 0; i < 120 && heard.empty(); ++i) {
-            auto got = feed.value()->wait(250);
-            QVERIFY2(got, qPrintable(got ? QString() : got.error().message));
-            heard.insert(heard.end(), got->begin(), got->end());
-        }
+        QVERIFY(hear(heard));
         QCOMPARE(int(heard.size()), 1);
         QCOMPARE(heard[0].table, u"packages"_s);
         QCOMPARE(heard[0].login, m_team.ops);
