@@ -225,20 +225,26 @@ private:
     std::vector<QString> m_texts;
 };
 
+// 16 bytes: at 10M licenses there are 7.5M orgs, held to the end (a later install may sell to
+// any of them). An org has an account (and its contact) once its lead is converted, a lead until
+// then: one serial serves for either.
 struct Org
 {
-    quint32 accountSerial = 0; // 0: none (and no contact); the contact's serial is the same
-    quint32 leadSerial = 0;    // 0: none
-    quint32 accountName = 0;   // Generator::accounts
-    quint16 edition = 0;       // Generator::words, the three of them
-    quint16 instance = 0;
-    quint16 status = 0;
+    quint32 serial = 0;      // converted: its account's and contact's; else its lead's (0: none)
+    quint32 accountName = 0; // Generator::accounts
+    quint16 instance = 0;    // Generator::instances
     quint16 createdDay = 0;
+    quint8 edition = 0;      // Generator::labels, with the status
+    quint8 status = 0;
     DemoOrgKind kind = DemoOrgKind::Production;
-    bool converted = false;
-    quint8 packagesMask = 0;
+    quint8 converted : 1 = 0;
+    quint8 packagesMask : 7 = 0;
+
+    quint32 accountSerial() const { return converted ? serial : 0; }
+    quint32 leadSerial() const { return converted ? 0 : serial; }
 };
-static_assert(sizeof(Org) == 24);
+static_assert(sizeof(Org) == 16);
+static_assert(kPackageCount <= 7, "Org::packagesMask holds a bit per package");
 
 struct Generator
 {
@@ -253,10 +259,9 @@ struct Generator
     std::array<int, kPackageCount> packageFirstDay{};
     quint64 accountSerial = 0, leadSerial = 0, orgSerial = 0;
     LicenseLife life;
-    TextPool<quint32> accounts; // account names
-    TextPool<quint16> words;    // editions, instances and statuses: some hundreds
-
-    const QString &text(quint16 number) const { return words.text(number); }
+    TextPool<quint32> accounts;  // account names
+    TextPool<quint16> instances; // some 1,200
+    TextPool<quint8> labels;     // editions and statuses: a dozen
     SalesforceId idOf(const char *prefix, quint32 serial) const
     {
         return serial == 0 ? SalesforceId() : makeId(prefix, serialBase + serial);
@@ -304,15 +309,15 @@ struct Generator
 
     void assignAccount(Org &org, double conversionRate)
     {
-        org.converted = rng.chance(conversionRate);
+        org.converted = rng.chance(conversionRate) ? 1 : 0;
         if (org.converted) {
             org.accountName = accounts.of(QStringLiteral("%1 %2 %3")
                                            .arg(QString::fromLatin1(kAccountStems[rng.below(std::size(kAccountStems))]),
                                                 QString::fromLatin1(kAccountTrades[rng.below(std::size(kAccountTrades))]),
                                                 QString::fromLatin1(kAccountSuffixes[rng.below(std::size(kAccountSuffixes))])));
-            org.accountSerial = quint32(++accountSerial);
+            org.serial = quint32(++accountSerial);
         } else {
-            org.leadSerial = quint32(++leadSerial);
+            org.serial = quint32(++leadSerial);
         }
     }
 
@@ -327,35 +332,38 @@ struct Generator
             const Org &parent = orgs[productionOrgs[rng.below(qint64(productionOrgs.size()))]];
             org.kind = DemoOrgKind::Sandbox;
             org.accountName = parent.accountName;
-            org.accountSerial = parent.accountSerial;
-            org.leadSerial = parent.leadSerial == 0 ? quint32(++leadSerial) : parent.leadSerial;
+            // The parent's account, or its lead. (A lead is numbered for the sandbox of a
+            // converted parent too, unused: the serials after it are as they always were.)
+            org.serial = parent.serial;
+            if (parent.converted)
+                ++leadSerial;
             org.converted = parent.converted;
             org.edition = parent.edition;
-            org.status = words.of(QStringLiteral("ACTIVE"));
+            org.status = labels.of(QStringLiteral("ACTIVE"));
         } else if (r < 0.27) {
             org.kind = DemoOrgKind::Developer;
-            org.edition = words.of(rng.chance(0.85) ? QStringLiteral("Developer Edition") : QStringLiteral("Partner Developer Edition"));
-            org.status = words.of(QStringLiteral("FREE"));
+            org.edition = labels.of(rng.chance(0.85) ? QStringLiteral("Developer Edition") : QStringLiteral("Partner Developer Edition"));
+            org.status = labels.of(QStringLiteral("FREE"));
             assignAccount(org, 0.2);
         } else if (r < 0.31) {
             org.kind = DemoOrgKind::TrialOrg;
-            org.edition = words.of(productionEdition());
+            org.edition = labels.of(productionEdition());
             // A Salesforce trial org lives 30 days; after that it is deleted or signed up.
-            org.status = words.of(day + 30 >= lastDay ? QStringLiteral("TRIAL")
+            org.status = labels.of(day + 30 >= lastDay ? QStringLiteral("TRIAL")
                                                       : (rng.chance(0.3) ? QStringLiteral("ACTIVE") : QStringLiteral("DELETED")));
             if (day > lastDay - 2 && rng.chance(0.3))
-                org.status = words.of(QStringLiteral("SIGNING_UP"));
+                org.status = labels.of(QStringLiteral("SIGNING_UP"));
             assignAccount(org, 0.5);
         } else {
             org.kind = DemoOrgKind::Production;
-            org.edition = words.of(productionEdition());
+            org.edition = labels.of(productionEdition());
             const double s = rng.uniform();
-            org.status = words.of(s < 0.975 ? QStringLiteral("ACTIVE")
+            org.status = labels.of(s < 0.975 ? QStringLiteral("ACTIVE")
                                             : (s < 0.988 ? QStringLiteral("SUSPENDED")
                                                          : (s < 0.996 ? QStringLiteral("DELETED") : QStringLiteral("PENDING_DELETE"))));
             assignAccount(org, 0.9);
         }
-        org.instance = words.of(instanceFor(org.kind));
+        org.instance = instances.of(instanceFor(org.kind));
         orgs.push_back(std::move(org));
         const int index = int(orgs.size() - 1);
         if (orgs.back().kind == DemoOrgKind::Production)
@@ -372,7 +380,7 @@ struct Generator
                 const qint64 n = qint64(orgs.size());
                 const qint64 back = qMin<qint64>(n - 1, qint64(rng.exponential(double(n) * 0.25)));
                 Org &org = orgs[size_t(n - 1 - back)];
-                if (!(org.packagesMask & (1u << pkg)) && text(org.status) != QStringLiteral("DELETED"))
+                if (!(org.packagesMask & (1u << pkg)) && labels.text(org.status) != QStringLiteral("DELETED"))
                     return int(n - 1 - back);
             }
         }
@@ -409,7 +417,7 @@ struct Generator
 
     int seatsForPaid(const Org &org)
     {
-        const QString &edition = text(org.edition);
+        const QString &edition = labels.text(org.edition);
         if (edition == QStringLiteral("Unlimited Edition") && rng.chance(0.12))
             return License::kSiteLicenseSeats;
         if (rng.chance(0.04))
@@ -766,20 +774,20 @@ Result<DemoSummary> writeDemo(Database &database, const DemoOptions &options, co
         }
         const int orgIndex = g.orgFor(pkg, installDay);
         Org &org = g.orgs[size_t(orgIndex)];
-        org.packagesMask |= quint8(1u << pkg);
+        org.packagesMask = quint8(org.packagesMask | (1u << pkg));
 
         l.id = makeId("a0B", g.serialBase + quint64(i) + 1);
         l.name = QStringLiteral("L-%1").arg(i + 1, nameWidth, 10, QLatin1Char('0'));
-        l.accountId = g.idOf("001", org.accountSerial);
+        l.accountId = g.idOf("001", org.accountSerial());
         l.accountName = g.accounts.text(org.accountName);
-        l.contactId = g.idOf("003", org.accountSerial);
-        l.leadId = org.converted ? SalesforceId() : g.idOf("00Q", org.leadSerial);
+        l.contactId = g.idOf("003", org.accountSerial());
+        l.leadId = org.converted ? SalesforceId() : g.idOf("00Q", org.leadSerial());
         l.packageRowId = g.packageRows[size_t(pkg)];
         l.installDate = g.date(installDay);
         l.subscriberOrgId = g.idOf("00D", quint32(orgIndex + 1));
-        l.orgEdition = g.text(org.edition);
-        l.orgInstance = g.text(org.instance);
-        l.orgStatus = g.text(org.status);
+        l.orgEdition = g.labels.text(org.edition);
+        l.orgInstance = g.instances.text(org.instance);
+        l.orgStatus = g.labels.text(org.status);
         l.isSandbox = org.kind == DemoOrgKind::Sandbox;
         l.orgTrialExpiration = org.kind == DemoOrgKind::TrialOrg ? g.date(org.createdDay + 30) : QDate();
         l.packageLicenseId = makeId("050", g.serialBase + quint64(i) + 1);
