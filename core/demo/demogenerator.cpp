@@ -198,7 +198,7 @@ QString expirationText(const QDate &d)
 // The texts the orgs share (account names, editions, instances, statuses), each kept once: an
 // org holds its texts' numbers, and its ids' serials (makeId() gives the id back). At a million
 // licenses there are some 750,000 orgs; as QStrings and SalesforceIds they took about 560 bytes
-// each (420 MB), as numbers they take 24. An org's own id is made from its place in the list
+// each (420 MB), as numbers they take 16. An org's own id is made from its place in the list
 // (orgs are numbered as they are made), and its contact from its account's serial (an account
 // and its contact are made together).
 template<typename Number>
@@ -643,7 +643,7 @@ Result<DemoSummary> writeDemo(Database &database, const DemoOptions &options, co
     g.epoch = options.until.addDays(-qint64(maxYears * 365.25));
     g.lastDay = int(g.epoch.daysTo(options.until));
     // Room for an org per license, the most there can be. Grown by doubling, the list of orgs
-    // (three quarters of the licenses, 24 bytes each) briefly held its old and new copies, half
+    // (three quarters of the licenses, 16 bytes each) briefly held its old and new copies, half
     // as much again as itself; reserved, only the part written is ever resident.
     g.orgs.reserve(size_t(options.licenses));
     g.productionOrgs.reserve(size_t(options.licenses));
