@@ -589,7 +589,7 @@ private slots:
                 LicenseFilter alone;
                 alone.text = text;
                 if (const auto candidates = textCandidates(alone, db.dialect())) {
-                    auto proposed = LicenseListReader(c, db.dialect()).candidateCount(*candidates);
+                    auto proposed = LicenseListReader(c, db.dialect()).candidateCount(*candidates, 1'000'000);
                     if (!proposed || proposed.value() < want.size()) {
                         qWarning("%s: \"%s\" has %lld candidates for %lld matches", when, qPrintable(text),
                                  proposed ? proposed.value() : -1, qint64(want.size()));
@@ -599,9 +599,9 @@ private slots:
                 }
                 // On a server with the packages' names, a probe: the true matches, exactly (far
                 // fewer here than its limit).
-                if (const auto probe = textCandidates(alone, db.dialect(), packages, 1'000'000); probe && db.isTeamDatabase()) {
-                    auto counted = LicenseListReader(c, db.dialect()).candidateCount(*probe);
-                    if (!counted || counted.value() != want.size() || probe->probeLimit != textProbeLimit(1'000'000)) {
+                if (const auto probe = textCandidates(alone, db.dialect(), packages); probe && db.isTeamDatabase()) {
+                    auto counted = LicenseListReader(c, db.dialect()).candidateCount(*probe, 1'000'000);
+                    if (!counted || counted.value() != want.size() || !probe->probe) {
                         qWarning("%s: \"%s\" probed %lld for %lld matches", when, qPrintable(text),
                                  counted ? counted.value() : -1, qint64(want.size()));
                         return false;
@@ -666,7 +666,7 @@ private slots:
             QCOMPARE(textProbeLimit(1'000'000), qint64(6'325));
             QCOMPARE(textProbeLimit(10'000'000), qint64(20'000));
             TextCandidates probe;
-            probe.probeLimit = 6'325;
+            probe.probe = true;
             QCOMPARE(chooseTextPlan(probe, 6'325, 1'000'000), LicensePlan::FollowSortOrder);
             QCOMPARE(chooseTextPlan(probe, 6'324, 1'000'000), LicensePlan::Natural);
             QCOMPARE(chooseTextPlan(TextCandidates(), 2'000, 1'000'000), LicensePlan::FollowSortOrder);
@@ -674,7 +674,7 @@ private slots:
             // keeps the candidates' form (and no probe).
             LicenseFilter packageText;
             packageText.text = u"ack_a"_s;
-            QVERIFY(!textCandidates(packageText, db.dialect(), packages, 1'000'000) || !db.isTeamDatabase());
+            QVERIFY(!textCandidates(packageText, db.dialect(), packages) || !db.isTeamDatabase());
         }
         QVERIFY(allAgree("after inserts"));
         // Edits and deletions reach the index.
@@ -765,10 +765,10 @@ private slots:
                 // no further.
                 LicenseFilter alone;
                 alone.text = text;
-                const auto probe = textCandidates(alone, loaded.value()->dialect(), names, 300);
-                if (probe && probe->probeLimit > 0) {
-                    const auto counted = LicenseListReader(lc, loaded.value()->dialect()).candidateCount(*probe);
-                    if (probe->probeLimit != 256 || !counted || counted.value() != std::min<qint64>(n, 256)) {
+                const auto probe = textCandidates(alone, loaded.value()->dialect(), names);
+                if (probe && probe->probe) {
+                    const auto counted = LicenseListReader(lc, loaded.value()->dialect()).candidateCount(*probe, 300);
+                    if (textProbeLimit(300) != 256 || !counted || counted.value() != std::min<qint64>(n, 256)) {
                         qWarning("%s: \"%s\" probed %lld of %lld", when, qPrintable(text), counted ? counted.value() : -1, n);
                         return false;
                     }

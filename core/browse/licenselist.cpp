@@ -164,13 +164,15 @@ Result<qint64> LicenseListReader::estimatedTotal()
     return queryNumber(m_db, m_dialect.licensesEstimateSql(), QStringLiteral("counting licenses"));
 }
 
-Result<qint64> LicenseListReader::candidateCount(const TextCandidates &candidates)
+Result<qint64> LicenseListReader::candidateCount(const TextCandidates &candidates, qint64 total)
 {
     QSqlQuery q(m_db);
     q.setForwardOnly(true);
     if (!q.prepare(candidates.countSql))
         return sqlError(q.lastError(), QStringLiteral("counting the search's candidates"));
     bindAll(q, candidates.binds);
+    if (candidates.probe)
+        q.addBindValue(textProbeLimit(total));
     if (!q.exec() || !q.next())
         return sqlError(q.lastError(), QStringLiteral("counting the search's candidates"));
     return q.value(0).toLongLong();

@@ -92,7 +92,8 @@ public:
 
     // How many rows each segment holds.
     // How many licenses a text search's substring index proposes (textCandidates).
-    Result<qint64> candidateCount(const TextCandidates &candidates);
+    // `total`: the licenses, as counted or estimated, for a probe's limit.
+    Result<qint64> candidateCount(const TextCandidates &candidates, qint64 total);
     // About how many licenses there are, for a plan (Dialect::licensesEstimateSql): a server's
     // exact count at 10M takes most of a second.
     Result<qint64> estimatedTotal();

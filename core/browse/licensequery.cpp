@@ -196,7 +196,7 @@ qint64 textProbeLimit(qint64 total)
 }
 
 std::optional<TextCandidates> textCandidates(const LicenseFilter &filter, Dialect dialect,
-                                             const std::vector<PackageName> &packages, qint64 total)
+                                             const std::vector<PackageName> &packages)
 {
     if (!searchesTextAlone(filter))
         return std::nullopt;
@@ -211,9 +211,9 @@ std::optional<TextCandidates> textCandidates(const LicenseFilter &filter, Dialec
         const QString joined = LicenseSearch::joinedTextCondition(QStringLiteral("l"), text, out.binds, pattern);
         if (joined.isEmpty())
             return std::nullopt;
-        out.probeLimit = textProbeLimit(total);
-        out.countSql = QStringLiteral("SELECT COUNT(*) FROM (SELECT 1 FROM licenses l WHERE %1 AND %2 LIMIT %3) probe")
-                           .arg(joined, rowTextTest(), QString::number(out.probeLimit));
+        out.probe = true;
+        out.countSql = QStringLiteral("SELECT COUNT(*) FROM (SELECT 1 FROM licenses l WHERE %1 AND %2 LIMIT ?) probe")
+                           .arg(joined, rowTextTest());
         out.binds << pattern << pattern << pattern;
         return out;
     }
@@ -239,8 +239,8 @@ LicensePlan chooseTextPlan(qint64 candidates, qint64 total)
 
 LicensePlan chooseTextPlan(const TextCandidates &counted, qint64 candidates, qint64 total)
 {
-    if (counted.probeLimit > 0)
-        return candidates >= counted.probeLimit ? LicensePlan::FollowSortOrder : LicensePlan::Natural;
+    if (counted.probe)
+        return candidates >= textProbeLimit(total) ? LicensePlan::FollowSortOrder : LicensePlan::Natural;
     return chooseTextPlan(candidates, total);
 }
 

@@ -124,14 +124,14 @@ LicensePlan choosePlan(qint64 matching, qint64 total);
 // a text under three characters, or a database without the index.
 struct TextCandidates
 {
-    QString countSql;
+    QString countSql;   // a probe's ends with its limit, bound last (LicenseListReader::candidateCount)
     QVariantList binds;
-    qint64 probeLimit = 0; // PostgreSQL: the count stops here; 0: the SQLite candidates' count
+    bool probe = false; // PostgreSQL: the true matches, counted up to textProbeLimit(total)
 };
 // Whether `filter` is a text search and nothing else, the case textCandidates is for.
 bool searchesTextAlone(const LicenseFilter &filter);
 std::optional<TextCandidates> textCandidates(const LicenseFilter &filter, Dialect dialect,
-                                             const std::vector<PackageName> &packages = {}, qint64 total = 0);
+                                             const std::vector<PackageName> &packages = {});
 // The plan for a text search with `candidates` out of `total`. Walking the sort's index reads a
 // row only for a candidate (its id is tested first, from the index), and finds 256 matches after
 // about 256 * total / candidates index entries; the other plan reads every candidate's row and

@@ -322,7 +322,7 @@ int benchBrowse(const QStringList &args)
                 }
                 bare += c.nsecsElapsed() / 1e6;
                 plan = choosePlan(matching, total);
-            } else if (const auto candidates = textCandidates(q.filter, db.dialect(), model.packages(), total)) {
+            } else if (const auto candidates = textCandidates(q.filter, db.dialect(), model.packages())) {
                 // A text search: the substring index's candidates counted, as the model does.
                 QElapsedTimer c;
                 c.start();
@@ -330,6 +330,8 @@ int benchBrowse(const QStringList &args)
                 countQuery.prepare(candidates->countSql);
                 for (const QVariant &v : candidates->binds)
                     countQuery.addBindValue(v);
+                if (candidates->probe)
+                    countQuery.addBindValue(textProbeLimit(total));
                 countQuery.exec();
                 const qint64 proposed = countQuery.next() ? countQuery.value(0).toLongLong() : 0;
                 bare += c.nsecsElapsed() / 1e6;

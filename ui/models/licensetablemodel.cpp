@@ -180,15 +180,12 @@ void LicenseTableModel::restart(bool keepRows)
                     // counted, or else as the database estimates it: a plan needs no more, and a
                     // server's exact count would hold up the first rows (most of a second at 10M).
                     // (Asked only for a search that has candidates or a probe.)
-                    const qint64 known = knownTotal->load();
-                    if (textCandidates(query.filter, dialect, packages)) {
+                    if (const auto candidates = textCandidates(query.filter, dialect, packages)) {
+                        const qint64 known = knownTotal->load();
                         auto all = known >= 0 ? Result<qint64>(known) : reader.estimatedTotal();
-                        const auto candidates = all ? textCandidates(query.filter, dialect, packages, all.value()) : std::nullopt;
-                        if (candidates) {
-                            if (auto proposed = reader.candidateCount(*candidates); proposed)
-                                plan = buildLicenseQuery(query, packages, dialect,
-                                                         chooseTextPlan(*candidates, proposed.value(), all.value()));
-                        }
+                        auto proposed = all ? reader.candidateCount(*candidates, all.value()) : Result<qint64>(all.error());
+                        if (proposed)
+                            plan = buildLicenseQuery(query, packages, dialect, chooseTextPlan(*candidates, proposed.value(), all.value()));
                     }
                 }
                 auto rows = std::make_shared<Result<std::vector<LicenseRow>>>(reader.window(plan, {}, 0, kBlockSize, day));
