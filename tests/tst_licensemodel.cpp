@@ -52,6 +52,18 @@ bool loadAll(LicenseTableModel &model)
     return false;
 }
 
+// The fixture's licenses sorted by name on the fixture's day, every row read.
+bool showSortedByName(LicenseTableModel &model, Database *db)
+{
+    LicenseQuery q;
+    q.filter.asOf = test::kFixtureAsOf;
+    q.sortColumn = LicenseColumn::Name;
+    q.order = Qt::AscendingOrder;
+    model.setQuery(q);
+    model.setDatabase(db);
+    return waitForIds(model) && loadAll(model);
+}
+
 QStringList column(LicenseTableModel &model, LicenseColumn c)
 {
     QStringList out;
@@ -192,14 +204,7 @@ private slots:
     void theDisplayedValuesAreTheLicenses()
     {
         LicenseTableModel model;
-        LicenseQuery q;
-        q.filter.asOf = test::kFixtureAsOf;
-        q.sortColumn = LicenseColumn::Name;
-        q.order = Qt::AscendingOrder;
-        model.setQuery(q);
-        model.setDatabase(m_fixture.get());
-        QVERIFY(waitForIds(model));
-        QVERIFY(loadAll(model));
+        QVERIFY(showSortedByName(model, m_fixture.get()));
         // L-00002: site license, does not expire; L-00004: a trial expired the day before.
         QCOMPARE(model.index(1, int(LicenseColumn::Seats)).data().toString(), u"Site License"_s);
         QCOMPARE(model.index(1, int(LicenseColumn::Expiration)).data().toString(), u"Does not expire"_s);
@@ -349,14 +354,7 @@ private slots:
         QVERIFY(db);
         LicenseTableModel model;
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-        LicenseQuery q;
-        q.filter.asOf = test::kFixtureAsOf;
-        q.sortColumn = LicenseColumn::Name;
-        q.order = Qt::AscendingOrder;
-        model.setQuery(q);
-        model.setDatabase(db.get());
-        QVERIFY(waitForIds(model));
-        QVERIFY(loadAll(model));
+        QVERIFY(showSortedByName(model, db.get()));
         QItemSelectionModel selection(&model);
         selection.select(model.index(9, 0), QItemSelectionModel::Select | QItemSelectionModel::Rows); // L-00010
         const qint64 selected = model.licenseIdAt(9);
@@ -387,14 +385,7 @@ private slots:
         QVERIFY(db);
         LicenseTableModel model;
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-        LicenseQuery q;
-        q.filter.asOf = test::kFixtureAsOf;
-        q.sortColumn = LicenseColumn::Name;
-        q.order = Qt::AscendingOrder;
-        model.setQuery(q);
-        model.setDatabase(db.get());
-        QVERIFY(waitForIds(model));
-        QVERIFY(loadAll(model));
+        QVERIFY(showSortedByName(model, db.get()));
         QCOMPARE(model.rowCount(), 15);
         QItemSelectionModel selection(&model);
         selection.select(model.index(14, 0), QItemSelectionModel::Select | QItemSelectionModel::Rows);
