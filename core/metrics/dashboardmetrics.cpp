@@ -181,7 +181,6 @@ struct ImageFilter
     std::optional<qint64> lmo;
 };
 
-// Everything the dashboard shows, summed over the rows of one SELECT.
 // The org hashes a pass meets, to count the distinct ones at its end: in 256 buckets by their
 // top byte, each kept in blocks of 16 KB. A bucket at a time is then counted in a set of its own
 // size. One vector and one set over all of them peaked at 350 MB at 10M licenses (the vector
@@ -249,6 +248,7 @@ private:
     std::array<Bucket, 256> m_buckets;
 };
 
+// Everything the dashboard shows, summed over the rows of one SELECT.
 class Pass
 {
 public:
@@ -427,7 +427,6 @@ public:
         m_orgs.take(o.m_orgs);
         m_packages.insert(o.m_packages.begin(), o.m_packages.end());
     }
-
 
     DashboardMetrics finish()
     {
