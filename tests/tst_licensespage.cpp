@@ -8,6 +8,7 @@
 #include "browse/modifylicensescommand.h"
 #include "document/document.h"
 #include "document/jobrunner.h"
+#include "import/importer.h"
 #include "storage/licenseedits.h"
 #include "browse/subscriberspage.h"
 #include "models/subscribertablemodel.h"
@@ -396,6 +397,35 @@ private slots:
         });
         m_window->modifySelectedLicenses();
         QCOMPARE(m_window->undoStack()->count(), 0);
+    }
+
+    // End on a list of 2,000 orgs goes to a row not read yet: its org's licenses show once it is.
+    void theLastOrgReachedByKeyShowsItsLicenses()
+    {
+        Database::OpenOptions create;
+        create.create = true;
+        const QString file = m_dir.filePath(u"orgs-%1.sqlite"_s.arg(++m_count));
+        {
+            auto big = Database::open(test::location(file), create);
+            QVERIFY2(big, qPrintable(big ? QString() : big.error().message));
+            const QString csv = m_dir.filePath(u"orgs.csv"_s);
+            QVERIFY(test::writeLicenseCsv(csv, 2000, u"Package A"_s));
+            auto imported = importFile(*big.value(), csv, ImportOptions());
+            QVERIFY2(imported, imported ? "" : qPrintable(imported.error().message));
+        }
+        m_tester.reset();
+        QVERIFY(m_window->openDatabase(test::location(file)));
+        m_window->setPage(Page::Subscribers);
+        SubscribersPage *orgs = m_window->subscribersPage();
+        QTRY_COMPARE(orgs->model()->rowCount(), 2000);
+        BigTableView *table = orgs->table();
+        table->setFocus();
+        QTest::keyClick(table, Qt::Key_Home); // a list with no current row: the first
+        QTest::keyClick(table, Qt::Key_End);
+        QCOMPARE(table->currentIndex().row(), 1999);
+        QTRY_VERIFY_WITH_TIMEOUT(orgs->model()->index(1999, 0).data().toString().startsWith(u"00D"_s), 10000);
+        QTRY_COMPARE(orgs->selectedOrg(), orgs->model()->index(1999, 0).data().toString());
+        QTRY_COMPARE(orgs->licensesTable()->rowCount(), 1);
     }
 
     void subscribersSearchSelectAndJumpBothWays()

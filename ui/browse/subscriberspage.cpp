@@ -99,6 +99,12 @@ SubscribersPage::SubscribersPage(QWidget *parent)
     connect(m_model, &SubscriberTableModel::modelReset, this, &SubscribersPage::updateSummary);
     connect(m_model, &SubscriberTableModel::failed, m_summary, &QLabel::setText);
     connect(m_model, &SubscriberTableModel::rowsArrived, this, [this](int first, int last) {
+        // The current row came before its data (End, Page Down, a click far down): its org's
+        // licenses now.
+        const QModelIndex current = m_table->currentIndex();
+        if (current.isValid() && current.row() >= first && current.row() <= last && m_shownOrg.isEmpty())
+            if (const SubscriberRow *row = m_model->rowAt(current.row()))
+                showLicensesOf(row->orgId);
         if (m_orgToSelect.isEmpty())
             return;
         for (int r = first; r <= last; ++r) {
