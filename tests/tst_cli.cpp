@@ -686,7 +686,7 @@ private slots:
             QVERIFY(db.open());
             QSqlQuery q(db);
             QVERIFY(q.exec(u"DROP INDEX audit_log_history"_s));
-            QVERIFY(q.exec(u"DROP INDEX audit_log_field_value"_s));
+            QVERIFY(q.exec(u"DROP INDEX audit_log_uninstalls"_s)); // schema 17's, in place of schema 7's second
             // A license field a later version added (domain/licensefields.h) was not there either.
             for (const LicenseField &f : kLicenseFields) {
                 if (f.addedInSchema >= 7)
@@ -719,6 +719,9 @@ private slots:
             QCOMPARE(q.value(0).toInt(), latestSchemaVersion());
             QVERIFY(q.exec(u"SELECT COUNT(*) FROM sqlite_master WHERE name = 'audit_log_history'"_s) && q.next());
             QCOMPARE(q.value(0).toInt(), 1);
+            // Schema 7's index of every audit row gave way to schema 17's of the uninstalls.
+            QVERIFY(q.exec(u"SELECT GROUP_CONCAT(name) FROM sqlite_master WHERE name IN ('audit_log_field_value', 'audit_log_uninstalls')"_s) && q.next());
+            QCOMPARE(q.value(0).toString(), u"audit_log_uninstalls"_s);
             QVERIFY(q.exec(u"SELECT COUNT(*) FROM licenses"_s) && q.next());
             QCOMPARE(q.value(0).toInt(), 15);
             // The search index was made and filled from the licenses already there.

@@ -6,6 +6,7 @@
 #include "storage/values.h"
 
 #include <QJsonObject>
+#include <QSqlError>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -288,6 +289,30 @@ private slots:
         QVERIFY(r.ok());
         QCOMPARE(r->licenses, 15);
         QCOMPARE(r->asOfUndated, 0);
+    }
+
+    // The uninstall days (today's, and a past day's, before the day after) are read through the
+    // partial index of the uninstalls (schema 17), whose WHERE is the reads' own: no other audit
+    // row is read. On a server, sequential scans are priced out, as a large log does.
+    void theUninstallDaysAreReadThroughTheirIndex()
+    {
+        InstallBaseFilter past;
+        past.asOf = test::kFixtureAsOf;
+        const QString pastSql = u"SELECT MAX(s.uninstall_day), MAX(s.status) FROM %1 s"_s.arg(past.sourceSql()).replace(u":f_next_day"_s, u"'2026-06-16'"_s);
+        QVERIFY(pastSql.contains(u"new_value = 'Uninstalled' AND changed_at < '2026-06-16'"_s));
+        const bool server = m_db->dialect().kind() == Dialect::Kind::PostgreSQL;
+        QSqlQuery q(m_db->connection());
+        if (server)
+            QVERIFY(q.exec(u"SET enable_seqscan = off"_s));
+        for (const QString &sql : {auditUninstallDaysSql(), pastSql}) {
+            QVERIFY2(q.exec((server ? u"EXPLAIN "_s : u"EXPLAIN QUERY PLAN "_s) + sql), qPrintable(q.lastError().text()));
+            QString plan;
+            while (q.next())
+                plan += q.value(server ? 0 : 3).toString() + u'\n';
+            QVERIFY2(plan.contains(u"audit_log_uninstalls"_s), qPrintable(sql + u"\n"_s + plan));
+        }
+        if (server)
+            QVERIFY(q.exec(u"RESET enable_seqscan"_s));
     }
 
 private:

@@ -46,6 +46,8 @@ constexpr MigrationFile kMigrationFiles[] = {
      ":/sql/0015_license_image_stamps_pg.sql"},
     {16, "One license index fewer (the subscriber summary reads each org's licenses through its unique index)",
      ":/sql/0016_drop_org_modified_index.sql"},
+    {17, "The uninstalls' index holds the uninstalls alone (a partial index of the audit log)",
+     ":/sql/0017_uninstalls_index.sql"},
 };
 
 } // namespace
