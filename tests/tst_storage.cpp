@@ -236,6 +236,48 @@ private slots:
         }
     }
 
+    // While indexes are built, SQLite sorts their keys in runs of 2 MiB in temporary files, on
+    // two threads (temp_store=MEMORY would make each index one sort in memory); the settings
+    // before are put back after, so that a scope inside another (the org summary's indexes
+    // inside the deferred builds) leaves the outer one's. A server has none.
+    void theIndexBuildSettingsArePutBackAsTheyWere()
+    {
+        Database::OpenOptions create;
+        create.create = true;
+        auto opened = Database::open(test::location(m_dir.filePath(u"sorting.sqlite"_s)), create);
+        QVERIFY(opened.ok());
+        Database &database = *opened.value();
+        QSqlDatabase db = database.connection();
+        if (test::onPostgres()) {
+            QVERIFY(!database.storage().indexBuildScope(db));
+            return;
+        }
+        auto pragma = [&db](const char *name) {
+            QSqlQuery q(db);
+            return q.exec(u"PRAGMA %1"_s.arg(QLatin1String(name))) && q.next() ? q.value(0).toString() : u"?"_s;
+        };
+        QVERIFY(QSqlQuery(db).exec(u"PRAGMA cache_size=-12345"_s));
+        QVERIFY(QSqlQuery(db).exec(u"PRAGMA threads=1"_s));
+        QVERIFY(QSqlQuery(db).exec(u"PRAGMA temp_store=MEMORY"_s));
+        {
+            const auto outer = database.storage().indexBuildScope(db);
+            QVERIFY(outer);
+            QCOMPARE(pragma("cache_size"), u"-2048"_s);
+            QCOMPARE(pragma("threads"), u"2"_s);
+            QCOMPARE(pragma("temp_store"), u"1"_s); // FILE
+            QVERIFY(QSqlQuery(db).exec(u"PRAGMA cache_size=-4096"_s));
+            {
+                const auto inner = database.storage().indexBuildScope(db);
+                QCOMPARE(pragma("cache_size"), u"-2048"_s);
+            }
+            QCOMPARE(pragma("cache_size"), u"-4096"_s);
+            QCOMPARE(pragma("temp_store"), u"1"_s);
+        }
+        QCOMPARE(pragma("cache_size"), u"-12345"_s);
+        QCOMPARE(pragma("threads"), u"1"_s);
+        QCOMPARE(pragma("temp_store"), u"2"_s); // MEMORY
+    }
+
     // The fast statements bind and read what QSqlQuery would: SQLite's own statements; on
     // PostgreSQL a COPY read in place (and no fast INSERT: the callers take COPY or QSqlQuery).
     void theFastStatementsRoundTripValues()

@@ -225,9 +225,10 @@ public:
     // nullptr where there is none to set (the default, a server's: its shared buffers are its
     // own configuration, not a connection's).
     virtual std::unique_ptr<Scope> pageCacheScope(QSqlDatabase db, int kib) const;
-    // The settings while deferred indexes are built, one after another (SQLite: a larger page
-    // cache and a second sorting thread); nullptr where there are none (the default, a server's,
-    // which sorts with the memory its configuration gives every session).
+    // The settings while CREATE INDEX statements run (SQLite: keys sorted in runs of 2 MiB in
+    // temporary files, by two threads; sqlite::IndexBuildPragmas), put back as they were after;
+    // nullptr where there are none (the default, a server's, which sorts with the memory its
+    // configuration gives every session).
     virtual std::unique_ptr<Scope> indexBuildScope(QSqlDatabase db) const;
     // No rollback journal or write-ahead log for bulk work into a file no one else has yet (the
     // demo's new file, written under a private name and renamed into place once complete): each

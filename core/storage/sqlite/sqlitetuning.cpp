@@ -49,7 +49,10 @@ BulkPragmas::BulkPragmas(QSqlDatabase db, bool appendOnly) : m_db(std::move(db))
 {
     setAppendOnly(appendOnly);
     exec(QStringLiteral("PRAGMA threads=2"));
-    exec(QStringLiteral("PRAGMA temp_store=MEMORY")); // index sorts in memory, not temp files
+    // Index sorts in runs written to temporary files (IndexBuildPragmas says why): MEMORY, which
+    // this load had, makes each index one sort of all its keys in memory, two to three times
+    // slower at 1M licenses.
+    exec(QStringLiteral("PRAGMA temp_store=FILE"));
 }
 
 BulkPragmas::~BulkPragmas()
@@ -90,17 +93,39 @@ PragmaForLoad::~PragmaForLoad()
         QSqlQuery(m_db).exec(QStringLiteral("PRAGMA %1=%2").arg(m_name, m_was ? u"ON" : u"OFF"));
 }
 
-// 64 MiB keeps a million-license load under 200 MB resident (96 MiB was no faster and went over).
-IndexBuildPragmas::IndexBuildPragmas(QSqlDatabase db) : m_db(std::move(db))
+namespace {
+
+QString pragmaValue(QSqlDatabase &db, const char *name)
 {
-    tune(m_db, QStringLiteral("PRAGMA cache_size=-65536"));
+    QSqlQuery q(db);
+    if (!q.exec(QStringLiteral("PRAGMA %1").arg(QLatin1String(name))) || !q.next())
+        return {};
+    return q.value(0).toString();
+}
+
+} // namespace
+
+IndexBuildPragmas::IndexBuildPragmas(QSqlDatabase db) : m_db(std::move(db)), m_sqlite(isSqlite(m_db))
+{
+    if (!m_sqlite)
+        return;
+    m_cacheSize = pragmaValue(m_db, "cache_size");
+    m_threads = pragmaValue(m_db, "threads");
+    m_tempStore = pragmaValue(m_db, "temp_store");
+    tune(m_db, QStringLiteral("PRAGMA cache_size=-%1").arg(kSortRunKib));
     tune(m_db, QStringLiteral("PRAGMA threads=2"));
+    if (m_tempStore == QLatin1String("2")) // MEMORY: one list in memory, however large
+        tune(m_db, QStringLiteral("PRAGMA temp_store=FILE"));
 }
 
 IndexBuildPragmas::~IndexBuildPragmas()
 {
-    tune(m_db, QStringLiteral("PRAGMA cache_size=-2000"));
-    tune(m_db, QStringLiteral("PRAGMA threads=0"));
+    if (!m_sqlite)
+        return;
+    if (m_tempStore == QLatin1String("2"))
+        tune(m_db, QStringLiteral("PRAGMA temp_store=MEMORY"));
+    tune(m_db, QStringLiteral("PRAGMA cache_size=%1").arg(m_cacheSize.isEmpty() ? QStringLiteral("-2000") : m_cacheSize));
+    tune(m_db, QStringLiteral("PRAGMA threads=%1").arg(m_threads.isEmpty() ? QStringLiteral("0") : m_threads));
 }
 
 } // namespace lmo::sqlite
