@@ -94,6 +94,27 @@ private slots:
     }
     void cleanupTestCase() { m_db.reset(); }
 
+    // The demo loads with the engine's checks of each row off (as an import does): what it wrote
+    // must keep every rule they would have held it to. Every reference is to a row there, no
+    // NOT NULL column is empty, and the licenses' CHECK rules (schema 1: the four statuses, seats
+    // -1 or more) hold. A server checks each row itself.
+    void everyRowKeepsTheSchemasRules()
+    {
+        QSqlQuery q(m_db->connection());
+        if (!test::onPostgres()) {
+            QVERIFY(q.exec(QStringLiteral("PRAGMA foreign_key_check")));
+            QVERIFY2(!q.next(), qPrintable(q.value(0).toString() + QStringLiteral(" row ") + q.value(1).toString()));
+            QVERIFY(q.exec(QStringLiteral("PRAGMA integrity_check")) && q.next()); // NOT NULL among the rest
+            QCOMPARE(q.value(0).toString(), QStringLiteral("ok"));
+        }
+        QCOMPARE(number(*m_db, QStringLiteral("SELECT COUNT(*) FROM licenses WHERE status NOT IN ('Trial', 'Active', 'Suspended', 'Uninstalled') "
+                                              "OR NOT (seats = -1 OR seats >= 0)")),
+                 0);
+        // And the load's switches are put back: a row against the rules is refused again.
+        QVERIFY(!q.exec(QStringLiteral("UPDATE licenses SET status = 'Lapsed' WHERE id = 1")));
+        QVERIFY(!q.exec(QStringLiteral("UPDATE licenses SET package_ref = 999999 WHERE id = 1")));
+    }
+
     void sameSeedSameInstallBase()
     {
         auto a = newDatabase(m_dir.filePath(QStringLiteral("a.sqlite")));
