@@ -73,7 +73,8 @@ private:
         return d;
     }
 
-    std::unique_ptr<Database> demoDatabase(const QString &name)
+    // A new database at location(name) (a file, or a server's schema); null, said why, if not.
+    std::unique_ptr<Database> newDatabase(const QString &name)
     {
         Database::OpenOptions create;
         create.create = true;
@@ -82,11 +83,19 @@ private:
             qWarning() << opened.error().message;
             return nullptr;
         }
-        if (auto r = generateDemo(*opened.value(), demo()); !r) {
+        return std::move(opened).value();
+    }
+
+    std::unique_ptr<Database> demoDatabase(const QString &name)
+    {
+        auto opened = newDatabase(name);
+        if (!opened)
+            return nullptr;
+        if (auto r = generateDemo(*opened, demo()); !r) {
             qWarning() << r.error().message;
             return nullptr;
         }
-        return std::move(opened).value();
+        return opened;
     }
 
     std::vector<License> allLicenses(Database &database)
@@ -109,11 +118,9 @@ private slots:
     // engines (a field added to the list and not to the schema, or the reverse, fails here).
     void theLicenseFieldsAreTheTablesColumns()
     {
-        Database::OpenOptions create;
-        create.create = true;
-        auto opened = Database::open(test::location(m_dir.filePath(u"fields.sqlite"_s)), create);
-        QVERIFY2(opened.ok(), qPrintable(opened.ok() ? QString() : opened.error().message));
-        QSqlQuery q(opened.value()->connection());
+        auto opened = newDatabase(u"fields.sqlite"_s);
+        QVERIFY(opened);
+        QSqlQuery q(opened->connection());
         QVERIFY2(q.exec(u"SELECT * FROM licenses WHERE 1 = 0"_s), qPrintable(q.lastError().text()));
         QStringList columns;
         for (int c = 0; c < q.record().count(); ++c)
@@ -129,7 +136,7 @@ private slots:
         // this engine, and a row left to its defaults reads back as a blank License.
         QVERIFY(q.exec(u"CREATE TEMPORARY TABLE field_defaults (id INTEGER)"_s));
         for (const LicenseField &f : kLicenseFields) {
-            const QString sql = opened.value()->dialect().expand(u"ALTER TABLE field_defaults ADD COLUMN "_s + licenseColumnDefinition(f));
+            const QString sql = opened->dialect().expand(u"ALTER TABLE field_defaults ADD COLUMN "_s + licenseColumnDefinition(f));
             QVERIFY2(q.exec(sql), qPrintable(sql + u": "_s + q.lastError().text()));
         }
         QVERIFY(q.exec(u"INSERT INTO field_defaults (id) VALUES (1)"_s));
@@ -149,11 +156,9 @@ private slots:
     // Every field, given a value of its own, is written by the writer and read back as written.
     void everyLicenseFieldRoundTrips()
     {
-        Database::OpenOptions create;
-        create.create = true;
-        auto opened = Database::open(test::location(m_dir.filePath(u"roundtrip.sqlite"_s)), create);
-        QVERIFY2(opened.ok(), qPrintable(opened.ok() ? QString() : opened.error().message));
-        Database &database = *opened.value();
+        auto opened = newDatabase(u"roundtrip.sqlite"_s);
+        QVERIFY(opened);
+        Database &database = *opened;
         QSqlDatabase db = database.connection();
         QSqlQuery q(db);
         QVERIFY(q.exec(u"INSERT INTO packages (name) VALUES ('Roundtrip')"_s));
@@ -201,11 +206,9 @@ private slots:
         QCOMPARE(StorageBackend::forLocation(u"postgresql://alice@db.example/lmo"_s).kind(), Dialect::Kind::PostgreSQL);
         QCOMPARE(StorageBackend::forLocation(m_dir.filePath(u"x.sqlite"_s)).kind(), Dialect::Kind::SQLite);
         QCOMPARE(StorageBackend::forLocation(u"relative/path.db"_s).kind(), Dialect::Kind::SQLite);
-        Database::OpenOptions create;
-        create.create = true;
-        auto opened = Database::open(test::location(m_dir.filePath(u"chosen.sqlite"_s)), create);
-        QVERIFY2(opened.ok(), qPrintable(opened.ok() ? QString() : opened.error().message));
-        Database &database = *opened.value();
+        auto opened = newDatabase(u"chosen.sqlite"_s);
+        QVERIFY(opened);
+        Database &database = *opened;
         const Dialect::Kind expected = test::onPostgres() ? Dialect::Kind::PostgreSQL : Dialect::Kind::SQLite;
         QCOMPARE(database.storage().kind(), expected);
         QCOMPARE(&StorageBackend::of(database.connection()), &database.storage());
@@ -242,11 +245,9 @@ private slots:
     // inside the deferred builds) leaves the outer one's. A server has none.
     void theIndexBuildSettingsArePutBackAsTheyWere()
     {
-        Database::OpenOptions create;
-        create.create = true;
-        auto opened = Database::open(test::location(m_dir.filePath(u"sorting.sqlite"_s)), create);
-        QVERIFY(opened.ok());
-        Database &database = *opened.value();
+        auto opened = newDatabase(u"sorting.sqlite"_s);
+        QVERIFY(opened);
+        Database &database = *opened;
         QSqlDatabase db = database.connection();
         if (test::onPostgres()) {
             QVERIFY(!database.storage().indexBuildScope(db));
@@ -282,11 +283,9 @@ private slots:
     // PostgreSQL a COPY read in place (and no fast INSERT: the callers take COPY or QSqlQuery).
     void theFastStatementsRoundTripValues()
     {
-        Database::OpenOptions create;
-        create.create = true;
-        auto opened = Database::open(test::location(m_dir.filePath(u"roundtrip.sqlite"_s)), create);
-        QVERIFY(opened.ok());
-        Database &database = *opened.value();
+        auto opened = newDatabase(u"roundtrip.sqlite"_s);
+        QVERIFY(opened);
+        Database &database = *opened;
         QSqlDatabase db = database.connection();
         QVERIFY(execSql(db, u"CREATE TABLE probe (id BIGINT, a TEXT, b TEXT, n BIGINT)"_s, u"testing"_s).ok());
         auto insert = database.storage().prepareInsert(db, "INSERT INTO probe (id, a, b, n) VALUES (?, ?, ?, ?), (?, ?, ?, ?)");
