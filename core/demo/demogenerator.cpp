@@ -667,6 +667,234 @@ private:
     bool m_finished = false, m_stopped = false;
 };
 
+// Makes the demo's licenses and their histories, in order, for the writer (on a thread of its
+// own): `g` is the generator's state after the packages, `installsOnDay` each day's install
+// count, used up as the licenses are made. Stops early if the writer stops the hand-off.
+void makeLicenses(Generator &g, const DemoOptions &options, std::vector<qint64> &installsOnDay, Handoff &handoff)
+{
+    const int nameWidth = std::max(5, int(QString::number(options.licenses).size()));
+    size_t day = 0;
+    License l;
+    l.licenseType = QStringLiteral("Editable");
+    std::vector<MadeLicense> batch;
+    batch.reserve(Handoff::kBatch);
+    for (qint64 i = 0; i < options.licenses; ++i) {
+        while (installsOnDay[day] == 0)
+            ++day;
+        --installsOnDay[day];
+        int installDay = int(day);
+        int pkg = g.pickPackage(installDay);
+        if (pkg < 0 || installDay < g.packageFirstDay[pkg]) {
+            pkg = 0;
+            installDay = std::max(installDay, g.packageFirstDay[0]);
+        }
+        const int orgIndex = g.orgFor(pkg, installDay);
+        Org &org = g.orgs[size_t(orgIndex)];
+        org.packagesMask = quint8(org.packagesMask | (1u << pkg));
+
+        l.id = makeId("a0B", g.serialBase + quint64(i) + 1);
+        l.name = QStringLiteral("L-%1").arg(i + 1, nameWidth, 10, QLatin1Char('0'));
+        l.accountId = g.idOf("001", org.accountSerial());
+        l.accountName = g.accounts.text(org.accountName);
+        l.contactId = g.idOf("003", org.accountSerial());
+        l.leadId = org.converted ? SalesforceId() : g.idOf("00Q", org.leadSerial());
+        l.packageRowId = g.packageRows[size_t(pkg)];
+        l.installDate = g.date(installDay);
+        l.subscriberOrgId = g.idOf("00D", quint32(orgIndex + 1));
+        l.orgEdition = g.labels.text(org.edition);
+        l.orgInstance = g.instances.text(org.instance);
+        l.orgStatus = g.labels.text(org.status);
+        l.isSandbox = org.kind == DemoOrgKind::Sandbox;
+        l.orgTrialExpiration = org.kind == DemoOrgKind::TrialOrg ? g.date(org.createdDay + 30) : QDate();
+        l.packageLicenseId = makeId("050", g.serialBase + quint64(i) + 1);
+        l.proxyUser = QStringLiteral("%1@%2.lma").arg(QString::fromLatin1(kPackages[pkg].developerName), l.subscriberOrgId.to15());
+
+        // The license's life up to `until`: its state on the install day, then the changes
+        // that happened to it by `until` (what happens later has not happened yet).
+        const int last = g.lastDay;
+        g.life.begin();
+        int uninstallDay = -1;
+        if (org.kind == DemoOrgKind::Sandbox) {
+            // Sandboxes get a free site license; refreshes and deletions uninstall them.
+            g.life.start(Status::Active, License::kSiteLicenseSeats, QDate());
+            const int d = int(g.rng.exponential(1500)); // whole days: `until` is a day like the others
+            if (installDay + d <= last)
+                uninstallDay = installDay + d;
+        } else if (org.kind == DemoOrgKind::Developer) {
+            if (g.rng.chance(0.55))
+                g.life.start(Status::Trial, kPackages[pkg].trialSeats, g.date(installDay + 30));
+            else
+                g.life.start(Status::Active, License::kSiteLicenseSeats, QDate());
+            const int d = int(g.rng.exponential(650)); // whole days: `until` is a day like the others
+            if (installDay + d <= last)
+                uninstallDay = installDay + d;
+        } else {
+            const bool startsAsTrial = g.rng.chance(0.68);
+            int paidFrom = installDay;
+            bool paid = !startsAsTrial;
+            if (startsAsTrial) {
+                const int trialEnd = installDay + 30;
+                g.life.start(Status::Trial, kPackages[pkg].trialSeats, g.date(trialEnd));
+                const double conversion = org.kind == DemoOrgKind::TrialOrg ? 0.18 : 0.42;
+                if (g.rng.chance(conversion)) {
+                    paidFrom = g.workday(installDay + int(g.rng.between(4, 34)));
+                    paid = paidFrom <= last; // converting after `until` means still a trial today
+                } else if (g.rng.chance(0.5)) {
+                    const int d = trialEnd + int(g.rng.exponential(25));
+                    if (d <= last)
+                        uninstallDay = d;
+                }
+            }
+            if (paid) {
+                const int paidSeats = g.seatsForPaid(org);
+                const bool perpetual = g.rng.chance(0.33);
+                // Annual terms run to the same date each year.
+                const QDate paidDate = g.date(paidFrom);
+                int terms = 1;
+                int termEnd = g.dayOf(paidDate.addYears(terms));
+                const QDate paidExpiration = perpetual ? QDate() : g.date(termEnd);
+                if (startsAsTrial) {
+                    LifeChange &c = g.life.change(paidFrom, g.person());
+                    c.set(Status::Active);
+                    c.setSeats(paidSeats);
+                    c.setExpiration(paidExpiration);
+                } else {
+                    g.life.start(Status::Active, paidSeats, paidExpiration);
+                }
+                const int d = int(g.rng.exponential(2400)); // ~1.2% a month
+                if (paidFrom + d <= last)
+                    uninstallDay = paidFrom + d;
+                // A deleted org has lost its packages.
+                if (uninstallDay < 0 && (l.orgStatus == QStringLiteral("DELETED") || l.orgStatus == QStringLiteral("PENDING_DELETE")))
+                    uninstallDay = int(g.rng.between(paidFrom, last));
+                // People's changes come before the uninstall, and stop with a suspension that
+                // is not lifted.
+                int stop = uninstallDay >= 0 ? uninstallDay : last + 1;
+                if (stop - paidFrom > 2 && g.rng.chance(0.05)) {
+                    const int suspended = g.workday(int(g.rng.between(paidFrom + 1, stop - 1)));
+                    if (suspended < stop) {
+                        g.life.change(suspended, g.person()).set(Status::Suspended);
+                        const int reactivated = g.workday(suspended + int(g.rng.between(2, 45)));
+                        if (g.rng.chance(0.6) && reactivated < stop)
+                            g.life.change(reactivated, g.person()).set(Status::Active);
+                        else
+                            stop = suspended;
+                    }
+                }
+                if (!perpetual) {
+                    // Annual terms, each renewed a few weeks before it ends with 86% probability;
+                    // a renewal now and then with more (or fewer) seats.
+                    for (;;) {
+                        const int renewal = g.workday(termEnd - int(g.rng.between(0, 20)));
+                        if (renewal >= stop)
+                            break;
+                        if (!g.rng.chance(0.86)) {
+                            if (g.rng.chance(0.55)) {
+                                const int u = termEnd + int(g.rng.exponential(45));
+                                if (u <= last && (uninstallDay < 0 || u < uninstallDay))
+                                    uninstallDay = u;
+                            }
+                            break;
+                        }
+                        termEnd = g.dayOf(paidDate.addYears(++terms));
+                        LifeChange &c = g.life.change(renewal, g.person());
+                        c.setExpiration(g.date(termEnd));
+                        if (g.rng.chance(0.2))
+                            c.scaleSeats(g.seatFactor());
+                    }
+                }
+                if (paidSeats != License::kSiteLicenseSeats) {
+                    // Between renewals customers add users (mostly) or drop some.
+                    for (int t = paidFrom;;) {
+                        t = g.workday(t + 1 + int(g.rng.exponential(600)));
+                        if (t >= stop)
+                            break;
+                        g.life.change(t, g.person()).scaleSeats(g.seatFactor());
+                    }
+                }
+            }
+        }
+        if (uninstallDay >= 0) {
+            // The LMA marks the uninstall; it often zeroes the used licenses with it.
+            LifeChange &c = g.life.change(uninstallDay, kLma);
+            c.set(Status::Uninstalled);
+            c.zeroUsed = g.rng.chance(0.6);
+        }
+
+        // Versions: installed on the newest release; live installs mostly upgrade (soon after a
+        // release, before any uninstall), betas only where Salesforce allows them.
+        const bool betaAllowed = org.kind == DemoOrgKind::Sandbox || org.kind == DemoOrgKind::Developer;
+        const int endDay = uninstallDay >= 0 ? uninstallDay - 1 : last;
+        const int installed = g.versionOn(pkg, installDay, betaAllowed && g.rng.chance(0.25));
+        int version = installed;
+        int upgradeDay = -1;
+        const int newest = g.versionOn(pkg, endDay, false);
+        if (newest > version) {
+            const double r = g.rng.uniform();
+            if (r < 0.55)
+                version = newest;
+            else if (r < 0.8)
+                version = std::max(version, newest - 1 - int(g.rng.below(2)));
+            else
+                version = version + int(g.rng.below(newest - version + 1));
+            const int lag = int(std::min(60.0, g.rng.exponential(7))); // most within a week or two
+            auto upgradeOn = [&](int v) { return std::max(installDay, g.versions[pkg][size_t(v)].releaseDay) + lag; };
+            while (version > installed && (g.versions[pkg][size_t(version)].beta || upgradeOn(version) > endDay))
+                --version;
+            if (version > installed)
+                upgradeDay = upgradeOn(version);
+        }
+        const VersionInfo &v = g.versions[pkg][size_t(version)];
+        l.packageVersionRowId = v.rowId;
+        l.versionNumber = v.number;
+
+        // The state on `until` is the install state with every change applied, in order; the
+        // audit rows come from the same walk, so each one's old value is the previous one's new.
+        g.life.run(g, org.kind);
+        l.status = g.life.status;
+        l.seats = g.life.seats;
+        l.expiration = g.life.expiration;
+        l.usedLicenses = g.life.used;
+        const EffectiveStatus effective = l.effectiveStatusOn(options.until);
+        l.licenseStatus = statusName(effective);
+        // Information current as of the latest event: the install, the last change, an upgrade.
+        qint64 lastMoment = qint64(installDay) * 86400 + g.rng.below(86400);
+        if (!g.life.rows.empty()) // installed before anything was changed on it
+            lastMoment = std::min(lastMoment, g.life.rows.front().moment - 60);
+        if (upgradeDay >= 0) {
+            // The upgrade, in the audit log as the version an export shows changing (during
+            // working hours, as the other rows), in its place among the changes.
+            const qint64 at = qint64(upgradeDay) * 86400 + 8 * 3600 + g.rng.below(10 * 3600);
+            lastMoment = std::max(lastMoment, at);
+            const LifeRow upgrade{at, kLma, QStringLiteral("Version Number"), g.versions[pkg][size_t(installed)].number, v.number};
+            auto pos = std::upper_bound(g.life.rows.begin(), g.life.rows.end(), at,
+                                        [](qint64 moment, const LifeRow &r) { return moment < r.moment; });
+            g.life.rows.insert(pos, upgrade);
+        }
+        if (!g.life.rows.empty())
+            lastMoment = std::max(lastMoment, g.life.rows.back().moment);
+        l.lastModified = QDateTime(g.date(int(lastMoment / 86400)), QTime::fromMSecsSinceStartOfDay(int(lastMoment % 86400) * 1000), Qt::UTC);
+
+        l.lmoRef = options.switchLmoOn.isValid() && l.installDate >= options.switchLmoOn ? 2 : 1;
+        MadeLicense &made = batch.emplace_back();
+        made.license = l;
+        made.changes.reserve(g.life.rows.size());
+        for (const LifeRow &row : g.life.rows)
+            made.changes.push_back(MadeChange{QDateTime(g.date(int(row.moment / 86400)),
+                                                        QTime::fromMSecsSinceStartOfDay(int(row.moment % 86400) * 1000), Qt::UTC),
+                                              row.actor, row.field, row.oldValue, row.newValue});
+        if (batch.size() == Handoff::kBatch) {
+            if (!handoff.push(std::move(batch)))
+                return; // the writer stopped
+            batch = {};
+            batch.reserve(Handoff::kBatch);
+        }
+    }
+    if (!batch.empty())
+        handoff.push(std::move(batch));
+    handoff.finish();
+}
+
 // `privateFile`: the database is a file of this run's own, thrown away if the demo fails, so the
 // load needs no journal.
 Result<DemoSummary> writeDemo(Database &database, const DemoOptions &options, const DemoProgress &progress, bool privateFile)
@@ -834,229 +1062,7 @@ Result<DemoSummary> writeDemo(Database &database, const DemoOptions &options, co
     // does not wait for it. They come in batches, in the order they are made, so the database
     // is the same as when one thread did both.
     Handoff handoff;
-    std::thread maker([&] {
-        const int nameWidth = std::max(5, int(QString::number(options.licenses).size()));
-        size_t day = 0;
-        License l;
-        l.licenseType = QStringLiteral("Editable");
-        std::vector<MadeLicense> batch;
-        batch.reserve(Handoff::kBatch);
-        for (qint64 i = 0; i < options.licenses; ++i) {
-            while (installsOnDay[day] == 0)
-                ++day;
-            --installsOnDay[day];
-            int installDay = int(day);
-            int pkg = g.pickPackage(installDay);
-            if (pkg < 0 || installDay < g.packageFirstDay[pkg]) {
-                pkg = 0;
-                installDay = std::max(installDay, g.packageFirstDay[0]);
-            }
-            const int orgIndex = g.orgFor(pkg, installDay);
-            Org &org = g.orgs[size_t(orgIndex)];
-            org.packagesMask = quint8(org.packagesMask | (1u << pkg));
-
-            l.id = makeId("a0B", g.serialBase + quint64(i) + 1);
-            l.name = QStringLiteral("L-%1").arg(i + 1, nameWidth, 10, QLatin1Char('0'));
-            l.accountId = g.idOf("001", org.accountSerial());
-            l.accountName = g.accounts.text(org.accountName);
-            l.contactId = g.idOf("003", org.accountSerial());
-            l.leadId = org.converted ? SalesforceId() : g.idOf("00Q", org.leadSerial());
-            l.packageRowId = g.packageRows[size_t(pkg)];
-            l.installDate = g.date(installDay);
-            l.subscriberOrgId = g.idOf("00D", quint32(orgIndex + 1));
-            l.orgEdition = g.labels.text(org.edition);
-            l.orgInstance = g.instances.text(org.instance);
-            l.orgStatus = g.labels.text(org.status);
-            l.isSandbox = org.kind == DemoOrgKind::Sandbox;
-            l.orgTrialExpiration = org.kind == DemoOrgKind::TrialOrg ? g.date(org.createdDay + 30) : QDate();
-            l.packageLicenseId = makeId("050", g.serialBase + quint64(i) + 1);
-            l.proxyUser = QStringLiteral("%1@%2.lma").arg(QString::fromLatin1(kPackages[pkg].developerName), l.subscriberOrgId.to15());
-
-            // The license's life up to `until`: its state on the install day, then the changes
-            // that happened to it by `until` (what happens later has not happened yet).
-            const int last = g.lastDay;
-            g.life.begin();
-            int uninstallDay = -1;
-            if (org.kind == DemoOrgKind::Sandbox) {
-                // Sandboxes get a free site license; refreshes and deletions uninstall them.
-                g.life.start(Status::Active, License::kSiteLicenseSeats, QDate());
-                const int d = int(g.rng.exponential(1500)); // whole days: `until` is a day like the others
-                if (installDay + d <= last)
-                    uninstallDay = installDay + d;
-            } else if (org.kind == DemoOrgKind::Developer) {
-                if (g.rng.chance(0.55))
-                    g.life.start(Status::Trial, kPackages[pkg].trialSeats, g.date(installDay + 30));
-                else
-                    g.life.start(Status::Active, License::kSiteLicenseSeats, QDate());
-                const int d = int(g.rng.exponential(650)); // whole days: `until` is a day like the others
-                if (installDay + d <= last)
-                    uninstallDay = installDay + d;
-            } else {
-                const bool startsAsTrial = g.rng.chance(0.68);
-                int paidFrom = installDay;
-                bool paid = !startsAsTrial;
-                if (startsAsTrial) {
-                    const int trialEnd = installDay + 30;
-                    g.life.start(Status::Trial, kPackages[pkg].trialSeats, g.date(trialEnd));
-                    const double conversion = org.kind == DemoOrgKind::TrialOrg ? 0.18 : 0.42;
-                    if (g.rng.chance(conversion)) {
-                        paidFrom = g.workday(installDay + int(g.rng.between(4, 34)));
-                        paid = paidFrom <= last; // converting after `until` means still a trial today
-                    } else if (g.rng.chance(0.5)) {
-                        const int d = trialEnd + int(g.rng.exponential(25));
-                        if (d <= last)
-                            uninstallDay = d;
-                    }
-                }
-                if (paid) {
-                    const int paidSeats = g.seatsForPaid(org);
-                    const bool perpetual = g.rng.chance(0.33);
-                    // Annual terms run to the same date each year.
-                    const QDate paidDate = g.date(paidFrom);
-                    int terms = 1;
-                    int termEnd = g.dayOf(paidDate.addYears(terms));
-                    const QDate paidExpiration = perpetual ? QDate() : g.date(termEnd);
-                    if (startsAsTrial) {
-                        LifeChange &c = g.life.change(paidFrom, g.person());
-                        c.set(Status::Active);
-                        c.setSeats(paidSeats);
-                        c.setExpiration(paidExpiration);
-                    } else {
-                        g.life.start(Status::Active, paidSeats, paidExpiration);
-                    }
-                    const int d = int(g.rng.exponential(2400)); // ~1.2% a month
-                    if (paidFrom + d <= last)
-                        uninstallDay = paidFrom + d;
-                    // A deleted org has lost its packages.
-                    if (uninstallDay < 0 && (l.orgStatus == QStringLiteral("DELETED") || l.orgStatus == QStringLiteral("PENDING_DELETE")))
-                        uninstallDay = int(g.rng.between(paidFrom, last));
-                    // People's changes come before the uninstall, and stop with a suspension that
-                    // is not lifted.
-                    int stop = uninstallDay >= 0 ? uninstallDay : last + 1;
-                    if (stop - paidFrom > 2 && g.rng.chance(0.05)) {
-                        const int suspended = g.workday(int(g.rng.between(paidFrom + 1, stop - 1)));
-                        if (suspended < stop) {
-                            g.life.change(suspended, g.person()).set(Status::Suspended);
-                            const int reactivated = g.workday(suspended + int(g.rng.between(2, 45)));
-                            if (g.rng.chance(0.6) && reactivated < stop)
-                                g.life.change(reactivated, g.person()).set(Status::Active);
-                            else
-                                stop = suspended;
-                        }
-                    }
-                    if (!perpetual) {
-                        // Annual terms, each renewed a few weeks before it ends with 86% probability;
-                        // a renewal now and then with more (or fewer) seats.
-                        for (;;) {
-                            const int renewal = g.workday(termEnd - int(g.rng.between(0, 20)));
-                            if (renewal >= stop)
-                                break;
-                            if (!g.rng.chance(0.86)) {
-                                if (g.rng.chance(0.55)) {
-                                    const int u = termEnd + int(g.rng.exponential(45));
-                                    if (u <= last && (uninstallDay < 0 || u < uninstallDay))
-                                        uninstallDay = u;
-                                }
-                                break;
-                            }
-                            termEnd = g.dayOf(paidDate.addYears(++terms));
-                            LifeChange &c = g.life.change(renewal, g.person());
-                            c.setExpiration(g.date(termEnd));
-                            if (g.rng.chance(0.2))
-                                c.scaleSeats(g.seatFactor());
-                        }
-                    }
-                    if (paidSeats != License::kSiteLicenseSeats) {
-                        // Between renewals customers add users (mostly) or drop some.
-                        for (int t = paidFrom;;) {
-                            t = g.workday(t + 1 + int(g.rng.exponential(600)));
-                            if (t >= stop)
-                                break;
-                            g.life.change(t, g.person()).scaleSeats(g.seatFactor());
-                        }
-                    }
-                }
-            }
-            if (uninstallDay >= 0) {
-                // The LMA marks the uninstall; it often zeroes the used licenses with it.
-                LifeChange &c = g.life.change(uninstallDay, kLma);
-                c.set(Status::Uninstalled);
-                c.zeroUsed = g.rng.chance(0.6);
-            }
-
-            // Versions: installed on the newest release; live installs mostly upgrade (soon after a
-            // release, before any uninstall), betas only where Salesforce allows them.
-            const bool betaAllowed = org.kind == DemoOrgKind::Sandbox || org.kind == DemoOrgKind::Developer;
-            const int endDay = uninstallDay >= 0 ? uninstallDay - 1 : last;
-            const int installed = g.versionOn(pkg, installDay, betaAllowed && g.rng.chance(0.25));
-            int version = installed;
-            int upgradeDay = -1;
-            const int newest = g.versionOn(pkg, endDay, false);
-            if (newest > version) {
-                const double r = g.rng.uniform();
-                if (r < 0.55)
-                    version = newest;
-                else if (r < 0.8)
-                    version = std::max(version, newest - 1 - int(g.rng.below(2)));
-                else
-                    version = version + int(g.rng.below(newest - version + 1));
-                const int lag = int(std::min(60.0, g.rng.exponential(7))); // most within a week or two
-                auto upgradeOn = [&](int v) { return std::max(installDay, g.versions[pkg][size_t(v)].releaseDay) + lag; };
-                while (version > installed && (g.versions[pkg][size_t(version)].beta || upgradeOn(version) > endDay))
-                    --version;
-                if (version > installed)
-                    upgradeDay = upgradeOn(version);
-            }
-            const VersionInfo &v = g.versions[pkg][size_t(version)];
-            l.packageVersionRowId = v.rowId;
-            l.versionNumber = v.number;
-
-            // The state on `until` is the install state with every change applied, in order; the
-            // audit rows come from the same walk, so each one's old value is the previous one's new.
-            g.life.run(g, org.kind);
-            l.status = g.life.status;
-            l.seats = g.life.seats;
-            l.expiration = g.life.expiration;
-            l.usedLicenses = g.life.used;
-            const EffectiveStatus effective = l.effectiveStatusOn(options.until);
-            l.licenseStatus = statusName(effective);
-            // Information current as of the latest event: the install, the last change, an upgrade.
-            qint64 lastMoment = qint64(installDay) * 86400 + g.rng.below(86400);
-            if (!g.life.rows.empty()) // installed before anything was changed on it
-                lastMoment = std::min(lastMoment, g.life.rows.front().moment - 60);
-            if (upgradeDay >= 0) {
-                // The upgrade, in the audit log as the version an export shows changing (during
-                // working hours, as the other rows), in its place among the changes.
-                const qint64 at = qint64(upgradeDay) * 86400 + 8 * 3600 + g.rng.below(10 * 3600);
-                lastMoment = std::max(lastMoment, at);
-                const LifeRow upgrade{at, kLma, QStringLiteral("Version Number"), g.versions[pkg][size_t(installed)].number, v.number};
-                auto pos = std::upper_bound(g.life.rows.begin(), g.life.rows.end(), at,
-                                            [](qint64 moment, const LifeRow &r) { return moment < r.moment; });
-                g.life.rows.insert(pos, upgrade);
-            }
-            if (!g.life.rows.empty())
-                lastMoment = std::max(lastMoment, g.life.rows.back().moment);
-            l.lastModified = QDateTime(g.date(int(lastMoment / 86400)), QTime::fromMSecsSinceStartOfDay(int(lastMoment % 86400) * 1000), Qt::UTC);
-
-            l.lmoRef = options.switchLmoOn.isValid() && l.installDate >= options.switchLmoOn ? 2 : 1;
-            MadeLicense &made = batch.emplace_back();
-            made.license = l;
-            made.changes.reserve(g.life.rows.size());
-            for (const LifeRow &row : g.life.rows)
-                made.changes.push_back(MadeChange{QDateTime(g.date(int(row.moment / 86400)),
-                                                            QTime::fromMSecsSinceStartOfDay(int(row.moment % 86400) * 1000), Qt::UTC),
-                                                  row.actor, row.field, row.oldValue, row.newValue});
-            if (batch.size() == Handoff::kBatch) {
-                if (!handoff.push(std::move(batch)))
-                    return; // the writer stopped
-                batch = {};
-                batch.reserve(Handoff::kBatch);
-            }
-        }
-        if (!batch.empty())
-            handoff.push(std::move(batch));
-        handoff.finish();
-    });
+    std::thread maker([&] { makeLicenses(g, options, installsOnDay, handoff); });
     // Whatever way this function leaves, the maker is stopped and waited for first.
     struct MakerGuard
     {
