@@ -255,7 +255,7 @@ int benchDemo(const QStringList &args)
 
     // The bare counterpart: the sqlite3 shell copying the same rows (read from the demo's file,
     // not made) into the same tables in a new file, then making the same structures.
-    QByteArray bareSql = "PRAGMA journal_mode=WAL;\nPRAGMA synchronous=NORMAL;\nATTACH '" + path.toUtf8() + "' AS demo;\n";
+    QByteArray bareSql = ".bail on\nPRAGMA journal_mode=WAL;\nPRAGMA synchronous=NORMAL;\nATTACH '" + path.toUtf8() + "' AS demo;\n";
     const QStringList copied{QStringLiteral("packages"), QStringLiteral("package_versions"), QStringLiteral("licenses"),
                              QStringLiteral("audit_log")};
     {
