@@ -13,6 +13,7 @@ bool isSubcommand(const QString &word)
     return word == QStringLiteral("demo") || word == QStringLiteral("stats") || word == QStringLiteral("import")
            || word == QStringLiteral("export-csv") || word == QStringLiteral("lmo") || word == QStringLiteral("team")
            || word == QStringLiteral("sync") || word == QStringLiteral("connect") || word == QStringLiteral("disconnect")
+           || word == QStringLiteral("billing")
            || needsGraphics(word);
 }
 
@@ -59,6 +60,8 @@ QString usage()
         "      Read packages, versions and licenses straight from the org, incrementally, within its API limits.\n"
         "  lmodesk disconnect [--org ID]\n"
         "      Revoke and forget a Salesforce connection.\n"
+        "  lmodesk billing import [--db PATH] [--source NAME] [--map FIELD=COLUMN]... [--status WORD=STATE]... [--strict] FILE...\n"
+        "      Import what the billing system charges (Stripe, Chargebee, any table), to set beside the licenses.\n"
         "  lmodesk --version | --help\n"
         "\n"
         "The database is --db PATH, else $LMODESK_DB, else %2.\n"
@@ -91,6 +94,8 @@ int run(const QStringList &arguments)
         return runConnectCommand(rest);
     if (command == QStringLiteral("disconnect"))
         return runDisconnectCommand(rest);
+    if (command == QStringLiteral("billing"))
+        return runBilling(rest);
     if (command == QStringLiteral("export-report"))
         return runExportReport(rest);
     return fail(QStringLiteral("unknown command \"%1\"\n\n%2").arg(command, usage()), 2);

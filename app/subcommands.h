@@ -17,5 +17,6 @@ int runTeam(const QStringList &arguments);       // teamcommands.cpp: team init,
 int runSync(const QStringList &arguments);       // synccommands.cpp: sync
 int runConnectCommand(const QStringList &arguments);    // synccommands.cpp: connect
 int runDisconnectCommand(const QStringList &arguments); // synccommands.cpp: disconnect
+int runBilling(const QStringList &arguments);    // billingcommands.cpp: billing import
 
 } // namespace lmo::cli

@@ -14,6 +14,7 @@
 #include "metrics/dashboardmetrics.h"
 #include "export/licenseexport.h"
 #include "import/importer.h"
+#include "billing/billingimport.h"
 #include "storage/database.h"
 #include "storage/licenseedits.h"
 #include "storage/licenseimage.h"
@@ -297,6 +298,29 @@ private slots:
         QVERIFY(!header(bySupport).contains(u"sfLma__Contact__c"_s));
         QVERIFY(header(bySupport).contains(u"sfLma__Expiration__c"_s));
         QCOMPARE(wrote.value(), qint64(15));
+    }
+
+    // What the billing system charges is partner ops' alone: they import it; customer success
+    // and support read and write none of it, directly in SQL or through the import.
+    void billingIsPartnerOpsAlone()
+    {
+        const QString s = m_team.schema;
+        auto ops = openAs(asLogin(m_team.ops));
+        QVERIFY(ops);
+        auto imported = billing::importBillingFile(*ops, QFINDTESTDATA("data/billing/stripe-subscriptions.csv"), {});
+        QVERIFY2(imported, qPrintable(imported ? QString() : imported.error().message));
+        QCOMPARE(imported->inserted + imported->unchanged, 5);
+        QCOMPARE(attempt(asLogin(m_team.ops), u"SELECT count(*) FROM %1.billing_subscriptions"_s.arg(s)).value.toInt(), 5);
+        for (const QString &login : {m_team.success, m_team.support}) {
+            for (const char *table : {"billing_subscriptions", "billing_sources", "billing_links"})
+                QCOMPARE(attempt(asLogin(login), u"SELECT count(*) FROM %1.%2"_s.arg(s, QLatin1String(table))).state, u"42501"_s);
+            QCOMPARE(attempt(asLogin(login), u"UPDATE %1.billing_subscriptions SET quantity = 1"_s.arg(s)).state, u"42501"_s);
+            auto other = openAs(asLogin(login));
+            QVERIFY(other);
+            auto refused = billing::importBillingFile(*other, QFINDTESTDATA("data/billing/stripe-subscriptions.csv"), {});
+            QVERIFY(!refused);
+            QVERIFY2(refused.error().message.contains(u"permission denied"_s), qPrintable(refused.error().message));
+        }
     }
 
     // The same attempts made directly in SQL with each login: refused by PostgreSQL.

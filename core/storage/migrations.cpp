@@ -48,6 +48,8 @@ constexpr MigrationFile kMigrationFiles[] = {
      ":/sql/0016_drop_org_modified_index.sql"},
     {17, "The uninstalls' index holds the uninstalls alone (a partial index of the audit log)",
      ":/sql/0017_uninstalls_index.sql"},
+    {18, "What the billing system charges: its sources, subscriptions and the orgs they are linked to",
+     ":/sql/0018_billing.sql"},
 };
 
 } // namespace

@@ -55,7 +55,8 @@ DECLARE
     schema_name text := ${SL};
     tables text[] := ARRAY['licenses', 'packages', 'package_versions', 'subscribers', 'audit_log',
                            'deferred_indexes', 'lmo_profiles', 'schema_migrations', 'team_policy', 'team_views',
-                           'sync_state', 'sync_runs', 'license_image_stamps'];
+                           'sync_state', 'sync_runs', 'license_image_stamps',
+                           'billing_sources', 'billing_subscriptions', 'billing_links'];
     role_keys text[] := ARRAY['partner_ops', 'customer_success', 'support'];
     required text[] := ARRAY['id', 'org_id', 'package_ref', 'status', 'row_version', 'lmo_ref', 'name'];
     updatable text[] := ARRAY['status', 'seats', 'expiration'];
@@ -155,8 +156,11 @@ BEGIN
         version_pred := CASE WHEN pkg_pred IS NOT NULL THEN 'package_ref IN ' || pkg_pred ELSE 'true' END;
 
         IF modify_all THEN
+            -- What the billing system charges is partner ops' alone: the other roles are granted
+            -- nothing of it (no row, no column).
             FOREACH t IN ARRAY ARRAY['licenses', 'packages', 'package_versions', 'subscribers', 'deferred_indexes', 'lmo_profiles',
-                                     'sync_state', 'sync_runs', 'license_image_stamps'] LOOP
+                                     'sync_state', 'sync_runs', 'license_image_stamps',
+                                     'billing_sources', 'billing_subscriptions', 'billing_links'] LOOP
                 RETURN NEXT format('GRANT SELECT, INSERT, UPDATE, DELETE ON %I.%I TO %I', schema_name, t, g);
                 RETURN NEXT format('CREATE POLICY %I ON %I.%I FOR ALL TO %I USING (true) WITH CHECK (true)', k || '_all', schema_name, t, g);
             END LOOP;

@@ -1,0 +1,306 @@
+#include "billing/billingimport.h"
+
+#include "import/csvreader.h"
+#include "import/importinput.h"
+#include "storage/database.h"
+#include "storage/sqlutil.h"
+#include "storage/values.h"
+
+#include <QDateTime>
+#include <QFile>
+#include <QHash>
+#include <QSqlQuery>
+#include <QSqlRecord>
+
+namespace lmo::billing {
+
+namespace {
+
+using importing::shownPath;
+
+QString formatTitle(Format f)
+{
+    switch (f) {
+    case Format::Stripe: return QStringLiteral("Stripe subscriptions export");
+    case Format::Chargebee: return QStringLiteral("Chargebee subscriptions export");
+    case Format::Table: return QStringLiteral("billing table");
+    }
+    return {};
+}
+
+// The stored row's values, in the order of kColumns, for telling an update from no change.
+const char *const kColumns[] = {"customer_id", "customer_name", "customer_email", "plan", "product", "quantity", "status",
+                                "source_status", "current_period_end", "cancel_at_period_end", "amount_hundredths",
+                                "currency", "billing_interval", "interval_count", "org_id"};
+constexpr int kColumnCount = int(std::size(kColumns));
+// The field each of kColumns comes from: a later file without that field's column keeps what
+// the earlier one said.
+const Field kColumnFields[kColumnCount] = {
+    Field::CustomerId, Field::CustomerName, Field::CustomerEmail, Field::Plan, Field::Product, Field::Quantity, Field::Status,
+    Field::Status, Field::PeriodEnd, Field::CancelAtPeriodEnd, Field::Amount, Field::Currency, Field::Interval,
+    Field::IntervalCount, Field::OrgId};
+
+QVariantList valuesOf(const Subscription &s)
+{
+    auto number = [](const std::optional<qint64> &n) { return n ? QVariant(*n) : QVariant(QMetaType(QMetaType::LongLong)); };
+    return {sqlValue(s.customerId), sqlValue(s.customerName), sqlValue(s.customerEmail), sqlValue(s.plan), sqlValue(s.product),
+            number(s.quantity), statusName(s.status), s.sourceStatus, sqlValue(s.periodEnd), s.cancelAtPeriodEnd ? 1 : 0,
+            number(s.amountHundredths), sqlValue(s.currency), sqlValue(s.interval), s.intervalCount, sqlValue(s.orgId)};
+}
+
+// Two values the same as the database holds them (a number read back as text on one engine,
+// a NULL against an empty string on none).
+bool sameValue(const QVariant &stored, const QVariant &given)
+{
+    if (stored.isNull() || given.isNull())
+        return stored.isNull() == given.isNull();
+    return stored.toString() == given.toString();
+}
+
+} // namespace
+
+int BillingImportReport::exitCode() const
+{
+    if (!written)
+        return 2;
+    return rejected.empty() ? 0 : 3;
+}
+
+QString BillingImportReport::summary() const
+{
+    QString s = QStringLiteral("%1: %2, source \"%3\"\n").arg(shownPath(path), formatTitle(format), source);
+    if (!written)
+        s += QStringLiteral("  nothing imported: %1 rows rejected and --strict refuses the whole file\n").arg(rejected.size());
+    else
+        s += QStringLiteral("  read %1, inserted %2, updated %3, unchanged %4, rejected %5\n")
+                 .arg(read)
+                 .arg(inserted)
+                 .arg(updated)
+                 .arg(unchanged)
+                 .arg(rejected.size());
+    if (!orgColumn.isEmpty())
+        s += QStringLiteral("  org ids from column \"%1\"%2: %3 of %4 subscriptions name their org\n")
+                 .arg(orgColumn, orgColumnRecognised ? QStringLiteral(" (recognised by its values)") : QString())
+                 .arg(withOrg)
+                 .arg(read - qint64(rejected.size()));
+    else
+        s += QStringLiteral("  no column holds org ids: these subscriptions are linked to no subscriber org yet\n");
+    for (const BillingRejection &r : rejected)
+        s += QStringLiteral("rejected %1:%2: %3%4\n")
+                 .arg(shownPath(path))
+                 .arg(r.line)
+                 .arg(r.column.isEmpty() ? QString() : QStringLiteral("column \"%1\": ").arg(r.column), r.reason);
+    return s;
+}
+
+Result<BillingImportReport> importBillingFile(Database &database, const QString &path, const BillingImportOptions &options)
+{
+    BillingImportReport report;
+    report.path = path;
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return Error::make(Error::Code::Io, QStringLiteral("%1 cannot be read: %2").arg(path, file.errorString()));
+    CsvReader reader(&file);
+    auto header = importing::readHeader(reader, path);
+    if (!header)
+        return header.error();
+
+    // The rows, whole: a billing export holds a subscription per customer, thousands, and the
+    // org id column is recognised from its values before any row is read as a subscription.
+    std::vector<QStringList> rows;
+    std::vector<qint64> lines;
+    CsvRecord record;
+    while (reader.next(record)) {
+        if (record.isBlank())
+            continue;
+        ++report.read;
+        if (const auto &problem = record.problem()) {
+            report.rejected.push_back({problem->line, problem->column >= 0 ? header->value(problem->column) : QString(), problem->reason});
+            continue;
+        }
+        QStringList row;
+        for (int i = 0; i < record.size(); ++i)
+            row << record.text(i);
+        rows.push_back(std::move(row));
+        lines.push_back(record.line());
+    }
+    if (!reader.error().isEmpty())
+        return Error::make(Error::Code::Invalid, QStringLiteral("%1 was refused whole: %2").arg(shownPath(path), reader.error()));
+
+    QSqlDatabase db = database.connection();
+    // What the source is: as recorded, else as asked, else as the header says.
+    std::optional<Format> storedFormat;
+    Mapping mapping;
+    const Format detected = detectFormat(header.value());
+    QString source = options.source.trimmed();
+    if (source.isEmpty()) {
+        const Format f = options.format.value_or(detected);
+        if (f == Format::Table)
+            return Error::make(Error::Code::Usage,
+                               QStringLiteral("%1 is not a Stripe or Chargebee export of subscriptions (its columns: %2): name its "
+                                              "source with --source NAME and say which column holds what with --map, for "
+                                              "example --map subscription_id=\"Internal ID\" --map status=Status.")
+                                   .arg(shownPath(path), header->join(QStringLiteral(", "))));
+        source = formatName(f);
+    }
+    {
+        QSqlQuery q(db);
+        q.prepare(QStringLiteral("SELECT format, mapping FROM billing_sources WHERE name = ?"));
+        q.addBindValue(source);
+        if (!q.exec())
+            return sqlError(q.lastError(), QStringLiteral("reading billing source %1").arg(source));
+        if (q.next()) {
+            storedFormat = formatFromName(q.value(0).toString());
+            auto stored = Mapping::fromJson(q.value(1).toString());
+            if (!stored)
+                return Error::make(Error::Code::Invalid,
+                                   QStringLiteral("The column mapping kept for billing source \"%1\" cannot be read: map its columns "
+                                                  "again with --map.")
+                                       .arg(source));
+            mapping = *stored;
+        }
+    }
+    report.format = options.format.value_or(storedFormat.value_or(detected));
+    if (storedFormat && options.format && *storedFormat != *options.format)
+        return Error::make(Error::Code::Usage, QStringLiteral("Billing source \"%1\" is a %2; --format %3 would read it as another "
+                                                              "kind of file. Give it another --source name.")
+                                                   .arg(source, formatTitle(*storedFormat), formatName(*options.format)));
+    for (auto it = options.extra.columns.cbegin(); it != options.extra.columns.cend(); ++it)
+        mapping.columns.insert(it.key(), it.value());
+    for (auto it = options.extra.statusWords.cbegin(); it != options.extra.statusWords.cend(); ++it)
+        mapping.statusWords.insert(it.key(), it.value());
+    report.source = source;
+
+    QStringList missing;
+    ColumnMap map = mapColumns(report.format, header.value(), mapping, &missing);
+    if (!missing.isEmpty())
+        return Error::make(Error::Code::Invalid,
+                           QStringLiteral("%1 has no column \"%2\", which the mapping of billing source \"%3\" reads: its columns "
+                                          "are %4. Map that field again with --map FIELD=COLUMN.")
+                               .arg(shownPath(path), missing.join(QStringLiteral("\", \"")), source, header->join(QStringLiteral(", "))));
+    for (Field required : {Field::SubscriptionId, Field::Status})
+        if (map[required] < 0)
+            return Error::make(Error::Code::Invalid,
+                               QStringLiteral("%1 has no column for the %2 (its columns: %3): say which with --map %4=COLUMN.")
+                                   .arg(shownPath(path), fieldLabel(required).toLower(), header->join(QStringLiteral(", ")),
+                                        fieldKey(required)));
+    const int orgColumn = detectOrgIdColumn(rows, map);
+    if (orgColumn >= 0) {
+        report.orgColumnRecognised = map[Field::OrgId] < 0;
+        map[Field::OrgId] = orgColumn;
+        report.orgColumn = header->value(orgColumn);
+    }
+
+    std::vector<Subscription> subscriptions;
+    QHash<QString, qint64> firstLine;
+    for (size_t i = 0; i < rows.size(); ++i) {
+        ParsedRow parsed = parseRow(report.format, rows[i], map, mapping.statusWords);
+        if (!parsed.subscription) {
+            report.rejected.push_back({lines[i], parsed.problem.column >= 0 ? header->value(parsed.problem.column) : QString(),
+                                       parsed.problem.reason});
+            continue;
+        }
+        Subscription &s = *parsed.subscription;
+        s.line = lines[i];
+        if (const auto seen = firstLine.constFind(s.subscriptionId); seen != firstLine.constEnd()) {
+            report.rejected.push_back({lines[i], header->value(map[Field::SubscriptionId]),
+                                       QStringLiteral("subscription %1 is on line %2 already: a file lists each once")
+                                           .arg(s.subscriptionId)
+                                           .arg(seen.value())});
+            continue;
+        }
+        firstLine.insert(s.subscriptionId, s.line);
+        if (!s.orgId.isEmpty())
+            ++report.withOrg;
+        subscriptions.push_back(std::move(s));
+    }
+    std::sort(report.rejected.begin(), report.rejected.end(),
+              [](const BillingRejection &a, const BillingRejection &b) { return a.line < b.line; });
+    if (options.strict && !report.rejected.empty()) {
+        report.written = false;
+        return report;
+    }
+
+    Transaction tx(db);
+    if (auto r = tx.beginWrite(QStringLiteral("importing billing")); !r)
+        return r.error();
+    const QString now = dateTimeToSql(QDateTime::currentDateTimeUtc());
+    {
+        // Kept per source: the format and the mapping its next file is read by.
+        Mapping kept = mapping;
+        if (map[Field::OrgId] >= 0 && !report.orgColumnRecognised)
+            kept.columns.insert(fieldKey(Field::OrgId), header->value(map[Field::OrgId]));
+        QSqlQuery q(db);
+        q.prepare(QStringLiteral("INSERT INTO billing_sources (name, format, mapping, last_import_at) VALUES (?, ?, ?, ?) "
+                                 "ON CONFLICT (name) DO UPDATE SET format = excluded.format, mapping = excluded.mapping, "
+                                 "last_import_at = excluded.last_import_at"));
+        q.addBindValue(source);
+        q.addBindValue(formatName(report.format));
+        q.addBindValue(kept.isEmpty() ? QVariant(QMetaType(QMetaType::QString)) : QVariant(kept.toJson()));
+        q.addBindValue(now);
+        if (!q.exec())
+            return sqlError(q.lastError(), QStringLiteral("recording billing source %1").arg(source));
+    }
+    QString selectSql = QStringLiteral("SELECT ");
+    QString updateSql = QStringLiteral("UPDATE billing_subscriptions SET ");
+    QString insertSql = QStringLiteral("INSERT INTO billing_subscriptions (source, subscription_id, first_line, imported_at");
+    for (int c = 0; c < kColumnCount; ++c) {
+        const QString name = QLatin1String(kColumns[c]);
+        selectSql += (c ? QStringLiteral(", ") : QString()) + name;
+        updateSql += name + QStringLiteral(" = ?, ");
+        insertSql += QStringLiteral(", ") + name;
+    }
+    selectSql += QStringLiteral(" FROM billing_subscriptions WHERE source = ? AND subscription_id = ?");
+    updateSql += QStringLiteral("first_line = ?, imported_at = ? WHERE source = ? AND subscription_id = ?");
+    insertSql += QStringLiteral(") VALUES (?, ?, ?, ?") + QStringLiteral(", ?").repeated(kColumnCount) + QStringLiteral(")");
+    QSqlQuery select(db), update(db), insert(db);
+    if (!select.prepare(selectSql) || !update.prepare(updateSql) || !insert.prepare(insertSql))
+        return sqlError(select.lastError().isValid() ? select.lastError() : insert.lastError(), QStringLiteral("importing billing"));
+    // Chargebee's non_renewing says "cancel at the term's end" without a column of its own.
+    auto carried = [&](Field f) { return map[f] >= 0 || (f == Field::CancelAtPeriodEnd && report.format == Format::Chargebee); };
+    for (const Subscription &s : subscriptions) {
+        QVariantList values = valuesOf(s);
+        select.addBindValue(source);
+        select.addBindValue(s.subscriptionId);
+        if (!select.exec())
+            return sqlError(select.lastError(), QStringLiteral("reading subscription %1").arg(s.subscriptionId));
+        if (select.next()) {
+            for (int c = 0; c < kColumnCount; ++c)
+                if (!carried(kColumnFields[c]))
+                    values[c] = select.value(c);
+            bool same = true;
+            for (int c = 0; c < kColumnCount && same; ++c)
+                same = sameValue(select.value(c), values[c]);
+            select.finish();
+            if (same) {
+                ++report.unchanged;
+                continue;
+            }
+            for (const QVariant &v : values)
+                update.addBindValue(v);
+            update.addBindValue(s.line);
+            update.addBindValue(now);
+            update.addBindValue(source);
+            update.addBindValue(s.subscriptionId);
+            if (!update.exec())
+                return sqlError(update.lastError(), QStringLiteral("updating subscription %1 (line %2)").arg(s.subscriptionId).arg(s.line));
+            ++report.updated;
+            continue;
+        }
+        select.finish();
+        insert.addBindValue(source);
+        insert.addBindValue(s.subscriptionId);
+        insert.addBindValue(s.line);
+        insert.addBindValue(now);
+        for (const QVariant &v : values)
+            insert.addBindValue(v);
+        if (!insert.exec())
+            return sqlError(insert.lastError(), QStringLiteral("saving subscription %1 (line %2)").arg(s.subscriptionId).arg(s.line));
+        ++report.inserted;
+    }
+    if (auto r = tx.commit(QStringLiteral("importing billing")); !r)
+        return r.error();
+    return report;
+}
+
+} // namespace lmo::billing
