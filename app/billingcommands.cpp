@@ -1,8 +1,11 @@
-// lmodesk billing import.
+// lmodesk billing import, lmodesk reconcile.
 #include "cliutil.h"
 #include "subcommands.h"
 
 #include "billing/billingimport.h"
+#include "billing/reconcile.h"
+
+#include <QJsonDocument>
 
 namespace lmo::cli {
 
@@ -123,6 +126,44 @@ int runBilling(const QStringList &arguments)
     return fail(QStringLiteral("usage: lmodesk billing import [--db PATH] [--source NAME] [--format F] [--map FIELD=COLUMN]... "
                                "[--status WORD=STATE]... [--strict] FILE..."),
                 2);
+}
+
+int runReconcile(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Set the licenses beside what the billing system charges (lmodesk billing import) and list where they disagree: "
+        "billed but not licensed, licensed but not billed, seat drift, trial mismatch, date drift, dunning, unlinked "
+        "subscriptions; each with the license, the subscription, both values and what to do."));
+    parser.addOption(dbOption());
+    const QCommandLineOption asOfOpt(QStringLiteral("as-of"), QStringLiteral("The day to judge by (default today)."),
+                                     QStringLiteral("YYYY-MM-DD"));
+    const QCommandLineOption toleranceOpt(QStringLiteral("tolerance"),
+                                          QStringLiteral("Days an expiration and a billing period's end may differ (default 3)."),
+                                          QStringLiteral("DAYS"), QStringLiteral("3"));
+    const QCommandLineOption jsonOpt(QStringLiteral("json"), QStringLiteral("Print one JSON object."));
+    parser.addOptions({asOfOpt, toleranceOpt, jsonOpt});
+    int code = 0;
+    if (!parse(parser, arguments, QStringLiteral("reconcile"), &code, 0))
+        return code;
+    billing::ReconcileOptions options;
+    if (parser.isSet(asOfOpt) && !parseDate(parser.value(asOfOpt), QStringLiteral("--as-of"), &options.asOf, &code))
+        return code;
+    bool ok = false;
+    options.toleranceDays = parser.value(toleranceOpt).toInt(&ok);
+    if (!ok || options.toleranceDays < 0 || options.toleranceDays > 366)
+        return fail(QStringLiteral("--tolerance \"%1\" is not a number of days from 0 to 366.").arg(parser.value(toleranceOpt)), 2);
+    auto database = openToRead(parser, QStringLiteral("reconcile"));
+    if (!database)
+        return failWith(database.error());
+    auto result = billing::reconcile(database.value()->connection(), options);
+    if (!result)
+        return failWith(result.error());
+    if (parser.isSet(jsonOpt))
+        out() << QJsonDocument(result->toJson()).toJson(QJsonDocument::Indented);
+    else
+        out() << result->toText();
+    return 0;
 }
 
 } // namespace lmo::cli

@@ -13,7 +13,7 @@ bool isSubcommand(const QString &word)
     return word == QStringLiteral("demo") || word == QStringLiteral("stats") || word == QStringLiteral("import")
            || word == QStringLiteral("export-csv") || word == QStringLiteral("lmo") || word == QStringLiteral("team")
            || word == QStringLiteral("sync") || word == QStringLiteral("connect") || word == QStringLiteral("disconnect")
-           || word == QStringLiteral("billing")
+           || word == QStringLiteral("billing") || word == QStringLiteral("reconcile")
            || needsGraphics(word);
 }
 
@@ -62,6 +62,8 @@ QString usage()
         "      Revoke and forget a Salesforce connection.\n"
         "  lmodesk billing import [--db PATH] [--source NAME] [--map FIELD=COLUMN]... [--status WORD=STATE]... [--strict] FILE...\n"
         "      Import what the billing system charges (Stripe, Chargebee, any table), to set beside the licenses.\n"
+        "  lmodesk reconcile [--db PATH] [--as-of YYYY-MM-DD] [--tolerance DAYS] [--json]\n"
+        "      List where the licenses and the billing disagree, each with what to do.\n"
         "  lmodesk --version | --help\n"
         "\n"
         "The database is --db PATH, else $LMODESK_DB, else %2.\n"
@@ -96,6 +98,8 @@ int run(const QStringList &arguments)
         return runDisconnectCommand(rest);
     if (command == QStringLiteral("billing"))
         return runBilling(rest);
+    if (command == QStringLiteral("reconcile"))
+        return runReconcile(rest);
     if (command == QStringLiteral("export-report"))
         return runExportReport(rest);
     return fail(QStringLiteral("unknown command \"%1\"\n\n%2").arg(command, usage()), 2);

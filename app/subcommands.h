@@ -18,5 +18,6 @@ int runSync(const QStringList &arguments);       // synccommands.cpp: sync
 int runConnectCommand(const QStringList &arguments);    // synccommands.cpp: connect
 int runDisconnectCommand(const QStringList &arguments); // synccommands.cpp: disconnect
 int runBilling(const QStringList &arguments);    // billingcommands.cpp: billing import
+int runReconcile(const QStringList &arguments);  // billingcommands.cpp: reconcile
 
 } // namespace lmo::cli

@@ -5,10 +5,15 @@
 
 #include "billing/billing.h"
 #include "billing/billingimport.h"
+#include "billing/reconcile.h"
+#include "import/importer.h"
 #include "domain/salesforceid.h"
 #include "storage/database.h"
 
 #include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QSqlQuery>
 #include <QTemporaryDir>
@@ -59,6 +64,57 @@ const char kStripeHeader[] = "id,Customer ID,Customer Email,Plan,Quantity,Status
                              "Amount,Currency,Interval,sf_org_id (metadata)\n";
 
 } // namespace
+
+// The licenses of the reconciliation's orgs (ids 00D0000000000NN), and a Stripe export of
+// their subscriptions.
+void writeReconcileFixture(Database &db)
+{
+    QTemporaryDir dir;
+    const QString licenses = dir.filePath(QStringLiteral("licenses.csv"));
+    QByteArray csv = "Id,Name,sfLma__Package__r.Name,sfLma__Status__c,sfLma__Seats__c,sfLma__Used_Licenses__c,sfLma__Expiration__c,"
+                     "sfLma__Install_Date__c,sfLma__Subscriber_Org_ID__c,sfLma__Subscriber_Org_Is_Sandbox__c,sfLma__Account__r.Name\n";
+    int n = 0;
+    auto license = [&](const char *org, const char *package, const char *status, int seats, int used, const char *expiration,
+                       bool sandbox, const char *account) {
+        ++n;
+        const QByteArray id = SalesforceId::fromString(QStringLiteral("a0B0000000%1").arg(n, 5, 10, QLatin1Char('0'))).to18().toLatin1();
+        csv += id + ",L-" + QByteArray::number(n).rightJustified(7, '0') + "," + package + "," + status + "," + QByteArray::number(seats)
+               + "," + QByteArray::number(used) + "," + expiration + ",2025-01-01,00D0000000000" + org + "," + (sandbox ? "true" : "false")
+               + "," + account + "\n";
+    };
+    license("01", "Ledgerly Billing", "Active", 25, 30, "2026-11-02", false, "Acme");
+    license("02", "Ledgerly Billing", "Active", 12, 5, "2026-10-15", false, "Globex");
+    license("03", "Ledgerly Billing", "Active", 40, 10, "", false, "Umbrella");
+    license("04", "Ledgerly Billing", "Suspended", 12, 0, "2026-09-01", false, "Hooli");
+    license("05", "Ledgerly Billing", "Trial", 5, 1, "2026-09-03", false, "Initech");
+    license("06", "Ledgerly Billing", "Active", 5, 2, "", false, "Soylent");
+    license("07", "Ledgerly Billing", "Active", 5, 2, "", true, "Vandelay");         // a sandbox
+    license("08", "Ledgerly Billing", "Active", -1, 200, "", false, "Stark");        // a site license
+    license("09", "Ledgerly Billing", "Active", 8, 2, "2026-01-01", false, "Wayne");  // expired
+    license("0A", "Ledgerly Billing", "Active", 3, 1, "2027-06-01", false, "Cyberdyne");
+    license("0C", "Ledgerly Billing", "Active", 9, 1, "2027-01-01", false, "Tyrell");
+    license("0C", "Ledgerly Payroll", "Active", 9, 1, "2027-01-01", false, "Tyrell");
+    license("0D", "Ledgerly Payroll", "Active", 4, 1, "", false, "Oscorp");          // a package nobody bills
+    QVERIFY(writeFile(licenses, csv));
+    auto imported = importFile(db, licenses);
+    QVERIFY2(imported, qPrintable(imported ? QString() : imported.error().message));
+    QCOMPARE(imported->inserted, qint64(n));
+
+    const QString stripe = dir.filePath(QStringLiteral("stripe.csv"));
+    QVERIFY(writeFile(stripe, QByteArray(kStripeHeader)
+                                  + "s1,c1,a@acme.example,ledgerly_billing_annual,25,active,2026-11-01 00:00,false,1200,usd,year,00D000000000001\n"
+                                    "s2,c2,b@globex.example,ledgerly_billing_monthly,10,past_due,2026-09-15 00:00,false,49,usd,month,00D000000000002\n"
+                                    "s3,c3,c@umbrella.example,ledgerly_billing_annual,40,canceled,2026-03-01 00:00,true,900,usd,year,00D000000000003\n"
+                                    "s4,c4,d@hooli.example,ledgerly_billing_monthly,12,unpaid,2026-09-01 00:00,false,99,usd,month,00D000000000004\n"
+                                    "s5,c5,e@initech.example,ledgerly_billing_monthly,5,active,2026-09-03 00:00,false,49,usd,month,00D000000000005\n"
+                                    "s6,c6,f@soylent.example,ledgerly_billing_monthly,5,trialing,2026-09-10 00:00,true,49,usd,month,00D000000000006\n"
+                                    "s7,c7,g@nowhere.example,ledgerly_billing_monthly,5,active,2026-09-10 00:00,false,49,usd,month,\n"
+                                    "s8,c8,h@elsewhere.example,ledgerly_billing_monthly,5,active,2026-09-10 00:00,false,49,usd,month,00D00000000000B\n"
+                                    "s9,c9,i@tyrell.example,enterprise_bundle,9,active,2027-01-01 00:00,false,990,usd,year,00D00000000000C\n"));
+    auto billed = importBillingFile(db, stripe, {});
+    QVERIFY2(billed, qPrintable(billed ? QString() : billed.error().message));
+    QCOMPARE(billed->inserted, 9);
+}
 
 class TestBilling : public QObject
 {
@@ -373,6 +429,73 @@ private slots:
         QCOMPARE(stored(*db, QStringLiteral("netsuite"), QStringLiteral("48211")).section(QLatin1Char('|'), 0, 0), QStringLiteral("25"));
     }
 
+    // Every rule hit, and missed where it should be: the licenses of 12 orgs beside a Stripe
+    // export, as of 2026-08-20.
+    void everyRuleFindsWhatItShouldAndNothingElse()
+    {
+        auto db = newDatabase();
+        writeReconcileFixture(*db);
+        ReconcileOptions options;
+        options.asOf = QDate(2026, 8, 20);
+        auto r = reconcile(db->connection(), options);
+        QVERIFY2(r, qPrintable(r ? QString() : r.error().message));
+        QStringList found;
+        for (const Finding &f : r->findings)
+            found << f.rule + u' ' + (f.orgId.isEmpty() ? QStringLiteral("-") : f.orgId.right(2)) + u' '
+                         + (f.subscription.isEmpty() ? QStringLiteral("-") : f.subscription);
+        const QStringList expected{
+            u"billed_not_licensed 04 s4"_qs,
+            u"licensed_not_billed 03 -"_qs, // its subscription was canceled
+            u"licensed_not_billed 0A -"_qs, // none at all
+            u"licensed_not_billed 0C -"_qs, // the org's subscription names no package of its
+            u"seat_drift 01 s1"_qs,         // 30 used of 25 billed
+            u"seat_drift 02 s2"_qs,         // 12 licensed, 10 billed
+            u"trial_mismatch 05 s5"_qs,     // Trial, billing active
+            u"trial_mismatch 06 s6"_qs,     // Active, billing trialing
+            u"date_drift 02 s2"_qs,         // 30 days apart
+            u"date_drift 06 s6"_qs,         // ends with its period, the license does not expire
+            u"dunning 02 s2"_qs,            // past due on an Active license
+            u"unlinked - s7"_qs,            // no org
+            u"unlinked 0B s8"_qs,           // an org without licenses
+            u"unlinked 0C s9"_qs,           // two packages, a plan that names neither
+        };
+        QCOMPARE(found, expected);
+        const QJsonObject json = r->toJson();
+        QCOMPARE(json.value(u"as_of"_qs).toString(), u"2026-08-20"_qs);
+        const QJsonObject counts = json.value(u"counts"_qs).toObject();
+        QCOMPARE(counts.size(), 7);
+        for (const auto &[rule, n] : std::vector<std::pair<const char *, int>>{{"billed_not_licensed", 1}, {"licensed_not_billed", 3},
+                                                                               {"seat_drift", 2}, {"trial_mismatch", 2}, {"date_drift", 2},
+                                                                               {"dunning", 1}, {"unlinked", 3}})
+            QCOMPARE(counts.value(QLatin1String(rule)).toInt(), n);
+        const QJsonObject first = json.value(u"findings"_qs).toArray().first().toObject();
+        for (const char *key : {"rule", "org_id", "license", "subscription", "detail"})
+            QVERIFY2(first.contains(QLatin1String(key)), key);
+        QVERIFY2(first.value(u"detail"_qs).toString().contains(u"billing is unpaid, the license is Suspended"_qs),
+                 qPrintable(first.value(u"detail"_qs).toString()));
+        // The seat drift says both values and what to do.
+        const Finding &seats = r->findings[5];
+        QCOMPARE(seats.detail, u"licensed seats 12, billed quantity 10"_qs);
+        QCOMPARE(seats.action, u"Set the license's seats to 10, or bill for 12."_qs);
+
+        // With no tolerance, Acme's expiration a day after its period's end drifts too.
+        options.toleranceDays = 0;
+        auto strict = reconcile(db->connection(), options);
+        QVERIFY(strict);
+        QCOMPARE(strict->count(u"date_drift"_qs), 3);
+        // The day after Cyberdyne's expiration its license is no longer Active, nor Tyrell's
+        // (expired 2027-01-01): only Umbrella's, which does not expire, is still unbilled.
+        options.toleranceDays = 3;
+        options.asOf = QDate(2027, 6, 2);
+        auto later = reconcile(db->connection(), options);
+        QVERIFY(later);
+        QCOMPARE(later->count(u"licensed_not_billed"_qs), 1);
+        const auto unbilled = std::find_if(later->findings.begin(), later->findings.end(),
+                                           [](const Finding &f) { return f.rule == u"licensed_not_billed"_qs; });
+        QVERIFY(unbilled != later->findings.end());
+        QCOMPARE(unbilled->orgId, u"00D000000000003"_qs);
+    }
+
     void theCommandLineSaysWhatItDidAndExitsByIt()
     {
         const QString db = test::location(m_dir.filePath(QStringLiteral("cli.sqlite")));
@@ -397,6 +520,27 @@ private slots:
         auto [none, noneText] = run({data("netsuite-saved-search.csv")});
         QCOMPARE(none, 2);
         QVERIFY2(noneText.contains(QStringLiteral("--source NAME")), qPrintable(noneText));
+
+        auto reconcileRun = [&](const QStringList &args) {
+            QProcess p;
+            p.start(QStringLiteral(LMODESK_BINARY), QStringList{QStringLiteral("reconcile"), QStringLiteral("--db"), db} + args);
+            p.waitForFinished(-1);
+            return std::pair{p.exitCode(), p.readAllStandardOutput() + p.readAllStandardError()};
+        };
+        auto [json, jsonText] = reconcileRun({QStringLiteral("--as-of"), QStringLiteral("2026-08-20"), QStringLiteral("--json")});
+        QCOMPARE(json, 0);
+        const QJsonObject result = QJsonDocument::fromJson(jsonText).object();
+        QCOMPARE(result.value(QStringLiteral("as_of")).toString(), QStringLiteral("2026-08-20"));
+        QCOMPARE(result.value(QStringLiteral("counts")).toObject().size(), 7);
+        QCOMPARE(result.value(QStringLiteral("subscriptions")).toInt(), 8); // Stripe's 5, the table's 3
+        // No license in this database: each of the 7 live subscriptions names no org or an org
+        // without licenses (Stripe's canceled one is not judged).
+        QCOMPARE(result.value(QStringLiteral("counts")).toObject().value(QStringLiteral("unlinked")).toInt(), 7);
+        auto [badDay, badDayText] = reconcileRun({QStringLiteral("--as-of"), QStringLiteral("2026-02-30")});
+        QCOMPARE(badDay, 2);
+        auto [badTolerance, badToleranceText] = reconcileRun({QStringLiteral("--tolerance"), QStringLiteral("soon")});
+        QCOMPARE(badTolerance, 2);
+        QVERIFY2(badToleranceText.contains("--tolerance"), badToleranceText.constData());
     }
 };
 

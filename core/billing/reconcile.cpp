@@ -1,0 +1,333 @@
+#include "billing/reconcile.h"
+
+#include "billing/billing.h"
+#include "domain/license.h"
+#include "domain/status.h"
+#include "storage/sqlutil.h"
+#include "storage/values.h"
+#include "util/format.h"
+
+#include <QHash>
+#include <QJsonArray>
+#include <QLocale>
+#include <QSet>
+#include <QSqlQuery>
+
+#include <algorithm>
+
+namespace lmo::billing {
+
+namespace {
+
+struct Sub
+{
+    QString source, id, orgId, plan, product, sourceStatus;
+    std::optional<BillingStatus> status;
+    std::optional<qint64> quantity;
+    QDate periodEnd;
+    bool cancelAtPeriodEnd = false;
+};
+
+struct Lic
+{
+    qint64 id = 0;
+    QString name, orgId, package;
+    qint64 packageRef = 0;
+    Status status = Status::Active;
+    qint64 seats = 0, used = 0;
+    QDate expiration;
+    bool sandbox = false;
+};
+
+// Letters and digits, lower case: "Ledgerly Billing" and "ledgerly-billing" compare equal.
+QString folded(const QString &text)
+{
+    QString out;
+    for (QChar c : text)
+        if (c.isLetterOrNumber())
+            out += c.toLower();
+    return out;
+}
+
+bool isLive(const Sub &s)
+{
+    return s.status == BillingStatus::Trialing || s.status == BillingStatus::Active || s.status == BillingStatus::PastDue;
+}
+
+QString shown(const Lic &l)
+{
+    return l.name.isEmpty() ? QString::number(l.id) : l.name;
+}
+
+QString dateText(const QDate &d)
+{
+    return d.isValid() ? d.toString(Qt::ISODate) : QStringLiteral("does not expire");
+}
+
+Lic readLicense(const QSqlQuery &q)
+{
+    Lic l;
+    l.id = q.value(0).toLongLong();
+    l.name = q.value(1).toString();
+    l.orgId = q.value(2).toString();
+    l.packageRef = q.value(3).toLongLong();
+    l.package = q.value(4).toString();
+    l.status = statusFromString(q.value(5).toString()).value_or(Status::Active);
+    l.seats = q.value(6).toLongLong();
+    l.used = q.value(7).toLongLong();
+    l.expiration = dateFromSql(q.value(8));
+    if (l.expiration == QDate(1970, 1, 1))
+        l.expiration = QDate(); // the LMA's "does not expire"
+    l.sandbox = q.value(9).toLongLong() != 0;
+    return l;
+}
+
+const char kLicenseSelect[] = "SELECT l.id, l.name, l.org_id, l.package_ref, p.name, l.status, l.seats, l.used_licenses, l.expiration, "
+                              "l.is_sandbox FROM licenses l JOIN packages p ON p.id = l.package_ref ";
+
+} // namespace
+
+qint64 Reconciliation::count(const QString &rule) const
+{
+    return std::count_if(findings.begin(), findings.end(), [&](const Finding &f) { return f.rule == rule; });
+}
+
+QJsonObject Reconciliation::toJson() const
+{
+    QJsonObject counts;
+    for (const char *rule : kRules)
+        counts.insert(QLatin1String(rule), count(QLatin1String(rule)));
+    QJsonArray list;
+    for (const Finding &f : findings) {
+        list.append(QJsonObject{
+            {QStringLiteral("rule"), f.rule},
+            {QStringLiteral("org_id"), f.orgId.isEmpty() ? QJsonValue() : QJsonValue(f.orgId)},
+            {QStringLiteral("license"), f.license.isEmpty() ? QJsonValue() : QJsonValue(f.license)},
+            {QStringLiteral("package"), f.package.isEmpty() ? QJsonValue() : QJsonValue(f.package)},
+            {QStringLiteral("source"), f.source.isEmpty() ? QJsonValue() : QJsonValue(f.source)},
+            {QStringLiteral("subscription"), f.subscription.isEmpty() ? QJsonValue() : QJsonValue(f.subscription)},
+            {QStringLiteral("detail"), f.detail},
+            {QStringLiteral("action"), f.action},
+        });
+    }
+    return {{QStringLiteral("as_of"), asOf.toString(Qt::ISODate)},
+            {QStringLiteral("tolerance_days"), toleranceDays},
+            {QStringLiteral("subscriptions"), subscriptions},
+            {QStringLiteral("counts"), counts},
+            {QStringLiteral("findings"), list}};
+}
+
+QString Reconciliation::toText() const
+{
+    QString s = QStringLiteral("Billing against licenses, as of %1 (%2 subscriptions; dates within %3 days agree)\n\n")
+                    .arg(asOf.toString(Qt::ISODate), groupedNumber(subscriptions))
+                    .arg(toleranceDays);
+    for (const char *rule : kRules)
+        s += QStringLiteral("  %1 %2\n").arg(QString::fromLatin1(rule).leftJustified(22), groupedNumber(count(QLatin1String(rule))));
+    QString last;
+    for (const Finding &f : findings) {
+        if (f.rule != last) {
+            s += QStringLiteral("\n%1\n").arg(f.rule);
+            last = f.rule;
+        }
+        QStringList where;
+        if (!f.orgId.isEmpty())
+            where << QStringLiteral("org %1").arg(f.orgId);
+        if (!f.license.isEmpty())
+            where << QStringLiteral("license %1 (%2)").arg(f.license, f.package);
+        if (!f.subscription.isEmpty())
+            where << QStringLiteral("%1 %2").arg(f.source, f.subscription);
+        s += QStringLiteral("  %1: %2. %3\n").arg(where.join(QStringLiteral(", ")), f.detail, f.action);
+    }
+    return s;
+}
+
+Result<Reconciliation> reconcile(QSqlDatabase db, const ReconcileOptions &options)
+{
+    Reconciliation out;
+    out.asOf = options.asOf.isValid() ? options.asOf : QDate::currentDate();
+    out.toleranceDays = options.toleranceDays;
+    const QString doing = QStringLiteral("reconciling billing");
+
+    // The subscriptions, each with its org: its file's, else a confirmed link.
+    std::vector<Sub> subs;
+    {
+        QSqlQuery q(db);
+        q.setForwardOnly(true);
+        if (!q.exec(QStringLiteral("SELECT s.source, s.subscription_id, COALESCE(s.org_id, k.org_id), s.plan, s.product, s.status, "
+                                   "s.source_status, s.quantity, s.current_period_end, s.cancel_at_period_end "
+                                   "FROM billing_subscriptions s LEFT JOIN billing_links k "
+                                   "ON k.source = s.source AND k.subscription_id = s.subscription_id "
+                                   "ORDER BY s.source, s.subscription_id")))
+            return sqlError(q.lastError(), doing);
+        while (q.next()) {
+            Sub s;
+            s.source = q.value(0).toString();
+            s.id = q.value(1).toString();
+            s.orgId = q.value(2).toString();
+            s.plan = q.value(3).toString();
+            s.product = q.value(4).toString();
+            s.status = statusFromName(q.value(5).toString());
+            s.sourceStatus = q.value(6).toString();
+            if (!q.value(7).isNull())
+                s.quantity = q.value(7).toLongLong();
+            s.periodEnd = dateFromSql(q.value(8));
+            s.cancelAtPeriodEnd = q.value(9).toLongLong() != 0;
+            subs.push_back(std::move(s));
+        }
+    }
+    out.subscriptions = qint64(subs.size());
+
+    QSqlQuery byOrg(db);
+    if (!byOrg.prepare(QString::fromLatin1(kLicenseSelect) + QStringLiteral("WHERE l.org_id = ? ORDER BY l.id")))
+        return sqlError(byOrg.lastError(), doing);
+    QSet<qint64> billedLicenses; // licenses a live subscription pays for
+    QSet<qint64> billedPackages; // packages some subscription pays for
+    auto add = [&](QString rule, const QString &org, const Lic *l, const Sub *s, QString detail, QString action) {
+        Finding f;
+        f.rule = std::move(rule);
+        f.orgId = org;
+        if (l) {
+            f.licenseId = l->id;
+            f.license = shown(*l);
+            f.package = l->package;
+        }
+        if (s) {
+            f.source = s->source;
+            f.subscription = s->id;
+        }
+        f.detail = std::move(detail);
+        f.action = std::move(action);
+        out.findings.push_back(std::move(f));
+    };
+
+    for (const Sub &s : subs) {
+        if (s.orgId.isEmpty()) {
+            if (isLive(s))
+                add(QStringLiteral("unlinked"), QString(), nullptr, &s,
+                    QStringLiteral("the subscription (%1) names no subscriber org").arg(s.sourceStatus),
+                    QStringLiteral("Link it to its org: give its export an org id column, or confirm a proposed match."));
+            continue;
+        }
+        byOrg.addBindValue(s.orgId);
+        if (!byOrg.exec())
+            return sqlError(byOrg.lastError(), doing);
+        std::vector<Lic> licenses;
+        while (byOrg.next())
+            licenses.push_back(readLicense(byOrg));
+        byOrg.finish();
+        if (licenses.empty()) {
+            if (isLive(s))
+                add(QStringLiteral("unlinked"), s.orgId, nullptr, &s,
+                    QStringLiteral("billing is %1, and the org has no license").arg(s.sourceStatus),
+                    QStringLiteral("Check the org id the subscription names, or whether the package was ever installed there."));
+            continue;
+        }
+        // The license it pays for: the one whose package its product or plan names.
+        const Lic *license = nullptr;
+        const QString product = folded(s.product), plan = folded(s.plan);
+        std::vector<const Lic *> named;
+        for (const Lic &l : licenses) {
+            const QString p = folded(l.package);
+            if (!p.isEmpty() && ((!product.isEmpty() && (product.contains(p) || p.contains(product))) || (!plan.isEmpty() && plan.contains(p))))
+                named.push_back(&l);
+        }
+        if (named.size() == 1)
+            license = named.front();
+        else if (named.empty() && licenses.size() == 1)
+            license = &licenses.front();
+        if (!license) {
+            if (isLive(s))
+                add(QStringLiteral("unlinked"), s.orgId, nullptr, &s,
+                    QStringLiteral("the org has %1 licenses and the plan \"%2\" names %3 of their packages")
+                        .arg(licenses.size())
+                        .arg(s.product.isEmpty() ? s.plan : s.product)
+                        .arg(named.empty() ? QStringLiteral("none") : QString::number(named.size())),
+                    QStringLiteral("Say which package the plan pays for."));
+            continue;
+        }
+        const Lic &l = *license;
+        billedPackages.insert(l.packageRef);
+        const bool billing = s.status == BillingStatus::Active || s.status == BillingStatus::PastDue;
+        if (billing && (l.status == Status::Suspended || l.status == Status::Uninstalled))
+            add(QStringLiteral("billed_not_licensed"), s.orgId, &l, &s,
+                QStringLiteral("billing is %1, the license is %2").arg(s.sourceStatus, statusName(l.status)),
+                l.status == Status::Uninstalled ? QStringLiteral("Cancel the subscription: the package is uninstalled.")
+                                                : QStringLiteral("Reactivate the license, or cancel the subscription."));
+        if (!isLive(s))
+            continue;
+        billedLicenses.insert(l.id);
+        if (l.status == Status::Uninstalled)
+            continue; // said above; nothing else of an uninstalled license matters
+        if (s.quantity && l.seats != License::kSiteLicenseSeats) {
+            if (l.seats != *s.quantity)
+                add(QStringLiteral("seat_drift"), s.orgId, &l, &s,
+                    QStringLiteral("licensed seats %1, billed quantity %2").arg(l.seats).arg(*s.quantity),
+                    QStringLiteral("Set the license's seats to %1, or bill for %2.").arg(*s.quantity).arg(l.seats));
+            if (l.used > *s.quantity)
+                add(QStringLiteral("seat_drift"), s.orgId, &l, &s,
+                    QStringLiteral("used seats %1, billed quantity %2").arg(l.used).arg(*s.quantity),
+                    QStringLiteral("Bill for %1 seats: %2 are in use.").arg(l.used).arg(l.used));
+        }
+        if (l.status == Status::Trial && s.status == BillingStatus::Active)
+            add(QStringLiteral("trial_mismatch"), s.orgId, &l, &s, QStringLiteral("the license is Trial, billing is %1").arg(s.sourceStatus),
+                QStringLiteral("Make the license Active: the customer pays."));
+        if (l.status == Status::Active && s.status == BillingStatus::Trialing)
+            add(QStringLiteral("trial_mismatch"), s.orgId, &l, &s, QStringLiteral("the license is Active, billing is %1").arg(s.sourceStatus),
+                QStringLiteral("Make the license Trial until billing starts, or start billing."));
+        if (s.periodEnd.isValid()) {
+            if (l.expiration.isValid() && std::abs(l.expiration.daysTo(s.periodEnd)) > options.toleranceDays)
+                add(QStringLiteral("date_drift"), s.orgId, &l, &s,
+                    QStringLiteral("the license expires %1, the billing period ends %2 (%3 days apart)")
+                        .arg(dateText(l.expiration), dateText(s.periodEnd))
+                        .arg(std::abs(l.expiration.daysTo(s.periodEnd))),
+                    QStringLiteral("Set the expiration to %1.").arg(dateText(s.periodEnd)));
+            else if (!l.expiration.isValid() && s.cancelAtPeriodEnd)
+                add(QStringLiteral("date_drift"), s.orgId, &l, &s,
+                    QStringLiteral("the subscription ends with its period on %1, the license does not expire").arg(dateText(s.periodEnd)),
+                    QStringLiteral("Set the expiration to %1.").arg(dateText(s.periodEnd)));
+        }
+        if (s.status == BillingStatus::PastDue && (l.status == Status::Active || l.status == Status::Trial))
+            add(QStringLiteral("dunning"), s.orgId, &l, &s,
+                QStringLiteral("billing is %1, the license is %2").arg(s.sourceStatus, statusName(l.status)),
+                QStringLiteral("A candidate to suspend, if payment does not follow."));
+    }
+
+    // Active licenses of billed packages that nothing bills.
+    if (!billedPackages.isEmpty()) {
+        QStringList refs;
+        for (qint64 p : billedPackages)
+            refs << QString::number(p);
+        QSqlQuery q(db);
+        q.setForwardOnly(true);
+        q.prepare(QString::fromLatin1(kLicenseSelect)
+                  + QStringLiteral("WHERE l.status = 'Active' AND l.is_sandbox = 0 AND l.seats <> -1 AND l.package_ref IN (%1) "
+                                   "ORDER BY l.org_id, l.id")
+                        .arg(refs.join(QLatin1Char(','))));
+        if (!q.exec())
+            return sqlError(q.lastError(), doing);
+        while (q.next()) {
+            const Lic l = readLicense(q);
+            if (billedLicenses.contains(l.id) || effectiveStatus(l.status, l.expiration, out.asOf) != EffectiveStatus::Active)
+                continue;
+            add(QStringLiteral("licensed_not_billed"), l.orgId, &l, nullptr,
+                QStringLiteral("the license is Active with %1 seats, and no live subscription pays for it").arg(l.seats),
+                QStringLiteral("Bill the customer, or suspend the license."));
+        }
+    }
+
+    auto order = [](const QString &rule) {
+        return int(std::find_if(std::begin(kRules), std::end(kRules), [&](const char *r) { return rule == QLatin1String(r); })
+                   - std::begin(kRules));
+    };
+    std::stable_sort(out.findings.begin(), out.findings.end(), [&](const Finding &a, const Finding &b) {
+        if (a.rule != b.rule)
+            return order(a.rule) < order(b.rule);
+        if (a.orgId != b.orgId)
+            return a.orgId < b.orgId;
+        return a.licenseId < b.licenseId;
+    });
+    return out;
+}
+
+} // namespace lmo::billing

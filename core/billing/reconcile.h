@@ -1,0 +1,71 @@
+#pragma once
+
+// The licenses beside what the billing system charges for them: each disagreement a finding,
+// with the license, the subscription, both values and what to do.
+
+#include "util/result.h"
+
+#include <QDate>
+#include <QJsonObject>
+#include <QSqlDatabase>
+#include <QString>
+
+#include <vector>
+
+namespace lmo::billing {
+
+// The rules, in the order they are reported and counted (their keys as --json writes them).
+inline constexpr const char *kRules[] = {"billed_not_licensed", "licensed_not_billed", "seat_drift", "trial_mismatch",
+                                         "date_drift",          "dunning",             "unlinked"};
+
+struct Finding
+{
+    QString rule;           // one of kRules
+    QString orgId;          // 15 characters; empty for a subscription linked to no org
+    qint64 licenseId = 0;   // 0: no license
+    QString license;        // its name (L-0000123), else its Salesforce id
+    QString package;
+    QString source;         // the subscription's source; empty: no subscription
+    QString subscription;   // its id
+    QString detail;         // both values, in words
+    QString action;         // what to do about it
+};
+
+struct ReconcileOptions
+{
+    QDate asOf;             // default today
+    int toleranceDays = 3;  // date drift: expiration and period end further apart than this
+};
+
+struct Reconciliation
+{
+    QDate asOf;
+    int toleranceDays = 3;
+    qint64 subscriptions = 0;
+    std::vector<Finding> findings; // by rule, then org, then license
+    qint64 count(const QString &rule) const;
+    // {"as_of", "counts": {rule: n, every rule}, "findings": [{"rule", "org_id", "license",
+    // "subscription", "detail", "action", "package", "source"}]}
+    QJsonObject toJson() const;
+    QString toText() const;
+};
+
+// Matches each subscription to its org (the org id its file gave, else the link a user
+// confirmed) and, within the org, to the license of the package it pays for (the package
+// named in its product or plan; else the org's only license), then applies the rules:
+// - billed_not_licensed: billing active or past due, the license Suspended or Uninstalled;
+// - licensed_not_billed: a license Active on the day (not expired), not a sandbox, not a site
+//   license, of a package some subscription pays for, and no live subscription (trialing,
+//   active, past due) for it;
+// - seat_drift: licensed seats other than the subscription's quantity, or used seats above it;
+// - trial_mismatch: license Trial and billing active, or license Active and billing trialing;
+// - date_drift: expiration and period end further apart than the tolerance, or a
+//   subscription ending at its period's end on a license that does not expire;
+// - dunning: past due (Stripe's past_due, unpaid or incomplete) on a license still Active or
+//   Trial: the candidates to suspend;
+// - unlinked: a subscription linked to no org, to an org with no license, or to an org whose
+//   licenses its plan does not tell apart.
+// Only live subscriptions (trialing, active, past due) are judged, except billed_not_licensed.
+Result<Reconciliation> reconcile(QSqlDatabase db, const ReconcileOptions &options);
+
+} // namespace lmo::billing
