@@ -160,9 +160,10 @@ int runReconcile(const QStringList &arguments)
     if (!result)
         return failWith(result.error());
     if (parser.isSet(jsonOpt))
-        out() << QJsonDocument(result->toJson()).toJson(QJsonDocument::Indented);
+        result->writeJson(out());
     else
-        out() << result->toText();
+        result->writeText(out());
+    out().flush();
     return 0;
 }
 

@@ -468,6 +468,18 @@ private slots:
                                                                                {"seat_drift", 2}, {"trial_mismatch", 2}, {"date_drift", 2},
                                                                                {"dunning", 1}, {"unlinked", 3}})
             QCOMPARE(counts.value(QLatin1String(rule)).toInt(), n);
+        // Written a finding at a time, the JSON is the same; so is the text.
+        QByteArray streamed;
+        {
+            QTextStream out(&streamed);
+            r->writeJson(out);
+        }
+        QCOMPARE(QJsonDocument::fromJson(streamed).object(), json);
+        QCOMPARE(QJsonDocument::fromJson(streamed).toJson(), QJsonDocument(json).toJson());
+        const QString text = r->toText();
+        QVERIFY(text.contains(u"  seat_drift             2\n"_qs));
+        QVERIFY(text.contains(u"org 00D000000000002, license L-0000002 (Ledgerly Billing), stripe s2: licensed seats 12, billed quantity 10. "
+                              "Set the license's seats to 10, or bill for 12.\n"_qs));
         const QJsonObject first = json.value(u"findings"_qs).toArray().first().toObject();
         for (const char *key : {"rule", "org_id", "license", "subscription", "detail"})
             QVERIFY2(first.contains(QLatin1String(key)), key);

@@ -9,6 +9,7 @@
 
 #include <QHash>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QLocale>
 #include <QSet>
 #include <QSqlQuery>
@@ -92,42 +93,86 @@ qint64 Reconciliation::count(const QString &rule) const
     return std::count_if(findings.begin(), findings.end(), [&](const Finding &f) { return f.rule == rule; });
 }
 
-QJsonObject Reconciliation::toJson() const
+namespace {
+
+QJsonObject findingJson(const Finding &f)
+{
+    auto orNull = [](const QString &v) { return v.isEmpty() ? QJsonValue() : QJsonValue(v); };
+    return QJsonObject{
+        {QStringLiteral("rule"), f.rule},
+        {QStringLiteral("org_id"), orNull(f.orgId)},
+        {QStringLiteral("license"), orNull(f.license)},
+        {QStringLiteral("package"), orNull(f.package)},
+        {QStringLiteral("source"), orNull(f.source)},
+        {QStringLiteral("subscription"), orNull(f.subscription)},
+        {QStringLiteral("detail"), f.detail},
+        {QStringLiteral("action"), f.action},
+    };
+}
+
+QJsonObject countsJson(const Reconciliation &r)
 {
     QJsonObject counts;
     for (const char *rule : kRules)
-        counts.insert(QLatin1String(rule), count(QLatin1String(rule)));
+        counts.insert(QLatin1String(rule), r.count(QLatin1String(rule)));
+    return counts;
+}
+
+} // namespace
+
+QJsonObject Reconciliation::toJson() const
+{
     QJsonArray list;
-    for (const Finding &f : findings) {
-        list.append(QJsonObject{
-            {QStringLiteral("rule"), f.rule},
-            {QStringLiteral("org_id"), f.orgId.isEmpty() ? QJsonValue() : QJsonValue(f.orgId)},
-            {QStringLiteral("license"), f.license.isEmpty() ? QJsonValue() : QJsonValue(f.license)},
-            {QStringLiteral("package"), f.package.isEmpty() ? QJsonValue() : QJsonValue(f.package)},
-            {QStringLiteral("source"), f.source.isEmpty() ? QJsonValue() : QJsonValue(f.source)},
-            {QStringLiteral("subscription"), f.subscription.isEmpty() ? QJsonValue() : QJsonValue(f.subscription)},
-            {QStringLiteral("detail"), f.detail},
-            {QStringLiteral("action"), f.action},
-        });
-    }
+    for (const Finding &f : findings)
+        list.append(findingJson(f));
     return {{QStringLiteral("as_of"), asOf.toString(Qt::ISODate)},
             {QStringLiteral("tolerance_days"), toleranceDays},
             {QStringLiteral("subscriptions"), subscriptions},
-            {QStringLiteral("counts"), counts},
+            {QStringLiteral("counts"), countsJson(*this)},
             {QStringLiteral("findings"), list}};
+}
+
+void Reconciliation::writeJson(QTextStream &out) const
+{
+    // The object without its findings, then the findings into its last member, one at a time.
+    QJsonObject head{{QStringLiteral("as_of"), asOf.toString(Qt::ISODate)},
+                     {QStringLiteral("counts"), countsJson(*this)},
+                     {QStringLiteral("subscriptions"), subscriptions},
+                     {QStringLiteral("tolerance_days"), toleranceDays}};
+    QByteArray text = QJsonDocument(head).toJson(QJsonDocument::Indented);
+    text.chop(2); // "\n}\n"
+    out << text << ",\n    \"findings\": [";
+    bool first = true;
+    for (const Finding &f : findings) {
+        QByteArray one = QJsonDocument(findingJson(f)).toJson(QJsonDocument::Indented);
+        one.chop(1);
+        one.replace("\n", "\n        ");
+        out << (first ? "\n        " : ",\n        ") << one;
+        first = false;
+    }
+    out << (first ? "]\n}\n" : "\n    ]\n}\n");
 }
 
 QString Reconciliation::toText() const
 {
-    QString s = QStringLiteral("Billing against licenses, as of %1 (%2 subscriptions; dates within %3 days agree)\n\n")
-                    .arg(asOf.toString(Qt::ISODate), groupedNumber(subscriptions))
-                    .arg(toleranceDays);
+    QString s;
+    QTextStream out(&s);
+    writeText(out);
+    out.flush();
+    return s;
+}
+
+void Reconciliation::writeText(QTextStream &out) const
+{
+    out << QStringLiteral("Billing against licenses, as of %1 (%2 subscriptions; dates within %3 days agree)\n\n")
+               .arg(asOf.toString(Qt::ISODate), groupedNumber(subscriptions))
+               .arg(toleranceDays);
     for (const char *rule : kRules)
-        s += QStringLiteral("  %1 %2\n").arg(QString::fromLatin1(rule).leftJustified(22), groupedNumber(count(QLatin1String(rule))));
+        out << QStringLiteral("  %1 %2\n").arg(QString::fromLatin1(rule).leftJustified(22), groupedNumber(count(QLatin1String(rule))));
     QString last;
     for (const Finding &f : findings) {
         if (f.rule != last) {
-            s += QStringLiteral("\n%1\n").arg(f.rule);
+            out << QStringLiteral("\n%1\n").arg(f.rule);
             last = f.rule;
         }
         QStringList where;
@@ -137,9 +182,8 @@ QString Reconciliation::toText() const
             where << QStringLiteral("license %1 (%2)").arg(f.license, f.package);
         if (!f.subscription.isEmpty())
             where << QStringLiteral("%1 %2").arg(f.source, f.subscription);
-        s += QStringLiteral("  %1: %2. %3\n").arg(where.join(QStringLiteral(", ")), f.detail, f.action);
+        out << QStringLiteral("  %1: %2. %3\n").arg(where.join(QStringLiteral(", ")), f.detail, f.action);
     }
-    return s;
 }
 
 Result<Reconciliation> reconcile(QSqlDatabase db, const ReconcileOptions &options)

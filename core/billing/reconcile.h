@@ -9,6 +9,7 @@
 #include <QJsonObject>
 #include <QSqlDatabase>
 #include <QString>
+#include <QTextStream>
 
 #include <vector>
 
@@ -48,6 +49,10 @@ struct Reconciliation
     // "subscription", "detail", "action", "package", "source"}]}
     QJsonObject toJson() const;
     QString toText() const;
+    // The same, written a finding at a time (a large install base can have hundreds of
+    // thousands): the JSON is toJson()'s, indented the same way.
+    void writeJson(QTextStream &out) const;
+    void writeText(QTextStream &out) const;
 };
 
 // Matches each subscription to its org (the org id its file gave, else the link a user
