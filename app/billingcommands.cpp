@@ -4,6 +4,7 @@
 
 #include "billing/billingimport.h"
 #include "billing/reconcile.h"
+#include "import/importer.h"
 
 #include <QJsonDocument>
 
@@ -57,11 +58,7 @@ int runBillingImport(const QCommandLineParser &parser, const QCommandLineOption 
                                        "paused.")
                             .arg(s),
                         2);
-        QString word;
-        for (QChar c : pair->first)
-            if (c.isLetterOrNumber())
-                word += c.toLower();
-        options.extra.statusWords.insert(word, billing::statusName(*state));
+        options.extra.statusWords.insert(billing::foldedWord(pair->first), billing::statusName(*state));
     }
 
     Database::OpenOptions openOptions;
@@ -74,16 +71,12 @@ int runBillingImport(const QCommandLineParser &parser, const QCommandLineOption 
         auto report = billing::importBillingFile(*database.value(), file, options);
         if (!report) {
             err() << "lmodesk: " << report.error().message << Qt::endl;
-            const bool refused = report.error().code == Error::Code::Invalid || report.error().code == Error::Code::Usage
-                                 || report.error().code == Error::Code::Io;
-            worst = worst == 1 ? 1 : (refused ? 2 : 1);
+            worst = worseExitCode(worst, ImportReport::exitCodeOf(report.error()));
             continue;
         }
         out() << report->summary();
         out().flush();
-        const int code = report->exitCode();
-        if (worst != 1 && (code == 2 || (code == 3 && worst == 0)))
-            worst = code;
+        worst = worseExitCode(worst, report->exitCode());
     }
     return worst;
 }

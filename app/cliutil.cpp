@@ -38,6 +38,14 @@ int failWith(const Error &error)
 }
 
 // Parses the subcommand's options; prints the problem and returns false on a usage error.
+int worseExitCode(int worst, int code)
+{
+    for (int rank : {1, 2, 3})
+        if (worst == rank || code == rank)
+            return rank;
+    return 0;
+}
+
 bool parse(QCommandLineParser &parser, const QStringList &arguments, const QString &command, int *exitCode, int maxPositional)
 {
     parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);

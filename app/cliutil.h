@@ -29,6 +29,10 @@ int fail(const QString &message, int code = 1);
 // refuses the login) exits 2; a failure while working exits 1.
 int failWith(const Error &error);
 
+// Of two outcomes of a command over several files, the one its exit code says: 1 (failed
+// while working) over 2 (refused) over 3 (some rows rejected) over 0.
+int worseExitCode(int worst, int code);
+
 // Parses the subcommand's options; prints the problem and returns false on a usage error.
 bool parse(QCommandLineParser &parser, const QStringList &arguments, const QString &command, int *exitCode,
            int maxPositional = 1);

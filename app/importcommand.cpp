@@ -103,14 +103,12 @@ int runImport(const QStringList &arguments)
             err() << "\r" << QString(72, QLatin1Char(' ')) << "\r" << Qt::flush;
         if (!report) {
             err() << "lmodesk: " << report.error().message << Qt::endl;
-            worst = worst == 1 ? 1 : ImportReport::exitCodeOf(report.error());
+            worst = worseExitCode(worst, ImportReport::exitCodeOf(report.error()));
             continue;
         }
         out() << report->summary();
         out().flush();
-        const int code = report->exitCode();
-        if (worst != 1 && (code == 2 || (code == 3 && worst == 0)))
-            worst = code;
+        worst = worseExitCode(worst, report->exitCode());
     }
 
     // A load into an empty table saves its rows first and leaves the indexes for after: build

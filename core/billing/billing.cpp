@@ -13,15 +13,9 @@ namespace lmo::billing {
 
 namespace {
 
-// Lower case, letters and digits only: "Current Period End (UTC)" -> "currentperiodendutc".
 QString folded(QStringView text)
 {
-    QString out;
-    out.reserve(text.size());
-    for (QChar c : text)
-        if (c.isLetterOrNumber())
-            out += c.toLower();
-    return out;
+    return foldedWord(text);
 }
 
 // A header as the known names are written: folded, a "subscription." or "subscriptions."
@@ -136,6 +130,16 @@ std::optional<QString> interval(const QString &text, QString *why)
 }
 
 } // namespace
+
+QString foldedWord(QStringView text)
+{
+    QString out;
+    out.reserve(text.size());
+    for (QChar c : text)
+        if (c.isLetterOrNumber())
+            out += c.toLower();
+    return out;
+}
 
 QString statusName(BillingStatus status)
 {

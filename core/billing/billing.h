@@ -14,6 +14,10 @@
 
 namespace lmo::billing {
 
+// A word as every comparison here sees it: letters and digits only, lower case
+// ("Past Due", "past-due" and "past_due" are "pastdue").
+QString foldedWord(QStringView text);
+
 // The one set every source's statuses map onto.
 enum class BillingStatus { Trialing, Active, PastDue, Canceled, Paused };
 QString statusName(BillingStatus status); // "trialing", "active", "past_due", "canceled", "paused"

@@ -40,15 +40,6 @@ struct Lic
     bool sandbox = false;
 };
 
-// Letters and digits, lower case: "Ledgerly Billing" and "ledgerly-billing" compare equal.
-QString folded(const QString &text)
-{
-    QString out;
-    for (QChar c : text)
-        if (c.isLetterOrNumber())
-            out += c.toLower();
-    return out;
-}
 
 bool isLive(const Sub &s)
 {
@@ -269,10 +260,10 @@ Result<Reconciliation> reconcile(QSqlDatabase db, const ReconcileOptions &option
         }
         // The license it pays for: the one whose package its product or plan names.
         const Lic *license = nullptr;
-        const QString product = folded(s.product), plan = folded(s.plan);
+        const QString product = foldedWord(s.product), plan = foldedWord(s.plan);
         std::vector<const Lic *> named;
         for (const Lic &l : licenses) {
-            const QString p = folded(l.package);
+            const QString p = foldedWord(l.package);
             if (!p.isEmpty() && ((!product.isEmpty() && (product.contains(p) || p.contains(product))) || (!plan.isEmpty() && plan.contains(p))))
                 named.push_back(&l);
         }
