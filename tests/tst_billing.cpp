@@ -292,6 +292,16 @@ private slots:
         QVERIFY(name.exec(QStringLiteral("SELECT customer_name FROM billing_subscriptions WHERE subscription_id = 'sub_1PqC3sT4uV5wX6yZ'")));
         QVERIFY(name.next());
         QCOMPARE(name.value(0).toString(), QStringLiteral("Initech"));
+        // An export without the metadata column is read too, and keeps the org ids.
+        const QString noOrgs = m_dir.filePath(QStringLiteral("stripe-no-metadata.csv"));
+        QVERIFY(writeFile(noOrgs, "id,Customer ID,Quantity,Status,Current Period End (UTC),Plan\n"
+                                  "sub_1PqA2bC3dE4fG5hI,cus_QxY1,30,active,2026-11-01 00:00,price_pro_annual\n"));
+        auto without = importBillingFile(*db, noOrgs, {});
+        QVERIFY2(without, qPrintable(without ? QString() : without.error().message));
+        QCOMPARE(without->unchanged, 1);
+        QVERIFY(without->orgColumn.isEmpty());
+        QCOMPARE(stored(*db, QStringLiteral("stripe"), QStringLiteral("sub_1PqA2bC3dE4fG5hI")).section(QLatin1Char('|'), 9, 9),
+                 QStringLiteral("00D5g000004XyZq"));
         // The same file again changes nothing.
         auto again = importBillingFile(*db, later, {});
         QVERIFY(again);

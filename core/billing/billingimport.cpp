@@ -226,10 +226,10 @@ Result<BillingImportReport> importBillingFile(Database &database, const QString 
         return r.error();
     const QString now = dateTimeToSql(QDateTime::currentDateTimeUtc());
     {
-        // Kept per source: the format and the mapping its next file is read by.
-        Mapping kept = mapping;
-        if (map[Field::OrgId] >= 0 && !report.orgColumnRecognised)
-            kept.columns.insert(fieldKey(Field::OrgId), header->value(map[Field::OrgId]));
+        // Kept per source: the format and the mapping its next file is read by: what a user
+        // said, never what was found by a column's name or values (a later export without
+        // that column is still read, and keeps the org ids the earlier one gave).
+        const Mapping &kept = mapping;
         QSqlQuery q(db);
         q.prepare(QStringLiteral("INSERT INTO billing_sources (name, format, mapping, last_import_at) VALUES (?, ?, ?, ?) "
                                  "ON CONFLICT (name) DO UPDATE SET format = excluded.format, mapping = excluded.mapping, "
