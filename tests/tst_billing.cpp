@@ -211,6 +211,17 @@ private slots:
         QVERIFY(!orgId15(QString()));
     }
 
+    void aSubscriptionsMonthIsItsAmountOverItsInterval()
+    {
+        QCOMPARE(monthlyHundredths(4900, 10, u"month"_qs, 1), std::optional<qint64>(49000));
+        QCOMPARE(monthlyHundredths(120000, std::nullopt, u"year"_qs, 1), std::optional<qint64>(10000));
+        QCOMPARE(monthlyHundredths(25000, 8, u"month"_qs, 3), std::optional<qint64>(66667)); // 2,000 a quarter
+        QCOMPARE(monthlyHundredths(1000, 1, u"week"_qs, 1), std::optional<qint64>(4333));   // 52/12 weeks
+        QCOMPARE(monthlyHundredths(100, 1, u"day"_qs, 1), std::optional<qint64>(3042));     // 365/12 days
+        QCOMPARE(monthlyHundredths(std::nullopt, 5, u"month"_qs, 1), std::nullopt);
+        QCOMPARE(monthlyHundredths(4900, 5, QString(), 1), std::nullopt);
+    }
+
     void aStripeExportIsReadWithItsOrgIdsFromMetadata()
     {
         auto db = newDatabase();
@@ -478,6 +489,25 @@ private slots:
                                                                                {"seat_drift", 2}, {"trial_mismatch", 2}, {"date_drift", 2},
                                                                                {"dunning", 1}, {"unlinked", 3}})
             QCOMPARE(counts.value(QLatin1String(rule)).toInt(), n);
+        // The money, in USD: billed now 2,500 (s1: 1,200 a seat a year, 25 seats) + 490 + 1,188
+        // (unpaid is billed) + 245 + 245 + 245 + 742.50 (s9); s6 is a trial, s3 canceled. At
+        // risk: s4 (billed, suspended) and s2 (dunning). Missed: 52 seats unbilled at the
+        // package's median price a seat, 49.00 (of 100, 49, 99, 49, 49).
+        QCOMPARE(r->money.size(), size_t(1));
+        const Money &usd = r->money.at(u"USD"_qs);
+        QCOMPARE(usd.mrr, 565550);
+        QCOMPARE(usd.atRisk, 167800);
+        QCOMPARE(usd.missedEstimate, 254800);
+        QCOMPARE(usd.missedLicenses, 3);
+        QCOMPARE(r->unpriced, 0);
+        const QJsonObject money = json.value(u"money"_qs).toObject().value(u"USD"_qs).toObject();
+        QCOMPARE(money.value(u"mrr"_qs).toDouble(), 5655.5);
+        QCOMPARE(money.value(u"at_risk"_qs).toDouble(), 1678.0);
+        QCOMPARE(money.value(u"missed_estimate"_qs).toDouble(), 2548.0);
+        QVERIFY(r->toText().contains(u"  USD  billed 5,655.50, at risk 1,678.00, missed about 2,548.00 (3 licenses)\n"_qs));
+        QVERIFY(r->toText().contains(u"license L-0000003 (Ledgerly Billing): the license is Active with 40 seats, and no live subscription "
+                                     "pays for it (about USD 1,960.00 a month at the package's usual price)"_qs));
+
         // Written a finding at a time, the JSON is the same; so is the text.
         QByteArray streamed;
         {

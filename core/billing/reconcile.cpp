@@ -27,6 +27,8 @@ struct Sub
     std::optional<qint64> quantity;
     QDate periodEnd;
     bool cancelAtPeriodEnd = false;
+    QString currency;
+    std::optional<qint64> monthly;
 };
 
 struct Lic
@@ -74,10 +76,43 @@ Lic readLicense(const QSqlQuery &q)
     return l;
 }
 
+// Hundredths as "1,234.50".
+QString moneyText(qint64 hundredths)
+{
+    const QString sign = hundredths < 0 ? QStringLiteral("-") : QString();
+    const qint64 h = std::abs(hundredths);
+    return sign + groupedNumber(h / 100) + u'.' + QString::number(h % 100).rightJustified(2, u'0');
+}
+
+double units(qint64 hundredths)
+{
+    return double(hundredths) / 100.0;
+}
+
 const char kLicenseSelect[] = "SELECT l.id, l.name, l.org_id, l.package_ref, p.name, l.status, l.seats, l.used_licenses, l.expiration, "
                               "l.is_sandbox FROM licenses l JOIN packages p ON p.id = l.package_ref ";
 
 } // namespace
+
+std::optional<qint64> monthlyHundredths(std::optional<qint64> amountHundredths, std::optional<qint64> quantity,
+                                        const QString &interval, qint64 intervalCount)
+{
+    if (!amountHundredths || interval.isEmpty() || intervalCount < 1)
+        return std::nullopt;
+    // Months in the interval, as a fraction: 12 a year, 12/52 a week, 12/365 a day.
+    qint64 numerator = 1, denominator = 1;
+    if (interval == QLatin1String("year"))
+        denominator = 12;
+    else if (interval == QLatin1String("week"))
+        numerator = 52, denominator = 12;
+    else if (interval == QLatin1String("day"))
+        numerator = 365, denominator = 12;
+    else if (interval != QLatin1String("month"))
+        return std::nullopt;
+    const qint64 total = *amountHundredths * quantity.value_or(1) * numerator;
+    const qint64 over = denominator * intervalCount;
+    return (total + (total >= 0 ? over / 2 : -over / 2)) / over; // rounded to the nearest hundredth
+}
 
 qint64 Reconciliation::count(const QString &rule) const
 {
@@ -98,7 +133,20 @@ QJsonObject findingJson(const Finding &f)
         {QStringLiteral("subscription"), orNull(f.subscription)},
         {QStringLiteral("detail"), f.detail},
         {QStringLiteral("action"), f.action},
+        {QStringLiteral("currency"), orNull(f.currency)},
+        {QStringLiteral("monthly"), f.monthly ? QJsonValue(units(*f.monthly)) : QJsonValue()},
     };
+}
+
+QJsonObject moneyJson(const Reconciliation &r)
+{
+    QJsonObject money;
+    for (const auto &[currency, m] : r.money)
+        money.insert(currency, QJsonObject{{QStringLiteral("mrr"), units(m.mrr)},
+                                           {QStringLiteral("at_risk"), units(m.atRisk)},
+                                           {QStringLiteral("missed_estimate"), units(m.missedEstimate)},
+                                           {QStringLiteral("missed_licenses"), m.missedLicenses}});
+    return money;
 }
 
 QJsonObject countsJson(const Reconciliation &r)
@@ -120,6 +168,8 @@ QJsonObject Reconciliation::toJson() const
             {QStringLiteral("tolerance_days"), toleranceDays},
             {QStringLiteral("subscriptions"), subscriptions},
             {QStringLiteral("counts"), countsJson(*this)},
+            {QStringLiteral("money"), moneyJson(*this)},
+            {QStringLiteral("unpriced_subscriptions"), unpriced},
             {QStringLiteral("findings"), list}};
 }
 
@@ -128,7 +178,9 @@ void Reconciliation::writeJson(QTextStream &out) const
     // The object without its findings, then the findings into its last member, one at a time.
     QJsonObject head{{QStringLiteral("as_of"), asOf.toString(Qt::ISODate)},
                      {QStringLiteral("counts"), countsJson(*this)},
+                     {QStringLiteral("money"), moneyJson(*this)},
                      {QStringLiteral("subscriptions"), subscriptions},
+                     {QStringLiteral("unpriced_subscriptions"), unpriced},
                      {QStringLiteral("tolerance_days"), toleranceDays}};
     QByteArray text = QJsonDocument(head).toJson(QJsonDocument::Indented);
     text.chop(2); // "\n}\n"
@@ -160,6 +212,16 @@ void Reconciliation::writeText(QTextStream &out) const
                .arg(toleranceDays);
     for (const char *rule : kRules)
         out << QStringLiteral("  %1 %2\n").arg(QString::fromLatin1(rule).leftJustified(22), groupedNumber(count(QLatin1String(rule))));
+    if (!money.empty()) {
+        out << QStringLiteral("\nMonthly recurring revenue (at risk: billed not licensed, or in dunning; missed: licensed not "
+                              "billed, at each package's usual price a seat)\n");
+        for (const auto &[currency, m] : money)
+            out << QStringLiteral("  %1  billed %2, at risk %3, missed about %4 (%5 licenses)\n")
+                       .arg(currency, moneyText(m.mrr), moneyText(m.atRisk), moneyText(m.missedEstimate), groupedNumber(m.missedLicenses));
+    }
+    if (unpriced > 0)
+        out << QStringLiteral("  %1 subscriptions billing now have no amount or interval, and are not in these sums\n")
+                   .arg(groupedNumber(unpriced));
     QString last;
     for (const Finding &f : findings) {
         if (f.rule != last) {
@@ -190,7 +252,8 @@ Result<Reconciliation> reconcile(QSqlDatabase db, const ReconcileOptions &option
         QSqlQuery q(db);
         q.setForwardOnly(true);
         if (!q.exec(QStringLiteral("SELECT s.source, s.subscription_id, COALESCE(s.org_id, k.org_id), s.plan, s.product, s.status, "
-                                   "s.source_status, s.quantity, s.current_period_end, s.cancel_at_period_end "
+                                   "s.source_status, s.quantity, s.current_period_end, s.cancel_at_period_end, s.amount_hundredths, s.currency, "
+                                   "s.billing_interval, s.interval_count "
                                    "FROM billing_subscriptions s LEFT JOIN billing_links k "
                                    "ON k.source = s.source AND k.subscription_id = s.subscription_id "
                                    "ORDER BY s.source, s.subscription_id")))
@@ -208,10 +271,24 @@ Result<Reconciliation> reconcile(QSqlDatabase db, const ReconcileOptions &option
                 s.quantity = q.value(7).toLongLong();
             s.periodEnd = dateFromSql(q.value(8));
             s.cancelAtPeriodEnd = q.value(9).toLongLong() != 0;
+            s.currency = q.value(11).toString();
+            s.monthly = monthlyHundredths(q.value(10).isNull() ? std::nullopt : std::optional<qint64>(q.value(10).toLongLong()),
+                                          s.quantity, q.value(12).toString(), q.value(13).toLongLong());
             subs.push_back(std::move(s));
         }
     }
     out.subscriptions = qint64(subs.size());
+    for (const Sub &s : subs) {
+        if (s.status != BillingStatus::Active && s.status != BillingStatus::PastDue)
+            continue;
+        if (s.monthly && !s.currency.isEmpty())
+            out.money[s.currency].mrr += *s.monthly;
+        else
+            ++out.unpriced;
+    }
+    QSet<QString> atRisk; // "source\x1fid" of the subscriptions counted at risk
+    // Each package's prices a seat a month, by currency, from the subscriptions matched to it.
+    QHash<qint64, QHash<QString, std::vector<qint64>>> seatPrices;
 
     QSqlQuery byOrg(db);
     if (!byOrg.prepare(QString::fromLatin1(kLicenseSelect) + QStringLiteral("WHERE l.org_id = ? ORDER BY l.id")))
@@ -230,6 +307,14 @@ Result<Reconciliation> reconcile(QSqlDatabase db, const ReconcileOptions &option
         if (s) {
             f.source = s->source;
             f.subscription = s->id;
+            f.currency = s->currency;
+            f.monthly = s->monthly;
+            const bool risk = f.rule == QLatin1String("billed_not_licensed") || f.rule == QLatin1String("dunning");
+            const bool billing = s->status == BillingStatus::Active || s->status == BillingStatus::PastDue;
+            if (risk && billing && s->monthly && !s->currency.isEmpty() && !atRisk.contains(s->source + u'\x1f' + s->id)) {
+                atRisk.insert(s->source + u'\x1f' + s->id);
+                out.money[s->currency].atRisk += *s->monthly;
+            }
         }
         f.detail = std::move(detail);
         f.action = std::move(action);
@@ -292,6 +377,8 @@ Result<Reconciliation> reconcile(QSqlDatabase db, const ReconcileOptions &option
         if (!isLive(s))
             continue;
         billedLicenses.insert(l.id);
+        if (s.monthly && !s.currency.isEmpty() && s.quantity && *s.quantity > 0)
+            seatPrices[l.packageRef][s.currency].push_back(*s.monthly / *s.quantity);
         if (l.status == Status::Uninstalled)
             continue; // said above; nothing else of an uninstalled license matters
         if (s.quantity && l.seats != License::kSiteLicenseSeats) {
@@ -328,6 +415,20 @@ Result<Reconciliation> reconcile(QSqlDatabase db, const ReconcileOptions &option
                 QStringLiteral("A candidate to suspend, if payment does not follow."));
     }
 
+    // A package's usual price a seat a month: the median over its subscriptions, in the
+    // currency most of them are billed in (on a tie, the first by name).
+    QHash<qint64, std::pair<QString, qint64>> usual;
+    for (auto p = seatPrices.begin(); p != seatPrices.end(); ++p) {
+        QString best;
+        for (auto c = p->begin(); c != p->end(); ++c)
+            if (best.isEmpty() || c->size() > p->value(best).size() || (c->size() == p->value(best).size() && c.key() < best))
+                best = c.key();
+        std::vector<qint64> &prices = (*p)[best];
+        std::nth_element(prices.begin(), prices.begin() + qsizetype(prices.size() / 2), prices.end());
+        usual.insert(p.key(), {best, prices[prices.size() / 2]});
+    }
+    auto usualPrice = [&](qint64 package) { return usual.value(package); };
+
     // Active licenses of billed packages that nothing bills.
     if (!billedPackages.isEmpty()) {
         QStringList refs;
@@ -345,9 +446,21 @@ Result<Reconciliation> reconcile(QSqlDatabase db, const ReconcileOptions &option
             const Lic l = readLicense(q);
             if (billedLicenses.contains(l.id) || effectiveStatus(l.status, l.expiration, out.asOf) != EffectiveStatus::Active)
                 continue;
-            add(QStringLiteral("licensed_not_billed"), l.orgId, &l, nullptr,
-                QStringLiteral("the license is Active with %1 seats, and no live subscription pays for it").arg(l.seats),
+            const auto &[currency, perSeat] = usualPrice(l.packageRef);
+            QString detail = QStringLiteral("the license is Active with %1 seats, and no live subscription pays for it").arg(l.seats);
+            if (!currency.isEmpty()) {
+                const qint64 month = perSeat * l.seats;
+                detail += QStringLiteral(" (about %1 %2 a month at the package's usual price)").arg(currency, moneyText(month));
+                Money &m = out.money[currency];
+                m.missedEstimate += month;
+                ++m.missedLicenses;
+            }
+            add(QStringLiteral("licensed_not_billed"), l.orgId, &l, nullptr, detail,
                 QStringLiteral("Bill the customer, or suspend the license."));
+            if (!currency.isEmpty()) {
+                out.findings.back().currency = currency;
+                out.findings.back().monthly = perSeat * l.seats;
+            }
         }
     }
 

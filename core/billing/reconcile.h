@@ -11,6 +11,8 @@
 #include <QString>
 #include <QTextStream>
 
+#include <map>
+#include <optional>
 #include <vector>
 
 namespace lmo::billing {
@@ -30,6 +32,8 @@ struct Finding
     QString subscription;   // its id
     QString detail;         // both values, in words
     QString action;         // what to do about it
+    QString currency;       // the subscription's (or, licensed not billed, the estimate's)
+    std::optional<qint64> monthly; // its month in hundredths, or the estimate's
 };
 
 struct ReconcileOptions
@@ -38,15 +42,35 @@ struct ReconcileOptions
     int toleranceDays = 3;  // date drift: expiration and period end further apart than this
 };
 
+// Monthly recurring revenue in one currency, in hundredths of its unit. A subscription's month
+// is its amount (per unit) times its quantity (1 when not given), over its interval: a year's
+// twelfth, a week's 52/12, a day's 365/12, each divided by the interval count.
+struct Money
+{
+    qint64 mrr = 0;            // every subscription billing now (active, past due)
+    qint64 atRisk = 0;         // of those, the ones billed not licensed, or in dunning
+    qint64 missedEstimate = 0; // licensed not billed: seats times the package's usual price a
+                               // seat (the median of its subscriptions in this currency)
+    qint64 missedLicenses = 0; // the licenses that estimate covers
+};
+
+// A subscription's month in hundredths (see Money); nothing without an amount or an interval.
+std::optional<qint64> monthlyHundredths(std::optional<qint64> amountHundredths, std::optional<qint64> quantity,
+                                        const QString &interval, qint64 intervalCount);
+
 struct Reconciliation
 {
     QDate asOf;
     int toleranceDays = 3;
     qint64 subscriptions = 0;
+    std::map<QString, Money> money;  // by currency ("USD")
+    qint64 unpriced = 0;             // subscriptions billing now without an amount or an interval
     std::vector<Finding> findings; // by rule, then org, then license
     qint64 count(const QString &rule) const;
-    // {"as_of", "counts": {rule: n, every rule}, "findings": [{"rule", "org_id", "license",
-    // "subscription", "detail", "action", "package", "source"}]}
+    // {"as_of", "counts": {rule: n, every rule}, "money": {currency: {"mrr", "at_risk",
+    // "missed_estimate", "missed_licenses"}} (amounts in the currency's unit, two decimals),
+    // "findings": [{"rule", "org_id", "license", "subscription", "detail", "action", "package",
+    // "source", "currency", "monthly"}]}
     QJsonObject toJson() const;
     QString toText() const;
     // The same, written a finding at a time (a large install base can have hundreds of
