@@ -189,7 +189,7 @@ private slots:
         QStringList missing;
         const QStringList header{QStringLiteral("id"), QStringLiteral("plan (metadata)"), QStringLiteral("Plan"),
                                  QStringLiteral("Status"), QStringLiteral("sf_org_id (metadata)")};
-        const ColumnMap map = mapColumns(Format::Stripe, header, {}, &missing);
+        const ColumnMap map = mapColumns(header, {}, &missing);
         QCOMPARE(map[Field::Plan], 2);
         QCOMPARE(map[Field::OrgId], 4);
         QCOMPARE(map[Field::Status], 3);

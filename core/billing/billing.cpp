@@ -13,10 +13,6 @@ namespace lmo::billing {
 
 namespace {
 
-QString folded(QStringView text)
-{
-    return foldedWord(text);
-}
 
 // A header as the known names are written: folded, a "subscription." or "subscriptions."
 // prefix (Chargebee's exports) dropped, and "(UTC)" dropped.
@@ -27,7 +23,7 @@ QString foldedHeader(const QString &header)
     h.remove(prefix);
     h.remove(QLatin1Char(']'));
     h.remove(QStringLiteral("(UTC)"), Qt::CaseInsensitive);
-    return folded(h);
+    return foldedWord(h);
 }
 
 struct KnownNames
@@ -115,7 +111,7 @@ std::optional<qint64> hundredths(const QString &text, QString *why)
 
 std::optional<QString> interval(const QString &text, QString *why)
 {
-    const QString t = folded(text);
+    const QString t = foldedWord(text);
     if (t.isEmpty())
         return QString();
     for (const char *unit : {"day", "week", "month", "year"}) {
@@ -157,7 +153,7 @@ std::optional<BillingStatus> statusFromName(const QString &name)
 {
     for (BillingStatus s : {BillingStatus::Trialing, BillingStatus::Active, BillingStatus::PastDue, BillingStatus::Canceled,
                             BillingStatus::Paused})
-        if (folded(statusName(s)) == folded(name))
+        if (foldedWord(statusName(s)) == foldedWord(name))
             return s;
     return std::nullopt;
 }
@@ -182,7 +178,7 @@ std::optional<Format> formatFromName(const QString &name)
 
 std::optional<BillingStatus> mapStatus(Format format, const QString &word, const QHash<QString, QString> &tableWords)
 {
-    const QString w = folded(word);
+    const QString w = foldedWord(word);
     if (w.isEmpty())
         return std::nullopt;
     if (format == Format::Table) {
@@ -238,9 +234,9 @@ QString fieldLabel(Field field)
 
 std::optional<Field> fieldFromKey(const QString &key)
 {
-    const QString k = folded(key);
+    const QString k = foldedWord(key);
     for (int i = 0; i < kFieldCount; ++i)
-        if (folded(QString::fromLatin1(kFieldKeys[i])) == k)
+        if (foldedWord(QString::fromLatin1(kFieldKeys[i])) == k)
             return Field(i);
     return std::nullopt;
 }
@@ -272,7 +268,7 @@ std::optional<Mapping> Mapping::fromJson(const QString &json)
     const QJsonObject words = doc.object().value(QStringLiteral("status_words")).toObject();
     for (auto it = words.begin(); it != words.end(); ++it)
         if (statusFromName(it.value().toString()))
-            m.statusWords.insert(folded(it.key()), statusName(*statusFromName(it.value().toString())));
+            m.statusWords.insert(foldedWord(it.key()), statusName(*statusFromName(it.value().toString())));
     return m;
 }
 
@@ -293,9 +289,8 @@ Format detectFormat(const QStringList &header)
     return Format::Table;
 }
 
-ColumnMap mapColumns(Format format, const QStringList &header, const Mapping &mapping, QStringList *missing)
+ColumnMap mapColumns(const QStringList &header, const Mapping &mapping, QStringList *missing)
 {
-    Q_UNUSED(format);
     ColumnMap map;
     std::vector<bool> taken(size_t(header.size()), false);
     for (auto it = mapping.columns.cbegin(); it != mapping.columns.cend(); ++it) {
@@ -439,7 +434,7 @@ ParsedRow parseRow(Format format, const QStringList &row, const ColumnMap &map, 
         s.cancelAtPeriodEnd = *b;
     }
     // Chargebee's non_renewing says it outright.
-    if (format == Format::Chargebee && folded(s.sourceStatus) == QLatin1String("nonrenewing"))
+    if (format == Format::Chargebee && foldedWord(s.sourceStatus) == QLatin1String("nonrenewing"))
         s.cancelAtPeriodEnd = true;
     if (const QString a = cell(Field::Amount); !a.isEmpty()) {
         auto h = hundredths(a, &why);

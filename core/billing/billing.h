@@ -87,10 +87,10 @@ struct Mapping
 Format detectFormat(const QStringList &header);
 
 // The columns of `header` for each field: those `mapping` names first, then each field's known
-// names in that format (case, spaces and punctuation aside; "subscription." and
+// names, the same for every format (case, spaces and punctuation aside; "subscription." and
 // "subscriptions." prefixes dropped), a Stripe metadata column ("sf_org_id (metadata)") by its
 // key. Columns named in `mapping` that the header has not are listed in `missing`.
-ColumnMap mapColumns(Format format, const QStringList &header, const Mapping &mapping, QStringList *missing);
+ColumnMap mapColumns(const QStringList &header, const Mapping &mapping, QStringList *missing);
 
 // Whether a value is a subscriber org's id: a Salesforce id (15 characters, or 18 with a
 // correct checksum) of an organization (key prefix 00D). Its 15-character form, or nothing.

@@ -172,7 +172,7 @@ Result<BillingImportReport> importBillingFile(Database &database, const QString 
     report.source = source;
 
     QStringList missing;
-    ColumnMap map = mapColumns(report.format, header.value(), mapping, &missing);
+    ColumnMap map = mapColumns(header.value(), mapping, &missing);
     if (!missing.isEmpty())
         return Error::make(Error::Code::Invalid,
                            QStringLiteral("%1 has no column \"%2\", which the mapping of billing source \"%3\" reads: its columns "

@@ -70,8 +70,8 @@ Lic readLicense(const QSqlQuery &q)
     l.seats = q.value(6).toLongLong();
     l.used = q.value(7).toLongLong();
     l.expiration = dateFromSql(q.value(8));
-    if (l.expiration == QDate(1970, 1, 1))
-        l.expiration = QDate(); // the LMA's "does not expire"
+    if (isPerpetualMarker(l.expiration))
+        l.expiration = QDate();
     l.sandbox = q.value(9).toLongLong() != 0;
     return l;
 }
