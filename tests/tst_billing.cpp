@@ -501,9 +501,18 @@ private slots:
         QCOMPARE(usd.missedLicenses, 3);
         QCOMPARE(r->unpriced, 0);
         const QJsonObject money = json.value(u"money"_qs).toObject().value(u"USD"_qs).toObject();
-        QCOMPARE(money.value(u"mrr"_qs).toDouble(), 5655.5);
-        QCOMPARE(money.value(u"at_risk"_qs).toDouble(), 1678.0);
-        QCOMPARE(money.value(u"missed_estimate"_qs).toDouble(), 2548.0);
+        // Money in JSON is exact decimal text, never a double.
+        QCOMPARE(money.value(u"mrr"_qs).toString(), u"5655.50"_qs);
+        QCOMPARE(money.value(u"at_risk"_qs).toString(), u"1678.00"_qs);
+        QCOMPARE(money.value(u"missed_estimate"_qs).toString(), u"2548.00"_qs);
+        QCOMPARE(money.value(u"missed_licenses"_qs).toInt(), 3);
+        const QJsonArray all = json.value(u"findings"_qs).toArray();
+        const auto umbrella = std::find_if(all.begin(), all.end(), [](const QJsonValue &v) {
+            return v.toObject().value(u"org_id"_qs).toString() == u"00D000000000003"_qs;
+        });
+        QVERIFY(umbrella != all.end());
+        QCOMPARE(umbrella->toObject().value(u"monthly"_qs).toString(), u"1960.00"_qs); // 40 seats at 49.00
+        QCOMPARE(umbrella->toObject().value(u"currency"_qs).toString(), u"USD"_qs);
         QVERIFY(r->toText().contains(u"  USD  billed 5,655.50, at risk 1,678.00, missed about 2,548.00 (3 licenses)\n"_qs));
         QVERIFY(r->toText().contains(u"license L-0000003 (Ledgerly Billing): the license is Active with 40 seats, and no live subscription "
                                      "pays for it (about USD 1,960.00 a month at the package's usual price)"_qs));

@@ -76,17 +76,21 @@ Lic readLicense(const QSqlQuery &q)
     return l;
 }
 
-// Hundredths as "1,234.50".
+// Hundredths as text: "1,234.50" for people (grouped), "1234.50" for JSON, which gives money
+// as exact decimal text (a double would not be exact).
+QString amountText(qint64 hundredths, bool grouped)
+{
+    const qint64 h = std::abs(hundredths);
+    return (hundredths < 0 ? QStringLiteral("-") : QString()) + (grouped ? groupedNumber(h / 100) : QString::number(h / 100)) + u'.'
+           + QString::number(h % 100).rightJustified(2, u'0');
+}
 QString moneyText(qint64 hundredths)
 {
-    const QString sign = hundredths < 0 ? QStringLiteral("-") : QString();
-    const qint64 h = std::abs(hundredths);
-    return sign + groupedNumber(h / 100) + u'.' + QString::number(h % 100).rightJustified(2, u'0');
+    return amountText(hundredths, true);
 }
-
-double units(qint64 hundredths)
+QString decimalText(qint64 hundredths)
 {
-    return double(hundredths) / 100.0;
+    return amountText(hundredths, false);
 }
 
 const char kLicenseSelect[] = "SELECT l.id, l.name, l.org_id, l.package_ref, p.name, l.status, l.seats, l.used_licenses, l.expiration, "
@@ -134,7 +138,7 @@ QJsonObject findingJson(const Finding &f)
         {QStringLiteral("detail"), f.detail},
         {QStringLiteral("action"), f.action},
         {QStringLiteral("currency"), orNull(f.currency)},
-        {QStringLiteral("monthly"), f.monthly ? QJsonValue(units(*f.monthly)) : QJsonValue()},
+        {QStringLiteral("monthly"), f.monthly ? QJsonValue(decimalText(*f.monthly)) : QJsonValue()},
     };
 }
 
@@ -142,9 +146,9 @@ QJsonObject moneyJson(const Reconciliation &r)
 {
     QJsonObject money;
     for (const auto &[currency, m] : r.money)
-        money.insert(currency, QJsonObject{{QStringLiteral("mrr"), units(m.mrr)},
-                                           {QStringLiteral("at_risk"), units(m.atRisk)},
-                                           {QStringLiteral("missed_estimate"), units(m.missedEstimate)},
+        money.insert(currency, QJsonObject{{QStringLiteral("mrr"), decimalText(m.mrr)},
+                                           {QStringLiteral("at_risk"), decimalText(m.atRisk)},
+                                           {QStringLiteral("missed_estimate"), decimalText(m.missedEstimate)},
                                            {QStringLiteral("missed_licenses"), m.missedLicenses}});
     return money;
 }

@@ -68,7 +68,7 @@ struct Reconciliation
     std::vector<Finding> findings; // by rule, then org, then license
     qint64 count(const QString &rule) const;
     // {"as_of", "counts": {rule: n, every rule}, "money": {currency: {"mrr", "at_risk",
-    // "missed_estimate", "missed_licenses"}} (amounts in the currency's unit, two decimals),
+    // "missed_estimate", "missed_licenses"}} (amounts as exact decimal strings, "5655.50"),
     // "findings": [{"rule", "org_id", "license", "subscription", "detail", "action", "package",
     // "source", "currency", "monthly"}]}
     QJsonObject toJson() const;
