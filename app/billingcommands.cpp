@@ -3,6 +3,11 @@
 #include "subcommands.h"
 
 #include "billing/billingimport.h"
+#include "billing/links.h"
+#include "storage/auditlog.h"
+#include "storage/sqlutil.h"
+
+#include <QSqlQuery>
 #include "billing/reconcile.h"
 #include "import/importer.h"
 
@@ -81,6 +86,110 @@ int runBillingImport(const QCommandLineParser &parser, const QCommandLineOption 
     return worst;
 }
 
+// The source a command means: --source, else the database's only one.
+Result<QString> sourceFor(Database &database, const QString &given)
+{
+    if (!given.trimmed().isEmpty())
+        return given.trimmed();
+    QSqlQuery q(database.connection());
+    if (!q.exec(QStringLiteral("SELECT name FROM billing_sources ORDER BY name")))
+        return sqlError(q.lastError(), QStringLiteral("reading billing sources"));
+    QStringList names;
+    while (q.next())
+        names << q.value(0).toString();
+    if (names.size() == 1)
+        return names.front();
+    return Error::make(Error::Code::Usage, names.isEmpty() ? QStringLiteral("no billing source is imported yet: run lmodesk billing import first.")
+                                                           : QStringLiteral("say which billing source with --source (this database has %1).")
+                                                                 .arg(names.join(QStringLiteral(", "))));
+}
+
+// billing links [--propose] | link SUB ORG | unlink SUB | plans | plan PLAN PACKAGE | plan --remove PLAN
+int runBillingLinks(const QCommandLineParser &parser, const QCommandLineOption &sourceOpt, const QCommandLineOption &proposeOpt,
+                    const QCommandLineOption &removeOpt)
+{
+    const QStringList args = parser.positionalArguments();
+    const QString verb = args.value(0);
+    const bool reads = verb == QLatin1String("links") || verb == QLatin1String("plans");
+    Result<std::unique_ptr<Database>> database = reads ? openToRead(parser, QStringLiteral("billing ") + verb)
+                                                       : Database::open(Database::resolvePath(parser.value(dbOption())), Database::OpenOptions{});
+    if (!database)
+        return failWith(database.error());
+    QSqlDatabase db = database.value()->connection();
+    if (verb == QLatin1String("links")) {
+        if (parser.isSet(proposeOpt)) {
+            auto proposals = billing::proposeLinks(db);
+            if (!proposals)
+                return failWith(proposals.error());
+            if (proposals->empty())
+                out() << "No subscription linked to no org has a likely org.\n";
+            for (const billing::LinkProposal &p : proposals.value())
+                out() << QStringLiteral("%1 %2 (%3) -> org %4 (%5): %6\n")
+                             .arg(p.source, p.subscriptionId, p.customerName.isEmpty() ? p.customerEmail : p.customerName, p.orgId,
+                                  p.accountName, p.reason);
+            return 0;
+        }
+        auto links = billing::keptLinks(db);
+        if (!links)
+            return failWith(links.error());
+        if (links->empty())
+            out() << "No subscription is linked by hand yet (lmodesk billing links --propose lists likely ones).\n";
+        for (const billing::KeptLink &k : links.value())
+            out() << QStringLiteral("%1 %2 -> org %3 (%4, by %5 on %6)\n")
+                         .arg(k.source, k.subscriptionId, k.orgId, k.matchedBy.isEmpty() ? QStringLiteral("manual") : k.matchedBy,
+                              k.linkedBy, k.linkedAt.left(10));
+        return 0;
+    }
+    if (verb == QLatin1String("plans")) {
+        auto plans = billing::planPackages(db);
+        if (!plans)
+            return failWith(plans.error());
+        if (plans->empty())
+            out() << "No plan is mapped to a package: each plan's package is found by its name.\n";
+        for (const billing::PlanPackage &p : plans.value())
+            out() << QStringLiteral("%1 plan \"%2\" pays for %3\n").arg(p.source, p.plan, p.package);
+        return 0;
+    }
+    auto source = sourceFor(*database.value(), parser.value(sourceOpt));
+    if (!source)
+        return failWith(source.error());
+    const QString who = AuditLog::currentUser();
+    // What was given is wrong (no such subscription, org or package): bad input, exit 2.
+    auto refused = [](const Error &e) { return e.code == Error::Code::Invalid ? fail(e.message, 2) : failWith(e); };
+    if (verb == QLatin1String("link")) {
+        if (args.size() != 3)
+            return fail(QStringLiteral("usage: lmodesk billing link [--db PATH] [--source NAME] SUBSCRIPTION ORG_ID"), 2);
+        if (auto r = billing::confirmLink(db, *source, args[1], args[2], QStringLiteral("manual"), who); !r)
+            return refused(r.error());
+        out() << QStringLiteral("%1 %2 is linked to org %3.\n").arg(*source, args[1], *billing::orgId15(args[2].trimmed()));
+        return 0;
+    }
+    if (verb == QLatin1String("unlink")) {
+        if (args.size() != 2)
+            return fail(QStringLiteral("usage: lmodesk billing unlink [--db PATH] [--source NAME] SUBSCRIPTION"), 2);
+        if (auto r = billing::removeLink(db, *source, args[1]); !r)
+            return refused(r.error());
+        out() << QStringLiteral("%1 %2 is linked to no org by hand.\n").arg(*source, args[1]);
+        return 0;
+    }
+    // plan
+    if (parser.isSet(removeOpt)) {
+        if (args.size() != 2)
+            return fail(QStringLiteral("usage: lmodesk billing plan [--db PATH] [--source NAME] --remove PLAN"), 2);
+        if (auto r = billing::removePlanPackage(db, *source, args[1]); !r)
+            return refused(r.error());
+        out() << QStringLiteral("%1 plan \"%2\": its package is found by its name again.\n").arg(*source, args[1]);
+        return 0;
+    }
+    if (args.size() != 3)
+        return fail(QStringLiteral("usage: lmodesk billing plan [--db PATH] [--source NAME] PLAN PACKAGE"), 2);
+    auto set = billing::setPlanPackage(db, *source, args[1], args[2], who);
+    if (!set)
+        return refused(set.error());
+    out() << QStringLiteral("%1 plan \"%2\" pays for %3.\n").arg(*source, set->plan, set->package);
+    return 0;
+}
+
 } // namespace
 
 int runBilling(const QStringList &arguments)
@@ -93,6 +202,9 @@ int runBilling(const QStringList &arguments)
         "past_due, canceled and paused. A column of org ids (00D..., 15 or 18 characters) links each subscription "
         "to its subscriber org, recognised by its values where no column is named for it. The mapping (--map, "
         "--status) is kept per source, so the next file of that source needs none.\n"
+        "billing links lists the links kept (--propose: the likely org of each subscription linked to none, by its "
+        "customer's name or email domain); billing link SUBSCRIPTION ORG_ID keeps one, billing unlink takes it back. "
+        "billing plan PLAN PACKAGE says which package a plan pays for (billing plans lists them).\n"
         "Exit codes: 0 every row imported, 3 some rows rejected (the rest imported), 2 nothing imported (bad input), "
         "1 failed while working (nothing of that file was imported)."));
     parser.addOption(dbOption());
@@ -109,15 +221,22 @@ int runBilling(const QStringList &arguments)
                                                       "one of trialing, active, past_due, canceled, paused."),
                                        QStringLiteral("WORD=STATE"));
     const QCommandLineOption strictOpt(QStringLiteral("strict"), QStringLiteral("Refuse a whole file when any of its rows is rejected."));
-    parser.addOptions({sourceOpt, formatOpt, mapOpt, statusOpt, strictOpt});
+    const QCommandLineOption proposeOpt(QStringLiteral("propose"), QStringLiteral("links: list the orgs subscriptions linked to none may be."));
+    const QCommandLineOption removeOpt(QStringLiteral("remove"), QStringLiteral("plan: forget the package a plan was said to pay for."));
+    parser.addOptions({sourceOpt, formatOpt, mapOpt, statusOpt, strictOpt, proposeOpt, removeOpt});
     parser.addPositionalArgument(QStringLiteral("import"), QStringLiteral("Import billing exports."), QStringLiteral("import FILE..."));
     int code = 0;
     if (!parse(parser, arguments, QStringLiteral("billing"), &code, 1000))
         return code;
-    if (parser.positionalArguments().value(0) == QStringLiteral("import"))
+    const QString verb = parser.positionalArguments().value(0);
+    if (verb == QStringLiteral("import"))
         return runBillingImport(parser, sourceOpt, formatOpt, mapOpt, statusOpt, strictOpt);
+    if (QStringList{QStringLiteral("links"), QStringLiteral("link"), QStringLiteral("unlink"), QStringLiteral("plans"), QStringLiteral("plan")}.contains(verb))
+        return runBillingLinks(parser, sourceOpt, proposeOpt, removeOpt);
     return fail(QStringLiteral("usage: lmodesk billing import [--db PATH] [--source NAME] [--format F] [--map FIELD=COLUMN]... "
-                               "[--status WORD=STATE]... [--strict] FILE..."),
+                               "[--status WORD=STATE]... [--strict] FILE...\n"
+                               "       lmodesk billing links [--propose] | link SUBSCRIPTION ORG_ID | unlink SUBSCRIPTION\n"
+                               "       lmodesk billing plans | plan PLAN PACKAGE | plan --remove PLAN   [--db PATH] [--source NAME]"),
                 2);
 }
 

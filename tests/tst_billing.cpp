@@ -5,6 +5,7 @@
 
 #include "billing/billing.h"
 #include "billing/billingimport.h"
+#include "billing/links.h"
 #include "billing/reconcile.h"
 #include "import/importer.h"
 #include "domain/salesforceid.h"
@@ -114,6 +115,29 @@ void writeReconcileFixture(Database &db)
     auto billed = importBillingFile(db, stripe, {});
     QVERIFY2(billed, qPrintable(billed ? QString() : billed.error().message));
     QCOMPARE(billed->inserted, 9);
+}
+
+// A second source: a CRM's table of subscriptions that names no org, only customers.
+Result<BillingImportReport> importCrmTable(Database &db, const QString &path, const QByteArray &rows)
+{
+    if (!writeFile(path, "Internal ID,Customer,Email,Item,Qty,Status,Renews\n" + rows))
+        return Error::make(Error::Code::Io, path);
+    BillingImportOptions o;
+    o.source = QStringLiteral("crm");
+    for (const auto &[field, column] : std::vector<std::pair<const char *, const char *>>{
+             {"subscription_id", "Internal ID"}, {"customer_name", "Customer"}, {"customer_email", "Email"}, {"plan", "Item"},
+             {"quantity", "Qty"}, {"status", "Status"}, {"period_end", "Renews"}})
+        o.extra.columns.insert(QLatin1String(field), QLatin1String(column));
+    o.extra.statusWords.insert(QStringLiteral("billed"), QStringLiteral("active"));
+    return importBillingFile(db, path, o);
+}
+
+const Finding *findingOf(const Reconciliation &r, const QString &rule, const QString &subscription)
+{
+    for (const Finding &f : r.findings)
+        if (f.rule == rule && f.subscription == subscription)
+            return &f;
+    return nullptr;
 }
 
 class TestBilling : public QObject
@@ -557,6 +581,197 @@ private slots:
         QCOMPARE(unbilled->orgId, u"00D000000000003"_qs);
     }
 
+
+    // Each finding the license must settle carries the Modify License change that settles it;
+    // a finding settled elsewhere (bill for more seats, cancel, link) carries none.
+    void aFindingSaysTheModifyLicenseChangeThatSettlesIt()
+    {
+        auto db = newDatabase();
+        writeReconcileFixture(*db);
+        ReconcileOptions options;
+        options.asOf = QDate(2026, 8, 20);
+        auto r = reconcile(db->connection(), options);
+        QVERIFY(r);
+        QStringList changes;
+        for (const Finding &f : r->findings) {
+            QString c = f.rule + u' ' + (f.orgId.isEmpty() ? QStringLiteral("-") : f.orgId.right(2)) + u' ';
+            if (!f.change) {
+                changes << c + u"none"_qs;
+                continue;
+            }
+            QStringList parts;
+            if (f.change->status)
+                parts << statusName(*f.change->status);
+            if (f.change->seats)
+                parts << QStringLiteral("seats %1").arg(*f.change->seats);
+            if (f.change->expiration)
+                parts << f.change->expiration->toString(Qt::ISODate);
+            changes << c + parts.join(u',') + QStringLiteral(" (") + f.changeText + u')';
+        }
+        const QStringList expected{
+            u"billed_not_licensed 04 Active (Reactivate (make Active))"_qs,
+            u"licensed_not_billed 03 Suspended (Suspend)"_qs,
+            u"licensed_not_billed 0A Suspended (Suspend)"_qs,
+            u"licensed_not_billed 0C Suspended (Suspend)"_qs,
+            u"seat_drift 01 none"_qs, // 30 used of 25 billed: bill for more
+            u"seat_drift 02 seats 10 (Set seats to 10)"_qs,
+            u"trial_mismatch 05 Active (Make Active)"_qs,
+            u"trial_mismatch 06 none"_qs, // an Active license cannot go back to Trial
+            u"date_drift 02 2026-09-15 (Set the expiration to 2026-09-15)"_qs,
+            u"date_drift 06 2026-09-10 (Set the expiration to 2026-09-10)"_qs,
+            u"dunning 02 Suspended (Suspend)"_qs,
+            u"unlinked - none"_qs,
+            u"unlinked 0B none"_qs,
+            u"unlinked 0C none"_qs,
+        };
+        QCOMPARE(changes, expected);
+        QCOMPARE(r->toJson().value(u"findings"_qs).toArray().at(5).toObject().value(u"change"_qs).toString(), u"Set seats to 10"_qs);
+    }
+
+    void namesAndEmailDomainsSayWhichOrgACustomerIs()
+    {
+        QCOMPARE(companyKey(u"Acme, Inc."_qs), u"acme"_qs);
+        QCOMPARE(companyKey(u"ACME Inc"_qs), u"acme"_qs);
+        QCOMPARE(companyKey(u"Acme GmbH"_qs), u"acme"_qs);
+        QCOMPARE(companyKey(u"Acme Corp."_qs), u"acme"_qs);
+        QCOMPARE(companyKey(u"Inco"_qs), u"inco"_qs);
+        QCOMPARE(companyKey(u"Co"_qs), u"co"_qs); // a name is never dropped whole
+        QCOMPARE(companyKey(u"Wayne Enterprises"_qs), u"wayneenterprises"_qs);
+        QCOMPARE(emailDomain(u"Ops@Acme.COM"_qs), u"acme.com"_qs);
+        QCOMPARE(emailDomain(u"nobody"_qs), QString());
+        QCOMPARE(emailDomain(u"x@localhost"_qs), QString());
+        QCOMPARE(domainName(u"acme.com"_qs), u"acme"_qs);
+        QCOMPARE(domainName(u"mail.acme.co.uk"_qs), u"acme"_qs);
+        QCOMPARE(domainName(u"acme.io"_qs), u"acme"_qs);
+        QVERIFY(isSharedMailDomain(u"gmail.com"_qs));
+        QVERIFY(!isSharedMailDomain(u"acme.com"_qs));
+    }
+
+    // A subscription its export links to no org is proposed an org by its customer's name or
+    // its email's domain; the user confirms, and the link is kept: reconcile reads it, a later
+    // export of the same source keeps it, and it is proposed no more.
+    void aLinkByNameConfirmedIsKeptForTheNextExport()
+    {
+        auto db = newDatabase();
+        writeReconcileFixture(*db);
+        const QString path = m_dir.filePath(QStringLiteral("crm-%1.csv").arg(m_next));
+        auto imported = importCrmTable(*db, path,
+                                       "n1,\"Oscorp, Inc.\",ap@oscorp-mail.example,Ledgerly Payroll,4,Billed,2027-01-01\n" // by name
+                                       "n2,Miles Dyson,billing@cyberdyne.example,Ledgerly Billing,3,Billed,2027-06-01\n"    // by domain
+                                       "n3,Jo,jo@gmail.com,Ledgerly Billing,1,Billed,2027-01-01\n"        // a shared domain: none
+                                       "n4,Vandelay,art@vandelay.example,Ledgerly Billing,5,Billed,2027-01-01\n" // a sandbox: none
+                                       "n5,Road Runner,rr@acme.example,Ledgerly Billing,2,Billed,2027-01-01\n"   // s1's domain
+                                       "n6,Globex,x@globex2.example,Ledgerly Billing,2,Canceled,2027-01-01\n");  // canceled: none
+        QVERIFY2(imported, qPrintable(imported ? QString() : imported.error().message));
+        QCOMPARE(imported->withOrg, 0);
+        auto proposals = proposeLinks(db->connection());
+        QVERIFY2(proposals, qPrintable(proposals ? QString() : proposals.error().message));
+        QStringList got;
+        for (const LinkProposal &p : proposals.value())
+            got << p.subscriptionId + u' ' + p.orgId.right(2) + u' ' + matchByName(p.by);
+        QCOMPARE(got, (QStringList{u"n1 0D name"_qs, u"n2 0A domain"_qs, u"n5 01 linked_domain"_qs}));
+        const LinkProposal &oscorp = proposals->front();
+        QCOMPARE(oscorp.accountName, u"Oscorp"_qs);
+        QCOMPARE(oscorp.reason, u"the customer's name, Oscorp, Inc., is the org's account name, Oscorp"_qs);
+        QVERIFY2(proposals->at(2).reason.contains(u"subscription s1, of the same email domain (acme.example)"_qs),
+                 qPrintable(proposals->at(2).reason));
+
+        ReconcileOptions options;
+        options.asOf = QDate(2026, 8, 20);
+        auto before = reconcile(db->connection(), options);
+        QVERIFY(before);
+        QVERIFY(findingOf(*before, u"unlinked"_qs, u"n1"_qs));
+
+        // Confirmed: an 18-character id is kept as its 15.
+        QVERIFY(confirmLink(db->connection(), u"crm"_qs, u"n1"_qs, SalesforceId::fromString(u"00D00000000000D"_qs).to18(),
+                            matchByName(oscorp.by), u"tester"_qs));
+        auto refused = confirmLink(db->connection(), u"crm"_qs, u"n1"_qs, u"a0B000000000001"_qs, u"manual"_qs, u"tester"_qs);
+        QVERIFY(!refused);
+        QVERIFY2(refused.error().message.contains(u"not a subscriber org's id"_qs), qPrintable(refused.error().message));
+        auto unknown = confirmLink(db->connection(), u"crm"_qs, u"n9"_qs, u"00D00000000000D"_qs, u"manual"_qs, u"tester"_qs);
+        QVERIFY(!unknown);
+        QVERIFY2(unknown.error().message.contains(u"has no subscription n9"_qs), qPrintable(unknown.error().message));
+        auto links = keptLinks(db->connection());
+        QVERIFY(links);
+        QCOMPARE(links->size(), size_t(1));
+        QCOMPARE(links->front().orgId, u"00D00000000000D"_qs);
+        QCOMPARE(links->front().matchedBy, u"name"_qs);
+        QCOMPARE(links->front().linkedBy, u"tester"_qs);
+
+        auto after = reconcile(db->connection(), options);
+        QVERIFY(after);
+        QVERIFY(!findingOf(*after, u"unlinked"_qs, u"n1"_qs));
+        QVERIFY(findingOf(*after, u"unlinked"_qs, u"n2"_qs));
+        auto again = proposeLinks(db->connection());
+        QVERIFY(again);
+        QCOMPARE(again->size(), size_t(2)); // n1 is linked: n2 and n5 are left
+
+        // The next export of the same source: n1 now bills 6 seats; its link holds.
+        auto later = importCrmTable(*db, path, "n1,\"Oscorp, Inc.\",ap@oscorp-mail.example,Ledgerly Payroll,6,Billed,2027-01-01\n");
+        QVERIFY(later);
+        QCOMPARE(later->updated, 1);
+        auto next = reconcile(db->connection(), options);
+        QVERIFY(next);
+        QVERIFY(!findingOf(*next, u"unlinked"_qs, u"n1"_qs));
+        const Finding *drift = findingOf(*next, u"seat_drift"_qs, u"n1"_qs);
+        QVERIFY(drift);
+        QCOMPARE(drift->orgId, u"00D00000000000D"_qs);
+        QCOMPARE(drift->detail, u"licensed seats 4, billed quantity 6"_qs);
+        QVERIFY(drift->change && drift->change->seats && *drift->change->seats == 6);
+
+        // Taken back, the subscription is unlinked again.
+        QVERIFY(removeLink(db->connection(), u"crm"_qs, u"n1"_qs));
+        auto undone = reconcile(db->connection(), options);
+        QVERIFY(undone);
+        QVERIFY(findingOf(*undone, u"unlinked"_qs, u"n1"_qs));
+    }
+
+    // A plan whose name names no package (or names several) pays for the package a user says.
+    void aPlanPaysForThePackageAUserSays()
+    {
+        auto db = newDatabase();
+        writeReconcileFixture(*db);
+        ReconcileOptions options;
+        options.asOf = QDate(2026, 8, 20);
+        auto before = reconcile(db->connection(), options);
+        QVERIFY(before);
+        QVERIFY(findingOf(*before, u"unlinked"_qs, u"s9"_qs));
+        auto wrongPackage = setPlanPackage(db->connection(), u"stripe"_qs, u"enterprise_bundle"_qs, u"Ledgerly Nothing"_qs, u"t"_qs);
+        QVERIFY(!wrongPackage);
+        QVERIFY2(wrongPackage.error().message.contains(u"no package \"Ledgerly Nothing\""_qs), qPrintable(wrongPackage.error().message));
+        auto wrongSource = setPlanPackage(db->connection(), u"paddle"_qs, u"enterprise_bundle"_qs, u"Ledgerly Payroll"_qs, u"t"_qs);
+        QVERIFY(!wrongSource);
+        QVERIFY2(wrongSource.error().message.contains(u"no billing source \"paddle\""_qs), qPrintable(wrongSource.error().message));
+        // Matched folded, the package by its name case aside.
+        auto set = setPlanPackage(db->connection(), u"stripe"_qs, u"Enterprise Bundle"_qs, u"ledgerly payroll"_qs, u"t"_qs);
+        QVERIFY2(set, qPrintable(set ? QString() : set.error().message));
+        QCOMPARE(set->package, u"Ledgerly Payroll"_qs);
+        auto plans = planPackages(db->connection());
+        QVERIFY(plans);
+        QCOMPARE(plans->size(), size_t(1));
+        auto after = reconcile(db->connection(), options);
+        QVERIFY(after);
+        QVERIFY(!findingOf(*after, u"unlinked"_qs, u"s9"_qs));
+        // Tyrell's Payroll license is billed by s9 now (9 seats, 9 billed: no drift), and
+        // Payroll is a billed package: Oscorp's Payroll license, which nothing bills, is found.
+        QVERIFY(!findingOf(*after, u"seat_drift"_qs, u"s9"_qs));
+        bool oscorp = false;
+        for (const Finding &f : after->findings)
+            oscorp = oscorp || (f.rule == u"licensed_not_billed"_qs && f.orgId == u"00D00000000000D"_qs && f.package == u"Ledgerly Payroll"_qs);
+        QVERIFY(oscorp);
+        // A plan said to pay for a package the org has no license of is unlinked, and says so.
+        QVERIFY(setPlanPackage(db->connection(), u"stripe"_qs, u"ledgerly_billing_annual"_qs, u"Ledgerly Payroll"_qs, u"t"_qs));
+        auto wrong = reconcile(db->connection(), options);
+        QVERIFY(wrong);
+        const Finding *acme = findingOf(*wrong, u"unlinked"_qs, u"s1"_qs);
+        QVERIFY(acme);
+        QCOMPARE(acme->detail, u"the plan \"ledgerly_billing_annual\" pays for Ledgerly Payroll, and the org has no license of it"_qs);
+        QVERIFY(removePlanPackage(db->connection(), u"stripe"_qs, u"ledgerly billing annual"_qs));
+        auto back = reconcile(db->connection(), options);
+        QVERIFY(back);
+        QVERIFY(!findingOf(*back, u"unlinked"_qs, u"s1"_qs));
+    }
+
     void theCommandLineSaysWhatItDidAndExitsByIt()
     {
         const QString db = test::location(m_dir.filePath(QStringLiteral("cli.sqlite")));
@@ -602,6 +817,33 @@ private slots:
         auto [badTolerance, badToleranceText] = reconcileRun({QStringLiteral("--tolerance"), QStringLiteral("soon")});
         QCOMPARE(badTolerance, 2);
         QVERIFY2(badToleranceText.contains("--tolerance"), badToleranceText.constData());
+
+        // Links and plans: two sources here, so each command names its own.
+        auto billing = [&](const QStringList &args) {
+            QProcess p;
+            p.start(QStringLiteral(LMODESK_BINARY), QStringList{QStringLiteral("billing")} + args + QStringList{QStringLiteral("--db"), db});
+            p.waitForFinished(-1);
+            return std::pair{p.exitCode(), QString::fromUtf8(p.readAllStandardOutput() + p.readAllStandardError())};
+        };
+        auto [noSource, noSourceText] = billing({QStringLiteral("link"), QStringLiteral("sub_1"), QStringLiteral("00D000000000001")});
+        QCOMPARE(noSource, 2);
+        QVERIFY2(noSourceText.contains(QStringLiteral("--source")), qPrintable(noSourceText));
+        const QString sub = QStringLiteral("48377");
+        auto [linked, linkedText] = billing({QStringLiteral("link"), QStringLiteral("--source"), QStringLiteral("netsuite"), sub,
+                                             QStringLiteral("00D000000000001")});
+        QCOMPARE(linked, 0);
+        QVERIFY2(linkedText.contains(QStringLiteral("netsuite 48377 is linked to org 00D000000000001")), qPrintable(linkedText));
+        auto [badOrg, badOrgText] = billing({QStringLiteral("link"), QStringLiteral("--source"), QStringLiteral("netsuite"), sub,
+                                             QStringLiteral("00X000000000001")});
+        QCOMPARE(badOrg, 2);
+        QVERIFY2(badOrgText.contains(QStringLiteral("not a subscriber org's id")), qPrintable(badOrgText));
+        auto [listed, listedText] = billing({QStringLiteral("links")});
+        QCOMPARE(listed, 0);
+        QVERIFY2(listedText.contains(QStringLiteral("netsuite 48377 -> org 00D000000000001 (manual")), qPrintable(listedText));
+        auto [plan, planText] = billing({QStringLiteral("plan"), QStringLiteral("--source"), QStringLiteral("netsuite"),
+                                         QStringLiteral("LMO-PRO-ANNUAL"), QStringLiteral("Ledgerly")});
+        QCOMPARE(plan, 2); // this database has no package
+        QVERIFY2(planText.contains(QStringLiteral("no package \"Ledgerly\"")), qPrintable(planText));
     }
 };
 

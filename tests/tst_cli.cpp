@@ -703,8 +703,8 @@ private slots:
             QVERIFY(q.exec(u"DROP TRIGGER IF EXISTS license_search_insert"_s));
             QVERIFY(q.exec(u"DROP TRIGGER IF EXISTS license_search_delete"_s));
             QVERIFY(q.exec(u"DROP TRIGGER IF EXISTS license_search_update"_s));
-            // Nor billing's tables (schema 18).
-            for (const char *table : {"billing_links", "billing_subscriptions", "billing_sources"})
+            // Nor billing's tables (schemas 18 and 19).
+            for (const char *table : {"billing_plan_packages", "billing_links", "billing_subscriptions", "billing_sources"})
                 QVERIFY(q.exec(u"DROP TABLE %1"_s.arg(QLatin1String(table))));
             QVERIFY(q.exec(u"DELETE FROM schema_migrations WHERE version >= 7"_s));
             q.finish();

@@ -312,7 +312,7 @@ private slots:
         QCOMPARE(imported->inserted + imported->unchanged, 5);
         QCOMPARE(attempt(asLogin(m_team.ops), u"SELECT count(*) FROM %1.billing_subscriptions"_s.arg(s)).value.toInt(), 5);
         for (const QString &login : {m_team.success, m_team.support}) {
-            for (const char *table : {"billing_subscriptions", "billing_sources", "billing_links"})
+            for (const char *table : {"billing_subscriptions", "billing_sources", "billing_links", "billing_plan_packages"})
                 QCOMPARE(attempt(asLogin(login), u"SELECT count(*) FROM %1.%2"_s.arg(s, QLatin1String(table))).state, u"42501"_s);
             QCOMPARE(attempt(asLogin(login), u"UPDATE %1.billing_subscriptions SET quantity = 1"_s.arg(s)).state, u"42501"_s);
             auto other = openAs(asLogin(login));

@@ -15,6 +15,7 @@
 #include <QSqlQuery>
 
 #include <algorithm>
+#include <limits>
 
 namespace lmo::billing {
 
@@ -139,6 +140,7 @@ QJsonObject findingJson(const Finding &f)
         {QStringLiteral("action"), f.action},
         {QStringLiteral("currency"), orNull(f.currency)},
         {QStringLiteral("monthly"), f.monthly ? QJsonValue(decimalText(*f.monthly)) : QJsonValue()},
+        {QStringLiteral("change"), orNull(f.changeText)},
     };
 }
 
@@ -290,6 +292,17 @@ Result<Reconciliation> reconcile(QSqlDatabase db, const ReconcileOptions &option
         else
             ++out.unpriced;
     }
+    // The package a user said each source's plan pays for (by the plan folded).
+    QHash<QString, std::pair<qint64, QString>> planPackage; // "source\x1fplan" -> package
+    {
+        QSqlQuery q(db);
+        q.setForwardOnly(true);
+        if (!q.exec(QStringLiteral("SELECT b.source, b.plan_key, b.package_ref, p.name FROM billing_plan_packages b "
+                                   "JOIN packages p ON p.id = b.package_ref")))
+            return sqlError(q.lastError(), doing);
+        while (q.next())
+            planPackage.insert(q.value(0).toString() + u'\x1f' + q.value(1).toString(), {q.value(2).toLongLong(), q.value(3).toString()});
+    }
     QSet<QString> atRisk; // "source\x1fid" of the subscriptions counted at risk
     // Each package's prices a seat a month, by currency, from the subscriptions matched to it.
     QHash<qint64, QHash<QString, std::vector<qint64>>> seatPrices;
@@ -313,6 +326,8 @@ Result<Reconciliation> reconcile(QSqlDatabase db, const ReconcileOptions &option
             f.subscription = s->id;
             f.currency = s->currency;
             f.monthly = s->monthly;
+            f.quantity = s->quantity;
+            f.periodEnd = s->periodEnd;
             const bool risk = f.rule == QLatin1String("billed_not_licensed") || f.rule == QLatin1String("dunning");
             const bool billing = s->status == BillingStatus::Active || s->status == BillingStatus::PastDue;
             if (risk && billing && s->monthly && !s->currency.isEmpty() && !atRisk.contains(s->source + u'\x1f' + s->id)) {
@@ -323,6 +338,16 @@ Result<Reconciliation> reconcile(QSqlDatabase db, const ReconcileOptions &option
         f.detail = std::move(detail);
         f.action = std::move(action);
         out.findings.push_back(std::move(f));
+    };
+    // What Modify License would do about the finding just added.
+    auto suggest = [&](LicenseChange change, QString text) {
+        out.findings.back().change = change;
+        out.findings.back().changeText = std::move(text);
+    };
+    auto statusChange = [](Status status) {
+        LicenseChange c;
+        c.status = status;
+        return c;
     };
 
     for (const Sub &s : subs) {
@@ -351,14 +376,32 @@ Result<Reconciliation> reconcile(QSqlDatabase db, const ReconcileOptions &option
         const Lic *license = nullptr;
         const QString product = foldedWord(s.product), plan = foldedWord(s.plan);
         std::vector<const Lic *> named;
+        // A user's word first: the package this plan (or product) pays for.
+        const auto said = !plan.isEmpty() && planPackage.contains(s.source + u'\x1f' + plan) ? planPackage.constFind(s.source + u'\x1f' + plan)
+                                                                                            : planPackage.constFind(s.source + u'\x1f' + product);
+        if (said != planPackage.constEnd() && !(plan.isEmpty() && product.isEmpty())) {
+            for (const Lic &l : licenses)
+                if (l.packageRef == said->first)
+                    license = &l;
+            if (!license) {
+                if (isLive(s))
+                    add(QStringLiteral("unlinked"), s.orgId, nullptr, &s,
+                        QStringLiteral("the plan \"%1\" pays for %2, and the org has no license of it")
+                            .arg(s.plan.isEmpty() ? s.product : s.plan, said->second),
+                        QStringLiteral("Check the org the subscription is linked to, or the package its plan pays for."));
+                continue;
+            }
+        }
         for (const Lic &l : licenses) {
+            if (license)
+                break;
             const QString p = foldedWord(l.package);
             if (!p.isEmpty() && ((!product.isEmpty() && (product.contains(p) || p.contains(product))) || (!plan.isEmpty() && plan.contains(p))))
                 named.push_back(&l);
         }
-        if (named.size() == 1)
+        if (!license && named.size() == 1)
             license = named.front();
-        else if (named.empty() && licenses.size() == 1)
+        else if (!license && named.empty() && licenses.size() == 1)
             license = &licenses.front();
         if (!license) {
             if (isLive(s))
@@ -378,6 +421,8 @@ Result<Reconciliation> reconcile(QSqlDatabase db, const ReconcileOptions &option
                 QStringLiteral("billing is %1, the license is %2").arg(s.sourceStatus, statusName(l.status)),
                 l.status == Status::Uninstalled ? QStringLiteral("Cancel the subscription: the package is uninstalled.")
                                                 : QStringLiteral("Reactivate the license, or cancel the subscription."));
+        if (billing && l.status == Status::Suspended)
+            suggest(statusChange(Status::Active), QStringLiteral("Reactivate (make Active)"));
         if (!isLive(s))
             continue;
         billedLicenses.insert(l.id);
@@ -390,6 +435,11 @@ Result<Reconciliation> reconcile(QSqlDatabase db, const ReconcileOptions &option
                 add(QStringLiteral("seat_drift"), s.orgId, &l, &s,
                     QStringLiteral("licensed seats %1, billed quantity %2").arg(l.seats).arg(*s.quantity),
                     QStringLiteral("Set the license's seats to %1, or bill for %2.").arg(*s.quantity).arg(l.seats));
+            if (l.seats != *s.quantity && *s.quantity <= std::numeric_limits<int>::max()) {
+                LicenseChange c;
+                c.seats = int(*s.quantity);
+                suggest(c, QStringLiteral("Set seats to %1").arg(*s.quantity));
+            }
             if (l.used > *s.quantity)
                 add(QStringLiteral("seat_drift"), s.orgId, &l, &s,
                     QStringLiteral("used seats %1, billed quantity %2").arg(l.used).arg(*s.quantity),
@@ -398,25 +448,35 @@ Result<Reconciliation> reconcile(QSqlDatabase db, const ReconcileOptions &option
         if (l.status == Status::Trial && s.status == BillingStatus::Active)
             add(QStringLiteral("trial_mismatch"), s.orgId, &l, &s, QStringLiteral("the license is Trial, billing is %1").arg(s.sourceStatus),
                 QStringLiteral("Make the license Active: the customer pays."));
+        if (l.status == Status::Trial && s.status == BillingStatus::Active)
+            suggest(statusChange(Status::Active), QStringLiteral("Make Active"));
         if (l.status == Status::Active && s.status == BillingStatus::Trialing)
             add(QStringLiteral("trial_mismatch"), s.orgId, &l, &s, QStringLiteral("the license is Active, billing is %1").arg(s.sourceStatus),
                 QStringLiteral("Make the license Trial until billing starts, or start billing."));
+        LicenseChange toPeriodEnd;
+        toPeriodEnd.expiration = s.periodEnd;
+        const QString toPeriodEndText = QStringLiteral("Set the expiration to %1").arg(dateText(s.periodEnd));
         if (s.periodEnd.isValid()) {
-            if (l.expiration.isValid() && std::abs(l.expiration.daysTo(s.periodEnd)) > options.toleranceDays)
+            if (l.expiration.isValid() && std::abs(l.expiration.daysTo(s.periodEnd)) > options.toleranceDays) {
                 add(QStringLiteral("date_drift"), s.orgId, &l, &s,
                     QStringLiteral("the license expires %1, the billing period ends %2 (%3 days apart)")
                         .arg(dateText(l.expiration), dateText(s.periodEnd))
                         .arg(std::abs(l.expiration.daysTo(s.periodEnd))),
                     QStringLiteral("Set the expiration to %1.").arg(dateText(s.periodEnd)));
-            else if (!l.expiration.isValid() && s.cancelAtPeriodEnd)
+                suggest(toPeriodEnd, toPeriodEndText);
+            } else if (!l.expiration.isValid() && s.cancelAtPeriodEnd) {
                 add(QStringLiteral("date_drift"), s.orgId, &l, &s,
                     QStringLiteral("the subscription ends with its period on %1, the license does not expire").arg(dateText(s.periodEnd)),
                     QStringLiteral("Set the expiration to %1.").arg(dateText(s.periodEnd)));
+                suggest(toPeriodEnd, toPeriodEndText);
+            }
         }
         if (s.status == BillingStatus::PastDue && (l.status == Status::Active || l.status == Status::Trial))
             add(QStringLiteral("dunning"), s.orgId, &l, &s,
                 QStringLiteral("billing is %1, the license is %2").arg(s.sourceStatus, statusName(l.status)),
                 QStringLiteral("A candidate to suspend, if payment does not follow."));
+        if (s.status == BillingStatus::PastDue && (l.status == Status::Active || l.status == Status::Trial))
+            suggest(statusChange(Status::Suspended), QStringLiteral("Suspend"));
     }
 
     // A package's usual price a seat a month: the median over its subscriptions, in the
@@ -461,6 +521,7 @@ Result<Reconciliation> reconcile(QSqlDatabase db, const ReconcileOptions &option
             }
             add(QStringLiteral("licensed_not_billed"), l.orgId, &l, nullptr, detail,
                 QStringLiteral("Bill the customer, or suspend the license."));
+            suggest(statusChange(Status::Suspended), QStringLiteral("Suspend"));
             if (!currency.isEmpty()) {
                 out.findings.back().currency = currency;
                 out.findings.back().monthly = perSeat * l.seats;

@@ -3,6 +3,7 @@
 // The licenses beside what the billing system charges for them: each disagreement a finding,
 // with the license, the subscription, both values and what to do.
 
+#include "domain/modifylicense.h"
 #include "util/result.h"
 
 #include <QDate>
@@ -34,6 +35,14 @@ struct Finding
     QString action;         // what to do about it
     QString currency;       // the subscription's (or, licensed not billed, the estimate's)
     std::optional<qint64> monthly; // its month in hundredths, or the estimate's
+    std::optional<qint64> quantity; // the subscription's
+    QDate periodEnd;                // the subscription's
+    // What Modify License would do about it on the license, where that is the way to settle it
+    // (set the seats to the quantity billed, suspend, reactivate, make Active, set the
+    // expiration to the period's end), and that in words ("Set seats to 40"). Nothing when the
+    // license is not what must change (bill for the seats in use, cancel the subscription).
+    std::optional<LicenseChange> change;
+    QString changeText;
 };
 
 struct ReconcileOptions
@@ -80,8 +89,9 @@ struct Reconciliation
 };
 
 // Matches each subscription to its org (the org id its file gave, else the link a user
-// confirmed) and, within the org, to the license of the package it pays for (the package
-// named in its product or plan; else the org's only license), then applies the rules:
+// confirmed) and, within the org, to the license of the package it pays for (the package a
+// user said its plan pays for; else the package named in its product or plan; else the org's
+// only license), then applies the rules:
 // - billed_not_licensed: billing active or past due, the license Suspended or Uninstalled;
 // - licensed_not_billed: a license Active on the day (not expired), not a sandbox, not a site
 //   license, of a package some subscription pays for, and no live subscription (trialing,

@@ -50,6 +50,8 @@ constexpr MigrationFile kMigrationFiles[] = {
      ":/sql/0017_uninstalls_index.sql"},
     {18, "What the billing system charges: its sources, subscriptions and the orgs they are linked to",
      ":/sql/0018_billing.sql"},
+    {19, "Billing links say how they were made; a user's choice of the package a plan pays for",
+     ":/sql/0019_billing_links.sql"},
 };
 
 } // namespace

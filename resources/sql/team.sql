@@ -56,7 +56,7 @@ DECLARE
     tables text[] := ARRAY['licenses', 'packages', 'package_versions', 'subscribers', 'audit_log',
                            'deferred_indexes', 'lmo_profiles', 'schema_migrations', 'team_policy', 'team_views',
                            'sync_state', 'sync_runs', 'license_image_stamps',
-                           'billing_sources', 'billing_subscriptions', 'billing_links'];
+                           'billing_sources', 'billing_subscriptions', 'billing_links', 'billing_plan_packages'];
     role_keys text[] := ARRAY['partner_ops', 'customer_success', 'support'];
     required text[] := ARRAY['id', 'org_id', 'package_ref', 'status', 'row_version', 'lmo_ref', 'name'];
     updatable text[] := ARRAY['status', 'seats', 'expiration'];
@@ -160,7 +160,7 @@ BEGIN
             -- nothing of it (no row, no column).
             FOREACH t IN ARRAY ARRAY['licenses', 'packages', 'package_versions', 'subscribers', 'deferred_indexes', 'lmo_profiles',
                                      'sync_state', 'sync_runs', 'license_image_stamps',
-                                     'billing_sources', 'billing_subscriptions', 'billing_links'] LOOP
+                                     'billing_sources', 'billing_subscriptions', 'billing_links', 'billing_plan_packages'] LOOP
                 RETURN NEXT format('GRANT SELECT, INSERT, UPDATE, DELETE ON %I.%I TO %I', schema_name, t, g);
                 RETURN NEXT format('CREATE POLICY %I ON %I.%I FOR ALL TO %I USING (true) WITH CHECK (true)', k || '_all', schema_name, t, g);
             END LOOP;
