@@ -28,7 +28,7 @@ QString usage()
         "LMO Desk %1: browse, chart and set up an AppExchange partner's License Management Org.\n"
         "\n"
         "Usage:\n"
-        "  lmodesk [--db PATH | PATH] [--page licenses|subscribers|dashboard|lmo|access]\n"
+        "  lmodesk [--db PATH | PATH] [--page licenses|subscribers|dashboard|billing|lmo|access]\n"
         "      Open the window (on the last database, or the one given). Qt's own options (-style NAME,\n"
         "      -platform NAME, -reverse, -stylesheet FILE, ...) go to Qt, as in every Qt application.\n"
         "  lmodesk demo [--db PATH] [--licenses N] [--seed S] [--until YYYY-MM-DD] [--replace] [--switch-lmo D]\n"

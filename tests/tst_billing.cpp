@@ -672,7 +672,7 @@ private slots:
         QCOMPARE(got, (QStringList{u"n1 0D name"_qs, u"n2 0A domain"_qs, u"n5 01 linked_domain"_qs}));
         const LinkProposal &oscorp = proposals->front();
         QCOMPARE(oscorp.accountName, u"Oscorp"_qs);
-        QCOMPARE(oscorp.reason, u"the customer's name, Oscorp, Inc., is the org's account name, Oscorp"_qs);
+        QCOMPARE(oscorp.reason, u"the customer's name, Oscorp, Inc., is the org's account name, Oscorp, but for the legal form"_qs);
         QVERIFY2(proposals->at(2).reason.contains(u"subscription s1, of the same email domain (acme.example)"_qs),
                  qPrintable(proposals->at(2).reason));
 

@@ -192,7 +192,7 @@ private slots:
         QTest::newRow("missing database") << QStringList{u"stats"_s, u"--db"_s, u"/nonexistent/x.sqlite"_s} << 2 << u"does not exist"_s;
         QTest::newRow("bad count") << QStringList{u"demo"_s, u"--db"_s, u"/tmp/never-written.sqlite"_s, u"--licenses"_s, u"lots"_s} << 2
                                    << u"not a count"_s;
-        QTest::newRow("bad page") << QStringList{u"--page"_s, u"reports"_s} << 2 << u"licenses, subscribers, dashboard, lmo or access"_s;
+        QTest::newRow("bad page") << QStringList{u"--page"_s, u"reports"_s} << 2 << u"licenses, subscribers, dashboard, billing, lmo or access"_s;
         QTest::newRow("two databases") << QStringList{u"--db"_s, u"a.sqlite"_s, u"b.sqlite"_s} << 2 << u"two databases"_s;
     }
     void badInputIsRefusedClearly()

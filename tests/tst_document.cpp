@@ -35,6 +35,7 @@ QString changeName(ContentChange change)
     case ContentChange::Outside: return QStringLiteral("outside");
     case ContentChange::Indexes: return QStringLiteral("indexes");
     case ContentChange::Others: return QStringLiteral("others");
+    case ContentChange::Billing: return QStringLiteral("billing");
     }
     return QString();
 }

@@ -17,6 +17,7 @@
 #include "storage/bulkload.h"
 #include "shell/demojob.h"
 #include "shell/guilauncher.h"
+#include "billing/billingpage.h"
 #include "shell/mainwindow.h"
 #include "shell/teamaccesspage.h"
 #include "shell/welcomedialog.h"
@@ -318,7 +319,8 @@ private slots:
         QVERIFY(QTest::qWaitForWindowActive(&w));
         const std::pair<Qt::Key, Page> keys[] = {{Qt::Key_2, Page::Subscribers},
                                                  {Qt::Key_3, Page::Dashboard},
-                                                 {Qt::Key_4, Page::Lmo},
+                                                 {Qt::Key_4, Page::Billing},
+                                                 {Qt::Key_5, Page::Lmo},
                                                  {Qt::Key_1, Page::Licenses}};
         for (const auto &[key, page] : keys) {
             QTest::keyClick(&w, key, Qt::ControlModifier);
@@ -355,6 +357,7 @@ private slots:
             QWidget *expected = p == Page::Licenses      ? static_cast<QWidget *>(w.licensesPage())
                                 : p == Page::Subscribers ? static_cast<QWidget *>(w.subscribersPage())
                                 : p == Page::Dashboard   ? static_cast<QWidget *>(w.dashboardPage())
+                                : p == Page::Billing     ? static_cast<QWidget *>(w.billingPage())
                                 : p == Page::Lmo         ? static_cast<QWidget *>(w.lmoPage())
                                                          : static_cast<QWidget *>(w.accessPage());
             QCOMPARE(stack->currentWidget(), expected);

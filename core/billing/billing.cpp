@@ -293,10 +293,15 @@ ColumnMap mapColumns(const QStringList &header, const Mapping &mapping, QStringL
 {
     ColumnMap map;
     std::vector<bool> taken(size_t(header.size()), false);
+    std::vector<bool> none(size_t(kFieldCount), false); // a field the mapping reads from no column
     for (auto it = mapping.columns.cbegin(); it != mapping.columns.cend(); ++it) {
         const auto field = fieldFromKey(it.key());
         if (!field)
             continue;
+        if (it.value().trimmed().isEmpty()) {
+            none[size_t(*field)] = true;
+            continue;
+        }
         int found = -1;
         for (int c = 0; c < header.size() && found < 0; ++c)
             if (header[c].trimmed().compare(it.value().trimmed(), Qt::CaseInsensitive) == 0)
@@ -317,7 +322,7 @@ ColumnMap mapColumns(const QStringList &header, const Mapping &mapping, QStringL
         metadataKeys << (meta > 0 ? foldedHeader(h.left(meta)) : QString());
     }
     for (const KnownNames &known : kKnown) {
-        if (map[known.field] >= 0)
+        if (map[known.field] >= 0 || none[size_t(known.field)])
             continue;
         for (const char *name : known.names) {
             for (int c = 0; c < header.size(); ++c) {

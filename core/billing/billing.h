@@ -89,7 +89,8 @@ Format detectFormat(const QStringList &header);
 // The columns of `header` for each field: those `mapping` names first, then each field's known
 // names, the same for every format (case, spaces and punctuation aside; "subscription." and
 // "subscriptions." prefixes dropped), a Stripe metadata column ("sf_org_id (metadata)") by its
-// key. Columns named in `mapping` that the header has not are listed in `missing`.
+// key. Columns named in `mapping` that the header has not are listed in `missing`. A field the
+// mapping gives an empty column is read from none (not even a column of its known names).
 ColumnMap mapColumns(const QStringList &header, const Mapping &mapping, QStringList *missing);
 
 // Whether a value is a subscriber org's id: a Salesforce id (15 characters, or 18 with a

@@ -18,16 +18,6 @@ namespace {
 
 using importing::shownPath;
 
-QString formatTitle(Format f)
-{
-    switch (f) {
-    case Format::Stripe: return QStringLiteral("Stripe subscriptions export");
-    case Format::Chargebee: return QStringLiteral("Chargebee subscriptions export");
-    case Format::Table: return QStringLiteral("billing table");
-    }
-    return {};
-}
-
 // The stored row's values, in the order of kColumns, for telling an update from no change.
 const char *const kColumns[] = {"customer_id", "customer_name", "customer_email", "plan", "product", "quantity", "status",
                                 "source_status", "current_period_end", "cancel_at_period_end", "amount_hundredths",
@@ -57,7 +47,116 @@ bool sameValue(const QVariant &stored, const QVariant &given)
     return stored.toString() == given.toString();
 }
 
+struct StoredSource
+{
+    std::optional<Format> format;
+    Mapping mapping;
+};
+
+Result<StoredSource> readSource(QSqlDatabase &db, const QString &source)
+{
+    StoredSource out;
+    QSqlQuery q(db);
+    q.prepare(QStringLiteral("SELECT format, mapping FROM billing_sources WHERE name = ?"));
+    q.addBindValue(source);
+    if (!q.exec())
+        return sqlError(q.lastError(), QStringLiteral("reading billing source %1").arg(source));
+    if (q.next()) {
+        out.format = formatFromName(q.value(0).toString());
+        auto stored = Mapping::fromJson(q.value(1).toString());
+        if (!stored)
+            return Error::make(Error::Code::Invalid,
+                               QStringLiteral("The column mapping kept for billing source \"%1\" cannot be read: map its columns "
+                                              "again with --map.")
+                                   .arg(source));
+        out.mapping = *stored;
+    }
+    return out;
+}
+
+// Whether the mapping says the org ids are in no column (not even one found by its values).
+bool orgIdsInNoColumn(const Mapping &m)
+{
+    const auto it = m.columns.constFind(fieldKey(Field::OrgId));
+    return it != m.columns.constEnd() && it.value().trimmed().isEmpty();
+}
+
 } // namespace
+
+QString formatTitle(Format f)
+{
+    switch (f) {
+    case Format::Stripe: return QStringLiteral("Stripe subscriptions export");
+    case Format::Chargebee: return QStringLiteral("Chargebee subscriptions export");
+    case Format::Table: return QStringLiteral("billing table");
+    }
+    return {};
+}
+
+QString defaultSourceName(Format format)
+{
+    return format == Format::Table ? QString() : formatName(format);
+}
+
+Result<QStringList> billingSources(QSqlDatabase db)
+{
+    QSqlQuery q(db);
+    if (!q.exec(QStringLiteral("SELECT name FROM billing_sources ORDER BY name")))
+        return sqlError(q.lastError(), QStringLiteral("reading billing sources"));
+    QStringList names;
+    while (q.next())
+        names << q.value(0).toString();
+    return names;
+}
+
+Result<BillingPreview> previewBillingFile(QSqlDatabase db, const QString &path, const QString &source, int rows)
+{
+    BillingPreview out;
+    out.path = path;
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return Error::make(Error::Code::Io, QStringLiteral("%1 cannot be read: %2").arg(path, file.errorString()));
+    out.fileSize = file.size();
+    CsvReader reader(&file);
+    auto header = importing::readHeader(reader, path);
+    if (!header)
+        return header.error();
+    out.header = header.value();
+    out.detected = detectFormat(out.header);
+    out.source = source.trimmed().isEmpty() ? defaultSourceName(out.detected) : source.trimmed();
+    std::vector<QStringList> sample; // the first 1,000, for the org ids' column
+    CsvRecord record;
+    while (reader.next(record)) {
+        if (record.isBlank())
+            continue;
+        ++out.rowCount;
+        if (sample.size() >= 1000)
+            continue;
+        QStringList row;
+        for (int i = 0; i < record.size(); ++i)
+            row << record.text(i);
+        sample.push_back(std::move(row));
+    }
+    if (!reader.error().isEmpty())
+        return Error::make(Error::Code::Invalid, QStringLiteral("%1 cannot be read: %2").arg(shownPath(path), reader.error()));
+    if (!out.source.isEmpty()) {
+        auto stored = readSource(db, out.source);
+        if (!stored)
+            return stored.error();
+        out.sourceFormat = stored->format;
+        out.kept = stored->mapping;
+    }
+    out.byNames = mapColumns(out.header, Mapping(), nullptr);
+    if (const int org = detectOrgIdColumn(sample, out.byNames); org >= 0)
+        out.byNames[Field::OrgId] = org;
+    out.map = mapColumns(out.header, out.kept, &out.missing);
+    if (!orgIdsInNoColumn(out.kept))
+        if (const int org = detectOrgIdColumn(sample, out.map); org >= 0)
+            out.map[Field::OrgId] = org;
+    sample.resize(std::min(sample.size(), size_t(std::max(0, rows))));
+    out.rows = std::move(sample);
+    return out;
+}
 
 int BillingImportReport::exitCode() const
 {
@@ -95,6 +194,11 @@ QString BillingImportReport::summary() const
 
 Result<BillingImportReport> importBillingFile(Database &database, const QString &path, const BillingImportOptions &options)
 {
+    return importBillingFile(database.connection(), path, options);
+}
+
+Result<BillingImportReport> importBillingFile(QSqlDatabase db, const QString &path, const BillingImportOptions &options)
+{
     BillingImportReport report;
     report.path = path;
     QFile file(path);
@@ -127,7 +231,6 @@ Result<BillingImportReport> importBillingFile(Database &database, const QString 
     if (!reader.error().isEmpty())
         return Error::make(Error::Code::Invalid, QStringLiteral("%1 was refused whole: %2").arg(shownPath(path), reader.error()));
 
-    QSqlDatabase db = database.connection();
     // What the source is: as recorded, else as asked, else as the header says.
     std::optional<Format> storedFormat;
     Mapping mapping;
@@ -144,27 +247,19 @@ Result<BillingImportReport> importBillingFile(Database &database, const QString 
         source = formatName(f);
     }
     {
-        QSqlQuery q(db);
-        q.prepare(QStringLiteral("SELECT format, mapping FROM billing_sources WHERE name = ?"));
-        q.addBindValue(source);
-        if (!q.exec())
-            return sqlError(q.lastError(), QStringLiteral("reading billing source %1").arg(source));
-        if (q.next()) {
-            storedFormat = formatFromName(q.value(0).toString());
-            auto stored = Mapping::fromJson(q.value(1).toString());
-            if (!stored)
-                return Error::make(Error::Code::Invalid,
-                                   QStringLiteral("The column mapping kept for billing source \"%1\" cannot be read: map its columns "
-                                                  "again with --map.")
-                                       .arg(source));
-            mapping = *stored;
-        }
+        auto stored = readSource(db, source);
+        if (!stored)
+            return stored.error();
+        storedFormat = stored->format;
+        mapping = stored->mapping;
     }
     report.format = options.format.value_or(storedFormat.value_or(detected));
     if (storedFormat && options.format && *storedFormat != *options.format)
         return Error::make(Error::Code::Usage, QStringLiteral("Billing source \"%1\" is a %2; --format %3 would read it as another "
                                                               "kind of file. Give it another --source name.")
                                                    .arg(source, formatTitle(*storedFormat), formatName(*options.format)));
+    if (options.replaceColumns)
+        mapping.columns.clear();
     for (auto it = options.extra.columns.cbegin(); it != options.extra.columns.cend(); ++it)
         mapping.columns.insert(it.key(), it.value());
     for (auto it = options.extra.statusWords.cbegin(); it != options.extra.statusWords.cend(); ++it)
@@ -184,7 +279,7 @@ Result<BillingImportReport> importBillingFile(Database &database, const QString 
                                QStringLiteral("%1 has no column for the %2 (its columns: %3): say which with --map %4=COLUMN.")
                                    .arg(shownPath(path), fieldLabel(required).toLower(), header->join(QStringLiteral(", ")),
                                         fieldKey(required)));
-    const int orgColumn = detectOrgIdColumn(rows, map);
+    const int orgColumn = orgIdsInNoColumn(mapping) ? -1 : detectOrgIdColumn(rows, map);
     if (orgColumn >= 0) {
         report.orgColumnRecognised = map[Field::OrgId] < 0;
         map[Field::OrgId] = orgColumn;

@@ -3,6 +3,7 @@
 #include "billing/billing.h"
 #include "util/result.h"
 
+#include <QSqlDatabase>
 #include <QString>
 
 #include <vector>
@@ -19,6 +20,9 @@ struct BillingImportOptions
     std::optional<Format> format;  // default: the source's, else what the header says
     Mapping extra;                 // columns and status words given now (--map, --status): kept
     bool strict = false;           // a file with any rejected row writes nothing
+    // The columns of `extra` are the source's whole mapping from now on (the dialog's, which
+    // shows every column): the kept ones it does not name are dropped. Status words merge.
+    bool replaceColumns = false;
 };
 
 struct BillingRejection
@@ -47,11 +51,41 @@ struct BillingImportReport
     QString summary() const;
 };
 
+// A billing export as it would be read, before anything is written: its header, its first
+// rows, what kind of file it is, and the column each field would be read from (the mapping
+// kept for `source`, then the columns' names, then, for the org ids, their values).
+struct BillingPreview
+{
+    QString path;
+    qint64 fileSize = 0;
+    QStringList header;
+    std::vector<QStringList> rows;      // the first few
+    qint64 rowCount = 0;                // every row (not blank) of the file
+    Format detected = Format::Table;    // what the header says
+    std::optional<Format> sourceFormat; // the source's, when one of its files was imported
+    Mapping kept;                       // the mapping kept for the source
+    ColumnMap byNames;                  // the columns found without the kept mapping
+    ColumnMap map;                      // with it: what the import would read
+    QStringList missing;                // columns the kept mapping names that the file lacks
+    QString source;                     // the source it would be imported as
+};
+// `source` empty: the format's own ("stripe", "chargebee"), or none for a table (the caller
+// must name one). `rows`: how many to keep.
+Result<BillingPreview> previewBillingFile(QSqlDatabase db, const QString &path, const QString &source, int rows = 20);
+// The sources imported so far, by name.
+Result<QStringList> billingSources(QSqlDatabase db);
+// "Stripe subscriptions export", "Chargebee subscriptions export", "billing table".
+QString formatTitle(Format format);
+// A name for a format's files when the user gives none ("stripe"); empty for a table.
+QString defaultSourceName(Format format);
+
 // Reads a billing export and saves its subscriptions under their source, by their id: a
 // subscription already there is updated (the fields the file has a column for; the others
 // keep what an earlier file said), a new one inserted, one the file does not name kept.
 // The whole file goes in one transaction. A file it cannot read at all (no id or status column,
 // a mapped column missing, a table without --source) is an Error, and nothing is written.
 Result<BillingImportReport> importBillingFile(Database &database, const QString &path, const BillingImportOptions &options);
+// The same on a connection of the caller's own (a job's).
+Result<BillingImportReport> importBillingFile(QSqlDatabase db, const QString &path, const BillingImportOptions &options);
 
 } // namespace lmo::billing

@@ -147,7 +147,7 @@ Result<std::vector<LinkProposal>> proposeLinks(QSqlDatabase db)
 
     // The production orgs, by their account's name and by the name's first word.
     QHash<QString, Org> orgs;
-    QHash<QString, std::vector<QString>> byName;
+    QHash<QString, std::vector<QString>> byName, byWholeName;
     {
         QSqlQuery q(db);
         q.setForwardOnly(true);
@@ -158,6 +158,8 @@ Result<std::vector<LinkProposal>> proposeLinks(QSqlDatabase db)
             Org o{q.value(0).toString(), q.value(1).toString(), q.value(2).toLongLong()};
             if (const QString key = companyKey(o.accountName); !key.isEmpty())
                 byName[key].push_back(o.orgId);
+            if (const QString whole = foldedWord(o.accountName); !whole.isEmpty())
+                byWholeName[whole].push_back(o.orgId);
             orgs.insert(o.orgId, std::move(o));
         }
     }
@@ -184,11 +186,17 @@ Result<std::vector<LinkProposal>> proposeLinks(QSqlDatabase db)
             p.reason = reason;
             mine.push_back(std::move(p));
         };
+        // The whole name first ("Acme B.V." is "Acme B.V."), then the name but for its legal
+        // form ("Acme GmbH").
+        if (const QString whole = foldedWord(u.name); !whole.isEmpty())
+            for (const QString &org : byWholeName.value(whole))
+                propose(org, MatchBy::Name, QStringLiteral("the customer's name is the org's account name, %1").arg(orgs[org].accountName));
         const QString nameKey = companyKey(u.name);
         if (!nameKey.isEmpty())
             for (const QString &org : byName.value(nameKey))
                 propose(org, MatchBy::Name,
-                        QStringLiteral("the customer's name, %1, is the org's account name, %2").arg(u.name, orgs[org].accountName));
+                        QStringLiteral("the customer's name, %1, is the org's account name, %2, but for the legal form")
+                            .arg(u.name, orgs[org].accountName));
         const QString domain = emailDomain(u.email);
         if (!domain.isEmpty() && !isSharedMailDomain(domain)) {
             QStringList linked(domainOrgs.value(domain).cbegin(), domainOrgs.value(domain).cend());

@@ -45,8 +45,8 @@ struct LinkProposal
 };
 
 // For each subscription (not canceled) that its export linked to no org and no user has
-// linked, the production orgs (not sandboxes) it may be, best first: by its customer's name,
-// the domain of its email (another subscription of the same domain already linked; the
+// linked, the production orgs (not sandboxes) it may be, best first: by its customer's name
+// (the whole name, then the name but for its legal form), the domain of its email (another subscription of the same domain already linked; the
 // domain that is the account's name). A subscription with none is not listed.
 Result<std::vector<LinkProposal>> proposeLinks(QSqlDatabase db);
 

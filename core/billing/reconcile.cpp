@@ -119,6 +119,20 @@ std::optional<qint64> monthlyHundredths(std::optional<qint64> amountHundredths, 
     return (total + (total >= 0 ? over / 2 : -over / 2)) / over; // rounded to the nearest hundredth
 }
 
+QString ruleTitle(const QString &rule)
+{
+    static const QHash<QString, QString> titles{
+        {QStringLiteral("billed_not_licensed"), QStringLiteral("Billed, not licensed")},
+        {QStringLiteral("licensed_not_billed"), QStringLiteral("Licensed, not billed")},
+        {QStringLiteral("seat_drift"), QStringLiteral("Seat drift")},
+        {QStringLiteral("trial_mismatch"), QStringLiteral("Trial mismatch")},
+        {QStringLiteral("date_drift"), QStringLiteral("Date drift")},
+        {QStringLiteral("dunning"), QStringLiteral("Dunning")},
+        {QStringLiteral("unlinked"), QStringLiteral("Unlinked")},
+    };
+    return titles.value(rule, rule);
+}
+
 qint64 Reconciliation::count(const QString &rule) const
 {
     return std::count_if(findings.begin(), findings.end(), [&](const Finding &f) { return f.rule == rule; });
@@ -351,6 +365,8 @@ Result<Reconciliation> reconcile(QSqlDatabase db, const ReconcileOptions &option
     };
 
     for (const Sub &s : subs) {
+        if (options.cancelled && options.cancelled())
+            return Error::make(Error::Code::Cancelled, QStringLiteral("The reconciliation was cancelled."));
         if (s.orgId.isEmpty()) {
             if (isLive(s))
                 add(QStringLiteral("unlinked"), QString(), nullptr, &s,

@@ -12,6 +12,7 @@
 #include <QString>
 #include <QTextStream>
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <vector>
@@ -21,6 +22,9 @@ namespace lmo::billing {
 // The rules, in the order they are reported and counted (their keys as --json writes them).
 inline constexpr const char *kRules[] = {"billed_not_licensed", "licensed_not_billed", "seat_drift", "trial_mismatch",
                                          "date_drift",          "dunning",             "unlinked"};
+
+// A rule as people read it: "Billed, not licensed", "Seat drift", ...
+QString ruleTitle(const QString &rule);
 
 struct Finding
 {
@@ -49,6 +53,7 @@ struct ReconcileOptions
 {
     QDate asOf;             // default today
     int toleranceDays = 3;  // date drift: expiration and period end further apart than this
+    std::function<bool()> cancelled; // asked between subscriptions: true stops with Cancelled
 };
 
 // Monthly recurring revenue in one currency, in hundredths of its unit. A subscription's month

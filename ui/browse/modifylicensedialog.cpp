@@ -33,6 +33,11 @@ ModifyLicenseDialog::ModifyLicenseDialog(Database &database, std::vector<qint64>
     m_heading->setObjectName(QStringLiteral("heading"));
     m_heading->setWordWrap(true);
     layout->addWidget(m_heading);
+    m_reason = new QLabel(this);
+    m_reason->setObjectName(QStringLiteral("reason"));
+    m_reason->setWordWrap(true);
+    m_reason->setVisible(false);
+    layout->addWidget(m_reason);
 
     auto *form = new QFormLayout;
     m_status->setObjectName(QStringLiteral("statusChoice"));
@@ -156,6 +161,17 @@ void ModifyLicenseDialog::accept()
     if (!canApply())
         return;
     QDialog::accept();
+}
+
+void ModifyLicenseDialog::setReason(const QString &reason)
+{
+    m_reason->setText(reason);
+    m_reason->setVisible(!reason.isEmpty());
+}
+
+QString ModifyLicenseDialog::reasonText() const
+{
+    return m_reason->text();
 }
 
 QString ModifyLicenseDialog::description() const

@@ -45,6 +45,9 @@ public:
     void setSeats(SeatsChoice choice, int seats = 0);
     void setExpiration(ExpirationChoice choice, const QDate &date = QDate(), int days = 0);
     QString verdictText() const;
+    // Why the change is made, shown above the choices (a reconciliation's finding).
+    void setReason(const QString &reason);
+    QString reasonText() const;
     bool canApply() const;
     // Whether the verdict on the choices as they are is still being worked out.
     bool isChecking() const { return m_checking; }
@@ -80,6 +83,7 @@ private:
     ModificationPlan m_plan;
     QString m_singleName;
     QLabel *m_heading;
+    QLabel *m_reason;
     QComboBox *m_status;
     QComboBox *m_seatsMode;
     QSpinBox *m_seats;

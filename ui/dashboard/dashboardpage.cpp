@@ -4,6 +4,8 @@
 #include "lmo/lmoprofile.h"
 #include "document/document.h"
 #include "document/jobrunner.h"
+#include "billing/reconcile.h"
+#include "storage/sqlutil.h"
 #include "storage/database.h"
 #include "storage/packagerepository.h"
 #include "widgets/lmochooser.h"
@@ -30,6 +32,7 @@
 #include <QPainter>
 #include <QPieSeries>
 #include <QPieSlice>
+#include <QSqlQuery>
 #include <QPushButton>
 #include <QScrollArea>
 #include <QToolButton>
@@ -186,6 +189,14 @@ DashboardPage::DashboardPage(QWidget *parent)
                            "the license's last change)"), 2, 4);
     addTile(QStringLiteral("net_growth"), QStringLiteral("Net growth this month"),
             QStringLiteral("Installs minus uninstalls this month to date; last month's beneath"), 2, 5);
+    addTile(QStringLiteral("billed_monthly"), QStringLiteral("Billed a month"),
+            QStringLiteral("Monthly recurring revenue of the subscriptions billing now (active, past due), from the billing "
+                           "imported: the whole install base, whatever the filters above"), 3, 0);
+    addTile(QStringLiteral("revenue_at_risk"), QStringLiteral("Revenue at risk a month"),
+            QStringLiteral("Billed but not licensed (the license Suspended or Uninstalled), or in dunning (past due on a live "
+                           "license): click for those findings"), 3, 1);
+    addTile(QStringLiteral("revenue_missed"), QStringLiteral("Revenue missed a month, estimated"),
+            QStringLiteral("Active licenses nothing bills, at each package's usual price a seat: click for those findings"), 3, 2);
     contentLayout->addLayout(m_tiles);
     auto *grid = new QGridLayout;
     grid->setSpacing(10);
@@ -340,6 +351,13 @@ QString DashboardPage::summaryText() const
 void DashboardPage::setDatabase(Database *database)
 {
     m_database = database;
+    m_billingDay = QDate();
+    if (document()) {
+        // What the billing system charges, or the licenses set beside it, changed: the revenue
+        // tiles read again (the rest of the page follows the licenses alone).
+        connect(document(), &Document::billingChanged, this, &DashboardPage::reloadBilling, Qt::UniqueConnection);
+        connect(document(), &Document::licensesChanged, this, &DashboardPage::reloadBilling, Qt::UniqueConnection);
+    }
     const quint64 opened = ++m_opened;
     m_packages.clear();
     m_packagesKnown = m_lmosKnown = false;
@@ -429,6 +447,9 @@ void DashboardPage::reload()
     }
     m_status->setText(QStringLiteral("Computing…"));
     const InstallBaseFilter f = filter();
+    // The revenue tiles depend on the day alone (and on changes, which read them again).
+    if (f.day() != m_billingDay)
+        reloadBilling();
     // A job of the window's (the status bar shows it), on a connection of its own: the charts'
     // queries take a while on a million licenses and must not hold up the pages' reads.
     JobRunner *jobs = document() ? document()->jobs() : JobRunner::application();
@@ -446,6 +467,82 @@ void DashboardPage::reload()
             }
             show(m.value());
             emit refreshed();
+        });
+}
+
+void DashboardPage::reloadBilling()
+{
+    const int generation = ++m_billingGeneration;
+    const QStringList keys{QStringLiteral("billed_monthly"), QStringLiteral("revenue_at_risk"), QStringLiteral("revenue_missed")};
+    m_billingDay = QDate();
+    if (!m_database)
+        return;
+    m_billingDay = filter().day();
+    for (const QString &key : keys)
+        m_tileByKey[key]->setValue(QStringLiteral("…"));
+    struct Figures
+    {
+        bool any = false;
+        std::map<QString, billing::Money> money;
+    };
+    billing::ReconcileOptions options;
+    options.asOf = filter().day();
+    JobRunner *jobs = document() ? document()->jobs() : JobRunner::application();
+    JobOptions job;
+    job.title = QStringLiteral("Computing revenue from billing");
+    jobs->runOnDatabase<Figures>(
+        this, m_database->readingSpec(), job,
+        [options](QSqlDatabase &db, JobContext &context) -> Result<Figures> {
+            Figures out;
+            QSqlQuery q(db);
+            if (!q.exec(QStringLiteral("SELECT COUNT(*) FROM billing_subscriptions")) || !q.next())
+                return sqlError(q.lastError(), QStringLiteral("reading billing"));
+            out.any = q.value(0).toLongLong() > 0;
+            q.finish();
+            if (!out.any)
+                return out;
+            billing::ReconcileOptions o = options;
+            o.cancelled = [&context] { return context.isCancelled(); };
+            auto r = billing::reconcile(db, o);
+            if (!r)
+                return r.error();
+            out.money = r->money;
+            return out;
+        },
+        [this, generation, keys](const Result<Figures> &r) {
+            if (generation != m_billingGeneration)
+                return;
+            m_billingAny = r && r->any;
+            if (!r || !r->any) {
+                const QString why = !r ? (r.error().message.contains(QStringLiteral("permission denied"), Qt::CaseInsensitive)
+                                              ? QStringLiteral("Billing is partner ops' alone on this team database.")
+                                              : r.error().message)
+                                       : QStringLiteral("No billing imported yet: File > Import billing…");
+                for (const QString &key : keys) {
+                    m_tileByKey[key]->setValue(QStringLiteral("—"));
+                    m_tileByKey[key]->setToolTip(why);
+                }
+                return;
+            }
+            auto text = [&](qint64 billing::Money::*member) {
+                QStringList parts;
+                for (const auto &[currency, m] : r->money) {
+                    const qint64 v = m.*member;
+                    const qint64 h = std::abs(v);
+                    parts << QStringLiteral("%1 %2%3.%4")
+                                 .arg(currency, v < 0 ? QStringLiteral("-") : QString(), QLocale().toString(h / 100),
+                                      QString::number(h % 100).rightJustified(2, u'0'));
+                }
+                return parts.isEmpty() ? QStringLiteral("0.00") : parts.join(u'\n');
+            };
+            m_tileByKey[QStringLiteral("billed_monthly")]->setValue(text(&billing::Money::mrr));
+            m_tileByKey[QStringLiteral("revenue_at_risk")]->setValue(text(&billing::Money::atRisk));
+            m_tileByKey[QStringLiteral("revenue_missed")]->setValue(text(&billing::Money::missedEstimate));
+            qint64 missed = 0;
+            for (const auto &[currency, m] : r->money)
+                missed += m.missedLicenses;
+            m_tileByKey[QStringLiteral("revenue_missed")]->setCaption(
+                QStringLiteral("Revenue missed a month, estimated (%1 licenses nothing bills)").arg(QLocale().toString(missed)));
         });
 }
 
@@ -789,6 +886,13 @@ bool DashboardPage::eventFilter(QObject *watched, QEvent *event)
 
 void DashboardPage::tileClicked(const QString &key)
 {
+    if (key == QLatin1String("billed_monthly") || key == QLatin1String("revenue_at_risk") || key == QLatin1String("revenue_missed")) {
+        emit billingRequested(key == QLatin1String("revenue_at_risk")  ? QStringLiteral("at_risk")
+                              : key == QLatin1String("revenue_missed") ? QStringLiteral("licensed_not_billed")
+                                                                       : QString(),
+                              filter().day());
+        return;
+    }
     QString why;
     if (auto l = licensesForTile(key, &why))
         emit licensesRequested(*l);

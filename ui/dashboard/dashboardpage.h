@@ -57,6 +57,9 @@ public:
 signals:
     void refreshed();
     void licensesRequested(const lmo::LicenseFilter &filter);
+    // A revenue tile: the Billing page's findings of that rule ("at_risk": the two the revenue
+    // at risk counts), as of the dashboard's day.
+    void billingRequested(const QString &rule, const QDate &asOf);
 
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
@@ -64,6 +67,8 @@ protected:
 
 private:
     void show(const DashboardMetrics &m);
+    // The revenue tiles, from a reconciliation as of the dashboard's day (off the UI thread).
+    void reloadBilling();
     void addTile(const QString &key, const QString &caption, const QString &tip, int row, int column);
     void buildChartCard(ChartId id, QGridLayout *grid, int row, int column);
     void chartClicked(ChartId id, const QString &category, const QString &series);
@@ -75,6 +80,9 @@ private:
 
     Database *m_database = nullptr;
     int m_generation = 0;
+    int m_billingGeneration = 0;
+    bool m_billingAny = false; // the last reconciliation had subscriptions to set beside
+    QDate m_billingDay;        // the day the revenue tiles were computed for
     quint64 m_opened = 0;           // which setDatabase() the packages' answer is for
     std::vector<Package> m_packages; // of the open database, read off the UI thread
     // A filter set before the database's packages or LMOs have been read (a saved view, a test,

@@ -152,6 +152,12 @@ void Document::notifyChanged(ContentChange change, const QString &source)
 {
     if (!m_database)
         return;
+    if (change == ContentChange::Billing) {
+        // The licenses are as they were: only what is set beside them reads again.
+        emit billingChanged();
+        emit changed(change);
+        return;
+    }
     if (change == ContentChange::Lmo)
         emit lmoChanged();
     // An LMO change can re-file licenses (switching the LMO shows another install base), so

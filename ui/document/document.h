@@ -29,6 +29,7 @@ enum class ContentChange {
     Outside, // Go > Reload: another program (or person) may have written
     Others,  // another person changed the team database (its announcement: `source` is their login)
     Indexes, // the indexes an import left were built: what is derived from them (the org summary) is complete
+    Billing, // what the billing system charges, or what a user said of it (a link, a plan's package)
 };
 
 // The open database as the window sees it, between the pages and the core. It owns the
@@ -88,6 +89,8 @@ signals:
     void licensesChanged(lmo::ContentChange change, const QString &source);
     // The LMO profile (designation, steps) changed.
     void lmoChanged();
+    // Billing's subscriptions, links or plans changed (the licenses did not).
+    void billingChanged();
     // Any change, after the specific signals (the status bar, the window title).
     void changed(lmo::ContentChange change);
 

@@ -101,7 +101,7 @@ std::optional<GuiOptions> parseGuiArguments(const QStringList &arguments, QStrin
     if (parser.isSet(pageOpt)) {
         const auto page = pageFromName(parser.value(pageOpt));
         if (!page) {
-            *error = QStringLiteral("--page \"%1\" is not a page: use licenses, subscribers, dashboard, lmo or access.")
+            *error = QStringLiteral("--page \"%1\" is not a page: use licenses, subscribers, dashboard, billing, lmo or access.")
                          .arg(parser.value(pageOpt));
             return std::nullopt;
         }

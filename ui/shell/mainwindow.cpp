@@ -1,6 +1,8 @@
 #include "shell/mainwindow.h"
 
 #include "browse/licensespage.h"
+#include "billing/billingimportdialog.h"
+#include "billing/billingpage.h"
 #include "browse/modifylicensedialog.h"
 #include "lmo/lmoprofile.h"
 #include "browse/modifylicensescommand.h"
@@ -62,7 +64,7 @@ QIcon pageIcon(Page page)
 MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent), m_document(new Document(this)), m_sidebar(new QListWidget(this)), m_stack(new QStackedWidget(this)),
       m_licenses(new LicensesPage(m_stack)), m_subscribers(new SubscribersPage(m_stack)),
-      m_dashboard(new DashboardPage(m_stack)), m_lmo(new LmoSetupPage(m_stack)),
+      m_dashboard(new DashboardPage(m_stack)), m_billing(new BillingPage(m_stack)), m_lmo(new LmoSetupPage(m_stack)),
       m_access(new TeamAccessPage(m_stack)), m_statusDatabase(new QLabel(this)),
       m_statusReadOnly(new QLabel(this)), m_statusIndexes(new QLabel(this)), m_statusLmo(new QLabel(this)), m_statusJobs(new QLabel(this))
 {
@@ -144,6 +146,19 @@ MainWindow::MainWindow(QWidget *parent)
         m_licenses->setAsOf(filter.asOf);
         m_licenses->setFilter(filter);
     });
+    // Billing: a finding's license, acted on through Modify License or shown; its import.
+    connect(m_billing, &BillingPage::modifyRequested, this, &MainWindow::actOnFinding);
+    connect(m_billing, &BillingPage::importRequested, this, &MainWindow::importBillingDialog);
+    connect(m_billing, &BillingPage::licenseRequested, this, [this](const QString &org, qint64 license) {
+        setPage(Page::Licenses);
+        m_licenses->showOrg(org, license);
+    });
+    // The dashboard's revenue tiles: those findings.
+    connect(m_dashboard, &DashboardPage::billingRequested, this, [this](const QString &rule, const QDate &asOf) {
+        setPage(Page::Billing);
+        m_billing->setAsOf(asOf);
+        m_billing->showRule(rule);
+    });
     connect(m_subscribers, &SubscribersPage::licenseRequested, this, [this](const QString &org, qint64 license) {
         setPage(Page::Licenses);
         m_licenses->showOrg(org, license);
@@ -174,7 +189,7 @@ MainWindow::~MainWindow()
 
 QList<DatabasePage *> MainWindow::pages() const
 {
-    return {m_licenses, m_subscribers, m_dashboard, m_lmo, m_access};
+    return {m_licenses, m_subscribers, m_dashboard, m_billing, m_lmo, m_access};
 }
 
 void MainWindow::buildMenus()
@@ -199,6 +214,9 @@ void MainWindow::buildMenus()
     QAction *importAction = m_importAction = file->addAction(QStringLiteral("&Import…"), this, &MainWindow::importFiles);
     importAction->setObjectName(QStringLiteral("importAction"));
     importAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_I));
+    QAction *importBilling = file->addAction(QStringLiteral("Import &billing…"), this, &MainWindow::importBillingDialog);
+    importBilling->setObjectName(QStringLiteral("importBillingAction"));
+    importBilling->setToolTip(QStringLiteral("A Stripe or Chargebee export of subscriptions, or any table of them, set beside the licenses"));
     QAction *exportView = file->addAction(QStringLiteral("&Export view as CSV…"), this, [this] { exportLicenses(true); });
     exportView->setObjectName(QStringLiteral("exportViewAction"));
     exportView->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
@@ -854,6 +872,70 @@ void MainWindow::modifyLicenses(const std::vector<qint64> &ids)
     // Written as a job (the window keeps painting); the undo step is pushed once it is written.
     ModifyLicensesCommand::apply(m_document->jobs(), *database(), m_document->undoStack(), dialog.plan().changes,
                                  dialog.description(), this, [this, ids](const QString &error) { afterLicenseEdit(error, ids); });
+}
+
+void MainWindow::actOnFinding(const billing::Finding &finding)
+{
+    if (!database() || database()->isReadOnly() || !finding.change || !finding.licenseId)
+        return;
+    ModifyLicenseDialog dialog(*database(), {finding.licenseId}, this, m_document);
+    dialog.setReason(QStringLiteral("<b>%1</b>%2: %3. %4")
+                         .arg(billing::ruleTitle(finding.rule),
+                              finding.subscription.isEmpty() ? QString() : QStringLiteral(" (%1 %2)").arg(finding.source, finding.subscription),
+                              finding.detail.toHtmlEscaped(), finding.action.toHtmlEscaped()));
+    const LicenseChange &c = *finding.change;
+    if (c.status)
+        dialog.setStatus(*c.status == Status::Active      ? ModifyLicenseDialog::StatusChoice::Active
+                         : *c.status == Status::Trial     ? ModifyLicenseDialog::StatusChoice::Trial
+                                                          : ModifyLicenseDialog::StatusChoice::Suspended);
+    if (c.seats)
+        dialog.setSeats(*c.seats == License::kSiteLicenseSeats ? ModifyLicenseDialog::SeatsChoice::SiteLicense
+                                                               : ModifyLicenseDialog::SeatsChoice::Seats,
+                        *c.seats);
+    if (c.expiration)
+        dialog.setExpiration(c.expiration->isValid() ? ModifyLicenseDialog::ExpirationChoice::OnDate
+                                                     : ModifyLicenseDialog::ExpirationChoice::DoesNotExpire,
+                             *c.expiration);
+    if (dialog.exec() != QDialog::Accepted || dialog.plan().changes.empty())
+        return;
+    // The undo step and the audit log's source say why: "Modify L-0000002 (billing: seat drift,
+    // stripe s2)".
+    const QString why = finding.subscription.isEmpty()
+                            ? QStringLiteral("billing: %1").arg(billing::ruleTitle(finding.rule).toLower())
+                            : QStringLiteral("billing: %1, %2 %3").arg(billing::ruleTitle(finding.rule).toLower(), finding.source, finding.subscription);
+    const std::vector<qint64> ids{finding.licenseId};
+    ModifyLicensesCommand::apply(m_document->jobs(), *database(), m_document->undoStack(), dialog.plan().changes,
+                                 QStringLiteral("%1 (%2)").arg(dialog.description(), why), this,
+                                 [this, ids](const QString &error) { afterLicenseEdit(error, ids); });
+}
+
+void MainWindow::importBillingDialog()
+{
+    if (!database() || database()->isReadOnly()) {
+        QMessageBox::information(this, QStringLiteral("Import billing"),
+                                 database() ? QStringLiteral("This database is read-only: billing cannot be imported into it.")
+                                            : QStringLiteral("Open or create a database first."));
+        return;
+    }
+    const QString file = QFileDialog::getOpenFileName(this, QStringLiteral("Import billing"), QString(),
+                                                      QStringLiteral("Billing exports (*.csv *.txt *.tsv);;All files (*)"));
+    if (!file.isEmpty())
+        importBillingFile(file);
+}
+
+bool MainWindow::importBillingFile(const QString &file)
+{
+    if (!database())
+        return false;
+    BillingImportDialog dialog(m_document, file, this);
+    bool any = false;
+    connect(&dialog, &BillingImportDialog::imported, this, [&any](bool imported) { any = imported; });
+    dialog.exec();
+    if (any) {
+        contentsChanged(Change::Billing, file);
+        setPage(Page::Billing);
+    }
+    return any;
 }
 
 bool MainWindow::lmoDesignated() const

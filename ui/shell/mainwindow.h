@@ -7,6 +7,10 @@
 
 #include <QMainWindow>
 
+namespace lmo::billing {
+struct Finding;
+}
+
 #include <functional>
 #include <memory>
 #include <optional>
@@ -22,6 +26,7 @@ class QStackedWidget;
 namespace lmo {
 
 class DatabasePage;
+class BillingPage;
 class DashboardPage;
 class LicensesPage;
 class LmoSetupPage;
@@ -79,6 +84,7 @@ public:
     LicensesPage *licensesPage() const { return m_licenses; }
     SubscribersPage *subscribersPage() const { return m_subscribers; }
     DashboardPage *dashboardPage() const { return m_dashboard; }
+    BillingPage *billingPage() const { return m_billing; }
     LmoSetupPage *lmoPage() const { return m_lmo; }
     TeamAccessPage *accessPage() const { return m_access; }
     // File > Connect to Salesforce…, Sync, the sync's status label.
@@ -118,6 +124,13 @@ public:
     void modifySelectedLicenses();
     // Modify License on these licenses (the dialog, then the write as a job).
     void modifyLicenses(const std::vector<qint64> &ids);
+    // Modify License on a reconciliation finding's license, with the change it suggests and
+    // why: one undo step, the audit log's source naming the finding.
+    void actOnFinding(const billing::Finding &finding);
+    // File > Import billing… (a file dialog, then the billing import dialog).
+    void importBillingDialog();
+    // The billing import dialog on one file; true when something was imported.
+    bool importBillingFile(const QString &file);
     // Tools > LMO setup wizard… / Switch LMO…
     void openLmoWizard(bool switchLmo);
     // Whether the open database records its LMO as designated, as last read (off the UI
@@ -151,6 +164,7 @@ private:
     LicensesPage *m_licenses;
     SubscribersPage *m_subscribers;
     DashboardPage *m_dashboard;
+    BillingPage *m_billing;
     LmoSetupPage *m_lmo;
     TeamAccessPage *m_access;
     QMenu *m_recentMenu = nullptr;

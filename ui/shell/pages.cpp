@@ -8,6 +8,7 @@ QString pageName(Page page)
     case Page::Licenses: return QStringLiteral("licenses");
     case Page::Subscribers: return QStringLiteral("subscribers");
     case Page::Dashboard: return QStringLiteral("dashboard");
+    case Page::Billing: return QStringLiteral("billing");
     case Page::Lmo: return QStringLiteral("lmo");
     case Page::Access: return QStringLiteral("access");
     }
@@ -20,6 +21,7 @@ QString pageTitle(Page page)
     case Page::Licenses: return QStringLiteral("Licenses");
     case Page::Subscribers: return QStringLiteral("Subscribers");
     case Page::Dashboard: return QStringLiteral("Dashboard");
+    case Page::Billing: return QStringLiteral("Billing");
     case Page::Lmo: return QStringLiteral("LMO setup");
     case Page::Access: return QStringLiteral("Access");
     }
