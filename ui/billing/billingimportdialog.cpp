@@ -17,6 +17,7 @@
 #include <QPushButton>
 #include <QStackedWidget>
 #include <QTableWidget>
+#include <QTimer>
 #include <QVBoxLayout>
 
 namespace lmo {
@@ -124,9 +125,16 @@ BillingImportDialog::BillingImportDialog(Document *document, const QString &file
     d->addWidget(close);
     m_pages->addWidget(done);
 
+    // A source named anew is read with its kept mapping, once the typing stops.
+    m_sourceTimer = new QTimer(this);
+    m_sourceTimer->setSingleShot(true);
+    m_sourceTimer->setInterval(300);
+    connect(m_sourceTimer, &QTimer::timeout, this, &BillingImportDialog::readPreview);
     connect(m_source, &QComboBox::currentTextChanged, this, [this] {
-        if (m_ready)
-            readPreview();
+        if (m_ready) {
+            m_importButton->setEnabled(false);
+            m_sourceTimer->start();
+        }
     });
     connect(m_words, &QLineEdit::textChanged, this, &BillingImportDialog::refresh);
     resize(1000, 600);
@@ -142,6 +150,7 @@ void BillingImportDialog::readPreview()
         return;
     }
     const int ticket = ++m_previewTicket;
+    m_reading = true;
     const QString file = m_file;
     const QString source = m_ready ? m_source->currentText().trimmed() : QString();
     m_importButton->setEnabled(false);
@@ -170,6 +179,7 @@ void BillingImportDialog::readPreview()
         [this, ticket](const Result<Read> &r) {
             if (ticket != m_previewTicket)
                 return;
+            m_reading = false;
             const bool first = !m_ready;
             m_ready = true;
             if (!r) {
@@ -180,6 +190,11 @@ void BillingImportDialog::readPreview()
                 emit ready();
                 return;
             }
+            // The user's choices stay, unless the source has a mapping kept of its own.
+            std::vector<int> choices;
+            if (!first && !r->preview.sourceFormat)
+                for (QComboBox *box : m_boxes)
+                    choices.push_back(box->currentData().toInt());
             m_preview = r->preview;
             m_sources = r->sources;
             if (first) {
@@ -190,6 +205,9 @@ void BillingImportDialog::readPreview()
                 m_source->setCurrentText(m_preview->source);
             }
             showPreview();
+            for (int c = 0; c < int(choices.size()) && c < int(m_boxes.size()); ++c)
+                m_boxes[size_t(c)]->setCurrentIndex(m_boxes[size_t(c)]->findData(choices[size_t(c)]));
+            refresh();
             emit ready();
         });
 }
@@ -245,6 +263,9 @@ void BillingImportDialog::setColumn(int column, std::optional<Field> field)
 void BillingImportDialog::setSource(const QString &source)
 {
     m_source->setCurrentText(source);
+    // At once (tests, keyboard users who press Import straight away).
+    m_sourceTimer->stop();
+    readPreview();
 }
 
 void BillingImportDialog::setStatusWords(const QString &text)
@@ -342,7 +363,7 @@ void BillingImportDialog::refresh()
     if (problem.isEmpty() && columnOf(Field::OrgId) < 0)
         m_problem->setText(QStringLiteral("No column holds org ids: the subscriptions will be linked to no org until you confirm "
                                           "the links proposed on the Billing page (Links to orgs)."));
-    m_importButton->setEnabled(problem.isEmpty() && !m_running && m_document && m_document->database()
+    m_importButton->setEnabled(problem.isEmpty() && !m_running && !m_reading && !m_sourceTimer->isActive() && m_document && m_document->database()
                                && !m_document->database()->isReadOnly());
 }
 

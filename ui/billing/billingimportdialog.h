@@ -30,7 +30,7 @@ public:
     BillingImportDialog(Document *document, const QString &file, QWidget *parent = nullptr);
 
     // The preview is read off the UI thread: ready() once it is (or failed).
-    bool isReady() const { return m_ready; }
+    bool isReady() const { return m_ready && !m_reading; }
     bool previewOk() const { return m_preview.has_value(); }
     QString formatText() const;
     QString problemText() const;
@@ -62,6 +62,7 @@ private:
     QString m_file;
     bool m_ready = false;
     bool m_running = false;
+    bool m_reading = false; // a preview is being read
     int m_previewTicket = 0;
     std::optional<billing::BillingPreview> m_preview;
     std::optional<billing::BillingImportReport> m_report;
@@ -71,6 +72,7 @@ private:
     QStackedWidget *m_pages;
     QLabel *m_format;
     QComboBox *m_source;
+    class QTimer *m_sourceTimer;
     QTableWidget *m_table;
     std::vector<QComboBox *> m_boxes;
     QLineEdit *m_words;
