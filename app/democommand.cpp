@@ -102,6 +102,9 @@ int runDemo(const QStringList &arguments)
                  .arg(groupedNumber(summary->licenses), groupedNumber(summary->packages),
                       groupedNumber(summary->packageVersions), groupedNumber(summary->subscriberOrgs),
                       shownLocation(path), QString::number(summary->seconds, 'f', 1));
+    out() << QStringLiteral("and %1 subscriptions of a demo billing system (source \"stripe-demo\"): lmodesk reconcile, or the "
+                            "Billing page, sets them beside the licenses\n")
+                 .arg(groupedNumber(summary->billingSubscriptions));
     return 0;
 }
 

@@ -1,5 +1,7 @@
 #include "fixtures.h"
 
+#include "billing/links.h"
+#include "billing/reconcile.h"
 #include "demo/demogenerator.h"
 #include "lmo/lmoprofile.h"
 #include "metrics/installbasestats.h"
@@ -484,6 +486,52 @@ private slots:
         // The last day's uninstalls are an ordinary day's.
         QVERIFY2(double(uninstalls.value(until)) <= 3 * std::max(1.0, medianBefore(uninstalls, until, 60)),
                  qPrintable(QStringLiteral("%1 uninstalls on %2").arg(uninstalls.value(until)).arg(day)));
+    }
+
+    // The demo's billing: most production licenses of two packages billed, each kind of
+    // disagreement there, the money per month; made from the licenses by rule, so the same demo
+    // bills the same; --replace leaves none of an earlier database's billing behind.
+    void theDemoBillsTwoPackagesWithEveryKindOfFinding()
+    {
+        const qint64 subscriptions = number(*m_db, QStringLiteral("SELECT COUNT(*) FROM billing_subscriptions WHERE source = 'stripe-demo'"));
+        QVERIFY2(subscriptions > 500, qPrintable(QString::number(subscriptions)));
+        QCOMPARE(number(*m_db, QStringLiteral("SELECT COUNT(DISTINCT p.name) FROM billing_subscriptions s JOIN licenses l ON l.org_id = s.org_id "
+                                              "JOIN packages p ON p.id = l.package_ref AND s.plan LIKE lower(replace(p.name, ' ', '_')) || '%'")),
+                 2);
+        billing::ReconcileOptions options;
+        options.asOf = kUntil;
+        auto r = billing::reconcile(m_db->connection(), options);
+        QVERIFY2(r, qPrintable(r ? QString() : r.error().message));
+        QCOMPARE(r->subscriptions, subscriptions);
+        for (const char *rule : billing::kRules)
+            QVERIFY2(r->count(QLatin1String(rule)) > 0, rule);
+        // Most agree: the findings about billed subscriptions are a minority of them.
+        QVERIFY(r->count(QStringLiteral("seat_drift")) < subscriptions / 3);
+        QVERIFY(r->money.at(QStringLiteral("USD")).mrr > 0);
+        // An unlinked one is proposed its org by its customer's name.
+        auto proposals = billing::proposeLinks(m_db->connection());
+        QVERIFY(proposals);
+        QVERIFY(!proposals->empty());
+        QCOMPARE(proposals->front().by, billing::MatchBy::Name);
+
+        auto other = newDatabase(m_dir.filePath(QStringLiteral("billing-replace.sqlite")));
+        DemoOptions o;
+        o.licenses = 3000;
+        o.until = kUntil;
+        auto first = generateDemo(*other, o);
+        QVERIFY(first.ok());
+        QCOMPARE(number(*other, QStringLiteral("SELECT COUNT(*) FROM billing_subscriptions")), first->billingSubscriptions);
+        QVERIFY(billing::setPlanPackage(other->connection(), QStringLiteral("stripe-demo"), QStringLiteral("bundle"),
+                                        QStringLiteral("Ledgerly CPQ"), QStringLiteral("t")));
+        o.replace = true;
+        o.seed = 9;
+        auto second = generateDemo(*other, o);
+        QVERIFY2(second.ok(), qPrintable(second.ok() ? QString() : second.error().message));
+        QCOMPARE(number(*other, QStringLiteral("SELECT COUNT(*) FROM billing_subscriptions")), second->billingSubscriptions);
+        QCOMPARE(number(*other, QStringLiteral("SELECT COUNT(*) FROM billing_plan_packages")), 0);
+        QCOMPARE(number(*other, QStringLiteral("SELECT COUNT(*) FROM billing_subscriptions s WHERE s.org_id IS NOT NULL AND NOT EXISTS "
+                                               "(SELECT 1 FROM licenses l WHERE l.org_id = s.org_id)")),
+                 0);
     }
 
     void refusesADatabaseWithDataUnlessReplacing()

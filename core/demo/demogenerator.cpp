@@ -578,6 +578,53 @@ Result<void> recordDemoLmos(QSqlDatabase db, const DemoOptions &options, const Q
 
 } // namespace
 
+// What the demo's billing system charges: a Stripe account that bills two of the packages
+// (Ledgerly CPQ and SignPath eSignature; the others are sold elsewhere), a subscription for
+// nine in ten of their production licenses (Active, Suspended or Trial, with seats), made from each license by rules
+// of its id so the same demo gives the same billing. Most agree with their license; some bill
+// other seats, some a suspended license, some are past due or trialing on an Active license,
+// some end on another day than the license, and a few name no org (their customer's name is
+// the account's: the Billing page proposes the link). Seats cost 25, 49 or 73 a month by
+// package; every third subscription is billed a year at a time.
+static Result<qint64> writeDemoBilling(QSqlDatabase &db, const QDate &until)
+{
+    const QString doing = QStringLiteral("writing the demo's billing");
+    const QString now = dateTimeToSql(QDateTime::currentDateTimeUtc());
+    {
+        QSqlQuery q(db);
+        q.prepare(QStringLiteral("INSERT INTO billing_sources (name, format, mapping, last_import_at) VALUES ('stripe-demo', 'stripe', NULL, ?)"));
+        q.addBindValue(now);
+        if (!q.exec())
+            return sqlError(q.lastError(), doing);
+    }
+    QSqlQuery q(db);
+    q.prepare(QStringLiteral(
+        "INSERT INTO billing_subscriptions (source, subscription_id, customer_id, customer_name, customer_email, plan, quantity, "
+        "status, source_status, current_period_end, cancel_at_period_end, amount_hundredths, currency, billing_interval, "
+        "interval_count, org_id, imported_at) "
+        "SELECT 'stripe-demo', s.sub, s.cus, s.account_name, s.email, s.plan, s.quantity, "
+        "CASE WHEN s.word = 'unpaid' THEN 'past_due' ELSE s.word END, s.word, s.period_end, 0, s.amount, 'USD', s.billing, 1, s.org, ? "
+        "FROM (SELECT 'sub_demo' || CAST(l.id AS TEXT) AS sub, 'cus_demo' || CAST(l.id AS TEXT) AS cus, l.account_name, "
+        "'billing@' || lower(replace(replace(replace(COALESCE(l.account_name, 'customer'), ' ', ''), ',', ''), '.', '')) || '.example' AS email, "
+        "lower(replace(p.name, ' ', '_')) || CASE WHEN l.id % 3 = 0 THEN '_annual' ELSE '_monthly' END AS plan, "
+        "CASE WHEN l.id % 13 = 0 THEN l.seats + 5 WHEN l.id % 17 = 0 AND l.seats > 5 THEN l.seats - 3 ELSE l.seats END AS quantity, "
+        "CASE WHEN l.status = 'Trial' THEN CASE WHEN l.id % 8 = 0 THEN 'active' ELSE 'trialing' END "
+        "     WHEN l.status = 'Suspended' THEN CASE WHEN l.id % 3 = 0 THEN 'active' WHEN l.id % 3 = 1 THEN 'unpaid' ELSE 'canceled' END "
+        "     WHEN l.id % 23 = 0 THEN 'past_due' WHEN l.id % 29 = 0 THEN 'trialing' WHEN l.id % 31 = 0 THEN 'canceled' ELSE 'active' END AS word, "
+        "CASE WHEN l.expiration IS NOT NULL AND l.id % 11 <> 0 THEN CAST(l.expiration AS TEXT) ELSE ? END AS period_end, "
+        "(2500 + 2400 * (p.id % 3)) * CASE WHEN l.id % 3 = 0 THEN 12 ELSE 1 END AS amount, "
+        "CASE WHEN l.id % 3 = 0 THEN 'year' ELSE 'month' END AS billing, "
+        "CASE WHEN l.id % 37 = 0 THEN NULL ELSE l.org_id END AS org "
+        "FROM licenses l JOIN packages p ON p.id = l.package_ref "
+        "WHERE l.is_sandbox = 0 AND l.seats > 0 AND l.status IN ('Active', 'Suspended', 'Trial') AND l.id % 10 <> 0 "
+        "AND p.name IN ('Ledgerly CPQ', 'SignPath eSignature')) s"));
+    q.addBindValue(now);
+    q.addBindValue(dateToSql(until.addDays(20)));
+    if (!q.exec())
+        return sqlError(q.lastError(), doing);
+    return qint64(q.numRowsAffected());
+}
+
 Result<void> checkDemoOptions(const DemoOptions &options)
 {
     if (options.licenses < 0 || options.licenses > 50'000'000)
@@ -928,7 +975,9 @@ Result<DemoSummary> writeDemo(Database &database, const DemoOptions &options, co
     if (auto r = transaction.begin(QStringLiteral("starting the demo")); !r)
         return r.error();
     if (existing.value() > 0) {
-        for (const char *table : {"audit_log", "licenses", "package_versions", "packages"}) {
+        // Billing goes too: its subscriptions name the old orgs, its plans the old packages.
+        for (const char *table : {"billing_plan_packages", "billing_links", "billing_subscriptions", "billing_sources", "audit_log",
+                                  "licenses", "package_versions", "packages"}) {
             if (auto r = execSql(db, QStringLiteral("DELETE FROM %1").arg(QLatin1String(table)),
                                  QStringLiteral("clearing the database for the demo"));
                 !r)
@@ -1120,6 +1169,10 @@ Result<DemoSummary> writeDemo(Database &database, const DemoOptions &options, co
         return r.error();
     if (auto r = execSql(db, QStringLiteral("DELETE FROM deferred_indexes WHERE name = '~subscribers'"), QStringLiteral("finishing the bulk load")); !r)
         return r.error();
+    auto billed = writeDemoBilling(db, options.until);
+    if (!billed)
+        return billed.error();
+    summary.billingSubscriptions = billed.value();
     pageCache.reset();
     if (auto r = transaction.commit(QStringLiteral("saving the demo")); !r)
         return r.error();

@@ -32,6 +32,7 @@ struct DemoSummary
     qint64 packageVersions = 0;
     qint64 subscriberOrgs = 0;
     qint64 auditRows = 0; // the licenses' history: conversions, renewals, seats, suspensions, uninstalls
+    qint64 billingSubscriptions = 0; // what the demo's billing system (source "stripe-demo") charges
     double seconds = 0;
 };
 
@@ -44,7 +45,8 @@ using DemoProgress = std::function<bool(qint64 done, qint64 total)>;
 // that grow with the seasons, trials that convert or lapse, uninstall churn, sandbox site
 // licenses, editions, instances and org statuses in plausible proportions, and the audit log of
 // every change made to a license by `until` (each row's old value the previous row's new, the
-// last the license's value; nothing after `until`). All in one transaction, with the secondary
+// last the license's value; nothing after `until`), and a billing system's subscriptions for most
+// production licenses of two packages, most agreeing, some not (see writeDemoBilling). All in one transaction, with the secondary
 // indexes rebuilt after the load.
 Result<DemoSummary> generateDemo(Database &database, const DemoOptions &options, const DemoProgress &progress = {});
 
