@@ -256,8 +256,8 @@ int benchDemo(const QStringList &args)
     // The bare counterpart: the sqlite3 shell copying the same rows (read from the demo's file,
     // not made) into the same tables in a new file, then making the same structures.
     QByteArray bareSql = ".bail on\nPRAGMA journal_mode=WAL;\nPRAGMA synchronous=NORMAL;\nATTACH '" + path.toUtf8() + "' AS demo;\n";
-    const QStringList copied{QStringLiteral("packages"), QStringLiteral("package_versions"), QStringLiteral("licenses"),
-                             QStringLiteral("audit_log")};
+    const QStringList copied{QStringLiteral("packages"),  QStringLiteral("package_versions"), QStringLiteral("licenses"),
+                             QStringLiteral("audit_log"), QStringLiteral("billing_sources"),  QStringLiteral("billing_subscriptions")};
     {
         QSqlQuery q(db.value()->connection());
         for (const QString &t : copied) {
@@ -844,6 +844,137 @@ int benchSync(const QStringList &args)
     return 0;
 }
 
+
+// The billing import and the reconciliation at the demo's size: the demo's subscriptions written
+// out as a Stripe export, imported (beside the sqlite3 shell's `.import` of the same file and the
+// same unique key), then reconciled (beside one SQL statement per rule that matches and counts
+// as the reconciliation does, through the same indexes).
+int benchBilling(const QStringList &args)
+{
+    QCommandLineParser parser;
+    const QCommandLineOption licensesOpt(QStringLiteral("licenses"), QStringLiteral("Licenses of the demo (default 1000000)."),
+                                         QStringLiteral("N"), QStringLiteral("1000000"));
+    const QCommandLineOption jsonOpt(QStringLiteral("json"), QStringLiteral("Print one JSON object."));
+    parser.addOptions({licensesOpt, jsonOpt});
+    parser.addHelpOption();
+    parser.process(args);
+    QTextStream err(stderr);
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("billing.sqlite"));
+    lmo::DemoOptions options;
+    options.licenses = parser.value(licensesOpt).toLongLong();
+    err << "the demo..." << Qt::endl;
+    auto summary = lmo::generateDemoAt(path, options);
+    if (!summary) {
+        err << "lmodesk-bench: " << summary.error().message << Qt::endl;
+        return 1;
+    }
+    // Its subscriptions as Stripe's Dashboard exports them.
+    const QString csv = dir.filePath(QStringLiteral("stripe.csv"));
+    qint64 subscriptions = 0;
+    {
+        auto db = lmo::Database::open(path, lmo::Database::OpenOptions());
+        if (!db)
+            return 1;
+        QFile f(csv);
+        if (!f.open(QIODevice::WriteOnly))
+            return 1;
+        f.write("id,Customer ID,Customer Name,Customer Email,Plan,Quantity,Status,Current Period End (UTC),Cancel At Period End,"
+                "Amount,Currency,Interval,sf_org_id (metadata)\n");
+        QSqlQuery q(db.value()->connection());
+        q.setForwardOnly(true);
+        q.exec(QStringLiteral("SELECT subscription_id, customer_id, customer_name, customer_email, plan, quantity, source_status, "
+                              "current_period_end, amount_hundredths, billing_interval, org_id FROM billing_subscriptions ORDER BY id"));
+        while (q.next()) {
+            const qint64 amount = q.value(8).toLongLong();
+            f.write(QStringLiteral("%1,%2,\"%3\",%4,%5,%6,%7,%8 00:00,false,%9.%10,usd,%11,%12\n")
+                        .arg(q.value(0).toString(), q.value(1).toString(), q.value(2).toString().replace(u'"', QStringLiteral("\"\"")),
+                             q.value(3).toString(), q.value(4).toString(), q.value(5).toString(), q.value(6).toString(),
+                             q.value(7).toString(), QString::number(amount / 100))
+                        .arg(amount % 100, 2, 10, QLatin1Char('0'))
+                        .arg(q.value(9).toString(), q.value(10).toString())
+                        .toUtf8());
+            ++subscriptions;
+        }
+    }
+    const double fileMb = QFileInfo(csv).size() / (1024.0 * 1024.0);
+    err << "lmodesk billing import..." << Qt::endl;
+    const ChildRun import = runChild({QStringLiteral(LMODESK_BINARY), QStringLiteral("billing"), QStringLiteral("import"),
+                                      QStringLiteral("--db"), path, QStringLiteral("--source"), QStringLiteral("stripe-export"), csv});
+    err << "sqlite3 .import..." << Qt::endl;
+    const ChildRun shellImport = runSqlite3(
+        dir.filePath(QStringLiteral("plain.sqlite")),
+        ".bail on\n.mode csv\n.import " + csv.toUtf8() + " subs\nCREATE UNIQUE INDEX subs_id ON subs (id);\nCREATE INDEX subs_org ON subs (\"sf_org_id (metadata)\");\n",
+        dir, QStringLiteral("import.sql"));
+    err << "lmodesk reconcile..." << Qt::endl;
+    const ChildRun ours = runChild({QStringLiteral(LMODESK_BINARY), QStringLiteral("reconcile"), QStringLiteral("--db"), path,
+                                    QStringLiteral("--json")});
+    const QJsonObject found = QJsonDocument::fromJson(ours.output).object();
+    // The bare counterpart: each rule as one statement over the same tables and indexes, the
+    // package told by the plan's name, as the reconciliation tells it.
+    const QByteArray match = "FROM billing_subscriptions s JOIN licenses l ON l.org_id = s.org_id JOIN packages p ON p.id = l.package_ref "
+                             "AND s.plan LIKE lower(replace(p.name, ' ', '_')) || '%' ";
+    const QByteArray live = "s.status IN ('trialing', 'active', 'past_due')";
+    QByteArray sql = ".bail on\n";
+    sql += "SELECT COUNT(*) " + match + "WHERE s.status IN ('active', 'past_due') AND l.status IN ('Suspended', 'Uninstalled');\n";
+    sql += "SELECT SUM((l.seats <> s.quantity) + (l.used_licenses > s.quantity)) " + match + "WHERE " + live
+           + " AND l.status <> 'Uninstalled' AND l.seats >= 0 AND s.quantity IS NOT NULL;\n";
+    sql += "SELECT COUNT(*) " + match + "WHERE " + live + " AND ((l.status = 'Trial' AND s.status = 'active') OR (l.status = 'Active' AND s.status = 'trialing'));\n";
+    sql += "SELECT COUNT(*) " + match + "WHERE " + live + " AND l.status <> 'Uninstalled' AND s.current_period_end IS NOT NULL AND "
+           "((l.expiration IS NOT NULL AND abs(julianday(l.expiration) - julianday(s.current_period_end)) > 3) OR (l.expiration IS NULL AND s.cancel_at_period_end = 1));\n";
+    sql += "SELECT COUNT(*) " + match + "WHERE s.status = 'past_due' AND l.status IN ('Active', 'Trial');\n";
+    sql += "SELECT COUNT(*) FROM billing_subscriptions s WHERE " + live + " AND (s.org_id IS NULL OR NOT EXISTS (SELECT 1 FROM licenses l WHERE l.org_id = s.org_id));\n";
+    sql += "SELECT COUNT(*) FROM licenses l WHERE l.status = 'Active' AND l.is_sandbox = 0 AND l.seats <> -1 AND (l.expiration IS NULL OR l.expiration >= date('now')) "
+           "AND l.package_ref IN (SELECT p.id " + match + ") AND NOT EXISTS (SELECT 1 FROM billing_subscriptions s JOIN packages p ON s.plan LIKE "
+           "lower(replace(p.name, ' ', '_')) || '%' WHERE s.org_id = l.org_id AND p.id = l.package_ref AND " + live + ");\n";
+    sql += "SELECT s.currency, SUM(s.amount_hundredths * s.quantity / 100.0 / CASE s.billing_interval WHEN 'year' THEN 12.0 ELSE 1 END) FROM "
+           "billing_subscriptions s WHERE s.status IN ('active', 'past_due') GROUP BY s.currency;\n";
+    err << "sqlite3, the same matching and counting..." << Qt::endl;
+    const ChildRun bare = runSqlite3(path, sql, dir, QStringLiteral("reconcile.sql"));
+    if (import.exitCode != 0 || shellImport.exitCode != 0 || ours.exitCode != 0 || bare.exitCode != 0) {
+        err << "lmodesk-bench: a run failed (import " << import.exitCode << ", sqlite3 " << shellImport.exitCode << ", reconcile "
+            << ours.exitCode << ", sqlite3 " << bare.exitCode << ")\n"
+            << import.output << bare.output << Qt::endl;
+        return 1;
+    }
+    qint64 findings = 0;
+    const QJsonObject counts = found.value(QStringLiteral("counts")).toObject();
+    QStringList oursCounts;
+    for (const char *rule : {"billed_not_licensed", "seat_drift", "trial_mismatch", "date_drift", "dunning", "unlinked", "licensed_not_billed"})
+        oursCounts << QString::number(counts.value(QLatin1String(rule)).toInteger());
+    oursCounts << found.value(QStringLiteral("money")).toObject().value(QStringLiteral("USD")).toObject().value(QStringLiteral("mrr")).toString();
+    for (auto it = counts.begin(); it != counts.end(); ++it)
+        findings += it.value().toInteger();
+    const QJsonObject result{
+        {QStringLiteral("licenses"), options.licenses},
+        {QStringLiteral("subscriptions"), subscriptions},
+        {QStringLiteral("file_mb"), qRound(fileMb * 10) / 10.0},
+        {QStringLiteral("billing_import_s"), qRound(import.seconds * 100) / 100.0},
+        {QStringLiteral("billing_import_peak_rss_mb"), qRound(import.peakRssMb)},
+        {QStringLiteral("sqlite3_import_s"), qRound(shellImport.seconds * 100) / 100.0},
+        {QStringLiteral("reconcile_s"), qRound(ours.seconds * 100) / 100.0},
+        {QStringLiteral("reconcile_peak_rss_mb"), qRound(ours.peakRssMb)},
+        {QStringLiteral("findings"), findings},
+        {QStringLiteral("sqlite3_rules_s"), qRound(bare.seconds * 100) / 100.0},
+        {QStringLiteral("sqlite3_rule_counts"), QString::fromUtf8(bare.output).simplified()},
+        {QStringLiteral("reconcile_rule_counts"), oursCounts.join(u' ')},
+    };
+    QTextStream out(stdout);
+    if (parser.isSet(jsonOpt)) {
+        out << QJsonDocument(result).toJson(QJsonDocument::Indented);
+        return 0;
+    }
+    out << "Billing at " << lmo::groupedNumber(options.licenses) << " licenses, " << lmo::groupedNumber(subscriptions)
+        << " subscriptions (a " << QString::number(fileMb, 'f', 1) << " MB Stripe export)\n"
+        << "  lmodesk billing import " << QString::number(import.seconds, 'f', 2) << " s, " << qRound(import.peakRssMb)
+        << " MB peak; sqlite3 .import and its keys " << QString::number(shellImport.seconds, 'f', 2) << " s\n"
+        << "  lmodesk reconcile --json " << QString::number(ours.seconds, 'f', 2) << " s, " << qRound(ours.peakRssMb) << " MB peak, "
+        << lmo::groupedNumber(findings) << " findings; sqlite3, a count per rule " << QString::number(bare.seconds, 'f', 2)
+        << " s (" << QString::fromUtf8(bare.output).simplified() << ")\n"
+        << "  reconcile's counts, in the same order: " << oursCounts.join(u' ') << "\n";
+    return 0;
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -880,6 +1011,10 @@ int main(int argc, char **argv)
         args.removeAt(1);
         return benchImport(args);
     }
+    if (command == QStringLiteral("billing")) {
+        args.removeAt(1);
+        return benchBilling(args);
+    }
     if (command == QStringLiteral("sync")) {
         args.removeAt(1);
         return benchSync(args);
@@ -893,6 +1028,7 @@ int main(int argc, char **argv)
                            "       lmodesk-bench browse --db PATH [--json]\n"
                            "       lmodesk-bench dashboard --db PATH [--json]\n"
                            "       lmodesk-bench coldstart --db PATH [--json]\n"
+                           "       lmodesk-bench billing [--licenses N] [--json]\n"
                            "       lmodesk-bench sync [--licenses N] [--changes N] [--db postgresql://...] [--json]\n";
     return command.isEmpty() || command == QStringLiteral("--help") ? 0 : 2;
 }
