@@ -9,6 +9,7 @@
 #include <QDateTime>
 #include <QFile>
 #include <QHash>
+#include <QSet>
 #include <QSqlQuery>
 #include <QSqlRecord>
 
@@ -209,27 +210,43 @@ Result<BillingImportReport> importBillingFile(QSqlDatabase db, const QString &pa
     if (!header)
         return header.error();
 
-    // The rows, whole: a billing export holds a subscription per customer, thousands, and the
-    // org id column is recognised from its values before any row is read as a subscription.
-    std::vector<QStringList> rows;
-    std::vector<qint64> lines;
+    // The rows are read as they come; the first thousand are held back until the org id
+    // column, recognised by its values, is known.
     CsvRecord record;
-    while (reader.next(record)) {
-        if (record.isBlank())
-            continue;
-        ++report.read;
-        if (const auto &problem = record.problem()) {
-            report.rejected.push_back({problem->line, problem->column >= 0 ? header->value(problem->column) : QString(), problem->reason});
-            continue;
+    auto nextRow = [&](QStringList &row, qint64 &line) -> bool {
+        while (reader.next(record)) {
+            if (record.isBlank())
+                continue;
+            ++report.read;
+            if (const auto &problem = record.problem()) {
+                report.rejected.push_back({problem->line, problem->column >= 0 ? header->value(problem->column) : QString(), problem->reason});
+                continue;
+            }
+            row.clear();
+            for (int i = 0; i < record.size(); ++i)
+                row << record.text(i);
+            line = record.line();
+            return true;
         }
-        QStringList row;
-        for (int i = 0; i < record.size(); ++i)
-            row << record.text(i);
-        rows.push_back(std::move(row));
-        lines.push_back(record.line());
-    }
-    if (!reader.error().isEmpty())
+        return false;
+    };
+    auto refusedWhole = [&]() -> std::optional<Error> {
+        if (reader.error().isEmpty())
+            return std::nullopt;
         return Error::make(Error::Code::Invalid, QStringLiteral("%1 was refused whole: %2").arg(shownPath(path), reader.error()));
+    };
+    std::vector<QStringList> rows; // the first thousand
+    std::vector<qint64> lines;
+    {
+        QStringList row;
+        qint64 line = 0;
+        while (rows.size() < 1000 && nextRow(row, line)) {
+            rows.push_back(row);
+            lines.push_back(line);
+        }
+        if (auto e = refusedWhole())
+            return *e;
+    }
 
     // What the source is: as recorded, else as asked, else as the header says.
     std::optional<Format> storedFormat;
@@ -286,36 +303,6 @@ Result<BillingImportReport> importBillingFile(QSqlDatabase db, const QString &pa
         report.orgColumn = header->value(orgColumn);
     }
 
-    std::vector<Subscription> subscriptions;
-    QHash<QString, qint64> firstLine;
-    for (size_t i = 0; i < rows.size(); ++i) {
-        ParsedRow parsed = parseRow(report.format, rows[i], map, mapping.statusWords);
-        if (!parsed.subscription) {
-            report.rejected.push_back({lines[i], parsed.problem.column >= 0 ? header->value(parsed.problem.column) : QString(),
-                                       parsed.problem.reason});
-            continue;
-        }
-        Subscription &s = *parsed.subscription;
-        s.line = lines[i];
-        if (const auto seen = firstLine.constFind(s.subscriptionId); seen != firstLine.constEnd()) {
-            report.rejected.push_back({lines[i], header->value(map[Field::SubscriptionId]),
-                                       QStringLiteral("subscription %1 is on line %2 already: a file lists each once")
-                                           .arg(s.subscriptionId)
-                                           .arg(seen.value())});
-            continue;
-        }
-        firstLine.insert(s.subscriptionId, s.line);
-        if (!s.orgId.isEmpty())
-            ++report.withOrg;
-        subscriptions.push_back(std::move(s));
-    }
-    std::sort(report.rejected.begin(), report.rejected.end(),
-              [](const BillingRejection &a, const BillingRejection &b) { return a.line < b.line; });
-    if (options.strict && !report.rejected.empty()) {
-        report.written = false;
-        return report;
-    }
-
     Transaction tx(db);
     if (auto r = tx.beginWrite(QStringLiteral("importing billing")); !r)
         return r.error();
@@ -336,6 +323,19 @@ Result<BillingImportReport> importBillingFile(QSqlDatabase db, const QString &pa
         if (!q.exec())
             return sqlError(q.lastError(), QStringLiteral("recording billing source %1").arg(source));
     }
+    // The source's subscriptions already here: only those are read back, to tell an update
+    // from no change (a first import reads none).
+    QSet<QString> existing;
+    {
+        QSqlQuery q(db);
+        q.setForwardOnly(true);
+        q.prepare(QStringLiteral("SELECT subscription_id FROM billing_subscriptions WHERE source = ?"));
+        q.addBindValue(source);
+        if (!q.exec())
+            return sqlError(q.lastError(), QStringLiteral("reading billing source %1").arg(source));
+        while (q.next())
+            existing.insert(q.value(0).toString());
+    }
     QString selectSql = QStringLiteral("SELECT ");
     QString updateSql = QStringLiteral("UPDATE billing_subscriptions SET ");
     QString insertSql = QStringLiteral("INSERT INTO billing_subscriptions (source, subscription_id, first_line, imported_at");
@@ -353,13 +353,13 @@ Result<BillingImportReport> importBillingFile(QSqlDatabase db, const QString &pa
         return sqlError(select.lastError().isValid() ? select.lastError() : insert.lastError(), QStringLiteral("importing billing"));
     // Chargebee's non_renewing says "cancel at the term's end" without a column of its own.
     auto carried = [&](Field f) { return map[f] >= 0 || (f == Field::CancelAtPeriodEnd && report.format == Format::Chargebee); };
-    for (const Subscription &s : subscriptions) {
+    auto save = [&](const Subscription &s) -> Result<void> {
         QVariantList values = valuesOf(s);
-        select.addBindValue(source);
-        select.addBindValue(s.subscriptionId);
-        if (!select.exec())
-            return sqlError(select.lastError(), QStringLiteral("reading subscription %1").arg(s.subscriptionId));
-        if (select.next()) {
+        if (existing.contains(s.subscriptionId)) {
+            select.addBindValue(source);
+            select.addBindValue(s.subscriptionId);
+            if (!select.exec() || !select.next())
+                return sqlError(select.lastError(), QStringLiteral("reading subscription %1").arg(s.subscriptionId));
             for (int c = 0; c < kColumnCount; ++c)
                 if (!carried(kColumnFields[c]))
                     values[c] = select.value(c);
@@ -369,7 +369,7 @@ Result<BillingImportReport> importBillingFile(QSqlDatabase db, const QString &pa
             select.finish();
             if (same) {
                 ++report.unchanged;
-                continue;
+                return {};
             }
             for (const QVariant &v : values)
                 update.addBindValue(v);
@@ -380,9 +380,8 @@ Result<BillingImportReport> importBillingFile(QSqlDatabase db, const QString &pa
             if (!update.exec())
                 return sqlError(update.lastError(), QStringLiteral("updating subscription %1 (line %2)").arg(s.subscriptionId).arg(s.line));
             ++report.updated;
-            continue;
+            return {};
         }
-        select.finish();
         insert.addBindValue(source);
         insert.addBindValue(s.subscriptionId);
         insert.addBindValue(s.line);
@@ -392,6 +391,54 @@ Result<BillingImportReport> importBillingFile(QSqlDatabase db, const QString &pa
         if (!insert.exec())
             return sqlError(insert.lastError(), QStringLiteral("saving subscription %1 (line %2)").arg(s.subscriptionId).arg(s.line));
         ++report.inserted;
+        return {};
+    };
+
+    // Each row read, checked and saved as it comes (the held-back thousand first).
+    QHash<QString, qint64> firstLine;
+    auto take = [&](const QStringList &row, qint64 line) -> Result<void> {
+        ParsedRow parsed = parseRow(report.format, row, map, mapping.statusWords);
+        if (!parsed.subscription) {
+            report.rejected.push_back({line, parsed.problem.column >= 0 ? header->value(parsed.problem.column) : QString(), parsed.problem.reason});
+            return {};
+        }
+        Subscription &s = *parsed.subscription;
+        s.line = line;
+        if (const auto seen = firstLine.constFind(s.subscriptionId); seen != firstLine.constEnd()) {
+            report.rejected.push_back({line, header->value(map[Field::SubscriptionId]),
+                                       QStringLiteral("subscription %1 is on line %2 already: a file lists each once")
+                                           .arg(s.subscriptionId)
+                                           .arg(seen.value())});
+            return {};
+        }
+        firstLine.insert(s.subscriptionId, s.line);
+        if (!s.orgId.isEmpty())
+            ++report.withOrg;
+        // With --strict a rejected row refuses the file: nothing more is worth writing.
+        if (options.strict && !report.rejected.empty())
+            return {};
+        return save(s);
+    };
+    for (size_t i = 0; i < rows.size(); ++i)
+        if (auto r = take(rows[i], lines[i]); !r)
+            return r.error();
+    rows.clear();
+    {
+        QStringList row;
+        qint64 line = 0;
+        while (nextRow(row, line))
+            if (auto r = take(row, line); !r)
+                return r.error();
+        if (auto e = refusedWhole())
+            return *e; // the transaction rolls back: nothing of the file is kept
+    }
+    std::sort(report.rejected.begin(), report.rejected.end(),
+              [](const BillingRejection &a, const BillingRejection &b) { return a.line < b.line; });
+    if (options.strict && !report.rejected.empty()) {
+        // Nothing is written (the transaction rolls back), and the counts say none was.
+        report.written = false;
+        report.inserted = report.updated = report.unchanged = 0;
+        return report;
     }
     if (auto r = tx.commit(QStringLiteral("importing billing")); !r)
         return r.error();
