@@ -671,6 +671,25 @@ private slots:
         QVERIFY(findingOf(*undone, u"unlinked"_qs, u"n1"_qs));
     }
 
+    // An email domain whose subscriptions are linked to several orgs (a reseller's) names none.
+    void aDomainOfSeveralOrgsProposesNone()
+    {
+        auto db = newDatabase();
+        writeReconcileFixture(*db);
+        const QString path = m_dir.filePath(QStringLiteral("reseller-%1.csv").arg(m_next));
+        QVERIFY(writeFile(path, QByteArray(kStripeHeader)
+                                    + "r1,c1,ops@reseller.example,ledgerly_billing_monthly,5,active,2026-09-10 00:00,false,49,usd,month,00D000000000001\n"
+                                      "r2,c2,ops@reseller.example,ledgerly_billing_monthly,5,active,2026-09-10 00:00,false,49,usd,month,00D000000000002\n"
+                                      "r3,c3,ops@reseller.example,ledgerly_billing_monthly,5,active,2026-09-10 00:00,false,49,usd,month,\n"));
+        BillingImportOptions o;
+        o.source = QStringLiteral("reseller");
+        QVERIFY(importBillingFile(*db, path, o));
+        auto proposals = proposeLinks(db->connection());
+        QVERIFY(proposals);
+        for (const LinkProposal &p : proposals.value())
+            QVERIFY2(p.subscriptionId != u"r3"_qs, qPrintable(p.reason));
+    }
+
     // A plan whose name names no package (or names several) pays for the package a user says.
     void aPlanPaysForThePackageAUserSays()
     {
@@ -715,6 +734,27 @@ private slots:
         auto back = reconcile(db->connection(), options);
         QVERIFY(back);
         QVERIFY(!findingOf(*back, u"unlinked"_qs, u"s1"_qs));
+    }
+
+    // A cancelled import keeps nothing of its file, not even its source.
+    void aCancelledImportKeepsNothing()
+    {
+        auto db = newDatabase();
+        BillingImportOptions o;
+        qint64 asked = 0;
+        o.cancelled = [&](qint64 rows) {
+            ++asked;
+            return rows >= 3;
+        };
+        auto r = importBillingFile(*db, data("stripe-subscriptions.csv"), o);
+        QVERIFY(!r);
+        QCOMPARE(r.error().code, Error::Code::Cancelled);
+        QVERIFY2(r.error().message.contains(u"nothing of it was kept"_qs), qPrintable(r.error().message));
+        QVERIFY(asked >= 1);
+        QCOMPARE(count(*db), 0);
+        QSqlQuery q(db->connection());
+        QVERIFY(q.exec(u"SELECT COUNT(*) FROM billing_sources"_qs) && q.next());
+        QCOMPARE(q.value(0).toInt(), 0);
     }
 
     void theCommandLineSaysWhatItDidAndExitsByIt()

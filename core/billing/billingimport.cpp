@@ -397,6 +397,8 @@ Result<BillingImportReport> importBillingFile(QSqlDatabase db, const QString &pa
     // Each row read, checked and saved as it comes (the held-back thousand first).
     QHash<QString, qint64> firstLine;
     auto take = [&](const QStringList &row, qint64 line) -> Result<void> {
+        if (options.cancelled && options.cancelled(report.read))
+            return Error::make(Error::Code::Cancelled, QStringLiteral("The import of %1 was cancelled: nothing of it was kept.").arg(shownPath(path)));
         ParsedRow parsed = parseRow(report.format, row, map, mapping.statusWords);
         if (!parsed.subscription) {
             report.rejected.push_back({line, parsed.problem.column >= 0 ? header->value(parsed.problem.column) : QString(), parsed.problem.reason});

@@ -6,6 +6,8 @@
 #include <QSqlDatabase>
 #include <QString>
 
+#include <functional>
+
 #include <vector>
 
 namespace lmo {
@@ -23,6 +25,9 @@ struct BillingImportOptions
     // The columns of `extra` are the source's whole mapping from now on (the dialog's, which
     // shows every column): the kept ones it does not name are dropped. Status words merge.
     bool replaceColumns = false;
+    // Asked between rows with how many were read: true stops the import (Cancelled), and
+    // nothing of the file is kept.
+    std::function<bool(qint64 rows)> cancelled;
 };
 
 struct BillingRejection

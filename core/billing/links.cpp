@@ -199,10 +199,12 @@ Result<std::vector<LinkProposal>> proposeLinks(QSqlDatabase db)
                             .arg(u.name, orgs[org].accountName));
         const QString domain = emailDomain(u.email);
         if (!domain.isEmpty() && !isSharedMailDomain(domain)) {
-            QStringList linked(domainOrgs.value(domain).cbegin(), domainOrgs.value(domain).cend());
-            linked.sort();
-            for (const QString &org : linked)
-                propose(org, MatchBy::LinkedDomain,
+            // A domain whose subscriptions are linked to one org names it; one linked to
+            // several (a reseller's, a shared address) names none.
+            const QSet<QString> orgsOfDomain = domainOrgs.value(domain);
+            if (orgsOfDomain.size() == 1)
+                for (const QString &org : orgsOfDomain)
+                    propose(org, MatchBy::LinkedDomain,
                         QStringLiteral("subscription %1, of the same email domain (%2), is linked to this org")
                             .arg(domainExample.value(domain + u'\x1f' + org), domain));
             const QString label = domainName(domain);

@@ -27,7 +27,7 @@ QString domainName(const QString &domain);
 // How a proposal was found, strongest first.
 enum class MatchBy {
     Name,         // the customer's name is the org's account name
-    LinkedDomain, // another subscription with the same email domain is linked to the org
+    LinkedDomain, // the subscriptions with the same email domain are linked to the org (to it alone)
     Domain,       // the email's domain is the account name's ("acme.com", "Acme Corp")
 };
 QString matchByName(MatchBy by); // "name", "linked_domain", "domain" (what billing_links keeps)

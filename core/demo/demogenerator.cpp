@@ -605,7 +605,7 @@ static Result<qint64> writeDemoBilling(QSqlDatabase &db, const QDate &until)
         "SELECT 'stripe-demo', s.sub, s.cus, s.account_name, s.email, s.plan, s.quantity, "
         "CASE WHEN s.word = 'unpaid' THEN 'past_due' ELSE s.word END, s.word, s.period_end, 0, s.amount, 'USD', s.billing, 1, s.org, ? "
         "FROM (SELECT 'sub_demo' || CAST(l.id AS TEXT) AS sub, 'cus_demo' || CAST(l.id AS TEXT) AS cus, l.account_name, "
-        "'billing@' || lower(replace(replace(replace(COALESCE(l.account_name, 'customer'), ' ', ''), ',', ''), '.', '')) || '.example' AS email, "
+        "'billing@' || lower(replace(replace(replace(COALESCE(l.account_name, 'org' || l.org_id), ' ', ''), ',', ''), '.', '')) || '.example' AS email, "
         "lower(replace(p.name, ' ', '_')) || CASE WHEN l.id % 3 = 0 THEN '_annual' ELSE '_monthly' END AS plan, "
         "CASE WHEN l.id % 13 = 0 THEN l.seats + 5 WHEN l.id % 17 = 0 AND l.seats > 5 THEN l.seats - 3 ELSE l.seats END AS quantity, "
         "CASE WHEN l.status = 'Trial' THEN CASE WHEN l.id % 8 = 0 THEN 'active' ELSE 'trialing' END "

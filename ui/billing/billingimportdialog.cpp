@@ -95,6 +95,17 @@ BillingImportDialog::BillingImportDialog(Document *document, const QString &file
     warning.setColor(QPalette::WindowText, QColor(0xb0, 0x1c, 0x1c));
     m_problem->setPalette(warning);
     p->addWidget(m_problem);
+    auto *progressRow = new QHBoxLayout;
+    m_progress = new QLabel;
+    m_progress->setObjectName(QStringLiteral("billingProgress"));
+    m_cancelButton = new QPushButton(QStringLiteral("Cancel the import"));
+    m_cancelButton->setObjectName(QStringLiteral("billingCancelImport"));
+    m_progress->setVisible(false);
+    m_cancelButton->setVisible(false);
+    progressRow->addWidget(m_progress, 1);
+    progressRow->addWidget(m_cancelButton);
+    p->addLayout(progressRow);
+    connect(m_cancelButton, &QPushButton::clicked, this, &BillingImportDialog::cancelImport);
     auto *buttons = new QDialogButtonBox;
     m_importButton = buttons->addButton(QStringLiteral("&Import"), QDialogButtonBox::AcceptRole);
     m_importButton->setObjectName(QStringLiteral("billingImportButton"));
@@ -139,6 +150,17 @@ BillingImportDialog::BillingImportDialog(Document *document, const QString &file
     connect(m_words, &QLineEdit::textChanged, this, &BillingImportDialog::refresh);
     resize(1000, 600);
     readPreview();
+}
+
+BillingImportDialog::~BillingImportDialog()
+{
+    // A running import (its rows count into this dialog) is told to stop, and waited for: it
+    // rolls back.
+    m_cancel = true;
+    if (m_job && m_document) {
+        m_document->jobs()->cancel(m_job);
+        m_document->jobs()->waitBlocking(m_job);
+    }
 }
 
 void BillingImportDialog::readPreview()
@@ -390,24 +412,75 @@ BillingImportOptions BillingImportDialog::options() const
     return o;
 }
 
+void BillingImportDialog::cancelImport()
+{
+    if (!m_running)
+        return;
+    m_cancel = true;
+    m_cancelButton->setEnabled(false);
+    m_progress->setText(QStringLiteral("Cancelling: nothing of this file will be kept…"));
+}
+
+void BillingImportDialog::reject()
+{
+    // While the import runs, Escape and the close button cancel it; the dialog stays to say so.
+    if (m_running) {
+        cancelImport();
+        return;
+    }
+    QDialog::reject();
+}
+
+void BillingImportDialog::closeEvent(QCloseEvent *event)
+{
+    if (m_running) {
+        cancelImport();
+        event->ignore();
+        return;
+    }
+    QDialog::closeEvent(event);
+}
+
 void BillingImportDialog::startImport()
 {
     if (!canImport() || !m_preview || m_running)
         return;
     m_running = true;
+    m_cancel = false;
     m_importButton->setEnabled(false);
-    const BillingImportOptions o = options();
+    m_progress->setText(QStringLiteral("Importing…"));
+    m_progress->setVisible(true);
+    m_cancelButton->setVisible(true);
+    m_cancelButton->setEnabled(true);
+    BillingImportOptions o = options();
+    o.cancelled = [this](qint64 rows) {
+        m_rows = rows;
+        return m_cancel.load();
+    };
+    auto ticks = new QTimer(this);
+    ticks->setInterval(200);
+    connect(ticks, &QTimer::timeout, this, [this] {
+        if (!m_cancel)
+            m_progress->setText(QStringLiteral("Importing: %1 rows read…").arg(QLocale().toString(m_rows.load())));
+    });
+    ticks->start();
     const QString file = m_file;
     JobOptions job;
     job.title = QStringLiteral("Importing %1").arg(QFileInfo(file).fileName());
     job.cancellable = false; // one transaction of a few thousand rows
-    m_document->jobs()->runOnDatabase<BillingImportReport>(
+    m_job = m_document->jobs()->runOnDatabase<BillingImportReport>(
         this, m_document->database()->connectionSpec(), job,
-        [file, o](QSqlDatabase &db, JobContext &) -> Result<BillingImportReport> {
-            return importBillingFile(db, file, o);
+        [file, o](QSqlDatabase &db, JobContext &context) -> Result<BillingImportReport> {
+            BillingImportOptions withContext = o;
+            withContext.cancelled = [&context, asked = o.cancelled](qint64 rows) { return asked(rows) || context.isCancelled(); };
+            return importBillingFile(db, file, withContext);
         },
-        [this](const Result<BillingImportReport> &r) {
+        [this, ticks](const Result<BillingImportReport> &r) {
+            m_job = 0;
+            ticks->deleteLater();
             m_running = false;
+            m_progress->setVisible(false);
+            m_cancelButton->setVisible(false);
             m_pages->setCurrentIndex(1);
             if (!r) {
                 m_error = r.error().message;

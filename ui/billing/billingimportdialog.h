@@ -4,6 +4,7 @@
 
 #include <QDialog>
 
+#include <atomic>
 #include <optional>
 #include <vector>
 
@@ -28,6 +29,7 @@ class BillingImportDialog : public QDialog
     Q_OBJECT
 public:
     BillingImportDialog(Document *document, const QString &file, QWidget *parent = nullptr);
+    ~BillingImportDialog() override;
 
     // The preview is read off the UI thread: ready() once it is (or failed).
     bool isReady() const { return m_ready && !m_reading; }
@@ -42,6 +44,16 @@ public:
     void setStrict(bool strict);
     bool canImport() const;
     void startImport();
+    void cancelImport();
+    bool isRunning() const { return m_running; }
+
+public slots:
+    void reject() override;
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+public:
     const std::optional<billing::BillingImportReport> &report() const { return m_report; }
     QString errorText() const { return m_error; }
     QTableWidget *rejectionsTable() const { return m_rejections; }
@@ -80,6 +92,11 @@ private:
     QCheckBox *m_strict;
     QLabel *m_problem;
     QPushButton *m_importButton;
+    QLabel *m_progress;
+    QPushButton *m_cancelButton;
+    std::atomic<bool> m_cancel{false};
+    std::atomic<qint64> m_rows{0};
+    quint64 m_job = 0; // the running import's
     QLabel *m_summary;
     QTableWidget *m_rejections;
 };

@@ -366,7 +366,7 @@ void BillingPage::buildLinksTab(QWidget *tab)
     intro->setWordWrap(true);
     layout->addWidget(intro);
     m_proposalTable->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
-    const int widths[] = {130, 170, 190, 130, 130, 170};
+    const int widths[] = {170, 150, 170, 110, 130, 150};
     for (int c = 0; c < 6; ++c)
         m_proposalTable->setColumnWidth(c, widths[c]);
     layout->addWidget(m_proposalTable, 3);
