@@ -617,7 +617,10 @@ private slots:
         QCOMPARE(got, (QStringList{u"n1 0D name"_qs, u"n2 0A domain"_qs, u"n5 01 linked_domain"_qs}));
         const LinkProposal &oscorp = proposals->front();
         QCOMPARE(oscorp.accountName, u"Oscorp"_qs);
-        QCOMPARE(oscorp.reason, u"the customer's name, Oscorp, Inc., is the org's account name, Oscorp, but for the legal form"_qs);
+        QCOMPARE(oscorp.reason, u"the customer's name, Oscorp, Inc., is the org's account name, Oscorp, but for the legal form; it has "
+                                "a license of the package the plan names"_qs);
+        QVERIFY(oscorp.hasPlansPackage);
+        QCOMPARE(oscorp.packages, QStringList{u"Ledgerly Payroll"_qs});
         QVERIFY2(proposals->at(2).reason.contains(u"subscription s1, of the same email domain (acme.example)"_qs),
                  qPrintable(proposals->at(2).reason));
 
@@ -669,6 +672,29 @@ private slots:
         auto undone = reconcile(db->connection(), options);
         QVERIFY(undone);
         QVERIFY(findingOf(*undone, u"unlinked"_qs, u"n1"_qs));
+    }
+
+    // An account with several orgs: the one with a license of the package the plan names first.
+    void theOrgWithThePlansPackageIsProposedFirst()
+    {
+        auto db = newDatabase();
+        writeReconcileFixture(*db);
+        // A second org of Globex (00D...0E), with Ledgerly Payroll; the first (02) has Ledgerly Billing.
+        const QString licenses = m_dir.filePath(QStringLiteral("globex-%1.csv").arg(m_next));
+        QVERIFY(writeFile(licenses, "Id,Name,sfLma__Package__r.Name,sfLma__Status__c,sfLma__Seats__c,sfLma__Subscriber_Org_ID__c,"
+                                    "sfLma__Account__r.Name\n"
+                                    + SalesforceId::fromString(u"a0B000000099999"_qs).to18().toLatin1()
+                                    + ",L-0000099,Ledgerly Payroll,Active,3,00D00000000000E,Globex\n"));
+        QVERIFY(importFile(*db, licenses));
+        const QString path = m_dir.filePath(QStringLiteral("crm-globex-%1.csv").arg(m_next));
+        QVERIFY(importCrmTable(*db, path, "g1,Globex,x@globex-mail.example,Ledgerly Payroll,3,Billed,2027-01-01\n"
+                                          "g2,Globex,y@globex-mail.example,Ledgerly Billing,3,Billed,2027-01-01\n"));
+        auto proposals = proposeLinks(db->connection());
+        QVERIFY(proposals);
+        QStringList got;
+        for (const LinkProposal &p : proposals.value())
+            got << p.subscriptionId + u' ' + p.orgId.right(2) + (p.hasPlansPackage ? u"*"_qs : QString());
+        QCOMPARE(got, (QStringList{u"g1 0E*"_qs, u"g1 02"_qs, u"g2 02*"_qs, u"g2 0E"_qs}));
     }
 
     // An email domain whose subscriptions are linked to several orgs (a reseller's) names none.

@@ -235,7 +235,9 @@ private slots:
         QCOMPARE(int(page->proposals().size()), 1);
         QCOMPARE(page->proposals().front().orgId, u"00D00000000000D"_s);
         QCOMPARE(page->proposalsTable()->rowCount(), 1);
-        QVERIFY(page->proposalsTable()->item(0, 6)->text().contains(u"Oscorp"_s));
+        QCOMPARE(page->proposalsTable()->item(0, 3)->text(), u"Oscorp"_s);
+        QCOMPARE(page->proposalsTable()->item(0, 4)->text(), u"Same name, another legal form; has the plan's package"_s);
+        QVERIFY(page->proposalsTable()->item(0, 4)->toolTip().contains(u"is the org's account name, Oscorp, but for the legal form"_s));
         QVERIFY(rowOf(page->findingsModel(), u"unlinked"_s, u"n1"_s) >= 0);
         page->confirmProposal(0);
         QTRY_VERIFY(!page->isReading() && page->proposals().empty());

@@ -164,6 +164,26 @@ Result<std::vector<LinkProposal>> proposeLinks(QSqlDatabase db)
         }
     }
 
+    // The packages of an org, read through the org index, once an org.
+    QSqlQuery packageQuery(db);
+    if (!packageQuery.prepare(QStringLiteral("SELECT DISTINCT p.name FROM licenses l JOIN packages p ON p.id = l.package_ref "
+                                             "WHERE l.org_id = ? ORDER BY p.name")))
+        return sqlError(packageQuery.lastError(), doing);
+    QHash<QString, QStringList> packagesSeen;
+    auto packagesOf = [&](const QString &orgId) -> Result<QStringList> {
+        if (const auto it = packagesSeen.constFind(orgId); it != packagesSeen.constEnd())
+            return it.value();
+        packageQuery.addBindValue(orgId);
+        if (!packageQuery.exec())
+            return sqlError(packageQuery.lastError(), doing);
+        QStringList names;
+        while (packageQuery.next())
+            names << packageQuery.value(0).toString();
+        packageQuery.finish();
+        packagesSeen.insert(orgId, names);
+        return names;
+    };
+
     for (const Unlinked &u : unlinked) {
         std::vector<LinkProposal> mine;
         QSet<QString> seen;
@@ -213,6 +233,21 @@ Result<std::vector<LinkProposal>> proposeLinks(QSqlDatabase db)
                     propose(org, MatchBy::Domain,
                             QStringLiteral("the email's domain, %1, is the org's account name, %2").arg(domain, orgs[org].accountName));
         }
+        // The orgs with a license of the package the plan names first (in the order found).
+        const QString plan = foldedWord(u.plan);
+        for (LinkProposal &p : mine) {
+            auto packages = packagesOf(p.orgId);
+            if (!packages)
+                return packages.error();
+            p.packages = packages.value();
+            for (const QString &name : p.packages)
+                if (const QString f = foldedWord(name); !f.isEmpty() && plan.contains(f))
+                    p.hasPlansPackage = true;
+            if (p.hasPlansPackage)
+                p.reason += QStringLiteral("; it has a license of the package the plan names");
+        }
+        std::stable_sort(mine.begin(), mine.end(),
+                         [](const LinkProposal &a, const LinkProposal &b) { return a.hasPlansPackage && !b.hasPlansPackage; });
         // At most a handful each: more would be no proposal.
         if (mine.size() > 5)
             mine.resize(5);

@@ -8,6 +8,7 @@
 
 #include <QSqlDatabase>
 #include <QString>
+#include <QStringList>
 
 #include <vector>
 
@@ -42,12 +43,16 @@ struct LinkProposal
     qint64 licenses = 0; // the org's licenses
     MatchBy by = MatchBy::Name;
     QString reason;      // in words: "the customer's name is the org's account name, Acme Inc."
+    QStringList packages; // the org's packages
+    bool hasPlansPackage = false; // one of them is the package the plan (or product) names
 };
 
 // For each subscription (not canceled) that its export linked to no org and no user has
 // linked, the production orgs (not sandboxes) it may be, best first: by its customer's name
 // (the whole name, then the name but for its legal form), the domain of its email (another subscription of the same domain already linked; the
-// domain that is the account's name). A subscription with none is not listed.
+// domain that is the account's name). Of those, the orgs with a license of the package the plan
+// names come first (an account with several orgs). At most five a subscription; a subscription
+// with none is not listed.
 Result<std::vector<LinkProposal>> proposeLinks(QSqlDatabase db);
 
 // Links a subscription to an org (15 or 18 characters), kept: reconcile reads it, and the next

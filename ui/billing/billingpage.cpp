@@ -214,8 +214,8 @@ BillingPage::BillingPage(QWidget *parent)
       m_cancel(new QPushButton(QStringLiteral("Cancel"))), m_tabs(new QTabWidget), m_rule(new QComboBox), m_search(new QLineEdit),
       m_findings(new QTableView), m_model(new FindingsModel(this)), m_findingDetail(new QLabel),
       m_act(new QPushButton(QStringLiteral("&Modify License…"))), m_showLicense(new QPushButton(QStringLiteral("Show the &license"))),
-      m_proposalTable(makeTable({QStringLiteral("Subscription"), QStringLiteral("Customer"), QStringLiteral("Email"), QStringLiteral("Plan"),
-                                 QStringLiteral("Proposed org"), QStringLiteral("Account"), QStringLiteral("Why")},
+      m_proposalTable(makeTable({QStringLiteral("Subscription"), QStringLiteral("Customer"), QStringLiteral("Proposed org"),
+                                 QStringLiteral("Account"), QStringLiteral("Why"), QStringLiteral("Email"), QStringLiteral("Plan")},
                                 "proposalsTable")),
       m_confirm(new QPushButton(QStringLiteral("&Confirm link"))), m_linkOther(new QPushButton(QStringLiteral("Link to &another org…"))),
       m_linkTable(makeTable({QStringLiteral("Subscription"), QStringLiteral("Org"), QStringLiteral("How"), QStringLiteral("By"),
@@ -366,7 +366,7 @@ void BillingPage::buildLinksTab(QWidget *tab)
     intro->setWordWrap(true);
     layout->addWidget(intro);
     m_proposalTable->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
-    const int widths[] = {170, 150, 170, 110, 130, 150};
+    const int widths[] = {150, 170, 130, 170, 230, 180};
     for (int c = 0; c < 6; ++c)
         m_proposalTable->setColumnWidth(c, widths[c]);
     layout->addWidget(m_proposalTable, 3);
@@ -602,9 +602,14 @@ void BillingPage::show(const BillingView &view)
     m_proposalTable->setRowCount(int(m_proposals.size()));
     for (int i = 0; i < int(m_proposals.size()); ++i) {
         const LinkProposal &p = m_proposals[size_t(i)];
-        setRow(m_proposalTable, i,
-               {QStringLiteral("%1 %2").arg(p.source, p.subscriptionId), p.customerName, p.customerEmail, p.plan, p.orgId, p.accountName,
-                p.reason});
+        const QString why = p.by == MatchBy::LinkedDomain ? QStringLiteral("Email domain of a linked subscription")
+                            : p.by == MatchBy::Domain     ? QStringLiteral("Email domain is the account's name")
+                            : foldedWord(p.customerName) == foldedWord(p.accountName) ? QStringLiteral("Same name")
+                                                                                      : QStringLiteral("Same name, another legal form");
+        const QString shownWhy = p.hasPlansPackage ? why + QStringLiteral("; has the plan's package") : why;
+        setRow(m_proposalTable, i, {p.subscriptionId, p.customerName, p.orgId, p.accountName, shownWhy, p.customerEmail, p.plan});
+        for (int c = 0; c < m_proposalTable->columnCount(); ++c)
+            m_proposalTable->item(i, c)->setToolTip(QStringLiteral("%1 %2: %3").arg(p.source, p.subscriptionId, p.reason));
     }
     m_linkTable->setRowCount(int(m_links.size()));
     for (int i = 0; i < int(m_links.size()); ++i) {
