@@ -3,6 +3,7 @@
 // a plan's package set, File > Import billing… with its preview and a mapping kept for the
 // source, and the dashboard's revenue tiles, clickable. Runs on both engines.
 #include "billingfixture.h"
+#include "dialogwait.h"
 #include "fixtures.h"
 
 #include "billing/billingimportdialog.h"
@@ -30,30 +31,8 @@ using namespace Qt::Literals::StringLiterals;
 
 namespace {
 
-template<typename T>
-T *visibleDialog()
-{
-    for (QWidget *w : QApplication::topLevelWidgets())
-        if (auto *d = qobject_cast<T *>(w); d && d->isVisible())
-            return d;
-    return nullptr;
-}
-
-// Runs `act` on the dialog of that kind once it is on the screen (it opens modal, later).
-template<typename T, typename F>
-void whenDialog(QObject *context, F act)
-{
-    auto *poll = new QTimer(context);
-    poll->setInterval(10);
-    QObject::connect(poll, &QTimer::timeout, context, [poll, act] {
-        if (T *d = visibleDialog<T>()) {
-            poll->stop();
-            poll->deleteLater();
-            act(d);
-        }
-    });
-    poll->start();
-}
+using test::visibleDialog;
+using test::whenDialog;
 
 // A license's terms and its newest audit row's source, as the database holds them.
 QString licenseState(const QString &location, const QString &name)

@@ -2,6 +2,7 @@
 // and the keychain (the in-memory store here), Open recent and the status bar, against the test
 // server (LMODESK_TEST_PG, LMODESK_TEST_PG_PASSWORD_URI: `. /tmp/pgenv` or
 // packaging/pg-test-cluster.sh).
+#include "dialogwait.h"
 #include "fixtures.h"
 
 #include "browse/licensespage.h"
@@ -48,30 +49,8 @@ namespace {
 
 constexpr int kConnectTimeout = 30000; // generous: a busy machine, never a timing assertion
 
-template<typename T>
-T *visibleDialog(const QString &name = QString())
-{
-    for (QWidget *w : QApplication::topLevelWidgets())
-        if (auto *d = qobject_cast<T *>(w); d && d->isVisible() && (name.isEmpty() || d->objectName() == name))
-            return d;
-    return nullptr;
-}
-
-// Runs `act` on the dialog of that kind once it is on the screen (it opens modal, later).
-template<typename T, typename F>
-void whenDialog(QObject *context, F act)
-{
-    auto *poll = new QTimer(context);
-    poll->setInterval(10);
-    QObject::connect(poll, &QTimer::timeout, context, [poll, act] {
-        if (T *d = visibleDialog<T>()) {
-            poll->stop();
-            poll->deleteLater();
-            act(d);
-        }
-    });
-    poll->start();
-}
+using test::visibleDialog;
+using test::whenDialog;
 
 QString withOption(const QString &uri, const QString &option)
 {

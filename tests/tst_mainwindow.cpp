@@ -1,3 +1,4 @@
+#include "dialogwait.h"
 #include "fixtures.h"
 
 #include "browse/licensedetail.h"
@@ -67,31 +68,8 @@ using namespace Qt::Literals::StringLiterals;
 
 namespace {
 
-// The dialog of that kind on the screen now (another test's may linger, hidden).
-template<typename T>
-T *visibleDialog()
-{
-    for (QWidget *w : QApplication::topLevelWidgets())
-        if (auto *d = qobject_cast<T *>(w); d && d->isVisible())
-            return d;
-    return nullptr;
-}
-
-// Runs `act` on the dialog of that kind once it is on the screen (it opens modal, later).
-template<typename T, typename F>
-void whenDialog(QObject *context, F act)
-{
-    auto *poll = new QTimer(context);
-    poll->setInterval(10);
-    QObject::connect(poll, &QTimer::timeout, context, [poll, act] {
-        if (T *d = visibleDialog<T>()) {
-            poll->stop();
-            poll->deleteLater();
-            act(d);
-        }
-    });
-    poll->start();
-}
+using test::visibleDialog;
+using test::whenDialog;
 
 // What the window keeps of a location (Open recent, the last database): a file's absolute path,
 // a team database's URI (without a password; the test server's has none).

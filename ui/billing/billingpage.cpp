@@ -8,6 +8,7 @@
 #include "storage/database.h"
 #include "storage/sqlutil.h"
 #include "util/format.h"
+#include "widgets/pagestyle.h"
 
 #include <QComboBox>
 #include <QDateEdit>
@@ -57,17 +58,7 @@ QString money(qint64 hundredths)
 
 QTableWidget *makeTable(const QStringList &headers, const char *name)
 {
-    auto *t = new QTableWidget(0, int(headers.size()));
-    t->setObjectName(QString::fromLatin1(name));
-    t->setHorizontalHeaderLabels(headers);
-    t->verticalHeader()->setVisible(false);
-    t->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    t->setSelectionBehavior(QAbstractItemView::SelectRows);
-    t->setSelectionMode(QAbstractItemView::SingleSelection);
-    t->horizontalHeader()->setStretchLastSection(true);
-    t->setAlternatingRowColors(true);
-    t->setWordWrap(false); // each value whole in its tooltip
-    return t;
+    return makeListTable(headers, QString::fromLatin1(name), CellText::Elide); // each value whole in its tooltip
 }
 
 void setRow(QTableWidget *t, int row, const QStringList &values)

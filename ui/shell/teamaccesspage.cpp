@@ -2,6 +2,7 @@
 
 #include "document/document.h"
 #include "document/jobrunner.h"
+#include "widgets/pagestyle.h"
 #include "widgets/sqldialog.h"
 #include "storage/packagerepository.h"
 
@@ -27,18 +28,9 @@ namespace lmo {
 
 namespace {
 
-QTableWidget *makeTable(int columns, const QStringList &headers, const char *name)
+QTableWidget *makeTable(const QStringList &headers, const char *name)
 {
-    auto *t = new QTableWidget(0, columns);
-    t->setObjectName(QString::fromLatin1(name));
-    t->setHorizontalHeaderLabels(headers);
-    t->verticalHeader()->setVisible(false);
-    t->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    t->setSelectionBehavior(QAbstractItemView::SelectRows);
-    t->setSelectionMode(QAbstractItemView::SingleSelection);
-    t->setWordWrap(true);
-    t->horizontalHeader()->setStretchLastSection(true);
-    return t;
+    return makeListTable(headers, QString::fromLatin1(name), CellText::Wrap);
 }
 
 QComboBox *roleBox(team::Role current)
@@ -53,10 +45,10 @@ QComboBox *roleBox(team::Role current)
 } // namespace
 
 TeamAccessPage::TeamAccessPage(QWidget *parent)
-    : DatabasePage(parent), m_you(new QLabel), m_note(new QLabel), m_policy(makeTable(4, {QStringLiteral("Role"), QStringLiteral("Reads"),
+    : DatabasePage(parent), m_you(new QLabel), m_note(new QLabel), m_policy(makeTable({QStringLiteral("Role"), QStringLiteral("Reads"),
                                                                                   QStringLiteral("Changes"), QStringLiteral("Licenses")},
                                                                                   "policyTable")),
-      m_people(makeTable(2, {QStringLiteral("Login"), QStringLiteral("Role")}, "peopleTable")),
+      m_people(makeTable({QStringLiteral("Login"), QStringLiteral("Role")}, "peopleTable")),
       m_add(new QPushButton(QStringLiteral("&Add person…"))), m_role(new QPushButton(QStringLiteral("Change &role…"))),
       m_remove(new QPushButton(QStringLiteral("Re&move from the team…"))), m_sql(new QPushButton(QStringLiteral("Show the &SQL…"))),
       m_limits(new QPushButton(QStringLiteral("&Limit a role…")))

@@ -4,6 +4,7 @@
 
 #include <QHeaderView>
 #include <QLabel>
+#include <QTableWidget>
 
 namespace lmo {
 
@@ -17,6 +18,22 @@ void applyBigTableStyle(BigTableView *table)
     table->horizontalHeader()->setHighlightSections(false);
     table->horizontalHeader()->setStretchLastSection(true);
     table->horizontalHeader()->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
+}
+
+QTableWidget *makeListTable(const QStringList &headers, const QString &objectName, CellText text)
+{
+    auto *t = new QTableWidget(0, int(headers.size()));
+    t->setObjectName(objectName);
+    t->setHorizontalHeaderLabels(headers);
+    t->verticalHeader()->setVisible(false);
+    t->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    t->setSelectionBehavior(QAbstractItemView::SelectRows);
+    t->setSelectionMode(QAbstractItemView::SingleSelection);
+    t->setWordWrap(text == CellText::Wrap);
+    t->horizontalHeader()->setStretchLastSection(true);
+    if (text == CellText::Elide)
+        t->setAlternatingRowColors(true);
+    return t;
 }
 
 QLabel *makePageHeading(const QString &title, QWidget *parent)
