@@ -15,6 +15,7 @@
 #include "export/licenseexport.h"
 #include "import/importer.h"
 #include "billing/billingimport.h"
+#include "billing/links.h"
 #include "storage/database.h"
 #include "storage/licenseedits.h"
 #include "storage/licenseimage.h"
@@ -310,6 +311,10 @@ private slots:
         auto imported = billing::importBillingFile(*ops, QFINDTESTDATA("data/billing/stripe-subscriptions.csv"), {});
         QVERIFY2(imported, qPrintable(imported ? QString() : imported.error().message));
         QCOMPARE(imported->inserted + imported->unchanged, 5);
+        // Partner ops keep links and plans.
+        QVERIFY(billing::confirmLink(ops->connection(), u"stripe"_s, u"sub_1PqA2bC3dE4fG5hI"_s, u"00D5g000004XyZq"_s, u"manual"_s,
+                                     m_team.ops));
+        QVERIFY(billing::removeLink(ops->connection(), u"stripe"_s, u"sub_1PqA2bC3dE4fG5hI"_s));
         QCOMPARE(attempt(asLogin(m_team.ops), u"SELECT count(*) FROM %1.billing_subscriptions"_s.arg(s)).value.toInt(), 5);
         for (const QString &login : {m_team.success, m_team.support}) {
             for (const char *table : {"billing_subscriptions", "billing_sources", "billing_links", "billing_plan_packages"})
@@ -320,6 +325,17 @@ private slots:
             auto refused = billing::importBillingFile(*other, QFINDTESTDATA("data/billing/stripe-subscriptions.csv"), {});
             QVERIFY(!refused);
             QVERIFY2(refused.error().message.contains(u"permission denied"_s), qPrintable(refused.error().message));
+            // Nor links or plans: proposed, kept or set.
+            auto proposals = billing::proposeLinks(other->connection());
+            QVERIFY(!proposals);
+            QVERIFY2(proposals.error().message.contains(u"permission denied"_s), qPrintable(proposals.error().message));
+            auto link = billing::confirmLink(other->connection(), u"stripe"_s, u"sub_1PqA2bC3dE4fG5hI"_s, u"00D5g000004XyZq"_s,
+                                             u"manual"_s, login);
+            QVERIFY(!link);
+            QVERIFY2(link.error().message.contains(u"permission denied"_s), qPrintable(link.error().message));
+            auto plan = billing::setPlanPackage(other->connection(), u"stripe"_s, u"price_pro_annual"_s, u"Ledgerly"_s, login);
+            QVERIFY(!plan);
+            QVERIFY2(plan.error().message.contains(u"permission denied"_s), qPrintable(plan.error().message));
         }
     }
 

@@ -206,7 +206,11 @@ void BillingImportDialog::readPreview()
             m_ready = true;
             if (!r) {
                 m_preview.reset();
-                m_error = r.error().message;
+                m_error = r.error().message.contains(QStringLiteral("permission denied"), Qt::CaseInsensitive)
+                              ? QStringLiteral("On this team database what the billing system charges is partner ops' alone: your "
+                                               "role can neither read nor import it. (%1)")
+                                    .arg(r.error().message)
+                              : r.error().message;
                 m_format->setText(m_error);
                 m_problem->setText(QStringLiteral("Nothing can be imported from this file."));
                 emit ready();
