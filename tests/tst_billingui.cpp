@@ -310,6 +310,26 @@ private slots:
         });
         QVERIFY(!w.importBillingFile(path));
         QVERIFY(kept);
+
+        // The fixture's Stripe export (source "stripe") under another name: the dialog says its
+        // subscriptions are there already, and would be counted twice.
+        const QString stripe = m_dir.filePath(u"stripe-again.csv"_s);
+        QVERIFY(test::writeFile(stripe, QByteArray(test::kStripeHeader)
+                                            + "s1,c1,a@acme.example,ledgerly_billing_annual,25,active,2026-11-01 00:00,false,1200,usd,year,"
+                                              "00D000000000001\n"
+                                              "s2,c2,b@globex.example,ledgerly_billing_monthly,10,past_due,2026-09-15 00:00,false,49,usd,"
+                                              "month,00D000000000002\n"
+                                              "s99,c99,z@new.example,ledgerly_billing_monthly,1,active,2026-09-15 00:00,false,49,usd,month,\n"));
+        QString warning;
+        whenDialog<BillingImportDialog>(this, [&](BillingImportDialog *d) {
+            QTRY_VERIFY(d->isReady());
+            d->setSource(u"stripe-eu"_s);
+            QTRY_VERIFY(d->isReady());
+            warning = d->formatText();
+            d->reject();
+        });
+        QVERIFY(!w.importBillingFile(stripe));
+        QVERIFY2(warning.contains(u"2 of its first 3 subscriptions are already under source \"stripe\""_s), qPrintable(warning));
     }
 
     // The dashboard's revenue tiles show the money of the dashboard's day and, clicked, the

@@ -154,6 +154,32 @@ Result<BillingPreview> previewBillingFile(QSqlDatabase db, const QString &path, 
     if (!orgIdsInNoColumn(out.kept))
         if (const int org = detectOrgIdColumn(sample, out.map); org >= 0)
             out.map[Field::OrgId] = org;
+    // The same subscriptions under another source: its first 200 ids looked for.
+    if (const int idColumn = out.map[Field::SubscriptionId]; idColumn >= 0) {
+        QStringList ids;
+        for (const QStringList &row : sample) {
+            if (ids.size() >= 200)
+                break;
+            if (const QString id = row.value(idColumn).trimmed(); !id.isEmpty())
+                ids << id;
+        }
+        if (!ids.isEmpty()) {
+            QSqlQuery q(db);
+            q.prepare(QStringLiteral("SELECT source, COUNT(*) FROM billing_subscriptions WHERE source <> ? AND subscription_id IN (%1) "
+                                     "GROUP BY source ORDER BY 2 DESC, 1")
+                          .arg(QStringLiteral("?, ").repeated(int(ids.size())).chopped(2)));
+            q.addBindValue(out.source);
+            for (const QString &id : ids)
+                q.addBindValue(id);
+            if (!q.exec())
+                return sqlError(q.lastError(), QStringLiteral("reading billing subscriptions"));
+            if (q.next()) {
+                out.elsewhereSource = q.value(0).toString();
+                out.elsewhere = q.value(1).toLongLong();
+                out.elsewhereOf = ids.size();
+            }
+        }
+    }
     sample.resize(std::min(sample.size(), size_t(std::max(0, rows))));
     out.rows = std::move(sample);
     return out;

@@ -73,6 +73,10 @@ struct BillingPreview
     ColumnMap map;                      // with it: what the import would read
     QStringList missing;                // columns the kept mapping names that the file lacks
     QString source;                     // the source it would be imported as
+    // Another source that already holds subscriptions of this file (of its first 200 ids, how
+    // many): imported under another name they would be counted twice.
+    QString elsewhereSource;
+    qint64 elsewhere = 0, elsewhereOf = 0;
 };
 // `source` empty: the format's own ("stripe", "chargebee"), or none for a table (the caller
 // must name one). `rows`: how many to keep.

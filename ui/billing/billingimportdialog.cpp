@@ -352,6 +352,12 @@ void BillingImportDialog::refresh()
         text += QStringLiteral(" Source \"%1\" was imported before: its subscriptions are updated by their id, read with the mapping "
                                "kept for it.")
                     .arg(p.source);
+    if (!p.elsewhereSource.isEmpty())
+        text += QStringLiteral(" <b>%1 of its first %2 subscriptions are already under source \"%3\"</b>: import it as that source, "
+                               "or they are counted twice.")
+                    .arg(p.elsewhere)
+                    .arg(p.elsewhereOf)
+                    .arg(p.elsewhereSource.toHtmlEscaped());
     if (!p.missing.isEmpty())
         text += QStringLiteral(" This file lacks the columns %1 that the kept mapping reads: map those fields again.")
                     .arg(p.missing.join(QStringLiteral(", ")));
