@@ -265,6 +265,12 @@ Result<Reconciliation> reconcile(QSqlDatabase db, const ReconcileOptions &option
     out.asOf = options.asOf.isValid() ? options.asOf : QDate::currentDate();
     out.toleranceDays = options.toleranceDays;
     const QString doing = QStringLiteral("reconciling billing");
+    // Every read in one transaction: one state of the database throughout (an import or an
+    // edit meanwhile is not half seen), and on SQLite one lock for all the org lookups
+    // instead of one each.
+    Transaction snapshot(db);
+    if (auto r = snapshot.begin(doing); !r)
+        return r.error();
 
     // The subscriptions, each with its org: its file's, else a confirmed link.
     std::vector<Sub> subs;
@@ -321,9 +327,22 @@ Result<Reconciliation> reconcile(QSqlDatabase db, const ReconcileOptions &option
     // Each package's prices a seat a month, by currency, from the subscriptions matched to it.
     QHash<qint64, QHash<QString, std::vector<qint64>>> seatPrices;
 
-    QSqlQuery byOrg(db);
-    if (!byOrg.prepare(QString::fromLatin1(kLicenseSelect) + QStringLiteral("WHERE l.org_id = ? ORDER BY l.id")))
-        return sqlError(byOrg.lastError(), doing);
+    // The licenses of every org a subscription names (by its file or a link), in one read
+    // through the org index: one statement, not one an org.
+    QHash<QString, std::vector<Lic>> licensesOf;
+    {
+        QSqlQuery q(db);
+        q.setForwardOnly(true);
+        if (!q.exec(QString::fromLatin1(kLicenseSelect)
+                    + QStringLiteral("WHERE l.org_id IN (SELECT s.org_id FROM billing_subscriptions s WHERE s.org_id IS NOT NULL "
+                                     "UNION SELECT k.org_id FROM billing_links k) ORDER BY l.org_id, l.id")))
+            return sqlError(q.lastError(), doing);
+        while (q.next()) {
+            Lic l = readLicense(q);
+            licensesOf[l.orgId].push_back(std::move(l));
+        }
+    }
+    const std::vector<Lic> noLicenses;
     QSet<qint64> billedLicenses; // licenses a live subscription pays for
     QSet<qint64> billedPackages; // packages some subscription pays for
     auto add = [&](QString rule, const QString &org, const Lic *l, const Sub *s, QString detail, QString action) {
@@ -374,13 +393,8 @@ Result<Reconciliation> reconcile(QSqlDatabase db, const ReconcileOptions &option
                     QStringLiteral("Link it to its org: give its export an org id column, or confirm a proposed match."));
             continue;
         }
-        byOrg.addBindValue(s.orgId);
-        if (!byOrg.exec())
-            return sqlError(byOrg.lastError(), doing);
-        std::vector<Lic> licenses;
-        while (byOrg.next())
-            licenses.push_back(readLicense(byOrg));
-        byOrg.finish();
+        const auto found = licensesOf.constFind(s.orgId);
+        const std::vector<Lic> &licenses = found != licensesOf.constEnd() ? found.value() : noLicenses;
         if (licenses.empty()) {
             if (isLive(s))
                 add(QStringLiteral("unlinked"), s.orgId, nullptr, &s,
@@ -556,6 +570,8 @@ Result<Reconciliation> reconcile(QSqlDatabase db, const ReconcileOptions &option
             return a.orgId < b.orgId;
         return a.licenseId < b.licenseId;
     });
+    if (auto r = snapshot.commit(doing); !r)
+        return r.error();
     return out;
 }
 
