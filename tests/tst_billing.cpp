@@ -697,6 +697,30 @@ private slots:
         QCOMPARE(got, (QStringList{u"g1 0E*"_qs, u"g1 02"_qs, u"g2 02*"_qs, u"g2 0E"_qs}));
     }
 
+    // A name more than 25 orgs share tells none of them apart: no proposal by it; 25 are proposed.
+    void aNameManyOrgsShareProposesNone()
+    {
+        auto db = newDatabase();
+        writeReconcileFixture(*db);
+        const QString licenses = m_dir.filePath(QStringLiteral("namesakes-%1.csv").arg(m_next));
+        QByteArray csv = "Id,Name,sfLma__Package__r.Name,sfLma__Status__c,sfLma__Seats__c,sfLma__Subscriber_Org_ID__c,sfLma__Account__r.Name\n";
+        for (int i = 0; i < 26; ++i) {
+            const QByteArray n = QByteArray::number(i).rightJustified(2, '0');
+            csv += SalesforceId::fromString(u"a0B0000001000"_qs + QString::fromLatin1(n)).to18().toLatin1() + ",L-00010" + n
+                   + ",Ledgerly Billing,Active,3,00D0000000010" + n + (i < 25 ? ",Common Co\n" : ",Common Co Inc\n");
+        }
+        QVERIFY(writeFile(licenses, csv));
+        QVERIFY(importFile(*db, licenses));
+        const QString path = m_dir.filePath(QStringLiteral("crm-common-%1.csv").arg(m_next));
+        QVERIFY(importCrmTable(*db, path, "c1,Common Co,x@gmail.com,Ledgerly Billing,3,Billed,2027-01-01\n"));
+        auto proposals = proposeLinks(db->connection());
+        QVERIFY(proposals);
+        // "Common Co" whole: 25 orgs, proposed (five of them); "common" but for the form: 26, none.
+        QCOMPARE(int(proposals->size()), 5);
+        for (const LinkProposal &p : proposals.value())
+            QCOMPARE(p.accountName, u"Common Co"_qs);
+    }
+
     // An email domain whose subscriptions are linked to several orgs (a reseller's) names none.
     void aDomainOfSeveralOrgsProposesNone()
     {

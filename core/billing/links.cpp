@@ -6,7 +6,6 @@
 
 #include <QDateTime>
 #include <QHash>
-#include <QRegularExpression>
 #include <QSet>
 #include <QSqlQuery>
 
@@ -29,6 +28,9 @@ const char *const kSharedMail[] = {"gmail.com",   "googlemail.com", "outlook.com
                                    "proton.me",   "protonmail.com", "gmx.com",     "gmx.de",      "gmx.net",   "web.de",
                                    "mail.com",    "yandex.com",     "yandex.ru",   "zoho.com",    "qq.com",    "163.com",
                                    "hey.com",     "fastmail.com",   "hotmail.co.uk", "yahoo.co.uk", "orange.fr", "free.fr"};
+
+// A name more orgs than this share tells none of them apart: it proposes none.
+constexpr size_t kMaxNamesakes = 25;
 
 struct Org
 {
@@ -56,15 +58,34 @@ Result<bool> exists(QSqlDatabase &db, const QString &sql, const QVariantList &va
 
 QString companyKey(const QString &name)
 {
-    // Word by word, so that a form is dropped only as a word of its own ("Inco" keeps its "co").
-    QStringList words;
-    for (const QString &w : name.split(QRegularExpression(QStringLiteral("[\\s,]+")), Qt::SkipEmptyParts))
-        if (QString f = foldedWord(w); !f.isEmpty())
-            words << f;
-    while (words.size() > 1
-           && std::any_of(std::begin(kLegalForms), std::end(kLegalForms), [&](const char *form) { return words.last() == QLatin1String(form); }))
-        words.removeLast();
-    return words.join(QString());
+    // Word by word (words part at spaces and commas), so that a form is dropped only as a word
+    // of its own ("Inco" keeps its "co"). Read once an org for a million of them: no regular
+    // expression, no list of words.
+    QString folded;
+    folded.reserve(name.size());
+    std::vector<qsizetype> starts; // where each word begins in `folded`
+    bool inWord = false;
+    for (QChar c : name) {
+        if (c.isSpace() || c == u',') {
+            inWord = false;
+            continue;
+        }
+        if (!c.isLetterOrNumber())
+            continue; // "B.V." is one word, "bv"
+        if (!inWord) {
+            starts.push_back(folded.size());
+            inWord = true;
+        }
+        folded += c.toLower();
+    }
+    while (starts.size() > 1) {
+        const QStringView last = QStringView(folded).mid(starts.back());
+        if (!std::any_of(std::begin(kLegalForms), std::end(kLegalForms), [&](const char *form) { return last == QLatin1String(form); }))
+            break;
+        folded.truncate(starts.back());
+        starts.pop_back();
+    }
+    return folded;
 }
 
 QString emailDomain(const QString &email)
@@ -145,7 +166,24 @@ Result<std::vector<LinkProposal>> proposeLinks(QSqlDatabase db)
     if (unlinked.empty())
         return out;
 
-    // The production orgs, by their account's name and by the name's first word.
+    // The names the unlinked subscriptions could match: only orgs of those names are kept.
+    QSet<QString> wholeNeeded, keyNeeded;
+    for (const Unlinked &u : unlinked) {
+        if (const QString whole = foldedWord(u.name); !whole.isEmpty())
+            wholeNeeded.insert(whole);
+        if (const QString key = companyKey(u.name); !key.isEmpty())
+            keyNeeded.insert(key);
+        if (const QString domain = emailDomain(u.email); !domain.isEmpty() && !isSharedMailDomain(domain))
+            if (const QString label = domainName(domain); label.size() >= 3)
+                keyNeeded.insert(label);
+    }
+    QSet<QString> orgsNeeded; // the orgs a linked domain may name
+    for (const Unlinked &u : unlinked)
+        if (const QString domain = emailDomain(u.email); !domain.isEmpty())
+            if (const auto it = domainOrgs.constFind(domain); it != domainOrgs.constEnd() && it->size() == 1)
+                orgsNeeded.unite(it.value());
+
+    // The production orgs of those names, by their account's whole name and its key.
     QHash<QString, Org> orgs;
     QHash<QString, std::vector<QString>> byName, byWholeName;
     {
@@ -155,12 +193,19 @@ Result<std::vector<LinkProposal>> proposeLinks(QSqlDatabase db)
                                    "HAVING MAX(is_sandbox) = 0 ORDER BY org_id")))
             return sqlError(q.lastError(), doing);
         while (q.next()) {
-            Org o{q.value(0).toString(), q.value(1).toString(), q.value(2).toLongLong()};
-            if (const QString key = companyKey(o.accountName); !key.isEmpty())
-                byName[key].push_back(o.orgId);
-            if (const QString whole = foldedWord(o.accountName); !whole.isEmpty())
-                byWholeName[whole].push_back(o.orgId);
-            orgs.insert(o.orgId, std::move(o));
+            const QString orgId = q.value(0).toString();
+            const QString account = q.value(1).toString();
+            const QString key = companyKey(account);
+            const QString whole = foldedWord(account);
+            const bool byKey = !key.isEmpty() && keyNeeded.contains(key);
+            const bool byWhole = !whole.isEmpty() && wholeNeeded.contains(whole);
+            if (!byKey && !byWhole && !orgsNeeded.contains(orgId))
+                continue;
+            if (byKey)
+                byName[key].push_back(orgId);
+            if (byWhole)
+                byWholeName[whole].push_back(orgId);
+            orgs.insert(orgId, Org{orgId, account, q.value(2).toLongLong()});
         }
     }
 
@@ -208,12 +253,17 @@ Result<std::vector<LinkProposal>> proposeLinks(QSqlDatabase db)
         };
         // The whole name first ("Acme B.V." is "Acme B.V."), then the name but for its legal
         // form ("Acme GmbH").
+        auto namesakes = [](const QHash<QString, std::vector<QString>> &by, const QString &key) {
+            const auto it = by.constFind(key);
+            static const std::vector<QString> none;
+            return it == by.constEnd() || it->size() > kMaxNamesakes ? none : it.value();
+        };
         if (const QString whole = foldedWord(u.name); !whole.isEmpty())
-            for (const QString &org : byWholeName.value(whole))
+            for (const QString &org : namesakes(byWholeName, whole))
                 propose(org, MatchBy::Name, QStringLiteral("the customer's name is the org's account name, %1").arg(orgs[org].accountName));
         const QString nameKey = companyKey(u.name);
         if (!nameKey.isEmpty())
-            for (const QString &org : byName.value(nameKey))
+            for (const QString &org : namesakes(byName, nameKey))
                 propose(org, MatchBy::Name,
                         QStringLiteral("the customer's name, %1, is the org's account name, %2, but for the legal form")
                             .arg(u.name, orgs[org].accountName));
@@ -229,7 +279,7 @@ Result<std::vector<LinkProposal>> proposeLinks(QSqlDatabase db)
                             .arg(domainExample.value(domain + u'\x1f' + org), domain));
             const QString label = domainName(domain);
             if (label.size() >= 3)
-                for (const QString &org : byName.value(label))
+                for (const QString &org : namesakes(byName, label))
                     propose(org, MatchBy::Domain,
                             QStringLiteral("the email's domain, %1, is the org's account name, %2").arg(domain, orgs[org].accountName));
         }

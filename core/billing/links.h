@@ -51,8 +51,8 @@ struct LinkProposal
 // linked, the production orgs (not sandboxes) it may be, best first: by its customer's name
 // (the whole name, then the name but for its legal form), the domain of its email (another subscription of the same domain already linked; the
 // domain that is the account's name). Of those, the orgs with a license of the package the plan
-// names come first (an account with several orgs). At most five a subscription; a subscription
-// with none is not listed.
+// names come first (an account with several orgs). A name more than 25 orgs share proposes none
+// (it tells none apart). At most five a subscription; a subscription with none is not listed.
 Result<std::vector<LinkProposal>> proposeLinks(QSqlDatabase db);
 
 // Links a subscription to an org (15 or 18 characters), kept: reconcile reads it, and the next
