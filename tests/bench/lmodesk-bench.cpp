@@ -910,6 +910,10 @@ int benchBilling(const QStringList &args)
     const ChildRun ours = runChild({QStringLiteral(LMODESK_BINARY), QStringLiteral("reconcile"), QStringLiteral("--db"), path,
                                     QStringLiteral("--json")});
     const QJsonObject found = QJsonDocument::fromJson(ours.output).object();
+    err << "lmodesk billing links --propose..." << Qt::endl;
+    const ChildRun proposals = runChild({QStringLiteral(LMODESK_BINARY), QStringLiteral("billing"), QStringLiteral("links"),
+                                         QStringLiteral("--propose"), QStringLiteral("--db"), path});
+    const qint64 proposalLines = proposals.output.count('\n');
     // The bare counterpart: each rule as one statement over the same tables and indexes, the
     // package told by the plan's name, as the reconciliation tells it.
     const QByteArray match = "FROM billing_subscriptions s JOIN licenses l ON l.org_id = s.org_id JOIN packages p ON p.id = l.package_ref "
@@ -931,7 +935,7 @@ int benchBilling(const QStringList &args)
            "billing_subscriptions s WHERE s.status IN ('active', 'past_due') GROUP BY s.currency;\n";
     err << "sqlite3, the same matching and counting..." << Qt::endl;
     const ChildRun bare = runSqlite3(path, sql, dir, QStringLiteral("reconcile.sql"));
-    if (import.exitCode != 0 || shellImport.exitCode != 0 || ours.exitCode != 0 || bare.exitCode != 0) {
+    if (import.exitCode != 0 || shellImport.exitCode != 0 || ours.exitCode != 0 || bare.exitCode != 0 || proposals.exitCode != 0) {
         err << "lmodesk-bench: a run failed (import " << import.exitCode << ", sqlite3 " << shellImport.exitCode << ", reconcile "
             << ours.exitCode << ", sqlite3 " << bare.exitCode << ")\n"
             << import.output << bare.output << Qt::endl;
@@ -958,6 +962,9 @@ int benchBilling(const QStringList &args)
         {QStringLiteral("sqlite3_rules_s"), qRound(bare.seconds * 100) / 100.0},
         {QStringLiteral("sqlite3_rule_counts"), QString::fromUtf8(bare.output).simplified()},
         {QStringLiteral("reconcile_rule_counts"), oursCounts.join(u' ')},
+        {QStringLiteral("propose_links_s"), qRound(proposals.seconds * 100) / 100.0},
+        {QStringLiteral("propose_links_peak_rss_mb"), qRound(proposals.peakRssMb)},
+        {QStringLiteral("proposals"), proposalLines},
     };
     QTextStream out(stdout);
     if (parser.isSet(jsonOpt)) {
@@ -971,7 +978,9 @@ int benchBilling(const QStringList &args)
         << "  lmodesk reconcile --json " << QString::number(ours.seconds, 'f', 2) << " s, " << qRound(ours.peakRssMb) << " MB peak, "
         << lmo::groupedNumber(findings) << " findings; sqlite3, a count per rule " << QString::number(bare.seconds, 'f', 2)
         << " s (" << QString::fromUtf8(bare.output).simplified() << ")\n"
-        << "  reconcile's counts, in the same order: " << oursCounts.join(u' ') << "\n";
+        << "  reconcile's counts, in the same order: " << oursCounts.join(u' ') << "\n"
+        << "  lmodesk billing links --propose " << QString::number(proposals.seconds, 'f', 2) << " s, " << qRound(proposals.peakRssMb)
+        << " MB peak, " << lmo::groupedNumber(proposalLines) << " proposals\n";
     return 0;
 }
 
