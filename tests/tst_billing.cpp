@@ -446,6 +446,7 @@ private slots:
             u"date_drift 06 s6"_qs,         // ends with its period, the license does not expire
             u"dunning 02 s2"_qs,            // past due on an Active license
             u"unlinked - s7"_qs,            // no org
+            u"unlinked 0A -"_qs,            // an org with licenses no subscription names
             u"unlinked 0B s8"_qs,           // an org without licenses
             u"unlinked 0C s9"_qs,           // two packages, a plan that names neither
         };
@@ -456,7 +457,7 @@ private slots:
         QCOMPARE(counts.size(), 7);
         for (const auto &[rule, n] : std::vector<std::pair<const char *, int>>{{"billed_not_licensed", 1}, {"licensed_not_billed", 3},
                                                                                {"seat_drift", 2}, {"trial_mismatch", 2}, {"date_drift", 2},
-                                                                               {"dunning", 1}, {"unlinked", 3}})
+                                                                               {"dunning", 1}, {"unlinked", 4}})
             QCOMPARE(counts.value(QLatin1String(rule)).toInt(), n);
         // The money, in USD: billed now 2,500 (s1: 1,200 a seat a year, 25 seats) + 490 + 1,188
         // (unpaid is billed) + 245 + 245 + 245 + 742.50 (s9); s6 is a trial, s3 canceled. At
@@ -503,6 +504,13 @@ private slots:
             QVERIFY2(first.contains(QLatin1String(key)), key);
         QVERIFY2(first.value(u"detail"_qs).toString().contains(u"billing is unpaid, the license is Suspended"_qs),
                  qPrintable(first.value(u"detail"_qs).toString()));
+        // The org no subscription names says what it holds unbilled.
+        const auto orgOfNone = std::find_if(r->findings.begin(), r->findings.end(), [](const Finding &f) {
+            return f.rule == u"unlinked"_qs && f.orgId == u"00D00000000000A"_qs;
+        });
+        QVERIFY(orgOfNone != r->findings.end());
+        QCOMPARE(orgOfNone->detail, u"the org has 1 Active license of billed packages and no subscription is linked to it"_qs);
+        QVERIFY(orgOfNone->subscription.isEmpty() && orgOfNone->licenseId == 0 && !orgOfNone->change);
         // The seat drift says both values and what to do.
         const Finding &seats = r->findings[5];
         QCOMPARE(seats.detail, u"licensed seats 12, billed quantity 10"_qs);
@@ -566,6 +574,7 @@ private slots:
             u"date_drift 06 2026-09-10 (Set the expiration to 2026-09-10)"_qs,
             u"dunning 02 Suspended (Suspend)"_qs,
             u"unlinked - none"_qs,
+            u"unlinked 0A none"_qs,
             u"unlinked 0B none"_qs,
             u"unlinked 0C none"_qs,
         };

@@ -113,7 +113,7 @@ private slots:
         w.show();
         open(w, fixture(), QDate(2026, 8, 20));
         BillingPage *page = w.billingPage();
-        QCOMPARE(page->findingsModel()->rowCount(), 14);
+        QCOMPARE(page->findingsModel()->rowCount(), 15);
         QVERIFY2(page->summaryText().contains(u"9 subscriptions beside the licenses, as of 2026-08-20"_s), qPrintable(page->summaryText()));
         QVERIFY2(page->summaryText().contains(u"billed 5,655.50"_s) && page->summaryText().contains(u"at risk 1,678.00"_s)
                      && page->summaryText().contains(u"missed about 2,548.00"_s),
@@ -168,7 +168,7 @@ private slots:
         QCOMPARE(newestAuditSource(location), u"LMO Desk: Modify L-0000002 (billing: seat drift, stripe s2)"_s);
         // The page reads again: the drift is settled.
         QTRY_VERIFY(!page->isReading() && rowOf(page->findingsModel(), u"seat_drift"_s, u"s2"_s) < 0);
-        QCOMPARE(page->findingsModel()->rowCount(), 13);
+        QCOMPARE(page->findingsModel()->rowCount(), 14);
 
         w.undoStack()->undo();
         QCOMPARE(licenseState(location, u"L-0000002"_s), u"Active 12"_s);

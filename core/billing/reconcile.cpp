@@ -536,10 +536,31 @@ Result<Reconciliation> reconcile(QSqlDatabase db, const ReconcileOptions &option
                         .arg(refs.join(QLatin1Char(','))));
         if (!q.exec())
             return sqlError(q.lastError(), doing);
+        // Orgs no subscription names at all (by its file or a link), with what they hold
+        // unbilled: each is also an unlinked org, once.
+        QString orgOfNone;
+        qint64 unbilledOfNone = 0;
+        auto closeOrg = [&] {
+            if (orgOfNone.isEmpty())
+                return;
+            add(QStringLiteral("unlinked"), orgOfNone, nullptr, nullptr,
+                QStringLiteral("the org has %1 Active license%2 of billed packages and no subscription is linked to it")
+                    .arg(unbilledOfNone)
+                    .arg(unbilledOfNone == 1 ? QString() : QStringLiteral("s")),
+                QStringLiteral("Link its subscription to it (Links to orgs, or an org id column in the export), or bill it."));
+            orgOfNone.clear();
+            unbilledOfNone = 0;
+        };
         while (q.next()) {
             const Lic l = readLicense(q);
             if (billedLicenses.contains(l.id) || effectiveStatus(l.status, l.expiration, out.asOf) != EffectiveStatus::Active)
                 continue;
+            if (l.orgId != orgOfNone)
+                closeOrg();
+            if (!licensesOf.contains(l.orgId)) {
+                orgOfNone = l.orgId;
+                ++unbilledOfNone;
+            }
             const auto &[currency, perSeat] = usualPrice(l.packageRef);
             QString detail = QStringLiteral("the license is Active with %1 seats, and no live subscription pays for it").arg(l.seats);
             if (!currency.isEmpty()) {
@@ -557,6 +578,7 @@ Result<Reconciliation> reconcile(QSqlDatabase db, const ReconcileOptions &option
                 out.findings.back().monthly = perSeat * l.seats;
             }
         }
+        closeOrg();
     }
 
     auto order = [](const QString &rule) {

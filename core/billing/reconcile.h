@@ -108,7 +108,8 @@ struct Reconciliation
 // - dunning: past due (Stripe's past_due, unpaid or incomplete) on a license still Active or
 //   Trial: the candidates to suspend;
 // - unlinked: a subscription linked to no org, to an org with no license, or to an org whose
-//   licenses its plan does not tell apart.
+//   licenses its plan does not tell apart; and an org that no subscription names at all, with
+//   licenses licensed_not_billed finds (one finding an org, beside theirs).
 // Only live subscriptions (trialing, active, past due) are judged, except billed_not_licensed.
 Result<Reconciliation> reconcile(QSqlDatabase db, const ReconcileOptions &options);
 

@@ -927,7 +927,10 @@ int benchBilling(const QStringList &args)
     sql += "SELECT COUNT(*) " + match + "WHERE " + live + " AND l.status <> 'Uninstalled' AND s.current_period_end IS NOT NULL AND "
            "((l.expiration IS NOT NULL AND abs(julianday(l.expiration) - julianday(s.current_period_end)) > 3) OR (l.expiration IS NULL AND s.cancel_at_period_end = 1));\n";
     sql += "SELECT COUNT(*) " + match + "WHERE s.status = 'past_due' AND l.status IN ('Active', 'Trial');\n";
-    sql += "SELECT COUNT(*) FROM billing_subscriptions s WHERE " + live + " AND (s.org_id IS NULL OR NOT EXISTS (SELECT 1 FROM licenses l WHERE l.org_id = s.org_id));\n";
+    sql += "SELECT (SELECT COUNT(*) FROM billing_subscriptions s WHERE " + live + " AND (s.org_id IS NULL OR NOT EXISTS (SELECT 1 FROM "
+           "licenses l WHERE l.org_id = s.org_id))) + (SELECT COUNT(DISTINCT l.org_id) FROM licenses l WHERE l.status = 'Active' AND "
+           "l.is_sandbox = 0 AND l.seats <> -1 AND (l.expiration IS NULL OR l.expiration >= date('now')) AND l.package_ref IN (SELECT p.id "
+           + match + ") AND NOT EXISTS (SELECT 1 FROM billing_subscriptions s WHERE s.org_id = l.org_id));\n";
     sql += "SELECT COUNT(*) FROM licenses l WHERE l.status = 'Active' AND l.is_sandbox = 0 AND l.seats <> -1 AND (l.expiration IS NULL OR l.expiration >= date('now')) "
            "AND l.package_ref IN (SELECT p.id " + match + ") AND NOT EXISTS (SELECT 1 FROM billing_subscriptions s JOIN packages p ON s.plan LIKE "
            "lower(replace(p.name, ' ', '_')) || '%' WHERE s.org_id = l.org_id AND p.id = l.package_ref AND " + live + ");\n";
