@@ -2,11 +2,11 @@
 
 #include "billing/billing.h"
 #include "billing/billingimport.h"
+#include "billing/billingoverview.h"
 #include "document/document.h"
 #include "document/jobrunner.h"
 #include "storage/auditlog.h"
 #include "storage/database.h"
-#include "storage/sqlutil.h"
 #include "util/format.h"
 #include "widgets/pagestyle.h"
 
@@ -26,7 +26,6 @@
 #include <QPointer>
 #include <QPushButton>
 #include <QSpinBox>
-#include <QSqlQuery>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTableWidget>
@@ -36,17 +35,6 @@ namespace lmo {
 
 using namespace billing;
 
-// What the page shows, read in one job.
-struct BillingView
-{
-    bool any = false; // any subscription imported
-    Reconciliation result;
-    std::vector<LinkProposal> proposals;
-    std::vector<KeptLink> links;
-    std::vector<PlanPackage> plans;
-    std::vector<std::pair<QString, QString>> seenPlans;
-    QStringList packages;
-};
 
 namespace {
 
@@ -462,47 +450,14 @@ void BillingPage::reload()
     options.toleranceDays = m_tolerance->value();
     JobOptions job;
     job.title = QStringLiteral("Reconciling billing");
-    m_reading = document()->jobs()->runOnDatabase<BillingView>(
+    m_reading = document()->jobs()->runOnDatabase<BillingOverview>(
         this, m_database->readingSpec(), job,
-        [options](QSqlDatabase &db, JobContext &context) -> Result<BillingView> {
-            BillingView view;
-            {
-                QSqlQuery q(db);
-                if (!q.exec(QStringLiteral("SELECT COUNT(*) FROM billing_subscriptions")) || !q.next())
-                    return sqlError(q.lastError(), QStringLiteral("reading billing"));
-                view.any = q.value(0).toLongLong() > 0;
-            }
+        [options](QSqlDatabase &db, JobContext &context) -> Result<BillingOverview> {
             ReconcileOptions o = options;
             o.cancelled = [&context] { return context.isCancelled(); };
-            auto r = reconcile(db, o);
-            if (!r)
-                return r.error();
-            view.result = std::move(r.value());
-            auto proposals = proposeLinks(db);
-            if (!proposals)
-                return proposals.error();
-            view.proposals = std::move(proposals.value());
-            auto links = keptLinks(db);
-            if (!links)
-                return links.error();
-            view.links = std::move(links.value());
-            auto plans = planPackages(db);
-            if (!plans)
-                return plans.error();
-            view.plans = std::move(plans.value());
-            QSqlQuery q(db);
-            if (!q.exec(QStringLiteral("SELECT DISTINCT source, COALESCE(plan, product) FROM billing_subscriptions "
-                                       "WHERE COALESCE(plan, product) IS NOT NULL ORDER BY 1, 2")))
-                return sqlError(q.lastError(), QStringLiteral("reading billing plans"));
-            while (q.next())
-                view.seenPlans.emplace_back(q.value(0).toString(), q.value(1).toString());
-            if (!q.exec(QStringLiteral("SELECT name FROM packages ORDER BY name")))
-                return sqlError(q.lastError(), QStringLiteral("reading packages"));
-            while (q.next())
-                view.packages << q.value(0).toString();
-            return view;
+            return readBillingOverview(db, o);
         },
-        [this, generation](const Result<BillingView> &view) {
+        [this, generation](const Result<BillingOverview> &view) {
             if (generation != m_generation)
                 return;
             m_reading = 0;
@@ -533,7 +488,7 @@ void BillingPage::showError(const QString &message)
     updateActions();
 }
 
-void BillingPage::show(const BillingView &view)
+void BillingPage::show(const BillingOverview &view)
 {
     const Reconciliation &r = view.result;
     m_result = r;
@@ -543,7 +498,7 @@ void BillingPage::show(const BillingView &view)
     m_seenPlans = view.seenPlans;
     m_packages = view.packages;
     const QLocale locale;
-    if (!view.any) {
+    if (r.subscriptions == 0) {
         m_summary->setText(QStringLiteral("No billing is imported yet. Import billing… reads a Stripe or Chargebee export of "
                                           "subscriptions, or any table of them, and sets it beside the licenses."));
         m_money->clear();

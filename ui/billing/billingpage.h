@@ -1,5 +1,6 @@
 #pragma once
 
+#include "billing/billingoverview.h"
 #include "billing/links.h"
 #include "billing/reconcile.h"
 #include "shell/databasepage.h"
@@ -95,7 +96,7 @@ private:
     void buildFindingsTab(QWidget *tab);
     void buildLinksTab(QWidget *tab);
     void buildPlansTab(QWidget *tab);
-    void show(const struct BillingView &view);
+    void show(const billing::BillingOverview &view);
     void showError(const QString &message);
     void updateActions();
     void write(const QString &title, std::function<Result<void>(QSqlDatabase &)> work);

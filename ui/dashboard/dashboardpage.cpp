@@ -5,7 +5,6 @@
 #include "document/document.h"
 #include "document/jobrunner.h"
 #include "billing/reconcile.h"
-#include "storage/sqlutil.h"
 #include "storage/database.h"
 #include "storage/packagerepository.h"
 #include "widgets/lmochooser.h"
@@ -32,7 +31,6 @@
 #include <QPainter>
 #include <QPieSeries>
 #include <QPieSlice>
-#include <QSqlQuery>
 #include <QPushButton>
 #include <QScrollArea>
 #include <QToolButton>
@@ -493,21 +491,12 @@ void DashboardPage::reloadBilling()
     jobs->runOnDatabase<Figures>(
         this, m_database->readingSpec(), job,
         [options](QSqlDatabase &db, JobContext &context) -> Result<Figures> {
-            Figures out;
-            QSqlQuery q(db);
-            if (!q.exec(QStringLiteral("SELECT COUNT(*) FROM billing_subscriptions")) || !q.next())
-                return sqlError(q.lastError(), QStringLiteral("reading billing"));
-            out.any = q.value(0).toLongLong() > 0;
-            q.finish();
-            if (!out.any)
-                return out;
             billing::ReconcileOptions o = options;
             o.cancelled = [&context] { return context.isCancelled(); };
             auto r = billing::reconcile(db, o);
             if (!r)
                 return r.error();
-            out.money = r->money;
-            return out;
+            return Figures{r->subscriptions > 0, r->money};
         },
         [this, generation, keys](const Result<Figures> &r) {
             if (generation != m_billingGeneration)
