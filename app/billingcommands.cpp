@@ -5,9 +5,6 @@
 #include "billing/billingimport.h"
 #include "billing/links.h"
 #include "storage/auditlog.h"
-#include "storage/sqlutil.h"
-
-#include <QSqlQuery>
 #include "billing/reconcile.h"
 #include "import/importer.h"
 
@@ -91,12 +88,10 @@ Result<QString> sourceFor(Database &database, const QString &given)
 {
     if (!given.trimmed().isEmpty())
         return given.trimmed();
-    QSqlQuery q(database.connection());
-    if (!q.exec(QStringLiteral("SELECT name FROM billing_sources ORDER BY name")))
-        return sqlError(q.lastError(), QStringLiteral("reading billing sources"));
-    QStringList names;
-    while (q.next())
-        names << q.value(0).toString();
+    auto sources = billing::billingSources(database.connection());
+    if (!sources)
+        return sources.error();
+    const QStringList &names = sources.value();
     if (names.size() == 1)
         return names.front();
     return Error::make(Error::Code::Usage, names.isEmpty() ? QStringLiteral("no billing source is imported yet: run lmodesk billing import first.")

@@ -85,10 +85,6 @@ QString amountText(qint64 hundredths, bool grouped)
     return (hundredths < 0 ? QStringLiteral("-") : QString()) + (grouped ? groupedNumber(h / 100) : QString::number(h / 100)) + u'.'
            + QString::number(h % 100).rightJustified(2, u'0');
 }
-QString moneyText(qint64 hundredths)
-{
-    return amountText(hundredths, true);
-}
 QString decimalText(qint64 hundredths)
 {
     return amountText(hundredths, false);
@@ -98,6 +94,11 @@ const char kLicenseSelect[] = "SELECT l.id, l.name, l.org_id, l.package_ref, p.n
                               "l.is_sandbox FROM licenses l JOIN packages p ON p.id = l.package_ref ";
 
 } // namespace
+
+QString moneyText(qint64 hundredths)
+{
+    return amountText(hundredths, true);
+}
 
 std::optional<qint64> monthlyHundredths(std::optional<qint64> amountHundredths, std::optional<qint64> quantity,
                                         const QString &interval, qint64 intervalCount)

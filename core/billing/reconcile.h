@@ -68,6 +68,9 @@ struct Money
     qint64 missedLicenses = 0; // the licenses that estimate covers
 };
 
+// Hundredths of a currency's unit as people read them: "1,234.50", "-0.05".
+QString moneyText(qint64 hundredths);
+
 // A subscription's month in hundredths (see Money); nothing without an amount or an interval.
 std::optional<qint64> monthlyHundredths(std::optional<qint64> amountHundredths, std::optional<qint64> quantity,
                                         const QString &interval, qint64 intervalCount);

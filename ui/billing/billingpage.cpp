@@ -38,11 +38,6 @@ using namespace billing;
 
 namespace {
 
-QString money(qint64 hundredths)
-{
-    const qint64 h = std::abs(hundredths);
-    return (hundredths < 0 ? QStringLiteral("-") : QString()) + groupedNumber(h / 100) + u'.' + QString::number(h % 100).rightJustified(2, u'0');
-}
 
 QTableWidget *makeTable(const QStringList &headers, const char *name)
 {
@@ -69,10 +64,8 @@ bool isPermissionDenied(const QString &message)
 
 void FindingsModel::setFindings(std::vector<Finding> findings)
 {
-    beginResetModel();
     m_all = std::move(findings);
-    endResetModel();
-    refilter();
+    refilter(); // one reset of the model
 }
 
 void FindingsModel::setFilter(const QString &rule, const QString &text)
@@ -171,7 +164,7 @@ QVariant FindingsModel::data(const QModelIndex &index, int role) const
     case Package: return f->package;
     case Subscription: return f->subscription.isEmpty() ? QString() : QStringLiteral("%1 %2").arg(f->source, f->subscription);
     case Detail: return f->detail;
-    case Monthly: return f->monthly ? QStringLiteral("%1 %2").arg(f->currency, money(*f->monthly)) : QString();
+    case Monthly: return f->monthly ? QStringLiteral("%1 %2").arg(f->currency, moneyText(*f->monthly)) : QString();
     case kColumnCount: break;
     }
     return {};
@@ -512,7 +505,7 @@ void BillingPage::show(const BillingOverview &view)
         for (const auto &[currency, m] : r.money)
             lines << QStringLiteral("<b>%1</b> a month: billed %2, <b>at risk %3</b>, missed about %4 (%5 licenses nothing bills, at "
                                     "each package's usual price a seat)")
-                         .arg(currency, money(m.mrr), money(m.atRisk), money(m.missedEstimate), locale.toString(m.missedLicenses));
+                         .arg(currency, moneyText(m.mrr), moneyText(m.atRisk), moneyText(m.missedEstimate), locale.toString(m.missedLicenses));
         if (r.unpriced > 0)
             lines << QStringLiteral("%1 subscriptions billing now have no amount or interval and are in none of these sums.")
                          .arg(locale.toString(r.unpriced));

@@ -515,13 +515,8 @@ void DashboardPage::reloadBilling()
             }
             auto text = [&](qint64 billing::Money::*member) {
                 QStringList parts;
-                for (const auto &[currency, m] : r->money) {
-                    const qint64 v = m.*member;
-                    const qint64 h = std::abs(v);
-                    parts << QStringLiteral("%1 %2%3.%4")
-                                 .arg(currency, v < 0 ? QStringLiteral("-") : QString(), QLocale().toString(h / 100),
-                                      QString::number(h % 100).rightJustified(2, u'0'));
-                }
+                for (const auto &[currency, m] : r->money)
+                    parts << currency + u' ' + billing::moneyText(m.*member);
                 return parts.isEmpty() ? QStringLiteral("0.00") : parts.join(u'\n');
             };
             m_tileByKey[QStringLiteral("billed_monthly")]->setValue(text(&billing::Money::mrr));
