@@ -706,6 +706,31 @@ private slots:
         QCOMPARE(got, (QStringList{u"g1 0E*"_qs, u"g1 02"_qs, u"g2 02*"_qs, u"g2 0E"_qs}));
     }
 
+    // A plan that names another package than the org's only license pays for none of its
+    // licenses: the subscription is unlinked, and that package is not made "billed" by it.
+    void aPlanNamingAnotherPackageIsNotTheOrgsOnlyLicense()
+    {
+        auto db = newDatabase();
+        writeReconcileFixture(*db);
+        const QString path = m_dir.filePath(QStringLiteral("stray-%1.csv").arg(m_next));
+        QVERIFY(writeFile(path, QByteArray(kStripeHeader)
+                                    + "x1,c1,a@initech.example,ledgerly_payroll_monthly,5,active,2026-09-03 00:00,false,49,usd,month,"
+                                      "00D000000000005\n"));
+        BillingImportOptions o;
+        o.source = QStringLiteral("stray");
+        QVERIFY(importBillingFile(*db, path, o));
+        ReconcileOptions options;
+        options.asOf = QDate(2026, 8, 20);
+        auto r = reconcile(db->connection(), options);
+        QVERIFY(r);
+        const Finding *stray = findingOf(*r, u"unlinked"_qs, u"x1"_qs);
+        QVERIFY(stray);
+        QCOMPARE(stray->detail, u"the plan \"ledgerly_payroll_monthly\" names Ledgerly Payroll, and the org has no license of it"_qs);
+        for (const Finding &f : r->findings)
+            QVERIFY2(!(f.rule == u"licensed_not_billed"_qs && f.package == u"Ledgerly Payroll"_qs), qPrintable(f.orgId));
+        QCOMPARE(r->count(u"licensed_not_billed"_qs), 3); // as without the stray subscription
+    }
+
     // A name more than 25 orgs share tells none of them apart: no proposal by it; 25 are proposed.
     void aNameManyOrgsShareProposesNone()
     {

@@ -324,6 +324,19 @@ Result<Reconciliation> reconcile(QSqlDatabase db, const ReconcileOptions &option
         while (q.next())
             planPackage.insert(q.value(0).toString() + u'\x1f' + q.value(1).toString(), {q.value(2).toLongLong(), q.value(3).toString()});
     }
+    // Every package's name, folded, for a plan that names one the org has no license of.
+    std::vector<std::pair<qint64, QString>> packageNames;
+    QHash<qint64, QString> packageTitles;
+    {
+        QSqlQuery q(db);
+        q.setForwardOnly(true);
+        if (!q.exec(QStringLiteral("SELECT id, name FROM packages ORDER BY id")))
+            return sqlError(q.lastError(), doing);
+        while (q.next()) {
+            packageNames.emplace_back(q.value(0).toLongLong(), foldedWord(q.value(1).toString()));
+            packageTitles.insert(q.value(0).toLongLong(), q.value(1).toString());
+        }
+    }
     QSet<QString> atRisk; // "source\x1fid" of the subscriptions counted at risk
     // Each package's prices a seat a month, by currency, from the subscriptions matched to it.
     QHash<qint64, QHash<QString, std::vector<qint64>>> seatPrices;
@@ -430,10 +443,27 @@ Result<Reconciliation> reconcile(QSqlDatabase db, const ReconcileOptions &option
             if (!p.isEmpty() && ((!product.isEmpty() && (product.contains(p) || p.contains(product))) || (!plan.isEmpty() && plan.contains(p))))
                 named.push_back(&l);
         }
+        // The org's only license stands for a plan that names no package at all; a plan that
+        // names a package of the database the org has no license of pays for none of its
+        // (else one stray subscription would make its package "billed", and every license of
+        // that package nobody bills a finding).
+        QString namesOther;
+        if (!license && named.empty())
+            for (const auto &[ref, name] : packageNames)
+                if (!name.isEmpty() && ((!product.isEmpty() && (product.contains(name) || name.contains(product))) || (!plan.isEmpty() && plan.contains(name))))
+                    namesOther = packageTitles.value(ref);
         if (!license && named.size() == 1)
             license = named.front();
-        else if (!license && named.empty() && licenses.size() == 1)
+        else if (!license && named.empty() && licenses.size() == 1 && namesOther.isEmpty())
             license = &licenses.front();
+        if (!license && !namesOther.isEmpty()) {
+            if (isLive(s))
+                add(QStringLiteral("unlinked"), s.orgId, nullptr, &s,
+                    QStringLiteral("the plan \"%1\" names %2, and the org has no license of it")
+                        .arg(s.plan.isEmpty() ? s.product : s.plan, namesOther),
+                    QStringLiteral("Check the org the subscription is linked to, or say which package the plan pays for."));
+            continue;
+        }
         if (!license) {
             if (isLive(s))
                 add(QStringLiteral("unlinked"), s.orgId, nullptr, &s,

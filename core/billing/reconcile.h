@@ -98,8 +98,8 @@ struct Reconciliation
 
 // Matches each subscription to its org (the org id its file gave, else the link a user
 // confirmed) and, within the org, to the license of the package it pays for (the package a
-// user said its plan pays for; else the package named in its product or plan; else the org's
-// only license), then applies the rules:
+// user said its plan pays for; else the package named in its product or plan; else, for a plan
+// that names no package of the database, the org's only license), then applies the rules:
 // - billed_not_licensed: billing active or past due, the license Suspended or Uninstalled;
 // - licensed_not_billed: a license Active on the day (not expired), not a sandbox, not a site
 //   license, of a package some subscription pays for, and no live subscription (trialing,

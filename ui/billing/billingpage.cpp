@@ -288,7 +288,7 @@ void BillingPage::buildFindingsTab(QWidget *tab)
     m_findings->setColumnWidth(FindingsModel::Org, 130);
     m_findings->setColumnWidth(FindingsModel::License, 90);
     m_findings->setColumnWidth(FindingsModel::Package, 130);
-    m_findings->setColumnWidth(FindingsModel::Subscription, 120);
+    m_findings->setColumnWidth(FindingsModel::Subscription, 170);
     m_findings->horizontalHeader()->setSectionResizeMode(FindingsModel::Detail, QHeaderView::Stretch);
     m_findings->setColumnWidth(FindingsModel::Monthly, 110);
     layout->addWidget(m_findings, 1);
